@@ -1,0 +1,105 @@
+"""Build one configured boto3 client per account.
+
+The settings here answer known traps: botocore >= 1.36 adds CRC32 checksum headers that
+Spaces and other S3-compatible stores reject, so checksums are sent only when required
+and Content-MD5 is put back on the calls that need one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+import botocore.session
+from botocore.config import Config
+
+from spacesgui.core.accounts import Account, AddressingStyle, Credentials, check_endpoint_url
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+# Calls whose body S3 requires an integrity header for; botocore now sends CRC32 there,
+# which several S3-compatible servers reject, so we send Content-MD5 instead.
+MD5_OPERATIONS = (
+    "PutBucketAcl", "PutObjectAcl", "PutBucketCors", "PutBucketPolicy",
+    "PutBucketLifecycleConfiguration", "DeleteObjects",
+)  # fmt: skip
+
+CONNECT_TIMEOUT_S = 5
+READ_TIMEOUT_S = 60
+TOTAL_MAX_ATTEMPTS = 3
+
+
+def _raw_timestamp(value: str) -> str:
+    """Keep timestamps as text: botocore's dateutil parsing dominates listing time."""
+    return value
+
+
+def parse_timestamp(value: Any) -> float:
+    """Turn an S3 timestamp (ISO-8601 text or datetime) into a POSIX timestamp."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if not value:
+        return 0.0
+    text = str(value)
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _replace_checksum_with_md5(request: Any, **_: Any) -> None:
+    """Send Content-MD5 (and no x-amz-checksum-*) on calls that need an integrity header."""
+    body = request.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    if not isinstance(body, bytes | bytearray):
+        return
+    for header in list(request.headers.keys()):
+        if header.lower().startswith(("x-amz-checksum-", "x-amz-sdk-checksum-")):
+            del request.headers[header]
+    digest = hashlib.md5(body, usedforsecurity=False).digest()
+    request.headers["Content-MD5"] = base64.b64encode(digest).decode()
+
+
+_ADDRESSING: dict[AddressingStyle, Literal["auto", "virtual", "path"]] = {
+    AddressingStyle.AUTO: "auto",
+    AddressingStyle.PATH: "path",
+    AddressingStyle.VIRTUAL: "virtual",
+}
+
+
+def make_client(
+    account: Account, credentials: Credentials, *, max_pool_connections: int = 16
+) -> S3Client:
+    """Return a thread-safe S3 client for `account` (one per account; share it)."""
+    endpoint = check_endpoint_url(account.endpoint_url)
+    core_session = botocore.session.get_session()
+    parser_factory = core_session.get_component("response_parser_factory")
+    parser_factory.set_parser_defaults(timestamp_parser=_raw_timestamp)
+    session = boto3.session.Session(
+        aws_access_key_id=credentials.access_key_id,
+        aws_secret_access_key=credentials.secret_access_key,
+        region_name=account.region or "us-east-1",
+        botocore_session=core_session,
+    )
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": _ADDRESSING[account.addressing]},
+        retries={"mode": "standard", "total_max_attempts": TOTAL_MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        max_pool_connections=max_pool_connections,
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        tcp_keepalive=True,
+    )
+    client = session.client("s3", endpoint_url=endpoint, config=config)
+    for operation in MD5_OPERATIONS:
+        client.meta.events.register(f"before-sign.s3.{operation}", _replace_checksum_with_md5)
+    return client

@@ -1,0 +1,142 @@
+"""Translate botocore and network failures into core errors with human messages.
+
+This is the only module that knows botocore's exception types.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from botocore import exceptions as bex
+
+from spacesgui.core import errors
+
+log = logging.getLogger(__name__)
+
+_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "AuthorizationHeaderMalformed", "InvalidSecurity"}  # fmt: skip
+_THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "ServiceUnavailable", "503"}  # fmt: skip
+
+
+def translate(
+    exc: BaseException, *, operation: str, endpoint: str, bucket: str = ""
+) -> errors.SpacesError:
+    """Return the core error that says to a person what `exc` means."""
+    detail = f"{operation} on {endpoint}: {type(exc).__name__}: {exc}"
+    result = _translate(exc, operation=operation, endpoint=endpoint, bucket=bucket)
+    result.detail = detail
+    return result
+
+
+def _translate(
+    exc: BaseException, *, operation: str, endpoint: str, bucket: str
+) -> errors.SpacesError:
+    if isinstance(exc, errors.SpacesError):
+        return exc
+    if isinstance(exc, bex.ClientError):
+        return _from_client_error(exc, operation=operation, endpoint=endpoint, bucket=bucket)
+    if isinstance(exc, bex.NoCredentialsError | bex.PartialCredentialsError):
+        return errors.MissingCredentials("Enter both the access key and the secret key.")
+    if isinstance(exc, bex.SSLError):
+        return errors.TlsError(
+            f"The secure connection to {endpoint} failed: the server's certificate was not "
+            "accepted. Check the address, or whether the server really speaks https."
+        )
+    if isinstance(exc, bex.ConnectTimeoutError):
+        return errors.Timeout(
+            f"{endpoint} did not answer in time. Check the address and your network."
+        )
+    if isinstance(exc, bex.ReadTimeoutError):
+        return errors.Timeout(f"{endpoint} stopped answering. Try again in a moment.")
+    if isinstance(exc, bex.EndpointConnectionError | bex.ConnectionClosedError):
+        return _from_connection_error(exc, endpoint)
+    if isinstance(exc, bex.ParamValidationError):
+        return errors.InvalidInput(f"The request was not valid: {exc}")
+    if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
+        return errors.InvalidEndpoint(f"“{endpoint}” is not a valid server address.")
+    if isinstance(exc, bex.BotoCoreError):
+        return errors.ServerError(f"{operation} failed: {exc}")
+    return errors.SpacesError(f"{operation} failed unexpectedly: {exc}")
+
+
+def _from_connection_error(exc: BaseException, endpoint: str) -> errors.SpacesError:
+    text = repr(getattr(exc, "kwargs", {}).get("error", "")) + " " + str(exc)
+    lowered = text.lower()
+    if any(
+        marker in lowered
+        for marker in ("name or service not known", "nodename nor servname", "getaddrinfo",
+                       "name resolution", "no address associated", "failed to resolve")
+    ):  # fmt: skip
+        return errors.UnknownHost(
+            f"The server name in {endpoint} could not be found. Check the address."
+        )
+    if "refused" in lowered:
+        return errors.ConnectionRefused(
+            f"{endpoint} refused the connection. Is the address and port right, and is the server running?"
+        )
+    if "ssl" in lowered or "certificate" in lowered:
+        return errors.TlsError(f"The secure connection to {endpoint} failed: {exc}")
+    return errors.NetworkError(
+        f"Could not connect to {endpoint}. Check the address and your network."
+    )
+
+
+def _from_client_error(
+    exc: bex.ClientError, *, operation: str, endpoint: str, bucket: str
+) -> errors.SpacesError:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    server_message = str(error.get("Message", "")).strip()
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    space = f"“{bucket}”" if bucket else "the Space"
+
+    if code in _AUTH_CODES:
+        return errors.AuthError(
+            "The server did not accept these keys: the access key or the secret key is wrong. "
+            "Copy both again from your provider's control panel."
+        )
+    if code == "RequestTimeTooSkewed":
+        return errors.ClockSkew(
+            "Your computer's clock is too far from the server's time, so requests are refused. "
+            "Set the clock right (turn on automatic time) and try again."
+        )
+    if code in _THROTTLE_CODES or status == 503:
+        return errors.Throttled(
+            "The server is asking for fewer requests (503 Slow Down) and kept doing so after "
+            "several retries. Wait a minute and try again."
+        )
+    if code in ("NoSuchBucket",) or (
+        status == 404
+        and operation in ("HeadBucket", "ListObjectsV2", "ListObjects", "DeleteBucket")
+    ):
+        return errors.NoSuchBucket(
+            f"The Space {space} does not exist on {endpoint}. Check its name and region."
+        )
+    if code in ("AccessDenied", "AllAccessDisabled", "403") or status == 403:
+        if operation == "ListBuckets":
+            return errors.ListBucketsDenied(
+                "These keys are not allowed to list Spaces (they may be limited to one Space). "
+                "Enter the Space name in “Open this Space” to open it directly."
+            )
+        return errors.AccessDenied(
+            f"These keys are not allowed to do this on {space}. "
+            + (f"The server said: {server_message}" if server_message else "")
+        )
+    if code == "BucketNotEmpty":
+        return errors.BucketNotEmpty(f"The Space {space} still holds objects. Delete them first.")
+    if code in ("BucketAlreadyExists", "BucketAlreadyOwnedByYou"):
+        return errors.BucketAlreadyExists(
+            f"A Space named {space} already exists. Space names are shared by everyone on the "
+            "service; pick another name."
+        )
+    if code == "InvalidBucketName":
+        return errors.InvalidBucketName(
+            f"The server rejected the name {space}: {server_message or code}"
+        )
+    if code in ("NoSuchKey", "404") or status == 404:
+        return errors.NotFound(f"{operation}: the object was not found.")
+    if status == 413 or code == "EntityTooLarge":
+        return errors.ServerError("The server refused the request as too large (413).")
+    if code == "TooManyBuckets":
+        return errors.ServerError("Your account has reached its limit of Spaces.")
+    reason = server_message or code or f"HTTP {status}"
+    return errors.ServerError(f"{operation} failed: {reason}")

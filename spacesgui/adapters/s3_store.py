@@ -1,0 +1,170 @@
+"""ObjectStore over boto3: listing, buckets, connection checks. Blocking; call from workers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from spacesgui.adapters.s3_client import make_client, parse_timestamp
+from spacesgui.adapters.s3_errors import translate
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.keys import DELIMITER
+from spacesgui.core.listing import BucketInfo, ListingPage
+from spacesgui.core.naming import check_bucket_name
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 1000
+
+
+class S3Store:
+    """One account's storage. Thread-safe: boto3 clients are, and this holds no other state."""
+
+    def __init__(
+        self, account: Account, credentials: Credentials, *, max_pool_connections: int = 16
+    ) -> None:
+        self.account = account
+        self.endpoint = account.endpoint_url
+        try:
+            self._client: S3Client = make_client(
+                account, credentials, max_pool_connections=max_pool_connections
+            )
+        except Exception as exc:
+            raise translate(exc, operation="Connect", endpoint=self.endpoint) from exc
+
+    @property
+    def client(self) -> S3Client:
+        return self._client
+
+    def _call(self, operation: str, bucket: str, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except Exception as exc:
+            error = translate(exc, operation=operation, endpoint=self.endpoint, bucket=bucket)
+            log.warning("%s", error.detail)
+            raise error from exc
+
+    def list_buckets(self) -> list[BucketInfo]:
+        response = self._call("ListBuckets", "", self._client.list_buckets)
+        return [
+            BucketInfo(b["Name"], parse_timestamp(b.get("CreationDate")))
+            for b in response.get("Buckets", [])
+        ]
+
+    def check_bucket(self, bucket: str) -> None:
+        """Raise a core error unless `bucket` exists and these keys may list it."""
+        self._call(
+            "ListObjectsV2", bucket, lambda: self._client.list_objects_v2(Bucket=bucket, MaxKeys=1)
+        )
+
+    def create_bucket(self, bucket: str, region: str) -> None:
+        check_bucket_name(bucket)
+        kwargs: dict[str, Any] = {"Bucket": bucket}
+        if region and region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        self._call("CreateBucket", bucket, lambda: self._client.create_bucket(**kwargs))
+
+    def delete_bucket(self, bucket: str) -> None:
+        self._call("DeleteBucket", bucket, lambda: self._client.delete_bucket(Bucket=bucket))
+
+    def iter_listing(
+        self, bucket: str, prefix: str, *, on_warning: Callable[[str], None] | None = None
+    ) -> Iterator[ListingPage]:
+        """Yield the folders and objects directly under `prefix`, one page at a time.
+
+        Uses ListObjectsV2. Some servers (early Spaces among them) break its pagination:
+        a continuation token that repeats, or none while the listing is truncated. Then
+        the listing carries on with ListObjects v1 from the last name seen, and says so.
+        """
+        token: str | None = None
+        seen_tokens: set[str] = set()
+        last_name = ""
+        while True:
+            kwargs: dict[str, Any] = {
+                "Bucket": bucket,
+                "Prefix": prefix,
+                "Delimiter": DELIMITER,
+                "MaxKeys": PAGE_SIZE,
+            }
+            if token:
+                kwargs["ContinuationToken"] = token
+            response = self._call(
+                "ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs)
+            )
+            page = _page_from_response(response, prefix)
+            last_name = max(last_name, _last_name(page))
+            yield page
+            if not response.get("IsTruncated"):
+                return
+            token = response.get("NextContinuationToken")
+            if not token or token in seen_tokens:
+                message = (
+                    f"The server's ListObjectsV2 paging is broken for s3://{bucket}/{prefix} "
+                    f"({'no continuation token' if not token else 'a continuation token repeated'}); "
+                    "continuing with ListObjects v1."
+                )
+                log.warning("%s", message)
+                if on_warning:
+                    on_warning(message)
+                yield from self._iter_listing_v1(bucket, prefix, last_name)
+                return
+            seen_tokens.add(token)
+
+    def _iter_listing_v1(self, bucket: str, prefix: str, marker: str) -> Iterator[ListingPage]:
+        while True:
+            kwargs: dict[str, Any] = {
+                "Bucket": bucket,
+                "Prefix": prefix,
+                "Delimiter": DELIMITER,
+                "MaxKeys": PAGE_SIZE,
+            }
+            if marker:
+                kwargs["Marker"] = marker
+            response = self._call(
+                "ListObjects", bucket, partial(self._client.list_objects, **kwargs)
+            )
+            page = _page_from_response(response, prefix)
+            # A common prefix is listed once, so keys under it are skipped; v1 marks
+            # past the whole folder by its prefix.
+            page.folders = [f for f in page.folders if f > marker or not marker.startswith(f)]
+            yield page
+            next_marker = response.get("NextMarker") or _last_name(page)
+            if not response.get("IsTruncated") or not next_marker or next_marker <= marker:
+                return
+            marker = next_marker
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _last_name(page: ListingPage) -> str:
+    last_key = page.keys[-1] if page.keys else ""
+    last_folder = page.folders[-1] if page.folders else ""
+    return max(last_key, last_folder)
+
+
+def _page_from_response(response: Any, prefix: str) -> ListingPage:
+    page = ListingPage()
+    page.folders = [p["Prefix"] for p in response.get("CommonPrefixes", ()) if p.get("Prefix")]
+    keys, sizes, mtimes, etags, classes = (
+        page.keys,
+        page.sizes,
+        page.mtimes,
+        page.etags,
+        page.storage_classes,
+    )
+    for item in response.get("Contents", ()):
+        key = item["Key"]
+        if key == prefix:  # the folder's own placeholder object ("photos/")
+            continue
+        keys.append(key)
+        sizes.append(item.get("Size", 0))
+        mtimes.append(parse_timestamp(item.get("LastModified")))
+        etags.append(item.get("ETag", ""))
+        classes.append(item.get("StorageClass", "STANDARD"))
+    return page

@@ -1,0 +1,107 @@
+"""Errors the whole app speaks: each carries a message a person can act on.
+
+Adapters translate SDK and network failures into these; nothing above the
+adapters ever sees a botocore exception.
+"""
+
+from __future__ import annotations
+
+
+class SpacesError(Exception):
+    """Base error: `message` is for people, `detail` is for the log."""
+
+    title = "Something went wrong"
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(SpacesError):
+    title = "Check what you typed"
+
+
+class InvalidBucketName(InvalidInput):
+    title = "Invalid Space name"
+
+
+class InvalidEndpoint(InvalidInput):
+    title = "Invalid endpoint"
+
+
+class MissingCredentials(InvalidInput):
+    title = "Keys missing"
+
+
+class AuthError(SpacesError):
+    title = "Keys not accepted"
+
+
+class AccessDenied(SpacesError):
+    title = "Access denied"
+
+
+class ListBucketsDenied(AccessDenied):
+    """The keys may not list Spaces; they may still open a named one directly."""
+
+    title = "These keys cannot list Spaces"
+
+
+class NotFound(SpacesError):
+    title = "Not found"
+
+
+class NoSuchBucket(NotFound):
+    title = "No such Space"
+
+
+class BucketNotEmpty(SpacesError):
+    title = "Space is not empty"
+
+
+class BucketAlreadyExists(SpacesError):
+    title = "Name already taken"
+
+
+class Throttled(SpacesError):
+    title = "Server is busy"
+
+
+class ClockSkew(SpacesError):
+    title = "Your clock is off"
+
+
+class NetworkError(SpacesError):
+    title = "Cannot reach the server"
+
+
+class ConnectionRefused(NetworkError):
+    pass
+
+
+class UnknownHost(NetworkError):
+    pass
+
+
+class TlsError(NetworkError):
+    title = "Secure connection failed"
+
+
+class Timeout(NetworkError):
+    title = "The server did not answer"
+
+
+class ListingBroken(SpacesError):
+    title = "Listing failed"
+
+
+class ServerError(SpacesError):
+    title = "The server reported an error"
+
+
+class Cancelled(SpacesError):
+    title = "Cancelled"

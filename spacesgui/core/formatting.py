@@ -1,0 +1,30 @@
+"""Human-readable sizes, counts and dates for display."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+_UNITS = ("bytes", "KB", "MB", "GB", "TB", "PB")
+
+
+def human_size(size: int) -> str:
+    """Format a byte count the way file managers do (decimal units)."""
+    if size < 1000:
+        return "1 byte" if size == 1 else f"{size} bytes"
+    value = float(size)
+    for unit in _UNITS[1:]:
+        value /= 1000
+        if value < 1000 or unit == _UNITS[-1]:
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def human_count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def human_time(timestamp: float) -> str:
+    """Format a POSIX timestamp in local time, to the minute."""
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")

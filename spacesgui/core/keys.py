@@ -1,0 +1,81 @@
+"""S3 key and location helpers: pure string work, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from spacesgui.core.errors import InvalidInput
+
+DELIMITER = "/"
+
+
+def join(prefix: str, name: str) -> str:
+    """Join a folder prefix and a child name into a key."""
+    if not prefix:
+        return name
+    if not prefix.endswith(DELIMITER):
+        prefix += DELIMITER
+    return prefix + name
+
+
+def parent(prefix: str) -> str:
+    """Return the folder prefix that contains `prefix` ("" for the bucket root)."""
+    trimmed = prefix[:-1] if prefix.endswith(DELIMITER) else prefix
+    cut = trimmed.rfind(DELIMITER)
+    return "" if cut < 0 else trimmed[: cut + 1]
+
+
+def basename(key: str) -> str:
+    """Return the last path segment of a key or folder prefix."""
+    trimmed = key[:-1] if key.endswith(DELIMITER) else key
+    return trimmed[trimmed.rfind(DELIMITER) + 1 :]
+
+
+def as_folder(prefix: str) -> str:
+    """Normalise a user-typed folder path: no leading slash, one trailing slash."""
+    prefix = prefix.lstrip(DELIMITER)
+    if prefix and not prefix.endswith(DELIMITER):
+        prefix += DELIMITER
+    return prefix
+
+
+def segments(prefix: str) -> list[str]:
+    """Split a folder prefix into its folder names (for breadcrumbs)."""
+    return [part for part in prefix.split(DELIMITER) if part]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in object storage: a bucket (may be empty: the account root) and a prefix."""
+
+    bucket: str = ""
+    prefix: str = ""
+
+    def url(self) -> str:
+        if not self.bucket:
+            return "s3://"
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def parent(self) -> Location:
+        if self.prefix:
+            return Location(self.bucket, parent(self.prefix))
+        return Location()
+
+
+def parse_location(text: str) -> Location:
+    """Parse `s3://bucket/prefix`, `bucket/prefix` or `/bucket/prefix` into a Location.
+
+    A path ending without a slash is taken as a folder, the way a person types one.
+    """
+    text = text.strip()
+    if text.lower().startswith("s3://"):
+        text = text[5:]
+    elif "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise InvalidInput(f"“{scheme}://” is not a storage path. Type s3://space-name/folder/.")
+    text = unquote(text).lstrip("/")
+    if not text:
+        return Location()
+    bucket, _, rest = text.partition("/")
+    return Location(bucket, as_folder(rest))

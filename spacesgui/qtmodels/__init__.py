@@ -1,0 +1,1 @@
+"""qtmodels layer."""
