@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from spacesgui.adapters.s3_client import make_client, parse_timestamp
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.errors import MissingCredentials
 from spacesgui.core.keys import DELIMITER
 from spacesgui.core.listing import BucketInfo, ListingPage
 from spacesgui.core.naming import check_bucket_name
@@ -30,6 +31,8 @@ class S3Store:
     ) -> None:
         self.account = account
         self.endpoint = account.endpoint_url
+        if not credentials.access_key_id.strip() or not credentials.secret_access_key.strip():
+            raise MissingCredentials("Enter both the access key and the secret key.")
         try:
             self._client: S3Client = make_client(
                 account, credentials, max_pool_connections=max_pool_connections
