@@ -16,6 +16,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 
+from spacesgui.adapters import s3_fast_listing
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials, check_endpoint_url
 
 if TYPE_CHECKING:
@@ -74,9 +75,7 @@ _ADDRESSING: dict[AddressingStyle, Literal["auto", "virtual", "path"]] = {
 }
 
 
-def make_client(
-    account: Account, credentials: Credentials, *, max_pool_connections: int = 16
-) -> S3Client:
+def make_client(account: Account, credentials: Credentials, *, max_pool_connections: int = 16) -> S3Client:
     """Return a thread-safe S3 client for `account` (one per account; share it)."""
     endpoint = check_endpoint_url(account.endpoint_url)
     core_session = botocore.session.get_session()
@@ -100,6 +99,7 @@ def make_client(
         tcp_keepalive=True,
     )
     client = session.client("s3", endpoint_url=endpoint, config=config)
+    s3_fast_listing.install(client.meta.events)
     for operation in MD5_OPERATIONS:
         client.meta.events.register(f"before-sign.s3.{operation}", _replace_checksum_with_md5)
     return client

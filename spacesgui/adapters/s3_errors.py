@@ -17,9 +17,7 @@ _AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "A
 _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "ServiceUnavailable", "503"}  # fmt: skip
 
 
-def translate(
-    exc: BaseException, *, operation: str, endpoint: str, bucket: str = ""
-) -> errors.SpacesError:
+def translate(exc: BaseException, *, operation: str, endpoint: str, bucket: str = "") -> errors.SpacesError:
     """Return the core error that says to a person what `exc` means."""
     detail = f"{operation} on {endpoint}: {type(exc).__name__}: {exc}"
     result = _translate(exc, operation=operation, endpoint=endpoint, bucket=bucket)
@@ -27,9 +25,7 @@ def translate(
     return result
 
 
-def _translate(
-    exc: BaseException, *, operation: str, endpoint: str, bucket: str
-) -> errors.SpacesError:
+def _translate(exc: BaseException, *, operation: str, endpoint: str, bucket: str) -> errors.SpacesError:
     if isinstance(exc, errors.SpacesError):
         return exc
     if isinstance(exc, bex.ClientError):
@@ -42,9 +38,7 @@ def _translate(
             "accepted. Check the address, or whether the server really speaks https."
         )
     if isinstance(exc, bex.ConnectTimeoutError):
-        return errors.Timeout(
-            f"{endpoint} did not answer in time. Check the address and your network."
-        )
+        return errors.Timeout(f"{endpoint} did not answer in time. Check the address and your network.")
     if isinstance(exc, bex.ReadTimeoutError):
         return errors.Timeout(f"{endpoint} stopped answering. Try again in a moment.")
     if isinstance(exc, bex.EndpointConnectionError | bex.ConnectionClosedError):
@@ -66,18 +60,14 @@ def _from_connection_error(exc: BaseException, endpoint: str) -> errors.SpacesEr
         for marker in ("name or service not known", "nodename nor servname", "getaddrinfo",
                        "name resolution", "no address associated", "failed to resolve")
     ):  # fmt: skip
-        return errors.UnknownHost(
-            f"The server name in {endpoint} could not be found. Check the address."
-        )
+        return errors.UnknownHost(f"The server name in {endpoint} could not be found. Check the address.")
     if "refused" in lowered:
         return errors.ConnectionRefused(
             f"{endpoint} refused the connection. Is the address and port right, and is the server running?"
         )
     if "ssl" in lowered or "certificate" in lowered:
         return errors.TlsError(f"The secure connection to {endpoint} failed: {exc}")
-    return errors.NetworkError(
-        f"Could not connect to {endpoint}. Check the address and your network."
-    )
+    return errors.NetworkError(f"Could not connect to {endpoint}. Check the address and your network.")
 
 
 def _from_client_error(
@@ -105,8 +95,7 @@ def _from_client_error(
             "several retries. Wait a minute and try again."
         )
     if code in ("NoSuchBucket",) or (
-        status == 404
-        and operation in ("HeadBucket", "ListObjectsV2", "ListObjects", "DeleteBucket")
+        status == 404 and operation in ("HeadBucket", "ListObjectsV2", "ListObjects", "DeleteBucket")
     ):
         return errors.NoSuchBucket(
             f"The Space {space} does not exist on {endpoint}. Check its name and region."
@@ -129,9 +118,7 @@ def _from_client_error(
             "service; pick another name."
         )
     if code == "InvalidBucketName":
-        return errors.InvalidBucketName(
-            f"The server rejected the name {space}: {server_message or code}"
-        )
+        return errors.InvalidBucketName(f"The server rejected the name {space}: {server_message or code}")
     if code in ("NoSuchKey", "404") or status == 404:
         return errors.NotFound(f"{operation}: the object was not found.")
     if status == 413 or code == "EntityTooLarge":

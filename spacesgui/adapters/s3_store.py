@@ -26,9 +26,7 @@ PAGE_SIZE = 1000
 class S3Store:
     """One account's storage. Thread-safe: boto3 clients are, and this holds no other state."""
 
-    def __init__(
-        self, account: Account, credentials: Credentials, *, max_pool_connections: int = 16
-    ) -> None:
+    def __init__(self, account: Account, credentials: Credentials, *, max_pool_connections: int = 16) -> None:
         self.account = account
         self.endpoint = account.endpoint_url
         if not credentials.access_key_id.strip() or not credentials.secret_access_key.strip():
@@ -55,15 +53,12 @@ class S3Store:
     def list_buckets(self) -> list[BucketInfo]:
         response = self._call("ListBuckets", "", self._client.list_buckets)
         return [
-            BucketInfo(b["Name"], parse_timestamp(b.get("CreationDate")))
-            for b in response.get("Buckets", [])
+            BucketInfo(b["Name"], parse_timestamp(b.get("CreationDate"))) for b in response.get("Buckets", [])
         ]
 
     def check_bucket(self, bucket: str) -> None:
         """Raise a core error unless `bucket` exists and these keys may list it."""
-        self._call(
-            "ListObjectsV2", bucket, lambda: self._client.list_objects_v2(Bucket=bucket, MaxKeys=1)
-        )
+        self._call("ListObjectsV2", bucket, lambda: self._client.list_objects_v2(Bucket=bucket, MaxKeys=1))
 
     def create_bucket(self, bucket: str, region: str) -> None:
         check_bucket_name(bucket)
@@ -96,9 +91,7 @@ class S3Store:
             }
             if token:
                 kwargs["ContinuationToken"] = token
-            response = self._call(
-                "ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs)
-            )
+            response = self._call("ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs))
             page = _page_from_response(response, prefix)
             last_name = max(last_name, _last_name(page))
             yield page
@@ -128,9 +121,7 @@ class S3Store:
             }
             if marker:
                 kwargs["Marker"] = marker
-            response = self._call(
-                "ListObjects", bucket, partial(self._client.list_objects, **kwargs)
-            )
+            response = self._call("ListObjects", bucket, partial(self._client.list_objects, **kwargs))
             page = _page_from_response(response, prefix)
             # A common prefix is listed once, so keys under it are skipped; v1 marks
             # past the whole folder by its prefix.

@@ -79,9 +79,7 @@ def check_endpoint_url(url: str) -> str:
     """Return a normalised endpoint URL or raise InvalidEndpoint saying what is wrong."""
     url = url.strip()
     if not url:
-        raise InvalidEndpoint(
-            "Enter the server address, for example https://nyc3.digitaloceanspaces.com."
-        )
+        raise InvalidEndpoint("Enter the server address, for example https://nyc3.digitaloceanspaces.com.")
     if "://" not in url:
         raise InvalidEndpoint(
             f"“{url}” has no scheme. Start it with https:// (or http:// for a local server)."

@@ -23,9 +23,7 @@ def bucket_name_problem(name: str) -> str | None:
     bad = sorted({ch for ch in name if not _ALLOWED.match(ch)})
     if bad:
         shown = " ".join("space" if ch == " " else ch for ch in bad)
-        return (
-            f"A Space name can use only lowercase letters, digits, dots and hyphens (not: {shown})."
-        )
+        return f"A Space name can use only lowercase letters, digits, dots and hyphens (not: {shown})."
     if not (name[0].isalnum() and name[-1].isalnum()):
         return "A Space name must start and end with a letter or a digit."
     if ".." in name or ".-" in name or "-." in name:

@@ -1,0 +1,395 @@
+"""The object tree: folders list lazily, page by page, sorted and filtered in place.
+
+Each index's internal pointer is the FolderNode that *contains* the row; a folder row's
+own children live in the node returned by `folder_at(row)`. Sorting and filtering run
+over the whole folder (not just the loaded page) inside the model, on native values,
+because a QSortFilterProxyModel calling back into Python per comparison is far too slow
+for 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from spacesgui.core.errors import SpacesError
+from spacesgui.core.filetypes import FOLDER_LABEL, type_label
+from spacesgui.core.folder_node import (
+    STORAGE_CLASSES,
+    Column,
+    FolderNode,
+    LoadState,
+    SortSpec,
+    make_matcher,
+)
+from spacesgui.core.formatting import human_size, human_time
+from spacesgui.core.listing import ListingPage
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.qtmodels.tree_refresh import TreeRefresher
+from spacesgui.services.browser_service import BrowserService, ListingRequest
+
+log = logging.getLogger(__name__)
+
+HEADERS = {
+    Column.NAME: "Name",
+    Column.SIZE: "Size",
+    Column.MODIFIED: "Last modified",
+    Column.TYPE: "Type",
+    Column.STORAGE_CLASS: "Storage class",
+}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ObjectTreeModel(QAbstractItemModel):
+    """Lists one bucket prefix as a lazily expanding tree. GUI thread only."""
+
+    stats_changed = Signal()  # counts, size or loading state of the root folder changed
+    listing_failed = Signal(str, object)  # prefix, SpacesError
+    root_loaded = Signal()
+
+    def __init__(self, browser: BrowserService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._browser = browser
+        self._account_id = ""
+        self._bucket = ""
+        self._root = FolderNode("")
+        self._spec = SortSpec()
+        self._filter_text = ""
+        self._matcher = make_matcher("")
+        self._listings: dict[int, FolderNode] = {}
+        self._refresher = TreeRefresher(self)
+        browser.listing_page.connect(self._on_browser_listing_page)
+        browser.listing_finished.connect(self._on_browser_listing_finished)
+        browser.listing_failed.connect(self._on_browser_listing_failed)
+        style = QApplication.style()
+        self._folder_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
+        self._file_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+
+    # -- location -----------------------------------------------------------
+    @property
+    def root(self) -> FolderNode:
+        return self._root
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket
+
+    @property
+    def account_id(self) -> str:
+        return self._account_id
+
+    def set_location(self, account_id: str, bucket: str, prefix: str) -> None:
+        """Show `prefix` of `bucket` at the top level and start listing it."""
+        self._cancel_all()
+        self.beginResetModel()
+        self._account_id, self._bucket = account_id, bucket
+        self._root = FolderNode(prefix)
+        self.endResetModel()
+        if bucket:
+            self._start_listing(self._root)
+        self.stats_changed.emit()
+
+    def clear(self) -> None:
+        self.set_location("", "", "")
+
+    def _start_listing(self, node: FolderNode) -> None:
+        node.state = LoadState.LOADING
+        listing_id = self._browser.start_listing(ListingRequest(self._account_id, self._bucket, node.prefix))
+        self._listings[listing_id] = node
+
+    def _cancel_all(self) -> None:
+        for listing_id in list(self._listings):
+            self._browser.cancel_listing(listing_id)
+        self._listings.clear()
+        self._refresher.cancel()
+
+    def refresh(self, nodes: list[FolderNode] | None = None) -> None:
+        """Re-list `nodes` (default: the root) and apply only what changed."""
+        self._refresher.refresh(nodes)
+
+    def is_refreshing(self) -> bool:
+        return self._refresher.is_refreshing()
+
+    def is_loading(self) -> bool:
+        return self._root.state == LoadState.LOADING
+
+    # -- listing signals ----------------------------------------------------
+    def _on_browser_listing_page(self, listing_id: int, page: ListingPage) -> None:
+        node = self._listings.get(listing_id)
+        if node is not None:
+            self._add_page(node, page)
+            if node is self._root:
+                self.stats_changed.emit()
+            return
+        self._refresher.on_page(listing_id, page)
+
+    def _on_browser_listing_finished(self, listing_id: int) -> None:
+        node = self._listings.pop(listing_id, None)
+        if node is None:
+            self._refresher.on_finished(listing_id)
+            return
+        node.state = LoadState.LOADED
+        if node.dirty:
+            self._apply_order(node, resort=True)
+        if node.row_count() == 0:
+            # no children after all: let the view drop the expand arrow
+            index = self._index_of_node(node)
+            if index.isValid():
+                self.dataChanged.emit(index, index)
+        if node is self._root:
+            self.root_loaded.emit()
+            self.stats_changed.emit()
+
+    def _on_browser_listing_failed(self, listing_id: int, error: SpacesError) -> None:
+        node = self._listings.pop(listing_id, None)
+        if node is None:
+            self._refresher.on_failed(listing_id, error)
+            return
+        node.state = LoadState.FAILED
+        node.error = error
+        log.warning("listing s3://%s/%s failed: %s", self._bucket, node.prefix, error.detail or error)
+        self.listing_failed.emit(node.prefix, error)
+        if node is self._root:
+            self.stats_changed.emit()
+
+    def _add_page(self, node: FolderNode, page: ListingPage) -> None:
+        """Insert a page's rows: in order when they extend it, else appended and re-sorted later."""
+        new_folders, new_objects = node.append_page(page)
+        parent = self._index_of_node(node)
+        if new_folders:
+            start = len(node.folders) - len(new_folders)
+            ordered = node.sorted_folders(self._spec, range(start, len(node.folders)))
+            if not node.extends_folder_order(self._spec, ordered):
+                node.dirty = True
+            shown = node.visible_folder_subset(ordered, self._matcher)
+            first = node.folder_count()
+            if shown:
+                self.beginInsertRows(parent, first, first + len(shown) - 1)
+            node.commit_folders(ordered, shown)
+            if shown:
+                self.endInsertRows()
+        if new_objects:
+            ordered = node.sorted_objects(self._spec, new_objects)
+            if not node.extends_order(self._spec, ordered):
+                node.dirty = True
+            shown = node.visible_subset(ordered, self._matcher)
+            first = node.row_count()
+            if shown:
+                self.beginInsertRows(parent, first, first + len(shown) - 1)
+            node.commit_objects(ordered, shown)
+            if shown:
+                self.endInsertRows()
+        # Small folders are kept sorted page by page; a big one is sorted once at the end
+        # so loading never stalls the window.
+        if node.dirty and node.row_count() <= 20_000:
+            self._apply_order(node, resort=True)
+
+    # -- sorting and filtering ----------------------------------------------
+    @property
+    def sort_spec(self) -> SortSpec:
+        return self._spec
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(Column):
+            return
+        self._spec = SortSpec(Column(column), order == Qt.SortOrder.DescendingOrder)
+        for node in self._loaded_nodes():
+            self._apply_order(node, resort=True)
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose name contains `text` (or matches it as a glob: *.jpg)."""
+        if text == self._filter_text:
+            return
+        self._filter_text = text
+        self._matcher = make_matcher(text)
+        for node in self._loaded_nodes():
+            self._apply_order(node, resort=False)
+        self.stats_changed.emit()
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter_text
+
+    def loaded_folders(self) -> list[FolderNode]:
+        """Every folder below the root whose listing has begun."""
+        return [n for n in self._loaded_nodes() if n is not self._root]
+
+    def index_of_folder(self, node: FolderNode) -> QModelIndex:
+        return self._index_of_node(node)
+
+    def _loaded_nodes(self) -> list[FolderNode]:
+        nodes, stack = [], [self._root]
+        while stack:
+            node = stack.pop()
+            if node.names or node.folders:
+                nodes.append(node)
+                stack.extend(node.folders)
+        return nodes
+
+    def _apply_order(self, node: FolderNode, *, resort: bool) -> None:
+        """Re-sort and/or re-filter one folder, keeping selection and expansion (layoutChanged)."""
+        folders = node.sorted_folders(self._spec) if resort else node.folder_order
+        objects = node.sorted_objects(self._spec) if resort else node.order
+        parent = QPersistentModelIndex(self._index_of_node(node))
+        self.layoutAboutToBeChanged.emit([parent], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        persistent = [p for p in self.persistentIndexList() if p.internalPointer() is node]
+        identities = [self._identity(node, p.row()) for p in persistent]
+        node.set_orders(folders, objects, self._matcher)
+        if persistent:
+            rows = self._rows_by_identity(node)
+            new = [
+                self._index_for(node, rows.get(ident, -1), p.column())
+                for p, ident in zip(persistent, identities, strict=True)
+            ]
+            self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit([parent], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+
+    @staticmethod
+    def _identity(node: FolderNode, row: int) -> object:
+        folder = node.folder_at(row)
+        return folder if folder is not None else node.object_at(row)
+
+    @staticmethod
+    def _rows_by_identity(node: FolderNode) -> dict[object, int]:
+        rows: dict[object, int] = {node.folders[f]: r for r, f in enumerate(node.visible_folders)}
+        offset = node.folder_count()
+        rows.update({obj: offset + r for r, obj in enumerate(node.visible)})
+        return rows
+
+    def _index_for(self, node: FolderNode, row: int, column: int) -> QModelIndex:
+        return self.createIndex(row, column, node) if row >= 0 else QModelIndex()
+
+    # -- tree structure -----------------------------------------------------
+    def _index_of_node(self, node: FolderNode) -> QModelIndex:
+        """The index of the row that shows `node` (invalid for the root)."""
+        if node is self._root or node.parent is None:
+            return QModelIndex()
+        row = node.parent.row_of_folder(node)
+        return self.createIndex(row, 0, node.parent) if row >= 0 else QModelIndex()
+
+    def folder_node(self, index: AnyIndex) -> FolderNode | None:
+        """The folder an index shows (the root for an invalid index, None for an object)."""
+        if not index.isValid():
+            return self._root
+        container: FolderNode = index.internalPointer()
+        return container.folder_at(index.row())
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        node = self.folder_node(parent)
+        if node is None or not (0 <= row < node.row_count() and 0 <= column < len(Column)):
+            return QModelIndex()
+        return self.createIndex(row, column, node)
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        container: FolderNode = index.internalPointer()
+        return self._index_of_node(container)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        node = self.folder_node(parent)
+        return node.row_count() if node is not None else 0
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(Column)
+
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return False
+        node = self.folder_node(parent)
+        if node is None:
+            return False
+        if node.state in (LoadState.UNLOADED, LoadState.LOADING):
+            return True
+        return node.row_count() > 0
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        node = self.folder_node(parent)
+        return node is not None and node.state == LoadState.UNLOADED and bool(self._bucket)
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        node = self.folder_node(parent)
+        if node is not None and node.state == LoadState.UNLOADED and self._bucket:
+            self._start_listing(node)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[Column(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.SIZE:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node: FolderNode = index.internalPointer()
+        row, column = index.row(), index.column()
+        folder = node.folder_at(row)
+        if folder is not None:
+            return self._folder_data(folder, column, role)
+        obj = node.object_at(row)
+        if obj < 0:
+            return None
+        return self._object_data(node, obj, column, role)
+
+    def _folder_data(self, folder: FolderNode, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.NAME:
+                return folder.name
+            return FOLDER_LABEL if column == Column.TYPE else ""
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
+            return self._folder_icon
+        if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):
+            return folder.prefix
+        if role == ObjectRole.IS_FOLDER:
+            return True
+        if role == ObjectRole.SORT:
+            return folder.name.casefold() if column == Column.NAME else ""
+        return None
+
+    def _object_data(self, node: FolderNode, obj: int, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == Column.NAME:
+                return node.names[obj]
+            if column == Column.SIZE:
+                return human_size(node.sizes[obj])
+            if column == Column.MODIFIED:
+                return human_time(node.mtimes[obj])
+            if column == Column.TYPE:
+                return type_label(node.names[obj])
+            return STORAGE_CLASSES[node.classes[obj]].replace("_", " ").title()
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
+            return self._file_icon
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SIZE:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):
+            return node.key_of(obj)
+        if role == ObjectRole.IS_FOLDER:
+            return False
+        if role == ObjectRole.SIZE:
+            return node.sizes[obj]
+        if role == ObjectRole.SORT:
+            return node.object_sort_key(Column(column))(obj)
+        return None

@@ -1,0 +1,104 @@
+"""Listings and Space management, streamed to the GUI thread as pages arrive."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from spacesgui.core.errors import Cancelled, SpacesError
+from spacesgui.core.listing import ListingPage
+from spacesgui.core.naming import check_bucket_name
+from spacesgui.core.ports import ObjectStore
+from spacesgui.services.account_service import AccountService
+from spacesgui.services.runner import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRequest:
+    account_id: str
+    bucket: str
+    prefix: str
+
+
+class BrowserService(QObject):
+    """Starts listings on worker threads and reports their pages by listing id.
+
+    Signals are emitted on the GUI thread. A listing's pages arrive in key order, then
+    exactly one of `listing_finished` or `listing_failed` (none after `cancel_listing`).
+    """
+
+    listing_page = Signal(int, object)  # listing id, ListingPage
+    listing_finished = Signal(int)  # listing id
+    listing_failed = Signal(int, object)  # listing id, SpacesError
+    warning = Signal(str)  # something a person should know that is not an error
+
+    def __init__(self, runner: TaskRunner, accounts: AccountService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._accounts = accounts
+        self._ids = itertools.count(1)
+        self._stops: dict[int, threading.Event] = {}
+
+    def start_listing(self, request: ListingRequest) -> int:
+        """Begin listing `request`'s prefix; returns the id its signals will carry."""
+        listing_id = next(self._ids)
+        stop = threading.Event()
+        self._stops[listing_id] = stop
+        self._runner.spawn(self._list(listing_id, request, stop), name=f"listing-{listing_id}")
+        return listing_id
+
+    def cancel_listing(self, listing_id: int) -> None:
+        stop = self._stops.pop(listing_id, None)
+        if stop is not None:
+            stop.set()
+
+    def is_listing(self, listing_id: int) -> bool:
+        return listing_id in self._stops
+
+    async def _list(self, listing_id: int, request: ListingRequest, stop: threading.Event) -> None:
+        loop = asyncio.get_running_loop()
+
+        def deliver(page: ListingPage) -> None:  # GUI thread
+            if not stop.is_set():
+                self.listing_page.emit(listing_id, page)
+
+        def on_warning(message: str) -> None:  # worker thread
+            loop.call_soon_threadsafe(self.warning.emit, message)
+
+        def produce(store: ObjectStore) -> None:  # worker thread
+            for page in store.iter_listing(request.bucket, request.prefix, on_warning=on_warning):
+                if stop.is_set():
+                    raise Cancelled("listing cancelled")
+                loop.call_soon_threadsafe(deliver, page)
+
+        try:
+            store = await self._accounts.store(request.account_id)
+            await self._runner.run(produce, store)
+        except Cancelled:
+            return
+        except SpacesError as exc:
+            if not stop.is_set():
+                self.listing_failed.emit(listing_id, exc)
+            return
+        finally:
+            self._stops.pop(listing_id, None)
+        if not stop.is_set():
+            self.listing_finished.emit(listing_id)
+
+    async def create_bucket(self, account_id: str, name: str, region: str) -> None:
+        check_bucket_name(name)
+        store = await self._accounts.store(account_id)
+        await self._runner.run(store.create_bucket, name, region)
+        log.info("created Space %s", name)
+
+    async def delete_bucket(self, account_id: str, name: str) -> None:
+        store = await self._accounts.store(account_id)
+        await self._runner.run(store.delete_bucket, name)
+        log.info("deleted Space %s", name)

@@ -1,0 +1,207 @@
+"""Add or edit an account: provider, region, endpoint, keys; test before saving."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spacesgui.core.accounts import PROVIDERS, Account, AddressingStyle, check_endpoint_url, provider
+from spacesgui.core.errors import SpacesError
+from spacesgui.core.naming import bucket_name_problem
+from spacesgui.services.account_service import ConnectionReport
+from spacesgui.ui.naming import named
+
+Tester = Callable[[Account, str], Awaitable[ConnectionReport]]
+Spawner = Callable[[Awaitable[None]], object]
+
+
+class AccountDialog(QDialog):
+    """Collects an Account and its secret. Open with `open()`; read `account()` and `secret()`."""
+
+    def __init__(
+        self, tester: Tester, spawn: Spawner, parent: QWidget | None = None, account: Account | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountDialog")
+        self.setWindowTitle("Edit Account" if account else "Add Account")
+        self.setMinimumWidth(520)
+        self._tester, self._spawn = tester, spawn
+        self._existing_id = account.id if account else ""
+        self._endpoint_touched = False
+
+        self.provider_combo = named(QComboBox(), "providerCombo")
+        for p in PROVIDERS:
+            self.provider_combo.addItem(p.label, p.key)
+        self.region_combo = named(QComboBox(editable=True), "regionCombo")
+        self.endpoint_edit = named(
+            QLineEdit(placeholderText="https://nyc3.digitaloceanspaces.com"), "endpointEdit"
+        )
+        self.addressing_combo = named(QComboBox(), "addressingCombo")
+        for style, label in (
+            (AddressingStyle.AUTO, "Automatic"),
+            (AddressingStyle.VIRTUAL, "Virtual-hosted (bucket.host)"),
+            (AddressingStyle.PATH, "Path (host/bucket)"),
+        ):
+            self.addressing_combo.addItem(label, style.value)
+        self.name_edit = named(QLineEdit(placeholderText="My Spaces"), "accountNameEdit")
+        self.access_key_edit = named(QLineEdit(placeholderText="Access key (e.g. DO00…)"), "accessKeyEdit")
+        self.secret_edit = named(QLineEdit(placeholderText="Secret key"), "secretKeyEdit")
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_secret = named(QCheckBox("Show"), "showSecretCheck")
+        self.show_secret.toggled.connect(self._on_show_secret_toggled)
+        self.bucket_edit = named(
+            QLineEdit(placeholderText="Optional, for keys limited to one Space"), "bucketEdit"
+        )
+        for widget, name in ((self.provider_combo, "Provider"), (self.region_combo, "Region"), (self.endpoint_edit, "Endpoint"), (self.addressing_combo, "Addressing style"), (self.name_edit, "Account name"), (self.access_key_edit, "Access key"), (self.secret_edit, "Secret key"), (self.bucket_edit, "Open this Space directly")):  # fmt: skip
+            widget.setAccessibleName(name)
+
+        secret_row = QHBoxLayout()
+        secret_row.addWidget(self.secret_edit, 1)
+        secret_row.addWidget(self.show_secret)
+        form = QFormLayout()
+        form.addRow("Provider:", self.provider_combo)
+        form.addRow("Region:", self.region_combo)
+        form.addRow("Endpoint:", self.endpoint_edit)
+        form.addRow("Addressing:", self.addressing_combo)
+        form.addRow("Name:", self.name_edit)
+        form.addRow("Access key:", self.access_key_edit)
+        form.addRow("Secret key:", secret_row)
+        form.addRow("Open this Space:", self.bucket_edit)
+
+        hint = QLabel(
+            "DigitalOcean: create keys under API → Spaces Keys in the control panel. The secret "
+            "is shown only once there; it is kept in your system keyring here, never in a file."
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("accountHint")
+        self.test_button = named(QPushButton("Test Connection"), "testConnectionButton")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.result_label = named(QLabel(wordWrap=True), "testResultLabel")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.result_label, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addLayout(test_row)
+        layout.addWidget(self.buttons)
+
+        self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
+        self.region_combo.currentTextChanged.connect(self._on_region_changed)
+        self.endpoint_edit.textEdited.connect(self._on_endpoint_edited)
+        self._on_provider_changed()
+        if account is not None:
+            self._load(account)
+
+    def _load(self, account: Account) -> None:
+        self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(account.provider)))
+        self.region_combo.setCurrentText(account.region)
+        self.endpoint_edit.setText(account.endpoint_url)
+        self._endpoint_touched = account.endpoint_url != provider(account.provider).endpoint_for(
+            account.region
+        )
+        self.addressing_combo.setCurrentIndex(
+            max(0, self.addressing_combo.findData(account.addressing.value))
+        )
+        self.name_edit.setText(account.name)
+        self.access_key_edit.setText(account.access_key_id)
+        self.bucket_edit.setText(account.bucket)
+
+    def _on_show_secret_toggled(self, shown: bool) -> None:
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+
+    def _on_provider_changed(self) -> None:
+        preset = provider(self.provider_combo.currentData())
+        self.region_combo.blockSignals(True)
+        self.region_combo.clear()
+        self.region_combo.addItems(list(preset.regions))
+        self.region_combo.setCurrentText(preset.default_region)
+        self.region_combo.blockSignals(False)
+        self.addressing_combo.setCurrentIndex(max(0, self.addressing_combo.findData(preset.addressing.value)))
+        self._endpoint_touched = False
+        self._on_region_changed(preset.default_region)
+
+    def _on_region_changed(self, region: str) -> None:
+        preset = provider(self.provider_combo.currentData())
+        if not self._endpoint_touched:
+            self.endpoint_edit.setText(preset.endpoint_for(region.strip()))
+        if not self.name_edit.isModified():
+            self.name_edit.setText(f"{preset.label} {region}".strip() if preset.regions else preset.label)
+
+    def _on_endpoint_edited(self, _text: str) -> None:
+        self._endpoint_touched = True
+
+    def account(self) -> Account:
+        """The account as entered; raises a SpacesError naming the first problem."""
+        endpoint = check_endpoint_url(self.endpoint_edit.text())
+        bucket = self.bucket_edit.text().strip()
+        if bucket and (problem := bucket_name_problem(bucket)):
+            raise SpacesError(f"“Open this Space”: {problem}")
+        access_key = self.access_key_edit.text().strip()
+        if not access_key or not self.secret().strip():
+            raise SpacesError("Enter both the access key and the secret key.")
+        values = {
+            "name": self.name_edit.text().strip() or endpoint,
+            "provider": self.provider_combo.currentData(),
+            "endpoint_url": endpoint,
+            "region": self.region_combo.currentText().strip(),
+            "access_key_id": access_key,
+            "addressing": AddressingStyle(self.addressing_combo.currentData()),
+            "bucket": bucket,
+        }
+        return Account(**values, id=self._existing_id) if self._existing_id else Account(**values)
+
+    def secret(self) -> str:
+        return str(self.secret_edit.text().strip())
+
+    def _show_result(self, ok: bool, text: str) -> None:
+        colour = "#1e7e34" if ok else "#b3261e"
+        self.result_label.setStyleSheet(f"color: {colour};")
+        self.result_label.setText(("✓ " if ok else "✗ ") + text)
+
+    def _on_test_clicked(self) -> None:
+        try:
+            account = self.account()
+        except SpacesError as exc:
+            self._show_result(False, exc.message)
+            return
+        self.test_button.setEnabled(False)
+        self.result_label.setStyleSheet("")
+        self.result_label.setText("Connecting…")
+        self._spawn(self._run_test(account, self.secret()))
+
+    async def _run_test(self, account: Account, secret: str) -> None:
+        try:
+            report = await self._tester(account, secret)
+        finally:
+            self.test_button.setEnabled(True)
+        self._show_result(report.ok, report.message)
+
+    def _on_save_clicked(self) -> None:
+        try:
+            self.account()
+        except SpacesError as exc:
+            self._show_result(False, exc.message)
+            return
+        self.accept()

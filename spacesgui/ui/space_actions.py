@@ -1,0 +1,125 @@
+"""Account and Space commands that ask the user something first: add, create, delete, open."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+from spacesgui.core.accounts import provider
+from spacesgui.core.history import Place
+from spacesgui.core.naming import bucket_name_problem
+from spacesgui.ui.account_dialog import AccountDialog
+from spacesgui.ui.create_space_dialog import CreateSpaceDialog
+
+if TYPE_CHECKING:
+    from spacesgui.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class SpaceActions(QObject):
+    """Dialogs are opened from plain slots (never inside a coroutine), then work is spawned."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.last_dialog: QDialog | None = None  # kept for tests and to stop early garbage collection
+
+    def add_account(self) -> None:
+        window = self._window
+        dialog = AccountDialog(window._accounts.test_connection, window.spawn, window)
+        self.last_dialog = dialog
+
+        def on_finished(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted:
+                return
+            account = dialog.account()
+            window._accounts.add_account(account, dialog.secret())
+            window.navigate(Place(account.id, account.bucket, ""))
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
+
+    def create_space(self) -> None:
+        window = self._window
+        place = window.place
+        if place is None:
+            return
+        account = window._accounts.account(place.account_id)
+        preset = provider(account.provider)
+        dialog = CreateSpaceDialog(list(preset.regions), account.region, window)
+        self.last_dialog = dialog
+
+        def on_finished(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                window.spawn(self._create(place.account_id, dialog.name(), dialog.region()))
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
+
+    async def _create(self, account_id: str, name: str, region: str) -> None:
+        window = self._window
+        await window._browser.create_bucket(account_id, name, region)
+        window.banner.show_message(f"Space “{name}” created.", level="info")
+        window.account_panel.reload_buckets(account_id)
+        window.navigate(Place(account_id, name, ""))
+
+    def delete_space(self) -> None:
+        window = self._window
+        place = window.place
+        if place is None or not place.bucket:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Delete Space",
+            f"Delete the Space “{place.bucket}”?\n\nOnly an empty Space can be deleted. This cannot be undone.",
+            QMessageBox.StandardButton.Cancel,
+            window,
+        )
+        box.setObjectName("deleteSpaceBox")
+        delete_button = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.last_dialog = box
+
+        def on_finished(_result: int) -> None:
+            if box.clickedButton() is delete_button:
+                window.spawn(self._delete(place.account_id, place.bucket))
+
+        box.finished.connect(on_finished)
+        box.open()
+
+    async def _delete(self, account_id: str, bucket: str) -> None:
+        window = self._window
+        await window._browser.delete_bucket(account_id, bucket)
+        window.model.clear()
+        window.navigate(Place(account_id, "", ""))
+        window.banner.show_message(f"Space “{bucket}” deleted.", level="info")
+        window.account_panel.reload_buckets(account_id)
+
+    def open_space_by_name(self, account_id: str) -> None:
+        window = self._window
+        dialog = QInputDialog(window)
+        dialog.setObjectName("openSpaceDialog")
+        dialog.setWindowTitle("Open a Space by Name")
+        dialog.setLabelText("These keys cannot list Spaces. Name of the Space to open:")
+        self.last_dialog = dialog
+
+        def on_finished(result: int) -> None:
+            name = dialog.textValue().strip()
+            if result != QDialog.DialogCode.Accepted or not name:
+                return
+            problem = bucket_name_problem(name)
+            if problem:
+                window.banner.show_message(problem, level="error")
+                return
+            window._accounts.set_bucket(account_id, name)
+            log.info(
+                "account %s now opens Space %s directly", window._accounts.account(account_id).name, name
+            )
+            window.navigate(Place(account_id, name, ""))
+
+        dialog.finished.connect(on_finished)
+        dialog.open()
