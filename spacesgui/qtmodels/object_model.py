@@ -242,8 +242,8 @@ class ObjectTreeModel(QAbstractItemModel):
         """Re-sort and/or re-filter one folder, keeping selection and expansion (layoutChanged)."""
         folders = node.sorted_folders(self._spec) if resort else node.folder_order
         objects = node.sorted_objects(self._spec) if resort else node.order
-        parent = QPersistentModelIndex(self._index_of_node(node))
-        self.layoutAboutToBeChanged.emit([parent], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        # PySide6 emits these two signals only in their argument-less form (whole model).
+        self.layoutAboutToBeChanged.emit()
         persistent = [p for p in self.persistentIndexList() if p.internalPointer() is node]
         identities = [self._identity(node, p.row()) for p in persistent]
         node.set_orders(folders, objects, self._matcher)
@@ -254,7 +254,7 @@ class ObjectTreeModel(QAbstractItemModel):
                 for p, ident in zip(persistent, identities, strict=True)
             ]
             self.changePersistentIndexList(persistent, new)
-        self.layoutChanged.emit([parent], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     @staticmethod
     def _identity(node: FolderNode, row: int) -> object:

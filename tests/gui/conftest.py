@@ -1,0 +1,72 @@
+"""GUI fixtures: one qasync loop for the session, and real windows wired to real servers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App, build_app
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.folder_node import LoadState
+
+
+@pytest.fixture(scope="session")
+def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """The asyncio loop, driven by whatever Qt event loop pytest-qt spins. Never stopped."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+
+
+@pytest.fixture
+def build_window(qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path) -> Iterator[Callable[[], App]]:
+    """Yield `build()`: a fully wired App whose window is shown; shut down after the test."""
+    apps: list[App] = []
+
+    def build() -> App:
+        app = build_app(settings_path=tmp_path / "settings.json", refresh_interval_s=0)
+        # Not qtbot.addWidget: pytest-qt deletes those before fixtures tear down, and the
+        # services must stop first.
+        app.window.show()
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.window.close()
+        app.window.model.clear()
+        for task in list(app.runner._tasks):
+            task.cancel()
+        qtbot.waitUntil(lambda app=app: not app.runner.busy, timeout=10_000)
+        app.shutdown()
+        app.window.deleteLater()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def open_account(qtbot: QtBot, server_credentials: Credentials) -> Callable[[App, Account], None]:
+    """Add `account` to the app and wait until its Spaces are listed in the left tree."""
+
+    def add(app: App, account: Account) -> None:
+        app.accounts.add_account(account, server_credentials.secret_access_key)
+
+        def listed() -> None:
+            item = app.window.account_panel.model.account_item(account.id)
+            assert item is not None and item.rowCount() > 0
+
+        qtbot.waitUntil(listed, timeout=10_000)
+
+    return add
+
+
+def wait_listed(qtbot: QtBot, app: App) -> None:
+    """Wait until the open folder has finished listing."""
+    qtbot.waitUntil(
+        lambda: app.window.model.root.state in (LoadState.LOADED, LoadState.FAILED), timeout=15_000
+    )
