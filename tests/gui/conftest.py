@@ -21,7 +21,7 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """The asyncio loop, driven by whatever Qt event loop pytest-qt spins. Never stopped."""
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
-    yield loop
+    return loop
 
 
 @pytest.fixture
@@ -58,7 +58,8 @@ def open_account(qtbot: QtBot, server_credentials: Credentials) -> Callable[[App
 
         def listed() -> None:
             item = app.window.account_panel.model.account_item(account.id)
-            assert item is not None and item.rowCount() > 0
+            assert item is not None
+            assert item.rowCount() > 0
 
         qtbot.waitUntil(listed, timeout=10_000)
 

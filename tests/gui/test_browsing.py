@@ -84,7 +84,8 @@ def test_choosing_a_space_lists_folders_first_then_objects_by_name(browsing: App
 def test_expanding_a_folder_lists_its_children_lazily(browsing: App, qtbot: QtBot) -> None:
     albums = row_of(browsing, "albums")
     node = browsing.window.model.folder_node(albums)
-    assert node is not None and node.state == LoadState.UNLOADED
+    assert node is not None
+    assert node.state == LoadState.UNLOADED
     browsing.window.object_view.expand(albums)
     qtbot.waitUntil(lambda: node.state == LoadState.LOADED)
     assert names(browsing, albums) == ["2024", "cover.png"]
@@ -136,7 +137,8 @@ def test_double_clicking_a_folder_opens_it_and_back_forward_up_return(browsing: 
     assert names(browsing) == ["2024", "cover.png"]
     window.up_action.trigger()
     wait_listed(qtbot, browsing)
-    assert window.place is not None and window.place.prefix == ""
+    assert window.place is not None
+    assert window.place.prefix == ""
 
 
 def test_typing_an_s3_path_in_the_path_bar_opens_it(browsing: App, qtbot: QtBot, photo_bucket: str) -> None:
