@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from spacesgui.adapters.s3_client import make_client, parse_timestamp
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.core.accounts import Account, Credentials
-from spacesgui.core.errors import MissingCredentials
+from spacesgui.core.errors import ListingBroken, MissingCredentials
 from spacesgui.core.keys import DELIMITER
 from spacesgui.core.listing import BucketInfo, ListingPage
 from spacesgui.core.naming import check_bucket_name
@@ -93,7 +93,7 @@ class S3Store:
                 kwargs["ContinuationToken"] = token
             response = self._call("ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs))
             page = _page_from_response(response, prefix)
-            last_name = max(last_name, _last_name(page))
+            last_name = max(last_name, _last_listed(response))
             yield page
             if not response.get("IsTruncated"):
                 return
@@ -127,19 +127,27 @@ class S3Store:
             # past the whole folder by its prefix.
             page.folders = [f for f in page.folders if f > marker or not marker.startswith(f)]
             yield page
-            next_marker = response.get("NextMarker") or _last_name(page)
-            if not response.get("IsTruncated") or not next_marker or next_marker <= marker:
+            if not response.get("IsTruncated"):
                 return
+            # Per the S3 API the next marker is the last key or common prefix listed; some
+            # servers put an opaque token in NextMarker, so it is only a fallback.
+            next_marker = _last_listed(response) or str(response.get("NextMarker") or "")
+            if not next_marker or next_marker <= marker:
+                raise ListingBroken(
+                    f"The server says the listing of s3://{bucket}/{prefix} goes on, but gives no "
+                    "way to continue it, so some entries could not be listed. Try again later."
+                )
             marker = next_marker
 
     def close(self) -> None:
         self._client.close()
 
 
-def _last_name(page: ListingPage) -> str:
-    last_key = page.keys[-1] if page.keys else ""
-    last_folder = page.folders[-1] if page.folders else ""
-    return max(last_key, last_folder)
+def _last_listed(response: Any) -> str:
+    """The greatest key or common prefix in a raw listing response ("" if it has none)."""
+    keys = [item.get("Key", "") for item in response.get("Contents", ())]
+    prefixes = [item.get("Prefix", "") for item in response.get("CommonPrefixes", ())]
+    return max([*keys, *prefixes], default="")
 
 
 def _page_from_response(response: Any, prefix: str) -> ListingPage:

@@ -47,7 +47,9 @@ class AccountPanel(QWidget):
         self.model.set_accounts(self._accounts.accounts)
         for account in self._accounts.accounts:
             item = self.model.account_item(account.id)
-            if item is not None and item.rowCount() == 0:
+            # New accounts, and accounts showing why they have no Spaces (the account may
+            # have just been fixed), are listed again.
+            if item is not None and (item.rowCount() == 0 or not item.child(0).data(AccountRole.BUCKET)):
                 self.reload_buckets(account.id)
 
     def reload_buckets(self, account_id: str) -> None:

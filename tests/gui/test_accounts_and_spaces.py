@@ -1,0 +1,278 @@
+"""Adding accounts, creating and deleting Spaces, and what the window says when things go wrong."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
+from spacesgui.ui.account_dialog import AccountDialog
+from spacesgui.ui.create_space_dialog import CreateSpaceDialog
+from tests.conftest import RcloneServer
+from tests.fault_proxy import FaultProxy, Match, PaginationBreak
+from tests.gui.conftest import wait_listed
+
+
+def open_add_account_dialog(app: App, qtbot: QtBot) -> AccountDialog:
+    app.window.add_account_action.trigger()
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def fill_account(
+    dialog: AccountDialog, endpoint: str, access_key: str, secret: str, bucket: str = ""
+) -> None:
+    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("custom"))
+    dialog.endpoint_edit.setText(endpoint)
+    dialog._endpoint_touched = True
+    dialog.access_key_edit.setText(access_key)
+    dialog.secret_edit.setText(secret)
+    dialog.bucket_edit.setText(bucket)
+    dialog.addressing_combo.setCurrentIndex(dialog.addressing_combo.findData("path"))
+
+
+def test_adding_an_account_keeps_the_secret_in_the_keyring_and_out_of_the_settings_file(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    moto_endpoint: str,
+    moto_bucket: str,
+    memory_keyring,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, moto_endpoint, "test-access-key", "very-secret-value")
+    dialog.name_edit.setText("Local moto")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    account = app.accounts.accounts[0]
+    item = app.window.account_panel.model.account_item(account.id)
+    assert item is not None
+    qtbot.waitUntil(lambda: moto_bucket in [item.child(r).text() for r in range(item.rowCount())])
+    assert memory_keyring.get_password("spacesgui", account.id) == "very-secret-value"
+    settings_text = (tmp_path / "settings.json").read_text()
+    assert "very-secret-value" not in settings_text
+    assert json.loads(settings_text)["accounts"][0]["name"] == "Local moto"
+
+
+def test_test_connection_with_a_wrong_secret_says_the_keys_are_wrong(
+    build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer
+) -> None:
+    dialog = open_add_account_dialog(build_window(), qtbot)
+    fill_account(dialog, rclone_server.endpoint, rclone_server.access_key, "not-the-secret")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=15_000)
+    assert "secret key is wrong" in dialog.result_label.text()
+
+
+def test_test_connection_with_good_keys_counts_the_spaces(
+    build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer, rclone_bucket: str
+) -> None:
+    dialog = open_add_account_dialog(build_window(), qtbot)
+    fill_account(dialog, rclone_server.endpoint, rclone_server.access_key, rclone_server.secret_key)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✓" in dialog.result_label.text(), timeout=15_000)
+    assert "Connected" in dialog.result_label.text()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "words"),
+    [
+        ("nyc3.digitaloceanspaces.com", "has no scheme"),
+        ("ftp://example.com", "not supported"),
+        ("https://nyc3.digitaloceanspaces.com/my-space", "without a path"),
+        ("", "Enter the server address"),
+    ],
+)
+def test_a_malformed_endpoint_is_explained_before_any_request(
+    build_window: Callable[[], App], qtbot: QtBot, endpoint: str, words: str
+) -> None:
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, endpoint, "key", "secret")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert words in dialog.result_label.text()
+    assert dialog.isVisible()
+    assert app.accounts.accounts == []
+
+
+def test_empty_keys_are_refused_with_a_message(
+    build_window: Callable[[], App], qtbot: QtBot, moto_endpoint: str
+) -> None:
+    dialog = open_add_account_dialog(build_window(), qtbot)
+    fill_account(dialog, moto_endpoint, "", "")
+    dialog.test_button.click()
+    assert "Enter both the access key and the secret key" in dialog.result_label.text()
+
+
+def test_a_refused_connection_is_reported_quickly(build_window: Callable[[], App], qtbot: QtBot) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    dialog = open_add_account_dialog(build_window(), qtbot)
+    fill_account(dialog, f"http://127.0.0.1:{closed_port}", "key", "secret")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=10_000)
+    assert "refused the connection" in dialog.result_label.text()
+
+
+def test_keys_that_cannot_list_spaces_are_offered_to_open_one_by_name(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    fault_proxy: FaultProxy,
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+    server_credentials,  # type: ignore[no-untyped-def]
+) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="only-file.txt", Body=b"hello")
+    fault_proxy.fail(Match.list_buckets(), status=403, code="AccessDenied", message="Access Denied")
+    app = build_window()
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    app.accounts.add_account(account, server_credentials.secret_access_key)
+    window = app.window
+    qtbot.waitUntil(lambda: "not allowed to list Spaces" in window.banner.text(), timeout=10_000)
+    window.banner.findChild(type(window.banner._action), "messageAction").click()
+    dialog = window.space_actions.last_dialog
+    assert isinstance(dialog, QInputDialog)
+    dialog.setTextValue(moto_bucket)
+    dialog.accept()
+    wait_listed(qtbot, app)
+    assert window.model.index(0, 0).data() == "only-file.txt"
+    assert app.accounts.account(account.id).bucket == moto_bucket
+    item = window.account_panel.model.account_item(account.id)
+    assert item is not None
+    qtbot.waitUntil(lambda: item.rowCount() == 1 and item.child(0).text() == moto_bucket)
+
+
+def test_creating_a_space_checks_the_name_as_you_type_and_opens_the_new_space(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    qtbot: QtBot,
+    moto_account: Account,
+    moto_bucket: str,
+    unique_bucket: str,
+) -> None:
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    app.window.new_space_action.trigger()
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, CreateSpaceDialog)
+    create = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.name_edit.setText("My_Space")
+    assert not create.isEnabled()
+    assert "capital letters" in dialog.problem_label.text()
+    dialog.name_edit.setText("ab")
+    assert "at least 3 characters" in dialog.problem_label.text()
+    new_name = "new-" + unique_bucket[:50]
+    dialog.name_edit.setText(new_name)
+    assert create.isEnabled()
+    create.click()
+    qtbot.waitUntil(
+        lambda: app.window.place is not None and app.window.place.bucket == new_name, timeout=10_000
+    )
+    item = app.window.account_panel.model.account_item(moto_account.id)
+    assert item is not None
+    qtbot.waitUntil(lambda: new_name in [item.child(r).text() for r in range(item.rowCount())])
+
+
+def _confirm_delete(app: App, qtbot: QtBot) -> None:
+    app.window.delete_space_action.trigger()
+    box = app.window.space_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    delete = next(b for b in box.buttons() if b.text() == "Delete")
+    delete.click()
+
+
+def test_deleting_an_empty_space_after_confirmation_removes_it(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    qtbot: QtBot,
+    moto_account: Account,
+    moto_bucket: str,
+) -> None:
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    _confirm_delete(app, qtbot)
+    item = app.window.account_panel.model.account_item(moto_account.id)
+    assert item is not None
+    qtbot.waitUntil(
+        lambda: moto_bucket not in [item.child(r).text() for r in range(item.rowCount())], timeout=10_000
+    )
+    assert "deleted" in app.window.banner.text()
+
+
+def test_deleting_a_space_that_holds_objects_says_it_is_not_empty(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    qtbot: QtBot,
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="keep.txt", Body=b"1")
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    _confirm_delete(app, qtbot)
+    qtbot.waitUntil(lambda: "still holds objects" in app.window.banner.text(), timeout=10_000)
+    assert app.window.model.index(0, 0).data() == "keep.txt"
+
+
+def test_rows_stream_into_the_view_page_by_page(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    fault_proxy: FaultProxy,
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+    server_credentials,  # type: ignore[no-untyped-def]
+) -> None:
+    for i in range(60):
+        moto_store.client.put_object(Bucket=moto_bucket, Key=f"item-{i:03d}", Body=b"1")
+    fault_proxy.cap_page_size(10)
+    app = build_window()
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint, bucket=moto_bucket)
+    app.accounts.add_account(account, server_credentials.secret_access_key)
+    inserts: list[int] = []
+    app.window.model.rowsInserted.connect(lambda _parent, first, last: inserts.append(last - first + 1))
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    assert inserts == [10] * 6
+    assert [app.window.model.index(r, 0).data() for r in (0, 59)] == ["item-000", "item-059"]
+
+
+def test_broken_pagination_falls_back_to_list_v1_and_says_so(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    fault_proxy: FaultProxy,
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+    server_credentials,  # type: ignore[no-untyped-def]
+) -> None:
+    for i in range(25):
+        moto_store.client.put_object(Bucket=moto_bucket, Key=f"k{i:02d}", Body=b"1")
+    fault_proxy.cap_page_size(10)
+    fault_proxy.break_pagination(PaginationBreak.DROP_TOKEN)
+    app = build_window()
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint, bucket=moto_bucket)
+    app.accounts.add_account(account, server_credentials.secret_access_key)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    assert app.window.model.rowCount() == 25
+    assert "ListObjects v1" in app.window.banner.text()
