@@ -81,6 +81,7 @@ class S3Store:
         """
         token: str | None = None
         seen_tokens: set[str] = set()
+        seen_folders: set[str] = set()
         last_name = ""
         while True:
             kwargs: dict[str, Any] = {
@@ -93,6 +94,7 @@ class S3Store:
                 kwargs["ContinuationToken"] = token
             response = self._call("ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs))
             page = _page_from_response(response, prefix)
+            seen_folders.update(page.folders)
             last_name = max(last_name, _last_listed(response))
             yield page
             if not response.get("IsTruncated"):
@@ -107,11 +109,14 @@ class S3Store:
                 log.warning("%s", message)
                 if on_warning:
                     on_warning(message)
-                yield from self._iter_listing_v1(bucket, prefix, last_name)
+                yield from self._iter_listing_v1(bucket, prefix, last_name, seen_folders)
                 return
             seen_tokens.add(token)
 
-    def _iter_listing_v1(self, bucket: str, prefix: str, marker: str) -> Iterator[ListingPage]:
+    def _iter_listing_v1(
+        self, bucket: str, prefix: str, marker: str, seen_folders: set[str]
+    ) -> Iterator[ListingPage]:
+        seen_markers = {marker}
         while True:
             kwargs: dict[str, Any] = {
                 "Bucket": bucket,
@@ -123,20 +128,21 @@ class S3Store:
                 kwargs["Marker"] = marker
             response = self._call("ListObjects", bucket, partial(self._client.list_objects, **kwargs))
             page = _page_from_response(response, prefix)
-            # A common prefix is listed once, so keys under it are skipped; v1 marks
-            # past the whole folder by its prefix.
-            page.folders = [f for f in page.folders if f > marker or not marker.startswith(f)]
+            # Some servers repeat common prefixes on every v1 page; list each folder once.
+            page.folders = [f for f in page.folders if f not in seen_folders]
+            seen_folders.update(page.folders)
             yield page
             if not response.get("IsTruncated"):
                 return
-            # Per the S3 API the next marker is the last key or common prefix listed; some
-            # servers put an opaque token in NextMarker, so it is only a fallback.
-            next_marker = _last_listed(response) or str(response.get("NextMarker") or "")
-            if not next_marker or next_marker <= marker:
+            # S3 says: send NextMarker back as Marker; without one (no delimiter, or a
+            # terse server) continue after the last key or prefix listed.
+            next_marker = str(response.get("NextMarker") or "") or _last_listed(response)
+            if not next_marker or next_marker in seen_markers:
                 raise ListingBroken(
                     f"The server says the listing of s3://{bucket}/{prefix} goes on, but gives no "
                     "way to continue it, so some entries could not be listed. Try again later."
                 )
+            seen_markers.add(next_marker)
             marker = next_marker
 
     def close(self) -> None:

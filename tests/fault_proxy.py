@@ -1,0 +1,490 @@
+"""A loopback HTTP reverse proxy that puts S3 faults in front of a real server.
+
+Tests use it to make a real server misbehave in ways it cannot by itself: answer with
+a canned S3 error a given number of times, break ListObjectsV2 pagination, or page
+listings at a smaller size. It records every request it sees (method, path, query,
+headers and body as they came off the wire) so tests can count attempts and check
+headers.
+
+Requests are forwarded unchanged (same Host header, same signed headers), so it also
+works in front of a server that checks signatures, such as rclone; only
+`cap_page_size`, which rewrites the query, needs a server that does not (moto).
+
+Threads: one serving thread plus one thread per client connection. `stop()` closes
+every connection and joins every thread, so no thread outlives the proxy.
+Bounded: loopback only, request bodies up to `MAX_BODY_BYTES`, at most
+`MAX_CONNECTIONS` connections at once, the last `MAX_RECORDED` requests kept,
+and every socket has a timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import re
+import socket
+import threading
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+from xml.sax.saxutils import escape
+
+__all__ = [
+    "ABSENT",
+    "Fault",
+    "FaultProxy",
+    "ListingRewrite",
+    "Match",
+    "PaginationBreak",
+    "RecordedRequest",
+]
+
+MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_CONNECTIONS = 64
+MAX_RECORDED = 10_000
+SOCKET_TIMEOUT_S = 30.0
+JOIN_TIMEOUT_S = 5.0
+
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+_HOP_BY_HOP = {
+    "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
+    "upgrade", "expect",
+}  # fmt: skip
+
+
+class _Absent(Enum):
+    ABSENT = "absent"
+
+
+ABSENT = _Absent.ABSENT
+"""Use as a query value in `Match` to require that the parameter is not present."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request as the proxy received it from the client."""
+
+    method: str
+    path: str  # percent-decoded path, without the query
+    raw_target: str  # the request target exactly as sent ("/bucket?list-type=2&...")
+    query: Mapping[str, list[str]]
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """Return the value of header `name` (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+    def header_names(self) -> set[str]:
+        return {k.lower() for k, _ in self.headers}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Which requests a rule applies to. Every given part must match.
+
+    `path` is a regular expression matched in full against the decoded path.
+    `query` maps a parameter to its required value, None for "present with any
+    value", or ABSENT for "not present".
+    """
+
+    method: str | None = None
+    path: str | None = None
+    query: Mapping[str, str | _Absent | None] = field(default_factory=dict)
+
+    def matches(self, request: RecordedRequest) -> bool:
+        if self.method is not None and request.method != self.method.upper():
+            return False
+        if self.path is not None and not re.fullmatch(self.path, request.path):
+            return False
+        for name, wanted in self.query.items():
+            values = request.query.get(name)
+            if wanted is ABSENT:
+                if values is not None:
+                    return False
+            elif values is None or (wanted is not None and wanted not in values):
+                return False
+        return True
+
+    @classmethod
+    def any(cls) -> Match:
+        return cls()
+
+    @classmethod
+    def list_buckets(cls) -> Match:
+        return cls(method="GET", path="/")
+
+    @classmethod
+    def list_objects_v2(cls, bucket: str) -> Match:
+        return cls(method="GET", path=f"/{re.escape(bucket)}/?", query={"list-type": "2"})
+
+    @classmethod
+    def list_objects_v1(cls, bucket: str) -> Match:
+        """ListObjects v1: a bucket GET that is no other sub-resource call."""
+        absent: dict[str, str | _Absent | None] = dict.fromkeys(
+            ("list-type", "acl", "cors", "policy", "versioning", "location", "uploads",
+             "versions", "lifecycle", "website", "tagging", "encryption"),
+            ABSENT,
+        )  # fmt: skip
+        return cls(method="GET", path=f"/{re.escape(bucket)}/?", query=absent)
+
+    @classmethod
+    def put_object(cls, bucket: str) -> Match:
+        return cls(method="PUT", path=f"/{re.escape(bucket)}/.+")
+
+    @classmethod
+    def delete_objects(cls, bucket: str) -> Match:
+        return cls(method="POST", path=f"/{re.escape(bucket)}/?", query={"delete": None})
+
+    @classmethod
+    def put_bucket_cors(cls, bucket: str) -> Match:
+        return cls(method="PUT", path=f"/{re.escape(bucket)}/?", query={"cors": None})
+
+
+@dataclass(slots=True)
+class Fault:
+    """A canned S3 error answered to matching requests, `times` times (None: always)."""
+
+    match: Match
+    status: int
+    code: str
+    message: str
+    times: int | None
+    hits: int = 0
+
+    def _take(self) -> bool:
+        if self.times is not None and self.hits >= self.times:
+            return False
+        self.hits += 1
+        return True
+
+    def body(self) -> bytes:
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Error><Code>{escape(self.code)}</Code><Message>{escape(self.message)}</Message>"
+            "<RequestId>fault-proxy</RequestId></Error>"
+        ).encode()
+
+
+class PaginationBreak(Enum):
+    """How to break a truncated ListObjectsV2 response."""
+
+    DROP_TOKEN = "drop-token"  # IsTruncated stays true but NextContinuationToken is removed
+    REPEAT_TOKEN = "repeat-token"  # NextContinuationToken repeats the token the client sent
+
+
+_TRUNCATED = re.compile(rb"<IsTruncated>\s*true\s*</IsTruncated>")
+_NEXT_TOKEN = re.compile(rb"<NextContinuationToken>.*?</NextContinuationToken>", re.S)
+_MAX_KEYS = re.compile(r"(?<![^&])max-keys=\d*")
+
+
+@dataclass(slots=True)
+class ListingRewrite:
+    """A PaginationBreak applied to matching responses; `hits` counts responses changed."""
+
+    match: Match
+    mode: PaginationBreak
+    hits: int = 0
+
+    def apply(self, request: RecordedRequest, body: bytes) -> bytes:
+        if not _TRUNCATED.search(body):
+            return body
+        if self.mode is PaginationBreak.DROP_TOKEN:
+            self.hits += 1
+            return _NEXT_TOKEN.sub(b"", body)
+        previous = request.query.get("continuation-token")
+        if not previous:  # the first page has no token to repeat
+            return body
+        self.hits += 1
+        repeated = f"<NextContinuationToken>{escape(previous[0])}</NextContinuationToken>"
+        return _NEXT_TOKEN.sub(repeated.encode(), body)
+
+
+class FaultProxy:
+    """A threaded reverse proxy on 127.0.0.1 in front of `upstream` (a loopback http URL).
+
+    Use as a context manager, or call `start()` and `stop()`. Configuration methods may
+    be called at any time from the test thread; they are guarded by a lock.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        parts = urlsplit(upstream)
+        if parts.scheme != "http" or parts.hostname not in _LOOPBACK_HOSTS or not parts.port:
+            raise ValueError(f"the upstream must be http://127.0.0.1:PORT, not {upstream!r}")
+        self.upstream = upstream
+        self._upstream_host = parts.hostname
+        self._upstream_port = parts.port
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._rewrites: list[ListingRewrite] = []
+        self._max_keys_cap: int | None = None
+        self._recorded: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
+        self._server: _Server | None = None
+        self._serve_thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the proxy is not running")
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def start(self) -> FaultProxy:
+        if self._server is not None:
+            raise RuntimeError("the proxy is already running")
+        self._server = _Server(self)
+        self._serve_thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fault-proxy-serve",
+            daemon=True,
+        )
+        self._serve_thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close every connection and join every thread."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        leftover = server.close_connections(JOIN_TIMEOUT_S)
+        if self._serve_thread is not None:
+            self._serve_thread.join(JOIN_TIMEOUT_S)
+            if self._serve_thread.is_alive():
+                leftover.append(self._serve_thread)
+        if leftover:
+            raise RuntimeError(f"fault proxy threads did not stop: {[t.name for t in leftover]}")
+
+    def __enter__(self) -> FaultProxy:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- configuration -----------------------------------------------------------------
+
+    def fail(
+        self,
+        match: Match,
+        *,
+        status: int,
+        code: str,
+        message: str = "Injected by the fault proxy.",
+        times: int | None = None,
+    ) -> Fault:
+        """Answer requests matching `match` with an S3 error, `times` times (None: always).
+
+        Rules are tried in the order they were added; the first one with answers left wins.
+        """
+        fault = Fault(match, status, code, message, times)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def break_pagination(self, mode: PaginationBreak, match: Match | None = None) -> ListingRewrite:
+        """Rewrite truncated ListObjectsV2 responses matching `match` (default: all)."""
+        rewrite = ListingRewrite(match or Match(method="GET", query={"list-type": "2"}), mode)
+        with self._lock:
+            self._rewrites.append(rewrite)
+        return rewrite
+
+    def cap_page_size(self, max_keys: int) -> None:
+        """Forward listings with max-keys lowered to `max_keys`: a server with small pages.
+
+        This changes the signed query, so use it only before a server that does not
+        check signatures (moto).
+        """
+        if max_keys < 1:
+            raise ValueError("max_keys must be at least 1")
+        with self._lock:
+            self._max_keys_cap = max_keys
+
+    def clear(self) -> None:
+        """Forget every fault, rewrite, cap and recorded request."""
+        with self._lock:
+            self._faults.clear()
+            self._rewrites.clear()
+            self._max_keys_cap = None
+            self._recorded.clear()
+
+    # -- inspection --------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._recorded)
+
+    def count(self, match: Match | None = None) -> int:
+        """Return how many recorded requests match `match` (all when None)."""
+        return sum(1 for r in self.requests if match is None or match.matches(r))
+
+    # -- called on connection threads ---------------------------------------------------
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._recorded.append(request)
+
+    def _fault_for(self, request: RecordedRequest) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.match.matches(request) and fault._take():
+                    return fault
+        return None
+
+    def _rewrite_target(self, request: RecordedRequest) -> str:
+        with self._lock:
+            cap = self._max_keys_cap
+        if cap is None or request.method != "GET" or "max-keys" not in request.query:
+            return request.raw_target
+        path, _, query = request.raw_target.partition("?")
+        wanted = min(int(request.query["max-keys"][0] or cap), cap)
+        return f"{path}?{_MAX_KEYS.sub(f'max-keys={wanted}', query)}"
+
+    def _rewrite_body(self, request: RecordedRequest, body: bytes) -> bytes:
+        with self._lock:
+            rewrites = [r for r in self._rewrites if r.match.matches(request)]
+            for rewrite in rewrites:
+                body = rewrite.apply(request, body)
+        return body
+
+    def _forward(self, request: RecordedRequest) -> tuple[int, str, list[tuple[str, str]], bytes]:
+        connection = http.client.HTTPConnection(
+            self._upstream_host, self._upstream_port, timeout=SOCKET_TIMEOUT_S
+        )
+        try:
+            connection.putrequest(
+                request.method,
+                self._rewrite_target(request),
+                skip_host=True,
+                skip_accept_encoding=True,
+            )
+            for name, value in request.headers:
+                if name.lower() not in _HOP_BY_HOP:
+                    connection.putheader(name, value)
+            connection.putheader("Connection", "close")
+            connection.endheaders(request.body or None)
+            response = connection.getresponse()
+            body = response.read()
+            return response.status, response.reason, response.getheaders(), body
+        finally:
+            connection.close()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # connections are tracked and joined by close_connections()
+
+    def __init__(self, proxy: FaultProxy) -> None:
+        self.proxy = proxy
+        self._connections: dict[threading.Thread, socket.socket] = {}
+        self._connections_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._serial = 0
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        self._serial += 1
+        thread = threading.Thread(
+            target=self._serve_connection,
+            args=(request, client_address),
+            name=f"fault-proxy-connection-{self._serial}",
+            daemon=True,
+        )
+        with self._connections_lock:
+            self._connections[thread] = request
+        thread.start()
+
+    def _serve_connection(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._connections.pop(threading.current_thread(), None)
+            self._slots.release()
+
+    def close_connections(self, timeout: float) -> list[threading.Thread]:
+        """Shut every open connection down and join its thread; return the ones left."""
+        with self._connections_lock:
+            connections = dict(self._connections)
+        for sock in connections.values():
+            with contextlib.suppress(OSError):  # already closed by the client
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in connections:
+            thread.join(timeout)
+        return [t for t in connections if t.is_alive()]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = SOCKET_TIMEOUT_S
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output quiet; the proxy records requests instead
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_HEAD = do_PUT = do_POST = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+    def _handle(self) -> None:
+        proxy = self.server.proxy
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self._send_error(501, "NotImplemented", "The fault proxy needs Content-Length.")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self._send_error(413, "EntityTooLarge", "Too large for the fault proxy.")
+            return
+        body = self.rfile.read(length) if length else b""
+        target = urlsplit(self.path)
+        request = RecordedRequest(
+            method=self.command,
+            path=unquote(target.path),
+            raw_target=self.path,
+            query=parse_qs(target.query, keep_blank_values=True),
+            headers=tuple(self.headers.items()),
+            body=body,
+        )
+        proxy._record(request)
+        fault = proxy._fault_for(request)
+        if fault is not None:
+            self._send(fault.status, "", [("Content-Type", "application/xml")], fault.body())
+            return
+        try:
+            status, reason, headers, data = proxy._forward(request)
+        except OSError as exc:
+            self._send_error(502, "BadGateway", f"The fault proxy could not reach moto: {exc}")
+            return
+        self._send(status, reason, headers, proxy._rewrite_body(request, data))
+
+    def _send_error(self, status: int, code: str, message: str) -> None:
+        fault = Fault(Match.any(), status, code, message, None)
+        self._send(status, "", [("Content-Type", "application/xml")], fault.body())
+        self.close_connection = True
+
+    def _send(self, status: int, reason: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        head = self.command == "HEAD"
+        no_body = head or status in (204, 304) or status < 200
+        self.send_response_only(status, reason or None)
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered in _HOP_BY_HOP or (lowered == "content-length" and not head):
+                continue
+            self.send_header(name, value)
+        if not no_body:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not no_body:
+            self.wfile.write(body)
