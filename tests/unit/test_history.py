@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from spacesgui.core.history import History, Place
+
+
+def test_back_and_forward_walk_the_visited_places() -> None:
+    history = History()
+    for prefix in ("", "a/", "a/b/"):
+        history.visit(Place("acct", "space", prefix))
+    assert history.back() == Place("acct", "space", "a/")
+    assert history.back() == Place("acct", "space", "")
+    assert history.back() is None
+    assert history.forward() == Place("acct", "space", "a/")
+
+
+def test_visiting_after_going_back_drops_the_forward_places() -> None:
+    history = History()
+    history.visit(Place("acct", "s", ""))
+    history.visit(Place("acct", "s", "x/"))
+    history.back()
+    history.visit(Place("acct", "s", "y/"))
+    assert not history.can_go_forward()
+
+
+def test_visiting_the_current_place_again_adds_nothing() -> None:
+    history = History()
+    history.visit(Place("acct", "s", ""))
+    history.visit(Place("acct", "s", ""))
+    assert not history.can_go_back()
+
+
+def test_forgetting_an_account_removes_its_places() -> None:
+    history = History()
+    history.visit(Place("gone", "s", ""))
+    history.visit(Place("kept", "s", ""))
+    history.forget_account("gone")
+    assert not history.can_go_back()
