@@ -1,0 +1,186 @@
+"""The command line, auto-refresh, and server errors while listing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from spacesgui import __version__
+from spacesgui.__main__ import parse_args
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.history import Place
+from spacesgui.startup import Startup, region_from_endpoint
+from tests.fault_proxy import FaultProxy, Match
+from tests.gui.conftest import wait_listed
+
+
+def test_version_flag_prints_the_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "spacesgui", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == f"spacesgui {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "region"),
+    [
+        ("https://fra1.digitaloceanspaces.com", "fra1"),
+        ("https://s3.eu-west-1.amazonaws.com", "eu-west-1"),
+        ("http://127.0.0.1:9000", "us-east-1"),
+    ],
+)
+def test_the_region_is_read_from_well_known_endpoints(endpoint: str, region: str) -> None:
+    assert region_from_endpoint(endpoint) == region
+
+
+@pytest.fixture
+def startup(
+    qasync_loop: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    server_credentials: Credentials,
+    qtbot: QtBot,
+) -> Iterator[Callable[..., Startup]]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", server_credentials.access_key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", server_credentials.secret_access_key)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    started: list[Startup] = []
+
+    def start(*argv: str) -> Startup:
+        runner = Startup(parse_args(["--settings", str(tmp_path / "settings.json"), *argv]))
+        runner.start()
+        started.append(runner)
+        return runner
+
+    yield start
+    for runner in started:
+        if runner.app is not None:
+            app = runner.app
+            app.window.close()
+            qtbot.waitUntil(lambda app=app: not app.runner.busy, timeout=10_000)
+            runner.stop()
+            app.window.deleteLater()
+    QApplication.processEvents()
+
+
+def test_endpoint_url_and_an_s3_location_open_that_place_with_keys_from_the_environment(
+    startup: Callable[..., Startup],
+    moto_endpoint: str,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="albums/one.png", Body=b"1")
+    run = startup("--endpoint-url", moto_endpoint, f"s3://{moto_bucket}/albums")
+    assert run.app is not None
+    wait_listed(qtbot, run.app)
+    window = run.app.window
+    assert window.model.index(0, 0).data() == "one.png"
+    assert window.path_bar.text() == f"s3://{moto_bucket}/albums/"
+    # A command-line account is for this run only: nothing is written to settings.
+    assert (
+        not (tmp_path / "settings.json").exists()
+        or 'accounts": []' in (tmp_path / "settings.json").read_text()
+    )
+
+
+def test_endpoint_url_without_keys_says_which_variables_to_set(
+    startup: Callable[..., Startup], moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    run = startup("--endpoint-url", moto_endpoint)
+    assert run.app is not None
+    assert "AWS_SECRET_ACCESS_KEY" in run.app.window.banner.text()
+
+
+def test_a_location_without_any_account_explains_what_to_do(startup: Callable[..., Startup]) -> None:
+    run = startup("s3://somewhere/")
+    assert run.app is not None
+    assert "add an account first" in run.app.window.banner.text()
+
+
+@pytest.fixture
+def opened(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+) -> App:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="first.txt", Body=b"1")
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    return app
+
+
+def shown_names(app: App) -> list[str]:
+    model = app.window.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_the_refresh_interval_shows_changes_made_by_other_tools(
+    opened: App, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="second.txt", Body=b"2")
+    opened.window.set_refresh_interval(1)
+    qtbot.waitUntil(lambda: shown_names(opened) == ["first.txt", "second.txt"], timeout=10_000)
+
+
+def test_regaining_focus_shows_changes_made_by_other_tools(
+    opened: App, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    moto_store.client.delete_object(Bucket=moto_bucket, Key="first.txt")
+    opened.window._last_refresh = 0.0  # as if the last refresh was long ago
+    QApplication.sendEvent(opened.window, QEvent(QEvent.Type.WindowActivate))
+    qtbot.waitUntil(lambda: shown_names(opened) == [], timeout=10_000)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "words"),
+    [
+        (503, "SlowDown", "fewer requests"),
+        (403, "RequestTimeTooSkewed", "clock"),
+        (403, "AccessDenied", "not allowed"),
+    ],
+)
+def test_listing_errors_are_explained_in_the_window(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    fault_proxy: FaultProxy,
+    moto_account: Account,
+    moto_bucket: str,
+    server_credentials: Credentials,
+    status: int,
+    code: str,
+    words: str,
+) -> None:
+    fault_proxy.fail(Match.list_objects_v2(moto_bucket), status=status, code=code)
+    app = build_window()
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint, bucket=moto_bucket)
+    app.accounts.add_account(account, server_credentials.secret_access_key)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    qtbot.waitUntil(lambda: words in app.window.banner.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: not app.runner.busy, timeout=20_000)  # the Space check fails too
+    fault_proxy.clear()
+    app.window.refresh_action.trigger()
+    wait_listed(qtbot, app)
+    qtbot.waitUntil(lambda: not app.runner.busy)
+    assert app.window.banner.text() == ""
