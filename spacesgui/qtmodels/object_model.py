@@ -50,6 +50,7 @@ HEADERS = {
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # computed once: views ask per row
 
 
 class ObjectTreeModel(QAbstractItemModel):
@@ -327,9 +328,7 @@ class ObjectTreeModel(QAbstractItemModel):
             self._start_listing(node)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -344,8 +343,10 @@ class ObjectTreeModel(QAbstractItemModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        node: FolderNode = index.internalPointer()
-        row, column = index.row(), index.column()
+        return self.cell_data(index.internalPointer(), index.row(), index.column(), role)
+
+    def cell_data(self, node: FolderNode, row: int, column: int, role: int) -> Any:
+        """The data of row `row` of folder `node`, without building a QModelIndex."""
         folder = node.folder_at(row)
         if folder is not None:
             return self._folder_data(folder, column, role)

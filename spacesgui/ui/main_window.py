@@ -64,8 +64,7 @@ class MainWindow(QMainWindow):
 
         self.model = ObjectTreeModel(browser, self)
         self.object_view = ObjectView(self)
-        self.object_view.setModel(self.model)
-        self.object_view.configure_header()
+        self.flat_model = self.object_view.set_tree(self.model)
         self.account_panel = AccountPanel(accounts, self.spawn, self)
         self.banner = MessageBanner(self)
         self.path_bar = PathBar(self)
@@ -274,11 +273,7 @@ class MainWindow(QMainWindow):
         self._last_refresh = time.monotonic()
         if not self.model.bucket:
             return
-        nodes = [self.model.root]
-        for node in self.model.loaded_folders():
-            index = self.model.index_of_folder(node)
-            if index.isValid() and self.object_view.isExpanded(index):
-                nodes.append(node)
+        nodes = [self.model.root, *self.flat_model.expanded_folders()]
         self.model.refresh(nodes)
 
     def set_refresh_interval(self, seconds: int) -> None:

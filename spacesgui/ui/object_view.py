@@ -1,16 +1,70 @@
-"""The object tree view, set up the way file managers behave."""
+"""The object view: a table that draws the folder tree itself, so any folder size stays instant.
+
+A QTableView asks the model only about the rows on screen (see FlatTreeModel for why not
+QTreeView). The Name column's delegate draws indentation and the expand arrow; the keys
+work as in a file manager's list view: Right expands, Left collapses or goes to the
+enclosing row, Enter opens a folder, Backspace goes up.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
-from spacesgui.core.folder_node import Column
+from spacesgui.core.folder_node import Column, FolderNode
+from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
+from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 
+INDENT = 18
+ROW_HEIGHT = 24
 
-class ObjectView(QTreeView):
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class TreeNameDelegate(QStyledItemDelegate):
+    """Draws the Name cell: indentation, the expand arrow of folders, then icon and text."""
+
+    def arrow_rect(self, option_rect: QRect, depth: int) -> QRect:
+        return QRect(option_rect.left() + depth * INDENT, option_rect.top(), INDENT, option_rect.height())
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        depth = int(index.data(ObjectRole.DEPTH) or 0)
+        indent = (depth + 1) * INDENT
+        branch = QStyleOptionViewItem(option)
+        full_rect = QRect(option.rect)
+        # The selection background spans the whole cell, arrow included.
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            background = QStyleOptionViewItem(option)
+            self.initStyleOption(background, index)
+            background.text = ""
+            background.icon = background.icon.__class__()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+            if index.data(ObjectRole.EXPANDABLE):
+                branch.rect = self.arrow_rect(full_rect, depth)
+                branch.state = QStyle.StateFlag.State_Children | QStyle.StateFlag.State_Item
+                if index.data(ObjectRole.EXPANDED):
+                    branch.state |= QStyle.StateFlag.State_Open
+                style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, branch, painter, widget)
+        content = QStyleOptionViewItem(option)
+        content.rect = full_rect.adjusted(indent, 0, 0, 0)
+        content.state &= ~QStyle.StateFlag.State_Selected  # background done
+        content.backgroundBrush = QBrush(Qt.BrushStyle.NoBrush)
+        super().paint(painter, content, index)
+
+
+class ObjectView(QTableView):
     open_folder_requested = Signal(str)  # folder prefix
     go_up_requested = Signal()
 
@@ -18,18 +72,39 @@ class ObjectView(QTreeView):
         super().__init__(parent)
         self.setObjectName("objectView")
         self.setAccessibleName("Objects")
-        self.setUniformRowHeights(True)  # lets a 100,000-row folder lay out in constant time
+        self.setShowGrid(False)
+        self.setWordWrap(False)
         self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAllColumnsShowFocus(True)
-        self.setExpandsOnDoubleClick(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setTabKeyNavigation(False)
+        self.setCornerButtonEnabled(False)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        self._delegate = TreeNameDelegate(self)
+        self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
 
-    def configure_header(self) -> None:
-        header = self.header()
+    def set_tree(self, tree: ObjectTreeModel) -> FlatTreeModel:
+        flat = FlatTreeModel(tree, self)
+        self.setModel(flat)
+        self._configure_header()
+        return flat
+
+    @property
+    def flat(self) -> FlatTreeModel:
+        model = self.model()
+        assert isinstance(model, FlatTreeModel)
+        return model
+
+    def _configure_header(self) -> None:
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in (
@@ -40,20 +115,86 @@ class ObjectView(QTreeView):
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+
+    # -- tree behaviour -----------------------------------------------------
+    def expand_folder(self, folder: FolderNode) -> None:
+        self.flat.expand(folder)
+
+    def collapse_folder(self, folder: FolderNode) -> None:
+        self.flat.collapse(folder)
+
+    def expand(self, tree_index: QModelIndex) -> None:
+        """Expand the folder at a tree-model index (as QTreeView.expand does)."""
+        folder = self.flat.tree.folder_node(tree_index)
+        if folder is not None and tree_index.isValid():
+            self.flat.expand(folder)
+
+    def is_expanded(self, folder: FolderNode) -> bool:
+        return self.flat.is_expanded(folder)
+
+    def current_tree_index(self) -> QModelIndex:
+        return self.flat.map_to_source(self.currentIndex())
+
+    def set_current_tree_index(self, tree_index: QModelIndex) -> None:
+        self.setCurrentIndex(self.flat.map_from_source(tree_index))
+
+    def _toggle(self, index: QModelIndex) -> bool:
+        folder = self.flat.folder_at(index)
+        if folder is None:
+            return False
+        if self.flat.is_expanded(folder):
+            self.flat.collapse(folder)
+        else:
+            self.flat.expand(folder)
+        return True
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.data(ObjectRole.IS_FOLDER):
             self.open_folder_requested.emit(index.siblingAtColumn(0).data(ObjectRole.KEY))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            index = self.currentIndex()
-            if index.isValid() and index.data(ObjectRole.IS_FOLDER):
-                self.open_folder_requested.emit(index.siblingAtColumn(0).data(ObjectRole.KEY))
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.column() == Column.NAME and index.data(ObjectRole.EXPANDABLE):
+            depth = int(index.data(ObjectRole.DEPTH) or 0)
+            if self._delegate.arrow_rect(self.visualRect(index), depth).contains(event.position().toPoint()):
+                self._toggle(index)
+                event.accept()
                 return
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, index = event.key(), self.currentIndex()
+        if (
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and index.isValid()
+            and index.data(ObjectRole.IS_FOLDER)
+        ):
+            self.open_folder_requested.emit(index.siblingAtColumn(0).data(ObjectRole.KEY))
+            return
         if key == Qt.Key.Key_Backspace and not event.modifiers():
             self.go_up_requested.emit()
             return
+        if key == Qt.Key.Key_Right and index.isValid():
+            folder = self.flat.folder_at(index)
+            if folder is not None and not self.flat.is_expanded(folder):
+                self.flat.expand(folder)
+                return
+        if key == Qt.Key.Key_Left and index.isValid() and self._collapse_or_go_to_parent(index):
+            return
         super().keyPressEvent(event)
+
+    def _collapse_or_go_to_parent(self, index: QModelIndex) -> bool:
+        folder = self.flat.folder_at(index)
+        if folder is not None and self.flat.is_expanded(folder):
+            self.flat.collapse(folder)
+            return True
+        node, _row = self.flat.locate(index.row())
+        if node.parent is None or node is self.flat.tree.root:
+            return False
+        parent_row = self.flat.map_from_source(self.flat.tree.index_of_folder(node))
+        if parent_row.isValid():
+            self.setCurrentIndex(parent_row)
+            return True
+        return False

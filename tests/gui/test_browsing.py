@@ -105,7 +105,7 @@ def test_sorting_by_size_orders_the_whole_folder_both_ways_with_folders_first(br
 
 def test_sorting_keeps_the_selected_object_selected(browsing: App) -> None:
     view = browsing.window.object_view
-    view.setCurrentIndex(row_of(browsing, "medium.bin"))
+    view.set_current_tree_index(row_of(browsing, "medium.bin"))
     view.sortByColumn(Column.SIZE, Qt.SortOrder.DescendingOrder)
     assert view.currentIndex().data() == "medium.bin"
     assert view.currentIndex().row() == 3
@@ -169,7 +169,7 @@ def test_refresh_shows_objects_added_elsewhere_and_keeps_the_selection(
     browsing: App, moto_store: S3Store, photo_bucket: str, qtbot: QtBot
 ) -> None:
     view = browsing.window.object_view
-    view.setCurrentIndex(row_of(browsing, "tiny.txt"))
+    view.set_current_tree_index(row_of(browsing, "tiny.txt"))
     moto_store.client.put_object(Bucket=photo_bucket, Key="added.txt", Body=b"new")
     moto_store.client.delete_object(Bucket=photo_bucket, Key="large.bin")
     moto_store.client.put_object(Bucket=photo_bucket, Key="brand-new/x.txt", Body=b"new")

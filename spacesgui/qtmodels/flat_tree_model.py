@@ -1,0 +1,303 @@
+"""The object tree flattened into rows, so a table view can show it at any size.
+
+QTreeView lays out every row of a folder again on each insert, sort or filter, calling
+back into Python three times a row: 100,000 objects cost ~350 ms a time. A QTableView
+asks only about the rows on screen. This model presents ObjectTreeModel's tree as one
+list: the open folder's rows, with the rows of each expanded folder inserted under it.
+Expansion state lives here; the tree model stays the single source of data, and its
+signals are translated into row signals of the flat list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from spacesgui.core.folder_node import Column, FolderNode, LoadState
+from spacesgui.qtmodels.object_model import HEADERS, ROW_FLAGS, ObjectTreeModel
+from spacesgui.qtmodels.roles import ObjectRole
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class FlatTreeModel(QAbstractTableModel):
+    """Rows = visible rows of the tree, depth first. GUI thread only."""
+
+    def __init__(self, tree: ObjectTreeModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tree = tree
+        self._expanded: set[FolderNode] = set()
+        self._blocks: dict[FolderNode, list[tuple[int, FolderNode]]] = {}
+        self._sizes: dict[FolderNode, int] = {}
+        self._pending: list[tuple[QModelIndex, QPersistentModelIndex]] = []
+        tree.rowsAboutToBeInserted.connect(self._on_tree_rows_about_to_be_inserted)
+        tree.rowsInserted.connect(self._on_tree_rows_inserted)
+        tree.rowsAboutToBeRemoved.connect(self._on_tree_rows_about_to_be_removed)
+        tree.rowsRemoved.connect(self._on_tree_rows_removed)
+        tree.layoutAboutToBeChanged.connect(self._on_tree_layout_about_to_be_changed)
+        tree.layoutChanged.connect(self._on_tree_layout_changed)
+        tree.modelAboutToBeReset.connect(self._on_tree_model_about_to_be_reset)
+        tree.modelReset.connect(self._on_tree_model_reset)
+        tree.dataChanged.connect(self._on_tree_data_changed)
+
+    @property
+    def tree(self) -> ObjectTreeModel:
+        return self._tree
+
+    # -- geometry -----------------------------------------------------------
+    def _invalidate(self) -> None:
+        self._blocks.clear()
+        self._sizes.clear()
+
+    def _block(self, node: FolderNode) -> list[tuple[int, FolderNode]]:
+        """Expanded, visible child folders of `node` with their rows, in row order."""
+        block = self._blocks.get(node)
+        if block is None:
+            block = sorted(
+                (row, child)
+                for child in node.folders
+                if child in self._expanded and (row := node.row_of_folder(child)) >= 0
+            )
+            self._blocks[node] = block
+        return block
+
+    def _size(self, node: FolderNode) -> int:
+        size = self._sizes.get(node)
+        if size is None:
+            size = node.row_count() + sum(self._size(child) for _, child in self._block(node))
+            self._sizes[node] = size
+        return size
+
+    def _shows_children(self, node: FolderNode) -> bool:
+        """True when `node`'s rows are part of the flat list."""
+        while node is not self._tree.root:
+            parent = node.parent
+            if node not in self._expanded or parent is None or parent.row_of_folder(node) < 0:
+                return False
+            node = parent
+        return True
+
+    def _flat_row(self, node: FolderNode, row: int) -> int:
+        """Flat position of `node`'s row `row` (`row == row_count` means just past its block)."""
+        base = 0
+        if node is not self._tree.root and node.parent is not None:
+            base = self._flat_row(node.parent, node.parent.row_of_folder(node)) + 1
+        offset = row
+        for child_row, child in self._block(node):
+            if child_row >= row:
+                break
+            offset += self._size(child)
+        return base + offset
+
+    def locate(self, flat: int) -> tuple[FolderNode, int]:
+        """The (folder, row) shown at flat row `flat`."""
+        node, base = self._tree.root, 0
+        while True:
+            position, shift = flat - base, 0
+            for child_row, child in self._block(node):
+                if position <= child_row + shift:
+                    return node, position - shift
+                size = self._size(child)
+                if position <= child_row + shift + size:
+                    base += child_row + shift + 1
+                    node = child
+                    break
+                shift += size
+            else:
+                return node, position - shift
+
+    def depth(self, node: FolderNode) -> int:
+        depth = 0
+        while node is not self._tree.root and node.parent is not None:
+            node = node.parent
+            depth += 1
+        return depth
+
+    # -- mapping ------------------------------------------------------------
+    def map_to_source(self, index: AnyIndex) -> QModelIndex:
+        if not index.isValid():
+            return QModelIndex()
+        node, row = self.locate(index.row())
+        return self._tree.createIndex(row, index.column(), node)
+
+    def map_from_source(self, index: AnyIndex) -> QModelIndex:
+        if not index.isValid():
+            return QModelIndex()
+        node: FolderNode = index.internalPointer()
+        if not self._shows_children(node):
+            return QModelIndex()
+        return self.index(self._flat_row(node, index.row()), index.column())
+
+    def folder_at(self, index: AnyIndex) -> FolderNode | None:
+        if not index.isValid():
+            return None
+        node, row = self.locate(index.row())
+        return node.folder_at(row)
+
+    # -- expansion ----------------------------------------------------------
+    def is_expanded(self, folder: FolderNode) -> bool:
+        return folder in self._expanded
+
+    def expanded_folders(self) -> list[FolderNode]:
+        return [f for f in self._expanded if self._shows_children(f)]
+
+    def expand(self, folder: FolderNode) -> None:
+        """Show `folder`'s rows under it, listing it first if it never was."""
+        if folder in self._expanded or folder.parent is None:
+            return
+        if not self._shows_children(folder.parent) or folder.parent.row_of_folder(folder) < 0:
+            return
+        folder_flat = self._flat_row(folder.parent, folder.parent.row_of_folder(folder))
+        count = folder.row_count()
+        if count:
+            self.beginInsertRows(QModelIndex(), folder_flat + 1, folder_flat + count)
+        self._expanded.add(folder)
+        self._invalidate()
+        if count:
+            self.endInsertRows()
+        self._emit_row_changed(folder_flat)
+        if folder.state == LoadState.UNLOADED:
+            self._tree.fetchMore(self._tree.index_of_folder(folder))
+
+    def collapse(self, folder: FolderNode) -> None:
+        if folder not in self._expanded or folder.parent is None:
+            return
+        visible = self._shows_children(folder)
+        folder_flat = self._flat_row(folder.parent, folder.parent.row_of_folder(folder)) if visible else -1
+        size = self._size(folder) if visible else 0
+        if size:
+            self.beginRemoveRows(QModelIndex(), folder_flat + 1, folder_flat + size)
+        self._forget_expansion(folder)
+        self._invalidate()
+        if size:
+            self.endRemoveRows()
+        if visible:
+            self._emit_row_changed(folder_flat)
+
+    def _forget_expansion(self, folder: FolderNode) -> None:
+        stack = [folder]
+        while stack:
+            node = stack.pop()
+            self._expanded.discard(node)
+            stack.extend(child for child in node.folders if child in self._expanded)
+
+    def _emit_row_changed(self, flat: int) -> None:
+        self.dataChanged.emit(self.index(flat, 0), self.index(flat, self.columnCount() - 1))
+
+    # -- tree signals -------------------------------------------------------
+    def _on_tree_rows_about_to_be_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        node = self._tree.folder_node(parent)
+        self._insert_at = -1
+        if node is not None and self._shows_children(node):
+            self._insert_at = self._flat_row(node, first)
+            self.beginInsertRows(QModelIndex(), self._insert_at, self._insert_at + last - first)
+
+    def _on_tree_rows_inserted(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        self._invalidate()
+        if self._insert_at >= 0:
+            self._insert_at = -1
+            self.endInsertRows()
+        elif parent.isValid():
+            self._refresh_folder_row(parent)
+
+    def _on_tree_rows_about_to_be_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        node = self._tree.folder_node(parent)
+        self._remove_range = (-1, -1)
+        if node is not None and self._shows_children(node):
+            start = self._flat_row(node, first)
+            end = self._flat_row(node, last + 1) - 1
+            self._remove_range = (start, end)
+            self.beginRemoveRows(QModelIndex(), start, end)
+        if node is not None:
+            for row in range(first, last + 1):
+                child = node.folder_at(row)
+                if child is not None:
+                    self._forget_expansion(child)
+
+    def _on_tree_rows_removed(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        self._invalidate()
+        if self._remove_range[0] >= 0:
+            self._remove_range = (-1, -1)
+            self.endRemoveRows()
+        elif parent.isValid():
+            self._refresh_folder_row(parent)
+
+    def _refresh_folder_row(self, tree_index: QModelIndex) -> None:
+        flat = self.map_from_source(tree_index)
+        if flat.isValid():
+            self._emit_row_changed(flat.row())
+
+    def _on_tree_layout_about_to_be_changed(self, *_: Any) -> None:
+        self.layoutAboutToBeChanged.emit()
+        # Remember each persistent row (selection, current) as a tree index; the tree keeps
+        # those right through its own change, so they can be mapped back afterwards.
+        self._pending = [
+            (p, QPersistentModelIndex(self.map_to_source(p))) for p in self.persistentIndexList()
+        ]
+
+    def _on_tree_layout_changed(self, *_: Any) -> None:
+        self._invalidate()
+        old = [flat for flat, _ in self._pending]
+        new = [self.map_from_source(source) for _, source in self._pending]
+        self._pending = []
+        if old:
+            self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _on_tree_model_about_to_be_reset(self) -> None:
+        self.beginResetModel()
+
+    def _on_tree_model_reset(self) -> None:
+        self._expanded.clear()
+        self._invalidate()
+        self.endResetModel()
+
+    def _on_tree_data_changed(
+        self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = None
+    ) -> None:
+        first = self.map_from_source(top_left.siblingAtColumn(0))
+        last = self.map_from_source(bottom_right.siblingAtColumn(0))
+        if first.isValid() and last.isValid():
+            self.dataChanged.emit(self.index(first.row(), 0), self.index(last.row(), self.columnCount() - 1))
+
+    # -- Qt model API -------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._size(self._tree.root)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[Column(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.SIZE:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node, row = self.locate(index.row())
+        if role == ObjectRole.DEPTH:
+            return self.depth(node)
+        if role in (ObjectRole.EXPANDED, ObjectRole.EXPANDABLE):
+            folder = node.folder_at(row)
+            if folder is None:
+                return False
+            if role == ObjectRole.EXPANDED:
+                return folder in self._expanded
+            return (
+                folder.state in (LoadState.UNLOADED, LoadState.LOADING, LoadState.FAILED)
+                or folder.row_count() > 0
+            )
+        return self._tree.cell_data(node, row, index.column(), role)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._tree.sort(column, order)
