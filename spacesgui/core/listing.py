@@ -39,6 +39,19 @@ class ListingPage:
     def __len__(self) -> int:
         return len(self.folders) + len(self.keys)
 
+    @classmethod
+    def merged(cls, pages: list[ListingPage]) -> ListingPage:
+        """One page holding the entries of `pages`, in order."""
+        result = cls()
+        for page in pages:
+            result.folders.extend(page.folders)
+            result.keys.extend(page.keys)
+            result.sizes.extend(page.sizes)
+            result.mtimes.extend(page.mtimes)
+            result.etags.extend(page.etags)
+            result.storage_classes.extend(page.storage_classes)
+        return result
+
     def add_object(self, entry: ObjectEntry) -> None:
         self.keys.append(entry.key)
         self.sizes.append(entry.size)

@@ -20,6 +20,17 @@ from spacesgui.qtmodels.roles import ObjectRole
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+# The roles this model answers; views ask for a dozen more per cell on every repaint.
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        *ObjectRole,
+    }
+)
+
 
 class FlatTreeModel(QAbstractTableModel):
     """Rows = visible rows of the tree, depth first. GUI thread only."""
@@ -31,6 +42,7 @@ class FlatTreeModel(QAbstractTableModel):
         self._blocks: dict[FolderNode, list[tuple[int, FolderNode]]] = {}
         self._sizes: dict[FolderNode, int] = {}
         self._pending: list[tuple[QModelIndex, QPersistentModelIndex]] = []
+        self._last_located: tuple[int, FolderNode, int] = (-1, tree.root, -1)
         tree.rowsAboutToBeInserted.connect(self._on_tree_rows_about_to_be_inserted)
         tree.rowsInserted.connect(self._on_tree_rows_inserted)
         tree.rowsAboutToBeRemoved.connect(self._on_tree_rows_about_to_be_removed)
@@ -49,6 +61,7 @@ class FlatTreeModel(QAbstractTableModel):
     def _invalidate(self) -> None:
         self._blocks.clear()
         self._sizes.clear()
+        self._last_located = (-1, self._tree.root, -1)
 
     def _block(self, node: FolderNode) -> list[tuple[int, FolderNode]]:
         """Expanded, visible child folders of `node` with their rows, in row order."""
@@ -92,6 +105,14 @@ class FlatTreeModel(QAbstractTableModel):
 
     def locate(self, flat: int) -> tuple[FolderNode, int]:
         """The (folder, row) shown at flat row `flat`."""
+        last_flat, last_node, last_row = self._last_located
+        if last_flat == flat:  # a repaint asks for every cell of a row in turn
+            return last_node, last_row
+        node, row = self._locate(flat)
+        self._last_located = (flat, node, row)
+        return node, row
+
+    def _locate(self, flat: int) -> tuple[FolderNode, int]:
         node, base = self._tree.root, 0
         while True:
             position, shift = flat - base, 0
@@ -282,7 +303,7 @@ class FlatTreeModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         node, row = self.locate(index.row())
         if role == ObjectRole.DEPTH:

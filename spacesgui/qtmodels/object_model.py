@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QIcon
@@ -50,6 +51,7 @@ HEADERS = {
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+PAGE_FLUSH_MS = 100
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # computed once: views ask per row
 
 
@@ -70,6 +72,11 @@ class ObjectTreeModel(QAbstractItemModel):
         self._filter_text = ""
         self._matcher = make_matcher("")
         self._listings: dict[int, FolderNode] = {}
+        self._pending_pages: dict[FolderNode, list[ListingPage]] = {}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(PAGE_FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush_pages)
         self._refresher = TreeRefresher(self)
         browser.listing_page.connect(self._on_browser_listing_page)
         browser.listing_finished.connect(self._on_browser_listing_finished)
@@ -111,6 +118,8 @@ class ObjectTreeModel(QAbstractItemModel):
         self._listings[listing_id] = node
 
     def _cancel_all(self) -> None:
+        self._pending_pages.clear()
+        self._flush_timer.stop()
         for listing_id in list(self._listings):
             self._browser.cancel_listing(listing_id)
         self._listings.clear()
@@ -129,18 +138,31 @@ class ObjectTreeModel(QAbstractItemModel):
     # -- listing signals ----------------------------------------------------
     def _on_browser_listing_page(self, listing_id: int, page: ListingPage) -> None:
         node = self._listings.get(listing_id)
-        if node is not None:
-            self._add_page(node, page)
+        if node is None:
+            self._refresher.on_page(listing_id, page)
+            return
+        # The first page shows at once; later ones are applied together at most every
+        # PAGE_FLUSH_MS, so a fast server costs a few repaints a second, not one a page.
+        self._pending_pages.setdefault(node, []).append(page)
+        if not self._flush_timer.isActive():
+            self._flush_pages()
+
+    def _flush_pages(self) -> None:
+        pending, self._pending_pages = self._pending_pages, {}
+        for node, pages in pending.items():
+            self._add_page(node, pages[0] if len(pages) == 1 else ListingPage.merged(pages))
             if node is self._root:
                 self.stats_changed.emit()
-            return
-        self._refresher.on_page(listing_id, page)
+        if pending:
+            self._flush_timer.start()
 
     def _on_browser_listing_finished(self, listing_id: int) -> None:
         node = self._listings.pop(listing_id, None)
         if node is None:
             self._refresher.on_finished(listing_id)
             return
+        if node in self._pending_pages:
+            self._flush_pages()
         node.state = LoadState.LOADED
         if node.dirty:
             self._apply_order(node, resort=True)
@@ -158,6 +180,8 @@ class ObjectTreeModel(QAbstractItemModel):
         if node is None:
             self._refresher.on_failed(listing_id, error)
             return
+        if node in self._pending_pages:
+            self._flush_pages()  # show what was listed before the failure
         node.state = LoadState.FAILED
         node.error = error
         log.warning("listing s3://%s/%s failed: %s", self._bucket, node.prefix, error.detail or error)

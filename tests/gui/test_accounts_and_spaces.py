@@ -252,7 +252,10 @@ def test_rows_stream_into_the_view_page_by_page(
     app.window.model.rowsInserted.connect(lambda _parent, first, last: inserts.append(last - first + 1))
     app.window.navigate(Place(account.id, moto_bucket, ""))
     wait_listed(qtbot, app)
-    assert inserts == [10] * 6
+    # The first page shows at once; the rest follow in batches (a few repaints a second).
+    assert inserts[0] == 10
+    assert len(inserts) >= 2
+    assert sum(inserts) == 60
     assert [app.window.model.index(r, 0).data() for r in (0, 59)] == ["item-000", "item-059"]
 
 
