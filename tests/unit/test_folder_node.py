@@ -17,7 +17,9 @@ def page(prefix: str, objects: dict[str, int], folders: tuple[str, ...] = ()) ->
     return result
 
 
-def filled(objects: dict[str, int], folders: tuple[str, ...] = (), spec: SortSpec | None = None) -> FolderNode:
+def filled(
+    objects: dict[str, int], folders: tuple[str, ...] = (), spec: SortSpec | None = None
+) -> FolderNode:
     node = FolderNode("photos/")
     node.append_page(page("photos/", objects, folders))
     spec = spec or SortSpec()
@@ -48,7 +50,11 @@ def test_name_sort_ignores_case_and_reverses_folders_too() -> None:
 def test_size_sort_breaks_ties_by_name_and_keeps_folders_by_name() -> None:
     node = filled({"d": 5, "b": 1, "c": 5, "a": 9}, ("z/", "m/"), SortSpec(Column.SIZE))
     assert shown(node) == ["m/", "z/", "b", "c", "d", "a"]
-    node.set_orders(node.sorted_folders(SortSpec(Column.SIZE, True)), node.sorted_objects(SortSpec(Column.SIZE, True)), None)
+    node.set_orders(
+        node.sorted_folders(SortSpec(Column.SIZE, True)),
+        node.sorted_objects(SortSpec(Column.SIZE, True)),
+        None,
+    )
     assert shown(node) == ["m/", "z/", "a", "c", "d", "b"]
 
 
