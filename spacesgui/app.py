@@ -58,5 +58,8 @@ def build_app(
         else int(settings.get_preference("refresh_interval_s", 30))
     )
     window = MainWindow(runner, accounts, browser, refresh_interval_s=interval)
+    window.refresh_interval_changed.connect(
+        lambda seconds: settings.set_preference("refresh_interval_s", seconds)
+    )
     accounts.load()
     return App(runner, accounts, browser, window)

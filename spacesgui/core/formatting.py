@@ -30,3 +30,16 @@ def human_time(timestamp: float) -> str:
     if not timestamp:
         return ""
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def folder_summary(objects: int, folders: int, size: int) -> str:
+    """Describe a folder's contents for the status bar: “2 folders, 12 objects · 4.5 MB”."""
+    parts = []
+    if folders:
+        parts.append(human_count(folders, "folder"))
+    if objects:
+        parts.append(human_count(objects, "object"))
+    if not parts:
+        return "Empty folder"
+    text = ", ".join(parts)
+    return f"{text} · {human_size(size)}" if objects else text

@@ -6,12 +6,13 @@ import logging
 import time
 from collections.abc import Awaitable
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStatusBar,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from spacesgui import __version__
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
-from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.formatting import folder_summary, human_count
 from spacesgui.core.history import History, Place
 from spacesgui.core.keys import Location, parse_location
 from spacesgui.qtmodels.object_model import ObjectTreeModel
@@ -33,6 +34,7 @@ from spacesgui.services.runner import TaskRunner
 from spacesgui.ui.account_panel import AccountPanel
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.naming import named
+from spacesgui.ui.object_menu import ObjectMenu
 from spacesgui.ui.object_view import ObjectView
 from spacesgui.ui.path_bar import PathBar
 from spacesgui.ui.space_actions import SpaceActions
@@ -42,7 +44,18 @@ log = logging.getLogger(__name__)
 FOCUS_REFRESH_MIN_GAP_S = 5.0
 
 
+REFRESH_CHOICES = (
+    (0, "Only on Focus and F5"),
+    (15, "Every 15 Seconds"),
+    (30, "Every 30 Seconds"),
+    (60, "Every Minute"),
+    (300, "Every 5 Minutes"),
+)
+
+
 class MainWindow(QMainWindow):
+    refresh_interval_changed = Signal(int)  # seconds, 0 = off; the app saves it
+
     def __init__(
         self,
         runner: TaskRunner,
@@ -81,6 +94,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.status_label, 1)
         self.setStatusBar(status)
         self.space_actions = SpaceActions(self)
+        self.object_menu = ObjectMenu(self)
 
         self._build_actions()
         self._build_layout()
@@ -142,6 +156,7 @@ class MainWindow(QMainWindow):
         go_menu.addActions([self.back_action, self.forward_action, self.up_action, self.edit_path_action])
         view_menu = menu.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action])
+        view_menu.addMenu(self._build_refresh_menu())
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("About spacesgui", None, None, self._show_about))
 
@@ -276,12 +291,37 @@ class MainWindow(QMainWindow):
         nodes = [self.model.root, *self.flat_model.expanded_folders()]
         self.model.refresh(nodes)
 
+    def _build_refresh_menu(self) -> QMenu:
+        menu = QMenu("Auto-&Refresh", self)
+        menu.setObjectName("autoRefreshMenu")
+        group = QActionGroup(self)
+        self._interval_actions: dict[int, QAction] = {}
+        for seconds, label in REFRESH_CHOICES:
+            action = QAction(label, self, checkable=True)
+            action.setData(seconds)
+            action.triggered.connect(lambda _=False, s=seconds: self._on_interval_chosen(s))
+            group.addAction(action)
+            menu.addAction(action)
+            self._interval_actions[seconds] = action
+        return menu
+
+    def _on_interval_chosen(self, seconds: int) -> None:
+        self.set_refresh_interval(seconds)
+        self.refresh_interval_changed.emit(seconds)
+
+    @property
+    def refresh_interval(self) -> int:
+        return self._auto_refresh.interval() // 1000 if self._auto_refresh.isActive() else 0
+
     def set_refresh_interval(self, seconds: int) -> None:
-        """Re-list the visible folders every `seconds` (0 turns it off)."""
+        """Re-list the visible folders every `seconds` (0 turns it off); focus still refreshes."""
         if seconds > 0:
             self._auto_refresh.start(seconds * 1000)
         else:
             self._auto_refresh.stop()
+        action = self._interval_actions.get(seconds)
+        if action is not None:
+            action.setChecked(True)
 
     def _on_auto_refresh_timeout(self) -> None:
         if not self.model.is_loading():
@@ -355,7 +395,7 @@ class MainWindow(QMainWindow):
             return
         total_objects, total_folders = len(root.names), len(root.folders)
         shown = root.row_count()
-        summary = f"{human_count(total_objects, 'object')}, {human_count(total_folders, 'folder')} · {human_size(root.total_size())}"
+        summary = folder_summary(total_objects, total_folders, root.total_size())
         if self.model.filter_text:
             summary = f"Showing {shown:,} of {total_objects + total_folders:,} items · " + summary
         if self.model.is_loading():

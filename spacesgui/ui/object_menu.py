@@ -1,0 +1,79 @@
+"""The object view's context menu and the commands behind it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from spacesgui.core.keys import Location
+from spacesgui.qtmodels.roles import ObjectRole
+
+if TYPE_CHECKING:
+    from spacesgui.ui.main_window import MainWindow
+
+
+class ObjectMenu(QObject):
+    """Open, Copy Path, Copy CDN URL and Refresh for the rows under the pointer or selected."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        view = window.object_view
+        self.copy_path_action = QAction("Copy Path", window)
+        self.copy_path_action.setObjectName("copyPathAction")
+        self.copy_path_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        self.copy_path_action.triggered.connect(self.copy_paths)
+        view.addAction(self.copy_path_action)
+        self.copy_cdn_action = QAction("Copy CDN URL", window)
+        self.copy_cdn_action.setObjectName("copyCdnAction")
+        self.copy_cdn_action.triggered.connect(self.copy_cdn_urls)
+        self.open_action = QAction("Open", window)
+        self.open_action.triggered.connect(self._open_current)
+        view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def selected_keys(self) -> list[str]:
+        view = self._window.object_view
+        rows = sorted({index.row() for index in view.selectionModel().selectedRows()})
+        flat = view.flat
+        return [flat.index(row, 0).data(ObjectRole.KEY) for row in rows]
+
+    def copy_paths(self) -> None:
+        bucket = self._window.model.bucket
+        keys = self.selected_keys()
+        if bucket and keys:
+            QGuiApplication.clipboard().setText("\n".join(Location(bucket, "").url() + key for key in keys))
+
+    def copy_cdn_urls(self) -> None:
+        place = self._window.place
+        if place is None or not place.bucket:
+            return
+        account = self._window._accounts.account(place.account_id)
+        urls = [account.cdn_url(place.bucket, key) for key in self.selected_keys()]
+        if urls and all(urls):
+            QGuiApplication.clipboard().setText("\n".join(urls))
+
+    def _open_current(self) -> None:
+        index = self._window.object_view.currentIndex()
+        if index.isValid() and index.data(ObjectRole.IS_FOLDER):
+            self._window.open_folder(index.siblingAtColumn(0).data(ObjectRole.KEY))
+
+    def _on_view_context_menu_requested(self, position: QPoint) -> None:
+        window = self._window
+        view = window.object_view
+        index = view.indexAt(position)
+        menu = QMenu(view)
+        menu.setObjectName("objectContextMenu")
+        if index.isValid():
+            if index.data(ObjectRole.IS_FOLDER):
+                menu.addAction(self.open_action)
+            menu.addAction(self.copy_path_action)
+            place = window.place
+            if place is not None and window._accounts.account(place.account_id).cdn_url(place.bucket):
+                menu.addAction(self.copy_cdn_action)
+            menu.addSeparator()
+        menu.addAction(window.refresh_action)
+        menu.popup(view.viewport().mapToGlobal(position))
