@@ -78,7 +78,7 @@ def test_opening_an_account_lists_its_spaces_in_the_account_tree(
 
 def test_choosing_a_space_lists_folders_first_then_objects_by_name(browsing: App) -> None:
     assert names(browsing) == ["albums", "raw", "empty.dat", "large.bin", "medium.bin", "tiny.txt"]
-    assert browsing.window.status_label.text().startswith("4 objects, 2 folders")
+    assert browsing.window.status_label.text() == "2 folders, 4 objects · 95.0 KB"
 
 
 def test_expanding_a_folder_lists_its_children_lazily(browsing: App, qtbot: QtBot) -> None:
