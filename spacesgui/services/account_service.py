@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.accounts import Account, Credentials, provider
 from spacesgui.core.errors import MissingCredentials, SpacesError
 from spacesgui.core.listing import BucketInfo
 from spacesgui.core.ports import AccountStore, ObjectStore, ObjectStoreFactory, SecretStore
@@ -128,6 +128,32 @@ class AccountService(QObject):
         store = self._factory(account, Credentials(account.access_key_id, self._secret_for(account_id)))
         with self._stores_lock:
             return self._stores.setdefault(account_id, store)
+
+    def _regional_store_blocking(self, account_id: str, region: str) -> ObjectStore:
+        """A short-lived store for `region` of a provider with one endpoint per region."""
+        account = self.account(account_id)
+        regional = account.with_changes(
+            region=region, endpoint_url=provider(account.provider).endpoint_for(region)
+        )
+        return self._factory(regional, Credentials(account.access_key_id, self._secret_for(account_id)))
+
+    def has_regional_endpoints(self, account_id: str) -> bool:
+        account = self.account(account_id)
+        return bool(provider(account.provider).endpoint_template) and account.provider != "custom"
+
+    async def create_bucket(self, account_id: str, name: str, region: str) -> bool:
+        """Create Space `name` in `region`; True if this account's endpoint can browse it."""
+        account = self.account(account_id)
+        if region and region != account.region and self.has_regional_endpoints(account_id):
+            store = await self._runner.run(self._regional_store_blocking, account_id, region)
+            try:
+                await self._runner.run(store.create_bucket, name, region)
+            finally:
+                await self._runner.run(store.close)
+            return False
+        store = await self.store(account_id)
+        await self._runner.run(store.create_bucket, name, region or account.region)
+        return True
 
     async def store(self, account_id: str) -> ObjectStore:
         return await self._runner.run(self._store_blocking, account_id)

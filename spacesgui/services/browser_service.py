@@ -92,11 +92,12 @@ class BrowserService(QObject):
         if not stop.is_set():
             self.listing_finished.emit(listing_id)
 
-    async def create_bucket(self, account_id: str, name: str, region: str) -> None:
+    async def create_bucket(self, account_id: str, name: str, region: str) -> bool:
+        """Create a Space; True when this account's endpoint can open it (same region)."""
         check_bucket_name(name)
-        store = await self._accounts.store(account_id)
-        await self._runner.run(store.create_bucket, name, region)
-        log.info("created Space %s", name)
+        browsable = await self._accounts.create_bucket(account_id, name, region)
+        log.info("created Space %s in %s", name, region)
+        return browsable
 
     async def delete_bucket(self, account_id: str, name: str) -> None:
         store = await self._accounts.store(account_id)

@@ -62,10 +62,18 @@ class SpaceActions(QObject):
 
     async def _create(self, account_id: str, name: str, region: str) -> None:
         window = self._window
-        await window._browser.create_bucket(account_id, name, region)
-        window.banner.show_message(f"Space “{name}” created.", level="info")
+        browsable = await window._browser.create_bucket(account_id, name, region)
         window.account_panel.reload_buckets(account_id)
-        window.navigate(Place(account_id, name, ""))
+        if browsable:
+            window.navigate(Place(account_id, name, ""))
+            window.banner.show_message(f"Space “{name}” created.", level="info")
+        else:
+            account = window._accounts.account(account_id)
+            window.banner.show_message(
+                f"Space “{name}” created in {region}. This account browses {account.region}; "
+                f"add an account for {region} (the same keys work) to open it.",
+                level="info",
+            )
 
     def delete_space(self) -> None:
         window = self._window

@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
-from spacesgui.core.accounts import Account
+from spacesgui.core.accounts import Account, Credentials, Provider
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.services import account_service
+from spacesgui.ui.create_space_dialog import CreateSpaceDialog
+from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
 
 
@@ -105,3 +108,49 @@ def test_choosing_an_auto_refresh_interval_is_remembered(opened: App, tmp_path: 
     assert opened.window.refresh_interval == 60
     assert json.loads((tmp_path / "settings.json").read_text())["preferences"]["refresh_interval_s"] == 60
     QApplication.processEvents()
+
+
+def test_the_flat_model_passes_the_model_tester_with_nested_folders_expanded(
+    opened: App, qtbot: QtBot, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
+    docs = opened.window.model.root.folders[0]
+    opened.window.object_view.expand_folder(docs)
+    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED)
+    opened.window.object_view.expand_folder(docs.folders[0])
+    qtbot.waitUntil(lambda: len(flat_names(opened)) == 5)
+    qtmodeltester.check(opened.window.flat_model)
+
+
+class _PortRegions(Provider):
+    def endpoint_for(self, region: str) -> str:
+        return f"http://127.0.0.1:{region.removeprefix('port-')}"
+
+
+def test_a_space_in_another_region_is_created_at_that_regions_endpoint(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    fault_proxy: FaultProxy,
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_endpoint: str,
+    server_credentials: Credentials,
+    unique_bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A provider whose endpoint depends on the region: region "port-N" lives on 127.0.0.1:N.
+    regional = _PortRegions("regional", "Regional test", "http://127.0.0.1:{region}", regions=("port-1",))
+    monkeypatch.setattr(account_service, "provider", lambda _key: regional)
+    other_region = "port-" + moto_endpoint.rsplit(":", 1)[1]
+    app = build_window()
+    account = moto_account.with_changes(provider="regional", endpoint_url=fault_proxy.endpoint, region="port-1")
+    app.accounts.add_account(account, server_credentials.secret_access_key)
+    app.window.navigate(Place(account.id, "", ""))
+    app.window.new_space_action.trigger()
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, CreateSpaceDialog)
+    dialog.name_edit.setText(unique_bucket)
+    dialog.region_combo.setCurrentText(other_region)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "add an account for" in app.window.banner.text(), timeout=10_000)
+    assert unique_bucket in [b["Name"] for b in moto_store.client.list_buckets()["Buckets"]]
+    assert fault_proxy.count(Match(method="PUT")) == 0  # not sent through the account's own endpoint
