@@ -70,14 +70,19 @@ class AccountService(QObject):
         raise KeyError(account_id)
 
     def add_account(self, account: Account, secret: str, *, remember: bool = True) -> None:
-        """Add or replace an account. `remember=False` keeps it (and its secret) for this run only."""
-        if not account.access_key_id.strip() or not secret.strip():
+        """Add or replace an account. `remember=False` keeps it (and its secret) for this run only.
+
+        Replacing an account with an empty `secret` keeps the secret already stored.
+        """
+        known = any(a.id == account.id for a in self._accounts)
+        if not account.access_key_id.strip() or not (secret.strip() or known):
             raise MissingCredentials("Enter both the access key and the secret key.")
-        if remember:
-            self._secrets.set_secret(account.id, secret)
-        else:
-            self._session_ids.add(account.id)
-            self._session_secrets.set_secret(account.id, secret)
+        if secret.strip():
+            if remember and account.id not in self._session_ids:
+                self._secrets.set_secret(account.id, secret)
+            else:
+                self._session_ids.add(account.id)
+                self._session_secrets.set_secret(account.id, secret)
         self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
         self._drop_store(account.id)
         self._save()
@@ -169,8 +174,12 @@ class AccountService(QObject):
         return sorted(buckets, key=lambda b: b.name)
 
     async def test_connection(self, account: Account, secret: str) -> ConnectionReport:
-        """Try the keys the way the app will use them, and say in plain words what happened."""
+        """Try the keys the way the app will use them, and say in plain words what happened.
+
+        An empty `secret` for a saved account means its stored secret.
+        """
         try:
+            secret = secret or self._secret_for(account.id)
             store = await self._runner.run(self._factory, account, Credentials(account.access_key_id, secret))
         except SpacesError as exc:
             return ConnectionReport(False, exc.message, error=exc)

@@ -127,6 +127,7 @@ class AccountDialog(QDialog):
         self.name_edit.setText(account.name)
         self.access_key_edit.setText(account.access_key_id)
         self.bucket_edit.setText(account.bucket)
+        self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
 
     def _on_show_secret_toggled(self, shown: bool) -> None:
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
@@ -159,7 +160,7 @@ class AccountDialog(QDialog):
         if bucket and (problem := bucket_name_problem(bucket)):
             raise SpacesError(f"“Open this Space”: {problem}")
         access_key = self.access_key_edit.text().strip()
-        if not access_key or not self.secret().strip():
+        if not access_key or not (self.secret() or self._existing_id):
             raise SpacesError("Enter both the access key and the secret key.")
         values = {
             "name": self.name_edit.text().strip() or endpoint,
@@ -173,6 +174,7 @@ class AccountDialog(QDialog):
         return Account(**values, id=self._existing_id) if self._existing_id else Account(**values)
 
     def secret(self) -> str:
+        """The secret typed; empty when editing means “keep the stored one”."""
         return str(self.secret_edit.text().strip())
 
     def _show_result(self, ok: bool, text: str) -> None:

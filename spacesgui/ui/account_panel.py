@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
-from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
 from spacesgui.core.history import Place
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 class AccountPanel(QWidget):
     place_selected = Signal(object)  # Place
+    edit_requested = Signal(str)  # account id
+    remove_requested = Signal(str)  # account id
     buckets_loaded = Signal(str)  # account id
     failed = Signal(str, object)  # account id, SpacesError
 
@@ -38,6 +40,8 @@ class AccountPanel(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
@@ -90,6 +94,19 @@ class AccountPanel(QWidget):
         selection.setCurrentIndex(item.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
         selection.blockSignals(False)
         self.tree.viewport().update()
+
+    def _on_tree_context_menu_requested(self, position: QPoint) -> None:
+        index = self.tree.indexAt(position)
+        account_id = str(index.data(AccountRole.ACCOUNT_ID) or "") if index.isValid() else ""
+        if not account_id:
+            return
+        menu = QMenu(self.tree)
+        menu.setObjectName("accountContextMenu")
+        menu.addAction("Edit Account…", lambda: self.edit_requested.emit(account_id))
+        menu.addAction("Refresh Spaces", lambda: self.reload_buckets(account_id))
+        menu.addSeparator()
+        menu.addAction("Remove Account…", lambda: self.remove_requested.emit(account_id))
+        menu.popup(self.tree.viewport().mapToGlobal(position))
 
     def current_account_id(self) -> str:
         index = self.tree.currentIndex()

@@ -190,6 +190,8 @@ class MainWindow(QMainWindow):
         self.account_panel.place_selected.connect(self.navigate)
         self.account_panel.failed.connect(self._on_account_panel_failed)
         self.account_panel.buckets_loaded.connect(self._on_account_panel_buckets_loaded)
+        self.account_panel.edit_requested.connect(self.space_actions.edit_account)
+        self.account_panel.remove_requested.connect(self.space_actions.remove_account)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.object_view.open_folder_requested.connect(self.open_folder)
@@ -232,6 +234,15 @@ class MainWindow(QMainWindow):
         self.path_bar.set_location(Location(place.bucket, place.prefix))
         self.account_panel.select(place)
         self._last_refresh = time.monotonic()
+        self._update_view_state()
+
+    def forget_account(self, account_id: str) -> None:
+        """Leave every place of a removed account."""
+        self._history.forget_account(account_id)
+        if self.place is not None and self.place.account_id == account_id:
+            self._history = History()
+            self.model.clear()
+            self.path_bar.set_location(Location())
         self._update_view_state()
 
     def set_hint(self, text: str) -> None:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
-from spacesgui.core.accounts import provider
+from spacesgui.core.accounts import Account, provider
+from spacesgui.core.errors import SpacesError
 from spacesgui.core.history import Place
 from spacesgui.core.naming import bucket_name_problem
 from spacesgui.ui.account_dialog import AccountDialog
@@ -29,19 +30,56 @@ class SpaceActions(QObject):
         self.last_dialog: QDialog | None = None  # kept for tests and to stop early garbage collection
 
     def add_account(self) -> None:
+        self._open_account_dialog(None)
+
+    def edit_account(self, account_id: str) -> None:
+        self._open_account_dialog(self._window._accounts.account(account_id))
+
+    def _open_account_dialog(self, existing: Account | None) -> None:
         window = self._window
-        dialog = AccountDialog(window._accounts.test_connection, window.spawn, window)
+        dialog = AccountDialog(window._accounts.test_connection, window.spawn, window, account=existing)
         self.last_dialog = dialog
 
         def on_finished(result: int) -> None:
             if result != QDialog.DialogCode.Accepted:
                 return
             account = dialog.account()
-            window._accounts.add_account(account, dialog.secret())
-            window.navigate(Place(account.id, account.bucket, ""))
+            try:
+                window._accounts.add_account(account, dialog.secret())
+            except SpacesError as exc:
+                window.show_error(exc)
+                return
+            place = window.place
+            if existing is None or place is None or place.account_id == account.id:
+                window.navigate(
+                    Place(account.id, account.bucket or (place.bucket if existing and place else ""), "")
+                )
 
         dialog.finished.connect(on_finished)
         dialog.open()
+
+    def remove_account(self, account_id: str) -> None:
+        window = self._window
+        account = window._accounts.account(account_id)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove Account",
+            f"Remove the account “{account.name}”?\n\nIts secret key is deleted from the keyring. "
+            "The Spaces and files on the server are not touched.",
+            QMessageBox.StandardButton.Cancel,
+            window,
+        )
+        box.setObjectName("removeAccountBox")
+        remove_button = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        self.last_dialog = box
+
+        def on_finished(_result: int) -> None:
+            if box.clickedButton() is remove_button:
+                window._accounts.remove_account(account_id)
+                window.forget_account(account_id)
+
+        box.finished.connect(on_finished)
+        box.open()
 
     def create_space(self) -> None:
         window = self._window

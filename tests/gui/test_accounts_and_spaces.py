@@ -279,3 +279,53 @@ def test_broken_pagination_falls_back_to_list_v1_and_says_so(
     wait_listed(qtbot, app)
     assert app.window.model.rowCount() == 25
     assert "ListObjects v1" in app.window.banner.text()
+
+
+def test_editing_an_account_keeps_the_stored_secret_when_the_field_is_left_empty(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    qtbot: QtBot,
+    moto_account: Account,
+    moto_bucket: str,
+    memory_keyring,  # type: ignore[no-untyped-def]
+) -> None:
+    app = build_window()
+    open_account(app, moto_account)
+    secret_before = memory_keyring.get_password("spacesgui", moto_account.id)
+    app.window.account_panel.edit_requested.emit(moto_account.id)
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    assert dialog.endpoint_edit.text() == moto_account.endpoint_url
+    assert dialog.secret_edit.text() == ""
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✓" in dialog.result_label.text(), timeout=10_000)
+    dialog.name_edit.setText("Renamed")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert app.accounts.account(moto_account.id).name == "Renamed"
+    assert memory_keyring.get_password("spacesgui", moto_account.id) == secret_before
+    item = app.window.account_panel.model.account_item(moto_account.id)
+    assert item is not None
+    assert item.text() == "Renamed"
+
+
+def test_removing_an_account_deletes_its_secret_and_closes_its_space(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    qtbot: QtBot,
+    moto_account: Account,
+    moto_bucket: str,
+    memory_keyring,  # type: ignore[no-untyped-def]
+) -> None:
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    app.window.account_panel.remove_requested.emit(moto_account.id)
+    box = app.window.space_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    next(b for b in box.buttons() if b.text() == "Remove").click()
+    assert app.accounts.accounts == []
+    assert memory_keyring.get_password("spacesgui", moto_account.id) is None
+    assert app.window.place is None
+    assert app.window.account_panel.model.rowCount() == 0
+    assert "Add Account" in app.window.placeholder.text()

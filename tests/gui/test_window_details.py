@@ -142,7 +142,9 @@ def test_a_space_in_another_region_is_created_at_that_regions_endpoint(
     monkeypatch.setattr(account_service, "provider", lambda _key: regional)
     other_region = "port-" + moto_endpoint.rsplit(":", 1)[1]
     app = build_window()
-    account = moto_account.with_changes(provider="regional", endpoint_url=fault_proxy.endpoint, region="port-1")
+    account = moto_account.with_changes(
+        provider="regional", endpoint_url=fault_proxy.endpoint, region="port-1"
+    )
     app.accounts.add_account(account, server_credentials.secret_access_key)
     app.window.navigate(Place(account.id, "", ""))
     app.window.new_space_action.trigger()
