@@ -42,6 +42,8 @@ class Startup:
         self._seeder: threading.Thread | None = None
         self._closed: asyncio.Future[None] | None = None
         self._demo_place = Location()
+        self._demo_lock = threading.Lock()
+        self._stopping = False
 
     async def closed(self) -> None:
         loop = asyncio.get_running_loop()
@@ -130,31 +132,51 @@ class Startup:
         return account.id
 
     def _start_demo(self) -> None:
+        """Start the demo server and seed it on a thread of its own, beside the window.
+
+        Importing moto alone takes seconds, so even that happens off the GUI thread; the
+        account appears as soon as the server listens, each Space as soon as it is filled.
+        """
         assert self.app is not None
-        from spacesgui.demo.server import DEMO_CREDENTIALS, DemoServer, demo_account
-
-        self._demo = DemoServer()
-        endpoint = self._demo.start()
-        account = demo_account(endpoint)
-        self.app.accounts.add_account(account, DEMO_CREDENTIALS.secret_access_key, remember=False)
         loop = asyncio.get_event_loop()
-        panel = self.app.window.account_panel
+        self.app.window.set_hint("Starting the demo server…")
 
-        def on_bucket_ready(bucket: str) -> None:  # seeding thread
-            log.info("demo Space ready: %s", bucket)
-            loop.call_soon_threadsafe(self._on_demo_bucket_ready, account.id, bucket)
-
-        def seed() -> None:
+        def run() -> None:  # demo thread
             try:
-                self._demo.seed(on_bucket_ready=on_bucket_ready)
-            except Exception:
-                log.exception("seeding the demo failed")
+                from spacesgui.demo.server import DEMO_CREDENTIALS, DemoServer, demo_account
 
-        # Seeding runs beside the window, so it appears at once.
-        self._seeder = threading.Thread(target=seed, name="demo-seed", daemon=True)
+                server = DemoServer()
+                endpoint = server.start()
+                with self._demo_lock:
+                    if self._stopping:
+                        server.stop()
+                        return
+                    self._demo = server
+                account = demo_account(endpoint)
+                loop.call_soon_threadsafe(self._on_demo_started, account, DEMO_CREDENTIALS.secret_access_key)
+
+                def on_bucket_ready(bucket: str) -> None:  # demo thread
+                    loop.call_soon_threadsafe(self._on_demo_bucket_ready, account.id, bucket)
+
+                server.seed(on_bucket_ready=on_bucket_ready)
+            except Exception as exc:
+                log.exception("the demo failed")
+                message = SpacesError(f"The demo server could not start: {exc}")
+                loop.call_soon_threadsafe(self._on_demo_failed, message)
+
+        self._seeder = threading.Thread(target=run, name="demo", daemon=True)
         self._seeder.start()
-        panel.reload_buckets(account.id)
+
+    def _on_demo_started(self, account: Account, secret: str) -> None:
+        if self.app is None:
+            return
+        self.app.accounts.add_account(account, secret, remember=False)
         self.app.window.set_hint("Preparing the sample Spaces…")
+
+    def _on_demo_failed(self, error: SpacesError) -> None:
+        if self.app is not None:
+            self.app.window.set_hint("")
+            self.app.window.show_error(error)
 
     def _on_demo_bucket_ready(self, account_id: str, bucket: str) -> None:
         if self.app is None:
@@ -176,6 +198,10 @@ class Startup:
         if self.app is not None:
             self.app.shutdown()
             self.app = None
-        if self._demo is not None:
-            self._demo.stop()
-            self._demo = None
+        with self._demo_lock:
+            self._stopping = True
+            demo, self._demo = self._demo, None
+        if demo is not None:
+            demo.stop()
+        if self._seeder is not None:
+            self._seeder.join(timeout=10)  # seeding notices the stop and returns

@@ -99,6 +99,20 @@ def test_endpoint_url_and_an_s3_location_open_that_place_with_keys_from_the_envi
     )
 
 
+def test_demo_shows_the_window_at_once_then_opens_the_photos_space_when_seeded(
+    startup: Callable[..., Startup], qtbot: QtBot
+) -> None:
+    run = startup("--demo")
+    assert run.app is not None
+    window = run.app.window
+    assert window.isVisible()
+    assert window.place is None  # nothing opened before the sample Spaces exist
+    qtbot.waitUntil(lambda: window.place is not None and window.place.bucket == "photos", timeout=60_000)
+    wait_listed(qtbot, run.app)
+    assert "cover.png" in shown_names(run.app)
+    assert "2024" in shown_names(run.app)
+
+
 def test_endpoint_url_without_keys_says_which_variables_to_set(
     startup: Callable[..., Startup], moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
