@@ -51,13 +51,14 @@ def setup_logging(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         handlers=handlers,
     )
-    for noisy in ("botocore", "urllib3", "werkzeug", "moto", "boto3", "s3transfer"):
+    for noisy in ("botocore", "urllib3", "werkzeug", "moto", "boto3", "s3transfer", "qasync"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(args.verbose)
+    log.info("spacesgui %s starting", __version__)
     os.environ.setdefault("QT_API", "pyside6")
     import qasync
     from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6

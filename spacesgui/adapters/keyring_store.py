@@ -7,7 +7,7 @@ import logging
 import keyring
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.errors import KeyringUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class KeyringSecretStore:
             return keyring.get_password(self._service, account_id)
         except KeyringError as exc:
             log.warning("keyring read failed: %s", type(exc).__name__)
-            raise SpacesError(
+            raise KeyringUnavailable(
                 "The system keyring could not be read, so the secret key is unavailable. "
                 "Unlock your keyring (or install one) and try again."
             ) from exc
@@ -35,9 +35,10 @@ class KeyringSecretStore:
             keyring.set_password(self._service, account_id, secret)
         except KeyringError as exc:
             log.warning("keyring write failed: %s", type(exc).__name__)
-            raise SpacesError(
-                "The secret key could not be saved in the system keyring. spacesgui never "
-                "stores secrets in plain files; unlock or install a keyring and try again."
+            raise KeyringUnavailable(
+                "The secret key could not be saved in the system keyring, and spacesgui never "
+                "stores secrets in plain files. Unlock or install a keyring, or untick “Remember "
+                "in keyring” to use the account until you quit."
             ) from exc
 
     def delete_secret(self, account_id: str) -> None:

@@ -60,7 +60,9 @@ def _from_connection_error(exc: BaseException, endpoint: str) -> errors.SpacesEr
         for marker in ("name or service not known", "nodename nor servname", "getaddrinfo",
                        "name resolution", "no address associated", "failed to resolve")
     ):  # fmt: skip
-        return errors.UnknownHost(f"The server name in {endpoint} could not be found. Check the address.")
+        return errors.UnknownHost(
+            f"The server name in {endpoint} could not be found. Check the address, and whether this computer is online."
+        )
     if "refused" in lowered:
         return errors.ConnectionRefused(
             f"{endpoint} refused the connection. Is the address and port right, and is the server running?"

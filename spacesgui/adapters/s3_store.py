@@ -47,7 +47,7 @@ class S3Store:
             return call()
         except Exception as exc:
             error = translate(exc, operation=operation, endpoint=self.endpoint, bucket=bucket)
-            log.warning("%s", error.detail)
+            log.debug("%s", error.detail)  # the caller reports it once, with context
             raise error from exc
 
     def list_buckets(self) -> list[BucketInfo]:

@@ -88,7 +88,8 @@ def check_endpoint_url(url: str) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidEndpoint(f"“{url}” is not a valid address: {exc}.") from exc
+        reason = "its port is not a number from 0 to 65535" if "port" in str(exc).lower() else str(exc)
+        raise InvalidEndpoint(f"“{url}” is not a valid address: {reason}.") from exc
     if parts.scheme not in ("http", "https"):
         raise InvalidEndpoint(f"“{parts.scheme}://” is not supported; use https:// or http://.")
     host = parts.hostname or ""

@@ -103,5 +103,9 @@ class ServerError(SpacesError):
     title = "The server reported an error"
 
 
+class KeyringUnavailable(SpacesError):
+    title = "Keyring unavailable"
+
+
 class Cancelled(SpacesError):
     title = "Cancelled"

@@ -225,9 +225,18 @@ class FolderNode:
         return [i for i in objects if matcher(names[i])]
 
     def visible_folder_subset(self, folders: list[int], matcher: Callable[[str], bool] | None) -> list[int]:
+        """Folders that pass the filter: by name, or because rows inside them still show.
+
+        The second rule lets a filter find files in open folders; it needs the folders
+        below to be filtered first (the model goes deepest first).
+        """
         if matcher is None:
             return list(folders)
-        return [i for i in folders if matcher(self.folders[i].name)]
+        return [
+            i
+            for i in folders
+            if matcher((f := self.folders[i]).name) or (f.state == LoadState.LOADED and f.row_count() > 0)
+        ]
 
     def commit_folders(self, ordered: list[int], shown: list[int]) -> None:
         """Append folders to the order and `shown` to the rows (between begin/endInsertRows)."""

@@ -18,12 +18,14 @@ def bucket_name_problem(name: str) -> str | None:
         return "A Space name needs at least 3 characters."
     if len(name) > 63:
         return f"A Space name can have at most 63 characters (this one has {len(name)})."
-    if any(ch.isupper() for ch in name):
+    capitals = any(ch.isupper() for ch in name)
+    bad = sorted({ch for ch in name if not _ALLOWED.match(ch) and not ch.isupper()})
+    if capitals and not bad:
         return "A Space name cannot contain capital letters."
-    bad = sorted({ch for ch in name if not _ALLOWED.match(ch)})
     if bad:
         shown = " ".join("space" if ch == " " else ch for ch in bad)
-        return f"A Space name can use only lowercase letters, digits, dots and hyphens (not: {shown})."
+        also = "capital letters and " if capitals else ""
+        return f"A Space name can use only lowercase letters, digits, dots and hyphens (not: {also}{shown})."
     if not (name[0].isalnum() and name[-1].isalnum()):
         return "A Space name must start and end with a letter or a digit."
     if ".." in name or ".-" in name or "-." in name:

@@ -239,7 +239,8 @@ class ObjectTreeModel(QAbstractItemModel):
             return
         self._filter_text = text
         self._matcher = make_matcher(text)
-        for node in self._loaded_nodes():
+        # Deepest first: a folder stays visible when rows inside it do.
+        for node in reversed(self._loaded_nodes()):
             self._apply_order(node, resort=False)
         self.stats_changed.emit()
 

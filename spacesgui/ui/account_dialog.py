@@ -26,20 +26,38 @@ from spacesgui.services.account_service import ConnectionReport
 from spacesgui.ui.naming import named
 
 Tester = Callable[[Account, str], Awaitable[ConnectionReport]]
+Saver = Callable[[Account, str, bool], None]  # account, secret, remember in keyring
 Spawner = Callable[[Awaitable[None]], object]
+
+
+PROVIDER_HINTS = {
+    "digitalocean": "DigitalOcean: create keys under API → Spaces Keys in the control panel; the secret is shown only once there.",
+    "aws": "Amazon S3: use an IAM user's access key, from the IAM console.",
+    "r2": "Cloudflare R2: create an API token under R2 → Manage R2 API Tokens; put your account id in the endpoint.",
+    "b2": "Backblaze B2: create an application key under App Keys; its key ID is the access key.",
+    "wasabi": "Wasabi: create an access key under Access Keys in the Wasabi console.",
+    "minio": "MinIO: the server's address (e.g. http://localhost:9000) and an access key from its console.",
+    "custom": "Any S3-compatible server: its address, and an access key and secret it accepts.",
+}
+KEYRING_NOTE = " Secrets are kept in your system keyring, never in a file."
 
 
 class AccountDialog(QDialog):
     """Collects an Account and its secret. Open with `open()`; read `account()` and `secret()`."""
 
     def __init__(
-        self, tester: Tester, spawn: Spawner, parent: QWidget | None = None, account: Account | None = None
+        self,
+        tester: Tester,
+        spawn: Spawner,
+        parent: QWidget | None = None,
+        account: Account | None = None,
+        saver: Saver | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("accountDialog")
         self.setWindowTitle("Edit Account" if account else "Add Account")
         self.setMinimumWidth(520)
-        self._tester, self._spawn = tester, spawn
+        self._tester, self._spawn, self._saver = tester, spawn, saver
         self._existing_id = account.id if account else ""
         self._endpoint_touched = False
 
@@ -81,13 +99,16 @@ class AccountDialog(QDialog):
         form.addRow("Access key:", self.access_key_edit)
         form.addRow("Secret key:", secret_row)
         form.addRow("Open this Space:", self.bucket_edit)
-
-        hint = QLabel(
-            "DigitalOcean: create keys under API → Spaces Keys in the control panel. The secret "
-            "is shown only once there; it is kept in your system keyring here, never in a file."
+        self.remember_check = named(
+            QCheckBox("Remember the secret key in the system keyring"), "rememberCheck"
         )
-        hint.setWordWrap(True)
-        hint.setObjectName("accountHint")
+        self.remember_check.setChecked(True)
+        self.remember_check.setToolTip(
+            "Untick to use this account until you quit, without storing the secret."
+        )
+        form.addRow("", self.remember_check)
+
+        self.hint = named(QLabel(wordWrap=True), "accountHint")
         self.test_button = named(QPushButton("Test Connection"), "testConnectionButton")
         self.test_button.clicked.connect(self._on_test_clicked)
         self.result_label = named(QLabel(wordWrap=True), "testResultLabel")
@@ -103,13 +124,16 @@ class AccountDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addLayout(test_row)
         layout.addWidget(self.buttons)
 
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
         self.region_combo.currentTextChanged.connect(self._on_region_changed)
         self.endpoint_edit.textEdited.connect(self._on_endpoint_edited)
+        for edit in (self.endpoint_edit, self.access_key_edit, self.secret_edit, self.bucket_edit):
+            edit.textEdited.connect(self._clear_result)
+        self.provider_combo.currentIndexChanged.connect(self._clear_result)
         self._on_provider_changed()
         if account is not None:
             self._load(account)
@@ -134,6 +158,10 @@ class AccountDialog(QDialog):
 
     def _on_provider_changed(self) -> None:
         preset = provider(self.provider_combo.currentData())
+        self.hint.setText(PROVIDER_HINTS.get(preset.key, PROVIDER_HINTS["custom"]) + KEYRING_NOTE)
+        self.access_key_edit.setPlaceholderText(
+            "Access key (DO00…)" if preset.key == "digitalocean" else "Access key"
+        )
         self.region_combo.blockSignals(True)
         self.region_combo.clear()
         self.region_combo.addItems(list(preset.regions))
@@ -200,9 +228,18 @@ class AccountDialog(QDialog):
             self.test_button.setEnabled(True)
         self._show_result(report.ok, report.message)
 
+    def _clear_result(self, *_: object) -> None:
+        self.result_label.clear()
+
+    def remember(self) -> bool:
+        return self.remember_check.isChecked()
+
     def _on_save_clicked(self) -> None:
+        """Save, and stay open with the reason if saving fails (nothing typed is lost)."""
         try:
-            self.account()
+            account = self.account()
+            if self._saver is not None:
+                self._saver(account, self.secret(), self.remember())
         except SpacesError as exc:
             self._show_result(False, exc.message)
             return

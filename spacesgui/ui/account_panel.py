@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 class AccountPanel(QWidget):
     place_selected = Signal(object)  # Place
     edit_requested = Signal(str)  # account id
+    new_space_requested = Signal(str)  # account id
     remove_requested = Signal(str)  # account id
     buckets_loaded = Signal(str)  # account id
     failed = Signal(str, object)  # account id, SpacesError
@@ -100,13 +102,27 @@ class AccountPanel(QWidget):
         account_id = str(index.data(AccountRole.ACCOUNT_ID) or "") if index.isValid() else ""
         if not account_id:
             return
+        bucket = str(index.data(AccountRole.BUCKET) or "")
         menu = QMenu(self.tree)
         menu.setObjectName("accountContextMenu")
+        if bucket:
+            menu.addAction("Open", lambda: self.place_selected.emit(Place(account_id, bucket, "")))
+            menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(f"s3://{bucket}/"))
+            menu.addSeparator()
+        menu.addAction("New Space…", lambda: self.new_space_requested.emit(account_id))
+        menu.addSeparator()
         menu.addAction("Edit Account…", lambda: self.edit_requested.emit(account_id))
         menu.addAction("Refresh Spaces", lambda: self.reload_buckets(account_id))
         menu.addSeparator()
         menu.addAction("Remove Account…", lambda: self.remove_requested.emit(account_id))
         menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    def bucket_names(self, account_id: str) -> list[str]:
+        item = self.model.account_item(account_id)
+        if item is None:
+            return []
+        names = (item.child(r).data(AccountRole.BUCKET) for r in range(item.rowCount()))
+        return [name for name in names if name]
 
     def current_account_id(self) -> str:
         index = self.tree.currentIndex()

@@ -18,8 +18,15 @@ from spacesgui.ui.naming import named
 
 
 class CreateSpaceDialog(QDialog):
-    def __init__(self, regions: list[str], region: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        regions: list[str],
+        region: str,
+        parent: QWidget | None = None,
+        existing: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(parent)
+        self._existing = existing
         self.setObjectName("createSpaceDialog")
         self.setWindowTitle("New Space")
         self.setMinimumWidth(420)
@@ -49,6 +56,8 @@ class CreateSpaceDialog(QDialog):
 
     def _on_name_changed(self, text: str) -> None:
         problem = bucket_name_problem(text.strip())
+        if problem is None and text.strip() in self._existing:
+            problem = f"You already have a Space named “{text.strip()}”."
         self.problem_label.setText(problem if text and problem else "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
 

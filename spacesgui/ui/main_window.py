@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from spacesgui import __version__
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
+from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary, human_count
 from spacesgui.core.history import History, Place
 from spacesgui.core.keys import Location, parse_location
 from spacesgui.qtmodels.object_model import ObjectTreeModel
+from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
@@ -42,15 +45,37 @@ from spacesgui.ui.space_actions import SpaceActions
 log = logging.getLogger(__name__)
 
 FOCUS_REFRESH_MIN_GAP_S = 5.0
+# Lenient on purpose: old AWS buckets may have capitals or underscores.
+VALID_PATH_BUCKET = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
 
 
 REFRESH_CHOICES = (
-    (0, "Only on Focus and F5"),
+    (0, "Off (Refresh on Focus and F5)"),
     (15, "Every 15 Seconds"),
     (30, "Every 30 Seconds"),
     (60, "Every Minute"),
     (300, "Every 5 Minutes"),
 )
+
+
+def came_from(old: Place | None, new: Place) -> str:
+    """The folder of `new` that leads back to `old`, when going up (else "")."""
+    if old is None or (old.account_id, old.bucket) != (new.account_id, new.bucket):
+        return ""
+    if not old.prefix.startswith(new.prefix) or old.prefix == new.prefix:
+        return ""
+    rest = old.prefix[len(new.prefix) :]
+    return new.prefix + rest.split("/", 1)[0] + "/"
+
+
+class FilterEdit(QLineEdit):
+    """The filter box; Esc clears it, as in every file manager."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +99,7 @@ class MainWindow(QMainWindow):
         self._history = History()
         self._last_refresh = 0.0
         self._hint = ""
+        self._reselect = ""  # folder to select once the open folder is listed (after Up or Back)
 
         self.model = ObjectTreeModel(browser, self)
         self.object_view = ObjectView(self)
@@ -81,8 +107,8 @@ class MainWindow(QMainWindow):
         self.account_panel = AccountPanel(accounts, self.spawn, self)
         self.banner = MessageBanner(self)
         self.path_bar = PathBar(self)
-        self.filter_edit = named(QLineEdit(self), "filterEdit", "Filter")
-        self.filter_edit.setPlaceholderText("Filter names (*.jpg works too)")
+        self.filter_edit = named(FilterEdit(self), "filterEdit", "Filter")
+        self.filter_edit.setPlaceholderText("Filter (e.g. beach or *.png)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(260)
         self.placeholder = named(QLabel(self), "placeholderLabel")
@@ -191,6 +217,7 @@ class MainWindow(QMainWindow):
         self.account_panel.failed.connect(self._on_account_panel_failed)
         self.account_panel.buckets_loaded.connect(self._on_account_panel_buckets_loaded)
         self.account_panel.edit_requested.connect(self.space_actions.edit_account)
+        self.account_panel.new_space_requested.connect(self._on_account_panel_new_space_requested)
         self.account_panel.remove_requested.connect(self.space_actions.remove_account)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
@@ -210,10 +237,10 @@ class MainWindow(QMainWindow):
         try:
             await coro
         except SpacesError as exc:
-            log.warning("%s", exc.detail or exc.message)
             self.show_error(exc)
 
     def show_error(self, error: SpacesError) -> None:
+        log.warning("%s: %s", error.title, error.detail or error.message)
         self.banner.show_message(f"<b>{error.title}.</b> {error.message}", level="error")
 
     # -- navigation ---------------------------------------------------------
@@ -222,6 +249,7 @@ class MainWindow(QMainWindow):
         return self._history.current
 
     def navigate(self, place: Place, *, record: bool = True) -> None:
+        self._reselect = came_from(self.place, place)
         if record:
             self._history.visit(place)
         self._hint = ""
@@ -276,6 +304,13 @@ class MainWindow(QMainWindow):
             location = parse_location(text)
         except SpacesError as exc:
             self.show_error(exc)
+            return
+        if location.bucket and not VALID_PATH_BUCKET.match(location.bucket):
+            self.banner.show_message(
+                f"<b>Not a Space name.</b> “{location.bucket}” cannot be a Space: names use only letters, "
+                "digits, dots, hyphens and underscores. Type a path like s3://my-space/folder/.",
+                level="error",
+            )
             return
         account_id = self.place.account_id if self.place else self.account_panel.current_account_id()
         if not account_id:
@@ -356,6 +391,14 @@ class MainWindow(QMainWindow):
         self._update_view_state()
 
     def _on_model_root_loaded(self) -> None:
+        if self._reselect:
+            for row in range(self.flat_model.rowCount()):
+                index = self.flat_model.index(row, 0)
+                if index.data(ObjectRole.KEY) == self._reselect:
+                    self.object_view.setCurrentIndex(index)
+                    self.object_view.scrollTo(index)
+                    break
+            self._reselect = ""
         self._update_view_state()
 
     def _on_browser_warning(self, message: str) -> None:
@@ -364,6 +407,11 @@ class MainWindow(QMainWindow):
     def _on_account_panel_buckets_loaded(self, account_id: str) -> None:
         if self.place is not None and self.place.account_id == account_id:
             self.account_panel.select(self.place)
+
+    def _on_account_panel_new_space_requested(self, account_id: str) -> None:
+        if self.place is None or self.place.account_id != account_id:
+            self.navigate(Place(account_id, "", ""))
+        self.space_actions.create_space()
 
     def _on_account_panel_failed(self, account_id: str, error: SpacesError) -> None:
         if isinstance(error, ListBucketsDenied):
@@ -409,9 +457,17 @@ class MainWindow(QMainWindow):
         summary = folder_summary(total_objects, total_folders, root.total_size())
         if self.model.filter_text:
             summary = f"Showing {shown:,} of {total_objects + total_folders:,} items · " + summary
+        empty = "This folder is empty."
+        if self.model.filter_text:
+            empty = f"Nothing here matches “{self.model.filter_text}”."
         if self.model.is_loading():
             summary = f"Loading… {total_objects + total_folders:,} items so far"
+            empty = "Loading…"
+        elif root.state == LoadState.FAILED:
+            summary = "Could not list this folder (F5 tries again)"
+            empty = "This folder could not be listed."
         self.status_label.setText(summary)
+        self.object_view.set_empty_text(empty)
 
     def _show_about(self) -> None:
         QMessageBox.about(

@@ -9,7 +9,7 @@ enclosing row, Enter opens a folder, Backspace goes up.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -86,9 +86,44 @@ class ObjectView(QTableView):
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(ROW_HEIGHT)
+        self._empty_text = ""
         self._delegate = TreeNameDelegate(self)
         self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
+
+    def set_empty_text(self, text: str) -> None:
+        """What the view says when it has no rows (“This folder is empty.”)."""
+        if text != self._empty_text:
+            self._empty_text = text
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if self._empty_text and model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(24, 48, -24, 0)
+            painter.drawText(
+                area,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                self._empty_text,
+            )
+
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Move by rows, as a file list does: Home and End go to the first and last row."""
+        model, current = self.model(), self.currentIndex()
+        rows, column = model.rowCount(), max(current.column(), 0)
+        move = QAbstractItemView.CursorAction
+        if action == move.MoveHome:
+            return model.index(0, column) if rows else QModelIndex()
+        if action == move.MoveEnd:
+            return model.index(rows - 1, column) if rows else QModelIndex()
+        if action in (move.MoveLeft, move.MoveRight, move.MoveNext, move.MovePrevious):
+            return current
+        return super().moveCursor(action, modifiers)
 
     def set_tree(self, tree: ObjectTreeModel) -> FlatTreeModel:
         flat = FlatTreeModel(tree, self)

@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from spacesgui.core.accounts import Account, provider
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.folder_node import LoadState
+from spacesgui.core.formatting import folder_summary
 from spacesgui.core.history import Place
 from spacesgui.core.naming import bucket_name_problem
 from spacesgui.ui.account_dialog import AccountDialog
@@ -37,18 +38,21 @@ class SpaceActions(QObject):
 
     def _open_account_dialog(self, existing: Account | None) -> None:
         window = self._window
-        dialog = AccountDialog(window._accounts.test_connection, window.spawn, window, account=existing)
+        dialog = AccountDialog(
+            window._accounts.test_connection,
+            window.spawn,
+            window,
+            account=existing,
+            saver=lambda account, secret, remember: window._accounts.add_account(
+                account, secret, remember=remember
+            ),
+        )
         self.last_dialog = dialog
 
         def on_finished(result: int) -> None:
             if result != QDialog.DialogCode.Accepted:
                 return
-            account = dialog.account()
-            try:
-                window._accounts.add_account(account, dialog.secret())
-            except SpacesError as exc:
-                window.show_error(exc)
-                return
+            account = dialog.account()  # already saved by the dialog
             place = window.place
             if existing is None or place is None or place.account_id == account.id:
                 window.navigate(
@@ -88,7 +92,12 @@ class SpaceActions(QObject):
             return
         account = window._accounts.account(place.account_id)
         preset = provider(account.provider)
-        dialog = CreateSpaceDialog(list(preset.regions), account.region, window)
+        dialog = CreateSpaceDialog(
+            list(preset.regions),
+            account.region,
+            window,
+            existing=frozenset(window.account_panel.bucket_names(place.account_id)),
+        )
         self.last_dialog = dialog
 
         def on_finished(result: int) -> None:
@@ -117,6 +126,14 @@ class SpaceActions(QObject):
         window = self._window
         place = window.place
         if place is None or not place.bucket:
+            return
+        root = window.model.root
+        if not place.prefix and root.state == LoadState.LOADED and (root.names or root.folders):
+            window.banner.show_message(
+                f"<b>Space is not empty.</b> “{place.bucket}” still holds {folder_summary(len(root.names), len(root.folders), root.total_size())}; "
+                "only an empty Space can be deleted.",
+                level="warning",
+            )
             return
         box = QMessageBox(
             QMessageBox.Icon.Warning,

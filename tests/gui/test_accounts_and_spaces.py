@@ -215,7 +215,7 @@ def test_deleting_an_empty_space_after_confirmation_removes_it(
     assert "deleted" in app.window.banner.text()
 
 
-def test_deleting_a_space_that_holds_objects_says_it_is_not_empty(
+def test_deleting_a_space_that_holds_objects_is_refused_before_asking(
     build_window: Callable[[], App],
     open_account: Callable[[App, Account], None],
     qtbot: QtBot,
@@ -228,9 +228,66 @@ def test_deleting_a_space_that_holds_objects_says_it_is_not_empty(
     open_account(app, moto_account)
     app.window.navigate(Place(moto_account.id, moto_bucket, ""))
     wait_listed(qtbot, app)
+    app.window.delete_space_action.trigger()
+    assert app.window.space_actions.last_dialog is None
+    assert "still holds 1 object" in app.window.banner.text()
+    assert moto_bucket in [b["Name"] for b in moto_store.client.list_buckets()["Buckets"]]
+
+
+def test_the_server_refusing_to_delete_a_space_is_explained(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    qtbot: QtBot,
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+) -> None:
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    moto_store.client.put_object(Bucket=moto_bucket, Key="arrived-meanwhile.txt", Body=b"1")
     _confirm_delete(app, qtbot)
     qtbot.waitUntil(lambda: "still holds objects" in app.window.banner.text(), timeout=10_000)
-    assert app.window.model.index(0, 0).data() == "keep.txt"
+
+
+def test_saving_an_account_when_the_keyring_fails_keeps_the_dialog_and_offers_this_session_only(
+    build_window: Callable[[], App], qtbot: QtBot, moto_endpoint: str, moto_bucket: str, tmp_path: Path
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # the memory_keyring fixture restores the real one
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, moto_endpoint, "test-access-key", "secret-value")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.isVisible()
+    assert "untick" in dialog.result_label.text()
+    assert dialog.secret_edit.text() == "secret-value"
+    dialog.remember_check.setChecked(False)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    assert len(app.accounts.accounts) == 1
+    settings = tmp_path / "settings.json"
+    assert not settings.exists() or json.loads(settings.read_text())["accounts"] == []
+
+
+def test_the_new_space_dialog_refuses_a_name_the_account_already_has(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_account: Account,
+    moto_bucket: str,
+) -> None:
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    app.window.new_space_action.trigger()
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, CreateSpaceDialog)
+    dialog.name_edit.setText(moto_bucket)
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "already have a Space" in dialog.problem_label.text()
 
 
 def test_rows_stream_into_the_view_page_by_page(

@@ -156,3 +156,47 @@ def test_a_space_in_another_region_is_created_at_that_regions_endpoint(
     qtbot.waitUntil(lambda: "add an account for" in app.window.banner.text(), timeout=10_000)
     assert unique_bucket in [b["Name"] for b in moto_store.client.list_buckets()["Buckets"]]
     assert fault_proxy.count(Match(method="PUT")) == 0  # not sent through the account's own endpoint
+
+
+def test_the_filter_finds_files_inside_open_folders(opened: App, qtbot: QtBot) -> None:
+    docs = opened.window.model.root.folders[0]
+    opened.window.object_view.expand_folder(docs)
+    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED)
+    opened.window.filter_edit.setText("readme")
+    assert flat_names(opened) == ["docs", "readme.txt"]
+    qtbot.keyClick(opened.window.filter_edit, Qt.Key.Key_Escape)
+    assert opened.window.filter_edit.text() == ""
+    assert flat_names(opened) == ["docs", "guide", "readme.txt", "zeta.txt"]
+
+
+def test_an_empty_filter_result_says_so_in_the_view(opened: App) -> None:
+    opened.window.filter_edit.setText("no-such-name")
+    assert flat_names(opened) == []
+    assert opened.window.object_view._empty_text == "Nothing here matches “no-such-name”."
+
+
+def test_home_and_end_go_to_the_first_and_last_row(opened: App, qtbot: QtBot) -> None:
+    view = opened.window.object_view
+    view.setFocus()
+    view.setCurrentIndex(opened.window.flat_model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert view.currentIndex().data() == "zeta.txt"
+    assert view.selectionModel().isRowSelected(view.currentIndex().row())
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.currentIndex().data() == "docs"
+
+
+def test_going_up_selects_the_folder_you_came_from(opened: App, qtbot: QtBot, moto_bucket: str) -> None:
+    opened.window.open_folder("docs/guide/")
+    wait_listed(qtbot, opened)
+    opened.window.go_up()
+    qtbot.waitUntil(lambda: opened.window.object_view.currentIndex().data() == "guide")
+
+
+def test_a_path_that_cannot_be_a_space_is_explained_without_asking_the_server(
+    opened: App, fault_proxy: FaultProxy
+) -> None:
+    opened.window.path_bar.location_requested.emit("hello world")
+    assert "cannot be a Space" in opened.window.banner.text()
+    assert opened.window.place is not None
+    assert opened.window.place.bucket != "hello world"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacesgui.core.folder_node import Column, FolderNode, SortSpec, make_matcher
+from spacesgui.core.folder_node import Column, FolderNode, LoadState, SortSpec, make_matcher
 from spacesgui.core.listing import ListingPage
 
 
@@ -112,3 +112,16 @@ def test_total_size_adds_every_object_even_filtered_ones() -> None:
     node = filled({"a": 10, "b": 32})
     node.set_orders(node.folder_order, node.order, make_matcher("a"))
     assert node.total_size() == 42
+
+
+def test_a_listed_folder_with_matching_rows_inside_stays_visible_under_a_filter() -> None:
+    root = FolderNode("")
+    root.append_page(page("", {"top.txt": 1}, ("summer/", "winter/")))
+    summer = root.folders[0]
+    summer.append_page(page("summer/", {"beach-01.png": 1, "dunes.png": 2}))
+    summer.state = LoadState.LOADED
+    matcher = make_matcher("beach")
+    summer.set_orders(summer.sorted_folders(SortSpec()), summer.sorted_objects(SortSpec()), matcher)
+    root.set_orders(root.sorted_folders(SortSpec()), root.sorted_objects(SortSpec()), matcher)
+    assert shown(root) == ["summer/"]
+    assert shown(summer) == ["beach-01.png"]
