@@ -57,3 +57,13 @@ class History:
     def forget_account(self, account_id: str) -> None:
         self._back = [p for p in self._back if p.account_id != account_id]
         self._forward = [p for p in self._forward if p.account_id != account_id]
+
+
+def came_from(old: Place | None, new: Place) -> str:
+    """The folder of `new` that leads back to `old`, when going up (else "")."""
+    if old is None or (old.account_id, old.bucket) != (new.account_id, new.bucket):
+        return ""
+    if not old.prefix.startswith(new.prefix) or old.prefix == new.prefix:
+        return ""
+    rest = old.prefix[len(new.prefix) :]
+    return new.prefix + rest.split("/", 1)[0] + "/"

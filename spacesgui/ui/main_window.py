@@ -7,13 +7,11 @@ import re
 import time
 from collections.abc import Awaitable
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStatusBar,
@@ -27,7 +25,7 @@ from spacesgui import __version__
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary, human_count
-from spacesgui.core.history import History, Place
+from spacesgui.core.history import History, Place, came_from
 from spacesgui.core.keys import Location, parse_location
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
@@ -35,6 +33,8 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.ui.account_panel import AccountPanel
+from spacesgui.ui.auto_refresh import AutoRefresh
+from spacesgui.ui.filter_edit import FilterEdit
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.naming import named
 from spacesgui.ui.object_menu import ObjectMenu
@@ -49,38 +49,7 @@ FOCUS_REFRESH_MIN_GAP_S = 5.0
 VALID_PATH_BUCKET = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
 
 
-REFRESH_CHOICES = (
-    (0, "Off (Refresh on Focus and F5)"),
-    (15, "Every 15 Seconds"),
-    (30, "Every 30 Seconds"),
-    (60, "Every Minute"),
-    (300, "Every 5 Minutes"),
-)
-
-
-def came_from(old: Place | None, new: Place) -> str:
-    """The folder of `new` that leads back to `old`, when going up (else "")."""
-    if old is None or (old.account_id, old.bucket) != (new.account_id, new.bucket):
-        return ""
-    if not old.prefix.startswith(new.prefix) or old.prefix == new.prefix:
-        return ""
-    rest = old.prefix[len(new.prefix) :]
-    return new.prefix + rest.split("/", 1)[0] + "/"
-
-
-class FilterEdit(QLineEdit):
-    """The filter box; Esc clears it, as in every file manager."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            return
-        super().keyPressEvent(event)
-
-
 class MainWindow(QMainWindow):
-    refresh_interval_changed = Signal(int)  # seconds, 0 = off; the app saves it
-
     def __init__(
         self,
         runner: TaskRunner,
@@ -120,15 +89,16 @@ class MainWindow(QMainWindow):
         status.addWidget(self.status_label, 1)
         self.setStatusBar(status)
         self.space_actions = SpaceActions(self)
+        self.auto_refresh = AutoRefresh(self)
+        self.auto_refresh.timeout.connect(self._on_auto_refresh_timeout)
+        self.refresh_interval_changed = self.auto_refresh.interval_chosen  # the app saves it
         self.object_menu = ObjectMenu(self)
 
         self._build_actions()
         self._build_layout()
         self._connect()
 
-        self._auto_refresh = QTimer(self)
-        self._auto_refresh.timeout.connect(self._on_auto_refresh_timeout)
-        self.set_refresh_interval(refresh_interval_s)
+        self.auto_refresh.set_interval(refresh_interval_s)
         self._update_view_state()
 
     # -- construction -------------------------------------------------------
@@ -182,7 +152,7 @@ class MainWindow(QMainWindow):
         go_menu.addActions([self.back_action, self.forward_action, self.up_action, self.edit_path_action])
         view_menu = menu.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action])
-        view_menu.addMenu(self._build_refresh_menu())
+        view_menu.addMenu(self.auto_refresh.menu)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("About spacesgui", None, None, self._show_about))
 
@@ -337,37 +307,13 @@ class MainWindow(QMainWindow):
         nodes = [self.model.root, *self.flat_model.expanded_folders()]
         self.model.refresh(nodes)
 
-    def _build_refresh_menu(self) -> QMenu:
-        menu = QMenu("Auto-&Refresh", self)
-        menu.setObjectName("autoRefreshMenu")
-        group = QActionGroup(self)
-        self._interval_actions: dict[int, QAction] = {}
-        for seconds, label in REFRESH_CHOICES:
-            action = QAction(label, self, checkable=True)
-            action.setData(seconds)
-            action.triggered.connect(lambda _=False, s=seconds: self._on_interval_chosen(s))
-            group.addAction(action)
-            menu.addAction(action)
-            self._interval_actions[seconds] = action
-        return menu
-
-    def _on_interval_chosen(self, seconds: int) -> None:
-        self.set_refresh_interval(seconds)
-        self.refresh_interval_changed.emit(seconds)
-
     @property
     def refresh_interval(self) -> int:
-        return self._auto_refresh.interval() // 1000 if self._auto_refresh.isActive() else 0
+        return self.auto_refresh.interval
 
     def set_refresh_interval(self, seconds: int) -> None:
         """Re-list the visible folders every `seconds` (0 turns it off); focus still refreshes."""
-        if seconds > 0:
-            self._auto_refresh.start(seconds * 1000)
-        else:
-            self._auto_refresh.stop()
-        action = self._interval_actions.get(seconds)
-        if action is not None:
-            action.setChecked(True)
+        self.auto_refresh.set_interval(seconds)
 
     def _on_auto_refresh_timeout(self) -> None:
         if not self.model.is_loading():
@@ -477,6 +423,6 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._auto_refresh.stop()
+        self.auto_refresh.set_interval(0)
         self.model.clear()
         super().closeEvent(event)

@@ -104,7 +104,7 @@ def test_copy_path_puts_the_s3_paths_of_the_selected_rows_on_the_clipboard(
 
 
 def test_choosing_an_auto_refresh_interval_is_remembered(opened: App, tmp_path: Path) -> None:
-    opened.window._interval_actions[60].trigger()
+    opened.window.auto_refresh.actions[60].trigger()
     assert opened.window.refresh_interval == 60
     assert json.loads((tmp_path / "settings.json").read_text())["preferences"]["refresh_interval_s"] == 60
     QApplication.processEvents()

@@ -35,3 +35,12 @@ def test_forgetting_an_account_removes_its_places() -> None:
     history.visit(Place("kept", "s", ""))
     history.forget_account("gone")
     assert not history.can_go_back()
+
+
+def test_came_from_names_the_child_folder_that_leads_back_when_going_up() -> None:
+    from spacesgui.core.history import came_from
+
+    assert came_from(Place("a", "s", "x/y/z/"), Place("a", "s", "x/")) == "x/y/"
+    assert came_from(Place("a", "s", "x/"), Place("a", "s", "")) == "x/"
+    assert came_from(Place("a", "s", ""), Place("a", "s", "x/")) == ""
+    assert came_from(Place("a", "s", "x/"), Place("a", "other", "")) == ""
