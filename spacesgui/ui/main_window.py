@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStatusBar,
     QStyle,
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.placeholder.setWordWrap(True)
         self.placeholder.setStyleSheet("color: palette(mid); font-size: 15px; padding: 40px;")
         self.status_label = named(QLabel(self), "statusSummary", "Status")
+        # A fixed-width policy: new text repaints the label, never re-lays out the window.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         status = named(QStatusBar(self), "statusBar", "Status bar")
         status.addWidget(self.status_label, 1)
         self.setStatusBar(status)
@@ -396,23 +399,28 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         root = self.model.root
         if not self.model.bucket:
-            self.status_label.setText(human_count(len(self._accounts.accounts), "account"))
+            self._set_status(human_count(len(self._accounts.accounts), "account"), "")
             return
         total_objects, total_folders = len(root.names), len(root.folders)
-        shown = root.row_count()
+        if self.model.is_loading():
+            self._set_status(f"Loading… {total_objects + total_folders:,} items so far", "Loading…")
+            return
+        if root.state == LoadState.FAILED:
+            self._set_status(
+                "Could not list this folder (F5 tries again)", "This folder could not be listed."
+            )
+            return
         summary = folder_summary(total_objects, total_folders, root.total_size())
-        if self.model.filter_text:
-            summary = f"Showing {shown:,} of {total_objects + total_folders:,} items · " + summary
         empty = "This folder is empty."
         if self.model.filter_text:
+            summary = f"Showing {root.row_count():,} of {total_objects + total_folders:,} items · " + summary
             empty = f"Nothing here matches “{self.model.filter_text}”."
-        if self.model.is_loading():
-            summary = f"Loading… {total_objects + total_folders:,} items so far"
-            empty = "Loading…"
-        elif root.state == LoadState.FAILED:
-            summary = "Could not list this folder (F5 tries again)"
-            empty = "This folder could not be listed."
-        self.status_label.setText(summary)
+        self._set_status(summary, empty)
+
+    def _set_status(self, summary: str, empty: str) -> None:
+        # Unchanged text is not set again: each change lays out and repaints the status bar.
+        if self.status_label.text() != summary:
+            self.status_label.setText(summary)
         self.object_view.set_empty_text(empty)
 
     def _show_about(self) -> None:
