@@ -50,7 +50,7 @@ def parse_timestamp(value: Any) -> float:
         text = text[:-1] + "+00:00"
     try:
         return datetime.fromisoformat(text).timestamp()
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         return 0.0
 
 

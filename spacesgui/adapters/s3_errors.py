@@ -13,7 +13,7 @@ from spacesgui.core import errors
 
 log = logging.getLogger(__name__)
 
-_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "AuthorizationHeaderMalformed", "InvalidSecurity"}  # fmt: skip
+_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "InvalidSecurity"}  # fmt: skip
 _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "ServiceUnavailable", "503"}  # fmt: skip
 
 
@@ -81,6 +81,11 @@ def _from_client_error(
     status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
     space = f"“{bucket}”" if bucket else "the Space"
 
+    if code in ("AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "PermanentRedirect"):
+        return errors.InvalidEndpoint(
+            "The server says this Space or account is in another region. Check the account's "
+            f"region and endpoint. The server said: {server_message or code}"
+        )
     if code in _AUTH_CODES:
         return errors.AuthError(
             "The server did not accept these keys: the access key or the secret key is wrong. "

@@ -205,9 +205,17 @@ class FolderNode:
 
     # -- visibility ---------------------------------------------------------
     def set_orders(
-        self, folders: list[int], objects: Iterable[int], matcher: Callable[[str], bool] | None
+        self,
+        folders: list[int],
+        objects: Iterable[int],
+        matcher: Callable[[str], bool] | None,
+        *,
+        sorted_now: bool = True,
     ) -> None:
-        """Install a new sorted order and filter; the caller tells the view."""
+        """Install a new order and filter; the caller tells the view.
+
+        `sorted_now=False` (a re-filter of the current order) keeps a pending re-sort due.
+        """
         self.folder_order = folders
         self.order = objects if isinstance(objects, array) else array("l", objects)
         self.visible_folders = self.visible_folder_subset(folders, matcher)
@@ -216,7 +224,8 @@ class FolderNode:
             self.order if matcher is None else array("l", [i for i in self.order if matcher(names[i])])
         )
         self._folder_rows = None
-        self.dirty = False
+        if sorted_now:
+            self.dirty = False
 
     def visible_subset(self, objects: list[int], matcher: Callable[[str], bool] | None) -> list[int]:
         if matcher is None:
@@ -246,9 +255,23 @@ class FolderNode:
 
     def commit_objects(self, ordered: list[int], shown: list[int]) -> None:
         """Append objects to the order and `shown` to the rows (between begin/endInsertRows)."""
+        if self.visible is self.order and shown is not ordered:
+            # A filter is on but this node never had one applied: stop sharing the array.
+            self.visible = array("l", self.order)
         self.order.extend(ordered)
         if self.visible is not self.order:
             self.visible.extend(shown)
 
     def invalidate_rows(self) -> None:
         self._folder_rows = None
+
+    def remove_visible_folders(self, first: int, stop: int) -> None:
+        """Drop folder rows [first, stop) (between begin/endRemoveRows)."""
+        del self.visible_folders[first:stop]
+        self._folder_rows = None
+
+    def replace_objects(self, other: FolderNode) -> None:
+        """Take `other`'s object columns; the caller remaps `order` and `visible`."""
+        self.names, self.sizes, self.mtimes = other.names, other.sizes, other.mtimes
+        self.etags, self.classes = other.etags, other.classes
+        self._name_order = None

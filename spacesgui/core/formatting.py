@@ -29,7 +29,10 @@ def human_time(timestamp: float) -> str:
     """Format a POSIX timestamp in local time, to the minute."""
     if not timestamp:
         return ""
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+    try:
+        return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError, OSError):
+        return ""  # a date no calendar here can show (servers print year 1 for "unknown")
 
 
 def folder_summary(objects: int, folders: int, size: int) -> str:

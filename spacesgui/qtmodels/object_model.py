@@ -104,6 +104,8 @@ class ObjectTreeModel(QAbstractItemModel):
         self.beginResetModel()
         self._account_id, self._bucket = account_id, bucket
         self._root = FolderNode(prefix)
+        if bucket:
+            self._root.state = LoadState.LOADING  # so a fetchMore during the reset starts nothing
         self.endResetModel()
         if bucket:
             self._start_listing(self._root)
@@ -166,10 +168,11 @@ class ObjectTreeModel(QAbstractItemModel):
         node.state = LoadState.LOADED
         if node.dirty:
             self._apply_order(node, resort=True)
+        self._refilter_ancestors(node)
         if node.row_count() == 0:
             # no children after all: let the view drop the expand arrow
             index = self._index_of_node(node)
-            if index.isValid():
+            if index.isValid() and self.in_model(node):
                 self.dataChanged.emit(index, index)
         if node is self._root:
             self.root_loaded.emit()
@@ -193,6 +196,7 @@ class ObjectTreeModel(QAbstractItemModel):
         """Insert a page's rows: in order when they extend it, else appended and re-sorted later."""
         new_folders, new_objects = node.append_page(page)
         parent = self._index_of_node(node)
+        signal = self.in_model(node)  # a folder hidden by the filter changes without row signals
         if new_folders:
             start = len(node.folders) - len(new_folders)
             ordered = node.sorted_folders(self._spec, range(start, len(node.folders)))
@@ -200,10 +204,10 @@ class ObjectTreeModel(QAbstractItemModel):
                 node.dirty = True
             shown = node.visible_folder_subset(ordered, self._matcher)
             first = node.folder_count()
-            if shown:
+            if shown and signal:
                 self.beginInsertRows(parent, first, first + len(shown) - 1)
             node.commit_folders(ordered, shown)
-            if shown:
+            if shown and signal:
                 self.endInsertRows()
         if new_objects:
             ordered = node.sorted_objects(self._spec, new_objects)
@@ -211,10 +215,10 @@ class ObjectTreeModel(QAbstractItemModel):
                 node.dirty = True
             shown = node.visible_subset(ordered, self._matcher)
             first = node.row_count()
-            if shown:
+            if shown and signal:
                 self.beginInsertRows(parent, first, first + len(shown) - 1)
             node.commit_objects(ordered, shown)
-            if shown:
+            if shown and signal:
                 self.endInsertRows()
         # Small folders are kept sorted page by page; a big one is sorted once at the end
         # so loading never stalls the window.
@@ -255,6 +259,17 @@ class ObjectTreeModel(QAbstractItemModel):
     def index_of_folder(self, node: FolderNode) -> QModelIndex:
         return self._index_of_node(node)
 
+    def _refilter_ancestors(self, node: FolderNode) -> None:
+        """Under a filter a folder shows when rows inside it do; re-check the folders above."""
+        if self._matcher is None:
+            return
+        parent = node.parent
+        while parent is not None and self.in_model(parent):
+            self._apply_order(parent, resort=False)
+            if parent is self._root:
+                break
+            parent = parent.parent
+
     def _loaded_nodes(self) -> list[FolderNode]:
         nodes, stack = [], [self._root]
         while stack:
@@ -272,7 +287,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self.layoutAboutToBeChanged.emit()
         persistent = [p for p in self.persistentIndexList() if p.internalPointer() is node]
         identities = [self._identity(node, p.row()) for p in persistent]
-        node.set_orders(folders, objects, self._matcher)
+        node.set_orders(folders, objects, self._matcher, sorted_now=resort)
         if persistent:
             rows = self._rows_by_identity(node)
             new = [
@@ -298,6 +313,15 @@ class ObjectTreeModel(QAbstractItemModel):
         return self.createIndex(row, column, node) if row >= 0 else QModelIndex()
 
     # -- tree structure -----------------------------------------------------
+    def in_model(self, node: FolderNode) -> bool:
+        """True when `node`'s rows are rows of this model (no ancestor hidden or removed)."""
+        while node is not self._root:
+            parent = node.parent
+            if parent is None or parent.row_of_folder(node) < 0:
+                return False
+            node = parent
+        return True
+
     def _index_of_node(self, node: FolderNode) -> QModelIndex:
         """The index of the row that shows `node` (invalid for the root)."""
         if node is self._root or node.parent is None:

@@ -58,6 +58,8 @@ class TreeRefresher:
         return any(node is None or live is node for live, _ in self._refreshes.values())
 
     def _reload(self, node: FolderNode) -> None:
+        for child in node.folders:
+            self._cancel_subtree(child)
         parent = self._model._index_of_node(node)
         if node.row_count():
             self._model.beginRemoveRows(parent, 0, node.row_count() - 1)
@@ -83,7 +85,12 @@ class TreeRefresher:
         if entry is None:
             return
         live, staging = entry
-        if self._is_attached(live) and self._apply_difference(live, staging) and live is self._model._root:
+        if (
+            self._is_attached(live)
+            and self._model.in_model(live)
+            and self._apply_difference(live, staging)
+            and live is self._model._root
+        ):
             self._model.stats_changed.emit()
 
     def on_failed(self, listing_id: int, error: SpacesError) -> None:
@@ -130,7 +137,7 @@ class TreeRefresher:
         for folder in live.folders:
             if folder.prefix not in wanted:
                 self._cancel_subtree(folder)
-        self._remove_rows(parent, gone, lambda a, b: live.visible_folders.__delitem__(slice(a, b)))
+        self._remove_rows(parent, gone, live.remove_visible_folders)
         kept = [f for f in live.folders if f.prefix in wanted]
         new_nodes = kept + [FolderNode(p, live) for p in added]
         position = {id(f): i for i, f in enumerate(new_nodes)}
@@ -172,8 +179,7 @@ class TreeRefresher:
         live.order = array("l", live.visible)
         old_set = set(old_names)
         added = [i for i, name in enumerate(staging.names) if name not in old_set]
-        live.names, live.sizes, live.mtimes = staging.names, staging.sizes, staging.mtimes
-        live.etags, live.classes = staging.etags, staging.classes
+        live.replace_objects(staging)
         live.dirty = True
         if live.visible:
             first = self._model.index(offset, 0, parent)
@@ -198,6 +204,8 @@ class TreeRefresher:
             if id(listed) in doomed:
                 self._model._browser.cancel_listing(listing_id)
                 del self._model._listings[listing_id]
+        for pending in [n for n in self._model._pending_pages if id(n) in doomed]:
+            del self._model._pending_pages[pending]
         for listing_id, (live, _) in list(self._refreshes.items()):
             if id(live) in doomed:
                 self._model._browser.cancel_listing(listing_id)

@@ -87,6 +87,11 @@ class BrowserService(QObject):
             if not stop.is_set():
                 self.listing_failed.emit(listing_id, exc)
             return
+        except Exception as exc:  # a bug or a server answer nobody foresaw: never hang the folder
+            log.exception("listing s3://%s/%s failed unexpectedly", request.bucket, request.prefix)
+            if not stop.is_set():
+                self.listing_failed.emit(listing_id, SpacesError(f"Listing failed unexpectedly: {exc}"))
+            return
         finally:
             self._stops.pop(listing_id, None)
         if not stop.is_set():

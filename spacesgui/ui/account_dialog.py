@@ -149,6 +149,7 @@ class AccountDialog(QDialog):
             max(0, self.addressing_combo.findData(account.addressing.value))
         )
         self.name_edit.setText(account.name)
+        self.name_edit.setModified(True)  # a name the user chose: changing region keeps it
         self.access_key_edit.setText(account.access_key_id)
         self.bucket_edit.setText(account.bucket)
         self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
