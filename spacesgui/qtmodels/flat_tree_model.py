@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from spacesgui.core.folder_node import Column, FolderNode, LoadState
-from spacesgui.qtmodels.object_model import HEADERS, ROW_FLAGS, ObjectTreeModel
+from spacesgui.qtmodels.object_model import ROW_FLAGS, ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -295,12 +295,7 @@ class FlatTreeModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Column(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.SIZE:
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
+        return self._tree.headerData(section, orientation, role)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in _ANSWERED_ROLES or not index.isValid():
