@@ -10,6 +10,7 @@ for 100,000 rows.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -203,27 +204,50 @@ class ObjectTreeModel(QAbstractItemModel):
             if not node.extends_folder_order(self._spec, ordered):
                 node.dirty = True
             shown = node.visible_folder_subset(ordered, self._matcher)
-            first = node.folder_count()
-            if shown and signal:
-                self.beginInsertRows(parent, first, first + len(shown) - 1)
-            node.commit_folders(ordered, shown)
-            if shown and signal:
-                self.endInsertRows()
+            self.insert_rows(
+                parent,
+                node.folder_count(),
+                len(shown),
+                lambda: node.commit_folders(ordered, shown),
+                announce=signal,
+            )
         if new_objects:
-            ordered = node.sorted_objects(self._spec, new_objects)
-            if not node.extends_order(self._spec, ordered):
+            ordered_objects = node.sorted_objects(self._spec, new_objects)
+            if not node.extends_order(self._spec, ordered_objects):
                 node.dirty = True
-            shown = node.visible_subset(ordered, self._matcher)
-            first = node.row_count()
-            if shown and signal:
-                self.beginInsertRows(parent, first, first + len(shown) - 1)
-            node.commit_objects(ordered, shown)
-            if shown and signal:
-                self.endInsertRows()
+            shown_objects = node.visible_subset(ordered_objects, self._matcher)
+            self.insert_rows(
+                parent,
+                node.row_count(),
+                len(shown_objects),
+                lambda: node.commit_objects(ordered_objects, shown_objects),
+                announce=signal,
+            )
         # Small folders are kept sorted page by page; a big one is sorted once at the end
         # so loading never stalls the window.
         if node.dirty and node.row_count() <= 20_000:
             self._apply_order(node, resort=True)
+
+    def insert_rows(
+        self,
+        parent: QModelIndex,
+        first: int,
+        count: int,
+        commit: Callable[[], object],
+        *,
+        announce: bool = True,
+    ) -> None:
+        """Run `commit` (which adds `count` rows at `first`) inside begin/endInsertRows.
+
+        Nothing is announced for no rows, or when `announce` is False (a folder that has no
+        rows in the model, e.g. hidden by the filter, changes silently).
+        """
+        announce = announce and count > 0
+        if announce:
+            self.beginInsertRows(parent, first, first + count - 1)
+        commit()
+        if announce:
+            self.endInsertRows()
 
     # -- sorting and filtering ----------------------------------------------
     @property

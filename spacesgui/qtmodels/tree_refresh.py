@@ -149,12 +149,9 @@ class TreeRefresher:
         live.invalidate_rows()
         added_indices = list(range(len(kept), len(new_nodes)))
         shown = live.visible_folder_subset(added_indices, self._model._matcher)
-        first = live.folder_count()
-        if shown:
-            self._model.beginInsertRows(parent, first, first + len(shown) - 1)
-        live.commit_folders(added_indices, shown)
-        if shown:
-            self._model.endInsertRows()
+        self._model.insert_rows(
+            parent, live.folder_count(), len(shown), lambda: live.commit_folders(added_indices, shown)
+        )
         return True
 
     def _apply_object_difference(self, live: FolderNode, staging: FolderNode, parent: QModelIndex) -> bool:
@@ -186,11 +183,7 @@ class TreeRefresher:
             last = self._model.index(live.row_count() - 1, self._model.columnCount() - 1, parent)
             self._model.dataChanged.emit(first, last)
         shown = live.visible_subset(live.sorted_objects(self._model._spec, added), self._model._matcher)
-        first_row = live.row_count()
-        if shown:
-            self._model.beginInsertRows(parent, first_row, first_row + len(shown) - 1)
-            live.visible.extend(shown)
-            self._model.endInsertRows()
+        self._model.insert_rows(parent, live.row_count(), len(shown), lambda: live.visible.extend(shown))
         return True
 
     def _cancel_subtree(self, node: FolderNode) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qasync
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from spacesgui.app import App, build_app
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.folder_node import LoadState
+from spacesgui.core.history import Place
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +73,26 @@ def wait_listed(qtbot: QtBot, app: App) -> None:
     qtbot.waitUntil(
         lambda: app.window.model.root.state in (LoadState.LOADED, LoadState.FAILED), timeout=15_000
     )
+
+
+@pytest.fixture
+def browse_moto(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_account: Account,
+    moto_store: Any,
+    moto_bucket: str,
+    qtbot: QtBot,
+) -> Callable[[Iterable[str]], App]:
+    """Yield `browse(keys)`: put `keys` in a fresh moto bucket and open it in a new window."""
+
+    def browse(keys: Iterable[str]) -> App:
+        for key in keys:
+            moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=b"1")
+        app = build_window()
+        open_account(app, moto_account)
+        app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+        wait_listed(qtbot, app)
+        return app
+
+    return browse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,20 +129,8 @@ def test_a_location_without_any_account_explains_what_to_do(startup: Callable[..
 
 
 @pytest.fixture
-def opened(
-    build_window: Callable[[], App],
-    open_account: Callable[[App, Account], None],
-    moto_account: Account,
-    moto_store: S3Store,
-    moto_bucket: str,
-    qtbot: QtBot,
-) -> App:
-    moto_store.client.put_object(Bucket=moto_bucket, Key="first.txt", Body=b"1")
-    app = build_window()
-    open_account(app, moto_account)
-    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
-    return app
+def opened(browse_moto: Callable[[Iterable[str]], App]) -> App:
+    return browse_moto(["first.txt"])
 
 
 def shown_names(app: App) -> list[str]:

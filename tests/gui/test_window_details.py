@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -25,21 +25,8 @@ from tests.gui.conftest import wait_listed
 
 
 @pytest.fixture
-def opened(
-    build_window: Callable[[], App],
-    open_account: Callable[[App, Account], None],
-    moto_account: Account,
-    moto_store: S3Store,
-    moto_bucket: str,
-    qtbot: QtBot,
-) -> App:
-    for key in ("docs/readme.txt", "docs/guide/intro.txt", "zeta.txt"):
-        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=b"1")
-    app = build_window()
-    open_account(app, moto_account)
-    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
-    return app
+def opened(browse_moto: Callable[[Iterable[str]], App]) -> App:
+    return browse_moto(["docs/readme.txt", "docs/guide/intro.txt", "zeta.txt"])
 
 
 def flat_names(app: App) -> list[str]:
