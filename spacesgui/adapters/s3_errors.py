@@ -15,13 +15,26 @@ log = logging.getLogger(__name__)
 
 _AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "InvalidSecurity"}  # fmt: skip
 _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "ServiceUnavailable", "503"}  # fmt: skip
+_DIGEST_CODES = {"InvalidDigest", "BadDigest", "XAmzContentSHA256Mismatch"}
+_TOO_LARGE_CODES = {"EntityTooLarge", "RequestEntityTooLarge", "413"}
+# Errors finishing a multipart upload: what went wrong, in words.
+_MULTIPART_MESSAGES = {
+    "EntityTooSmall": (
+        "The server refused to join the uploaded parts: every part but the last must be at least 5 MiB."
+    ),
+    "InvalidPart": (
+        "The server is missing one of the uploaded parts, or holds different bytes for it. "
+        "Upload the file again."
+    ),
+    "InvalidPartOrder": "The server refused to join the uploaded parts: they were not listed in order.",
+}
 
 
 def translate(exc: BaseException, *, operation: str, endpoint: str, bucket: str = "") -> errors.SpacesError:
     """Return the core error that says to a person what `exc` means."""
     detail = f"{operation} on {endpoint}: {type(exc).__name__}: {exc}"
     result = _translate(exc, operation=operation, endpoint=endpoint, bucket=bucket)
-    result.detail = detail
+    result.detail = result.detail or detail  # a core error passed through keeps its own
     return result
 
 
@@ -43,6 +56,13 @@ def _translate(exc: BaseException, *, operation: str, endpoint: str, bucket: str
         return errors.Timeout(f"{endpoint} stopped answering. Try again in a moment.")
     if isinstance(exc, bex.EndpointConnectionError | bex.ConnectionClosedError):
         return _from_connection_error(exc, endpoint)
+    inner = getattr(exc, "kwargs", {}).get("error") if isinstance(exc, bex.HTTPClientError) else None
+    if isinstance(inner, errors.SpacesError):
+        return inner  # raised by a request body (the engine's reader) while it was being sent
+    if isinstance(exc, bex.ResponseStreamingError | bex.IncompleteReadError):
+        return errors.NetworkError(f"The connection to {endpoint} broke off during the transfer. Try again.")
+    if isinstance(exc, bex.HTTPClientError):
+        return errors.NetworkError(f"The connection to {endpoint} failed: {exc}")
     if isinstance(exc, bex.ParamValidationError):
         return errors.InvalidInput(f"The request was not valid: {exc}")
     if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
@@ -126,10 +146,28 @@ def _from_client_error(
         )
     if code == "InvalidBucketName":
         return errors.InvalidBucketName(f"The server rejected the name {space}: {server_message or code}")
+    if code == "NoSuchUpload":
+        return errors.NotFound(
+            "The server no longer has this multipart upload: it was finished or cancelled, "
+            "perhaps by another app or a lifecycle rule."
+        )
     if code in ("NoSuchKey", "404") or status == 404:
         return errors.NotFound(f"{operation}: the object was not found.")
-    if status == 413 or code == "EntityTooLarge":
-        return errors.ServerError("The server refused the request as too large (413).")
+    if code in ("PreconditionFailed", "412") or status == 412:
+        return errors.ObjectChanged("The object changed on the server since the download started.")
+    if code in _DIGEST_CODES:
+        return errors.IntegrityError(
+            "The server received different bytes than were sent (their checksum did not match)."
+        )
+    if code in _MULTIPART_MESSAGES:
+        return errors.ServerError(
+            _MULTIPART_MESSAGES[code] + (f" The server said: {server_message}" if server_message else "")
+        )
+    if status == 413 or code in _TOO_LARGE_CODES:
+        return errors.ServerError(
+            "The server refused the upload as too large (413): the file or part is bigger than "
+            "it accepts in one request."
+        )
     if code == "TooManyBuckets":
         return errors.ServerError("Your account has reached its limit of Spaces.")
     reason = server_message or code or f"HTTP {status}"

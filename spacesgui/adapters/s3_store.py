@@ -1,4 +1,7 @@
-"""ObjectStore over boto3: listing, buckets, connection checks. Blocking; call from workers."""
+"""ObjectStore and TransferStore over boto3: listing, buckets, connection checks, transfers.
+
+Blocking; call from workers. The transfer calls live in s3_transfer_ops.S3TransferOps.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from spacesgui.adapters.s3_client import make_client, parse_timestamp
+from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, make_client, parse_timestamp
 from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.core.accounts import Account, Credentials
-from spacesgui.core.errors import ListingBroken, MissingCredentials
+from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
 from spacesgui.core.keys import DELIMITER
 from spacesgui.core.listing import BucketInfo, ListingPage
 from spacesgui.core.naming import check_bucket_name
@@ -18,22 +22,36 @@ from spacesgui.core.naming import check_bucket_name
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+    from spacesgui.core.ports import ObjectStore, TransferStore
+
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
 
 
-class S3Store:
+class S3Store(S3TransferOps):
     """One account's storage. Thread-safe: boto3 clients are, and this holds no other state."""
 
-    def __init__(self, account: Account, credentials: Credentials, *, max_pool_connections: int = 16) -> None:
+    def __init__(
+        self,
+        account: Account,
+        credentials: Credentials,
+        *,
+        max_pool_connections: int = 16,
+        connect_timeout: float = CONNECT_TIMEOUT_S,
+        read_timeout: float = READ_TIMEOUT_S,
+    ) -> None:
         self.account = account
         self.endpoint = account.endpoint_url
         if not credentials.access_key_id.strip() or not credentials.secret_access_key.strip():
             raise MissingCredentials("Enter both the access key and the secret key.")
         try:
             self._client: S3Client = make_client(
-                account, credentials, max_pool_connections=max_pool_connections
+                account,
+                credentials,
+                max_pool_connections=max_pool_connections,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
             )
         except Exception as exc:
             raise translate(exc, operation="Connect", endpoint=self.endpoint) from exc
@@ -45,6 +63,8 @@ class S3Store:
     def _call(self, operation: str, bucket: str, call: Callable[[], Any]) -> Any:
         try:
             return call()
+        except TransferStopped:
+            raise  # the user paused or cancelled: not a failure to translate
         except Exception as exc:
             error = translate(exc, operation=operation, endpoint=self.endpoint, bucket=bucket)
             log.debug("%s", error.detail)  # the caller reports it once, with context
@@ -147,6 +167,12 @@ class S3Store:
 
     def close(self) -> None:
         self._client.close()
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_ports(store: S3Store) -> tuple[ObjectStore, TransferStore]:
+        return store, store  # mypy checks S3Store against both protocols here
 
 
 def _last_listed(response: Any) -> str:

@@ -117,6 +117,8 @@ class Account:
     access_key_id: str
     addressing: AddressingStyle = AddressingStyle.AUTO
     bucket: str = ""  # open this bucket directly (bucket-scoped keys cannot ListBuckets)
+    upload_acl: str = "private"  # canned ACL sent with every upload: "private" or "public-read"
+    cache_control: str = ""  # Cache-Control sent with every upload, e.g. "max-age=86400"
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def with_changes(self, **changes: object) -> Account:

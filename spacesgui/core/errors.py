@@ -109,3 +109,48 @@ class KeyringUnavailable(SpacesError):
 
 class Cancelled(SpacesError):
     title = "Cancelled"
+
+
+class LocalFileError(SpacesError):
+    """Something about a file on this computer; the message names the file."""
+
+    title = "Local file problem"
+
+
+class LocalFileMissing(LocalFileError):
+    title = "File not found"
+
+
+class LocalFileUnreadable(LocalFileError):
+    title = "File cannot be read"
+
+
+class LocalFileChanged(LocalFileError):
+    title = "File changed while uploading"
+
+
+class DiskFull(LocalFileError):
+    title = "Disk full"
+
+
+class LocalWriteFailed(LocalFileError):
+    title = "Cannot write the file"
+
+
+class IntegrityError(SpacesError):
+    """The bytes that arrived are not the bytes that were sent."""
+
+    title = "Checksum mismatch"
+
+
+class ObjectChanged(SpacesError):
+    """The object changed on the server since the transfer was planned."""
+
+    title = "Object changed on the server"
+
+
+class TransferStopped(Exception):
+    """Raised inside a transfer when the user paused or cancelled it; never shown as an error.
+
+    Deliberately not a SpacesError: adapters let it pass untranslated.
+    """

@@ -3,13 +3,103 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from spacesgui.core.accounts import Account, Credentials
-from spacesgui.core.listing import BucketInfo, ListingPage
+from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
+from spacesgui.core.local_files import LocalEntry, LocalStat
+from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
 
 
-class ObjectStore(Protocol):
+class SecretStore(Protocol):
+    """Where secrets live: the OS keyring in the app, memory in tests."""
+
+    def get_secret(self, account_id: str) -> str | None: ...
+
+    def set_secret(self, account_id: str, secret: str) -> None: ...
+
+    def delete_secret(self, account_id: str) -> None: ...
+
+
+class AccountStore(Protocol):
+    """Where account descriptions (never secrets) are saved."""
+
+    def load_accounts(self) -> list[Account]: ...
+
+    def save_accounts(self, accounts: list[Account]) -> None: ...
+
+
+class PreferenceStore(Protocol):
+    """Small user preferences (JSON values), saved across runs."""
+
+    def get_preference(self, name: str, default: Any) -> Any: ...
+
+    def set_preference(self, name: str, value: Any) -> None: ...
+
+
+class Body(Protocol):
+    """A request body boto3 can send and re-send: the engine's counting reader."""
+
+    def read(self, size: int = -1) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0) -> int: ...
+
+    def tell(self) -> int: ...
+
+
+class DownloadStream(Protocol):
+    """An open GET response: the object's details and its bytes in chunks."""
+
+    remote: RemoteObject  # size is the whole object's, not the range's
+
+    def chunks(self, chunk_size: int) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+class TransferStore(Protocol):
+    """The object calls transfers need, on one account. Thread-safe; blocking."""
+
+    def head_object(self, bucket: str, key: str) -> RemoteObject | None: ...
+
+    def iter_objects(self, bucket: str, prefix: str) -> Iterator[ObjectEntry]:
+        """Every object under `prefix`, at any depth (no delimiter)."""
+        ...
+
+    def put_object(
+        self, bucket: str, key: str, body: Body, *, size: int, md5_b64: str, content_type: str,
+        acl: str, cache_control: str, metadata: dict[str, str],
+    ) -> str: ...  # fmt: skip
+
+    def create_multipart_upload(
+        self, bucket: str, key: str, *, content_type: str, acl: str, cache_control: str,
+        metadata: dict[str, str],
+    ) -> str: ...  # fmt: skip
+
+    def upload_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: Body, *, size: int, md5_b64: str
+    ) -> str: ...
+
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> list[PartRecord]: ...
+
+    def complete_multipart_upload(
+        self, bucket: str, key: str, upload_id: str, parts: list[PartRecord]
+    ) -> str: ...
+
+    def abort_multipart_upload(self, bucket: str, key: str, upload_id: str) -> None: ...
+
+    def list_multipart_uploads(self, bucket: str, prefix: str = "") -> list[PendingUpload]: ...
+
+    def open_download(
+        self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""
+    ) -> DownloadStream: ...
+
+    def part_size_of(self, bucket: str, key: str) -> int:
+        """The size of part 1 of a multipart object, or 0 when the server will not say."""
+        ...
+
+
+class ObjectStore(TransferStore, Protocol):
     """Blocking access to one account's storage. Safe to call from worker threads."""
 
     def list_buckets(self) -> list[BucketInfo]: ...
@@ -31,19 +121,67 @@ class ObjectStoreFactory(Protocol):
     def __call__(self, account: Account, credentials: Credentials) -> ObjectStore: ...
 
 
-class SecretStore(Protocol):
-    """Where secrets live: the OS keyring in the app, memory in tests."""
+class TransferJournal(Protocol):
+    """Durable record of planned transfers and finished parts (SQLite in the app).
 
-    def get_secret(self, account_id: str) -> str | None: ...
+    Thread-safe: the engine writes from worker threads. Every write is committed
+    before the call returns, so a crash right after loses nothing it recorded.
+    """
 
-    def set_secret(self, account_id: str, secret: str) -> None: ...
+    def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None: ...
 
-    def delete_secret(self, account_id: str) -> None: ...
+    def update(self, transfers: list[Transfer]) -> None: ...
+
+    def add_part(self, transfer_id: str, part: PartRecord) -> None: ...
+
+    def parts(self, transfer_id: str) -> list[PartRecord]: ...
+
+    def clear_parts(self, transfer_id: str) -> None: ...
+
+    def load(self) -> tuple[list[TransferGroup], list[Transfer]]: ...
+
+    def remove(self, transfer_ids: list[str], group_ids: list[str]) -> None: ...
+
+    def close(self) -> None: ...
 
 
-class AccountStore(Protocol):
-    """Where account descriptions (never secrets) are saved."""
+class PartFile(Protocol):
+    """A download's `NAME.part` file, written at offsets (parallel ranges may interleave)."""
 
-    def load_accounts(self) -> list[Account]: ...
+    path: str
 
-    def save_accounts(self, accounts: list[Account]) -> None: ...
+    def write_at(self, offset: int, data: bytes) -> None: ...
+
+    def size(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class LocalFiles(Protocol):
+    """The local file system as transfers use it. Thread-safe; blocking.
+
+    Every failure is raised as a core LocalFileError subclass naming the file
+    (LocalFileMissing, LocalFileUnreadable, DiskFull, LocalWriteFailed).
+    """
+
+    def stat(self, path: str) -> LocalStat: ...
+
+    def exists(self, path: str) -> LocalStat | None: ...
+
+    def read_range(self, path: str, offset: int, size: int) -> bytes: ...
+
+    def walk(self, root: str) -> tuple[list[LocalEntry], list[str]]:
+        """Every file under `root` (relative '/' paths) and a message per unreadable folder."""
+        ...
+
+    def open_part(self, path: str, *, keep: bool) -> PartFile:
+        """Open `path + '.part'`, creating folders; `keep` keeps bytes already there (resume)."""
+        ...
+
+    def commit_part(self, path: str, mtime: float) -> None:
+        """Rename `path + '.part'` to `path` (replacing it) and set its modification time."""
+        ...
+
+    def remove_part(self, path: str) -> None: ...
+
+    def free_space(self, path: str) -> int: ...

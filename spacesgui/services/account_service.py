@@ -123,13 +123,16 @@ class AccountService(QObject):
         if store is not None:
             store.close()
 
-    def _store_blocking(self, account_id: str) -> ObjectStore:
-        """Return the account's store, building it on first use. Runs on a worker thread."""
+    def store_blocking(self, account_id: str) -> ObjectStore:
+        """Return the account's store, building it on first use. Safe on any thread."""
         with self._stores_lock:
             store = self._stores.get(account_id)
         if store is not None:
             return store
-        account = self.account(account_id)
+        try:
+            account = self.account(account_id)
+        except KeyError:
+            raise MissingCredentials("The account this belongs to has been removed.") from None
         store = self._factory(account, Credentials(account.access_key_id, self._secret_for(account_id)))
         with self._stores_lock:
             return self._stores.setdefault(account_id, store)
@@ -161,7 +164,7 @@ class AccountService(QObject):
         return True
 
     async def store(self, account_id: str) -> ObjectStore:
-        return await self._runner.run(self._store_blocking, account_id)
+        return await self._runner.run(self.store_blocking, account_id)
 
     async def list_buckets(self, account_id: str) -> list[BucketInfo]:
         """The account's Spaces; for a bucket-scoped account, just its named Space."""

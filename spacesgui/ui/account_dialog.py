@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from spacesgui.core.accounts import PROVIDERS, Account, AddressingStyle, check_endpoint_url, provider
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.naming import bucket_name_problem
+from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, check_cache_control
 from spacesgui.services.account_service import ConnectionReport
 from spacesgui.ui.naming import named
 
@@ -84,6 +85,12 @@ class AccountDialog(QDialog):
         self.bucket_edit = named(
             QLineEdit(placeholderText="Optional, for keys limited to one Space"), "bucketEdit"
         )
+        self.acl_combo = named(QComboBox(), "uploadAclCombo", "New uploads are")
+        self.acl_combo.addItem("Private (only these keys can read them)", PRIVATE)
+        self.acl_combo.addItem("Public (anyone with the link can read them)", PUBLIC_READ)
+        self.cache_control_edit = named(
+            QLineEdit(placeholderText="Optional, e.g. max-age=86400"), "cacheControlEdit", "Cache-Control"
+        )
         for widget, name in ((self.provider_combo, "Provider"), (self.region_combo, "Region"), (self.endpoint_edit, "Endpoint"), (self.addressing_combo, "Addressing style"), (self.name_edit, "Account name"), (self.access_key_edit, "Access key"), (self.secret_edit, "Secret key"), (self.bucket_edit, "Open this Space directly")):  # fmt: skip
             widget.setAccessibleName(name)
 
@@ -99,6 +106,8 @@ class AccountDialog(QDialog):
         form.addRow("Access key:", self.access_key_edit)
         form.addRow("Secret key:", secret_row)
         form.addRow("Open this Space:", self.bucket_edit)
+        form.addRow("New uploads are:", self.acl_combo)
+        form.addRow("Cache-Control:", self.cache_control_edit)
         self.remember_check = named(
             QCheckBox("Remember the secret key in the system keyring"), "rememberCheck"
         )
@@ -152,6 +161,8 @@ class AccountDialog(QDialog):
         self.name_edit.setModified(True)  # a name the user chose: changing region keeps it
         self.access_key_edit.setText(account.access_key_id)
         self.bucket_edit.setText(account.bucket)
+        self.acl_combo.setCurrentIndex(max(0, self.acl_combo.findData(account.upload_acl)))
+        self.cache_control_edit.setText(account.cache_control)
         self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
 
     def _on_show_secret_toggled(self, shown: bool) -> None:
@@ -199,6 +210,8 @@ class AccountDialog(QDialog):
             "access_key_id": access_key,
             "addressing": AddressingStyle(self.addressing_combo.currentData()),
             "bucket": bucket,
+            "upload_acl": self.acl_combo.currentData(),
+            "cache_control": check_cache_control(self.cache_control_edit.text()),
         }
         return Account(**values, id=self._existing_id) if self._existing_id else Account(**values)
 

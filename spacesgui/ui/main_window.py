@@ -33,6 +33,7 @@ from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.account_panel import AccountPanel
 from spacesgui.ui.auto_refresh import AutoRefresh
 from spacesgui.ui.filter_edit import FilterEdit
@@ -42,6 +43,7 @@ from spacesgui.ui.object_menu import ObjectMenu
 from spacesgui.ui.object_view import ObjectView
 from spacesgui.ui.path_bar import PathBar
 from spacesgui.ui.space_actions import SpaceActions
+from spacesgui.ui.transfer_actions import TransferActions
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         runner: TaskRunner,
         accounts: AccountService,
         browser: BrowserService,
+        transfers: TransferService | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.auto_refresh.timeout.connect(self._on_auto_refresh_timeout)
         self.refresh_interval_changed = self.auto_refresh.interval_chosen  # the app saves it
         self.object_menu = ObjectMenu(self)
+        self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
 
         self._build_actions()
         self._build_layout()
@@ -156,6 +160,18 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action])
         view_menu.addMenu(self.auto_refresh.menu)
+        if self.transfer_actions is not None:
+            t = self.transfer_actions
+            file_menu.insertActions(
+                self.quit_action, [t.upload_files_action, t.upload_folder_action, t.download_action]
+            )
+            file_menu.insertSeparator(self.quit_action)
+            view_menu.addSeparator()
+            view_menu.addAction(t.show_queue_action)
+            transfers_menu = menu.addMenu("&Transfers")
+            transfers_menu.addActions([t.upload_files_action, t.upload_folder_action, t.download_action])
+            transfers_menu.addSeparator()
+            transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("About spacesgui", None, None, self._show_about))
 
@@ -303,6 +319,15 @@ class MainWindow(QMainWindow):
         if self.place is not None:
             self.account_panel.reload_buckets(self.place.account_id)
 
+    def refresh_loaded(self, prefixes: set[str]) -> None:
+        """Re-list the loaded folders among `prefixes` (after uploads landed there)."""
+        if not self.model.bucket:
+            return
+        nodes = [self.model.root, *self.flat_model.expanded_folders()]
+        chosen = [n for n in nodes if n.prefix in prefixes]
+        if chosen:
+            self.model.refresh(chosen)
+
     def _refresh_visible(self) -> None:
         self._last_refresh = time.monotonic()
         if not self.model.bucket:
@@ -391,6 +416,8 @@ class MainWindow(QMainWindow):
         self.forward_action.setEnabled(self._history.can_go_forward())
         self.up_action.setEnabled(has_bucket)
         self.delete_space_action.setEnabled(bool(place and place.bucket and not place.prefix))
+        if self.transfer_actions is not None:
+            self.transfer_actions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
         title = Location(place.bucket, place.prefix).url() if place and place.bucket else ""
         self.setWindowTitle(f"{title} — spacesgui" if title else "spacesgui")

@@ -75,5 +75,11 @@ class ObjectMenu(QObject):
             if place is not None and window._accounts.account(place.account_id).cdn_url(place.bucket):
                 menu.addAction(self.copy_cdn_action)
             menu.addSeparator()
+        transfers = window.transfer_actions
+        if transfers is not None:
+            if index.isValid():
+                menu.addAction(transfers.download_action)
+            menu.addActions([transfers.upload_files_action, transfers.upload_folder_action])
+            menu.addSeparator()
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

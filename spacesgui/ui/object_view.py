@@ -8,8 +8,20 @@ enclosing row, Enter opens a folder, Backspace goes up.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -64,9 +76,18 @@ class TreeNameDelegate(QStyledItemDelegate):
         super().paint(painter, content, index)
 
 
+def local_paths(mime: QMimeData) -> list[str]:
+    """The local files and folders a drag or the clipboard carries (others are ignored)."""
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
 class ObjectView(QTableView):
     open_folder_requested = Signal(str)  # folder prefix
     go_up_requested = Signal()
+    files_dropped = Signal(object, str)  # local paths, target folder key ("" = the open folder)
+    drag_out_requested = Signal()  # the user started dragging selected rows out of the window
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +108,13 @@ class ObjectView(QTableView):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(ROW_HEIGHT)
         self._empty_text = ""
+        self._drop_row = -1  # the folder row a drag would drop into, or -1
+        self._drop_here = False  # a drag would drop into the open folder
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self._delegate = TreeNameDelegate(self)
         self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
@@ -99,6 +127,7 @@ class ObjectView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        self._paint_drop_target()
         model = self.model()
         if self._empty_text and model is not None and model.rowCount() == 0:
             painter = QPainter(self.viewport())
@@ -233,3 +262,71 @@ class ObjectView(QTableView):
             self.setCurrentIndex(parent_row)
             return True
         return False
+
+    # -- drag and drop ------------------------------------------------------
+    def _drop_target_row(self, event: QDropEvent | QDragMoveEvent) -> int:
+        """The folder row under the pointer, or -1 to drop into the open folder."""
+        index = self.indexAt(event.position().toPoint())
+        return index.row() if index.isValid() and index.data(ObjectRole.IS_FOLDER) else -1
+
+    def _accepts(self, event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> bool:
+        # Our own rows dragged back in would be a move inside the Space: not a file drop.
+        return event.source() is None and bool(local_paths(event.mimeData()))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if not self._accepts(event):
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self._set_drop_target(-1, True)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if not self._accepts(event):
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self._set_drop_target(self._drop_target_row(event), True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_target(-1, False)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData()) if event.source() is None else []
+        row = self._drop_target_row(event)
+        self._set_drop_target(-1, False)
+        if not paths:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        folder = self.model().index(row, 0).data(ObjectRole.KEY) if row >= 0 else ""
+        self.files_dropped.emit(paths, folder or "")
+
+    def drop_target(self) -> tuple[int, bool]:
+        """(folder row highlighted, whether a drag is over the view) — for tests and painting."""
+        return self._drop_row, self._drop_here
+
+    def _set_drop_target(self, row: int, here: bool) -> None:
+        if (row, here) != (self._drop_row, self._drop_here):
+            self._drop_row, self._drop_here = row, here
+            self.viewport().update()
+
+    def _paint_drop_target(self) -> None:
+        if not self._drop_here:
+            return
+        painter = QPainter(self.viewport())
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+        painter.setPen(pen)
+        if self._drop_row >= 0:
+            first = self.visualRect(self.model().index(self._drop_row, 0))
+            area = QRect(0, first.top(), self.viewport().width(), first.height()).adjusted(1, 1, -1, -1)
+        else:
+            area = self.viewport().rect().adjusted(1, 1, -1, -1)
+        painter.drawRect(area)
+
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        # The window knows accounts and downloads; it builds the drag (see ui/drag_out.py).
+        self.drag_out_requested.emit()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,12 +19,14 @@ if TYPE_CHECKING:
     from tests.conftest import RcloneServer
 
 
-def _seed_rclone(root: Path, bucket: str, keys: Iterable[str]) -> None:
-    """Create each key as a small file under the bucket's directory."""
+def _seed_rclone(server: RcloneServer, bucket: str, keys: Iterable[str]) -> None:
+    """Create each key as a small file under the bucket's directory; wait until it is served."""
+    keys = list(keys)
     for key in keys:
-        path = root / bucket / key
+        path = server.root / bucket / key
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(key.encode())
+    server.wait_until_served(bucket, [k for k in keys if not k.endswith("/")])
 
 
 def _seed_moto(store: S3Store, bucket: str, keys: Iterable[str]) -> None:
@@ -75,7 +76,7 @@ def paged_rclone_bucket(rclone_server: RcloneServer) -> str:
     Module-scoped and read-only: seeding it takes a moment.
     """
     bucket = f"paged-{uuid.uuid4().hex[:12]}"
-    _seed_rclone(rclone_server.root, bucket, ROOT_FILES + INNER_FILES)
+    _seed_rclone(rclone_server, bucket, ROOT_FILES + INNER_FILES)
     return bucket
 
 
@@ -129,7 +130,7 @@ def test_delimiter_groups_keys_below_the_prefix_into_folders(
     rclone_server: RcloneServer, rclone_store: S3Store, rclone_bucket: str
 ) -> None:
     _seed_rclone(
-        rclone_server.root,
+        rclone_server,
         rclone_bucket,
         ["a.txt", "docs/readme.md", "photos/1.jpg", "photos/2024/x.jpg", "z.txt"],
     )
@@ -144,7 +145,7 @@ def test_nested_prefix_lists_only_its_direct_children(
     rclone_server: RcloneServer, rclone_store: S3Store, rclone_bucket: str
 ) -> None:
     _seed_rclone(
-        rclone_server.root,
+        rclone_server,
         rclone_bucket,
         ["a/x.txt", "a/b/c/d.txt", "a/b/e.txt", "a/b/f/g.txt", "a/bb.txt", "b.txt"],
     )
@@ -165,6 +166,7 @@ def test_listing_reports_sizes_and_modification_times(
     rclone_server: RcloneServer, rclone_store: S3Store, rclone_bucket: str
 ) -> None:
     (rclone_server.root / rclone_bucket / "five.txt").write_bytes(b"12345")
+    rclone_server.wait_until_served(rclone_bucket, ["five.txt"])
 
     (page,) = list(rclone_store.iter_listing(rclone_bucket, ""))
 
@@ -215,7 +217,7 @@ SPECIAL_KEYS = sorted(
 def test_keys_with_special_characters_survive_listing_on_rclone(
     rclone_server: RcloneServer, rclone_store: S3Store, rclone_bucket: str
 ) -> None:
-    _seed_rclone(rclone_server.root, rclone_bucket, SPECIAL_KEYS)
+    _seed_rclone(rclone_server, rclone_bucket, SPECIAL_KEYS)
 
     _, keys = _flatten(rclone_store.iter_listing(rclone_bucket, ""))
 
@@ -234,7 +236,7 @@ def test_folder_whose_name_has_special_characters_can_be_listed(
     rclone_server: RcloneServer, rclone_store: S3Store, rclone_bucket: str
 ) -> None:
     folder = "my c++ & 100% #1 café/"
-    _seed_rclone(rclone_server.root, rclone_bucket, [f"{folder}inside.txt", "outside.txt"])
+    _seed_rclone(rclone_server, rclone_bucket, [f"{folder}inside.txt", "outside.txt"])
 
     folders, keys = _flatten(rclone_store.iter_listing(rclone_bucket, folder))
 

@@ -1,0 +1,385 @@
+"""Other tools moving the same files through the same server: rclone, the AWS CLI, s3cmd, raw boto3.
+
+Each run is a fresh process (its start-up included in its wall time, and measured on its
+own with `--version`), into a bucket made for it, checked afterwards by listing the
+bucket (uploads) or hashing the file (downloads). A tool that fails, or leaves the wrong
+objects or bytes, is reported as failed with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench_peers import PEER_TIMEOUT_S, _startup, _uvx_tool
+from bench_server import Server, clean_env, rclone_binary
+from bench_transfer_cpu import CpuClock, CpuUse
+from bench_transfer_data import BigFile, SmallTree, check_file
+
+from spacesgui.adapters.s3_client import make_client
+from spacesgui.core.accounts import Account, AddressingStyle, Credentials
+
+SMALL_UP, BIG_UP, BIG_DOWN = "small upload", "big upload", "big download"
+REMOTE = "BENCH"  # the rclone remote defined by RCLONE_CONFIG_BENCH_* variables
+COPY_BLOCK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One tool doing one thing once: wall time, what was checked, and why it failed (if so)."""
+
+    tool: str
+    what: str  # SMALL_UP, BIG_UP or BIG_DOWN
+    seconds: float | None = None
+    startup_s: float | None = None  # the same launcher doing nothing (`--version`)
+    cpu: CpuUse | None = None
+    checked: str = ""  # what was verified, in words
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.seconds is not None and not self.error
+
+
+def account_for(server: Server) -> tuple[Account, Credentials]:
+    """The account spacesgui (and the raw boto3 baseline) uses for the server."""
+    account = Account(
+        name="bench",
+        provider="custom",
+        endpoint_url=server.endpoint,
+        region="us-east-1",
+        access_key_id=server.access_key,
+        addressing=AddressingStyle.PATH,
+    )
+    return account, Credentials(server.access_key, server.secret_key)
+
+
+def app_client(server: Server) -> Any:
+    """A boto3 client configured exactly as spacesgui's (checksums, payload signing, retries)."""
+    return make_client(*account_for(server))
+
+
+# ----------------------------------------------------------------- checks
+
+
+def count_objects(client: Any, bucket: str, prefix: str = "") -> tuple[int, int]:
+    """How many objects are under `prefix`, and their total size."""
+    count = total = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", ()):
+            count += 1
+            total += int(item.get("Size", 0))
+    return count, total
+
+
+def check_small(client: Any, bucket: str, tree: SmallTree) -> tuple[str, str]:
+    """(what was checked, error or '') for an upload of `tree` into `bucket`."""
+    count, total = count_objects(client, bucket)
+    checked = f"listed {count:,} objects, {total:,} bytes"
+    if count != tree.count or total != tree.total:
+        return checked, f"{checked}; expected {tree.count:,} objects, {tree.total:,} bytes"
+    return checked, ""
+
+
+def check_big_object(client: Any, bucket: str, key: str, big: BigFile) -> tuple[str, str]:
+    try:
+        head = client.head_object(Bucket=bucket, Key=key)
+    except Exception as exc:
+        return "", f"s3://{bucket}/{key} is not there: {exc}"
+    size = int(head.get("ContentLength", -1))
+    checked = f"HeadObject: {size:,} bytes"
+    return checked, "" if size == big.size else f"{checked}, expected {big.size:,}"
+
+
+def check_download(path: Path, big: BigFile) -> tuple[str, str]:
+    error = check_file(path, big.size, big.md5)
+    return ("size + MD5 match" if not error else "size + MD5"), error
+
+
+# ----------------------------------------------------------------- running a tool
+
+
+def _tail(data: bytes, lines: int = 3) -> str:
+    text = data.decode(errors="replace").strip().splitlines()[-lines:]
+    return " / ".join(text) or "no output"
+
+
+def timed_process(
+    command: list[str], env: dict[str, str], clock: CpuClock
+) -> tuple[float | None, CpuUse, str]:
+    """Run `command`; its wall time (None when it failed), CPU use, and the failure in words."""
+    clock.start()
+    try:
+        done = subprocess.run(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=PEER_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, clock.stop(), f"could not run: {exc}"
+    cpu = clock.stop()
+    if done.returncode != 0:
+        return None, cpu, f"exit code {done.returncode}: {_tail(done.stderr or done.stdout)}"
+    return cpu.wall_s, cpu, ""
+
+
+def _tool_run(
+    tool: str,
+    what: str,
+    command: list[str],
+    env: dict[str, str],
+    clock: CpuClock,
+    startup_s: float | None,
+    check: Callable[[], tuple[str, str]],
+) -> Run:
+    os.sync()  # the previous run's writes go to disk now, not during this one
+    seconds, cpu, error = timed_process(command, env, clock)
+    if error:
+        return Run(tool, what, None, startup_s, cpu, error=error)
+    checked, wrong = check()
+    return Run(tool, what, seconds, startup_s, cpu, checked, wrong)
+
+
+class Peers:
+    """The peer tools against one server; `*_startup_s` is each launcher's `--version` time."""
+
+    def __init__(self, server: Server, scratch: Path, clock: CpuClock) -> None:
+        self.server = server
+        self.scratch = scratch
+        self.clock = clock
+        self.client = app_client(server)
+        self._rclone = [str(rclone_binary())]
+        self._aws = _uvx_tool("awscli", "aws")
+        self._s3cmd = _uvx_tool("s3cmd", "s3cmd")
+        self.rclone_env = {
+            **clean_env(),
+            f"RCLONE_CONFIG_{REMOTE}_TYPE": "s3",
+            f"RCLONE_CONFIG_{REMOTE}_PROVIDER": "Other",
+            f"RCLONE_CONFIG_{REMOTE}_ENDPOINT": server.endpoint,
+            f"RCLONE_CONFIG_{REMOTE}_ACCESS_KEY_ID": server.access_key,
+            f"RCLONE_CONFIG_{REMOTE}_SECRET_ACCESS_KEY": server.secret_key,
+        }
+        self.aws_env = self._aws_env()
+        self.s3cmd_config = scratch / "s3cmd.cfg"
+        self.s3cmd_config.write_text("[default]\n")
+        # Also warms uvx's cache, so the first timed run does not install anything.
+        self.startup = {
+            "rclone": _startup([*self._rclone, "version"], self.rclone_env),
+            "aws": _startup([*self._aws, "--version"], self.aws_env) if self._aws else None,
+            "s3cmd": _startup([*self._s3cmd, "--version"], dict(os.environ)) if self._s3cmd else None,
+        }
+
+    def _aws_env(self) -> dict[str, str]:
+        """Keys in the environment, path-style addressing, no user config (as bench_peers.aws_ls)."""
+        config = self.scratch / "aws-config"
+        config.write_text("[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n")
+        env = {
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": self.server.access_key,
+            "AWS_SECRET_ACCESS_KEY": self.server.secret_key,
+            "AWS_CONFIG_FILE": str(config),
+            "AWS_SHARED_CREDENTIALS_FILE": str(self.scratch / "aws-credentials-none"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+        for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+            env.pop(variable, None)
+        return env
+
+    def _s3cmd_base(self) -> list[str]:
+        assert self._s3cmd is not None
+        host = self.server.endpoint.removeprefix("http://")
+        return [
+            *self._s3cmd, "-c", str(self.s3cmd_config), "--no-ssl", "--host", host, "--host-bucket", host,
+            "--access_key", self.server.access_key, "--secret_key", self.server.secret_key,
+            "--region", "us-east-1",
+        ]  # fmt: skip
+
+    def _missing(self, tool: str, what: str, launcher: list[str] | None, name: str) -> Run | None:
+        if launcher is None:
+            return Run(tool, what, error=f"could not run: neither uvx nor {name} is on PATH")
+        return None
+
+    # -- rclone copy --transfers 16, every other setting at its default
+
+    RCLONE = "rclone copy"
+
+    def rclone_small(self, tree: SmallTree, bucket: str) -> Run:
+        command = [*self._rclone, "copy", str(tree.root), f"{REMOTE}:{bucket}/small",
+                   "--transfers", "16", "--config", ""]  # fmt: skip
+        return _tool_run(self.RCLONE, SMALL_UP, command, self.rclone_env, self.clock, self.startup["rclone"],
+                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
+
+    def rclone_big_up(self, big: BigFile, bucket: str) -> Run:
+        command = [
+            *self._rclone,
+            "copy",
+            str(big.path),
+            f"{REMOTE}:{bucket}",
+            "--transfers",
+            "16",
+            "--config",
+            "",
+        ]
+        return _tool_run(self.RCLONE, BIG_UP, command, self.rclone_env, self.clock, self.startup["rclone"],
+                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
+
+    def rclone_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
+        command = [*self._rclone, "copy", f"{REMOTE}:{bucket}/{big.path.name}", str(folder),
+                   "--transfers", "16", "--config", ""]  # fmt: skip
+        return _tool_run(self.RCLONE, BIG_DOWN, command, self.rclone_env, self.clock, self.startup["rclone"],
+                         lambda: check_download(folder / big.path.name, big))  # fmt: skip
+
+    # -- aws s3 cp, defaults (10 requests at once, 8 MiB parts over 8 MiB)
+
+    AWS = "aws s3 cp"
+
+    def _aws_cp(self, *args: str) -> list[str]:
+        assert self._aws is not None
+        return [*self._aws, "s3", "cp", *args, "--endpoint-url", self.server.endpoint]
+
+    def aws_small(self, tree: SmallTree, bucket: str) -> Run:
+        if missing := self._missing(self.AWS, SMALL_UP, self._aws, "aws"):
+            return missing
+        command = self._aws_cp("--recursive", str(tree.root), f"s3://{bucket}/small/")
+        return _tool_run(self.AWS, SMALL_UP, command, self.aws_env, self.clock, self.startup["aws"],
+                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
+
+    def aws_big_up(self, big: BigFile, bucket: str) -> Run:
+        if missing := self._missing(self.AWS, BIG_UP, self._aws, "aws"):
+            return missing
+        command = self._aws_cp(str(big.path), f"s3://{bucket}/{big.path.name}")
+        return _tool_run(self.AWS, BIG_UP, command, self.aws_env, self.clock, self.startup["aws"],
+                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
+
+    def aws_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
+        if missing := self._missing(self.AWS, BIG_DOWN, self._aws, "aws"):
+            return missing
+        target = folder / big.path.name
+        command = self._aws_cp(f"s3://{bucket}/{big.path.name}", str(target))
+        return _tool_run(self.AWS, BIG_DOWN, command, self.aws_env, self.clock, self.startup["aws"],
+                         lambda: check_download(target, big))  # fmt: skip
+
+    # -- s3cmd put/get, defaults (one file at a time, 15 MiB parts)
+
+    S3CMD = "s3cmd put/get"
+
+    def s3cmd_small(self, tree: SmallTree, bucket: str) -> Run:
+        if missing := self._missing(self.S3CMD, SMALL_UP, self._s3cmd, "s3cmd"):
+            return missing
+        command = [*self._s3cmd_base(), "put", "--recursive", str(tree.root), f"s3://{bucket}/small/"]
+        return _tool_run(self.S3CMD, SMALL_UP, command, dict(os.environ), self.clock, self.startup["s3cmd"],
+                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
+
+    def s3cmd_big_up(self, big: BigFile, bucket: str) -> Run:
+        if missing := self._missing(self.S3CMD, BIG_UP, self._s3cmd, "s3cmd"):
+            return missing
+        command = [*self._s3cmd_base(), "put", str(big.path), f"s3://{bucket}/{big.path.name}"]
+        return _tool_run(self.S3CMD, BIG_UP, command, dict(os.environ), self.clock, self.startup["s3cmd"],
+                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
+
+    def s3cmd_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
+        if missing := self._missing(self.S3CMD, BIG_DOWN, self._s3cmd, "s3cmd"):
+            return missing
+        target = folder / big.path.name
+        command = [*self._s3cmd_base(), "get", f"s3://{bucket}/{big.path.name}", str(target)]
+        return _tool_run(self.S3CMD, BIG_DOWN, command, dict(os.environ), self.clock, self.startup["s3cmd"],
+                         lambda: check_download(target, big))  # fmt: skip
+
+    # -- one raw request with a client configured as spacesgui's, in this process
+
+    RAW = "boto3, one request"
+
+    def raw_put(self, big: BigFile, bucket: str) -> Run:
+        """A single PutObject whose body is the open file: the floor for one stream."""
+        os.sync()
+        self.clock.start()
+        try:
+            with big.path.open("rb") as body:
+                self.client.put_object(Bucket=bucket, Key=big.path.name, Body=body)
+        except Exception as exc:
+            return Run(self.RAW, BIG_UP, cpu=self.clock.stop(), error=f"PutObject failed: {exc}")
+        cpu = self.clock.stop()
+        checked, error = check_big_object(self.client, bucket, big.path.name, big)
+        return Run(self.RAW, BIG_UP, cpu.wall_s, None, cpu, f"PutObject; {checked}", error)
+
+    def raw_small(self, tree: SmallTree, bucket: str, parallel: int) -> Run:
+        """PutObject for every small file from `parallel` threads with the app's client: boto3's own floor."""
+        files = sorted(p for p in tree.root.rglob("*") if p.is_file())
+        os.sync()
+        self.clock.start()
+
+        def put(path: Path) -> None:
+            key = "small/" + path.relative_to(tree.root).as_posix()
+            self.client.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
+
+        try:
+            with ThreadPoolExecutor(parallel) as pool:
+                list(pool.map(put, files))
+        except Exception as exc:
+            return Run(self.RAW, SMALL_UP, cpu=self.clock.stop(), error=f"PutObject failed: {exc}")
+        cpu = self.clock.stop()
+        checked, error = check_small(self.client, bucket, tree)
+        return Run(self.RAW, SMALL_UP, cpu.wall_s, None, cpu, f"{parallel} threads; {checked}", error)
+
+    RAW_MULTIPART = "boto3, multipart"
+
+    def raw_multipart(self, big: BigFile, bucket: str, part_size: int, parallel: int) -> Run:
+        """The same client's multipart upload, `parallel` parts at once, no MD5: the server's multipart floor."""
+        os.sync()
+        key = big.path.name
+        self.clock.start()
+        try:
+            upload_id = self.client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+
+            def send(number: int) -> dict[str, Any]:
+                offset = (number - 1) * part_size
+                with big.path.open("rb") as handle:
+                    handle.seek(offset)
+                    data = handle.read(part_size)
+                etag = self.client.upload_part(
+                    Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
+                )["ETag"]
+                return {"PartNumber": number, "ETag": etag}
+
+            count = -(-big.size // part_size)
+            with ThreadPoolExecutor(parallel) as pool:
+                parts = list(pool.map(send, range(1, count + 1)))
+            self.client.complete_multipart_upload(
+                Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+            )
+        except Exception as exc:
+            return Run(
+                self.RAW_MULTIPART, BIG_UP, cpu=self.clock.stop(), error=f"multipart upload failed: {exc}"
+            )
+        cpu = self.clock.stop()
+        checked, error = check_big_object(self.client, bucket, key, big)
+        how = f"{count} parts of {part_size // 2**20} MiB, {parallel} at once"
+        return Run(self.RAW_MULTIPART, BIG_UP, cpu.wall_s, None, cpu, f"{how}; {checked}", error)
+
+    def raw_get(self, big: BigFile, bucket: str, folder: Path) -> Run:
+        """A single GetObject streamed to a file in 1 MiB reads (no checks while reading)."""
+        target = folder / big.path.name
+        os.sync()
+        self.clock.start()
+        try:
+            body = self.client.get_object(Bucket=bucket, Key=big.path.name)["Body"]
+            with target.open("wb") as out:
+                shutil.copyfileobj(body, out, COPY_BLOCK)
+            body.close()
+        except Exception as exc:
+            return Run(self.RAW, BIG_DOWN, cpu=self.clock.stop(), error=f"GetObject failed: {exc}")
+        cpu = self.clock.stop()
+        checked, error = check_download(target, big)
+        return Run(self.RAW, BIG_DOWN, cpu.wall_s, None, cpu, f"GetObject; {checked}", error)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,324 @@
+"""The local file system as transfers use it, with OS errors turned into core errors.
+
+Every OSError leaves here as a core LocalFileError subclass whose message names the file
+(or, for a full disk, the folder), with the OSError as `__cause__` and in `detail`.
+Thread-safe and blocking: call from worker threads.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import stat as stat_mod
+import sys
+import threading
+
+from spacesgui.core.errors import (
+    DiskFull,
+    LocalFileChanged,
+    LocalFileError,
+    LocalFileMissing,
+    LocalFileUnreadable,
+    LocalWriteFailed,
+)
+from spacesgui.core.local_files import PART_SUFFIX, LocalEntry, LocalStat
+
+log = logging.getLogger(__name__)
+
+_O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows only; without it bytes get translated
+_HAS_PWRITE = hasattr(os, "pwrite") and sys.platform != "win32"
+_MISSING = (errno.ENOENT, errno.ENOTDIR)
+_DENIED = (errno.EACCES, errno.EPERM)
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def _name(path: str) -> str:
+    """The last part of `path`, as a person would call the file."""
+    return os.path.basename(path.rstrip("/" + os.sep)) or path
+
+
+def _folder_name(path: str) -> str:
+    return _name(os.path.dirname(os.path.abspath(path)))
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in _DENIED:
+        return "permission denied"
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+def _read_error(exc: OSError, path: str) -> LocalFileError:
+    """`exc`, raised while reading `path`, as the core error to show."""
+    name = _name(path)
+    if exc.errno in _MISSING:
+        return LocalFileMissing(f"“{name}” no longer exists.", detail=str(exc))
+    if exc.errno == errno.EISDIR:
+        return LocalFileUnreadable(f"“{name}” is a folder, not a file.", detail=str(exc))
+    return LocalFileUnreadable(f"Could not read “{name}”: {_reason(exc)}.", detail=str(exc))
+
+
+def _write_error(exc: OSError, path: str) -> LocalFileError:
+    """`exc`, raised while writing `path`, as the core error to show."""
+    name = _name(path)
+    if exc.errno in _FULL:
+        what = "Your disk quota is used up on the disk" if exc.errno == errno.EDQUOT else "The disk"
+        return DiskFull(
+            f"{what} holding “{_folder_name(path)}” is full. Free some space, then retry.",
+            detail=str(exc),
+        )
+    if exc.errno == errno.ENOENT:
+        return LocalFileMissing(f"“{name}” no longer exists.", detail=str(exc))
+    if exc.errno == errno.EISDIR:
+        message = f"Could not write “{name}”: a folder with that name is in the way."
+    elif exc.errno == errno.ENAMETOOLONG:
+        message = f"Could not write “{name}”: the name is too long for this disk."
+    elif exc.errno == errno.EROFS:
+        message = f"Could not write “{name}”: the disk is read-only."
+    else:
+        message = f"Could not write “{name}”: {_reason(exc)}."
+    return LocalWriteFailed(message, detail=str(exc))
+
+
+def _final_path(part_path: str) -> str:
+    return part_path.removesuffix(PART_SUFFIX)
+
+
+class OsPartFile:
+    """A download's `.part` file, open for writing at offsets from several threads.
+
+    Owns `fd` (closed by `close`). Errors name the final file, not the `.part` one.
+    """
+
+    def __init__(self, path: str, fd: int) -> None:
+        self.path = path
+        self._fd = fd
+        self._lock = threading.Lock()  # Windows: seek and write must go together
+
+    def write_at(self, offset: int, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            if _HAS_PWRITE:
+                while view:
+                    n = os.pwrite(self._fd, view, offset)
+                    if n <= 0:
+                        raise OSError(errno.EIO, "the disk accepted no bytes")
+                    view, offset = view[n:], offset + n
+            else:
+                with self._lock:
+                    os.lseek(self._fd, offset, os.SEEK_SET)
+                    while view:
+                        view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            raise _write_error(exc, _final_path(self.path)) from exc
+
+    def size(self) -> int:
+        try:
+            return os.fstat(self._fd).st_size
+        except OSError as exc:
+            raise _read_error(exc, _final_path(self.path)) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+
+class OsLocalFiles:
+    """LocalFiles on the real file system. Stateless, so thread-safe."""
+
+    def stat(self, path: str) -> LocalStat:
+        """The file's size and modification time; anything but a file raises LocalFileUnreadable."""
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise _read_error(exc, path) from exc
+        if stat_mod.S_ISDIR(st.st_mode):
+            raise LocalFileUnreadable(f"“{_name(path)}” is a folder, not a file.")
+        if not stat_mod.S_ISREG(st.st_mode):
+            raise LocalFileUnreadable(f"“{_name(path)}” is not a regular file.")
+        return LocalStat(st.st_size, st.st_mtime_ns)
+
+    def exists(self, path: str) -> LocalStat | None:
+        try:
+            return self.stat(path)
+        except LocalFileMissing:
+            return None
+
+    def read_range(self, path: str, offset: int, size: int) -> bytes:
+        """Exactly `size` bytes from `offset`; fewer there raises LocalFileChanged."""
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read(size)
+                while len(data) < size:
+                    more = handle.read(size - len(data))
+                    if not more:
+                        break
+                    data += more
+        except OSError as exc:
+            raise _read_error(exc, path) from exc
+        if len(data) < size:
+            raise LocalFileChanged(
+                f"“{_name(path)}” changed while uploading: it is shorter than when the upload started.",
+                detail=f"wanted {size} bytes at {offset}, got {len(data)}",
+            )
+        return data
+
+    def walk(self, root: str) -> tuple[list[LocalEntry], list[str]]:
+        """Every regular file under `root`, sorted by relative '/' path, and what was skipped.
+
+        Symlinked files are included (with the target's size); symlinked folders are not
+        followed (no loops). Each skipped link, special file or unreadable folder gets a
+        message in the second list. A `root` that is missing or unreadable raises.
+        """
+        try:
+            if not stat_mod.S_ISDIR(os.stat(root).st_mode):
+                raise LocalFileUnreadable(f"“{_name(root)}” is not a folder.")
+            os.scandir(root).close()
+        except OSError as exc:
+            raise _read_error(exc, root) from exc
+        entries: list[LocalEntry] = []
+        problems: list[str] = []
+        stack = [(root, "")]
+        while stack:
+            folder, relative = stack.pop()
+            try:
+                with os.scandir(folder) as scan:
+                    found = list(scan)
+            except OSError as exc:
+                problems.append(f"Could not read folder “{relative or _name(root)}”: {_reason(exc)}.")
+                continue
+            for item in found:
+                rel = f"{relative}/{item.name}" if relative else item.name
+                if _is_real_folder(item):
+                    stack.append((item.path, rel))
+                else:
+                    entry = _entry(item, rel, problems)
+                    if entry is not None:
+                        entries.append(entry)
+        entries.sort(key=lambda e: e.relative)
+        return entries, problems
+
+    def open_part(self, path: str, *, keep: bool) -> OsPartFile:
+        """Open `path + '.part'`, creating folders; `keep` keeps bytes already there (resume)."""
+        self._make_folders(os.path.dirname(os.path.abspath(path)))
+        flags = os.O_RDWR | os.O_CREAT | _O_BINARY | (0 if keep else os.O_TRUNC)
+        part = path + PART_SUFFIX
+        try:
+            fd = os.open(part, flags, 0o666)
+        except OSError as exc:
+            raise _write_error(exc, path) from exc
+        return OsPartFile(part, fd)
+
+    @staticmethod
+    def _make_folders(folder: str) -> None:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            # Some part of the path is a file: name the one in the way.
+            blocker = folder
+            probe = folder
+            while probe != os.path.dirname(probe):
+                if os.path.lexists(probe) and not os.path.isdir(probe):
+                    blocker = probe
+                probe = os.path.dirname(probe)
+            raise LocalWriteFailed(
+                f"Could not create folder “{_name(blocker)}”: a file with that name is in the way.",
+                detail=str(exc),
+            ) from exc
+        except OSError as exc:
+            raise _write_error(exc, folder) from exc
+
+    def commit_part(self, path: str, mtime: float) -> None:
+        """Flush `path + '.part'` to disk, rename it to `path` and set its modification time.
+
+        A file system that refuses the time (some network shares) only logs a warning:
+        the bytes are in place by then.
+        """
+        part = path + PART_SUFFIX
+        try:
+            fd = os.open(part, os.O_RDWR | _O_BINARY)  # Windows needs write access to fsync
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise _write_error(exc, part) from exc
+        try:
+            os.replace(part, path)
+        except OSError as exc:
+            raise _write_error(exc, path) from exc
+        _sync_folder(os.path.dirname(os.path.abspath(path)))
+        if mtime > 0:
+            try:
+                os.utime(path, (mtime, mtime))
+            except OSError as exc:
+                log.warning("could not set the modification time of %s: %s", _name(path), exc)
+
+    def remove_part(self, path: str) -> None:
+        try:
+            os.remove(path + PART_SUFFIX)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise _write_error(exc, path + PART_SUFFIX) from exc
+
+    def free_space(self, path: str) -> int:
+        """Free bytes on the disk that holds (or will hold) `path`."""
+        probe = os.path.abspath(path)
+        while not os.path.exists(probe) and probe != os.path.dirname(probe):
+            probe = os.path.dirname(probe)
+        try:
+            return shutil.disk_usage(probe).free
+        except OSError as exc:
+            raise _read_error(exc, probe) from exc
+
+
+def _is_real_folder(item: os.DirEntry[str]) -> bool:
+    try:
+        return item.is_dir(follow_symlinks=False)
+    except OSError:
+        return False  # _entry says what went wrong
+
+
+def _entry(item: os.DirEntry[str], rel: str, problems: list[str]) -> LocalEntry | None:
+    """The file `item` is, or None with the reason added to `problems`."""
+    try:
+        link = item.is_symlink()
+    except OSError:
+        link = False
+    try:
+        st = item.stat()  # follows links: a linked file counts with its target's size
+    except OSError as exc:
+        if link:
+            problems.append(f"Skipped “{rel}”: it is a broken link ({_reason(exc)}).")
+        else:
+            problems.append(f"Could not read “{rel}”: {_reason(exc)}.")
+        return None
+    if link and stat_mod.S_ISDIR(st.st_mode):
+        problems.append(f"Skipped “{rel}”: it is a link to a folder, and links to folders are not followed.")
+        return None
+    if not stat_mod.S_ISREG(st.st_mode):
+        problems.append(f"Skipped “{rel}”: it is not a regular file.")
+        return None
+    return LocalEntry(rel, st.st_size, st.st_mtime_ns)
+
+
+def _sync_folder(folder: str) -> None:
+    """Make a rename in `folder` survive a power cut (POSIX); best effort."""
+    if sys.platform == "win32":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

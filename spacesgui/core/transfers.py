@@ -1,0 +1,156 @@
+"""Transfers as data: what moves where, its state, and the parts already stored.
+
+Pure values; the engine in services changes them on worker threads under its own lock,
+the journal records them, the queue model shows snapshots of them.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from spacesgui.core.errors import InvalidInput
+
+
+class Direction(StrEnum):
+    UPLOAD = "upload"
+    DOWNLOAD = "download"
+
+
+class TransferState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+    @property
+    def finished(self) -> bool:
+        return self in _FINISHED
+
+    @property
+    def active(self) -> bool:
+        return self in (TransferState.QUEUED, TransferState.RUNNING)
+
+
+_FINISHED = frozenset(
+    {TransferState.DONE, TransferState.FAILED, TransferState.CANCELLED, TransferState.SKIPPED}
+)
+
+# Canned ACLs every S3-compatible store (Spaces included) understands.
+PRIVATE = "private"
+PUBLIC_READ = "public-read"
+CANNED_ACLS = (PRIVATE, PUBLIC_READ)
+
+# Object metadata the app writes at upload so a later download can verify the bytes.
+MD5_METADATA = "spacesgui-md5"  # hex MD5 of the whole file (single PUT uploads)
+PART_SIZE_METADATA = "spacesgui-part-size"  # part size in bytes (multipart uploads)
+
+
+def check_cache_control(text: str) -> str:
+    """Return a Cache-Control value fit for an HTTP header, or raise InvalidInput saying why."""
+    value = text.strip()
+    if any(ord(c) < 32 or ord(c) > 126 for c in value):
+        raise InvalidInput("Cache-Control may only hold plain ASCII text, e.g. “max-age=86400, public”.")
+    return " ".join(value.split())
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class UploadOptions:
+    """What every object an account uploads gets, sent in the upload request itself."""
+
+    acl: str = PRIVATE
+    cache_control: str = ""
+
+
+@dataclass(slots=True)
+class Transfer:
+    """One file moving one way. Mutable: the engine updates state and progress."""
+
+    direction: Direction
+    account_id: str
+    bucket: str
+    key: str
+    local_path: str  # the final local name (downloads write to local_path + ".part" first)
+    size: int
+    group_id: str = ""  # the folder transfer this file belongs to, if any
+    state: TransferState = TransferState.QUEUED
+    bytes_done: int = 0
+    error: str = ""
+    # Uploads: what the local file looked like when planned; a change fails the upload.
+    local_mtime_ns: int = 0
+    content_type: str = ""
+    acl: str = PRIVATE
+    cache_control: str = ""
+    # Multipart uploads: the server's upload id and the part size, journaled for resume.
+    upload_id: str = ""
+    part_size: int = 0
+    # Downloads: the object's ETag and Last-Modified when planned; a change restarts it.
+    remote_etag: str = ""
+    remote_mtime: float = 0.0
+    verified: str = ""  # how the bytes were checked, in words ("MD5", "part MD5s", ...)
+    # Set by Retry: take the local file as it is now, not as planned. Not journaled.
+    restat: bool = False
+    id: str = field(default_factory=new_id)
+    created: float = field(default_factory=time.time)
+
+    @property
+    def name(self) -> str:
+        return self.key.rsplit("/", 1)[-1] or self.key
+
+    def copy(self) -> Transfer:
+        return replace(self)
+
+
+@dataclass(slots=True)
+class TransferGroup:
+    """A folder transfer: the queue shows it as one row over its files."""
+
+    direction: Direction
+    name: str  # what the user dropped or picked: a folder name, or "3 items"
+    account_id: str
+    bucket: str
+    prefix: str  # uploads: where the folder goes; downloads: where the keys come from
+    local_root: str  # uploads: the dropped folder's parent; downloads: the chosen folder
+    id: str = field(default_factory=new_id)
+    created: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    """A part the server has stored (uploads) or a byte range written (downloads)."""
+
+    number: int  # 1-based
+    offset: int
+    size: int
+    etag: str  # the server's ETag (uploads) or the hex MD5 of the range (downloads)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    """A multipart upload the server still holds open, whoever started it."""
+
+    bucket: str
+    key: str
+    upload_id: str
+    initiated: float  # POSIX timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteObject:
+    """What HeadObject says about an object."""
+
+    key: str
+    size: int
+    etag: str  # without quotes
+    last_modified: float
+    content_type: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)

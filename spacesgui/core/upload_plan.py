@@ -1,0 +1,62 @@
+"""Which local files an upload takes, and the key each one gets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+
+from spacesgui.core.errors import InvalidInput
+
+# Files operating systems leave in folders; nobody means to upload them.
+DEFAULT_SKIP_PATTERNS = (".DS_Store", "Thumbs.db", "desktop.ini")
+
+_SEPARATORS = re.compile(r"[,\n\r]")
+_ABSOLUTE = re.compile(r"^(/|[A-Za-z]:(/|$))")
+
+
+def parse_skip_patterns(text: str) -> tuple[str, ...]:
+    """Split what the user typed (comma- or newline-separated) into trimmed patterns, no duplicates."""
+    patterns = (part.strip() for part in _SEPARATORS.split(text))
+    return tuple(dict.fromkeys(p for p in patterns if p))
+
+
+def is_skipped(relative: str, patterns: Iterable[str]) -> bool:
+    """Tell whether a file, by its path relative to the dropped folder, matches a skip pattern.
+
+    Case-insensitive fnmatch. A pattern without '/' matches any single segment, so
+    ".DS_Store" skips the file and "node_modules" skips everything under that folder; a
+    pattern with '/' matches the whole relative path ("build/*.o").
+    """
+    path = relative.replace("\\", "/").strip("/").lower()
+    names = path.split("/")
+    for pattern in patterns:
+        folded = pattern.lower()
+        if "/" in folded:
+            if fnmatchcase(path, folded.strip("/")):
+                return True
+        elif any(fnmatchcase(name, folded) for name in names):
+            return True
+    return False
+
+
+def upload_key(prefix: str, relative: str) -> str:
+    """Return the key for a file at `relative` (to the dropped folder) uploaded under `prefix`.
+
+    '\\' becomes '/', names are NFC-normalized (macOS hands out NFD names, which would
+    make a second, different-looking key for "é"), "." and empty segments are dropped.
+    `prefix` is an existing S3 location and is used as given ("" or ending in "/").
+    Raises InvalidInput for absolute paths and ".." segments.
+    """
+    path = unicodedata.normalize("NFC", relative.replace("\\", "/"))
+    if _ABSOLUTE.match(path):
+        raise InvalidInput(f"“{relative}” is an absolute path; uploads need a path inside the chosen folder.")
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise InvalidInput(f"“{relative}” leads out of the chosen folder (“..”); it cannot be uploaded.")
+    if not parts:
+        raise InvalidInput(f"“{relative}” names no file to upload.")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix + "/".join(parts)

@@ -1,0 +1,89 @@
+"""The request body the engine hands to the store: counts progress, obeys pause and limits.
+
+Runs on worker threads. Progress is the body's read position, so a retry that seeks
+back to the start takes its bytes back instead of counting them twice.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from spacesgui.core.errors import TransferStopped
+from spacesgui.core.throughput import TokenBucket
+
+
+class StopFlag:
+    """Set when the user pauses or cancels one transfer; checked between chunks."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason = ""  # "pause", "cancel" or "shutdown"
+
+    def stop(self, reason: str) -> None:
+        # A cancel wins over an earlier pause: the user wants the transfer gone.
+        if not self.reason or reason == "cancel":
+            self.reason = reason
+        self._event.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._event.is_set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise TransferStopped(self.reason)
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; return True (early) when stopped."""
+        return self._event.wait(seconds)
+
+
+class CountingBody(io.RawIOBase):
+    """Bytes in memory, read by the HTTP layer; `position` is the progress of this request."""
+
+    def __init__(self, data: bytes, flag: StopFlag, bucket: TokenBucket) -> None:
+        super().__init__()
+        self._view = memoryview(data)
+        self._flag = flag
+        self._bucket = bucket
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def read(self, size: int | None = -1) -> bytes:
+        self._flag.check()
+        end = len(self._view) if size is None or size < 0 else min(len(self._view), self.position + size)
+        chunk = self._view[self.position : end]
+        if chunk:
+            self._bucket.consume(len(chunk), stop=self._flag.is_set)
+        self.position = end
+        return bytes(chunk)
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            target = offset
+        elif whence == io.SEEK_CUR:
+            target = self.position + offset
+        else:
+            target = len(self._view) + offset
+        self.position = max(0, min(len(self._view), target))
+        return self.position
+
+    def tell(self) -> int:
+        return self.position

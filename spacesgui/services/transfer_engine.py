@@ -1,0 +1,393 @@
+"""The transfer engine: a queue of files, worker threads that move them, and the journal.
+
+No Qt here. Public methods are called from the GUI thread (or a test) and return at
+once; the work runs on two pools of worker threads: one job per file, and a shared
+pool for the parts of big files. `take_changes()` hands the GUI what changed since the
+last call, so the queue repaints on a timer instead of once per chunk.
+
+Order of durability: a transfer is journaled before it is queued, a multipart upload's
+id before its first part, each part as soon as the server has it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from spacesgui.core.errors import SpacesError, TransferStopped
+from spacesgui.core.ports import LocalFiles, TransferJournal, TransferStore
+from spacesgui.core.throughput import TokenBucket
+from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.services.transfer_body import StopFlag
+from spacesgui.services.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
+from spacesgui.services.transfer_settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+# State changes (not parts: those are journaled at once) are written at least this often.
+# A crash inside the window loses at most the news that a file finished: it is resumed
+# paused and sent again, which is harmless.
+JOURNAL_BATCH_S = 0.1
+
+StoreLookup = Callable[[str], TransferStore]  # account id → its store (raises SpacesError)
+
+State = TransferState
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The whole queue at a glance, for the status bar."""
+
+    active: int  # queued or running
+    running: int
+    failed: int
+    bytes_done: int  # of active transfers
+    bytes_total: int  # of active transfers
+    moved: int  # bytes moved since the engine started, for speed (never goes back)
+
+
+class TransferEngine:
+    """Runs transfers; thread-safe. See the module docstring for which thread does what."""
+
+    def __init__(
+        self,
+        stores: StoreLookup,
+        journal: TransferJournal,
+        local: LocalFiles,
+        settings: EngineSettings | None = None,
+    ) -> None:
+        self._stores = stores
+        self._journal = journal
+        self._local = local
+        self._settings = (settings or EngineSettings()).checked()
+        self._lock = threading.RLock()
+        self._idle = threading.Condition(self._lock)
+        self._transfers: dict[str, Transfer] = {}
+        self._groups: dict[str, TransferGroup] = {}
+        self._queue: deque[str] = deque()
+        self._running: dict[str, tuple[StopFlag, Progress, int]] = {}  # flag, progress, bytes at start
+        self._moved = 0
+        self._changed: set[str] = set()
+        self._bandwidth = TokenBucket(self._settings.bandwidth_limit)
+        self._file_pool = ThreadPoolExecutor(64, thread_name_prefix="spacesgui-transfer")
+        self._part_pool = ThreadPoolExecutor(
+            self._settings.parallel_parts, thread_name_prefix="spacesgui-part"
+        )
+        self._closed = False
+        self._unjournaled: dict[str, Transfer] = {}  # state changes the dispatcher writes in batches
+        self._wake = threading.Event()
+        # Starting workers and writing the journal happen here, never on the caller's (GUI)
+        # thread and never while holding the lock the GUI's five-times-a-second poll takes.
+        self._dispatcher = threading.Thread(target=self._dispatch, name="spacesgui-transfer-dispatch")
+        self._dispatcher.start()
+
+    # ------------------------------------------------------------ settings
+
+    @property
+    def settings(self) -> EngineSettings:
+        return self._settings
+
+    def apply_settings(self, settings: EngineSettings) -> None:
+        """Use new settings for parts and files started from now on."""
+        settings = settings.checked()
+        with self._lock:
+            old = self._settings
+            self._settings = settings
+            self._bandwidth.set_rate(settings.bandwidth_limit)
+            if settings.parallel_parts != old.parallel_parts:
+                pool, self._part_pool = (
+                    self._part_pool,
+                    ThreadPoolExecutor(settings.parallel_parts, thread_name_prefix="spacesgui-part"),
+                )
+                pool.shutdown(wait=False)  # running parts finish on the old pool
+        self._wake.set()
+
+    # ------------------------------------------------------------ queue
+
+    def restore(self) -> tuple[list[TransferGroup], list[Transfer]]:
+        """Load the journal: what was unfinished comes back paused. Call once at start."""
+        groups, transfers = self._journal.load()
+        with self._lock:
+            for group in groups:
+                self._groups[group.id] = group
+            for transfer in transfers:
+                self._transfers[transfer.id] = transfer
+                self._changed.add(transfer.id)
+        return groups, [t.copy() for t in transfers]
+
+    def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
+        """Journal then queue `transfers` (QUEUED ones start as workers free up)."""
+        self._journal.add(groups, transfers)
+        with self._lock:
+            for group in groups:
+                self._groups[group.id] = group
+            for transfer in transfers:
+                self._transfers[transfer.id] = transfer
+                self._changed.add(transfer.id)
+                if transfer.state == State.QUEUED:
+                    self._queue.append(transfer.id)
+        self._wake.set()
+
+    def group(self, group_id: str) -> TransferGroup | None:
+        with self._lock:
+            return self._groups.get(group_id)
+
+    def transfer(self, transfer_id: str) -> Transfer | None:
+        with self._lock:
+            found = self._transfers.get(transfer_id)
+            return self._snapshot(found) if found else None
+
+    def transfers(self) -> list[Transfer]:
+        with self._lock:
+            return [self._snapshot(t) for t in self._transfers.values()]
+
+    def take_changes(self) -> list[Transfer]:
+        """Copies of the transfers that changed (running ones always do) since the last call."""
+        with self._lock:
+            ids = self._changed | self._running.keys()
+            self._changed = set()
+            return [self._snapshot(self._transfers[i]) for i in ids if i in self._transfers]
+
+    def totals(self) -> Totals:
+        with self._lock:
+            active = [t for t in self._transfers.values() if t.state.active]
+            done = sum(self._progress_of(t) for t in active)
+            return Totals(
+                active=len(active),
+                running=len(self._running),
+                failed=sum(1 for t in self._transfers.values() if t.state == State.FAILED),
+                bytes_done=done,
+                bytes_total=sum(t.size for t in active),
+                moved=self._moved + sum(max(0, p.done - start) for _f, p, start in self._running.values()),
+            )
+
+    def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
+        """Block until every transfer in `ids` has finished (done, failed, cancelled or skipped)."""
+        wanted = list(ids)
+
+        def finished() -> bool:
+            return all(i not in self._transfers or self._transfers[i].state.finished for i in wanted)
+
+        with self._idle:
+            return self._idle.wait_for(finished, timeout)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until nothing is queued or running (for tests, benchmarks and the CLI)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._queue and not self._running, timeout)
+
+    # ------------------------------------------------------------ user actions
+
+    def pause(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            for transfer_id in ids:
+                t = self._transfers.get(transfer_id)
+                if t is None:
+                    continue
+                if transfer_id in self._running:
+                    self._running[transfer_id][0].stop("pause")
+                elif t.state == State.QUEUED:
+                    self._set_state(t, State.PAUSED)
+        self._wake.set()
+
+    def resume(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            for transfer_id in ids:
+                t = self._transfers.get(transfer_id)
+                if t is not None and t.state == State.PAUSED and transfer_id not in self._running:
+                    self._set_state(t, State.QUEUED)
+                    self._queue.append(transfer_id)
+        self._wake.set()
+
+    def retry(self, ids: Iterable[str]) -> None:
+        """Queue failed or cancelled transfers again (a failed multipart upload keeps its parts)."""
+        with self._lock:
+            for transfer_id in ids:
+                t = self._transfers.get(transfer_id)
+                if t is None or transfer_id in self._running:
+                    continue
+                if t.state in (State.FAILED, State.CANCELLED):
+                    t.error = ""
+                    t.restat = True
+                    t.bytes_done = 0 if t.state == State.CANCELLED else t.bytes_done
+                    self._set_state(t, State.QUEUED)
+                    self._queue.append(transfer_id)
+        self._wake.set()
+
+    def cancel(self, ids: Iterable[str]) -> None:
+        """Stop and discard: multipart uploads are aborted on the server, `.part` files removed."""
+        cleanups: list[Transfer] = []
+        with self._lock:
+            for transfer_id in ids:
+                t = self._transfers.get(transfer_id)
+                if t is None or t.state in (State.DONE, State.CANCELLED, State.SKIPPED):
+                    continue
+                if transfer_id in self._running:
+                    self._running[transfer_id][0].stop("cancel")
+                    continue
+                cleanups.append(t.copy())
+                t.upload_id = ""
+                t.bytes_done = 0
+                self._set_state(t, State.CANCELLED)
+        self._wake.set()
+        for t in cleanups:
+            self._file_pool.submit(self._discard, t)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget finished transfers (Clear Finished); unfinished ones are cancelled first."""
+        ids = list(ids)
+        with self._lock:
+            unfinished = [i for i in ids if i in self._transfers and not self._transfers[i].state.finished]
+        if unfinished:
+            self.cancel(unfinished)
+        with self._lock:
+            gone = [
+                i
+                for i in ids
+                if i in self._transfers and i not in self._running and self._transfers[i].state.finished
+            ]
+            leftovers = [self._transfers[i].copy() for i in gone if self._transfers[i].state == State.FAILED]
+            for transfer_id in gone:
+                del self._transfers[transfer_id]
+                self._changed.discard(transfer_id)
+                self._unjournaled.pop(transfer_id, None)
+            used = {t.group_id for t in self._transfers.values()}
+            empty_groups = [g for g in self._groups if g not in used]
+            for group_id in empty_groups:
+                del self._groups[group_id]
+        for t in leftovers:  # a failed upload's parts, a failed download's .part file
+            self._file_pool.submit(self._discard, t)
+        self._journal.remove(gone, empty_groups)
+
+    def shutdown(self) -> None:
+        """Stop every running transfer where it is (the journal keeps it for next time)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.clear()
+            for flag, _progress, _start in self._running.values():
+                flag.stop("shutdown")
+        self._wake.set()
+        self._dispatcher.join()
+        self._file_pool.shutdown(wait=True)
+        self._part_pool.shutdown(wait=True)
+        self._write_journal()  # what the last workers recorded as they stopped
+
+    # ------------------------------------------------------------ workers
+
+    def _dispatch(self) -> None:
+        """Dispatcher thread: start queued transfers and journal state changes, until shutdown."""
+        while True:
+            self._wake.wait(JOURNAL_BATCH_S)
+            self._wake.clear()
+            with self._lock:
+                closed = self._closed
+                if not closed:
+                    self._pump()
+            self._write_journal()
+            if closed:
+                return
+
+    def _write_journal(self) -> None:
+        with self._lock:
+            rows, self._unjournaled = list(self._unjournaled.values()), {}
+        if not rows:
+            return
+        try:
+            self._journal.update(rows)
+        except SpacesError as exc:  # a full disk must not stop the transfers themselves
+            log.warning("could not record %d transfer states: %s %s", len(rows), exc.message, exc.detail)
+
+    def _pump(self) -> None:
+        """Start queued transfers while there is room (called with the lock held)."""
+        if self._closed:
+            return
+        while self._queue and len(self._running) < self._settings.parallel_files:
+            transfer_id = self._queue.popleft()
+            t = self._transfers.get(transfer_id)
+            if t is None or t.state != State.QUEUED or transfer_id in self._running:
+                continue
+            flag, progress = StopFlag(), Progress(t.bytes_done)
+            self._running[transfer_id] = (flag, progress, t.bytes_done)
+            self._set_state(t, State.RUNNING)
+            self._file_pool.submit(self._run, t, flag, progress)
+        if not self._queue and not self._running:
+            self._idle.notify_all()
+
+    def _run(self, t: Transfer, flag: StopFlag, progress: Progress) -> None:
+        """Move one file (worker thread) and record how it ended."""
+        outcome, error = State.DONE, ""
+        try:
+            # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
+            ctx = JobContext(
+                transfer=t, store=self._stores(t.account_id), journal=self._journal, local=self._local,
+                flag=flag, settings=self._settings, bandwidth=self._bandwidth, part_pool=self._part_pool,
+                progress=progress, save=lambda: self._save(t),
+            )  # fmt: skip
+            (upload if t.direction == Direction.UPLOAD else download)(ctx)
+        except TransferStopped:
+            outcome = {"pause": State.PAUSED, "cancel": State.CANCELLED}.get(flag.reason, State.PAUSED)
+        except SpacesError as exc:
+            outcome, error = State.FAILED, exc.message
+            log.warning("%s of %s failed: %s %s", t.direction, t.key, exc.message, exc.detail)
+            if t.upload_id and not isinstance(exc, RETRYABLE):
+                # Its parts can never complete this object (the file changed, access was
+                # refused…): abort now rather than leave an upload on the server.
+                self._discard(t.copy())
+                t.upload_id = ""
+        except Exception as exc:  # a bug must fail one transfer, not kill the worker silently
+            outcome, error = State.FAILED, f"Unexpected error: {exc}"
+            log.exception("%s of %s failed unexpectedly", t.direction, t.key)
+        if outcome == State.CANCELLED:
+            self._discard(t.copy())
+            t.upload_id = ""
+        with self._lock:
+            final = t.size if outcome == State.DONE else progress.done
+            self._moved += max(0, final - self._running.pop(t.id)[2])
+            t.bytes_done = 0 if outcome == State.CANCELLED else final
+            t.error = error
+            if flag.reason == "shutdown":
+                self._changed.add(t.id)  # comes back paused on the next start, with its progress
+                self._unjournaled[t.id] = t.copy()
+            else:
+                self._set_state(t, outcome)
+            self._pump()
+            self._idle.notify_all()
+        self._wake.set()  # journal the outcome soon, off this worker's path
+
+    def _discard(self, t: Transfer) -> None:
+        """Remove what a cancelled transfer left: its multipart upload, its .part file."""
+        try:
+            if t.direction == Direction.UPLOAD and t.upload_id:
+                self._stores(t.account_id).abort_multipart_upload(t.bucket, t.key, t.upload_id)
+            elif t.direction == Direction.DOWNLOAD:
+                self._local.remove_part(t.local_path)
+            self._journal.clear_parts(t.id)
+        except SpacesError as exc:
+            log.warning("could not clean up after cancelling %s: %s %s", t.key, exc.message, exc.detail)
+
+    def _save(self, t: Transfer) -> None:
+        self._journal.update([t.copy()])
+        with self._lock:
+            self._changed.add(t.id)
+
+    def _set_state(self, t: Transfer, state: TransferState) -> None:
+        """Change a state (lock held); the dispatcher journals it within JOURNAL_BATCH_S."""
+        t.state = state
+        self._changed.add(t.id)
+        if state != State.RUNNING:
+            self._unjournaled[t.id] = t.copy()
+
+    def _progress_of(self, t: Transfer) -> int:
+        running = self._running.get(t.id)
+        return running[1].done if running else t.bytes_done
+
+    def _snapshot(self, t: Transfer) -> Transfer:
+        copy = t.copy()
+        copy.bytes_done = max(0, min(t.size, self._progress_of(t)))
+        return copy

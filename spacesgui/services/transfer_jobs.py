@@ -1,0 +1,474 @@
+"""Moving one file: the upload and download jobs the engine runs on worker threads.
+
+Every job reads its settings from a `JobContext`, reports bytes through `Progress`,
+records each finished part in the journal before going on, and verifies what arrived.
+Nothing here touches Qt; all of it runs on the engine's worker threads.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import TypeVar
+
+from spacesgui.core.content_type import guess_content_type
+from spacesgui.core.errors import (
+    DiskFull,
+    IntegrityError,
+    LocalFileChanged,
+    NetworkError,
+    NotFound,
+    ServerError,
+    Throttled,
+    TransferStopped,
+)
+from spacesgui.core.formatting import human_size
+from spacesgui.core.local_files import PART_SUFFIX
+from spacesgui.core.multipart import (
+    ChecksumVerifier,
+    choose_part_size,
+    is_md5_etag,
+    multipart_etag,
+    plan_parts,
+    strip_etag,
+)
+from spacesgui.core.ports import LocalFiles, PartFile, TransferJournal, TransferStore
+from spacesgui.core.throughput import TokenBucket
+from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject, Transfer
+from spacesgui.services.transfer_body import CountingBody, StopFlag
+from spacesgui.services.transfer_settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Errors worth another attempt after a pause: the network, a busy server, a 5xx, or
+# bytes damaged on the way (the server's Content-MD5 check caught it).
+RETRYABLE = (NetworkError, Throttled, ServerError, IntegrityError)
+READ_BLOCK = 8 * 1024 * 1024
+SNIFF_BYTES = 512
+
+
+class Progress:
+    """Bytes done for one transfer: finished parts plus the position of each live request."""
+
+    def __init__(self, finished: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._finished = finished
+        self._live: list[CountingBody | Counter] = []
+
+    def track(self, body: CountingBody | Counter) -> None:
+        with self._lock:
+            self._live.append(body)
+
+    def settle(self, body: CountingBody | Counter, *, keep: bool) -> None:
+        """Stop watching `body`; `keep` adds its bytes to the finished total."""
+        with self._lock:
+            self._live.remove(body)
+            if keep:
+                self._finished += body.position
+
+    def reset(self, finished: int = 0) -> None:
+        with self._lock:
+            self._finished = finished
+
+    def add_finished(self, size: int) -> None:
+        with self._lock:
+            self._finished += size
+
+    @property
+    def done(self) -> int:
+        with self._lock:
+            return self._finished + sum(body.position for body in self._live)
+
+
+class Counter:
+    """A position counter for download streams (the same shape as CountingBody)."""
+
+    def __init__(self) -> None:
+        self.position = 0
+
+
+@dataclass
+class JobContext:
+    transfer: Transfer
+    store: TransferStore
+    journal: TransferJournal
+    local: LocalFiles
+    flag: StopFlag
+    settings: EngineSettings
+    bandwidth: TokenBucket
+    part_pool: ThreadPoolExecutor
+    progress: Progress
+    save: Callable[[], None]  # journal the transfer's fields and tell the GUI they changed
+
+
+def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
+    """Run `call`, retrying transient failures with backoff; a pause or cancel ends it at once."""
+    delay = ctx.settings.retry_base_delay_s
+    for attempt in range(ctx.settings.retries + 1):
+        ctx.flag.check()
+        try:
+            return call()
+        except RETRYABLE as exc:
+            if ctx.flag.stopped:
+                raise TransferStopped(ctx.flag.reason) from exc
+            if attempt == ctx.settings.retries:
+                raise
+            log.info(
+                "%s of %s failed (%s); retry %d in %.1f s", what, ctx.transfer.key, exc, attempt + 1, delay
+            )
+            if ctx.flag.wait(delay):
+                raise TransferStopped(ctx.flag.reason) from exc
+            delay = min(delay * 2, ctx.settings.retry_max_delay_s)
+        except Exception as exc:
+            if ctx.flag.stopped:  # the HTTP layer may wrap our stop in its own error
+                raise TransferStopped(ctx.flag.reason) from exc
+            raise
+    raise AssertionError("unreachable")
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def check_unchanged(ctx: JobContext) -> None:
+    """Fail when the local file differs from what was planned (size or modification time)."""
+    t = ctx.transfer
+    now = ctx.local.stat(t.local_path)
+    if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
+        raise LocalFileChanged(
+            f"“{t.name}” changed on this computer while it was being uploaded "
+            f"(it was {human_size(t.size)}, now {human_size(now.size)}). Retry to upload the new version.",
+            detail=f"{t.local_path}: planned size={t.size} mtime_ns={t.local_mtime_ns}, "
+            f"now size={now.size} mtime_ns={now.mtime_ns}",
+        )
+
+
+def upload(ctx: JobContext) -> None:
+    t = ctx.transfer
+    if t.restat:
+        _take_file_as_it_is(ctx)
+    check_unchanged(ctx)
+    if t.size < ctx.settings.multipart_threshold and not t.upload_id:
+        _upload_single(ctx)
+    else:
+        _upload_multipart(ctx)
+
+
+def _take_file_as_it_is(ctx: JobContext) -> None:
+    """On retry, upload the file as it is now; parts of an older version are thrown away."""
+    t = ctx.transfer
+    t.restat = False
+    now = ctx.local.stat(t.local_path)
+    if (now.size, now.mtime_ns) == (t.size, t.local_mtime_ns):
+        return
+    if t.upload_id:
+        ctx.store.abort_multipart_upload(t.bucket, t.key, t.upload_id)
+        ctx.journal.clear_parts(t.id)
+        t.upload_id = ""
+    t.size, t.local_mtime_ns, t.content_type = now.size, now.mtime_ns, ""
+    ctx.save()
+
+
+def _upload_single(ctx: JobContext) -> None:
+    t = ctx.transfer
+    data = ctx.local.read_range(t.local_path, 0, t.size)
+    check_unchanged(ctx)  # what we read is what the file holds now
+    t.content_type = t.content_type or guess_content_type(t.name, data[:SNIFF_BYTES])
+    raw_digest = hashlib.md5(data, usedforsecurity=False).digest()
+    md5_hex = raw_digest.hex()
+    md5 = base64.b64encode(raw_digest).decode()  # one MD5 pass: Content-MD5 and the check share it
+
+    def put() -> str:
+        body = CountingBody(data, ctx.flag, ctx.bandwidth)
+        ctx.progress.track(body)
+        try:
+            return ctx.store.put_object(
+                t.bucket, t.key, body, size=len(data), md5_b64=md5, content_type=t.content_type,
+                acl=t.acl, cache_control=t.cache_control, metadata={MD5_METADATA: md5_hex},
+            )  # fmt: skip
+        finally:
+            ctx.progress.settle(body, keep=False)
+
+    etag = strip_etag(with_retries(ctx, "upload", put))
+    ctx.progress.reset(len(data))
+    if is_md5_etag(etag) and etag != md5_hex:
+        raise IntegrityError(
+            f"The server stored different bytes for “{t.name}” than were sent. Retry the upload.",
+            detail=f"sent md5 {md5_hex}, server ETag {etag}",
+        )
+    t.verified = "Content-MD5"
+
+
+def _upload_multipart(ctx: JobContext) -> None:
+    t = ctx.transfer
+    stored = _resume_parts(ctx) if t.upload_id else {}
+    if not t.upload_id:
+        if not t.content_type:
+            head = ctx.local.read_range(t.local_path, 0, min(SNIFF_BYTES, t.size))
+            t.content_type = guess_content_type(t.name, head)
+        t.part_size = choose_part_size(t.size, ctx.settings.part_size)
+        t.upload_id = with_retries(
+            ctx,
+            "start of the multipart upload",
+            lambda: ctx.store.create_multipart_upload(
+                t.bucket,
+                t.key,
+                content_type=t.content_type,
+                acl=t.acl,
+                cache_control=t.cache_control,
+                metadata={PART_SIZE_METADATA: str(t.part_size)},
+            ),
+        )
+        ctx.journal.clear_parts(t.id)
+        ctx.save()  # journal the upload id before any part exists on the server
+    plan = plan_parts(t.size, t.part_size)
+    ctx.progress.reset(sum(p.size for p in stored.values()))
+    todo = [p for p in plan if p.number not in stored]
+    digests: dict[int, bytes] = {n: bytes.fromhex(p.etag) for n, p in stored.items()}
+
+    def send(part: PartRecord) -> PartRecord:
+        return _upload_part(ctx, part, digests)
+
+    finished = run_parts(ctx, todo, send, ctx.settings.parts_per_file)
+    for record in finished:
+        stored[record.number] = record
+    check_unchanged(ctx)
+    parts = [stored[p.number] for p in plan]
+    expected = multipart_etag([digests[p.number] for p in plan])
+    etag = strip_etag(
+        with_retries(
+            ctx,
+            "completion of the multipart upload",
+            lambda: ctx.store.complete_multipart_upload(t.bucket, t.key, t.upload_id, parts),
+        )
+    )
+    t.upload_id = ""
+    if "-" in etag and etag != expected:
+        raise IntegrityError(
+            f"The server assembled “{t.name}” from different parts than were sent. Upload it again.",
+            detail=f"expected ETag {expected}, server {etag}",
+        )
+    t.verified = f"Content-MD5 on each of {len(plan)} parts"
+
+
+def _resume_parts(ctx: JobContext) -> dict[int, PartRecord]:
+    """The parts of an interrupted upload that the server holds with exactly our bytes.
+
+    A part counts when the journal recorded sending it with the MD5 the server reports,
+    or, for an upload the journal does not know (started by another tool, or a lost
+    journal), when the local bytes at that place hash to the server's ETag.
+    """
+    t = ctx.transfer
+    journaled = {p.number: p for p in ctx.journal.parts(t.id)}
+    try:
+        on_server = with_retries(
+            ctx, "listing of uploaded parts", lambda: ctx.store.list_parts(t.bucket, t.key, t.upload_id)
+        )
+    except NotFound:
+        log.info("multipart upload of %s is gone from the server; starting over", t.key)
+        t.upload_id = ""
+        return {}
+    if not t.part_size:
+        first = min(on_server, key=lambda p: p.number, default=None)
+        t.part_size = first.size if first else choose_part_size(t.size, ctx.settings.part_size)
+        ctx.save()
+    planned = {p.number: p for p in plan_parts(t.size, t.part_size)}
+    usable: dict[int, PartRecord] = {}
+    for part in on_server:
+        plan = planned.get(part.number)
+        if plan is None or part.size != plan.size:
+            continue
+        etag = strip_etag(part.etag)
+        mine = journaled.get(part.number)
+        if mine is not None and mine.etag == etag:
+            usable[part.number] = mine
+        elif mine is None and is_md5_etag(etag):
+            ctx.flag.check()
+            local_md5 = hashlib.md5(
+                ctx.local.read_range(t.local_path, plan.offset, plan.size), usedforsecurity=False
+            ).hexdigest()
+            if local_md5 == etag:
+                usable[part.number] = PartRecord(part.number, plan.offset, plan.size, etag)
+                ctx.journal.add_part(t.id, usable[part.number])
+    log.info("resuming %s: %d of %d parts already on the server", t.key, len(usable), len(planned))
+    return usable
+
+
+def _upload_part(ctx: JobContext, part: PartRecord, digests: dict[int, bytes]) -> PartRecord:
+    t = ctx.transfer
+    ctx.flag.check()
+    data = ctx.local.read_range(t.local_path, part.offset, part.size)
+    digest = hashlib.md5(data, usedforsecurity=False).digest()
+    md5 = base64.b64encode(digest).decode()
+
+    def put() -> str:
+        body = CountingBody(data, ctx.flag, ctx.bandwidth)
+        ctx.progress.track(body)
+        try:
+            return ctx.store.upload_part(
+                t.bucket, t.key, t.upload_id, part.number, body, size=len(data), md5_b64=md5
+            )
+        finally:
+            ctx.progress.settle(body, keep=False)
+
+    etag = strip_etag(with_retries(ctx, f"part {part.number}", put))
+    if is_md5_etag(etag) and etag != digest.hex():
+        raise IntegrityError(
+            f"The server stored different bytes for part {part.number} of “{t.name}”.",
+            detail=f"sent md5 {digest.hex()}, server ETag {etag}",
+        )
+    record = PartRecord(part.number, part.offset, part.size, digest.hex())
+    digests[part.number] = digest
+    ctx.journal.add_part(t.id, record)
+    ctx.progress.add_finished(part.size)
+    return record
+
+
+def run_parts(
+    ctx: JobContext, parts: list[PartRecord], send: Callable[[PartRecord], PartRecord], limit: int
+) -> list[PartRecord]:
+    """Send `parts` on the shared part pool, at most `limit` at once; stop all on the first error."""
+    done: list[PartRecord] = []
+    pending: set[Future[PartRecord]] = set()
+    queue = list(reversed(parts))
+    first_error: BaseException | None = None
+    while queue or pending:
+        while queue and len(pending) < limit and first_error is None and not ctx.flag.stopped:
+            pending.add(ctx.part_pool.submit(send, queue.pop()))
+        if not pending:
+            break
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            error = future.exception()
+            if error is None:
+                done.append(future.result())
+            elif first_error is None or isinstance(first_error, TransferStopped):
+                first_error = error
+        if first_error is not None:
+            queue.clear()
+    if first_error is not None:
+        raise first_error
+    ctx.flag.check()
+    return done
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def download(ctx: JobContext) -> None:
+    t = ctx.transfer
+    remote = with_retries(ctx, "check", lambda: ctx.store.head_object(t.bucket, t.key))
+    if remote is None:
+        raise NotFound(f"“{t.key}” is no longer in the Space; nothing was downloaded.")
+    resuming = bool(t.remote_etag) and remote.etag == t.remote_etag and t.bytes_done > 0
+    if t.remote_etag and remote.etag != t.remote_etag:
+        log.info("%s changed on the server since it was queued; downloading the new version", t.key)
+        ctx.journal.clear_parts(t.id)
+    t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
+    ctx.save()
+    _check_space(ctx, t.size - (t.bytes_done if resuming else 0))
+    part_file = ctx.local.open_part(t.local_path, keep=resuming)
+    try:
+        have = part_file.size() if resuming else 0
+        if t.size <= ctx.settings.multipart_threshold:
+            ctx.progress.reset(min(have, t.size))
+            _download_stream(ctx, part_file, start=min(have, t.size))
+        else:
+            _download_ranges(ctx, part_file, resuming)
+    finally:
+        part_file.close()
+    _verify_download(ctx, remote)
+    ctx.local.commit_part(t.local_path, remote.last_modified)
+
+
+def _check_space(ctx: JobContext, needed: int) -> None:
+    free = ctx.local.free_space(ctx.transfer.local_path)
+    if needed > 0 and free < needed:
+        raise DiskFull(
+            f"Not enough space to download “{ctx.transfer.name}”: it needs {human_size(needed)} "
+            f"more, the disk has {human_size(free)} free.",
+        )
+
+
+def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None) -> None:
+    """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file."""
+    t = ctx.transfer
+    position = start
+    last = t.size - 1 if end is None else end
+    counter = Counter()
+    ctx.progress.track(counter)
+    try:
+
+        def fetch() -> None:
+            nonlocal position
+            if position > last:
+                return
+            stream = ctx.store.open_download(
+                t.bucket, t.key, start=position, end=last, if_match=t.remote_etag
+            )
+            try:
+                for chunk in stream.chunks(ctx.settings.chunk_size):
+                    ctx.flag.check()
+                    ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
+                    part_file.write_at(position, chunk)
+                    position += len(chunk)
+                    counter.position = position - start
+            finally:
+                stream.close()
+            if position <= last:
+                raise NetworkError(f"The download of “{t.name}” ended early; retrying.")
+
+        with_retries(ctx, "download", fetch)
+    finally:
+        ctx.progress.settle(counter, keep=True)
+
+
+def _download_ranges(ctx: JobContext, part_file: PartFile, resuming: bool) -> None:
+    t = ctx.transfer
+    t.part_size = t.part_size or choose_part_size(t.size, ctx.settings.part_size)
+    plan = plan_parts(t.size, t.part_size)
+    have = {p.number for p in ctx.journal.parts(t.id)} if resuming else set()
+    if not resuming:
+        ctx.journal.clear_parts(t.id)
+    ctx.progress.reset(sum(p.size for p in plan if p.number in have))
+
+    def fetch(part: PartRecord) -> PartRecord:
+        _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
+        record = PartRecord(part.number, part.offset, part.size, "")
+        ctx.journal.add_part(t.id, record)
+        return record
+
+    run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
+
+
+def _verify_download(ctx: JobContext, remote: RemoteObject) -> None:
+    t = ctx.transfer
+    known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+    if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
+        known_part_size = ctx.store.part_size_of(t.bucket, t.key)
+    verifier = ChecksumVerifier(
+        t.size,
+        remote.etag,
+        stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
+        known_part_size=known_part_size,
+    )
+    offset = 0
+    while offset < t.size:
+        ctx.flag.check()
+        block = ctx.local.read_range(t.local_path + PART_SUFFIX, offset, min(READ_BLOCK, t.size - offset))
+        verifier.feed(block)
+        offset += len(block)
+    ok, how = verifier.result()
+    if not ok:
+        ctx.local.remove_part(t.local_path)
+        ctx.journal.clear_parts(t.id)
+        raise IntegrityError(
+            f"“{t.name}” arrived damaged ({how}); the partial file was removed. Retry the download.",
+        )
+    t.verified = how

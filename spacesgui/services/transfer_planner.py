@@ -1,0 +1,224 @@
+"""Turn what the user dropped or picked into transfers, and find what already exists.
+
+Blocking; runs on a worker thread. Nothing is dropped silently: files that match a
+skip pattern become SKIPPED rows, folders that cannot be read and keys renamed to be
+safe on this computer come back as notes for the user.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, replace
+
+from spacesgui.core.accounts import Account
+from spacesgui.core.conflicts import Side
+from spacesgui.core.errors import LocalFileError
+from spacesgui.core.keys import basename, parent
+from spacesgui.core.local_paths import LocalName, plan_local_names
+from spacesgui.core.multipart import is_md5_etag, strip_etag
+from spacesgui.core.ports import LocalFiles, TransferStore
+from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.core.upload_plan import is_skipped, upload_key
+
+# Up to this many loose files, ask the server about each; beyond it, one listing is cheaper.
+HEAD_EACH_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A planned transfer whose target already exists."""
+
+    transfer: Transfer
+    source: Side
+    target: Side
+
+
+@dataclass
+class Plan:
+    groups: list[TransferGroup] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the user: renamed, unreadable, …
+    taken: set[str] = field(default_factory=set)  # target names in use (keys or local paths)
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadItem:
+    """A row the user picked: an object (with what the listing said) or a folder prefix."""
+
+    key: str
+    is_folder: bool = False
+    size: int = 0
+    etag: str = ""
+    last_modified: float = 0.0
+
+
+def plan_upload(
+    store: TransferStore,
+    local: LocalFiles,
+    account: Account,
+    bucket: str,
+    prefix: str,
+    paths: list[str],
+    skip_patterns: tuple[str, ...],
+) -> Plan:
+    """Plan uploads of `paths` (files and folders) into `prefix` of `bucket`."""
+    plan = Plan()
+    loose: list[Transfer] = []
+    for path in paths:
+        path = os.path.normpath(path)
+        name = os.path.basename(path)
+        try:
+            is_dir = os.path.isdir(path)
+            if not is_dir:
+                stat = local.stat(path)
+        except LocalFileError as exc:
+            plan.notes.append(exc.message)
+            continue
+        if not is_dir:
+            loose.append(
+                _upload(account, bucket, upload_key(prefix, name), path, stat.size, stat.mtime_ns, "")
+            )
+            continue
+        group = TransferGroup(
+            Direction.UPLOAD, name, account.id, bucket, upload_key(prefix, name) + "/", path
+        )
+        entries, problems = local.walk(path)
+        plan.notes.extend(problems)
+        members: list[Transfer] = []
+        for entry in entries:
+            key = upload_key(group.prefix, entry.relative)
+            local_path = os.path.join(path, *entry.relative.split("/"))
+            t = _upload(account, bucket, key, local_path, entry.size, entry.mtime_ns, group.id)
+            if is_skipped(entry.relative, skip_patterns):
+                t.state, t.error = (
+                    TransferState.SKIPPED,
+                    "Skipped: matches a skip pattern (Settings › Transfers)",
+                )
+            members.append(t)
+        plan.groups.append(group)
+        plan.transfers.extend(members)
+        existing = {e.key: e for e in store.iter_objects(bucket, group.prefix)}
+        plan.taken.update(existing)
+        for t in members:
+            found = existing.get(t.key)
+            if found is not None and t.state == TransferState.QUEUED:
+                etag = strip_etag(found.etag)
+                target = Side(found.size, found.last_modified, etag if is_md5_etag(etag) else "")
+                plan.conflicts.append(Conflict(t, Side(t.size, t.local_mtime_ns / 1e9), target))
+    _find_loose_upload_conflicts(store, bucket, prefix, loose, plan)
+    plan.transfers.extend(loose)
+    return plan
+
+
+def _upload(
+    account: Account, bucket: str, key: str, path: str, size: int, mtime_ns: int, group: str
+) -> Transfer:
+    return Transfer(
+        Direction.UPLOAD, account.id, bucket, key, path, size, group_id=group, local_mtime_ns=mtime_ns,
+        acl=account.upload_acl, cache_control=account.cache_control,
+    )  # fmt: skip
+
+
+def _find_loose_upload_conflicts(
+    store: TransferStore, bucket: str, prefix: str, loose: list[Transfer], plan: Plan
+) -> None:
+    if not loose:
+        return
+    if len(loose) <= HEAD_EACH_LIMIT:
+        remote = {t.key: store.head_object(bucket, t.key) for t in loose}
+        found = {
+            k: Side(r.size, r.last_modified, r.etag if is_md5_etag(r.etag) else "")
+            for k, r in remote.items()
+            if r is not None
+        }
+    else:
+        wanted = {t.key for t in loose}
+        found = {}
+        for e in store.iter_objects(bucket, prefix):
+            if e.key in wanted:
+                etag = strip_etag(e.etag)
+                found[e.key] = Side(e.size, e.last_modified, etag if is_md5_etag(etag) else "")
+            plan.taken.add(e.key)
+    plan.taken.update(found)
+    for t in loose:
+        if t.key in found:
+            plan.conflicts.append(Conflict(t, Side(t.size, t.local_mtime_ns / 1e9), found[t.key]))
+
+
+def plan_download(
+    store: TransferStore,
+    local: LocalFiles,
+    account: Account,
+    bucket: str,
+    items: list[DownloadItem],
+    destination: str,
+) -> Plan:
+    """Plan downloads of `items` into the folder `destination`, keeping folder structure."""
+    plan = Plan()
+    loose = [i for i in items if not i.is_folder]
+    for item in (i for i in items if i.is_folder):
+        folder = item.key if item.key.endswith("/") else item.key + "/"
+        group = TransferGroup(
+            Direction.DOWNLOAD, basename(folder) or bucket, account.id, bucket, folder, destination
+        )
+        objects = list(store.iter_objects(bucket, folder))
+        plan.groups.append(group)
+        names = plan_local_names(
+            [o.key for o in objects], parent(folder), case_insensitive=_case_insensitive()
+        )
+        for obj, name in zip(objects, names, strict=True):
+            _add_download(
+                plan,
+                local,
+                account,
+                bucket,
+                destination,
+                name,
+                obj.size,
+                obj.etag,
+                obj.last_modified,
+                group.id,
+            )
+    if loose:
+        # Picked objects may come from different folders; their names land side by side.
+        names = plan_local_names([basename(i.key) for i in loose], "", case_insensitive=_case_insensitive())
+        for item, name in zip(loose, names, strict=True):
+            name = replace(name, key=item.key)
+            _add_download(
+                plan, local, account, bucket, destination, name, item.size, item.etag, item.last_modified, ""
+            )
+    return plan
+
+
+def _add_download(
+    plan: Plan, local: LocalFiles, account: Account, bucket: str, destination: str, name: LocalName,
+    size: int, etag: str, mtime: float, group: str,
+) -> None:  # fmt: skip
+    if name.note:
+        plan.notes.append(f"“{name.key}” is saved as “{name.relative}”: {name.note}.")
+    if name.is_folder_marker:
+        return
+    path = os.path.join(destination, *name.relative.split("/"))
+    t = Transfer(
+        Direction.DOWNLOAD, account.id, bucket, name.key, path, size, group_id=group,
+        remote_mtime=mtime,
+    )  # fmt: skip
+    plan.transfers.append(t)
+    existing = local.exists(path)
+    if existing is not None:
+        plan.taken.add(path)
+        clean = strip_etag(etag)
+        plan.conflicts.append(
+            Conflict(
+                t,
+                Side(size, mtime, clean if is_md5_etag(clean) else ""),
+                Side(existing.size, existing.mtime_ns / 1e9),
+            )
+        )
+
+
+def _case_insensitive() -> bool:
+    """Windows and macOS file systems usually ignore case; two keys may land on one file."""
+    return sys.platform in ("win32", "darwin")

@@ -1,0 +1,338 @@
+"""The transfer queue as the GUI sees it: plan, ask about conflicts, run, report on a timer.
+
+Every method is called on the GUI thread. Planning (walking folders, listing what
+exists) runs on the task runner's workers; the engine moves bytes on its own threads;
+a timer collects what changed and emits it at most five times a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from spacesgui.core.conflicts import ConflictPolicy, Resolution, renamed_key, resolve
+from spacesgui.core.keys import parent
+from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
+from spacesgui.core.throughput import SpeedMeter
+from spacesgui.core.transfers import Direction, PendingUpload, Transfer, TransferGroup, TransferState
+from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
+from spacesgui.services.account_service import AccountService
+from spacesgui.services.runner import TaskRunner
+from spacesgui.services.transfer_engine import Totals, TransferEngine
+from spacesgui.services.transfer_planner import Conflict, DownloadItem, Plan, plan_download, plan_upload
+from spacesgui.services.transfer_settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+FLUSH_MS = 200
+PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictAnswer:
+    policy: ConflictPolicy  # never ASK
+    apply_to_all: bool
+
+
+# The UI's way to ask about one conflict; None means "cancel the whole transfer".
+AskConflict = Callable[[Conflict, int], Awaitable[ConflictAnswer | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatus:
+    totals: Totals
+    speed: float  # bytes per second over all running transfers
+
+
+class TransferService(QObject):
+    """Owns the engine; see the module docstring for threads."""
+
+    transfers_changed = Signal(object)  # list[Transfer] (copies)
+    groups_added = Signal(object)  # list[TransferGroup]
+    transfers_removed = Signal(object)  # list[str] transfer ids
+    status_changed = Signal(object)  # QueueStatus
+    objects_changed = Signal(str, str, object)  # account id, bucket, set of prefixes to refresh
+    notice = Signal(str, str)  # title, message: something the user should read
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        accounts: AccountService,
+        engine: TransferEngine,
+        local: LocalFiles,
+        journal: TransferJournal,
+        preferences: PreferenceStore | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._journal = journal
+        self._preferences = preferences
+        self._runner = runner
+        self._accounts = accounts
+        self.engine = engine
+        self._local = local
+        self.skip_patterns: tuple[str, ...] = DEFAULT_SKIP_PATTERNS
+        self.conflict_policy = ConflictPolicy.ASK
+        self._speed = SpeedMeter()
+        self._last_moved = 0
+        self._children: dict[str, list[str]] = {}  # group id → transfer ids
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def load_preferences(self) -> None:
+        """Take engine settings, skip patterns and the conflict policy from saved preferences."""
+        if self._preferences is None:
+            return
+        saved = self._preferences.get_preference(PREF_ENGINE, {})
+        self.engine.apply_settings(EngineSettings.from_dict(saved if isinstance(saved, dict) else {}))
+        patterns = self._preferences.get_preference(PREF_SKIP, list(DEFAULT_SKIP_PATTERNS))
+        if isinstance(patterns, list):
+            self.skip_patterns = tuple(str(p) for p in patterns)
+        try:
+            self.conflict_policy = ConflictPolicy(self._preferences.get_preference(PREF_CONFLICTS, "ask"))
+        except ValueError:
+            self.conflict_policy = ConflictPolicy.ASK
+
+    def save_preferences(
+        self, settings: EngineSettings, skip_patterns: tuple[str, ...], policy: ConflictPolicy
+    ) -> None:
+        """Use these from now on (running transfers keep their parts) and remember them."""
+        self.engine.apply_settings(settings)
+        self.skip_patterns, self.conflict_policy = skip_patterns, policy
+        if self._preferences is not None:
+            self._preferences.set_preference(PREF_ENGINE, self.engine.settings.to_dict())
+            self._preferences.set_preference(PREF_SKIP, list(skip_patterns))
+            self._preferences.set_preference(PREF_CONFLICTS, policy.value)
+
+    def start(self) -> None:
+        """Show what the journal kept from last time (paused), then start reporting."""
+        self.load_preferences()
+        notice = getattr(self._journal, "notice", "")
+        if notice:
+            self.notice.emit("Transfer history", notice)
+        groups, transfers = self.engine.restore()
+        self._remember(transfers)
+        if groups:
+            self.groups_added.emit(groups)
+        if transfers:
+            self.transfers_changed.emit(transfers)
+            unfinished = sum(1 for t in transfers if not t.state.finished)
+            if unfinished:
+                self.notice.emit(
+                    "Transfers paused",
+                    f"{unfinished} unfinished transfer{'s' if unfinished != 1 else ''} from last time "
+                    "are paused. Resume them from the Transfers panel.",
+                )
+        self._timer.start()
+
+    def shutdown(self) -> None:
+        """Stop running transfers where they are (the journal resumes them next time)."""
+        self._timer.stop()
+        self.engine.shutdown()
+        self._journal.close()
+
+    # ------------------------------------------------------------ planning
+
+    async def upload(
+        self, account_id: str, bucket: str, prefix: str, paths: list[str], ask: AskConflict
+    ) -> int:
+        """Queue uploads of local `paths` into `prefix`; returns how many files were queued."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        plan = await self._runner.run(
+            plan_upload, store, self._local, account, bucket, prefix, paths, self.skip_patterns
+        )
+        return await self._finish_plan(plan, store, ask)
+
+    async def download(
+        self, account_id: str, bucket: str, items: list[DownloadItem], destination: str, ask: AskConflict
+    ) -> int:
+        """Queue downloads of `items` into the local folder `destination`."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        plan = await self._runner.run(plan_download, store, self._local, account, bucket, items, destination)
+        return await self._finish_plan(plan, store, ask)
+
+    def download_now(
+        self, account_id: str, bucket: str, items: list[DownloadItem], destination: str, timeout: float
+    ) -> list[str]:
+        """Download `items` into an empty `destination` and wait; the local paths of what arrived.
+
+        Blocks the calling (GUI) thread: only for drags out of the window, where the drop
+        target waits for the files anyway, and only for small selections.
+        """
+        account = self._accounts.account(account_id)
+        store = self._accounts.store_blocking(account_id)
+        plan = plan_download(store, self._local, account, bucket, items, destination)
+        self.engine.add(plan.groups, plan.transfers)
+        self._remember(plan.transfers)
+        ids = [t.id for t in plan.transfers]
+        self.engine.wait_finished(ids, timeout)
+        done = {t.id: t for t in self.engine.transfers() if t.id in set(ids)}
+        return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
+
+    async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
+        decisions = await self._decide(plan.conflicts, ask)
+        if decisions is None:
+            return 0
+        await self._runner.run(self._apply_decisions, plan, decisions, store)
+        for note in plan.notes:
+            log.warning("%s", note)
+        if plan.notes:
+            self.notice.emit("Some names need your attention", "\n".join(plan.notes))
+        queued = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)  # before any starts
+        self.engine.add(plan.groups, plan.transfers)
+        self._remember(plan.transfers)
+        if plan.groups:
+            self.groups_added.emit(plan.groups)
+        self.flush()
+        return queued
+
+    async def _decide(self, conflicts: list[Conflict], ask: AskConflict) -> dict[str, Resolution] | None:
+        policy = self.conflict_policy
+        decisions: dict[str, Resolution] = {}
+        for index, conflict in enumerate(conflicts):
+            resolution = resolve(policy, conflict.source, conflict.target)
+            if resolution == Resolution.ASK:
+                answer = await ask(conflict, len(conflicts) - index)
+                if answer is None:
+                    return None
+                if answer.apply_to_all:
+                    policy = answer.policy
+                resolution = resolve(answer.policy, conflict.source, conflict.target)
+            decisions[conflict.transfer.id] = resolution
+        return decisions
+
+    def _apply_decisions(self, plan: Plan, decisions: dict[str, Resolution], store: ObjectStore) -> None:
+        """Skip or rename per decision (worker thread: renaming may ask the server)."""
+        for t in plan.transfers:
+            resolution = decisions.get(t.id)
+            if resolution == Resolution.SKIP:
+                t.state, t.error = TransferState.SKIPPED, "Skipped: it already exists"
+            elif resolution == Resolution.RENAME:
+                if t.direction == Direction.UPLOAD:
+
+                    def key_taken(key: str, bucket: str = t.bucket) -> bool:
+                        return key in plan.taken or store.head_object(bucket, key) is not None
+
+                    t.key = renamed_key(t.key, key_taken)
+                    plan.taken.add(t.key)
+                else:
+
+                    def path_taken(path: str) -> bool:
+                        return path in plan.taken or self._local.exists(path) is not None
+
+                    t.local_path = renamed_key(t.local_path.replace("\\", "/"), path_taken)
+                    plan.taken.add(t.local_path)
+
+    def _remember(self, transfers: Iterable[Transfer]) -> None:
+        for t in transfers:
+            if t.group_id:
+                self._children.setdefault(t.group_id, []).append(t.id)
+
+    # ------------------------------------------------------------ uploads left on the server
+
+    async def pending_uploads(self, account_id: str, bucket: str) -> list[PendingUpload]:
+        """Multipart uploads the server holds open in `bucket`, whoever started them."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(store.list_multipart_uploads, bucket)
+
+    def queued_upload_ids(self) -> set[str]:
+        """Upload ids that a transfer in the queue will resume or abort itself."""
+        return {t.upload_id for t in self.engine.transfers() if t.upload_id}
+
+    async def abort_pending(self, account_id: str, uploads: list[PendingUpload]) -> None:
+        """Abort `uploads` on the server; queued transfers that owned them are cancelled."""
+        owned = {t.upload_id: t.id for t in self.engine.transfers() if t.upload_id}
+        store = await self._accounts.store(account_id)
+        for upload in uploads:
+            if upload.upload_id in owned:
+                self.engine.cancel([owned[upload.upload_id]])
+            else:
+                await self._runner.run(
+                    store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
+                )
+        self.flush()
+
+    async def resume_pending(self, account_id: str, upload: PendingUpload, local_path: str) -> None:
+        """Finish `upload` from `local_path`: parts whose bytes match are kept, the rest sent."""
+        account = self._accounts.account(account_id)
+        stat = await self._runner.run(self._local.stat, local_path)
+        transfer = Transfer(
+            Direction.UPLOAD, account_id, upload.bucket, upload.key, local_path, stat.size,
+            local_mtime_ns=stat.mtime_ns, acl=account.upload_acl, cache_control=account.cache_control,
+            upload_id=upload.upload_id,
+        )  # fmt: skip
+        self.engine.add([], [transfer])
+        self.flush()
+
+    # ------------------------------------------------------------ actions
+
+    def expand(self, ids: Iterable[str]) -> list[str]:
+        """Transfer ids for `ids`, where a group id stands for all of its files."""
+        result: list[str] = []
+        for item in ids:
+            result.extend(self._children.get(item, [item]))
+        return result
+
+    def pause(self, ids: Iterable[str]) -> None:
+        self.engine.pause(self.expand(ids))
+        self.flush()
+
+    def resume(self, ids: Iterable[str]) -> None:
+        self.engine.resume(self.expand(ids))
+        self.flush()
+
+    def cancel(self, ids: Iterable[str]) -> None:
+        self.engine.cancel(self.expand(ids))
+        self.flush()
+
+    def retry(self, ids: Iterable[str]) -> None:
+        self.engine.retry(self.expand(ids))
+        self.flush()
+
+    def clear_finished(self) -> None:
+        finished = [t.id for t in self.engine.transfers() if t.state.finished]
+        self.engine.remove(finished)
+        gone = set(finished)
+        for group_id in list(self._children):
+            self._children[group_id] = [i for i in self._children[group_id] if i not in gone]
+            if not self._children[group_id]:
+                del self._children[group_id]
+        self.transfers_removed.emit(finished)
+
+    def group(self, group_id: str) -> TransferGroup | None:
+        return self.engine.group(group_id)
+
+    # ------------------------------------------------------------ reporting
+
+    def flush(self) -> None:
+        """Emit what changed since the last flush (timer, GUI thread)."""
+        changes = self.engine.take_changes()
+        if changes:
+            self.transfers_changed.emit(changes)
+            self._announce_new_objects(changes)
+        totals = self.engine.totals()
+        now = time.monotonic()
+        self._speed.add(totals.moved - self._last_moved, now)
+        self._last_moved = totals.moved
+        self.status_changed.emit(QueueStatus(totals, self._speed.rate(now) if totals.running else 0.0))
+
+    def _announce_new_objects(self, changes: list[Transfer]) -> None:
+        landed: dict[tuple[str, str], set[str]] = {}
+        for t in changes:
+            if t.direction == Direction.UPLOAD and t.state == TransferState.DONE:
+                prefixes = landed.setdefault((t.account_id, t.bucket), set())
+                folder = parent(t.key)
+                while folder not in prefixes:  # a new folder must also appear in its parents
+                    prefixes.add(folder)
+                    if not folder:
+                        break
+                    folder = parent(folder)
+        for (account_id, bucket), prefixes in landed.items():
+            self.objects_changed.emit(account_id, bucket, prefixes)

@@ -1,0 +1,70 @@
+"""Draws the transfer queue's Progress column as a progress bar with its percentage."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
+
+from spacesgui.qtmodels.transfer_model import TransferRole
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+MARGIN_X, MARGIN_Y = 3, 3
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Paints TransferRole.PROGRESS (0..100) as a bar; anything else as a plain cell."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._failed = False  # log the first paint failure only: paint runs many times a second
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        # An exception escaping paint() can take the process down: fall back, never raise.
+        if painter is None or not painter.isActive():  # Qt would dereference it in C++
+            return
+        try:
+            value = index.data(TransferRole.PROGRESS)
+            if not isinstance(value, int) or isinstance(value, bool):
+                super().paint(painter, option, index)
+                return
+            self._paint_bar(painter, option, index, max(0, min(100, value)))
+        except Exception:
+            if not self._failed:
+                self._failed = True
+                log.exception("progress bar paint failed (logged once)")
+            try:
+                super().paint(painter, option, index)
+            except Exception:  # nothing more to draw with
+                return
+
+    def _paint_bar(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex, value: int
+    ) -> None:
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            super().paint(painter, option, index)
+            return
+        # The cell's own background first, so selection and alternate rows stay visible.
+        background = QStyleOptionViewItem(option)
+        self.initStyleOption(background, index)
+        background.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        bar = QStyleOptionProgressBar()
+        bar.initFrom(widget)
+        bar.rect = option.rect.adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
+        bar.minimum, bar.maximum, bar.progress = 0, 100, value
+        bar.text = f"{value}%"
+        bar.textVisible = True
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal
+        painter.save()
+        try:
+            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
+        finally:
+            painter.restore()

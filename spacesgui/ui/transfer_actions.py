@@ -1,0 +1,228 @@
+"""Upload and download commands of the main window: drops, pickers, paste, and the queue dock.
+
+File pickers and questions are opened from plain slots, never inside a coroutine;
+the planning and queueing then run as tasks on the qasync loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
+
+from spacesgui.core.folder_node import Column
+from spacesgui.core.formatting import human_count
+from spacesgui.core.history import Place
+from spacesgui.core.keys import as_folder
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.services.transfer_planner import DownloadItem
+from spacesgui.services.transfer_service import QueueStatus, TransferService
+from spacesgui.ui.conflict_dialog import ConflictAsker
+from spacesgui.ui.drag_out import DragOut
+from spacesgui.ui.naming import named
+from spacesgui.ui.object_view import local_paths
+from spacesgui.ui.pending_uploads_dialog import PendingUploadsDialog
+from spacesgui.ui.transfer_dock import TransferDock, status_text
+from spacesgui.ui.transfer_settings_dialog import TransferSettingsDialog
+
+if TYPE_CHECKING:
+    from spacesgui.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class TransferActions(QObject):
+    """Owns the Transfers dock, the upload/download actions and the transfer status label."""
+
+    def __init__(self, window: MainWindow, service: TransferService) -> None:
+        super().__init__(window)
+        self._window = window
+        self.service = service
+        self.ask_conflict = ConflictAsker(window)
+        self.last_destination = ""  # the folder the last download went to (tests and reuse)
+        self.dock = TransferDock(service, window)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.status_label = named(QLabel(window), "transferStatus", "Transfer status")
+        # Wide enough for the usual summary, so five updates a second rarely re-lay out the bar.
+        self.status_label.setMinimumWidth(480)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        window.statusBar().addPermanentWidget(self.status_label)
+
+        self.upload_files_action = self._action(
+            "Upload Files…", "uploadFilesAction", "Ctrl+U", self.pick_files
+        )
+        self.upload_folder_action = self._action(
+            "Upload Folder…", "uploadFolderAction", "Ctrl+Shift+U", self.pick_folder
+        )
+        self.download_action = self._action("Download…", "downloadAction", "Ctrl+D", self.pick_destination)
+        self.paste_action = self._action(
+            "Paste Files", "pasteFilesAction", QKeySequence.StandardKey.Paste, self.paste
+        )
+        self.settings_action = self._action(
+            "Transfer Settings…", "transferSettingsAction", "Ctrl+,", self.open_settings
+        )
+        self.pending_action = self._action(
+            "Incomplete Uploads…", "pendingUploadsAction", "Ctrl+Shift+I", self.open_pending_uploads
+        )
+        self.last_dialog: QDialog | None = None  # kept for tests and against early garbage collection
+        self.show_queue_action = self.dock.toggleViewAction()
+        self.show_queue_action.setText("Transfers")
+        self.show_queue_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+
+        self.drag_out = DragOut(self, service)
+        view = window.object_view
+        view.files_dropped.connect(self._on_view_files_dropped)
+        view.drag_out_requested.connect(self.drag_out.start)
+        view.addAction(self.paste_action)
+        service.status_changed.connect(self._on_service_status_changed)
+        service.objects_changed.connect(self._on_service_objects_changed)
+        service.notice.connect(self._on_service_notice)
+
+    def _action(
+        self, text: str, name: str, shortcut: str | QKeySequence.StandardKey, slot: object
+    ) -> QAction:
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self._window.addAction(action)
+        return action
+
+    def place(self) -> Place | None:
+        return self._window.place
+
+    def window(self) -> MainWindow:
+        return self._window
+
+    def update_enabled(self) -> None:
+        place = self._window.place
+        has_bucket = bool(place and place.bucket)
+        for action in (self.upload_files_action, self.upload_folder_action, self.paste_action):
+            action.setEnabled(has_bucket)
+        self.download_action.setEnabled(has_bucket)
+        self.pending_action.setEnabled(has_bucket)
+
+    def open_settings(self) -> None:
+        dialog = TransferSettingsDialog(self.service, self._window)
+        self.last_dialog = dialog
+        dialog.open()
+
+    def open_pending_uploads(self) -> None:
+        place = self._window.place
+        if place is None or not place.bucket:
+            return
+        dialog = PendingUploadsDialog(
+            self.service, self._window.spawn, place.account_id, place.bucket, self._window
+        )
+        self.last_dialog = dialog
+        dialog.open()
+
+    # -- uploads ------------------------------------------------------------
+    def upload(self, paths: list[str], folder_key: str = "") -> None:
+        """Upload local `paths` into `folder_key`, or into the open folder when it is empty."""
+        place = self._window.place
+        if place is None or not place.bucket:
+            self._window.banner.show_message("Open a Space first, then drop files on it.", level="info")
+            return
+        if not paths:
+            return
+        prefix = as_folder(folder_key) if folder_key else place.prefix
+        self._window.spawn(self._upload(place.account_id, place.bucket, prefix, paths))
+
+    async def _upload(self, account_id: str, bucket: str, prefix: str, paths: list[str]) -> None:
+        queued = await self.service.upload(account_id, bucket, prefix, paths, self.ask_conflict)
+        log.info("queued %d uploads to s3://%s/%s", queued, bucket, prefix)
+        if queued:
+            self.dock.show()
+
+    def _on_view_files_dropped(self, paths: list[str], folder_key: str) -> None:
+        self.upload(paths, folder_key)
+
+    def pick_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self._window, "Upload Files")
+        self.upload(paths)
+
+    def pick_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self._window, "Upload Folder")
+        if path:
+            self.upload([path])
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        paths = local_paths(mime) if mime is not None else []
+        if paths:
+            self.upload(paths)
+        else:
+            self._window.banner.show_message(
+                "The clipboard holds no files. Copy files in your file manager, then paste here.",
+                level="info",
+            )
+
+    # -- downloads ----------------------------------------------------------
+    def selected_items(self) -> list[DownloadItem]:
+        view = self._window.object_view
+        flat = view.flat
+        items = []
+        for row in sorted({index.row() for index in view.selectionModel().selectedRows()}):
+            index = flat.index(row, 0)
+            key = index.data(ObjectRole.KEY)
+            if not key:
+                continue
+            if index.data(ObjectRole.IS_FOLDER):
+                items.append(DownloadItem(key, is_folder=True))
+            else:
+                mtime = flat.index(row, Column.MODIFIED).data(ObjectRole.SORT)
+                items.append(
+                    DownloadItem(
+                        key, size=int(index.data(ObjectRole.SIZE) or 0), last_modified=float(mtime or 0)
+                    )
+                )
+        return items
+
+    def pick_destination(self) -> None:
+        items = self.selected_items()
+        if not items:
+            self._window.banner.show_message("Select files or folders to download first.", level="info")
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self._window, "Download to Folder", self.last_destination or os.path.expanduser("~")
+        )
+        if folder:
+            self.download(items, folder)
+
+    def download(self, items: list[DownloadItem], destination: str) -> None:
+        place = self._window.place
+        if place is None or not place.bucket or not items:
+            return
+        self.last_destination = destination
+        self._window.spawn(self._download(place.account_id, place.bucket, items, destination))
+
+    async def _download(
+        self, account_id: str, bucket: str, items: list[DownloadItem], destination: str
+    ) -> None:
+        queued = await self.service.download(account_id, bucket, items, destination, self.ask_conflict)
+        log.info("queued %d downloads to %s", queued, destination)
+        if queued:
+            self.dock.show()
+
+    # -- reactions ----------------------------------------------------------
+    def _on_service_status_changed(self, status: QueueStatus) -> None:
+        text = status_text(status)
+        if self.status_label.text() != text:
+            self.status_label.setText(text)
+
+    def _on_service_objects_changed(self, account_id: str, bucket: str, prefixes: set[str]) -> None:
+        place = self._window.place
+        if place is not None and place.account_id == account_id and place.bucket == bucket:
+            self._window.refresh_loaded(prefixes)
+
+    def _on_service_notice(self, title: str, message: str) -> None:
+        lines = message.splitlines()
+        shown = "<br>".join(lines[:5])
+        if len(lines) > 5:
+            shown += f"<br>…and {human_count(len(lines) - 5, 'more')} (see the log)."
+        self._window.banner.show_message(f"<b>{title}.</b> {shown}", level="warning")

@@ -1,0 +1,337 @@
+"""The Transfers panel: actions reach the service with the right ids, the hint, the summary text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QObject, QRect, QUrl, Signal
+from PySide6.QtGui import QAction, QPainter, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QStyleOptionViewItem, QTreeView
+from pytestqt.qtbot import QtBot
+
+from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.qtmodels.transfer_model import TransferRole
+from spacesgui.services.transfer_engine import Totals
+from spacesgui.services.transfer_service import QueueStatus, TransferService
+from spacesgui.ui.progress_delegate import ProgressDelegate
+from spacesgui.ui.transfer_dock import EMPTY_HINT, TransferDock, status_text
+
+State = TransferState
+MB = 1_000_000
+
+
+class RecordingService(QObject):
+    """Stands in for TransferService: the same signals, and a record of what the dock asked."""
+
+    transfers_changed = Signal(object)
+    groups_added = Signal(object)
+    transfers_removed = Signal(object)
+    status_changed = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, list[str]]] = []
+        self.groups: dict[str, TransferGroup] = {}
+
+    def pause(self, ids: Iterable[str]) -> None:
+        self.calls.append(("pause", list(ids)))
+
+    def resume(self, ids: Iterable[str]) -> None:
+        self.calls.append(("resume", list(ids)))
+
+    def cancel(self, ids: Iterable[str]) -> None:
+        self.calls.append(("cancel", list(ids)))
+
+    def retry(self, ids: Iterable[str]) -> None:
+        self.calls.append(("retry", list(ids)))
+
+    def clear_finished(self) -> None:
+        self.calls.append(("clear_finished", []))
+
+    def group(self, group_id: str) -> TransferGroup | None:
+        return self.groups.get(group_id)
+
+
+def make_transfer(
+    tmp_path: Path, name: str, group: TransferGroup | None = None, **changes: object
+) -> Transfer:
+    direction = group.direction if group is not None else Direction.DOWNLOAD
+    folder = tmp_path / (group.name if group is not None else "loose")
+    t = Transfer(
+        direction,
+        "acct",
+        "bucket",
+        f"remote/{name}",
+        str(folder / name),
+        10 * MB,
+        group_id=group.id if group is not None else "",
+    )
+    return replace(t, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def service() -> RecordingService:
+    return RecordingService()
+
+
+@pytest.fixture
+def opened(qtbot: QtBot, service: RecordingService) -> tuple[TransferDock, list[QUrl]]:
+    urls: list[QUrl] = []
+    dock = TransferDock(service, open_url=urls.append)  # type: ignore[arg-type]
+    qtbot.addWidget(dock)
+    dock.show()
+    return dock, urls
+
+
+@pytest.fixture
+def dock(opened: tuple[TransferDock, list[QUrl]]) -> TransferDock:
+    return opened[0]
+
+
+def select(dock: TransferDock, *row_ids: str) -> None:
+    selection = dock.view.selectionModel()
+    selection.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row_id in row_ids:
+        selection.select(dock.model.index_of(row_id), flags)
+
+
+def action(dock: TransferDock, name: str) -> QAction:
+    found = dock.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def test_the_dock_has_stable_names_and_every_action(dock: TransferDock) -> None:
+    assert dock.objectName() == "transferQueue"
+    assert dock.accessibleName() == "Transfers"
+    assert dock.windowTitle() == "Transfers"
+    assert dock.view.objectName() == "transferView"
+    assert dock.view.uniformRowHeights()
+    names = ["pauseTransfers", "resumeTransfers", "cancelTransfers", "retryTransfers"]
+    names += ["clearFinished", "revealTransfer", "pauseAll", "resumeAll"]
+    for name in names:
+        assert action(dock, name).toolTip()
+    menu = dock.context_menu()
+    assert {a.objectName() for a in menu.actions()} >= set(names)
+
+
+def test_the_empty_hint_shows_until_a_transfer_arrives_and_after_the_last_goes(
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot
+) -> None:
+    assert dock.hint.text() == EMPTY_HINT
+    assert dock.hint.isVisibleTo(dock)
+    assert not dock.view.isVisibleTo(dock)
+    t = make_transfer(tmp_path, "a.bin")
+    service.transfers_changed.emit([t])
+    qtbot.waitUntil(lambda: dock.view.isVisibleTo(dock))
+    assert not dock.hint.isVisibleTo(dock)
+    service.transfers_removed.emit([t.id])
+    qtbot.waitUntil(lambda: dock.hint.isVisibleTo(dock))
+
+
+def test_pause_and_cancel_send_the_selected_ids_that_they_apply_to(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    running = make_transfer(tmp_path, "a", state=State.RUNNING)
+    done = make_transfer(tmp_path, "b", state=State.DONE)
+    paused = make_transfer(tmp_path, "c", state=State.PAUSED)
+    service.transfers_changed.emit([running, done, paused])
+    select(dock, running.id, done.id, paused.id)
+    action(dock, "pauseTransfers").trigger()
+    action(dock, "cancelTransfers").trigger()
+    action(dock, "resumeTransfers").trigger()
+    assert service.calls == [
+        ("pause", [running.id]),
+        ("cancel", [running.id, paused.id]),
+        ("resume", [paused.id]),
+    ]
+
+
+def test_the_recording_double_has_the_real_services_signals_and_methods() -> None:
+    for name in ("transfers_changed", "groups_added", "transfers_removed", "status_changed"):
+        assert isinstance(getattr(TransferService, name), Signal), name
+    for name in ("pause", "resume", "cancel", "retry", "clear_finished", "group"):
+        assert callable(getattr(TransferService, name)), name
+        assert callable(getattr(RecordingService, name)), name
+
+
+def test_retry_is_enabled_only_for_failed_or_cancelled_rows(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    failed = make_transfer(tmp_path, "a", state=State.FAILED, error="Access denied")
+    done = make_transfer(tmp_path, "b", state=State.DONE)
+    service.transfers_changed.emit([failed, done])
+    retry = action(dock, "retryTransfers")
+    select(dock, done.id)
+    assert not retry.isEnabled()
+    assert not action(dock, "pauseTransfers").isEnabled()
+    select(dock, done.id, failed.id)
+    assert retry.isEnabled()
+    retry.trigger()
+    assert service.calls == [("retry", [failed.id])]
+
+
+def test_actions_follow_state_changes_of_the_selected_rows(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    t = make_transfer(tmp_path, "a", state=State.RUNNING)
+    service.transfers_changed.emit([t])
+    select(dock, t.id)
+    assert action(dock, "pauseTransfers").isEnabled()
+    service.transfers_changed.emit([replace(t, state=State.FAILED, error="Connection reset")])
+    assert not action(dock, "pauseTransfers").isEnabled()
+    assert action(dock, "retryTransfers").isEnabled()
+    assert action(dock, "clearFinished").isEnabled()
+
+
+def test_a_selected_folder_row_sends_its_group_id(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    group = TransferGroup(Direction.UPLOAD, "photos", "acct", "bucket", "backup/photos/", str(tmp_path))
+    service.groups_added.emit([group])
+    files = [make_transfer(tmp_path, f"{i}.jpg", group) for i in range(3)]
+    service.transfers_changed.emit(files)
+    assert dock.model.rowCount(dock.model.index_of(group.id)) == 3
+    select(dock, group.id)
+    action(dock, "cancelTransfers").trigger()
+    assert service.calls == [("cancel", [group.id])]
+
+
+def test_files_of_a_folder_the_dock_missed_still_land_under_it(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    group = TransferGroup(Direction.DOWNLOAD, "docs", "acct", "bucket", "docs/", str(tmp_path))
+    service.groups[group.id] = group  # announced before the dock existed
+    service.transfers_changed.emit([make_transfer(tmp_path, "a.pdf", group)])
+    assert dock.model.rowCount() == 1
+    assert dock.model.index(0, 0).data(TransferRole.ID) == group.id
+
+
+def test_pause_all_and_resume_all_act_on_the_whole_queue(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    group = TransferGroup(Direction.UPLOAD, "photos", "acct", "bucket", "backup/photos/", str(tmp_path))
+    service.groups_added.emit([group])
+    queued = make_transfer(tmp_path, "q.jpg", group)
+    paused = make_transfer(tmp_path, "p", state=State.PAUSED)
+    done = make_transfer(tmp_path, "d", state=State.DONE)
+    service.transfers_changed.emit([queued, paused, done])
+    assert not dock.view.selectionModel().hasSelection()
+    action(dock, "pauseAll").trigger()
+    action(dock, "resumeAll").trigger()
+    action(dock, "clearFinished").trigger()
+    assert service.calls == [("pause", [group.id]), ("resume", [paused.id]), ("clear_finished", [])]
+
+
+def test_reveal_opens_the_folder_of_the_selected_file(
+    opened: tuple[TransferDock, list[QUrl]], service: RecordingService, tmp_path: Path
+) -> None:
+    dock, urls = opened
+    (tmp_path / "loose").mkdir()
+    t = make_transfer(tmp_path, "report.pdf", state=State.DONE)
+    service.transfers_changed.emit([t])
+    reveal = action(dock, "revealTransfer")
+    assert not reveal.isEnabled()
+    select(dock, t.id)
+    assert reveal.isEnabled()
+    reveal.trigger()
+    assert urls == [QUrl.fromLocalFile(str(tmp_path / "loose"))]
+
+
+def test_reveal_of_a_download_whose_folder_is_not_made_yet_opens_the_nearest_folder(
+    opened: tuple[TransferDock, list[QUrl]], service: RecordingService, tmp_path: Path
+) -> None:
+    dock, urls = opened
+    t = make_transfer(tmp_path, "report.pdf")  # tmp_path/loose does not exist
+    service.transfers_changed.emit([t])
+    select(dock, t.id)
+    action(dock, "revealTransfer").trigger()
+    assert urls == [QUrl.fromLocalFile(str(tmp_path))]
+
+
+def test_a_selected_folder_and_its_files_send_the_folder_once(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    group = TransferGroup(Direction.UPLOAD, "photos", "acct", "bucket", "backup/photos/", str(tmp_path))
+    service.groups_added.emit([group])
+    files = [make_transfer(tmp_path, f"{i}.jpg", group) for i in range(2)]
+    loose = make_transfer(tmp_path, "loose.txt")
+    service.transfers_changed.emit([*files, loose])
+    select(dock, group.id, files[0].id, loose.id)
+    action(dock, "pauseTransfers").trigger()
+    assert service.calls == [("pause", [group.id, loose.id])]
+
+
+def test_the_summary_follows_the_queue_status(
+    dock: TransferDock, service: RecordingService, qtbot: QtBot
+) -> None:
+    status = QueueStatus(Totals(2, 1, 0, 5 * MB, 20 * MB, 0), 1.5 * MB)
+    with qtbot.waitSignal(dock.summary_changed, timeout=1000) as blocker:
+        service.status_changed.emit(status)
+    assert blocker.args == ["Transfers: 1 running, 1 queued · 5.0 MB of 20.0 MB · 1.5 MB/s"]
+    with qtbot.assertNotEmitted(dock.summary_changed):
+        service.status_changed.emit(status)
+
+
+@pytest.mark.parametrize(
+    ("totals", "speed", "expected"),
+    [
+        (
+            Totals(123, 3, 1, 45 * MB, 1_200 * MB, 0),
+            12.3 * MB,
+            "Transfers: 3 running, 120 queued · 45.0 MB of 1.2 GB · 12.3 MB/s · 1 failed",
+        ),
+        (Totals(5, 0, 0, 0, 50 * MB, 0), 0.0, "Transfers: 5 queued · 0 bytes of 50.0 MB"),
+        (Totals(0, 0, 2, 0, 0, 9 * MB), 0.0, "Transfers: 2 failed"),
+        (Totals(0, 0, 0, 0, 0, 9 * MB), 0.0, ""),
+    ],
+)
+def test_status_text_summarises_the_queue(totals: Totals, speed: float, expected: str) -> None:
+    assert status_text(QueueStatus(totals, speed)) == expected
+
+
+def test_the_progress_column_paints_bars(
+    dock: TransferDock, service: RecordingService, tmp_path: Path
+) -> None:
+    t = make_transfer(tmp_path, "a", state=State.RUNNING, bytes_done=4 * MB)
+    service.transfers_changed.emit([t])
+    image = dock.view.grab()
+    assert not image.isNull()
+
+
+def test_the_progress_delegate_never_raises(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = QTreeView()
+    qtbot.addWidget(view)
+    model = QStandardItemModel(1, 1)
+    item = QStandardItem("x")
+    item.setData("not a number", TransferRole.PROGRESS)
+    model.setItem(0, 0, item)
+    view.setModel(model)
+    delegate = ProgressDelegate(view)
+    option = QStyleOptionViewItem()
+    option.widget = view
+    option.rect = QRect(0, 0, 100, 20)
+    pixmap = QPixmap(100, 20)
+    painter = QPainter(pixmap)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("style went away")
+
+    try:
+        delegate.paint(painter, option, model.index(0, 0))  # not a number: a plain cell
+        item.setData(50, TransferRole.PROGRESS)
+        delegate.paint(painter, option, model.index(0, 0))
+        monkeypatch.setattr(delegate, "_paint_bar", broken)
+        with caplog.at_level(logging.ERROR):
+            delegate.paint(painter, option, model.index(0, 0))  # falls back to a plain cell
+            delegate.paint(painter, option, model.index(0, 0))
+    finally:
+        painter.end()
+    assert [r.message for r in caplog.records].count("progress bar paint failed (logged once)") == 1

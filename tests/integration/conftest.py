@@ -1,0 +1,44 @@
+"""Fixtures for transfer tests: engines over real local servers, cleaned up after each test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spacesgui.adapters.journal import SqliteJournal
+from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.core.ports import LocalFiles, TransferStore
+from spacesgui.services.transfer_engine import TransferEngine
+from spacesgui.services.transfer_settings import EngineSettings
+
+MiB = 1024 * 1024
+# Small parts keep multipart tests quick: 5 MiB is the smallest part S3 accepts.
+SMALL_PARTS: dict[str, Any] = {"part_size": 5 * MiB, "multipart_threshold": 5 * MiB}
+
+
+@pytest.fixture
+def make_engine(tmp_path: Path) -> Iterator[Callable[..., TransferEngine]]:
+    """Yield `make(store, journal_path=None, local=None, **settings)`; every engine is shut down after."""
+    made: list[tuple[TransferEngine, SqliteJournal]] = []
+
+    def make(
+        store: TransferStore,
+        journal_path: Path | None = None,
+        local: LocalFiles | None = None,
+        **settings: Any,
+    ) -> TransferEngine:
+        journal = SqliteJournal(str(journal_path or tmp_path / "journal.sqlite3"))
+        merged = {**SMALL_PARTS, "retry_base_delay_s": 0.05, **settings}
+        engine = TransferEngine(
+            lambda _account_id: store, journal, local or OsLocalFiles(), EngineSettings(**merged)
+        )
+        made.append((engine, journal))
+        return engine
+
+    yield make
+    for engine, journal in made:
+        engine.shutdown()
+        journal.close()

@@ -1,0 +1,61 @@
+"""Shared setup for transfer tests: an engine over a real store, and transfers to feed it."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from spacesgui.core.ports import TransferStore
+from spacesgui.core.transfers import Direction, Transfer, TransferState
+
+MiB = 1024 * 1024
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll `predicate` until true; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        pause.wait(0.01)
+
+
+def upload_of(bucket: str, key: str, path: Path, account_id: str = "acct", **fields: object) -> Transfer:
+    stat = os.stat(path)
+    return Transfer(
+        Direction.UPLOAD, account_id, bucket, key, str(path), stat.st_size,
+        local_mtime_ns=stat.st_mtime_ns, **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def download_of(bucket: str, key: str, path: Path, size: int = 0, account_id: str = "acct") -> Transfer:
+    return Transfer(Direction.DOWNLOAD, account_id, bucket, key, str(path), size)
+
+
+def write_random(path: Path, size: int, seed: int = 0) -> bytes:
+    data = random_bytes(size, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return data
+
+
+def random_bytes(size: int, seed: int = 0) -> bytes:
+    import random
+
+    return random.Random(seed).randbytes(size)
+
+
+def states(transfers: list[Transfer]) -> dict[str, TransferState]:
+    return {t.key: t.state for t in transfers}
+
+
+def object_bytes(store: TransferStore, bucket: str, key: str) -> bytes:
+    stream = store.open_download(bucket, key)
+    try:
+        return b"".join(stream.chunks(1024 * 1024))
+    finally:
+        stream.close()
