@@ -75,6 +75,7 @@ class _File:
     meter: SpeedMeter | None = None  # only while running
     last_bytes: int = 0
     speed: float = 0.0
+    measured: float = 0.0  # when the speed was last measured (clock time)
 
 
 @dataclass(eq=False, slots=True)
@@ -197,6 +198,12 @@ def size_text(done: int, total: int, moving: bool) -> str:
     return f"{human_size(done)} of {human_size(total)}" if moving and 0 < done < total else human_size(total)
 
 
+# Changed rows this close together are reported as one range (see _emit_changed).
+RUN_GAP = 32
+# tick() leaves alone rows that apply() measured this recently (both run on each flush).
+FRESH_S = 0.1
+
+
 class TransferModel(QAbstractItemModel):
     """The transfer queue; see the module docstring. GUI thread only."""
 
@@ -272,6 +279,8 @@ class TransferModel(QAbstractItemModel):
         now = self._clock()
         changed: dict[int, list[int]] = {}
         for node in list(self._running):
+            if now - node.measured < FRESH_S:
+                continue  # apply() just measured it: no second repaint of the same row
             self._measure(node, now)
             if node.group is None:
                 changed.setdefault(0, []).append(node.row)
@@ -572,6 +581,7 @@ class TransferModel(QAbstractItemModel):
             self._running.discard(node)
             return
         self._running.add(node)
+        node.measured = now
         if node.meter is None or t.bytes_done < node.last_bytes:
             node.meter = SpeedMeter()
             node.meter.add(0, now)
@@ -581,7 +591,12 @@ class TransferModel(QAbstractItemModel):
         node.speed = node.meter.rate(now)
 
     def _emit_changed(self, changed: dict[int, list[int]], first: int = 0) -> None:
-        """One dataChanged per parent, over the rows from the lowest to the highest changed."""
+        """dataChanged per parent over runs of nearby changed rows.
+
+        Not one range from the lowest to the highest row: the view calls back into Python
+        for every row of a range, and with transfer threads holding the GIL each callback
+        may wait; a handful of short runs keeps a flush in the low milliseconds.
+        """
         for serial, rows in changed.items():
             if not rows:
                 continue
@@ -593,11 +608,9 @@ class TransferModel(QAbstractItemModel):
                 if parent is None:
                     continue
                 count = len(parent.children)
-            low, high = max(min(rows), 0), min(max(rows), count - 1)
-            if low > high:
-                continue
             index = self._parent_index(parent)
-            self.dataChanged.emit(self.index(low, first, index), self.index(high, LAST_COLUMN, index))
+            for low, high in _runs([r for r in rows if 0 <= r < count], gap=RUN_GAP):
+                self.dataChanged.emit(self.index(low, first, index), self.index(high, LAST_COLUMN, index))
 
     def _forget(self, node: _Row) -> None:
         if isinstance(node, _Group):
@@ -655,11 +668,11 @@ def _speed_eta_text(column: int, state: TransferState, remaining: int, speed: fl
     return ""
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Contiguous (first, last) ranges of `rows`, ascending."""
+def _runs(rows: list[int], gap: int = 0) -> list[tuple[int, int]]:
+    """(first, last) ranges of `rows`, ascending; rows up to `gap` apart share a range."""
     runs: list[tuple[int, int]] = []
     for row in sorted(set(rows)):
-        if runs and row == runs[-1][1] + 1:
+        if runs and row <= runs[-1][1] + 1 + gap:
             runs[-1] = (runs[-1][0], row)
         else:
             runs.append((row, row))

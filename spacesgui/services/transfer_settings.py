@@ -13,7 +13,7 @@ MAX_PARTS_PER_FILE = 10
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
-    parallel_files: int = 16  # small files are latency-bound: many at once hides the round trips
+    parallel_files: int = 8  # enough to hide round trips; more only fight the GUI thread for the GIL
     parts_per_file: int = 8
     parallel_parts: int = 16  # parts in flight over all files; each holds one part in memory
     part_size: int = DEFAULT_PART_SIZE

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -108,6 +108,7 @@ class TransferDock(QDockWidget):
         self._build_actions()
         self._build_view()
         self._build_layout()
+        self._actions_pending = False
         self._connect()
         self._update_empty()
         self.update_actions()
@@ -339,9 +340,15 @@ class TransferDock(QDockWidget):
 
     # -- model signals --------------------------------------------------------
     def _on_model_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
-        # Speed and ETA repaint every flush; only a change that may touch a state matters here.
-        if top.column() <= TransferColumn.STATUS <= bottom.column():
-            self.update_actions()
+        # Speed and ETA repaint every flush; only a change that may touch a state matters
+        # here, and a flush's many ranges need one update, after it.
+        if top.column() <= TransferColumn.STATUS <= bottom.column() and not self._actions_pending:
+            self._actions_pending = True
+            QTimer.singleShot(0, self._update_actions_later)
+
+    def _update_actions_later(self) -> None:
+        self._actions_pending = False
+        self.update_actions()
 
     def _on_model_rows_changed(self) -> None:
         self._update_empty()

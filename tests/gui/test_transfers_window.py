@@ -8,15 +8,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.transfer_planner import DownloadItem
+from spacesgui.ui.pending_uploads_dialog import PendingUploadsDialog
+from spacesgui.ui.transfer_settings_dialog import TransferSettingsDialog
 from tests.gui.conftest import wait_listed
 
 
@@ -263,3 +266,103 @@ def test_dragging_a_folder_out_carries_no_files_and_asks_for_a_folder_instead(
     mime = actions.drag_out.mime_for([DownloadItem("albums/", is_folder=True)])
     assert not mime.hasUrls()
     assert bytes(mime.data("application/x-spacesgui-keys").data()) == b"albums/"
+
+
+def test_an_account_set_to_public_uploads_objects_anyone_can_read(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    moto_account: Account, local_tree: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    public = moto_account.with_changes(upload_acl="public-read", cache_control="max-age=3600")
+    app.accounts.add_account(public, "")
+    drop(app, [local_tree / "readme.md"])
+    wait_transfers_done(qtbot, app, 1)
+    grants = moto_store.client.get_object_acl(Bucket=moto_bucket, Key="readme.md")["Grants"]
+    assert any(
+        g["Grantee"].get("URI", "").endswith("/global/AllUsers") and g["Permission"] == "READ" for g in grants
+    )
+    head = moto_store.client.head_object(Bucket=moto_bucket, Key="readme.md")
+    assert head["CacheControl"] == "max-age=3600"
+
+
+def test_a_private_account_uploads_objects_only_its_keys_can_read(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    local_tree: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    drop(app, [local_tree / "readme.md"])
+    wait_transfers_done(qtbot, app, 1)
+    grants = moto_store.client.get_object_acl(Bucket=moto_bucket, Key="readme.md")["Grants"]
+    assert not any(g["Grantee"].get("URI", "").endswith("/global/AllUsers") for g in grants)
+
+
+def test_transfer_settings_are_applied_and_remembered(
+    browse_moto: Callable[[Iterable[str]], App], build_window: Callable[[], App], qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    actions = app.window.transfer_actions
+    assert actions is not None
+    actions.open_settings()
+    dialog = actions.last_dialog
+    assert isinstance(dialog, TransferSettingsDialog)
+    dialog.files_spin.setValue(3)
+    dialog.bandwidth_spin.setValue(2)
+    dialog.skip_edit.setPlainText("*.tmp\n.DS_Store")
+    dialog.conflict_combo.setCurrentIndex(dialog.conflict_combo.findData(ConflictPolicy.SKIP.value))
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    assert app.transfers.engine.settings.parallel_files == 3
+    assert app.transfers.engine.settings.bandwidth_limit == 2_000_000
+    assert app.transfers.skip_patterns == ("*.tmp", ".DS_Store")
+    assert app.transfers.conflict_policy == ConflictPolicy.SKIP
+    again = build_window()  # the same settings file
+    assert again.transfers.engine.settings.parallel_files == 3
+    assert again.transfers.skip_patterns == ("*.tmp", ".DS_Store")
+    assert again.transfers.conflict_policy == ConflictPolicy.SKIP
+
+
+def test_incomplete_uploads_are_listed_and_aborted(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    upload_id = moto_store.client.create_multipart_upload(Bucket=moto_bucket, Key="left/behind.iso")[
+        "UploadId"
+    ]
+    actions = app.window.transfer_actions
+    assert actions is not None
+    actions.open_pending_uploads()
+    dialog = actions.last_dialog
+    assert isinstance(dialog, PendingUploadsDialog)
+    qtbot.waitUntil(lambda: len(dialog.uploads) == 1, timeout=10_000)
+    assert dialog.uploads[0].upload_id == upload_id
+    dialog.table.topLevelItem(0).setSelected(True)
+    dialog._spawn(dialog._abort(dialog.selected()))
+    qtbot.waitUntil(
+        lambda: dialog.uploads == [] and "No incomplete uploads" in dialog.status.text(), timeout=10_000
+    )
+    assert moto_store.list_multipart_uploads(moto_bucket) == []
+
+
+def test_an_incomplete_upload_is_finished_from_its_local_file(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    import os
+
+    data = os.urandom(11 * 1024 * 1024)
+    (tmp_path / "disk.img").write_bytes(data)
+    client = moto_store.client
+    upload_id = client.create_multipart_upload(Bucket=moto_bucket, Key="disk.img")["UploadId"]
+    client.upload_part(
+        Bucket=moto_bucket, Key="disk.img", UploadId=upload_id, PartNumber=1, Body=data[: 5 * 1024 * 1024]
+    )
+    app = browse_moto([])
+    actions = app.window.transfer_actions
+    assert actions is not None
+    actions.open_pending_uploads()
+    dialog = actions.last_dialog
+    assert isinstance(dialog, PendingUploadsDialog)
+    qtbot.waitUntil(lambda: len(dialog.uploads) == 1, timeout=10_000)
+    dialog.resume(dialog.uploads[0], str(tmp_path / "disk.img"))
+    wait_transfers_done(qtbot, app, 1)
+    assert client.get_object(Bucket=moto_bucket, Key="disk.img")["Body"].read() == data
+    assert moto_store.list_multipart_uploads(moto_bucket) == []
