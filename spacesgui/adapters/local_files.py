@@ -23,7 +23,7 @@ from spacesgui.core.errors import (
     LocalFileUnreadable,
     LocalWriteFailed,
 )
-from spacesgui.core.local_files import PART_SUFFIX, LocalEntry, LocalStat
+from spacesgui.core.local_files import PART_SUFFIX, LocalEntry, LocalStat, part_path
 
 log = logging.getLogger(__name__)
 
@@ -203,11 +203,12 @@ class OsLocalFiles:
         entries.sort(key=lambda e: e.relative)
         return entries, problems
 
-    def open_part(self, path: str, *, keep: bool) -> OsPartFile:
-        """Open `path + '.part'`, creating folders; `keep` keeps bytes already there (resume)."""
+    def open_part(self, path: str, *, keep: bool, tag: str = "") -> OsPartFile:
+        """Open the part file of `path` (see core part_path), creating folders; `keep` keeps
+        bytes already there (resume)."""
         self._make_folders(os.path.dirname(os.path.abspath(path)))
         flags = os.O_RDWR | os.O_CREAT | _O_BINARY | (0 if keep else os.O_TRUNC)
-        part = path + PART_SUFFIX
+        part = part_path(path, tag)
         try:
             fd = os.open(part, flags, 0o666)
         except OSError as exc:
@@ -233,13 +234,13 @@ class OsLocalFiles:
         except OSError as exc:
             raise _write_error(exc, folder) from exc
 
-    def commit_part(self, path: str, mtime: float) -> None:
+    def commit_part(self, path: str, mtime: float, tag: str = "") -> None:
         """Flush `path + '.part'` to disk, rename it to `path` and set its modification time.
 
         A file system that refuses the time (some network shares) only logs a warning:
         the bytes are in place by then.
         """
-        part = path + PART_SUFFIX
+        part = part_path(path, tag)
         try:
             fd = os.open(part, os.O_RDWR | _O_BINARY)  # Windows needs write access to fsync
             try:
@@ -259,13 +260,13 @@ class OsLocalFiles:
             except OSError as exc:
                 log.warning("could not set the modification time of %s: %s", _name(path), exc)
 
-    def remove_part(self, path: str) -> None:
+    def remove_part(self, path: str, tag: str = "") -> None:
         try:
-            os.remove(path + PART_SUFFIX)
+            os.remove(part_path(path, tag))
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise _write_error(exc, path + PART_SUFFIX) from exc
+            raise _write_error(exc, part_path(path, tag)) from exc
 
     def free_space(self, path: str) -> int:
         """Free bytes on the disk that holds (or will hold) `path`."""

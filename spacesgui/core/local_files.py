@@ -5,6 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PART_SUFFIX = ".part"
+# Room a download's name keeps for ".<tag>.part" (see part_path) within a 255-byte name.
+PART_NAME_ROOM = 1 + 8 + len(PART_SUFFIX)
+
+
+def part_path(path: str, tag: str = "") -> str:
+    """Where the bytes of a download to `path` go until verified: `NAME.<tag>.part`.
+
+    The tag (a transfer's id, shortened) keeps two downloads, or a download and a user's
+    own `NAME.part`, from ever writing to or deleting the same partial file.
+    """
+    return f"{path}.{tag[:8]}{PART_SUFFIX}" if tag else path + PART_SUFFIX
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from spacesgui.core.conflicts import rename_from, split_name
+from spacesgui.core.local_files import PART_NAME_ROOM
 
 MAX_NAME_BYTES = 255  # ext4, APFS and (in UTF-16 units, never more than this) NTFS
+# A download first lands in “NAME.<tag>.part”: names keep room for that suffix.
+NAME_LIMIT = MAX_NAME_BYTES - PART_NAME_ROOM
 # Room kept for " (12345)" when a long name must also be renamed.
 _RENAME_ROOM = 12
 _LONG_EXT_BYTES = 32  # a longer "extension" is not one, and is not kept whole when shortening
@@ -99,7 +102,7 @@ def _segment(part: str, notes: list[str]) -> str:
     if device in _RESERVED:
         notes.append(f"reserved name {device} renamed")
         trimmed = "_" + trimmed
-    short = shorten(trimmed)
+    short = shorten(trimmed, NAME_LIMIT)
     if short != trimmed:
         notes.append("name too long, shortened")
     return short
@@ -156,7 +159,7 @@ def plan_local_names(keys: list[str], prefix: str = "", *, case_insensitive: boo
         name = names[i]
         cut = name.relative.rfind("/")
         head = name.relative[: cut + 1]
-        last = shorten(name.relative[cut + 1 :], MAX_NAME_BYTES - _RENAME_ROOM)
+        last = shorten(name.relative[cut + 1 :], NAME_LIMIT - _RENAME_ROOM)
         group = fold(head + last)
         free, used = rename_from(last, _under(head, taken), next_counter.get(group, 1))
         next_counter[group] = used + 1

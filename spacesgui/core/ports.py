@@ -174,14 +174,14 @@ class LocalFiles(Protocol):
         """Every file under `root` (relative '/' paths) and a message per unreadable folder."""
         ...
 
-    def open_part(self, path: str, *, keep: bool) -> PartFile:
-        """Open `path + '.part'`, creating folders; `keep` keeps bytes already there (resume)."""
+    def open_part(self, path: str, *, keep: bool, tag: str = "") -> PartFile:
+        """Open `part_path(path, tag)`, creating folders; `keep` keeps bytes already there."""
         ...
 
-    def commit_part(self, path: str, mtime: float) -> None:
-        """Rename `path + '.part'` to `path` (replacing it) and set its modification time."""
+    def commit_part(self, path: str, mtime: float, tag: str = "") -> None:
+        """Rename `part_path(path, tag)` to `path` (replacing it) and set its modification time."""
         ...
 
-    def remove_part(self, path: str) -> None: ...
+    def remove_part(self, path: str, tag: str = "") -> None: ...
 
     def free_space(self, path: str) -> int: ...

@@ -270,7 +270,9 @@ class TransferModel(QAbstractItemModel):
             self._append(group, nodes)
             if group is not None:
                 changed.setdefault(0, []).append(group.row)
-        self._emit_changed(changed)
+        # From the second column: names never change, and a range that starts at the first
+        # makes QTreeView ask Python whether each row has children.
+        self._emit_changed(changed, first=TransferColumn.DIRECTION)
 
     def tick(self) -> None:
         """Re-measure running files that sent nothing new, so a stalled one slows to zero."""

@@ -87,3 +87,30 @@ class CountingBody(io.RawIOBase):
 
     def tell(self) -> int:
         return self.position
+
+
+class Limiter:
+    """A semaphore whose size can change while threads wait on it (parts in flight, all files)."""
+
+    def __init__(self, limit: int) -> None:
+        self._cond = threading.Condition()
+        self._limit = max(1, limit)
+        self._used = 0
+
+    def set_limit(self, limit: int) -> None:
+        with self._cond:
+            self._limit = max(1, limit)
+            self._cond.notify_all()
+
+    def acquire(self, flag: StopFlag) -> None:
+        """Wait for a free slot; a pause or cancel ends the wait with TransferStopped."""
+        with self._cond:
+            while self._used >= self._limit:
+                flag.check()
+                self._cond.wait(0.1)
+            self._used += 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._used -= 1
+            self._cond.notify()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.ports import LocalFiles, TransferJournal, TransferStore
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
-from spacesgui.services.transfer_body import StopFlag
+from spacesgui.services.transfer_body import Limiter, StopFlag
 from spacesgui.services.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
 from spacesgui.services.transfer_settings import EngineSettings
 
@@ -32,8 +33,18 @@ log = logging.getLogger(__name__)
 # A crash inside the window loses at most the news that a file finished: it is resumed
 # paused and sent again, which is harmless.
 JOURNAL_BATCH_S = 0.1
+MAX_GUI_YIELD_S = 0.1
+MAX_PART_THREADS = 64  # the most parts in flight any settings allow
 
-StoreLookup = Callable[[str], TransferStore]  # account id → its store (raises SpacesError)
+StoreLookup = Callable[[str], TransferStore]
+
+
+def target_of(t: Transfer) -> tuple[str, ...]:
+    """What a transfer writes: an object for an upload, a local file for a download."""
+    if t.direction == Direction.UPLOAD:
+        return ("upload", t.account_id, t.bucket, t.key)
+    return ("download", t.local_path)  # account id → its store (raises SpacesError)
+
 
 State = TransferState
 
@@ -74,10 +85,12 @@ class TransferEngine:
         self._changed: set[str] = set()
         self._bandwidth = TokenBucket(self._settings.bandwidth_limit)
         self._file_pool = ThreadPoolExecutor(64, thread_name_prefix="spacesgui-transfer")
-        self._part_pool = ThreadPoolExecutor(
-            self._settings.parallel_parts, thread_name_prefix="spacesgui-part"
-        )
+        # One pool for the parts of every file; how many run at once is the limiter's job,
+        # so a settings change never strands a job on a pool that was shut down.
+        self._part_pool = ThreadPoolExecutor(MAX_PART_THREADS, thread_name_prefix="spacesgui-part")
+        self._part_limit = Limiter(self._settings.parallel_parts)
         self._closed = False
+        self._gui_until = 0.0  # workers start no request before this (monotonic time)
         self._unjournaled: dict[str, Transfer] = {}  # state changes the dispatcher writes in batches
         self._wake = threading.Event()
         # Starting workers and writing the journal happen here, never on the caller's (GUI)
@@ -98,12 +111,7 @@ class TransferEngine:
             old = self._settings
             self._settings = settings
             self._bandwidth.set_rate(settings.bandwidth_limit)
-            if settings.parallel_parts != old.parallel_parts:
-                pool, self._part_pool = (
-                    self._part_pool,
-                    ThreadPoolExecutor(settings.parallel_parts, thread_name_prefix="spacesgui-part"),
-                )
-                pool.shutdown(wait=False)  # running parts finish on the old pool
+            self._part_limit.set_limit(settings.parallel_parts)
         self._wake.set()
 
     # ------------------------------------------------------------ queue
@@ -164,6 +172,26 @@ class TransferEngine:
                 bytes_total=sum(t.size for t in active),
                 moved=self._moved + sum(max(0, p.done - start) for _f, p, start in self._running.values()),
             )
+
+    def yield_to_gui(self, seconds: float) -> None:
+        """Hold back new requests for `seconds` so the GUI thread gets the GIL to repaint.
+
+        Every Python call Qt makes while painting must win the GIL back from the worker
+        threads, which spend much of each small request in botocore's Python code; a
+        short pause after each progress flush lets the repaint run at full speed.
+        """
+        self._gui_until = time.monotonic() + seconds
+
+    def _gate(self) -> None:
+        """Worker threads: wait (without the GIL) while the GUI has asked for the GIL."""
+        wait = self._gui_until - time.monotonic()
+        if wait > 0:
+            time.sleep(min(wait, MAX_GUI_YIELD_S))
+
+    def active_targets(self) -> set[tuple[str, ...]]:
+        """What unfinished transfers will write (see target_of), for conflict checks."""
+        with self._lock:
+            return {target_of(t) for t in self._transfers.values() if not t.state.finished}
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
         """Block until every transfer in `ids` has finished (done, failed, cancelled or skipped)."""
@@ -307,30 +335,38 @@ class TransferEngine:
         """Start queued transfers while there is room (called with the lock held)."""
         if self._closed:
             return
+        busy = {target_of(self._transfers[i]) for i in self._running}
+        deferred: list[str] = []
         while self._queue and len(self._running) < self._settings.parallel_files:
             transfer_id = self._queue.popleft()
             t = self._transfers.get(transfer_id)
             if t is None or t.state != State.QUEUED or transfer_id in self._running:
                 continue
+            if target_of(t) in busy:
+                deferred.append(transfer_id)  # never two transfers on one key or file at once
+                continue
+            busy.add(target_of(t))
             flag, progress = StopFlag(), Progress(t.bytes_done)
             self._running[transfer_id] = (flag, progress, t.bytes_done)
             self._set_state(t, State.RUNNING)
             self._file_pool.submit(self._run, t, flag, progress)
+        self._queue.extendleft(reversed(deferred))
         if not self._queue and not self._running:
             self._idle.notify_all()
 
     def _run(self, t: Transfer, flag: StopFlag, progress: Progress) -> None:
         """Move one file (worker thread) and record how it ended."""
-        outcome, error = State.DONE, ""
+        outcome, error, stopped = State.DONE, "", False
         try:
             # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
             ctx = JobContext(
                 transfer=t, store=self._stores(t.account_id), journal=self._journal, local=self._local,
                 flag=flag, settings=self._settings, bandwidth=self._bandwidth, part_pool=self._part_pool,
-                progress=progress, save=lambda: self._save(t),
+                progress=progress, save=lambda: self._save(t), gate=self._gate, part_limit=self._part_limit,
             )  # fmt: skip
             (upload if t.direction == Direction.UPLOAD else download)(ctx)
         except TransferStopped:
+            stopped = True
             outcome = {"pause": State.PAUSED, "cancel": State.CANCELLED}.get(flag.reason, State.PAUSED)
         except SpacesError as exc:
             outcome, error = State.FAILED, exc.message
@@ -351,7 +387,7 @@ class TransferEngine:
             self._moved += max(0, final - self._running.pop(t.id)[2])
             t.bytes_done = 0 if outcome == State.CANCELLED else final
             t.error = error
-            if flag.reason == "shutdown":
+            if stopped and flag.reason == "shutdown":
                 self._changed.add(t.id)  # comes back paused on the next start, with its progress
                 self._unjournaled[t.id] = t.copy()
             else:
@@ -366,7 +402,7 @@ class TransferEngine:
             if t.direction == Direction.UPLOAD and t.upload_id:
                 self._stores(t.account_id).abort_multipart_upload(t.bucket, t.key, t.upload_id)
             elif t.direction == Direction.DOWNLOAD:
-                self._local.remove_part(t.local_path)
+                self._local.remove_part(t.local_path, tag=t.id)
             self._journal.clear_parts(t.id)
         except SpacesError as exc:
             log.warning("could not clean up after cancelling %s: %s %s", t.key, exc.message, exc.detail)

@@ -28,7 +28,7 @@ from spacesgui.core.errors import (
     TransferStopped,
 )
 from spacesgui.core.formatting import human_size
-from spacesgui.core.local_files import PART_SUFFIX
+from spacesgui.core.local_files import part_path
 from spacesgui.core.multipart import (
     ChecksumVerifier,
     choose_part_size,
@@ -40,7 +40,7 @@ from spacesgui.core.multipart import (
 from spacesgui.core.ports import LocalFiles, PartFile, TransferJournal, TransferStore
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject, Transfer
-from spacesgui.services.transfer_body import CountingBody, StopFlag
+from spacesgui.services.transfer_body import CountingBody, Limiter, StopFlag
 from spacesgui.services.transfer_settings import EngineSettings
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,8 @@ class JobContext:
     part_pool: ThreadPoolExecutor
     progress: Progress
     save: Callable[[], None]  # journal the transfer's fields and tell the GUI they changed
+    gate: Callable[[], None] = lambda: None  # waits while the GUI thread asked for the GIL
+    part_limit: Limiter | None = None  # parts in flight over all files
 
 
 def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
@@ -113,6 +115,7 @@ def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
     delay = ctx.settings.retry_base_delay_s
     for attempt in range(ctx.settings.retries + 1):
         ctx.flag.check()
+        ctx.gate()
         try:
             return call()
         except RETRYABLE as exc:
@@ -241,13 +244,21 @@ def _upload_multipart(ctx: JobContext) -> None:
     check_unchanged(ctx)
     parts = [stored[p.number] for p in plan]
     expected = multipart_etag([digests[p.number] for p in plan])
-    etag = strip_etag(
-        with_retries(
-            ctx,
-            "completion of the multipart upload",
-            lambda: ctx.store.complete_multipart_upload(t.bucket, t.key, t.upload_id, parts),
+    try:
+        etag = strip_etag(
+            with_retries(
+                ctx,
+                "completion of the multipart upload",
+                lambda: ctx.store.complete_multipart_upload(t.bucket, t.key, t.upload_id, parts),
+            )
         )
-    )
+    except NotFound:
+        # The server may have completed it and the answer got lost: a retry then finds
+        # no upload. The object itself says whether it is ours.
+        remote = ctx.store.head_object(t.bucket, t.key)
+        if remote is None or remote.etag != expected:
+            raise
+        etag = remote.etag
     t.upload_id = ""
     if "-" in etag and etag != expected:
         raise IntegrityError(
@@ -334,6 +345,8 @@ def run_parts(
     ctx: JobContext, parts: list[PartRecord], send: Callable[[PartRecord], PartRecord], limit: int
 ) -> list[PartRecord]:
     """Send `parts` on the shared part pool, at most `limit` at once; stop all on the first error."""
+    if ctx.part_limit is not None:
+        send = _limited(ctx, ctx.part_limit, send)
     done: list[PartRecord] = []
     pending: set[Future[PartRecord]] = set()
     queue = list(reversed(parts))
@@ -358,6 +371,19 @@ def run_parts(
     return done
 
 
+def _limited(
+    ctx: JobContext, limiter: Limiter, send: Callable[[PartRecord], PartRecord]
+) -> Callable[[PartRecord], PartRecord]:
+    def run(part: PartRecord) -> PartRecord:
+        limiter.acquire(ctx.flag)
+        try:
+            return send(part)
+        finally:
+            limiter.release()
+
+    return run
+
+
 # ---------------------------------------------------------------- downloads
 
 
@@ -371,12 +397,15 @@ def download(ctx: JobContext) -> None:
         log.info("%s changed on the server since it was queued; downloading the new version", t.key)
         ctx.journal.clear_parts(t.id)
     t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
+    if not resuming:
+        t.part_size = 0  # chosen afresh below, for this version of the object
     ctx.save()
     _check_space(ctx, t.size - (t.bytes_done if resuming else 0))
-    part_file = ctx.local.open_part(t.local_path, keep=resuming)
+    part_file = ctx.local.open_part(t.local_path, keep=resuming, tag=t.id)
     try:
         have = part_file.size() if resuming else 0
-        if t.size <= ctx.settings.multipart_threshold:
+        # A resumed download keeps the way it started, whatever the threshold is now.
+        if not t.part_size and t.size <= ctx.settings.multipart_threshold:
             ctx.progress.reset(min(have, t.size))
             _download_stream(ctx, part_file, start=min(have, t.size))
         else:
@@ -384,7 +413,7 @@ def download(ctx: JobContext) -> None:
     finally:
         part_file.close()
     _verify_download(ctx, remote)
-    ctx.local.commit_part(t.local_path, remote.last_modified)
+    ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
 
 
 def _check_space(ctx: JobContext, needed: int) -> None:
@@ -396,9 +425,14 @@ def _check_space(ctx: JobContext, needed: int) -> None:
         )
 
 
-def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None) -> None:
-    """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file."""
+def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None) -> str:
+    """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
+
+    Returns the hex MD5 of the bytes written (retries continue where they stopped, so
+    the bytes are hashed in order).
+    """
     t = ctx.transfer
+    digest = hashlib.md5(usedforsecurity=False)
     position = start
     last = t.size - 1 if end is None else end
     counter = Counter()
@@ -417,6 +451,7 @@ def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: i
                     ctx.flag.check()
                     ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                     part_file.write_at(position, chunk)
+                    digest.update(chunk)
                     position += len(chunk)
                     counter.position = position - start
             finally:
@@ -427,24 +462,44 @@ def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: i
         with_retries(ctx, "download", fetch)
     finally:
         ctx.progress.settle(counter, keep=True)
+    return digest.hexdigest()
 
 
 def _download_ranges(ctx: JobContext, part_file: PartFile, resuming: bool) -> None:
     t = ctx.transfer
     t.part_size = t.part_size or choose_part_size(t.size, ctx.settings.part_size)
     plan = plan_parts(t.size, t.part_size)
-    have = {p.number for p in ctx.journal.parts(t.id)} if resuming else set()
+    have = _ranges_on_disk(ctx, part_file) if resuming else set()
     if not resuming:
         ctx.journal.clear_parts(t.id)
     ctx.progress.reset(sum(p.size for p in plan if p.number in have))
 
     def fetch(part: PartRecord) -> PartRecord:
-        _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
-        record = PartRecord(part.number, part.offset, part.size, "")
+        md5_hex = _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
+        record = PartRecord(part.number, part.offset, part.size, md5_hex)
         ctx.journal.add_part(t.id, record)
         return record
 
     run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
+
+
+def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> set[int]:
+    """Journaled ranges whose bytes are still in the .part file, checked by their MD5.
+
+    The user may have deleted or truncated the file while the download was paused.
+    """
+    t = ctx.transfer
+    on_disk = part_file.size()
+    good: set[int] = set()
+    for part in ctx.journal.parts(t.id):
+        if not part.etag or part.offset + part.size > on_disk:
+            continue
+        ctx.flag.check()
+        data = ctx.local.read_range(part_file.path, part.offset, part.size)
+        if hashlib.md5(data, usedforsecurity=False).hexdigest() == part.etag:
+            good.add(part.number)
+    log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
+    return good
 
 
 def _verify_download(ctx: JobContext, remote: RemoteObject) -> None:
@@ -461,12 +516,12 @@ def _verify_download(ctx: JobContext, remote: RemoteObject) -> None:
     offset = 0
     while offset < t.size:
         ctx.flag.check()
-        block = ctx.local.read_range(t.local_path + PART_SUFFIX, offset, min(READ_BLOCK, t.size - offset))
+        block = ctx.local.read_range(part_path(t.local_path, t.id), offset, min(READ_BLOCK, t.size - offset))
         verifier.feed(block)
         offset += len(block)
     ok, how = verifier.result()
     if not ok:
-        ctx.local.remove_part(t.local_path)
+        ctx.local.remove_part(t.local_path, tag=t.id)
         ctx.journal.clear_parts(t.id)
         raise IntegrityError(
             f"“{t.name}” arrived damaged ({how}); the partial file was removed. Retry the download.",

@@ -15,7 +15,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
 from spacesgui.core.errors import LocalFileError
 from spacesgui.core.keys import basename, parent
-from spacesgui.core.local_paths import LocalName, plan_local_names
+from spacesgui.core.local_paths import LocalName, is_inside, plan_local_names
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.ports import LocalFiles, TransferStore
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
@@ -199,14 +199,26 @@ def _add_download(
     if name.note:
         plan.notes.append(f"“{name.key}” is saved as “{name.relative}”: {name.note}.")
     if name.is_folder_marker:
+        if size > 0:
+            plan.notes.append(
+                f"“{name.key}” is a folder marker that holds {size:,} bytes; "
+                "a folder cannot hold them on this computer, so they were not downloaded."
+            )
         return
     path = os.path.join(destination, *name.relative.split("/"))
+    if not is_inside(destination, path):  # the last guard: local_paths never allows this
+        plan.notes.append(f"“{name.key}” would land outside “{destination}”; it was not downloaded.")
+        return
     t = Transfer(
         Direction.DOWNLOAD, account.id, bucket, name.key, path, size, group_id=group,
         remote_mtime=mtime,
     )  # fmt: skip
     plan.transfers.append(t)
-    existing = local.exists(path)
+    try:
+        existing = local.exists(path)
+    except LocalFileError as exc:  # a folder or a device where the file should go
+        t.state, t.error = TransferState.FAILED, exc.message
+        return
     if existing is not None:
         plan.taken.add(path)
         clean = strip_etag(etag)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from spacesgui.core.conflicts import ConflictPolicy, Resolution, renamed_key, resolve
+from spacesgui.core.conflicts import ConflictPolicy, Resolution, Side, renamed_key, resolve
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput import SpeedMeter
@@ -22,13 +22,16 @@ from spacesgui.core.transfers import Direction, PendingUpload, Transfer, Transfe
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_engine import Totals, TransferEngine
+from spacesgui.services.transfer_engine import Totals, TransferEngine, target_of
 from spacesgui.services.transfer_planner import Conflict, DownloadItem, Plan, plan_download, plan_upload
 from spacesgui.services.transfer_settings import EngineSettings
 
 log = logging.getLogger(__name__)
 
 FLUSH_MS = 200
+# After each flush, workers start no new request for this long: the repaint that follows
+# needs the GIL (see TransferEngine.yield_to_gui). A tenth of the flush interval at most.
+GUI_YIELD_S = 0.02
 PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
 
 
@@ -177,6 +180,7 @@ class TransferService(QObject):
         return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
 
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
+        self._add_queue_conflicts(plan)
         decisions = await self._decide(plan.conflicts, ask)
         if decisions is None:
             return 0
@@ -192,6 +196,16 @@ class TransferService(QObject):
             self.groups_added.emit(plan.groups)
         self.flush()
         return queued
+
+    def _add_queue_conflicts(self, plan: Plan) -> None:
+        """A target an unfinished transfer will write is a conflict too, as if it existed."""
+        queued = {target_of(t): t for t in self.engine.transfers() if not t.state.finished}
+        known = {c.transfer.id for c in plan.conflicts}
+        for t in plan.transfers:
+            other = queued.get(target_of(t))
+            if other is not None and t.id not in known and t.state == TransferState.QUEUED:
+                plan.conflicts.append(Conflict(t, Side(t.size), Side(other.size)))
+                plan.taken.add(t.key if t.direction == Direction.UPLOAD else t.local_path)
 
     async def _decide(self, conflicts: list[Conflict], ask: AskConflict) -> dict[str, Resolution] | None:
         policy = self.conflict_policy
@@ -210,6 +224,8 @@ class TransferService(QObject):
 
     def _apply_decisions(self, plan: Plan, decisions: dict[str, Resolution], store: ObjectStore) -> None:
         """Skip or rename per decision (worker thread: renaming may ask the server)."""
+        # A renamed file must not take a name another file of this same plan will use.
+        plan.taken.update(t.key if t.direction == Direction.UPLOAD else t.local_path for t in plan.transfers)
         for t in plan.transfers:
             resolution = decisions.get(t.id)
             if resolution == Resolution.SKIP:
@@ -313,6 +329,7 @@ class TransferService(QObject):
 
     def flush(self) -> None:
         """Emit what changed since the last flush (timer, GUI thread)."""
+        self.engine.yield_to_gui(GUI_YIELD_S)
         changes = self.engine.take_changes()
         if changes:
             self.transfers_changed.emit(changes)

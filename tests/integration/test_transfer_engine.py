@@ -179,7 +179,7 @@ def test_restart_mid_download_continues_the_part_file(
     wait_for(lambda: first.transfers()[0].bytes_done >= 12 * MiB)
     first.shutdown()
     assert not target.exists()
-    assert (tmp_path / "out" / "copy.bin.part").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"copy.bin.{transfer.id[:8]}.part"]
 
     second = make_engine(rclone_store, journal_path=journal)
     _groups, restored = second.restore()
@@ -252,8 +252,8 @@ def test_a_killed_uploader_resumes_from_its_journal_and_the_server_parts(
 class _FullDisk(OsLocalFiles):
     """The real file system, except that writing a download's bytes hits a full disk."""
 
-    def open_part(self, path: str, *, keep: bool) -> OsPartFile:
-        real = super().open_part(path, keep=keep)
+    def open_part(self, path: str, *, keep: bool, tag: str = "") -> OsPartFile:
+        real = super().open_part(path, keep=keep, tag=tag)
         real.close()
         return OsPartFile(real.path, os.open("/dev/full", os.O_WRONLY))
 
@@ -296,7 +296,7 @@ def test_a_download_bigger_than_the_free_space_is_refused_before_it_starts(
     assert failed.state == State.FAILED
     assert "Not enough space" in failed.error
     assert not target.exists()
-    assert not (tmp_path / "out" / "big.iso.part").exists()
+    assert list((tmp_path / "out").glob("*.part")) == []
 
 
 def test_a_file_replaced_by_a_folder_before_upload_fails_with_a_clear_message(
@@ -330,3 +330,76 @@ def test_an_unreadable_file_fails_with_a_clear_message(
     failed = engine.transfers()[0]
     assert failed.state == State.FAILED
     assert "permission denied" in failed.error.lower()
+
+
+def test_a_users_own_part_file_beside_the_target_is_never_touched(
+    rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
+) -> None:
+    data = write_random(tmp_path / "src.bin", 2000, seed=20)
+    engine = make_engine(rclone_store)
+    engine.add([], [upload_of(rclone_bucket, "x", tmp_path / "src.bin")])
+    assert engine.wait_idle(30)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.part").write_bytes(b"a browser's half-finished download")
+    engine.add([], [download_of(rclone_bucket, "x", out / "x")])
+    assert engine.wait_idle(30)
+    assert (out / "x").read_bytes() == data
+    assert (out / "x.part").read_bytes() == b"a browser's half-finished download"
+
+
+def test_two_transfers_to_one_file_run_one_after_the_other(
+    rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
+) -> None:
+    first = write_random(tmp_path / "a.bin", 7 * MiB, seed=21)
+    second = write_random(tmp_path / "b.bin", 6 * MiB, seed=22)
+    engine = make_engine(rclone_store)
+    engine.add([], [upload_of(rclone_bucket, "a.bin", tmp_path / "a.bin"),
+                    upload_of(rclone_bucket, "b.bin", tmp_path / "b.bin")])  # fmt: skip
+    assert engine.wait_idle(60)
+    target = tmp_path / "out" / "same.bin"
+    engine.add([], [download_of(rclone_bucket, "a.bin", target), download_of(rclone_bucket, "b.bin", target)])
+    assert engine.wait_idle(60)
+    downloads = [t for t in engine.transfers() if t.local_path == str(target)]
+    assert [t.state for t in downloads] == [State.DONE, State.DONE]
+    assert target.read_bytes() == second  # the later one wins, whole
+    assert target.read_bytes() != first
+
+
+def test_a_paused_download_whose_part_file_was_deleted_starts_over_and_verifies(
+    rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
+) -> None:
+    data = write_random(tmp_path / "src.bin", 30 * MiB, seed=23)
+    setup = make_engine(rclone_store)
+    setup.add([], [upload_of(rclone_bucket, "v.bin", tmp_path / "src.bin")])
+    assert setup.wait_idle(60)
+    engine = make_engine(
+        rclone_store, journal_path=tmp_path / "d.sqlite3", bandwidth_limit=10 * MiB, parts_per_file=2
+    )
+    target = tmp_path / "out" / "v.bin"
+    transfer = download_of(rclone_bucket, "v.bin", target)
+    engine.add([], [transfer])
+    wait_for(lambda: engine.transfers()[0].bytes_done >= 12 * MiB)
+    engine.pause([transfer.id])
+    wait_for(lambda: engine.transfers()[0].state == State.PAUSED)
+    for leftover in (tmp_path / "out").glob("*.part"):
+        leftover.unlink()  # the user tidies up while it is paused
+    engine.apply_settings(engine.settings.__class__(**{**engine.settings.to_dict(), "bandwidth_limit": 0}))
+    engine.resume([transfer.id])
+    assert engine.wait_idle(60)
+    assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert target.read_bytes() == data
+
+
+def test_changing_parallel_parts_mid_upload_does_not_fail_it(
+    moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
+) -> None:
+    data = write_random(tmp_path / "big.bin", 30 * MiB, seed=24)
+    engine = make_engine(moto_store, bandwidth_limit=10 * MiB, parts_per_file=4)
+    engine.add([], [upload_of(moto_bucket, "big.bin", tmp_path / "big.bin")])
+    wait_for(lambda: engine.transfers()[0].bytes_done >= 3 * MiB)
+    settings = {**engine.settings.to_dict(), "parallel_parts": 2, "bandwidth_limit": 0}
+    engine.apply_settings(engine.settings.__class__(**settings))
+    assert engine.wait_idle(60)
+    assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert object_bytes(moto_store, moto_bucket, "big.bin") == data

@@ -8,7 +8,9 @@ import unicodedata
 
 import pytest
 
+from spacesgui.core.local_files import part_path
 from spacesgui.core.local_paths import (
+    NAME_LIMIT,
     LocalName,
     is_inside,
     local_relative_path,
@@ -106,10 +108,11 @@ def test_a_folder_marker_is_sanitized_like_any_path() -> None:
     assert name.note == "“..” folder renamed"
 
 
-def test_a_name_over_255_bytes_is_shortened_keeping_its_extension() -> None:
+def test_a_name_over_the_limit_is_shortened_keeping_its_extension_and_room_for_the_part_suffix() -> None:
     name = local_relative_path("d/" + "a" * 300 + ".jpg")
     last = name.relative.split("/")[-1]
-    assert len(last.encode()) == 255
+    assert len(last.encode()) == NAME_LIMIT
+    assert len(part_path(last, "0123456789abcdef").encode()) == 255
     assert last.startswith("a" * 200)
     assert last.endswith(".jpg")
     assert name.note == "name too long, shortened"
@@ -128,9 +131,11 @@ def test_shortening_never_cuts_a_multibyte_character_in_half() -> None:
     assert short.startswith("é" * 100)
 
 
-def test_a_255_byte_name_is_kept() -> None:
-    name = "b" * 251 + ".txt"
+def test_a_name_that_fits_with_its_part_suffix_is_kept() -> None:
+    name = "b" * (NAME_LIMIT - 4) + ".txt"
     assert local_relative_path(name).relative == name
+    longer = "b" * (NAME_LIMIT - 3) + ".txt"
+    assert local_relative_path(longer).relative != longer
 
 
 def test_a_huge_extension_is_not_kept_whole() -> None:
