@@ -108,7 +108,6 @@ class TransferEngine:
         """Use new settings for parts and files started from now on."""
         settings = settings.checked()
         with self._lock:
-            old = self._settings
             self._settings = settings
             self._bandwidth.set_rate(settings.bandwidth_limit)
             self._part_limit.set_limit(settings.parallel_parts)
