@@ -56,7 +56,11 @@ class App:
 
 
 def build_app(
-    *, settings_path: Path | None = None, use_keyring: bool = True, refresh_interval_s: int | None = None
+    *,
+    settings_path: Path | None = None,
+    use_keyring: bool = True,
+    refresh_interval_s: int | None = None,
+    journal_path: Path | None = None,
 ) -> App:
     """Wire the layers together; call on the GUI thread after the QApplication exists."""
     # Listing threads parse XML while the GUI thread paints; every call Qt makes into
@@ -67,7 +71,7 @@ def build_app(
     secrets = KeyringSecretStore() if use_keyring else MemorySecretStore()
     accounts = AccountService(runner, settings, secrets, MemorySecretStore(), make_store)
     browser = BrowserService(runner, accounts)
-    transfers = build_transfers(runner, accounts, settings, settings_path)
+    transfers = build_transfers(runner, accounts, settings, journal_path or _journal_beside(settings_path))
     interval = (
         refresh_interval_s
         if refresh_interval_s is not None
@@ -82,11 +86,15 @@ def build_app(
     return App(runner, accounts, browser, transfers, window)
 
 
+def _journal_beside(settings_path: Path | None) -> Path | None:
+    """A custom settings file keeps its journal beside it; None means the user's data dir."""
+    return settings_path.with_name("transfers.sqlite3") if settings_path else None
+
+
 def build_transfers(
-    runner: TaskRunner, accounts: AccountService, settings: JsonSettings, settings_path: Path | None
+    runner: TaskRunner, accounts: AccountService, settings: JsonSettings, journal_path: Path | None
 ) -> TransferService:
-    """The engine and its journal; a custom settings file keeps its journal beside it."""
-    journal_path = str(settings_path.with_name("transfers.sqlite3")) if settings_path else None
-    journal = SqliteJournal(journal_path)
+    """The engine and its journal."""
+    journal = SqliteJournal(str(journal_path) if journal_path else None)
     engine = TransferEngine(accounts.store_blocking, journal, OsLocalFiles(), EngineSettings())
     return TransferService(runner, accounts, engine, OsLocalFiles(), journal, settings)

@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import logging
 import os
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -59,7 +61,11 @@ class Startup:
 
     def start(self) -> None:
         args = self.args
-        self.app = build_app(settings_path=args.settings)
+        journal = None
+        if args.demo and args.settings is None:
+            # The demo's transfers must not come back as "paused" in the real app.
+            journal = Path(tempfile.mkdtemp(prefix="spacesgui-demo-")) / "transfers.sqlite3"
+        self.app = build_app(settings_path=args.settings, journal_path=journal)
         window = self.app.window
         window.show()
         try:

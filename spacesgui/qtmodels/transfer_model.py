@@ -22,7 +22,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from spacesgui.core.formatting import human_count, human_size
@@ -138,6 +138,10 @@ def percent(done: int, total: int, finished: bool = False) -> int:
     return max(0, min(100, done * 100 // total))
 
 
+# States whose progress bar would mislead (a full bar reads as “done”).
+_NO_BAR = frozenset({State.FAILED, State.CANCELLED, State.SKIPPED})
+
+
 def _verb(direction: Direction) -> str:
     return "Uploading" if direction == Direction.UPLOAD else "Downloading"
 
@@ -185,7 +189,7 @@ def group_status(
     parts = [
         head,
         human_count(total, "file")
-        if done == total and total
+        if total and (done == total or state == State.DONE)
         else f"{done:,} of {human_count(total, 'file')} done",
     ]
     for extra in (State.FAILED, State.SKIPPED, State.CANCELLED):
@@ -218,6 +222,7 @@ class TransferModel(QAbstractItemModel):
         self._running: set[_File] = set()
         self._counts: Counter[TransferState] = Counter()  # every file in the model, by state
         self._data_failed = False
+        self._failed_brush = QBrush(QColor("#b3261e"))
         style = QApplication.style()
         sp = QStyle.StandardPixmap
         self._icons: dict[str, QIcon] = {
@@ -457,7 +462,13 @@ class TransferModel(QAbstractItemModel):
         if role == TransferRole.STATE:
             return t.state
         if role == TransferRole.PROGRESS:
-            return percent(t.bytes_done, t.size, t.state == State.DONE)
+            return 0 if t.state in _NO_BAR else percent(t.bytes_done, t.size, t.state == State.DONE)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == TransferColumn.STATUS
+            and t.state == State.FAILED
+        ):
+            return self._failed_brush
         if role == TransferRole.IS_GROUP:
             return False
         if role == TransferRole.ERROR:
@@ -467,12 +478,17 @@ class TransferModel(QAbstractItemModel):
     def _file_text(self, node: _File, column: int) -> str:
         t = node.transfer
         if column == TransferColumn.NAME:
+            # Inside a folder row, the path below that folder: two “cover.png” stay apart.
+            if node.group is not None and t.key.startswith(node.group.info.prefix):
+                return t.key[len(node.group.info.prefix) :] or t.name
             return t.name
         if column == TransferColumn.DIRECTION:
             return _direction_text(t.direction)
         if column == TransferColumn.STATUS:
             return file_status(t)
         if column == TransferColumn.PROGRESS:
+            if t.state in _NO_BAR:
+                return t.state.value.capitalize()
             return f"{percent(t.bytes_done, t.size, t.state == State.DONE)}%"
         if column == TransferColumn.SIZE:
             return size_text(t.bytes_done, t.size, t.state != State.DONE)

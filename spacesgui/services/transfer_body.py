@@ -62,7 +62,10 @@ class CountingBody(io.RawIOBase):
         return len(self._view)
 
     def read(self, size: int | None = -1) -> bytes:
-        self._flag.check()
+        # A pause lets a request that is past half way finish (its part is then kept);
+        # a cancel, a quit, or a pause early in the request stop it at once.
+        if self._flag.stopped and (self._flag.reason != "pause" or self.position * 2 < len(self._view)):
+            self._flag.check()
         end = len(self._view) if size is None or size < 0 else min(len(self._view), self.position + size)
         chunk = self._view[self.position : end]
         if chunk:

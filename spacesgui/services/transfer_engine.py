@@ -59,6 +59,7 @@ class Totals:
     bytes_done: int  # of active transfers
     bytes_total: int  # of active transfers
     moved: int  # bytes moved since the engine started, for speed (never goes back)
+    paused: int = 0
 
 
 class TransferEngine:
@@ -167,6 +168,7 @@ class TransferEngine:
                 active=len(active),
                 running=len(self._running),
                 failed=sum(1 for t in self._transfers.values() if t.state == State.FAILED),
+                paused=sum(1 for t in self._transfers.values() if t.state == State.PAUSED),
                 bytes_done=done,
                 bytes_total=sum(t.size for t in active),
                 moved=self._moved + sum(max(0, p.done - start) for _f, p, start in self._running.values()),

@@ -144,9 +144,14 @@ def check_unchanged(ctx: JobContext) -> None:
     t = ctx.transfer
     now = ctx.local.stat(t.local_path)
     if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
+        what = (
+            f"it was {human_size(t.size)}, now {human_size(now.size)}"
+            if now.size != t.size
+            else "it was saved again"
+        )
         raise LocalFileChanged(
-            f"“{t.name}” changed on this computer while it was being uploaded "
-            f"(it was {human_size(t.size)}, now {human_size(now.size)}). Retry to upload the new version.",
+            f"“{t.name}” changed on this computer while it was being uploaded ({what}). "
+            "Retry to upload the new version.",
             detail=f"{t.local_path}: planned size={t.size} mtime_ns={t.local_mtime_ns}, "
             f"now size={now.size} mtime_ns={now.mtime_ns}",
         )

@@ -94,7 +94,7 @@ def plan_upload(
             if is_skipped(entry.relative, skip_patterns):
                 t.state, t.error = (
                     TransferState.SKIPPED,
-                    "Skipped: matches a skip pattern (Settings › Transfers)",
+                    "Skipped: matches a skip pattern (Transfers › Transfer Settings…)",
                 )
             members.append(t)
         plan.groups.append(group)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from spacesgui.core.conflicts import ConflictPolicy, Resolution, Side, renamed_key, resolve
+from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput import SpeedMeter
@@ -128,8 +129,8 @@ class TransferService(QObject):
             if unfinished:
                 self.notice.emit(
                     "Transfers paused",
-                    f"{unfinished} unfinished transfer{'s' if unfinished != 1 else ''} from last time "
-                    "are paused. Resume them from the Transfers panel.",
+                    f"{human_count(unfinished, 'unfinished transfer')} from last time "
+                    f"{'is' if unfinished == 1 else 'are'} paused. Resume them from the Transfers panel.",
                 )
         self._timer.start()
 
@@ -183,6 +184,10 @@ class TransferService(QObject):
         self._add_queue_conflicts(plan)
         decisions = await self._decide(plan.conflicts, ask)
         if decisions is None:
+            count = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)
+            self.notice.emit(
+                "Transfer cancelled", f"Nothing was queued ({human_count(count, 'file')} left as they were)."
+            )
             return 0
         await self._runner.run(self._apply_decisions, plan, decisions, store)
         for note in plan.notes:

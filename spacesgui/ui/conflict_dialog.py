@@ -7,6 +7,7 @@ an awaitable answered when the user picks.
 from __future__ import annotations
 
 import asyncio
+from html import escape
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,9 +42,9 @@ class ConflictDialog(QDialog):
         named(self, "conflictDialog", "File already exists")
         self.setWindowTitle("File already exists")
         t = conflict.transfer
-        where = "in the Space" if t.direction == Direction.UPLOAD else "in the folder"
+        where = f"s3://{t.bucket}/{t.key}" if t.direction == Direction.UPLOAD else t.local_path
         text = (
-            f"<b>“{t.name}” already exists {where}.</b><br><br>"
+            f"<b>“{t.name}” already exists</b> at {escape(where)}.<br><br>"
             f"Existing: {human_size(conflict.target.size)}, modified {human_time(conflict.target.mtime)}<br>"
             f"New: {human_size(conflict.source.size)}, modified {human_time(conflict.source.mtime)}"
         )
@@ -60,8 +61,11 @@ class ConflictDialog(QDialog):
             button = QPushButton(policy.label, self)
             button.setObjectName(f"conflict-{policy.value}")
             button.clicked.connect(lambda _=False, p=policy: self._choose(p))
+            button.setAutoDefault(False)
+            button.setDefault(policy == ConflictPolicy.SKIP)  # Enter never destroys anything
             buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("Cancel Transfer", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = buttons.addButton("Cancel All", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setToolTip("Queue nothing from this drop or selection")
         cancel.setObjectName("conflict-cancel")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_time
+from spacesgui.core.formatting import human_count, human_time
 from spacesgui.core.transfers import PendingUpload
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.naming import named
@@ -55,7 +55,10 @@ class PendingUploadsDialog(QDialog):
         self.table.setHeaderLabels(["Key", "Started", "Upload id", ""])
         self.table.setRootIsDecorated(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -97,8 +100,8 @@ class PendingUploadsDialog(QDialog):
         self.status.setText(
             "No incomplete uploads: nothing is taking space unseen."
             if not count
-            else f"{count} incomplete upload{'s' if count != 1 else ''}. Their parts use space "
-            "(and are billed) until finished or aborted."
+            else f"{human_count(count, 'incomplete upload')}. "
+            f"{'Its' if count == 1 else 'Their'} parts use space (and are billed) until finished or aborted."
         )
         self._update_buttons()
 

@@ -70,7 +70,7 @@ class TransferActions(QObject):
         )
         self.last_dialog: QDialog | None = None  # kept for tests and against early garbage collection
         self.show_queue_action = self.dock.toggleViewAction()
-        self.show_queue_action.setText("Transfers")
+        self.show_queue_action.setText("Transfers Panel")
         self.show_queue_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
 
         self.drag_out = DragOut(self, service)

@@ -61,10 +61,14 @@ def status_text(status: QueueStatus) -> str:
     Empty when nothing is queued, running or failed.
     """
     totals = status.totals
-    if totals.active <= 0 and totals.failed <= 0:
+    if totals.active <= 0 and totals.failed <= 0 and totals.paused <= 0:
         return ""
     queued = max(0, totals.active - totals.running)
-    counts = [f"{n:,} {word}" for n, word in ((totals.running, "running"), (queued, "queued")) if n > 0]
+    counts = [
+        f"{n:,} {word}"
+        for n, word in ((totals.running, "running"), (queued, "queued"), (totals.paused, "paused"))
+        if n > 0
+    ]
     parts = [", ".join(counts)] if counts else []
     if totals.active > 0 and totals.bytes_total > 0:
         parts.append(f"{human_size(totals.bytes_done)} of {human_size(totals.bytes_total)}")

@@ -69,10 +69,10 @@ class TransferSettingsDialog(QDialog):
         form.addRow("Skip these files:", self.skip_edit)
         note = QLabel(
             "DigitalOcean Spaces accepts at most 10 parts of one file at once. "
-            "Changes apply to transfers that start from now on.",
+            "The bandwidth limit applies at once; the other changes to files that start from now on.",
             wordWrap=True,
         )
-        note.setStyleSheet("color: palette(mid);")
+        note.setStyleSheet("color: palette(dark);")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save
             | QDialogButtonBox.StandardButton.Cancel
