@@ -7,7 +7,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
@@ -17,9 +16,9 @@ from spacesgui.core.ports import ObjectStore
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_engine import TransferEngine
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.transfer_process import start_engine
 from spacesgui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,16 @@ def _journal_beside(settings_path: Path | None) -> Path | None:
 def build_transfers(
     runner: TaskRunner, accounts: AccountService, settings: JsonSettings, journal_path: Path | None
 ) -> TransferService:
-    """The engine and its journal."""
-    journal = SqliteJournal(str(journal_path) if journal_path else None)
-    engine = TransferEngine(accounts.store_blocking, journal, OsLocalFiles(), EngineSettings())
-    return TransferService(runner, accounts, engine, OsLocalFiles(), journal, settings)
+    """The transfer engine runs in a child process (see services/engine_client.py)."""
+    engine = start_engine(journal_path, EngineSettings(), accounts.credentials_for, _log_file())
+    service = TransferService(runner, accounts, engine, OsLocalFiles(), None, settings)
+    accounts.accounts_changed.connect(service.accounts_changed)
+    return service
+
+
+def _log_file() -> Path | None:
+    """The file the app logs to, so the transfer process can write to it too."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None

@@ -117,6 +117,11 @@ class AccountService(QObject):
             )
         return secret
 
+    def credentials_for(self, account_id: str) -> tuple[Account, Credentials]:
+        """The account and its keys, for the transfer process (any thread)."""
+        account = self.account(account_id)
+        return account, Credentials(account.access_key_id, self._secret_for(account_id))
+
     def _drop_store(self, account_id: str) -> None:
         with self._stores_lock:
             store = self._stores.pop(account_id, None)

@@ -11,10 +11,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from spacesgui.core.conflicts import ConflictPolicy, Resolution, Side, renamed_key, resolve
+from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
@@ -23,7 +25,7 @@ from spacesgui.core.transfers import Direction, PendingUpload, Transfer, Transfe
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_engine import Totals, TransferEngine, target_of
+from spacesgui.services.transfer_engine import Totals, target_of
 from spacesgui.services.transfer_planner import Conflict, DownloadItem, Plan, plan_download, plan_upload
 from spacesgui.services.transfer_settings import EngineSettings
 
@@ -46,6 +48,43 @@ class ConflictAnswer:
 AskConflict = Callable[[Conflict, int], Awaitable[ConflictAnswer | None]]
 
 
+class QueueEngine(Protocol):
+    """What the service needs of an engine: TransferEngine, or EngineClient for one in a child process."""
+
+    @property
+    def settings(self) -> EngineSettings: ...
+
+    def apply_settings(self, settings: EngineSettings) -> None: ...
+
+    def restore(self) -> tuple[list[TransferGroup], list[Transfer]]: ...
+
+    def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None: ...
+
+    def group(self, group_id: str) -> TransferGroup | None: ...
+
+    def transfers(self) -> list[Transfer]: ...
+
+    def take_changes(self) -> list[Transfer]: ...
+
+    def totals(self) -> Totals: ...
+
+    def pause(self, ids: Iterable[str]) -> None: ...
+
+    def resume(self, ids: Iterable[str]) -> None: ...
+
+    def retry(self, ids: Iterable[str]) -> None: ...
+
+    def cancel(self, ids: Iterable[str]) -> None: ...
+
+    def remove(self, ids: Iterable[str]) -> None: ...
+
+    def yield_to_gui(self, seconds: float) -> None: ...
+
+    def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool: ...
+
+    def shutdown(self) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class QueueStatus:
     totals: Totals
@@ -66,14 +105,14 @@ class TransferService(QObject):
         self,
         runner: TaskRunner,
         accounts: AccountService,
-        engine: TransferEngine,
+        engine: QueueEngine,
         local: LocalFiles,
-        journal: TransferJournal,
+        journal: TransferJournal | None = None,
         preferences: PreferenceStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._journal = journal
+        self._journal = journal  # None when the engine owns it (in the transfer process)
         self._preferences = preferences
         self._runner = runner
         self._accounts = accounts
@@ -114,12 +153,19 @@ class TransferService(QObject):
             self._preferences.set_preference(PREF_CONFLICTS, policy.value)
 
     def start(self) -> None:
-        """Show what the journal kept from last time (paused), then start reporting."""
+        """Load what the journal kept from last time (paused) in the background, then report."""
         self.load_preferences()
-        notice = getattr(self._journal, "notice", "")
+        self._runner.spawn(self._restore(), name="restore-transfers")
+
+    async def _restore(self) -> None:
+        try:
+            groups, transfers = await self._runner.run(self.engine.restore)
+        except SpacesError as exc:
+            self.notice.emit(exc.title, exc.message)
+            return
+        notice = getattr(self._journal, "notice", "") or getattr(self.engine, "journal_notice", "")
         if notice:
             self.notice.emit("Transfer history", notice)
-        groups, transfers = self.engine.restore()
         self._remember(transfers)
         if groups:
             self.groups_added.emit(groups)
@@ -138,7 +184,17 @@ class TransferService(QObject):
         """Stop running transfers where they are (the journal resumes them next time)."""
         self._timer.stop()
         self.engine.shutdown()
-        self._journal.close()
+        if self._journal is not None:
+            self._journal.close()
+
+    def accounts_changed(self) -> None:
+        """Keys may have changed: the engine asks for them again when next needed."""
+        forget = getattr(self.engine, "forget_accounts", None)
+        if forget is not None:
+            try:
+                forget()
+            except SpacesError as exc:
+                log.warning("could not pass new keys to the transfer process: %s", exc.message)
 
     # ------------------------------------------------------------ planning
 
@@ -301,23 +357,32 @@ class TransferService(QObject):
             result.extend(self._children.get(item, [item]))
         return result
 
-    def pause(self, ids: Iterable[str]) -> None:
-        self.engine.pause(self.expand(ids))
+    def _command(self, action: Callable[[], None]) -> None:
+        """Run a queue command; a failure (the transfer process gone) is told, not raised."""
+        try:
+            action()
+        except SpacesError as exc:
+            log.warning("%s: %s", exc.title, exc.message)
+            self.notice.emit(exc.title, exc.message)
+            return
         self.flush()
+
+    def pause(self, ids: Iterable[str]) -> None:
+        self._command(lambda: self.engine.pause(self.expand(ids)))
 
     def resume(self, ids: Iterable[str]) -> None:
-        self.engine.resume(self.expand(ids))
-        self.flush()
+        self._command(lambda: self.engine.resume(self.expand(ids)))
 
     def cancel(self, ids: Iterable[str]) -> None:
-        self.engine.cancel(self.expand(ids))
-        self.flush()
+        self._command(lambda: self.engine.cancel(self.expand(ids)))
 
     def retry(self, ids: Iterable[str]) -> None:
-        self.engine.retry(self.expand(ids))
-        self.flush()
+        self._command(lambda: self.engine.retry(self.expand(ids)))
 
     def clear_finished(self) -> None:
+        self._command(self._clear_finished)
+
+    def _clear_finished(self) -> None:
         finished = [t.id for t in self.engine.transfers() if t.state.finished]
         self.engine.remove(finished)
         gone = set(finished)
@@ -335,11 +400,16 @@ class TransferService(QObject):
     def flush(self) -> None:
         """Emit what changed since the last flush (timer, GUI thread)."""
         self.engine.yield_to_gui(GUI_YIELD_S)
-        changes = self.engine.take_changes()
+        try:
+            changes = self.engine.take_changes()
+            totals = self.engine.totals()
+        except SpacesError as exc:
+            self._timer.stop()
+            self.notice.emit(exc.title, exc.message)
+            return
         if changes:
             self.transfers_changed.emit(changes)
             self._announce_new_objects(changes)
-        totals = self.engine.totals()
         now = time.monotonic()
         self._speed.add(totals.moved - self._last_moved, now)
         self._last_moved = totals.moved

@@ -366,3 +366,48 @@ def test_an_incomplete_upload_is_finished_from_its_local_file(
     wait_transfers_done(qtbot, app, 1)
     assert client.get_object(Bucket=moto_bucket, Key="disk.img")["Body"].read() == data
     assert moto_store.list_multipart_uploads(moto_bucket) == []
+
+
+def test_quitting_mid_upload_and_starting_again_shows_it_paused_and_resume_finishes_it(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    import os
+
+    from spacesgui.core.history import Place
+    from spacesgui.services.transfer_settings import EngineSettings
+
+    data = os.urandom(12 * 1024 * 1024)
+    (tmp_path / "big.bin").write_bytes(data)
+    first = build_window()
+    open_account(first, moto_account)
+    first.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    first.transfers.engine.apply_settings(
+        EngineSettings(bandwidth_limit=2_000_000, part_size=5 << 20, multipart_threshold=5 << 20)
+    )
+    drop(first, [tmp_path / "big.bin"])
+    qtbot.waitUntil(lambda: any(t.bytes_done > 0 for t in first.transfers.engine.transfers()), timeout=10_000)
+    first.window.close()
+    first.shutdown()  # quit: the transfer process stops where it is
+
+    again = build_window()  # same settings folder, so the same journal
+    open_account(again, moto_account)
+    dock = again.window.transfer_actions.dock  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10_000)
+    restored = again.transfers.engine.transfers()[0]
+    assert restored.state == TransferState.PAUSED
+    again.transfers.resume([restored.id])
+    wait_transfers_done(qtbot, again, 1)
+    assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
+
+
+def test_a_transfer_process_that_dies_is_reported_in_plain_words(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    engine = app.transfers.engine
+    engine._process.terminate()  # type: ignore[attr-defined]
+    engine._process.join(10)  # type: ignore[attr-defined]
+    app.transfers.pause(["anything"])  # any command now finds the process gone
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=5_000)

@@ -1,0 +1,216 @@
+"""The transfer engine in a child process, behind the same methods as TransferEngine.
+
+Why a process: the engine's worker threads spend much of each small request in
+botocore's Python code. In the GUI's own process they would hold the GIL the GUI thread
+needs for every call Qt makes into Python while painting, and the window would stall
+for hundreds of milliseconds under a drop of a thousand files. In a child process they
+have a GIL of their own. The child also owns the journal, and quitting can stop it
+after a deadline instead of waiting for a request stuck in a socket.
+
+Calls are synchronous request/reply over a pipe, guarded by a lock (the GUI thread and
+the task runner's threads both call in); each takes well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.errors import SpacesError
+from spacesgui.core.transfers import Transfer, TransferGroup
+from spacesgui.services.transfer_engine import Totals
+from spacesgui.services.transfer_settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.05
+STOP_DEADLINE_S = 10.0
+
+
+class ChildProcess(Protocol):
+    def is_alive(self) -> bool: ...
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+    def terminate(self) -> None: ...
+
+
+class EngineStopped(SpacesError):
+    title = "Transfers stopped"
+
+
+# (account, credentials) for an account id; raises SpacesError (e.g. no secret stored).
+CredentialLookup = Callable[[str], tuple[Account, Credentials]]
+
+
+class EngineClient:
+    """TransferEngine's API for TransferService; the engine itself runs in the child."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        process: ChildProcess,
+        settings: EngineSettings,
+        credentials: CredentialLookup,
+        *,
+        updates: Connection | None = None,
+    ) -> None:
+        self._conn = conn
+        self._updates = updates  # progress the child pushes; read without waiting
+        self._totals = Totals(0, 0, 0, 0, 0, 0)
+        self._process = process
+        self._settings = settings.checked()
+        self._credentials = credentials
+        self._lock = threading.Lock()
+        self._sent_accounts: dict[str, Account] = {}
+        self._closed = False
+        self.journal_notice = ""
+
+    # ------------------------------------------------------------ plumbing
+
+    def _call(self, method: str, *args: Any) -> Any:
+        with self._lock:
+            if self._closed:
+                raise EngineStopped("Transfers have stopped: the app is closing.")
+            try:
+                self._conn.send((method, args))
+                status, value = self._conn.recv()
+            except (EOFError, OSError, BrokenPipeError) as exc:
+                self._closed = True
+                log.error("the transfer process stopped unexpectedly: %s", exc)
+                raise EngineStopped(
+                    "The transfer process stopped unexpectedly. Restart spacesgui to resume "
+                    "your transfers; nothing recorded is lost."
+                ) from exc
+        if status == "error":
+            raise value if isinstance(value, BaseException) else SpacesError(str(value))
+        return value
+
+    def _send_accounts(self, account_ids: Iterable[str]) -> None:
+        """Give the child the keys of accounts it is about to need (never written anywhere)."""
+        for account_id in set(account_ids):
+            try:
+                account, credentials = self._credentials(account_id)
+            except (KeyError, SpacesError) as exc:
+                log.info("no keys for account %s to hand to the transfer process: %s", account_id, exc)
+                continue
+            if self._sent_accounts.get(account_id) != account:
+                self._call("set_account", account, credentials)
+                self._sent_accounts[account_id] = account
+
+    def forget_accounts(self) -> None:
+        """Accounts changed (edited keys, removed): send them again when next needed."""
+        self._sent_accounts.clear()
+        self._call("forget_accounts")
+
+    # ------------------------------------------------------------ TransferEngine's API
+
+    @property
+    def settings(self) -> EngineSettings:
+        return self._settings
+
+    def apply_settings(self, settings: EngineSettings) -> None:
+        self._settings = settings.checked()
+        self._call("apply_settings", self._settings)
+
+    def restore(self) -> tuple[list[TransferGroup], list[Transfer]]:
+        groups, transfers, notice = self._call("restore_with_notice")
+        self.journal_notice = notice
+        return groups, transfers
+
+    def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
+        self._send_accounts(t.account_id for t in transfers)
+        self._call("add", groups, transfers)
+
+    def group(self, group_id: str) -> TransferGroup | None:
+        result: TransferGroup | None = self._call("group", group_id)
+        return result
+
+    def transfers(self) -> list[Transfer]:
+        result: list[Transfer] = self._call("transfers")
+        return result
+
+    def take_changes(self) -> list[Transfer]:
+        """What the child reported since the last call (never waits for the child)."""
+        if self._updates is None:
+            result: list[Transfer] = self._call("take_changes")
+            return result
+        latest: dict[str, Transfer] = {}
+        try:
+            while self._updates.poll(0):
+                changes, self._totals = self._updates.recv()
+                latest.update((t.id, t) for t in changes)
+        except (EOFError, OSError):
+            pass  # the next command says the process is gone
+        return list(latest.values())
+
+    def totals(self) -> Totals:
+        """The totals in the child's last report (see take_changes)."""
+        if self._updates is None:
+            result: Totals = self._call("totals")
+            return result
+        return self._totals
+
+    def active_targets(self) -> set[tuple[str, ...]]:
+        result: set[tuple[str, ...]] = self._call("active_targets")
+        return result
+
+    def pause(self, ids: Iterable[str]) -> None:
+        self._call("pause", list(ids))
+
+    def resume(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        self._send_accounts(t.account_id for t in self.transfers() if t.id in set(ids))
+        self._call("resume", ids)
+
+    def retry(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        self._send_accounts(t.account_id for t in self.transfers() if t.id in set(ids))
+        self._call("retry", ids)
+
+    def cancel(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        self._send_accounts(t.account_id for t in self.transfers() if t.id in set(ids))
+        self._call("cancel", ids)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        self._call("remove", list(ids))
+
+    def yield_to_gui(self, seconds: float) -> None:
+        """Nothing to do: the workers run under another process's GIL."""
+
+    def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
+        wanted = set(ids)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = threading.Event()
+        while True:
+            states = {t.id: t.state for t in self.transfers() if t.id in wanted}
+            if all(state.finished for state in states.values()):
+                return True
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            pause.wait(POLL_S)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        return self.wait_finished([t.id for t in self.transfers() if t.state.active], timeout)
+
+    def shutdown(self) -> None:
+        """Stop transfers where they are and end the child; kill it after a deadline."""
+        with contextlib.suppress(EngineStopped):
+            self._call("close")
+        with self._lock:
+            self._closed = True
+            self._conn.close()
+            if self._updates is not None:
+                self._updates.close()
+        self._process.join(STOP_DEADLINE_S)
+        if self._process.is_alive():
+            log.warning("the transfer process did not stop in %.0f s; ending it", STOP_DEADLINE_S)
+            self._process.terminate()
+            self._process.join(STOP_DEADLINE_S)

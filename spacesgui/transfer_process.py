@@ -1,0 +1,150 @@
+"""The child process that runs the transfer engine (see services/engine_client.py).
+
+Like app.py, a composition root: it builds the adapters (S3 stores, the journal, local
+files) the engine needs, then serves the parent's calls until told to close or until the
+parent goes away. Keys arrive over the pipe and live only in this process's memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from spacesgui.adapters.journal import SqliteJournal
+from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.errors import MissingCredentials, SpacesError
+from spacesgui.core.ports import TransferStore
+from spacesgui.services.engine_client import ChildProcess, CredentialLookup, EngineClient
+from spacesgui.services.transfer_engine import TransferEngine
+from spacesgui.services.transfer_settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+REPORT_S = 0.2  # as often as the GUI repaints the queue
+# One connection per thread that may call at once: file jobs and part jobs.
+MAX_CONNECTIONS = 64 + 64
+
+
+class _Stores:
+    """Account id → its S3 store, built on first use from keys the parent sent."""
+
+    def __init__(self) -> None:
+        self._accounts: dict[str, tuple[Account, Credentials]] = {}
+        self._stores: dict[str, S3Store] = {}
+
+    def set_account(self, account: Account, credentials: Credentials) -> None:
+        self._accounts[account.id] = (account, credentials)
+        old = self._stores.pop(account.id, None)
+        if old is not None:
+            old.close()
+
+    def forget(self) -> None:
+        self._accounts.clear()  # stores in use finish their calls; new calls need new keys
+
+    def __call__(self, account_id: str) -> TransferStore:
+        store = self._stores.get(account_id)
+        if store is None:
+            if account_id not in self._accounts:
+                raise MissingCredentials(
+                    "The account this belongs to has been removed, or its keys are missing."
+                )
+            account, credentials = self._accounts[account_id]
+            store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+            self._stores[account_id] = store
+        return store
+
+    def close(self) -> None:
+        for store in self._stores.values():
+            store.close()
+
+
+def _report(engine: TransferEngine, updates: Connection, stop: threading.Event) -> None:
+    """Push what changed to the parent every REPORT_S, so its GUI thread never waits for it."""
+    while not stop.wait(REPORT_S):
+        try:
+            updates.send((engine.take_changes(), engine.totals()))
+        except (OSError, EOFError, ValueError):
+            return
+
+
+def serve(
+    conn: Connection,
+    updates: Connection,
+    journal_path: str | None,
+    settings: EngineSettings,
+    log_path: str | None,
+) -> None:
+    """The child's main: answer the parent's calls one by one; a thread pushes progress."""
+    if log_path:
+        logging.basicConfig(
+            filename=log_path, level=logging.INFO,
+            format="%(asctime)s transfers %(levelname)s %(name)s: %(message)s",
+        )  # fmt: skip
+    stores = _Stores()
+    journal = SqliteJournal(journal_path)
+    engine = TransferEngine(stores, journal, OsLocalFiles(), settings)
+    stop = threading.Event()
+    reporter = threading.Thread(target=_report, args=(engine, updates, stop), name="spacesgui-report")
+    reporter.start()
+    handlers: dict[str, Any] = {
+        "set_account": stores.set_account,
+        "forget_accounts": stores.forget,
+        "restore_with_notice": lambda: (*engine.restore(), journal.notice),
+    }
+    try:
+        while True:
+            try:
+                method, args = conn.recv()
+            except (EOFError, OSError):
+                return  # the parent is gone: stop where we are, the journal has the rest
+            if method == "close":
+                engine.shutdown()
+                conn.send(("ok", None))
+                return
+            try:
+                handler = handlers.get(method) or getattr(engine, method)
+                conn.send(("ok", handler(*args)))
+            except SpacesError as exc:  # the parent raises it again as itself
+                conn.send(("error", exc))
+            except Exception as exc:
+                log.exception("transfer call %s failed", method)
+                conn.send(("error", SpacesError(f"Unexpected error in the transfer process: {exc}")))
+    finally:
+        stop.set()
+        reporter.join()
+        engine.shutdown()
+        journal.close()
+        stores.close()
+
+
+def _text(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
+def start_engine(
+    journal_path: Path | None,
+    settings: EngineSettings,
+    credentials: CredentialLookup,
+    log_path: Path | None = None,
+) -> EngineClient:
+    """Start the child (spawned: no fork of a process with Qt threads) and connect to it."""
+    context = multiprocessing.get_context("spawn")
+    parent_end, child_end = context.Pipe()
+    updates_in, updates_out = context.Pipe(duplex=False)
+    process = context.Process(
+        target=serve,
+        args=(child_end, updates_out, _text(journal_path), settings, _text(log_path)),
+        name="spacesgui-transfers",
+        daemon=True,
+    )
+    process.start()
+    child_end.close()
+    updates_out.close()
+    child: ChildProcess = process
+    return EngineClient(parent_end, child, settings, credentials, updates=updates_in)
