@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import sys
 import threading
@@ -56,6 +57,8 @@ def setup_logging(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A packaged (frozen) app starts its transfer process by running itself again.
+    multiprocessing.freeze_support()
     args = parse_args(argv)
     setup_logging(args.verbose)
     log.info("spacesgui %s starting", __version__)

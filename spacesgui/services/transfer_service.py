@@ -232,7 +232,14 @@ class TransferService(QObject):
         self.engine.add(plan.groups, plan.transfers)
         self._remember(plan.transfers)
         ids = [t.id for t in plan.transfers]
-        self.engine.wait_finished(ids, timeout)
+        if not self.engine.wait_finished(ids, timeout):
+            self.engine.cancel(ids)
+            self.notice.emit(
+                "Drag cancelled",
+                f"The dragged files did not arrive within {timeout:.0f} s (the queue is busy or the "
+                "connection slow). Use Download… to choose a folder instead.",
+            )
+            return []
         done = {t.id: t for t in self.engine.transfers() if t.id in set(ids)}
         return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
 
