@@ -9,6 +9,10 @@ after a deadline instead of waiting for a request stuck in a socket.
 
 Calls are synchronous request/reply over a pipe, guarded by a lock (the GUI thread and
 the task runner's threads both call in); each takes well under a millisecond.
+
+The child is spawned, so it imports the main module again: a script that builds the
+app (a benchmark, a screenshot helper) needs an `if __name__ == "__main__":` guard, as
+`python -m spacesgui` and the `spacesgui` command have.
 """
 
 from __future__ import annotations
