@@ -1,8 +1,7 @@
 """S3Store's TransferStore calls against real local servers (moto and `rclone serve s3`).
 
 ACL and Cache-Control tests run on moto only: rclone truncates an object on an ACL PUT
-and is never sent ACL calls. rclone here is this module's own server (see
-`cached_rclone`), not the shared `rclone_server`.
+and is never sent ACL calls.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ import hashlib
 import io
 import os
 import socket
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +22,7 @@ import pytest
 
 from spacesgui.adapters.s3_client import parse_timestamp
 from spacesgui.adapters.s3_store import S3Store
-from spacesgui.core.accounts import Account, AddressingStyle
+from spacesgui.core.accounts import Account
 from spacesgui.core.errors import (
     Cancelled,
     IntegrityError,
@@ -36,7 +34,7 @@ from spacesgui.core.errors import (
     TransferStopped,
 )
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord
-from tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, rclone_binary
+from tests.conftest import RcloneServer
 from tests.fault_proxy import ABSENT, FaultProxy, Match, PaginationBreak
 
 MIB = 1024 * 1024
@@ -94,68 +92,9 @@ class Server:
     bucket: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def cached_rclone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run `rclone serve s3` with its default directory cache; yield its endpoint.
-
-    Not the shared `rclone_server`: that one runs with `--dir-cache-time 0s` (so tests
-    can seed files on disk), and with rclone 1.75 this makes the VFS expire directories
-    in a busy loop that, once keys nest a few folders deep, deadlocks (goroutines stuck
-    in vfs.(*Dir).ForgetAll and cacheCleanup): requests then hang until they time out.
-    These tests write only through S3 (buckets too), so the cache stays true.
-    """
-    root = tmp_path_factory.mktemp("rclone-transfers")
-    log_path = tmp_path_factory.mktemp("rclone-transfers-log") / "rclone.log"
-    port = _free_port()
-    command = [
-        str(rclone_binary()), "serve", "s3", str(root), "--addr", f"127.0.0.1:{port}",
-        "--auth-key", f"{TEST_ACCESS_KEY},{TEST_SECRET_KEY}", "--config", "", "--log-level", "NOTICE",
-    ]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RCLONE_")}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env)
-    try:
-        deadline = time.monotonic() + 20
-        while not _answers(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"rclone serve s3 did not start:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def rclone_transfer_store(cached_rclone: str, make_store: Callable[..., S3Store]) -> S3Store:
-    account = Account(
-        name="rclone", provider="custom", endpoint_url=cached_rclone, region="us-east-1",
-        access_key_id=TEST_ACCESS_KEY, addressing=AddressingStyle.PATH,
-    )  # fmt: skip
-    return make_store(account)
-
-
 @pytest.fixture(params=["moto", "rclone"])
 def server(
-    request: pytest.FixtureRequest, moto_endpoint: str, cached_rclone: str, unique_bucket: str
+    request: pytest.FixtureRequest, moto_endpoint: str, rclone_server: RcloneServer, unique_bucket: str
 ) -> Server:
     """Each test that takes it runs once on moto and once on rclone, in a fresh bucket.
 
@@ -165,7 +104,7 @@ def server(
     """
     if request.param == "moto":
         return Server("moto", request.getfixturevalue("moto_store"), request.getfixturevalue("moto_bucket"))
-    store: S3Store = request.getfixturevalue("rclone_transfer_store")
+    store: S3Store = request.getfixturevalue("rclone_store")
     store.client.create_bucket(Bucket=unique_bucket)
     return Server("rclone", store, unique_bucket)
 
