@@ -25,8 +25,15 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.throughput import SpeedMeter, eta_seconds, human_eta, human_rate
+from spacesgui.core.transfer_text import (
+    NO_BAR,
+    direction_text,
+    file_status,
+    group_status,
+    percent,
+    size_text,
+)
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 
 log = logging.getLogger(__name__)
@@ -129,77 +136,6 @@ def _contribution(t: Transfer) -> tuple[int, int]:
     if t.state == State.DONE:
         return t.size, t.size
     return t.size, max(0, min(t.bytes_done, t.size) if t.size else t.bytes_done)
-
-
-def percent(done: int, total: int, finished: bool = False) -> int:
-    """Whole percent of `done` in `total`, 0..100 (a finished empty file is 100)."""
-    if total <= 0:
-        return 100 if finished else 0
-    return max(0, min(100, done * 100 // total))
-
-
-# States whose progress bar would mislead (a full bar reads as “done”).
-_NO_BAR = frozenset({State.FAILED, State.CANCELLED, State.SKIPPED})
-
-
-def _verb(direction: Direction) -> str:
-    return "Uploading" if direction == Direction.UPLOAD else "Downloading"
-
-
-def _reason(error: str, prefix: str) -> str:
-    """The error without a leading "Failed:"/"Skipped:" the engine may already have put there."""
-    text = error.strip()
-    if text.lower().startswith(prefix.lower()):
-        text = text[len(prefix) :].lstrip(" :")
-    return text
-
-
-def file_status(t: Transfer) -> str:
-    """The Status column of one file: “Uploading”, “Failed: Access denied”, …"""
-    state = t.state
-    if state == State.RUNNING:
-        return _verb(t.direction)
-    if state == State.FAILED:
-        reason = _reason(t.error, "Failed")
-        return f"Failed: {reason}" if reason else "Failed"
-    if state == State.SKIPPED:
-        reason = _reason(t.error, "Skipped")
-        return f"Skipped: {reason}" if reason else "Skipped"
-    return {
-        State.QUEUED: "Queued",
-        State.PAUSED: "Paused",
-        State.DONE: "Done",
-        State.CANCELLED: "Cancelled",
-    }.get(state, str(state).title())
-
-
-def group_status(
-    direction: Direction, state: TransferState, counts: Counter[TransferState], total: int
-) -> str:
-    """The Status column of a folder: “Uploading · 1,234 of 10,000 files done · 2 failed”."""
-    head = {
-        State.RUNNING: _verb(direction),
-        State.QUEUED: "Queued",
-        State.PAUSED: "Paused",
-        State.FAILED: "Failed",
-        State.CANCELLED: "Cancelled",
-        State.DONE: "Done",
-    }.get(state, "")
-    done = counts[State.DONE]
-    parts = [
-        head,
-        human_count(total, "file")
-        if total and (done == total or state == State.DONE)
-        else f"{done:,} of {human_count(total, 'file')} done",
-    ]
-    for extra in (State.FAILED, State.SKIPPED, State.CANCELLED):
-        if counts[extra]:
-            parts.append(f"{counts[extra]:,} {extra.value}")
-    return " · ".join(parts)
-
-
-def size_text(done: int, total: int, moving: bool) -> str:
-    return f"{human_size(done)} of {human_size(total)}" if moving and 0 < done < total else human_size(total)
 
 
 # Changed rows this close together are reported as one range (see _emit_changed).
@@ -462,7 +398,7 @@ class TransferModel(QAbstractItemModel):
         if role == TransferRole.STATE:
             return t.state
         if role == TransferRole.PROGRESS:
-            return 0 if t.state in _NO_BAR else percent(t.bytes_done, t.size, t.state == State.DONE)
+            return 0 if t.state in NO_BAR else percent(t.bytes_done, t.size, t.state == State.DONE)
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and column == TransferColumn.STATUS
@@ -483,11 +419,11 @@ class TransferModel(QAbstractItemModel):
                 return t.key[len(node.group.info.prefix) :] or t.name
             return t.name
         if column == TransferColumn.DIRECTION:
-            return _direction_text(t.direction)
+            return direction_text(t.direction)
         if column == TransferColumn.STATUS:
             return file_status(t)
         if column == TransferColumn.PROGRESS:
-            if t.state in _NO_BAR:
+            if t.state in NO_BAR:
                 return t.state.value.capitalize()
             return f"{percent(t.bytes_done, t.size, t.state == State.DONE)}%"
         if column == TransferColumn.SIZE:
@@ -524,7 +460,7 @@ class TransferModel(QAbstractItemModel):
         if column == TransferColumn.NAME:
             return info.name
         if column == TransferColumn.DIRECTION:
-            return _direction_text(info.direction)
+            return direction_text(info.direction)
         if column == TransferColumn.STATUS:
             return group_status(info.direction, state, group.counts, len(group.children))
         if column == TransferColumn.PROGRESS:
@@ -672,10 +608,6 @@ class TransferModel(QAbstractItemModel):
 
 def _id_of(node: _Row) -> str:
     return node.info.id if isinstance(node, _Group) else node.transfer.id
-
-
-def _direction_text(direction: Direction) -> str:
-    return "Upload" if direction == Direction.UPLOAD else "Download"
 
 
 def _speed_eta_text(column: int, state: TransferState, remaining: int, speed: float) -> str:

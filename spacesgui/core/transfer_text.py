@@ -1,0 +1,85 @@
+"""The words the transfer queue shows: a file's or a folder's status, sizes, percentages."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.transfers import Direction, Transfer, TransferState
+
+State = TransferState
+
+
+def percent(done: int, total: int, finished: bool = False) -> int:
+    """Whole percent of `done` in `total`, 0..100 (a finished empty file is 100)."""
+    if total <= 0:
+        return 100 if finished else 0
+    return max(0, min(100, done * 100 // total))
+
+
+# States whose progress bar would mislead (a full bar reads as “done”).
+NO_BAR = frozenset({State.FAILED, State.CANCELLED, State.SKIPPED})
+
+
+def _verb(direction: Direction) -> str:
+    return "Uploading" if direction == Direction.UPLOAD else "Downloading"
+
+
+def _reason(error: str, prefix: str) -> str:
+    """The error without a leading "Failed:"/"Skipped:" the engine may already have put there."""
+    text = error.strip()
+    if text.lower().startswith(prefix.lower()):
+        text = text[len(prefix) :].lstrip(" :")
+    return text
+
+
+def file_status(t: Transfer) -> str:
+    """The Status column of one file: “Uploading”, “Failed: Access denied”, …"""
+    state = t.state
+    if state == State.RUNNING:
+        return _verb(t.direction)
+    if state == State.FAILED:
+        reason = _reason(t.error, "Failed")
+        return f"Failed: {reason}" if reason else "Failed"
+    if state == State.SKIPPED:
+        reason = _reason(t.error, "Skipped")
+        return f"Skipped: {reason}" if reason else "Skipped"
+    return {
+        State.QUEUED: "Queued",
+        State.PAUSED: "Paused",
+        State.DONE: "Done",
+        State.CANCELLED: "Cancelled",
+    }.get(state, str(state).title())
+
+
+def group_status(
+    direction: Direction, state: TransferState, counts: Counter[TransferState], total: int
+) -> str:
+    """The Status column of a folder: “Uploading · 1,234 of 10,000 files done · 2 failed”."""
+    head = {
+        State.RUNNING: _verb(direction),
+        State.QUEUED: "Queued",
+        State.PAUSED: "Paused",
+        State.FAILED: "Failed",
+        State.CANCELLED: "Cancelled",
+        State.DONE: "Done",
+    }.get(state, "")
+    done = counts[State.DONE]
+    parts = [
+        head,
+        human_count(total, "file")
+        if total and (done == total or state == State.DONE)
+        else f"{done:,} of {human_count(total, 'file')} done",
+    ]
+    for extra in (State.FAILED, State.SKIPPED, State.CANCELLED):
+        if counts[extra]:
+            parts.append(f"{counts[extra]:,} {extra.value}")
+    return " · ".join(parts)
+
+
+def size_text(done: int, total: int, moving: bool) -> str:
+    return f"{human_size(done)} of {human_size(total)}" if moving and 0 < done < total else human_size(total)
+
+
+def direction_text(direction: Direction) -> str:
+    return "Upload" if direction == Direction.UPLOAD else "Download"

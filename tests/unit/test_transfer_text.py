@@ -1,0 +1,50 @@
+"""The words the transfer queue shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacesgui.core.transfer_text import file_status, group_status, percent, size_text
+from spacesgui.core.transfers import Direction, Transfer, TransferState
+
+State = TransferState
+
+
+def a_transfer(**fields: object) -> Transfer:
+    t = Transfer(Direction.UPLOAD, "acct", "bucket", "photos/a.jpg", "/tmp/a.jpg", 100)
+    for name, value in fields.items():
+        setattr(t, name, value)
+    return t
+
+
+def test_a_failed_file_says_why_once() -> None:
+    assert (
+        file_status(a_transfer(state=State.FAILED, error="Failed: Access denied")) == "Failed: Access denied"
+    )
+    assert file_status(a_transfer(state=State.FAILED, error="")) == "Failed"
+
+
+def test_a_running_file_says_which_way() -> None:
+    assert file_status(a_transfer(state=State.RUNNING)) == "Uploading"
+    assert file_status(a_transfer(state=State.RUNNING, direction=Direction.DOWNLOAD)) == "Downloading"
+
+
+def test_a_finished_folder_counts_its_files_without_saying_done_twice() -> None:
+    counts = Counter({State.DONE: 5, State.SKIPPED: 1})
+    assert group_status(Direction.UPLOAD, State.DONE, counts, 6) == "Done · 6 files · 1 skipped"
+
+
+def test_a_running_folder_says_how_far_it_is() -> None:
+    counts = Counter({State.DONE: 1234, State.RUNNING: 8, State.FAILED: 2})
+    assert (
+        group_status(Direction.UPLOAD, State.RUNNING, counts, 10_000)
+        == "Uploading · 1,234 of 10,000 files done · 2 failed"
+    )
+
+
+def test_percent_and_size_text() -> None:
+    assert percent(50, 200) == 25
+    assert percent(0, 0, finished=True) == 100
+    assert percent(300, 200) == 100
+    assert size_text(500_000, 2_000_000, moving=True) == "500 KB of 2.0 MB"
+    assert size_text(2_000_000, 2_000_000, moving=False) == "2.0 MB"
