@@ -411,3 +411,20 @@ def test_a_transfer_process_that_dies_is_reported_in_plain_words(
     app.transfers.pause(["anything"])  # any command now finds the process gone
     banner = app.window.banner
     qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=5_000)
+
+
+def test_pasting_copied_files_uploads_them_into_the_open_folder(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    local_tree: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto(["albums/cover.png"])
+    app.window.open_folder("albums/")
+    qtbot.waitUntil(
+        lambda: app.window.place is not None and app.window.place.prefix == "albums/", timeout=5_000
+    )
+    QApplication.clipboard().setMimeData(file_mime([local_tree / "readme.md", local_tree / "data.csv"]))
+    actions = app.window.transfer_actions
+    assert actions is not None
+    actions.paste_action.trigger()
+    wait_transfers_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) == {"albums/cover.png", "albums/readme.md", "albums/data.csv"}
