@@ -79,7 +79,16 @@ class ObjectMenu(QObject):
         if transfers is not None:
             if index.isValid():
                 menu.addAction(transfers.download_action)
-            menu.addActions([transfers.upload_files_action, transfers.upload_folder_action])
+            if index.isValid() and index.data(ObjectRole.IS_FOLDER):
+                # On a folder row, as a drop on it would: upload into that folder.
+                key = index.siblingAtColumn(0).data(ObjectRole.KEY)
+                name = index.siblingAtColumn(0).data()
+                into_files = menu.addAction(f"Upload Files into “{name}”…")
+                into_files.triggered.connect(lambda: transfers.pick_files_into(key))
+                into_folder = menu.addAction(f"Upload Folder into “{name}”…")
+                into_folder.triggered.connect(lambda: transfers.pick_folder_into(key))
+            else:
+                menu.addActions([transfers.upload_files_action, transfers.upload_folder_action])
             menu.addSeparator()
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

@@ -143,13 +143,20 @@ class TransferActions(QObject):
         self.upload(paths, folder_key)
 
     def pick_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(self._window, "Upload Files")
-        self.upload(paths)
+        self.pick_files_into("")
 
     def pick_folder(self) -> None:
+        self.pick_folder_into("")
+
+    def pick_files_into(self, folder_key: str) -> None:
+        """Ask for files, then upload them into `folder_key` ("" = the open folder)."""
+        paths, _filter = QFileDialog.getOpenFileNames(self._window, "Upload Files")
+        self.upload(paths, folder_key)
+
+    def pick_folder_into(self, folder_key: str) -> None:
         path = QFileDialog.getExistingDirectory(self._window, "Upload Folder")
         if path:
-            self.upload([path])
+            self.upload([path], folder_key)
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()

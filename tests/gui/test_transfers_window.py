@@ -428,3 +428,26 @@ def test_pasting_copied_files_uploads_them_into_the_open_folder(
     actions.paste_action.trigger()
     wait_transfers_done(qtbot, app, 2)
     assert keys_in(moto_store, moto_bucket) == {"albums/cover.png", "albums/readme.md", "albums/data.csv"}
+
+
+def test_upload_from_a_folder_rows_menu_goes_into_that_folder(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    local_tree: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QFileDialog, QMenu
+
+    app = browse_moto(["albums/cover.png", "top.txt"])
+    view = app.window.object_view
+    point = view.visualRect(view.flat.index(row_of(app, "albums/"), 0)).center()
+    app.window.object_menu._on_view_context_menu_requested(point)
+    menu = view.findChild(QMenu, "objectContextMenu")
+    assert menu is not None
+    texts = [a.text() for a in menu.actions()]
+    assert "Upload Files into “albums”…" in texts
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", staticmethod(lambda *_a, **_k: ([str(local_tree / "readme.md")], ""))
+    )
+    next(a for a in menu.actions() if a.text() == "Upload Files into “albums”…").trigger()
+    menu.close()
+    wait_transfers_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"albums/cover.png", "albums/readme.md", "top.txt"}
