@@ -16,7 +16,7 @@ from spacesgui.core.ports import ObjectStore
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_service import TransferService
+from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.services.transfer_settings import EngineSettings
 from spacesgui.transfer_process import start_engine
 from spacesgui.ui.main_window import MainWindow
@@ -94,7 +94,9 @@ def build_transfers(
     runner: TaskRunner, accounts: AccountService, settings: JsonSettings, journal_path: Path | None
 ) -> TransferService:
     """The transfer engine runs in a child process (see services/engine_client.py)."""
-    engine = start_engine(journal_path, EngineSettings(), accounts.credentials_for, _log_file())
+    saved = settings.get_preference(PREF_ENGINE, {})
+    engine_settings = EngineSettings.from_dict(saved if isinstance(saved, dict) else {})
+    engine = start_engine(journal_path, engine_settings, accounts.credentials_for, _log_file())
     service = TransferService(runner, accounts, engine, OsLocalFiles(), None, settings)
     accounts.accounts_changed.connect(service.accounts_changed)
     return service

@@ -110,6 +110,8 @@ class EngineClient:
 
     def forget_accounts(self) -> None:
         """Accounts changed (edited keys, removed): send them again when next needed."""
+        if not self._sent_accounts:
+            return  # the child knows no keys yet (and may still be starting): nothing to forget
         self._sent_accounts.clear()
         self._call("forget_accounts")
 
@@ -120,8 +122,11 @@ class EngineClient:
         return self._settings
 
     def apply_settings(self, settings: EngineSettings) -> None:
-        self._settings = settings.checked()
-        self._call("apply_settings", self._settings)
+        settings = settings.checked()
+        if settings == self._settings:
+            return  # no round trip (at start-up it would wait for the child to import)
+        self._settings = settings
+        self._call("apply_settings", settings)
 
     def restore(self) -> tuple[list[TransferGroup], list[Transfer]]:
         groups, transfers, notice = self._call("restore_with_notice")
