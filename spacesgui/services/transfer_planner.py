@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
-from spacesgui.core.errors import LocalFileError
+from spacesgui.core.errors import Cancelled, LocalFileError
 from spacesgui.core.keys import basename, parent
 from spacesgui.core.local_paths import LocalName, is_inside, plan_local_names
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.ports import LocalFiles, TransferStore
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 from spacesgui.core.upload_plan import is_skipped, upload_key
+
+T = TypeVar("T")
 
 # Up to this many loose files, ask the server about each; beyond it, one listing is cheaper.
 HEAD_EACH_LIMIT = 50
@@ -62,6 +67,7 @@ def plan_upload(
     prefix: str,
     paths: list[str],
     skip_patterns: tuple[str, ...],
+    stop: threading.Event | None = None,
 ) -> Plan:
     """Plan uploads of `paths` (files and folders) into `prefix` of `bucket`."""
     plan = Plan()
@@ -99,7 +105,7 @@ def plan_upload(
             members.append(t)
         plan.groups.append(group)
         plan.transfers.extend(members)
-        existing = {e.key: e for e in store.iter_objects(bucket, group.prefix)}
+        existing = {e.key: e for e in _until_stopped(store.iter_objects(bucket, group.prefix), stop)}
         plan.taken.update(existing)
         for t in members:
             found = existing.get(t.key)
@@ -107,7 +113,7 @@ def plan_upload(
                 etag = strip_etag(found.etag)
                 target = Side(found.size, found.last_modified, etag if is_md5_etag(etag) else "")
                 plan.conflicts.append(Conflict(t, Side(t.size, t.local_mtime_ns / 1e9), target))
-    _find_loose_upload_conflicts(store, bucket, prefix, loose, plan)
+    _find_loose_upload_conflicts(store, bucket, prefix, loose, plan, stop)
     plan.transfers.extend(loose)
     return plan
 
@@ -122,8 +128,9 @@ def _upload(
 
 
 def _find_loose_upload_conflicts(
-    store: TransferStore, bucket: str, prefix: str, loose: list[Transfer], plan: Plan
-) -> None:
+    store: TransferStore, bucket: str, prefix: str, loose: list[Transfer], plan: Plan,
+    stop: threading.Event | None = None,
+) -> None:  # fmt: skip
     if not loose:
         return
     if len(loose) <= HEAD_EACH_LIMIT:
@@ -136,7 +143,7 @@ def _find_loose_upload_conflicts(
     else:
         wanted = {t.key for t in loose}
         found = {}
-        for e in store.iter_objects(bucket, prefix):
+        for e in _until_stopped(store.iter_objects(bucket, prefix), stop):
             if e.key in wanted:
                 etag = strip_etag(e.etag)
                 found[e.key] = Side(e.size, e.last_modified, etag if is_md5_etag(etag) else "")
@@ -154,6 +161,7 @@ def plan_download(
     bucket: str,
     items: list[DownloadItem],
     destination: str,
+    stop: threading.Event | None = None,
 ) -> Plan:
     """Plan downloads of `items` into the folder `destination`, keeping folder structure."""
     plan = Plan()
@@ -163,7 +171,7 @@ def plan_download(
         group = TransferGroup(
             Direction.DOWNLOAD, basename(folder) or bucket, account.id, bucket, folder, destination
         )
-        objects = list(store.iter_objects(bucket, folder))
+        objects = list(_until_stopped(store.iter_objects(bucket, folder), stop))
         plan.groups.append(group)
         names = plan_local_names(
             [o.key for o in objects], parent(folder), case_insensitive=_case_insensitive()
@@ -229,6 +237,14 @@ def _add_download(
                 Side(existing.size, existing.mtime_ns / 1e9),
             )
         )
+
+
+def _until_stopped(items: Iterator[T], stop: threading.Event | None) -> Iterator[T]:
+    """`items`, until `stop` is set (the app is quitting): then Cancelled."""
+    for item in items:
+        if stop is not None and stop.is_set():
+            raise Cancelled("planning stopped: the app is closing")
+        yield item
 
 
 def _case_insensitive() -> bool:

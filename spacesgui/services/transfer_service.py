@@ -8,6 +8,7 @@ a timer collects what changed and emits it at most five times a second.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -123,6 +124,7 @@ class TransferService(QObject):
         self._speed = SpeedMeter()
         self._last_moved = 0
         self._children: dict[str, list[str]] = {}  # group id → transfer ids
+        self._stopping = threading.Event()
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
@@ -182,6 +184,7 @@ class TransferService(QObject):
 
     def shutdown(self) -> None:
         """Stop running transfers where they are (the journal resumes them next time)."""
+        self._stopping.set()  # a listing being planned stops at its next page
         self._timer.stop()
         self.engine.shutdown()
         if self._journal is not None:
@@ -205,7 +208,15 @@ class TransferService(QObject):
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
         plan = await self._runner.run(
-            plan_upload, store, self._local, account, bucket, prefix, paths, self.skip_patterns
+            plan_upload,
+            store,
+            self._local,
+            account,
+            bucket,
+            prefix,
+            paths,
+            self.skip_patterns,
+            self._stopping,
         )
         return await self._finish_plan(plan, store, ask)
 
@@ -215,7 +226,9 @@ class TransferService(QObject):
         """Queue downloads of `items` into the local folder `destination`."""
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
-        plan = await self._runner.run(plan_download, store, self._local, account, bucket, items, destination)
+        plan = await self._runner.run(
+            plan_download, store, self._local, account, bucket, items, destination, self._stopping
+        )
         return await self._finish_plan(plan, store, ask)
 
     def download_now(
