@@ -17,7 +17,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -35,6 +34,7 @@ from spacesgui.core.transfer_text import (
     size_text,
 )
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, row_id, row_runs
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,6 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 State = TransferState
 ACTIVE = frozenset({State.QUEUED, State.RUNNING})
-NOT_COUNTED = frozenset({State.SKIPPED, State.CANCELLED})  # left out of a group's bytes
 
 
 class TransferColumn(IntEnum):
@@ -72,72 +71,6 @@ class TransferRole(IntEnum):
     ERROR = Qt.ItemDataRole.UserRole + 25  # the plain error text ("" when none)
 
 
-@dataclass(eq=False, slots=True)
-class _File:
-    """One transfer's row; `group` is None for a top-level file."""
-
-    transfer: Transfer
-    group: _Group | None
-    row: int = -1  # -1 until inserted
-    meter: SpeedMeter | None = None  # only while running
-    last_bytes: int = 0
-    speed: float = 0.0
-    measured: float = 0.0  # when the speed was last measured (clock time)
-
-
-@dataclass(eq=False, slots=True)
-class _Group:
-    """A folder transfer's row, with aggregates kept up to date file by file."""
-
-    info: TransferGroup
-    serial: int  # internalId of its children's indexes; never 0, never reused
-    row: int = -1
-    children: list[_File] = field(default_factory=list)
-    size: int = 0
-    bytes_done: int = 0
-    counts: Counter[TransferState] = field(default_factory=Counter)
-    running: set[_File] = field(default_factory=set)
-
-    def count(self, node: _File, sign: int) -> None:
-        """Add (sign 1) or take away (sign -1) one file's state, size and bytes."""
-        t = node.transfer
-        self.counts[t.state] += sign
-        size, done = _contribution(t)
-        self.size += sign * size
-        self.bytes_done += sign * done
-        if sign > 0 and t.state == State.RUNNING:
-            self.running.add(node)
-        elif sign < 0:
-            self.running.discard(node)
-
-    @property
-    def speed(self) -> float:
-        return sum(f.speed for f in self.running)
-
-    def state(self) -> TransferState:
-        """One state that sums the files up: running wins, then queued, then paused."""
-        counts = self.counts
-        for state in (State.RUNNING, State.QUEUED, State.PAUSED, State.FAILED):
-            if counts[state] > 0:
-                return state
-        if not self.children:
-            return State.QUEUED  # announced before its files arrive
-        if counts[State.DONE] == 0 and counts[State.CANCELLED] > 0:
-            return State.CANCELLED
-        return State.DONE
-
-
-_Row = _File | _Group
-
-
-def _contribution(t: Transfer) -> tuple[int, int]:
-    if t.state in NOT_COUNTED:
-        return 0, 0
-    if t.state == State.DONE:
-        return t.size, t.size
-    return t.size, max(0, min(t.bytes_done, t.size) if t.size else t.bytes_done)
-
-
 # Changed rows this close together are reported as one range (see _emit_changed).
 RUN_GAP = 32
 # tick() leaves alone rows that apply() measured this recently (both run on each flush).
@@ -150,12 +83,12 @@ class TransferModel(QAbstractItemModel):
     def __init__(self, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self._clock = clock
-        self._top: list[_Row] = []
-        self._files: dict[str, _File] = {}
-        self._groups: dict[str, _Group] = {}
-        self._by_serial: dict[int, _Group] = {}
+        self._top: list[Row] = []
+        self._files: dict[str, FileRow] = {}
+        self._groups: dict[str, GroupRow] = {}
+        self._by_serial: dict[int, GroupRow] = {}
         self._next_serial = 1
-        self._running: set[_File] = set()
+        self._running: set[FileRow] = set()
         self._counts: Counter[TransferState] = Counter()  # every file in the model, by state
         self._data_failed = False
         self._failed_brush = QBrush(QColor("#b3261e"))
@@ -171,7 +104,7 @@ class TransferModel(QAbstractItemModel):
     # -- updates --------------------------------------------------------------
     def add_groups(self, groups: Iterable[TransferGroup]) -> None:
         """Add a row per new folder transfer (one insert); known ones just take the new info."""
-        new: list[_Group] = []
+        new: list[GroupRow] = []
         changed: list[int] = []
         for info in groups:
             known = self._groups.get(info.id)
@@ -179,7 +112,7 @@ class TransferModel(QAbstractItemModel):
                 known.info = info
                 changed.append(known.row)
                 continue
-            group = _Group(info, self._next_serial)
+            group = GroupRow(info, self._next_serial)
             self._next_serial += 1
             self._groups[info.id] = group
             self._by_serial[group.serial] = group
@@ -190,13 +123,13 @@ class TransferModel(QAbstractItemModel):
     def apply(self, changes: Iterable[Transfer]) -> None:
         """Take new or changed transfer snapshots: one insert and one dataChanged per parent."""
         now = self._clock()
-        new: dict[_Group | None, list[_File]] = {}
+        new: dict[GroupRow | None, list[FileRow]] = {}
         changed: dict[int, list[int]] = {}
         for t in changes:
             node = self._files.get(t.id)
             if node is None:
                 group = self._groups.get(t.group_id) if t.group_id else None
-                node = _File(t, group, last_bytes=t.bytes_done)
+                node = FileRow(t, group, last_bytes=t.bytes_done)
                 self._files[t.id] = node
                 new.setdefault(group, []).append(node)
             elif node.row < 0:
@@ -234,14 +167,14 @@ class TransferModel(QAbstractItemModel):
 
     def remove(self, ids: Iterable[str]) -> None:
         """Drop rows of transfer or group ids; a group whose last file goes goes too."""
-        files: set[_File] = set()
-        groups: set[_Group] = set()
+        files: set[FileRow] = set()
+        groups: set[GroupRow] = set()
         for item in ids:
             if (group := self._groups.get(item)) is not None:
                 groups.add(group)
             elif (node := self._files.get(item)) is not None and node.row >= 0:
                 files.add(node)
-        by_group: dict[_Group | None, list[_File]] = {}
+        by_group: dict[GroupRow | None, list[FileRow]] = {}
         for node in files:
             if node.group not in groups:
                 by_group.setdefault(node.group, []).append(node)
@@ -249,11 +182,11 @@ class TransferModel(QAbstractItemModel):
             if group is not None and len(nodes) == len(group.children):
                 groups.add(group)
                 del by_group[group]
-        top_doomed: list[_Row] = [*by_group.pop(None, []), *groups]
+        top_doomed: list[Row] = [*by_group.pop(None, []), *groups]
         count = len(top_doomed) + sum(len(nodes) for nodes in by_group.values())
-        runs = sum(len(_runs([n.row for n in nodes])) for nodes in by_group.values())
-        runs += len(_runs([r.row for r in top_doomed]))
-        if count > RESET_THRESHOLD or runs > MAX_RUNS:
+        pieces = sum(len(row_runs([n.row for n in nodes])) for nodes in by_group.values())
+        pieces += len(row_runs([r.row for r in top_doomed]))
+        if count > RESET_THRESHOLD or pieces > MAX_RUNS:
             self.beginResetModel()
             self._drop(by_group, top_doomed)
             self.endResetModel()
@@ -282,7 +215,7 @@ class TransferModel(QAbstractItemModel):
         for index in indexes:
             node = self._node(index)
             if node is not None:
-                seen[_id_of(node)] = None
+                seen[row_id(node)] = None
         return list(seen)
 
     def states(self, row_id: str) -> frozenset[TransferState]:
@@ -302,7 +235,7 @@ class TransferModel(QAbstractItemModel):
 
     def all_ids(self) -> list[str]:
         """Ids of every top-level row: group ids (which stand for their files) and lone files."""
-        return [_id_of(node) for node in self._top]
+        return [row_id(node) for node in self._top]
 
     def local_folder(self, row_id: str) -> str:
         """The local folder to reveal for a row: a file's folder, or a folder transfer's local root."""
@@ -312,10 +245,10 @@ class TransferModel(QAbstractItemModel):
         return group.info.local_root if group is not None else ""
 
     def index_of(self, row_id: str, column: int = 0) -> QModelIndex:
-        node: _Row | None = self._files.get(row_id) or self._groups.get(row_id)
+        node: Row | None = self._files.get(row_id) or self._groups.get(row_id)
         if node is None or node.row < 0:
             return QModelIndex()
-        parent_serial = node.group.serial if isinstance(node, _File) and node.group is not None else 0
+        parent_serial = node.group.serial if isinstance(node, FileRow) and node.group is not None else 0
         return self.createIndex(node.row, column, parent_serial)
 
     # -- Qt structure ---------------------------------------------------------
@@ -325,7 +258,7 @@ class TransferModel(QAbstractItemModel):
         if not parent.isValid():
             return self.createIndex(row, column, 0) if 0 <= row < len(self._top) else QModelIndex()
         group = self._node(parent)
-        if isinstance(group, _Group) and parent.column() == 0 and 0 <= row < len(group.children):
+        if isinstance(group, GroupRow) and parent.column() == 0 and 0 <= row < len(group.children):
             return self.createIndex(row, column, group.serial)
         return QModelIndex()
 
@@ -341,7 +274,7 @@ class TransferModel(QAbstractItemModel):
         if parent.column() != 0:
             return 0
         node = self._node(parent)
-        return len(node.children) if isinstance(node, _Group) else 0
+        return len(node.children) if isinstance(node, GroupRow) else 0
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return len(TransferColumn)
@@ -364,7 +297,7 @@ class TransferModel(QAbstractItemModel):
             node = self._node(index)
             if node is None:
                 return None
-            if isinstance(node, _Group):
+            if isinstance(node, GroupRow):
                 return self._group_data(node, index.column(), role)
             return self._file_data(node, index.column(), role)
         except Exception:
@@ -374,7 +307,7 @@ class TransferModel(QAbstractItemModel):
             return None
 
     # -- cell data ------------------------------------------------------------
-    def _file_data(self, node: _File, column: int, role: int) -> Any:
+    def _file_data(self, node: FileRow, column: int, role: int) -> Any:
         t = node.transfer
         if role == Qt.ItemDataRole.DisplayRole:
             return self._file_text(node, column)
@@ -411,7 +344,7 @@ class TransferModel(QAbstractItemModel):
             return t.error
         return None
 
-    def _file_text(self, node: _File, column: int) -> str:
+    def _file_text(self, node: FileRow, column: int) -> str:
         t = node.transfer
         if column == TransferColumn.NAME:
             # Inside a folder row, the path below that folder: two “cover.png” stay apart.
@@ -430,7 +363,7 @@ class TransferModel(QAbstractItemModel):
             return size_text(t.bytes_done, t.size, t.state != State.DONE)
         return _speed_eta_text(column, t.state, t.size - t.bytes_done, node.speed)
 
-    def _group_data(self, group: _Group, column: int, role: int) -> Any:
+    def _group_data(self, group: GroupRow, column: int, role: int) -> Any:
         info = group.info
         if role == Qt.ItemDataRole.DisplayRole:
             return self._group_text(group, column)
@@ -455,7 +388,7 @@ class TransferModel(QAbstractItemModel):
             return ""
         return None
 
-    def _group_text(self, group: _Group, column: int) -> str:
+    def _group_text(self, group: GroupRow, column: int) -> str:
         info, state = group.info, group.state()
         if column == TransferColumn.NAME:
             return info.name
@@ -481,7 +414,7 @@ class TransferModel(QAbstractItemModel):
         return None
 
     # -- internals ------------------------------------------------------------
-    def _node(self, index: AnyIndex) -> _Row | None:
+    def _node(self, index: AnyIndex) -> Row | None:
         """The row an index shows, or None for an invalid or stale index."""
         if not index.isValid():
             return None
@@ -493,10 +426,10 @@ class TransferModel(QAbstractItemModel):
             return None
         return group.children[row]
 
-    def _parent_index(self, group: _Group | None) -> QModelIndex:
+    def _parent_index(self, group: GroupRow | None) -> QModelIndex:
         return QModelIndex() if group is None else self.createIndex(group.row, 0, 0)
 
-    def _append(self, group: _Group | None, nodes: list[Any]) -> None:
+    def _append(self, group: GroupRow | None, nodes: list[Any]) -> None:
         """Append `nodes` under `group` (None: the top level) with one insert."""
         if not nodes:
             return
@@ -505,29 +438,29 @@ class TransferModel(QAbstractItemModel):
         self.beginInsertRows(self._parent_index(group), first, first + len(nodes) - 1)
         for offset, node in enumerate(nodes, first):
             node.row = offset
-            if isinstance(node, _File):
+            if isinstance(node, FileRow):
                 self._enter(node, now)
         rows.extend(nodes)
         self.endInsertRows()
 
-    def _enter(self, node: _File, now: float) -> None:
+    def _enter(self, node: FileRow, now: float) -> None:
         self._counts[node.transfer.state] += 1
         self._measure(node, now)
         if node.group is not None:
             node.group.count(node, 1)
 
-    def _leave(self, node: _File) -> None:
+    def _leave(self, node: FileRow) -> None:
         self._counts[node.transfer.state] -= 1
         self._running.discard(node)
         if node.group is not None:
             node.group.count(node, -1)
 
-    def _update(self, node: _File, t: Transfer, now: float) -> None:
+    def _update(self, node: FileRow, t: Transfer, now: float) -> None:
         self._leave(node)
         node.transfer = t
         self._enter(node, now)
 
-    def _measure(self, node: _File, now: float) -> None:
+    def _measure(self, node: FileRow, now: float) -> None:
         """Feed the file's byte count to its speed meter (running files only)."""
         t = node.transfer
         if t.state != State.RUNNING:
@@ -555,7 +488,7 @@ class TransferModel(QAbstractItemModel):
             if not rows:
                 continue
             if serial == 0:
-                parent: _Group | None = None
+                parent: GroupRow | None = None
                 count = len(self._top)
             else:
                 parent = self._by_serial.get(serial)
@@ -563,11 +496,11 @@ class TransferModel(QAbstractItemModel):
                     continue
                 count = len(parent.children)
             index = self._parent_index(parent)
-            for low, high in _runs([r for r in rows if 0 <= r < count], gap=RUN_GAP):
+            for low, high in row_runs([r for r in rows if 0 <= r < count], gap=RUN_GAP):
                 self.dataChanged.emit(self.index(low, first, index), self.index(high, LAST_COLUMN, index))
 
-    def _forget(self, node: _Row) -> None:
-        if isinstance(node, _Group):
+    def _forget(self, node: Row) -> None:
+        if isinstance(node, GroupRow):
             for child in node.children:
                 self._forget(child)
             self._groups.pop(node.info.id, None)
@@ -577,11 +510,11 @@ class TransferModel(QAbstractItemModel):
             self._files.pop(node.transfer.id, None)
         node.row = -1
 
-    def _remove_runs(self, group: _Group | None, nodes: list[Any]) -> None:
+    def _remove_runs(self, group: GroupRow | None, nodes: list[Any]) -> None:
         """Remove `nodes` from under `group` run by run, from the bottom up."""
         rows: list[Any] = self._top if group is None else group.children
         parent = self._parent_index(group)
-        for low, high in reversed(_runs([n.row for n in nodes])):
+        for low, high in reversed(row_runs([n.row for n in nodes])):
             self.beginRemoveRows(parent, low, high)
             for node in rows[low : high + 1]:
                 self._forget(node)
@@ -590,7 +523,7 @@ class TransferModel(QAbstractItemModel):
                 rows[offset].row = offset
             self.endRemoveRows()
 
-    def _drop(self, by_group: dict[_Group | None, list[_File]], top_doomed: list[_Row]) -> None:
+    def _drop(self, by_group: dict[GroupRow | None, list[FileRow]], top_doomed: list[Row]) -> None:
         """Remove everything at once (inside a model reset)."""
         for group, nodes in by_group.items():
             assert group is not None
@@ -606,24 +539,9 @@ class TransferModel(QAbstractItemModel):
             row.row = offset
 
 
-def _id_of(node: _Row) -> str:
-    return node.info.id if isinstance(node, _Group) else node.transfer.id
-
-
 def _speed_eta_text(column: int, state: TransferState, remaining: int, speed: float) -> str:
     if column == TransferColumn.SPEED:
         return human_rate(speed) if state == State.RUNNING and speed > 0 else NO_SPEED
     if column == TransferColumn.ETA and state in ACTIVE:
         return human_eta(eta_seconds(remaining, speed) if state == State.RUNNING else None)
     return ""
-
-
-def _runs(rows: list[int], gap: int = 0) -> list[tuple[int, int]]:
-    """(first, last) ranges of `rows`, ascending; rows up to `gap` apart share a range."""
-    runs: list[tuple[int, int]] = []
-    for row in sorted(set(rows)):
-        if runs and row <= runs[-1][1] + 1 + gap:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs

@@ -166,26 +166,35 @@ class EngineClient:
             return result
         return self._totals
 
-    def active_targets(self) -> set[tuple[str, ...]]:
-        result: set[tuple[str, ...]] = self._call("active_targets")
+    def active_targets(self) -> dict[tuple[str, ...], int]:
+        result: dict[tuple[str, ...], int] = self._call("active_targets")
         return result
+
+    def remove_finished(self) -> list[str]:
+        result: list[str] = self._call("remove_finished")
+        return result
+
+    def _send_accounts_of(self, ids: list[str]) -> None:
+        """Before a command that may start or clean up `ids`: their accounts' keys."""
+        account_ids: set[str] = self._call("account_ids", ids)
+        self._send_accounts(account_ids)
 
     def pause(self, ids: Iterable[str]) -> None:
         self._call("pause", list(ids))
 
     def resume(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self._send_accounts(t.account_id for t in self.transfers() if t.id in set(ids))
+        self._send_accounts_of(ids)
         self._call("resume", ids)
 
     def retry(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self._send_accounts(t.account_id for t in self.transfers() if t.id in set(ids))
+        self._send_accounts_of(ids)
         self._call("retry", ids)
 
     def cancel(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self._send_accounts(t.account_id for t in self.transfers() if t.id in set(ids))
+        self._send_accounts_of(ids)
         self._call("cancel", ids)
 
     def remove(self, ids: Iterable[str]) -> None:
@@ -195,12 +204,11 @@ class EngineClient:
         """Nothing to do: the workers run under another process's GIL."""
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
-        wanted = set(ids)
+        wanted = list(ids)
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = threading.Event()
         while True:
-            states = {t.id: t.state for t in self.transfers() if t.id in wanted}
-            if all(state.finished for state in states.values()):
+            if self._call("all_finished", wanted):
                 return True
             if deadline is not None and time.monotonic() > deadline:
                 return False

@@ -119,17 +119,17 @@ class TransferEngine:
     def restore(self) -> tuple[list[TransferGroup], list[Transfer]]:
         """Load the journal: what was unfinished comes back paused. Call once at start."""
         groups, transfers = self._journal.load()
-        with self._lock:
-            for group in groups:
-                self._groups[group.id] = group
-            for transfer in transfers:
-                self._transfers[transfer.id] = transfer
-                self._changed.add(transfer.id)
+        self._register(groups, transfers)  # nothing comes back queued: no work starts
         return groups, [t.copy() for t in transfers]
 
     def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
         """Journal then queue `transfers` (QUEUED ones start as workers free up)."""
         self._journal.add(groups, transfers)
+        self._register(groups, transfers)
+        self._wake.set()
+
+    def _register(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
+        """Take `groups` and `transfers` into the queue; QUEUED ones wait for a worker."""
         with self._lock:
             for group in groups:
                 self._groups[group.id] = group
@@ -138,7 +138,6 @@ class TransferEngine:
                 self._changed.add(transfer.id)
                 if transfer.state == State.QUEUED:
                     self._queue.append(transfer.id)
-        self._wake.set()
 
     def group(self, group_id: str) -> TransferGroup | None:
         with self._lock:
@@ -189,10 +188,26 @@ class TransferEngine:
         if wait > 0:
             time.sleep(min(wait, MAX_GUI_YIELD_S))
 
-    def active_targets(self) -> set[tuple[str, ...]]:
-        """What unfinished transfers will write (see target_of), for conflict checks."""
+    def active_targets(self) -> dict[tuple[str, ...], int]:
+        """What unfinished transfers will write (see target_of), with their sizes, for conflict checks."""
         with self._lock:
-            return {target_of(t) for t in self._transfers.values() if not t.state.finished}
+            return {target_of(t): t.size for t in self._transfers.values() if not t.state.finished}
+
+    def account_ids(self, ids: Iterable[str]) -> set[str]:
+        """The accounts the transfers `ids` belong to."""
+        with self._lock:
+            return {self._transfers[i].account_id for i in ids if i in self._transfers}
+
+    def all_finished(self, ids: Iterable[str]) -> bool:
+        with self._lock:
+            return all(i not in self._transfers or self._transfers[i].state.finished for i in ids)
+
+    def remove_finished(self) -> list[str]:
+        """Clear Finished: forget every finished transfer; returns their ids."""
+        with self._lock:
+            finished = [i for i, t in self._transfers.items() if t.state.finished]
+        self.remove(finished)
+        return finished
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
         """Block until every transfer in `ids` has finished (done, failed, cancelled or skipped)."""

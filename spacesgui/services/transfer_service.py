@@ -79,6 +79,10 @@ class QueueEngine(Protocol):
 
     def remove(self, ids: Iterable[str]) -> None: ...
 
+    def remove_finished(self) -> list[str]: ...
+
+    def active_targets(self) -> dict[tuple[str, ...], int]: ...
+
     def yield_to_gui(self, seconds: float) -> None: ...
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool: ...
@@ -280,12 +284,12 @@ class TransferService(QObject):
 
     def _add_queue_conflicts(self, plan: Plan) -> None:
         """A target an unfinished transfer will write is a conflict too, as if it existed."""
-        queued = {target_of(t): t for t in self.engine.transfers() if not t.state.finished}
+        queued = self.engine.active_targets()
         known = {c.transfer.id for c in plan.conflicts}
         for t in plan.transfers:
-            other = queued.get(target_of(t))
-            if other is not None and t.id not in known and t.state == TransferState.QUEUED:
-                plan.conflicts.append(Conflict(t, Side(t.size), Side(other.size)))
+            size = queued.get(target_of(t))
+            if size is not None and t.id not in known and t.state == TransferState.QUEUED:
+                plan.conflicts.append(Conflict(t, Side(t.size), Side(size)))
                 plan.taken.add(t.key if t.direction == Direction.UPLOAD else t.local_path)
 
     async def _decide(self, conflicts: list[Conflict], ask: AskConflict) -> dict[str, Resolution] | None:
@@ -403,8 +407,7 @@ class TransferService(QObject):
         self._command(self._clear_finished)
 
     def _clear_finished(self) -> None:
-        finished = [t.id for t in self.engine.transfers() if t.state.finished]
-        self.engine.remove(finished)
+        finished = self.engine.remove_finished()
         gone = set(finished)
         for group_id in list(self._children):
             self._children[group_id] = [i for i in self._children[group_id] if i not in gone]

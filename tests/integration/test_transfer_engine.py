@@ -16,6 +16,7 @@ from tests.integration.transfer_helpers import (
     MiB,
     download_of,
     object_bytes,
+    seed_object,
     upload_of,
     wait_for,
     write_random,
@@ -168,9 +169,7 @@ def test_restart_mid_download_continues_the_part_file(
     rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
 ) -> None:
     data = write_random(tmp_path / "src.bin", 30 * MiB, seed=11)
-    setup = make_engine(rclone_store)
-    setup.add([], [upload_of(rclone_bucket, "src.bin", tmp_path / "src.bin")])
-    assert setup.wait_idle(60)
+    seed_object(rclone_store, rclone_bucket, "src.bin", tmp_path / "src.bin")
     journal = tmp_path / "restart-download.sqlite3"
     target = tmp_path / "out" / "copy.bin"
     first = make_engine(rclone_store, journal_path=journal, bandwidth_limit=10 * MiB, parts_per_file=2)
@@ -263,9 +262,7 @@ def test_a_full_disk_fails_the_download_clearly_and_no_file_takes_the_final_name
     rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
 ) -> None:
     write_random(tmp_path / "src.bin", 300_000, seed=13)
-    setup = make_engine(rclone_store)
-    setup.add([], [upload_of(rclone_bucket, "photo.jpg", tmp_path / "src.bin")])
-    assert setup.wait_idle(30)
+    seed_object(rclone_store, rclone_bucket, "photo.jpg", tmp_path / "src.bin")
     engine = make_engine(rclone_store, journal_path=tmp_path / "full.sqlite3", local=_FullDisk())
     target = tmp_path / "out" / "photo.jpg"
     engine.add([], [download_of(rclone_bucket, "photo.jpg", target)])
@@ -285,9 +282,7 @@ def test_a_download_bigger_than_the_free_space_is_refused_before_it_starts(
     rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
 ) -> None:
     write_random(tmp_path / "src.bin", 50_000, seed=14)
-    setup = make_engine(rclone_store)
-    setup.add([], [upload_of(rclone_bucket, "big.iso", tmp_path / "src.bin")])
-    assert setup.wait_idle(30)
+    seed_object(rclone_store, rclone_bucket, "big.iso", tmp_path / "src.bin")
     engine = make_engine(rclone_store, journal_path=tmp_path / "tiny.sqlite3", local=_TinyDisk())
     target = tmp_path / "out" / "big.iso"
     engine.add([], [download_of(rclone_bucket, "big.iso", target)])
@@ -370,9 +365,7 @@ def test_a_paused_download_whose_part_file_was_deleted_starts_over_and_verifies(
     rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
 ) -> None:
     data = write_random(tmp_path / "src.bin", 30 * MiB, seed=23)
-    setup = make_engine(rclone_store)
-    setup.add([], [upload_of(rclone_bucket, "v.bin", tmp_path / "src.bin")])
-    assert setup.wait_idle(60)
+    seed_object(rclone_store, rclone_bucket, "v.bin", tmp_path / "src.bin")
     engine = make_engine(
         rclone_store, journal_path=tmp_path / "d.sqlite3", bandwidth_limit=10 * MiB, parts_per_file=2
     )

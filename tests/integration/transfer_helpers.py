@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.ports import TransferStore
 from spacesgui.core.transfers import Direction, Transfer, TransferState
 
@@ -59,3 +60,8 @@ def object_bytes(store: TransferStore, bucket: str, key: str) -> bytes:
         return b"".join(stream.chunks(1024 * 1024))
     finally:
         stream.close()
+
+
+def seed_object(store: S3Store, bucket: str, key: str, path: Path) -> None:
+    """Put the file at `path` on the server as `key`, for tests about downloading it."""
+    store.client.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())

@@ -1,0 +1,96 @@
+"""The rows behind the transfer queue model: a file, and a folder with its totals kept live.
+
+Plain Python (no Qt): TransferModel owns them on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacesgui.core.throughput import SpeedMeter
+from spacesgui.core.transfers import Transfer, TransferGroup, TransferState
+
+State = TransferState
+NOT_COUNTED = frozenset({State.SKIPPED, State.CANCELLED})  # left out of a group's bytes
+
+
+@dataclass(eq=False, slots=True)
+class FileRow:
+    """One transfer's row; `group` is None for a top-level file."""
+
+    transfer: Transfer
+    group: GroupRow | None
+    row: int = -1  # -1 until inserted
+    meter: SpeedMeter | None = None  # only while running
+    last_bytes: int = 0
+    speed: float = 0.0
+    measured: float = 0.0  # when the speed was last measured (clock time)
+
+
+@dataclass(eq=False, slots=True)
+class GroupRow:
+    """A folder transfer's row, with aggregates kept up to date file by file."""
+
+    info: TransferGroup
+    serial: int  # internalId of its children's indexes; never 0, never reused
+    row: int = -1
+    children: list[FileRow] = field(default_factory=list)
+    size: int = 0
+    bytes_done: int = 0
+    counts: Counter[TransferState] = field(default_factory=Counter)
+    running: set[FileRow] = field(default_factory=set)
+
+    def count(self, node: FileRow, sign: int) -> None:
+        """Add (sign 1) or take away (sign -1) one file's state, size and bytes."""
+        t = node.transfer
+        self.counts[t.state] += sign
+        size, done = contribution(t)
+        self.size += sign * size
+        self.bytes_done += sign * done
+        if sign > 0 and t.state == State.RUNNING:
+            self.running.add(node)
+        elif sign < 0:
+            self.running.discard(node)
+
+    @property
+    def speed(self) -> float:
+        return sum(f.speed for f in self.running)
+
+    def state(self) -> TransferState:
+        """One state that sums the files up: running wins, then queued, then paused."""
+        counts = self.counts
+        for state in (State.RUNNING, State.QUEUED, State.PAUSED, State.FAILED):
+            if counts[state] > 0:
+                return state
+        if not self.children:
+            return State.QUEUED  # announced before its files arrive
+        if counts[State.DONE] == 0 and counts[State.CANCELLED] > 0:
+            return State.CANCELLED
+        return State.DONE
+
+
+Row = FileRow | GroupRow
+
+
+def contribution(t: Transfer) -> tuple[int, int]:
+    if t.state in NOT_COUNTED:
+        return 0, 0
+    if t.state == State.DONE:
+        return t.size, t.size
+    return t.size, max(0, min(t.bytes_done, t.size) if t.size else t.bytes_done)
+
+
+def row_id(node: Row) -> str:
+    return node.info.id if isinstance(node, GroupRow) else node.transfer.id
+
+
+def row_runs(rows: list[int], gap: int = 0) -> list[tuple[int, int]]:
+    """(first, last) ranges of `rows`, ascending; rows up to `gap` apart share a range."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and row <= runs[-1][1] + 1 + gap:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
