@@ -30,9 +30,9 @@ from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import MAX_CONNECTIONS
+from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import Direction, Transfer, TransferState
-from spacesgui.services.transfer_engine import TransferEngine
-from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.engine.transfer_engine import TransferEngine
 
 TOOL = "spacesgui engine"
 

@@ -13,11 +13,11 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.settings import JsonSettings
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.ports import ObjectStore
+from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
-from spacesgui.services.transfer_settings import EngineSettings
 from spacesgui.transfer_process import start_engine
 from spacesgui.ui.main_window import MainWindow
 

@@ -20,9 +20,9 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import MissingCredentials, SpacesError
 from spacesgui.core.ports import TransferStore
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.engine.transfer_engine import TransferEngine
 from spacesgui.services.engine_client import ChildProcess, CredentialLookup, EngineClient
-from spacesgui.services.transfer_engine import TransferEngine
-from spacesgui.services.transfer_settings import EngineSettings
 
 log = logging.getLogger(__name__)
 

@@ -154,3 +154,23 @@ class RemoteObject:
     last_modified: float
     content_type: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+
+
+def target_of(t: Transfer) -> tuple[str, ...]:
+    """What a transfer writes: an object for an upload, a local file for a download."""
+    if t.direction == Direction.UPLOAD:
+        return ("upload", t.account_id, t.bucket, t.key)
+    return ("download", t.local_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The whole queue at a glance, for the status bar."""
+
+    active: int  # queued or running
+    running: int
+    failed: int
+    bytes_done: int  # of active transfers
+    bytes_total: int  # of active transfers
+    moved: int  # bytes moved since the engine started, for speed (never goes back)
+    paused: int = 0

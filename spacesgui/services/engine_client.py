@@ -27,9 +27,8 @@ from typing import Any, Protocol
 
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.transfers import Transfer, TransferGroup
-from spacesgui.services.transfer_engine import Totals
-from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.core.transfers import Totals, Transfer, TransferGroup
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,20 @@ from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput import SpeedMeter
-from spacesgui.core.transfers import Direction, PendingUpload, Transfer, TransferGroup, TransferState
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.core.transfers import (
+    Direction,
+    PendingUpload,
+    Totals,
+    Transfer,
+    TransferGroup,
+    TransferState,
+    target_of,
+)
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_engine import Totals, target_of
 from spacesgui.services.transfer_planner import Conflict, DownloadItem, Plan, plan_download, plan_upload
-from spacesgui.services.transfer_settings import EngineSettings
 
 log = logging.getLogger(__name__)
 

@@ -34,16 +34,16 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
-from spacesgui.ui.account_panel import AccountPanel
-from spacesgui.ui.auto_refresh import AutoRefresh
-from spacesgui.ui.filter_edit import FilterEdit
+from spacesgui.ui.accounts.account_panel import AccountPanel
+from spacesgui.ui.accounts.space_actions import SpaceActions
+from spacesgui.ui.browser.auto_refresh import AutoRefresh
+from spacesgui.ui.browser.filter_edit import FilterEdit
+from spacesgui.ui.browser.object_menu import ObjectMenu
+from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.naming import named
-from spacesgui.ui.object_menu import ObjectMenu
-from spacesgui.ui.object_view import ObjectView
-from spacesgui.ui.path_bar import PathBar
-from spacesgui.ui.space_actions import SpaceActions
-from spacesgui.ui.transfer_actions import TransferActions
+from spacesgui.ui.transfers.transfer_actions import TransferActions
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
-from spacesgui.ui.account_dialog import AccountDialog
-from spacesgui.ui.create_space_dialog import CreateSpaceDialog
+from spacesgui.ui.accounts.account_dialog import AccountDialog
+from spacesgui.ui.accounts.create_space_dialog import CreateSpaceDialog
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match, PaginationBreak
 from tests.gui.conftest import wait_listed

@@ -13,12 +13,11 @@ from PySide6.QtGui import QAction, QPainter, QPixmap, QStandardItem, QStandardIt
 from PySide6.QtWidgets import QStyleOptionViewItem, QTreeView
 from pytestqt.qtbot import QtBot
 
-from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.core.transfers import Direction, Totals, Transfer, TransferGroup, TransferState
 from spacesgui.qtmodels.transfer_model import TransferRole
-from spacesgui.services.transfer_engine import Totals
 from spacesgui.services.transfer_service import QueueStatus, TransferService
-from spacesgui.ui.progress_delegate import ProgressDelegate
-from spacesgui.ui.transfer_dock import EMPTY_HINT, TransferDock, status_text
+from spacesgui.ui.transfers.progress_delegate import ProgressDelegate
+from spacesgui.ui.transfers.transfer_dock import EMPTY_HINT, TransferDock, status_text
 
 State = TransferState
 MB = 1_000_000

@@ -18,8 +18,8 @@ from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.transfer_planner import DownloadItem
-from spacesgui.ui.pending_uploads_dialog import PendingUploadsDialog
-from spacesgui.ui.transfer_settings_dialog import TransferSettingsDialog
+from spacesgui.ui.transfers.pending_uploads_dialog import PendingUploadsDialog
+from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
 from tests.gui.conftest import wait_listed
 
 
@@ -375,7 +375,7 @@ def test_quitting_mid_upload_and_starting_again_shows_it_paused_and_resume_finis
     import os
 
     from spacesgui.core.history import Place
-    from spacesgui.services.transfer_settings import EngineSettings
+    from spacesgui.core.transfer_settings import EngineSettings
 
     data = os.urandom(12 * 1024 * 1024)
     (tmp_path / "big.bin").write_bytes(data)

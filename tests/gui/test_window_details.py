@@ -19,7 +19,7 @@ from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services import account_service
-from spacesgui.ui.create_space_dialog import CreateSpaceDialog
+from spacesgui.ui.accounts.create_space_dialog import CreateSpaceDialog
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
 

@@ -11,8 +11,8 @@ import pytest
 from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.core.ports import LocalFiles, TransferStore
-from spacesgui.services.transfer_engine import TransferEngine
-from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.engine.transfer_engine import TransferEngine
 
 MiB = 1024 * 1024
 # Small parts keep multipart tests quick: 5 MiB is the smallest part S3 accepts.

@@ -11,7 +11,7 @@ import pytest
 from spacesgui.adapters.local_files import OsLocalFiles, OsPartFile
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.transfers import TransferState
-from spacesgui.services.transfer_engine import TransferEngine
+from spacesgui.engine.transfer_engine import TransferEngine
 from tests.integration.transfer_helpers import (
     MiB,
     download_of,
@@ -197,8 +197,8 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials
 from spacesgui.core.transfers import Direction, Transfer
-from spacesgui.services.transfer_engine import TransferEngine
-from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.engine.transfer_engine import TransferEngine
+from spacesgui.core.transfer_settings import EngineSettings
 
 endpoint, bucket, path, journal_path, transfer_id = sys.argv[1:6]
 account = Account("t", "custom", endpoint, "us-east-1", "test-access", AddressingStyle.PATH)

@@ -11,7 +11,7 @@ import pytest
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
 from spacesgui.core.transfers import TransferState
-from spacesgui.services.transfer_engine import TransferEngine
+from spacesgui.engine.transfer_engine import TransferEngine
 from tests.conftest import RcloneServer
 from tests.integration.transfer_helpers import MiB, download_of, object_bytes, upload_of, write_random
 

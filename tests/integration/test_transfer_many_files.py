@@ -12,7 +12,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
 from spacesgui.core.transfers import TransferState
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
-from spacesgui.services.transfer_engine import TransferEngine
+from spacesgui.engine.transfer_engine import TransferEngine
 from spacesgui.services.transfer_planner import plan_upload
 
 FOLDERS, PER_FOLDER = 100, 100

@@ -6,9 +6,9 @@ import pytest
 
 from spacesgui.core.errors import InvalidInput, TransferStopped
 from spacesgui.core.throughput import TokenBucket
+from spacesgui.core.transfer_settings import MAX_PARTS_PER_FILE, EngineSettings
 from spacesgui.core.transfers import TransferState, check_cache_control
-from spacesgui.services.transfer_body import CountingBody, StopFlag
-from spacesgui.services.transfer_settings import MAX_PARTS_PER_FILE, EngineSettings
+from spacesgui.engine.transfer_body import CountingBody, StopFlag
 
 
 def test_a_retry_that_seeks_back_takes_its_progress_back() -> None:

@@ -39,9 +39,9 @@ from spacesgui.core.multipart import (
 )
 from spacesgui.core.ports import LocalFiles, PartFile, TransferJournal, TransferStore
 from spacesgui.core.throughput import TokenBucket
+from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject, Transfer
-from spacesgui.services.transfer_body import CountingBody, Limiter, StopFlag
-from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.engine.transfer_body import CountingBody, Limiter, StopFlag
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary
 from spacesgui.core.history import Place
 from spacesgui.core.naming import bucket_name_problem
-from spacesgui.ui.account_dialog import AccountDialog
-from spacesgui.ui.create_space_dialog import CreateSpaceDialog
+from spacesgui.ui.accounts.account_dialog import AccountDialog
+from spacesgui.ui.accounts.create_space_dialog import CreateSpaceDialog
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.multipart import MiB
+from spacesgui.core.transfer_settings import MAX_PARTS_PER_FILE, EngineSettings
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS, parse_skip_patterns
 from spacesgui.services.transfer_service import TransferService
-from spacesgui.services.transfer_settings import MAX_PARTS_PER_FILE, EngineSettings
 from spacesgui.ui.naming import named
 
 MB = 1_000_000

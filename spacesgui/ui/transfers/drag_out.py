@@ -21,7 +21,7 @@ from spacesgui.services.transfer_planner import DownloadItem
 from spacesgui.services.transfer_service import TransferService
 
 if TYPE_CHECKING:
-    from spacesgui.ui.transfer_actions import TransferActions
+    from spacesgui.ui.transfers.transfer_actions import TransferActions
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from spacesgui.core.throughput import human_rate
 from spacesgui.core.transfers import Transfer, TransferGroup, TransferState
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel
 from spacesgui.ui.naming import named
-from spacesgui.ui.progress_delegate import ProgressDelegate
+from spacesgui.ui.transfers.progress_delegate import ProgressDelegate
 
 if TYPE_CHECKING:
     from spacesgui.services.transfer_service import QueueStatus, TransferService

@@ -17,15 +17,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.ports import LocalFiles, TransferJournal, TransferStore
 from spacesgui.core.throughput import TokenBucket
-from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
-from spacesgui.services.transfer_body import Limiter, StopFlag
-from spacesgui.services.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
-from spacesgui.services.transfer_settings import EngineSettings
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.core.transfers import Direction, Totals, Transfer, TransferGroup, TransferState, target_of
+from spacesgui.engine.transfer_body import Limiter, StopFlag
+from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
 
 log = logging.getLogger(__name__)
 
@@ -39,27 +38,7 @@ MAX_PART_THREADS = 64  # the most parts in flight any settings allow
 StoreLookup = Callable[[str], TransferStore]
 
 
-def target_of(t: Transfer) -> tuple[str, ...]:
-    """What a transfer writes: an object for an upload, a local file for a download."""
-    if t.direction == Direction.UPLOAD:
-        return ("upload", t.account_id, t.bucket, t.key)
-    return ("download", t.local_path)  # account id → its store (raises SpacesError)
-
-
 State = TransferState
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """The whole queue at a glance, for the status bar."""
-
-    active: int  # queued or running
-    running: int
-    failed: int
-    bytes_done: int  # of active transfers
-    bytes_total: int  # of active transfers
-    moved: int  # bytes moved since the engine started, for speed (never goes back)
-    paused: int = 0
 
 
 class TransferEngine:

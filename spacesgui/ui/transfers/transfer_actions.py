@@ -21,13 +21,13 @@ from spacesgui.core.keys import as_folder
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.transfer_planner import DownloadItem
 from spacesgui.services.transfer_service import QueueStatus, TransferService
-from spacesgui.ui.conflict_dialog import ConflictAsker
-from spacesgui.ui.drag_out import DragOut
+from spacesgui.ui.browser.object_view import local_paths
 from spacesgui.ui.naming import named
-from spacesgui.ui.object_view import local_paths
-from spacesgui.ui.pending_uploads_dialog import PendingUploadsDialog
-from spacesgui.ui.transfer_dock import TransferDock, status_text
-from spacesgui.ui.transfer_settings_dialog import TransferSettingsDialog
+from spacesgui.ui.transfers.conflict_dialog import ConflictAsker
+from spacesgui.ui.transfers.drag_out import DragOut
+from spacesgui.ui.transfers.pending_uploads_dialog import PendingUploadsDialog
+from spacesgui.ui.transfers.transfer_dock import TransferDock, status_text
+from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow

@@ -1,0 +1,1 @@
+"""The transfer engine: runs in the transfer process; imports only the core."""
