@@ -34,8 +34,8 @@ from spacesgui.app import App, build_app
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
 from spacesgui.core.transfers import TransferState
+from spacesgui.services.transfer_decisions import ConflictAnswer
 from spacesgui.services.transfer_planner import Conflict
-from spacesgui.services.transfer_service import ConflictAnswer
 
 SMALL_BUCKET, BIG_BUCKET = "gui-small", "gui-big"
 STALL_LIMIT_S = 0.05  # stalls longer than this get their stacks reported

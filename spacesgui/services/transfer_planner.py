@@ -7,6 +7,7 @@ safe on this computer come back as notes for the user.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import threading
@@ -21,6 +22,7 @@ from spacesgui.core.keys import basename, parent
 from spacesgui.core.local_paths import LocalName, is_inside, plan_local_names
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.ports import LocalFiles, TransferStore
+from spacesgui.core.shared_keys import Source, shared_keys
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 from spacesgui.core.upload_plan import is_skipped, upload_key
 
@@ -28,15 +30,19 @@ T = TypeVar("T")
 
 # Up to this many loose files, ask the server about each; beyond it, one listing is cheaper.
 HEAD_EACH_LIMIT = 50
+MD5_BLOCK = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A planned transfer whose target already exists."""
+    """A planned transfer whose target already exists, or is another source's key too."""
 
     transfer: Transfer
     source: Side
     target: Side
+    # (this source, the source holding the key) when the target is another file of the
+    # same upload rather than something that exists already.
+    sources: tuple[Source, Source] | None = None
 
 
 @dataclass
@@ -46,6 +52,8 @@ class Plan:
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # for the user: renamed, unreadable, …
     taken: set[str] = field(default_factory=set)  # target names in use (keys or local paths)
+    # Uploads: sources that map to one key, in upload order (see core/shared_keys.py).
+    shared: list[list[Source]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,7 @@ def plan_upload(
     """Plan uploads of `paths` (files and folders) into `prefix` of `bucket`."""
     plan = Plan()
     loose: list[Transfer] = []
+    relatives: dict[str, str] = {}  # transfer id → the path the user knows it by
     for path in paths:
         path = os.path.normpath(path)
         name = os.path.basename(path)
@@ -83,9 +92,9 @@ def plan_upload(
             plan.notes.append(exc.message)
             continue
         if not is_dir:
-            loose.append(
-                _upload(account, bucket, upload_key(prefix, name), path, stat.size, stat.mtime_ns, "")
-            )
+            t = _upload(account, bucket, upload_key(prefix, name), path, stat.size, stat.mtime_ns, "")
+            relatives[t.id] = name
+            loose.append(t)
             continue
         group = TransferGroup(
             Direction.UPLOAD, name, account.id, bucket, upload_key(prefix, name) + "/", path
@@ -97,6 +106,7 @@ def plan_upload(
             key = upload_key(group.prefix, entry.relative)
             local_path = os.path.join(path, *entry.relative.split("/"))
             t = _upload(account, bucket, key, local_path, entry.size, entry.mtime_ns, group.id)
+            relatives[t.id] = f"{name}/{entry.relative}"
             if is_skipped(entry.relative, skip_patterns):
                 t.state, t.error = (
                     TransferState.SKIPPED,
@@ -115,7 +125,37 @@ def plan_upload(
                 plan.conflicts.append(Conflict(t, Side(t.size, t.local_mtime_ns / 1e9), target))
     _find_loose_upload_conflicts(store, bucket, prefix, loose, plan, stop)
     plan.transfers.extend(loose)
+    _find_shared_keys(local, plan, relatives)
     return plan
+
+
+def _find_shared_keys(local: LocalFiles, plan: Plan, relatives: dict[str, str]) -> None:
+    """Group the queued sources that map to one key; hash those whose sizes match."""
+    sources = (
+        Source(t.id, t.key, t.local_path, relatives.get(t.id, t.name), Side(t.size, t.local_mtime_ns / 1e9))
+        for t in plan.transfers
+        if t.state == TransferState.QUEUED
+    )
+    for group in shared_keys(sources):
+        sizes = [s.side.size for s in group]
+        hashed = [
+            replace(s, side=replace(s.side, md5_hex=local_md5(local, s.local_path, s.side.size)))
+            if sizes.count(s.side.size) > 1
+            else s
+            for s in group
+        ]
+        plan.shared.append(hashed)
+
+
+def local_md5(local: LocalFiles, path: str, size: int) -> str:
+    """Hex MD5 of a local file ("" when it cannot be read: the transfer will say why). Blocking."""
+    digest = hashlib.md5(usedforsecurity=False)
+    try:
+        for offset in range(0, size, MD5_BLOCK):
+            digest.update(local.read_range(path, offset, min(MD5_BLOCK, size - offset)))
+    except LocalFileError:
+        return ""
+    return digest.hexdigest()
 
 
 def _upload(

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from spacesgui.core.conflicts import ConflictPolicy, Resolution, Side, renamed_key, resolve
+from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
@@ -30,12 +30,20 @@ from spacesgui.core.transfers import (
     Transfer,
     TransferGroup,
     TransferState,
-    target_of,
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_planner import Conflict, DownloadItem, Plan, plan_download, plan_upload
+from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
+from spacesgui.services.transfer_decisions import apply as apply_decisions
+from spacesgui.services.transfer_planner import (
+    Conflict,
+    DownloadItem,
+    Plan,
+    local_md5,
+    plan_download,
+    plan_upload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +52,6 @@ FLUSH_MS = 200
 # needs the GIL (see TransferEngine.yield_to_gui). A tenth of the flush interval at most.
 GUI_YIELD_S = 0.02
 PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
-
-
-@dataclass(frozen=True, slots=True)
-class ConflictAnswer:
-    policy: ConflictPolicy  # never ASK
-    apply_to_all: bool
-
-
-# The UI's way to ask about one conflict; None means "cancel the whole transfer".
-AskConflict = Callable[[Conflict, int], Awaitable[ConflictAnswer | None]]
 
 
 class QueueEngine(Protocol):
@@ -268,15 +266,15 @@ class TransferService(QObject):
         return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
 
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
-        self._add_queue_conflicts(plan)
-        decisions = await self._decide(plan.conflicts, ask)
+        add_queue_conflicts(plan, self.engine.active_targets())
+        decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
         if decisions is None:
             count = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)
             self.notice.emit(
                 "Transfer cancelled", f"Nothing was queued ({human_count(count, 'file')} left as they were)."
             )
             return 0
-        await self._runner.run(self._apply_decisions, plan, decisions, store)
+        await self._runner.run(apply_decisions, plan, decisions, store, self._local)
         for note in plan.notes:
             log.warning("%s", note)
         if plan.notes:
@@ -289,54 +287,14 @@ class TransferService(QObject):
         self.flush()
         return queued
 
-    def _add_queue_conflicts(self, plan: Plan) -> None:
-        """A target an unfinished transfer will write is a conflict too, as if it existed."""
-        queued = self.engine.active_targets()
-        known = {c.transfer.id for c in plan.conflicts}
-        for t in plan.transfers:
-            size = queued.get(target_of(t))
-            if size is not None and t.id not in known and t.state == TransferState.QUEUED:
-                plan.conflicts.append(Conflict(t, Side(t.size), Side(size)))
-                plan.taken.add(t.key if t.direction == Direction.UPLOAD else t.local_path)
-
-    async def _decide(self, conflicts: list[Conflict], ask: AskConflict) -> dict[str, Resolution] | None:
-        policy = self.conflict_policy
-        decisions: dict[str, Resolution] = {}
-        for index, conflict in enumerate(conflicts):
-            resolution = resolve(policy, conflict.source, conflict.target)
-            if resolution == Resolution.ASK:
-                answer = await ask(conflict, len(conflicts) - index)
-                if answer is None:
-                    return None
-                if answer.apply_to_all:
-                    policy = answer.policy
-                resolution = resolve(answer.policy, conflict.source, conflict.target)
-            decisions[conflict.transfer.id] = resolution
-        return decisions
-
-    def _apply_decisions(self, plan: Plan, decisions: dict[str, Resolution], store: ObjectStore) -> None:
-        """Skip or rename per decision (worker thread: renaming may ask the server)."""
-        # A renamed file must not take a name another file of this same plan will use.
-        plan.taken.update(t.key if t.direction == Direction.UPLOAD else t.local_path for t in plan.transfers)
-        for t in plan.transfers:
-            resolution = decisions.get(t.id)
-            if resolution == Resolution.SKIP:
-                t.state, t.error = TransferState.SKIPPED, "Skipped: it already exists"
-            elif resolution == Resolution.RENAME:
-                if t.direction == Direction.UPLOAD:
-
-                    def key_taken(key: str, bucket: str = t.bucket) -> bool:
-                        return key in plan.taken or store.head_object(bucket, key) is not None
-
-                    t.key = renamed_key(t.key, key_taken)
-                    plan.taken.add(t.key)
-                else:
-
-                    def path_taken(path: str) -> bool:
-                        return path in plan.taken or self._local.exists(path) is not None
-
-                    t.local_path = renamed_key(t.local_path.replace("\\", "/"), path_taken)
-                    plan.taken.add(t.local_path)
+    async def _fill_md5(self, conflict: Conflict) -> Conflict:
+        """The conflict with its local file's MD5 (hashed on a worker thread)."""
+        t = conflict.transfer
+        if t.direction == Direction.UPLOAD:
+            md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.source.size)
+            return replace(conflict, source=replace(conflict.source, md5_hex=md5))
+        md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.target.size)
+        return replace(conflict, target=replace(conflict.target, md5_hex=md5))
 
     def _remember(self, transfers: Iterable[Transfer]) -> None:
         for t in transfers:

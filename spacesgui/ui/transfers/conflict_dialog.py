@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.formatting import human_size, human_time
+from spacesgui.core.shared_keys import why_shared
 from spacesgui.core.transfers import Direction
+from spacesgui.services.transfer_decisions import ConflictAnswer
 from spacesgui.services.transfer_planner import Conflict
-from spacesgui.services.transfer_service import ConflictAnswer
 from spacesgui.ui.naming import named
 
 CHOICES = (
@@ -32,6 +33,37 @@ CHOICES = (
     ConflictPolicy.RENAME,
     ConflictPolicy.SKIP,
 )
+# When the other side is another file of the same upload, the same choices in its words.
+SHARED_LABELS = {
+    ConflictPolicy.OVERWRITE: ("Upload This One Instead", "Upload this file; the other one is skipped"),
+    ConflictPolicy.OVERWRITE_IF_DIFFERENT: (
+        "Skip This One If Identical",
+        "Skip this file when its bytes are the same as the other's; otherwise upload it instead",
+    ),
+    ConflictPolicy.RENAME: ("Keep Both (rename)", "Upload this file under a new name: “name (1).ext”"),
+    ConflictPolicy.SKIP: ("Skip This One", "Upload only the other file"),
+}
+
+
+def _describe(conflict: Conflict) -> tuple[str, str]:
+    """(window title, rich text) for a conflict."""
+    t = conflict.transfer
+    if conflict.sources is not None:
+        mine, other = conflict.sources
+        return "Two files, one name", (
+            f"<b>Two files would be uploaded as “{escape(t.name)}”</b> "
+            f"(s3://{escape(t.bucket)}/{escape(t.key)}): {escape(why_shared(mine.relative, other.relative))}."
+            f"<br><br>This file: {escape(mine.local_path)}<br>"
+            f"{human_size(mine.side.size)}, modified {human_time(mine.side.mtime)}<br><br>"
+            f"Other file: {escape(other.local_path)}<br>"
+            f"{human_size(other.side.size)}, modified {human_time(other.side.mtime)}"
+        )
+    where = f"s3://{t.bucket}/{t.key}" if t.direction == Direction.UPLOAD else t.local_path
+    return "File already exists", (
+        f"<b>“{escape(t.name)}” already exists</b> at {escape(where)}.<br><br>"
+        f"Existing: {human_size(conflict.target.size)}, modified {human_time(conflict.target.mtime)}<br>"
+        f"New: {human_size(conflict.source.size)}, modified {human_time(conflict.source.mtime)}"
+    )
 
 
 class ConflictDialog(QDialog):
@@ -39,15 +71,9 @@ class ConflictDialog(QDialog):
 
     def __init__(self, conflict: Conflict, remaining: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "conflictDialog", "File already exists")
-        self.setWindowTitle("File already exists")
-        t = conflict.transfer
-        where = f"s3://{t.bucket}/{t.key}" if t.direction == Direction.UPLOAD else t.local_path
-        text = (
-            f"<b>“{t.name}” already exists</b> at {escape(where)}.<br><br>"
-            f"Existing: {human_size(conflict.target.size)}, modified {human_time(conflict.target.mtime)}<br>"
-            f"New: {human_size(conflict.source.size)}, modified {human_time(conflict.source.mtime)}"
-        )
+        title, text = _describe(conflict)
+        named(self, "conflictDialog", title)
+        self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         label = QLabel(text, self)
         label.setWordWrap(True)
@@ -58,7 +84,9 @@ class ConflictDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.answer: ConflictAnswer | None = None
         for policy in CHOICES:
-            button = QPushButton(policy.label, self)
+            caption, tip = SHARED_LABELS[policy] if conflict.sources is not None else (policy.label, "")
+            button = QPushButton(caption, self)
+            button.setToolTip(tip)
             button.setObjectName(f"conflict-{policy.value}")
             button.clicked.connect(lambda _=False, p=policy: self._choose(p))
             button.setAutoDefault(False)
