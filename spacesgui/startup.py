@@ -19,7 +19,8 @@ from spacesgui.app import App, build_app
 from spacesgui.core.accounts import Account, AddressingStyle, check_endpoint_url
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.history import Place
-from spacesgui.core.keys import Location, parse_location
+from spacesgui.core.keys import Location
+from spacesgui.core.typed_location import parse_location
 
 log = logging.getLogger(__name__)
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote
-
-from spacesgui.core.errors import InvalidInput
 
 DELIMITER = "/"
 
@@ -61,21 +58,3 @@ class Location:
         if self.prefix:
             return Location(self.bucket, parent(self.prefix))
         return Location()
-
-
-def parse_location(text: str) -> Location:
-    """Parse `s3://bucket/prefix`, `bucket/prefix` or `/bucket/prefix` into a Location.
-
-    A path ending without a slash is taken as a folder, the way a person types one.
-    """
-    text = text.strip()
-    if text.lower().startswith("s3://"):
-        text = text[5:]
-    elif "://" in text:
-        scheme = text.split("://", 1)[0]
-        raise InvalidInput(f"“{scheme}://” is not a storage path. Type s3://space-name/folder/.")
-    text = unquote(text).lstrip("/")
-    if not text:
-        return Location()
-    bucket, _, rest = text.partition("/")
-    return Location(bucket, as_folder(rest))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
@@ -27,7 +28,8 @@ from spacesgui.core.errors import ListBucketsDenied, SpacesError
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary, human_count
 from spacesgui.core.history import History, Place, came_from
-from spacesgui.core.keys import Location, parse_location
+from spacesgui.core.keys import Location
+from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
@@ -289,11 +291,17 @@ class MainWindow(QMainWindow):
         self.navigate(Place(place.account_id, parent.bucket, parent.prefix))
 
     def _on_path_bar_location_requested(self, text: str) -> None:
+        account_id = self.place.account_id if self.place else self.account_panel.current_account_id()
+        endpoint = ""
+        if account_id:
+            with contextlib.suppress(KeyError):
+                endpoint = self._accounts.account(account_id).endpoint_url
         try:
-            location = parse_location(text)
+            typed = parse_typed(text, endpoint)
         except SpacesError as exc:
             self.show_error(exc)
             return
+        location = typed.location
         if location.bucket and not VALID_PATH_BUCKET.match(location.bucket):
             self.banner.show_message(
                 f"<b>Not a Space name.</b> “{location.bucket}” cannot be a Space: names use only letters, "
@@ -301,11 +309,12 @@ class MainWindow(QMainWindow):
                 level="error",
             )
             return
-        account_id = self.place.account_id if self.place else self.account_panel.current_account_id()
         if not account_id:
             self.banner.show_message("Add an account first, then type a path in it.", level="info")
             return
         self.navigate(Place(account_id, location.bucket, location.prefix))
+        if typed.select:
+            self._reselect = typed.select
 
     def _focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
