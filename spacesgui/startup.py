@@ -135,7 +135,7 @@ class Startup:
             else AddressingStyle.PATH,
             bucket=location.bucket if location else "",
         )
-        self.app.accounts.add_account(account, secret, remember=False)
+        self.app.accounts.add_account(account, secret, remember=False, persist=False)
         return account.id
 
     def _start_demo(self) -> None:
@@ -177,7 +177,7 @@ class Startup:
     def _on_demo_started(self, account: Account, secret: str) -> None:
         if self.app is None:
             return
-        self.app.accounts.add_account(account, secret, remember=False)
+        self.app.accounts.add_account(account, secret, remember=False, persist=False)
         self.app.window.set_hint("Preparing the sample Spaces…")
 
     def _on_demo_failed(self, error: SpacesError) -> None:

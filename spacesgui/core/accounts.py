@@ -119,10 +119,20 @@ class Account:
     bucket: str = ""  # open this bucket directly (bucket-scoped keys cannot ListBuckets)
     upload_acl: str = "private"  # canned ACL sent with every upload: "private" or "public-read"
     cache_control: str = ""  # Cache-Control sent with every upload, e.g. "max-age=86400"
+    # False: the secret is kept only until the app quits, and asked for at first use after.
+    remember_secret: bool = True
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def with_changes(self, **changes: object) -> Account:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def ref(self) -> str:
+        """Who this account is on the server, whatever its id: `access key id @ endpoint`.
+
+        Transfers keep it, so one started with keys from the command line can be resumed
+        by any account with the same keys for the same server.
+        """
+        return f"{self.access_key_id}@{self.endpoint_url}"
 
     def cdn_url(self, bucket: str, key: str = "") -> str:
         """Return the CDN address of an object, where the provider has one."""

@@ -37,6 +37,10 @@ class MissingCredentials(InvalidInput):
     title = "Keys missing"
 
 
+class SecretMissing(MissingCredentials):
+    """The account is known but its secret is not at hand (not remembered, or the keyring lost it)."""
+
+
 class AuthError(SpacesError):
     title = "Keys not accepted"
 

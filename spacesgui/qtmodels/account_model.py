@@ -15,6 +15,7 @@ from spacesgui.core.listing import BucketInfo
 class AccountRole(IntEnum):
     ACCOUNT_ID = Qt.ItemDataRole.UserRole + 1
     BUCKET = Qt.ItemDataRole.UserRole + 2  # empty on account rows and message rows
+    LOCKED = Qt.ItemDataRole.UserRole + 3  # a message row saying the secret must be entered
 
 
 class AccountTreeModel(QStandardItemModel):
@@ -67,13 +68,20 @@ class AccountTreeModel(QStandardItemModel):
             child.setData(name, AccountRole.BUCKET)
             item.appendRow(child)
 
-    def set_message(self, account_id: str, text: str) -> None:
-        """Show one non-selectable line under the account instead of its Spaces."""
+    def set_message(self, account_id: str, text: str, *, locked: bool = False) -> None:
+        """Show one non-selectable line under the account instead of its Spaces.
+
+        `locked`: the line says the secret is needed, and a click on it asks for it.
+        """
         item = self.account_item(account_id)
         if item is None:
             return
+        current = item.child(0) if item.rowCount() == 1 else None
+        if current is not None and current.text() == text and not current.data(AccountRole.BUCKET):
+            return
         item.removeRows(0, item.rowCount())
         child = QStandardItem(self._warning_icon, text)
+        child.setData(locked, AccountRole.LOCKED)
         child.setEditable(False)
         child.setSelectable(False)
         child.setToolTip(text)

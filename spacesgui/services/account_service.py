@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.accounts import Account, Credentials, provider
-from spacesgui.core.errors import MissingCredentials, SpacesError
+from spacesgui.core.errors import KeyringUnavailable, MissingCredentials, SecretMissing, SpacesError
 from spacesgui.core.listing import BucketInfo
 from spacesgui.core.ports import AccountStore, ObjectStore, ObjectStoreFactory, SecretStore
 from spacesgui.services.runner import TaskRunner
@@ -27,8 +29,26 @@ class ConnectionReport:
     error: SpacesError | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SecretAnswer:
+    secret: str
+    remember: bool  # keep it in the keyring from now on
+
+
+# The UI's way to ask for an account's secret: the account, and why it is asked (or "").
+# None means the user declined.
+SecretPrompt = Callable[[Account, str], Awaitable[SecretAnswer | None]]
+
+
 class AccountService(QObject):
-    """Owns accounts and their stores; every method is called on the GUI thread."""
+    """Owns accounts and their stores; every method is called on the GUI thread
+    unless its docstring says otherwise.
+
+    Secrets: an account that remembers its secret keeps it in the keyring; one that does
+    not keeps it in memory until the app quits, and its description is saved anyway, so
+    at the next start it is asked for (`secret_prompt`) when the account is first used.
+    Accounts added with `persist=False` (the demo's, the command line's) are not saved.
+    """
 
     accounts_changed = Signal()
 
@@ -48,16 +68,21 @@ class AccountService(QObject):
         self._session_secrets = session_secrets
         self._factory = store_factory
         self._accounts: list[Account] = []
-        self._session_ids: set[str] = set()
+        self._ephemeral_ids: set[str] = set()  # never saved
+        self.secret_prompt: SecretPrompt | None = None
+        self._asking: dict[str, asyncio.Future[bool]] = {}
         self._stores: dict[str, ObjectStore] = {}
         self._stores_lock = threading.Lock()
 
     def load(self) -> None:
-        self._accounts = [*self._account_store.load_accounts(), *self.session_accounts()]
+        self._accounts = [*self._account_store.load_accounts(), *self.ephemeral_accounts()]
         self.accounts_changed.emit()
 
-    def session_accounts(self) -> list[Account]:
-        return [a for a in self._accounts if a.id in self._session_ids]
+    def ephemeral_accounts(self) -> list[Account]:
+        return [a for a in self._accounts if a.id in self._ephemeral_ids]
+
+    def is_ephemeral(self, account_id: str) -> bool:
+        return account_id in self._ephemeral_ids
 
     @property
     def accounts(self) -> list[Account]:
@@ -69,23 +94,97 @@ class AccountService(QObject):
                 return account
         raise KeyError(account_id)
 
-    def add_account(self, account: Account, secret: str, *, remember: bool = True) -> None:
-        """Add or replace an account. `remember=False` keeps it (and its secret) for this run only.
+    def account_by_ref(self, ref: str) -> Account | None:
+        """The first account with these keys for this server (see Account.ref), if any."""
+        return next((a for a in self._accounts if a.ref() == ref), None)
 
-        Replacing an account with an empty `secret` keeps the secret already stored.
+    def add_account(
+        self, account: Account, secret: str, *, remember: bool = True, persist: bool = True
+    ) -> None:
+        """Add or replace an account.
+
+        `remember`: the secret goes to the keyring; otherwise it is kept until the app
+        quits (and the account is saved without it). An empty `secret` when replacing an
+        account keeps the secret it has, moved to where `remember` says. `persist=False`
+        keeps the whole account for this run only.
         """
-        known = any(a.id == account.id for a in self._accounts)
-        if not account.access_key_id.strip() or not (secret.strip() or known):
+        previous = next((a for a in self._accounts if a.id == account.id), None)
+        if not account.access_key_id.strip() or not (secret.strip() or previous):
             raise MissingCredentials("Enter both the access key and the secret key.")
+        if not secret.strip() and previous is not None and previous.remember_secret != remember:
+            secret = self._known_secret(previous) or ""
         if secret.strip():
-            if remember and account.id not in self._session_ids:
-                self._secrets.set_secret(account.id, secret)
-            else:
-                self._session_ids.add(account.id)
-                self._session_secrets.set_secret(account.id, secret)
+            self._keep_secret(account.id, secret, remember)
+        account = account.with_changes(remember_secret=remember)
+        if not persist:
+            self._ephemeral_ids.add(account.id)
         self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
         self._drop_store(account.id)
         self._save()
+        self.accounts_changed.emit()
+
+    def _keep_secret(self, account_id: str, secret: str, remember: bool) -> None:
+        """Put the secret where `remember` says, and nowhere else. KeyringUnavailable may rise."""
+        if remember:
+            self._secrets.set_secret(account_id, secret)
+            self._session_secrets.delete_secret(account_id)
+        else:
+            self._session_secrets.set_secret(account_id, secret)
+            self._secrets.delete_secret(account_id)
+
+    def _known_secret(self, account: Account) -> str | None:
+        secret = self._session_secrets.get_secret(account.id)
+        if secret is None and account.remember_secret:
+            secret = self._secrets.get_secret(account.id)
+        return secret
+
+    def needs_secret(self, account_id: str) -> bool:
+        """True when using the account will ask for its secret (it is not remembered, and
+        not given yet this run). Never reads the keyring."""
+        account = self.account(account_id)
+        return not account.remember_secret and self._session_secrets.get_secret(account_id) is None
+
+    async def ask_secret(self, account_id: str, reason: str = "") -> bool:
+        """Ask the user for the account's secret (one dialog, however many callers wait).
+
+        True when a secret was given and kept. GUI thread.
+        """
+        waiting = self._asking.get(account_id)
+        if waiting is not None:
+            return await asyncio.shield(waiting)
+        if self.secret_prompt is None:
+            return False
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._asking[account_id] = future
+        try:
+            answer = await self.secret_prompt(self.account(account_id), reason)
+            given = answer is not None and bool(answer.secret.strip())
+            if answer is not None and given:
+                self._store_answer(account_id, answer)
+            future.set_result(given)
+            return given
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: callers of this call see it raised
+            raise
+        finally:
+            del self._asking[account_id]
+
+    def _store_answer(self, account_id: str, answer: SecretAnswer) -> None:
+        account = self.account(account_id)
+        try:
+            self._keep_secret(account_id, answer.secret.strip(), answer.remember)
+            remember = answer.remember
+        except KeyringUnavailable:
+            log.warning("keyring unavailable: keeping the secret of %s for this run only", account.name)
+            self._keep_secret(account_id, answer.secret.strip(), False)
+            remember = False
+        if remember != account.remember_secret:
+            self._accounts = [
+                a.with_changes(remember_secret=remember) if a.id == account_id else a for a in self._accounts
+            ]
+            self._save()
+        self._drop_store(account_id)
         self.accounts_changed.emit()
 
     def set_bucket(self, account_id: str, bucket: str) -> None:
@@ -99,21 +198,21 @@ class AccountService(QObject):
         self._accounts = [a for a in self._accounts if a.id != account_id]
         self._secrets.delete_secret(account_id)
         self._session_secrets.delete_secret(account_id)
-        self._session_ids.discard(account_id)
+        self._ephemeral_ids.discard(account_id)
         self._drop_store(account_id)
         self._save()
         self.accounts_changed.emit()
 
     def _save(self) -> None:
-        self._account_store.save_accounts([a for a in self._accounts if a.id not in self._session_ids])
+        self._account_store.save_accounts([a for a in self._accounts if a.id not in self._ephemeral_ids])
 
     def _secret_for(self, account_id: str) -> str:
-        secret = self._session_secrets.get_secret(account_id)
-        if secret is None:
-            secret = self._secrets.get_secret(account_id)
+        """The account's secret; SecretMissing when it is not at hand. Any thread."""
+        secret = self._known_secret(self.account(account_id))
         if not secret:
-            raise MissingCredentials(
-                "No secret key is stored for this account. Edit the account and enter it again."
+            raise SecretMissing(
+                "The secret key of this account is not at hand. Use the account again to enter "
+                "it, or edit the account."
             )
         return secret
 
@@ -169,6 +268,12 @@ class AccountService(QObject):
         return True
 
     async def store(self, account_id: str) -> ObjectStore:
+        """The account's store; asks for its secret first when it is not at hand."""
+        try:
+            return await self._runner.run(self.store_blocking, account_id)
+        except SecretMissing:
+            if not await self.ask_secret(account_id):
+                raise
         return await self._runner.run(self.store_blocking, account_id)
 
     async def list_buckets(self, account_id: str) -> list[BucketInfo]:

@@ -37,6 +37,7 @@ from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
+from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         self.auto_refresh.timeout.connect(self._on_auto_refresh_timeout)
         self.refresh_interval_changed = self.auto_refresh.interval_chosen  # the app saves it
         self.object_menu = ObjectMenu(self)
+        self.secret_asker = SecretAsker(self)
+        accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
 
         self._build_actions()
@@ -146,7 +149,7 @@ class MainWindow(QMainWindow):
             "New Space…", sp.SP_FileDialogNewFolder, "Ctrl+Shift+N", self.space_actions.create_space
         )
         self.delete_space_action = self._action(
-            "Delete Space…", sp.SP_TrashIcon, None, self.space_actions.delete_space
+            "Delete Space…", sp.SP_TrashIcon, None, lambda: self.space_actions.delete_space()
         )
         self.quit_action = self._action("Quit", None, QKeySequence.StandardKey.Quit, self.close)
         for action, name in ((self.back_action, "backAction"), (self.forward_action, "forwardAction"), (self.up_action, "upAction"), (self.refresh_action, "refreshAction"), (self.new_space_action, "newSpaceAction"), (self.delete_space_action, "deleteSpaceAction"), (self.add_account_action, "addAccountAction")):  # fmt: skip
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.account_panel.edit_requested.connect(self.space_actions.edit_account)
         self.account_panel.new_space_requested.connect(self._on_account_panel_new_space_requested)
         self.account_panel.remove_requested.connect(self.space_actions.remove_account)
+        self.account_panel.delete_space_requested.connect(self.space_actions.delete_space)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.object_view.open_folder_requested.connect(self.open_folder)
@@ -218,6 +222,7 @@ class MainWindow(QMainWindow):
         self.model.listing_failed.connect(self._on_model_listing_failed)
         self.model.root_loaded.connect(self._on_model_root_loaded)
         self._browser.warning.connect(self._on_browser_warning)
+        self._accounts.accounts_changed.connect(self._on_accounts_changed)
 
     # -- background work ----------------------------------------------------
     def spawn(self, coro: Awaitable[None]) -> object:
@@ -250,19 +255,32 @@ class MainWindow(QMainWindow):
         self.filter_edit.blockSignals(False)
         self.model.set_filter("")
         self.model.set_location(place.account_id, place.bucket, place.prefix)
-        self.path_bar.set_location(Location(place.bucket, place.prefix))
+        self.path_bar.set_location(Location(place.bucket, place.prefix), self._account_name(place.account_id))
         self.account_panel.select(place)
         self._last_refresh = time.monotonic()
         self._update_view_state()
 
-    def forget_account(self, account_id: str) -> None:
-        """Leave every place of a removed account."""
+    def forget_account(self, account_id: str, name: str = "") -> None:
+        """Leave every place of a removed account; if it was open, say so in the empty view."""
         self._history.forget_account(account_id)
         if self.place is not None and self.place.account_id == account_id:
             self._history = History()
             self.model.clear()
             self.path_bar.set_location(Location())
+            self.account_panel.select(None)
+            self._hint = (
+                f"The account “{name}” was removed, so its Spaces are closed.\n"
+                "Choose a Space on the left, or add an account (File → Add Account…)."
+                if self._accounts.accounts
+                else ""
+            )
         self._update_view_state()
+
+    def _account_name(self, account_id: str) -> str:
+        try:
+            return self._accounts.account(account_id).name
+        except KeyError:
+            return ""
 
     def set_hint(self, text: str) -> None:
         """Replace the “choose a Space” text shown while no Space is open ("" restores it)."""
@@ -384,6 +402,15 @@ class MainWindow(QMainWindow):
             self._reselect = ""
         self._update_view_state()
 
+    def _on_accounts_changed(self) -> None:
+        """Names may have changed: the path bar and the title name the account."""
+        place = self.place
+        if place is not None:
+            self.path_bar.set_location(
+                Location(place.bucket, place.prefix), self._account_name(place.account_id)
+            )
+        self._update_view_state()
+
     def _on_browser_warning(self, message: str) -> None:
         self.banner.show_message(message, level="warning")
 
@@ -419,6 +446,10 @@ class MainWindow(QMainWindow):
                 "No accounts yet.\nChoose File → Add Account… to connect to DigitalOcean Spaces "
                 "or any S3-compatible storage."
             )
+        elif place is not None and (name := self._account_name(place.account_id)):
+            self.placeholder.setText(
+                f"Choose a Space of “{name}” on the left, or type an s3:// path above (Ctrl+L)."
+            )
         else:
             self.placeholder.setText("Choose a Space on the left, or type an s3:// path above (Ctrl+L).")
         self.back_action.setEnabled(self._history.can_go_back())
@@ -428,8 +459,10 @@ class MainWindow(QMainWindow):
         if self.transfer_actions is not None:
             self.transfer_actions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
-        title = Location(place.bucket, place.prefix).url() if place and place.bucket else ""
-        self.setWindowTitle(f"{title} — spacesgui" if title else "spacesgui")
+        parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
+        if place is not None and (name := self._account_name(place.account_id)):
+            parts.append(name)
+        self.setWindowTitle(" — ".join([*parts, "spacesgui"]))
         self._update_status()
 
     def _update_status(self) -> None:

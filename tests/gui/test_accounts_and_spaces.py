@@ -251,7 +251,7 @@ def test_the_server_refusing_to_delete_a_space_is_explained(
     qtbot.waitUntil(lambda: "still holds objects" in app.window.banner.text(), timeout=10_000)
 
 
-def test_saving_an_account_when_the_keyring_fails_keeps_the_dialog_and_offers_this_session_only(
+def test_saving_an_account_when_the_keyring_fails_keeps_the_dialog_and_offers_to_keep_the_secret_this_session(
     build_window: Callable[[], App], qtbot: QtBot, moto_endpoint: str, moto_bucket: str, tmp_path: Path
 ) -> None:
     import keyring
@@ -269,8 +269,10 @@ def test_saving_an_account_when_the_keyring_fails_keeps_the_dialog_and_offers_th
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert not dialog.isVisible()
     assert len(app.accounts.accounts) == 1
-    settings = tmp_path / "settings.json"
-    assert not settings.exists() or json.loads(settings.read_text())["accounts"] == []
+    settings_text = (tmp_path / "settings.json").read_text()
+    (saved,) = json.loads(settings_text)["accounts"]  # the account is kept; its secret is not
+    assert saved["remember_secret"] is False
+    assert "secret-value" not in settings_text
 
 
 def test_the_new_space_dialog_refuses_a_name_the_account_already_has(

@@ -60,6 +60,7 @@ class AccountDialog(QDialog):
         self.setMinimumWidth(520)
         self._tester, self._spawn, self._saver = tester, spawn, saver
         self._existing_id = account.id if account else ""
+        self.saved: Account | None = None  # the account as saved, once Save succeeded
         self._endpoint_touched = False
 
         self.provider_combo = named(QComboBox(), "providerCombo")
@@ -113,7 +114,8 @@ class AccountDialog(QDialog):
         )
         self.remember_check.setChecked(True)
         self.remember_check.setToolTip(
-            "Untick to use this account until you quit, without storing the secret."
+            "Untick to keep the account without its secret: spacesgui asks for the secret "
+            "the first time you use the account after each start."
         )
         form.addRow("", self.remember_check)
 
@@ -163,6 +165,7 @@ class AccountDialog(QDialog):
         self.bucket_edit.setText(account.bucket)
         self.acl_combo.setCurrentIndex(max(0, self.acl_combo.findData(account.upload_acl)))
         self.cache_control_edit.setText(account.cache_control)
+        self.remember_check.setChecked(account.remember_secret)
         self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
 
     def _on_show_secret_toggled(self, shown: bool) -> None:
@@ -257,4 +260,5 @@ class AccountDialog(QDialog):
         except SpacesError as exc:
             self._show_result(False, exc.message)
             return
+        self.saved = account.with_changes(remember_secret=self.remember())
         self.accept()

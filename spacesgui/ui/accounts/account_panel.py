@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from spacesgui.core.errors import ListBucketsDenied, SpacesError
+from spacesgui.core.errors import ListBucketsDenied, SecretMissing, SpacesError
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.account_model import AccountRole, AccountTreeModel
 from spacesgui.services.account_service import AccountService
@@ -17,12 +18,27 @@ from spacesgui.ui.naming import named
 
 log = logging.getLogger(__name__)
 
+LOCKED_TEXT = "Secret key needed: click to enter it"
+
+
+class AccountTree(QTreeView):
+    """The tree; a right-click opens the menu without moving the selection (or the open place)."""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
 
 class AccountPanel(QWidget):
+    """Accounts and their Spaces. Its selection always shows the open place (see `select`)."""
+
     place_selected = Signal(object)  # Place
     edit_requested = Signal(str)  # account id
     new_space_requested = Signal(str)  # account id
     remove_requested = Signal(str)  # account id
+    delete_space_requested = Signal(str, str)  # account id, Space
     buckets_loaded = Signal(str)  # account id
     failed = Signal(str, object)  # account id, SpacesError
 
@@ -36,12 +52,14 @@ class AccountPanel(QWidget):
         self._accounts = accounts
         self._spawn = spawn
         self.model = AccountTreeModel(self)
-        self.tree = named(QTreeView(self), "accountTree", "Accounts and Spaces")
+        self._shown: Place | None = None  # the place the window shows; the selection follows it
+        self.tree = named(AccountTree(self), "accountTree", "Accounts and Spaces")
         self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.tree.clicked.connect(self._on_tree_clicked)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         layout = QVBoxLayout(self)
@@ -49,13 +67,32 @@ class AccountPanel(QWidget):
         layout.addWidget(self.tree)
         accounts.accounts_changed.connect(self._on_accounts_changed)
 
+    @contextlib.contextmanager
+    def _model_update(self) -> Iterator[None]:
+        """Change the model without the selection changes it causes opening anything;
+        then select the shown place again."""
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        try:
+            yield
+        finally:
+            selection.blockSignals(False)
+            self._follow_shown()
+
     def _on_accounts_changed(self) -> None:
-        self.model.set_accounts(self._accounts.accounts)
+        with self._model_update():
+            self.model.set_accounts(self._accounts.accounts)
         for account in self._accounts.accounts:
             item = self.model.account_item(account.id)
+            if item is None:
+                continue
+            if self._accounts.needs_secret(account.id):
+                # Not at start-up: the secret is asked for when the account is first used.
+                with self._model_update():
+                    self.model.set_message(account.id, LOCKED_TEXT, locked=True)
             # New accounts, and accounts showing why they have no Spaces (the account may
             # have just been fixed), are listed again.
-            if item is not None and (item.rowCount() == 0 or not item.child(0).data(AccountRole.BUCKET)):
+            elif item.rowCount() == 0 or not item.child(0).data(AccountRole.BUCKET):
                 self.reload_buckets(account.id)
 
     def reload_buckets(self, account_id: str) -> None:
@@ -66,35 +103,64 @@ class AccountPanel(QWidget):
             buckets = await self._accounts.list_buckets(account_id)
         except SpacesError as exc:
             short = "Cannot list Spaces" if isinstance(exc, ListBucketsDenied) else exc.title
-            self.model.set_message(account_id, short)
+            locked = isinstance(exc, SecretMissing)
+            with self._model_update():
+                self.model.set_message(account_id, LOCKED_TEXT if locked else short, locked=locked)
             self.failed.emit(account_id, exc)
             return
         except KeyError:
             return  # the account was removed meanwhile
-        self.model.set_buckets(account_id, buckets)
-        item = self.model.account_item(account_id)
-        if item is not None:
-            self.tree.expand(item.index())
+        with self._model_update():
+            self.model.set_buckets(account_id, buckets)
+            item = self.model.account_item(account_id)
+            if item is not None:
+                self.tree.expand(item.index())
         self.buckets_loaded.emit(account_id)
 
     def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        account_id = current.data(AccountRole.ACCOUNT_ID)
-        bucket = current.data(AccountRole.BUCKET) or ""
-        if account_id:
-            self.place_selected.emit(Place(account_id, bucket, ""))
+        self._open(current)
 
-    def select(self, place: Place) -> None:
-        """Highlight the Space (or account) of `place` without emitting place_selected."""
-        item = self.model.bucket_item(place.account_id, place.bucket) if place.bucket else None
-        item = item or self.model.account_item(place.account_id)
-        if item is None:
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        """A click opens what it hits even when it is selected already, and unlocks an account."""
+        if index.isValid() and index.data(AccountRole.LOCKED):
+            self.reload_buckets(str(index.data(AccountRole.ACCOUNT_ID)))
             return
+        self._open(index)
+
+    def _open(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        account_id = index.data(AccountRole.ACCOUNT_ID)
+        bucket = index.data(AccountRole.BUCKET) or ""
+        place = Place(account_id, bucket, "") if account_id else None
+        if place is not None and (
+            self._shown is None
+            or (place.account_id, place.bucket) != (self._shown.account_id, self._shown.bucket)
+        ):
+            self.place_selected.emit(place)
+
+    def select(self, place: Place | None) -> None:
+        """Show `place` (None: nothing) as the selection, without emitting place_selected."""
+        self._shown = place
+        self._follow_shown()
+
+    def _follow_shown(self) -> None:
+        """Select and scroll to the shown place's Space (or account); after any model change."""
         selection = self.tree.selectionModel()
+        place = self._shown
+        item = None
+        if place is not None:
+            item = self.model.bucket_item(place.account_id, place.bucket) if place.bucket else None
+            item = item or self.model.account_item(place.account_id)
         selection.blockSignals(True)
-        selection.setCurrentIndex(item.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        selection.blockSignals(False)
+        try:
+            if item is None:
+                selection.clear()
+            else:
+                selection.setCurrentIndex(item.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.tree.scrollTo(item.index())
+        finally:
+            selection.blockSignals(False)
         self.tree.viewport().update()
 
     def _on_tree_context_menu_requested(self, position: QPoint) -> None:
@@ -109,6 +175,10 @@ class AccountPanel(QWidget):
             menu.addAction("Open", lambda: self.place_selected.emit(Place(account_id, bucket, "")))
             menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(f"s3://{bucket}/"))
             menu.addSeparator()
+            menu.addAction("Delete Space…", lambda: self.delete_space_requested.emit(account_id, bucket))
+            menu.addSeparator()
+        if self._accounts.needs_secret(account_id):
+            menu.addAction("Enter Secret Key…", lambda: self.reload_buckets(account_id))
         menu.addAction("New Space…", lambda: self.new_space_requested.emit(account_id))
         menu.addSeparator()
         menu.addAction("Edit Account…", lambda: self.edit_requested.emit(account_id))

@@ -50,14 +50,14 @@ class SpaceActions(QObject):
         self.last_dialog = dialog
 
         def on_finished(result: int) -> None:
-            if result != QDialog.DialogCode.Accepted:
+            account = dialog.saved  # saved by the dialog already
+            if result != QDialog.DialogCode.Accepted or account is None:
                 return
-            account = dialog.account()  # already saved by the dialog
             place = window.place
-            if existing is None or place is None or place.account_id == account.id:
-                window.navigate(
-                    Place(account.id, account.bucket or (place.bucket if existing and place else ""), "")
-                )
+            if existing is None:
+                window.navigate(Place(account.id, account.bucket, ""))  # show the new account
+            elif place is not None and place.account_id == account.id:
+                window.refresh()  # the same place, listed with the account's new settings
 
         dialog.finished.connect(on_finished)
         dialog.open()
@@ -80,7 +80,7 @@ class SpaceActions(QObject):
         def on_finished(_result: int) -> None:
             if box.clickedButton() is remove_button:
                 window._accounts.remove_account(account_id)
-                window.forget_account(account_id)
+                window.forget_account(account_id, account.name)
 
         box.finished.connect(on_finished)
         box.open()
@@ -122,15 +122,23 @@ class SpaceActions(QObject):
                 level="info",
             )
 
-    def delete_space(self) -> None:
+    def delete_space(self, account_id: str = "", bucket: str = "") -> None:
+        """Delete a Space after confirmation: the open one, or `bucket` of `account_id`."""
         window = self._window
         place = window.place
-        if place is None or not place.bucket:
-            return
+        if not bucket:
+            if place is None or not place.bucket:
+                return
+            account_id, bucket = place.account_id, place.bucket
         root = window.model.root
-        if not place.prefix and root.state == LoadState.LOADED and (root.names or root.folders):
+        showing_its_root = place is not None and (place.account_id, place.bucket, place.prefix) == (
+            account_id,
+            bucket,
+            "",
+        )
+        if showing_its_root and root.state == LoadState.LOADED and (root.names or root.folders):
             window.banner.show_message(
-                f"<b>Space is not empty.</b> “{place.bucket}” still holds {folder_summary(len(root.names), len(root.folders), root.total_size())}; "
+                f"<b>Space is not empty.</b> “{bucket}” still holds {folder_summary(len(root.names), len(root.folders), root.total_size())}; "
                 "only an empty Space can be deleted.",
                 level="warning",
             )
@@ -138,7 +146,7 @@ class SpaceActions(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Delete Space",
-            f"Delete the Space “{place.bucket}”?\n\nOnly an empty Space can be deleted. This cannot be undone.",
+            f"Delete the Space “{bucket}”?\n\nOnly an empty Space can be deleted. This cannot be undone.",
             QMessageBox.StandardButton.Cancel,
             window,
         )
@@ -149,7 +157,7 @@ class SpaceActions(QObject):
 
         def on_finished(_result: int) -> None:
             if box.clickedButton() is delete_button:
-                window.spawn(self._delete(place.account_id, place.bucket))
+                window.spawn(self._delete(account_id, bucket))
 
         box.finished.connect(on_finished)
         box.open()
@@ -157,8 +165,10 @@ class SpaceActions(QObject):
     async def _delete(self, account_id: str, bucket: str) -> None:
         window = self._window
         await window._browser.delete_bucket(account_id, bucket)
-        window.model.clear()
-        window.navigate(Place(account_id, "", ""))
+        place = window.place
+        if place is not None and (place.account_id, place.bucket) == (account_id, bucket):
+            window.model.clear()
+            window.navigate(Place(account_id, "", ""))
         window.banner.show_message(f"Space “{bucket}” deleted.", level="info")
         window.account_panel.reload_buckets(account_id)
 

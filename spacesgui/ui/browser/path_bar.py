@@ -62,7 +62,8 @@ class PathBar(QStackedWidget):
     def text(self) -> str:
         return self._location.url()
 
-    def set_location(self, location: Location) -> None:
+    def set_location(self, location: Location, account_name: str = "") -> None:
+        """Show `location`; the first crumb names the account it belongs to (or says s3://)."""
         self._location = location
         self._edit.setText(location.url())
         while self._crumb_layout.count():
@@ -70,7 +71,7 @@ class PathBar(QStackedWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        parts = [("s3://", Location())]
+        parts = [(account_name or "s3://", Location())]
         if location.bucket:
             parts.append((location.bucket, Location(location.bucket)))
             prefix = ""
@@ -82,7 +83,11 @@ class PathBar(QStackedWidget):
             button.setText(label if i == 0 else f"{label}  ›" if i < len(parts) - 1 else label)
             button.setAutoRaise(True)
             button.setObjectName(f"crumb{i}")
-            button.setAccessibleName(f"Go to {target.url()}")
+            button.setAccessibleName(
+                f"Go to {target.url()}" if i else f"Go to the Spaces of {account_name or 'this account'}"
+            )
+            if i == 0 and account_name:
+                button.setToolTip(f"Account “{account_name}”: show its Spaces")
             button.clicked.connect(self._opener(target.url()))
             self._crumb_layout.addWidget(button)
         self._crumb_layout.addStretch(1)
