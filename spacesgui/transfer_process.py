@@ -52,7 +52,8 @@ class _Stores:
         if store is None:
             if account_id not in self._accounts:
                 raise MissingCredentials(
-                    "The account this belongs to has been removed, or its keys are missing."
+                    "No keys for this transfer's account: its secret key was not entered, or the "
+                    "account was removed. Resume it to enter the secret."
                 )
             account, credentials = self._accounts[account_id]
             store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 MEMORY = ":memory:"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 5.0
 
 # SQLite result codes (sqlite3.Error.sqlite_errorcode holds the extended code).
@@ -45,12 +45,12 @@ _GROUP_COLUMNS = ("id", "direction", "name", "account_id", "bucket", "prefix", "
 _TRANSFER_COLUMNS = (
     "id", "group_id", "direction", "account_id", "bucket", "key", "local_path", "size", "state",
     "bytes_done", "error", "local_mtime_ns", "content_type", "acl", "cache_control", "upload_id",
-    "part_size", "remote_etag", "remote_mtime", "verified", "created",
+    "part_size", "remote_etag", "remote_mtime", "verified", "created", "account_ref",
 )  # fmt: skip
 # What `update` writes: everything the engine may change after planning.
 _MUTABLE_COLUMNS = (
     "state", "bytes_done", "error", "upload_id", "part_size", "remote_etag", "remote_mtime",
-    "verified", "local_path", "key", "size", "local_mtime_ns", "content_type",
+    "verified", "local_path", "key", "size", "local_mtime_ns", "content_type", "account_id",
 )  # fmt: skip
 
 _SCHEMA = """
@@ -85,7 +85,8 @@ CREATE TABLE IF NOT EXISTS transfers (
     remote_etag TEXT NOT NULL,
     remote_mtime REAL NOT NULL,
     verified TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    account_ref TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS parts (
     transfer_id TEXT NOT NULL,
@@ -140,12 +141,15 @@ def _group_of(row: tuple[Any, ...]) -> TransferGroup:
     return TransferGroup(**values)
 
 
-def _transfer_of(row: tuple[Any, ...]) -> Transfer:
+def _transfer_of(row: tuple[Any, ...], stored: dict[str, int]) -> Transfer:
     values = dict(zip(_TRANSFER_COLUMNS, row, strict=True))
     values["direction"] = Direction(values["direction"])
-    state = TransferState(values["state"])
-    # After a restart nothing runs by itself: the user resumes.
-    values["state"] = TransferState.PAUSED if state.active else state
+    state = values["state"] = TransferState(values["state"])
+    if state.active or state == TransferState.PAUSED:
+        # After a restart nothing runs by itself: the user resumes. What it has is what
+        # its recorded parts hold (bytes in flight when it stopped are sent again).
+        values["state"] = TransferState.PAUSED
+        values["bytes_done"] = min(values["size"], stored.get(values["id"], 0))
     return Transfer(**values)
 
 
@@ -255,6 +259,8 @@ class SqliteJournal:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            if version == 1:  # written before transfers knew their account's keys and endpoint
+                db.execute("ALTER TABLE transfers ADD COLUMN account_ref TEXT NOT NULL DEFAULT ''")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
 
@@ -318,7 +324,9 @@ class SqliteJournal:
         return [PartRecord(*row) for row in rows]
 
     def load(self) -> tuple[list[TransferGroup], list[Transfer]]:
-        """Every group and transfer, oldest first; queued and running ones come back paused.
+        """Every group and transfer, oldest first; queued and running ones come back paused,
+        with the bytes their recorded parts hold (a streamed download's .part file is the
+        engine's to measure).
 
         The stored states are left as they are: the engine's next update writes the truth.
         """
@@ -329,7 +337,10 @@ class SqliteJournal:
             transfer_rows = self._db.execute(
                 f"SELECT {', '.join(_TRANSFER_COLUMNS)} FROM transfers ORDER BY created, rowid"
             ).fetchall()
-        return _parsed(group_rows, _group_of), _parsed(transfer_rows, _transfer_of)
+            stored = dict(
+                self._db.execute("SELECT transfer_id, SUM(size) FROM parts GROUP BY transfer_id").fetchall()
+            )
+        return _parsed(group_rows, _group_of), _parsed(transfer_rows, lambda row: _transfer_of(row, stored))
 
     def close(self) -> None:
         with self._lock:

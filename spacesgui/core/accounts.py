@@ -119,8 +119,8 @@ class Account:
     bucket: str = ""  # open this bucket directly (bucket-scoped keys cannot ListBuckets)
     upload_acl: str = "private"  # canned ACL sent with every upload: "private" or "public-read"
     cache_control: str = ""  # Cache-Control sent with every upload, e.g. "max-age=86400"
-    # False: the secret is kept only until the app quits, and asked for at first use after.
-    remember_secret: bool = True
+    # False: its secret key is kept only until the app quits, and asked for at first use after.
+    in_keyring: bool = True
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def with_changes(self, **changes: object) -> Account:

@@ -76,7 +76,7 @@ class Transfer:
     """One file moving one way. Mutable: the engine updates state and progress."""
 
     direction: Direction
-    account_id: str
+    account_id: str  # may be gone after a restart: then account_ref finds an account with the same keys
     bucket: str
     key: str
     local_path: str  # the final local name (downloads write to local_path + ".part" first)
@@ -99,6 +99,7 @@ class Transfer:
     verified: str = ""  # how the bytes were checked, in words ("MD5", "part MD5s", ...)
     # Set by Retry: take the local file as it is now, not as planned. Not journaled.
     restat: bool = False
+    account_ref: str = ""  # Account.ref() of the account that planned it: keys @ endpoint
     id: str = field(default_factory=new_id)
     created: float = field(default_factory=time.time)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from spacesgui.core.errors import SpacesError, TransferStopped
+from spacesgui.core.local_files import part_path
 from spacesgui.core.ports import LocalFiles, TransferJournal, TransferStore
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
@@ -96,10 +97,33 @@ class TransferEngine:
     # ------------------------------------------------------------ queue
 
     def restore(self) -> tuple[list[TransferGroup], list[Transfer]]:
-        """Load the journal: what was unfinished comes back paused. Call once at start."""
+        """Load the journal: what was unfinished comes back paused, showing the bytes it
+        really has. Call once at start."""
         groups, transfers = self._journal.load()
+        for t in transfers:
+            if t.state == State.PAUSED and t.direction == Direction.DOWNLOAD and not t.part_size:
+                t.bytes_done = self._streamed_bytes(t)
         self._register(groups, transfers)  # nothing comes back queued: no work starts
         return groups, [t.copy() for t in transfers]
+
+    def _streamed_bytes(self, t: Transfer) -> int:
+        """What a download streamed in one piece left in its .part file (it resumes from there)."""
+        try:
+            found = self._local.exists(part_path(t.local_path, t.id))
+        except SpacesError:
+            return 0
+        return min(t.size, found.size) if found is not None else 0
+
+    def reassign(self, ids: Iterable[str], account_id: str) -> None:
+        """Give transfers to another account (one with the same keys for the same server)."""
+        with self._lock:
+            for transfer_id in ids:
+                t = self._transfers.get(transfer_id)
+                if t is not None and transfer_id not in self._running:
+                    t.account_id = account_id
+                    self._changed.add(transfer_id)
+                    self._unjournaled[transfer_id] = t.copy()
+        self._wake.set()
 
     def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
         """Journal then queue `transfers` (QUEUED ones start as workers free up)."""
@@ -171,6 +195,11 @@ class TransferEngine:
         """What unfinished transfers will write (see target_of), with their sizes, for conflict checks."""
         with self._lock:
             return {target_of(t): t.size for t in self._transfers.values() if not t.state.finished}
+
+    def active_count(self) -> int:
+        """Transfers queued or running now."""
+        with self._lock:
+            return sum(1 for t in self._transfers.values() if t.state.active)
 
     def account_ids(self, ids: Iterable[str]) -> set[str]:
         """The accounts the transfers `ids` belong to."""

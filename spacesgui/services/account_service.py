@@ -111,11 +111,11 @@ class AccountService(QObject):
         previous = next((a for a in self._accounts if a.id == account.id), None)
         if not account.access_key_id.strip() or not (secret.strip() or previous):
             raise MissingCredentials("Enter both the access key and the secret key.")
-        if not secret.strip() and previous is not None and previous.remember_secret != remember:
+        if not secret.strip() and previous is not None and previous.in_keyring != remember:
             secret = self._known_secret(previous) or ""
         if secret.strip():
             self._keep_secret(account.id, secret, remember)
-        account = account.with_changes(remember_secret=remember)
+        account = account.with_changes(in_keyring=remember)
         if not persist:
             self._ephemeral_ids.add(account.id)
         self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
@@ -134,7 +134,7 @@ class AccountService(QObject):
 
     def _known_secret(self, account: Account) -> str | None:
         secret = self._session_secrets.get_secret(account.id)
-        if secret is None and account.remember_secret:
+        if secret is None and account.in_keyring:
             secret = self._secrets.get_secret(account.id)
         return secret
 
@@ -142,7 +142,7 @@ class AccountService(QObject):
         """True when using the account will ask for its secret (it is not remembered, and
         not given yet this run). Never reads the keyring."""
         account = self.account(account_id)
-        return not account.remember_secret and self._session_secrets.get_secret(account_id) is None
+        return not account.in_keyring and self._session_secrets.get_secret(account_id) is None
 
     async def ask_secret(self, account_id: str, reason: str = "") -> bool:
         """Ask the user for the account's secret (one dialog, however many callers wait).
@@ -179,9 +179,9 @@ class AccountService(QObject):
             log.warning("keyring unavailable: keeping the secret of %s for this run only", account.name)
             self._keep_secret(account_id, answer.secret.strip(), False)
             remember = False
-        if remember != account.remember_secret:
+        if remember != account.in_keyring:
             self._accounts = [
-                a.with_changes(remember_secret=remember) if a.id == account_id else a for a in self._accounts
+                a.with_changes(in_keyring=remember) if a.id == account_id else a for a in self._accounts
             ]
             self._save()
         self._drop_store(account_id)

@@ -173,10 +173,20 @@ class EngineClient:
         result: list[str] = self._call("remove_finished")
         return result
 
+    def active_count(self) -> int:
+        result: int = self._call("active_count")
+        return result
+
+    def account_ids(self, ids: Iterable[str]) -> set[str]:
+        result: set[str] = self._call("account_ids", list(ids))
+        return result
+
+    def reassign(self, ids: Iterable[str], account_id: str) -> None:
+        self._call("reassign", list(ids), account_id)
+
     def _send_accounts_of(self, ids: list[str]) -> None:
         """Before a command that may start or clean up `ids`: their accounts' keys."""
-        account_ids: set[str] = self._call("account_ids", ids)
-        self._send_accounts(account_ids)
+        self._send_accounts(self.account_ids(ids))
 
     def pause(self, ids: Iterable[str]) -> None:
         self._call("pause", list(ids))

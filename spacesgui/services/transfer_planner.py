@@ -163,7 +163,7 @@ def _upload(
 ) -> Transfer:
     return Transfer(
         Direction.UPLOAD, account.id, bucket, key, path, size, group_id=group, local_mtime_ns=mtime_ns,
-        acl=account.upload_acl, cache_control=account.cache_control,
+        acl=account.upload_acl, cache_control=account.cache_control, account_ref=account.ref(),
     )  # fmt: skip
 
 
@@ -259,7 +259,7 @@ def _add_download(
         return
     t = Transfer(
         Direction.DOWNLOAD, account.id, bucket, name.key, path, size, group_id=group,
-        remote_mtime=mtime,
+        remote_mtime=mtime, account_ref=account.ref(),
     )  # fmt: skip
     plan.transfers.append(t)
     try:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_count
+from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput import SpeedMeter
@@ -36,6 +36,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
+from spacesgui.services.transfer_keys import TransferKeys
 from spacesgui.services.transfer_planner import (
     Conflict,
     DownloadItem,
@@ -83,6 +84,12 @@ class QueueEngine(Protocol):
     def cancel(self, ids: Iterable[str]) -> None: ...
 
     def remove(self, ids: Iterable[str]) -> None: ...
+
+    def account_ids(self, ids: Iterable[str]) -> set[str]: ...
+
+    def active_count(self) -> int: ...
+
+    def reassign(self, ids: Iterable[str], account_id: str) -> None: ...
 
     def remove_finished(self) -> list[str]: ...
 
@@ -134,6 +141,7 @@ class TransferService(QObject):
         self._last_moved = 0
         self._children: dict[str, list[str]] = {}  # group id → transfer ids
         self._stopping = threading.Event()
+        self.keys = TransferKeys(accounts, engine)
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
@@ -182,13 +190,10 @@ class TransferService(QObject):
             self.groups_added.emit(groups)
         if transfers:
             self.transfers_changed.emit(transfers)
-            unfinished = sum(1 for t in transfers if not t.state.finished)
+            self._command(lambda: self.keys.take_restored(transfers))
+            unfinished = [t for t in transfers if not t.state.finished]
             if unfinished:
-                self.notice.emit(
-                    "Transfers paused",
-                    f"{human_count(unfinished, 'unfinished transfer')} from last time "
-                    f"{'is' if unfinished == 1 else 'are'} paused. Resume them from the Transfers panel.",
-                )
+                self.notice.emit("Transfers paused", paused_notice(unfinished))
         self._timer.start()
 
     def shutdown(self) -> None:
@@ -200,13 +205,16 @@ class TransferService(QObject):
             self._journal.close()
 
     def accounts_changed(self) -> None:
-        """Keys may have changed: the engine asks for them again when next needed."""
+        """Keys may have changed: the engine asks for them again when next needed, and
+        transfers of a gone account go to a new account with the same keys."""
         forget = getattr(self.engine, "forget_accounts", None)
-        if forget is not None:
-            try:
+        try:
+            if forget is not None:
                 forget()
-            except SpacesError as exc:
-                log.warning("could not pass new keys to the transfer process: %s", exc.message)
+            if self.keys.adopt():
+                self.flush()
+        except SpacesError as exc:
+            log.warning("could not pass new keys to the transfer process: %s", exc.message)
 
     # ------------------------------------------------------------ planning
 
@@ -332,7 +340,7 @@ class TransferService(QObject):
         transfer = Transfer(
             Direction.UPLOAD, account_id, upload.bucket, upload.key, local_path, stat.size,
             local_mtime_ns=stat.mtime_ns, acl=account.upload_acl, cache_control=account.cache_control,
-            upload_id=upload.upload_id,
+            upload_id=upload.upload_id, account_ref=account.ref(),
         )  # fmt: skip
         self.engine.add([], [transfer])
         self.flush()
@@ -360,13 +368,28 @@ class TransferService(QObject):
         self._command(lambda: self.engine.pause(self.expand(ids)))
 
     def resume(self, ids: Iterable[str]) -> None:
-        self._command(lambda: self.engine.resume(self.expand(ids)))
+        """Resume once the transfers' keys are at hand (asking for a secret if needed)."""
+        self._runner.spawn(self._when_keys_ready(self.engine.resume, self.expand(ids)), name="resume")
 
     def cancel(self, ids: Iterable[str]) -> None:
-        self._command(lambda: self.engine.cancel(self.expand(ids)))
+        expanded = self.expand(ids)
+        self.keys.forget(expanded)
+        self._command(lambda: self.engine.cancel(expanded))
 
     def retry(self, ids: Iterable[str]) -> None:
-        self._command(lambda: self.engine.retry(self.expand(ids)))
+        self._runner.spawn(self._when_keys_ready(self.engine.retry, self.expand(ids)), name="retry")
+
+    async def _when_keys_ready(self, verb: Callable[[list[str]], None], ids: list[str]) -> None:
+        try:
+            runnable, messages = await self.keys.ready(ids)
+        except SpacesError as exc:
+            self.notice.emit(exc.title, exc.message)
+            return
+        if messages:
+            log.warning("%s", " ".join(messages))
+            self.notice.emit("Keys needed", "\n".join(messages))
+        if runnable:
+            self._command(lambda: verb(runnable))
 
     def clear_finished(self) -> None:
         self._command(self._clear_finished)
@@ -416,3 +439,16 @@ class TransferService(QObject):
                     folder = parent(folder)
         for (account_id, bucket), prefixes in landed.items():
             self.objects_changed.emit(account_id, bucket, prefixes)
+
+
+def paused_notice(unfinished: list[Transfer]) -> str:
+    """What the start-up banner says of transfers that were paused when the app last quit."""
+    names = [t.name for t in unfinished[:3]]
+    more = len(unfinished) - len(names)
+    listed = ", ".join(f"“{n}”" for n in names) + (f" and {more:,} more" if more else "")
+    left = sum(max(0, t.size - t.bytes_done) for t in unfinished)
+    return (
+        f"{human_count(len(unfinished), 'transfer')} {'was' if len(unfinished) == 1 else 'were'} paused "
+        f"when spacesgui last quit: {listed} ({human_size(left)} left). "
+        "Resume them from the Transfers panel."
+    )

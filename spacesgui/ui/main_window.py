@@ -46,6 +46,7 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.naming import named
+from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
+        self.quit_guard = (
+            QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
+        )
 
         self._build_actions()
         self._build_layout()
@@ -151,7 +155,7 @@ class MainWindow(QMainWindow):
         self.delete_space_action = self._action(
             "Delete Space…", sp.SP_TrashIcon, None, lambda: self.space_actions.delete_space()
         )
-        self.quit_action = self._action("Quit", None, QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = self._action("Quit", None, QKeySequence.StandardKey.Quit, self.request_quit)
         for action, name in ((self.back_action, "backAction"), (self.forward_action, "forwardAction"), (self.up_action, "upAction"), (self.refresh_action, "refreshAction"), (self.new_space_action, "newSpaceAction"), (self.delete_space_action, "deleteSpaceAction"), (self.add_account_action, "addAccountAction")):  # fmt: skip
             action.setObjectName(name)
 
@@ -499,7 +503,16 @@ class MainWindow(QMainWindow):
             f"<b>spacesgui {__version__}</b><p>A file browser for DigitalOcean Spaces and S3-compatible storage.</p>",
         )
 
+    def request_quit(self) -> None:
+        """Quit (Ctrl+Q), after asking what to do with running transfers."""
+        if self.quit_guard is None or self.quit_guard.may_quit():
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The window's close button asks too; a close() from code (the guard, tests) does not.
+        if event.spontaneous() and self.quit_guard is not None and not self.quit_guard.may_quit():
+            event.ignore()
+            return
         self.auto_refresh.set_interval(0)
         self.model.clear()
         super().closeEvent(event)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMenu, QMessageBox, QToolButton
+from PySide6.QtWidgets import QDialogButtonBox, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store

@@ -271,7 +271,7 @@ def test_saving_an_account_when_the_keyring_fails_keeps_the_dialog_and_offers_to
     assert len(app.accounts.accounts) == 1
     settings_text = (tmp_path / "settings.json").read_text()
     (saved,) = json.loads(settings_text)["accounts"]  # the account is kept; its secret is not
-    assert saved["remember_secret"] is False
+    assert saved["in_keyring"] is False
     assert "secret-value" not in settings_text
 
 

@@ -165,7 +165,7 @@ class AccountDialog(QDialog):
         self.bucket_edit.setText(account.bucket)
         self.acl_combo.setCurrentIndex(max(0, self.acl_combo.findData(account.upload_acl)))
         self.cache_control_edit.setText(account.cache_control)
-        self.remember_check.setChecked(account.remember_secret)
+        self.remember_check.setChecked(account.in_keyring)
         self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
 
     def _on_show_secret_toggled(self, shown: bool) -> None:
@@ -260,5 +260,5 @@ class AccountDialog(QDialog):
         except SpacesError as exc:
             self._show_result(False, exc.message)
             return
-        self.saved = account.with_changes(remember_secret=self.remember())
+        self.saved = account.with_changes(in_keyring=self.remember())
         self.accept()

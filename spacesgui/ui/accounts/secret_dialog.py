@@ -51,7 +51,7 @@ class SecretDialog(QDialog):
         self.remember_check = named(
             QCheckBox("Remember the secret key in the system keyring", self), "rememberCheck"
         )
-        self.remember_check.setChecked(account.remember_secret)
+        self.remember_check.setChecked(account.in_keyring)
         self.remember_check.setToolTip("Unticked, spacesgui asks again after you quit.")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
