@@ -130,14 +130,19 @@ def _load(name: str) -> TintedSvgEngine | None:
     return engine
 
 
+# (colour group, role) per icon mode; looked up on every paint, so worked out once here.
+_TINTS = {
+    QIcon.Mode.Normal: (QPalette.ColorGroup.Normal, QPalette.ColorRole.WindowText),
+    QIcon.Mode.Active: (QPalette.ColorGroup.Normal, QPalette.ColorRole.WindowText),
+    QIcon.Mode.Selected: (QPalette.ColorGroup.Normal, QPalette.ColorRole.HighlightedText),
+    QIcon.Mode.Disabled: (QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
+}
+
+
 def tint(mode: QIcon.Mode, palette: QPalette | None = None) -> QColor:
     """The colour an icon in `mode` is painted in (from the application palette by default)."""
     palette = palette if palette is not None else QGuiApplication.palette()
-    group, role = QPalette.ColorGroup.Normal, QPalette.ColorRole.WindowText
-    if mode == QIcon.Mode.Disabled:
-        group = QPalette.ColorGroup.Disabled
-    elif mode == QIcon.Mode.Selected:
-        role = QPalette.ColorRole.HighlightedText
+    group, role = _TINTS.get(mode, _TINTS[QIcon.Mode.Normal])
     return palette.color(group, role)
 
 
@@ -213,25 +218,26 @@ class TintedSvgEngine(QIconEngine):
     def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
         """A pixmap of logical size `size` (square) with `scale` device pixels per pixel."""
         try:
-            return self._pixmap(self.actualSize(size, mode, state), tint(mode), scale)
+            palette = QGuiApplication.palette()
+            side = min(size.width(), size.height())
+            return self._pixmap(side, tint(mode, palette), scale, palette.cacheKey())
         except Exception:
             self._log_failure()
             return QPixmap()
 
     # -- rendering ------------------------------------------------------------
-    def _pixmap(self, size: QSize, colour: QColor, scale: float) -> QPixmap:
-        palette_key = QGuiApplication.palette().cacheKey()
-        if palette_key != self._palette_key or len(self._pixmaps) >= _MAX_PIXMAPS:
-            self._pixmaps.clear()
-            self._palette_key = palette_key
-        side = max(1, round(size.width() * scale))
-        key = (side, colour.rgba(), round(scale * 100))
+    def _pixmap(self, logical_side: int, colour: QColor, scale: float, palette_key: int) -> QPixmap:
+        key = (logical_side, round(scale * 100), colour.rgba())
         cached = self._pixmaps.get(key)
-        if cached is None:
-            cached = QPixmap.fromImage(self._render(side, colour))
-            cached.setDevicePixelRatio(scale)
-            self._pixmaps[key] = cached
-        return cached
+        if cached is not None and palette_key == self._palette_key:
+            return cached
+        if palette_key != self._palette_key or len(self._pixmaps) >= _MAX_PIXMAPS:
+            self._pixmaps.clear()  # drawn for another palette, or too many sizes
+            self._palette_key = palette_key
+        pixmap = QPixmap.fromImage(self._render(max(1, round(logical_side * scale)), colour))
+        pixmap.setDevicePixelRatio(scale)
+        self._pixmaps[key] = pixmap
+        return pixmap
 
     def _render(self, side: int, colour: QColor) -> QImage:
         image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
