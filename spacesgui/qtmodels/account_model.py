@@ -6,10 +6,10 @@ from enum import IntEnum
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QStyle
 
 from spacesgui.core.accounts import Account, provider
 from spacesgui.core.listing import BucketInfo
+from spacesgui.qtmodels.icons import icon
 
 
 class AccountRole(IntEnum):
@@ -23,10 +23,9 @@ class AccountTreeModel(QStandardItemModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        style = QApplication.style()
-        self._account_icon = style.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon)
-        self._bucket_icon = style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
-        self._warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self._account_icon = icon("account")
+        self._bucket_icon = icon("space")
+        self._warning_icon = icon("warning")
 
     def set_accounts(self, accounts: list[Account]) -> None:
         existing = {self.item(r).data(AccountRole.ACCOUNT_ID): r for r in range(self.rowCount())}

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from spacesgui.core.folder_node import Column, FolderNode, LoadState
+from spacesgui.qtmodels.icons import icon
 from spacesgui.qtmodels.object_model import ROW_FLAGS, ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 
@@ -43,6 +44,7 @@ class FlatTreeModel(QAbstractTableModel):
         self._sizes: dict[FolderNode, int] = {}
         self._pending: list[tuple[QModelIndex, QPersistentModelIndex]] = []
         self._last_located: tuple[int, FolderNode, int] = (-1, tree.root, -1)
+        self._open_folder_icon = icon("folder-open")  # an expanded folder's row
         tree.rowsAboutToBeInserted.connect(self._on_tree_rows_about_to_be_inserted)
         tree.rowsInserted.connect(self._on_tree_rows_inserted)
         tree.rowsAboutToBeRemoved.connect(self._on_tree_rows_about_to_be_removed)
@@ -303,7 +305,11 @@ class FlatTreeModel(QAbstractTableModel):
         node, row = self.locate(index.row())
         if role == ObjectRole.DEPTH:
             return self.depth(node)
-        if role in (ObjectRole.EXPANDED, ObjectRole.EXPANDABLE):
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == Column.NAME:
+            folder = node.folder_at(row)
+            if folder is not None and folder in self._expanded:
+                return self._open_folder_icon
+        elif role in (ObjectRole.EXPANDED, ObjectRole.EXPANDABLE):
             folder = node.folder_at(row)
             if folder is None:
                 return False

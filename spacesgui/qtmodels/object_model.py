@@ -23,10 +23,9 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QStyle
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.filetypes import FOLDER_LABEL, type_label
+from spacesgui.core.filetypes import FOLDER_LABEL, FileKind, file_kind, type_label
 from spacesgui.core.folder_node import (
     STORAGE_CLASSES,
     Column,
@@ -37,6 +36,7 @@ from spacesgui.core.folder_node import (
 )
 from spacesgui.core.formatting import human_size, human_time
 from spacesgui.core.listing import ListingPage
+from spacesgui.qtmodels.icons import kind_icon
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.qtmodels.tree_refresh import TreeRefresher
 from spacesgui.services.browser_service import BrowserService, ListingRequest
@@ -82,9 +82,9 @@ class ObjectTreeModel(QAbstractItemModel):
         browser.listing_page.connect(self._on_browser_listing_page)
         browser.listing_finished.connect(self._on_browser_listing_finished)
         browser.listing_failed.connect(self._on_browser_listing_failed)
-        style = QApplication.style()
-        self._folder_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
-        self._file_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        # One QIcon per kind, made once: a row's icon costs a name lookup, and each icon
+        # keeps its rendered pixmaps, so a screenful of rows draws a few cached pixmaps.
+        self._kind_icons: dict[FileKind, QIcon] = {kind: kind_icon(kind) for kind in FileKind}
 
     # -- location -----------------------------------------------------------
     @property
@@ -434,7 +434,7 @@ class ObjectTreeModel(QAbstractItemModel):
                 return folder.name
             return FOLDER_LABEL if column == Column.TYPE else ""
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
-            return self._folder_icon
+            return self._kind_icons[FileKind.FOLDER]
         if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):
             return folder.prefix
         if role == ObjectRole.IS_FOLDER:
@@ -455,7 +455,7 @@ class ObjectTreeModel(QAbstractItemModel):
                 return type_label(node.names[obj])
             return STORAGE_CLASSES[node.classes[obj]].replace("_", " ").title()
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
-            return self._file_icon
+            return self._kind_icons[file_kind(node.names[obj])]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SIZE:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):

@@ -22,8 +22,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon
-from PySide6.QtWidgets import QApplication, QStyle
 
+from spacesgui.core.filetypes import FileKind, file_kind
 from spacesgui.core.throughput import SpeedMeter, eta_seconds, human_eta, human_rate
 from spacesgui.core.transfer_text import (
     NO_BAR,
@@ -34,6 +34,7 @@ from spacesgui.core.transfer_text import (
     size_text,
 )
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.qtmodels.icons import icon, kind_icon
 from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, row_id, row_runs
 
 log = logging.getLogger(__name__)
@@ -92,13 +93,12 @@ class TransferModel(QAbstractItemModel):
         self._counts: Counter[TransferState] = Counter()  # every file in the model, by state
         self._data_failed = False
         self._failed_brush = QBrush(QColor("#b3261e"))
-        style = QApplication.style()
-        sp = QStyle.StandardPixmap
-        self._icons: dict[str, QIcon] = {
-            Direction.UPLOAD: style.standardIcon(sp.SP_ArrowUp),
-            Direction.DOWNLOAD: style.standardIcon(sp.SP_ArrowDown),
-            "file": style.standardIcon(sp.SP_FileIcon),
-            "folder": style.standardIcon(sp.SP_DirIcon),
+        # The object view's icons: a file's kind by its name, folders as folders, and the
+        # toolbar's Upload and Download glyphs for the direction.
+        self._kind_icons: dict[FileKind, QIcon] = {kind: kind_icon(kind) for kind in FileKind}
+        self._direction_icons: dict[Direction, QIcon] = {
+            Direction.UPLOAD: icon("upload"),
+            Direction.DOWNLOAD: icon("download"),
         }
 
     # -- updates --------------------------------------------------------------
@@ -325,7 +325,7 @@ class TransferModel(QAbstractItemModel):
         if common is not None:
             return common
         if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.NAME:
-            return self._icons["file"]
+            return self._kind_icons[file_kind(t.name)]
         if role == TransferRole.ID:
             return t.id
         if role == TransferRole.STATE:
@@ -375,7 +375,7 @@ class TransferModel(QAbstractItemModel):
         if common is not None:
             return common
         if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.NAME:
-            return self._icons["folder"]
+            return self._kind_icons[FileKind.FOLDER]
         if role == TransferRole.ID:
             return info.id
         if role == TransferRole.STATE:
@@ -404,7 +404,7 @@ class TransferModel(QAbstractItemModel):
 
     def _common_data(self, direction: Direction, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.DIRECTION:
-            return self._icons[direction]
+            return self._direction_icons[direction]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             TransferColumn.SIZE,
             TransferColumn.SPEED,

@@ -71,7 +71,9 @@ class TreeNameDelegate(QStyledItemDelegate):
                 style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, branch, painter, widget)
         content = QStyleOptionViewItem(option)
         content.rect = full_rect.adjusted(indent, 0, 0, 0)
-        content.state &= ~QStyle.StateFlag.State_Selected  # background done
+        # The background is done. The row stays selected, so the name and the icon take the
+        # selected colours as the other cells do, but a second highlight is painted clear.
+        content.palette.setBrush(QPalette.ColorRole.Highlight, QBrush(Qt.GlobalColor.transparent))
         content.backgroundBrush = QBrush(Qt.BrushStyle.NoBrush)
         super().paint(painter, content, index)
 
