@@ -25,6 +25,7 @@ from spacesgui.core.throughput import SpeedMeter
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (
     Direction,
+    PartRecord,
     PendingUpload,
     Totals,
     Transfer,
@@ -315,6 +316,11 @@ class TransferService(QObject):
         """Multipart uploads the server holds open in `bucket`, whoever started them."""
         store = await self._accounts.store(account_id)
         return await self._runner.run(store.list_multipart_uploads, bucket)
+
+    async def pending_upload_parts(self, account_id: str, upload: PendingUpload) -> list[PartRecord]:
+        """The parts the server holds for an incomplete upload (ListParts)."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(store.list_parts, upload.bucket, upload.key, upload.upload_id)
 
     def queued_upload_ids(self) -> set[str]:
         """Upload ids that a transfer in the queue will resume or abort itself."""

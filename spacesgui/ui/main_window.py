@@ -8,22 +8,18 @@ import re
 import time
 from collections.abc import Awaitable
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QSplitter,
     QStatusBar,
-    QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from spacesgui import __version__
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary, human_count
@@ -46,14 +42,27 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.naming import named
+from spacesgui.ui.tones import placeholder_style
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.window_actions import WindowActions
 
 log = logging.getLogger(__name__)
 
 FOCUS_REFRESH_MIN_GAP_S = 5.0
+SIDEBAR_WIDTH, MIN_SIDEBAR_WIDTH = 240, 150
+SCREEN_SHARE = 0.8  # a new window fills this much of the screen, as file managers open
 # Lenient on purpose: old AWS buckets may have capitals or underscores.
 VALID_PATH_BUCKET = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
+
+
+def default_size() -> QSize:
+    """80% of the screen's available area (at least 800 × 560, the smallest layout that works)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1180, 720)
+    area = screen.availableGeometry()
+    return QSize(max(800, int(area.width() * SCREEN_SHARE)), max(560, int(area.height() * SCREEN_SHARE)))
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +80,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("spacesgui")
         self.setWindowTitle("spacesgui")
-        self.resize(1180, 720)
+        self.resize(default_size())
         self._runner, self._accounts, self._browser = runner, accounts, browser
         self._history = History()
         self._last_refresh = 0.0
@@ -91,7 +100,7 @@ class MainWindow(QMainWindow):
         self.placeholder = named(QLabel(self), "placeholderLabel")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet("color: palette(mid); font-size: 15px; padding: 40px;")
+        self.placeholder.setStyleSheet(placeholder_style(self, "font-size: 15px; padding: 40px;"))
         self.status_label = named(QLabel(self), "statusSummary", "Status")
         # A fixed-width policy: new text repaints the label, never re-lays out the window.
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -118,96 +127,38 @@ class MainWindow(QMainWindow):
         self._update_view_state()
 
     # -- construction -------------------------------------------------------
-    def _action(
-        self,
-        text: str,
-        icon: QStyle.StandardPixmap | None,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-        slot: object,
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.back_action = self._action("Back", sp.SP_ArrowBack, QKeySequence.StandardKey.Back, self.go_back)
-        self.forward_action = self._action(
-            "Forward", sp.SP_ArrowForward, QKeySequence.StandardKey.Forward, self.go_forward
+        actions = WindowActions(self)
+        self.back_action, self.forward_action, self.up_action = actions.back, actions.forward, actions.up
+        self.refresh_action, self.edit_path_action, self.find_action = (
+            actions.refresh,
+            actions.edit_path,
+            actions.find,
         )
-        self.up_action = self._action("Enclosing Folder", sp.SP_ArrowUp, "Alt+Up", self.go_up)
-        self.refresh_action = self._action(
-            "Refresh", sp.SP_BrowserReload, QKeySequence.StandardKey.Refresh, self.refresh
-        )
-        self.edit_path_action = self._action("Go to Path…", None, "Ctrl+L", self.path_bar.start_editing)
-        self.find_action = self._action("Filter", None, QKeySequence.StandardKey.Find, self._focus_filter)
-        self.add_account_action = self._action(
-            "Add Account…", sp.SP_DriveNetIcon, None, self.space_actions.add_account
-        )
-        self.new_space_action = self._action(
-            "New Space…", sp.SP_FileDialogNewFolder, "Ctrl+Shift+N", self.space_actions.create_space
-        )
-        self.delete_space_action = self._action(
-            "Delete Space…", sp.SP_TrashIcon, None, lambda: self.space_actions.delete_space()
-        )
-        self.quit_action = self._action("Quit", None, QKeySequence.StandardKey.Quit, self.request_quit)
-        for action, name in ((self.back_action, "backAction"), (self.forward_action, "forwardAction"), (self.up_action, "upAction"), (self.refresh_action, "refreshAction"), (self.new_space_action, "newSpaceAction"), (self.delete_space_action, "deleteSpaceAction"), (self.add_account_action, "addAccountAction")):  # fmt: skip
-            action.setObjectName(name)
-
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addActions([self.add_account_action, self.new_space_action, self.delete_space_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        go_menu = menu.addMenu("&Go")
-        go_menu.addActions([self.back_action, self.forward_action, self.up_action, self.edit_path_action])
-        view_menu = menu.addMenu("&View")
-        view_menu.addActions([self.refresh_action, self.find_action])
-        view_menu.addMenu(self.auto_refresh.menu)
-        if self.transfer_actions is not None:
-            t = self.transfer_actions
-            file_menu.insertActions(
-                self.quit_action, [t.upload_files_action, t.upload_folder_action, t.download_action]
-            )
-            file_menu.insertSeparator(self.quit_action)
-            view_menu.addSeparator()
-            view_menu.addAction(t.show_queue_action)
-            transfers_menu = menu.addMenu("&Transfers")
-            transfers_menu.addActions([t.upload_files_action, t.upload_folder_action, t.download_action])
-            transfers_menu.addSeparator()
-            transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action("About spacesgui", None, None, self._show_about))
+        self.add_account_action, self.new_space_action = actions.add_account, actions.new_space
+        self.delete_space_action, self.quit_action = actions.delete_space, actions.quit
+        self.chrome = actions
 
     def _build_layout(self) -> None:
-        toolbar = named(QToolBar("Navigation", self), "navigationBar")
-        toolbar.setMovable(False)
-        toolbar.addActions([self.back_action, self.forward_action, self.up_action, self.refresh_action])
-        toolbar.addWidget(self.path_bar)
-        toolbar.addWidget(self.filter_edit)
-        self.addToolBar(toolbar)
-        self.path_bar.setMinimumWidth(300)
-
+        self.chrome.build_toolbars()
         centre = QWidget(self)
         column = QVBoxLayout(centre)
         column.setContentsMargins(4, 4, 4, 0)
         column.addWidget(self.banner)
         column.addWidget(self.object_view, 1)
         column.addWidget(self.placeholder, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 0, 0)
         left_layout.addWidget(self.account_panel)
+        left.setMinimumWidth(MIN_SIDEBAR_WIDTH)
         splitter.addWidget(left)
         splitter.addWidget(centre)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 940])
+        splitter.setCollapsible(1, False)
+        sidebar = max(MIN_SIDEBAR_WIDTH, min(SIDEBAR_WIDTH, self.width() // 5))
+        splitter.setSizes([sidebar, self.width() - sidebar])
         self.setCentralWidget(splitter)
 
     def _connect(self) -> None:
@@ -338,7 +289,7 @@ class MainWindow(QMainWindow):
         if typed.select:
             self._reselect = typed.select
 
-    def _focus_filter(self) -> None:
+    def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
@@ -496,12 +447,10 @@ class MainWindow(QMainWindow):
             self.status_label.setText(summary)
         self.object_view.set_empty_text(empty)
 
-    def _show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About spacesgui",
-            f"<b>spacesgui {__version__}</b><p>A file browser for DigitalOcean Spaces and S3-compatible storage.</p>",
-        )
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark: hints follow
+            self.placeholder.setStyleSheet(placeholder_style(self, "font-size: 15px; padding: 40px;"))
 
     def request_quit(self) -> None:
         """Quit (Ctrl+Q), after asking what to do with running transfers."""

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+# (background, border, text) per level, for a light and for a dark window palette. The
+# text colours keep at least 7:1 against their background, the close button included.
+LIGHT_COLOURS = {
+    "error": ("#fdecea", "#b3261e", "#611a15"),
+    "warning": ("#fff4e5", "#d38b00", "#663c00"),
+    "info": ("#e8f1fd", "#1a73e8", "#0b3a75"),
+}
+DARK_COLOURS = {
+    "error": ("#3d1714", "#e46962", "#fbd9d5"),
+    "warning": ("#3a2a05", "#e0a030", "#fde7b8"),
+    "info": ("#0f2744", "#6aa5f8", "#d6e6fd"),
+}
 
 
 class MessageBanner(QFrame):
@@ -31,6 +46,7 @@ class MessageBanner(QFrame):
         layout.addWidget(self._action)
         layout.addWidget(self._close)
         self._callback: Callable[[], None] | None = None
+        self._level = "info"
         self._action.clicked.connect(self._on_action_clicked)
         self.hide()
 
@@ -42,21 +58,30 @@ class MessageBanner(QFrame):
         action: str = "",
         on_action: Callable[[], None] | None = None,
     ) -> None:
-        colours = {
-            "error": ("#fdecea", "#b3261e", "#611a15"),
-            "warning": ("#fff4e5", "#d38b00", "#663c00"),
-            "info": ("#e8f1fd", "#1a73e8", "#0b3a75"),
-        }
-        background, border, text_colour = colours.get(level, colours["info"])
-        self.setStyleSheet(
-            f"#messageBanner {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
-            f"#messageText {{ color: {text_colour}; }}"
-        )
+        self._level = level if level in LIGHT_COLOURS else "info"
+        self._apply_colours()
         self._label.setText(text)
         self._callback = on_action
         self._action.setText(action)
         self._action.setVisible(bool(action and on_action))
         self.show()
+
+    def _apply_colours(self) -> None:
+        window = self.palette().color(QPalette.ColorRole.Window)
+        colours = DARK_COLOURS if window.lightness() < 128 else LIGHT_COLOURS
+        background, border, text_colour = colours[self._level]
+        sheet = (
+            f"#messageBanner {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
+            f"#messageText {{ color: {text_colour}; }}"
+            f"#messageBanner QToolButton {{ color: {text_colour}; font-weight: bold; }}"
+        )
+        if sheet != self.styleSheet():  # a new style sheet changes the palette again: no loop
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self.isHidden():
+            self._apply_colours()
 
     def text(self) -> str:
         return self._label.text() if self.isVisible() else ""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMenu, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -62,7 +62,8 @@ def test_adding_an_account_shows_it_selected_and_the_old_space_still_opens(
     qtbot.waitUntil(lambda: window.place == Place(added.id, moto_bucket, ""), timeout=10_000)
     wait_listed(qtbot, app)
     assert shown_keys(app) == {"photo.jpg"}
-    assert current_in_tree(app) == (added.id, moto_bucket)
+    # Once the new account's Spaces are listed, the tree selects the open one.
+    qtbot.waitUntil(lambda: current_in_tree(app) == (added.id, moto_bucket), timeout=10_000)
     assert window.banner.text() == ""
     # Back to the first account's Space: it still works, and the tree follows.
     window.go_back()
@@ -203,9 +204,8 @@ def test_the_path_bar_and_title_name_the_account_of_the_open_place(
     window = app.window
     assert moto_account.name in window.windowTitle()
     assert window.windowTitle().startswith(f"s3://{moto_bucket}/")
-    crumbs = [
-        b.text() for b in window.path_bar.findChildren(type(window.path_bar.findChild(object, "crumb0")))
-    ]
-    assert crumbs[0] == moto_account.name
+    crumb = window.path_bar.findChild(QToolButton, "crumb0")
+    assert crumb is not None
+    assert crumb.text().startswith(moto_account.name)
     flat = window.object_view.flat
     assert {flat.index(r, 0).data(ObjectRole.KEY) for r in range(flat.rowCount())} == {"a/"}

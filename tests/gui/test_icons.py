@@ -25,31 +25,10 @@ from spacesgui.qtmodels.icons import ICON_NAMES, icon, icon_path, kind_icon
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel
 from spacesgui.ui.browser.object_view import INDENT, ObjectView
+from tests.gui.palettes import Group, Role, dark_palette, light_palette
 
 ROOT = Path(__file__).resolve().parents[2]
 DECORATION = 1  # Qt.ItemDataRole.DecorationRole
-Role, Group = QPalette.ColorRole, QPalette.ColorGroup
-
-
-def light_palette() -> QPalette:
-    palette = QPalette(QColor("#efefef"))  # Qt works out the other roles from the button colour
-    for role, colour in ((Role.WindowText, "#1a1a1a"), (Role.Text, "#1a1a1a"), (Role.Base, "#ffffff")):
-        palette.setColor(role, QColor(colour))
-    return palette
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette(QColor("#353535"))
-    for role, colour in (
-        (Role.Window, "#2b2b2b"),
-        (Role.WindowText, "#e6e6e6"),
-        (Role.Text, "#e6e6e6"),
-        (Role.Base, "#1e1e1e"),
-        (Role.AlternateBase, "#262626"),
-    ):
-        palette.setColor(role, QColor(colour))
-    palette.setColor(Group.Disabled, Role.WindowText, QColor("#7a7a7a"))
-    return palette
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.naming import bucket_name_problem
 from spacesgui.ui.naming import named
+from spacesgui.ui.tones import ERROR, tone
 
 
 class CreateSpaceDialog(QDialog):
@@ -37,7 +38,7 @@ class CreateSpaceDialog(QDialog):
         self.region_combo.addItems(regions or [region])
         self.region_combo.setCurrentText(region)
         self.problem_label = named(QLabel(wordWrap=True), "spaceNameProblem")
-        self.problem_label.setStyleSheet("color: #b3261e;")
+        self.problem_label.setStyleSheet(f"color: {tone(self, ERROR)};")
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
         form.addRow("Region:", self.region_combo)

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,9 +37,14 @@ from spacesgui.core.folder_node import Column, FolderNode
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.tones import hint_colour
 
 INDENT = 18
 ROW_HEIGHT = 24
+COLUMN_WIDTHS = {Column.SIZE: 90, Column.MODIFIED: 140, Column.TYPE: 120, Column.STORAGE_CLASS: 110}
+# In a narrow window these give way, in this order, before Name drops under NAME_SHARE.
+YIELDING_COLUMNS = (Column.STORAGE_CLASS, Column.TYPE)
+NAME_SHARE = 0.4
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -133,7 +139,7 @@ class ObjectView(QTableView):
         model = self.model()
         if self._empty_text and model is not None and model.rowCount() == 0:
             painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.setPen(hint_colour(self.palette(), QPalette.ColorRole.Base))
             area = self.viewport().rect().adjusted(24, 48, -24, 0)
             painter.drawText(
                 area,
@@ -173,16 +179,37 @@ class ObjectView(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (Column.SIZE, 90),
-            (Column.MODIFIED, 140),
-            (Column.TYPE, 120),
-            (Column.STORAGE_CLASS, 110),
-        ):
+        for column, width in COLUMN_WIDTHS.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
+        self._widths = dict(COLUMN_WIDTHS)  # what hidden columns come back at
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Hide Storage class, then Type, while Name would get under 40% of the width; show
+        them again when there is room. Name always takes what is left."""
+        header = self.horizontalHeader()
+        width = self.viewport().width()
+        if width <= 0:
+            return
+        for column in COLUMN_WIDTHS:
+            if not header.isSectionHidden(column):
+                self._widths[column] = header.sectionSize(column)
+        hide: set[int] = set()
+        others = sum(self._widths.values())
+        for column in YIELDING_COLUMNS:
+            if width - others >= NAME_SHARE * width:
+                break
+            hide.add(column)
+            others -= self._widths[column]
+        for column in YIELDING_COLUMNS:
+            if header.isSectionHidden(column) != (column in hide):
+                header.setSectionHidden(column, column in hide)
 
     # -- tree behaviour -----------------------------------------------------
     def expand_folder(self, folder: FolderNode) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QStackedWidget, QToolButton, QWidget
 
 from spacesgui.core.keys import Location, segments
 
@@ -53,7 +53,15 @@ class PathBar(QStackedWidget):
         self._edit.editingFinished.connect(self._on_edit_finished)
         self.addWidget(self._crumbs)
         self.addWidget(self._edit)
-        self.setFixedHeight(self._edit.sizeHint().height())
+        # As tall as the line edit wants, asked each time: a height fixed at construction
+        # goes stale when the style or font changes (and clipped the "_" of My_Space).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._edit.sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._edit.sizeHint().height())
 
     @property
     def location(self) -> Location:
@@ -80,7 +88,9 @@ class PathBar(QStackedWidget):
                 parts.append((name, Location(location.bucket, prefix)))
         for i, (label, target) in enumerate(parts):
             button = QToolButton(self._crumbs)
-            button.setText(label if i == 0 else f"{label}  ›" if i < len(parts) - 1 else label)
+            # "s3://photos" reads as one path; an account's name is a crumb of its own.
+            separated = i < len(parts) - 1 and (i > 0 or bool(account_name))
+            button.setText(f"{label}  ›" if separated else label)
             button.setAutoRaise(True)
             button.setObjectName(f"crumb{i}")
             button.setAccessibleName(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,12 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_count, human_time
+from spacesgui.core.formatting import human_count, human_size, human_time
 from spacesgui.core.transfers import PendingUpload
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.naming import named
 
 Spawner = Callable[[Awaitable[None]], object]
+HEADERS = ["Key", "Started", "Parts", "Size", "In your queue", "Upload id"]
+KEY, STARTED, PARTS, SIZE, QUEUE, UPLOAD_ID = range(len(HEADERS))
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class PendingUploadsDialog(QDialog):
@@ -52,13 +56,15 @@ class PendingUploadsDialog(QDialog):
         self.uploads: list[PendingUpload] = []
         self.status = named(QLabel("Loading…", wordWrap=True), "pendingStatus")
         self.table = named(QTreeWidget(), "pendingUploadsView", "Incomplete uploads")
-        self.table.setHeaderLabels(["Key", "Started", "Upload id", ""])
+        self.table.setHeaderLabels(HEADERS)
         self.table.setRootIsDecorated(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        header.setSectionResizeMode(KEY, QHeaderView.ResizeMode.Stretch)
+        for column in (STARTED, PARTS, SIZE, QUEUE, UPLOAD_ID):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (PARTS, SIZE):
+            self.table.headerItem().setTextAlignment(column, RIGHT)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -91,10 +97,15 @@ class PendingUploadsDialog(QDialog):
         self.uploads = sorted(uploads, key=lambda u: (u.key, u.initiated))
         self.table.clear()
         for upload in self.uploads:
-            note = "in your transfer queue" if upload.upload_id in queued else ""
-            item = QTreeWidgetItem(
-                [upload.key, human_time(upload.initiated), upload.upload_id[:16] + "…", note]
-            )
+            row = ["" for _ in HEADERS]
+            row[KEY], row[STARTED] = upload.key, human_time(upload.initiated)
+            row[PARTS], row[SIZE] = "…", "…"
+            row[QUEUE] = "Yes" if upload.upload_id in queued else "No"
+            row[UPLOAD_ID] = upload.upload_id[:16] + "…"
+            item = QTreeWidgetItem(row)
+            item.setToolTip(UPLOAD_ID, upload.upload_id)
+            for column in (PARTS, SIZE):
+                item.setTextAlignment(column, RIGHT)
             self.table.addTopLevelItem(item)
         count = len(self.uploads)
         self.status.setText(
@@ -104,6 +115,28 @@ class PendingUploadsDialog(QDialog):
             f"{'Its' if count == 1 else 'Their'} parts use space (and are billed) until finished or aborted."
         )
         self._update_buttons()
+        await self._load_sizes(list(self.uploads))
+
+    async def _load_sizes(self, uploads: list[PendingUpload]) -> None:
+        """Fill Parts and Size, one upload at a time (each is a ListParts request)."""
+        total = 0
+        for row, upload in enumerate(uploads):
+            try:
+                parts = await self._service.pending_upload_parts(self._account_id, upload)
+            except SpacesError as exc:
+                parts_text, size_text = "?", exc.title
+            else:
+                size = sum(p.size for p in parts)
+                total += size
+                parts_text, size_text = f"{len(parts):,}", human_size(size)
+            if uploads != self.uploads:
+                return  # reloaded meanwhile
+            item = self.table.topLevelItem(row)
+            if item is not None:
+                item.setText(PARTS, parts_text)
+                item.setText(SIZE, size_text)
+        if uploads:
+            self.status.setText(f"{self.status.text()} In all: {human_size(total)}.")
 
     def selected(self) -> list[PendingUpload]:
         rows = sorted(self.table.indexOfTopLevelItem(item) for item in self.table.selectedItems())

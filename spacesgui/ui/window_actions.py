@@ -1,0 +1,146 @@
+"""The main window's actions, menus and toolbars.
+
+Two toolbars: the main one with labelled icons for what people do to files (Upload,
+Download, Refresh; New Folder, Delete, Share and Info join it as object operations
+arrive), and below it the navigation bar (Back, Forward, Up, the path bar, the filter).
+Both overflow into Qt's » menu when the window is too narrow for every button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QToolBar, QToolButton
+
+from spacesgui import __version__
+from spacesgui.qtmodels.icons import icon
+from spacesgui.ui.naming import named
+
+if TYPE_CHECKING:
+    from spacesgui.ui.main_window import MainWindow
+
+Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
+TOOLBAR_ICON = QSize(20, 20)
+
+
+class WindowActions(QObject):
+    """Creates the window's own actions, then its menu bar; `build_toolbars` adds the toolbars."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = w = window
+        self.back = self._action("Back", "backAction", "back", QKeySequence.StandardKey.Back, w.go_back)
+        self.forward = self._action(
+            "Forward", "forwardAction", "forward", QKeySequence.StandardKey.Forward, w.go_forward
+        )
+        self.up = self._action("Enclosing Folder", "upAction", "up", "Alt+Up", w.go_up)
+        self.refresh = self._action(
+            "Refresh", "refreshAction", "refresh", QKeySequence.StandardKey.Refresh, w.refresh
+        )
+        self.edit_path = self._action(
+            "Go to Path…", "goToPathAction", None, "Ctrl+L", w.path_bar.start_editing
+        )
+        self.find = self._action(
+            "Filter", "filterAction", None, QKeySequence.StandardKey.Find, w.focus_filter
+        )
+        spaces = w.space_actions
+        self.add_account = self._action(
+            "Add Account…", "addAccountAction", "account", None, spaces.add_account
+        )
+        self.new_space = self._action("New Space…", "newSpaceAction", "space", None, spaces.create_space)
+        self.delete_space = self._action(
+            "Delete Space…", "deleteSpaceAction", None, None, lambda: spaces.delete_space()
+        )
+        self.quit = self._action("Quit", "quitAction", None, QKeySequence.StandardKey.Quit, w.request_quit)
+        self.about = self._action("About spacesgui", "aboutAction", None, None, self._show_about)
+        self.refresh.setToolTip("Refresh (F5): list the open folder again")
+        self._build_menus()
+
+    def _action(
+        self, text: str, name: str, icon_name: str | None, shortcut: Shortcut, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        if icon_name is not None:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self._window.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        w = self._window
+        menu = w.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.add_account, self.new_space, self.delete_space])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        go_menu = menu.addMenu("&Go")
+        go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
+        view_menu = menu.addMenu("&View")
+        view_menu.addActions([self.refresh, self.find])
+        view_menu.addMenu(w.auto_refresh.menu)
+        t = w.transfer_actions
+        if t is not None:
+            t.upload_files_action.setIcon(icon("upload"))
+            t.upload_files_action.setIconText("Upload")  # the toolbar's label; menus say "Upload Files…"
+            t.upload_files_action.setToolTip(
+                "Upload files into the open folder (Ctrl+U); the arrow: a folder"
+            )
+            t.download_action.setIcon(icon("download"))
+            t.download_action.setIconText("Download")
+            t.download_action.setToolTip("Download the selection (Ctrl+D)")
+            file_menu.insertActions(
+                self.quit, [t.upload_files_action, t.upload_folder_action, t.download_action]
+            )
+            file_menu.insertSeparator(self.quit)
+            view_menu.addSeparator()
+            view_menu.addAction(t.show_queue_action)
+            transfers_menu = menu.addMenu("&Transfers")
+            transfers_menu.addActions([t.upload_files_action, t.upload_folder_action, t.download_action])
+            transfers_menu.addSeparator()
+            transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.about)
+
+    def build_toolbars(self) -> None:
+        """The main toolbar (labelled icons), a break, then the navigation bar."""
+        w = self._window
+        main = named(QToolBar("Main toolbar", w), "mainToolbar", "Main toolbar")
+        main.setMovable(False)
+        main.setIconSize(TOOLBAR_ICON)
+        main.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        t = w.transfer_actions
+        if t is not None:
+            main.addAction(t.upload_files_action)
+            upload_button = main.widgetForAction(t.upload_files_action)
+            if isinstance(upload_button, QToolButton):  # files, or a whole folder from the arrow
+                upload_button.addAction(t.upload_folder_action)
+                upload_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+            main.addAction(t.download_action)
+            main.addSeparator()
+        main.addAction(self.refresh)
+        self.main_toolbar = main
+        w.addToolBar(main)
+        w.addToolBarBreak()
+
+        navigation = named(QToolBar("Navigation", w), "navigationBar", "Navigation")
+        navigation.setMovable(False)
+        navigation.setIconSize(QSize(18, 18))
+        navigation.addActions([self.back, self.forward, self.up])
+        navigation.addWidget(w.path_bar)
+        navigation.addWidget(w.filter_edit)
+        w.path_bar.setMinimumWidth(200)
+        self.navigation_toolbar = navigation
+        w.addToolBar(navigation)
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self._window,
+            "About spacesgui",
+            f"<b>spacesgui {__version__}</b><p>A file browser for DigitalOcean Spaces and S3-compatible storage.</p>",
+        )

@@ -1,0 +1,131 @@
+"""The window at 800 px, in light and dark palettes, and with a font larger than at start (issue 7, items 7, 8, 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolBar, QToolButton
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+from spacesgui.core.folder_node import Column
+from spacesgui.ui.main_window import SCREEN_SHARE
+from tests.gui.palettes import dark_palette, light_palette, text_contrast
+
+AA = 4.5
+
+
+@pytest.mark.parametrize("width", [800, 700])
+def test_in_a_narrow_window_the_name_column_keeps_forty_percent_and_storage_class_goes_first(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, width: int
+) -> None:
+    app = browse_moto(["a-long-file-name-that-needs-room.txt", "folder/x.txt"])
+    window = app.window
+    window.resize(width, 600)
+    view = window.object_view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(Column.NAME) >= 0.4 * view.viewport().width(), timeout=5_000)
+    assert header.isSectionHidden(Column.STORAGE_CLASS)
+    assert not header.isSectionHidden(Column.SIZE)
+    assert not header.isSectionHidden(Column.MODIFIED)
+    window.resize(1400, 800)  # room again: every column comes back
+    qtbot.waitUntil(lambda: not header.isSectionHidden(Column.STORAGE_CLASS), timeout=5_000)
+    assert not header.isSectionHidden(Column.TYPE)
+    assert header.sectionSize(Column.NAME) >= 0.4 * view.viewport().width()
+
+
+def test_at_800_px_every_main_toolbar_action_is_reachable(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    app.window.resize(800, 600)
+    toolbar = app.window.findChild(QToolBar, "mainToolbar")
+    assert toolbar is not None
+    for action in toolbar.actions():
+        if action.isSeparator():
+            continue
+        button = toolbar.widgetForAction(action)
+        shown = button is not None and button.isVisible() and toolbar.rect().contains(button.geometry())
+        extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert shown or (extension is not None and extension.isVisible()), action.text()
+    assert {a.objectName() for a in toolbar.actions()} >= {
+        "uploadFilesAction",
+        "downloadAction",
+        "refreshAction",
+    }
+
+
+def test_a_new_window_fills_most_of_the_screen(build_window: Callable[[], App]) -> None:
+    app = build_window()
+    screen = QApplication.primaryScreen().availableGeometry()
+    size = app.window.size()
+    assert size.width() >= min(screen.width(), max(800, int(screen.width() * SCREEN_SHARE))) - 1
+    assert size.height() >= min(screen.height(), max(560, int(screen.height() * SCREEN_SHARE))) - 1
+
+
+@pytest.mark.parametrize("palette", [light_palette, dark_palette])
+def test_the_banner_text_and_its_close_button_are_legible(
+    build_window: Callable[[], App], qtbot: QtBot, palette: Callable[[], QPalette]
+) -> None:
+    app = build_window()
+    app.window.setPalette(palette())
+    banner = app.window.banner
+    for level in ("error", "warning", "info"):
+        banner.show_message("<b>Keys not accepted.</b> My_Space refused them.", level=level)
+        QApplication.processEvents()
+        image = banner.grab().toImage()  # as composited: a child alone has no background
+        close = banner.findChild(QToolButton)
+        assert close is not None
+        assert text_contrast(image, close.geometry()) >= AA, level
+        text = banner.findChild(QLabel, "messageText")
+        assert text is not None
+        assert text_contrast(image, text.geometry()) >= AA, level
+
+
+@pytest.mark.parametrize("palette", [light_palette, dark_palette])
+def test_the_empty_view_hint_is_legible(
+    build_window: Callable[[], App], qtbot: QtBot, palette: Callable[[], QPalette]
+) -> None:
+    app = build_window()
+    app.window.setPalette(palette())
+    hint = app.window.placeholder
+    qtbot.waitUntil(hint.isVisible, timeout=5_000)
+    QApplication.processEvents()
+    image = app.window.grab().toImage()  # as composited: the label alone has no background
+    area = QRect(hint.mapTo(app.window, hint.rect().topLeft()), hint.size())
+    assert text_contrast(image, area) >= AA
+
+
+def test_the_path_bar_grows_with_a_font_set_after_start_so_underscores_are_not_clipped(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    window = app.window
+    font = window.font()
+    font.setPointSize(font.pointSize() * 2)
+    window.setFont(font)  # a platform theme's font arriving after the window was built
+    bar = window.path_bar
+    bar.start_editing()
+    edit = bar.findChild(QLineEdit, "pathEdit")
+    assert edit is not None
+    qtbot.waitUntil(lambda: edit.height() >= edit.sizeHint().height(), timeout=5_000)
+    edit.clearFocus()  # no cursor in the pictures
+    edit.setPlaceholderText("")
+    pictures = []
+    for text in ("", "_"):
+        edit.setText(text)
+        QApplication.processEvents()
+        pictures.append(edit.grab().toImage())
+    empty, underscore = pictures
+    rows = {
+        y
+        for y in range(empty.height())
+        for x in range(empty.width())
+        if empty.pixel(x, y) != underscore.pixel(x, y)
+    }
+    # The underscore is drawn whole, inside the frame (a clipped one loses its rows).
+    assert rows
+    assert max(rows) < edit.height() - 1
