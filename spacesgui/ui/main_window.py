@@ -163,13 +163,16 @@ class MainWindow(QMainWindow):
         if self.transfer_actions is not None:
             t = self.transfer_actions
             file_menu.insertActions(
-                self.quit_action, [t.upload_files_action, t.upload_folder_action, t.download_action]
+                self.quit_action,
+                [t.upload_files_action, t.upload_folder_action, t.download_action, t.download_to_action],
             )
             file_menu.insertSeparator(self.quit_action)
             view_menu.addSeparator()
             view_menu.addAction(t.show_queue_action)
             transfers_menu = menu.addMenu("&Transfers")
-            transfers_menu.addActions([t.upload_files_action, t.upload_folder_action, t.download_action])
+            transfers_menu.addActions(
+                [t.upload_files_action, t.upload_folder_action, t.download_action, t.download_to_action]
+            )
             transfers_menu.addSeparator()
             transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
         help_menu = menu.addMenu("&Help")
