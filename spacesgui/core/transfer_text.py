@@ -125,8 +125,11 @@ def row_name(t: Transfer, group: TransferGroup | None) -> str:
     return rest or head
 
 
-def failure_details(name: str, t: Transfer) -> str:
-    """The whole story of one failed or skipped file, for the Details dialog."""
-    verb = "upload" if t.direction == Direction.UPLOAD else "download"
-    head = file_status(t)
-    return f"{name} ({verb})\n{head}\n\nSpace: s3://{t.bucket}/{t.key}\nOn this computer: {t.local_path}"
+def failure_details(name: str, t: Transfer) -> tuple[str, str]:
+    """(headline, body) telling the whole story of one failed or skipped file, for Details."""
+    noun = "Upload" if t.direction == Direction.UPLOAD else "Download"
+    outcome = "was skipped" if t.state == State.SKIPPED else "failed"
+    body = (
+        f"{file_status(t)}\n\nFile: {name}\nSpace: s3://{t.bucket}/{t.key}\nOn this computer: {t.local_path}"
+    )
+    return f"{noun} of “{name}” {outcome}", body
