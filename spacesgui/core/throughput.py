@@ -14,6 +14,7 @@ BUCKETS = 10
 BURST_S = 0.25  # a limited bucket lets this many seconds' worth of bytes through at once
 MAX_WAIT_S = 0.25  # a waiting worker wakes this often to see rate changes and stop requests
 MIN_WAIT_S = 0.001
+MIN_AVERAGE_S = 1.0  # a row shows its average speed only after moving this long
 
 
 class SpeedMeter:
@@ -162,3 +163,56 @@ class TokenBucket:
         self._last = now
         if self._rate:
             self._tokens = min(self._burst(), self._tokens + elapsed * self._rate)
+
+
+class RowSpeed:
+    """One queue row's speed: a live rate while it moves, and its average over the time it moved.
+
+    Fed at each progress report with the bytes moved since the row's last feed, on the
+    one clock every row and the status bar use, so their numbers agree. A row that stops
+    keeps its average. Not thread-safe: the transfer model owns it (GUI thread).
+    """
+
+    __slots__ = ("_busy_s", "_meter", "_moved", "_running", "_seen")
+
+    def __init__(self) -> None:
+        self._meter: SpeedMeter | None = None
+        self._seen = 0.0  # clock time of the last feed
+        self._running = False  # as of the last feed
+        self._busy_s = 0.0
+        self._moved = 0
+
+    def feed(self, delta: int, now: float, running: bool, since: float) -> None:
+        """Count `delta` bytes moved up to `now`; `running` is the row's state now.
+
+        `since` is the previous progress report: a row that was not moving at its last
+        feed can only have started after it, so its new bytes are timed from there.
+        """
+        start = self._seen if self._running else max(self._seen, since)
+        was_running = self._running
+        self._seen, self._running = now, running
+        # Busy when the row was moving at the start, or bytes arrived meanwhile (a small
+        # file may start and finish between two reports).
+        if was_running or delta > 0:
+            self._busy_s += max(0.0, now - start)
+            self._moved += delta
+        if not running:
+            self._meter = None
+            return
+        if self._meter is None:
+            self._meter = SpeedMeter()
+            self._meter.add(0, min(start, now))
+        self._meter.add(delta, now)
+
+    def rate(self, now: float) -> float:
+        """Bytes per second over the last few seconds; 0.0 when the row is not moving."""
+        return self._meter.rate(now) if self._meter is not None and self._running else 0.0
+
+    @property
+    def average(self) -> float:
+        """Bytes per second over the time the row was moving.
+
+        0.0 until it has moved for MIN_AVERAGE_S: a file done within a report or two was
+        timed by the report interval, not by its transfer, and its number would mislead.
+        """
+        return max(0.0, self._moved / self._busy_s) if self._busy_s >= MIN_AVERAGE_S else 0.0

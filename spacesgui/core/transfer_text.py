@@ -1,11 +1,12 @@
-"""The words the transfer queue shows: a file's or a folder's status, sizes, percentages."""
+"""The words the transfer queue shows: names, a file's or a folder's status, sizes, speeds, percentages."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from spacesgui.core.formatting import human_count, human_size
-from spacesgui.core.transfers import Direction, Transfer, TransferState
+from spacesgui.core.throughput import human_rate
+from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 
 State = TransferState
 
@@ -83,3 +84,52 @@ def size_text(done: int, total: int, moving: bool) -> str:
 
 def direction_text(direction: Direction) -> str:
     return "Upload" if direction == Direction.UPLOAD else "Download"
+
+
+NO_SPEED = "—"
+
+
+def speed_text(state: TransferState, live: float, average: float) -> str:
+    """The Speed column: the live rate while running, the average once done, else a dash."""
+    if state == State.RUNNING and live > 0:
+        return human_rate(live)
+    if state == State.DONE and average > 0:
+        return f"avg {human_rate(average)}"
+    return NO_SPEED
+
+
+def _posix(path: str) -> str:
+    return path.replace("\\", "/").rstrip("/")
+
+
+def row_name(t: Transfer, group: TransferGroup | None) -> str:
+    """What the Name column shows: the name the file lands under, below its folder row if any.
+
+    An upload is named by its key; a download by its local file, which “Keep both” may
+    have renamed (`report (1).pdf`) or made safe for this computer (`_con.txt`).
+    """
+    if t.direction == Direction.UPLOAD:
+        if group is not None and t.key.startswith(group.prefix):
+            return t.key[len(group.prefix) :] or t.name
+        return t.name
+    path = _posix(t.local_path)
+    name = path.rsplit("/", 1)[-1] or t.name
+    if group is None:
+        return name
+    root = _posix(group.local_root) + "/"
+    if not path.startswith(root):
+        return name
+    # Below the folder row's own folder: “stuff/ok/x.png” reads “ok/x.png” under “stuff”.
+    relative = path[len(root) :]
+    head, _, rest = relative.partition("/")
+    return rest or head
+
+
+def failure_details(name: str, t: Transfer) -> tuple[str, str]:
+    """(headline, body) telling the whole story of one failed or skipped file, for Details."""
+    noun = "Upload" if t.direction == Direction.UPLOAD else "Download"
+    outcome = "was skipped" if t.state == State.SKIPPED else "failed"
+    body = (
+        f"{file_status(t)}\n\nFile: {name}\nSpace: s3://{t.bucket}/{t.key}\nOn this computer: {t.local_path}"
+    )
+    return f"{noun} of “{name}” {outcome}", body

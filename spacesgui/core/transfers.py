@@ -173,5 +173,13 @@ class Totals:
     failed: int
     bytes_done: int  # of active transfers
     bytes_total: int  # of active transfers
-    moved: int  # bytes moved since the engine started, for speed (never goes back)
+    # Bytes moved since the engine started, by direction, for the speed graph. They may
+    # dip when a part is sent again; ThroughputHistory counts only what passes the old top.
+    uploaded: int
+    downloaded: int = 0
     paused: int = 0
+
+    @property
+    def moved(self) -> int:
+        """Bytes moved either way since the engine started."""
+        return self.uploaded + self.downloaded

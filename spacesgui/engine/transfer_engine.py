@@ -62,7 +62,7 @@ class TransferEngine:
         self._groups: dict[str, TransferGroup] = {}
         self._queue: deque[str] = deque()
         self._running: dict[str, tuple[StopFlag, Progress, int]] = {}  # flag, progress, bytes at start
-        self._moved = 0
+        self._moved = dict.fromkeys(Direction, 0)  # bytes of finished runs, by direction
         self._changed: set[str] = set()
         self._bandwidth = TokenBucket(self._settings.bandwidth_limit)
         self._file_pool = ThreadPoolExecutor(64, thread_name_prefix="spacesgui-transfer")
@@ -173,8 +173,18 @@ class TransferEngine:
                 paused=sum(1 for t in self._transfers.values() if t.state == State.PAUSED),
                 bytes_done=done,
                 bytes_total=sum(t.size for t in active),
-                moved=self._moved + sum(max(0, p.done - start) for _f, p, start in self._running.values()),
+                uploaded=self._moved_by(Direction.UPLOAD),
+                downloaded=self._moved_by(Direction.DOWNLOAD),
             )
+
+    def _moved_by(self, direction: Direction) -> int:
+        """Bytes moved `direction` since the engine started, running transfers included (lock held)."""
+        running = sum(
+            max(0, p.done - start)
+            for i, (_f, p, start) in self._running.items()
+            if self._transfers[i].direction == direction
+        )
+        return self._moved[direction] + running
 
     def yield_to_gui(self, seconds: float) -> None:
         """Hold back new requests for `seconds` so the GUI thread gets the GIL to repaint.
@@ -408,7 +418,7 @@ class TransferEngine:
             t.upload_id = ""
         with self._lock:
             final = t.size if outcome == State.DONE else progress.done
-            self._moved += max(0, final - self._running.pop(t.id)[2])
+            self._moved[t.direction] += max(0, final - self._running.pop(t.id)[2])
             t.bytes_done = 0 if outcome == State.CANCELLED else final
             t.error = error
             if stopped and flag.reason == "shutdown":

@@ -17,25 +17,20 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon
 
-from spacesgui.core.filetypes import FileKind, file_kind
-from spacesgui.core.throughput import SpeedMeter, eta_seconds, human_eta, human_rate
-from spacesgui.core.transfer_text import (
-    NO_BAR,
-    direction_text,
-    file_status,
-    group_status,
-    percent,
-    size_text,
+from spacesgui.core.throughput import RowSpeed
+from spacesgui.core.transfers import Direction, Totals, Transfer, TransferGroup, TransferState
+from spacesgui.qtmodels.transfer_cells import (
+    HEADERS,
+    LAST_COLUMN,
+    TransferCells,
+    TransferColumn,
+    TransferRole,
 )
-from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
-from spacesgui.qtmodels.icons import icon, kind_icon
-from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, row_id, row_runs
+from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, contribution, row_id, row_runs
 
 log = logging.getLogger(__name__)
 
@@ -43,39 +38,17 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 RESET_THRESHOLD = 300  # removing more rows than this (or in more runs than MAX_RUNS) resets the model
 MAX_RUNS = 32
-NO_SPEED = "—"
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 State = TransferState
-ACTIVE = frozenset({State.QUEUED, State.RUNNING})
-
-
-class TransferColumn(IntEnum):
-    NAME = 0
-    DIRECTION = 1
-    STATUS = 2
-    PROGRESS = 3
-    SIZE = 4
-    SPEED = 5
-    ETA = 6
-
-
-HEADERS = ("Name", "Direction", "Status", "Progress", "Size", "Speed", "ETA")
-LAST_COLUMN = len(TransferColumn) - 1
-
-
-class TransferRole(IntEnum):
-    ID = Qt.ItemDataRole.UserRole + 21  # transfer id, or group id for a group row
-    STATE = Qt.ItemDataRole.UserRole + 22  # TransferState (a group's summary state for a group row)
-    PROGRESS = Qt.ItemDataRole.UserRole + 23  # int 0..100
-    IS_GROUP = Qt.ItemDataRole.UserRole + 24
-    ERROR = Qt.ItemDataRole.UserRole + 25  # the plain error text ("" when none)
-
+# Bytes a snapshot in these states reports are a reset (cancel, retry), not bytes moving back.
+RESET_STATES = frozenset({State.QUEUED, State.CANCELLED, State.SKIPPED})
 
 # Changed rows this close together are reported as one range (see _emit_changed).
 RUN_GAP = 32
 # tick() leaves alone rows that apply() measured this recently (both run on each flush).
 FRESH_S = 0.1
+
+__all__ = ["TransferColumn", "TransferModel", "TransferRole"]
 
 
 class TransferModel(QAbstractItemModel):
@@ -91,15 +64,11 @@ class TransferModel(QAbstractItemModel):
         self._next_serial = 1
         self._running: set[FileRow] = set()
         self._counts: Counter[TransferState] = Counter()  # every file in the model, by state
+        self._top_active: set[FileRow] = set()  # queued or running files without a folder row
+        self._moved = dict.fromkeys(Direction, 0)  # bytes the rows saw move, by direction
+        self._reported = clock()  # the last progress report (apply or tick)
         self._data_failed = False
-        self._failed_brush = QBrush(QColor("#b3261e"))
-        # The object view's icons: a file's kind by its name, folders as folders, and the
-        # toolbar's Upload and Download glyphs for the direction.
-        self._kind_icons: dict[FileKind, QIcon] = {kind: kind_icon(kind) for kind in FileKind}
-        self._direction_icons: dict[Direction, QIcon] = {
-            Direction.UPLOAD: icon("upload"),
-            Direction.DOWNLOAD: icon("download"),
-        }
+        self._cells = TransferCells()
 
     # -- updates --------------------------------------------------------------
     def add_groups(self, groups: Iterable[TransferGroup]) -> None:
@@ -121,10 +90,16 @@ class TransferModel(QAbstractItemModel):
         self._emit_changed({0: changed})
 
     def apply(self, changes: Iterable[Transfer]) -> None:
-        """Take new or changed transfer snapshots: one insert and one dataChanged per parent."""
-        now = self._clock()
+        """Take new or changed transfer snapshots: one insert and one dataChanged per parent.
+
+        Every row's speed is fed here with one clock reading, the same for all rows, so the
+        folder rows, the file rows and the status bar (speed()) measure alike.
+        """
+        now, since = self._clock(), self._reported
+        self._reported = now
         new: dict[GroupRow | None, list[FileRow]] = {}
         changed: dict[int, list[int]] = {}
+        fed: dict[GroupRow, int] = {}
         for t in changes:
             node = self._files.get(t.id)
             if node is None:
@@ -135,34 +110,44 @@ class TransferModel(QAbstractItemModel):
             elif node.row < 0:
                 node.transfer = t  # twice in one batch, not inserted yet
             else:
-                self._update(node, t, now)
+                delta = self._update(node, t, now, since)
                 serial = node.group.serial if node.group is not None else 0
                 changed.setdefault(serial, []).append(node.row)
                 if node.group is not None:
                     changed.setdefault(0, []).append(node.group.row)
+                    fed[node.group] = fed.get(node.group, 0) + delta
         for group, nodes in new.items():
+            # Snapshots come in no particular order: rows go in the order they were planned.
+            nodes.sort(key=lambda n: (n.transfer.created, n.transfer.key))
             self._append(group, nodes)
             if group is not None:
                 changed.setdefault(0, []).append(group.row)
+                fed.setdefault(group, 0)
+        for group, delta in fed.items():
+            self._feed_group(group, delta, now, since)
         # From the second column: names never change, and a range that starts at the first
         # makes QTreeView ask Python whether each row has children.
         self._emit_changed(changed, first=TransferColumn.DIRECTION)
 
     def tick(self) -> None:
-        """Re-measure running files that sent nothing new, so a stalled one slows to zero."""
-        if not self._running:
-            return
+        """Re-measure moving rows that sent nothing new, so a stalled one slows to zero.
+
+        Called at every progress report (five times a second), after apply() if files changed.
+        """
         now = self._clock()
+        self._reported = now
         changed: dict[int, list[int]] = {}
         for node in list(self._running):
-            if now - node.measured < FRESH_S:
+            if now - node.measured < FRESH_S or node.tracker is None:
                 continue  # apply() just measured it: no second repaint of the same row
-            self._measure(node, now)
-            if node.group is None:
-                changed.setdefault(0, []).append(node.row)
-            else:
-                changed.setdefault(node.group.serial, []).append(node.row)
-                changed.setdefault(0, []).append(node.group.row)
+            node.speed, node.measured = node.tracker.rate(now), now
+            serial = node.group.serial if node.group is not None else 0
+            changed.setdefault(serial, []).append(node.row)
+        for group in self._groups.values():
+            if group.tracker is None or not group.running or now - group.measured < FRESH_S:
+                continue
+            group.speed, group.measured = group.tracker.rate(now), now
+            changed.setdefault(0, []).append(group.row)
         self._emit_changed(changed, first=TransferColumn.SPEED)
 
     def remove(self, ids: Iterable[str]) -> None:
@@ -229,6 +214,68 @@ class TransferModel(QAbstractItemModel):
     def counts(self) -> Counter[TransferState]:
         """How many files of the whole queue are in each state (a copy)."""
         return +self._counts
+
+    def speed(self) -> float:
+        """Bytes per second of the whole queue: the sum of the speeds the top-level rows show."""
+        files = sum(n.speed for n in self._running if n.group is None)
+        return files + sum(g.speed for g in self._groups.values() if g.running)
+
+    def totals(self) -> Totals:
+        """The queue summed the way the rows show it, for the status bar.
+
+        Bytes are those of the top-level rows still queued or running, as their Size
+        column counts them (a folder's finished files included), so the status bar's
+        “45 MB of 1.2 GB” is the sum of what the rows say.
+        """
+        done = total = 0
+        for node in self._top_active:
+            node_size, node_done = contribution(node.transfer)
+            done, total = done + node_done, total + node_size
+        for group in self._groups.values():
+            if group.counts[State.RUNNING] or group.counts[State.QUEUED]:
+                done, total = done + group.bytes_done, total + group.size
+        counts = self._counts
+        return Totals(
+            active=counts[State.QUEUED] + counts[State.RUNNING],
+            running=counts[State.RUNNING],
+            failed=counts[State.FAILED],
+            bytes_done=done,
+            bytes_total=total,
+            uploaded=self._moved[Direction.UPLOAD],
+            downloaded=self._moved[Direction.DOWNLOAD],
+            paused=counts[State.PAUSED],
+        )
+
+    def problems(self, row_id: str) -> list[tuple[str, Transfer]]:
+        """(shown name, snapshot) of what went wrong in a row, for Details.
+
+        A file row: itself, when it failed or was skipped for a reason. A folder row: its
+        files that failed.
+        """
+        if (node := self._files.get(row_id)) is not None:
+            t = node.transfer
+            wrong = t.state == State.FAILED or (t.state == State.SKIPPED and bool(t.error))
+            return [(self._cells.file_text(node, TransferColumn.NAME), t)] if wrong else []
+        group = self._groups.get(row_id)
+        children = group.children if group is not None else []
+        return [
+            (self._cells.file_text(f, TransferColumn.NAME), f.transfer)
+            for f in children
+            if f.transfer.state == State.FAILED
+        ]
+
+    def has_problem(self, row_id: str) -> bool:
+        """Whether Details has something to say about a row (cheap: no walk over a folder's files)."""
+        if (node := self._files.get(row_id)) is not None:
+            t = node.transfer
+            return t.state == State.FAILED or (t.state == State.SKIPPED and bool(t.error))
+        group = self._groups.get(row_id)
+        return group is not None and group.counts[State.FAILED] > 0
+
+    def file_ids(self, states: Iterable[TransferState]) -> list[str]:
+        """Ids of every file (not folder rows) in one of `states`, in no particular order."""
+        wanted = frozenset(states)
+        return [i for i, node in self._files.items() if node.row >= 0 and node.transfer.state in wanted]
 
     def failed_ids(self) -> list[str]:
         return [i for i, node in self._files.items() if node.transfer.state == State.FAILED]
@@ -298,120 +345,13 @@ class TransferModel(QAbstractItemModel):
             if node is None:
                 return None
             if isinstance(node, GroupRow):
-                return self._group_data(node, index.column(), role)
-            return self._file_data(node, index.column(), role)
+                return self._cells.group(node, index.column(), role)
+            return self._cells.file(node, index.column(), role)
         except Exception:
             if not self._data_failed:
                 self._data_failed = True
                 log.exception("transfer model data() failed (logged once)")
             return None
-
-    # -- cell data ------------------------------------------------------------
-    def _file_data(self, node: FileRow, column: int, role: int) -> Any:
-        t = node.transfer
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._file_text(node, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == TransferColumn.NAME:
-                return f"s3://{t.bucket}/{t.key}\n{t.local_path}"
-            if column == TransferColumn.STATUS:
-                return (
-                    f"Done · verified by {t.verified}"
-                    if t.state == State.DONE and t.verified
-                    else file_status(t)
-                )
-            return None
-        common = self._common_data(t.direction, column, role)
-        if common is not None:
-            return common
-        if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.NAME:
-            return self._kind_icons[file_kind(t.name)]
-        if role == TransferRole.ID:
-            return t.id
-        if role == TransferRole.STATE:
-            return t.state
-        if role == TransferRole.PROGRESS:
-            return 0 if t.state in NO_BAR else percent(t.bytes_done, t.size, t.state == State.DONE)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and column == TransferColumn.STATUS
-            and t.state == State.FAILED
-        ):
-            return self._failed_brush
-        if role == TransferRole.IS_GROUP:
-            return False
-        if role == TransferRole.ERROR:
-            return t.error
-        return None
-
-    def _file_text(self, node: FileRow, column: int) -> str:
-        t = node.transfer
-        if column == TransferColumn.NAME:
-            # Inside a folder row, the path below that folder: two “cover.png” stay apart.
-            if node.group is not None and t.key.startswith(node.group.info.prefix):
-                return t.key[len(node.group.info.prefix) :] or t.name
-            return t.name
-        if column == TransferColumn.DIRECTION:
-            return direction_text(t.direction)
-        if column == TransferColumn.STATUS:
-            return file_status(t)
-        if column == TransferColumn.PROGRESS:
-            if t.state in NO_BAR:
-                return t.state.value.capitalize()
-            return f"{percent(t.bytes_done, t.size, t.state == State.DONE)}%"
-        if column == TransferColumn.SIZE:
-            return size_text(t.bytes_done, t.size, t.state != State.DONE)
-        return _speed_eta_text(column, t.state, t.size - t.bytes_done, node.speed)
-
-    def _group_data(self, group: GroupRow, column: int, role: int) -> Any:
-        info = group.info
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._group_text(group, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == TransferColumn.NAME:
-                return f"s3://{info.bucket}/{info.prefix}\n{info.local_root}"
-            return self._group_text(group, column) if column == TransferColumn.STATUS else None
-        common = self._common_data(info.direction, column, role)
-        if common is not None:
-            return common
-        if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.NAME:
-            return self._kind_icons[FileKind.FOLDER]
-        if role == TransferRole.ID:
-            return info.id
-        if role == TransferRole.STATE:
-            return group.state()
-        if role == TransferRole.PROGRESS:
-            return percent(group.bytes_done, group.size, group.state() == State.DONE)
-        if role == TransferRole.IS_GROUP:
-            return True
-        if role == TransferRole.ERROR:
-            return ""
-        return None
-
-    def _group_text(self, group: GroupRow, column: int) -> str:
-        info, state = group.info, group.state()
-        if column == TransferColumn.NAME:
-            return info.name
-        if column == TransferColumn.DIRECTION:
-            return direction_text(info.direction)
-        if column == TransferColumn.STATUS:
-            return group_status(info.direction, state, group.counts, len(group.children))
-        if column == TransferColumn.PROGRESS:
-            return f"{percent(group.bytes_done, group.size, state == State.DONE)}%"
-        if column == TransferColumn.SIZE:
-            return size_text(group.bytes_done, group.size, state != State.DONE)
-        return _speed_eta_text(column, state, group.size - group.bytes_done, group.speed)
-
-    def _common_data(self, direction: Direction, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.DIRECTION:
-            return self._direction_icons[direction]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            TransferColumn.SIZE,
-            TransferColumn.SPEED,
-            TransferColumn.ETA,
-        ):
-            return RIGHT
-        return None
 
     # -- internals ------------------------------------------------------------
     def _node(self, index: AnyIndex) -> Row | None:
@@ -434,48 +374,62 @@ class TransferModel(QAbstractItemModel):
         if not nodes:
             return
         rows: list[Any] = self._top if group is None else group.children
-        first, now = len(rows), self._clock()
+        first = len(rows)
         self.beginInsertRows(self._parent_index(group), first, first + len(nodes) - 1)
         for offset, node in enumerate(nodes, first):
             node.row = offset
             if isinstance(node, FileRow):
-                self._enter(node, now)
+                self._enter(node)
+                if node.transfer.state == State.RUNNING:
+                    self._running.add(node)
         rows.extend(nodes)
         self.endInsertRows()
 
-    def _enter(self, node: FileRow, now: float) -> None:
+    def _enter(self, node: FileRow) -> None:
         self._counts[node.transfer.state] += 1
-        self._measure(node, now)
         if node.group is not None:
             node.group.count(node, 1)
+        elif node.transfer.state.active:
+            self._top_active.add(node)
 
     def _leave(self, node: FileRow) -> None:
         self._counts[node.transfer.state] -= 1
         self._running.discard(node)
+        self._top_active.discard(node)
         if node.group is not None:
             node.group.count(node, -1)
 
-    def _update(self, node: FileRow, t: Transfer, now: float) -> None:
+    def _update(self, node: FileRow, t: Transfer, now: float, since: float) -> int:
+        """Take a new snapshot of a shown file; returns the bytes it moved since the last one."""
         self._leave(node)
         node.transfer = t
-        self._enter(node, now)
-
-    def _measure(self, node: FileRow, now: float) -> None:
-        """Feed the file's byte count to its speed meter (running files only)."""
-        t = node.transfer
+        self._enter(node)
+        delta = 0 if t.state in RESET_STATES else t.bytes_done - node.last_bytes
         if t.state != State.RUNNING:
-            node.meter, node.speed, node.last_bytes = None, 0.0, t.bytes_done
-            self._running.discard(node)
-            return
-        self._running.add(node)
-        node.measured = now
-        if node.meter is None or t.bytes_done < node.last_bytes:
-            node.meter = SpeedMeter()
-            node.meter.add(0, now)
-        else:
-            node.meter.add(t.bytes_done - node.last_bytes, now)
+            delta = max(0, delta)  # a retried part may roll a running file back, nothing else
         node.last_bytes = t.bytes_done
-        node.speed = node.meter.rate(now)
+        self._moved[t.direction] += delta
+        self._feed_file(node, delta, now, since)
+        return delta
+
+    def _feed_file(self, node: FileRow, delta: int, now: float, since: float) -> None:
+        running = node.transfer.state == State.RUNNING
+        if running:
+            self._running.add(node)
+        if node.tracker is None:
+            if not running and delta <= 0:
+                return  # never moved: no speed to keep
+            node.tracker = RowSpeed()
+        node.tracker.feed(delta, now, running, since)
+        node.speed, node.measured = node.tracker.rate(now), now
+
+    def _feed_group(self, group: GroupRow, delta: int, now: float, since: float) -> None:
+        if group.tracker is None:
+            if not group.running and delta <= 0:
+                return
+            group.tracker = RowSpeed()
+        group.tracker.feed(delta, now, group.running, since)
+        group.speed, group.measured = group.tracker.rate(now), now
 
     def _emit_changed(self, changed: dict[int, list[int]], first: int = 0) -> None:
         """dataChanged per parent over runs of nearby changed rows.
@@ -537,11 +491,3 @@ class TransferModel(QAbstractItemModel):
         self._top = [n for n in self._top if n.row >= 0]
         for offset, row in enumerate(self._top):
             row.row = offset
-
-
-def _speed_eta_text(column: int, state: TransferState, remaining: int, speed: float) -> str:
-    if column == TransferColumn.SPEED:
-        return human_rate(speed) if state == State.RUNNING and speed > 0 else NO_SPEED
-    if column == TransferColumn.ETA and state in ACTIVE:
-        return human_eta(eta_seconds(remaining, speed) if state == State.RUNNING else None)
-    return ""

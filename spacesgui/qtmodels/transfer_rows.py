@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacesgui.core.throughput import SpeedMeter
+from spacesgui.core.throughput import RowSpeed
 from spacesgui.core.transfers import Transfer, TransferGroup, TransferState
 
 State = TransferState
@@ -22,10 +22,14 @@ class FileRow:
     transfer: Transfer
     group: GroupRow | None
     row: int = -1  # -1 until inserted
-    meter: SpeedMeter | None = None  # only while running
+    tracker: RowSpeed | None = None  # from the first time it runs
     last_bytes: int = 0
-    speed: float = 0.0
+    speed: float = 0.0  # live bytes/s as last measured; 0.0 unless running
     measured: float = 0.0  # when the speed was last measured (clock time)
+
+    @property
+    def running(self) -> bool:
+        return self.transfer.state == State.RUNNING
 
 
 @dataclass(eq=False, slots=True)
@@ -39,7 +43,9 @@ class GroupRow:
     size: int = 0
     bytes_done: int = 0
     counts: Counter[TransferState] = field(default_factory=Counter)
-    running: set[FileRow] = field(default_factory=set)
+    tracker: RowSpeed | None = None  # fed the bytes of all its files, from the first that runs
+    speed: float = 0.0  # live bytes/s as last measured; 0.0 unless a file runs
+    measured: float = 0.0
 
     def count(self, node: FileRow, sign: int) -> None:
         """Add (sign 1) or take away (sign -1) one file's state, size and bytes."""
@@ -48,14 +54,10 @@ class GroupRow:
         size, done = contribution(t)
         self.size += sign * size
         self.bytes_done += sign * done
-        if sign > 0 and t.state == State.RUNNING:
-            self.running.add(node)
-        elif sign < 0:
-            self.running.discard(node)
 
     @property
-    def speed(self) -> float:
-        return sum(f.speed for f in self.running)
+    def running(self) -> bool:
+        return self.counts[State.RUNNING] > 0
 
     def state(self) -> TransferState:
         """One state that sums the files up: running wins, then queued, then paused."""

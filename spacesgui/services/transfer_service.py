@@ -21,7 +21,7 @@ from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
-from spacesgui.core.throughput import SpeedMeter
+from spacesgui.core.throughput_history import Sample, ThroughputHistory
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (
     Direction,
@@ -54,6 +54,7 @@ FLUSH_MS = 200
 # needs the GIL (see TransferEngine.yield_to_gui). A tenth of the flush interval at most.
 GUI_YIELD_S = 0.02
 PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
+PREF_DOWNLOADS = "download_folder"
 
 
 class QueueEngine(Protocol):
@@ -105,8 +106,13 @@ class QueueEngine(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class QueueStatus:
+    """One progress report: the engine's totals and the last minutes of throughput."""
+
     totals: Totals
-    speed: float  # bytes per second over all running transfers
+    # Bytes per second of all running transfers. The service leaves it 0: the Transfers
+    # panel measures it from its rows (TransferModel.speed), so status bar and rows agree.
+    speed: float = 0.0
+    history: tuple[Sample, ...] = ()  # bytes moved in each of the last whole seconds, oldest first
 
 
 class TransferService(QObject):
@@ -138,8 +144,9 @@ class TransferService(QObject):
         self._local = local
         self.skip_patterns: tuple[str, ...] = DEFAULT_SKIP_PATTERNS
         self.conflict_policy = ConflictPolicy.ASK
-        self._speed = SpeedMeter()
-        self._last_moved = 0
+        self.download_folder = ""  # where Download saves; "" = the platform's Downloads folder
+        self.history = ThroughputHistory()
+        self._clock = time.monotonic
         self._children: dict[str, list[str]] = {}  # group id → transfer ids
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
@@ -160,6 +167,14 @@ class TransferService(QObject):
             self.conflict_policy = ConflictPolicy(self._preferences.get_preference(PREF_CONFLICTS, "ask"))
         except ValueError:
             self.conflict_policy = ConflictPolicy.ASK
+        folder = self._preferences.get_preference(PREF_DOWNLOADS, "")
+        self.download_folder = folder if isinstance(folder, str) else ""
+
+    def set_download_folder(self, folder: str) -> None:
+        """Save downloads in `folder` from now on ("" = the platform's Downloads) and remember it."""
+        self.download_folder = folder
+        if self._preferences is not None:
+            self._preferences.set_preference(PREF_DOWNLOADS, folder)
 
     def save_preferences(
         self, settings: EngineSettings, skip_patterns: tuple[str, ...], policy: ConflictPolicy
@@ -427,10 +442,9 @@ class TransferService(QObject):
         if changes:
             self.transfers_changed.emit(changes)
             self._announce_new_objects(changes)
-        now = time.monotonic()
-        self._speed.add(totals.moved - self._last_moved, now)
-        self._last_moved = totals.moved
-        self.status_changed.emit(QueueStatus(totals, self._speed.rate(now) if totals.running else 0.0))
+        now = self._clock()
+        self.history.record(totals.uploaded, totals.downloaded, now)
+        self.status_changed.emit(QueueStatus(totals, history=tuple(self.history.samples(now))))
 
     def _announce_new_objects(self, changes: list[Transfer]) -> None:
         landed: dict[tuple[str, str], set[str]] = {}

@@ -41,8 +41,8 @@ from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.message_banner import MessageBanner
+from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
-from spacesgui.ui.tones import placeholder_style
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -97,10 +97,10 @@ class MainWindow(QMainWindow):
         self.filter_edit.setPlaceholderText("Filter (e.g. beach or *.png)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(260)
-        self.placeholder = named(QLabel(self), "placeholderLabel")
+        self.placeholder = named(MutedLabel("", self), "placeholderLabel")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet(placeholder_style(self, "font-size: 15px; padding: 40px;"))
+        self.placeholder.setStyleSheet("font-size: 15px; padding: 40px;")
         self.status_label = named(QLabel(self), "statusSummary", "Status")
         # A fixed-width policy: new text repaints the label, never re-lays out the window.
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -446,11 +446,6 @@ class MainWindow(QMainWindow):
         if self.status_label.text() != summary:
             self.status_label.setText(summary)
         self.object_view.set_empty_text(empty)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark: hints follow
-            self.placeholder.setStyleSheet(placeholder_style(self, "font-size: 15px; padding: 40px;"))
 
     def request_quit(self) -> None:
         """Quit (Ctrl+Q), after asking what to do with running transfers."""

@@ -93,15 +93,19 @@ class WindowActions(QObject):
             )
             t.download_action.setIcon(icon("download"))
             t.download_action.setIconText("Download")
-            t.download_action.setToolTip("Download the selection (Ctrl+D)")
-            file_menu.insertActions(
-                self.quit, [t.upload_files_action, t.upload_folder_action, t.download_action]
-            )
+            t.download_action.setToolTip("Download the selection into the downloads folder (Ctrl+D)")
+            transfer_verbs = [
+                t.upload_files_action,
+                t.upload_folder_action,
+                t.download_action,
+                t.download_to_action,
+            ]
+            file_menu.insertActions(self.quit, transfer_verbs)
             file_menu.insertSeparator(self.quit)
             view_menu.addSeparator()
             view_menu.addAction(t.show_queue_action)
             transfers_menu = menu.addMenu("&Transfers")
-            transfers_menu.addActions([t.upload_files_action, t.upload_folder_action, t.download_action])
+            transfers_menu.addActions(transfer_verbs)
             transfers_menu.addSeparator()
             transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
         help_menu = menu.addMenu("&Help")

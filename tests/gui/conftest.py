@@ -16,6 +16,7 @@ from spacesgui.app import App, build_app
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
+from tests.gui.palettes import themed_palette
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,15 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     return loop
+
+
+@pytest.fixture(params=["light", "dark"])
+def palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    """Run the test under a light and a dark application palette (set the way a theme sets it)."""
+    before = QApplication.palette()
+    QApplication.setPalette(themed_palette(request.param))
+    yield request.param
+    QApplication.setPalette(before)
 
 
 @pytest.fixture

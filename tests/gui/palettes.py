@@ -6,8 +6,40 @@ from collections import Counter
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication
+
+from spacesgui.core.contrast import contrast_ratio
 
 Role, Group = QPalette.ColorRole, QPalette.ColorGroup
+
+
+# A dark palette as themes set it, every role given (the tests of the Transfers panel).
+DARK_ROLES = {
+    QPalette.ColorRole.Window: "#353535",
+    QPalette.ColorRole.WindowText: "#f0f0f0",
+    QPalette.ColorRole.Base: "#252525",
+    QPalette.ColorRole.AlternateBase: "#303030",
+    QPalette.ColorRole.Text: "#f0f0f0",
+    QPalette.ColorRole.Button: "#353535",
+    QPalette.ColorRole.ButtonText: "#f0f0f0",
+    QPalette.ColorRole.Highlight: "#2a82da",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.Mid: "#404040",
+    QPalette.ColorRole.Dark: "#232323",
+    QPalette.ColorRole.Light: "#505050",
+    QPalette.ColorRole.Midlight: "#454545",
+    QPalette.ColorRole.Shadow: "#141414",
+    QPalette.ColorRole.PlaceholderText: "#8a8a8a",
+}
+
+
+def themed_palette(name: str) -> QPalette:
+    """The style's own light palette, or a fully dark one ("dark")."""
+    chosen = QApplication.style().standardPalette()
+    if name == "dark":
+        for role, colour in DARK_ROLES.items():
+            chosen.setColor(role, QColor(colour))
+    return chosen
 
 
 def light_palette() -> QPalette:
@@ -32,25 +64,16 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def relative_luminance(colour: QColor) -> float:
-    """WCAG 2 relative luminance (sRGB channels linearised)."""
-
-    def linear(channel: float) -> float:
-        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
+def rgb(pixel: int) -> tuple[int, int, int]:
+    colour = QColor.fromRgb(pixel)
+    return colour.red(), colour.green(), colour.blue()
 
 
-def contrast(a: QColor, b: QColor) -> float:
-    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+def text_contrast(image: QImage, area: QRect | None = None) -> tuple[float, tuple[int, int, int]]:
+    """Contrast of the text painted in `area` of `image` against its background, and the text colour.
 
-
-def text_contrast(image: QImage, area: QRect | None = None) -> float:
-    """The contrast of the text painted in `area` of `image` against its background.
-
-    The background is the most common colour; the text is the pixel that differs from it
-    most (the core of a glyph, not its anti-aliased edge).
+    The background is the commonest colour; the text is the colour farthest from it that
+    covers a few pixels at least (a glyph's solid strokes, not a stray edge pixel).
     """
     area = area or image.rect()
     counts: Counter[int] = Counter(
@@ -58,5 +81,7 @@ def text_contrast(image: QImage, area: QRect | None = None) -> float:
         for y in range(area.top(), area.bottom() + 1)
         for x in range(area.left(), area.right() + 1)
     )
-    background = QColor.fromRgb(counts.most_common(1)[0][0])
-    return max((contrast(QColor.fromRgb(rgb), background) for rgb in counts), default=1.0)
+    background = rgb(counts.most_common(1)[0][0])
+    solid = [rgb(p) for p, n in counts.items() if n >= 3] or [background]
+    text = max(solid, key=lambda c: contrast_ratio(c, background))
+    return contrast_ratio(text, background), text

@@ -6,14 +6,13 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolBar, QToolButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.core.folder_node import Column
 from spacesgui.ui.main_window import SCREEN_SHARE
-from tests.gui.palettes import dark_palette, light_palette, text_contrast
+from tests.gui.palettes import text_contrast
 
 AA = 4.5
 
@@ -66,12 +65,10 @@ def test_a_new_window_fills_most_of_the_screen(build_window: Callable[[], App]) 
     assert size.height() >= min(screen.height(), max(560, int(screen.height() * SCREEN_SHARE))) - 1
 
 
-@pytest.mark.parametrize("palette", [light_palette, dark_palette])
 def test_the_banner_text_and_its_close_button_are_legible(
-    build_window: Callable[[], App], qtbot: QtBot, palette: Callable[[], QPalette]
+    build_window: Callable[[], App], qtbot: QtBot, palette: str
 ) -> None:
     app = build_window()
-    app.window.setPalette(palette())
     banner = app.window.banner
     for level in ("error", "warning", "info"):
         banner.show_message("<b>Keys not accepted.</b> My_Space refused them.", level=level)
@@ -79,24 +76,20 @@ def test_the_banner_text_and_its_close_button_are_legible(
         image = banner.grab().toImage()  # as composited: a child alone has no background
         close = banner.findChild(QToolButton)
         assert close is not None
-        assert text_contrast(image, close.geometry()) >= AA, level
+        assert text_contrast(image, close.geometry())[0] >= AA, level
         text = banner.findChild(QLabel, "messageText")
         assert text is not None
-        assert text_contrast(image, text.geometry()) >= AA, level
+        assert text_contrast(image, text.geometry())[0] >= AA, level
 
 
-@pytest.mark.parametrize("palette", [light_palette, dark_palette])
-def test_the_empty_view_hint_is_legible(
-    build_window: Callable[[], App], qtbot: QtBot, palette: Callable[[], QPalette]
-) -> None:
+def test_the_empty_view_hint_is_legible(build_window: Callable[[], App], qtbot: QtBot, palette: str) -> None:
     app = build_window()
-    app.window.setPalette(palette())
     hint = app.window.placeholder
     qtbot.waitUntil(hint.isVisible, timeout=5_000)
     QApplication.processEvents()
     image = app.window.grab().toImage()  # as composited: the label alone has no background
     area = QRect(hint.mapTo(app.window, hint.rect().topLeft()), hint.size())
-    assert text_contrast(image, area) >= AA
+    assert text_contrast(image, area)[0] >= AA
 
 
 def test_the_path_bar_grows_with_a_font_set_after_start_so_underscores_are_not_clipped(

@@ -23,9 +23,9 @@ from spacesgui.core.accounts import PROVIDERS, Account, AddressingStyle, check_e
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.naming import bucket_name_problem
 from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, check_cache_control
+from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.account_service import ConnectionReport
 from spacesgui.ui.naming import named
-from spacesgui.ui.tones import ERROR, SUCCESS, tone
 
 Tester = Callable[[Account, str], Awaitable[ConnectionReport]]
 Saver = Callable[[Account, str, bool], None]  # account, secret, remember in keyring
@@ -224,7 +224,7 @@ class AccountDialog(QDialog):
         return str(self.secret_edit.text().strip())
 
     def _show_result(self, ok: bool, text: str) -> None:
-        colour = tone(self, SUCCESS if ok else ERROR)
+        colour = status_text(self.palette(), ok).name()
         self.result_label.setStyleSheet(f"color: {colour};")
         self.result_label.setText(("✓ " if ok else "✗ ") + text)
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.naming import bucket_name_problem
+from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.ui.naming import named
-from spacesgui.ui.tones import ERROR, tone
 
 
 class CreateSpaceDialog(QDialog):
@@ -38,7 +38,7 @@ class CreateSpaceDialog(QDialog):
         self.region_combo.addItems(regions or [region])
         self.region_combo.setCurrentText(region)
         self.problem_label = named(QLabel(wordWrap=True), "spaceNameProblem")
-        self.problem_label.setStyleSheet(f"color: {tone(self, ERROR)};")
+        self.problem_label.setStyleSheet(f"color: {status_text(self.palette(), ok=False).name()};")
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
         form.addRow("Region:", self.region_combo)

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.folder_node import Column, FolderNode
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
+from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
-from spacesgui.ui.tones import hint_colour
 
 INDENT = 18
 ROW_HEIGHT = 24
@@ -139,7 +139,7 @@ class ObjectView(QTableView):
         model = self.model()
         if self._empty_text and model is not None and model.rowCount() == 0:
             painter = QPainter(self.viewport())
-            painter.setPen(hint_colour(self.palette(), QPalette.ColorRole.Base))
+            painter.setPen(muted_text(self.palette(), QPalette.ColorRole.Text, QPalette.ColorRole.Base))
             area = self.viewport().rect().adjusted(24, 48, -24, 0)
             painter.drawText(
                 area,

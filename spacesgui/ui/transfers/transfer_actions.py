@@ -10,7 +10,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
 
@@ -20,19 +20,30 @@ from spacesgui.core.history import Place
 from spacesgui.core.keys import as_folder
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.transfer_planner import DownloadItem
-from spacesgui.services.transfer_service import QueueStatus, TransferService
+from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.browser.object_view import local_paths
 from spacesgui.ui.naming import named
 from spacesgui.ui.transfers.conflict_dialog import ConflictAsker
 from spacesgui.ui.transfers.drag_out import DragOut
 from spacesgui.ui.transfers.pending_uploads_dialog import PendingUploadsDialog
-from spacesgui.ui.transfers.transfer_dock import TransferDock, status_text
+from spacesgui.ui.transfers.transfer_dock import TransferDock
 from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+
+def folder_problem(folder: str) -> str:
+    """Why downloads cannot go into `folder`, in plain words; "" when they can."""
+    if not folder:
+        return "This system names no downloads folder."
+    if not os.path.isdir(folder):
+        return f"The downloads folder “{folder}” does not exist."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"The downloads folder “{folder}” cannot be written to."
+    return ""
 
 
 class TransferActions(QObject):
@@ -58,7 +69,14 @@ class TransferActions(QObject):
         self.upload_folder_action = self._action(
             "Upload Folder…", "uploadFolderAction", "Ctrl+Shift+U", self.pick_folder
         )
-        self.download_action = self._action("Download…", "downloadAction", "Ctrl+D", self.pick_destination)
+        self.download_action = self._action("Download", "downloadAction", "Ctrl+D", self.download_selected)
+        self.download_action.setStatusTip(
+            "Download the selection into your downloads folder (Transfer Settings)"
+        )
+        self.download_to_action = self._action(
+            "Download To…", "downloadToAction", "Ctrl+Shift+D", self.pick_destination
+        )
+        self.download_to_action.setStatusTip("Choose a folder, then download the selection into it")
         self.paste_action = self._action(
             "Paste Files", "pasteFilesAction", QKeySequence.StandardKey.Paste, self.paste
         )
@@ -78,7 +96,8 @@ class TransferActions(QObject):
         view.files_dropped.connect(self._on_view_files_dropped)
         view.drag_out_requested.connect(self.drag_out.start)
         view.addAction(self.paste_action)
-        service.status_changed.connect(self._on_service_status_changed)
+        # The summary is measured from the panel's rows, so the two never disagree.
+        self.dock.summary_changed.connect(self._on_dock_summary_changed)
         service.objects_changed.connect(self._on_service_objects_changed)
         service.notice.connect(self._on_service_notice)
 
@@ -104,6 +123,7 @@ class TransferActions(QObject):
         for action in (self.upload_files_action, self.upload_folder_action, self.paste_action):
             action.setEnabled(has_bucket)
         self.download_action.setEnabled(has_bucket)
+        self.download_to_action.setEnabled(has_bucket)
         self.pending_action.setEnabled(has_bucket)
 
     def open_settings(self) -> None:
@@ -137,7 +157,7 @@ class TransferActions(QObject):
         queued = await self.service.upload(account_id, bucket, prefix, paths, self.ask_conflict)
         log.info("queued %d uploads to s3://%s/%s", queued, bucket, prefix)
         if queued:
-            self.dock.show()
+            self.dock.reveal()
 
     def _on_view_files_dropped(self, paths: list[str], folder_key: str) -> None:
         self.upload(paths, folder_key)
@@ -190,14 +210,42 @@ class TransferActions(QObject):
                 )
         return items
 
-    def pick_destination(self) -> None:
+    def download_folder(self) -> str:
+        """Where Download saves: the folder from Transfer Settings, else the platform's Downloads."""
+        return self.service.download_folder or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DownloadLocation
+        )
+
+    def download_selected(self) -> None:
+        """Download the selection into the downloads folder, without asking where.
+
+        A folder that is missing or cannot be written is said in plain words, and the
+        folder picker opens instead.
+        """
         items = self.selected_items()
         if not items:
             self._window.banner.show_message("Select files or folders to download first.", level="info")
             return
-        folder = QFileDialog.getExistingDirectory(
-            self._window, "Download to Folder", self.last_destination or os.path.expanduser("~")
-        )
+        folder = self.download_folder()
+        problem = folder_problem(folder)
+        if problem:
+            self._window.banner.show_message(
+                f"{problem} Choose where to save this download; Transfer Settings… changes the "
+                "downloads folder for next time.",
+                level="warning",
+            )
+            self.pick_destination()
+            return
+        self.download(items, folder)
+
+    def pick_destination(self) -> None:
+        """Download To…: ask for a folder, then download the selection into it."""
+        items = self.selected_items()
+        if not items:
+            self._window.banner.show_message("Select files or folders to download first.", level="info")
+            return
+        start = self.last_destination or self.download_folder() or os.path.expanduser("~")
+        folder = QFileDialog.getExistingDirectory(self._window, "Download to Folder", start)
         if folder:
             self.download(items, folder)
 
@@ -214,13 +262,11 @@ class TransferActions(QObject):
         queued = await self.service.download(account_id, bucket, items, destination, self.ask_conflict)
         log.info("queued %d downloads to %s", queued, destination)
         if queued:
-            self.dock.show()
+            self.dock.reveal()
 
     # -- reactions ----------------------------------------------------------
-    def _on_service_status_changed(self, status: QueueStatus) -> None:
-        text = status_text(status)
-        if self.status_label.text() != text:
-            self.status_label.setText(text)
+    def _on_dock_summary_changed(self, text: str) -> None:
+        self.status_label.setText(text)
 
     def _on_service_objects_changed(self, account_id: str, bucket: str, prefixes: set[str]) -> None:
         place = self._window.place

@@ -1,27 +1,30 @@
-"""The Transfers panel: the queue as a tree, actions on the selection, a summary for the status bar.
+"""The Transfers panel: the queue as a tree, actions on the selection, a speed graph, a summary.
 
 The dock listens to TransferService itself (GUI thread; the service emits at most five
 times a second) and calls its pause/resume/cancel/retry/clear_finished. Actions pass only
 the ids a verb applies to (Retry sends failed or cancelled rows, not finished ones).
+The status bar summary is measured from the rows (TransferModel.totals and speed), so
+its bytes and speed are the sums of what the rows show.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
-    QLabel,
+    QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedLayout,
-    QStyle,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -29,30 +32,35 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.formatting import human_size
 from spacesgui.core.throughput import human_rate
-from spacesgui.core.transfers import Transfer, TransferGroup, TransferState
-from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel
+from spacesgui.core.transfers import Transfer, TransferGroup
+from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel, TransferRole
+from spacesgui.services.transfer_service import QueueStatus
+from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.transfers.glyph_icons import Glyph, glyph_icon
 from spacesgui.ui.transfers.progress_delegate import ProgressDelegate
+from spacesgui.ui.transfers.throughput_graph import ThroughputGraph
+from spacesgui.ui.transfers.transfer_title_bar import TransferTitleBar
+from spacesgui.ui.transfers.transfer_verbs import TransferVerbs, existing_folder
 
 if TYPE_CHECKING:
-    from spacesgui.services.transfer_service import QueueStatus, TransferService
+    from spacesgui.services.transfer_service import TransferService
 
-EMPTY_HINT = "Drop files on the object list to upload them, or choose Download… on selected objects."
-State = TransferState
-PAUSABLE = frozenset({State.QUEUED, State.RUNNING})
-RESUMABLE = frozenset({State.PAUSED})
-CANCELLABLE = frozenset({State.QUEUED, State.RUNNING, State.PAUSED, State.FAILED})  # failed: drops its parts
-RETRYABLE = frozenset({State.FAILED, State.CANCELLED})
-FINISHED = frozenset(s for s in State if s.finished)
+__all__ = ["EMPTY_HINT", "TransferDock", "existing_folder", "status_text"]
+
+EMPTY_HINT = "Drop files on the object list to upload them, or select objects and choose Download."
 COLUMN_WIDTHS = (
-    (TransferColumn.NAME, 240),
-    (TransferColumn.DIRECTION, 100),
-    (TransferColumn.STATUS, 280),
-    (TransferColumn.PROGRESS, 110),
-    (TransferColumn.SIZE, 150),
-    (TransferColumn.SPEED, 90),
-    (TransferColumn.ETA, 80),
+    (TransferColumn.NAME, 190),
+    (TransferColumn.DIRECTION, 92),
+    (TransferColumn.STATUS, 200),
+    (TransferColumn.PROGRESS, 90),
+    (TransferColumn.SIZE, 132),
+    (TransferColumn.SPEED, 104),
+    (TransferColumn.ETA, 56),
 )
+OPEN_HEIGHT = 240  # the panel's height when it first unfolds
+GRAPH_FROM_WIDTH = 1040  # a narrower panel leaves the graph out: the list's columns need the room
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 def status_text(status: QueueStatus) -> str:
@@ -79,20 +87,10 @@ def status_text(status: QueueStatus) -> str:
     return "Transfers: " + " · ".join(parts)
 
 
-def existing_folder(path: str) -> str:
-    """`path`, or its nearest existing ancestor (a download's folder may not exist yet)."""
-    while path and not os.path.isdir(path):
-        parent = os.path.dirname(path)
-        if parent == path:
-            return ""
-        path = parent
-    return path
-
-
-class TransferDock(QDockWidget):
+class TransferDock(TransferVerbs, QDockWidget):
     """The transfer queue panel (objectName "transferQueue")."""
 
-    summary_changed = Signal(str)  # status_text() of the latest queue status, when it changes
+    summary_changed = Signal(str)  # status_text() of the rows, when it changes
 
     def __init__(
         self,
@@ -100,90 +98,32 @@ class TransferDock(QDockWidget):
         parent: QWidget | None = None,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
     ) -> None:
-        super().__init__("Transfers", parent)
+        QDockWidget.__init__(self, "Transfers", parent)
         named(self, "transferQueue", "Transfers")
         self._service = service
         self._open_url = open_url
         self._summary = ""
+        self.last_dialog: QMessageBox | None = None  # kept for tests and against early garbage collection
         self.model = TransferModel(self)
         self.view = named(QTreeView(self), "transferView", "Transfer list")
         self.delegate = ProgressDelegate(self.view)
-        self.hint = named(QLabel(EMPTY_HINT, self), "transferEmptyHint", "No transfers")
+        self.hint = named(MutedLabel(EMPTY_HINT, self), "transferEmptyHint", "No transfers")
+        self.graph = ThroughputGraph(self)
+        self.title_bar = TransferTitleBar(self)
+        self.setTitleBarWidget(self.title_bar)
+        self._folded = False
+        self._open_height = OPEN_HEIGHT
+        self._scroll_to: list[QPersistentModelIndex] = []
+        self._actions_pending = False
         self._build_actions()
         self._build_view()
         self._build_layout()
-        self._actions_pending = False
         self._connect()
         self._update_empty()
         self.update_actions()
+        self.set_folded(True)  # empty at start: just the header, until a transfer arrives
 
     # -- construction ---------------------------------------------------------
-    def _action(
-        self,
-        text: str,
-        name: str,
-        tip: str,
-        slot: Callable[[], None],
-        icon: QStyle.StandardPixmap | None = None,
-        shortcut: str | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
-        action.setStatusTip(tip)
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            # Only while the panel has focus: the window's own keys stay the window's.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.pause_action = self._action(
-            "Pause", "pauseTransfers", "Pause the selected transfers", self.pause_selected,
-            icon=sp.SP_MediaPause, shortcut="Ctrl+P",
-        )  # fmt: skip
-        self.resume_action = self._action(
-            "Resume", "resumeTransfers", "Resume the selected paused transfers", self.resume_selected,
-            icon=sp.SP_MediaPlay, shortcut="Ctrl+Shift+P",
-        )  # fmt: skip
-        self.cancel_action = self._action(
-            "Cancel", "cancelTransfers", "Cancel the selected transfers", self.cancel_selected,
-            icon=sp.SP_DialogCancelButton, shortcut=QKeySequence.StandardKey.Delete,
-        )  # fmt: skip
-        self.retry_action = self._action(
-            "Retry", "retryTransfers", "Try the selected failed or cancelled transfers again",
-            self.retry_selected, icon=sp.SP_BrowserReload,
-        )  # fmt: skip
-        self.clear_action = self._action(
-            "Clear Finished", "clearFinished", "Remove finished, failed and cancelled transfers from the list",
-            self.clear_finished, icon=sp.SP_DialogResetButton,
-        )  # fmt: skip
-        self.reveal_action = self._action(
-            "Reveal in File Manager", "revealTransfer", "Open the local folder of the selected transfer",
-            self.reveal_selected, icon=sp.SP_DirOpenIcon,
-        )  # fmt: skip
-        self.pause_all_action = self._action(
-            "Pause All", "pauseAll", "Pause every queued and running transfer", self.pause_all,
-        )  # fmt: skip
-        self.resume_all_action = self._action(
-            "Resume All", "resumeAll", "Resume every paused transfer", self.resume_all,
-        )  # fmt: skip
-
-    @property
-    def selection_actions(self) -> list[QAction]:
-        return [
-            self.pause_action,
-            self.resume_action,
-            self.cancel_action,
-            self.retry_action,
-            self.reveal_action,
-        ]
-
     def _build_view(self) -> None:
         view = self.view
         view.setModel(self.model)
@@ -206,24 +146,37 @@ class TransferDock(QDockWidget):
     def _build_layout(self) -> None:
         toolbar = named(QToolBar("Transfer actions", self), "transferToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addActions(self.selection_actions[:4])
+        toolbar.addActions([*self.selection_actions[:4], self.details_action])
         toolbar.addSeparator()
         toolbar.addActions([self.clear_action, self.reveal_action])
         toolbar.addSeparator()
-        toolbar.addActions([self.pause_all_action, self.resume_all_action])
+        toolbar.addActions(self.queue_actions)
+        self.toolbar = toolbar
+        self._paint_overflow_icon()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(mid); padding: 16px;")
-        body = QWidget(self)
+        self.hint.setMargin(16)
+        # The dock's widget stays shown when folded (a hidden one would make the dock as
+        # narrow as its header); the content inside it is what folding hides.
+        self._body = named(QWidget(self), "transferPanelBody")
+        self._content = named(QWidget(self._body), "transferPanelContent")
         self._stack = QStackedLayout()
         self._stack.addWidget(self.view)
         self._stack.addWidget(self.hint)
-        column = QVBoxLayout(body)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addLayout(self._stack, 1)
+        row.addWidget(self.graph)
+        column = QVBoxLayout(self._content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(toolbar)
-        column.addLayout(self._stack, 1)
-        self.setWidget(body)
+        column.addLayout(row, 1)
+        outer = QVBoxLayout(self._body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._content)
+        self.setWidget(self._body)
 
     def _connect(self) -> None:
         service = self._service
@@ -234,9 +187,45 @@ class TransferDock(QDockWidget):
         selection = self.view.selectionModel()
         selection.selectionChanged.connect(self.update_actions)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._on_model_rows_changed)
+        self.model.rowsInserted.connect(self._on_model_rows_inserted)
         self.model.dataChanged.connect(self._on_model_data_changed)
+        self.title_bar.fold_requested.connect(self.set_folded)
+
+    # -- folding --------------------------------------------------------------
+    @property
+    def folded(self) -> bool:
+        return self._folded
+
+    def set_folded(self, folded: bool) -> None:
+        """Fold the panel to its header (the list, toolbar and graph hidden) or open it again."""
+        if folded == self._folded:
+            return
+        if folded and self._content.isVisible():
+            self._open_height = max(OPEN_HEIGHT // 2, self.height())
+        self._folded = folded
+        self.title_bar.set_folded(folded)
+        self._content.setVisible(not folded)
+        self._update_header_summary()
+        if folded:
+            self._body.setMaximumHeight(0)
+            self.setMaximumHeight(self.title_bar.sizeHint().height())
+            return
+        self._body.setMaximumHeight(QWIDGETSIZE_MAX)
+        self.setMaximumHeight(QWIDGETSIZE_MAX)
+        window = self.parentWidget()
+        if self.isWindow():  # floating, or a panel on its own: the window grows back
+            self.resize(self.width(), max(self.height(), self._open_height))
+        elif isinstance(window, QMainWindow):
+            window.resizeDocks([self], [self._open_height], Qt.Orientation.Vertical)
+
+    def reveal(self) -> None:
+        """Show the panel open, e.g. when transfers were just queued."""
+        self.show()
+        self.set_folded(False)
+        self.raise_()
 
     # -- service signals ------------------------------------------------------
     def _on_service_groups_added(self, groups: list[TransferGroup]) -> None:
@@ -247,7 +236,7 @@ class TransferDock(QDockWidget):
         missing = {t.group_id for t in transfers if t.group_id and not self.model.has_group(t.group_id)}
         groups = [g for g in (self._service.group(i) for i in missing) if g is not None]
         if groups:
-            self.model.add_groups(groups)
+            self.model.add_groups(sorted(groups, key=lambda g: g.created))
         self.model.apply(transfers)
 
     def _on_service_transfers_removed(self, ids: list[str]) -> None:
@@ -255,85 +244,45 @@ class TransferDock(QDockWidget):
 
     def _on_service_status_changed(self, status: QueueStatus) -> None:
         self.model.tick()
-        text = status_text(status)
+        self.graph.set_history(status.history)
+        text = status_text(QueueStatus(self.model.totals(), self.model.speed()))
         if text != self._summary:
             self._summary = text
+            self._update_header_summary()
             self.summary_changed.emit(text)
 
     @property
     def summary(self) -> str:
         return self._summary
 
-    # -- actions --------------------------------------------------------------
-    def selected_ids(self) -> list[str]:
-        """Ids of the selected rows; a file whose folder row is selected too is left to the folder."""
-        ids = self.model.ids_for(self.view.selectionModel().selectedRows())
-        chosen = set(ids)
-        return [i for i in ids if (t := self.model.transfer(i)) is None or t.group_id not in chosen]
+    def _update_header_summary(self) -> None:
+        """Folded, the header says what the panel would: “3 running · 2.1 MB/s”, or “No transfers”."""
+        if not self._folded:
+            self.title_bar.set_summary("")
+        elif self._summary:
+            self.title_bar.set_summary(self._summary.removeprefix("Transfers: "))
+        else:
+            self.title_bar.set_summary("No transfers" if self.model.rowCount() == 0 else "")
 
-    def _ids_in(self, ids: Iterable[str], states: frozenset[TransferState]) -> list[str]:
-        return [i for i in ids if self.model.states(i) & states]
+    # -- details --------------------------------------------------------------
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        # Folder rows open and close on a double-click; a file row with a problem explains it.
+        if not index.data(TransferRole.IS_GROUP) and self.model.has_problem(self.model.ids_for([index])[0]):
+            self.view.setCurrentIndex(index)
+            self.show_details()
 
-    def pause_selected(self) -> None:
-        self._send(self._service.pause, self._ids_in(self.selected_ids(), PAUSABLE))
-
-    def resume_selected(self) -> None:
-        self._send(self._service.resume, self._ids_in(self.selected_ids(), RESUMABLE))
-
-    def cancel_selected(self) -> None:
-        self._send(self._service.cancel, self._ids_in(self.selected_ids(), CANCELLABLE))
-
-    def retry_selected(self) -> None:
-        self._send(self._service.retry, self._ids_in(self.selected_ids(), RETRYABLE))
-
-    def clear_finished(self) -> None:
-        self._service.clear_finished()
-
-    def pause_all(self) -> None:
-        self._send(self._service.pause, self._ids_in(self.model.all_ids(), PAUSABLE))
-
-    def resume_all(self) -> None:
-        self._send(self._service.resume, self._ids_in(self.model.all_ids(), RESUMABLE))
-
-    def _send(self, verb: Callable[[list[str]], None], ids: list[str]) -> None:
-        if ids:
-            verb(ids)
-
-    def reveal_selected(self) -> None:
-        """Open the local folder of the current (or first selected) row in the file manager."""
-        current = self.view.currentIndex()
-        selected = self.view.selectionModel().selectedRows()
-        index = current if current.isValid() and self.view.selectionModel().isSelected(current) else None
-        ids = self.model.ids_for([index] if index is not None else selected[:1])
-        folder = existing_folder(self.model.local_folder(ids[0])) if ids else ""
-        if folder:
-            self._open_url(QUrl.fromLocalFile(folder))
-
-    def update_actions(self) -> None:
-        """Enable each action when the selection (or the queue, for the “All” ones) allows it."""
-        ids = self.selected_ids()
-        states: set[TransferState] = set()
-        for row_id in ids:
-            states |= self.model.states(row_id)
-        self.pause_action.setEnabled(bool(states & PAUSABLE))
-        self.resume_action.setEnabled(bool(states & RESUMABLE))
-        self.cancel_action.setEnabled(bool(states & CANCELLABLE))
-        self.retry_action.setEnabled(bool(states & RETRYABLE))
-        self.reveal_action.setEnabled(any(self.model.local_folder(i) for i in ids[:1]))
-        counts = self.model.counts()
-        self.clear_action.setEnabled(any(counts[s] for s in FINISHED))
-        self.pause_all_action.setEnabled(any(counts[s] for s in PAUSABLE))
-        self.resume_all_action.setEnabled(any(counts[s] for s in RESUMABLE))
-
+    # -- menus ----------------------------------------------------------------
     def context_menu(self) -> QMenu:
         """The menu the view shows on right-click: the toolbar's actions, on the selection."""
         menu = QMenu(self)
         menu.setObjectName("transferMenu")
         menu.addActions([self.pause_action, self.resume_action, self.cancel_action, self.retry_action])
+        menu.addAction(self.details_action)
         menu.addSeparator()
         menu.addAction(self.reveal_action)
         menu.addSeparator()
-        menu.addActions([self.clear_action, self.pause_all_action, self.resume_all_action])
+        menu.addAction(self.clear_action)
+        menu.addActions(self.queue_actions)
         return menu
 
     def _on_view_context_menu_requested(self, pos: QPoint) -> None:
@@ -355,12 +304,61 @@ class TransferDock(QDockWidget):
         self.update_actions()
 
     def _on_model_rows_changed(self) -> None:
+        was_empty = self.is_empty_hint_shown()
         self._update_empty()
+        if was_empty and not self.is_empty_hint_shown():
+            self.set_folded(False)  # the first transfer: open the panel to show it
+        self._update_header_summary()
         self.update_actions()
+
+    def _on_model_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        """Bring new top-level rows into view (after the view has laid them out)."""
+        if parent.isValid():
+            return  # files joining a folder row already shown
+        self._scroll_to = [
+            QPersistentModelIndex(self.model.index(last, 0)),
+            QPersistentModelIndex(self.model.index(first, 0)),
+        ]
+        QTimer.singleShot(0, self._scroll_to_new_rows)
+
+    def _scroll_to_new_rows(self) -> None:
+        # The last row first, then the first: as many of the new rows as fit, from the first.
+        for index in self._scroll_to:
+            if index.isValid():
+                self.view.scrollTo(
+                    self.model.index(index.row(), 0, index.parent()),
+                    QAbstractItemView.ScrollHint.EnsureVisible,
+                )
+        self._scroll_to = []
 
     def _update_empty(self) -> None:
         empty = self.model.rowCount() == 0
         self._stack.setCurrentWidget(self.hint if empty else self.view)
+        self._update_graph_visible()
 
     def is_empty_hint_shown(self) -> bool:
         return self._stack.currentWidget() is self.hint
+
+    # -- size and palette -----------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._paint_overflow_icon()
+
+    def _paint_overflow_icon(self) -> None:
+        """The toolbar's » button in the palette's colours (the stock one vanishes on dark ones)."""
+        button = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if button is not None:
+            button.setIcon(glyph_icon(Glyph.MORE, self.toolbar.palette()))
+            button.setToolTip("More actions")
+            button.setAccessibleName("More transfer actions")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_graph_visible()
+
+    def _update_graph_visible(self) -> None:
+        """The graph beside the list when there is a list and room for both."""
+        show = not self.is_empty_hint_shown() and self.width() >= GRAPH_FROM_WIDTH
+        if self.graph.isVisibleTo(self) != show:
+            self.graph.setVisible(show)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
-    QLabel,
+    QHBoxLayout,
+    QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -19,6 +23,7 @@ from spacesgui.core.multipart import MiB
 from spacesgui.core.transfer_settings import MAX_PARTS_PER_FILE, EngineSettings
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS, parse_skip_patterns
 from spacesgui.services.transfer_service import TransferService
+from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 
 MB = 1_000_000
@@ -58,6 +63,19 @@ class TransferSettingsDialog(QDialog):
         self.conflict_combo.setCurrentIndex(
             max(0, self.conflict_combo.findData(service.conflict_policy.value))
         )
+        self.downloads_edit = named(
+            QLineEdit(service.download_folder), "downloadFolderEdit", "Downloads folder"
+        )
+        # Empty means the platform's Downloads folder, which the placeholder shows.
+        self.downloads_edit.setPlaceholderText(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+        )
+        self.downloads_edit.setClearButtonEnabled(True)
+        choose = named(QPushButton("Choose…"), "chooseDownloadFolderButton", "Choose the downloads folder")
+        choose.clicked.connect(self._on_choose_clicked)
+        downloads = QHBoxLayout()
+        downloads.addWidget(self.downloads_edit, 1)
+        downloads.addWidget(choose)
 
         form = QFormLayout()
         form.addRow("Files at once:", self.files_spin)
@@ -66,13 +84,15 @@ class TransferSettingsDialog(QDialog):
         form.addRow("Multipart above:", self.threshold_spin)
         form.addRow("Bandwidth limit:", self.bandwidth_spin)
         form.addRow("When a file exists:", self.conflict_combo)
+        form.addRow("Download saves to:", downloads)
         form.addRow("Skip these files:", self.skip_edit)
-        note = QLabel(
+        note = MutedLabel(
             "DigitalOcean Spaces accepts at most 10 parts of one file at once. "
-            "The bandwidth limit applies at once; the other changes to files that start from now on.",
-            wordWrap=True,
+            "The bandwidth limit applies at once; the other changes to files that start from now on. "
+            "Download To… (Ctrl+Shift+D) still asks where to save.",
+            self,
         )
-        note.setStyleSheet("color: palette(dark);")
+        note.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save
             | QDialogButtonBox.StandardButton.Cancel
@@ -107,6 +127,13 @@ class TransferSettingsDialog(QDialog):
         self.bandwidth_spin.setValue(0)
         self.skip_edit.setPlainText("\n".join(DEFAULT_SKIP_PATTERNS))
         self.conflict_combo.setCurrentIndex(self.conflict_combo.findData(ConflictPolicy.ASK.value))
+        self.downloads_edit.clear()
+
+    def _on_choose_clicked(self) -> None:
+        start = self.downloads_edit.text() or self.downloads_edit.placeholderText()
+        folder = QFileDialog.getExistingDirectory(self, "Downloads Folder", start)
+        if folder:
+            self.downloads_edit.setText(folder)
 
     def _on_save_clicked(self) -> None:
         self._service.save_preferences(
@@ -114,4 +141,5 @@ class TransferSettingsDialog(QDialog):
             parse_skip_patterns(self.skip_edit.toPlainText()),
             ConflictPolicy(self.conflict_combo.currentData()),
         )
+        self._service.set_download_folder(self.downloads_edit.text().strip())
         self.accept()

@@ -1,0 +1,57 @@
+"""Colours taken from the palette and checked for contrast, so light and dark themes both read.
+
+GUI thread only (palettes belong to it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+
+from spacesgui.core.contrast import GRAPHIC_CONTRAST, RGB, TEXT_CONTRAST, legible, mix
+
+Role = QPalette.ColorRole
+ERROR_HUE: RGB = (0xB3, 0x26, 0x1E)  # the hue a failure reads in; its lightness follows the palette
+SUCCESS_HUE: RGB = (0x1E, 0x7E, 0x34)
+MUTED = 0.4  # how far a hint moves from the text colour toward its background
+
+
+def rgb(colour: QColor) -> RGB:
+    return colour.red(), colour.green(), colour.blue()
+
+
+def qcolor(value: RGB) -> QColor:
+    return QColor(*value)
+
+
+def error_text(palette: QPalette) -> QColor:
+    """Red text that reads on a view's rows (base and alternate) in this palette."""
+    backgrounds = [rgb(palette.color(Role.Base)), rgb(palette.color(Role.AlternateBase))]
+    return qcolor(legible(ERROR_HUE, rgb(palette.color(Role.Text)), backgrounds))
+
+
+def status_text(palette: QPalette, ok: bool, background: Role = Role.Window) -> QColor:
+    """Green (ok) or red text that reads on `background` (a dialog's window, say)."""
+    bg = rgb(palette.color(background))
+    return qcolor(legible(SUCCESS_HUE if ok else ERROR_HUE, rgb(palette.color(Role.WindowText)), [bg]))
+
+
+def muted_text(palette: QPalette, text: Role = Role.WindowText, background: Role = Role.Window) -> QColor:
+    """A quieter text colour (for hints) that still reaches WCAG AA on `background`."""
+    fg, bg = rgb(palette.color(text)), rgb(palette.color(background))
+    return qcolor(legible(mix(fg, bg, MUTED), fg, [bg]))
+
+
+def line_colour(palette: QPalette, role: Role, background: Role = Role.Base) -> QColor:
+    """The palette's `role` colour, moved toward the text colour until it stands out as a line."""
+    bg = rgb(palette.color(background))
+    return qcolor(legible(rgb(palette.color(role)), rgb(palette.color(Role.Text)), [bg], GRAPHIC_CONTRAST))
+
+
+def text_colour(palette: QPalette, background: Role = Role.Base) -> QColor:
+    """Secondary text on a view (scale labels): muted, but legible on `background`."""
+    return muted_text(palette, Role.Text, background)
+
+
+__all__ = [
+    "TEXT_CONTRAST", "error_text", "line_colour", "muted_text", "qcolor", "rgb", "status_text", "text_colour",
+]  # fmt: skip
