@@ -45,7 +45,7 @@ def build_window(qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path) -
         app.window.model.clear()
         for task in list(app.runner._tasks):
             task.cancel()
-        qtbot.waitUntil(lambda app=app: not app.runner.busy, timeout=10_000)
+        qtbot.waitUntil(lambda app=app: not app.runner.busy, timeout=30_000)
         app.shutdown()
         app.window.deleteLater()
     QApplication.processEvents()
@@ -63,7 +63,7 @@ def open_account(qtbot: QtBot, server_credentials: Credentials) -> Callable[[App
             assert item is not None
             assert item.rowCount() > 0
 
-        qtbot.waitUntil(listed, timeout=10_000)
+        qtbot.waitUntil(listed, timeout=30_000)
 
     return add
 
@@ -71,7 +71,7 @@ def open_account(qtbot: QtBot, server_credentials: Credentials) -> Callable[[App
 def wait_listed(qtbot: QtBot, app: App) -> None:
     """Wait until the open folder has finished listing."""
     qtbot.waitUntil(
-        lambda: app.window.model.root.state in (LoadState.LOADED, LoadState.FAILED), timeout=15_000
+        lambda: app.window.model.root.state in (LoadState.LOADED, LoadState.FAILED), timeout=60_000
     )
 
 

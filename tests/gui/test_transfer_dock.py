@@ -140,10 +140,10 @@ def test_the_empty_hint_shows_until_a_transfer_arrives_and_after_the_last_goes(
     assert not dock.view.isVisibleTo(dock)
     t = make_transfer(tmp_path, "a.bin")
     service.transfers_changed.emit([t])
-    qtbot.waitUntil(lambda: dock.view.isVisibleTo(dock))
+    qtbot.waitUntil(lambda: dock.view.isVisibleTo(dock), timeout=10_000)
     assert not dock.hint.isVisibleTo(dock)
     service.transfers_removed.emit([t.id])
-    qtbot.waitUntil(lambda: dock.hint.isVisibleTo(dock))
+    qtbot.waitUntil(lambda: dock.hint.isVisibleTo(dock), timeout=10_000)
 
 
 def test_pause_and_cancel_send_the_selected_ids_that_they_apply_to(
@@ -330,7 +330,7 @@ def test_the_progress_column_paints_a_bar_filled_as_far_as_the_transfer_got(
     dock.resize(900, 200)  # wide enough that the Progress column is on screen
     t = make_transfer(tmp_path, "a", state=State.RUNNING, bytes_done=percent * 10 * MB // 100)
     service.transfers_changed.emit([t])
-    qtbot.waitUntil(lambda: dock.view.isVisible())
+    qtbot.waitUntil(lambda: dock.view.isVisible(), timeout=10_000)
     cell = dock.view.visualRect(dock.model.index(0, TransferColumn.PROGRESS))
     assert dock.view.viewport().rect().contains(cell)
     image = dock.view.viewport().grab().toImage()

@@ -210,7 +210,7 @@ def test_download_keeps_folder_structure_and_makes_unsafe_names_safe(
     assert files == ["loose.txt", "stuff/__/__/evil.txt", "stuff/_con.txt", "stuff/abs.txt", "stuff/ok/x.png"]
     assert not (tmp_path / "evil.txt").exists()
     banner = app.window.banner
-    qtbot.waitUntil(lambda: banner.isVisible() and "evil.txt" in banner.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: banner.isVisible() and "evil.txt" in banner.text(), timeout=10_000)
     assert "con.txt" in banner.text()
 
 
@@ -238,7 +238,7 @@ def test_the_transfer_queue_dock_lists_each_transfer(
     dock = app.window.findChild(type(app.window.transfer_actions.dock), "transferQueue")  # type: ignore[union-attr]
     assert dock is not None
     assert dock.isVisible()
-    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=10_000)
 
 
 class FileManagerDrop(QDrag):
@@ -605,7 +605,7 @@ def test_a_transfer_process_that_dies_is_reported_in_plain_words(
     engine._process.join(10)  # type: ignore[attr-defined]
     app.transfers.pause(["anything"])  # any command now finds the process gone
     banner = app.window.banner
-    qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=10_000)
 
 
 def test_pasting_copied_files_uploads_them_into_the_open_folder(
@@ -615,7 +615,7 @@ def test_pasting_copied_files_uploads_them_into_the_open_folder(
     app = browse_moto(["albums/cover.png"])
     app.window.open_folder("albums/")
     qtbot.waitUntil(
-        lambda: app.window.place is not None and app.window.place.prefix == "albums/", timeout=5_000
+        lambda: app.window.place is not None and app.window.place.prefix == "albums/", timeout=10_000
     )
     QApplication.clipboard().setMimeData(file_mime([local_tree / "readme.md", local_tree / "data.csv"]))
     actions = app.window.transfer_actions

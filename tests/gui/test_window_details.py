@@ -50,7 +50,7 @@ def test_right_expands_a_folder_and_left_collapses_it(opened: App, qtbot: QtBot)
     view.setFocus()
     view.setCurrentIndex(opened.window.flat_model.index(0, 0))
     qtbot.keyClick(view, Qt.Key.Key_Right)
-    qtbot.waitUntil(lambda: flat_names(opened) == ["docs", "guide", "readme.txt", "zeta.txt"])
+    qtbot.waitUntil(lambda: flat_names(opened) == ["docs", "guide", "readme.txt", "zeta.txt"], timeout=10_000)
     qtbot.keyClick(view, Qt.Key.Key_Down)
     qtbot.keyClick(view, Qt.Key.Key_Left)  # on a child row: go to the enclosing folder
     assert view.currentIndex().data() == "docs"
@@ -74,10 +74,12 @@ def test_a_nested_folder_expands_inside_its_parent(opened: App, qtbot: QtBot) ->
     view = opened.window.object_view
     docs = opened.window.model.root.folders[0]
     view.expand_folder(docs)
-    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED)
+    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED, timeout=10_000)
     guide = docs.folders[0]
     view.expand_folder(guide)
-    qtbot.waitUntil(lambda: flat_names(opened) == ["docs", "guide", "intro.txt", "readme.txt", "zeta.txt"])
+    qtbot.waitUntil(
+        lambda: flat_names(opened) == ["docs", "guide", "intro.txt", "readme.txt", "zeta.txt"], timeout=10_000
+    )
     assert [opened.window.flat_model.index(r, 0).data(ObjectRole.DEPTH) for r in range(5)] == [0, 1, 2, 1, 0]
 
 
@@ -102,9 +104,9 @@ def test_the_flat_model_passes_the_model_tester_with_nested_folders_expanded(
 ) -> None:  # type: ignore[no-untyped-def]
     docs = opened.window.model.root.folders[0]
     opened.window.object_view.expand_folder(docs)
-    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED)
+    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED, timeout=10_000)
     opened.window.object_view.expand_folder(docs.folders[0])
-    qtbot.waitUntil(lambda: len(flat_names(opened)) == 5)
+    qtbot.waitUntil(lambda: len(flat_names(opened)) == 5, timeout=10_000)
     qtmodeltester.check(opened.window.flat_model)
 
 
@@ -148,7 +150,7 @@ def test_a_space_in_another_region_is_created_at_that_regions_endpoint(
 def test_the_filter_finds_files_inside_open_folders(opened: App, qtbot: QtBot) -> None:
     docs = opened.window.model.root.folders[0]
     opened.window.object_view.expand_folder(docs)
-    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED)
+    qtbot.waitUntil(lambda: docs.state == LoadState.LOADED, timeout=10_000)
     opened.window.filter_edit.setText("readme")
     assert flat_names(opened) == ["docs", "readme.txt"]
     qtbot.keyClick(opened.window.filter_edit, Qt.Key.Key_Escape)
@@ -177,7 +179,7 @@ def test_going_up_selects_the_folder_you_came_from(opened: App, qtbot: QtBot, mo
     opened.window.open_folder("docs/guide/")
     wait_listed(qtbot, opened)
     opened.window.go_up()
-    qtbot.waitUntil(lambda: opened.window.object_view.currentIndex().data() == "guide")
+    qtbot.waitUntil(lambda: opened.window.object_view.currentIndex().data() == "guide", timeout=10_000)
 
 
 def test_a_path_that_cannot_be_a_space_is_explained_without_asking_the_server(

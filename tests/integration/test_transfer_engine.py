@@ -39,7 +39,7 @@ def test_small_and_multipart_uploads_arrive_byte_for_byte(
         upload_of(rclone_bucket, "big.bin", tmp_path / "big.bin"),
     ]
     engine.add([], transfers)
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     done = {t.key: t for t in engine.transfers()}
     assert {k: t.state for k, t in done.items()} == {"docs/small.txt": State.DONE, "big.bin": State.DONE}
     assert done["big.bin"].verified.startswith("Content-MD5 on each of 3 parts")
@@ -55,11 +55,11 @@ def test_downloads_write_a_part_file_then_the_final_name_with_the_object_date(
     engine = make_engine(rclone_store)
     engine.add([], [upload_of(rclone_bucket, "a/big.bin", tmp_path / "src" / "big.bin"),
                     upload_of(rclone_bucket, "a/small.txt", tmp_path / "src" / "small.txt")])  # fmt: skip
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     out = tmp_path / "out"
     engine.add([], [download_of(rclone_bucket, "a/big.bin", out / "big.bin"),
                     download_of(rclone_bucket, "a/small.txt", out / "small.txt")])  # fmt: skip
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     assert all(t.state == State.DONE for t in engine.transfers()), engine.transfers()
     assert (out / "big.bin").read_bytes() == big
     assert (out / "small.txt").read_bytes() == small
@@ -409,10 +409,10 @@ def test_two_transfers_to_one_file_run_one_after_the_other(
     engine = make_engine(rclone_store)
     engine.add([], [upload_of(rclone_bucket, "a.bin", tmp_path / "a.bin"),
                     upload_of(rclone_bucket, "b.bin", tmp_path / "b.bin")])  # fmt: skip
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     target = tmp_path / "out" / "same.bin"
     engine.add([], [download_of(rclone_bucket, "a.bin", target), download_of(rclone_bucket, "b.bin", target)])
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     downloads = [t for t in engine.transfers() if t.local_path == str(target)]
     assert [t.state for t in downloads] == [State.DONE, State.DONE]
     assert target.read_bytes() == second  # the later one wins, whole
