@@ -27,12 +27,18 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 
 @pytest.fixture
-def build_window(qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path) -> Iterator[Callable[[], App]]:
-    """Yield `build()`: a fully wired App whose window is shown; shut down after the test."""
+def build_window(
+    qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path
+) -> Iterator[Callable[..., App]]:
+    """Yield `build()`: a fully wired App whose window is shown; shut down after the test.
+
+    Auto-refresh is off unless `refresh_interval_s=None` asks for the saved choice, as a
+    real start has it.
+    """
     apps: list[App] = []
 
-    def build() -> App:
-        app = build_app(settings_path=tmp_path / "settings.json", refresh_interval_s=0)
+    def build(*, refresh_interval_s: int | None = 0) -> App:
+        app = build_app(settings_path=tmp_path / "settings.json", refresh_interval_s=refresh_interval_s)
         # Not qtbot.addWidget: pytest-qt deletes those before fixtures tear down, and the
         # services must stop first.
         app.window.show()

@@ -117,14 +117,14 @@ def test_empty_keys_are_refused_with_a_message(
     assert "Enter both the access key and the secret key" in dialog.result_label.text()
 
 
-def test_a_refused_connection_is_reported_quickly(build_window: Callable[[], App], qtbot: QtBot) -> None:
+def test_a_refused_connection_is_reported_as_refused(build_window: Callable[[], App], qtbot: QtBot) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     dialog = open_add_account_dialog(build_window(), qtbot)
     fill_account(dialog, f"http://127.0.0.1:{closed_port}", "key", "secret")
     dialog.test_button.click()
-    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=30_000)  # after bounded retries
     assert "refused the connection" in dialog.result_label.text()
 
 
