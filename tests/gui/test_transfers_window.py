@@ -551,6 +551,8 @@ def test_pause_and_resume_in_the_transfers_panel_reach_the_transfer_process(
     flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
     dock.view.selectionModel().select(dock.model.index_of(transfer_id), flags)
     pause, resume = dock.findChild(QAction, "pauseTransfers"), dock.findChild(QAction, "resumeTransfers")
+    assert pause is not None
+    assert resume is not None
     qtbot.waitUntil(pause.isEnabled, timeout=10_000)  # the panel shows the row running
     pause.trigger()
     held.release()  # part 1 was sent whole: it is kept; no part after it starts
