@@ -1,10 +1,12 @@
 """A loopback HTTP reverse proxy that puts S3 faults in front of a real server.
 
 Tests use it to make a real server misbehave in ways it cannot by itself: answer with
-a canned S3 error a given number of times, break ListObjectsV2 pagination, or page
-listings at a smaller size. It records every request it sees (method, path, query,
-headers and body as they came off the wire) so tests can count attempts and check
-headers.
+a canned S3 error a given number of times, break ListObjectsV2 pagination, page
+listings at a smaller size, or hold requests until the test lets them go. It records
+every request it sees (method, path, query, headers and body as they came off the
+wire) so tests can count attempts and check headers, and it counts the requests in
+flight at once (`watch`) so tests can check how many files or parts a client really
+sends together: what the server sees, not what the client says it does.
 
 Requests are forwarded unchanged (same Host header, same signed headers), so it also
 works in front of a server that checks signatures, such as rclone; only
@@ -24,9 +26,9 @@ import http.client
 import re
 import socket
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -35,8 +37,10 @@ from xml.sax.saxutils import escape
 
 __all__ = [
     "ABSENT",
+    "Concurrency",
     "Fault",
     "FaultProxy",
+    "Hold",
     "ListingRewrite",
     "Match",
     "PaginationBreak",
@@ -48,6 +52,9 @@ MAX_CONNECTIONS = 64
 MAX_RECORDED = 10_000
 SOCKET_TIMEOUT_S = 30.0
 JOIN_TIMEOUT_S = 5.0
+# A held request goes on by itself after this long: under botocore's 60 s read timeout,
+# so a hold the test forgets delays the client but never makes it send again.
+HOLD_LIMIT_S = 45.0
 
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _HOP_BY_HOP = {
@@ -90,18 +97,24 @@ class Match:
 
     `path` is a regular expression matched in full against the decoded path.
     `query` maps a parameter to its required value, None for "present with any
-    value", or ABSENT for "not present".
+    value", or ABSENT for "not present". `headers` maps a header name to a regular
+    expression its value must match in full (a missing header never matches).
     """
 
     method: str | None = None
     path: str | None = None
     query: Mapping[str, str | _Absent | None] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, request: RecordedRequest) -> bool:
         if self.method is not None and request.method != self.method.upper():
             return False
         if self.path is not None and not re.fullmatch(self.path, request.path):
             return False
+        for name, pattern in self.headers.items():
+            value = request.header(name)
+            if value is None or not re.fullmatch(pattern, value):
+                return False
         for name, wanted in self.query.items():
             values = request.query.get(name)
             if wanted is ABSENT:
@@ -138,6 +151,18 @@ class Match:
         return cls(method="PUT", path=f"/{re.escape(bucket)}/.+")
 
     @classmethod
+    def upload_part(cls, bucket: str, number: int | None = None) -> Match:
+        """UploadPart: a PUT of one part of a multipart upload (of part `number` only, if given)."""
+        part = None if number is None else str(number)
+        return cls(
+            method="PUT", path=f"/{re.escape(bucket)}/.+", query={"partNumber": part, "uploadId": None}
+        )
+
+    @classmethod
+    def get_object(cls, bucket: str) -> Match:
+        return cls(method="GET", path=f"/{re.escape(bucket)}/.+")
+
+    @classmethod
     def delete_objects(cls, bucket: str) -> Match:
         return cls(method="POST", path=f"/{re.escape(bucket)}/?", query={"delete": None})
 
@@ -169,6 +194,65 @@ class Fault:
             f"<Error><Code>{escape(self.code)}</Code><Message>{escape(self.message)}</Message>"
             "<RequestId>fault-proxy</RequestId></Error>"
         ).encode()
+
+
+@dataclass(slots=True, eq=False)
+class Concurrency:
+    """How many requests matching `match` were in flight at once, now and at the most.
+
+    A request is in flight from the moment its request line reaches the proxy until its
+    answer has been written back. Requests are grouped by path (bucket and key): one
+    object's parts, say. Updated under the proxy's lock; read with `FaultProxy.watch`'s
+    result at any time (a snapshot of ints).
+    """
+
+    match: Match
+    now: int = 0
+    peak: int = 0  # the most matching requests in flight at once
+    peak_paths: int = 0  # the most different paths with a request in flight at once
+    peak_per_path: dict[str, int] = field(default_factory=dict)  # the most at once for each path
+    _live: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def peak_for_one_path(self) -> int:
+        """The most requests in flight at once for any one path."""
+        return max(self.peak_per_path.values(), default=0)
+
+    def _begin(self, path: str) -> None:
+        self.now += 1
+        self._live[path] += 1
+        self.peak = max(self.peak, self.now)
+        self.peak_paths = max(self.peak_paths, len(self._live))
+        self.peak_per_path[path] = max(self.peak_per_path.get(path, 0), self._live[path])
+
+    def _end(self, path: str) -> None:
+        self.now -= 1
+        self._live[path] -= 1
+        if self._live[path] <= 0:
+            del self._live[path]
+
+
+@dataclass(slots=True, eq=False)
+class Hold:
+    """Matching requests wait at the proxy, bodies read and nothing forwarded, until released.
+
+    `waiting` counts the requests held now. A request goes on by itself after
+    `limit_s`, so a forgotten hold never wedges a client; `stop()` and `clear()`
+    release every hold.
+    """
+
+    match: Match
+    limit_s: float = HOLD_LIMIT_S
+    waiting: int = 0
+    _open: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        """Let every held request, and every later one, through."""
+        self._open.set()
+
+    @property
+    def released(self) -> bool:
+        return self._open.is_set()
 
 
 class PaginationBreak(Enum):
@@ -224,6 +308,8 @@ class FaultProxy:
         self._rewrites: list[ListingRewrite] = []
         self._max_keys_cap: int | None = None
         self._recorded: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
+        self._watches: list[Concurrency] = []
+        self._holds: list[Hold] = []
         self._server: _Server | None = None
         self._serve_thread: threading.Thread | None = None
 
@@ -253,6 +339,7 @@ class FaultProxy:
         server, self._server = self._server, None
         if server is None:
             return
+        self._release_holds()
         server.shutdown()
         server.server_close()
         leftover = server.close_connections(JOIN_TIMEOUT_S)
@@ -307,13 +394,40 @@ class FaultProxy:
         with self._lock:
             self._max_keys_cap = max_keys
 
+    def watch(self, match: Match | None = None) -> Concurrency:
+        """Count requests matching `match` (default: all) in flight at once, from now on."""
+        concurrency = Concurrency(match or Match.any())
+        with self._lock:
+            self._watches.append(concurrency)
+        return concurrency
+
+    def hold(self, match: Match, *, limit_s: float = HOLD_LIMIT_S) -> Hold:
+        """Keep requests matching `match` waiting at the proxy until `Hold.release()`.
+
+        Their bodies are read first, so the client has sent everything and waits for an
+        answer, as it would from a slow server; they count as in flight meanwhile.
+        """
+        hold = Hold(match, limit_s)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
     def clear(self) -> None:
-        """Forget every fault, rewrite, cap and recorded request."""
+        """Release every hold; forget every fault, rewrite, cap, watch and recorded request."""
+        self._release_holds()
         with self._lock:
             self._faults.clear()
             self._rewrites.clear()
             self._max_keys_cap = None
             self._recorded.clear()
+            self._watches.clear()
+            self._holds.clear()
+
+    def _release_holds(self) -> None:
+        with self._lock:
+            holds = list(self._holds)
+        for hold in holds:
+            hold.release()
 
     # -- inspection --------------------------------------------------------------------
 
@@ -331,6 +445,31 @@ class FaultProxy:
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self._recorded.append(request)
+
+    def _begin(self, request: RecordedRequest) -> list[Concurrency]:
+        """Count `request` in flight; return the watches that counted it (for `_end`)."""
+        with self._lock:
+            watches = [w for w in self._watches if w.match.matches(request)]
+            for watch in watches:
+                watch._begin(request.path)
+        return watches
+
+    def _end(self, request: RecordedRequest, watches: list[Concurrency]) -> None:
+        with self._lock:
+            for watch in watches:
+                watch._end(request.path)
+
+    def _wait_if_held(self, request: RecordedRequest) -> None:
+        with self._lock:
+            holds = [h for h in self._holds if not h.released and h.match.matches(request)]
+            for hold in holds:
+                hold.waiting += 1
+        for hold in holds:
+            try:
+                hold._open.wait(hold.limit_s)
+            finally:
+                with self._lock:
+                    hold.waiting -= 1
 
     def _fault_for(self, request: RecordedRequest) -> Fault | None:
         with self._lock:
@@ -440,14 +579,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         proxy = self.server.proxy
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self._send_error(501, "NotImplemented", "The fault proxy needs Content-Length.")
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self._send_error(413, "EntityTooLarge", "Too large for the fault proxy.")
-            return
-        body = self.rfile.read(length) if length else b""
         target = urlsplit(self.path)
         request = RecordedRequest(
             method=self.command,
@@ -455,9 +586,27 @@ class _Handler(BaseHTTPRequestHandler):
             raw_target=self.path,
             query=parse_qs(target.query, keep_blank_values=True),
             headers=tuple(self.headers.items()),
-            body=body,
+            body=b"",
         )
+        watches = proxy._begin(request)  # in flight from its request line to its answer
+        try:
+            self._answer(proxy, request)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (stopped, timed out): not an error
+        finally:
+            proxy._end(request, watches)
+
+    def _answer(self, proxy: FaultProxy, request: RecordedRequest) -> None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self._send_error(501, "NotImplemented", "The fault proxy needs Content-Length.")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self._send_error(413, "EntityTooLarge", "Too large for the fault proxy.")
+            return
+        request = replace(request, body=self.rfile.read(length) if length else b"")
         proxy._record(request)
+        proxy._wait_if_held(request)
         fault = proxy._fault_for(request)
         if fault is not None:
             self._send(fault.status, "", [("Content-Type", "application/xml")], fault.body())

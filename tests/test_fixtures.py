@@ -1,16 +1,20 @@
-"""The test helpers' own behaviour: the thread-leak check, the in-memory keyring, the proxy."""
+"""The few promises of the test helpers that no product test would notice breaking.
+
+Only what lets other tests fail, or keeps a fake as strict as the real thing, is
+checked here: the thread-leak guard must fail a leaking test, the in-memory keyring
+must refuse to delete a missing password as real keyrings do, and the fault proxy
+must never forward beyond this machine. Helper behaviour that product tests already
+depend on (the keyring being installed, the proxy stopping cleanly) is left to them.
+"""
 
 from __future__ import annotations
 
-import http.client
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import keyring
 import keyring.errors
 import pytest
 
-from tests.conftest import MemoryKeyring
 from tests.fault_proxy import FaultProxy
 
 CONFTEST = Path(__file__).with_name("conftest.py")
@@ -74,33 +78,9 @@ def test_only_a_test_that_leaks_a_thread_fails_and_the_thread_is_named(
     )
 
 
-def test_memory_keyring_is_installed_for_each_test(memory_keyring: MemoryKeyring) -> None:
-    keyring.set_password("spacesgui", "account-1", "test-secret")
-
-    assert keyring.get_keyring() is memory_keyring
-    assert memory_keyring.passwords == {("spacesgui", "account-1"): "test-secret"}
-
-
-def test_memory_keyring_starts_empty_in_every_test() -> None:
-    assert keyring.get_password("spacesgui", "account-1") is None
-
-
 def test_deleting_a_missing_password_raises_like_a_real_keyring() -> None:
     with pytest.raises(keyring.errors.PasswordDeleteError):
         keyring.delete_password("spacesgui", "no-such-account")
-
-
-def test_fault_proxy_stops_cleanly_while_a_client_keeps_its_connection_open(moto_endpoint: str) -> None:
-    proxy = FaultProxy(moto_endpoint).start()
-    address = urlsplit(proxy.endpoint)
-    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
-    try:
-        connection.request("GET", "/")  # keep-alive: the proxy's connection thread waits on
-        assert connection.getresponse().read()
-
-        proxy.stop()  # raises if a proxy thread is left; the autouse check would also fail
-    finally:
-        connection.close()
 
 
 def test_fault_proxy_refuses_an_upstream_that_is_not_loopback() -> None:

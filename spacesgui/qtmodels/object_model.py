@@ -53,7 +53,9 @@ HEADERS = {
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_FLUSH_MS = 100
-ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # computed once: views ask per row
+# Computed once: views ask per row. Drag-enabled, or the view never starts a drag out of
+# the window (QAbstractItemView drags only the selected rows whose flags allow it).
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 
 
 class ObjectTreeModel(QAbstractItemModel):

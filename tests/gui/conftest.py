@@ -37,12 +37,18 @@ def palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]
 
 
 @pytest.fixture
-def build_window(qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path) -> Iterator[Callable[[], App]]:
-    """Yield `build()`: a fully wired App whose window is shown; shut down after the test."""
+def build_window(
+    qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path
+) -> Iterator[Callable[..., App]]:
+    """Yield `build()`: a fully wired App whose window is shown; shut down after the test.
+
+    Auto-refresh is off unless `refresh_interval_s=None` asks for the saved choice, as a
+    real start has it.
+    """
     apps: list[App] = []
 
-    def build() -> App:
-        app = build_app(settings_path=tmp_path / "settings.json", refresh_interval_s=0)
+    def build(*, refresh_interval_s: int | None = 0) -> App:
+        app = build_app(settings_path=tmp_path / "settings.json", refresh_interval_s=refresh_interval_s)
         # Not qtbot.addWidget: pytest-qt deletes those before fixtures tear down, and the
         # services must stop first.
         app.window.show()
@@ -55,7 +61,7 @@ def build_window(qtbot: QtBot, qasync_loop: qasync.QEventLoop, tmp_path: Path) -
         app.window.model.clear()
         for task in list(app.runner._tasks):
             task.cancel()
-        qtbot.waitUntil(lambda app=app: not app.runner.busy, timeout=10_000)
+        qtbot.waitUntil(lambda app=app: not app.runner.busy, timeout=30_000)
         app.shutdown()
         app.window.deleteLater()
     QApplication.processEvents()
@@ -73,7 +79,7 @@ def open_account(qtbot: QtBot, server_credentials: Credentials) -> Callable[[App
             assert item is not None
             assert item.rowCount() > 0
 
-        qtbot.waitUntil(listed, timeout=10_000)
+        qtbot.waitUntil(listed, timeout=30_000)
 
     return add
 
@@ -81,7 +87,7 @@ def open_account(qtbot: QtBot, server_credentials: Credentials) -> Callable[[App
 def wait_listed(qtbot: QtBot, app: App) -> None:
     """Wait until the open folder has finished listing."""
     qtbot.waitUntil(
-        lambda: app.window.model.root.state in (LoadState.LOADED, LoadState.FAILED), timeout=15_000
+        lambda: app.window.model.root.state in (LoadState.LOADED, LoadState.FAILED), timeout=60_000
     )
 
 

@@ -87,11 +87,11 @@ def test_expanding_a_folder_lists_its_children_lazily(browsing: App, qtbot: QtBo
     assert node is not None
     assert node.state == LoadState.UNLOADED
     browsing.window.object_view.expand(albums)
-    qtbot.waitUntil(lambda: node.state == LoadState.LOADED)
+    qtbot.waitUntil(lambda: node.state == LoadState.LOADED, timeout=10_000)
     assert names(browsing, albums) == ["2024", "cover.png"]
     year = row_of(browsing, "2024", albums)
     browsing.window.object_view.expand(year)
-    qtbot.waitUntil(lambda: names(browsing, year) == ["beach.png", "city.png"])
+    qtbot.waitUntil(lambda: names(browsing, year) == ["beach.png", "city.png"], timeout=10_000)
     assert year.siblingAtColumn(0).data(ObjectRole.KEY) == "albums/2024/"
 
 
@@ -159,7 +159,7 @@ def test_a_missing_space_typed_in_the_path_bar_says_so_and_the_app_stays_usable(
 ) -> None:
     window = browsing.window
     window.path_bar.location_requested.emit("s3://no-such-space-here/")
-    qtbot.waitUntil(lambda: "does not exist" in window.banner.text())
+    qtbot.waitUntil(lambda: "does not exist" in window.banner.text(), timeout=10_000)
     window.back_action.trigger()
     wait_listed(qtbot, browsing)
     assert "albums" in names(browsing)
@@ -174,7 +174,9 @@ def test_refresh_shows_objects_added_elsewhere_and_keeps_the_selection(
     moto_store.client.delete_object(Bucket=photo_bucket, Key="large.bin")
     moto_store.client.put_object(Bucket=photo_bucket, Key="brand-new/x.txt", Body=b"new")
     browsing.window.refresh_action.trigger()
-    qtbot.waitUntil(lambda: "added.txt" in names(browsing) and not browsing.window.model.is_refreshing())
+    qtbot.waitUntil(
+        lambda: "added.txt" in names(browsing) and not browsing.window.model.is_refreshing(), timeout=10_000
+    )
     assert names(browsing) == [
         "albums",
         "brand-new",
@@ -199,14 +201,15 @@ def test_refresh_of_an_unchanged_folder_changes_no_rows(browsing: App, qtbot: Qt
     ):
         signal.connect(lambda *_, name=str(signal): changes.append(name))
     browsing.window.refresh_action.trigger()
-    qtbot.waitUntil(lambda: not model.is_refreshing())
-    assert changes == []
+    assert model.is_refreshing()  # the folder is really being listed again…
+    qtbot.waitUntil(lambda: not model.is_refreshing(), timeout=10_000)
+    assert changes == []  # …and its unchanged rows are left alone
 
 
 def test_the_object_model_passes_the_model_tester(browsing: App, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     albums = row_of(browsing, "albums")
     browsing.window.object_view.expand(albums)
-    qtbot.waitUntil(lambda: names(browsing, albums) == ["2024", "cover.png"])
+    qtbot.waitUntil(lambda: names(browsing, albums) == ["2024", "cover.png"], timeout=10_000)
     qtmodeltester.check(browsing.window.model)
 
 

@@ -14,6 +14,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.roles import ObjectRole
+from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
 
 
@@ -103,51 +104,79 @@ def test_refresh_that_drops_a_folder_above_an_open_one_keeps_the_selection(
     assert [i.data(ObjectRole.KEY) for i in view.selectionModel().selectedRows()] == ["d/g/"]
 
 
+@pytest.fixture
+def opened_through_proxy(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_account: Account,
+    fault_proxy: FaultProxy,
+    qtbot: QtBot,
+) -> Callable[[str], App]:
+    """Like `opened`, through the fault proxy, whose listings come in pages of 10."""
+    fault_proxy.cap_page_size(10)
+
+    def go(bucket: str) -> App:
+        account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+        app = build_window()
+        open_account(app, account)
+        app.window.navigate(Place(account.id, bucket, ""))
+        wait_listed(qtbot, app)
+        return app
+
+    return go
+
+
+def later_pages_of(bucket: str, prefix: str) -> Match:
+    """The ListObjectsV2 requests for the second and later pages of `prefix`."""
+    query = {"list-type": "2", "prefix": prefix, "continuation-token": None}
+    return Match(method="GET", path=f"/{bucket}/?", query=query)
+
+
 def test_typing_a_filter_while_an_open_folder_is_still_listing_keeps_the_model_consistent(
-    opened: Callable[[str], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
-) -> None:
-    client = moto_store.client
-    for i in range(1000):  # page 1: nothing the filter keeps
-        client.put_object(Bucket=moto_bucket, Key=f"photos/a{i:04}.dat", Body=b"")
-    for i in range(2000):  # pages 2-3: all kept
-        client.put_object(Bucket=moto_bucket, Key=f"photos/img{i:04}.jpg", Body=b"")
+    opened_through_proxy: Callable[[str], App], fault_proxy: FaultProxy, moto_store: S3Store,
+    moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    put(moto_store, moto_bucket, *(f"photos/a{i:02}.dat" for i in range(10)))  # page 1: none kept
+    put(moto_store, moto_bucket, *(f"photos/img{i:02}.jpg" for i in range(20)))  # pages 2-3: all kept
     put(moto_store, moto_bucket, "img-top.png", "readme.txt")
-    app = opened(moto_bucket)
-    model, flat = app.window.model, app.window.flat_model
+    app = opened_through_proxy(moto_bucket)
+    model, flat, view = app.window.model, app.window.flat_model, app.window.object_view
     photos = model.root.folder_at(0)
-    tester = None
-    app.window.object_view.expand_folder(photos)
-    qtbot.waitUntil(lambda: photos.row_count() > 0, timeout=10_000)  # first page is in
+    held = fault_proxy.hold(later_pages_of(moto_bucket, "photos/"))
+    view.expand_folder(photos)
+    # Page 1 is in and page 2 waits at the server: the folder is surely still listing.
+    qtbot.waitUntil(lambda: photos.row_count() > 0 and held.waiting == 1, timeout=30_000)
     model.set_filter("img")  # 'photos' itself does not match
-    view = app.window.object_view
     assert shown(app) == ["img-top.png"]
     view.selectionModel().setCurrentIndex(
         flat.index(0, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
-    qtbot.waitUntil(lambda: photos.state == LoadState.LOADED, timeout=20_000)
-    # Once listed, the open folder shows again: its 2,000 matches are inside it.
-    qtbot.waitUntil(lambda: len(shown(app)) == 2 + 2000)
+    held.release()
+    qtbot.waitUntil(lambda: photos.state == LoadState.LOADED, timeout=30_000)
+    # Once listed, the open folder shows again: its 20 matches are inside it.
+    qtbot.waitUntil(lambda: len(shown(app)) == 2 + 20, timeout=30_000)
     assert model.rowCount() == 2
     assert view_rows(app) == flat.rowCount(), "the view was told about rows the model does not have"
     assert view.currentIndex().data(ObjectRole.KEY) == "img-top.png"
-    del tester
 
 
 def test_a_filter_typed_while_an_open_folder_lists_still_finds_files_in_it(
-    opened: Callable[[str], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
-) -> None:
-    client = moto_store.client
-    for i in range(2500):
-        client.put_object(Bucket=moto_bucket, Key=f"photos/img{i:04}.jpg", Body=b"")
+    opened_through_proxy: Callable[[str], App], fault_proxy: FaultProxy, moto_store: S3Store,
+    moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    put(moto_store, moto_bucket, *(f"photos/img{i:02}.jpg" for i in range(25)))  # three pages
     put(moto_store, moto_bucket, "readme.txt")
-    app = opened(moto_bucket)
+    app = opened_through_proxy(moto_bucket)
     model = app.window.model
     photos = model.root.folder_at(0)
+    held = fault_proxy.hold(later_pages_of(moto_bucket, "photos/"))
     app.window.object_view.expand_folder(photos)
-    qtbot.waitUntil(lambda: photos.row_count() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: photos.row_count() > 0 and held.waiting == 1, timeout=30_000)
     model.set_filter("img")  # typed while photos/ is still listing
-    qtbot.waitUntil(lambda: photos.state == LoadState.LOADED, timeout=20_000)
-    qtbot.waitUntil(lambda: shown(app)[:2] == ["photos/", "photos/img0000.jpg"])
-    # Typed after the listing, the same filter shows photos/ and its 2,500 matches:
-    assert shown(app)[:2] == ["photos/", "photos/img0000.jpg"]
+    held.release()
+    qtbot.waitUntil(lambda: photos.state == LoadState.LOADED, timeout=30_000)
+    # As a filter typed after the listing would: photos/ and all 25 matches.
+    qtbot.waitUntil(lambda: len(shown(app)) == 1 + 25, timeout=30_000)
+    assert shown(app)[:2] == ["photos/", "photos/img00.jpg"]
+    assert "readme.txt" not in shown(app)

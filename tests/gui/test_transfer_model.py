@@ -260,7 +260,7 @@ def test_removing_many_rows_resets_the_model_once(model: TransferModel, qtbot: Q
     model.apply(files)
     removed: list[object] = []
     model.rowsRemoved.connect(lambda *args: removed.append(args))
-    with qtbot.waitSignal(model.modelReset, timeout=1000):
+    with qtbot.waitSignal(model.modelReset, timeout=10_000):
         model.remove([t.id for t in files[::2]])
     assert not removed
     child_rows = model.rowCount(model.index_of(group.id))

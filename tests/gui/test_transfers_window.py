@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QAction, QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -15,12 +18,17 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import ConflictPolicy
+from spacesgui.core.history import Place
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.transfer_planner import DownloadItem
+from spacesgui.ui.transfers import drag_out
 from spacesgui.ui.transfers.pending_uploads_dialog import PendingUploadsDialog
 from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
+from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
+
+MiB = 1024 * 1024
 
 
 def keys_in(store: S3Store, bucket: str) -> set[str]:
@@ -50,13 +58,13 @@ def drop(app: App, paths: Iterable[Path], at: QPoint | None = None) -> None:
     QApplication.sendEvent(view.viewport(), QDropEvent(point, actions, mime, buttons, modifiers))
 
 
-def wait_transfers_done(qtbot: QtBot, app: App, count: int) -> None:
+def wait_transfers_done(qtbot: QtBot, app: App, count: int, timeout_s: float = 60) -> None:
     def done() -> None:
         transfers = app.transfers.engine.transfers()
         assert len(transfers) == count
         assert all(t.state.finished for t in transfers), [(t.key, t.state, t.error) for t in transfers]
 
-    qtbot.waitUntil(done, timeout=30_000)
+    qtbot.waitUntil(done, timeout=int(timeout_s * 1000))
 
 
 def row_of(app: App, key: str) -> int:
@@ -202,7 +210,7 @@ def test_download_keeps_folder_structure_and_makes_unsafe_names_safe(
     assert files == ["loose.txt", "stuff/__/__/evil.txt", "stuff/_con.txt", "stuff/abs.txt", "stuff/ok/x.png"]
     assert not (tmp_path / "evil.txt").exists()
     banner = app.window.banner
-    qtbot.waitUntil(lambda: banner.isVisible() and "evil.txt" in banner.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: banner.isVisible() and "evil.txt" in banner.text(), timeout=10_000)
     assert "con.txt" in banner.text()
 
 
@@ -230,42 +238,109 @@ def test_the_transfer_queue_dock_lists_each_transfer(
     dock = app.window.findChild(type(app.window.transfer_actions.dock), "transferQueue")  # type: ignore[union-attr]
     assert dock is not None
     assert dock.isVisible()
-    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=10_000)
 
 
-def test_wait_listed_still_works_after_uploads(
-    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
-) -> None:
-    app = browse_moto(["a.txt"])
-    wait_listed(qtbot, app)
-    assert row_of(app, "a.txt") >= 0
+class FileManagerDrop(QDrag):
+    """The OS end of a drag, replaced by a file manager that takes the drop at once.
+
+    In offscreen Qt, QDrag.exec returns at once without asking the data for anything.
+    This does what a file manager does on a drop: asks the drag's data whether it
+    carries files and for their URLs, and copies the files they name. The class
+    attributes keep what it saw (reset them per test).
+    """
+
+    formats: ClassVar[list[str]] = []
+    paths: ClassVar[list[Path]] = []
+    received: ClassVar[dict[str, bytes]] = {}
+
+    def exec(self, *_args: object, **_kwargs: object) -> Qt.DropAction:
+        mime = self.mimeData()
+        FileManagerDrop.formats.extend(mime.formats())
+        if not mime.hasUrls():
+            return Qt.DropAction.IgnoreAction
+        for url in mime.urls():
+            path = Path(url.toLocalFile())
+            FileManagerDrop.paths.append(path)
+            FileManagerDrop.received[path.name] = path.read_bytes()
+        return Qt.DropAction.CopyAction
 
 
-def test_dragging_a_small_selection_out_downloads_it_when_the_drop_asks_for_files(
-    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+def drag_rows_out(app: App, keys: list[str]) -> None:
+    """Select the rows of `keys`, press on the first and move the mouse: a user's drag."""
+    view = app.window.object_view
+    selection = view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for key in keys:
+        selection.select(view.flat.index(row_of(app, key), 0), flags)
+    viewport = view.viewport()
+    start = view.visualRect(view.flat.index(row_of(app, keys[0]), 0)).center()
+    left = Qt.MouseButton.LeftButton
+
+    def send(kind: QEvent.Type, at: QPoint, button: Qt.MouseButton) -> None:
+        event = QMouseEvent(
+            kind, QPointF(at), QPointF(viewport.mapToGlobal(at)), button, left, Qt.KeyboardModifier.NoModifier
+        )
+        QApplication.sendEvent(viewport, event)
+
+    send(QEvent.Type.MouseButtonPress, start, left)
+    step = QPoint(QApplication.startDragDistance() + 5, 0)
+    for i in (1, 2, 3):  # a first move arms the drag, a later one past the drag distance starts it
+        send(QEvent.Type.MouseMove, start + step * i, Qt.MouseButton.NoButton)
+    # No release: the drop target gets it, and QDrag.exec has returned by now.
+
+
+class PointerOutsideTheWindow:
+    """QCursor as it is when a drag ends over the desktop, far from the window."""
+
+    @staticmethod
+    def pos() -> QPoint:
+        return QPoint(-10_000, -10_000)
+
+
+@pytest.fixture
+def file_manager(monkeypatch: pytest.MonkeyPatch) -> type[FileManagerDrop]:
+    """Make drags out of the window land on FileManagerDrop; yield it to read what it got."""
+    monkeypatch.setattr(FileManagerDrop, "formats", [])
+    monkeypatch.setattr(FileManagerDrop, "paths", [])
+    monkeypatch.setattr(FileManagerDrop, "received", {})
+    monkeypatch.setattr(drag_out, "QDrag", FileManagerDrop)
+    return FileManagerDrop
+
+
+def test_dragging_a_small_selection_out_gives_a_file_manager_the_files(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    file_manager: type[FileManagerDrop],
 ) -> None:  # fmt: skip
-    app = browse_moto(["a.txt", "b.txt"])
     moto_store.client.put_object(Bucket=moto_bucket, Key="b.txt", Body=b"bee")
-    actions = app.window.transfer_actions
-    assert actions is not None
-    mime = actions.drag_out.mime_for([DownloadItem("a.txt", size=1), DownloadItem("b.txt", size=3)])
-    assert mime.hasUrls()
-    paths = [Path(url.toLocalFile()) for url in mime.urls()]  # what a file manager does on drop
-    assert sorted(p.name for p in paths) == ["a.txt", "b.txt"]
-    assert {p.name: p.read_bytes() for p in paths} == {"a.txt": b"1", "b.txt": b"bee"}
-    actions.drag_out.cleanup()
-    assert not any(p.exists() for p in paths)
+    app = browse_moto(["a.txt", "c.txt"])  # their bytes: b"1"
+
+    drag_rows_out(app, ["a.txt", "b.txt"])
+
+    assert "text/uri-list" in file_manager.formats
+    assert file_manager.received == {"a.txt": b"1", "b.txt": b"bee"}  # not c.txt: not selected
+    app.window.close()
+    app.shutdown()  # quitting removes the copies the drop was made from
+    assert not any(p.exists() for p in file_manager.paths)
 
 
 def test_dragging_a_folder_out_carries_no_files_and_asks_for_a_folder_instead(
-    browse_moto: Callable[[Iterable[str]], App],
-) -> None:
-    app = browse_moto(["albums/a.png"])
+    browse_moto: Callable[[Iterable[str]], App], file_manager: type[FileManagerDrop],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    app = browse_moto(["albums/a.png", "top.txt"])
     actions = app.window.transfer_actions
     assert actions is not None
-    mime = actions.drag_out.mime_for([DownloadItem("albums/", is_folder=True)])
-    assert not mime.hasUrls()
-    assert bytes(mime.data("application/x-spacesgui-keys").data()) == b"albums/"
+    asked: list[bool] = []
+    monkeypatch.setattr(actions, "pick_destination", lambda: asked.append(True))
+    monkeypatch.setattr(drag_out, "QCursor", PointerOutsideTheWindow)
+
+    drag_rows_out(app, ["albums/"])
+
+    assert "application/x-spacesgui-keys" in file_manager.formats  # the drag happened…
+    assert "text/uri-list" not in file_manager.formats  # …with no files: a folder's download would freeze it
+    assert not file_manager.received
+    assert asked == [True]  # dropped outside the window: where should it go?
 
 
 def test_an_account_set_to_public_uploads_objects_anyone_can_read(
@@ -296,28 +371,95 @@ def test_a_private_account_uploads_objects_only_its_keys_can_read(
     assert not any(g["Grantee"].get("URI", "").endswith("/global/AllUsers") for g in grants)
 
 
-def test_transfer_settings_are_applied_and_remembered(
-    browse_moto: Callable[[Iterable[str]], App], build_window: Callable[[], App], qtbot: QtBot,
-) -> None:  # fmt: skip
-    app = browse_moto([])
+def save_transfer_settings(app: App, **values: object) -> None:
+    """Open Transfer Settings, set the given fields as a user would, and press Save."""
     actions = app.window.transfer_actions
     assert actions is not None
     actions.open_settings()
     dialog = actions.last_dialog
     assert isinstance(dialog, TransferSettingsDialog)
-    dialog.files_spin.setValue(3)
-    dialog.bandwidth_spin.setValue(2)
-    dialog.skip_edit.setPlainText("*.tmp\n.DS_Store")
-    dialog.conflict_combo.setCurrentIndex(dialog.conflict_combo.findData(ConflictPolicy.SKIP.value))
+    spins = {"files": dialog.files_spin, "parts": dialog.parts_spin, "part_mib": dialog.part_size_spin}
+    spins["threshold_mib"] = dialog.threshold_spin
+    for name, value in values.items():
+        if name == "skip":
+            dialog.skip_edit.setPlainText(str(value))
+        elif name == "conflicts":
+            assert isinstance(value, ConflictPolicy)
+            dialog.conflict_combo.setCurrentIndex(dialog.conflict_combo.findData(value.value))
+        else:
+            spins[name].setValue(int(str(value)))
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
-    assert app.transfers.engine.settings.parallel_files == 3
-    assert app.transfers.engine.settings.bandwidth_limit == 2_000_000
-    assert app.transfers.skip_patterns == ("*.tmp", ".DS_Store")
-    assert app.transfers.conflict_policy == ConflictPolicy.SKIP
-    again = build_window()  # the same settings file
-    assert again.transfers.engine.settings.parallel_files == 3
-    assert again.transfers.skip_patterns == ("*.tmp", ".DS_Store")
-    assert again.transfers.conflict_policy == ConflictPolicy.SKIP
+
+
+def test_files_and_parts_at_once_from_transfer_settings_are_what_the_server_sees(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    app = build_window()
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    save_transfer_settings(app, files=3, parts=4, part_mib=5, threshold_mib=5)
+    # Four files of five 5 MiB parts: one file more than may run at once, one part more
+    # per file. Parts wait at the server until 12 are there, so they surely overlap.
+    files = {f"f{i}.bin": os.urandom(20 * MiB + 1024) for i in range(4)}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    parts = fault_proxy.watch(Match.upload_part(moto_bucket))
+    held = fault_proxy.hold(Match.upload_part(moto_bucket))
+
+    drop(app, [tmp_path / name for name in files])
+    qtbot.waitUntil(lambda: parts.peak >= 12, timeout=60_000)
+    held.release()
+    wait_transfers_done(qtbot, app, 4, timeout_s=180)
+
+    assert parts.peak == 12  # 3 files × 4 parts, never more
+    assert parts.peak_paths == 3  # files at once
+    assert parts.peak_for_one_path == 4  # parts of one file at once
+    assert set(parts.peak_per_path) == {f"/{moto_bucket}/{name}" for name in files}
+    for name, data in files.items():
+        assert moto_store.client.get_object(Bucket=moto_bucket, Key=name)["Body"].read() == data
+
+
+def test_skip_patterns_and_the_conflict_choice_are_remembered_at_the_next_start(
+    browse_moto: Callable[[Iterable[str]], App], build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None], moto_account: Account, moto_store: S3Store,
+    moto_bucket: str, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    first = browse_moto(["notes.txt"])  # its bytes: b"1"
+    save_transfer_settings(first, files=3, parts=4, skip="*.tmp\n.DS_Store", conflicts=ConflictPolicy.SKIP)
+    first.window.close()
+    first.shutdown()
+
+    again = build_window()  # the same settings file: the next start
+    open_account(again, moto_account)
+    again.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, again)
+    project = tmp_path / "local" / "project"
+    project.mkdir(parents=True)
+    (project / "draft.tmp").write_bytes(b"scratch")  # skip patterns apply inside dropped folders
+    (project / "plan.txt").write_bytes(b"plan")
+    (tmp_path / "local" / "notes.txt").write_bytes(b"mine")
+    drop(again, [project, tmp_path / "local" / "notes.txt"])
+
+    def uploaded() -> None:
+        assert moto_store.head_object(moto_bucket, "project/plan.txt") is not None
+        transfers = again.transfers.engine.transfers()
+        assert len(transfers) == 3
+        assert all(t.state.finished for t in transfers)
+
+    # Had the conflict choice been forgotten, a question would wait here and this times out.
+    qtbot.waitUntil(uploaded, timeout=60_000)
+    assert keys_in(moto_store, moto_bucket) == {"notes.txt", "project/plan.txt"}  # no draft.tmp
+    assert moto_store.client.get_object(Bucket=moto_bucket, Key="notes.txt")["Body"].read() == b"1"
+    actions = again.window.transfer_actions
+    assert actions is not None
+    actions.open_settings()  # what the user sees there now
+    dialog = actions.last_dialog
+    assert isinstance(dialog, TransferSettingsDialog)
+    assert (dialog.files_spin.value(), dialog.parts_spin.value()) == (3, 4)
+    dialog.reject()
 
 
 def test_incomplete_uploads_are_listed_and_aborted(
@@ -346,8 +488,6 @@ def test_an_incomplete_upload_is_finished_from_its_local_file(
     browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
     tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
-    import os
-
     data = os.urandom(11 * 1024 * 1024)
     (tmp_path / "disk.img").write_bytes(data)
     client = moto_store.client
@@ -368,36 +508,93 @@ def test_an_incomplete_upload_is_finished_from_its_local_file(
     assert moto_store.list_multipart_uploads(moto_bucket) == []
 
 
+def open_through(
+    app: App, open_account: Callable[[App, Account], None], account: Account, bucket: str, qtbot: QtBot
+) -> None:
+    """Add `account` (one that reaches moto through the fault proxy), open `bucket`, wait for its rows."""
+    open_account(app, account)
+    app.window.navigate(Place(account.id, bucket, ""))
+    wait_listed(qtbot, app)
+
+
+def one_part_at_a_time(app: App) -> None:
+    """5 MiB parts, one at a time, with retries to spare: parts go to the server in order."""
+    engine = app.transfers.engine
+    engine.apply_settings(
+        replace(engine.settings, parts_per_file=1, part_size=5 * MiB, multipart_threshold=5 * MiB, retries=20)
+    )
+
+
+def part_numbers_sent(proxy: FaultProxy, bucket: str) -> list[int]:
+    match = Match.upload_part(bucket)
+    return sorted(int(r.query["partNumber"][0]) for r in proxy.requests if match.matches(r))
+
+
+def test_pause_and_resume_in_the_transfers_panel_reach_the_transfer_process(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = build_window()
+    open_through(
+        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
+    )
+    one_part_at_a_time(app)
+    data = os.urandom(12 * MiB)  # three parts
+    (tmp_path / "big.bin").write_bytes(data)
+    held = fault_proxy.hold(Match.upload_part(moto_bucket))
+    drop(app, [tmp_path / "big.bin"])
+    qtbot.waitUntil(lambda: held.waiting == 1, timeout=60_000)  # part 1 is at the server
+
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+    transfer_id = app.transfers.engine.transfers()[0].id
+    qtbot.waitUntil(lambda: dock.model.index_of(transfer_id).isValid(), timeout=10_000)
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    dock.view.selectionModel().select(dock.model.index_of(transfer_id), flags)
+    pause, resume = dock.findChild(QAction, "pauseTransfers"), dock.findChild(QAction, "resumeTransfers")
+    assert pause is not None
+    assert resume is not None
+    qtbot.waitUntil(pause.isEnabled, timeout=10_000)  # the panel shows the row running
+    pause.trigger()
+    held.release()  # part 1 was sent whole: it is kept; no part after it starts
+    qtbot.waitUntil(lambda: app.transfers.engine.transfers()[0].state == TransferState.PAUSED, timeout=60_000)
+    assert part_numbers_sent(fault_proxy, moto_bucket) == [1]
+
+    qtbot.waitUntil(resume.isEnabled, timeout=10_000)  # the panel shows the row paused
+    resume.trigger()
+    wait_transfers_done(qtbot, app, 1, timeout_s=120)
+    assert app.transfers.engine.transfers()[0].state == TransferState.DONE
+    assert part_numbers_sent(fault_proxy, moto_bucket) == [1, 2, 3]  # each part sent once
+    assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
+
+
 def test_quitting_mid_upload_and_starting_again_shows_it_paused_and_resume_finishes_it(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, tmp_path: Path, qtbot: QtBot,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
-    import os
-
-    from spacesgui.core.history import Place
-    from spacesgui.core.transfer_settings import EngineSettings
-
-    data = os.urandom(12 * 1024 * 1024)
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    data = os.urandom(12 * MiB)  # three parts
     (tmp_path / "big.bin").write_bytes(data)
     first = build_window()
-    open_account(first, moto_account)
-    first.window.navigate(Place(moto_account.id, moto_bucket, ""))
-    first.transfers.engine.apply_settings(
-        EngineSettings(bandwidth_limit=2_000_000, part_size=5 << 20, multipart_threshold=5 << 20)
-    )
+    open_through(first, open_account, account, moto_bucket, qtbot)
+    one_part_at_a_time(first)
+    # The server takes part 1 and answers "busy" to part 2 until the app has quit.
+    busy = fault_proxy.fail(Match.upload_part(moto_bucket, 2), status=503, code="SlowDown")
     drop(first, [tmp_path / "big.bin"])
-    qtbot.waitUntil(lambda: any(t.bytes_done > 0 for t in first.transfers.engine.transfers()), timeout=10_000)
+    qtbot.waitUntil(lambda: busy.hits > 0, timeout=60_000)
     first.window.close()
     first.shutdown()  # quit: the transfer process stops where it is
+    fault_proxy.clear()
 
     again = build_window()  # same settings folder, so the same journal
-    open_account(again, moto_account)
+    open_account(again, account)
     dock = again.window.transfer_actions.dock  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10_000)
     restored = again.transfers.engine.transfers()[0]
     assert restored.state == TransferState.PAUSED
     again.transfers.resume([restored.id])
-    wait_transfers_done(qtbot, again, 1)
+    wait_transfers_done(qtbot, again, 1, timeout_s=120)
+    assert again.transfers.engine.transfers()[0].state == TransferState.DONE
+    assert part_numbers_sent(fault_proxy, moto_bucket) == [2, 3]  # part 1 stayed on the server
     assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
 
 
@@ -410,7 +607,7 @@ def test_a_transfer_process_that_dies_is_reported_in_plain_words(
     engine._process.join(10)  # type: ignore[attr-defined]
     app.transfers.pause(["anything"])  # any command now finds the process gone
     banner = app.window.banner
-    qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=10_000)
 
 
 def test_pasting_copied_files_uploads_them_into_the_open_folder(
@@ -420,7 +617,7 @@ def test_pasting_copied_files_uploads_them_into_the_open_folder(
     app = browse_moto(["albums/cover.png"])
     app.window.open_folder("albums/")
     qtbot.waitUntil(
-        lambda: app.window.place is not None and app.window.place.prefix == "albums/", timeout=5_000
+        lambda: app.window.place is not None and app.window.place.prefix == "albums/", timeout=10_000
     )
     QApplication.clipboard().setMimeData(file_mime([local_tree / "readme.md", local_tree / "data.csv"]))
     actions = app.window.transfer_actions

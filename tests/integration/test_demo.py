@@ -8,7 +8,6 @@ import math
 import socket
 import struct
 import threading
-import time
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -38,7 +37,6 @@ class Seeded:
 
     server: DemoServer
     account: Account
-    start_seconds: float
     spaces_before_seed: list[str]
     ready: list[str] = field(default_factory=list)
 
@@ -93,7 +91,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def _port_is_closed(endpoint: str) -> bool:
     port = int(endpoint.rsplit(":", 1)[1])
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=10):
             return False
     except OSError:
         return True
@@ -114,16 +112,14 @@ def test_demo_account_points_at_the_local_server() -> None:
 def seeded() -> Iterator[Seeded]:
     """A started demo server (smaller big Space), seeded; one per test class."""
     server = DemoServer(big_keys=SMALL_BIG_KEYS)
-    started = time.perf_counter()
     endpoint = server.start()
-    start_seconds = time.perf_counter() - started
     account = demo_account(endpoint)
     client = _client(account)
     try:
         before = [b["Name"] for b in client.list_buckets().get("Buckets", [])]
     finally:
         client.close()
-    seeded = Seeded(server, account, start_seconds, before)
+    seeded = Seeded(server, account, before)
     try:
         server.seed(on_bucket_ready=seeded.ready.append)
         yield seeded
@@ -142,7 +138,8 @@ class TestSeededDemo:
         client.close()
 
     def test_start_returns_before_anything_is_seeded(self, seeded: Seeded) -> None:
-        assert seeded.start_seconds < 1.0
+        # Listed between start() and seed(): a start() that seeded would show them here.
+        # (How long start() takes is measured in bench/demo_listing.py, not here.)
         assert not set(SPACES) & set(seeded.spaces_before_seed)
 
     def test_every_sample_space_exists(self, client: S3Client) -> None:
@@ -412,29 +409,22 @@ def test_stop_during_seeding_ends_the_seeding_quietly() -> None:
 
 
 @pytest.mark.slow
-def test_a_page_of_the_100000_key_space_lists_well_under_a_second() -> None:
+def test_the_100000_key_space_lists_in_full_pages_and_every_log_is_there() -> None:
+    # Its speed (a page in ~25 ms) is measured by bench/demo_listing.py: a test cannot
+    # tell a slow product from a loaded machine.
     with DemoServer() as server:
-        started = time.perf_counter()
         server.seed()
-        seed_seconds = time.perf_counter() - started
         client = _client(demo_account(server.endpoint))
         try:
-            timings = []
             token: dict[str, str] = {}
             for _ in range(5):
-                started = time.perf_counter()
                 page = client.list_objects_v2(
                     Bucket="big-space", Prefix="logs/", Delimiter="/", MaxKeys=1000, **token
                 )
-                timings.append(time.perf_counter() - started)
-                token = {"ContinuationToken": page["NextContinuationToken"]}
                 assert len(page["Contents"]) == 1000
+                token = {"ContinuationToken": page["NextContinuationToken"]}
             logs, _, _ = _walk_v2(client, "big-space", Prefix="logs/", Delimiter="/")
         finally:
             client.close()
 
-    # Typically ~25 ms each; the bound leaves room for a garbage-collector pause.
-    assert sorted(timings)[2] < 0.1, timings
-    assert max(timings) < 0.5, timings
-    assert len(logs) == big_space.plan(100_000).logs
-    assert seed_seconds < 30
+    assert len(logs) == len(set(logs)) == big_space.plan(100_000).logs

@@ -177,19 +177,17 @@ def test_walking_a_missing_folder_raises(tmp_path: Path) -> None:
         files.walk(str(tmp_path / "gone"))
 
 
-def test_walking_ten_thousand_files_is_quick(tmp_path: Path) -> None:
+def test_walking_ten_thousand_files_finds_each_once_in_order(tmp_path: Path) -> None:
+    expected = []
     for folder in range(100):
         (tmp_path / f"f{folder:03}").mkdir()
         for n in range(100):
             (tmp_path / f"f{folder:03}" / f"{n:03}.txt").write_bytes(b"")
+            expected.append(f"f{folder:03}/{n:03}.txt")
 
-    started = time.perf_counter()
     entries, problems = files.walk(str(tmp_path))
-    elapsed = time.perf_counter() - started
 
-    print(f"walk: 10k files in {elapsed * 1000:.0f} ms")
-    assert len(entries) == 10_000
-    assert entries[0].relative == "f000/000.txt"
+    assert [e.relative for e in entries] == expected
     assert problems == []
 
 

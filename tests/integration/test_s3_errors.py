@@ -6,7 +6,6 @@ Messages are for people, so each test checks the words that tell someone what to
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -26,10 +25,6 @@ from spacesgui.core.errors import (
     UnknownHost,
 )
 from tests.fault_proxy import FaultProxy, Match
-
-# Retries are bounded (a few attempts with short backoff): a failure must reach the user
-# in seconds. Generous, to stay clear of slow CI machines.
-FAIL_FAST_S = 15.0
 
 # -- credentials -------------------------------------------------------------------------
 
@@ -121,16 +116,14 @@ def refusing_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-def test_closed_port_is_reported_as_connection_refused_within_seconds(
+def test_closed_port_is_reported_as_connection_refused(
     moto_account: Account, make_store: Callable[..., S3Store], refusing_port: int
 ) -> None:
     store = make_store(moto_account.with_changes(endpoint_url=f"http://127.0.0.1:{refusing_port}"))
-    started = time.monotonic()
 
     with pytest.raises(ConnectionRefused) as caught:
         store.list_buckets()
 
-    assert time.monotonic() - started < FAIL_FAST_S
     assert "refused the connection" in caught.value.message
     assert str(refusing_port) in caught.value.message
 
@@ -213,13 +206,13 @@ def test_slow_down_every_time_is_reported_as_throttled_after_retries(
 ) -> None:
     listing = Match.list_objects_v2(moto_bucket)
     fault_proxy.fail(listing, status=503, code="SlowDown", message="Please reduce your rate.")
-    started = time.monotonic()
 
     with pytest.raises(Throttled) as caught:
         proxy_store.check_bucket(moto_bucket)
 
+    # Retried, but a bounded number of times: the failure reaches the user soon. (Counted
+    # at the server, not timed: a loaded machine is slow, not wrong.)
     assert 1 < fault_proxy.count(listing) <= 10
-    assert time.monotonic() - started < FAIL_FAST_S
     assert "Wait" in caught.value.message
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.errors import BucketNotEmpty, InvalidBucketName, ListingBroken
+from spacesgui.core.errors import BucketNotEmpty, InvalidBucketName, ListingBroken, NoSuchBucket
 from spacesgui.core.listing import ListingPage
 from tests.fault_proxy import FaultProxy, Match, PaginationBreak
 
@@ -374,17 +374,24 @@ def test_list_buckets_reports_when_a_bucket_was_created(moto_store: S3Store, mot
     assert abs(info.created - time.time()) < 300
 
 
-def test_created_bucket_passes_check_bucket(moto_store: S3Store, unique_bucket: str) -> None:
+def test_a_created_bucket_is_on_the_server_and_passes_check_bucket(
+    moto_store: S3Store, unique_bucket: str
+) -> None:
     moto_store.create_bucket(unique_bucket, "us-east-1")
 
+    assert unique_bucket in [b["Name"] for b in moto_store.client.list_buckets()["Buckets"]]
     moto_store.check_bucket(unique_bucket)  # raises if the bucket is missing
+    with pytest.raises(NoSuchBucket):  # …as it does for one that was not created
+        moto_store.check_bucket(unique_bucket + "-not-created")
 
 
-def test_created_bucket_in_another_region_passes_check_bucket(
+def test_a_bucket_created_in_another_region_lives_there_and_passes_check_bucket(
     moto_store: S3Store, unique_bucket: str
 ) -> None:
     moto_store.create_bucket(unique_bucket, "eu-west-1")
 
+    location = moto_store.client.get_bucket_location(Bucket=unique_bucket)["LocationConstraint"]
+    assert location == "eu-west-1"
     moto_store.check_bucket(unique_bucket)
 
 

@@ -565,7 +565,9 @@ class CuttingServer:
 
     def __init__(self, size: int, sent: int) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(5)
+        # Generous: a loaded machine may take seconds to connect. Closing the listener
+        # (on exit) ends the wait at once anyway.
+        self._listener.settimeout(60)
         self._size = size
         self._sent = sent
         self._thread = threading.Thread(target=self._serve, name="cutting-server", daemon=True)
@@ -580,7 +582,7 @@ class CuttingServer:
         except OSError:
             return
         with connection:
-            connection.settimeout(5)
+            connection.settimeout(60)
             request = b""
             while b"\r\n\r\n" not in request:
                 chunk = connection.recv(65536)
@@ -602,7 +604,7 @@ class CuttingServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self._listener.close()
-        self._thread.join(5)
+        self._thread.join(30)
 
 
 def test_a_connection_cut_mid_download_raises_network_error(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from spacesgui.adapters.local_files import OsLocalFiles, OsPartFile
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.transfers import TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
+from tests.fault_proxy import Fault, FaultProxy, Match
 from tests.integration.transfer_helpers import (
     MiB,
     download_of,
@@ -37,7 +39,7 @@ def test_small_and_multipart_uploads_arrive_byte_for_byte(
         upload_of(rclone_bucket, "big.bin", tmp_path / "big.bin"),
     ]
     engine.add([], transfers)
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     done = {t.key: t for t in engine.transfers()}
     assert {k: t.state for k, t in done.items()} == {"docs/small.txt": State.DONE, "big.bin": State.DONE}
     assert done["big.bin"].verified.startswith("Content-MD5 on each of 3 parts")
@@ -53,11 +55,11 @@ def test_downloads_write_a_part_file_then_the_final_name_with_the_object_date(
     engine = make_engine(rclone_store)
     engine.add([], [upload_of(rclone_bucket, "a/big.bin", tmp_path / "src" / "big.bin"),
                     upload_of(rclone_bucket, "a/small.txt", tmp_path / "src" / "small.txt")])  # fmt: skip
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     out = tmp_path / "out"
     engine.add([], [download_of(rclone_bucket, "a/big.bin", out / "big.bin"),
                     download_of(rclone_bucket, "a/small.txt", out / "small.txt")])  # fmt: skip
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     assert all(t.state == State.DONE for t in engine.transfers()), engine.transfers()
     assert (out / "big.bin").read_bytes() == big
     assert (out / "small.txt").read_bytes() == small
@@ -67,39 +69,70 @@ def test_downloads_write_a_part_file_then_the_final_name_with_the_object_date(
     assert abs((out / "big.bin").stat().st_mtime - remote.last_modified) < 1
 
 
+def busy_parts(proxy: FaultProxy, bucket: str, numbers: Iterable[int]) -> list[Fault]:
+    """Make the server answer "503 Slow Down" to UploadPart of these part numbers, until cleared.
+
+    With retries to spare, the engine keeps trying them: a transfer stays running with
+    exactly the other parts stored, however fast or slow this machine is.
+    """
+    return [proxy.fail(Match.upload_part(bucket, n), status=503, code="SlowDown") for n in numbers]
+
+
+def busy_ranges(proxy: FaultProxy, bucket: str, key: str, offsets: Iterable[int]) -> Fault:
+    """Make the server answer "503 Slow Down" to ranged GETs of `key` starting at `offsets`."""
+    starts = "|".join(str(offset) for offset in offsets)
+    match = Match(
+        method="GET",
+        path=f"/{re.escape(bucket)}/{re.escape(key)}",
+        headers={"Range": rf"bytes=({starts})-\d+"},
+    )
+    return proxy.fail(match, status=503, code="SlowDown")
+
+
+def part_numbers_sent(proxy: FaultProxy, bucket: str) -> list[int]:
+    """The part numbers of every UploadPart request the server was sent, in order."""
+    match = Match.upload_part(bucket)
+    return [int(r.query["partNumber"][0]) for r in proxy.requests if match.matches(r)]
+
+
 def test_pausing_a_multipart_upload_keeps_its_parts_and_resume_finishes_it(
-    moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
-    data = write_random(tmp_path / "video.mp4", 30 * MiB, seed=5)
-    engine = make_engine(moto_store, bandwidth_limit=10 * MiB, parts_per_file=2)
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    data = write_random(tmp_path / "video.mp4", 30 * MiB, seed=5)  # six 5 MiB parts
+    busy = busy_parts(fault_proxy, moto_bucket, (4, 5, 6))
+    engine = make_engine(proxy_store, parts_per_file=2, retries=20)
     transfer = upload_of(moto_bucket, "video.mp4", tmp_path / "video.mp4")
     engine.add([], [transfer])
-    wait_for(lambda: engine.transfers()[0].bytes_done >= 11 * MiB)
+    wait_for(lambda: busy[1].hits > 0, timeout=120)  # two at a time: part 5 goes once 1-3 are done
     engine.pause([transfer.id])
-    wait_for(lambda: engine.transfers()[0].state == State.PAUSED)
-    paused = engine.transfers()[0]
-    assert 0 < paused.bytes_done < paused.size
+    wait_for(lambda: engine.transfers()[0].state == State.PAUSED, timeout=120)
+    assert engine.transfers()[0].bytes_done == 15 * MiB  # the three stored parts
     assert [u.key for u in moto_store.list_multipart_uploads(moto_bucket)] == ["video.mp4"]
-    engine.apply_settings(engine.settings.__class__(**{**engine.settings.to_dict(), "bandwidth_limit": 0}))
+
+    fault_proxy.clear()
     engine.resume([transfer.id])
-    assert engine.wait_idle(60)
-    assert engine.transfers()[0].state == State.DONE
+    assert engine.wait_idle(120)
+    assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert sorted(part_numbers_sent(fault_proxy, moto_bucket)) == [4, 5, 6]  # the kept parts not sent again
     assert object_bytes(moto_store, moto_bucket, "video.mp4") == data
     assert moto_store.list_multipart_uploads(moto_bucket) == []
 
 
 def test_cancelling_a_multipart_upload_aborts_it_on_the_server(
-    moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
     write_random(tmp_path / "big.bin", 30 * MiB, seed=6)
-    engine = make_engine(moto_store, bandwidth_limit=10 * MiB, parts_per_file=2)
+    busy = busy_parts(fault_proxy, moto_bucket, (3, 4, 5, 6))
+    engine = make_engine(proxy_store, parts_per_file=2, retries=20)
     transfer = upload_of(moto_bucket, "big.bin", tmp_path / "big.bin")
     engine.add([], [transfer])
-    wait_for(lambda: engine.transfers()[0].bytes_done >= 6 * MiB)
+    wait_for(lambda: busy[1].hits > 0, timeout=120)  # parts 1-2 stored, 3-4 being retried
     assert len(moto_store.list_multipart_uploads(moto_bucket)) == 1
     engine.cancel([transfer.id])
-    wait_for(lambda: engine.transfers()[0].state == State.CANCELLED)
-    wait_for(lambda: moto_store.list_multipart_uploads(moto_bucket) == [])
+    wait_for(lambda: engine.transfers()[0].state == State.CANCELLED, timeout=120)
+    wait_for(lambda: moto_store.list_multipart_uploads(moto_bucket) == [], timeout=120)
     assert moto_store.head_object(moto_bucket, "big.bin") is None
 
 
@@ -125,17 +158,20 @@ def test_a_file_deleted_before_upload_fails_clearly_and_retry_uploads_it_once_ba
 
 
 def test_a_file_that_changes_while_uploading_fails_and_leaves_no_upload_behind(
-    moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
     path = tmp_path / "growing.log"
     write_random(path, 30 * MiB, seed=9)
-    engine = make_engine(moto_store, bandwidth_limit=10 * MiB, parts_per_file=2)
+    busy = busy_parts(fault_proxy, moto_bucket, (3, 4, 5, 6))
+    engine = make_engine(proxy_store, parts_per_file=2, retries=20)
     transfer = upload_of(moto_bucket, "growing.log", path)
     engine.add([], [transfer])
-    wait_for(lambda: engine.transfers()[0].bytes_done >= 6 * MiB)
+    wait_for(lambda: busy[1].hits > 0, timeout=120)  # mid-upload: parts 1-2 stored
     with path.open("ab") as handle:
         handle.write(b"one more line\n")
-    assert engine.wait_idle(60)
+    fault_proxy.clear()
+    assert engine.wait_idle(120)
     failed = engine.transfers()[0]
     assert failed.state == State.FAILED
     assert "changed on this computer while it was being uploaded" in failed.error
@@ -144,50 +180,67 @@ def test_a_file_that_changes_while_uploading_fails_and_leaves_no_upload_behind(
 
 
 def test_restart_mid_upload_resumes_from_the_parts_on_the_server(
-    moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
-    data = write_random(tmp_path / "backup.tar", 30 * MiB, seed=10)
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    data = write_random(tmp_path / "backup.tar", 30 * MiB, seed=10)  # six 5 MiB parts
     journal = tmp_path / "restart.sqlite3"
-    first = make_engine(moto_store, journal_path=journal, bandwidth_limit=10 * MiB, parts_per_file=2)
+    # The server takes parts 1-3 and keeps refusing 4-6 as busy: the app quits with
+    # the upload half done, however fast or slow this machine is.
+    busy = busy_parts(fault_proxy, moto_bucket, (4, 5, 6))
+    first = make_engine(proxy_store, journal_path=journal, parts_per_file=2, retries=20)
     transfer = upload_of(moto_bucket, "backup.tar", tmp_path / "backup.tar")
     first.add([], [transfer])
-    wait_for(lambda: first.transfers()[0].bytes_done >= 12 * MiB)
-    first.shutdown()  # as when the app quits mid-upload
 
-    second = make_engine(moto_store, journal_path=tmp_path / "restart.sqlite3")
+    # Two parts at a time: part 5 is sent only once three parts are done, so 1-3 are stored.
+    wait_for(lambda: busy[1].hits > 0, timeout=120)
+    first.shutdown()  # as when the app quits mid-upload
+    upload_id = first.transfers()[0].upload_id
+    assert sorted(p.number for p in moto_store.list_parts(moto_bucket, "backup.tar", upload_id)) == [1, 2, 3]
+
+    fault_proxy.clear()  # the server is well again; forget what the first run sent
+    second = make_engine(proxy_store, journal_path=journal)
     _groups, restored = second.restore()
     assert [(t.key, t.state) for t in restored] == [("backup.tar", State.PAUSED)]
     assert restored[0].upload_id
     second.resume([transfer.id])
-    assert second.wait_idle(60)
-    assert second.transfers()[0].state == State.DONE
+    assert second.wait_idle(120)
+    assert second.transfers()[0].state == State.DONE, second.transfers()[0].error
+    assert sorted(part_numbers_sent(fault_proxy, moto_bucket)) == [4, 5, 6]  # the missing ones, once each
     assert object_bytes(moto_store, moto_bucket, "backup.tar") == data
     assert moto_store.list_multipart_uploads(moto_bucket) == []
 
 
 def test_restart_mid_download_continues_the_part_file(
-    rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
-    data = write_random(tmp_path / "src.bin", 30 * MiB, seed=11)
-    seed_object(rclone_store, rclone_bucket, "src.bin", tmp_path / "src.bin")
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    data = write_random(tmp_path / "src.bin", 30 * MiB, seed=11)  # six 5 MiB ranges
+    seed_object(moto_store, moto_bucket, "src.bin", tmp_path / "src.bin")
     journal = tmp_path / "restart-download.sqlite3"
     target = tmp_path / "out" / "copy.bin"
-    first = make_engine(rclone_store, journal_path=journal, bandwidth_limit=10 * MiB, parts_per_file=2)
-    transfer = download_of(rclone_bucket, "src.bin", target)
+    busy = busy_ranges(fault_proxy, moto_bucket, "src.bin", (n * 5 * MiB for n in range(2, 6)))
+    first = make_engine(proxy_store, journal_path=journal, parts_per_file=2, retries=20)
+    transfer = download_of(moto_bucket, "src.bin", target)
     first.add([], [transfer])
-    wait_for(lambda: first.transfers()[0].bytes_done >= 12 * MiB)
-    first.shutdown()
+    wait_for(lambda: first.transfers()[0].bytes_done >= 10 * MiB and busy.hits > 0, timeout=120)
+    first.shutdown()  # ranges 1-2 are in the .part file, 3-4 were being retried
     assert not target.exists()
     assert [p.name for p in (tmp_path / "out").iterdir()] == [f"copy.bin.{transfer.id[:8]}.part"]
 
-    second = make_engine(rclone_store, journal_path=journal)
+    fault_proxy.clear()
+    second = make_engine(proxy_store, journal_path=journal)
     _groups, restored = second.restore()
     assert restored[0].state == State.PAUSED
-    assert restored[0].bytes_done >= 10 * MiB
+    assert restored[0].bytes_done == 10 * MiB
     second.resume([transfer.id])
-    assert second.wait_idle(60)
+    assert second.wait_idle(120)
     assert second.transfers()[0].state == State.DONE, second.transfers()[0].error
     assert target.read_bytes() == data
+    # Continued: only the ranges the .part file lacked were fetched.
+    assert ranges_fetched(fault_proxy, moto_bucket, "src.bin") == [
+        (n * 5 * MiB, (n + 1) * 5 * MiB - 1) for n in range(2, 6)
+    ]
 
 
 KILLED_UPLOADER = """
@@ -205,7 +258,7 @@ account = Account("t", "custom", endpoint, "us-east-1", "test-access", Addressin
 store = S3Store(account, Credentials("test-access", "test-secret"))
 journal = SqliteJournal(journal_path)
 settings = EngineSettings(part_size=5 << 20, multipart_threshold=5 << 20, parts_per_file=1,
-                          bandwidth_limit=8 << 20)
+                          retries=20)
 engine = TransferEngine(lambda _a: store, journal, OsLocalFiles(), settings)
 stat = os.stat(path)
 engine.add([], [Transfer(Direction.UPLOAD, "acct", bucket, "killed.bin", path, stat.st_size,
@@ -218,16 +271,18 @@ time.sleep(60)  # killed before this ends
 
 
 def test_a_killed_uploader_resumes_from_its_journal_and_the_server_parts(
-    moto_endpoint: str, moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
     import subprocess
     import sys
 
-    data = write_random(tmp_path / "killed.bin", 25 * MiB, seed=12)
+    data = write_random(tmp_path / "killed.bin", 25 * MiB, seed=12)  # five 5 MiB parts
     journal = tmp_path / "killed.sqlite3"
+    busy_parts(fault_proxy, moto_bucket, (3, 4, 5))  # the uploader is still busy when it is killed
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_UPLOADER, moto_endpoint, moto_bucket, str(tmp_path / "killed.bin"),
-         str(journal), "killed-transfer"],
+        [sys.executable, "-c", KILLED_UPLOADER, fault_proxy.endpoint, moto_bucket,
+         str(tmp_path / "killed.bin"), str(journal), "killed-transfer"],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -235,15 +290,18 @@ def test_a_killed_uploader_resumes_from_its_journal_and_the_server_parts(
         assert process.stdout.readline().strip() == "two parts stored"
     finally:
         process.kill()  # SIGKILL: no chance to clean up or write anything more
-        process.wait(10)
-    assert len(moto_store.list_multipart_uploads(moto_bucket)) == 1
+        process.wait(30)
+    [pending] = moto_store.list_multipart_uploads(moto_bucket)
+    assert [p.number for p in moto_store.list_parts(moto_bucket, "killed.bin", pending.upload_id)] == [1, 2]
 
-    engine = make_engine(moto_store, journal_path=journal)
+    fault_proxy.clear()
+    engine = make_engine(proxy_store, journal_path=journal)
     _groups, restored = engine.restore()
     assert [(t.id, t.state) for t in restored] == [("killed-transfer", State.PAUSED)]
     engine.resume(["killed-transfer"])
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert sorted(part_numbers_sent(fault_proxy, moto_bucket)) == [3, 4, 5]
     assert object_bytes(moto_store, moto_bucket, "killed.bin") == data
     assert moto_store.list_multipart_uploads(moto_bucket) == []
 
@@ -351,48 +409,73 @@ def test_two_transfers_to_one_file_run_one_after_the_other(
     engine = make_engine(rclone_store)
     engine.add([], [upload_of(rclone_bucket, "a.bin", tmp_path / "a.bin"),
                     upload_of(rclone_bucket, "b.bin", tmp_path / "b.bin")])  # fmt: skip
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     target = tmp_path / "out" / "same.bin"
     engine.add([], [download_of(rclone_bucket, "a.bin", target), download_of(rclone_bucket, "b.bin", target)])
-    assert engine.wait_idle(60)
+    assert engine.wait_idle(120)
     downloads = [t for t in engine.transfers() if t.local_path == str(target)]
     assert [t.state for t in downloads] == [State.DONE, State.DONE]
     assert target.read_bytes() == second  # the later one wins, whole
     assert target.read_bytes() != first
 
 
+def ranges_fetched(proxy: FaultProxy, bucket: str, key: str) -> list[tuple[int, int]]:
+    """The byte ranges (first, last) of every ranged GET of `key` the server was sent."""
+    match = Match.get_object(bucket)
+    found = []
+    for request in proxy.requests:
+        if match.matches(request) and request.path.endswith(f"/{key}"):
+            first, _, last = (request.header("Range") or "").removeprefix("bytes=").partition("-")
+            found.append((int(first), int(last)))
+    return sorted(found)
+
+
 def test_a_paused_download_whose_part_file_was_deleted_starts_over_and_verifies(
-    rclone_store: S3Store, rclone_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
-    data = write_random(tmp_path / "src.bin", 30 * MiB, seed=23)
-    seed_object(rclone_store, rclone_bucket, "v.bin", tmp_path / "src.bin")
-    engine = make_engine(
-        rclone_store, journal_path=tmp_path / "d.sqlite3", bandwidth_limit=10 * MiB, parts_per_file=2
-    )
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    data = write_random(tmp_path / "src.bin", 30 * MiB, seed=23)  # six 5 MiB ranges
+    seed_object(moto_store, moto_bucket, "v.bin", tmp_path / "src.bin")
+    busy = busy_ranges(fault_proxy, moto_bucket, "v.bin", (n * 5 * MiB for n in range(2, 6)))
+    engine = make_engine(proxy_store, journal_path=tmp_path / "d.sqlite3", parts_per_file=2, retries=20)
     target = tmp_path / "out" / "v.bin"
-    transfer = download_of(rclone_bucket, "v.bin", target)
+    transfer = download_of(moto_bucket, "v.bin", target)
     engine.add([], [transfer])
-    wait_for(lambda: engine.transfers()[0].bytes_done >= 12 * MiB)
+    wait_for(lambda: engine.transfers()[0].bytes_done >= 10 * MiB and busy.hits > 0, timeout=120)
     engine.pause([transfer.id])
-    wait_for(lambda: engine.transfers()[0].state == State.PAUSED)
-    for leftover in (tmp_path / "out").glob("*.part"):
-        leftover.unlink()  # the user tidies up while it is paused
-    engine.apply_settings(engine.settings.__class__(**{**engine.settings.to_dict(), "bandwidth_limit": 0}))
+    wait_for(lambda: engine.transfers()[0].state == State.PAUSED, timeout=120)
+    leftovers = list((tmp_path / "out").glob("*.part"))
+    assert len(leftovers) == 1
+    leftovers[0].unlink()  # the user tidies up while it is paused
+
+    fault_proxy.clear()  # the server is well again; forget what was fetched so far
     engine.resume([transfer.id])
-    assert engine.wait_idle(60)
-    assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert engine.wait_idle(120)
+    done = engine.transfers()[0]
+    assert done.state == State.DONE, done.error
+    assert done.verified == "ETag (MD5)"  # the whole file was checked against the server's MD5
     assert target.read_bytes() == data
+    # Started over: every range was fetched again, the two it had before included.
+    assert ranges_fetched(fault_proxy, moto_bucket, "v.bin") == [
+        (n * 5 * MiB, (n + 1) * 5 * MiB - 1) for n in range(6)
+    ]
 
 
-def test_changing_parallel_parts_mid_upload_does_not_fail_it(
-    moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
-) -> None:
-    data = write_random(tmp_path / "big.bin", 30 * MiB, seed=24)
-    engine = make_engine(moto_store, bandwidth_limit=10 * MiB, parts_per_file=4)
+def test_changing_parallel_parts_mid_upload_does_not_fail_it_and_holds_from_then_on(
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    data = write_random(tmp_path / "big.bin", 40 * MiB, seed=24)  # eight 5 MiB parts
+    held = fault_proxy.hold(Match.upload_part(moto_bucket))
+    engine = make_engine(proxy_store, parts_per_file=4)
     engine.add([], [upload_of(moto_bucket, "big.bin", tmp_path / "big.bin")])
-    wait_for(lambda: engine.transfers()[0].bytes_done >= 3 * MiB)
-    settings = {**engine.settings.to_dict(), "parallel_parts": 2, "bandwidth_limit": 0}
+    wait_for(lambda: held.waiting == 4, timeout=120)  # four parts in flight
+    settings = {**engine.settings.to_dict(), "parallel_parts": 2}
     engine.apply_settings(engine.settings.__class__(**settings))
-    assert engine.wait_idle(60)
+    later = fault_proxy.watch(Match.upload_part(moto_bucket))  # parts sent from now on
+    held.release()
+    assert engine.wait_idle(120)
     assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
     assert object_bytes(moto_store, moto_bucket, "big.bin") == data
+    assert sorted(part_numbers_sent(fault_proxy, moto_bucket)) == list(range(1, 9))
+    assert later.peak <= 2  # never more than the new limit among the parts sent after the change

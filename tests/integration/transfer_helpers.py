@@ -15,7 +15,7 @@ from spacesgui.core.transfers import Direction, Transfer, TransferState
 MiB = 1024 * 1024
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
     """Poll `predicate` until true; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     pause = threading.Event()
