@@ -135,7 +135,10 @@ def test_the_dock_has_stable_names_and_every_action(dock: TransferDock) -> None:
 def test_the_empty_hint_shows_until_a_transfer_arrives_and_after_the_last_goes(
     dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot
 ) -> None:
+    assert dock.folded  # an empty panel starts folded to its header
+    assert dock.is_empty_hint_shown()
     assert dock.hint.text() == EMPTY_HINT
+    dock.set_folded(False)
     assert dock.hint.isVisibleTo(dock)
     assert not dock.view.isVisibleTo(dock)
     t = make_transfer(tmp_path, "a.bin")
@@ -272,15 +275,21 @@ def test_a_selected_folder_and_its_files_send_the_folder_once(
     assert service.calls == [("pause", [group.id, loose.id])]
 
 
-def test_the_summary_follows_the_queue_status(
-    dock: TransferDock, service: RecordingService, qtbot: QtBot
+def test_the_summary_follows_the_rows_not_the_engines_totals(
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    status = QueueStatus(Totals(2, 1, 0, 5 * MB, 20 * MB, 0), 1.5 * MB)
+    running = make_transfer(tmp_path, "a.bin", state=State.RUNNING)
+    queued = make_transfer(tmp_path, "b.bin", state=State.QUEUED)
+    service.transfers_changed.emit([running, queued])
+    # Totals that disagree with the rows: the summary says what the rows show.
+    wrong = QueueStatus(Totals(9, 9, 9, 5 * MB, 20 * MB, 0), 1.5 * MB)
     with qtbot.waitSignal(dock.summary_changed, timeout=10_000) as blocker:
-        service.status_changed.emit(status)
-    assert blocker.args == ["Transfers: 1 running, 1 queued · 5.0 MB of 20.0 MB · 1.5 MB/s"]
+        service.status_changed.emit(wrong)
+    (text,) = blocker.args
+    assert text.startswith("Transfers: 1 running, 1 queued")
+    assert "failed" not in text
     with qtbot.assertNotEmitted(dock.summary_changed):
-        service.status_changed.emit(status)
+        service.status_changed.emit(wrong)
 
 
 @pytest.mark.parametrize(
