@@ -209,3 +209,16 @@ def test_the_path_bar_and_title_name_the_account_of_the_open_place(
     assert crumb.text().startswith(moto_account.name)
     flat = window.object_view.flat
     assert {flat.index(r, 0).data(ObjectRole.KEY) for r in range(flat.rowCount())} == {"a/"}
+
+
+def test_focusing_the_sidebar_opens_nothing_by_itself(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
+    moto_account: Account, moto_bucket: str,
+) -> None:  # fmt: skip
+    app = build_window()
+    open_account(app, moto_account)
+    tree = app.window.account_panel.tree
+    app.window.activateWindow()
+    tree.setFocus(Qt.FocusReason.TabFocusReason)  # Qt makes the first row current on focus
+    qtbot.waitUntil(tree.hasFocus, timeout=5_000)
+    assert app.window.place is None
