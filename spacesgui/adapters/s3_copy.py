@@ -22,7 +22,6 @@ from spacesgui.adapters.s3_operations import NO_ACLS, S3ObjectOps
 from spacesgui.adapters.s3_transfer_ops import strip_etag
 from spacesgui.core.errors import (
     AccessDenied,
-    IntegrityError,
     InvalidInput,
     NotSupported,
     ObjectChanged,
@@ -37,6 +36,7 @@ from spacesgui.core.operations import (
     CopyResult,
     ObjectDetails,
     plan_copy_ranges,
+    verify_copy,
 )
 from spacesgui.core.transfers import CANNED_ACLS, PART_SIZE_METADATA, PRIVATE, PUBLIC_READ, PartRecord
 
@@ -99,7 +99,7 @@ class S3CopyOps(S3ObjectOps):
             del params["Metadata"]  # COPY takes the source's; sending any would be refused
             self._call("CopyObject", bucket, partial(self._client.copy_object, **params))
         target = self.head_details(bucket, key)
-        verified = _verify(source, target, single_request=parts == 0)
+        verified = verify_copy(source, target, single_request=parts == 0)
         return CopyResult(
             source_bucket, source_key, bucket, key, target.size, target.etag, parts, canned, verified, notes
         )
@@ -247,22 +247,3 @@ def _with_part_size(headers: ObjectHeaders, part_size: int) -> ObjectHeaders:
     if PART_SIZE_METADATA not in headers.metadata:
         return headers
     return headers.with_changes(metadata={**headers.metadata, PART_SIZE_METADATA: str(part_size)})
-
-
-def _verify(source: ObjectDetails, target: ObjectDetails, *, single_request: bool) -> str:
-    """Raise IntegrityError unless `target` matches `source`; return what was compared."""
-    if target.size != source.size:
-        raise IntegrityError(
-            f"The copy of “{source.key}” has {target.size:,} bytes on the server, the original "
-            f"{source.size:,}. Delete the copy and try again."
-        )
-    # Only a one-request copy of an object whose ETag is its MD5 keeps the ETag; parts,
-    # multipart sources and KMS encryption give the copy another.
-    if not (single_request and source.etag_is_md5 and target.encryption in ("", "AES256")):
-        return "size"
-    if target.etag != source.etag:
-        raise IntegrityError(
-            f"The copy of “{source.key}” does not hold the same bytes as the original (their "
-            "checksums differ). Delete the copy and try again."
-        )
-    return "size and ETag"

@@ -21,6 +21,7 @@ from spacesgui.adapters.s3_details import acl_from_response, details_from_head, 
 from spacesgui.core.errors import (
     AccessDenied,
     AlreadyExists,
+    InvalidInput,
     NoSuchBucket,
     NotFound,
     NotSupported,
@@ -130,7 +131,7 @@ class S3ObjectOps:
     def put_canned_acl(self, bucket: str, key: str, acl: str) -> None:
         """Make `key` "private" or "public-read"; NotSupported, without a request, on servers without ACLs."""
         if acl not in CANNED_ACLS:
-            raise NotSupported(f"Files can be made private or public-read, not “{acl}”.")
+            raise InvalidInput(f"Files can be made private or public-read, not “{acl}”.")
         if not self.acl_support(bucket):
             raise NotSupported(NO_ACLS)
         call = partial(self._client.put_object_acl, Bucket=bucket, Key=key, ACL=acl)  # type: ignore[arg-type]
@@ -209,14 +210,19 @@ class S3ObjectOps:
         reported failed with its message. Keys XML cannot carry go one by one (DeleteObject).
         """
         batches = list(delete_batches(keys))
-        result = DeleteResult()
+        deleted: list[str] = []
+        failed: list[DeleteFailure] = []
         for index, batch in enumerate(batches):
             try:
-                result += self._delete_batch(bucket, batch)
+                done = self._delete_batch(bucket, batch)
             except SpacesError as error:
-                rest = [key for later in batches[index:] for key in later]
-                return result + DeleteResult(failed=tuple(DeleteFailure(k, "", error.message) for k in rest))
-        return result
+                failed += [
+                    DeleteFailure(key, "", error.message) for later in batches[index:] for key in later
+                ]
+                break
+            deleted += done.deleted
+            failed += done.failed
+        return DeleteResult(tuple(deleted), tuple(failed))
 
     def _delete_batch(self, bucket: str, batch: list[str]) -> DeleteResult:
         """Raises only before anything in `batch` was deleted (the DeleteObjects request comes first)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from spacesgui.core.errors import InvalidInput
+from spacesgui.core.errors import IntegrityError, InvalidInput
 from spacesgui.core.multipart import MAX_PARTS, MIN_PART_SIZE, GiB, MiB, choose_part_size, etag_part_count
 from spacesgui.core.object_headers import ObjectHeaders
 from spacesgui.core.transfers import PRIVATE, PUBLIC_READ
@@ -161,6 +161,25 @@ class CopyResult:
     acl: str
     verified: str
     notes: tuple[str, ...] = ()
+
+
+def verify_copy(source: ObjectDetails, target: ObjectDetails, *, single_request: bool) -> str:
+    """Raise IntegrityError unless `target` matches `source`; return what was compared."""
+    if target.size != source.size:
+        raise IntegrityError(
+            f"The copy of “{source.key}” has {target.size:,} bytes on the server, the original "
+            f"{source.size:,}. Delete the copy and try again."
+        )
+    # Only a one-request copy of an object whose ETag is its MD5 keeps the ETag; parts,
+    # multipart sources and KMS encryption give the copy another.
+    if not (single_request and source.etag_is_md5 and target.encryption in ("", "AES256")):
+        return "size"
+    if target.etag != source.etag:
+        raise IntegrityError(
+            f"The copy of “{source.key}” does not hold the same bytes as the original (their "
+            "checksums differ). Delete the copy and try again."
+        )
+    return "size and ETag"
 
 
 # -- delete ---------------------------------------------------------------------------------

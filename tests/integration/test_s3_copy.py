@@ -12,12 +12,10 @@ from collections.abc import Callable
 
 import pytest
 
-from spacesgui.adapters.s3_copy import _verify
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.errors import IntegrityError, InvalidInput, ObjectChanged, ServerError
+from spacesgui.core.errors import InvalidInput, ObjectChanged, ServerError
 from spacesgui.core.object_headers import ObjectHeaders
-from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.transfers import PART_SIZE_METADATA
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match
@@ -219,37 +217,6 @@ def test_a_failed_part_leaves_no_copy_and_no_upload_behind(
 
     assert proxy_store.list_multipart_uploads(moto_bucket) == []
     assert all_keys(proxy_store, moto_bucket) == {"big.bin"}
-
-
-# -- checking the copy --------------------------------------------------------------------------
-
-
-def _details(size: int, etag: str, encryption: str = "") -> ObjectDetails:
-    return ObjectDetails("k", size, 0.0, etag, encryption=encryption)
-
-
-def test_a_copy_of_another_size_is_an_integrity_error() -> None:
-    with pytest.raises(IntegrityError, match="has 9 bytes on the server, the original 10"):
-        _verify(_details(10, "a" * 32), _details(9, "a" * 32), single_request=True)
-
-
-def test_a_one_request_copy_with_another_etag_is_an_integrity_error() -> None:
-    with pytest.raises(IntegrityError, match="checksums differ"):
-        _verify(_details(10, "a" * 32), _details(10, "b" * 32), single_request=True)
-
-
-@pytest.mark.parametrize(
-    ("source", "target", "single"),
-    [
-        (_details(10, "a" * 32 + "-2"), _details(10, "b" * 32), True),  # a multipart source
-        (_details(10, "a" * 32, "aws:kms"), _details(10, "b" * 32, "aws:kms"), True),  # KMS ETags are no MD5s
-        (_details(10, "a" * 32), _details(10, "b" * 32 + "-2"), False),  # copied in parts
-    ],
-)
-def test_etags_that_cannot_match_are_not_compared(
-    source: ObjectDetails, target: ObjectDetails, single: bool
-) -> None:
-    assert _verify(source, target, single_request=single) == "size"
 
 
 # -- property edits -----------------------------------------------------------------------------

@@ -215,8 +215,19 @@ def test_a_server_answering_not_implemented_to_acls_is_taken_as_having_none(
     assert len(acl_requests(fault_proxy.requests)) == 1
 
 
+def test_a_space_with_acls_turned_off_says_so_when_a_file_is_made_public(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    put_raw(proxy_store, moto_bucket, "a.txt")
+    object_acl = Match(method="PUT", path=f"/{moto_bucket}/a.txt", query={"acl": None})
+    fault_proxy.fail(object_acl, status=400, code="AccessControlListNotSupported")
+
+    with pytest.raises(NotSupported, match=r"access lists \(ACLs\) turned off"):
+        proxy_store.put_canned_acl(moto_bucket, "a.txt", "public-read")
+
+
 def test_acls_the_app_cannot_set_are_refused_in_words(moto_store: S3Store, moto_bucket: str) -> None:
-    with pytest.raises(NotSupported, match="private or public-read, not “authenticated-read”"):
+    with pytest.raises(InvalidInput, match="private or public-read, not “authenticated-read”"):
         moto_store.put_canned_acl(moto_bucket, "a.txt", "authenticated-read")
 
 
@@ -248,6 +259,7 @@ def test_2500_keys_go_in_three_delete_requests_in_the_body_with_content_md5(
     assert [r.body.count(b"<Object>") for r in deletes] == [1000, 1000, 500]
     for request in deletes:
         assert request.header("Content-MD5") == _md5_b64(request.body)
+        assert b"<Quiet>false</Quiet>" in request.body  # so the answer names every key deleted
     assert max(len(r.raw_target) for r in fault_proxy.requests) < 2048
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spacesgui.core.errors import InvalidInput
+from spacesgui.core.errors import IntegrityError, InvalidInput
 from spacesgui.core.multipart import GiB, MiB
 from spacesgui.core.operations import (
     ALL_USERS,
@@ -18,6 +18,7 @@ from spacesgui.core.operations import (
     acl_from_grants,
     delete_batches,
     plan_copy_ranges,
+    verify_copy,
 )
 from spacesgui.core.share_links import MAX_V4_EXPIRY_S, Signature, check_expiry, expiry_problem
 
@@ -129,6 +130,37 @@ def test_the_etag_is_an_md5_only_for_one_put_without_kms(
 
     assert details.etag_is_md5 is is_md5
     assert details.part_count == parts
+
+
+# -- checking a copy ----------------------------------------------------------------------------
+
+
+def _details(size: int, etag: str, encryption: str = "") -> ObjectDetails:
+    return ObjectDetails("k", size, 0.0, etag, encryption=encryption)
+
+
+def test_a_copy_of_another_size_is_an_integrity_error() -> None:
+    with pytest.raises(IntegrityError, match="has 9 bytes on the server, the original 10"):
+        verify_copy(_details(10, "a" * 32), _details(9, "a" * 32), single_request=True)
+
+
+def test_a_one_request_copy_with_another_etag_is_an_integrity_error() -> None:
+    with pytest.raises(IntegrityError, match="checksums differ"):
+        verify_copy(_details(10, "a" * 32), _details(10, "b" * 32), single_request=True)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "single"),
+    [
+        (_details(10, "a" * 32 + "-2"), _details(10, "b" * 32), True),  # a multipart source
+        (_details(10, "a" * 32, "aws:kms"), _details(10, "b" * 32, "aws:kms"), True),  # KMS ETags are no MD5s
+        (_details(10, "a" * 32), _details(10, "b" * 32 + "-2"), False),  # copied in parts
+    ],
+)
+def test_etags_that_cannot_match_are_not_compared(
+    source: ObjectDetails, target: ObjectDetails, single: bool
+) -> None:
+    assert verify_copy(source, target, single_request=single) == "size"
 
 
 # -- delete -----------------------------------------------------------------------------------
