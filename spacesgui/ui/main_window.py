@@ -6,7 +6,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spacesgui.core.accounts import Account
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary, human_count
 from spacesgui.core.history import History, Place, came_from
 from spacesgui.core.keys import Location
+from spacesgui.core.listing import ObjectRef
 from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
@@ -40,6 +42,7 @@ from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
+from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -189,6 +192,21 @@ class MainWindow(QMainWindow):
             await coro
         except SpacesError as exc:
             self.show_error(exc)
+
+    # -- BrowserContext (what action modules see of the window) -------------
+    def selected_refs(self) -> list[ObjectRef]:
+        return self.object_view.selected_refs()
+
+    def account_of(self, account_id: str) -> Account:
+        return self._accounts.account(account_id)
+
+    def show_message(
+        self, text: str, *, level: str = "info", action: str = "", on_action: Callable[[], None] | None = None
+    ) -> None:
+        self.banner.show_message(text, level=level, action=action, on_action=on_action)
+
+    def dialog_parent(self) -> QWidget:
+        return self
 
     def show_error(self, error: SpacesError) -> None:
         log.warning("%s: %s", error.title, error.detail or error.message)
@@ -460,3 +478,8 @@ class MainWindow(QMainWindow):
         self.auto_refresh.set_interval(0)
         self.model.clear()
         super().closeEvent(event)
+
+
+def _is_a_browser_context(window: MainWindow) -> BrowserContext:
+    """mypy checks here that the window gives action modules what BrowserContext promises."""
+    return window

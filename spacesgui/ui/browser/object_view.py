@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.folder_node import Column, FolderNode
+from spacesgui.core.listing import ObjectRef
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
@@ -210,6 +211,26 @@ class ObjectView(QTableView):
         for column in YIELDING_COLUMNS:
             if header.isSectionHidden(column) != (column in hide):
                 header.setSectionHidden(column, column in hide)
+
+    def selected_refs(self) -> list[ObjectRef]:
+        """The selected rows, top to bottom: folders by prefix, objects with size and date."""
+        flat = self.flat
+        refs = []
+        for row in sorted({index.row() for index in self.selectionModel().selectedRows()}):
+            index = flat.index(row, 0)
+            key = index.data(ObjectRole.KEY)
+            if not key:
+                continue
+            if index.data(ObjectRole.IS_FOLDER):
+                refs.append(ObjectRef(key, is_folder=True))
+            else:
+                mtime = flat.index(row, Column.MODIFIED).data(ObjectRole.SORT)
+                refs.append(
+                    ObjectRef(
+                        key, size=int(index.data(ObjectRole.SIZE) or 0), last_modified=float(mtime or 0)
+                    )
+                )
+        return refs
 
     # -- tree behaviour -----------------------------------------------------
     def expand_folder(self, folder: FolderNode) -> None:
