@@ -191,7 +191,8 @@ class Startup:
         window = self.app.window
         window.account_panel.reload_buckets(account_id)
         place = window.place
-        if place is None and bucket == self._demo_place.bucket:
+        # Nothing chosen yet (an account without a Space is no choice of the user's).
+        if (place is None or not place.bucket) and bucket == self._demo_place.bucket:
             window.navigate(Place(account_id, bucket, self._demo_place.prefix))
         elif place is not None and place.bucket == bucket:
             window.refresh()

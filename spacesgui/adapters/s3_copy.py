@@ -104,6 +104,43 @@ class S3CopyOps(S3ObjectOps):
             source_bucket, source_key, bucket, key, target.size, target.etag, parts, canned, verified, notes
         )
 
+    def copy_listed(
+        self, source_bucket: str, source_key: str, bucket: str, key: str, *, size: int, etag: str,
+        acl: str | None = None, multipart_threshold: int = MAX_COPY_OBJECT_SIZE,
+    ) -> CopyResult:  # fmt: skip
+        """Copy an object the listing described (`size`, `etag`): the lean path of folder copies.
+
+        One CopyObject request (plus GetObjectAcl where the server keeps ACLs), copied only
+        while the source still has `etag`; the ETag in the answer checks a plain-MD5 copy,
+        a HeadObject the others. Objects above `multipart_threshold` take copy_object's
+        path in parts.
+        """
+        if size > min(multipart_threshold, MAX_COPY_OBJECT_SIZE) or not etag:
+            return self.copy_object(
+                source_bucket, source_key, bucket, key, acl=acl, multipart_threshold=multipart_threshold
+            )
+        if (source_bucket, source_key) == (bucket, key):
+            raise InvalidInput("A file cannot be copied onto itself; choose another name or folder.")
+        canned, notes = self._acl_for_copy(source_bucket, source_key, bucket, acl)
+        params = {
+            "Bucket": bucket, "Key": key, "CopySource": _source(source_bucket, source_key),
+            "MetadataDirective": "COPY", "CopySourceIfMatch": f'"{strip_etag(etag)}"',
+            **header_params(ObjectHeaders(), acl=canned, storage_class=""),
+        }  # fmt: skip
+        del params["Metadata"]  # COPY takes the source's; sending any would be refused
+        # No storage class is named, so the copy is STANDARD (Spaces has no other class).
+        response = self._call("CopyObject", bucket, partial(self._client.copy_object, **params))
+        copied = strip_etag((response.get("CopyObjectResult") or {}).get("ETag"))
+        source = ObjectDetails(source_key, size, 0.0, strip_etag(etag))
+        if source.etag_is_md5 and copied:
+            target = ObjectDetails(key, size, 0.0, copied)
+        else:
+            target = self.head_details(bucket, key)
+        verified = verify_copy(source, target, single_request=True)
+        return CopyResult(
+            source_bucket, source_key, bucket, key, target.size, target.etag, 0, canned, verified, notes
+        )
+
     def _acl_for_copy(
         self, source_bucket: str, source_key: str, bucket: str, wanted: str | None
     ) -> tuple[str, tuple[str, ...]]:

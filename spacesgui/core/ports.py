@@ -160,6 +160,21 @@ class ObjectOperations(Protocol):
         """Copy on the server, keeping headers and metadata; `acl` None keeps the source's access."""
         ...
 
+    def copy_listed(
+        self,
+        source_bucket: str,
+        source_key: str,
+        bucket: str,
+        key: str,
+        *,
+        size: int,
+        etag: str,
+        acl: str | None = None,
+        multipart_threshold: int = ...,
+    ) -> CopyResult:
+        """copy_object for an object whose size and ETag a listing gave: fewer requests."""
+        ...
+
     def start_copy_upload(
         self, bucket: str, key: str, headers: ObjectHeaders, *, acl: str, storage_class: str = ""
     ) -> str:
@@ -210,6 +225,10 @@ class LinkSigner(Protocol):
     def cdn_url(self, bucket: str, key: str) -> str:
         """The provider's CDN address, or "" where there is none."""
         ...
+
+
+class EngineStore(TransferStore, ObjectOperations, Protocol):
+    """What the transfer engine runs its jobs against: transfers, copies and deletes."""
 
 
 class ObjectStoreFactory(Protocol):

@@ -32,6 +32,7 @@ from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
@@ -46,6 +47,7 @@ from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         accounts: AccountService,
         browser: BrowserService,
         transfers: TransferService | None = None,
+        operations: OperationService | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -118,6 +121,12 @@ class MainWindow(QMainWindow):
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
+        self.edit_actions: EditActions | None = None
+        if operations is not None and self.transfer_actions is not None:
+            t = self.transfer_actions
+            self.edit_actions = EditActions(
+                self, self.object_view, operations, t.ask_conflict, t.paste, t.dock.reveal, self
+            )
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )
@@ -431,6 +440,8 @@ class MainWindow(QMainWindow):
         self.delete_space_action.setEnabled(bool(place and place.bucket and not place.prefix))
         if self.transfer_actions is not None:
             self.transfer_actions.update_enabled()
+        if self.edit_actions is not None:
+            self.edit_actions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
         parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
         if place is not None and (name := self._account_name(place.account_id)):

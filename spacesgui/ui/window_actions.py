@@ -79,6 +79,14 @@ class WindowActions(QObject):
         file_menu.addActions([self.add_account, self.new_space, self.delete_space])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
+        edit = w.edit_actions
+        if edit is not None:
+            edit_menu = menu.addMenu("&Edit")
+            edit_menu.setObjectName("editMenu")
+            edit_menu.addActions([edit.cut_action, edit.copy_action, edit.paste_action])
+            edit_menu.addSeparator()
+            edit_menu.addActions([edit.rename_action, edit.delete_action])
+            self.edit_menu = edit_menu
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")
@@ -126,6 +134,9 @@ class WindowActions(QObject):
                 upload_button.addAction(t.upload_folder_action)
                 upload_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
             main.addAction(t.download_action)
+            main.addSeparator()
+        if w.edit_actions is not None:
+            main.addAction(w.edit_actions.delete_action)
             main.addSeparator()
         main.addAction(self.refresh)
         self.main_toolbar = main

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from spacesgui.core.errors import ListBucketsDenied, SecretMissing, SpacesError
@@ -29,6 +29,16 @@ class AccountTree(QTreeView):
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Qt makes the first row current when the tree gets focus with none: that is not the
+        # user choosing a place, so it must not open one (nor the account it would open).
+        selection = self.selectionModel()
+        blocked = selection.blockSignals(True)
+        try:
+            super().focusInEvent(event)
+        finally:
+            selection.blockSignals(blocked)
 
 
 class AccountPanel(QWidget):

@@ -78,6 +78,8 @@ class TransferActions(QObject):
         self.paste_action = self._action(
             "Paste Files", "pasteFilesAction", QKeySequence.StandardKey.Paste, self.paste
         )
+        # Ctrl+V is Edit → Paste, which pastes copied objects, or files through here.
+        self.paste_action.setShortcut(QKeySequence())
         self.settings_action = self._action(
             "Transfer Settings…", "transferSettingsAction", "Ctrl+,", self.open_settings
         )
@@ -93,7 +95,6 @@ class TransferActions(QObject):
         view = window.object_view
         view.files_dropped.connect(self._on_view_files_dropped)
         view.drag_out_requested.connect(self.drag_out.start)
-        view.addAction(self.paste_action)
         # The summary is measured from the panel's rows, so the two never disagree.
         self.dock.summary_changed.connect(self._on_dock_summary_changed)
         service.objects_changed.connect(self._on_service_objects_changed)
