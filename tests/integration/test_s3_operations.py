@@ -169,6 +169,18 @@ def test_moto_keeps_acls(moto_store: S3Store, moto_bucket: str) -> None:
     assert moto_store.acl_support(moto_bucket) is True
 
 
+def test_a_file_is_made_public_and_private_again(moto_store: S3Store, moto_bucket: str) -> None:
+    put_raw(moto_store, moto_bucket, "photo.jpg")
+
+    moto_store.put_canned_acl(moto_bucket, "photo.jpg", "public-read")
+    assert is_public(moto_store, moto_bucket, "photo.jpg")
+    assert moto_store.get_acl(moto_bucket, "photo.jpg").canned == "public-read"
+
+    moto_store.put_canned_acl(moto_bucket, "photo.jpg", "private")
+    assert not is_public(moto_store, moto_bucket, "photo.jpg")
+    assert moto_store.get_acl(moto_bucket, "photo.jpg").canned == "private"
+
+
 def test_a_store_told_there_are_no_acls_sends_rclone_no_acl_request_and_its_file_stays_whole(
     rclone_server: RcloneServer,
     rclone_account: Account,
