@@ -32,6 +32,7 @@ from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.object_service import ObjectService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
@@ -46,6 +47,7 @@ from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
+        self.object_actions = ObjectActions(self, ObjectService(runner, accounts, self), self.object_view)
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )

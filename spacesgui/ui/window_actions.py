@@ -79,6 +79,8 @@ class WindowActions(QObject):
         file_menu.addActions([self.add_account, self.new_space, self.delete_space])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions(w.object_actions.menu_actions())
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")
@@ -127,6 +129,8 @@ class WindowActions(QObject):
                 upload_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
             main.addAction(t.download_action)
             main.addSeparator()
+        main.addActions(w.object_actions.toolbar_actions())
+        main.addSeparator()
         main.addAction(self.refresh)
         self.main_toolbar = main
         w.addToolBar(main)

@@ -90,5 +90,6 @@ class ObjectMenu(QObject):
             else:
                 menu.addActions([transfers.upload_files_action, transfers.upload_folder_action])
             menu.addSeparator()
+        window.object_actions.add_to_menu(menu, index)
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

@@ -1,0 +1,1 @@
+"""Object operation widgets: New Folder, Properties, Share, and the actions that open them."""
