@@ -10,8 +10,12 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
 from spacesgui.core.property_edits import MIXED
 from spacesgui.ui.operations.properties_panel import PropertiesPanel
+from tests.fault_proxy import FaultProxy, Match
+from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import press, row_of, select
 from tests.integration.object_helpers import is_public, md5_hex, read
 
@@ -202,3 +206,35 @@ def test_properties_apply_only_to_files_and_sit_in_the_menus(
     menu.close()
     assert actions.properties_action in app.window.chrome.main_toolbar.actions()
     assert actions.properties_action.iconText() == "Info"
+
+
+def test_an_object_the_server_will_not_change_is_named_with_the_reason_and_the_others_are_saved(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_account: Account,
+    moto_store: S3Store,
+    moto_bucket: str,
+    fault_proxy: FaultProxy,
+    qtbot: QtBot,
+) -> None:
+    for key in ("a.txt", "b.txt"):
+        seed(moto_store, moto_bucket, key, CacheControl="max-age=1")
+    copy_onto_b = Match(method="PUT", path=f"/{moto_bucket}/b.txt", headers={"x-amz-copy-source": ".+"})
+    fault_proxy.fail(copy_onto_b, status=403, code="AccessDenied", message="Access Denied")
+    app = build_window()
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    panel = open_properties(qtbot, app, "a.txt", "b.txt")
+
+    panel.header_edits["cache_control"].selectAll()
+    qtbot.keyClicks(panel.header_edits["cache_control"], "no-store")
+    panel.save_button.click()
+
+    qtbot.waitUntil(lambda: "Not saved: “b.txt”:" in panel.errors_label.text(), timeout=30_000)
+    assert panel.status_label.text() == "Saved 1 file. 1 file could not be saved."
+    assert moto_store.head_details(moto_bucket, "a.txt").headers.cache_control == "no-store"
+    assert moto_store.head_details(moto_bucket, "b.txt").headers.cache_control == "max-age=1"
+    assert panel.header_edits["cache_control"].placeholderText() == MIXED  # what the server has now
+    panel.close()

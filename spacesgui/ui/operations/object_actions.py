@@ -7,7 +7,6 @@ runs as tasks through the object service.
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -28,7 +27,9 @@ from spacesgui.ui.operations.new_folder_dialog import NewFolderDialog
 from spacesgui.ui.operations.properties_panel import PropertiesPanel
 from spacesgui.ui.operations.share_dialog import ShareDialog
 
-log = logging.getLogger(__name__)
+# Copy Link asks the server who may read each file; past this many files that takes a
+# moment, so the banner says it is under way.
+SLOW_COPY_LINKS = 20
 
 
 class ObjectActions(QObject):
@@ -248,6 +249,8 @@ class ObjectActions(QObject):
 
     async def _copy_links(self, place: Place, keys: list[str]) -> None:
         now = datetime.now()
+        if len(keys) > SLOW_COPY_LINKS:  # one question to the server per file: say it is coming
+            self._context.show_message(f"Making links to {len(keys):,} files…", level="info")
         links = await self._service.default_links(place.account_id, place.bucket, keys)
         QGuiApplication.clipboard().setText("\n".join(url for _, url in links))
         kinds = [kind for kind, _ in links]
