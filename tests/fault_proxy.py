@@ -51,6 +51,7 @@ __all__ = [
     "Match",
     "PaginationBreak",
     "RecordedRequest",
+    "Reroute",
 ]
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -295,6 +296,15 @@ class ListingRewrite:
         return _NEXT_TOKEN.sub(repeated.encode(), body)
 
 
+@dataclass(slots=True)
+class Reroute:
+    """Matching requests go on with their query replaced by `query`; `hits` counts them."""
+
+    match: Match
+    query: str
+    hits: int = 0
+
+
 _S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 
@@ -372,6 +382,7 @@ class FaultProxy:
         self._rewrites: list[ListingRewrite] = []
         self._delete_refusals: list[DeleteRefusal] = []
         self._max_keys_cap: int | None = None
+        self._reroutes: list[Reroute] = []
         self._recorded: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
         self._watches: list[Concurrency] = []
         self._holds: list[Hold] = []
@@ -459,6 +470,19 @@ class FaultProxy:
         with self._lock:
             self._max_keys_cap = max_keys
 
+    def reroute(self, match: Match, query: str) -> Reroute:
+        """Forward requests matching `match` with their query replaced by `query` (no "?").
+
+        The server then answers another call in their place: rclone answers GET
+        bucket?acl with the bucket's listing, and rerouting that request to
+        "list-type=2" makes moto do the same. This changes the signed query, so use it
+        only before a server that does not check signatures (moto).
+        """
+        reroute = Reroute(match, query)
+        with self._lock:
+            self._reroutes.append(reroute)
+        return reroute
+
     def refuse_deletes(
         self,
         bucket: str,
@@ -505,6 +529,7 @@ class FaultProxy:
             self._rewrites.clear()
             self._delete_refusals.clear()
             self._max_keys_cap = None
+            self._reroutes.clear()
             self._recorded.clear()
             self._watches.clear()
             self._holds.clear()
@@ -567,6 +592,11 @@ class FaultProxy:
     def _rewrite_target(self, request: RecordedRequest) -> str:
         with self._lock:
             cap = self._max_keys_cap
+            reroute = next((r for r in self._reroutes if r.match.matches(request)), None)
+            if reroute is not None:
+                reroute.hits += 1
+        if reroute is not None:
+            return f"{request.raw_target.partition('?')[0]}?{reroute.query}"
         if cap is None or request.method != "GET" or "max-keys" not in request.query:
             return request.raw_target
         path, _, query = request.raw_target.partition("?")

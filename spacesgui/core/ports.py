@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
@@ -119,6 +119,7 @@ class ObjectStore(TransferStore, Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable  # the object service checks an account's store offers it
 class ObjectOperations(Protocol):
     """New folder, copy (rename and move are copy then delete), delete, properties, access.
 
@@ -207,6 +208,7 @@ class ObjectOperations(Protocol):
         ...
 
 
+@runtime_checkable
 class LinkSigner(Protocol):
     """Addresses to share an object by. Local: no request is sent. Thread-safe."""
 

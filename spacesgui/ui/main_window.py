@@ -32,6 +32,7 @@ from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
@@ -48,6 +49,7 @@ from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.operations.edit_actions import EditActions
+from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         browser: BrowserService,
         transfers: TransferService | None = None,
         operations: OperationService | None = None,
+        objects: ObjectService | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -127,6 +130,9 @@ class MainWindow(QMainWindow):
             self.edit_actions = EditActions(
                 self, self.object_view, operations, t.ask_conflict, t.paste, t.dock.reveal, self
             )
+        self.object_actions = ObjectActions(
+            self, objects or ObjectService(runner, accounts, self), self.object_view
+        )
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )

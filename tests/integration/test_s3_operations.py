@@ -165,8 +165,8 @@ def test_head_details_of_a_missing_key_names_it(moto_store: S3Store, moto_bucket
 # -- access (ACL) ------------------------------------------------------------------------------
 
 
-def test_moto_keeps_acls_and_rclone_does_not(server: Server) -> None:
-    assert server.store.acl_support(server.bucket) is (server.name == "moto")
+def test_moto_keeps_acls(moto_store: S3Store, moto_bucket: str) -> None:
+    assert moto_store.acl_support(moto_bucket) is True
 
 
 def test_a_file_is_made_public_and_private_again(moto_store: S3Store, moto_bucket: str) -> None:
@@ -181,7 +181,7 @@ def test_a_file_is_made_public_and_private_again(moto_store: S3Store, moto_bucke
     assert moto_store.get_acl(moto_bucket, "photo.jpg").canned == "private"
 
 
-def test_rclone_is_never_sent_an_object_acl_call_and_its_file_stays_whole(
+def test_a_store_told_there_are_no_acls_sends_rclone_no_acl_request_and_its_file_stays_whole(
     rclone_server: RcloneServer,
     rclone_account: Account,
     make_store: Callable[..., S3Store],
@@ -190,15 +190,35 @@ def test_rclone_is_never_sent_an_object_acl_call_and_its_file_stays_whole(
     with proxied_rclone(rclone_server, make_store, rclone_account) as (proxy, store):
         put_raw(store, rclone_bucket, "keep.txt", b"every byte")
 
+        assert store.acl_support(rclone_bucket) is False
         with pytest.raises(NotSupported, match="does not keep access lists"):
             store.put_canned_acl(rclone_bucket, "keep.txt", "public-read")
         with pytest.raises(NotSupported, match="does not keep access lists"):
             store.get_acl(rclone_bucket, "keep.txt")
 
-        # One read-only probe of the bucket, answered with a listing; nothing about the object.
-        probes = acl_requests(proxy.requests)
-        assert [(r.method, r.path) for r in probes] == [("GET", f"/{rclone_bucket}")]
+        assert acl_requests(proxy.requests) == []
         assert read(store, rclone_bucket, "keep.txt") == b"every byte"
+
+
+def test_a_bucket_acl_answer_that_is_not_an_acl_means_no_acls_and_no_object_acl_call(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    # What rclone serve s3 does: it answers GET bucket?acl with the bucket's listing.
+    rerouted = fault_proxy.reroute(
+        Match(method="GET", path=f"/{moto_bucket}/?", query={"acl": None}), "list-type=2"
+    )
+    put_raw(proxy_store, moto_bucket, "keep.txt", b"every byte")
+
+    assert proxy_store.acl_support(moto_bucket) is False
+    with pytest.raises(NotSupported, match="does not keep access lists"):
+        proxy_store.put_canned_acl(moto_bucket, "keep.txt", "public-read")
+    with pytest.raises(NotSupported, match="does not keep access lists"):
+        proxy_store.get_acl(moto_bucket, "keep.txt")
+
+    # One read-only probe of the bucket, answered with a listing; nothing about the object.
+    assert rerouted.hits == 1
+    assert [(r.method, r.path) for r in acl_requests(fault_proxy.requests)] == [("GET", f"/{moto_bucket}")]
+    assert read(proxy_store, moto_bucket, "keep.txt") == b"every byte"
 
 
 def test_a_server_answering_not_implemented_to_acls_is_taken_as_having_none(

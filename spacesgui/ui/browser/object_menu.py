@@ -100,5 +100,6 @@ class ObjectMenu(QObject):
                 menu.addSeparator()
                 menu.addActions([edit.rename_action, edit.delete_action])
             menu.addSeparator()
+        window.object_actions.add_to_menu(menu, index)
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

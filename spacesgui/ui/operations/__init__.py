@@ -1,1 +1,1 @@
-"""Object operations: delete, rename, move, copy and paste (and, beside them, folders, properties, links)."""
+"""Object operations: new folder, delete, rename, move, copy, paste, properties and share links."""
