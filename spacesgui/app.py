@@ -16,6 +16,8 @@ from spacesgui.core.ports import ObjectStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.object_service import ObjectService
+from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
@@ -76,7 +78,11 @@ def build_app(
         if refresh_interval_s is not None
         else int(settings.get_preference("refresh_interval_s", 30))
     )
-    window = MainWindow(runner, accounts, browser, transfers, refresh_interval_s=interval)
+    operations = OperationService(runner, accounts, transfers)
+    objects = ObjectService(runner, accounts)
+    window = MainWindow(
+        runner, accounts, browser, transfers, operations, objects, refresh_interval_s=interval
+    )
     window.refresh_interval_changed.connect(
         lambda seconds: settings.set_preference("refresh_interval_s", seconds)
     )

@@ -19,7 +19,7 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import MissingCredentials, SpacesError
-from spacesgui.core.ports import TransferStore
+from spacesgui.core.ports import EngineStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.engine.transfer_engine import TransferEngine
 from spacesgui.services.engine_client import ChildProcess, CredentialLookup, EngineClient
@@ -47,7 +47,7 @@ class _Stores:
     def forget(self) -> None:
         self._accounts.clear()  # stores in use finish their calls; new calls need new keys
 
-    def __call__(self, account_id: str) -> TransferStore:
+    def __call__(self, account_id: str) -> EngineStore:
         store = self._stores.get(account_id)
         if store is None:
             if account_id not in self._accounts:

@@ -306,11 +306,16 @@ def _account(name: str, endpoint: str) -> Account:
 
 @pytest.fixture
 def make_store(server_credentials: Credentials) -> Iterator[Callable[..., S3Store]]:
-    """Yield `make_store(account, credentials=None)`: an S3Store closed after the test."""
+    """Yield `make_store(account, credentials=None, *, acls=None)`: an S3Store closed after the test.
+
+    `acls` is S3Store's: False for rclone, so no test ever sends it an ACL request.
+    """
     stores: list[S3Store] = []
 
-    def make(account: Account, credentials: Credentials | None = None) -> S3Store:
-        store = S3Store(account, credentials or server_credentials)
+    def make(
+        account: Account, credentials: Credentials | None = None, *, acls: bool | None = None
+    ) -> S3Store:
+        store = S3Store(account, credentials or server_credentials, acls=acls)
         stores.append(store)
         return store
 
@@ -336,7 +341,9 @@ def rclone_account(rclone_server: RcloneServer) -> Account:
 
 @pytest.fixture
 def rclone_store(rclone_account: Account, make_store: Callable[..., S3Store]) -> S3Store:
-    return make_store(rclone_account)
+    """A store that knows rclone keeps no ACLs: rclone must never receive an ACL request
+    (it answers GET ?acl with a listing and takes PUT ?acl for an empty PutObject)."""
+    return make_store(rclone_account, acls=False)
 
 
 @pytest.fixture

@@ -2,15 +2,17 @@
 
 Tests use it to make a real server misbehave in ways it cannot by itself: answer with
 a canned S3 error a given number of times, break ListObjectsV2 pagination, page
-listings at a smaller size, or hold requests until the test lets them go. It records
-every request it sees (method, path, query, headers and body as they came off the
-wire) so tests can count attempts and check headers, and it counts the requests in
-flight at once (`watch`) so tests can check how many files or parts a client really
-sends together: what the server sees, not what the client says it does.
+listings at a smaller size, refuse some keys of a DeleteObjects request, or hold
+requests until the test lets them go. It records every request it sees (method, path,
+query, headers and body as they came off the wire) so tests can count attempts and check
+headers, and it counts the requests in flight at once (`watch`) so tests can check how
+many files or parts a client really sends together: what the server sees, not what the
+client says it does.
 
 Requests are forwarded unchanged (same Host header, same signed headers), so it also
 works in front of a server that checks signatures, such as rclone; only
-`cap_page_size`, which rewrites the query, needs a server that does not (moto).
+`cap_page_size`, which rewrites the query, and `refuse_deletes`, which rewrites the
+body, need a server that does not (moto).
 
 Threads: one serving thread plus one thread per client connection. `stop()` closes
 every connection and joins every thread, so no thread outlives the proxy.
@@ -21,23 +23,27 @@ and every socket has a timeout.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import http.client
 import re
 import socket
 import threading
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 __all__ = [
     "ABSENT",
     "Concurrency",
+    "DeleteRefusal",
     "Fault",
     "FaultProxy",
     "Hold",
@@ -45,6 +51,7 @@ __all__ = [
     "Match",
     "PaginationBreak",
     "RecordedRequest",
+    "Reroute",
 ]
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -289,6 +296,73 @@ class ListingRewrite:
         return _NEXT_TOKEN.sub(repeated.encode(), body)
 
 
+@dataclass(slots=True)
+class Reroute:
+    """Matching requests go on with their query replaced by `query`; `hits` counts them."""
+
+    match: Match
+    query: str
+    hits: int = 0
+
+
+_S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+
+@dataclass(slots=True)
+class DeleteRefusal:
+    """Keys matching DeleteObjects requests must keep, as if the server had refused them.
+
+    They are taken out of the request body before it goes on (so the server keeps them),
+    and the answer gets an <Error> for each, or, with `report` False, says nothing about
+    them. `refused` lists every key held back so far, in order.
+    """
+
+    match: Match
+    keys: frozenset[str]
+    code: str
+    message: str
+    report: bool
+    refused: list[str] = field(default_factory=list)
+
+    def strip(self, request: RecordedRequest) -> tuple[RecordedRequest, list[str]]:
+        """The request to forward without the refused keys, and the keys taken out."""
+        root = ElementTree.fromstring(request.body)
+        kept: list[str] = []
+        held: list[str] = []
+        for item in root.iter(f"{{{_S3_XMLNS}}}Object"):
+            key = item.findtext(f"{{{_S3_XMLNS}}}Key") or ""
+            (held if key in self.keys else kept).append(key)
+        if not held:
+            return request, []
+        quiet = root.findtext(f"{{{_S3_XMLNS}}}Quiet") or "false"
+        objects = "".join(f"<Object><Key>{escape(key)}</Key></Object>" for key in kept)
+        body = f'<Delete xmlns="{_S3_XMLNS}">{objects}<Quiet>{quiet}</Quiet></Delete>'.encode()
+        changed = {"content-length": str(len(body)), "content-md5": _md5_b64(body)}
+        headers = tuple((k, changed.get(k.lower(), v)) for k, v in request.headers)
+        return replace(request, body=body, headers=headers), held
+
+    def answer(self, body: bytes, held: list[str]) -> bytes:
+        """The server's DeleteObjects answer with an <Error> per held key (when reporting)."""
+        if not self.report or not held:
+            return body
+        errors = "".join(
+            f"<Error><Key>{escape(key)}</Key><Code>{escape(self.code)}</Code>"
+            f"<Message>{escape(self.message)}</Message></Error>"
+            for key in held
+        )
+        return body.replace(b"</DeleteResult>", errors.encode() + b"</DeleteResult>", 1)
+
+
+def _md5_b64(body: bytes) -> str:
+    return base64.b64encode(hashlib.md5(body).digest()).decode()
+
+
+def _empty_delete_answer() -> bytes:
+    """What S3 answers a DeleteObjects request whose every key was held back: no key deleted."""
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    return f'{head}<DeleteResult xmlns="{_S3_XMLNS}"></DeleteResult>'.encode()
+
+
 class FaultProxy:
     """A threaded reverse proxy on 127.0.0.1 in front of `upstream` (a loopback http URL).
 
@@ -306,7 +380,9 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._rewrites: list[ListingRewrite] = []
+        self._delete_refusals: list[DeleteRefusal] = []
         self._max_keys_cap: int | None = None
+        self._reroutes: list[Reroute] = []
         self._recorded: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
         self._watches: list[Concurrency] = []
         self._holds: list[Hold] = []
@@ -394,6 +470,39 @@ class FaultProxy:
         with self._lock:
             self._max_keys_cap = max_keys
 
+    def reroute(self, match: Match, query: str) -> Reroute:
+        """Forward requests matching `match` with their query replaced by `query` (no "?").
+
+        The server then answers another call in their place: rclone answers GET
+        bucket?acl with the bucket's listing, and rerouting that request to
+        "list-type=2" makes moto do the same. This changes the signed query, so use it
+        only before a server that does not check signatures (moto).
+        """
+        reroute = Reroute(match, query)
+        with self._lock:
+            self._reroutes.append(reroute)
+        return reroute
+
+    def refuse_deletes(
+        self,
+        bucket: str,
+        keys: Iterable[str],
+        *,
+        code: str = "AccessDenied",
+        message: str = "Access Denied",
+        report: bool = True,
+    ) -> DeleteRefusal:
+        """Keep `keys` through DeleteObjects requests on `bucket`: the server never sees them.
+
+        The answer names each with an S3 per-key <Error> (`code`, `message`), or with
+        `report` False leaves them out, neither deleted nor failed. This changes the
+        request body and its Content-MD5, so use it only before moto (no signature checks).
+        """
+        refusal = DeleteRefusal(Match.delete_objects(bucket), frozenset(keys), code, message, report)
+        with self._lock:
+            self._delete_refusals.append(refusal)
+        return refusal
+
     def watch(self, match: Match | None = None) -> Concurrency:
         """Count requests matching `match` (default: all) in flight at once, from now on."""
         concurrency = Concurrency(match or Match.any())
@@ -413,12 +522,14 @@ class FaultProxy:
         return hold
 
     def clear(self) -> None:
-        """Release every hold; forget every fault, rewrite, cap, watch and recorded request."""
+        """Release every hold; forget every fault, rewrite, cap, refusal, watch and recorded request."""
         self._release_holds()
         with self._lock:
             self._faults.clear()
             self._rewrites.clear()
+            self._delete_refusals.clear()
             self._max_keys_cap = None
+            self._reroutes.clear()
             self._recorded.clear()
             self._watches.clear()
             self._holds.clear()
@@ -481,11 +592,34 @@ class FaultProxy:
     def _rewrite_target(self, request: RecordedRequest) -> str:
         with self._lock:
             cap = self._max_keys_cap
+            reroute = next((r for r in self._reroutes if r.match.matches(request)), None)
+            if reroute is not None:
+                reroute.hits += 1
+        if reroute is not None:
+            return f"{request.raw_target.partition('?')[0]}?{reroute.query}"
         if cap is None or request.method != "GET" or "max-keys" not in request.query:
             return request.raw_target
         path, _, query = request.raw_target.partition("?")
         wanted = min(int(request.query["max-keys"][0] or cap), cap)
         return f"{path}?{_MAX_KEYS.sub(f'max-keys={wanted}', query)}"
+
+    def _refusal_for(self, request: RecordedRequest) -> DeleteRefusal | None:
+        with self._lock:
+            return next((r for r in self._delete_refusals if r.match.matches(request)), None)
+
+    def _forward_delete(
+        self, refusal: DeleteRefusal, request: RecordedRequest
+    ) -> tuple[int, str, list[tuple[str, str]], bytes]:
+        """Forward a DeleteObjects request without the refused keys; add their errors to the answer."""
+        stripped, held = refusal.strip(request)
+        with self._lock:
+            refusal.refused.extend(held)
+        if stripped.body.count(b"<Object>"):
+            status, reason, headers, data = self._forward(stripped)
+        else:  # S3 refuses a Delete naming no key: answer for the server
+            status, reason, data = 200, "OK", _empty_delete_answer()
+            headers = [("Content-Type", "application/xml")]
+        return status, reason, headers, refusal.answer(data, held) if status == 200 else data
 
     def _rewrite_body(self, request: RecordedRequest, body: bytes) -> bytes:
         with self._lock:
@@ -612,7 +746,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault.status, "", [("Content-Type", "application/xml")], fault.body())
             return
         try:
-            status, reason, headers, data = proxy._forward(request)
+            refusal = proxy._refusal_for(request)
+            if refusal is None:
+                status, reason, headers, data = proxy._forward(request)
+            else:
+                status, reason, headers, data = proxy._forward_delete(refusal, request)
         except OSError as exc:
             self._send_error(502, "BadGateway", f"The fault proxy could not reach moto: {exc}")
             return

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 MEMORY = ":memory:"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 
 # SQLite result codes (sqlite3.Error.sqlite_errorcode holds the extended code).
@@ -46,11 +46,19 @@ _TRANSFER_COLUMNS = (
     "id", "group_id", "direction", "account_id", "bucket", "key", "local_path", "size", "state",
     "bytes_done", "error", "local_mtime_ns", "content_type", "acl", "cache_control", "upload_id",
     "part_size", "remote_etag", "remote_mtime", "verified", "created", "account_ref",
+    "source_bucket", "source_key", "source_account_id", "phase", "waits_for",
 )  # fmt: skip
+# Columns added to `transfers` after schema 1: entry N holds those schema N+1 added, so a
+# file of schema V needs the entries from V on.
+_ADDED_COLUMNS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("account_ref",),  # 2: transfers name their account's keys and endpoint
+    ("source_bucket", "source_key", "source_account_id", "phase", "waits_for"),  # 3: copies, moves, deletes
+)
 # What `update` writes: everything the engine may change after planning.
 _MUTABLE_COLUMNS = (
     "state", "bytes_done", "error", "upload_id", "part_size", "remote_etag", "remote_mtime",
-    "verified", "local_path", "key", "size", "local_mtime_ns", "content_type", "account_id",
+    "verified", "local_path", "key", "size", "local_mtime_ns", "content_type", "account_id", "phase",
 )  # fmt: skip
 
 _SCHEMA = """
@@ -86,7 +94,12 @@ CREATE TABLE IF NOT EXISTS transfers (
     remote_mtime REAL NOT NULL,
     verified TEXT NOT NULL,
     created REAL NOT NULL,
-    account_ref TEXT NOT NULL DEFAULT ''
+    account_ref TEXT NOT NULL DEFAULT '',
+    source_bucket TEXT NOT NULL DEFAULT '',
+    source_key TEXT NOT NULL DEFAULT '',
+    source_account_id TEXT NOT NULL DEFAULT '',
+    phase TEXT NOT NULL DEFAULT '',
+    waits_for TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS parts (
     transfer_id TEXT NOT NULL,
@@ -259,8 +272,9 @@ class SqliteJournal:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            if version == 1:  # written before transfers knew their account's keys and endpoint
-                db.execute("ALTER TABLE transfers ADD COLUMN account_ref TEXT NOT NULL DEFAULT ''")
+            added = _ADDED_COLUMNS[version:] if version else ()  # a new file has them all already
+            for column in (c for columns in added for c in columns):
+                db.execute(f"ALTER TABLE transfers ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
 

@@ -115,11 +115,13 @@ def make_client(
     max_pool_connections: int = 16,
     connect_timeout: float = CONNECT_TIMEOUT_S,
     read_timeout: float = READ_TIMEOUT_S,
+    signature_version: Literal["s3v4", "s3"] = "s3v4",
 ) -> S3Client:
     """Return a thread-safe S3 client for `account` (one per account; share it).
 
     `read_timeout` bounds how long a stalled connection is waited on before the call is
-    retried (it also bounds each socket send of an upload).
+    retried (it also bounds each socket send of an upload). `signature_version` "s3" is
+    SigV2, only for presigning links the original Spaces accepts.
     """
     endpoint = check_endpoint_url(account.endpoint_url)
     core_session = botocore.session.get_session()
@@ -132,7 +134,7 @@ def make_client(
         botocore_session=core_session,
     )
     config = Config(
-        signature_version="s3v4",
+        signature_version=signature_version,
         # UNSIGNED-PAYLOAD: uploads carry Content-MD5, so hashing the body for the
         # signature only costs a second read of it (botocore does so over http).
         s3={"addressing_style": _ADDRESSING[account.addressing], "payload_signing_enabled": False},

@@ -17,6 +17,7 @@ _AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "I
 _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests", "ServiceUnavailable", "503"}  # fmt: skip
 _DIGEST_CODES = {"InvalidDigest", "BadDigest", "XAmzContentSHA256Mismatch"}
 _TOO_LARGE_CODES = {"EntityTooLarge", "RequestEntityTooLarge", "413"}
+_COPY_OPERATIONS = {"CopyObject", "UploadPartCopy"}
 # Errors finishing a multipart upload: what went wrong, in words.
 _MULTIPART_MESSAGES = {
     "EntityTooSmall": (
@@ -153,8 +154,22 @@ def _from_client_error(
         )
     if code in ("NoSuchKey", "404") or status == 404:
         return errors.NotFound(f"{operation}: the object was not found.")
+    if (code in ("PreconditionFailed", "412") or status == 412) and operation in _COPY_OPERATIONS:
+        return errors.ObjectChanged(
+            "The file changed on the server while it was being copied, so it was not copied. Try again."
+        )
     if code in ("PreconditionFailed", "412") or status == 412:
         return errors.ObjectChanged("The object changed on the server since the download started.")
+    if code == "AccessControlListNotSupported":
+        return errors.NotSupported(
+            f"The Space {space} has access lists (ACLs) turned off, so files in it cannot be made "
+            "public or private one by one. Its owner can allow ACLs, or use a bucket policy."
+        )
+    if code == "NotImplemented" or status == 501:
+        return errors.NotSupported(
+            f"This server does not support {operation}."
+            + (f" The server said: {server_message}" if server_message else "")
+        )
     if code in _DIGEST_CODES:
         return errors.IntegrityError(
             "The server received different bytes than were sent (their checksum did not match)."

@@ -1,17 +1,22 @@
-"""ObjectStore and TransferStore over boto3: listing, buckets, connection checks, transfers.
+"""One account's S3 storage over boto3: listing, buckets, connection checks, transfers, operations, links.
 
-Blocking; call from workers. The transfer calls live in s3_transfer_ops.S3TransferOps.
+Blocking; call from workers. The transfer calls live in s3_transfer_ops.S3TransferOps,
+folder/properties/access/delete in s3_operations.S3ObjectOps, copies in s3_copy.S3CopyOps,
+share links in s3_links.S3LinkOps.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, make_client, parse_timestamp
+from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_links import S3LinkOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
@@ -22,15 +27,20 @@ from spacesgui.core.naming import check_bucket_name
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-    from spacesgui.core.ports import ObjectStore, TransferStore
+    from spacesgui.core.ports import LinkSigner, ObjectOperations, ObjectStore, TransferStore
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps):
-    """One account's storage. Thread-safe: boto3 clients are, and this holds no other state."""
+class S3Store(S3TransferOps, S3CopyOps, S3LinkOps):
+    """One account's storage. Thread-safe: boto3 clients are, and the little state this
+    keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
+
+    `acls`: whether the server keeps object ACLs, when the caller knows; None asks the
+    server once per bucket (S3ObjectOps.acl_support).
+    """
 
     def __init__(
         self,
@@ -40,9 +50,15 @@ class S3Store(S3TransferOps):
         max_pool_connections: int = 16,
         connect_timeout: float = CONNECT_TIMEOUT_S,
         read_timeout: float = READ_TIMEOUT_S,
+        acls: bool | None = None,
     ) -> None:
         self.account = account
         self.endpoint = account.endpoint_url
+        self._credentials = credentials
+        self._acls = acls
+        self._acl_support: dict[str, bool] = {}
+        self._v2_client: S3Client | None = None
+        self._state_lock = threading.Lock()
         if not credentials.access_key_id.strip() or not credentials.secret_access_key.strip():
             raise MissingCredentials("Enter both the access key and the secret key.")
         try:
@@ -167,12 +183,18 @@ class S3Store(S3TransferOps):
 
     def close(self) -> None:
         self._client.close()
+        with self._state_lock:
+            v2_client, self._v2_client = self._v2_client, None
+        if v2_client is not None:
+            v2_client.close()
 
 
 if TYPE_CHECKING:
 
-    def _implements_the_ports(store: S3Store) -> tuple[ObjectStore, TransferStore]:
-        return store, store  # mypy checks S3Store against both protocols here
+    def _implements_the_ports(
+        store: S3Store,
+    ) -> tuple[ObjectStore, TransferStore, ObjectOperations, LinkSigner]:
+        return store, store, store, store  # mypy checks S3Store against every protocol here
 
 
 def _last_listed(response: Any) -> str:

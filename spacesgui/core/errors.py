@@ -71,6 +71,18 @@ class BucketAlreadyExists(SpacesError):
     title = "Name already taken"
 
 
+class AlreadyExists(InvalidInput):
+    """A new folder or file name that is already used where it would go."""
+
+    title = "Name already in use"
+
+
+class NotSupported(SpacesError):
+    """The server does not do this (no ACLs, no empty folders, ...); the message says what."""
+
+    title = "Not supported by this server"
+
+
 class Throttled(SpacesError):
     title = "Server is busy"
 

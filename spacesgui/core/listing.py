@@ -22,6 +22,17 @@ class ObjectEntry:
     storage_class: str = "STANDARD"
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """A row the user picked: an object (with what the listing said of it) or a folder prefix."""
+
+    key: str
+    is_folder: bool = False
+    size: int = 0
+    etag: str = ""
+    last_modified: float = 0.0
+
+
 @dataclass(slots=True)
 class ListingPage:
     """One page of a delimited listing, kept in columns so 100,000 keys stay small.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
+from spacesgui.core.object_headers import ObjectHeaders
+from spacesgui.core.operations import ByteRange, CopyResult, DeleteResult, ObjectAcl, ObjectDetails
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
 
 
@@ -115,6 +117,120 @@ class ObjectStore(TransferStore, Protocol):
     def delete_bucket(self, bucket: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable  # the object service checks an account's store offers it
+class ObjectOperations(Protocol):
+    """New folder, copy (rename and move are copy then delete), delete, properties, access.
+
+    Thread-safe; blocking: call from worker threads. Failures are core errors. Every key
+    may be any S3 key (spaces, unicode, "#?%+&", "//", a trailing "/", 1,024 bytes).
+    """
+
+    def acl_support(self, bucket: str) -> bool:
+        """Whether the server keeps object ACLs in `bucket`; when not, no ACL call is ever sent."""
+        ...
+
+    def create_folder(self, bucket: str, prefix: str, name: str) -> str:
+        """Make folder `name` in `prefix` (a zero-byte "name/" marker); return its key.
+
+        Raises InvalidInput for a name that will not do, AlreadyExists when a file or
+        folder of that name is there, NotSupported when the server cannot keep empty folders.
+        """
+        ...
+
+    def head_details(self, bucket: str, key: str) -> ObjectDetails: ...
+
+    def get_acl(self, bucket: str, key: str) -> ObjectAcl: ...
+
+    def put_canned_acl(self, bucket: str, key: str, acl: str) -> None:
+        """Make `key` "private" or "public-read"."""
+        ...
+
+    def copy_object(
+        self,
+        source_bucket: str,
+        source_key: str,
+        bucket: str,
+        key: str,
+        *,
+        acl: str | None = None,
+        multipart_threshold: int = ...,
+        part_size: int = ...,
+    ) -> CopyResult:
+        """Copy on the server, keeping headers and metadata; `acl` None keeps the source's access."""
+        ...
+
+    def copy_listed(
+        self,
+        source_bucket: str,
+        source_key: str,
+        bucket: str,
+        key: str,
+        *,
+        size: int,
+        etag: str,
+        acl: str | None = None,
+        multipart_threshold: int = ...,
+    ) -> CopyResult:
+        """copy_object for an object whose size and ETag a listing gave: fewer requests."""
+        ...
+
+    def start_copy_upload(
+        self, bucket: str, key: str, headers: ObjectHeaders, *, acl: str, storage_class: str = ""
+    ) -> str:
+        """Start a multipart upload for a copy in parts, carrying every header; return its id."""
+        ...
+
+    def upload_part_copy(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        number: int,
+        source_bucket: str,
+        source_key: str,
+        byte_range: ByteRange,
+        *,
+        if_match: str,
+    ) -> str:
+        """Copy `byte_range` of the source (only while its ETag is `if_match`) as part `number`."""
+        ...
+
+    def delete_objects(self, bucket: str, keys: Sequence[str]) -> DeleteResult:
+        """Delete `keys`, 1,000 a request; report each key the server did not confirm."""
+        ...
+
+    def update_metadata(
+        self, bucket: str, key: str, headers: ObjectHeaders, *, if_match: str = ""
+    ) -> ObjectDetails:
+        """Replace the object's headers and metadata (a copy onto itself), keeping its access."""
+        ...
+
+
+@runtime_checkable
+class LinkSigner(Protocol):
+    """Addresses to share an object by. Local: no request is sent. Thread-safe."""
+
+    def presign_get_v4(self, bucket: str, key: str, expires_s: int) -> str: ...
+
+    def presign_get_v2(self, bucket: str, key: str, expires_s: int) -> str: ...
+
+    def presign_put(self, bucket: str, key: str, expires_s: int, *, content_type: str = "") -> str:
+        """A link anyone can upload `key` with (HTTP PUT), until it expires."""
+        ...
+
+    def public_url(self, bucket: str, key: str) -> str:
+        """The unsigned address: it works once the object is public."""
+        ...
+
+    def cdn_url(self, bucket: str, key: str) -> str:
+        """The provider's CDN address, or "" where there is none."""
+        ...
+
+
+class EngineStore(TransferStore, ObjectOperations, Protocol):
+    """What the transfer engine runs its jobs against: transfers, copies and deletes."""
 
 
 class ObjectStoreFactory(Protocol):

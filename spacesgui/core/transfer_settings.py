@@ -23,6 +23,10 @@ class EngineSettings:
     retry_base_delay_s: float = 0.5
     retry_max_delay_s: float = 15.0
     chunk_size: int = 256 * 1024
+    # Copies, moves and deletes run on the server and move no bytes here: many can run at
+    # once without filling the link (a delete batch counts as one).
+    parallel_operations: int = 32
+    copy_threshold: int = 5 * 1024**3  # larger copies go in UploadPartCopy parts (S3's limit)
 
     def checked(self) -> EngineSettings:
         """These settings with every value clamped to what works."""
@@ -35,6 +39,8 @@ class EngineSettings:
             multipart_threshold=max(5 * 1024 * 1024, self.multipart_threshold),
             bandwidth_limit=max(0, self.bandwidth_limit),
             retries=max(0, min(20, self.retries)),
+            parallel_operations=max(1, min(64, self.parallel_operations)),
+            copy_threshold=max(5 * 1024 * 1024, min(5 * 1024**3, self.copy_threshold)),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,8 +22,17 @@ def percent(done: int, total: int, finished: bool = False) -> int:
 NO_BAR = frozenset({State.FAILED, State.CANCELLED, State.SKIPPED})
 
 
+_VERBS = {
+    Direction.UPLOAD: ("Upload", "Uploading"),
+    Direction.DOWNLOAD: ("Download", "Downloading"),
+    Direction.COPY: ("Copy", "Copying"),
+    Direction.MOVE: ("Move", "Moving"),
+    Direction.DELETE: ("Delete", "Deleting"),
+}
+
+
 def _verb(direction: Direction) -> str:
-    return "Uploading" if direction == Direction.UPLOAD else "Downloading"
+    return _VERBS[direction][1]
 
 
 def _reason(error: str, prefix: str) -> str:
@@ -83,7 +92,7 @@ def size_text(done: int, total: int, moving: bool) -> str:
 
 
 def direction_text(direction: Direction) -> str:
-    return "Upload" if direction == Direction.UPLOAD else "Download"
+    return _VERBS[direction][0]
 
 
 NO_SPEED = "—"
@@ -105,10 +114,11 @@ def _posix(path: str) -> str:
 def row_name(t: Transfer, group: TransferGroup | None) -> str:
     """What the Name column shows: the name the file lands under, below its folder row if any.
 
-    An upload is named by its key; a download by its local file, which “Keep both” may
-    have renamed (`report (1).pdf`) or made safe for this computer (`_con.txt`).
+    An upload, copy, move or delete is named by its key; a download by its local file,
+    which “Keep both” may have renamed (`report (1).pdf`) or made safe for this computer
+    (`_con.txt`).
     """
-    if t.direction == Direction.UPLOAD:
+    if t.direction != Direction.DOWNLOAD:
         if group is not None and t.key.startswith(group.prefix):
             return t.key[len(group.prefix) :] or t.name
         return t.name
@@ -127,8 +137,13 @@ def row_name(t: Transfer, group: TransferGroup | None) -> str:
 
 def failure_details(name: str, t: Transfer) -> tuple[str, str]:
     """(headline, body) telling the whole story of one failed or skipped file, for Details."""
-    noun = "Upload" if t.direction == Direction.UPLOAD else "Download"
+    noun = direction_text(t.direction)
     outcome = "was skipped" if t.state == State.SKIPPED else "failed"
+    if t.direction.on_server:
+        where = f"Space: s3://{t.bucket}/{t.key}"
+        if t.source_key:
+            where = f"From: s3://{t.source_bucket}/{t.source_key}\nTo: s3://{t.bucket}/{t.key}"
+        return f"{noun} of “{name}” {outcome}", f"{file_status(t)}\n\nFile: {name}\n{where}"
     body = (
         f"{file_status(t)}\n\nFile: {name}\nSpace: s3://{t.bucket}/{t.key}\nOn this computer: {t.local_path}"
     )

@@ -15,8 +15,27 @@ from spacesgui.core.errors import InvalidInput
 
 
 class Direction(StrEnum):
+    """What a transfer does. Copies, moves and deletes run on the server: no local file."""
+
     UPLOAD = "upload"
     DOWNLOAD = "download"
+    COPY = "copy"  # source_bucket/source_key → bucket/key, on the server (or streamed across accounts)
+    MOVE = "move"  # a copy, then the source deleted once the copy is verified
+    DELETE = "delete"  # bucket/key deleted
+
+    @property
+    def on_server(self) -> bool:
+        """Runs between objects only: no local file is read or written."""
+        return self in (Direction.COPY, Direction.MOVE, Direction.DELETE)
+
+    @property
+    def writes_object(self) -> bool:
+        """Ends with an object at bucket/key."""
+        return self in (Direction.UPLOAD, Direction.COPY, Direction.MOVE)
+
+
+# MOVE's phase once its copy is verified: from then on only its source is left to delete.
+COPIED = "copied"
 
 
 class TransferState(StrEnum):
@@ -100,6 +119,12 @@ class Transfer:
     # Set by Retry: take the local file as it is now, not as planned. Not journaled.
     restat: bool = False
     account_ref: str = ""  # Account.ref() of the account that planned it: keys @ endpoint
+    # Copies and moves: where the object comes from ("" account: the same as account_id).
+    source_bucket: str = ""
+    source_key: str = ""
+    source_account_id: str = ""
+    phase: str = ""  # moves: COPIED once the copy is verified and only the source is left
+    waits_for: str = ""  # a group id: start only once that group has finished, all of it done
     id: str = field(default_factory=new_id)
     created: float = field(default_factory=time.time)
 
@@ -158,10 +183,20 @@ class RemoteObject:
 
 
 def target_of(t: Transfer) -> tuple[str, ...]:
-    """What a transfer writes: an object for an upload, a local file for a download."""
-    if t.direction == Direction.UPLOAD:
-        return ("upload", t.account_id, t.bucket, t.key)
-    return ("download", t.local_path)
+    """What a transfer writes: an object (uploads, copies, moves, deletes) or a local file."""
+    if t.direction == Direction.DOWNLOAD:
+        return ("download", t.local_path)
+    return ("upload", t.account_id, t.bucket, t.key)
+
+
+def deletes(t: Transfer) -> tuple[str, str] | None:
+    """(bucket, key) a transfer's next step deletes on its account: a delete's key, or a copied
+    move's source. None when its next step deletes nothing."""
+    if t.direction == Direction.DELETE:
+        return t.bucket, t.key
+    if t.direction == Direction.MOVE and t.phase == COPIED:
+        return t.source_bucket, t.source_key
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,20 +14,32 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.local_files import part_path
-from spacesgui.core.ports import LocalFiles, TransferJournal, TransferStore
+from spacesgui.core.ports import EngineStore, LocalFiles, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
-from spacesgui.core.transfers import Direction, Totals, Transfer, TransferGroup, TransferState, target_of
+from spacesgui.core.transfers import (
+    COPIED,
+    Direction,
+    Totals,
+    Transfer,
+    TransferGroup,
+    TransferState,
+    deletes,
+    target_of,
+)
+from spacesgui.engine import operation_jobs
+from spacesgui.engine.run_queue import NOT_COPIED, Job, Lane, RunQueue
 from spacesgui.engine.transfer_body import Limiter, StopFlag
 from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # State changes (not parts: those are journaled at once) are written at least this often.
 # A crash inside the window loses at most the news that a file finished: it is resumed
@@ -36,7 +48,13 @@ JOURNAL_BATCH_S = 0.1
 MAX_GUI_YIELD_S = 0.1
 MAX_PART_THREADS = 64  # the most parts in flight any settings allow
 
-StoreLookup = Callable[[str], TransferStore]
+StoreLookup = Callable[[str], EngineStore]
+JOBS = {
+    Direction.UPLOAD: upload,
+    Direction.DOWNLOAD: download,
+    Direction.COPY: operation_jobs.copy,
+    Direction.MOVE: operation_jobs.copy,
+}
 
 
 State = TransferState
@@ -60,12 +78,13 @@ class TransferEngine:
         self._idle = threading.Condition(self._lock)
         self._transfers: dict[str, Transfer] = {}
         self._groups: dict[str, TransferGroup] = {}
-        self._queue: deque[str] = deque()
+        self._run_queue = RunQueue(self._transfers)
         self._running: dict[str, tuple[StopFlag, Progress, int]] = {}  # flag, progress, bytes at start
         self._moved = dict.fromkeys(Direction, 0)  # bytes of finished runs, by direction
         self._changed: set[str] = set()
         self._bandwidth = TokenBucket(self._settings.bandwidth_limit)
-        self._file_pool = ThreadPoolExecutor(64, thread_name_prefix="spacesgui-transfer")
+        # Room for the most file jobs and operation jobs any settings allow at once.
+        self._file_pool = ThreadPoolExecutor(128, thread_name_prefix="spacesgui-transfer")
         # One pool for the parts of every file; how many run at once is the limiter's job,
         # so a settings change never strands a job on a pool that was shut down.
         self._part_pool = ThreadPoolExecutor(MAX_PART_THREADS, thread_name_prefix="spacesgui-part")
@@ -139,8 +158,10 @@ class TransferEngine:
             for transfer in transfers:
                 self._transfers[transfer.id] = transfer
                 self._changed.add(transfer.id)
+                self._run_queue.added(transfer)
+            for transfer in transfers:
                 if transfer.state == State.QUEUED:
-                    self._queue.append(transfer.id)
+                    self._enqueue(transfer)
 
     def group(self, group_id: str) -> TransferGroup | None:
         with self._lock:
@@ -240,7 +261,7 @@ class TransferEngine:
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until nothing is queued or running (for tests, benchmarks and the CLI)."""
         with self._idle:
-            return self._idle.wait_for(lambda: not self._queue and not self._running, timeout)
+            return self._idle.wait_for(lambda: self._run_queue.empty and not self._running, timeout)
 
     # ------------------------------------------------------------ user actions
 
@@ -262,7 +283,7 @@ class TransferEngine:
                 t = self._transfers.get(transfer_id)
                 if t is not None and t.state == State.PAUSED and transfer_id not in self._running:
                     self._set_state(t, State.QUEUED)
-                    self._queue.append(transfer_id)
+                    self._enqueue(t)
         self._wake.set()
 
     def retry(self, ids: Iterable[str]) -> None:
@@ -277,7 +298,7 @@ class TransferEngine:
                     t.restat = True
                     t.bytes_done = 0 if t.state == State.CANCELLED else t.bytes_done
                     self._set_state(t, State.QUEUED)
-                    self._queue.append(transfer_id)
+                    self._enqueue(t)
         self._wake.set()
 
     def cancel(self, ids: Iterable[str]) -> None:
@@ -331,7 +352,7 @@ class TransferEngine:
             if self._closed:
                 return
             self._closed = True
-            self._queue.clear()
+            self._run_queue.clear()
             for flag, _progress, _start in self._running.values():
                 flag.stop("shutdown")
         self._wake.set()
@@ -370,26 +391,34 @@ class TransferEngine:
         if self._closed:
             return
         busy = {target_of(self._transfers[i]) for i in self._running}
-        deferred: list[str] = []
-        while self._queue and len(self._running) < self._settings.parallel_files:
-            transfer_id = self._queue.popleft()
-            t = self._transfers.get(transfer_id)
-            if t is None or t.state != State.QUEUED or transfer_id in self._running:
-                continue
-            if target_of(t) in busy:
-                deferred.append(transfer_id)  # never two transfers on one key or file at once
-                continue
-            busy.add(target_of(t))
-            flag, progress = StopFlag(), Progress(t.bytes_done)
-            self._running[transfer_id] = (flag, progress, t.bytes_done)
-            self._set_state(t, State.RUNNING)
-            self._file_pool.submit(self._run, t, flag, progress)
-        self._queue.extendleft(reversed(deferred))
-        if not self._queue and not self._running:
+        limits = {
+            Lane.FILES: self._settings.parallel_files,
+            Lane.OPERATIONS: self._settings.parallel_operations,
+        }
+        for job in self._run_queue.next_jobs(limits, busy):
+            for t in job.transfers:
+                flag, progress = StopFlag(), Progress(t.bytes_done)
+                self._running[t.id] = (flag, progress, t.bytes_done)
+                self._set_state(t, State.RUNNING)
+            if job.is_delete_batch:
+                self._file_pool.submit(self._run_deletes, job)
+            else:
+                flag, progress, _start = self._running[job.transfers[0].id]
+                self._file_pool.submit(self._run, job.transfers[0], flag, progress, job.lane)
+        if self._run_queue.empty and not self._running:
             self._idle.notify_all()
 
-    def _run(self, t: Transfer, flag: StopFlag, progress: Progress) -> None:
-        """Move one file (worker thread) and record how it ended."""
+    def _enqueue(self, t: Transfer) -> None:
+        """Queue a QUEUED transfer (lock held); one whose group failed is skipped instead."""
+        for skipped in self._run_queue.enqueue(t):
+            self._skip_waiter(skipped)
+
+    def _skip_waiter(self, t: Transfer) -> None:
+        t.error = NOT_COPIED
+        self._set_state(t, State.SKIPPED)
+
+    def _run(self, t: Transfer, flag: StopFlag, progress: Progress, lane: Lane) -> None:
+        """Move one file or copy one object (worker thread) and record how it ended."""
         outcome, error, stopped = State.DONE, "", False
         try:
             # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
@@ -398,7 +427,7 @@ class TransferEngine:
                 flag=flag, settings=self._settings, bandwidth=self._bandwidth, part_pool=self._part_pool,
                 progress=progress, save=lambda: self._save(t), gate=self._gate, part_limit=self._part_limit,
             )  # fmt: skip
-            (upload if t.direction == Direction.UPLOAD else download)(ctx)
+            JOBS[t.direction](ctx)
         except TransferStopped:
             stopped = True
             outcome = {"pause": State.PAUSED, "cancel": State.CANCELLED}.get(flag.reason, State.PAUSED)
@@ -417,6 +446,7 @@ class TransferEngine:
             self._discard(t.copy())
             t.upload_id = ""
         with self._lock:
+            self._run_queue.job_ended(lane)
             final = t.size if outcome == State.DONE else progress.done
             self._moved[t.direction] += max(0, final - self._running.pop(t.id)[2])
             t.bytes_done = 0 if outcome == State.CANCELLED else final
@@ -424,11 +454,75 @@ class TransferEngine:
             if stopped and flag.reason == "shutdown":
                 self._changed.add(t.id)  # comes back paused on the next start, with its progress
                 self._unjournaled[t.id] = t.copy()
+            elif outcome == State.DONE and t.direction == Direction.MOVE and t.phase == COPIED:
+                self._set_state(t, State.QUEUED)  # copied and verified: its source is next
+                self._enqueue(t)
             else:
                 self._set_state(t, outcome)
             self._pump()
             self._idle.notify_all()
         self._wake.set()  # journal the outcome soon, off this worker's path
+
+    def _run_deletes(self, job: Job) -> None:
+        """Delete what a batch of transfers deletes in one bucket (worker thread), one request."""
+        batch = list(job.transfers)
+        first = batch[0]
+        place = deletes(first)
+        assert place is not None
+        outcomes: dict[str, tuple[TransferState, str]] = {}
+        with self._lock:
+            sendable = [t for t in batch if not self._running[t.id][0].stopped]
+            for t in batch:
+                if t not in sendable:
+                    reason = self._running[t.id][0].reason
+                    outcomes[t.id] = ({"cancel": State.CANCELLED}.get(reason, State.PAUSED), "")
+        try:
+            store = self._stores(first.source_account_id or first.account_id)
+            result = self._with_retries(lambda: operation_jobs.delete_batch(store, place[0], sendable))
+            refused = {f.key: f.message for f in result.failed}
+            confirmed = set(result.deleted)
+            for t in sendable:
+                key = (deletes(t) or ("", ""))[1]
+                if key in confirmed:
+                    outcomes[t.id] = (State.DONE, "")
+                else:
+                    reason = refused.get(key, "the server did not confirm it")
+                    outcomes[t.id] = (State.FAILED, operation_jobs.delete_failure_text(t, reason))
+        except SpacesError as exc:
+            log.warning(
+                "deleting %d keys in %s failed: %s %s", len(sendable), place[0], exc.message, exc.detail
+            )
+            for t in sendable:
+                outcomes[t.id] = (State.FAILED, operation_jobs.delete_failure_text(t, exc.message))
+        with self._lock:
+            self._run_queue.job_ended(job.lane)
+            for t in batch:
+                self._running.pop(t.id, None)
+                state, error = outcomes[t.id]
+                t.error = error
+                if state == State.DONE:
+                    t.bytes_done = t.size
+                if self._closed and state == State.PAUSED:
+                    self._changed.add(t.id)
+                    self._unjournaled[t.id] = t.copy()
+                else:
+                    self._set_state(t, state)
+            self._pump()
+            self._idle.notify_all()
+        self._wake.set()
+
+    def _with_retries(self, call: Callable[[], T]) -> T:
+        """`call`, tried again after a pause when the network or the server fails for a moment."""
+        delay = self._settings.retry_base_delay_s
+        for attempt in range(self._settings.retries + 1):
+            try:
+                return call()
+            except RETRYABLE:
+                if attempt == self._settings.retries or self._closed:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, self._settings.retry_max_delay_s)
+        raise AssertionError("unreachable")
 
     def _discard(self, t: Transfer) -> None:
         """Remove what a cancelled transfer left: its multipart upload, its .part file."""
@@ -448,10 +542,12 @@ class TransferEngine:
 
     def _set_state(self, t: Transfer, state: TransferState) -> None:
         """Change a state (lock held); the dispatcher journals it within JOURNAL_BATCH_S."""
-        t.state = state
+        old, t.state = t.state, state
         self._changed.add(t.id)
         if state != State.RUNNING:
             self._unjournaled[t.id] = t.copy()
+        for skipped in self._run_queue.state_changed(t, old):
+            self._skip_waiter(skipped)
 
     def _progress_of(self, t: Transfer) -> int:
         running = self._running.get(t.id)

@@ -37,7 +37,7 @@ from spacesgui.core.multipart import (
     plan_parts,
     strip_etag,
 )
-from spacesgui.core.ports import LocalFiles, PartFile, TransferJournal, TransferStore
+from spacesgui.core.ports import EngineStore, LocalFiles, PartFile, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject, Transfer
@@ -97,7 +97,7 @@ class Counter:
 @dataclass
 class JobContext:
     transfer: Transfer
-    store: TransferStore
+    store: EngineStore
     journal: TransferJournal
     local: LocalFiles
     flag: StopFlag

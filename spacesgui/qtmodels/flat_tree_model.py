@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from spacesgui.core.folder_node import Column, FolderNode, LoadState
 from spacesgui.qtmodels.icons import icon
@@ -35,6 +35,8 @@ _ANSWERED_ROLES = frozenset(
 
 class FlatTreeModel(QAbstractTableModel):
     """Rows = visible rows of the tree, depth first. GUI thread only."""
+
+    name_edited = Signal(str, str)  # key, the new name typed in place
 
     def __init__(self, tree: ObjectTreeModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -292,7 +294,19 @@ class FlatTreeModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        # Names are edited in place (Rename); the edit is a request, see setData.
+        return ROW_FLAGS | Qt.ItemFlag.ItemIsEditable if index.column() == Column.NAME else ROW_FLAGS
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """A name typed in place: ask for the rename (the row changes when the server has it)."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != Column.NAME:
+            return False
+        key = self.data(index, ObjectRole.KEY)
+        if key and isinstance(value, str):
+            self.name_edited.emit(key, value)
+        return False
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -300,6 +314,8 @@ class FlatTreeModel(QAbstractTableModel):
         return self._tree.headerData(section, orientation, role)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole and index.isValid() and index.column() == Column.NAME:
+            return self.data(index, Qt.ItemDataRole.DisplayRole)  # the name, to edit in place
         if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         node, row = self.locate(index.row())

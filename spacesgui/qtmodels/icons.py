@@ -12,7 +12,7 @@ Names (one SVG each in resources/icons/, named by role; see its README to add on
 - places: ``space`` (a bucket), ``account``
 - actions: ``upload``, ``download``, ``new-folder``, ``delete``, ``share``, ``info``,
   ``refresh``, ``back``, ``forward``, ``up``, ``pause``, ``resume``, ``cancel``, ``retry``,
-  ``clear``, ``reveal``, ``settings``
+  ``clear``, ``reveal``, ``settings``, ``copy``, ``move``, ``cut``, ``paste``, ``rename``
 - messages: ``warning``, ``error``
 
 Every glyph is one colour. It is painted in the application palette's WindowText colour
@@ -64,6 +64,11 @@ ICON_NAMES: tuple[str, ...] = (
     "clear",
     "reveal",
     "settings",
+    "copy",
+    "move",
+    "cut",
+    "paste",
+    "rename",
     "warning",
     "error",
 )

@@ -77,6 +77,9 @@ class TransferCells:
         self._direction_icons: dict[Direction, QIcon] = {
             Direction.UPLOAD: icon("upload"),
             Direction.DOWNLOAD: icon("download"),
+            Direction.COPY: icon("copy"),
+            Direction.MOVE: icon("move"),
+            Direction.DELETE: icon("delete"),
         }
         self._palette_key = -1
         self._error_brush = QBrush()

@@ -57,7 +57,7 @@ def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], int]) -> None:
         size = queued.get(target_of(t))
         if size is not None and t.id not in known and t.state == TransferState.QUEUED:
             plan.conflicts.append(Conflict(t, Side(t.size), Side(size)))
-            plan.taken.add(t.key if t.direction == Direction.UPLOAD else t.local_path)
+            plan.taken.add(t.local_path if t.direction == Direction.DOWNLOAD else t.key)
 
 
 async def settle(plan: Plan, policy: ConflictPolicy, ask: AskConflict, fill_md5: FillMd5) -> Decisions | None:
@@ -149,13 +149,13 @@ def _skip(t: Transfer, text: str) -> None:
 def apply(plan: Plan, decisions: Decisions, store: ObjectStore, local: LocalFiles) -> None:
     """Skip or rename per decision, then list what became of shared keys (worker thread)."""
     # A renamed file must not take a name another file of this same plan will use.
-    plan.taken.update(t.key if t.direction == Direction.UPLOAD else t.local_path for t in plan.transfers)
+    plan.taken.update(t.local_path if t.direction == Direction.DOWNLOAD else t.key for t in plan.transfers)
     by_id = {t.id: t for t in plan.transfers}
     for t in plan.transfers:
         resolution = decisions.resolutions.get(t.id)
         if resolution == Resolution.SKIP:
             _skip(t, decisions.skip_texts.get(t.id, "Skipped: it already exists"))
-        elif resolution == Resolution.RENAME and t.direction == Direction.UPLOAD:
+        elif resolution == Resolution.RENAME and t.direction != Direction.DOWNLOAD:
 
             def key_taken(key: str, bucket: str = t.bucket) -> bool:
                 return key in plan.taken or store.head_object(bucket, key) is not None

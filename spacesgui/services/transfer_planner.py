@@ -19,6 +19,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
 from spacesgui.core.errors import Cancelled, LocalFileError
 from spacesgui.core.keys import basename, parent
+from spacesgui.core.listing import ObjectRef
 from spacesgui.core.local_paths import LocalName, is_inside, plan_local_names
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.ports import LocalFiles, TransferStore
@@ -56,15 +57,8 @@ class Plan:
     shared: list[list[Source]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadItem:
-    """A row the user picked: an object (with what the listing said) or a folder prefix."""
-
-    key: str
-    is_folder: bool = False
-    size: int = 0
-    etag: str = ""
-    last_modified: float = 0.0
+# What a download is asked for: an object or a folder the user picked.
+DownloadItem = ObjectRef
 
 
 def plan_upload(

@@ -154,6 +154,11 @@ class TransferService(QObject):
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
 
+    @property
+    def stopping(self) -> threading.Event:
+        """Set when the app quits: a listing being planned stops at its next page."""
+        return self._stopping
+
     def load_preferences(self) -> None:
         """Take engine settings, skip patterns and the conflict policy from saved preferences."""
         if self._preferences is None:
@@ -289,6 +294,10 @@ class TransferService(QObject):
         done = {t.id: t for t in self.engine.transfers() if t.id in set(ids)}
         return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
 
+    async def queue_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
+        """Settle a plan's conflicts (asking), then journal and queue it; how many were queued."""
+        return await self._finish_plan(plan, store, ask)
+
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
         add_queue_conflicts(plan, self.engine.active_targets())
         decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
@@ -314,6 +323,8 @@ class TransferService(QObject):
     async def _fill_md5(self, conflict: Conflict) -> Conflict:
         """The conflict with its local file's MD5 (hashed on a worker thread)."""
         t = conflict.transfer
+        if t.direction.on_server:
+            return conflict  # no local file: both sides are objects, compared by their ETags
         if t.direction == Direction.UPLOAD:
             md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.source.size)
             return replace(conflict, source=replace(conflict.source, md5_hex=md5))
@@ -447,17 +458,28 @@ class TransferService(QObject):
         self.status_changed.emit(QueueStatus(totals, history=tuple(self.history.samples(now))))
 
     def _announce_new_objects(self, changes: list[Transfer]) -> None:
-        landed: dict[tuple[str, str], set[str]] = {}
+        """objects_changed for every folder a finished transfer added a key to or took one from."""
+        touched: dict[tuple[str, str], set[str]] = {}
+
+        def note(account_id: str, bucket: str, key: str) -> None:
+            prefixes = touched.setdefault((account_id, bucket), set())
+            folder = parent(key)
+            while folder not in prefixes:  # a new folder must also appear in its parents
+                prefixes.add(folder)
+                if not folder:
+                    break
+                folder = parent(folder)
+
         for t in changes:
-            if t.direction == Direction.UPLOAD and t.state == TransferState.DONE:
-                prefixes = landed.setdefault((t.account_id, t.bucket), set())
-                folder = parent(t.key)
-                while folder not in prefixes:  # a new folder must also appear in its parents
-                    prefixes.add(folder)
-                    if not folder:
-                        break
-                    folder = parent(folder)
-        for (account_id, bucket), prefixes in landed.items():
+            if t.state != TransferState.DONE:
+                continue
+            if t.direction.writes_object:
+                note(t.account_id, t.bucket, t.key)
+            if t.direction == Direction.MOVE:
+                note(t.source_account_id or t.account_id, t.source_bucket, t.source_key)
+            elif t.direction == Direction.DELETE:
+                note(t.account_id, t.bucket, t.key)
+        for (account_id, bucket), prefixes in touched.items():
             self.objects_changed.emit(account_id, bucket, prefixes)
 
 

@@ -6,7 +6,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -20,16 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spacesgui.core.accounts import Account
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.formatting import folder_summary, human_count
 from spacesgui.core.history import History, Place, came_from
 from spacesgui.core.keys import Location
+from spacesgui.core.listing import ObjectRef
 from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.object_service import ObjectService
+from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
@@ -40,9 +44,12 @@ from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
+from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.operations.edit_actions import EditActions
+from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -72,6 +79,8 @@ class MainWindow(QMainWindow):
         accounts: AccountService,
         browser: BrowserService,
         transfers: TransferService | None = None,
+        operations: OperationService | None = None,
+        objects: ObjectService | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -115,6 +124,15 @@ class MainWindow(QMainWindow):
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
+        self.edit_actions: EditActions | None = None
+        if operations is not None and self.transfer_actions is not None:
+            t = self.transfer_actions
+            self.edit_actions = EditActions(
+                self, self.object_view, operations, t.ask_conflict, t.paste, t.dock.reveal, self
+            )
+        self.object_actions = ObjectActions(
+            self, objects or ObjectService(runner, accounts, self), self.object_view
+        )
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )
@@ -189,6 +207,21 @@ class MainWindow(QMainWindow):
             await coro
         except SpacesError as exc:
             self.show_error(exc)
+
+    # -- BrowserContext (what action modules see of the window) -------------
+    def selected_refs(self) -> list[ObjectRef]:
+        return self.object_view.selected_refs()
+
+    def account_of(self, account_id: str) -> Account:
+        return self._accounts.account(account_id)
+
+    def show_message(
+        self, text: str, *, level: str = "info", action: str = "", on_action: Callable[[], None] | None = None
+    ) -> None:
+        self.banner.show_message(text, level=level, action=action, on_action=on_action)
+
+    def dialog_parent(self) -> QWidget:
+        return self
 
     def show_error(self, error: SpacesError) -> None:
         log.warning("%s: %s", error.title, error.detail or error.message)
@@ -413,6 +446,8 @@ class MainWindow(QMainWindow):
         self.delete_space_action.setEnabled(bool(place and place.bucket and not place.prefix))
         if self.transfer_actions is not None:
             self.transfer_actions.update_enabled()
+        if self.edit_actions is not None:
+            self.edit_actions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
         parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
         if place is not None and (name := self._account_name(place.account_id)):
@@ -460,3 +495,8 @@ class MainWindow(QMainWindow):
         self.auto_refresh.set_interval(0)
         self.model.clear()
         super().closeEvent(event)
+
+
+def _is_a_browser_context(window: MainWindow) -> BrowserContext:
+    """mypy checks here that the window gives action modules what BrowserContext promises."""
+    return window

@@ -79,6 +79,16 @@ class WindowActions(QObject):
         file_menu.addActions([self.add_account, self.new_space, self.delete_space])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.setObjectName("editMenu")
+        edit = w.edit_actions
+        if edit is not None:
+            edit_menu.addActions([edit.cut_action, edit.copy_action, edit.paste_action])
+            edit_menu.addSeparator()
+            edit_menu.addActions([edit.rename_action, edit.delete_action])
+            edit_menu.addSeparator()
+        edit_menu.addActions(w.object_actions.menu_actions())
+        self.edit_menu = edit_menu
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")
@@ -127,6 +137,11 @@ class WindowActions(QObject):
                 upload_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
             main.addAction(t.download_action)
             main.addSeparator()
+        main.addAction(w.object_actions.new_folder_action)
+        if w.edit_actions is not None:
+            main.addAction(w.edit_actions.delete_action)
+        main.addActions([w.object_actions.share_action, w.object_actions.properties_action])
+        main.addSeparator()
         main.addAction(self.refresh)
         self.main_toolbar = main
         w.addToolBar(main)

@@ -56,7 +56,8 @@ def every_field_set() -> tuple[TransferGroup, Transfer]:
         local_mtime_ns=1_700_000_000_123_456_789, content_type="image/jpeg", acl="public-read",
         cache_control="max-age=60", upload_id="upload-xyz", part_size=8 * 1024 * 1024,
         remote_etag="abc-3", remote_mtime=1_699_999_999.5, verified="part MD5s", id="transfer-1",
-        account_ref="DO00KEY@https://nyc3.digitaloceanspaces.com",
+        account_ref="DO00KEY@https://nyc3.digitaloceanspaces.com", source_bucket="from-space",
+        source_key="old/été.jpg", source_account_id="acct-0", phase="copied", waits_for="group-0",
         created=1_700_000_001.75,
     )  # fmt: skip
     return group, transfer

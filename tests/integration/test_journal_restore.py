@@ -36,10 +36,13 @@ def test_a_journal_of_the_first_schema_opens_and_keeps_its_transfers(tmp_path: P
     new.add([], [Transfer(Direction.UPLOAD, "a", "b", "k.txt", "/tmp/k.txt", 3, account_ref="K@http://x")])
     new.close()
     raw = sqlite3.connect(path)
-    columns = [r[1] for r in raw.execute("PRAGMA table_info(transfers)") if r[1] != "account_ref"]
+    later = ("account_ref", "source_bucket", "source_key", "source_account_id", "phase", "waits_for")
+    columns = [r[1] for r in raw.execute("PRAGMA table_info(transfers)") if r[1] not in later]
     created = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'transfers'").fetchone()[0]
-    schema_1 = created.replace(",\n    account_ref TEXT NOT NULL DEFAULT ''", "")
-    assert "account_ref" not in schema_1
+    schema_1 = created
+    for column in later:
+        schema_1 = schema_1.replace(f",\n    {column} TEXT NOT NULL DEFAULT ''", "")
+    assert not any(column in schema_1 for column in later)
     names = ", ".join(columns)
     raw.executescript(
         f"ALTER TABLE transfers RENAME TO t2; {schema_1}; INSERT INTO transfers SELECT {names} FROM t2; "

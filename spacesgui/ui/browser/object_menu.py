@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from spacesgui.core.keys import Location
@@ -24,7 +24,7 @@ class ObjectMenu(QObject):
         view = window.object_view
         self.copy_path_action = QAction("Copy Path", window)
         self.copy_path_action.setObjectName("copyPathAction")
-        self.copy_path_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        # Ctrl+C is Edit → Copy: the paths as text, and the objects for Paste.
         self.copy_path_action.triggered.connect(self.copy_paths)
         view.addAction(self.copy_path_action)
         self.copy_cdn_action = QAction("Copy CDN URL", window)
@@ -90,5 +90,16 @@ class ObjectMenu(QObject):
             else:
                 menu.addActions([transfers.upload_files_action, transfers.upload_folder_action])
             menu.addSeparator()
+        edit = window.edit_actions
+        if edit is not None:
+            edit.update_enabled()
+            if index.isValid():
+                menu.addActions([edit.cut_action, edit.copy_action])
+            menu.addAction(edit.paste_action)
+            if index.isValid():
+                menu.addSeparator()
+                menu.addActions([edit.rename_action, edit.delete_action])
+            menu.addSeparator()
+        window.object_actions.add_to_menu(menu, index)
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

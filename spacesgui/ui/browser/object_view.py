@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.folder_node import Column, FolderNode
+from spacesgui.core.listing import ObjectRef
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.mime_types import KEYS_MIME
 
 INDENT = 18
 ROW_HEIGHT = 24
@@ -51,6 +53,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 class TreeNameDelegate(QStyledItemDelegate):
     """Draws the Name cell: indentation, the expand arrow of folders, then icon and text."""
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        # The editor covers the name only, after the indentation and the arrow.
+        depth = int(index.data(ObjectRole.DEPTH) or 0)
+        editor.setGeometry(option.rect.adjusted((depth + 1) * INDENT + 20, 0, 0, 0))
 
     def arrow_rect(self, option_rect: QRect, depth: int) -> QRect:
         return QRect(option_rect.left() + depth * INDENT, option_rect.top(), INDENT, option_rect.height())
@@ -96,6 +103,8 @@ class ObjectView(QTableView):
     go_up_requested = Signal()
     files_dropped = Signal(object, str)  # local paths, target folder key ("" = the open folder)
     drag_out_requested = Signal()  # the user started dragging selected rows out of the window
+    rename_requested = Signal(str, str)  # key, new name (typed in place)
+    objects_dropped = Signal(str, bool)  # the selection dropped on a folder row: its key, copy (else move)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +116,8 @@ class ObjectView(QTableView):
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # A slow second click on a name edits it, as in a file manager; F2 is the Rename action.
+        self.setEditTriggers(QAbstractItemView.EditTrigger.SelectedClicked)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setTabKeyNavigation(False)
         self.setCornerButtonEnabled(False)
@@ -118,6 +128,7 @@ class ObjectView(QTableView):
         self._empty_text = ""
         self._drop_row = -1  # the folder row a drag would drop into, or -1
         self._drop_here = False  # a drag would drop into the open folder
+        self._dragging_rows = False  # our own rows are being dragged (see startDrag)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragEnabled(True)
@@ -165,6 +176,7 @@ class ObjectView(QTableView):
     def set_tree(self, tree: ObjectTreeModel) -> FlatTreeModel:
         flat = FlatTreeModel(tree, self)
         self.setModel(flat)
+        flat.name_edited.connect(self.rename_requested)
         self._configure_header()
         return flat
 
@@ -210,6 +222,38 @@ class ObjectView(QTableView):
         for column in YIELDING_COLUMNS:
             if header.isSectionHidden(column) != (column in hide):
                 header.setSectionHidden(column, column in hide)
+
+    def edit_name(self, key: str) -> bool:
+        """Start editing the name of the row showing `key` (Rename); False when it is not shown."""
+        flat = self.flat
+        for row in range(flat.rowCount()):
+            index = flat.index(row, Column.NAME)
+            if index.data(ObjectRole.KEY) == key:
+                self.setCurrentIndex(index)
+                self.scrollTo(index)
+                self.edit(index)
+                return self.state() == QAbstractItemView.State.EditingState
+        return False
+
+    def selected_refs(self) -> list[ObjectRef]:
+        """The selected rows, top to bottom: folders by prefix, objects with size and date."""
+        flat = self.flat
+        refs = []
+        for row in sorted({index.row() for index in self.selectionModel().selectedRows()}):
+            index = flat.index(row, 0)
+            key = index.data(ObjectRole.KEY)
+            if not key:
+                continue
+            if index.data(ObjectRole.IS_FOLDER):
+                refs.append(ObjectRef(key, is_folder=True))
+            else:
+                mtime = flat.index(row, Column.MODIFIED).data(ObjectRole.SORT)
+                refs.append(
+                    ObjectRef(
+                        key, size=int(index.data(ObjectRole.SIZE) or 0), last_modified=float(mtime or 0)
+                    )
+                )
+        return refs
 
     # -- tree behaviour -----------------------------------------------------
     def expand_folder(self, folder: FolderNode) -> None:
@@ -299,20 +343,50 @@ class ObjectView(QTableView):
         return index.row() if index.isValid() and index.data(ObjectRole.IS_FOLDER) else -1
 
     def _accepts(self, event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> bool:
-        # Our own rows dragged back in would be a move inside the Space: not a file drop.
-        return event.source() is None and bool(local_paths(event.mimeData()))
+        """Files from elsewhere (an upload), or our own rows (a move onto a folder row)."""
+        return self._is_own_drag(event) or (event.source() is None and bool(local_paths(event.mimeData())))
+
+    def _is_own_drag(self, event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> bool:
+        own = event.source() is self or self._dragging_rows
+        return own and event.mimeData().hasFormat(KEYS_MIME)
+
+    def _own_drop_row(self, event: QDropEvent | QDragMoveEvent) -> int:
+        """The folder row our rows would move onto: not one of the dragged rows themselves."""
+        row = self._drop_target_row(event)
+        if row < 0 or self.selectionModel().isRowSelected(row, QModelIndex()):
+            return -1
+        return row
+
+    @staticmethod
+    def _own_action(event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> Qt.DropAction:
+        """Ctrl (Option on a Mac) copies, as in a file manager; otherwise our rows move."""
+        copy = bool(
+            event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
+        return Qt.DropAction.CopyAction if copy else Qt.DropAction.MoveAction
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if not self._accepts(event):
             event.ignore()
             return
-        event.setDropAction(Qt.DropAction.CopyAction)
+        own = self._is_own_drag(event)
+        event.setDropAction(self._own_action(event) if own else Qt.DropAction.CopyAction)
         event.accept()
-        self._set_drop_target(-1, True)
+        self._set_drop_target(-1, not own)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if not self._accepts(event):
             event.ignore()
+            return
+        if self._is_own_drag(event):
+            row = self._own_drop_row(event)
+            if row < 0:  # only onto another folder row; the open folder is where they are
+                self._set_drop_target(-1, False)
+                event.ignore()
+                return
+            event.setDropAction(self._own_action(event))
+            event.accept()
+            self._set_drop_target(row, True)
             return
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
@@ -323,6 +397,18 @@ class ObjectView(QTableView):
         event.accept()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self._is_own_drag(event):
+            row = self._own_drop_row(event)
+            self._set_drop_target(-1, False)
+            if row < 0:
+                event.ignore()
+                return
+            action = self._own_action(event)
+            event.setDropAction(action)
+            event.accept()
+            folder = self.model().index(row, 0).data(ObjectRole.KEY)
+            self.objects_dropped.emit(folder, action == Qt.DropAction.CopyAction)
+            return
         paths = local_paths(event.mimeData()) if event.source() is None else []
         row = self._drop_target_row(event)
         self._set_drop_target(-1, False)
@@ -358,4 +444,9 @@ class ObjectView(QTableView):
 
     def startDrag(self, supported: Qt.DropAction) -> None:
         # The window knows accounts and downloads; it builds the drag (see ui/drag_out.py).
-        self.drag_out_requested.emit()
+        # The drag runs inside this call: drops on our own rows meanwhile are moves.
+        self._dragging_rows = True
+        try:
+            self.drag_out_requested.emit()
+        finally:
+            self._dragging_rows = False

@@ -58,7 +58,7 @@ def _describe(conflict: Conflict) -> tuple[str, str]:
             f"Other file: {escape(other.local_path)}<br>"
             f"{human_size(other.side.size)}, modified {human_time(other.side.mtime)}"
         )
-    where = f"s3://{t.bucket}/{t.key}" if t.direction == Direction.UPLOAD else t.local_path
+    where = t.local_path if t.direction == Direction.DOWNLOAD else f"s3://{t.bucket}/{t.key}"
     return "File already exists", (
         f"<b>“{escape(t.name)}” already exists</b> at {escape(where)}.<br><br>"
         f"Existing: {human_size(conflict.target.size)}, modified {human_time(conflict.target.mtime)}<br>"

@@ -19,13 +19,14 @@ from PySide6.QtGui import QCursor, QDrag
 
 from spacesgui.services.transfer_planner import DownloadItem
 from spacesgui.services.transfer_service import TransferService
+from spacesgui.ui.mime_types import KEYS_MIME
 
 if TYPE_CHECKING:
     from spacesgui.ui.transfers.transfer_actions import TransferActions
 
 log = logging.getLogger(__name__)
 
-KEYS_MIME = "application/x-spacesgui-keys"
+
 URI_LIST = "text/uri-list"
 # Beyond these, a drag asks for a folder rather than freezing the window while it downloads.
 MAX_DRAG_BYTES = 64 * 1000 * 1000
@@ -100,7 +101,9 @@ class DragOut(QObject):
         window = self._actions.window()
         drag = QDrag(window.object_view)
         drag.setMimeData(self.mime_for(items))
-        result = drag.exec(Qt.DropAction.CopyAction)
+        # Move is offered for drops on our own folder rows (the view decides); elsewhere it
+        # is a copy of downloaded files.
+        result = drag.exec(Qt.DropAction.CopyAction | Qt.DropAction.MoveAction, Qt.DropAction.CopyAction)
         outside = not window.frameGeometry().contains(QCursor.pos())
         if not fits_a_drag(items) and result == Qt.DropAction.IgnoreAction and outside:
             # Dropped outside the window: ask where to put a selection this big.

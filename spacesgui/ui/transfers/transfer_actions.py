@@ -14,11 +14,9 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
 
-from spacesgui.core.folder_node import Column
 from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.keys import as_folder
-from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.transfer_planner import DownloadItem
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.browser.object_view import local_paths
@@ -80,6 +78,8 @@ class TransferActions(QObject):
         self.paste_action = self._action(
             "Paste Files", "pasteFilesAction", QKeySequence.StandardKey.Paste, self.paste
         )
+        # Ctrl+V is Edit → Paste, which pastes copied objects, or files through here.
+        self.paste_action.setShortcut(QKeySequence())
         self.settings_action = self._action(
             "Transfer Settings…", "transferSettingsAction", "Ctrl+,", self.open_settings
         )
@@ -95,7 +95,6 @@ class TransferActions(QObject):
         view = window.object_view
         view.files_dropped.connect(self._on_view_files_dropped)
         view.drag_out_requested.connect(self.drag_out.start)
-        view.addAction(self.paste_action)
         # The summary is measured from the panel's rows, so the two never disagree.
         self.dock.summary_changed.connect(self._on_dock_summary_changed)
         service.objects_changed.connect(self._on_service_objects_changed)
@@ -191,24 +190,7 @@ class TransferActions(QObject):
 
     # -- downloads ----------------------------------------------------------
     def selected_items(self) -> list[DownloadItem]:
-        view = self._window.object_view
-        flat = view.flat
-        items = []
-        for row in sorted({index.row() for index in view.selectionModel().selectedRows()}):
-            index = flat.index(row, 0)
-            key = index.data(ObjectRole.KEY)
-            if not key:
-                continue
-            if index.data(ObjectRole.IS_FOLDER):
-                items.append(DownloadItem(key, is_folder=True))
-            else:
-                mtime = flat.index(row, Column.MODIFIED).data(ObjectRole.SORT)
-                items.append(
-                    DownloadItem(
-                        key, size=int(index.data(ObjectRole.SIZE) or 0), last_modified=float(mtime or 0)
-                    )
-                )
-        return items
+        return self._window.object_view.selected_refs()
 
     def download_folder(self) -> str:
         """Where Download saves: the folder from Transfer Settings, else the platform's Downloads."""

@@ -1,0 +1,86 @@
+"""Names for new folders and renamed objects, with the reason in words when one will not do.
+
+Pure string work. S3 itself accepts almost any key; these rules refuse names that would
+break something else (a path separator inside a name, URL dot-segments, control characters
+that XML listings cannot carry, names that hide in lists) or collide with what is there.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection
+
+from spacesgui.core.errors import AlreadyExists, InvalidInput
+from spacesgui.core.keys import DELIMITER, join
+
+MAX_KEY_BYTES = 1024  # S3's limit on a key, counted in UTF-8 bytes
+
+
+def _kind(folder: bool) -> str:
+    return "folder" if folder else "file"
+
+
+def name_problem(
+    name: str, *, prefix: str = "", existing: Collection[str] = (), folder: bool = True
+) -> str | None:
+    """Return why `name` cannot be a new folder (or file) in `prefix`, or None if it can.
+
+    `existing` holds what is already directly in `prefix`: file names as they are and
+    folder names with their trailing "/" (as a listing gives them; full keys work too).
+    Names compare exactly: S3 keys are case-sensitive.
+    """
+    kind = _kind(folder)
+    if not name or not name.strip():
+        return f"Enter a name for the {kind}."
+    if name != name.strip():
+        return (
+            f"A {kind} name cannot start or end with a space: it would not show in lists, and "
+            "most programs drop it when they download the file."
+        )
+    if DELIMITER in name:
+        return (
+            f"A {kind} name cannot contain “/”: it separates folders. "
+            + ("Create one folder, then the next one inside it." if folder else "Use Move to put it in another folder.")
+        )  # fmt: skip
+    if name in (".", ".."):
+        return "“.” and “..” cannot be names: web addresses and downloads read them as “this folder” and “the folder above”."
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return f"A {kind} name cannot contain control characters such as tabs or line breaks."
+    key = join(prefix, name) + (DELIMITER if folder else "")
+    length = len(key.encode("utf-8"))
+    if length > MAX_KEY_BYTES:
+        return (
+            f"The {kind}'s full path would be {length:,} bytes long; S3 allows at most "
+            f"{MAX_KEY_BYTES:,} (letters outside plain English take 2 to 4 bytes each)."
+        )
+    return _collision(name, existing)
+
+
+def _collision(name: str, existing: Collection[str]) -> str | None:
+    folders: set[str] = set()
+    files: set[str] = set()
+    for entry in existing:
+        is_folder = entry.endswith(DELIMITER)
+        trimmed = entry.rstrip(DELIMITER)
+        base = trimmed[trimmed.rfind(DELIMITER) + 1 :]
+        (folders if is_folder else files).add(base)
+    if name in folders:
+        return f"A folder named “{name}” is already here."
+    if name in files:
+        return f"A file named “{name}” is already here."
+    return None
+
+
+def check_name(name: str, *, prefix: str = "", existing: Collection[str] = (), folder: bool = True) -> str:
+    """Return `name` if it can be used; else raise AlreadyExists or InvalidInput saying why."""
+    problem = name_problem(name, prefix=prefix, existing=existing, folder=folder)
+    if problem is None:
+        return name
+    if _collision(name, existing) == problem:
+        raise AlreadyExists(problem)
+    raise InvalidInput(problem)
+
+
+def folder_key(prefix: str, name: str) -> str:
+    """The key of the zero-byte marker that makes folder `name` in `prefix` ("a/b/name/")."""
+    return join(prefix, name) + DELIMITER

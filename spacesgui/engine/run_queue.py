@@ -1,0 +1,175 @@
+"""What the engine starts next: two lanes of queued transfers, delete batches, and waiting groups.
+
+Files (uploads, downloads) and operations on the server (copies, moves, deletes) queue in
+lanes of their own, each with its own limit of jobs at once: a folder of 10,000 deletes
+never holds up a download, and server-side work is not throttled like bytes on the wire.
+Transfers that delete (a DELETE, or a MOVE whose copy is verified) are started together,
+up to 1,000 of one bucket per job: one DeleteObjects request.
+
+A transfer that `waits_for` a group (Replace: the target's other keys) is held until every
+transfer of that group has finished; it then runs only if all of them were done or
+skipped, and is skipped with the reason otherwise, so nothing is deleted before every copy
+is verified.
+
+Pure bookkeeping, no threads: the engine calls it with its lock held.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from spacesgui.core.transfers import Transfer, TransferState, deletes, target_of
+
+State = TransferState
+MAX_BATCH = 1000  # keys in one DeleteObjects request
+NOT_COPIED = (
+    "Not deleted: not every file was copied (see the rows that failed or were cancelled), "
+    "so the target folder was left as it was"
+)
+
+
+class Lane(StrEnum):
+    FILES = "files"
+    OPERATIONS = "operations"
+
+
+def lane_of(t: Transfer) -> Lane:
+    return Lane.OPERATIONS if t.direction.on_server else Lane.FILES
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Transfers to start as one job: one transfer, or a batch of deletes on one bucket."""
+
+    lane: Lane
+    transfers: tuple[Transfer, ...]
+
+    @property
+    def is_delete_batch(self) -> bool:
+        return deletes(self.transfers[0]) is not None
+
+
+class RunQueue:
+    """See the module docstring. `transfers` is the engine's own map, read, never changed."""
+
+    def __init__(self, transfers: Mapping[str, Transfer]) -> None:
+        self._transfers = transfers
+        self._lanes: dict[Lane, deque[str]] = {lane: deque() for lane in Lane}
+        self._jobs: Counter[Lane] = Counter()
+        self._open: Counter[str] = Counter()  # group id → its unfinished transfers
+        self._waiters: dict[str, list[str]] = {}  # group id → transfers waiting for it
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    @property
+    def empty(self) -> bool:
+        return not any(self._lanes.values()) and not any(self._waiters.values())
+
+    def clear(self) -> None:
+        for queue in self._lanes.values():
+            queue.clear()
+        self._waiters.clear()
+
+    def added(self, t: Transfer) -> None:
+        """A transfer came into the engine (planned, or restored from the journal)."""
+        if t.group_id and not t.state.finished:
+            self._open[t.group_id] += 1
+
+    def state_changed(self, t: Transfer, old: TransferState) -> list[Transfer]:
+        """`t` went from `old` to its state now; returns waiters of its group this skips."""
+        if not t.group_id or old.finished == t.state.finished:
+            return []
+        self._open[t.group_id] += -1 if t.state.finished else 1
+        if self._open[t.group_id] <= 0:
+            del self._open[t.group_id]
+            return self._release(t.group_id)
+        return []
+
+    def enqueue(self, t: Transfer) -> list[Transfer]:
+        """Queue a QUEUED transfer, or hold it for the group it waits for; returns it when it
+        must be skipped instead (its group finished with failures)."""
+        group = t.waits_for
+        if group and self._open[group] > 0:
+            self._waiters.setdefault(group, []).append(t.id)
+            return []
+        if group and not self._all_done(group):
+            return [t]
+        self._lanes[lane_of(t)].append(t.id)
+        return []
+
+    def _release(self, group: str) -> list[Transfer]:
+        waiting = [self._transfers[i] for i in self._waiters.pop(group, []) if i in self._transfers]
+        if not waiting:
+            return []
+        if not self._all_done(group):
+            return waiting
+        for t in waiting:
+            if t.state == State.QUEUED:
+                self._lanes[lane_of(t)].append(t.id)
+        return []
+
+    def _all_done(self, group: str) -> bool:
+        return all(
+            t.state in (State.DONE, State.SKIPPED) for t in self._transfers.values() if t.group_id == group
+        )
+
+    # -- starting -------------------------------------------------------------------------
+
+    def next_jobs(self, limits: Mapping[Lane, int], busy: set[tuple[str, ...]]) -> list[Job]:
+        """The jobs to start now, within `limits` of jobs per lane; `busy` (targets being
+        written) grows with theirs. Never two transfers on one target at once."""
+        jobs: list[Job] = []
+        for lane, queue in self._lanes.items():
+            deferred: list[str] = []
+            while queue and self._jobs[lane] < limits[lane]:
+                t = self._transfers.get(queue.popleft())
+                if t is None or t.state != State.QUEUED:
+                    continue
+                if target_of(t) in busy:
+                    deferred.append(t.id)
+                    continue
+                batch = [t, *self._same_deletes(queue, t, busy)] if deletes(t) else [t]
+                busy.update(target_of(b) for b in batch)
+                self._jobs[lane] += 1
+                jobs.append(Job(lane, tuple(batch)))
+            queue.extendleft(reversed(deferred))
+        return jobs
+
+    def _same_deletes(self, queue: deque[str], first: Transfer, busy: set[tuple[str, ...]]) -> list[Transfer]:
+        """Take from `queue` up to 999 more queued transfers that delete in `first`'s bucket."""
+        where = _delete_place(first)
+        taken: list[Transfer] = []
+        rest: deque[str] = deque()
+        for transfer_id in queue:
+            t = self._transfers.get(transfer_id)
+            if (
+                len(taken) < MAX_BATCH - 1
+                and t is not None
+                and t.state == State.QUEUED
+                and _delete_place(t) == where
+                and target_of(t) not in busy
+            ):
+                taken.append(t)
+            else:
+                rest.append(transfer_id)
+        queue.clear()
+        queue.extend(rest)
+        return taken
+
+    def job_ended(self, lane: Lane) -> None:
+        self._jobs[lane] -= 1
+
+    def running_jobs(self) -> int:
+        return sum(self._jobs.values())
+
+
+def _delete_place(t: Transfer) -> tuple[str, str] | None:
+    """(account id, bucket) a transfer deletes in next, or None."""
+    found = deletes(t)
+    if found is None:
+        return None
+    account = t.source_account_id or t.account_id
+    return account, found[0]

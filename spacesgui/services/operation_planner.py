@@ -1,0 +1,229 @@
+"""Turn a selection into server-side work: deletes, copies and moves, one transfer per key.
+
+Blocking; runs on a worker thread. A folder becomes every key under its prefix (its
+marker included) in a TransferGroup, so the queue shows it as one row with a count. A
+copy or move whose target exists becomes a Conflict, settled like an upload's. A folder
+that meets a folder of the same name at the target is reported in `Plan.merges`: the
+caller asks Merge or Replace before anything is queued (never a silent keep-both).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacesgui.core.accounts import Account
+from spacesgui.core.conflicts import Side
+from spacesgui.core.errors import Cancelled, InvalidInput
+from spacesgui.core.keys import basename, join
+from spacesgui.core.listing import ObjectEntry, ObjectRef
+from spacesgui.core.multipart import is_md5_etag, strip_etag
+from spacesgui.core.ports import TransferStore
+from spacesgui.core.transfers import Direction, Transfer, TransferGroup
+from spacesgui.services.transfer_planner import Conflict, Plan
+
+
+@dataclass(frozen=True, slots=True)
+class FolderMerge:
+    """A folder copied or moved onto a folder of the same name that holds keys already."""
+
+    group_id: str
+    source_prefix: str
+    target_prefix: str
+    existing: tuple[ObjectEntry, ...]  # what the target folder holds now
+
+
+@dataclass
+class OperationPlan(Plan):
+    """A Plan, with what a confirmation states and the folders that need Merge or Replace."""
+
+    objects: int = 0
+    bytes: int = 0
+    folders: int = 0
+    merges: list[FolderMerge] = field(default_factory=list)
+
+
+def plan_delete(
+    store: TransferStore, account: Account, bucket: str, refs: list[ObjectRef],
+    stop: threading.Event | None = None,
+) -> OperationPlan:  # fmt: skip
+    """Every key the selection holds, one DELETE each; a folder's keys in a group of their own."""
+    plan = OperationPlan()
+    for ref in refs:
+        if ref.is_folder:
+            prefix = _folder(ref.key)
+            group = TransferGroup(
+                Direction.DELETE, basename(prefix) or bucket, account.id, bucket, prefix, ""
+            )
+            plan.groups.append(group)
+            plan.folders += 1
+            for entry in _listed(store, bucket, prefix, stop):
+                plan.transfers.append(_delete(account, bucket, entry.key, entry.size, group.id))
+        else:
+            plan.transfers.append(_delete(account, bucket, ref.key, ref.size, ""))
+    _count(plan)
+    return plan
+
+
+def plan_copy(
+    store: TransferStore, account: Account, direction: Direction, source_bucket: str,
+    refs: list[ObjectRef], bucket: str, prefix: str, stop: threading.Event | None = None,
+    names: dict[str, str] | None = None,
+) -> OperationPlan:  # fmt: skip
+    """Copy or move `refs` into `prefix` of `bucket` (same account), keeping folder structure.
+
+    `names` renames what it names (a selected key → its new last segment): Rename is a
+    move into the same folder under another name. Raises InvalidInput for a folder moved
+    or copied into itself.
+    """
+    plan = OperationPlan()
+    names = names or {}
+    for ref in refs:
+        name = names.get(ref.key, basename(ref.key))
+        if ref.is_folder:
+            _add_folder(plan, store, account, direction, source_bucket, ref, bucket, prefix, name, stop)
+        else:
+            target = join(prefix, name)
+            if (source_bucket, ref.key) != (bucket, target):
+                plan.transfers.append(
+                    _copy(account, direction, source_bucket, ref.key, ref.size, ref.etag, bucket, target, "")
+                )
+    _find_existing(plan, store, bucket, [t for t in plan.transfers if not t.group_id], stop)
+    _count(plan)
+    return plan
+
+
+def _add_folder(
+    plan: OperationPlan, store: TransferStore, account: Account, direction: Direction, source_bucket: str,
+    ref: ObjectRef, bucket: str, prefix: str, name: str, stop: threading.Event | None,
+) -> None:  # fmt: skip
+    source = _folder(ref.key)
+    target = _folder(join(prefix, name))
+    if source_bucket == bucket and target.startswith(source):
+        raise InvalidInput(
+            f"“{basename(source)}” cannot be {'moved' if direction == Direction.MOVE else 'copied'} "
+            "into itself; choose a folder outside it."
+        )
+    if source_bucket == bucket and source == target:
+        return  # already there
+    group = TransferGroup(direction, name, account.id, bucket, target, "")
+    plan.groups.append(group)
+    plan.folders += 1
+    members = [
+        _copy(
+            account,
+            direction,
+            source_bucket,
+            e.key,
+            e.size,
+            e.etag,
+            bucket,
+            target + e.key[len(source) :],
+            group.id,
+        )
+        for e in _listed(store, source_bucket, source, stop)
+    ]
+    plan.transfers.extend(members)
+    existing = tuple(_listed(store, bucket, target, stop))
+    if existing:
+        plan.merges.append(FolderMerge(group.id, source, target, existing))
+        _conflicts_with(plan, members, {e.key: e for e in existing})
+
+
+def _find_existing(
+    plan: OperationPlan,
+    store: TransferStore,
+    bucket: str,
+    loose: list[Transfer],
+    stop: threading.Event | None,
+) -> None:
+    """Conflicts for loose copies whose target key exists (one HeadObject each)."""
+    found: dict[str, ObjectEntry] = {}
+    for t in loose:
+        if stop is not None and stop.is_set():
+            raise Cancelled("planning stopped: the app is closing")
+        remote = store.head_object(bucket, t.key)
+        if remote is not None:
+            found[t.key] = ObjectEntry(t.key, remote.size, remote.last_modified, remote.etag)
+    _conflicts_with(plan, loose, found)
+
+
+def _conflicts_with(
+    plan: OperationPlan, transfers: Iterable[Transfer], existing: dict[str, ObjectEntry]
+) -> None:
+    for t in transfers:
+        found = existing.get(t.key)
+        if found is None:
+            continue
+        plan.taken.add(t.key)
+        source_md5 = strip_etag(t.remote_etag)
+        target_md5 = strip_etag(found.etag)
+        plan.conflicts.append(
+            Conflict(
+                t,
+                Side(t.size, 0.0, source_md5 if is_md5_etag(source_md5) else ""),
+                Side(found.size, found.last_modified, target_md5 if is_md5_etag(target_md5) else ""),
+            )
+        )
+
+
+def replace_cleanup(
+    account: Account, bucket: str, merge: FolderMerge, plan: Plan
+) -> tuple[TransferGroup, list[Transfer]]:
+    """Replace: delete the target folder's keys that the copies do not write, after every copy."""
+    written = {t.key for t in plan.transfers if t.group_id == merge.group_id}
+    group = TransferGroup(
+        Direction.DELETE,
+        f"{basename(merge.target_prefix)} (replaced)",
+        account.id,
+        bucket,
+        merge.target_prefix,
+        "",
+    )
+    doomed = [
+        _delete(account, bucket, e.key, e.size, group.id, waits_for=merge.group_id)
+        for e in merge.existing
+        if e.key not in written
+    ]
+    return group, doomed
+
+
+def _listed(
+    store: TransferStore, bucket: str, prefix: str, stop: threading.Event | None
+) -> Iterator[ObjectEntry]:
+    for entry in store.iter_objects(bucket, prefix):
+        if stop is not None and stop.is_set():
+            raise Cancelled("planning stopped: the app is closing")
+        yield entry
+
+
+def _count(plan: OperationPlan) -> None:
+    plan.objects = len(plan.transfers)
+    plan.bytes = sum(t.size for t in plan.transfers)
+
+
+def _folder(key: str) -> str:
+    return key if key.endswith("/") else key + "/"
+
+
+def _delete(
+    account: Account, bucket: str, key: str, size: int, group: str, *, waits_for: str = ""
+) -> Transfer:
+    return Transfer(
+        Direction.DELETE, account.id, bucket, key, "", size, group_id=group, account_ref=account.ref(),
+        waits_for=waits_for,
+    )  # fmt: skip
+
+
+def _copy(
+    account: Account, direction: Direction, source_bucket: str, source_key: str, size: int, etag: str,
+    bucket: str, key: str, group: str,
+) -> Transfer:  # fmt: skip
+    return Transfer(
+        direction, account.id, bucket, key, "", size, group_id=group, account_ref=account.ref(),
+        source_bucket=source_bucket, source_key=source_key, remote_etag=strip_etag(etag),
+    )  # fmt: skip
+
+
+__all__ = ["FolderMerge", "OperationPlan", "plan_copy", "plan_delete", "replace_cleanup"]

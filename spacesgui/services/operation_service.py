@@ -1,0 +1,123 @@
+"""Deletes, copies, moves and renames, planned here and run by the transfer engine.
+
+Every method is called on the GUI thread. Planning (listing folders, looking for what
+exists at the target) runs on the task runner's workers; the plan is then settled like an
+upload's (conflicts asked or decided by the policy, Merge or Replace asked for folders)
+and queued in the transfer engine, which journals it, runs it in the transfer process and
+reports it in the Transfers panel like any transfer. Signals: none of its own; progress
+and `objects_changed` come from TransferService.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QObject
+
+from spacesgui.core.formatting import human_count
+from spacesgui.core.listing import ObjectRef
+from spacesgui.core.transfers import Direction
+from spacesgui.services.account_service import AccountService
+from spacesgui.services.operation_planner import (
+    FolderMerge,
+    OperationPlan,
+    plan_copy,
+    plan_delete,
+    replace_cleanup,
+)
+from spacesgui.services.runner import TaskRunner
+from spacesgui.services.transfer_decisions import AskConflict
+from spacesgui.services.transfer_service import TransferService
+
+log = logging.getLogger(__name__)
+
+
+class FolderChoice(StrEnum):
+    MERGE = "merge"  # copy into it; files that exist in both are conflicts, settled one by one
+    REPLACE = "replace"  # copy into it, then delete its other files once every copy is verified
+
+
+@dataclass(frozen=True, slots=True)
+class FolderAnswer:
+    choice: FolderChoice
+    apply_to_all: bool
+
+
+# The UI's question for a folder onto a folder of the same name; None cancels everything.
+AskFolder = Callable[[FolderMerge, int], Awaitable[FolderAnswer | None]]
+
+
+class OperationService(QObject):
+    """See the module docstring."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        accounts: AccountService,
+        transfers: TransferService,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._accounts = accounts
+        self._transfers = transfers
+
+    async def plan_delete(self, account_id: str, bucket: str, refs: list[ObjectRef]) -> OperationPlan:
+        """What deleting `refs` takes (folders listed to the last key), for the confirmation."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(plan_delete, store, account, bucket, refs, self._transfers.stopping)
+
+    async def queue(self, account_id: str, plan: OperationPlan, ask: AskConflict) -> int:
+        """Queue a plan made here (after the user confirmed it); how many transfers were queued."""
+        store = await self._accounts.store(account_id)
+        return await self._transfers.queue_plan(plan, store, ask)
+
+    async def copy(
+        self, account_id: str, direction: Direction, source_bucket: str, refs: list[ObjectRef], bucket: str,
+        prefix: str, ask: AskConflict, ask_folder: AskFolder, names: dict[str, str] | None = None,
+    ) -> int:  # fmt: skip
+        """Copy or move `refs` into `prefix` of `bucket` (in the same account) and queue it.
+
+        Folders meeting a folder of their name are asked about (Merge or Replace) before
+        file conflicts; returns how many transfers were queued (0: cancelled or nothing to do).
+        """
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        plan = await self._runner.run(
+            plan_copy, store, account, direction, source_bucket, refs, bucket, prefix,
+            self._transfers.stopping, names,
+        )  # fmt: skip
+        if not await self._settle_folders(plan, bucket, ask_folder):
+            self._transfers.notice.emit("Nothing was copied or moved", "Cancelled: everything is as it was.")
+            return 0
+        queued = await self._transfers.queue_plan(plan, store, ask)
+        log.info(
+            "queued %s: %s into s3://%s/%s", direction.value, human_count(queued, "object"), bucket, prefix
+        )
+        return queued
+
+    async def _settle_folders(self, plan: OperationPlan, bucket: str, ask_folder: AskFolder) -> bool:
+        """Ask Merge or Replace for each folder that meets its namesake; False when cancelled."""
+        account_id = plan.groups[0].account_id if plan.groups else ""
+        chosen: FolderChoice | None = None
+        for index, merge in enumerate(plan.merges):
+            choice = chosen
+            if choice is None:
+                answer = await ask_folder(merge, len(plan.merges) - index)
+                if answer is None:
+                    return False
+                choice = answer.choice
+                if answer.apply_to_all:
+                    chosen = choice
+            if choice == FolderChoice.REPLACE:
+                group, doomed = replace_cleanup(self._accounts.account(account_id), bucket, merge, plan)
+                # The copies overwrite what they meet: Replace means the target becomes the source.
+                plan.conflicts = [c for c in plan.conflicts if c.transfer.group_id != merge.group_id]
+                if doomed:
+                    plan.groups.append(group)
+                    plan.transfers.extend(doomed)
+        return True

@@ -1,0 +1,1 @@
+"""Object operations: new folder, delete, rename, move, copy, paste, properties and share links."""

@@ -1,0 +1,249 @@
+"""Delete, Rename, Cut, Copy and Paste of objects, and moves by dragging rows onto a folder.
+
+Questions (the delete confirmation, Merge or Replace, file conflicts) open with open() and
+are awaited, never exec() inside a coroutine; the work itself is planned on a worker and
+runs in the transfer engine, so the window stays responsive on folders of any size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.history import Place
+from spacesgui.core.keys import basename, parent
+from spacesgui.core.listing import ObjectRef
+from spacesgui.core.object_names import name_problem
+from spacesgui.core.transfers import Direction
+from spacesgui.qtmodels.icons import icon
+from spacesgui.services.operation_planner import OperationPlan
+from spacesgui.services.operation_service import OperationService
+from spacesgui.services.transfer_decisions import AskConflict
+from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.operations.folder_choice_dialog import FolderAsker
+from spacesgui.ui.operations.object_clipboard import ClippedObjects, clipped_objects, objects_mime
+
+log = logging.getLogger(__name__)
+
+# The panel opens for operations this big; a rename or a few deletes just happen.
+SHOW_QUEUE_AT = 20
+
+
+class EditActions(QObject):
+    """The Edit menu's object verbs; see the module docstring. GUI thread only."""
+
+    def __init__(
+        self, context: BrowserContext, view: ObjectView, operations: OperationService, ask_conflict: AskConflict,
+        paste_files: Callable[[], None], show_queue: Callable[[], None], parent: QWidget,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._context = context
+        self._view = view
+        self._operations = operations
+        self._ask_conflict = ask_conflict
+        self._paste_files = paste_files
+        self._show_queue = show_queue
+        self.ask_folder = FolderAsker(parent)
+        self.last_box: QMessageBox | None = None  # for tests
+        self.cut_action = self._action("Cut", "cutAction", "cut", QKeySequence.StandardKey.Cut, self.cut)
+        self.copy_action = self._action(
+            "Copy", "copyAction", "copy", QKeySequence.StandardKey.Copy, self.copy
+        )
+        self.paste_action = self._action(
+            "Paste", "pasteAction", "paste", QKeySequence.StandardKey.Paste, self.paste
+        )
+        self.delete_action = self._action(
+            "Delete…", "deleteAction", "delete", QKeySequence.StandardKey.Delete, self.delete_selected
+        )
+        self.rename_action = self._action("Rename", "renameAction", "rename", "F2", self.start_rename)
+        self.copy_action.setToolTip("Copy the selected objects (and their paths, as text)")
+        self.delete_action.setToolTip("Delete the selected files and folders (asks first)")
+        view.rename_requested.connect(self.rename)
+        view.objects_dropped.connect(self._on_view_objects_dropped)
+        view.selectionModel().selectionChanged.connect(self.update_enabled)
+
+    def _action(
+        self, text: str, name: str, icon_name: str, shortcut: object, slot: Callable[[], None]
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self._view)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        # The object view's keys: the Transfers panel and the path bar keep their own.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self._view.addAction(action)
+        return action
+
+    @property
+    def actions(self) -> list[QAction]:
+        return [self.cut_action, self.copy_action, self.paste_action, self.rename_action, self.delete_action]
+
+    def update_enabled(self) -> None:
+        place = self._context.place
+        open_space = bool(place and place.bucket)
+        refs = self._context.selected_refs() if open_space else []
+        for action in (self.cut_action, self.copy_action, self.delete_action):
+            action.setEnabled(bool(refs))
+        self.rename_action.setEnabled(len(refs) == 1)
+        self.paste_action.setEnabled(open_space)
+
+    # -- delete -----------------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        place, refs = self._context.place, self._context.selected_refs()
+        if place is None or not place.bucket or not refs:
+            self._context.show_message("Select the files and folders to delete first.", level="info")
+            return
+        self._context.spawn(self._delete(place, refs))
+
+    async def _delete(self, place: Place, refs: list[ObjectRef]) -> None:
+        if any(r.is_folder for r in refs):
+            self._context.show_message("Counting what the selected folders hold…", level="info")
+        plan = await self._operations.plan_delete(place.account_id, place.bucket, refs)
+        if not plan.objects:
+            self._context.show_message(
+                "The selected folders are empty already: nothing to delete.", level="info"
+            )
+            return
+        if not await self._confirm_delete(place, plan):
+            self._context.show_message("Nothing was deleted.", level="info")
+            return
+        queued = await self._operations.queue(place.account_id, plan, self._ask_conflict)
+        self._context.show_message(
+            f"Deleting {human_count(queued, 'object')} from s3://{place.bucket}/…", level="info"
+        )
+        if queued >= SHOW_QUEUE_AT:
+            self._show_queue()
+
+    async def _confirm_delete(self, place: Place, plan: OperationPlan) -> bool:
+        what = f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"
+        if plan.folders:
+            what += f", in {human_count(plan.folders, 'folder')}"
+        names = [basename(t.key) for t in plan.transfers if not t.group_id][:5]
+        names += [g.name + "/" for g in plan.groups][: 5 - len(names)]
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Delete", f"Delete {what}?", QMessageBox.StandardButton.Cancel,
+            self._context.dialog_parent(),
+        )  # fmt: skip
+        box.setObjectName("confirmDeleteBox")
+        box.setInformativeText(
+            f"From s3://{place.bucket}/: {', '.join(names)}{'…' if plan.objects > len(names) else ''}\n\n"
+            "This cannot be undone."
+        )
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never deletes
+        return await self._ask(box) is delete
+
+    async def _ask(self, box: QMessageBox) -> object:
+        """Open `box` and wait for the button clicked (None when closed)."""
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        self.last_box = box
+
+        def on_finished(_result: int) -> None:
+            if not future.done():
+                future.set_result(box.clickedButton())
+            box.deleteLater()
+
+        box.finished.connect(on_finished)
+        box.open()
+        return await future
+
+    # -- rename -----------------------------------------------------------------------------
+
+    def start_rename(self) -> None:
+        """Edit the current row's name in place (F2); Enter renames, Esc leaves it."""
+        refs = self._context.selected_refs()
+        if len(refs) != 1:
+            return
+        self._view.edit_name(refs[0].key)
+
+    def rename(self, key: str, new_name: str) -> None:
+        """Rename the object or folder `key` to `new_name` in its folder (a move on the server)."""
+        place = self._context.place
+        if place is None or not place.bucket:
+            return
+        is_folder = key.endswith("/")
+        if new_name == basename(key):
+            return
+        problem = name_problem(new_name, prefix=parent(key), folder=is_folder)
+        if problem:
+            self._context.show_message(f"<b>Not renamed.</b> {problem}", level="error")
+            return
+        ref = next((r for r in self._context.selected_refs() if r.key == key), ObjectRef(key, is_folder))
+        self._context.spawn(
+            self._copy(place, Direction.MOVE, place.bucket, [ref], parent(key), {key: new_name}, "Rename")
+        )
+
+    # -- copy, cut, paste, drop ------------------------------------------------------------
+
+    def copy(self) -> None:
+        self._clip(cut=False)
+
+    def cut(self) -> None:
+        self._clip(cut=True)
+
+    def _clip(self, *, cut: bool) -> None:
+        place, refs = self._context.place, self._context.selected_refs()
+        if place is None or not place.bucket or not refs:
+            return
+        QGuiApplication.clipboard().setMimeData(
+            objects_mime(ClippedObjects(place.account_id, place.bucket, tuple(refs), cut))
+        )
+
+    def paste(self) -> None:
+        """Paste objects copied or cut here, or files copied in a file manager (an upload)."""
+        clipped = clipped_objects(QGuiApplication.clipboard().mimeData())
+        if clipped is None:
+            self._paste_files()
+            return
+        place = self._context.place
+        if place is None or not place.bucket:
+            return
+        if clipped.account_id != place.account_id:
+            self._context.show_message(
+                "Pasting objects of another account is not possible yet: download them, then upload them here.",
+                level="warning",
+            )
+            return
+        direction = Direction.MOVE if clipped.cut else Direction.COPY
+        if clipped.cut:
+            QGuiApplication.clipboard().clear()  # a cut is pasted once
+        self._context.spawn(
+            self._copy(place, direction, clipped.bucket, list(clipped.refs), place.prefix, None, "Paste")
+        )
+
+    def _on_view_objects_dropped(self, folder_key: str, copy: bool) -> None:
+        place, refs = self._context.place, self._context.selected_refs()
+        if place is None or not place.bucket or not refs:
+            return
+        refs = [r for r in refs if r.key != folder_key]
+        if refs:
+            direction = Direction.COPY if copy else Direction.MOVE
+            self._context.spawn(self._copy(place, direction, place.bucket, refs, folder_key, None, "Drop"))
+
+    async def _copy(
+        self, place: Place, direction: Direction, source_bucket: str, refs: list[ObjectRef], prefix: str,
+        names: dict[str, str] | None, what: str,
+    ) -> None:  # fmt: skip
+        self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
+        queued = await self._operations.copy(
+            place.account_id, direction, source_bucket, refs, place.bucket, prefix, self._ask_conflict,
+            self.ask_folder, names,
+        )  # fmt: skip
+        log.info("%s: %d queued", what, queued)
+        if queued >= SHOW_QUEUE_AT:
+            self._show_queue()
+        if queued and what != "Rename":
+            verb = "Moving" if direction == Direction.MOVE else "Copying"
+            where = f"s3://{place.bucket}/{prefix}"
+            self._context.show_message(f"{verb} {human_count(queued, 'object')} to {where}…", level="info")
+
+
+__all__ = ["EditActions"]

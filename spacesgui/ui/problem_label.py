@@ -1,0 +1,54 @@
+"""A label for what is wrong with what was typed: red that reads in light and dark palettes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+from spacesgui.qtmodels.legible_colors import status_text
+
+Role = QPalette.ColorRole
+
+
+class ProblemLabel(QLabel):
+    """Word-wrapped text in the palette's legible error red, worked out again when the palette
+    changes (a colour fixed at start would vanish after a switch to a dark theme). Hidden
+    while empty, so a form does not keep a blank line for it. GUI thread only.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self._applying = False
+        self._apply_colour()
+        self.hide()
+
+    def set_problem(self, text: str) -> None:
+        if text != self.text():
+            self.setText(text)
+        self.setVisible(bool(text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.ParentChange,
+        ):
+            self._apply_colour()
+
+    def _apply_colour(self) -> None:
+        if self._applying:
+            return  # setPalette below sends a PaletteChange of its own
+        self._applying = True
+        try:
+            parent = self.parentWidget()
+            source = parent.palette() if parent is not None else QPalette()
+            colour = status_text(source, ok=False)
+            palette = self.palette()
+            if palette.color(Role.WindowText) != colour:
+                palette.setColor(Role.WindowText, colour)
+                self.setPalette(palette)
+        finally:
+            self._applying = False

@@ -1,0 +1,48 @@
+"""Helpers for the New Folder, Properties and Share tests: rows, selections, shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+from spacesgui.qtmodels.roles import ObjectRole
+
+
+def row_of(app: App, key: str) -> int:
+    """The view row showing `key`, or -1."""
+    flat = app.window.object_view.flat
+    for row in range(flat.rowCount()):
+        if flat.index(row, 0).data(ObjectRole.KEY) == key:
+            return row
+    return -1
+
+
+def select(app: App, *keys: str) -> None:
+    """Select exactly the rows of `keys` in the object view (they must be shown)."""
+    view = app.window.object_view
+    flat = view.flat
+    selection = QItemSelection()
+    for key in keys:
+        row = row_of(app, key)
+        assert row >= 0, f"{key} is not shown"
+        selection.select(flat.index(row, 0), flat.index(row, flat.columnCount() - 1))
+    model = view.selectionModel()
+    model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    model.setCurrentIndex(flat.index(row_of(app, keys[0]), 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+def selected_keys(app: App) -> list[str]:
+    return [ref.key for ref in app.window.selected_refs()]
+
+
+def press(qtbot: QtBot, app: App, shortcut: str) -> None:
+    """Type `shortcut` into the object view of the active window, as a user would."""
+    window, view = app.window, app.window.object_view
+    window.activateWindow()
+    view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    combination = QKeySequence(shortcut)[0]
+    qtbot.keyClick(view, combination.key(), combination.keyboardModifiers())

@@ -1,0 +1,291 @@
+"""Delete, rename, move, copy and paste through the real window against moto (issue 8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+import pytest
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, QPointF, Qt
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.history import Place
+from spacesgui.core.transfers import TransferState
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.operations.edit_actions import EditActions
+from spacesgui.ui.transfers import drag_out
+from tests.gui.conftest import wait_listed
+
+Browse = Callable[[Iterable[str]], App]
+
+
+def keys_in(store: S3Store, bucket: str) -> set[str]:
+    return {e.key for e in store.iter_objects(bucket, "")}
+
+
+def edit_actions(app: App) -> EditActions:
+    actions = app.window.edit_actions
+    assert actions is not None
+    return actions
+
+
+def row_of(app: App, key: str) -> int:
+    flat = app.window.object_view.flat
+    for row in range(flat.rowCount()):
+        if flat.index(row, 0).data(ObjectRole.KEY) == key:
+            return row
+    raise AssertionError(f"{key} is not shown")
+
+
+def select(app: App, *keys: str) -> None:
+    view = app.window.object_view
+    selection = view.selectionModel()
+    selection.clearSelection()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for key in keys:
+        selection.select(view.flat.index(row_of(app, key), 0), flags)
+    selection.setCurrentIndex(
+        view.flat.index(row_of(app, keys[0]), 0), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+
+
+def wait_done(qtbot: QtBot, app: App, count: int | None = None) -> None:
+    def done() -> None:
+        transfers = app.transfers.engine.transfers()
+        assert transfers
+        if count is not None:
+            assert len(transfers) == count
+        assert all(t.state.finished for t in transfers), [(t.key, t.state, t.error) for t in transfers]
+
+    qtbot.waitUntil(done, timeout=60_000)
+
+
+def click_in_box(qtbot: QtBot, actions: EditActions, text: str) -> QMessageBox:
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=20_000)
+    box = actions.last_box
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == text).click()
+    return box
+
+
+def test_deleting_a_file_and_a_folder_asks_with_the_count_and_size_then_deletes_them(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["keep.txt", "old.txt", "photos/a.jpg", "photos/b.jpg", "photos/2024/c.jpg"])
+    select(app, "old.txt", "photos/")
+    edit_actions(app).delete_action.trigger()
+    box = click_in_box(qtbot, edit_actions(app), "Delete")
+    assert box.text() == "Delete 4 objects, 4 bytes, in 1 folder?"
+    wait_done(qtbot, app, 4)
+    assert keys_in(moto_store, moto_bucket) == {"keep.txt"}
+    qtbot.waitUntil(lambda: app.window.object_view.flat.rowCount() == 1, timeout=10_000)
+
+
+def test_cancelling_the_delete_confirmation_deletes_nothing(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt"])
+    select(app, "a.txt")
+    edit_actions(app).delete_action.trigger()
+    click_in_box(qtbot, edit_actions(app), "Cancel")
+    qtbot.waitUntil(lambda: "Nothing was deleted" in app.window.banner.text(), timeout=10_000)
+    assert keys_in(moto_store, moto_bucket) == {"a.txt", "b.txt"}
+    assert app.transfers.engine.transfers() == []
+
+
+def test_renaming_a_file_in_place_keeps_its_headers_and_metadata(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    moto_store.client.put_object(
+        Bucket=moto_bucket, Key="draft #1.txt", Body=b"text", ContentType="text/plain",
+        CacheControl="max-age=60", Metadata={"author": "ann"},
+    )  # fmt: skip
+    app.window.refresh()
+    qtbot.waitUntil(lambda: app.window.object_view.flat.rowCount() == 1, timeout=10_000)
+    select(app, "draft #1.txt")
+    edit_actions(app).rename_action.trigger()
+    editor = app.window.object_view.findChild(QLineEdit)
+    assert editor is not None
+    assert editor.text() == "draft #1.txt"
+    editor.setText("final #1 + ü.txt")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"final #1 + ü.txt"}
+    head = moto_store.client.head_object(Bucket=moto_bucket, Key="final #1 + ü.txt")
+    assert (head["ContentType"], head["CacheControl"], head["Metadata"]) == (
+        "text/plain", "max-age=60", {"author": "ann"},
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: row_of(app, "final #1 + ü.txt") >= 0, timeout=10_000)
+
+
+def test_a_name_with_a_slash_is_refused_with_the_reason_before_any_request(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    edit_actions(app).rename("a.txt", "b/c.txt")
+    assert "cannot contain “/”" in app.window.banner.text()
+    assert keys_in(moto_store, moto_bucket) == {"a.txt"}
+
+
+class DropOnRow(QDrag):
+    """The drag of our own rows, dropped on the row `target` of the object view at once."""
+
+    target: ClassVar[str] = ""
+    modifiers: ClassVar[Qt.KeyboardModifier] = Qt.KeyboardModifier.NoModifier
+    app: ClassVar[App | None] = None
+
+    def exec(self, *_args: object, **_kwargs: object) -> Qt.DropAction:
+        app = DropOnRow.app
+        assert app is not None
+        view = app.window.object_view
+        point = QPointF(view.visualRect(view.flat.index(row_of(app, DropOnRow.target), 0)).center())
+        mime, actions = self.mimeData(), Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+        left, mods = Qt.MouseButton.LeftButton, DropOnRow.modifiers
+        for kind in (QDragEnterEvent, QDragMoveEvent):
+            QApplication.sendEvent(view.viewport(), kind(point.toPoint(), actions, mime, left, mods))
+        drop = QDropEvent(point, actions, mime, left, mods)
+        QApplication.sendEvent(view.viewport(), drop)
+        return drop.dropAction()
+
+
+def drag_rows(app: App, keys: list[str]) -> None:
+    """Select `keys`, press on the first and move the mouse far enough to start a drag."""
+    select(app, *keys)
+    view = app.window.object_view
+    viewport = view.viewport()
+    start = view.visualRect(view.flat.index(row_of(app, keys[0]), 0)).center()
+    left = Qt.MouseButton.LeftButton
+
+    def send(kind: QEvent.Type, at: QPoint, button: Qt.MouseButton) -> None:
+        event = QMouseEvent(
+            kind, QPointF(at), QPointF(viewport.mapToGlobal(at)), button, left, Qt.KeyboardModifier.NoModifier
+        )
+        QApplication.sendEvent(viewport, event)
+
+    send(QEvent.Type.MouseButtonPress, start, left)
+    step = QPoint(0, 3)
+    for i in (1, 2, 3, 4, 5, 6):
+        send(
+            QEvent.Type.MouseMove,
+            start + QPoint(QApplication.startDragDistance() + 2, 0) + step * i,
+            Qt.MouseButton.NoButton,
+        )
+
+
+@pytest.fixture
+def drop_on_row(monkeypatch: pytest.MonkeyPatch) -> type[DropOnRow]:
+    monkeypatch.setattr(drag_out, "QDrag", DropOnRow)
+    return DropOnRow
+
+
+def test_dragging_rows_onto_a_folder_row_moves_them_there(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, drop_on_row: type[DropOnRow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    app = browse_moto(["a.txt", "b.txt", "archive/old.txt"])
+    monkeypatch.setattr(DropOnRow, "app", app)
+    monkeypatch.setattr(DropOnRow, "target", "archive/")
+    drag_rows(app, ["a.txt", "b.txt"])
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) == {"archive/a.txt", "archive/b.txt", "archive/old.txt"}
+
+
+def test_ctrl_dragging_rows_onto_a_folder_row_copies_them(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, drop_on_row: type[DropOnRow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    app = browse_moto(["a.txt", "archive/old.txt"])
+    monkeypatch.setattr(DropOnRow, "app", app)
+    monkeypatch.setattr(DropOnRow, "target", "archive/")
+    monkeypatch.setattr(DropOnRow, "modifiers", Qt.KeyboardModifier.ControlModifier)
+    drag_rows(app, ["a.txt"])
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"a.txt", "archive/a.txt", "archive/old.txt"}
+
+
+def test_cut_and_paste_into_a_folder_moves_a_whole_folder(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["docs/a.md", "docs/sub/b.md", "docs/", "target/x.txt"])
+    select(app, "docs/")
+    edit_actions(app).cut_action.trigger()
+    assert QApplication.clipboard().text() == f"s3://{moto_bucket}/docs/"  # the path, as text too
+    app.window.open_folder("target/")
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    wait_done(qtbot, app, 3)
+    assert keys_in(moto_store, moto_bucket) == {
+        "target/docs/",
+        "target/docs/a.md",
+        "target/docs/sub/b.md",
+        "target/x.txt",
+    }
+
+
+def test_copy_and_paste_into_another_space_of_the_account_copies_server_side(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, unique_bucket: str
+) -> None:
+    other = unique_bucket[:40] + "-other"
+    moto_store.client.create_bucket(Bucket=other)
+    app = browse_moto(["pics/a.png", "readme.txt"])
+    select(app, "pics/", "readme.txt")
+    edit_actions(app).copy_action.trigger()
+    place = app.window.place
+    assert place is not None
+    app.window.navigate(Place(place.account_id, other, ""))
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, other) == {"pics/a.png", "readme.txt"}
+    assert keys_in(moto_store, moto_bucket) == {"pics/a.png", "readme.txt"}  # a copy keeps the originals
+
+
+def test_moving_a_folder_onto_a_folder_of_the_same_name_asks_merge_or_replace_never_keeps_both(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """The original Spaces panel made a second folder beside the first: fixed."""
+    app = browse_moto(["new/docs/a.md", "new/docs/b.md", "old/docs/b.md", "old/docs/c.md"])
+    app.transfers.conflict_policy = app.transfers.conflict_policy.OVERWRITE
+    app.window.open_folder("new/")
+    wait_listed(qtbot, app)
+    select(app, "new/docs/")
+    edit_actions(app).cut_action.trigger()
+    app.window.navigate(Place(app.window.place.account_id, moto_bucket, "old/"))  # type: ignore[union-attr]
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    asker = edit_actions(app).ask_folder
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
+    assert asker.last_dialog is not None
+    button = asker.last_dialog.findChild(QPushButton, "folder-merge")
+    assert button is not None
+    button.click()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) == {"old/docs/a.md", "old/docs/b.md", "old/docs/c.md"}
+
+
+def test_replace_deletes_the_other_files_of_the_target_folder_after_the_copies(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["new/docs/a.md", "old/docs/c.md"])
+    app.window.open_folder("new/")
+    wait_listed(qtbot, app)
+    select(app, "new/docs/")
+    edit_actions(app).copy_action.trigger()
+    app.window.navigate(Place(app.window.place.account_id, moto_bucket, "old/"))  # type: ignore[union-attr]
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    asker = edit_actions(app).ask_folder
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
+    assert asker.last_dialog is not None
+    button = asker.last_dialog.findChild(QPushButton, "folder-replace")
+    assert button is not None
+    button.click()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) == {"new/docs/a.md", "old/docs/a.md"}
+    states = {t.key: t.state for t in app.transfers.engine.transfers()}
+    assert states == {"old/docs/a.md": TransferState.DONE, "old/docs/c.md": TransferState.DONE}

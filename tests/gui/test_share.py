@@ -1,0 +1,215 @@
+"""Share… and Copy Link through the real window against moto (issue 8, item 8).
+
+Links are fetched with urllib, as a browser or curl would; moto accepts any signature,
+so these check the links' shape, keys and expiry, and tests/integration/test_s3_links.py
+checks signatures against rclone.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, quote, urlsplit
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.accounts import Account, AddressingStyle
+from spacesgui.core.history import Place
+from spacesgui.core.share_links import DAY_S
+from spacesgui.core.sharing import HOUR_S, LinkKind, moment_text
+from spacesgui.ui.operations.share_dialog import ShareDialog
+from tests.gui.conftest import wait_listed
+from tests.gui.operations_helpers import press, row_of, select
+from tests.integration.object_helpers import read
+
+TIMEOUT_S = 30
+KEYS = ("with space/odd #?%+&=;.txt", "with space/ünï 写真.txt")  # in the order the view lists them
+
+
+def fetch(url: str, *, method: str = "GET", data: bytes | None = None) -> bytes:
+    headers = {"Content-Type": "application/octet-stream"} if data is not None else {}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        return bytes(response.read())
+
+
+def seed(store: S3Store, bucket: str, keys: Iterable[str], **params: object) -> None:
+    for key in keys:
+        store.client.put_object(Bucket=bucket, Key=key, Body=key.encode(), **params)  # type: ignore[arg-type]
+
+
+def browse_folder(app: App, qtbot: QtBot, prefix: str, keys: Iterable[str]) -> None:
+    app.window.open_folder(prefix)
+    qtbot.waitUntil(lambda: all(row_of(app, k) >= 0 for k in keys), timeout=30_000)
+
+
+def open_share(qtbot: QtBot, app: App, *keys: str) -> ShareDialog:
+    select(app, *keys)
+    app.window.object_actions.share_action.trigger()
+    dialog = app.window.object_actions.last_dialog
+    assert isinstance(dialog, ShareDialog)
+    wait_links(qtbot, dialog, len(keys))
+    return dialog
+
+
+def wait_links(qtbot: QtBot, dialog: ShareDialog, count: int) -> None:
+    qtbot.waitUntil(lambda: len(dialog.links()) == count and dialog.copy_button.isEnabled(), timeout=30_000)
+
+
+def test_the_share_dialogs_signed_links_return_each_files_bytes_and_say_when_they_expire(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS)
+    browse_folder(app, qtbot, "with space/", KEYS)
+    before = datetime.now()
+
+    dialog = open_share(qtbot, app, *KEYS)
+
+    assert dialog.kind() is LinkKind.SIGNED
+    links = dialog.links()
+    assert [fetch(url) for url in links] == [key.encode() for key in KEYS]  # one a line, in order
+    assert {parse_qs(urlsplit(url).query)["X-Amz-Expires"][0] for url in links} == {str(7 * DAY_S)}
+    until = before + timedelta(days=7)
+    assert moment_text(until, before).rsplit(":", 1)[0] in dialog.expiry_label.text()
+    assert "(7 days from now)" in dialog.expiry_label.text()
+
+    dialog.set_expiry(2, HOUR_S)
+    qtbot.waitUntil(lambda: "(2 hours from now)" in dialog.expiry_label.text(), timeout=30_000)
+    wait_links(qtbot, dialog, 2)
+    assert parse_qs(urlsplit(dialog.links()[0]).query)["X-Amz-Expires"] == [str(2 * HOUR_S)]
+    assert "today" in dialog.expiry_label.text() or "tomorrow" in dialog.expiry_label.text()
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == "\n".join(dialog.links())
+    dialog.reject()
+
+
+def test_a_v2_link_lives_past_seven_days_fetches_the_bytes_and_is_called_legacy(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1])
+    browse_folder(app, qtbot, "with space/", KEYS[:1])
+    dialog = open_share(qtbot, app, KEYS[0])
+
+    dialog.set_kind(LinkKind.SIGNED_V2)
+    dialog.until_edit.setDateTime(QDateTime.currentDateTime().addDays(400))
+    qtbot.waitUntil(lambda: "AWSAccessKeyId=" in "".join(dialog.links()), timeout=30_000)
+
+    (url,) = dialog.links()
+    query = parse_qs(urlsplit(url).query)
+    assert set(query) == {"AWSAccessKeyId", "Signature", "Expires"}
+    assert int(query["Expires"][0]) - int(datetime.now().timestamp()) > 399 * DAY_S
+    assert fetch(url) == KEYS[0].encode()
+    assert dialog.warning_label.isVisible()
+    assert dialog.warning_label.text().startswith("Legacy:")
+    assert "(400 days from now)" in dialog.expiry_label.text()
+    dialog.reject()
+
+
+def test_the_upload_link_puts_new_bytes_in_the_files_place(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[1:])
+    browse_folder(app, qtbot, "with space/", KEYS[1:])
+    dialog = open_share(qtbot, app, KEYS[1])
+
+    dialog.set_kind(LinkKind.UPLOAD)
+    qtbot.waitUntil(
+        lambda: "X-Amz-Signature" in dialog.links()[0] and dialog.copy_button.isEnabled(), timeout=30_000
+    )
+    fetch(dialog.links()[0], method="PUT", data=b"sent by someone else")
+
+    assert read(moto_store, moto_bucket, KEYS[1]) == b"sent by someone else"
+    assert "(7 days from now)" in dialog.expiry_label.text()
+    dialog.reject()
+
+
+def test_the_public_address_is_marked_as_working_only_for_public_files(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1], ACL="public-read")
+    browse_folder(app, qtbot, "with space/", KEYS[:1])
+    dialog = open_share(qtbot, app, KEYS[0])
+
+    dialog.set_kind(LinkKind.PUBLIC)
+    expected = f"{moto_store.endpoint}/{moto_bucket}/{quote(KEYS[0], safe='/~')}"
+    qtbot.waitUntil(lambda: dialog.links() == [expected], timeout=30_000)
+
+    assert "Works only if the file is public" in dialog.hint_label.text()
+    assert dialog.expiry_label.text() == "Never expires."
+    assert fetch(expected) == KEYS[0].encode()
+    kinds = [dialog.kind_combo.itemData(i) for i in range(dialog.kind_combo.count())]
+    assert LinkKind.CDN.value not in kinds  # a plain S3 server has no CDN
+    dialog.reject()
+
+
+def test_a_digitalocean_account_offers_the_cdn_address(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_endpoint: str,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+) -> None:
+    seed(moto_store, moto_bucket, ["logo.png"])
+    account = Account(
+        name="do", provider="digitalocean", endpoint_url=moto_endpoint, region="nyc3",
+        access_key_id="test-access", addressing=AddressingStyle.PATH,
+    )  # fmt: skip
+    app = build_window()
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    dialog = open_share(qtbot, app, "logo.png")
+
+    dialog.set_kind(LinkKind.CDN)
+
+    expected = f"https://{moto_bucket}.nyc3.cdn.digitaloceanspaces.com/logo.png"
+    qtbot.waitUntil(lambda: dialog.links() == [expected], timeout=30_000)
+    assert "Works only if the file is public" in dialog.hint_label.text()
+    dialog.reject()
+
+
+def test_ctrl_shift_c_copies_one_link_per_selected_file_and_says_what_it_copied(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS)
+    seed(moto_store, moto_bucket, ["with space/public +1.txt"], ACL="public-read")
+    keys = [*KEYS, "with space/public +1.txt"]
+    browse_folder(app, qtbot, "with space/", keys)
+    select(app, *keys)
+    QApplication.clipboard().setText("")
+
+    press(qtbot, app, "Ctrl+Shift+C")
+
+    qtbot.waitUntil(lambda: len(QApplication.clipboard().text().split("\n")) == 3, timeout=30_000)
+    lines = QApplication.clipboard().text().split("\n")
+    by_key = dict(zip(sorted(keys, key=lambda k: row_of(app, k)), lines, strict=True))
+    public = by_key["with space/public +1.txt"]
+    assert public == f"{moto_store.endpoint}/{moto_bucket}/{quote('with space/public +1.txt', safe='/~')}"
+    for key in KEYS:
+        assert parse_qs(urlsplit(by_key[key]).query)["X-Amz-Expires"] == [str(7 * DAY_S)]
+    assert [fetch(by_key[key]) for key in keys] == [key.encode() for key in keys]
+    qtbot.waitUntil(lambda: "Copied links to 3 files" in app.window.banner.text(), timeout=10_000)
+    assert "1 public address" in app.window.banner.text()
+    assert "2 signed links valid until" in app.window.banner.text()
+
+
+def test_ctrl_c_still_copies_the_path(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a b.txt"])
+    select(app, "a b.txt")
+
+    press(qtbot, app, "Ctrl+C")
+
+    assert QApplication.clipboard().text() == f"s3://{moto_bucket}/a b.txt"
