@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from spacesgui.adapters.journal import SqliteJournal
+from spacesgui.adapters.journal import MEMORY, SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
@@ -89,7 +90,9 @@ def serve(
         )  # fmt: skip
     stores = _Stores()
     journal = SqliteJournal(journal_path)
-    engine = TransferEngine(stores, journal, OsLocalFiles(), settings)
+    # Copies between accounts wait beside the journal, so a resumed copy finds its bytes.
+    relay = os.path.join(os.path.dirname(journal.path), "relay") if journal.path != MEMORY else None
+    engine = TransferEngine(stores, journal, OsLocalFiles(), settings, relay)
     stop = threading.Event()
     reporter = threading.Thread(target=_report, args=(engine, updates, stop), name="spacesgui-report")
     reporter.start()

@@ -36,6 +36,8 @@ class Direction(StrEnum):
 
 # MOVE's phase once its copy is verified: from then on only its source is left to delete.
 COPIED = "copied"
+# A copy between accounts whose bytes are in its relay file, checked: the upload is next.
+RELAYED = "relayed"
 
 
 class TransferState(StrEnum):

@@ -1,7 +1,10 @@
 """Copies, moves and deletes on the server: the jobs the engine runs for them on worker threads.
 
 A copy is one CopyObject request (UploadPartCopy parts for big objects), verified against
-what the listing said of the source before the job reports it done. A move is that copy,
+what the listing said of the source before the job reports it done. Between two accounts
+(two servers, or two keys) nothing can copy on the server: the object is read into a relay
+file on this computer, checked, then uploaded from it like any file (Content-MD5 on every
+part), so no object is ever held in memory whole. A move is that copy,
 then, once it is verified and journaled (phase COPIED), the deletion of its source; a
 crash between the two resumes with the deletion and never deletes an unverified source.
 Deletes go in batches of up to 1,000 keys, one DeleteObjects request each, and only keys
@@ -10,14 +13,18 @@ the server confirmed are reported done. No Qt here.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from collections.abc import Sequence
 
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.errors import IntegrityError, NetworkError, SpacesError
+from spacesgui.core.local_files import part_path
+from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.operations import MAX_DELETE_KEYS, DeleteResult
 from spacesgui.core.ports import EngineStore
-from spacesgui.core.transfers import COPIED, Direction, Transfer
-from spacesgui.engine.transfer_jobs import JobContext, with_retries
+from spacesgui.core.transfers import COPIED, PUBLIC_READ, RELAYED, Direction, Transfer
+from spacesgui.engine.transfer_jobs import Counter, JobContext, check_space, upload, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,9 @@ def copy(ctx: JobContext) -> None:
     t = ctx.transfer
     if t.direction == Direction.MOVE and t.phase == COPIED:
         return  # copied before a pause or a restart: only the source is left to delete
+    if ctx.source_store is not None:
+        _relay(ctx, ctx.source_store)
+        return
     store = ctx.store
     result = with_retries(
         ctx,
@@ -49,6 +59,83 @@ def copy(ctx: JobContext) -> None:
     if t.direction == Direction.MOVE:
         t.phase = COPIED
     ctx.save()
+
+
+def relay_file(relay_dir: str, transfer_id: str) -> str:
+    """Where a copy between accounts keeps the object's bytes: a part file of its own."""
+    return os.path.join(relay_dir, transfer_id)
+
+
+def _relay(ctx: JobContext, source: EngineStore) -> None:
+    """Copy between accounts: read the source into the relay file, check it, upload it.
+
+    Once the bytes are in the relay file and checked (phase RELAYED, journaled), a pause
+    or a restart goes on with the upload, which resumes from the parts the server has.
+    """
+    t = ctx.transfer
+    base = relay_file(ctx.relay_dir, t.id)
+    if t.phase != RELAYED or ctx.local.exists(part_path(base, t.id)) is None:
+        _fetch(ctx, source, base)
+        t.phase = RELAYED
+        t.local_path = part_path(base, t.id)
+        t.local_mtime_ns = ctx.local.stat(t.local_path).mtime_ns
+        t.upload_id, t.part_size = "", 0
+        ctx.save()
+    upload(ctx)  # from the relay file; Content-MD5 on every request, the ETag checked
+    t.verified = f"{t.verified}, read from the other account and checked".lstrip(", ")
+    ctx.local.remove_part(base, tag=t.id)
+    if t.direction == Direction.MOVE:
+        t.phase = COPIED
+    ctx.save()
+
+
+def _fetch(ctx: JobContext, source: EngineStore, base: str) -> None:
+    """Read the source object into the relay part file; check its size and (plain) MD5."""
+    t = ctx.transfer
+    details = with_retries(ctx, "look-up", lambda: source.head_details(t.source_bucket, t.source_key))
+    if t.remote_etag and strip_etag(details.etag) != strip_etag(t.remote_etag):
+        log.info("%s changed since it was listed; copying the version there now", t.source_key)
+    t.size, t.remote_etag = details.size, details.etag
+    t.content_type = details.headers.content_type
+    t.cache_control = details.headers.cache_control
+    if t.acl != PUBLIC_READ and source.acl_support(t.source_bucket):
+        try:
+            t.acl = source.get_acl(t.source_bucket, t.source_key).canned
+        except SpacesError as exc:  # the copy stays private: say so in the log, not fail it
+            log.info("access of %s unreadable (%s); its copy is private", t.source_key, exc.message)
+    check_space(ctx, t.size)
+    part_file = ctx.local.open_part(base, keep=False, tag=t.id)
+    counter = Counter()
+    ctx.progress.reset(0)
+    ctx.progress.track(counter)
+    digest = hashlib.md5(usedforsecurity=False)
+    try:
+
+        def read() -> None:
+            nonlocal digest
+            digest = hashlib.md5(usedforsecurity=False)
+            counter.position = 0
+            stream = source.open_download(t.source_bucket, t.source_key, if_match=t.remote_etag)
+            try:
+                for chunk in stream.chunks(ctx.settings.chunk_size):
+                    ctx.flag.check()
+                    ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
+                    part_file.write_at(counter.position, chunk)
+                    digest.update(chunk)
+                    counter.position += len(chunk)
+            finally:
+                stream.close()
+            if counter.position != t.size:
+                raise NetworkError(f"Reading “{t.name}” from the other account ended early; retrying.")
+
+        with_retries(ctx, "read from the other account", read)
+    finally:
+        ctx.progress.settle(counter, keep=False)
+        part_file.close()
+    etag = strip_etag(t.remote_etag)
+    if is_md5_etag(etag) and digest.hexdigest() != etag:
+        ctx.local.remove_part(base, tag=t.id)
+        raise IntegrityError(f"“{t.name}” arrived damaged from the other account; retry the copy.")
 
 
 def delete_batch(store: EngineStore, bucket: str, batch: Sequence[Transfer]) -> DeleteResult:

@@ -12,6 +12,8 @@ id before its first part, each part as soon as the server has it.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -69,8 +71,12 @@ class TransferEngine:
         journal: TransferJournal,
         local: LocalFiles,
         settings: EngineSettings | None = None,
+        relay_dir: str | None = None,
     ) -> None:
         self._stores = stores
+        # Copies between accounts keep the bytes here on their way (see operation_jobs);
+        # a fixed place, so a copy resumed after a restart finds what it read.
+        self._relay_dir = relay_dir or os.path.join(tempfile.gettempdir(), "spacesgui-relay")
         self._journal = journal
         self._local = local
         self._settings = (settings or EngineSettings()).checked()
@@ -233,9 +239,10 @@ class TransferEngine:
             return sum(1 for t in self._transfers.values() if t.state.active)
 
     def account_ids(self, ids: Iterable[str]) -> set[str]:
-        """The accounts the transfers `ids` belong to."""
+        """The accounts the transfers `ids` need keys of (a copy between accounts: both)."""
         with self._lock:
-            return {self._transfers[i].account_id for i in ids if i in self._transfers}
+            found = [self._transfers[i] for i in ids if i in self._transfers]
+            return {t.account_id for t in found} | {t.source_account_id for t in found if t.source_account_id}
 
     def all_finished(self, ids: Iterable[str]) -> bool:
         with self._lock:
@@ -422,10 +429,12 @@ class TransferEngine:
         outcome, error, stopped = State.DONE, "", False
         try:
             # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
+            other = t.source_account_id if t.source_account_id not in ("", t.account_id) else ""
             ctx = JobContext(
                 transfer=t, store=self._stores(t.account_id), journal=self._journal, local=self._local,
                 flag=flag, settings=self._settings, bandwidth=self._bandwidth, part_pool=self._part_pool,
                 progress=progress, save=lambda: self._save(t), gate=self._gate, part_limit=self._part_limit,
+                source_store=self._stores(other) if other else None, relay_dir=self._relay_dir,
             )  # fmt: skip
             JOBS[t.direction](ctx)
         except TransferStopped:
@@ -527,10 +536,12 @@ class TransferEngine:
     def _discard(self, t: Transfer) -> None:
         """Remove what a cancelled transfer left: its multipart upload, its .part file."""
         try:
-            if t.direction == Direction.UPLOAD and t.upload_id:
+            if t.direction != Direction.DOWNLOAD and t.upload_id:
                 self._stores(t.account_id).abort_multipart_upload(t.bucket, t.key, t.upload_id)
-            elif t.direction == Direction.DOWNLOAD:
+            if t.direction == Direction.DOWNLOAD:
                 self._local.remove_part(t.local_path, tag=t.id)
+            elif t.source_account_id not in ("", t.account_id):
+                self._local.remove_part(operation_jobs.relay_file(self._relay_dir, t.id), tag=t.id)
             self._journal.clear_parts(t.id)
         except SpacesError as exc:
             log.warning("could not clean up after cancelling %s: %s %s", t.key, exc.message, exc.detail)

@@ -108,6 +108,9 @@ class JobContext:
     save: Callable[[], None]  # journal the transfer's fields and tell the GUI they changed
     gate: Callable[[], None] = lambda: None  # waits while the GUI thread asked for the GIL
     part_limit: Limiter | None = None  # parts in flight over all files
+    # Copies between accounts: the account the object comes from, and where it waits locally.
+    source_store: EngineStore | None = None
+    relay_dir: str = ""
 
 
 def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
@@ -405,7 +408,7 @@ def download(ctx: JobContext) -> None:
     if not resuming:
         t.part_size = 0  # chosen afresh below, for this version of the object
     ctx.save()
-    _check_space(ctx, t.size - (t.bytes_done if resuming else 0))
+    check_space(ctx, t.size - (t.bytes_done if resuming else 0))
     part_file = ctx.local.open_part(t.local_path, keep=resuming, tag=t.id)
     try:
         have = part_file.size() if resuming else 0
@@ -421,7 +424,7 @@ def download(ctx: JobContext) -> None:
     ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
 
 
-def _check_space(ctx: JobContext, needed: int) -> None:
+def check_space(ctx: JobContext, needed: int) -> None:
     free = ctx.local.free_space(ctx.transfer.local_path)
     if needed > 0 and free < needed:
         raise DiskFull(

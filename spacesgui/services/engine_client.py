@@ -133,7 +133,10 @@ class EngineClient:
         return groups, transfers
 
     def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
-        self._send_accounts(t.account_id for t in transfers)
+        needed = {t.account_id for t in transfers} | {
+            t.source_account_id for t in transfers if t.source_account_id
+        }
+        self._send_accounts(needed)
         self._call("add", groups, transfers)
 
     def group(self, group_id: str) -> TransferGroup | None:

@@ -66,12 +66,22 @@ def plan_delete(
     return plan
 
 
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    """Where a copy's objects come from: a bucket, read with `store` (another account's, or
+    `account_id` "" for the account the copies go to)."""
+
+    store: TransferStore
+    bucket: str
+    account_id: str = ""
+
+
 def plan_copy(
-    store: TransferStore, account: Account, direction: Direction, source_bucket: str,
+    store: TransferStore, account: Account, direction: Direction, source: CopySource,
     refs: list[ObjectRef], bucket: str, prefix: str, stop: threading.Event | None = None,
     names: dict[str, str] | None = None,
 ) -> OperationPlan:  # fmt: skip
-    """Copy or move `refs` into `prefix` of `bucket` (same account), keeping folder structure.
+    """Copy or move `refs` into `prefix` of `bucket` of `account`, keeping folder structure.
 
     `names` renames what it names (a selected key → its new last segment): Rename is a
     move into the same folder under another name. Raises InvalidInput for a folder moved
@@ -79,15 +89,16 @@ def plan_copy(
     """
     plan = OperationPlan()
     names = names or {}
+    same_bucket = not source.account_id and source.bucket == bucket
     for ref in refs:
         name = names.get(ref.key, basename(ref.key))
         if ref.is_folder:
-            _add_folder(plan, store, account, direction, source_bucket, ref, bucket, prefix, name, stop)
+            _add_folder(plan, store, account, direction, source, ref, bucket, prefix, name, stop)
         else:
             target = join(prefix, name)
-            if (source_bucket, ref.key) != (bucket, target):
+            if not (same_bucket and ref.key == target):
                 plan.transfers.append(
-                    _copy(account, direction, source_bucket, ref.key, ref.size, ref.etag, bucket, target, "")
+                    _copy(account, direction, source, ref.key, ref.size, ref.etag, bucket, target, "")
                 )
     _find_existing(plan, store, bucket, [t for t in plan.transfers if not t.group_id], stop)
     _count(plan)
@@ -95,39 +106,32 @@ def plan_copy(
 
 
 def _add_folder(
-    plan: OperationPlan, store: TransferStore, account: Account, direction: Direction, source_bucket: str,
+    plan: OperationPlan, store: TransferStore, account: Account, direction: Direction, source: CopySource,
     ref: ObjectRef, bucket: str, prefix: str, name: str, stop: threading.Event | None,
 ) -> None:  # fmt: skip
-    source = _folder(ref.key)
+    folder = _folder(ref.key)
     target = _folder(join(prefix, name))
-    if source_bucket == bucket and target.startswith(source):
+    same_bucket = not source.account_id and source.bucket == bucket
+    if same_bucket and folder == target:
+        return  # already there
+    if same_bucket and target.startswith(folder):
         raise InvalidInput(
-            f"“{basename(source)}” cannot be {'moved' if direction == Direction.MOVE else 'copied'} "
+            f"“{basename(folder)}” cannot be {'moved' if direction == Direction.MOVE else 'copied'} "
             "into itself; choose a folder outside it."
         )
-    if source_bucket == bucket and source == target:
-        return  # already there
     group = TransferGroup(direction, name, account.id, bucket, target, "")
     plan.groups.append(group)
     plan.folders += 1
     members = [
         _copy(
-            account,
-            direction,
-            source_bucket,
-            e.key,
-            e.size,
-            e.etag,
-            bucket,
-            target + e.key[len(source) :],
-            group.id,
+            account, direction, source, e.key, e.size, e.etag, bucket, target + e.key[len(folder) :], group.id
         )
-        for e in _listed(store, source_bucket, source, stop)
+        for e in _listed(source.store, source.bucket, folder, stop)
     ]
     plan.transfers.extend(members)
     existing = tuple(_listed(store, bucket, target, stop))
     if existing:
-        plan.merges.append(FolderMerge(group.id, source, target, existing))
+        plan.merges.append(FolderMerge(group.id, folder, target, existing))
         _conflicts_with(plan, members, {e.key: e for e in existing})
 
 
@@ -217,13 +221,14 @@ def _delete(
 
 
 def _copy(
-    account: Account, direction: Direction, source_bucket: str, source_key: str, size: int, etag: str,
+    account: Account, direction: Direction, source: CopySource, source_key: str, size: int, etag: str,
     bucket: str, key: str, group: str,
 ) -> Transfer:  # fmt: skip
     return Transfer(
         direction, account.id, bucket, key, "", size, group_id=group, account_ref=account.ref(),
-        source_bucket=source_bucket, source_key=source_key, remote_etag=strip_etag(etag),
+        source_bucket=source.bucket, source_key=source_key, remote_etag=strip_etag(etag),
+        source_account_id=source.account_id, acl=account.upload_acl, cache_control=account.cache_control,
     )  # fmt: skip
 
 
-__all__ = ["FolderMerge", "OperationPlan", "plan_copy", "plan_delete", "replace_cleanup"]
+__all__ = ["CopySource", "FolderMerge", "OperationPlan", "plan_copy", "plan_delete", "replace_cleanup"]

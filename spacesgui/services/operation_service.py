@@ -22,6 +22,7 @@ from spacesgui.core.listing import ObjectRef
 from spacesgui.core.transfers import Direction
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.operation_planner import (
+    CopySource,
     FolderMerge,
     OperationPlan,
     plan_copy,
@@ -79,18 +80,32 @@ class OperationService(QObject):
     async def copy(
         self, account_id: str, direction: Direction, source_bucket: str, refs: list[ObjectRef], bucket: str,
         prefix: str, ask: AskConflict, ask_folder: AskFolder, names: dict[str, str] | None = None,
+        source_account_id: str = "",
     ) -> int:  # fmt: skip
-        """Copy or move `refs` into `prefix` of `bucket` (in the same account) and queue it.
+        """Copy or move `refs` into `prefix` of `bucket` of `account_id` and queue it.
 
+        `source_account_id` (when not `account_id`) is the account the objects come from:
+        then they are read through this computer, since no server copies between accounts.
         Folders meeting a folder of their name are asked about (Merge or Replace) before
         file conflicts; returns how many transfers were queued (0: cancelled or nothing to do).
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
+        other = source_account_id if source_account_id not in ("", account_id) else ""
+        source_store = await self._accounts.store(other) if other else store
+        source = CopySource(source_store, source_bucket, other)
         plan = await self._runner.run(
-            plan_copy, store, account, direction, source_bucket, refs, bucket, prefix,
-            self._transfers.stopping, names,
-        )  # fmt: skip
+            plan_copy,
+            store,
+            account,
+            direction,
+            source,
+            refs,
+            bucket,
+            prefix,
+            self._transfers.stopping,
+            names,
+        )
         if not await self._settle_folders(plan, bucket, ask_folder):
             self._transfers.notice.emit("Nothing was copied or moved", "Cancelled: everything is as it was.")
             return 0

@@ -206,18 +206,14 @@ class EditActions(QObject):
         place = self._context.place
         if place is None or not place.bucket:
             return
-        if clipped.account_id != place.account_id:
-            self._context.show_message(
-                "Pasting objects of another account is not possible yet: download them, then upload them here.",
-                level="warning",
-            )
-            return
         direction = Direction.MOVE if clipped.cut else Direction.COPY
         if clipped.cut:
             QGuiApplication.clipboard().clear()  # a cut is pasted once
-        self._context.spawn(
-            self._copy(place, direction, clipped.bucket, list(clipped.refs), place.prefix, None, "Paste")
+        refs = list(clipped.refs)
+        copying = self._copy(
+            place, direction, clipped.bucket, refs, place.prefix, None, "Paste", clipped.account_id
         )
+        self._context.spawn(copying)
 
     def _on_view_objects_dropped(self, folder_key: str, copy: bool) -> None:
         place, refs = self._context.place, self._context.selected_refs()
@@ -230,12 +226,12 @@ class EditActions(QObject):
 
     async def _copy(
         self, place: Place, direction: Direction, source_bucket: str, refs: list[ObjectRef], prefix: str,
-        names: dict[str, str] | None, what: str,
+        names: dict[str, str] | None, what: str, source_account_id: str = "",
     ) -> None:  # fmt: skip
         self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
         queued = await self._operations.copy(
             place.account_id, direction, source_bucket, refs, place.bucket, prefix, self._ask_conflict,
-            self.ask_folder, names,
+            self.ask_folder, names, source_account_id,
         )  # fmt: skip
         log.info("%s: %d queued", what, queued)
         if queued >= SHOW_QUEUE_AT:
