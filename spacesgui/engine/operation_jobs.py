@@ -16,15 +16,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from spacesgui.core.errors import IntegrityError, NetworkError, SpacesError
 from spacesgui.core.local_files import part_path
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.operations import MAX_DELETE_KEYS, DeleteResult
 from spacesgui.core.ports import EngineStore
-from spacesgui.core.transfers import COPIED, PUBLIC_READ, RELAYED, Direction, Transfer
-from spacesgui.engine.transfer_jobs import Counter, JobContext, check_space, upload, with_retries
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.core.transfers import COPIED, PUBLIC_READ, RELAYED, Direction, Transfer, TransferState
+from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, check_space, upload, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +152,45 @@ def delete_batch(store: EngineStore, bucket: str, batch: Sequence[Transfer]) -> 
     return result
 
 
+def delete_outcomes(
+    store: EngineStore, bucket: str, batch: Sequence[Transfer], settings: EngineSettings,
+    closing: Callable[[], bool],
+) -> dict[str, tuple[TransferState, str]]:  # fmt: skip
+    """Delete a batch (retrying brief network and server failures) and say how each ended.
+
+    DONE only for keys the server confirmed; every other one FAILED with the reason.
+    """
+    delay = settings.retry_base_delay_s
+    for attempt in range(settings.retries + 1):
+        try:
+            result = delete_batch(store, bucket, batch)
+            break
+        except RETRYABLE as exc:
+            if attempt == settings.retries or closing():
+                return all_failed(batch, exc)
+            time.sleep(delay)
+            delay = min(delay * 2, settings.retry_max_delay_s)
+        except SpacesError as exc:
+            return all_failed(batch, exc)
+    refused = {f.key: f.message for f in result.failed}
+    confirmed = set(result.deleted)
+    outcomes: dict[str, tuple[TransferState, str]] = {}
+    for t in batch:
+        key = t.key if t.direction == Direction.DELETE else t.source_key
+        if key in confirmed:
+            outcomes[t.id] = (TransferState.DONE, "")
+        else:
+            reason = refused.get(key, "the server did not confirm it")
+            outcomes[t.id] = (TransferState.FAILED, delete_failure_text(t, reason))
+    return outcomes
+
+
+def all_failed(batch: Sequence[Transfer], exc: SpacesError) -> dict[str, tuple[TransferState, str]]:
+    """Every transfer of `batch` failed for `exc` (the request as a whole, or no keys for it)."""
+    log.warning("deleting %d keys failed: %s %s", len(batch), exc.message, exc.detail)
+    return {t.id: (TransferState.FAILED, delete_failure_text(t, exc.message)) for t in batch}
+
+
 def delete_failure_text(t: Transfer, reason: str) -> str:
     """The Status text of a transfer whose deletion the server refused."""
     if t.direction == Direction.MOVE:
@@ -157,4 +198,6 @@ def delete_failure_text(t: Transfer, reason: str) -> str:
     return f"Not deleted: {reason}"
 
 
-__all__ = ["DELETE_BATCH", "SpacesError", "copy", "delete_batch", "delete_failure_text"]
+__all__ = [
+    "DELETE_BATCH", "all_failed", "copy", "delete_batch", "delete_failure_text", "delete_outcomes", "relay_file",
+]  # fmt: skip

@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.local_files import part_path
@@ -41,7 +40,6 @@ from spacesgui.engine.transfer_body import Limiter, StopFlag
 from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # State changes (not parts: those are journaled at once) are written at least this often.
 # A crash inside the window loses at most the news that a file finished: it is resumed
@@ -487,22 +485,12 @@ class TransferEngine:
                     outcomes[t.id] = ({"cancel": State.CANCELLED}.get(reason, State.PAUSED), "")
         try:
             store = self._stores(first.source_account_id or first.account_id)
-            result = self._with_retries(lambda: operation_jobs.delete_batch(store, place[0], sendable))
-            refused = {f.key: f.message for f in result.failed}
-            confirmed = set(result.deleted)
-            for t in sendable:
-                key = (deletes(t) or ("", ""))[1]
-                if key in confirmed:
-                    outcomes[t.id] = (State.DONE, "")
-                else:
-                    reason = refused.get(key, "the server did not confirm it")
-                    outcomes[t.id] = (State.FAILED, operation_jobs.delete_failure_text(t, reason))
-        except SpacesError as exc:
-            log.warning(
-                "deleting %d keys in %s failed: %s %s", len(sendable), place[0], exc.message, exc.detail
+            done = operation_jobs.delete_outcomes(
+                store, place[0], sendable, self._settings, lambda: self._closed
             )
-            for t in sendable:
-                outcomes[t.id] = (State.FAILED, operation_jobs.delete_failure_text(t, exc.message))
+        except SpacesError as exc:  # no keys for the account (removed, or the secret not given)
+            done = operation_jobs.all_failed(sendable, exc)
+        outcomes.update(done)
         with self._lock:
             self._run_queue.job_ended(job.lane)
             for t in batch:
@@ -519,19 +507,6 @@ class TransferEngine:
             self._pump()
             self._idle.notify_all()
         self._wake.set()
-
-    def _with_retries(self, call: Callable[[], T]) -> T:
-        """`call`, tried again after a pause when the network or the server fails for a moment."""
-        delay = self._settings.retry_base_delay_s
-        for attempt in range(self._settings.retries + 1):
-            try:
-                return call()
-            except RETRYABLE:
-                if attempt == self._settings.retries or self._closed:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, self._settings.retry_max_delay_s)
-        raise AssertionError("unreachable")
 
     def _discard(self, t: Transfer) -> None:
         """Remove what a cancelled transfer left: its multipart upload, its .part file."""
