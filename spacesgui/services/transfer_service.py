@@ -53,6 +53,7 @@ FLUSH_MS = 200
 # After each flush, workers start no new request for this long: the repaint that follows
 # needs the GIL (see TransferEngine.yield_to_gui). A tenth of the flush interval at most.
 GUI_YIELD_S = 0.02
+PAUSED_TITLE = "Transfers paused"  # the start-up notice the window offers Resume All with
 PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
 PREF_DOWNLOADS = "download_folder"
 
@@ -214,7 +215,7 @@ class TransferService(QObject):
             self._command(lambda: self.keys.take_restored(transfers))
             unfinished = [t for t in transfers if not t.state.finished]
             if unfinished:
-                self.notice.emit("Transfers paused", paused_notice(unfinished))
+                self.notice.emit(PAUSED_TITLE, paused_notice(unfinished))
         self._timer.start()
 
     def shutdown(self) -> None:

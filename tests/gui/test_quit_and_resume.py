@@ -125,7 +125,10 @@ def test_pause_and_quit_then_start_again_shows_the_parts_the_server_has_and_says
     banner = again.window.banner
     qtbot.waitUntil(lambda: "paused when spacesgui last quit" in banner.text(), timeout=10_000)
     assert "big.bin" in banner.text()
-    again.transfers.resume([restored.id])
+    resume_all = banner.findChild(QPushButton, "messageAction")
+    assert resume_all is not None
+    assert resume_all.text() == "Resume All"
+    resume_all.click()  # what the last quit paused, taken up again in one click
     wait_transfers_done(qtbot, again, 1)
     assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
 

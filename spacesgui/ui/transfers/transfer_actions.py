@@ -18,7 +18,7 @@ from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.keys import as_folder
 from spacesgui.services.transfer_planner import DownloadItem
-from spacesgui.services.transfer_service import TransferService
+from spacesgui.services.transfer_service import PAUSED_TITLE, TransferService
 from spacesgui.ui.browser.object_view import local_paths
 from spacesgui.ui.naming import named
 from spacesgui.ui.transfers.conflict_dialog import ConflictAsker
@@ -260,4 +260,9 @@ class TransferActions(QObject):
         shown = "<br>".join(lines[:5])
         if len(lines) > 5:
             shown += f"<br>…and {human_count(len(lines) - 5, 'more')} (see the log)."
+        if title == PAUSED_TITLE:  # what the last quit left: one click takes it all up again
+            self._window.banner.show_message(
+                f"<b>{title}.</b> {shown}", level="info", action="Resume All", on_action=self.dock.resume_all
+            )
+            return
         self._window.banner.show_message(f"<b>{title}.</b> {shown}", level="warning")
