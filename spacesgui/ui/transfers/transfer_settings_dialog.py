@@ -56,6 +56,10 @@ class TransferSettingsDialog(QDialog):
         self.bandwidth_spin = _spin("bandwidthSpin", 0, 100_000, s.bandwidth_limit // MB, " MB/s", "No limit")
         self.skip_edit = named(QPlainTextEdit("\n".join(service.skip_patterns)), "skipPatternsEdit")
         self.skip_edit.setPlaceholderText("One pattern per line, e.g. .DS_Store or *.tmp")
+        self.skip_edit.setToolTip(
+            "Files inside a dropped or picked folder that match are shown as skipped rows. "
+            "A file you drop or pick by itself is always uploaded."
+        )
         self.skip_edit.setFixedHeight(90)
         self.conflict_combo = named(QComboBox(), "conflictPolicyCombo")
         for policy in ConflictPolicy:
@@ -85,7 +89,7 @@ class TransferSettingsDialog(QDialog):
         form.addRow("Bandwidth limit:", self.bandwidth_spin)
         form.addRow("When a file exists:", self.conflict_combo)
         form.addRow("Download saves to:", downloads)
-        form.addRow("Skip these files:", self.skip_edit)
+        form.addRow("In dropped folders, skip:", self.skip_edit)
         note = MutedLabel(
             "DigitalOcean Spaces accepts at most 10 parts of one file at once. "
             "The bandwidth limit applies at once; the other changes to files that start from now on. "
