@@ -245,7 +245,7 @@ def test_copy_and_paste_into_another_space_of_the_account_copies_server_side(
     assert keys_in(moto_store, moto_bucket) == {"pics/a.png", "readme.txt"}  # a copy keeps the originals
 
 
-def test_moving_a_folder_onto_a_folder_of_the_same_name_asks_merge_or_replace_never_keeps_both(
+def test_a_folder_moved_onto_its_namesake_asks_merge_or_replace_the_old_panels_silent_copy_is_fixed(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
     """The original Spaces panel made a second folder beside the first: fixed."""
