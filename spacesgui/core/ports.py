@@ -101,24 +101,6 @@ class TransferStore(Protocol):
         ...
 
 
-class ObjectStore(TransferStore, Protocol):
-    """Blocking access to one account's storage. Safe to call from worker threads."""
-
-    def list_buckets(self) -> list[BucketInfo]: ...
-
-    def check_bucket(self, bucket: str) -> None: ...
-
-    def iter_listing(
-        self, bucket: str, prefix: str, *, on_warning: Callable[[str], None] | None = None
-    ) -> Iterator[ListingPage]: ...
-
-    def create_bucket(self, bucket: str, region: str) -> None: ...
-
-    def delete_bucket(self, bucket: str) -> None: ...
-
-    def close(self) -> None: ...
-
-
 @runtime_checkable  # the object service checks an account's store offers it
 class ObjectOperations(Protocol):
     """New folder, copy (rename and move are copy then delete), delete, properties, access.
@@ -227,6 +209,24 @@ class LinkSigner(Protocol):
     def cdn_url(self, bucket: str, key: str) -> str:
         """The provider's CDN address, or "" where there is none."""
         ...
+
+
+class ObjectStore(TransferStore, ObjectOperations, LinkSigner, Protocol):
+    """Blocking access to one account's storage. Safe to call from worker threads."""
+
+    def list_buckets(self) -> list[BucketInfo]: ...
+
+    def check_bucket(self, bucket: str) -> None: ...
+
+    def iter_listing(
+        self, bucket: str, prefix: str, *, on_warning: Callable[[str], None] | None = None
+    ) -> Iterator[ListingPage]: ...
+
+    def create_bucket(self, bucket: str, region: str) -> None: ...
+
+    def delete_bucket(self, bucket: str) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class EngineStore(TransferStore, ObjectOperations, Protocol):

@@ -28,6 +28,7 @@ _VERBS = {
     Direction.COPY: ("Copy", "Copying"),
     Direction.MOVE: ("Move", "Moving"),
     Direction.DELETE: ("Delete", "Deleting"),
+    Direction.ACCESS: ("Access", "Changing access"),
 }
 
 

@@ -22,11 +22,12 @@ class Direction(StrEnum):
     COPY = "copy"  # source_bucket/source_key → bucket/key, on the server (or streamed across accounts)
     MOVE = "move"  # a copy, then the source deleted once the copy is verified
     DELETE = "delete"  # bucket/key deleted
+    ACCESS = "access"  # bucket/key made private or public-read (the canned ACL in `acl`)
 
     @property
     def on_server(self) -> bool:
         """Runs between objects only: no local file is read or written."""
-        return self in (Direction.COPY, Direction.MOVE, Direction.DELETE)
+        return self in (Direction.COPY, Direction.MOVE, Direction.DELETE, Direction.ACCESS)
 
     @property
     def writes_object(self) -> bool:

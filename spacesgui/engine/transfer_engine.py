@@ -54,6 +54,7 @@ JOBS = {
     Direction.DOWNLOAD: download,
     Direction.COPY: operation_jobs.copy,
     Direction.MOVE: operation_jobs.copy,
+    Direction.ACCESS: operation_jobs.set_access,
 }
 
 

@@ -12,7 +12,8 @@ Names (one SVG each in resources/icons/, named by role; see its README to add on
 - places: ``space`` (a bucket), ``account``
 - actions: ``upload``, ``download``, ``new-folder``, ``delete``, ``share``, ``info``,
   ``refresh``, ``back``, ``forward``, ``up``, ``pause``, ``resume``, ``cancel``, ``retry``,
-  ``clear``, ``reveal``, ``settings``, ``copy``, ``move``, ``cut``, ``paste``, ``rename``
+  ``clear``, ``reveal``, ``settings``, ``copy``, ``move``, ``cut``, ``paste``, ``rename``,
+  ``access``
 - messages: ``warning``, ``error``
 
 Every glyph is one colour. It is painted in the application palette's WindowText colour
@@ -69,6 +70,7 @@ ICON_NAMES: tuple[str, ...] = (
     "cut",
     "paste",
     "rename",
+    "access",
     "warning",
     "error",
 )

@@ -80,6 +80,7 @@ class TransferCells:
             Direction.COPY: icon("copy"),
             Direction.MOVE: icon("move"),
             Direction.DELETE: icon("delete"),
+            Direction.ACCESS: icon("access"),
         }
         self._palette_key = -1
         self._error_brush = QBrush()

@@ -66,6 +66,42 @@ def plan_delete(
     return plan
 
 
+def plan_access(
+    store: TransferStore, account: Account, bucket: str, refs: list[ObjectRef], acl: str,
+    stop: threading.Event | None = None,
+) -> OperationPlan:  # fmt: skip
+    """Make every key of the selection `acl` (private or public-read); a folder's keys in a group."""
+    plan = OperationPlan()
+    for ref in refs:
+        if ref.is_folder:
+            prefix = _folder(ref.key)
+            group = TransferGroup(
+                Direction.ACCESS, basename(prefix) or bucket, account.id, bucket, prefix, ""
+            )
+            plan.groups.append(group)
+            plan.folders += 1
+            for entry in _listed(store, bucket, prefix, stop):
+                plan.transfers.append(_access(account, bucket, entry.key, entry.size, acl, group.id))
+        else:
+            plan.transfers.append(_access(account, bucket, ref.key, ref.size, acl, ""))
+    _count(plan)
+    return plan
+
+
+def _access(account: Account, bucket: str, key: str, size: int, acl: str, group: str) -> Transfer:
+    return Transfer(
+        Direction.ACCESS,
+        account.id,
+        bucket,
+        key,
+        "",
+        size,
+        group_id=group,
+        account_ref=account.ref(),
+        acl=acl,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CopySource:
     """Where a copy's objects come from: a bucket, read with `store` (another account's, or
@@ -231,4 +267,12 @@ def _copy(
     )  # fmt: skip
 
 
-__all__ = ["CopySource", "FolderMerge", "OperationPlan", "plan_copy", "plan_delete", "replace_cleanup"]
+__all__ = [
+    "CopySource",
+    "FolderMerge",
+    "OperationPlan",
+    "plan_access",
+    "plan_copy",
+    "plan_delete",
+    "replace_cleanup",
+]

@@ -17,23 +17,30 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject
 
+from spacesgui.core.errors import NotSupported
 from spacesgui.core.formatting import human_count
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.transfers import Direction
+from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, Direction
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.operation_planner import (
     CopySource,
     FolderMerge,
     OperationPlan,
+    plan_access,
     plan_copy,
     plan_delete,
     replace_cleanup,
 )
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.transfer_decisions import AskConflict
+from spacesgui.services.transfer_decisions import AskConflict, ConflictAnswer
+from spacesgui.services.transfer_planner import Conflict
 from spacesgui.services.transfer_service import TransferService
 
 log = logging.getLogger(__name__)
+
+
+async def _no_conflicts(conflict: Conflict, remaining: int) -> ConflictAnswer | None:
+    raise AssertionError("an access change has no conflicts to ask about")
 
 
 class FolderChoice(StrEnum):
@@ -72,6 +79,23 @@ class OperationService(QObject):
         store = await self._accounts.store(account_id)
         return await self._runner.run(plan_delete, store, account, bucket, refs, self._transfers.stopping)
 
+    async def set_access(self, account_id: str, bucket: str, refs: list[ObjectRef], public: bool) -> int:
+        """Make the selection (folders to their last key) public-read or private, through the queue.
+
+        Raises NotSupported, before anything is planned, on servers that keep no per-file access.
+        """
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        if not await self._runner.run(store.acl_support, bucket):
+            raise NotSupported(
+                "This server keeps no access rules per file, so files cannot be made public or private here."
+            )
+        acl = PUBLIC_READ if public else PRIVATE
+        plan = await self._runner.run(
+            plan_access, store, account, bucket, refs, acl, self._transfers.stopping
+        )
+        return await self._transfers.queue_plan(plan, store, _no_conflicts)
+
     async def queue(self, account_id: str, plan: OperationPlan, ask: AskConflict) -> int:
         """Queue a plan made here (after the user confirmed it); how many transfers were queued."""
         store = await self._accounts.store(account_id)
@@ -95,6 +119,7 @@ class OperationService(QObject):
         source_store = await self._accounts.store(other) if other else store
         source = CopySource(source_store, source_bucket, other)
         plan = await self._runner.run(
+            plan_access,
             plan_copy,
             store,
             account,

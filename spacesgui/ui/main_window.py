@@ -48,6 +48,7 @@ from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.transfers.quit_guard import QuitGuard
@@ -125,11 +126,14 @@ class MainWindow(QMainWindow):
         accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
         self.edit_actions: EditActions | None = None
+        self.access_actions: AccessActions | None = None
         if operations is not None and self.transfer_actions is not None:
             t = self.transfer_actions
             self.edit_actions = EditActions(
                 self, self.object_view, operations, t.ask_conflict, t.paste, t.dock.reveal, self
             )
+            self.access_actions = AccessActions(self, operations, t.dock.reveal, self)
+            self.object_view.selectionModel().selectionChanged.connect(self.access_actions.update_enabled)
         self.object_actions = ObjectActions(
             self, objects or ObjectService(runner, accounts, self), self.object_view
         )
@@ -448,6 +452,8 @@ class MainWindow(QMainWindow):
             self.transfer_actions.update_enabled()
         if self.edit_actions is not None:
             self.edit_actions.update_enabled()
+        if self.access_actions is not None:
+            self.access_actions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
         parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
         if place is not None and (name := self._account_name(place.account_id)):

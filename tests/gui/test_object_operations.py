@@ -53,7 +53,7 @@ def select(app: App, *keys: str) -> None:
     )
 
 
-def wait_done(qtbot: QtBot, app: App, count: int | None = None) -> None:
+def wait_done(qtbot: QtBot, app: App, count: int | None = None, timeout_s: int = 60) -> None:
     def done() -> None:
         transfers = app.transfers.engine.transfers()
         assert transfers
@@ -61,7 +61,7 @@ def wait_done(qtbot: QtBot, app: App, count: int | None = None) -> None:
             assert len(transfers) == count
         assert all(t.state.finished for t in transfers), [(t.key, t.state, t.error) for t in transfers]
 
-    qtbot.waitUntil(done, timeout=60_000)
+    qtbot.waitUntil(done, timeout=timeout_s * 1000)
 
 
 def click_in_box(qtbot: QtBot, actions: EditActions, text: str) -> QMessageBox:

@@ -101,5 +101,10 @@ class ObjectMenu(QObject):
                 menu.addActions([edit.rename_action, edit.delete_action])
             menu.addSeparator()
         window.object_actions.add_to_menu(menu, index)
+        access = window.access_actions
+        if access is not None and index.isValid():
+            access.update_enabled()
+            menu.addActions(access.actions)
+            menu.addSeparator()
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

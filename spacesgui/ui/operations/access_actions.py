@@ -1,0 +1,95 @@
+"""Make Public and Make Private for files, a selection, or whole folders (through the transfer queue)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from spacesgui.core.formatting import human_count
+from spacesgui.core.history import Place
+from spacesgui.core.listing import ObjectRef
+from spacesgui.qtmodels.icons import icon
+from spacesgui.services.operation_service import OperationService
+from spacesgui.ui.browser_context import BrowserContext
+
+SHOW_QUEUE_AT = 20
+
+
+class AccessActions(QObject):
+    """Two actions on the selection; making files public asks first. GUI thread only."""
+
+    def __init__(
+        self, context: BrowserContext, operations: OperationService, show_queue: Callable[[], None],
+        parent: QWidget,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._context = context
+        self._operations = operations
+        self._show_queue = show_queue
+        self.last_box: QMessageBox | None = None  # for tests
+        self.make_public_action = QAction(icon("access"), "Make Public…", parent)
+        self.make_public_action.setObjectName("makePublicAction")
+        self.make_public_action.setToolTip("Let anyone with the address read the selected files (asks first)")
+        self.make_public_action.triggered.connect(lambda: self.change(public=True))
+        self.make_private_action = QAction("Make Private", parent)
+        self.make_private_action.setObjectName("makePrivateAction")
+        self.make_private_action.setToolTip("Only this account's keys may read the selected files")
+        self.make_private_action.triggered.connect(lambda: self.change(public=False))
+
+    @property
+    def actions(self) -> list[QAction]:
+        return [self.make_public_action, self.make_private_action]
+
+    def update_enabled(self) -> None:
+        place = self._context.place
+        chosen = bool(place and place.bucket and self._context.selected_refs())
+        for action in self.actions:
+            action.setEnabled(chosen)
+
+    def change(self, *, public: bool) -> None:
+        place, refs = self._context.place, self._context.selected_refs()
+        if place is None or not place.bucket or not refs:
+            self._context.show_message("Select the files or folders first.", level="info")
+            return
+        self._context.spawn(self._change(place, refs, public))
+
+    async def _change(self, place: Place, refs: list[ObjectRef], public: bool) -> None:
+        if public and not await self._confirm_public(refs):
+            return
+        queued = await self._operations.set_access(place.account_id, place.bucket, refs, public)
+        what = "public" if public else "private"
+        self._context.show_message(f"Making {human_count(queued, 'file')} {what}…", level="info")
+        if queued >= SHOW_QUEUE_AT:
+            self._show_queue()
+
+    async def _confirm_public(self, refs: list[ObjectRef]) -> bool:
+        folders = sum(1 for r in refs if r.is_folder)
+        files = len(refs) - folders
+        parts = [human_count(n, word) for n, word in ((files, "file"), (folders, "folder")) if n]
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Make Public", f"Make {' and '.join(parts)} public?",
+            QMessageBox.StandardButton.Cancel, self._context.dialog_parent(),
+        )  # fmt: skip
+        box.setObjectName("confirmPublicBox")
+        box.setInformativeText(
+            "Anyone who has the address of a file can then read it, without keys. "
+            + ("Every file inside the folders is changed. " if folders else "")
+            + "Make Private undoes it."
+        )
+        public = box.addButton("Make Public", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        self.last_box = box
+
+        def on_finished(_result: int) -> None:
+            if not future.done():
+                future.set_result(box.clickedButton())
+            box.deleteLater()
+
+        box.finished.connect(on_finished)
+        box.open()
+        return await future is public
