@@ -118,18 +118,9 @@ class OperationService(QObject):
         other = source_account_id if source_account_id not in ("", account_id) else ""
         source_store = await self._accounts.store(other) if other else store
         source = CopySource(source_store, source_bucket, other)
+        stop = self._transfers.stopping
         plan = await self._runner.run(
-            plan_access,
-            plan_copy,
-            store,
-            account,
-            direction,
-            source,
-            refs,
-            bucket,
-            prefix,
-            self._transfers.stopping,
-            names,
+            plan_copy, store, account, direction, source, refs, bucket, prefix, stop, names
         )
         if not await self._settle_folders(plan, bucket, ask_folder):
             self._transfers.notice.emit("Nothing was copied or moved", "Cancelled: everything is as it was.")
