@@ -20,8 +20,8 @@ from spacesgui.core.bucket_settings import BucketAccess, LoggingConfig, Versioni
 from spacesgui.core.errors import InvalidInput, NoSettingsApi, NotSupported
 from spacesgui.core.lifecycle import LifecycleRule, with_ids
 from tests.fault_proxy import FaultProxy, Match
+from tests.integration.settings_helpers import log_target
 
-LOG_DELIVERY = 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"'
 POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -35,17 +35,6 @@ POLICY = {
     ],
 }
 SUBRESOURCES = ("acl", "cors", "versioning", "lifecycle", "policy", "logging")
-
-
-def log_target(store: S3Store, bucket: str) -> str:
-    """A second bucket the log-delivery group may write to (S3 and moto require it)."""
-    target = f"{bucket[:50]}-logs"
-    store.client.create_bucket(Bucket=target)
-    owner = store.client.get_bucket_acl(Bucket=target)["Owner"]["ID"]
-    store.client.put_bucket_acl(
-        Bucket=target, GrantWrite=LOG_DELIVERY, GrantReadACP=LOG_DELIVERY, GrantFullControl=f'id="{owner}"'
-    )
-    return target
 
 
 def policy_for(bucket: str) -> str:

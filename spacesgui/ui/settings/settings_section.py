@@ -31,6 +31,7 @@ from spacesgui.ui.problem_label import ProblemLabel
 
 V = TypeVar("V")
 Spawner = Callable[[Awaitable[None]], object]
+APPLIED = "Applied."
 
 
 @runtime_checkable
@@ -180,7 +181,10 @@ class SectionPage(QWidget, Generic[V]):
         """Call on every edit: says what is wrong, and enables Revert / Apply."""
         if self._loaded is None or self._busy:
             return
-        self.problems_label.set_problem("\n".join(self.problems()) if self.has_changes() else "")
+        changes = self.has_changes()
+        if changes and self.status_label.text().startswith(APPLIED):
+            self._set_status("")  # said of the values before this edit
+        self.problems_label.set_problem("\n".join(self.problems()) if changes else "")
         self._update_buttons()
         self.changed.emit()
 
@@ -241,7 +245,7 @@ class SectionPage(QWidget, Generic[V]):
         self._set_busy(False, "")
         await self.load()  # read back: show what the server holds now
         if not self.error_label.text():
-            self._set_status("Applied. This is what the server holds now.")
+            self._set_status(f"{APPLIED} This is what the server holds now.")
 
     def revert(self) -> None:
         if self._loaded is None or self._busy:
