@@ -19,6 +19,7 @@ from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
 from spacesgui.ui.main_window import MainWindow
@@ -80,9 +81,11 @@ def build_app(
     )
     operations = OperationService(runner, accounts, transfers)
     objects = ObjectService(runner, accounts)
+    settings_service = SpaceSettingsService(runner, accounts)
     window = MainWindow(
-        runner, accounts, browser, transfers, operations, objects, refresh_interval_s=interval
-    )
+        runner, accounts, browser, transfers, operations, objects, settings_service,
+        refresh_interval_s=interval,
+    )  # fmt: skip
     window.refresh_interval_changed.connect(
         lambda seconds: settings.set_preference("refresh_interval_s", seconds)
     )

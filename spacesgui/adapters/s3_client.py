@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 MD5_OPERATIONS = (
     "PutBucketAcl", "PutObjectAcl", "PutBucketCors", "PutBucketPolicy",
     "PutBucketLifecycleConfiguration", "DeleteObjects",
+    # Space settings writes: DigitalOcean, MinIO and Ceph want Content-MD5 on each (the
+    # deletes have no body; the MD5 of nothing is sent, which every server accepts).
+    "PutBucketVersioning", "PutBucketLogging", "DeleteBucketLifecycle", "DeleteBucketPolicy",
 )  # fmt: skip
 
 CONNECT_TIMEOUT_S = 5

@@ -71,8 +71,8 @@ def header_params(headers: ObjectHeaders, *, acl: str = "", storage_class: str =
     return params
 
 
-def acl_from_response(response: Any) -> ObjectAcl:
-    """An ObjectAcl from a GetObjectAcl response."""
+def grants_from_response(response: Any) -> tuple[str, list[Grant]]:
+    """The owner's id and the grants of a GetObjectAcl or GetBucketAcl response."""
     owner = str((response.get("Owner") or {}).get("ID") or "")
     grants = []
     for item in response.get("Grants") or ():
@@ -81,7 +81,12 @@ def acl_from_response(response: Any) -> ObjectAcl:
         grants.append(
             Grant(str(who), str(item.get("Permission") or ""), str(grantee.get("DisplayName") or ""))
         )
-    return acl_from_grants(owner, grants)
+    return owner, grants
+
+
+def acl_from_response(response: Any) -> ObjectAcl:
+    """An ObjectAcl from a GetObjectAcl response."""
+    return acl_from_grants(*grants_from_response(response))
 
 
 def is_acl_response(response: Any) -> bool:

@@ -18,6 +18,16 @@ _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimi
 _DIGEST_CODES = {"InvalidDigest", "BadDigest", "XAmzContentSHA256Mismatch"}
 _TOO_LARGE_CODES = {"EntityTooLarge", "RequestEntityTooLarge", "413"}
 _COPY_OPERATIONS = {"CopyObject", "UploadPartCopy"}
+# A Space setting that is not set: an answer, not a failure (the adapter reads it as "none").
+_NOT_CONFIGURED_CODES = {
+    "NoSuchBucketPolicy", "NoSuchLifecycleConfiguration", "NoSuchCORSConfiguration",
+}  # fmt: skip
+# Space settings calls; some servers answer one they lack with 405 Method Not Allowed.
+_SETTINGS_OPERATIONS = {
+    "GetBucketAcl", "GetBucketCors", "GetBucketVersioning", "PutBucketVersioning",
+    "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle",
+    "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "GetBucketLogging", "PutBucketLogging",
+}  # fmt: skip
 # Errors finishing a multipart upload: what went wrong, in words.
 _MULTIPART_MESSAGES = {
     "EntityTooSmall": (
@@ -147,6 +157,19 @@ def _from_client_error(
         )
     if code == "InvalidBucketName":
         return errors.InvalidBucketName(f"The server rejected the name {space}: {server_message or code}")
+    if code in _NOT_CONFIGURED_CODES:
+        return errors.NotConfigured(f"{operation}: {space} has no such setting.")
+    if operation in _SETTINGS_OPERATIONS and (code == "MethodNotAllowed" or status == 405):
+        return errors.NotSupported(f"This server does not support {operation}.")
+    if code == "MalformedPolicy":
+        return errors.InvalidInput(f"The server refused the policy: {server_message or code}")
+    if code == "InvalidTargetBucketForLogging":
+        return errors.InvalidInput(
+            "The server will not write logs into that Space. "
+            + (f"The server said: {server_message}" if server_message else "")
+        )
+    if code == "MalformedXML" and operation in _SETTINGS_OPERATIONS:
+        return errors.InvalidInput(f"The server refused the setting as malformed: {server_message or code}")
     if code == "NoSuchUpload":
         return errors.NotFound(
             "The server no longer has this multipart upload: it was finished or cancelled, "

@@ -83,6 +83,19 @@ class NotSupported(SpacesError):
     title = "Not supported by this server"
 
 
+class NoSettingsApi(NotSupported):
+    """The server ignores Space settings requests (it answers GET ?acl with a file listing).
+
+    Such a server would read every settings request as something else, so none is sent.
+    """
+
+
+class NotConfigured(NotFound):
+    """A Space setting that is not set: no policy, no lifecycle rules, no CORS rules."""
+
+    title = "Not set"
+
+
 class Throttled(SpacesError):
     title = "Server is busy"
 

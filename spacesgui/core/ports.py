@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
+from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
 from spacesgui.core.object_headers import ObjectHeaders
@@ -227,6 +229,54 @@ class ObjectStore(TransferStore, ObjectOperations, LinkSigner, Protocol):
     def delete_bucket(self, bucket: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable  # the settings service checks an account's store offers it
+class BucketSettings(Protocol):
+    """A Space's own settings: access (read), CORS rule count (read), versioning, lifecycle,
+    policy and access logging.
+
+    Thread-safe; blocking: call from worker threads. Failures are core errors: NotSupported
+    when the server does not do that setting (NoSettingsApi, from get_bucket_acl, when it
+    answers settings requests with something else, so none should be sent). Every write
+    carries Content-MD5.
+    """
+
+    def get_bucket_acl(self, bucket: str) -> BucketAcl: ...
+
+    def get_cors_rule_count(self, bucket: str) -> int:
+        """How many CORS rules the Space has (0 when it has no CORS configuration)."""
+        ...
+
+    def get_versioning(self, bucket: str) -> VersioningState: ...
+
+    def put_versioning(self, bucket: str, state: VersioningState) -> None:
+        """Turn versioning on (ENABLED) or suspend it (SUSPENDED); it cannot be turned off again."""
+        ...
+
+    def get_lifecycle(self, bucket: str) -> tuple[LifecycleRule, ...]:
+        """The Space's lifecycle rules, in the server's order; () when it has none."""
+        ...
+
+    def put_lifecycle(self, bucket: str, rules: Sequence[LifecycleRule]) -> None:
+        """Replace every lifecycle rule with `rules` (at least one; delete_lifecycle removes all)."""
+        ...
+
+    def delete_lifecycle(self, bucket: str) -> None: ...
+
+    def get_policy(self, bucket: str) -> str:
+        """The bucket policy as the server holds it (JSON text); "" when there is none."""
+        ...
+
+    def put_policy(self, bucket: str, policy: str) -> None: ...
+
+    def delete_policy(self, bucket: str) -> None: ...
+
+    def get_logging(self, bucket: str) -> LoggingConfig: ...
+
+    def put_logging(self, bucket: str, config: LoggingConfig) -> None:
+        """Write logs as `config` says; a config without a target turns logging off."""
+        ...
 
 
 class EngineStore(TransferStore, ObjectOperations, Protocol):

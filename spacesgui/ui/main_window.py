@@ -35,6 +35,7 @@ from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
@@ -51,6 +52,7 @@ from spacesgui.ui.naming import named
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
+from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         transfers: TransferService | None = None,
         operations: OperationService | None = None,
         objects: ObjectService | None = None,
+        settings: SpaceSettingsService | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -137,6 +140,9 @@ class MainWindow(QMainWindow):
         self.object_actions = ObjectActions(
             self, objects or ObjectService(runner, accounts, self), self.object_view
         )
+        self.space_settings = SpaceSettingsWindows(
+            settings or SpaceSettingsService(runner, accounts, self), self.spawn, self
+        )
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )
@@ -159,6 +165,7 @@ class MainWindow(QMainWindow):
         )
         self.add_account_action, self.new_space_action = actions.add_account, actions.new_space
         self.delete_space_action, self.quit_action = actions.delete_space, actions.quit
+        self.space_settings_action = actions.space_settings
         self.chrome = actions
 
     def _build_layout(self) -> None:
@@ -191,6 +198,7 @@ class MainWindow(QMainWindow):
         self.account_panel.new_space_requested.connect(self._on_account_panel_new_space_requested)
         self.account_panel.remove_requested.connect(self.space_actions.remove_account)
         self.account_panel.delete_space_requested.connect(self.space_actions.delete_space)
+        self.account_panel.space_settings_requested.connect(self.space_settings.open)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.object_view.open_folder_requested.connect(self.open_folder)
@@ -230,6 +238,12 @@ class MainWindow(QMainWindow):
     def show_error(self, error: SpacesError) -> None:
         log.warning("%s: %s", error.title, error.detail or error.message)
         self.banner.show_message(f"<b>{error.title}.</b> {error.message}", level="error")
+
+    def open_space_settings(self) -> None:
+        """Space → Settings…: the settings window of the open Space."""
+        place = self.place
+        if place is not None and place.bucket:
+            self.space_settings.open(place.account_id, place.bucket)
 
     # -- navigation ---------------------------------------------------------
     @property
@@ -448,6 +462,7 @@ class MainWindow(QMainWindow):
         self.forward_action.setEnabled(self._history.can_go_forward())
         self.up_action.setEnabled(has_bucket)
         self.delete_space_action.setEnabled(bool(place and place.bucket and not place.prefix))
+        self.space_settings_action.setEnabled(bool(place and place.bucket))
         if self.transfer_actions is not None:
             self.transfer_actions.update_enabled()
         if self.edit_actions is not None:

@@ -54,6 +54,12 @@ class WindowActions(QObject):
         self.delete_space = self._action(
             "Delete Space…", "deleteSpaceAction", None, None, lambda: spaces.delete_space()
         )
+        self.space_settings = self._action(
+            "Settings…", "spaceSettingsAction", None, None, w.open_space_settings
+        )
+        self.space_settings.setStatusTip(
+            "Who can list the open Space, CORS, versioning, lifecycle rules, policy and logging"
+        )
         self.quit = self._action("Quit", "quitAction", None, QKeySequence.StandardKey.Quit, w.request_quit)
         self.about = self._action("About spacesgui", "aboutAction", None, None, self._show_about)
         self.refresh.setToolTip("Refresh (F5): list the open folder again")
@@ -76,7 +82,7 @@ class WindowActions(QObject):
         w = self._window
         menu = w.menuBar()
         file_menu = menu.addMenu("&File")
-        file_menu.addActions([self.add_account, self.new_space, self.delete_space])
+        file_menu.addAction(self.add_account)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")
@@ -92,6 +98,12 @@ class WindowActions(QObject):
             edit_menu.addSeparator()
             edit_menu.addActions(w.access_actions.actions)
         self.edit_menu = edit_menu
+        space_menu = menu.addMenu("&Space")
+        space_menu.setObjectName("spaceMenu")
+        space_menu.addActions([self.new_space, self.delete_space])
+        space_menu.addSeparator()
+        space_menu.addAction(self.space_settings)
+        self.space_menu = space_menu
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")

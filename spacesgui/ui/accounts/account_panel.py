@@ -49,6 +49,7 @@ class AccountPanel(QWidget):
     new_space_requested = Signal(str)  # account id
     remove_requested = Signal(str)  # account id
     delete_space_requested = Signal(str, str)  # account id, Space
+    space_settings_requested = Signal(str, str)  # account id, Space
     buckets_loaded = Signal(str)  # account id
     failed = Signal(str, object)  # account id, SpacesError
 
@@ -184,6 +185,7 @@ class AccountPanel(QWidget):
         if bucket:
             menu.addAction("Open", lambda: self.place_selected.emit(Place(account_id, bucket, "")))
             menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(f"s3://{bucket}/"))
+            menu.addAction("Settings…", lambda: self.space_settings_requested.emit(account_id, bucket))
             menu.addSeparator()
             menu.addAction("Delete Space…", lambda: self.delete_space_requested.emit(account_id, bucket))
             menu.addSeparator()

@@ -1,0 +1,1 @@
+"""The Space settings window and its pages (Overview, Permissions, CORS, Versioning, ...)."""

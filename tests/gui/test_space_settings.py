@@ -1,0 +1,492 @@
+"""The Space settings window through the real app against moto (issue 9): open it, apply each
+section and read it back from the server, validation messages, unsupported sections, and
+what closing with unapplied changes does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QTableWidgetItem, QWidget
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.bucket_settings import VersioningState
+from spacesgui.core.history import Place
+from spacesgui.ui.settings.lifecycle_section import ABORT, EXPIRE, NONCURRENT, PREFIX, LifecycleSection
+from spacesgui.ui.settings.logging_section import LoggingSection
+from spacesgui.ui.settings.overview_section import OverviewSection
+from spacesgui.ui.settings.policy_section import PolicySection
+from spacesgui.ui.settings.settings_section import SectionPage
+from spacesgui.ui.settings.space_settings_window import SpaceSettingsWindow
+from spacesgui.ui.settings.versioning_section import VersioningSection
+from tests.fault_proxy import FaultProxy, Match
+from tests.gui.test_account_lifecycle import tree_rect
+from tests.integration.settings_helpers import log_target
+
+SETTINGS_QUERIES = ("versioning", "lifecycle", "policy", "logging", "cors")
+
+
+def open_from_sidebar(qtbot: QtBot, app: App, account_id: str, bucket: str) -> SpaceSettingsWindow:
+    """Right-click the Space in the sidebar, choose Settings…, and wait until every section is read."""
+    panel = app.window.account_panel
+    panel._on_tree_context_menu_requested(tree_rect(app, account_id, bucket))
+    menu = panel.tree.findChildren(QMenu, "accountContextMenu")[-1]
+    next(a for a in menu.actions() if a.text() == "Settings…").trigger()
+    menu.close()
+    window = app.window.space_settings.window(account_id, bucket)
+    assert isinstance(window, SpaceSettingsWindow)
+    wait_read(qtbot, window)
+    return window
+
+
+def wait_read(qtbot: QtBot, window: SpaceSettingsWindow) -> None:
+    """Wait until every page has read its setting (or knows the server lacks it)."""
+
+    def read() -> None:
+        assert window.isVisible()
+        for name in window.section_names():
+            page = window.section(name)
+            if isinstance(page, SectionPage):
+                assert page.loaded is not None or page.unsupported, name
+
+    qtbot.waitUntil(read, timeout=30_000)
+
+
+def overview_line(window: SpaceSettingsWindow, name: str) -> str:
+    overview = window.section("Overview")
+    assert isinstance(overview, OverviewSection)
+    return overview.sentences[name].text()
+
+
+def apply(qtbot: QtBot, page: SectionPage[object]) -> None:
+    """Click the page's Apply and wait until it has read back what the server holds."""
+    assert page.apply_button.isEnabled(), page.problems_label.text()
+    assert not page.status_label.text().startswith("Applied")  # so the wait below means this apply
+    page.apply_button.click()
+    qtbot.waitUntil(
+        lambda: page.status_label.text().startswith("Applied") or bool(page.error_label.text()),
+        timeout=30_000,
+    )
+    assert page.error_label.text() == ""
+
+
+def page(window: SpaceSettingsWindow, name: str, kind: type[QWidget]) -> QWidget:
+    window.show_section(name)
+    section = window.section(name)
+    assert isinstance(section, kind)
+    return section
+
+
+def visible_settings_windows(bucket: str) -> list[QWidget]:
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "spaceSettings" and w.isVisible() and bucket in w.windowTitle()
+    ]
+
+
+# -- opening ------------------------------------------------------------------------------------
+
+
+def test_settings_open_from_the_sidebar_and_the_overview_says_who_can_list_in_plain_words(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str
+) -> None:
+    app = browse_moto(["a.txt"])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+
+    assert window.objectName() == "spaceSettings"
+    assert window.section_names() == [
+        "Overview", "Permissions", "CORS", "Versioning", "Lifecycle", "Policy", "Logging",
+    ]  # fmt: skip
+    assert overview_line(window, "Permissions") == "Only keys of this account can list it."
+    assert overview_line(window, "CORS").startswith("No CORS rules")
+    assert overview_line(window, "Versioning").startswith("Versioning is off")
+    assert overview_line(window, "Lifecycle").startswith("No lifecycle rules")
+    assert overview_line(window, "Policy") == "No bucket policy."
+    assert overview_line(window, "Logging") == "Access logging is off."
+    assert moto_bucket in window.windowTitle()
+
+    overview = window.section("Overview")
+    assert isinstance(overview, OverviewSection)
+    overview.section_requested.emit("Lifecycle")  # what following the line's link does
+    assert window.current_section_name() == "Lifecycle"
+
+
+def test_space_settings_from_the_menu_raises_the_window_already_open(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str
+) -> None:
+    app = browse_moto([])
+    first = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    action = app.window.space_settings_action
+    assert action.isEnabled()
+    assert action in app.window.chrome.space_menu.actions()
+    action.trigger()
+    assert app.window.space_settings.window(moto_account.id, moto_bucket) is first
+    assert visible_settings_windows(moto_bucket) == [first]
+    app.window.navigate(Place(moto_account.id, "", ""))
+    assert not action.isEnabled()  # no Space is open
+
+
+def test_f5_shows_changes_made_by_other_tools_but_keeps_unapplied_edits(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    lifecycle = page(window, "Lifecycle", LifecycleSection)
+    assert isinstance(lifecycle, LifecycleSection)
+    row = lifecycle.add_rule()
+    lifecycle.set_cell(row, ABORT, "3")
+    moto_store.client.put_bucket_acl(Bucket=moto_bucket, ACL="public-read")  # another tool
+    moto_store.client.put_bucket_lifecycle_configuration(
+        Bucket=moto_bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {"ID": "other", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 5}}
+            ]
+        },  # type: ignore[typeddict-item]
+    )
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    qtbot.keyClick(window.section_list, Qt.Key.Key_F5)
+
+    qtbot.waitUntil(
+        lambda: overview_line(window, "Permissions") == "Anyone on the internet can list this Space's files.",
+        timeout=30_000,
+    )
+    assert overview_line(window, "Lifecycle") == "1 lifecycle rule."
+    assert lifecycle.table.rowCount() == 1
+    assert lifecycle.table.item(0, ABORT).text() == "3"  # the edit, not the server's rule
+    assert "Not reloaded, because of unapplied changes: Lifecycle" in window.notice.text()
+
+
+def test_coming_back_to_the_window_shows_a_policy_another_tool_set(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    policy = page(window, "Policy", PolicySection)
+    assert isinstance(policy, PolicySection)
+    text = json.dumps(
+        {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}
+    )
+    moto_store.client.put_bucket_policy(Bucket=moto_bucket, Policy=text)
+
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowDeactivate))  # the user went elsewhere
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))  # and came back
+
+    qtbot.waitUntil(
+        lambda: overview_line(window, "Policy") == "A bucket policy is set (1 statement).", timeout=30_000
+    )
+    qtbot.waitUntil(
+        lambda: json.loads(policy.editor.toPlainText() or "{}") == json.loads(text), timeout=30_000
+    )
+
+
+# -- each section applies and reads back -------------------------------------------------------
+
+
+def test_turning_versioning_on_writes_it_and_the_page_shows_what_the_server_holds(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    versioning = page(window, "Versioning", VersioningSection)
+    assert isinstance(versioning, VersioningSection)
+    assert versioning.buttons[VersioningState.UNVERSIONED].isChecked()
+
+    versioning.choose(VersioningState.ENABLED)
+    assert "storage you pay for grows" in versioning.consequence_label.text()
+    assert window.section_list.item(3).text() == "Versioning •"
+    assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket).get("Status") is None  # not yet
+    apply(qtbot, versioning)
+
+    assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket)["Status"] == "Enabled"
+    assert versioning.loaded is VersioningState.ENABLED
+    assert not versioning.buttons[VersioningState.UNVERSIONED].isVisible()  # there is no way back
+    assert window.section_list.item(3).text() == "Versioning"
+    qtbot.waitUntil(
+        lambda: overview_line(window, "Versioning").startswith("Versioning is on"), timeout=30_000
+    )
+
+    versioning.choose(VersioningState.SUSPENDED)
+    assert "old versions kept so far stay" in versioning.consequence_label.text()
+    apply(qtbot, versioning)
+    assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket)["Status"] == "Suspended"
+
+
+def test_a_lifecycle_rule_typed_in_the_table_is_written_and_read_back(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    lifecycle = page(window, "Lifecycle", LifecycleSection)
+    assert isinstance(lifecycle, LifecycleSection)
+    row = lifecycle.add_rule()
+    assert "choose at least one action" in lifecycle.problems_label.text()
+    assert not lifecycle.apply_button.isEnabled()
+    lifecycle.set_cell(row, PREFIX, "logs/")
+    lifecycle.set_cell(row, EXPIRE, "thirty")
+    assert lifecycle.problems_label.text() == "Rule 1: days must be a whole number, at least 1."
+    lifecycle.set_cell(row, EXPIRE, "30")
+    lifecycle.set_cell(row, ABORT, "2")
+    assert lifecycle.problems_label.text() == ""
+    assert "delete objects 30 days after" in lifecycle.rule_label.text()
+    apply(qtbot, lifecycle)
+
+    (rule,) = moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)["Rules"]
+    assert rule["ID"] == "logs-expire-30d-abort-uploads-2d"
+    assert rule["Status"] == "Enabled"
+    assert rule["Filter"] == {"Prefix": "logs/"}
+    assert rule["Expiration"] == {"Days": 30}
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 2}
+    assert "NoncurrentVersionExpiration" not in rule
+    assert lifecycle.table.item(0, 1).text() == "logs-expire-30d-abort-uploads-2d"  # read back
+
+    lifecycle.table.selectRow(0)
+    lifecycle.remove_button.click()
+    apply(qtbot, lifecycle)
+    assert lifecycle.table.rowCount() == 0
+    qtbot.waitUntil(
+        lambda: overview_line(window, "Lifecycle").startswith("No lifecycle rules"), timeout=30_000
+    )
+    with pytest.raises(moto_store.client.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
+        moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)
+
+
+def policy_missing(store: S3Store, bucket: str) -> bool:
+    """Whether the server answers a GET of the policy with NoSuchBucketPolicy."""
+    with pytest.raises(store.client.exceptions.ClientError) as raised:
+        store.client.get_bucket_policy(Bucket=bucket)
+    return bool(raised.value.response["Error"]["Code"] == "NoSuchBucketPolicy")
+
+
+def test_a_digitalocean_account_cannot_choose_to_expire_old_versions_and_is_told_why(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
+    moto_account: Account, moto_bucket: str, moto_store: S3Store,
+) -> None:  # fmt: skip
+    account = moto_account.with_changes(provider="digitalocean")
+    app = build_window()
+    open_account(app, account)
+    window = open_from_sidebar(qtbot, app, account.id, moto_bucket)
+    lifecycle = page(window, "Lifecycle", LifecycleSection)
+    assert isinstance(lifecycle, LifecycleSection)
+    assert lifecycle.provider_label.isVisible()
+    assert "expiring objects and aborting unfinished multipart uploads" in lifecycle.provider_label.text()
+    row = lifecycle.add_rule()
+    cell: QTableWidgetItem = lifecycle.table.item(row, NONCURRENT)
+    assert not cell.flags() & Qt.ItemFlag.ItemIsEditable
+    assert not cell.flags() & Qt.ItemFlag.ItemIsEnabled
+    lifecycle.set_cell(row, EXPIRE, "3")
+    apply(qtbot, lifecycle)
+    (rule,) = moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)["Rules"]
+    assert rule["Prefix"] == ""  # DigitalOcean's documented form: the prefix on the rule
+    assert rule["Expiration"] == {"Days": 3}
+
+
+def test_policy_mistakes_show_line_and_column_a_template_applies_and_delete_removes_it(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    policy = page(window, "Policy", PolicySection)
+    assert isinstance(policy, PolicySection)
+
+    policy.editor.setPlainText(
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}'
+    )
+    assert policy.problems_label.text().startswith("Line 4, column 24: a name in double quotes was expected")
+    assert not policy.apply_button.isEnabled()
+    (marked,) = policy.editor.extraSelections()
+    assert marked.cursor.blockNumber() == 3  # the fourth line is tinted
+
+    policy.editor.clear()
+    policy.public_read_action.trigger()
+    dialog = policy.last_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    dialog.setTextValue("public/")  # type: ignore[attr-defined]
+    dialog.accept()
+    assert policy.problems_label.text() == ""
+    apply(qtbot, policy)
+
+    stored = json.loads(moto_store.client.get_bucket_policy(Bucket=moto_bucket)["Policy"])
+    (statement,) = stored["Statement"]
+    assert statement["Resource"] == f"arn:aws:s3:::{moto_bucket}/public/*"
+    assert statement["Action"] == "s3:GetObject"
+    assert json.loads(policy.editor.toPlainText()) == stored
+    qtbot.waitUntil(
+        lambda: overview_line(window, "Policy") == "A bucket policy is set (1 statement).", timeout=30_000
+    )
+
+    policy.delete_button.click()
+    assert policy.status_label.text() == "The policy will be deleted when you apply."
+    apply(qtbot, policy)
+    assert policy_missing(moto_store, moto_bucket)
+    qtbot.waitUntil(lambda: overview_line(window, "Policy") == "No bucket policy.", timeout=30_000)
+
+
+def test_logging_into_the_space_itself_is_refused_and_another_target_is_written(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    target = log_target(moto_store, moto_bucket)
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    logging = page(window, "Logging", LoggingSection)
+    assert isinstance(logging, LoggingSection)
+    logging.enabled_box.click()
+    assert logging.prefix_edit.text() == f"logs/{moto_bucket}/"
+    assert logging.problems_label.text() == "Choose the Space the logs are written into."
+
+    logging.target_combo.setEditText(moto_bucket)
+    assert f"Logs cannot be written into “{moto_bucket}” itself" in logging.problems_label.text()
+    assert not logging.apply_button.isEnabled()
+
+    assert logging.target_combo.findText(target) >= 0  # the account's other Spaces are offered
+    logging.target_combo.setCurrentIndex(logging.target_combo.findText(target))
+    assert logging.problems_label.text() == ""
+    apply(qtbot, logging)
+
+    enabled = moto_store.client.get_bucket_logging(Bucket=moto_bucket)["LoggingEnabled"]
+    assert enabled == {"TargetBucket": target, "TargetPrefix": f"logs/{moto_bucket}/"}
+    qtbot.waitUntil(
+        lambda: (
+            overview_line(window, "Logging")
+            == f"Access logs are written to s3://{target}/logs/{moto_bucket}/."
+        ),
+        timeout=30_000,
+    )
+    logging.enabled_box.click()
+    apply(qtbot, logging)
+    assert "LoggingEnabled" not in moto_store.client.get_bucket_logging(Bucket=moto_bucket)
+
+
+# -- servers that lack a setting ------------------------------------------------------------------
+
+
+def test_a_not_implemented_answer_turns_the_section_off_with_a_sentence_not_an_error(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
+    moto_account: Account, moto_bucket: str, fault_proxy: FaultProxy,
+) -> None:  # fmt: skip
+    fault_proxy.fail(Match(query={"versioning": None}), status=501, code="NotImplemented")
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    app = build_window()
+    open_account(app, account)
+    window = open_from_sidebar(qtbot, app, account.id, moto_bucket)
+
+    versioning = page(window, "Versioning", VersioningSection)
+    assert isinstance(versioning, VersioningSection)
+    assert versioning.unsupported_label.text() == "This server does not support versioning."
+    assert versioning.unsupported_label.isVisible()
+    assert not versioning.body.isEnabled()
+    assert not versioning.apply_button.isEnabled()
+    assert versioning.error_label.text() == ""
+    assert overview_line(window, "Versioning") == "This server does not support versioning."
+    assert overview_line(window, "Policy") == "No bucket policy."  # the others still work
+    assert not app.window.banner.isVisible()
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_a_server_that_answers_settings_requests_with_a_listing_gets_no_other_settings_request(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
+    moto_account: Account, moto_bucket: str, fault_proxy: FaultProxy,
+) -> None:  # fmt: skip
+    fault_proxy.reroute(Match(method="GET", query={"acl": None}), "list-type=2")  # as rclone answers
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    app = build_window()
+    open_account(app, account)
+    panel = app.window.account_panel
+    panel._on_tree_context_menu_requested(tree_rect(app, account.id, moto_bucket))
+    menu = panel.tree.findChildren(QMenu, "accountContextMenu")[-1]
+    next(a for a in menu.actions() if a.text() == "Settings…").trigger()
+    menu.close()
+    window = app.window.space_settings.window(account.id, moto_bucket)
+    assert window is not None
+
+    qtbot.waitUntil(lambda: "does not support Space settings" in window.notice.text(), timeout=30_000)
+    assert not window.section("Versioning").isEnabled()
+    window.reload()
+    qtbot.waitUntil(lambda: not window._tasks, timeout=30_000)
+    for query in SETTINGS_QUERIES:
+        assert fault_proxy.count(Match(query={query: None})) == 0, query
+
+
+# -- closing ----------------------------------------------------------------------------------------
+
+
+def test_closing_with_unapplied_changes_asks_and_cancel_keeps_the_window_and_the_server_as_they_were(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    versioning = page(window, "Versioning", VersioningSection)
+    assert isinstance(versioning, VersioningSection)
+    versioning.choose(VersioningState.ENABLED)
+
+    window.close()
+    box = window.last_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible, timeout=10_000)
+    assert "Versioning" in box.text()
+    Button = QMessageBox.StandardButton
+    assert {box.standardButton(b) for b in box.buttons()} == {Button.Apply, Button.Discard, Button.Cancel}
+    box.button(Button.Cancel).click()
+
+    assert window.isVisible()
+    assert versioning.has_changes()
+    assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket).get("Status") is None
+
+
+def test_closing_and_choosing_apply_writes_the_changes_then_closes(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    versioning = page(window, "Versioning", VersioningSection)
+    assert isinstance(versioning, VersioningSection)
+    versioning.choose(VersioningState.ENABLED)
+
+    window.close()
+    box = window.last_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible, timeout=10_000)
+    with qtbot.waitSignal(window.closed, timeout=30_000):
+        box.button(QMessageBox.StandardButton.Apply).click()
+
+    assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket)["Status"] == "Enabled"
+    assert app.window.space_settings.window(moto_account.id, moto_bucket) is None
+    assert visible_settings_windows(moto_bucket) == []
+
+
+def test_closing_and_choosing_discard_closes_without_writing(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    policy = page(window, "Policy", PolicySection)
+    assert isinstance(policy, PolicySection)
+    policy.editor.setPlainText('{"Statement": []}')
+
+    window.close()
+    box = window.last_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible, timeout=10_000)
+    with qtbot.waitSignal(window.closed, timeout=30_000):
+        box.button(QMessageBox.StandardButton.Discard).click()
+
+    assert visible_settings_windows(moto_bucket) == []
+    assert policy_missing(moto_store, moto_bucket)
