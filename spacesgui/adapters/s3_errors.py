@@ -18,6 +18,12 @@ _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimi
 _DIGEST_CODES = {"InvalidDigest", "BadDigest", "XAmzContentSHA256Mismatch"}
 _TOO_LARGE_CODES = {"EntityTooLarge", "RequestEntityTooLarge", "413"}
 _COPY_OPERATIONS = {"CopyObject", "UploadPartCopy"}
+# A Space without this kind of setting: not a failure, the reader shows "none".
+_NO_CONFIGURATION_CODES = {
+    "NoSuchCORSConfiguration", "NoSuchLifecycleConfiguration", "NoSuchBucketPolicy",
+    "NoSuchWebsiteConfiguration", "NoSuchTagSet", "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchPublicAccessBlockConfiguration", "ReplicationConfigurationNotFoundError",
+}  # fmt: skip
 # Errors finishing a multipart upload: what went wrong, in words.
 _MULTIPART_MESSAGES = {
     "EntityTooSmall": (
@@ -122,6 +128,8 @@ def _from_client_error(
             "The server is asking for fewer requests (503 Slow Down) and kept doing so after "
             "several retries. Wait a minute and try again."
         )
+    if code in _NO_CONFIGURATION_CODES:
+        return errors.NoSuchConfiguration(f"{operation}: {space} has no such configuration ({code}).")
     if code in ("NoSuchBucket",) or (
         status == 404 and operation in ("HeadBucket", "ListObjectsV2", "ListObjects", "DeleteBucket")
     ):

@@ -63,6 +63,12 @@ class NoSuchBucket(NotFound):
     title = "No such Space"
 
 
+class NoSuchConfiguration(NotFound):
+    """The Space has no configuration of this kind (no CORS rules, no lifecycle, no policy)."""
+
+    title = "Not configured"
+
+
 class BucketNotEmpty(SpacesError):
     title = "Space is not empty"
 
