@@ -58,13 +58,29 @@ class CorsAnswer:
 
     def lets_browser_send(self, request: PreflightRequest) -> bool:
         """Whether a browser would go ahead with `request` after this preflight answer."""
-        if not self.ok or not self.allows_origin(request.origin):
-            return False
-        methods = {m.strip().upper() for m in self.header("access-control-allow-methods").split(",")}
+        return not self.refusal(request)
+
+    def refusal(self, request: PreflightRequest) -> str:
+        """Why a browser would not go ahead with `request` after this answer; "" when it would."""
+        if not self.ok:
+            return f"status {self.status}" + (f" {self.error_code}" if self.error_code else "")
+        allow_origin = self.header("access-control-allow-origin")
+        if not self.allows_origin(request.origin):
+            return (
+                f"Access-Control-Allow-Origin is {allow_origin}, not this origin"
+                if allow_origin
+                else "no Access-Control-Allow-Origin"
+            )
+        listed = self.header("access-control-allow-methods")
+        methods = {m.strip().upper() for m in listed.split(",")}
         if request.method not in SAFELISTED_METHODS and request.method not in methods and "*" not in methods:
-            return False
-        allowed = {h.strip().lower() for h in self.header("access-control-allow-headers").split(",")}
-        return "*" in allowed or all(h in allowed for h in request.headers)
+            return f"Access-Control-Allow-Methods ({listed or 'none'}) does not list {request.method}"
+        headers = self.header("access-control-allow-headers")
+        allowed = {h.strip().lower() for h in headers.split(",")}
+        missing = [h for h in request.headers if h not in allowed]
+        if "*" not in allowed and missing:
+            return f"Access-Control-Allow-Headers ({headers or 'none'}) does not list {', '.join(missing)}"
+        return ""
 
     def allows_origin(self, origin: str) -> bool:
         """Whether a page from `origin` may read this answer (Access-Control-Allow-Origin)."""
@@ -174,15 +190,30 @@ def compare_preflight(answer: CorsAnswer, local: LocalMatch, request: PreflightR
         )
     return Agreement(
         False,
-        f"They disagree: the server refused {what} ({_refusal(answer)}), but {local.reason} "
+        f"They disagree: after the server's answer a browser would not send {what} "
+        f"({answer.refusal(request)}), but {local.reason} "
         "The server may hold other rules than these (reload them), or evaluate CORS its own way.",
     )
 
 
-def compare_simple(answer: CorsAnswer, local: LocalMatch, origin: str) -> Agreement:
-    """Whether a plain GET's Access-Control-Allow-Origin is what the local rules expect."""
+def compare_simple(
+    answer: CorsAnswer, local: LocalMatch, origin: str, expose: Sequence[str] = ()
+) -> Agreement:
+    """Whether a plain GET's Access-Control-* headers are what the local rules expect.
+
+    `expose` is the matching rule's ExposeHeader list: a page can read only those headers.
+    """
     readable = answer.allows_origin(origin)
     if readable and local.allows:
+        listed = {h.strip().lower() for h in answer.header("access-control-expose-headers").split(",")}
+        missing = [h for h in expose if h.lower() not in listed and "*" not in listed]
+        if missing:
+            return Agreement(
+                False,
+                f"They disagree on a detail: a page from {origin} may read the answer, but not the "
+                f"header{'s' if len(missing) > 1 else ''} {', '.join(missing)} the rule exposes "
+                "(no Access-Control-Expose-Headers lists it).",
+            )
         return Agreement(True, f"They agree: a page from {origin} may read the answer.")
     if not readable and not local.allows:
         return Agreement(True, f"They agree: a page from {origin} may not read the answer.")
@@ -190,18 +221,10 @@ def compare_simple(answer: CorsAnswer, local: LocalMatch, origin: str) -> Agreem
         return Agreement(
             False, f"They disagree: the server lets {origin} read the answer, but no rule allows GET from it."
         )
+    reason = answer.refusal(PreflightRequest(origin, "GET"))
     return Agreement(
-        False,
-        f"They disagree: the answer has no Access-Control-Allow-Origin for {origin} "
-        f"({_refusal(answer)}), but {local.reason}",
+        False, f"They disagree: a page from {origin} may not read the answer ({reason}), but {local.reason}"
     )
-
-
-def _refusal(answer: CorsAnswer) -> str:
-    if not answer.ok:
-        return f"status {answer.status}" + (f" {answer.error_code}" if answer.error_code else "")
-    allowed = answer.header("access-control-allow-origin")
-    return f"Access-Control-Allow-Origin: {allowed}" if allowed else "no Access-Control-Allow-Origin"
 
 
 def _capital(text: str) -> str:

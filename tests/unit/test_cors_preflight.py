@@ -135,7 +135,7 @@ def test_disagreement_is_explained() -> None:
     allowed_but_should_not = compare_preflight(ALLOWING, LocalMatch(None, "No rule allows it."), allowed)
 
     assert not refused_but_should.agree
-    assert "the server refused a PUT from https://app.example.com (status 403 CORSResponse)" in (
+    assert "a browser would not send a PUT from https://app.example.com (status 403 CORSResponse)" in (
         refused_but_should.text
     )
     assert "rule 1 (“uploads”) allows it" in refused_but_should.text
@@ -155,3 +155,30 @@ def test_an_answer_describes_its_cors_headers() -> None:
     text = CorsAnswer(403, (("vary", "Origin"),), "CORSResponse").describe()
     assert text == "403 CORSResponse\n(no Access-Control headers)"
     assert "Access-Control-Allow-Origin: https://app.example.com" in ALLOWING.describe()
+
+
+@pytest.mark.parametrize(
+    ("answer_", "asked", "words"),
+    [
+        (CorsAnswer(403, (), "CORSResponse"), request(APP, "GET"), "status 403 CORSResponse"),
+        (answer(access_control_allow_origin="https://other.org"), request(APP, "GET"), "is https://other.org, not this origin"),
+        (answer(), request(APP, "GET"), "no Access-Control-Allow-Origin"),
+        (ALLOWING, request(APP, "DELETE"), "Access-Control-Allow-Methods (GET, PUT) does not list DELETE"),
+        (ALLOWING, request(APP, "PUT", "x-amz-acl"), "Access-Control-Allow-Headers (content-type) does not list x-amz-acl"),
+    ],
+)  # fmt: skip
+def test_a_refusal_says_which_header_stops_the_browser(
+    answer_: CorsAnswer, asked: PreflightRequest, words: str
+) -> None:
+    assert words in answer_.refusal(asked)
+    assert ALLOWING.refusal(request(APP, "PUT", "content-type")) == ""
+
+
+def test_a_get_without_the_rules_expose_headers_is_a_disagreement_on_detail() -> None:
+    reads = (CorsRule("", (APP,), ("GET",), (), ("ETag", "x-amz-meta-owner")),)
+    bare = answer(access_control_allow_origin=APP, access_control_expose_headers="ETag")
+
+    verdict = compare_simple(bare, match_simple(reads, APP), APP, reads[0].expose_headers)
+
+    assert not verdict.agree
+    assert "not the header x-amz-meta-owner the rule exposes" in verdict.text

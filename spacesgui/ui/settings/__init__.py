@@ -1,0 +1,1 @@
+"""Space settings: the CORS editor (the Space settings window and its other sections join it here)."""
