@@ -25,7 +25,7 @@ from botocore.utils import get_environ_proxies
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
 from spacesgui.core.cors import CorsRule, validate_rules
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
-from spacesgui.core.errors import InvalidInput, NoSuchConfiguration
+from spacesgui.core.errors import InvalidInput, NotConfigured
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -53,7 +53,7 @@ class S3CorsOps:
             response = self._call(
                 "GetBucketCors", bucket, lambda: self._client.get_bucket_cors(Bucket=bucket)
             )
-        except NoSuchConfiguration:
+        except NotConfigured:
             return ()
         return tuple(_rule_from_wire(rule) for rule in response.get("CORSRules", ()))
 

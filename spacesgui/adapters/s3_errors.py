@@ -18,8 +18,8 @@ _THROTTLE_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestLimi
 _DIGEST_CODES = {"InvalidDigest", "BadDigest", "XAmzContentSHA256Mismatch"}
 _TOO_LARGE_CODES = {"EntityTooLarge", "RequestEntityTooLarge", "413"}
 _COPY_OPERATIONS = {"CopyObject", "UploadPartCopy"}
-# A Space without this kind of setting: not a failure, the reader shows "none".
-_NO_CONFIGURATION_CODES = {
+# A Space setting that is not set: an answer, not a failure (the adapter reads it as "none").
+_NOT_CONFIGURED_CODES = {
     "NoSuchCORSConfiguration", "NoSuchLifecycleConfiguration", "NoSuchBucketPolicy",
     "NoSuchWebsiteConfiguration", "NoSuchTagSet", "ServerSideEncryptionConfigurationNotFoundError",
     "NoSuchPublicAccessBlockConfiguration", "ReplicationConfigurationNotFoundError",
@@ -128,8 +128,8 @@ def _from_client_error(
             "The server is asking for fewer requests (503 Slow Down) and kept doing so after "
             "several retries. Wait a minute and try again."
         )
-    if code in _NO_CONFIGURATION_CODES:
-        return errors.NoSuchConfiguration(f"{operation}: {space} has no such configuration ({code}).")
+    if code in _NOT_CONFIGURED_CODES:
+        return errors.NotConfigured(f"{operation}: {space} has no such setting ({code}).")
     if code in ("NoSuchBucket",) or (
         status == 404 and operation in ("HeadBucket", "ListObjectsV2", "ListObjects", "DeleteBucket")
     ):

@@ -63,10 +63,10 @@ class NoSuchBucket(NotFound):
     title = "No such Space"
 
 
-class NoSuchConfiguration(NotFound):
-    """The Space has no configuration of this kind (no CORS rules, no lifecycle, no policy)."""
+class NotConfigured(NotFound):
+    """A Space setting that is not set: no policy, no lifecycle rules, no CORS rules."""
 
-    title = "Not configured"
+    title = "Not set"
 
 
 class BucketNotEmpty(SpacesError):

@@ -8,6 +8,7 @@ moto refuses every OPTIONS whatever its rules).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from spacesgui.app import make_store
 from spacesgui.core.accounts import Account
 from spacesgui.core.cors import TEMPLATES, CorsRule, CorsTemplate, validate_rules
 from spacesgui.core.cors_xml import render_xml
+from spacesgui.core.errors import InvalidInput
 from spacesgui.qtmodels.cors_rule_model import CorsColumn, CorsRole, CorsRuleModel
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.cors_service import CorsService
@@ -260,7 +262,8 @@ def test_a_bad_value_is_marked_on_its_cell_and_apply_sends_nothing(
     assert editor.problem_label.text().startswith("Rule 1, ")
     assert cell(editor, 0, CorsColumn.ID, CorsRole.PROBLEM) == ""  # only the bad cell is marked
 
-    assert harness.run(editor.apply()) is False
+    with pytest.raises(InvalidInput, match=re.escape(words)):
+        harness.run(editor.apply())
     assert editor.rules_panel.table.currentIndex().column() == column  # the cell at fault is shown
     with pytest.raises(ClientError, match="NoSuchCORSConfiguration"):
         stored(moto_store, moto_bucket)
@@ -292,7 +295,8 @@ def test_an_unknown_method_in_the_xml_is_named_with_its_line(
     assert editor.problem_label.text().startswith(f"Line {line}: “PATCH” is not a method")
     assert editor.xml_view.edit.extraSelections()[0].cursor.blockNumber() == line - 1
     assert editor.model.rules[0].methods == ("GET", "HEAD")  # the table keeps the last good rules
-    assert harness.run(editor.apply()) is False
+    with pytest.raises(InvalidInput, match="Fix the XML first"):
+        harness.run(editor.apply())
 
 
 def test_malformed_xml_is_named_with_its_line_and_blocks_apply(
@@ -311,6 +315,34 @@ def test_malformed_xml_is_named_with_its_line_and_blocks_apply(
     )
     with pytest.raises(ClientError, match="NoSuchCORSConfiguration"):
         stored(moto_store, moto_bucket)
+
+
+def test_more_than_a_hundred_rules_are_refused_on_the_first_rule_too_many(
+    qtbot: QtBot, moto_editor: Callable[..., CorsEditor]
+) -> None:
+    editor = moto_editor()
+
+    type_xml(qtbot, editor, render_xml([ANY_GET] * 101))
+
+    assert editor.model.rowCount() == 101
+    assert editor.problem_label.text().startswith("Rule 101: A Space holds at most 100 CORS rules")
+    header = editor.model.headerData(100, Qt.Orientation.Vertical, CorsRole.PROBLEM)
+    assert "at most 100" in header
+    assert editor.model.headerData(99, Qt.Orientation.Vertical, CorsRole.PROBLEM) is None
+
+
+def test_every_edit_says_changed_and_has_changes_follows(
+    qtbot: QtBot, moto_editor: Callable[..., CorsEditor]
+) -> None:
+    editor = moto_editor()
+    assert not editor.has_changes()
+
+    with qtbot.waitSignal(editor.changed, timeout=WAIT_MS):
+        editor.rules_panel.add_template(editor_template(0))
+    assert editor.has_changes()
+    with qtbot.waitSignal(editor.changed, timeout=WAIT_MS):
+        editor.revert()
+    assert not editor.has_changes()
 
 
 def test_the_upload_template_asks_for_its_origin(
@@ -417,6 +449,33 @@ def test_cancelling_the_delete_keeps_the_rules(
     assert editor.model.rules == (UPLOADS,)
 
 
+def test_a_delete_the_server_only_pretends_to_do_is_reported(
+    qtbot: QtBot,
+    harness: Harness,
+    fault_proxy: FaultProxy,
+    moto_account: Account,
+    server_credentials: Any,
+    moto_store: S3Store,
+    moto_bucket: str,
+) -> None:
+    # The original Spaces guide's known issue: "deleting a CORS configuration failed".
+    # Here the server answers 204 to the delete but keeps the rules.
+    moto_store.put_cors(moto_bucket, [UPLOADS])
+    fault_proxy.fail(Match(method="DELETE", query={"cors": None}), status=204, code="")
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    editor = harness.editor(account, server_credentials.secret_access_key, moto_bucket)
+
+    editor.delete_button.click()
+    box = editor.last_dialog
+    assert isinstance(box, QMessageBox)
+    next(b for b in box.buttons() if b.text() == "Delete").click()
+    qtbot.waitUntil(editor.problem_label.isVisible, timeout=WAIT_MS)
+
+    assert "still returns 1 rule" in editor.problem_label.text()
+    assert len(stored(moto_store, moto_bucket)) == 1
+    assert editor.model.rules == (UPLOADS,)  # the editor does not pretend either
+
+
 def test_removing_every_rule_and_applying_deletes_the_configuration(
     harness: Harness,
     qtbot: QtBot,
@@ -429,7 +488,7 @@ def test_removing_every_rule_and_applying_deletes_the_configuration(
     editor.rules_panel.select(0, CorsColumn.ID)
     editor.rules_panel.remove_button.click()
 
-    assert harness.run(editor.apply()) is True
+    harness.run(editor.apply())
 
     with pytest.raises(ClientError, match="NoSuchCORSConfiguration"):
         stored(moto_store, moto_bucket)
@@ -452,7 +511,8 @@ def test_a_server_without_cors_turns_the_editor_off_with_a_sentence(
     assert editor.unsupported_label.text().startswith("This server does not support CORS rules")
     assert not editor.content.isVisible()
     assert not editor.has_changes()
-    assert harness.run(editor.apply()) is False
+    harness.run(editor.apply())  # nothing to send, nothing sent
+    assert fault_proxy.count(Match(method="PUT", query={"cors": None})) == 0
 
 
 # -- the preflight tester, against s3rver ---------------------------------------------

@@ -2,7 +2,7 @@
 
 A section of the Space settings window, and a plain widget anywhere else (a test, a
 dialog). It speaks the window's SettingsSection interface: `load()` and `apply()` are
-coroutines, `has_changes()`, `revert()`, `disable(message)`, and `changed`. Nothing
+coroutines, `has_changes()`, `revert()`, `set_unsupported(error)`, and `changed`. Nothing
 reaches the server before Apply; Apply validates first (the message goes on the cell at
 fault), then stores the rules and shows what the server read back. Removing every rule
 and applying, or "Delete CORS Configuration…", deletes the configuration and checks
@@ -11,6 +11,7 @@ that the server no longer returns one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Signal
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QTabWidget,
 from spacesgui.core.cors import CorsRule, summary, validate_rules
 from spacesgui.core.cors_preflight import PreflightRequest
 from spacesgui.core.cors_xml import CorsXmlError
-from spacesgui.core.errors import NotSupported, SpacesError
+from spacesgui.core.errors import InvalidInput, NotSupported, SpacesError
 from spacesgui.qtmodels.cors_rule_model import CorsRuleModel
 from spacesgui.services.cors_service import CorsService
 from spacesgui.ui.muted_label import MutedLabel
@@ -34,6 +35,7 @@ Spawner = Callable[[Awaitable[None]], object]
 # Problems listed under the tabs at once; the rest are counted (each cell still shows its own).
 SHOWN_PROBLEMS = 3
 UNSUPPORTED = "This server does not support CORS rules, so browsers cannot be allowed to call this Space."
+
 
 
 class CorsEditor(QWidget):
@@ -62,7 +64,7 @@ class CorsEditor(QWidget):
         self._service, self._account_id, self.bucket, self._spawn = service, account_id, bucket, spawn
         self._stored: tuple[CorsRule, ...] | None = None  # None until read
         self._busy = False
-        self.disabled_message = ""  # set by disable()
+        self.disabled_message = ""  # set by set_unsupported()
         self.last_dialog: QMessageBox | None = None  # kept for tests and against early collection
 
         self.model = CorsRuleModel(self)
@@ -131,7 +133,7 @@ class CorsEditor(QWidget):
         try:
             stored = await self._service.read(self._account_id, self.bucket)
         except NotSupported as error:
-            self.disable(f"{UNSUPPORTED}\n{error.message}")
+            self.set_unsupported(error)
             return
         except SpacesError as error:
             self._set_busy(False, "")
@@ -139,30 +141,33 @@ class CorsEditor(QWidget):
             return
         self._show_stored(stored, f"Stored on the server: {summary(stored)}")
 
-    async def apply(self) -> bool:
-        """Validate, then store the rules and show what the server stores; False (and why, shown) if not applied."""
-        if self._stored is None or self.disabled_message:
-            return False
+    async def apply(self) -> None:
+        """Validate, store the rules, and show what the server read back.
+
+        A failure is shown here and raised (InvalidInput for rules or XML that will not do),
+        so a window applying several sections knows to stop. No changes: nothing is sent.
+        """
+        if self._stored is None or self.disabled_message or not self.has_changes():
+            return
         if self.xml_view.error is not None:
             self.tabs.setCurrentWidget(self.xml_view)
-            self.problem_label.set_problem(f"Fix the XML first. {self.xml_view.error.describe()}")
-            return False
+            message = f"Fix the XML first. {self.xml_view.error.describe()}"
+            self.problem_label.set_problem(message)
+            raise InvalidInput(message)
         rules = self.model.rules
         problems = validate_rules(rules)
         if problems:
             self._validate()
             self.tabs.setCurrentWidget(self.rules_panel)
             self.rules_panel.show_problem(problems[0].rule, problems[0].field)
-            return False
-        if rules == self._stored:
-            return True
+            raise InvalidInput(problems[0].describe())
         self._set_busy(True, "Applying…" if rules else "Deleting the CORS configuration…")
         try:
             stored = await self._service.apply(self._account_id, self.bucket, rules)
         except SpacesError as error:
             self._set_busy(False, "")
             self.problem_label.set_problem(f"The CORS rules were not applied. {error.message}")
-            return False
+            raise
         if not stored:
             note = "Applied: the CORS configuration is deleted, and the server confirms the Space has none."
         elif stored == rules:
@@ -173,7 +178,6 @@ class CorsEditor(QWidget):
                 f"now shows what it stores: {summary(stored)}"
             )
         self._show_stored(stored, note)
-        return True
 
     def revert(self) -> None:
         """Show the rules as last read from the server again."""
@@ -182,11 +186,12 @@ class CorsEditor(QWidget):
             self.problem_label.set_problem("")
             self._update()
 
-    def disable(self, message: str) -> None:
-        """Turn the editor off with `message` ("This server does not support …") instead of its content."""
+    def set_unsupported(self, error: SpacesError | str) -> None:
+        """Turn the editor off with "This server does not support CORS rules" (the server's words as tooltip)."""
         self._busy = False
-        self.disabled_message = message
-        self.unsupported_label.setText(message)
+        self.disabled_message = UNSUPPORTED
+        self.unsupported_label.setText(UNSUPPORTED)
+        self.unsupported_label.setToolTip(error.message if isinstance(error, SpacesError) else error)
         self.unsupported_label.show()
         self.content.hide()
         self._stored = None
@@ -205,7 +210,8 @@ class CorsEditor(QWidget):
             self.problem_label.set_problem(error.message)
 
     async def _apply_clicked(self) -> None:
-        await self.apply()
+        with contextlib.suppress(SpacesError):  # apply() shows it here
+            await self.apply()
 
     def _confirm_delete(self) -> None:
         box = QMessageBox(
