@@ -37,7 +37,6 @@ SHOWN_PROBLEMS = 3
 UNSUPPORTED = "This server does not support CORS rules, so browsers cannot be allowed to call this Space."
 
 
-
 class CorsEditor(QWidget):
     """Edits one Space's CORS rules. GUI thread only; coroutines run on the qasync loop.
 
@@ -128,7 +127,12 @@ class CorsEditor(QWidget):
         return self.model.rules != self._stored or self.xml_view.error is not None
 
     async def load(self) -> None:
-        """Read the rules from the server and show them, dropping any edit. Failures are shown here."""
+        """Read the rules from the server and show them, dropping any edit. Failures are shown here.
+
+        Does nothing while a read or write is under way, or once the server said it has no CORS.
+        """
+        if self._busy or self.disabled_message:
+            return
         self._set_busy(True, "Reading the CORS rules…")
         try:
             stored = await self._service.read(self._account_id, self.bucket)
@@ -316,7 +320,7 @@ class CorsEditor(QWidget):
     def _update(self) -> None:
         loaded = self._stored is not None and not self._busy
         changes = self.has_changes()
-        self.tabs.setEnabled(self._stored is not None)
+        self.tabs.setEnabled(loaded)  # no edits while a write is under way: its answer replaces them
         self.apply_button.setEnabled(loaded and changes)
         self.revert_button.setEnabled(loaded and changes)
         self.delete_button.setEnabled(loaded and bool(self._stored))
