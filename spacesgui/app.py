@@ -16,13 +16,14 @@ from spacesgui.core.ports import ObjectStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.cors_service import CorsService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
-from spacesgui.ui.main_window import MainWindow
+from spacesgui.ui.main_window import MainWindow, WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +80,14 @@ def build_app(
         if refresh_interval_s is not None
         else int(settings.get_preference("refresh_interval_s", 30))
     )
-    operations = OperationService(runner, accounts, transfers)
-    objects = ObjectService(runner, accounts)
-    settings_service = SpaceSettingsService(runner, accounts)
-    window = MainWindow(
-        runner, accounts, browser, transfers, operations, objects, settings_service,
-        refresh_interval_s=interval,
-    )  # fmt: skip
+    services = WindowServices(
+        transfers=transfers,
+        operations=OperationService(runner, accounts, transfers),
+        objects=ObjectService(runner, accounts),
+        settings=SpaceSettingsService(runner, accounts),
+        cors=CorsService(runner, accounts),
+    )
+    window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
         lambda seconds: settings.set_preference("refresh_interval_s", seconds)
     )

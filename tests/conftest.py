@@ -2,8 +2,10 @@
 
 Servers: `moto_endpoint` (moto's threaded S3 server: broad API, no signature checks)
 and `rclone_server` (`rclone serve s3`: checks SigV4 signatures; use it for listing,
-pagination and credential checks only, never ACL/CORS/policy/versioning calls).
-Both are session-scoped; tests stay apart by using `unique_bucket` names.
+pagination and credential checks only, never ACL/CORS/policy/versioning calls), and
+`s3rver_server` (the npm package s3rver: the one that answers CORS preflights from the
+rules it stores; moto answers every OPTIONS with 403). All are session-scoped; tests
+stay apart by using `unique_bucket` names.
 
 Guards, autouse: no test may leave a thread running, and no test touches the real
 OS keyring.
@@ -21,10 +23,12 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import contextlib
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import threading
 import time
 import uuid
@@ -36,6 +40,7 @@ from typing import Any
 import keyring
 import keyring.backend
 import keyring.errors
+import platformdirs
 import pytest
 
 from spacesgui.adapters.s3_store import S3Store
@@ -282,6 +287,100 @@ def rclone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RcloneSe
             process.wait()
 
 
+S3RVER_VERSION = "3.7.1"
+# s3rver's built-in account: the only keys it accepts.
+S3RVER_ACCESS_KEY = S3RVER_SECRET_KEY = "S3RVER"
+NPM_INSTALL_TIMEOUT_S = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class S3rverServer:
+    """A running s3rver: answers OPTIONS preflights from the CORS rules it stores."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+
+
+def s3rver_script() -> Path:
+    """s3rver's entry script, installed with npm on first use into a cache folder outside the repo.
+
+    SPACESGUI_TEST_CACHE moves the cache (default: the platform's user cache folder).
+    Installed into a temporary folder and then renamed, so two test runs never see half of it.
+    """
+    cache = Path(os.environ.get("SPACESGUI_TEST_CACHE") or platformdirs.user_cache_dir("spacesgui-tests"))
+    home = cache / f"s3rver-{S3RVER_VERSION}"
+    script = home / "node_modules" / "s3rver" / "bin" / "s3rver.js"
+    if script.is_file():
+        return script
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.fail(
+            f"The CORS preflight tests run s3rver {S3RVER_VERSION} (an npm package), which needs "
+            "Node.js and npm: install them (Debian/Ubuntu: sudo apt-get install nodejs npm; "
+            "macOS: brew install node; Windows: https://nodejs.org).",
+            pytrace=False,
+        )
+    cache.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="s3rver-install-", dir=cache))
+    command = [npm, "install", "--prefix", str(staging), "--no-audit", "--no-fund", "--no-save",
+               f"s3rver@{S3RVER_VERSION}"]  # fmt: skip
+    result = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=NPM_INSTALL_TIMEOUT_S
+    )
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        pytest.fail(f"`npm install s3rver@{S3RVER_VERSION}` failed:\n{result.stderr[-4000:]}", pytrace=False)
+    try:
+        staging.rename(home)
+    except OSError:  # another run installed it first
+        shutil.rmtree(staging, ignore_errors=True)
+    return script
+
+
+def _start_s3rver(node: str, script: Path, data: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start s3rver on a free port it picks (-p 0); return it once it says which."""
+    command = [node, str(script), "--directory", str(data), "--address", "127.0.0.1", "--port", "0",
+               "--no-vhost-buckets"]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while process.poll() is None and time.monotonic() < deadline:
+        found = re.search(r"S3rver listening on [\d.]+:(\d+)", log_path.read_text(errors="replace"))
+        if found and _port_answers(int(found.group(1))):
+            return process, int(found.group(1))
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(0.05)  # a bounded wait that also notices an early exit
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    pytest.fail(
+        f"s3rver did not come up on 127.0.0.1 within {SERVER_START_TIMEOUT_S:.0f} s "
+        f"(exit code {process.returncode}). Its output:\n{log_path.read_text(errors='replace')}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def s3rver_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3rverServer]:
+    """Run s3rver over a temp directory; yield its endpoint and keys."""
+    script = s3rver_script()
+    node = shutil.which("node")
+    assert node is not None  # s3rver_script fails the test without it
+    data = tmp_path_factory.mktemp("s3rver-data")
+    log_path = tmp_path_factory.mktemp("s3rver-log") / "s3rver.log"
+    process, port = _start_s3rver(node, script, data, log_path)
+    try:
+        yield S3rverServer(f"http://127.0.0.1:{port}", S3RVER_ACCESS_KEY, S3RVER_SECRET_KEY)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 # ---------------------------------------------------------------------------------------
 # Accounts and stores
 # ---------------------------------------------------------------------------------------
@@ -344,6 +443,25 @@ def rclone_store(rclone_account: Account, make_store: Callable[..., S3Store]) ->
     """A store that knows rclone keeps no ACLs: rclone must never receive an ACL request
     (it answers GET ?acl with a listing and takes PUT ?acl for an empty PutObject)."""
     return make_store(rclone_account, acls=False)
+
+
+@pytest.fixture
+def s3rver_account(s3rver_server: S3rverServer) -> Account:
+    return _account("s3rver", s3rver_server.endpoint).with_changes(access_key_id=s3rver_server.access_key)
+
+
+@pytest.fixture
+def s3rver_store(
+    s3rver_server: S3rverServer, s3rver_account: Account, make_store: Callable[..., S3Store]
+) -> S3Store:
+    return make_store(s3rver_account, Credentials(s3rver_server.access_key, s3rver_server.secret_key))
+
+
+@pytest.fixture
+def s3rver_bucket(s3rver_store: S3Store, unique_bucket: str) -> str:
+    """A fresh, empty bucket on s3rver; yields its name."""
+    s3rver_store.client.create_bucket(Bucket=unique_bucket)
+    return unique_bucket
 
 
 @pytest.fixture

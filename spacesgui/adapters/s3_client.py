@@ -37,6 +37,7 @@ MD5_OPERATIONS = (
     # Space settings writes: DigitalOcean, MinIO and Ceph want Content-MD5 on each (the
     # deletes have no body; the MD5 of nothing is sent, which every server accepts).
     "PutBucketVersioning", "PutBucketLogging", "DeleteBucketLifecycle", "DeleteBucketPolicy",
+    "DeleteBucketCors",
 )  # fmt: skip
 
 CONNECT_TIMEOUT_S = 5

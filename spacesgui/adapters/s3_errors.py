@@ -20,13 +20,16 @@ _TOO_LARGE_CODES = {"EntityTooLarge", "RequestEntityTooLarge", "413"}
 _COPY_OPERATIONS = {"CopyObject", "UploadPartCopy"}
 # A Space setting that is not set: an answer, not a failure (the adapter reads it as "none").
 _NOT_CONFIGURED_CODES = {
-    "NoSuchBucketPolicy", "NoSuchLifecycleConfiguration", "NoSuchCORSConfiguration",
+    "NoSuchCORSConfiguration", "NoSuchLifecycleConfiguration", "NoSuchBucketPolicy",
+    "NoSuchWebsiteConfiguration", "NoSuchTagSet", "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchPublicAccessBlockConfiguration", "ReplicationConfigurationNotFoundError",
 }  # fmt: skip
 # Space settings calls; some servers answer one they lack with 405 Method Not Allowed.
 _SETTINGS_OPERATIONS = {
-    "GetBucketAcl", "GetBucketCors", "GetBucketVersioning", "PutBucketVersioning",
-    "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle",
-    "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "GetBucketLogging", "PutBucketLogging",
+    "GetBucketAcl", "GetBucketCors", "PutBucketCors", "DeleteBucketCors", "GetBucketVersioning",
+    "PutBucketVersioning", "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration",
+    "DeleteBucketLifecycle", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy",
+    "GetBucketLogging", "PutBucketLogging",
 }  # fmt: skip
 # Errors finishing a multipart upload: what went wrong, in words.
 _MULTIPART_MESSAGES = {
@@ -132,6 +135,8 @@ def _from_client_error(
             "The server is asking for fewer requests (503 Slow Down) and kept doing so after "
             "several retries. Wait a minute and try again."
         )
+    if code in _NOT_CONFIGURED_CODES:
+        return errors.NotConfigured(f"{operation}: {space} has no such setting ({code}).")
     if code in ("NoSuchBucket",) or (
         status == 404 and operation in ("HeadBucket", "ListObjectsV2", "ListObjects", "DeleteBucket")
     ):

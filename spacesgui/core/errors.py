@@ -63,6 +63,12 @@ class NoSuchBucket(NotFound):
     title = "No such Space"
 
 
+class NotConfigured(NotFound):
+    """A Space setting that is not set: no policy, no lifecycle rules, no CORS rules."""
+
+    title = "Not set"
+
+
 class BucketNotEmpty(SpacesError):
     title = "Space is not empty"
 
@@ -88,12 +94,6 @@ class NoSettingsApi(NotSupported):
 
     Such a server would read every settings request as something else, so none is sent.
     """
-
-
-class NotConfigured(NotFound):
-    """A Space setting that is not set: no policy, no lifecycle rules, no CORS rules."""
-
-    title = "Not set"
 
 
 class Throttled(SpacesError):

@@ -7,6 +7,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
+from spacesgui.core.cors import CorsRule
+from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
 from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
@@ -276,6 +278,33 @@ class BucketSettings(Protocol):
 
     def put_logging(self, bucket: str, config: LoggingConfig) -> None:
         """Write logs as `config` says; a config without a target turns logging off."""
+
+
+@runtime_checkable  # the CORS service checks an account's store offers it
+class BucketCors(Protocol):
+    """A Space's CORS rules, and the answers its server gives browsers. Thread-safe; blocking.
+
+    Failures are core errors; a server without CORS support raises NotSupported.
+    """
+
+    def get_cors(self, bucket: str) -> tuple[CorsRule, ...]:
+        """The rules the server stores, in order; () when the Space has no CORS configuration."""
+        ...
+
+    def put_cors(self, bucket: str, rules: Sequence[CorsRule]) -> None:
+        """Replace the Space's CORS rules with `rules` (at least one; valid: see cors.validate_rules)."""
+        ...
+
+    def delete_cors(self, bucket: str) -> None:
+        """Delete the Space's whole CORS configuration."""
+        ...
+
+    def preflight(self, bucket: str, request: PreflightRequest) -> CorsAnswer:
+        """Send the OPTIONS request a browser would send to the Space; return what came back."""
+        ...
+
+    def get_with_origin(self, bucket: str, origin: str) -> CorsAnswer:
+        """Send a signed GET of the Space with an Origin header; return what came back."""
         ...
 
 

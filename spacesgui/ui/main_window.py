@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -32,6 +33,7 @@ from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
+from spacesgui.services.cors_service import CorsService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
@@ -52,6 +54,7 @@ from spacesgui.ui.naming import named
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
+from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
@@ -75,16 +78,24 @@ def default_size() -> QSize:
     return QSize(max(800, int(area.width() * SCREEN_SHARE)), max(560, int(area.height() * SCREEN_SHARE)))
 
 
+@dataclass(frozen=True, slots=True)
+class WindowServices:
+    """The services a window's action modules work through (None: that part is left out)."""
+
+    transfers: TransferService | None = None
+    operations: OperationService | None = None
+    objects: ObjectService | None = None
+    settings: SpaceSettingsService | None = None
+    cors: CorsService | None = None
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
         runner: TaskRunner,
         accounts: AccountService,
         browser: BrowserService,
-        transfers: TransferService | None = None,
-        operations: OperationService | None = None,
-        objects: ObjectService | None = None,
-        settings: SpaceSettingsService | None = None,
+        services: WindowServices | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -127,6 +138,8 @@ class MainWindow(QMainWindow):
         self.object_menu = ObjectMenu(self)
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
+        services = services or WindowServices()
+        transfers, operations = services.transfers, services.operations
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
         self.edit_actions: EditActions | None = None
         self.access_actions: AccessActions | None = None
@@ -138,10 +151,16 @@ class MainWindow(QMainWindow):
             self.access_actions = AccessActions(self, operations, t.dock.reveal, self)
             self.object_view.selectionModel().selectionChanged.connect(self.access_actions.update_enabled)
         self.object_actions = ObjectActions(
-            self, objects or ObjectService(runner, accounts, self), self.object_view
+            self, services.objects or ObjectService(runner, accounts, self), self.object_view
         )
+        cors = services.cors or CorsService(runner, accounts, self)
         self.space_settings = SpaceSettingsWindows(
-            settings or SpaceSettingsService(runner, accounts, self), self.spawn, self
+            services.settings or SpaceSettingsService(runner, accounts, self),
+            self.spawn,
+            self,
+            extra_sections=lambda space: [
+                ("CORS", CorsEditor(cors, space.account_id, space.bucket, space.spawn, show_buttons=True))
+            ],
         )
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None

@@ -490,3 +490,35 @@ def test_closing_and_choosing_discard_closes_without_writing(
 
     assert visible_settings_windows(moto_bucket) == []
     assert policy_missing(moto_store, moto_bucket)
+
+
+def test_the_cors_section_is_the_cors_editor_showing_and_writing_the_spaces_rules(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    from spacesgui.ui.settings.cors_editor import CorsEditor
+
+    moto_store.client.put_bucket_cors(
+        Bucket=moto_bucket,
+        CORSConfiguration={
+            "CORSRules": [{"AllowedOrigins": ["https://example.com"], "AllowedMethods": ["GET"]}]
+        },
+    )
+    app = browse_moto(["a.txt"])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    window.show_section("CORS")
+    editor = window.section("CORS")
+    if not isinstance(editor, CorsEditor):  # the section may sit in a scroll area
+        editor = editor.findChild(CorsEditor)
+    assert isinstance(editor, CorsEditor)
+    qtbot.waitUntil(
+        lambda: [r.origins for r in editor.model.rules] == [("https://example.com",)], timeout=30_000
+    )
+    templates = editor.rules_panel.templates_menu.actions()
+    next(t for t in templates if t.text() == "Allow GET from any origin").trigger()  # as a user adds one
+    assert editor.has_changes()
+    assert editor.apply_button.isEnabled()
+    editor.apply_button.click()
+    qtbot.waitUntil(
+        lambda: len(moto_store.client.get_bucket_cors(Bucket=moto_bucket)["CORSRules"]) == 2, timeout=30_000
+    )
