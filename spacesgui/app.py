@@ -14,6 +14,7 @@ from spacesgui.adapters.settings import JsonSettings
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.ports import ObjectStore
 from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.object_service import ObjectService
@@ -80,8 +81,9 @@ def build_app(
     )
     operations = OperationService(runner, accounts, transfers)
     objects = ObjectService(runner, accounts)
+    access = AccessService(runner, accounts)
     window = MainWindow(
-        runner, accounts, browser, transfers, operations, objects, refresh_interval_s=interval
+        runner, accounts, browser, transfers, operations, objects, access, refresh_interval_s=interval
     )
     window.refresh_interval_changed.connect(
         lambda seconds: settings.set_preference("refresh_interval_s", seconds)

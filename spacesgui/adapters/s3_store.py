@@ -2,7 +2,7 @@
 
 Blocking; call from workers. The transfer calls live in s3_transfer_ops.S3TransferOps,
 folder/properties/access/delete in s3_operations.S3ObjectOps, copies in s3_copy.S3CopyOps,
-share links in s3_links.S3LinkOps.
+share links in s3_links.S3LinkOps, every grant of an ACL in s3_access.S3AccessOps.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from spacesgui.adapters.s3_access import S3AccessOps
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, make_client, parse_timestamp
 from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_errors import translate
@@ -27,14 +28,14 @@ from spacesgui.core.naming import check_bucket_name
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-    from spacesgui.core.ports import LinkSigner, ObjectOperations, ObjectStore, TransferStore
+    from spacesgui.core.ports import AccessControl, LinkSigner, ObjectOperations, ObjectStore, TransferStore
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps, S3CopyOps, S3LinkOps):
+class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3AccessOps):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
 
@@ -193,8 +194,8 @@ if TYPE_CHECKING:
 
     def _implements_the_ports(
         store: S3Store,
-    ) -> tuple[ObjectStore, TransferStore, ObjectOperations, LinkSigner]:
-        return store, store, store, store  # mypy checks S3Store against every protocol here
+    ) -> tuple[ObjectStore, TransferStore, ObjectOperations, LinkSigner, AccessControl]:
+        return store, store, store, store, store  # mypy checks S3Store against every protocol here
 
 
 def _last_listed(response: Any) -> str:

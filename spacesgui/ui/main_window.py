@@ -30,6 +30,7 @@ from spacesgui.core.listing import ObjectRef
 from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.object_service import ObjectService
@@ -39,6 +40,7 @@ from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
+from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
@@ -51,6 +53,7 @@ from spacesgui.ui.naming import named
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
+from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         transfers: TransferService | None = None,
         operations: OperationService | None = None,
         objects: ObjectService | None = None,
+        access: AccessService | None = None,
         *,
         refresh_interval_s: int = 30,
         parent: QWidget | None = None,
@@ -137,6 +141,12 @@ class MainWindow(QMainWindow):
         self.object_actions = ObjectActions(
             self, objects or ObjectService(runner, accounts, self), self.object_view
         )
+        self.access_service = access or AccessService(runner, accounts, self)
+        self.access_column = AccessColumn(self.object_view, self.access_service, self.spawn, self)
+        self.permissions = PermissionsAction(self, self.access_service, self)
+        self.object_view.selectionModel().selectionChanged.connect(self.permissions.update_enabled)
+        if transfers is not None:  # Make Public / Private finishing: read those files' access again
+            transfers.transfers_changed.connect(self.access_column.on_transfers_changed)
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )
@@ -334,6 +344,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Re-list what is on screen (F5) and the account's Spaces."""
         self.banner.dismiss()
+        self.access_column.forget_all()  # other tools may have changed who may read what
         self._refresh_visible()
         if self.place is not None:
             self.account_panel.reload_buckets(self.place.account_id)
@@ -454,6 +465,7 @@ class MainWindow(QMainWindow):
             self.edit_actions.update_enabled()
         if self.access_actions is not None:
             self.access_actions.update_enabled()
+        self.permissions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
         parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
         if place is not None and (name := self._account_name(place.account_id)):

@@ -1,0 +1,1 @@
+"""Space settings: the settings window and its sections (permissions, CORS, versioning, …)."""
