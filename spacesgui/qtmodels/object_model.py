@@ -146,11 +146,20 @@ class ObjectTreeModel(QAbstractItemModel):
         index = self.createIndex(row, Column.ACCESS, node)
         self.dataChanged.emit(index, index)
 
-    def forget_access(self, nodes: list[FolderNode]) -> None:
-        """Mark the access of every object in `nodes` unknown (read again when shown)."""
+    def forget_access(self, nodes: list[FolderNode], keep: set[tuple[int, int]]) -> None:
+        """Mark the access of every object in `nodes` unknown (read again when shown), but
+        those in `keep` ((id(node), object index): the rows on screen, read again at once)."""
+        forgot = False
         for node in nodes:
-            node.access[:] = bytes(len(node.access))
-        self._access_column_changed()
+            access = node.access
+            if access.count(0) == len(access):
+                continue  # nothing known here (the common case): no scan
+            for obj in range(len(access)):
+                if access[obj] and (id(node), obj) not in keep:
+                    access[obj] = AccessState.UNKNOWN
+                    forgot = True
+        if forgot:
+            self._access_column_changed()
 
     def _access_column_changed(self) -> None:
         rows = self._root.row_count()

@@ -50,6 +50,7 @@ class AccessColumn(QObject):
         self._support: bool | None = None
         self._probing = False
         self._queue: list[tuple[FolderNode, int, str]] = []  # (folder, object index, name)
+        self._recheck: list[tuple[FolderNode, int, str]] = []  # known, on screen, to read again (F5)
         self._in_flight: set[str] = set()
         self._stale: set[str] = set()  # keys forgotten while their read was under way
         self._readers = 0
@@ -73,8 +74,7 @@ class AccessColumn(QObject):
 
     # -- what to read -------------------------------------------------------
     def _read_visible(self) -> None:
-        tree = self._tree
-        if not tree.bucket or tree.access_note or not self._view.isVisible():
+        if not self._tree.bucket or not self._view.isVisible():
             return
         if self._view.isColumnHidden(Column.ACCESS):
             self._queue = []  # nothing shows it: read nothing
@@ -84,27 +84,37 @@ class AccessColumn(QObject):
                 self._probing = True
                 self._spawn(self._probe(self._generation))
             return
-        self._queue = self._unknown_on_screen()
+        if not self._support:
+            return
+        recheck, self._recheck = self._recheck, []
+        self._queue = recheck + self._unknown_on_screen()
         while self._readers < ACCESS_READS and self._queue:
             self._readers += 1
             self._spawn(self._read(self._generation))
 
     def _unknown_on_screen(self) -> list[tuple[FolderNode, int, str]]:
         """Files on screen whose access is not known and not being read, top to bottom."""
+        return [
+            (node, obj, node.names[obj])
+            for node, obj in self._files_on_screen()
+            if not node.access[obj] and node.key_of(obj) not in self._in_flight
+        ]
+
+    def _files_on_screen(self) -> list[tuple[FolderNode, int]]:
         view, flat = self._view, self._view.flat
         rows = flat.rowCount()
         first = view.rowAt(0)
-        if rows == 0 or first < 0:
+        if rows == 0 or first < 0 or view.isColumnHidden(Column.ACCESS):
             return []
         last = view.rowAt(view.viewport().height() - 1)
         last = rows - 1 if last < 0 else last
-        wanted = []
+        files = []
         for row in range(first, last + 1):
             node, at = flat.locate(row)
             obj = node.object_at(at)
-            if obj >= 0 and not node.access[obj] and node.key_of(obj) not in self._in_flight:
-                wanted.append((node, obj, node.names[obj]))
-        return wanted
+            if obj >= 0:
+                files.append((node, obj))
+        return files
 
     # -- reading ------------------------------------------------------------
     async def _probe(self, generation: int) -> None:
@@ -119,10 +129,9 @@ class AccessColumn(QObject):
         if generation != self._generation or supported is None:
             return
         self._support = supported
+        self._tree.set_access_note("" if supported else NO_ACLS_NOTE)
         if supported:
             self.schedule()
-        else:
-            self._tree.set_access_note(NO_ACLS_NOTE)
 
     async def _read(self, generation: int) -> None:
         account_id, bucket = self._place
@@ -138,7 +147,7 @@ class AccessColumn(QObject):
                     state = await self._service.object_state(account_id, bucket, key)
                 except NotSupported:
                     if generation == self._generation:
-                        self._queue = []
+                        self._support, self._queue = False, []
                         self._tree.set_access_note(NO_ACLS_NOTE)
                     return
                 except SpacesError:
@@ -160,11 +169,17 @@ class AccessColumn(QObject):
 
     # -- forgetting ---------------------------------------------------------
     def forget_all(self) -> None:
-        """Read every file's access again as it shows (F5: other tools may have changed it)."""
-        self._support = None
+        """Read every file's access again as it shows (F5: other tools may have changed it).
+
+        Files on screen keep what they show until the new answer differs, so F5 does not
+        blank the column; the others are forgotten and read when they come into view.
+        """
+        self._support = None  # ask again too (the store remembers: no request)
         self._stale |= self._in_flight
-        self._tree.forget_access([self._tree.root, *self._tree.loaded_folders()])
-        self._tree.set_access_note("")
+        on_screen = self._files_on_screen()
+        keep = {(id(node), obj) for node, obj in on_screen}
+        self._tree.forget_access([self._tree.root, *self._tree.loaded_folders()], keep)
+        self._recheck = [(node, obj, node.names[obj]) for node, obj in on_screen if node.access[obj]]
         self.schedule()
 
     def forget(self, account_id: str, bucket: str, keys: Iterable[str]) -> None:
@@ -212,7 +227,7 @@ class AccessColumn(QObject):
         self._place = (self._tree.account_id, self._tree.bucket)
         self._support = None
         self._probing = False
-        self._queue = []
+        self._queue, self._recheck = [], []
         self._in_flight.clear()
         self._stale.clear()
         self._readers = 0
