@@ -286,12 +286,18 @@ def summary(policy: AccessPolicy, *, thing: str = "this file") -> str:
 def listing_summary(policy: AccessPolicy) -> str:
     """Who may list a Space's files, and more when more is granted on the Space."""
     parts = [LISTING_PUBLIC if _public(policy, Permission.READ) else LISTING_PRIVATE]
-    writers = _who(policy, Permission.WRITE, owner_word="")
-    if writers not in ("", "nobody"):
-        parts.append(f"{writers[0].upper() + writers[1:]} can add, overwrite and delete its files.")
-    others = [g for g in policy.grants if g.kind not in (GranteeKind.OWNER, GranteeKind.EVERYONE)]
-    if others and not any(g.permission is Permission.WRITE for g in others):
-        parts.append(f"It also grants {human_count(len(others), 'other permission')}.")
+    writers = [g for g in policy.holders(Permission.WRITE) if g.kind is not GranteeKind.OWNER]
+    if writers:
+        who = _who(policy.with_grants(writers), Permission.WRITE, owner_word="")
+        who = who.removeprefix("only ")
+        parts.append(f"{who[0].upper() + who[1:]} can also add, overwrite and delete its files.")
+    others = [
+        g for g in policy.grants
+        if g.kind is not GranteeKind.OWNER and g not in writers
+        and (g.kind, g.permission) != (GranteeKind.EVERYONE, Permission.READ)
+    ]  # fmt: skip
+    if others:
+        parts.append(f"It grants {human_count(len(others), 'other permission')} as well.")
     return " ".join(parts)
 
 

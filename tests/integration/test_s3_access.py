@@ -14,7 +14,6 @@ import urllib.request
 
 import pytest
 
-from spacesgui.adapters.s3_access import grant_params
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.access import AccessPolicy, AccessState, AclGrant, GranteeKind, Permission, add_grant
 from spacesgui.core.errors import InvalidInput, NotSupported
@@ -143,21 +142,3 @@ def test_not_implemented_for_a_files_acl_is_not_supported(
     with pytest.raises(NotSupported):
         proxy_store.get_object_grants(moto_bucket, "a.txt")
     assert proxy_store.acl_support(moto_bucket) is False
-
-
-def test_grant_headers_name_each_grantee_once_per_permission() -> None:
-    policy = AccessPolicy(
-        "owner-id",
-        (
-            AclGrant(GranteeKind.OWNER, Permission.FULL_CONTROL, "owner-id"),
-            AclGrant(GranteeKind.AUTHENTICATED, Permission.READ),
-            AclGrant(GranteeKind.CANONICAL, Permission.READ, "other"),
-            AclGrant(GranteeKind.CANONICAL, Permission.READ, "other"),
-            AclGrant(GranteeKind.EMAIL, Permission.WRITE_ACP, "a@b.io"),
-        ),
-    )
-    assert grant_params(policy) == {
-        "GrantFullControl": 'id="owner-id"',
-        "GrantRead": 'uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers", id="other"',
-        "GrantWriteACP": 'emailAddress="a@b.io"',
-    }
