@@ -63,7 +63,10 @@ def policy_from_response(response: Any) -> AccessPolicy:
         kind = grantee_kind(owner_id=owner_id, type_=str(grantee.get("Type") or ""), identity=identity)
         if kind in (GranteeKind.EVERYONE, GranteeKind.AUTHENTICATED):
             identity = ""
-        grants.append(AclGrant(kind, permission, identity, str(grantee.get("DisplayName") or "")))
+        name = str(grantee.get("DisplayName") or "")
+        if kind is GranteeKind.OWNER and not name:
+            name = str(owner.get("DisplayName") or "")  # some servers name the owner only once
+        grants.append(AclGrant(kind, permission, identity, name))
     return AccessPolicy(owner_id, tuple(grants), str(owner.get("DisplayName") or ""))
 
 

@@ -150,13 +150,22 @@ class AclGrant:
 
     @property
     def who(self) -> str:
-        """The grantee in words, as the editor's table shows it."""
+        """The grantee in words, as the editor's table shows it (an id shortened: the tooltip has it whole)."""
         if self.kind in (GranteeKind.EVERYONE, GranteeKind.AUTHENTICATED):
             return self.kind.label
-        name = self.display_name or self.identity
+        name = self.display_name or _short(self.identity)
         if self.kind is GranteeKind.OWNER:
             return f"Owner ({name})" if name else "Owner"
-        return name
+        if self.kind is GranteeKind.EMAIL:
+            return f"{self.identity} (e-mail)"
+        if self.kind is GranteeKind.GROUP:
+            return f"{self.identity.rstrip('/').rsplit('/', 1)[-1]} (group)"
+        return f"{name} (account)"
+
+
+def _short(identity: str) -> str:
+    """A 64-digit canonical id as its first and last digits, the way people compare them."""
+    return f"{identity[:8]}…{identity[-4:]}" if len(identity) > 16 else identity
 
 
 @dataclass(frozen=True, slots=True)

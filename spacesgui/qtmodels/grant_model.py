@@ -7,18 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from spacesgui.core.access import AccessPolicy, AclGrant, GranteeKind, add_grant
+from spacesgui.core.access import AccessPolicy, AclGrant, add_grant
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class GrantColumn(IntEnum):
     WHO = 0
-    KIND = 1
-    PERMISSION = 2
+    PERMISSION = 1
 
 
-HEADERS = {GrantColumn.WHO: "Who", GrantColumn.KIND: "Kind", GrantColumn.PERMISSION: "May"}
+HEADERS = {GrantColumn.WHO: "Who", GrantColumn.PERMISSION: "May"}
 
 
 class GrantTableModel(QAbstractTableModel):
@@ -81,15 +80,9 @@ class GrantTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == GrantColumn.WHO:
-                return grant.who
-            if column == GrantColumn.KIND:
-                return grant.kind.label
-            return grant.permission.label
+            return grant.who if column == GrantColumn.WHO else grant.permission.label
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == GrantColumn.PERMISSION:
                 return grant.permission.value  # the S3 name: READ, WRITE_ACP, …
-            if grant.identity and grant.kind is not GranteeKind.GROUP:
-                return grant.identity
-            return grant.identity or grant.kind.label
+            return f"{grant.kind.label}: {grant.identity}" if grant.identity else grant.kind.label
         return None

@@ -53,7 +53,7 @@ def test_granting_read_to_signed_in_users_is_applied_and_read_back(
 
     editor.table_panel.choose(GranteeKind.AUTHENTICATED, Permission.READ)
     editor.table_panel.add_button.click()
-    assert editor.summary_label.text().startswith("Anyone signed in to the service")
+    assert editor.summary_label.text().startswith("Once applied: anyone signed in to the service")
     assert editor.apply_button.isEnabled()
     editor.apply_button.click()
 

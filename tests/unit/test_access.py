@@ -191,7 +191,15 @@ def test_an_acl_answer_is_read_whole_and_unknown_permissions_are_left_out() -> N
         AclGrant(GranteeKind.EMAIL, Permission.WRITE_ACP, "a@b.io"),
         AclGrant(GranteeKind.GROUP, Permission.READ_ACP, LOG_DELIVERY),
     )
-    assert read.grants[0].who == "Owner (me)"
+    assert [g.who for g in read.grants] == [
+        "Owner (me)",
+        "Everyone on the internet",
+        "a@b.io (e-mail)",
+        "LogDelivery (group)",
+    ]
+    assert AclGrant(GranteeKind.CANONICAL, Permission.READ, "75aa57f09aa0c8caeab4f8c24e99d10f").who == (
+        "75aa57f0…d10f (account)"
+    )
 
 
 def test_grant_headers_name_each_grantee_once_per_permission() -> None:

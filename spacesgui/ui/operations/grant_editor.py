@@ -133,7 +133,10 @@ class GrantEditor(QDialog):
         edited = self.edited_policy()
         problems = policy_problems(edited) if edited is not None and self.has_changes() else []
         if edited is not None and not self._unsupported:
-            self.summary_label.setText(summary(edited) + (" (once applied)" if self.has_changes() else ""))
+            words = summary(edited)
+            self.summary_label.setText(
+                f"Once applied: {words[0].lower()}{words[1:]}" if self.has_changes() else words
+            )
         self.problems_label.set_problem("\n".join(problems))
         changes = not self._busy and self.has_changes()
         self.apply_button.setEnabled(changes and not problems)

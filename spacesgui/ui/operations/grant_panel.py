@@ -56,7 +56,6 @@ class GrantTablePanel(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(GrantColumn.WHO, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(GrantColumn.KIND, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(GrantColumn.PERMISSION, QHeaderView.ResizeMode.ResizeToContents)
         self.kind_box = named(QComboBox(self), "grantKindBox", "Who")
         for kind in ADDABLE_KINDS:

@@ -107,7 +107,15 @@ class PermissionsSection(QWidget):
 
         form = QVBoxLayout(self.body)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addWidget(self.summary_label)
+        now = QLabel("Now:", self.body)
+        bold = QFont(now.font())
+        bold.setBold(True)
+        now.setFont(bold)
+        current = QHBoxLayout()
+        current.addWidget(now, 0)
+        current.addWidget(self.summary_label, 1)
+        form.addLayout(current)
+        form.addSpacing(6)
         for radio, text in ((self.private_radio, LISTING_PRIVATE), (self.public_radio, LISTING_PUBLIC)):
             consequence = MutedLabel(text, self.body)
             consequence.setWordWrap(True)
