@@ -14,6 +14,7 @@ from spacesgui.adapters.settings import JsonSettings
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.ports import ObjectStore
 from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
@@ -86,6 +87,7 @@ def build_app(
         objects=ObjectService(runner, accounts),
         settings=SpaceSettingsService(runner, accounts),
         cors=CorsService(runner, accounts),
+        access=AccessService(runner, accounts),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(

@@ -3,7 +3,7 @@
 Blocking; call from workers. The transfer calls live in s3_transfer_ops.S3TransferOps,
 folder/properties/access/delete in s3_operations.S3ObjectOps, copies in s3_copy.S3CopyOps,
 share links in s3_links.S3LinkOps, Space settings in s3_bucket_settings.S3BucketSettingsOps,
-CORS rules and preflights in s3_cors.S3CorsOps.
+CORS rules and preflights in s3_cors.S3CorsOps, every grant of an ACL in s3_access.S3AccessOps.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from spacesgui.adapters.s3_access import S3AccessOps
 from spacesgui.adapters.s3_bucket_settings import S3BucketSettingsOps
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, make_client, parse_timestamp
 from spacesgui.adapters.s3_copy import S3CopyOps
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
     from spacesgui.core.ports import (
+        AccessControl,
         BucketCors,
         BucketSettings,
         LinkSigner,
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps):
+class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
 
@@ -203,8 +205,18 @@ if TYPE_CHECKING:
 
     def _implements_the_ports(
         store: S3Store,
-    ) -> tuple[ObjectStore, TransferStore, ObjectOperations, LinkSigner, BucketSettings, BucketCors]:
-        return store, store, store, store, store, store  # mypy checks S3Store against every protocol here
+    ) -> tuple[
+        ObjectStore, TransferStore, ObjectOperations, LinkSigner, BucketSettings, BucketCors, AccessControl
+    ]:
+        return (
+            store,
+            store,
+            store,
+            store,
+            store,
+            store,
+            store,
+        )  # mypy checks S3Store against every protocol here
 
 
 def _last_listed(response: Any) -> str:

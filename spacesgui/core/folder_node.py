@@ -1,6 +1,6 @@
 """One folder of the object tree: its children in columns, sorted and filtered.
 
-Objects are stored column-wise (names, sizes, times, ETags, storage classes) rather
+Objects are stored column-wise (names, sizes, times, ETags, storage classes, access) rather
 than as one Python object each, which keeps a 100,000-key folder to a couple of
 hundred bytes a key. A node keeps two orders over its objects: `order` (all objects,
 sorted) and `visible` (the subset that passes the filter). Rows put visible folders
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import Any
 
+from spacesgui.core.access import sort_rank
 from spacesgui.core.filetypes import type_label
 from spacesgui.core.keys import basename
 from spacesgui.core.listing import ListingPage
@@ -39,6 +40,7 @@ class Column(IntEnum):
     MODIFIED = 2
     TYPE = 3
     STORAGE_CLASS = 4
+    ACCESS = 5  # private / public / custom, read lazily for the rows on screen
 
 
 class LoadState(Enum):
@@ -70,7 +72,7 @@ class FolderNode:
     """A folder prefix and, once listed, its child folders and objects."""
 
     __slots__ = (
-        "__weakref__", "_folder_rows", "_name_order", "classes", "dirty", "error", "etags",
+        "__weakref__", "_folder_rows", "_name_order", "access", "classes", "dirty", "error", "etags",
         "folder_order", "folders", "mtimes", "name", "names", "order", "parent", "prefix",
         "sizes", "state", "visible", "visible_folders",
     )  # fmt: skip
@@ -91,6 +93,7 @@ class FolderNode:
         self.mtimes = array("d")
         self.etags: list[str] = []
         self.classes = bytearray()
+        self.access = bytearray()  # an AccessState per object; 0 (unknown) until read
         self.order = array("l")  # all objects, sorted
         self.visible = self.order  # objects that pass the filter, sorted
         self._name_order: array[int] | None = None
@@ -126,6 +129,16 @@ class FolderNode:
     def key_of(self, index: int) -> str:
         return self.prefix + self.names[index]
 
+    def index_of_name(self, name: str, hint: int = -1) -> int:
+        """The column index of the object called `name` (-1 if none); `hint` is checked first."""
+        names = self.names
+        if 0 <= hint < len(names) and names[hint] == name:
+            return hint
+        try:
+            return names.index(name)
+        except ValueError:
+            return -1
+
     def total_size(self) -> int:
         return sum(self.sizes)
 
@@ -142,6 +155,7 @@ class FolderNode:
         self.mtimes.extend(page.mtimes)
         self.etags.extend(page.etags)
         self.classes.extend(storage_class_index(c) for c in page.storage_classes)
+        self.access.extend(bytes(len(page.keys)))
         self._name_order = None
         return new_folders, list(range(start, len(self.names)))
 
@@ -159,6 +173,9 @@ class FolderNode:
             return lambda i: type_label(names[i])
         if column == Column.STORAGE_CLASS:
             return self.classes.__getitem__
+        if column == Column.ACCESS:
+            access = self.access
+            return lambda i: sort_rank(access[i])
         return lambda i: names[i].casefold()
 
     def folder_sort_key(self) -> Callable[[int], str]:
@@ -273,5 +290,5 @@ class FolderNode:
     def replace_objects(self, other: FolderNode) -> None:
         """Take `other`'s object columns; the caller remaps `order` and `visible`."""
         self.names, self.sizes, self.mtimes = other.names, other.sizes, other.mtimes
-        self.etags, self.classes = other.etags, other.classes
+        self.etags, self.classes, self.access = other.etags, other.classes, other.access
         self._name_order = None

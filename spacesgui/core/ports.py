@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from spacesgui.core.access import AccessPolicy
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
 from spacesgui.core.cors import CorsRule
@@ -191,6 +192,32 @@ class ObjectOperations(Protocol):
         self, bucket: str, key: str, headers: ObjectHeaders, *, if_match: str = ""
     ) -> ObjectDetails:
         """Replace the object's headers and metadata (a copy onto itself), keeping its access."""
+        ...
+
+
+@runtime_checkable  # the access service checks an account's store offers it
+class AccessControl(Protocol):
+    """Every grant of a file's or a Space's access list (ACL), read and written whole.
+
+    Thread-safe; blocking: call from worker threads. Failures are core errors. Servers
+    that keep no ACLs (acl_support False) get no request at all: NotSupported at once.
+    Every write carries Content-MD5.
+    """
+
+    def acl_support(self, bucket: str) -> bool: ...
+
+    def get_object_grants(self, bucket: str, key: str) -> AccessPolicy: ...
+
+    def put_object_grants(self, bucket: str, key: str, policy: AccessPolicy) -> None:
+        """Replace every grant of `key` with the grants of `policy`."""
+        ...
+
+    def get_bucket_grants(self, bucket: str) -> AccessPolicy:
+        """The Space's own ACL: READ lets a grantee list its files."""
+        ...
+
+    def put_bucket_canned_acl(self, bucket: str, acl: str) -> None:
+        """Make the Space's listing "private" or "public-read" (its other grants go)."""
         ...
 
 

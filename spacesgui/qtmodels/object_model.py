@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon
 
+from spacesgui.core.access import AccessState
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.filetypes import FOLDER_LABEL, FileKind, file_kind, type_label
 from spacesgui.core.folder_node import (
@@ -49,6 +50,7 @@ HEADERS = {
     Column.MODIFIED: "Last modified",
     Column.TYPE: "Type",
     Column.STORAGE_CLASS: "Storage class",
+    Column.ACCESS: "Access",
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -75,6 +77,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self._filter_text = ""
         self._matcher = make_matcher("")
         self._listings: dict[int, FolderNode] = {}
+        self._access_note = ""  # why the Access column says "—" (the server keeps no ACLs)
         self._pending_pages: dict[FolderNode, list[ListingPage]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -106,6 +109,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self._cancel_all()
         self.beginResetModel()
         self._account_id, self._bucket = account_id, bucket
+        self._access_note = ""
         self._root = FolderNode(prefix)
         if bucket:
             self._root.state = LoadState.LOADING  # so a fetchMore during the reset starts nothing
@@ -116,6 +120,51 @@ class ObjectTreeModel(QAbstractItemModel):
 
     def clear(self) -> None:
         self.set_location("", "", "")
+
+    # -- access column ------------------------------------------------------
+    @property
+    def access_note(self) -> str:
+        return self._access_note
+
+    def set_access_note(self, note: str) -> None:
+        """Show "—" in every file's Access cell, `note` (why) in its tooltip; "" shows states again."""
+        if note != self._access_note:
+            self._access_note = note
+            self._access_column_changed()
+
+    def set_access(self, node: FolderNode, obj: int, state: AccessState) -> None:
+        """Store what was read of object `obj`'s access and repaint its cell if it is shown."""
+        if node.access[obj] == state:
+            return
+        node.access[obj] = state
+        if not self.in_model(node):
+            return
+        try:
+            row = node.folder_count() + node.visible.index(obj)
+        except ValueError:
+            return  # filtered out: nothing on screen to repaint
+        index = self.createIndex(row, Column.ACCESS, node)
+        self.dataChanged.emit(index, index)
+
+    def forget_access(self, nodes: list[FolderNode], keep: set[tuple[int, int]]) -> None:
+        """Mark the access of every object in `nodes` unknown (read again when shown), but
+        those in `keep` ((id(node), object index): the rows on screen, read again at once)."""
+        forgot = False
+        for node in nodes:
+            access = node.access
+            if access.count(0) == len(access):
+                continue  # nothing known here (the common case): no scan
+            for obj in range(len(access)):
+                if access[obj] and (id(node), obj) not in keep:
+                    access[obj] = AccessState.UNKNOWN
+                    forgot = True
+        if forgot:
+            self._access_column_changed()
+
+    def _access_column_changed(self) -> None:
+        rows = self._root.row_count()
+        if rows:
+            self.dataChanged.emit(self.index(0, Column.ACCESS), self.index(rows - 1, Column.ACCESS))
 
     def _start_listing(self, node: FolderNode) -> None:
         node.state = LoadState.LOADING
@@ -455,6 +504,8 @@ class ObjectTreeModel(QAbstractItemModel):
                 return human_time(node.mtimes[obj])
             if column == Column.TYPE:
                 return type_label(node.names[obj])
+            if column == Column.ACCESS:
+                return "—" if self._access_note else AccessState(node.access[obj]).label
             return STORAGE_CLASSES[node.classes[obj]].replace("_", " ").title()
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
             return self._kind_icons[file_kind(node.names[obj])]
@@ -462,6 +513,8 @@ class ObjectTreeModel(QAbstractItemModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):
             return node.key_of(obj)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.ACCESS:
+            return self._access_note or AccessState(node.access[obj]).explanation or None
         if role == ObjectRole.IS_FOLDER:
             return False
         if role == ObjectRole.SIZE:

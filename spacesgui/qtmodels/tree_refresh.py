@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def _carry_access(live: FolderNode, staging: FolderNode, new_index: dict[str, int]) -> None:
+    """Keep what is known of each unchanged object's access (its ETag is the same), so a
+    refresh that found other changes does not read every ACL on screen again."""
+    access, etags = live.access, live.etags
+    for i, name in enumerate(live.names):
+        j = new_index.get(name)
+        if access[i] and j is not None and staging.etags[j] == etags[i]:
+            staging.access[j] = access[i]
+
+
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
     """Group sorted rows into (first, last) runs, last run first (safe removal order)."""
     runs: list[tuple[int, int]] = []
@@ -176,6 +186,7 @@ class TreeRefresher:
         live.order = array("l", live.visible)
         old_set = set(old_names)
         added = [i for i, name in enumerate(staging.names) if name not in old_set]
+        _carry_access(live, staging, new_index)
         live.replace_objects(staging)
         live.dirty = True
         if live.visible:

@@ -70,11 +70,14 @@ def plan_access(
     store: TransferStore, account: Account, bucket: str, refs: list[ObjectRef], acl: str,
     stop: threading.Event | None = None,
 ) -> OperationPlan:  # fmt: skip
-    """Make every key of the selection `acl` (private or public-read); a folder's keys in a group."""
+    """Make every key of the selection `acl` (private or public-read); a folder's keys in a group.
+
+    A folder ref with the key "" stands for the whole Space (its Permissions section offers that).
+    """
     plan = OperationPlan()
     for ref in refs:
         if ref.is_folder:
-            prefix = _folder(ref.key)
+            prefix = _folder(ref.key) if ref.key else ""
             group = TransferGroup(
                 Direction.ACCESS, basename(prefix) or bucket, account.id, bucket, prefix, ""
             )

@@ -31,6 +31,7 @@ from spacesgui.core.listing import ObjectRef
 from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
@@ -42,6 +43,7 @@ from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
+from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
@@ -54,7 +56,10 @@ from spacesgui.ui.naming import named
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
+from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.settings.cors_editor import CorsEditor
+from spacesgui.ui.settings.permissions_section import PermissionsSection
+from spacesgui.ui.settings.settings_section import SpaceContext
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
@@ -87,6 +92,7 @@ class WindowServices:
     objects: ObjectService | None = None
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
+    access: AccessService | None = None
 
 
 class MainWindow(QMainWindow):
@@ -153,15 +159,20 @@ class MainWindow(QMainWindow):
         self.object_actions = ObjectActions(
             self, services.objects or ObjectService(runner, accounts, self), self.object_view
         )
-        cors = services.cors or CorsService(runner, accounts, self)
+        self.access_service = services.access or AccessService(runner, accounts, self)
         self.space_settings = SpaceSettingsWindows(
             services.settings or SpaceSettingsService(runner, accounts, self),
             self.spawn,
             self,
-            extra_sections=lambda space: [
-                ("CORS", CorsEditor(cors, space.account_id, space.bucket, space.spawn, show_buttons=True))
-            ],
+            extra_sections=self._settings_sections(
+                services.cors or CorsService(runner, accounts, self), operations
+            ),
         )
+        self.access_column = AccessColumn(self.object_view, self.access_service, self.spawn, self)
+        self.permissions = PermissionsAction(self, self.access_service, self)
+        self.object_view.selectionModel().selectionChanged.connect(self.permissions.update_enabled)
+        if transfers is not None:  # Make Public / Private finishing: read those files' access again
+            transfers.transfers_changed.connect(self.access_column.on_transfers_changed)
         self.quit_guard = (
             QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
         )
@@ -174,6 +185,20 @@ class MainWindow(QMainWindow):
         self._update_view_state()
 
     # -- construction -------------------------------------------------------
+    def _settings_sections(
+        self, cors: CorsService, operations: OperationService | None
+    ) -> Callable[[SpaceContext], list[tuple[str, QWidget]]]:
+        """The Space settings pages built here rather than by the window: Permissions and CORS."""
+
+        def make(space: SpaceContext) -> list[tuple[str, QWidget]]:
+            account, bucket, spawn = space.account_id, space.bucket, space.spawn
+            return [
+                ("Permissions", PermissionsSection(self.access_service, account, bucket, spawn, operations)),
+                ("CORS", CorsEditor(cors, account, bucket, spawn, show_buttons=True)),
+            ]
+
+        return make
+
     def _build_actions(self) -> None:
         actions = WindowActions(self)
         self.back_action, self.forward_action, self.up_action = actions.back, actions.forward, actions.up
@@ -367,6 +392,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Re-list what is on screen (F5) and the account's Spaces."""
         self.banner.dismiss()
+        self.access_column.forget_all()  # other tools may have changed who may read what
         self._refresh_visible()
         if self.place is not None:
             self.account_panel.reload_buckets(self.place.account_id)
@@ -488,6 +514,7 @@ class MainWindow(QMainWindow):
             self.edit_actions.update_enabled()
         if self.access_actions is not None:
             self.access_actions.update_enabled()
+        self.permissions.update_enabled()
         self.new_space_action.setEnabled(place is not None)
         parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
         if place is not None and (name := self._account_name(place.account_id)):

@@ -94,9 +94,10 @@ class WindowActions(QObject):
             edit_menu.addActions([edit.rename_action, edit.delete_action])
             edit_menu.addSeparator()
         edit_menu.addActions(w.object_actions.menu_actions())
+        edit_menu.addSeparator()
         if w.access_actions is not None:
-            edit_menu.addSeparator()
             edit_menu.addActions(w.access_actions.actions)
+        edit_menu.addAction(w.permissions.action)
         self.edit_menu = edit_menu
         space_menu = menu.addMenu("&Space")
         space_menu.setObjectName("spaceMenu")

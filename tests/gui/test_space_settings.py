@@ -492,11 +492,12 @@ def test_closing_and_choosing_discard_closes_without_writing(
     assert policy_missing(moto_store, moto_bucket)
 
 
-def test_the_cors_section_is_the_cors_editor_showing_and_writing_the_spaces_rules(
+def test_the_permissions_and_cors_sections_are_the_real_editors_and_cors_writes_the_spaces_rules(
     browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
     moto_store: S3Store,
 ) -> None:  # fmt: skip
     from spacesgui.ui.settings.cors_editor import CorsEditor
+    from spacesgui.ui.settings.permissions_section import PermissionsSection
 
     moto_store.client.put_bucket_cors(
         Bucket=moto_bucket,
@@ -506,6 +507,10 @@ def test_the_cors_section_is_the_cors_editor_showing_and_writing_the_spaces_rule
     )
     app = browse_moto(["a.txt"])
     window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    permissions = window.section("Permissions")
+    assert (
+        isinstance(permissions, PermissionsSection) or permissions.findChild(PermissionsSection) is not None
+    )
     window.show_section("CORS")
     editor = window.section("CORS")
     if not isinstance(editor, CorsEditor):  # the section may sit in a scroll area

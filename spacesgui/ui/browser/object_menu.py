@@ -105,6 +105,9 @@ class ObjectMenu(QObject):
         if access is not None and index.isValid():
             access.update_enabled()
             menu.addActions(access.actions)
+        if index.isValid():
+            window.permissions.update_enabled()
+            menu.addAction(window.permissions.action)
             menu.addSeparator()
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

@@ -43,9 +43,12 @@ from spacesgui.ui.mime_types import KEYS_MIME
 
 INDENT = 18
 ROW_HEIGHT = 24
-COLUMN_WIDTHS = {Column.SIZE: 90, Column.MODIFIED: 140, Column.TYPE: 120, Column.STORAGE_CLASS: 110}
+COLUMN_WIDTHS = {
+    Column.SIZE: 90, Column.MODIFIED: 140, Column.TYPE: 120, Column.STORAGE_CLASS: 110, Column.ACCESS: 80,
+}  # fmt: skip
 # In a narrow window these give way, in this order, before Name drops under NAME_SHARE.
-YIELDING_COLUMNS = (Column.STORAGE_CLASS, Column.TYPE)
+# Access goes first: it costs a request per row on screen, and Properties says it too.
+YIELDING_COLUMNS = (Column.ACCESS, Column.STORAGE_CLASS, Column.TYPE)
 NAME_SHARE = 0.4
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -203,8 +206,8 @@ class ObjectView(QTableView):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Hide Storage class, then Type, while Name would get under 40% of the width; show
-        them again when there is room. Name always takes what is left."""
+        """Hide Access, then Storage class, then Type, while Name would get under 40% of the
+        width; show them again when there is room. Name always takes what is left."""
         header = self.horizontalHeader()
         width = self.viewport().width()
         if width <= 0:
