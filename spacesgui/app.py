@@ -24,7 +24,8 @@ from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
-from spacesgui.ui.main_window import MainWindow, WindowServices
+from spacesgui.ui.main_window import MainWindow
+from spacesgui.ui.window_features import WindowServices
 
 log = logging.getLogger(__name__)
 
