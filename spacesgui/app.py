@@ -7,6 +7,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6.QtGui import QGuiApplication
+
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
@@ -24,7 +26,9 @@ from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
-from spacesgui.ui.main_window import MainWindow, WindowServices
+from spacesgui.ui.main_window import MainWindow
+from spacesgui.ui.mime_types import OBJECTS_MIME
+from spacesgui.ui.window_features import WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +55,26 @@ class App:
     on_close: list[object] = field(default_factory=list)
 
     def shutdown(self) -> None:
+        keep_clipboard_as_text()
         self.window.model.clear()
         self.transfers.shutdown()  # running transfers stop where they are; the journal keeps them
         if self.window.transfer_actions is not None:
             self.window.transfer_actions.drag_out.cleanup()
         self.runner.shutdown()
         self.accounts.close()
+
+
+def keep_clipboard_as_text() -> None:
+    """Leave copied objects on the clipboard as their text (s3:// paths) when the app quits.
+
+    A QMimeData made in Python and still on the clipboard when Qt shuts down is freed twice
+    (PySide6 6.8–6.10 at least): the process dies with a segmentation fault at exit. The
+    objects are of no use once the app is gone; the paths still paste elsewhere.
+    """
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData() if clipboard is not None else None
+    if mime is not None and mime.hasFormat(OBJECTS_MIME):
+        clipboard.setText(mime.text())
 
 
 def build_app(

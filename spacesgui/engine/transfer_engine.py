@@ -480,8 +480,9 @@ class TransferEngine:
         outcomes: dict[str, tuple[TransferState, str]] = {}
         with self._lock:
             sendable = [t for t in batch if not self._running[t.id][0].stopped]
+            sent = {t.id for t in sendable}  # ids: comparing Transfers themselves is field by field
             for t in batch:
-                if t not in sendable:
+                if t.id not in sent:
                     reason = self._running[t.id][0].reason
                     outcomes[t.id] = ({"cancel": State.CANCELLED}.get(reason, State.PAUSED), "")
         try:

@@ -7,7 +7,6 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -23,23 +22,15 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import ListBucketsDenied, SpacesError
-from spacesgui.core.folder_node import LoadState
-from spacesgui.core.formatting import folder_summary, human_count
 from spacesgui.core.history import History, Place, came_from
 from spacesgui.core.keys import Location
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
-from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
-from spacesgui.services.cors_service import CorsService
-from spacesgui.services.object_service import ObjectService
-from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.services.space_settings_service import SpaceSettingsService
-from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
@@ -49,6 +40,7 @@ from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
+from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
@@ -57,13 +49,11 @@ from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
-from spacesgui.ui.settings.cors_editor import CorsEditor
-from spacesgui.ui.settings.permissions_section import PermissionsSection
-from spacesgui.ui.settings.settings_section import SpaceContext
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.window_actions import WindowActions
+from spacesgui.ui.window_features import WindowServices, attach_features
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +71,6 @@ def default_size() -> QSize:
         return QSize(1180, 720)
     area = screen.availableGeometry()
     return QSize(max(800, int(area.width() * SCREEN_SHARE)), max(560, int(area.height() * SCREEN_SHARE)))
-
-
-@dataclass(frozen=True, slots=True)
-class WindowServices:
-    """The services a window's action modules work through (None: that part is left out)."""
-
-    transfers: TransferService | None = None
-    operations: OperationService | None = None
-    objects: ObjectService | None = None
-    settings: SpaceSettingsService | None = None
-    cors: CorsService | None = None
-    access: AccessService | None = None
 
 
 class MainWindow(QMainWindow):
@@ -144,38 +122,17 @@ class MainWindow(QMainWindow):
         self.object_menu = ObjectMenu(self)
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
-        services = services or WindowServices()
-        transfers, operations = services.transfers, services.operations
-        self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
+        # The feature modules (transfers, edit, access, properties, settings…): set by attach_features.
+        self.transfer_actions: TransferActions | None = None
         self.edit_actions: EditActions | None = None
         self.access_actions: AccessActions | None = None
-        if operations is not None and self.transfer_actions is not None:
-            t = self.transfer_actions
-            self.edit_actions = EditActions(
-                self, self.object_view, operations, t.ask_conflict, t.paste, t.dock.reveal, self
-            )
-            self.access_actions = AccessActions(self, operations, t.dock.reveal, self)
-            self.object_view.selectionModel().selectionChanged.connect(self.access_actions.update_enabled)
-        self.object_actions = ObjectActions(
-            self, services.objects or ObjectService(runner, accounts, self), self.object_view
-        )
-        self.access_service = services.access or AccessService(runner, accounts, self)
-        self.space_settings = SpaceSettingsWindows(
-            services.settings or SpaceSettingsService(runner, accounts, self),
-            self.spawn,
-            self,
-            extra_sections=self._settings_sections(
-                services.cors or CorsService(runner, accounts, self), operations
-            ),
-        )
-        self.access_column = AccessColumn(self.object_view, self.access_service, self.spawn, self)
-        self.permissions = PermissionsAction(self, self.access_service, self)
-        self.object_view.selectionModel().selectionChanged.connect(self.permissions.update_enabled)
-        if transfers is not None:  # Make Public / Private finishing: read those files' access again
-            transfers.transfers_changed.connect(self.access_column.on_transfers_changed)
-        self.quit_guard = (
-            QuitGuard(self, transfers, self.banner, self.close) if transfers is not None else None
-        )
+        self.object_actions: ObjectActions
+        self.space_settings: SpaceSettingsWindows
+        self.access_column: AccessColumn
+        self.permissions: PermissionsAction
+        self.quit_guard: QuitGuard | None = None
+        self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
+        attach_features(self, runner, accounts, services or WindowServices())
 
         self._build_actions()
         self._build_layout()
@@ -185,20 +142,6 @@ class MainWindow(QMainWindow):
         self._update_view_state()
 
     # -- construction -------------------------------------------------------
-    def _settings_sections(
-        self, cors: CorsService, operations: OperationService | None
-    ) -> Callable[[SpaceContext], list[tuple[str, QWidget]]]:
-        """The Space settings pages built here rather than by the window: Permissions and CORS."""
-
-        def make(space: SpaceContext) -> list[tuple[str, QWidget]]:
-            account, bucket, spawn = space.account_id, space.bucket, space.spawn
-            return [
-                ("Permissions", PermissionsSection(self.access_service, account, bucket, spawn, operations)),
-                ("CORS", CorsEditor(cors, account, bucket, spawn, show_buttons=True)),
-            ]
-
-        return make
-
     def _build_actions(self) -> None:
         actions = WindowActions(self)
         self.back_action, self.forward_action, self.up_action = actions.back, actions.forward, actions.up
@@ -508,13 +451,8 @@ class MainWindow(QMainWindow):
         self.up_action.setEnabled(has_bucket)
         self.delete_space_action.setEnabled(bool(place and place.bucket and not place.prefix))
         self.space_settings_action.setEnabled(bool(place and place.bucket))
-        if self.transfer_actions is not None:
-            self.transfer_actions.update_enabled()
-        if self.edit_actions is not None:
-            self.edit_actions.update_enabled()
-        if self.access_actions is not None:
-            self.access_actions.update_enabled()
-        self.permissions.update_enabled()
+        for update in self.feature_updates:
+            update()
         self.new_space_action.setEnabled(place is not None)
         parts = [Location(place.bucket, place.prefix).url()] if place and place.bucket else []
         if place is not None and (name := self._account_name(place.account_id)):
@@ -523,25 +461,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        root = self.model.root
-        if not self.model.bucket:
-            self._set_status(human_count(len(self._accounts.accounts), "account"), "")
-            return
-        total_objects, total_folders = len(root.names), len(root.folders)
-        if self.model.is_loading():
-            self._set_status(f"Loading… {total_objects + total_folders:,} items so far", "Loading…")
-            return
-        if root.state == LoadState.FAILED:
-            self._set_status(
-                "Could not list this folder (F5 tries again)", "This folder could not be listed."
-            )
-            return
-        summary = folder_summary(total_objects, total_folders, root.total_size())
-        empty = "This folder is empty."
-        if self.model.filter_text:
-            summary = f"Showing {root.row_count():,} of {total_objects + total_folders:,} items · " + summary
-            empty = f"Nothing here matches “{self.model.filter_text}”."
-        self._set_status(summary, empty)
+        self._set_status(*status_texts(self.model, len(self._accounts.accounts)))
 
     def _set_status(self, summary: str, empty: str) -> None:
         # Unchanged text is not set again: each change lays out and repaints the status bar.

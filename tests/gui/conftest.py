@@ -27,6 +27,18 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     return loop
 
 
+@pytest.fixture(autouse=True)
+def plain_clipboard_after(qapp: QApplication) -> Iterator[None]:
+    """Leave only text on the clipboard after each test.
+
+    A QMimeData made in Python and still on the clipboard when the QApplication goes away
+    is freed twice (PySide6): the test process would die at exit with a segmentation fault
+    and a red exit code, after every test passed.
+    """
+    yield
+    QApplication.clipboard().setText("")
+
+
 @pytest.fixture(params=["light", "dark"])
 def palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
     """Run the test under a light and a dark application palette (set the way a theme sets it)."""

@@ -289,3 +289,19 @@ def test_replace_deletes_the_other_files_of_the_target_folder_after_the_copies(
     assert keys_in(moto_store, moto_bucket) == {"new/docs/a.md", "old/docs/a.md"}
     states = {t.key: t.state for t in app.transfers.engine.transfers()}
     assert states == {"old/docs/a.md": TransferState.DONE, "old/docs/c.md": TransferState.DONE}
+
+
+def test_quitting_leaves_copied_objects_on_the_clipboard_as_their_paths(
+    browse_moto: Browse, moto_bucket: str
+) -> None:
+    from spacesgui.ui.mime_types import OBJECTS_MIME
+
+    app = browse_moto(["a b.txt"])
+    select(app, "a b.txt")
+    edit_actions(app).copy_action.trigger()
+    assert QApplication.clipboard().mimeData().hasFormat(OBJECTS_MIME)
+    app.window.close()
+    app.shutdown()  # what quitting does
+    mime = QApplication.clipboard().mimeData()
+    assert not mime.hasFormat(OBJECTS_MIME)  # a Python-made QMimeData left there crashes Qt at exit
+    assert mime.text() == f"s3://{moto_bucket}/a b.txt"

@@ -1,0 +1,24 @@
+"""What the status bar and the empty object view say about the open folder."""
+
+from __future__ import annotations
+
+from spacesgui.core.folder_node import LoadState
+from spacesgui.core.formatting import folder_summary, human_count
+from spacesgui.qtmodels.object_model import ObjectTreeModel
+
+
+def status_texts(model: ObjectTreeModel, accounts: int) -> tuple[str, str]:
+    """(status bar summary, what the empty view says) for the open folder of `model`."""
+    root = model.root
+    if not model.bucket:
+        return human_count(accounts, "account"), ""
+    total_objects, total_folders = len(root.names), len(root.folders)
+    if model.is_loading():
+        return f"Loading… {total_objects + total_folders:,} items so far", "Loading…"
+    if root.state == LoadState.FAILED:
+        return "Could not list this folder (F5 tries again)", "This folder could not be listed."
+    summary = folder_summary(total_objects, total_folders, root.total_size())
+    if model.filter_text:
+        shown = f"Showing {root.row_count():,} of {total_objects + total_folders:,} items · "
+        return shown + summary, f"Nothing here matches “{model.filter_text}”."
+    return summary, "This folder is empty."
