@@ -51,6 +51,8 @@ class Profile:
     add_s: float = 0.0  # engine.add(): journaling every transfer, then queueing them
     run_s: float = 0.0  # from engine.add() returning until the last transfer is done
     transfers: int = 0
+    added_at: float = 0.0  # perf_counter() when engine.add() returned
+    ended_at: float = 0.0  # perf_counter() when wait_idle() returned
     requests: list[RequestTimes] = field(default_factory=list)
     delete_batches: list[int] = field(default_factory=list)  # keys in each DeleteObjects request
     parallel_operations: int = 0
@@ -73,6 +75,18 @@ class Profile:
             now += step
             peak = max(peak, now)
         return peak
+
+    def quiet_s(self) -> float:
+        """Seconds of the running phase with no request on the wire or being parsed: the
+        engine's own work (and its threads waiting for the GIL)."""
+        busy = 0.0
+        reach = self.added_at
+        for r in sorted(self.requests, key=lambda r: r.sent):
+            start, end = max(r.sent, reach), min(r.parsed, self.ended_at)
+            if end > start:
+                busy += end - start
+                reach = end
+        return max(0.0, (self.ended_at - self.added_at) - busy)
 
     def median(self, operation: str, part: Callable[[RequestTimes], float]) -> float | None:
         values = sorted(part(r) for r in self.requests if r.operation == operation)
@@ -178,6 +192,7 @@ class OpsEngineRuns:
             requests.close()
             batches.close()
         profile.plan_s, profile.add_s, profile.run_s = planned - start, added - planned, ended - added
+        profile.added_at, profile.ended_at = added, ended
         profile.transfers = len(plan.transfers)
         profile.requests, profile.delete_batches = requests.requests, batches.sizes
         if not finished:

@@ -179,6 +179,10 @@ def print_profile(res: Results) -> None:
                 f"      {operation:14} {n:6,}  over {fmt_s(profile.span(operation))}, at most "
                 f"{profile.peak_in_flight(operation)} at once; median answer {_ms(server_s)}, parse {_ms(parse_s)}"
             )
+        print(
+            f"    while running: no request in flight for {fmt_s(profile.quiet_s())} of {fmt_s(profile.run_s)} "
+            "(the engine's own work: batching, journal, bookkeeping, and its threads waiting for the GIL)"
+        )
         if profile.delete_batches:
             sizes = profile.delete_batches
             print(
@@ -205,8 +209,8 @@ def limits(res: Results) -> list[str]:
         text = (
             f"{_label(res, what)}: spacesgui {fmt_s(seconds)} {verdict} the target against {peer.tool} "
             f"({fmt_s(peer_s)}). Planning (listing the folder, {profile.by_operation['ListObjectsV2']} pages) took "
-            f"{fmt_s(profile.plan_s)}; nothing runs before the plan is complete (the app asks for confirmation "
-            f"with its count), while {peer.tool} starts as the listing arrives"
+            f"{fmt_s(profile.plan_s)}; spacesgui queues nothing before its plan is complete (the planner lists the "
+            f"whole folder first; a Delete's confirmation shows the count), while {peer.tool} starts as the listing arrives"
         )
         if raw is not None and raw.ok and raw.cpu is not None:
             text += (
