@@ -60,6 +60,35 @@ def account_for(server: Server) -> tuple[Account, Credentials]:
     return account, Credentials(server.access_key, server.secret_key)
 
 
+def rclone_env(server: Server) -> dict[str, str]:
+    """The environment that defines the rclone remote REMOTE for `server` (provider Other, no config file)."""
+    return {
+        **clean_env(),
+        f"RCLONE_CONFIG_{REMOTE}_TYPE": "s3",
+        f"RCLONE_CONFIG_{REMOTE}_PROVIDER": "Other",
+        f"RCLONE_CONFIG_{REMOTE}_ENDPOINT": server.endpoint,
+        f"RCLONE_CONFIG_{REMOTE}_ACCESS_KEY_ID": server.access_key,
+        f"RCLONE_CONFIG_{REMOTE}_SECRET_ACCESS_KEY": server.secret_key,
+    }
+
+
+def aws_env(server: Server, scratch: Path) -> dict[str, str]:
+    """Keys in the environment, path-style addressing, no user config (as bench_peers.aws_ls)."""
+    config = scratch / "aws-config"
+    config.write_text("[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n")
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": server.access_key,
+        "AWS_SECRET_ACCESS_KEY": server.secret_key,
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "aws-credentials-none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        env.pop(variable, None)
+    return env
+
+
 def app_client(server: Server) -> Any:
     """A boto3 client configured exactly as spacesgui's (checksums, payload signing, retries)."""
     return make_client(*account_for(server))
@@ -160,15 +189,8 @@ class Peers:
         self._rclone = [str(rclone_binary())]
         self._aws = _uvx_tool("awscli", "aws")
         self._s3cmd = _uvx_tool("s3cmd", "s3cmd")
-        self.rclone_env = {
-            **clean_env(),
-            f"RCLONE_CONFIG_{REMOTE}_TYPE": "s3",
-            f"RCLONE_CONFIG_{REMOTE}_PROVIDER": "Other",
-            f"RCLONE_CONFIG_{REMOTE}_ENDPOINT": server.endpoint,
-            f"RCLONE_CONFIG_{REMOTE}_ACCESS_KEY_ID": server.access_key,
-            f"RCLONE_CONFIG_{REMOTE}_SECRET_ACCESS_KEY": server.secret_key,
-        }
-        self.aws_env = self._aws_env()
+        self.rclone_env = rclone_env(server)
+        self.aws_env = aws_env(server, scratch)
         self.s3cmd_config = scratch / "s3cmd.cfg"
         self.s3cmd_config.write_text("[default]\n")
         # Also warms uvx's cache, so the first timed run does not install anything.
@@ -177,22 +199,6 @@ class Peers:
             "aws": _startup([*self._aws, "--version"], self.aws_env) if self._aws else None,
             "s3cmd": _startup([*self._s3cmd, "--version"], dict(os.environ)) if self._s3cmd else None,
         }
-
-    def _aws_env(self) -> dict[str, str]:
-        """Keys in the environment, path-style addressing, no user config (as bench_peers.aws_ls)."""
-        config = self.scratch / "aws-config"
-        config.write_text("[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n")
-        env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": self.server.access_key,
-            "AWS_SECRET_ACCESS_KEY": self.server.secret_key,
-            "AWS_CONFIG_FILE": str(config),
-            "AWS_SHARED_CREDENTIALS_FILE": str(self.scratch / "aws-credentials-none"),
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-        for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            env.pop(variable, None)
-        return env
 
     def _s3cmd_base(self) -> list[str]:
         assert self._s3cmd is not None

@@ -12,6 +12,7 @@ rclone stores a "name/" marker as a file "name", so a new folder is checked in a
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -55,13 +56,17 @@ NO_EMPTY_FOLDERS = (
 UNCONFIRMED = "The server did not confirm that it deleted this file; it may still be there."
 
 
+# What XML 1.0 cannot carry: control characters but tab and line feed (a parser turns a
+# carriage return into a line feed), lone surrogates, U+FFFE and U+FFFF. One regex search a
+# key: a Python loop over the characters, run twice a key, took 77 ms of CPU (under the GIL)
+# for a 10,000-key delete of 30-character keys; this takes 3 ms.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def xml_safe(key: str) -> bool:
     """Whether `key` survives an XML body (DeleteObjects): XML 1.0 cannot carry most control
     characters, and parsers turn a carriage return into a line feed."""
-    return not any(
-        (ord(ch) < 0x20 and ch not in "\t\n") or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) in (0xFFFE, 0xFFFF)
-        for ch in key
-    )
+    return _NOT_IN_XML.search(key) is None
 
 
 class S3ObjectOps:
@@ -226,7 +231,10 @@ class S3ObjectOps:
 
     def _delete_batch(self, bucket: str, batch: list[str]) -> DeleteResult:
         """Raises only before anything in `batch` was deleted (the DeleteObjects request comes first)."""
-        in_xml = [key for key in batch if xml_safe(key)]
+        in_xml: list[str] = []
+        by_one: list[str] = []
+        for key in batch:
+            (in_xml if xml_safe(key) else by_one).append(key)
         result = DeleteResult()
         if in_xml:
             objects: Any = [{"Key": key} for key in in_xml]
@@ -234,9 +242,8 @@ class S3ObjectOps:
                 self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
             )
             result += _delete_result(in_xml, self._call("DeleteObjects", bucket, call))
-        for key in batch:
-            if not xml_safe(key):
-                result += self._delete_one(bucket, key)
+        for key in by_one:
+            result += self._delete_one(bucket, key)
         return result
 
     def _delete_one(self, bucket: str, key: str) -> DeleteResult:
