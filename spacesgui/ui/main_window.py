@@ -39,6 +39,7 @@ from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
+from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
@@ -125,11 +126,16 @@ class MainWindow(QMainWindow):
         accounts.secret_prompt = self.secret_asker
         self.transfer_actions = TransferActions(self, transfers) if transfers is not None else None
         self.edit_actions: EditActions | None = None
+        self.space_deletion: SpaceDeletion | None = None
         if operations is not None and self.transfer_actions is not None:
             t = self.transfer_actions
             self.edit_actions = EditActions(
                 self, self.object_view, operations, t.ask_conflict, t.paste, t.dock.reveal, self
             )
+            self.space_deletion = SpaceDeletion(
+                self, operations, t.service, browser.delete_bucket, self.space_actions.space_deleted,
+                t.ask_conflict, t.dock.reveal, self,
+            )  # fmt: skip
         self.object_actions = ObjectActions(
             self, objects or ObjectService(runner, accounts, self), self.object_view
         )
