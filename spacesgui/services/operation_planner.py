@@ -247,7 +247,8 @@ def _count(plan: OperationPlan) -> None:
 
 
 def _folder(key: str) -> str:
-    return key if key.endswith("/") else key + "/"
+    """The prefix of a folder row; "" (a whole Space) stays "", which lists every key."""
+    return key if not key or key.endswith("/") else key + "/"
 
 
 def _delete(

@@ -34,6 +34,7 @@ from spacesgui.services.runner import TaskRunner
 from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
+from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
@@ -131,8 +132,9 @@ class MainWindow(QMainWindow):
         self.access_column: AccessColumn
         self.permissions: PermissionsAction
         self.quit_guard: QuitGuard | None = None
+        self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
-        attach_features(self, runner, accounts, services or WindowServices())
+        attach_features(self, runner, accounts, browser, services or WindowServices())
 
         self._build_actions()
         self._build_layout()

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QWidget
 
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
+from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
+from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
@@ -52,7 +54,11 @@ class WindowServices:
 
 
 def attach_features(
-    window: MainWindow, runner: TaskRunner, accounts: AccountService, services: WindowServices
+    window: MainWindow,
+    runner: TaskRunner,
+    accounts: AccountService,
+    browser: BrowserService,
+    services: WindowServices,
 ) -> None:
     """Build every feature module of `window` and keep it on the window."""
     transfers, operations, view = services.transfers, services.operations, window.object_view
@@ -67,6 +73,10 @@ def attach_features(
         window.access_actions = AccessActions(window, operations, t.dock.reveal, window)
         view.selectionModel().selectionChanged.connect(window.access_actions.update_enabled)
         window.feature_updates += [window.edit_actions.update_enabled, window.access_actions.update_enabled]
+        window.space_deletion = SpaceDeletion(
+            window, operations, t.service, browser.delete_bucket, window.space_actions.space_deleted,
+            t.ask_conflict, t.dock.reveal, window,
+        )  # fmt: skip
     window.object_actions = ObjectActions(
         window, services.objects or ObjectService(runner, accounts, window), view
     )

@@ -121,7 +121,10 @@ def test_delete_space_from_its_context_menu_deletes_that_empty_space(
     menu = panel.tree.findChildren(QMenu, "accountContextMenu")[-1]
     next(a for a in menu.actions() if a.text() == "Delete Space…").trigger()
     menu.close()
-    box = app.window.space_actions.last_dialog
+    deletion = app.window.space_deletion
+    assert deletion is not None
+    qtbot.waitUntil(lambda: deletion.last_box is not None and deletion.last_box.isVisible(), timeout=20_000)
+    box = deletion.last_box
     assert isinstance(box, QMessageBox)
     assert empty in box.text()
     next(b for b in box.buttons() if b.text() == "Delete").click()

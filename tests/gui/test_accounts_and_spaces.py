@@ -191,10 +191,18 @@ def test_creating_a_space_checks_the_name_as_you_type_and_opens_the_new_space(
     )
 
 
-def _confirm_delete(app: App, qtbot: QtBot) -> None:
+def _delete_space_box(app: App, qtbot: QtBot) -> QMessageBox:
+    """Choose File → Delete Space… and wait for its question (asked once the Space is counted)."""
     app.window.delete_space_action.trigger()
-    box = app.window.space_actions.last_dialog
-    assert isinstance(box, QMessageBox)
+    deletion = app.window.space_deletion
+    assert deletion is not None
+    qtbot.waitUntil(lambda: deletion.last_box is not None and deletion.last_box.isVisible(), timeout=20_000)
+    assert deletion.last_box is not None
+    return deletion.last_box
+
+
+def _confirm_delete(app: App, qtbot: QtBot) -> None:
+    box = _delete_space_box(app, qtbot)
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     delete.click()
 
@@ -219,25 +227,6 @@ def test_deleting_an_empty_space_after_confirmation_removes_it(
     assert "deleted" in app.window.banner.text()
 
 
-def test_deleting_a_space_that_holds_objects_is_refused_before_asking(
-    build_window: Callable[[], App],
-    open_account: Callable[[App, Account], None],
-    qtbot: QtBot,
-    moto_account: Account,
-    moto_store: S3Store,
-    moto_bucket: str,
-) -> None:
-    moto_store.client.put_object(Bucket=moto_bucket, Key="keep.txt", Body=b"1")
-    app = build_window()
-    open_account(app, moto_account)
-    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
-    app.window.delete_space_action.trigger()
-    assert app.window.space_actions.last_dialog is None
-    assert "still holds 1 object" in app.window.banner.text()
-    assert moto_bucket in [b["Name"] for b in moto_store.client.list_buckets()["Buckets"]]
-
-
 def test_the_server_refusing_to_delete_a_space_is_explained(
     build_window: Callable[[], App],
     open_account: Callable[[App, Account], None],
@@ -250,9 +239,11 @@ def test_the_server_refusing_to_delete_a_space_is_explained(
     open_account(app, moto_account)
     app.window.navigate(Place(moto_account.id, moto_bucket, ""))
     wait_listed(qtbot, app)
+    box = _delete_space_box(app, qtbot)  # counted empty
     moto_store.client.put_object(Bucket=moto_bucket, Key="arrived-meanwhile.txt", Body=b"1")
-    _confirm_delete(app, qtbot)
+    next(b for b in box.buttons() if b.text() == "Delete").click()
     qtbot.waitUntil(lambda: "still holds objects" in app.window.banner.text(), timeout=10_000)
+    assert moto_bucket in [b["Name"] for b in moto_store.client.list_buckets()["Buckets"]]
 
 
 def test_saving_an_account_when_the_keyring_fails_keeps_the_dialog_and_offers_to_keep_the_secret_this_session(

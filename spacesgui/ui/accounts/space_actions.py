@@ -1,4 +1,6 @@
-"""Account and Space commands that ask the user something first: add, create, delete, open."""
+"""Account and Space commands that ask the user something first: add, create, delete, open.
+
+Delete Space… lives in space_deletion.py (it may empty the Space first); this module hands it on."""
 
 from __future__ import annotations
 
@@ -9,8 +11,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from spacesgui.core.accounts import Account, provider
-from spacesgui.core.folder_node import LoadState
-from spacesgui.core.formatting import folder_summary
 from spacesgui.core.history import Place
 from spacesgui.core.naming import bucket_name_problem
 from spacesgui.ui.accounts.account_dialog import AccountDialog
@@ -123,53 +123,18 @@ class SpaceActions(QObject):
             )
 
     def delete_space(self, account_id: str = "", bucket: str = "") -> None:
-        """Delete a Space after confirmation: the open one, or `bucket` of `account_id`."""
+        """Delete a Space after asking (the open one, or `bucket` of `account_id`): see SpaceDeletion."""
+        deletion = self._window.space_deletion
+        if deletion is not None:
+            deletion.delete_space(account_id, bucket)
+
+    def space_deleted(self, account_id: str, bucket: str) -> None:
+        """The server deleted the Space: leave it if it is open, and list the account's Spaces again."""
         window = self._window
-        place = window.place
-        if not bucket:
-            if place is None or not place.bucket:
-                return
-            account_id, bucket = place.account_id, place.bucket
-        root = window.model.root
-        showing_its_root = place is not None and (place.account_id, place.bucket, place.prefix) == (
-            account_id,
-            bucket,
-            "",
-        )
-        if showing_its_root and root.state == LoadState.LOADED and (root.names or root.folders):
-            window.banner.show_message(
-                f"<b>Space is not empty.</b> “{bucket}” still holds {folder_summary(len(root.names), len(root.folders), root.total_size())}; "
-                "only an empty Space can be deleted.",
-                level="warning",
-            )
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Delete Space",
-            f"Delete the Space “{bucket}”?\n\nOnly an empty Space can be deleted. This cannot be undone.",
-            QMessageBox.StandardButton.Cancel,
-            window,
-        )
-        box.setObjectName("deleteSpaceBox")
-        delete_button = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.last_dialog = box
-
-        def on_finished(_result: int) -> None:
-            if box.clickedButton() is delete_button:
-                window.spawn(self._delete(account_id, bucket))
-
-        box.finished.connect(on_finished)
-        box.open()
-
-    async def _delete(self, account_id: str, bucket: str) -> None:
-        window = self._window
-        await window._browser.delete_bucket(account_id, bucket)
         place = window.place
         if place is not None and (place.account_id, place.bucket) == (account_id, bucket):
             window.model.clear()
             window.navigate(Place(account_id, "", ""))
-        window.banner.show_message(f"Space “{bucket}” deleted.", level="info")
         window.account_panel.reload_buckets(account_id)
 
     def open_space_by_name(self, account_id: str) -> None:

@@ -306,6 +306,11 @@ class ObjectView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, index = event.key(), self.currentIndex()
+        if self.state() == QAbstractItemView.State.EditingState:
+            # Keys the name editor passes on (Enter, which its delegate commits on its
+            # own) must not open the folder being renamed: that closes the editor unsaved.
+            super().keyPressEvent(event)
+            return
         if (
             key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and index.isValid()
