@@ -20,6 +20,7 @@ from spacesgui.app import App
 from spacesgui.core.access import LISTING_PRIVATE, LISTING_PUBLIC
 from spacesgui.core.accounts import Account
 from spacesgui.core.operations import ALL_USERS
+from spacesgui.services.access_service import AccessService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.ui.settings.permissions_section import PermissionsSection
 from tests.fault_proxy import FaultProxy, Match
@@ -50,9 +51,9 @@ def section_for(
         app = build_window()
         open_account(app, account)
         operations = OperationService(app.runner, app.accounts, app.transfers)
-        section = PermissionsSection(
-            app.window.access_service, account.id, bucket, app.window.spawn, operations
-        )
+        access = AccessService(app.runner, app.accounts)
+        section = PermissionsSection(access, account.id, bucket, app.window.spawn, operations)
+        section.access = access  # type: ignore[attr-defined]  # a QObject without a parent: keep it alive
         section.app = app  # type: ignore[attr-defined]  # for tests that look at the queue
         qtbot.addWidget(section)
         section.resize(520, 460)
