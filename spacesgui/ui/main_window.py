@@ -50,6 +50,7 @@ from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.search.search_panel import SearchPanel
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
         self.permissions: PermissionsAction
+        self.search_panel: SearchPanel
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
@@ -254,6 +256,11 @@ class MainWindow(QMainWindow):
         self.account_panel.select(place)
         self._last_refresh = time.monotonic()
         self._update_view_state()
+
+    def reveal(self, place: Place, key: str) -> None:
+        """Open `place` and select the row of `key` in it once it is listed (Reveal in Folder)."""
+        self.navigate(place)
+        self._reselect = key
 
     def forget_account(self, account_id: str, name: str = "") -> None:
         """Leave every place of a removed account; if it was open, say so in the empty view."""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from spacesgui.services.access_service import AccessService
@@ -22,6 +23,7 @@ from spacesgui.services.cors_service import CorsService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.search_service import SearchService
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
@@ -30,6 +32,7 @@ from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.search.search_panel import ResultVerbs, SearchPanel
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
 from spacesgui.ui.settings.settings_section import SpaceContext
@@ -51,6 +54,7 @@ class WindowServices:
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
     access: AccessService | None = None
+    search: SearchService | None = None
 
 
 def attach_features(
@@ -92,9 +96,25 @@ def attach_features(
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
     window.feature_updates.append(window.permissions.update_enabled)
+    _attach_search(window, services.search or SearchService(runner, accounts, window))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
+
+
+def _attach_search(window: MainWindow, service: SearchService) -> None:
+    """Find in Space (Ctrl+Shift+F): a dock beside the objects whose results use the window's verbs."""
+    t, edit, objects = window.transfer_actions, window.edit_actions, window.object_actions
+    verbs = ResultVerbs(
+        reveal=window.reveal,
+        download=t.download_refs if t is not None else None,
+        delete=edit.delete_refs if edit is not None else None,
+        share=objects.share_keys,
+        properties=objects.show_properties_of,
+    )
+    window.search_panel = SearchPanel(window, service, verbs, window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)
+    window.search_panel.hide()
 
 
 def _settings_sections(
