@@ -191,6 +191,18 @@ def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(
     assert panel.form.search_button.isEnabled()
 
 
+def test_only_the_first_matches_are_kept_and_the_panel_says_so(
+    open_tree: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = open_tree()
+    panel_of(app).max_kept = 1_500
+    panel = search(qtbot, app, "")
+    wait_done(qtbot, panel)
+    assert panel.model.rowCount() == 1_500
+    assert f"{TOTAL:,} matches (first 1,500 shown)" in panel.status_label.text()
+    assert shown_keys(panel) == sorted(shown_keys(panel))  # the listing's order: the first in key order
+
+
 def test_reveal_in_folder_opens_the_folder_and_selects_the_object(
     open_tree: Callable[..., App], qtbot: QtBot
 ) -> None:

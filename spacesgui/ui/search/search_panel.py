@@ -30,6 +30,7 @@ from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.keys import Location, parent
 from spacesgui.core.listing import ObjectRef
+from spacesgui.core.search import MAX_KEPT
 from spacesgui.qtmodels.search_result_model import SearchResultModel
 from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
 from spacesgui.ui.browser_context import BrowserContext
@@ -68,6 +69,7 @@ class SearchPanel(QDockWidget):
         self._place: Place | None = None  # where the shown results were searched
         self._started = 0.0
         self._searched = self._matched = 0
+        self.max_kept = MAX_KEPT  # matches kept and shown; past it they are only counted
         self.form = SearchForm(self)
         self.model = SearchResultModel(self)
         self.view = named(QTableView(self), "searchResults", "Search results")
@@ -180,7 +182,9 @@ class SearchPanel(QDockWidget):
         self.model.reset(prefix)
         self._searched = self._matched = 0
         self._started = time.monotonic()
-        self._search_id = self._service.start(SearchRequest(place.account_id, place.bucket, prefix, criteria))
+        self._search_id = self._service.start(
+            SearchRequest(place.account_id, place.bucket, prefix, criteria, self.max_kept)
+        )
         self.form.set_running(True)
         self._say(f"Searching {self._where()} for {criteria.describe()}…")
 
