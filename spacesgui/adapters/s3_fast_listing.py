@@ -14,11 +14,21 @@ import logging
 from typing import Any
 from xml.etree import ElementTree
 
+from botocore import handlers as _botocore_handlers
+
+# botocore's own check, skipped for listings (see _handle_200_error_unless_listing); None
+# on a botocore without it: then nothing is skipped.
+_handle_200_error: Any = getattr(_botocore_handlers, "_handle_200_error", None)
+
 log = logging.getLogger(__name__)
 
 _INT_FIELDS = {"MaxKeys", "KeyCount", "Size"}
 _BOOL_FIELDS = {"IsTruncated"}
 _EMPTY_RESULT = b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult></ListBucketResult>'
+
+
+class _ErrorDocument(ValueError):
+    """The body is an S3 <Error> document, though the status was 200."""
 
 
 def _local(tag: str) -> str:
@@ -37,6 +47,8 @@ def _scalar(name: str, text: str | None) -> Any:
 def parse_listing(body: bytes) -> dict[str, Any]:
     """Parse a ListBucketResult document into botocore's response shape."""
     root = ElementTree.fromstring(body)
+    if _local(root.tag) == "Error":
+        raise _ErrorDocument("an S3 error document")
     if _local(root.tag) != "ListBucketResult":
         raise ValueError(f"unexpected root element {root.tag!r}")
     result: dict[str, Any] = {}
@@ -79,14 +91,40 @@ def before_parse_listing(
         return
     try:
         parsed = parse_listing(body)
-    except (ElementTree.ParseError, ValueError) as exc:
+    except ElementTree.ParseError as exc:
+        # A body cut short by the network: a 500, so botocore retries (as its own check does).
+        log.debug("listing body unreadable, retrying: %s", exc)
+        response_dict["status_code"] = 500
+        return
+    except _ErrorDocument:
+        response_dict["status_code"] = 500  # S3's "200 with an error inside": botocore retries
+        return
+    except ValueError as exc:
         log.debug("fast listing parse skipped: %s", exc)
         return
     customized_response_dict.update(parsed)
     response_dict["body"] = _EMPTY_RESULT
 
 
+_LISTINGS = frozenset({"ListObjectsV2", "ListObjects"})
+
+
+def _handle_200_error_unless_listing(operation_model: Any, response_dict: Any, **kwargs: Any) -> None:
+    """botocore's check for S3's "200 with an error inside", except on listings.
+
+    botocore parses every 200 body of every S3 call once more just to look at its root
+    element; on a 1,000-key listing page that is as costly as reading the page. Listings
+    get the same check from `before_parse_listing`, which parses the body anyway.
+    """
+    if getattr(operation_model, "name", "") in _LISTINGS:
+        return
+    _handle_200_error(operation_model, response_dict, **kwargs)
+
+
 def install(events: Any) -> None:
     """Register the fast parser on a client's event system."""
-    for operation in ("ListObjectsV2", "ListObjects"):
+    for operation in _LISTINGS:
         events.register(f"before-parse.s3.{operation}", before_parse_listing)
+    if _handle_200_error is not None:
+        events.unregister("before-parse.s3.*", _handle_200_error)
+        events.register_first("before-parse.s3.*", _handle_200_error_unless_listing)

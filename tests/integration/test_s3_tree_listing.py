@@ -87,3 +87,29 @@ def test_rclone_lists_nested_files(
     for key in ("a/b/c.txt", "a/d.txt", "e.txt"):
         store.client.put_object(Bucket=rclone_bucket, Key=key, Body=b"1")
     assert sorted(k for p in store.iter_tree(rclone_bucket, "a/") for k in p.keys) == ["a/b/c.txt", "a/d.txt"]
+
+
+def test_a_listing_answered_200_with_an_error_inside_is_retried(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    # botocore's own check for this is skipped on listings (it parsed each page twice);
+    # the fast listing parser makes the same check, so botocore still retries.
+    put_all(proxy_store, moto_bucket)
+    listings = Match(method="GET", query={"list-type": "2"})
+    fault = fault_proxy.fail(listings, status=200, code="InternalError", times=1)
+    assert sorted(k for p in proxy_store.iter_tree(moto_bucket, "") for k in p.keys) == sorted(KEYS)
+    assert fault.hits == 1
+    assert fault_proxy.count(listings) == 2
+
+
+def test_other_calls_answered_200_with_an_error_inside_are_still_retried(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    put_all(proxy_store, moto_bucket)
+    copies = Match(method="PUT", path=f"/{moto_bucket}/copy.txt")
+    fault = fault_proxy.fail(copies, status=200, code="InternalError", times=1)
+    proxy_store.client.copy_object(
+        Bucket=moto_bucket, Key="copy.txt", CopySource={"Bucket": moto_bucket, "Key": "top.txt"}
+    )
+    assert fault.hits == 1
+    assert fault_proxy.count(copies) == 2
