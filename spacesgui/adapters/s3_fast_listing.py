@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _INT_FIELDS = {"MaxKeys", "KeyCount", "Size"}
 _BOOL_FIELDS = {"IsTruncated"}
+FEED_SLICE = 16 * 1024
 _EMPTY_RESULT = b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult></ListBucketResult>'
 
 
@@ -46,7 +47,12 @@ def _scalar(name: str, text: str | None) -> Any:
 
 def parse_listing(body: bytes) -> dict[str, Any]:
     """Parse a ListBucketResult document into botocore's response shape."""
-    root = ElementTree.fromstring(body)
+    parser = ElementTree.XMLParser()
+    # In slices: the C parser holds the GIL for a whole feed() call, and a 1,000-key page
+    # in one call would keep the GUI thread waiting for its ~10-20 ms.
+    for start in range(0, len(body), FEED_SLICE):
+        parser.feed(body[start : start + FEED_SLICE])
+    root = parser.close()
     if _local(root.tag) == "Error":
         raise _ErrorDocument("an S3 error document")
     if _local(root.tag) != "ListBucketResult":

@@ -55,8 +55,8 @@ def default_lister(store: ObjectStore) -> TreeLister:
 class SearchService(QObject):
     """Runs searches on worker threads and reports them by search id.
 
-    Signals are emitted on the GUI thread. A search sends `progress` (the first page's
-    matches at once, then at most every FLUSH_S), then exactly one of `finished` or
+    Signals are emitted on the GUI thread. A search sends `progress` (the first page and
+    the first matches at once, then at most every FLUSH_S), then exactly one of `finished` or
     `failed`; after `stop` it sends nothing more and asks the server for no further page
     (the page in flight, if any, is dropped). `lister_for` picks how a store lists a
     tree: the TreeLister port, so a parallel lister can replace the plain one.
@@ -147,7 +147,8 @@ def _run(
     matcher = SearchFilter(request.criteria, request.prefix)
     pending = SearchHits()
     searched = matched = kept = 0
-    last_post = -math.inf
+    last_post = -math.inf  # the first page's count goes out at once
+    shown_any = False  # so do the first matches, whenever they come
     for page in lister.iter_tree(request.bucket, request.prefix):
         if stop.is_set():
             break  # the page in flight when Stop came: not shown
@@ -160,7 +161,8 @@ def _run(
             pending.extend(taken)
             kept += len(taken)
         now = time.monotonic()
-        if now - last_post >= FLUSH_S:
+        if now - last_post >= FLUSH_S or (pending and not shown_any):
+            shown_any = shown_any or bool(pending)
             post(SearchProgress(searched, matched, pending))
             pending, last_post = SearchHits(), now
         if stop.is_set():
