@@ -80,14 +80,16 @@ class SearchService(QObject):
         self._lister_for = lister_for
         self._ids = itertools.count(1)
         self._stops: dict[int, threading.Event] = {}
-        self._working: set[int] = set()  # searches whose worker has not returned yet
+        self._working: set[int] = set()  # searches whose worker thread has not returned yet
+        self._working_lock = threading.Lock()  # the worker thread takes its id out
 
     def start(self, request: SearchRequest) -> int:
         """Begin a search; returns the id its signals will carry."""
         search_id = next(self._ids)
         stop = threading.Event()
         self._stops[search_id] = stop
-        self._working.add(search_id)
+        with self._working_lock:
+            self._working.add(search_id)
         self._runner.spawn(self._search(search_id, request, stop), name=f"search-{search_id}")
         return search_id
 
@@ -98,8 +100,19 @@ class SearchService(QObject):
             stop.set()
 
     def is_working(self, search_id: int) -> bool:
-        """Whether the search's worker is still running (it may be, briefly, after `stop`)."""
-        return search_id in self._working
+        """Whether the search's worker thread is still running (it may be, briefly, after `stop`)."""
+        with self._working_lock:
+            return search_id in self._working
+
+    def _work(self, search_id: int, begun: threading.Event, lister: TreeLister, request: SearchRequest,
+              stop: threading.Event, post: Callable[[SearchProgress], None]) -> SearchProgress:  # fmt: skip
+        """The search itself, on a worker thread; its id leaves `_working` when it returns."""
+        begun.set()
+        try:
+            return _run(lister, request, stop, post)
+        finally:
+            with self._working_lock:
+                self._working.discard(search_id)
 
     async def _search(self, search_id: int, request: SearchRequest, stop: threading.Event) -> None:
         loop = asyncio.get_running_loop()
@@ -112,11 +125,15 @@ class SearchService(QObject):
         def post(progress: SearchProgress) -> None:  # worker thread
             loop.call_soon_threadsafe(deliver, progress)
 
+        begun = threading.Event()  # set by the worker: from then on it takes the id out of `_working`
         try:
             log.info("searching %s for %s", where, request.criteria.describe())
             store = await self._accounts.store(request.account_id)
             lister = self._lister_for(store)
-            total = await self._runner.run(_run, lister, request, stop, post)
+            total = await self._runner.run(self._work, search_id, begun, lister, request, stop, post)
+        except asyncio.CancelledError:
+            stop.set()  # the app is closing: the worker ends after its page, not after the tree
+            raise
         except SpacesError as exc:
             log.warning("search of %s failed: %s", where, exc.detail or exc.message)
             if not stop.is_set():
@@ -128,8 +145,10 @@ class SearchService(QObject):
                 self.failed.emit(search_id, SpacesError(f"The search failed unexpectedly: {exc}"))
             return
         finally:
-            self._working.discard(search_id)
             self._stops.pop(search_id, None)
+            if not begun.is_set():
+                with self._working_lock:
+                    self._working.discard(search_id)
         if stop.is_set():
             log.info("search of %s stopped after %d objects", where, total.searched)
             return
@@ -147,6 +166,8 @@ def _run(
     matcher = SearchFilter(request.criteria, request.prefix)
     pending = SearchHits()
     searched = matched = kept = 0
+    if stop.is_set():  # stopped (or the app closed) before a worker was free: send nothing
+        return SearchProgress(0, 0)
     last_post = -math.inf  # the first page's count goes out at once
     shown_any = False  # so do the first matches, whenever they come
     for page in lister.iter_tree(request.bucket, request.prefix):

@@ -266,3 +266,20 @@ def test_terms_that_are_not_valid_are_said_in_plain_words_and_nothing_is_searche
     assert "not before" in panel.status_label.text()
     panel = search(qtbot, app, "beach", type="pictures")
     assert "is not a content type" in panel.status_label.text()
+
+
+def test_closing_the_app_mid_search_stops_the_listing(
+    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot
+) -> None:
+    app = open_tree(proxy.endpoint)
+    listings = Match(method="GET", query={"list-type": "2"})
+    hold = proxy.hold(Match(method="GET", query={"list-type": "2", "continuation-token": None}))
+    panel = search(qtbot, app, "beach")
+    qtbot.waitUntil(lambda: hold.waiting == 1, timeout=30_000)
+    search_id = panel.search_id
+    for task in list(app.runner._tasks):  # what the app's shutdown does first
+        task.cancel()
+    sent = proxy.count(listings)
+    hold.release()
+    qtbot.waitUntil(lambda: not panel._service.is_working(search_id), timeout=30_000)
+    assert proxy.count(listings) == sent
