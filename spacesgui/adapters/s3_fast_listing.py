@@ -32,8 +32,16 @@ class _ErrorDocument(ValueError):
     """The body is an S3 <Error> document, though the status was 200."""
 
 
+_LOCAL_NAMES: dict[str, str] = {}  # "{namespace}Key" → "Key": a page has ~10 distinct tags
+
+
 def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 256:  # bounded: a server's tags are few, but never trust a body
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _scalar(name: str, text: str | None) -> Any:
@@ -60,18 +68,21 @@ def parse_listing(body: bytes) -> dict[str, Any]:
     result: dict[str, Any] = {}
     contents: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
+    names = _LOCAL_NAMES
     for child in root:
         name = _local(child.tag)
-        if name == "Contents":
+        if name == "Contents":  # ~1,000 a page: the hot loop, so _scalar is inlined
             item: dict[str, Any] = {}
             for field in child:
-                field_name = _local(field.tag)
-                if field_name == "Owner":
+                field_name = names.get(field.tag) or _local(field.tag)
+                if field_name == "Size":
+                    item["Size"] = int(field.text or 0)
+                elif field_name == "Owner":
                     item["Owner"] = {_local(o.tag): o.text or "" for o in field}
                 elif field_name == "ChecksumAlgorithm":
                     item.setdefault("ChecksumAlgorithm", []).append(field.text or "")
                 else:
-                    item[field_name] = _scalar(field_name, field.text)
+                    item[field_name] = field.text or ""
             contents.append(item)
         elif name == "CommonPrefixes":
             for field in child:
