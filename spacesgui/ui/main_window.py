@@ -53,6 +53,7 @@ from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.usage.usage_windows import UsageWindows
 from spacesgui.ui.window_actions import WindowActions
 from spacesgui.ui.window_features import WindowServices, attach_features
 
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.permissions: PermissionsAction
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
+        self.usage_windows: UsageWindows
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
         self.account_panel.remove_requested.connect(self.space_actions.remove_account)
         self.account_panel.delete_space_requested.connect(self.space_actions.delete_space)
         self.account_panel.space_settings_requested.connect(self.space_settings.open)
+        self.account_panel.space_usage_requested.connect(self.usage_windows.open)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.object_view.open_folder_requested.connect(self.open_folder)

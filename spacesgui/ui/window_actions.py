@@ -104,6 +104,7 @@ class WindowActions(QObject):
         space_menu.addActions([self.new_space, self.delete_space])
         space_menu.addSeparator()
         space_menu.addAction(self.space_settings)
+        space_menu.addAction(w.usage_windows.space_action)
         self.space_menu = space_menu
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
