@@ -43,6 +43,8 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
+from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
         self.object_menu = ObjectMenu(self)
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
+        accounts.session_only_prompt = self.session_only_asker = SessionOnlyAsker(self)
         # The feature modules (transfers, edit, access, properties, settings…): set by attach_features.
         self.transfer_actions: TransferActions | None = None
         self.edit_actions: EditActions | None = None
@@ -132,6 +135,7 @@ class MainWindow(QMainWindow):
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
         self.permissions: PermissionsAction
+        self.keys_manager: KeysManagerAction  # File → Keys Manager…
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.usage_windows: UsageWindows

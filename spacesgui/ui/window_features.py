@@ -19,6 +19,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
@@ -27,6 +28,7 @@ from spacesgui.services.transfer_service import TransferService
 from spacesgui.services.usage_service import UsageService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
@@ -98,6 +100,9 @@ def attach_features(
         t.open_pending_uploads_of if t is not None else None,
     )
     window.feature_updates.append(window.usage_windows.update_enabled)
+    window.keys_manager = KeysManagerAction(
+        KeysService(runner, accounts, window), window.spawn, window, window.forget_account
+    )
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
     window.feature_updates.append(window.permissions.update_enabled)
