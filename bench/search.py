@@ -309,12 +309,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"spacesgui: {_s(gui.run.total_s)}, {gui.run.matches:,} matches", flush=True)
             peers: list[Run] = []
             if not args.skip_peers:
-                for run in [
-                    *rclone_runs(endpoint, args.needle, args.timeout),
-                    aws_run(endpoint, args.needle, scratch, args.timeout),
-                ]:
-                    print(f"{run.tool}: {_s(run.total_s)} {run.note}", flush=True)
-                    peers.append(run)
+                for make in (
+                    lambda: rclone_runs(endpoint, args.needle, args.timeout),
+                    lambda: [aws_run(endpoint, args.needle, scratch, args.timeout)],
+                ):
+                    for run in make():
+                        print(f"{run.tool}: {_s(run.total_s)} {run.note}", flush=True)
+                        peers.append(run)
             report(args.keys, args.needle, gui, peers)
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
