@@ -299,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--needle", default="77.")
     parser.add_argument("--timeout", type=float, default=1_800.0)
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--skip-aws", action="store_true", help="only rclone as a peer (aws is slow)")
     args = parser.parse_args(argv)
     use_offscreen_qt()
     server, endpoint = start_server(args.keys)
@@ -311,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_peers:
                 for make in (
                     lambda: rclone_runs(endpoint, args.needle, args.timeout),
-                    lambda: [aws_run(endpoint, args.needle, scratch, args.timeout)],
+                    lambda: [] if args.skip_aws else [aws_run(endpoint, args.needle, scratch, args.timeout)],
                 ):
                     for run in make():
                         print(f"{run.tool}: {_s(run.total_s)} {run.note}", flush=True)
