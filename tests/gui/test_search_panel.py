@@ -183,7 +183,7 @@ def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(
     sent = proxy.count(listings)
     assert sent == proxy_count_before + 2  # the first page, and the second (held)
     hold.release()  # the held page comes back: the search must not ask for a third
-    service = panel._service
+    service = panel.service
     qtbot.waitUntil(lambda: not service.is_working(search_id), timeout=30_000)
     assert proxy.count(listings) == sent
     assert panel.model.rowCount() == rows
@@ -281,5 +281,5 @@ def test_closing_the_app_mid_search_stops_the_listing(
         task.cancel()
     sent = proxy.count(listings)
     hold.release()
-    qtbot.waitUntil(lambda: not panel._service.is_working(search_id), timeout=30_000)
+    qtbot.waitUntil(lambda: not panel.service.is_working(search_id), timeout=30_000)
     assert proxy.count(listings) == sent

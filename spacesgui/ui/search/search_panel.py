@@ -198,6 +198,10 @@ class SearchPanel(QDockWidget):
         self._say(f"Stopped after {human_count(self._searched, 'object')}: {self._found()}.")
 
     @property
+    def service(self) -> SearchService:
+        return self._service
+
+    @property
     def search_id(self) -> int:
         return self._search_id
 
