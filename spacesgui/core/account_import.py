@@ -192,3 +192,22 @@ TEMPORARY_KEYS = (
     "these are temporary keys (they come with a session token), which stop working when the "
     "session ends; spacesgui keeps only long-lived keys. Create an access key and add it instead."
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSource:
+    """A source of accounts present on this machine, and where (a path, or "environment")."""
+
+    kind: SourceKind
+    where: str
+
+
+def unique_name(name: str, taken: Iterable[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… when an account is already called that."""
+    names = set(taken)
+    if name not in names:
+        return name
+    number = 2
+    while f"{name} ({number})" in names:
+        number += 1
+    return f"{name} ({number})"

@@ -83,6 +83,8 @@ class WindowActions(QObject):
         menu = w.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.add_account)
+        if w.import_actions is not None:
+            file_menu.addActions([w.import_actions.import_action, w.import_actions.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")
