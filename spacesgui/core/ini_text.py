@@ -31,8 +31,20 @@ class IniText:
     problems: tuple[str, ...]  # bad lines outside any usable section
 
 
+# A bad line is shown in messages (and the log); these words mean it may hold a secret.
+SECRET_WORDS = ("secret", "token", "password", "passwd", "pass ", "key")
+BARE_KEY_LENGTH = 16  # one word this long, alone on a line, may be a pasted key
+
+
 def quoted(line: str) -> str:
+    """The line as a message shows it, in quotes; anything that may be a secret is hidden."""
     text = line.strip()
+    lowered = text.lower()
+    if any(word in lowered for word in SECRET_WORDS) and not text.startswith("["):
+        name = text.replace(":", " ").split()[0]
+        return f"“{name} …” (the rest hidden: it may be a secret)"
+    if " " not in text and len(text) >= BARE_KEY_LENGTH and not text.startswith("["):
+        return f"a line of {len(text)} characters (hidden: it may be a key)"
     return f"“{text[:MAX_SHOWN]}…”" if len(text) > MAX_SHOWN else f"“{text}”"
 
 

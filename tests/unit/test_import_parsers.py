@@ -289,3 +289,12 @@ def test_a_broken_export_file_and_broken_entries_say_what_is_wrong() -> None:
     assert "account 3: it is not an object" in problems
     assert "account 4 (badurl)" in problems
     assert "upload_acl “everyone”" in problems
+
+
+def test_a_malformed_line_that_may_hold_a_secret_is_never_quoted() -> None:
+    text = "[p]\naws_secret_access_key: wJalrXUtnFEMI/K7MDENG\nwJalrXUtnFEMIK7MDENGbPxRfiCY\n"
+    result = parse_aws(text, "")
+    problems = _problems(result)
+    assert "wJalrXUtnFEMI" not in problems
+    assert "aws_secret_access_key …" in problems
+    assert "a line of 28 characters" in problems

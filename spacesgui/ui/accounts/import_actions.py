@@ -57,9 +57,8 @@ class ImportActions(QObject):
         wanted = list(kinds) if kinds is not None else None
         dialog = self.dialog
         if dialog is None or not dialog.isVisible() or dialog.kinds != wanted:
-            if dialog is not None:
+            if dialog is not None:  # closed, not deleted: a scan it started may still finish
                 dialog.close()
-                dialog.deleteLater()
             dialog = self.dialog = ImportDialog(self._service, self._spawn, self._parent, kinds=wanted)
             dialog.show()
             dialog.start()
