@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import keyring.errors
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
@@ -269,3 +270,27 @@ def test_the_first_run_panel_hint_is_legible(
     placeholder = app.window.placeholder
     area = QRect(placeholder.mapTo(app.window, placeholder.rect().topLeft()), placeholder.size())
     assert text_contrast(image, area)[0] >= AA
+
+
+def test_a_keyring_that_refuses_the_secret_is_said_and_the_account_not_added(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    home: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_aws(home, "[p]\naws_access_key_id = K\naws_secret_access_key = s\n")
+
+    def refuse(service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+    app = build_window()
+    dialog = open_import(app, qtbot, rows=1)
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: "“p” was not added" in dialog.result_label.text(), timeout=30_000)
+    assert "keyring" in dialog.result_label.text()
+    assert app.accounts.accounts == []
+    assert row_of(dialog, "p")[1:] == (True, "Ready")  # still there to try again
