@@ -84,7 +84,7 @@ def _entry(entry: Any, where: str) -> ImportCandidate | ImportProblem:
     return ImportCandidate(
         kind, where, name, _provider(entry.get("provider", ""), place.provider), place.endpoint_url,
         entry.get("region", "") or place.region, entry["access_key_id"].strip(), "",
-        _addressing(entry.get("addressing", ""), place.addressing), entry.get("bucket", "").strip(),
+        _addressing(entry.get("addressing", ""), place.addressing), entry.get("bucket", "").strip() or place.bucket,
         acl, entry.get("cache_control", "").strip(),
     )  # fmt: skip
 

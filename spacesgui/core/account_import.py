@@ -109,6 +109,7 @@ class Place:
     endpoint_url: str
     region: str
     addressing: AddressingStyle
+    bucket: str = ""  # named by the host (my-space.nyc3.digitaloceanspaces.com)
 
 
 def locate(endpoint: str, region: str, addressing: str = "", *, https: bool = True) -> Place:
@@ -131,13 +132,20 @@ def locate(endpoint: str, region: str, addressing: str = "", *, https: bool = Tr
         (k for suffix, k in _HOST_PROVIDERS if host == suffix or host.endswith("." + suffix)), "custom"
     )
     labels = host.split(".")
+    bucket = ""
     if key == "digitalocean" and len(labels) >= 3:
-        region = labels[-3]  # nyc3.digitaloceanspaces.com: the host says the region
+        # REGION.digitaloceanspaces.com says the region; SPACE.REGION.(cdn.)… a Space too,
+        # and then the account's endpoint is the region's.
+        before = labels[: labels.index("digitaloceanspaces")]
+        before = before[:-1] if before and before[-1] == "cdn" else before
+        if before:
+            region, bucket = before[-1], ".".join(before[:-1])
+            endpoint = f"{urlsplit(endpoint).scheme}://{region}.digitaloceanspaces.com"
     elif key == "aws" and len(labels) >= 4 and labels[0] == "s3" and labels[1] != "amazonaws":
         region = labels[1]
     preset = provider(key)
     style = _style(addressing) or preset.addressing
-    return Place(key, endpoint, region or preset.default_region or "us-east-1", style)
+    return Place(key, endpoint, region or preset.default_region or "us-east-1", style, bucket)
 
 
 def _style(text: str) -> AddressingStyle | None:
@@ -183,7 +191,7 @@ def parse_environment(env: Mapping[str, str]) -> ImportResult:
     host = urlsplit(place.endpoint_url).hostname or place.endpoint_url
     candidate = ImportCandidate(
         kind, "AWS_ACCESS_KEY_ID", f"{host} (environment)", place.provider, place.endpoint_url,
-        place.region, key_id, secret, place.addressing,
+        place.region, key_id, secret, place.addressing, place.bucket,
     )  # fmt: skip
     return ImportResult((candidate,))
 

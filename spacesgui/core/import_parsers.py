@@ -91,7 +91,7 @@ def _aws_profile(name: str, values: dict[str, str], s3: dict[str, str]) -> Impor
         return ImportProblem(kind, where, exc.message)
     return ImportCandidate(
         kind, where, name, place.provider, place.endpoint_url, place.region, key_id,
-        values.get("aws_secret_access_key", ""), place.addressing,
+        values.get("aws_secret_access_key", ""), place.addressing, place.bucket,
     )  # fmt: skip
 
 
@@ -142,7 +142,7 @@ def _s3cmd_section(section: IniSection, where: str) -> ImportCandidate | ImportP
     name = "s3cmd" if section.name == "default" else f"s3cmd {section.name}"
     return ImportCandidate(
         kind, where, name, place.provider, place.endpoint_url, place.region, key_id,
-        values.get("secret_key", ""), place.addressing,
+        values.get("secret_key", ""), place.addressing, place.bucket,
     )  # fmt: skip
 
 
@@ -200,7 +200,7 @@ def _rclone_remote(section: IniSection, where: str) -> ImportCandidate | ImportP
         return ImportProblem(kind, where, f"endpoint: {exc.message}")
     return ImportCandidate(
         kind, where, section.name, place.provider, place.endpoint_url, place.region, key_id,
-        values.get("secret_access_key", ""), place.addressing,
+        values.get("secret_access_key", ""), place.addressing, place.bucket,
     )  # fmt: skip
 
 

@@ -298,3 +298,13 @@ def test_a_malformed_line_that_may_hold_a_secret_is_never_quoted() -> None:
     assert "wJalrXUtnFEMI" not in problems
     assert "aws_secret_access_key …" in problems
     assert "a line of 28 characters" in problems
+
+
+def test_a_space_or_cdn_host_as_endpoint_gives_the_region_endpoint_and_opens_that_space() -> None:
+    for host in ("my-space.fra1.digitaloceanspaces.com", "my-space.fra1.cdn.digitaloceanspaces.com"):
+        (candidate,) = parse_environment(
+            {"AWS_ACCESS_KEY_ID": "K", "AWS_ENDPOINT_URL": f"https://{host}"}
+        ).candidates
+        assert (candidate.endpoint_url, candidate.region, candidate.bucket) == (
+            "https://fra1.digitaloceanspaces.com", "fra1", "my-space",
+        )  # fmt: skip
