@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from spacesgui.core.history import Place
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
@@ -98,7 +99,12 @@ def attach_features(
     window.feature_updates.append(window.permissions.update_enabled)
     if services.imports is not None:  # File → Import/Export Accounts…, and the first-run panel
         window.import_actions = ImportActions(
-            window, services.imports, window.spawn, window.show_message, window.space_actions.add_account
+            window,
+            services.imports,
+            window.spawn,
+            window.show_message,
+            window.space_actions.add_account,
+            lambda account_id: _show_imported(window, accounts, account_id),
         )
         window.feature_updates.append(lambda: _update_first_run(window, accounts))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
@@ -133,3 +139,9 @@ def _update_first_run(window: MainWindow, accounts: AccountService) -> None:
         if shown
         else Qt.AlignmentFlag.AlignCenter
     )
+
+
+def _show_imported(window: MainWindow, accounts: AccountService, account_id: str) -> None:
+    """Open an account just imported, unless the user is looking at something already."""
+    if window.place is None:
+        window.navigate(Place(account_id, accounts.account(account_id).bucket, ""))

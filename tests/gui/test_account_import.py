@@ -105,6 +105,9 @@ def test_an_imported_rclone_remote_connects_and_lists_with_its_secret_in_the_key
     assert memory_keyring.passwords[("spacesgui", account.id)] == rclone_server.secret_key
     assert rclone_server.secret_key not in (Path(app_settings(app))).read_text()
     wait_lists(qtbot, app, account.id, rclone_bucket)  # rclone checks the signature: the secret works
+    place = app.window.place
+    assert place is not None
+    assert place.account_id == account.id  # nothing was open: the new account is shown
     qtbot.waitUntil(lambda: "Added 1 account" in dialog.result_label.text(), timeout=30_000)
     assert row_of(dialog, "local")[1:] == (False, "Already present as “local”")
 

@@ -33,9 +33,11 @@ class ImportActions(QObject):
         spawn: Callable[[Awaitable[None]], object],
         show_message: ShowMessage,
         add_account: Callable[[], None],
+        show_account: Callable[[str], None],
     ) -> None:
         super().__init__(parent)
         self._parent, self._service, self._spawn, self._show_message = parent, service, spawn, show_message
+        self._show_account = show_account  # the first account an import adds, when nothing is open
         self.dialog: ImportDialog | None = None
         self.import_action = QAction("Import Accounts…", parent)
         self.import_action.setObjectName("importAccountsAction")
@@ -60,6 +62,7 @@ class ImportActions(QObject):
             if dialog is not None:  # closed, not deleted: a scan it started may still finish
                 dialog.close()
             dialog = self.dialog = ImportDialog(self._service, self._spawn, self._parent, kinds=wanted)
+            dialog.imported.connect(lambda ids: self._show_account(ids[0]))
             dialog.show()
             dialog.start()
         dialog.raise_()

@@ -14,7 +14,7 @@ import html
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -43,7 +43,9 @@ READY, NO_SECRET = "Ready", "No secret key: asked at import"
 
 
 class ImportDialog(QDialog):
-    """The import window. `finished_import` holds the last outcome (for tests and the caller)."""
+    """The import window. `last_outcome` holds what the last Import did (for tests)."""
+
+    imported = Signal(list)  # ids of the accounts just added
 
     def __init__(
         self,
@@ -225,6 +227,8 @@ class ImportDialog(QDialog):
             outcome = self._service.import_accounts(chosen)
             self.last_outcome = outcome
             self._show_outcome(outcome)
+            if outcome.added_ids:
+                self.imported.emit(list(outcome.added_ids))
             self._refill()  # what was added is now marked as present
         finally:
             self._busy = False
