@@ -10,7 +10,7 @@ from pathlib import Path
 import keyring.errors
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -173,6 +173,7 @@ def test_export_then_import_round_trip_asks_for_the_secret_or_adds_without_it(
     moto_account: Account,
     moto_bucket: str,
     memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = build_window()
     second = moto_account.with_changes(
@@ -183,7 +184,12 @@ def test_export_then_import_round_trip_asks_for_the_secret_or_adds_without_it(
     actions = app.window.import_actions
     assert actions is not None
     target = tmp_path / "accounts.json"
-    actions.export_to(str(target))
+    file_menu = app.window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    names = [a.objectName() for a in file_menu.actions()]
+    assert {"importAccountsAction", "exportAccountsAction"} <= set(names)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(target), ""))
+    actions.export_action.trigger()  # File → Export Accounts…, the file chosen
     qtbot.waitUntil(target.exists, timeout=30_000)
     qtbot.waitUntil(lambda: "Saved 2 account definitions" in app.window.banner.text(), timeout=30_000)
     exported = target.read_text()
