@@ -80,8 +80,12 @@ class AccountImportService(QObject):
         return len(accounts)
 
     def present(self, candidate: ImportCandidate) -> str:
-        """The name of the account these keys already are, or ""."""
-        account = already_present(candidate, self._accounts.accounts)
+        """The name of the saved account these keys already are, or "".
+
+        Accounts for this run only (the demo's, the command line's) do not count: importing
+        their keys is how to keep them."""
+        saved = [a for a in self._accounts.accounts if not self._accounts.is_ephemeral(a.id)]
+        account = already_present(candidate, saved)
         return account.name if account is not None else ""
 
     def import_accounts(self, chosen: Sequence[Chosen]) -> ImportOutcome:

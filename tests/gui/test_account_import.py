@@ -129,11 +129,13 @@ def test_keys_already_present_are_marked_and_left_unticked(
        f"[profile other]\nendpoint_url = {moto_account.endpoint_url}\n")  # fmt: skip
     app = build_window()
     app.accounts.add_account(moto_account, "test-secret")
+    for_this_run = moto_account.with_changes(name="cli", access_key_id="OTHER", id=uuid.uuid4().hex)
+    app.accounts.add_account(for_this_run, "y", remember=False, persist=False)  # as --endpoint-url adds
 
     dialog = open_import(app, qtbot, rows=2)
 
     assert row_of(dialog, "same")[1:] == (False, f"Already present as “{moto_account.name}”")
-    assert row_of(dialog, "other")[1] is True
+    assert row_of(dialog, "other")[1:] == (True, "Ready")  # importing keeps what was for this run only
     assert dialog.import_button.text() == "Import 1"
 
 
