@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.access import AccessPolicy
+from spacesgui.core.account_import import FoundSource, ImportResult, SourceKind
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
 from spacesgui.core.cors import CorsRule
@@ -411,3 +412,22 @@ class LocalFiles(Protocol):
     def remove_part(self, path: str, tag: str = "") -> None: ...
 
     def free_space(self, path: str) -> int: ...
+
+
+class AccountSources(Protocol):
+    """Other tools' settings on this machine (AWS CLI, s3cmd, rclone, the environment) and
+    spacesgui export files. Blocking file I/O: call on a worker thread."""
+
+    def available(self) -> list[FoundSource]:
+        """The sources present here, in a stable order; an empty environment is none."""
+        ...
+
+    def read(self, kinds: Sequence[SourceKind] | None = None) -> ImportResult:
+        """Every account in the sources of `kinds` (None: all present), with their problems."""
+        ...
+
+    def read_export(self, path: str) -> ImportResult: ...
+
+    def write_export(self, path: str, text: str) -> None:
+        """Write an export file; SpacesError in plain words when it cannot be written."""
+        ...

@@ -136,6 +136,16 @@ class AccountService(QObject):
         self._save()
         self.accounts_changed.emit()
 
+    def add_account_without_secret(self, account: Account) -> None:
+        """Save a new account whose secret is not known yet (an import that had none):
+        it is asked for when the account is first used."""
+        if not account.access_key_id.strip():
+            raise MissingCredentials("Enter the access key.")
+        account = account.with_changes(in_keyring=False)
+        self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
+        self._save()
+        self.accounts_changed.emit()
+
     def _keep_secret(self, account_id: str, secret: str, remember: bool) -> None:
         """Put the secret where `remember` says, and nowhere else. KeyringUnavailable may rise."""
         if remember:

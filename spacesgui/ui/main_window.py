@@ -32,6 +32,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.ui.accounts.account_panel import AccountPanel
+from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.usage_windows: UsageWindows
+        self.import_actions: ImportActions | None = None  # File → Import/Export Accounts…, first run
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 
@@ -171,6 +173,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.object_view, 1)
         column.addWidget(self.placeholder, 1)
+        if self.import_actions is not None:
+            column.addWidget(self.import_actions.first_run, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)

@@ -87,6 +87,8 @@ class WindowActions(QObject):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.add_account)
         file_menu.addAction(self.keys_manager)
+        if w.import_actions is not None:
+            file_menu.addActions([w.import_actions.import_action, w.import_actions.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")

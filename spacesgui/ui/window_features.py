@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from spacesgui.core.history import Place
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
@@ -26,6 +29,7 @@ from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.services.usage_service import UsageService
+from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
@@ -55,6 +59,7 @@ class WindowServices:
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
     access: AccessService | None = None
+    imports: AccountImportService | None = None
 
 
 def attach_features(
@@ -106,6 +111,16 @@ def attach_features(
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
     window.feature_updates.append(window.permissions.update_enabled)
+    if services.imports is not None:  # File → Import/Export Accounts…, and the first-run panel
+        window.import_actions = ImportActions(
+            window,
+            services.imports,
+            window.spawn,
+            window.show_message,
+            window.space_actions.add_account,
+            lambda account_id: _show_imported(window, accounts, account_id),
+        )
+        window.feature_updates.append(lambda: _update_first_run(window, accounts))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
@@ -124,3 +139,23 @@ def _settings_sections(
         ]
 
     return make
+
+
+def _update_first_run(window: MainWindow, accounts: AccountService) -> None:
+    """The first-run buttons show under “No accounts yet”, and only there."""
+    actions = window.import_actions
+    if actions is None:
+        return
+    shown = not accounts.accounts and window.place is None and not window._hint
+    actions.first_run.set_shown(shown)
+    window.placeholder.setAlignment(
+        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        if shown
+        else Qt.AlignmentFlag.AlignCenter
+    )
+
+
+def _show_imported(window: MainWindow, accounts: AccountService, account_id: str) -> None:
+    """Open an account just imported, unless the user is looking at something already."""
+    if window.place is None:
+        window.navigate(Place(account_id, accounts.account(account_id).bucket, ""))
