@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from spacesgui.adapters.do_api import DoApiClient
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
@@ -20,6 +21,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.do_api_service import DoApiService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
@@ -106,6 +108,7 @@ def build_app(
         settings=SpaceSettingsService(runner, accounts),
         cors=CorsService(runner, accounts),
         access=AccessService(runner, accounts),
+        do_api=DoApiService(runner, accounts, secrets, DoApiClient),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(

@@ -57,6 +57,7 @@ class FakeDoApi:
     requests: list[Request] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     purged: list[list[str]] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)  # by access key: what create answered
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail(
@@ -194,7 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "created_at": "2026-12-04T11:00:00Z",
             }
             api.keys[access_key] = key
-            return 201, {"key": {**key, "secret_key": "secret-" + uuid.uuid4().hex}}
+            api.secrets[access_key] = "secret-" + uuid.uuid4().hex
+            return 201, {"key": {**key, "secret_key": api.secrets[access_key]}}
         if len(rest) == 1 and rest[0] in api.keys:
             if method == "PUT" and isinstance(body, dict) and body.get("name"):
                 api.keys[rest[0]]["name"] = body["name"]

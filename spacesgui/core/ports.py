@@ -450,3 +450,9 @@ class CdnAdmin(Protocol):
 
 class DoApi(KeyAdmin, CdnAdmin, Protocol):
     """One client for both: the same token reaches keys and CDN endpoints."""
+
+    def close(self) -> None: ...
+
+
+class DoApiFactory(Protocol):
+    def __call__(self, token: str, base_url: str) -> DoApi: ...

@@ -43,6 +43,8 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -133,6 +135,8 @@ class MainWindow(QMainWindow):
         self.permissions: PermissionsAction
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
+        self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
+        self.do_keys: DoKeysAction | None = None  # File → DigitalOcean Keys…
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 

@@ -83,6 +83,8 @@ class WindowActions(QObject):
         menu = w.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.add_account)
+        if w.do_keys is not None:
+            file_menu.addAction(w.do_keys.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")

@@ -19,6 +19,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.do_api_service import DoApiService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
@@ -26,10 +27,13 @@ from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.settings.cdn_section import CdnSection
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
 from spacesgui.ui.settings.settings_section import SpaceContext
@@ -51,6 +55,7 @@ class WindowServices:
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
     access: AccessService | None = None
+    do_api: DoApiService | None = None  # Spaces keys and CDN through the DigitalOcean API
 
 
 def attach_features(
@@ -82,11 +87,15 @@ def attach_features(
     )
     access = services.access or AccessService(runner, accounts, window)
     cors = services.cors or CorsService(runner, accounts, window)
+    if services.do_api is not None:
+        window.cdn = CdnActions(window, services.do_api, window)
+        window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
+        window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
     window.space_settings = SpaceSettingsWindows(
         services.settings or SpaceSettingsService(runner, accounts, window),
         window.spawn,
         window,
-        extra_sections=_settings_sections(access, cors, operations),
+        extra_sections=_settings_sections(access, cors, operations, services.do_api),
     )
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.permissions = PermissionsAction(window, access, window)
@@ -98,15 +107,21 @@ def attach_features(
 
 
 def _settings_sections(
-    access: AccessService, cors: CorsService, operations: OperationService | None
+    access: AccessService,
+    cors: CorsService,
+    operations: OperationService | None,
+    do_api: DoApiService | None = None,
 ) -> Callable[[SpaceContext], list[tuple[str, QWidget]]]:
-    """The Space settings pages made here rather than by the window: Permissions and CORS."""
+    """The Space settings pages made here rather than by the window: Permissions, CORS, CDN."""
 
     def make(space: SpaceContext) -> list[tuple[str, QWidget]]:
         account, bucket, spawn = space.account_id, space.bucket, space.spawn
-        return [
+        pages: list[tuple[str, QWidget]] = [
             ("Permissions", PermissionsSection(access, account, bucket, spawn, operations)),
             ("CORS", CorsEditor(cors, account, bucket, spawn, show_buttons=True)),
         ]
+        if do_api is not None and do_api.is_digitalocean(account):
+            pages.append(("CDN", CdnSection(do_api, account, bucket, spawn)))
+        return pages
 
     return make
