@@ -90,6 +90,7 @@ def attach_features(
     if services.do_api is not None:
         window.cdn = CdnActions(window, services.do_api, window)
         window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
+        window.object_actions.has_cdn = window.cdn.has_endpoint  # Share… offers the CDN link then
         window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
     window.space_settings = SpaceSettingsWindows(
         services.settings or SpaceSettingsService(runner, accounts, window),

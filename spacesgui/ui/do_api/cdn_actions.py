@@ -33,6 +33,13 @@ class CdnActions(QObject):
         if place is not None and place.bucket:
             self.service.look_up(place.account_id, place.bucket)
 
+    def has_endpoint(self, account_id: str, bucket: str) -> bool:
+        """Whether `bucket` is known to have a CDN endpoint (no request; a lookup may start)."""
+        if isinstance(self.service.cached_endpoint(account_id, bucket), CdnEndpoint):
+            return True
+        self.service.look_up(account_id, bucket)
+        return False
+
     def endpoint(self) -> CdnEndpoint | None:
         """The open Space's endpoint, when it is known to have one."""
         place = self._context.place
