@@ -216,6 +216,11 @@ def test_the_cdn_page_enables_changes_the_ttl_and_disables_a_spaces_endpoint(
     assert api.endpoints[endpoint["id"]]["ttl"] == 86400
 
     section.disable_button.click()
+    box = section.last_box
+    assert box is not None
+    assert f"https://{moto_bucket}.nyc3.cdn.digitaloceanspaces.com/" in box.informativeText()
+    disable = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+    disable.click()
     qtbot.waitUntil(lambda: "has no CDN endpoint" in section.state_label.text(), timeout=WAIT)
     assert api.requests_to("DELETE", f"/v2/cdn/endpoints/{endpoint['id']}")
     assert api.endpoints == {}

@@ -9,7 +9,16 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from spacesgui.core.do_api import DEFAULT_TTL, TTL_CHOICES, ApiTokenMissing, CdnEndpoint, ttl_label
 from spacesgui.core.errors import SpacesError
@@ -67,7 +76,8 @@ class CdnSection(QWidget):
         self.disable_button = named(QPushButton("Disable CDN", self), "cdnDisable", "Disable CDN")
         self.enable_button.clicked.connect(lambda: self._start(self._enable()))
         self.ttl_button.clicked.connect(lambda: self._start(self._change_ttl()))
-        self.disable_button.clicked.connect(lambda: self._start(self._disable()))
+        self.disable_button.clicked.connect(self.ask_disable)
+        self.last_box: QMessageBox | None = None  # the Disable question, for tests
         form = QFormLayout()
         form.addRow("Cache time (TTL):", self.ttl_combo)
         buttons = QHBoxLayout()
@@ -124,6 +134,34 @@ class CdnSection(QWidget):
 
     async def _do_ttl(self, endpoint_id: str, ttl: int) -> None:
         self._show(await self._service.set_ttl(self._account_id, self._bucket, endpoint_id, ttl))
+
+    def ask_disable(self) -> None:
+        """Disable CDN…: its addresses stop working, so ask first."""
+        endpoint = self.endpoint
+        if endpoint is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Disable CDN",
+            f"Switch the CDN of “{self._bucket}” off?",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("cdnDisableBox")
+        box.setInformativeText(
+            f"Links to https://{endpoint.host()}/… stop working at once. The files stay in the "
+            "Space, and their ordinary addresses keep working."
+        )
+        disable = box.addButton("Disable CDN", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def on_finished(_result: int) -> None:
+            if box.clickedButton() is disable:
+                self._start(self._disable())
+
+        box.finished.connect(on_finished)
+        self.last_box = box
+        box.open()
 
     async def _disable(self) -> None:
         endpoint = self.endpoint
