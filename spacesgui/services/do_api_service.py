@@ -69,6 +69,7 @@ class DoApiService(QObject):
         self._client: DoApi | None = None
         self._lock = threading.Lock()
         self._cdn: dict[str, CdnEndpoint | None] = {}  # by origin
+        self._has_token: bool | None = None  # not read from the keyring yet
 
     # -- token ----------------------------------------------------------------------------
     def set_api_url(self, base_url: str) -> None:
@@ -77,10 +78,13 @@ class DoApiService(QObject):
         self._reset()
 
     def has_token(self) -> bool:
-        try:
-            return bool(self._secrets.get_secret(TOKEN_SECRET_ID))
-        except KeyringUnavailable:
-            return False
+        """Whether a token is kept; the keyring is read once, then remembered (menus ask often)."""
+        if self._has_token is None:
+            try:
+                self._has_token = bool(self._secrets.get_secret(TOKEN_SECRET_ID))
+            except KeyringUnavailable:
+                return False
+        return self._has_token
 
     def set_token(self, token: str) -> None:
         """Keep `token` in the keyring (never in a file). KeyringUnavailable may rise."""
@@ -88,12 +92,14 @@ class DoApiService(QObject):
         if not token:
             raise InvalidInput("Paste a DigitalOcean personal access token (it starts with dop_v1_).")
         self._secrets.set_secret(TOKEN_SECRET_ID, token)
+        self._has_token = True
         self._reset()
         log.info("DigitalOcean API token saved in the keyring")
         self.token_changed.emit()
 
     def forget_token(self) -> None:
         self._secrets.delete_secret(TOKEN_SECRET_ID)
+        self._has_token = False
         self._reset()
         log.info("DigitalOcean API token removed from the keyring")
         self.token_changed.emit()

@@ -299,3 +299,35 @@ def test_cdn_commands_are_offered_only_for_a_space_with_an_endpoint_and_purge_wh
     select(app, "a.txt")
     app.window.object_menu.copy_cdn_action.trigger()
     assert QApplication.clipboard().text() == f"https://{moto_bucket}.nyc3.cdn.digitaloceanspaces.com/a.txt"
+
+
+def test_a_token_kept_from_an_earlier_run_lists_the_keys_at_once(
+    build_window: Callable[[], App], api: FakeDoApi, memory_keyring: MemoryKeyring, qtbot: QtBot
+) -> None:
+    memory_keyring.passwords[("spacesgui", TOKEN_SECRET_ID)] = TOKEN
+    api.add_key("kept")
+    app = build_window()
+
+    window = open_keys_window(app, api)
+
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=WAIT)
+    assert window.table.item(0, 0).text() == "kept"
+    assert window.forget_token_button.isEnabled()
+    window.forget_token_button.click()
+    assert ("spacesgui", TOKEN_SECRET_ID) not in memory_keyring.passwords
+    assert window.table.rowCount() == 0
+    assert not window.create_button.isEnabled()
+
+
+def test_a_token_without_the_keys_scope_is_told_which_scope_to_add(
+    build_window: Callable[[], App], api: FakeDoApi, qtbot: QtBot
+) -> None:
+    api.scopes = {"cdn"}
+    app = build_window()
+    window = open_keys_window(app, api)
+    window.token_edit.setText(TOKEN)
+    window.save_token_button.click()
+
+    qtbot.waitUntil(lambda: "lacks the needed scope" in window.error_label.text(), timeout=WAIT)
+    assert "spaces_key" in window.error_label.text()
+    assert window.table.rowCount() == 0
