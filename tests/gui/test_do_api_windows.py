@@ -25,6 +25,7 @@ from tests.conftest import MemoryKeyring
 from tests.fake_do_api import TOKEN, FakeDoApi, serve_fake_do_api
 from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import row_of, select
+from tests.gui.test_properties import open_properties
 
 WAIT = 30_000
 
@@ -277,6 +278,9 @@ def test_cdn_commands_are_offered_only_for_a_space_with_an_endpoint_and_purge_wh
     menu = context_menu(app, "a.txt")
     assert app.window.object_menu.copy_cdn_action not in menu.actions()  # no endpoint: not offered
     menu.close()
+    panel = open_properties(qtbot, app, "a.txt")
+    assert not panel._general.isRowVisible(panel.details["CdnUrl"])
+    panel.close()
 
     endpoint_id = api.add_endpoint(f"{moto_bucket}.nyc3.digitaloceanspaces.com")
     app.window.refresh()
@@ -285,6 +289,9 @@ def test_cdn_commands_are_offered_only_for_a_space_with_an_endpoint_and_purge_wh
         lambda: isinstance(service.cached_endpoint(account.id, moto_bucket), CdnEndpoint), timeout=WAIT
     )
     settings.close()
+    panel = open_properties(qtbot, app, "a.txt")
+    assert panel._general.isRowVisible(panel.details["CdnUrl"])
+    panel.close()
     select(app, "a.txt", "docs/")
     menu = context_menu(app, "a.txt")
     assert app.window.cdn is not None

@@ -225,6 +225,8 @@ class ObjectActions(QObject):
             self._service, self._context.spawn, place.account_id, place.bucket, keys,
             self._context.dialog_parent(),
         )  # fmt: skip
+        if self.has_cdn is not None:
+            panel.cdn_on = self.has_cdn(place.account_id, place.bucket)
         self.last_dialog = panel
         panel.show()  # non-modal: the window stays usable beside it
         panel.load()
