@@ -13,6 +13,8 @@ from spacesgui.core.accounts import Account, AddressingStyle, provider
 from spacesgui.core.do_api import (
     DEFAULT_API_URL,
     TOKEN_SECRET_ID,
+    ApiScopeMissing,
+    ApiTokenInvalid,
     ApiTokenMissing,
     CdnEndpoint,
     CreatedKey,
@@ -22,7 +24,7 @@ from spacesgui.core.do_api import (
     origin_for,
     purge_paths,
 )
-from spacesgui.core.errors import InvalidInput, KeyringUnavailable, NotSupported
+from spacesgui.core.errors import InvalidInput, KeyringUnavailable, NotSupported, SpacesError
 from spacesgui.core.ports import DoApi, DoApiFactory, SecretStore
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
@@ -216,8 +218,12 @@ class DoApiService(QObject):
     async def _look_up_quietly(self, account_id: str, bucket: str) -> None:
         try:
             await self.endpoint(account_id, bucket)
-        except Exception as exc:  # a menu entry stays hidden; the settings page says why
-            log.info("CDN lookup for %s failed: %s", bucket, getattr(exc, "message", type(exc).__name__))
+        except (ApiTokenInvalid, ApiScopeMissing) as error:
+            # Asking again on every folder would fail the same way: not until the token changes.
+            self._cdn[self._origin(account_id, bucket)] = None
+            log.info("CDN lookup for %s refused: %s", bucket, error.title)
+        except SpacesError as error:  # the menu entries stay hidden; the settings page says why
+            log.info("CDN lookup for %s failed: %s", bucket, error.message)
 
     async def enable(self, account_id: str, bucket: str, ttl: int) -> CdnEndpoint:
         origin = self._origin(account_id, bucket)

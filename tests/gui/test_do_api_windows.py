@@ -338,3 +338,33 @@ def test_a_token_without_the_keys_scope_is_told_which_scope_to_add(
     qtbot.waitUntil(lambda: "lacks the needed scope" in window.error_label.text(), timeout=WAIT)
     assert "spaces_key" in window.error_label.text()
     assert window.table.rowCount() == 0
+
+
+def test_a_refused_cdn_lookup_is_not_repeated_on_every_folder(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    api: FakeDoApi,
+    moto_endpoint: str,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="docs/b.txt", Body=b"1")
+    app = build_window()
+    service = do_service(app, api)
+    service.set_token("dop_v1_" + "d" * 64)  # not the server's
+    account = do_account(moto_endpoint)
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    qtbot.waitUntil(lambda: service.cached_endpoint(account.id, moto_bucket) is None, timeout=WAIT)
+
+    app.window.navigate(Place(account.id, moto_bucket, "docs/"))
+    wait_listed(qtbot, app)
+
+    # No second lookup: neither one under way nor one the server received.
+    assert not any(task.get_name() == "cdn-lookup" for task in app.runner._tasks)
+    assert len(api.requests_to("GET", "/v2/cdn/endpoints")) == 1
+    menu = context_menu(app, "docs/b.txt")
+    assert app.window.object_menu.copy_cdn_action not in menu.actions()
+    menu.close()
