@@ -152,6 +152,8 @@ class CreatedKeyDialog(QDialog):
         self.secret_edit = named(QLineEdit(created.secret_key, self), "createdSecret", "Secret key")
         for edit in (self.access_edit, self.secret_edit):
             edit.setReadOnly(True)
+            edit.setCursorPosition(0)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(edit.text()) + 16)
         copy_secret = named(QPushButton("Copy", self), "createdCopySecret", "Copy the secret key")
         copy_secret.clicked.connect(lambda: QGuiApplication.clipboard().setText(created.secret_key))
         secret_row = QHBoxLayout()
