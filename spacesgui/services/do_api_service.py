@@ -72,6 +72,7 @@ class DoApiService(QObject):
         self._lock = threading.Lock()
         self._cdn: dict[str, CdnEndpoint | None] = {}  # by origin
         self._has_token: bool | None = None  # not read from the keyring yet
+        self._looking: set[str] = set()  # origins whose endpoint is being looked up
 
     # -- token ----------------------------------------------------------------------------
     def set_api_url(self, base_url: str) -> None:
@@ -211,19 +212,23 @@ class DoApiService(QObject):
         """Learn the Space's endpoint in the background when it is not known yet (quietly)."""
         if not bucket or not self.is_digitalocean(account_id) or not self.has_token():
             return
-        if self._origin(account_id, bucket) in self._cdn:
+        origin = self._origin(account_id, bucket)
+        if origin in self._cdn or origin in self._looking:
             return
-        self._runner.spawn(self._look_up_quietly(account_id, bucket), name="cdn-lookup")
+        self._looking.add(origin)
+        self._runner.spawn(self._look_up_quietly(account_id, bucket, origin), name="cdn-lookup")
 
-    async def _look_up_quietly(self, account_id: str, bucket: str) -> None:
+    async def _look_up_quietly(self, account_id: str, bucket: str, origin: str) -> None:
         try:
             await self.endpoint(account_id, bucket)
         except (ApiTokenInvalid, ApiScopeMissing) as error:
             # Asking again on every folder would fail the same way: not until the token changes.
-            self._cdn[self._origin(account_id, bucket)] = None
+            self._cdn[origin] = None
             log.info("CDN lookup for %s refused: %s", bucket, error.title)
         except SpacesError as error:  # the menu entries stay hidden; the settings page says why
             log.info("CDN lookup for %s failed: %s", bucket, error.message)
+        finally:
+            self._looking.discard(origin)
 
     async def enable(self, account_id: str, bucket: str, ttl: int) -> CdnEndpoint:
         origin = self._origin(account_id, bucket)
