@@ -26,6 +26,7 @@ from spacesgui.core.do_api import (
 )
 from spacesgui.core.errors import InvalidInput, KeyringUnavailable, NotSupported, SpacesError
 from spacesgui.core.ports import DoApi, DoApiFactory, SecretStore
+from spacesgui.core.redaction import register_secret
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -94,6 +95,7 @@ class DoApiService(QObject):
         token = token.strip()
         if not token:
             raise InvalidInput("Paste a DigitalOcean personal access token (it starts with dop_v1_).")
+        register_secret(token)  # hidden from every log line and error from now on
         self._secrets.set_secret(TOKEN_SECRET_ID, token)
         self._has_token = True
         self._reset()
@@ -123,6 +125,7 @@ class DoApiService(QObject):
                     raise ApiTokenMissing(
                         "Enter a DigitalOcean personal access token in File → DigitalOcean Keys… first."
                     )
+                register_secret(token)
                 self._client = self._factory(token, self._base_url)
             return self._client
 
@@ -136,6 +139,7 @@ class DoApiService(QObject):
 
     async def create_key(self, name: str, grants: Sequence[KeyGrant]) -> CreatedKey:
         created = await self._call_api(lambda api: api.create_key(name, list(grants)))
+        register_secret(created.secret_key)
         log.info("Spaces key %s created", created.key.access_key)
         self.keys_changed.emit()
         return created
