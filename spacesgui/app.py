@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from spacesgui.adapters.do_api import DoApiClient
 from spacesgui.adapters.import_sources import FileAccountSources
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
@@ -21,6 +22,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.do_api_service import DoApiService
 from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
@@ -109,6 +111,7 @@ def build_app(
         cors=CorsService(runner, accounts),
         access=AccessService(runner, accounts),
         imports=AccountImportService(runner, accounts, FileAccountSources()),
+        do_api=DoApiService(runner, accounts, secrets, DoApiClient),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(

@@ -44,6 +44,8 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
@@ -139,6 +141,8 @@ class MainWindow(QMainWindow):
         self.keys_manager: KeysManagerAction  # File → Keys Manager…
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
+        self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
+        self.do_keys: DoKeysAction | None = None  # File → DigitalOcean Keys…
         self.usage_windows: UsageWindows
         self.import_actions: ImportActions | None = None  # File → Import/Export Accounts…, first run
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place

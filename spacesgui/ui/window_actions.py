@@ -89,6 +89,8 @@ class WindowActions(QObject):
         file_menu.addAction(self.keys_manager)
         if w.import_actions is not None:
             file_menu.addActions([w.import_actions.import_action, w.import_actions.export_action])
+        if w.do_keys is not None:
+            file_menu.addAction(w.do_keys.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")

@@ -21,6 +21,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.do_api_service import DoApiService
 from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
@@ -32,11 +33,14 @@ from spacesgui.services.usage_service import UsageService
 from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.settings.cdn_section import CdnSection
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
 from spacesgui.ui.settings.settings_section import SpaceContext
@@ -60,6 +64,7 @@ class WindowServices:
     cors: CorsService | None = None
     access: AccessService | None = None
     imports: AccountImportService | None = None
+    do_api: DoApiService | None = None  # Spaces keys and CDN through the DigitalOcean API
 
 
 def attach_features(
@@ -91,11 +96,16 @@ def attach_features(
     )
     access = services.access or AccessService(runner, accounts, window)
     cors = services.cors or CorsService(runner, accounts, window)
+    if services.do_api is not None:
+        window.cdn = CdnActions(window, services.do_api, window)
+        window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
+        window.object_actions.has_cdn = window.cdn.has_endpoint  # Share… offers the CDN link then
+        window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
     window.space_settings = SpaceSettingsWindows(
         services.settings or SpaceSettingsService(runner, accounts, window),
         window.spawn,
         window,
-        extra_sections=_settings_sections(access, cors, operations),
+        extra_sections=_settings_sections(access, cors, operations, services.do_api),
     )
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.usage_windows = UsageWindows(
@@ -127,16 +137,22 @@ def attach_features(
 
 
 def _settings_sections(
-    access: AccessService, cors: CorsService, operations: OperationService | None
+    access: AccessService,
+    cors: CorsService,
+    operations: OperationService | None,
+    do_api: DoApiService | None = None,
 ) -> Callable[[SpaceContext], list[tuple[str, QWidget]]]:
-    """The Space settings pages made here rather than by the window: Permissions and CORS."""
+    """The Space settings pages made here rather than by the window: Permissions, CORS, CDN."""
 
     def make(space: SpaceContext) -> list[tuple[str, QWidget]]:
         account, bucket, spawn = space.account_id, space.bucket, space.spawn
-        return [
+        pages: list[tuple[str, QWidget]] = [
             ("Permissions", PermissionsSection(access, account, bucket, spawn, operations)),
             ("CORS", CorsEditor(cors, account, bucket, spawn, show_buttons=True)),
         ]
+        if do_api is not None and do_api.is_digitalocean(account):
+            pages.append(("CDN", CdnSection(do_api, account, bucket, spawn)))
+        return pages
 
     return make
 
