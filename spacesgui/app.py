@@ -9,8 +9,10 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from spacesgui.adapters.desktop_apps import XdgDesktopApps
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.opened_copies import TempCopies
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.settings import JsonSettings
 from spacesgui.core.accounts import Account, Credentials
@@ -20,6 +22,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
@@ -106,6 +109,7 @@ def build_app(
         settings=SpaceSettingsService(runner, accounts),
         cors=CorsService(runner, accounts),
         access=AccessService(runner, accounts),
+        opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(

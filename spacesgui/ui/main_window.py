@@ -46,6 +46,7 @@ from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.permissions: PermissionsAction
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
+        self.file_opener: FileOpener | None = None  # Open / Open With… (needs the file open service)
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 

@@ -19,6 +19,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
@@ -26,6 +27,7 @@ from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
@@ -51,6 +53,7 @@ class WindowServices:
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
     access: AccessService | None = None
+    opener: FileOpenService | None = None
 
 
 def attach_features(
@@ -88,6 +91,9 @@ def attach_features(
         window,
         extra_sections=_settings_sections(access, cors, operations),
     )
+    if services.opener is not None:
+        window.file_opener = FileOpener(window, services.opener, view)
+        window.feature_updates.append(window.file_opener.update_enabled)
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)

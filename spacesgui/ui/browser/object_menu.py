@@ -75,6 +75,8 @@ class ObjectMenu(QObject):
             if place is not None and window._accounts.account(place.account_id).cdn_url(place.bucket):
                 menu.addAction(self.copy_cdn_action)
             menu.addSeparator()
+        if window.file_opener is not None:
+            window.file_opener.add_to_menu(menu, index)
         transfers = window.transfer_actions
         if transfers is not None:
             if index.isValid():
