@@ -92,6 +92,9 @@ def attach_features(
         extra_sections=_settings_sections(access, cors, operations),
     )
     if services.opener is not None:
+        # Owned by the window: its watcher and timer then go with it, on the GUI thread,
+        # never with a garbage collection that may run on a worker thread.
+        services.opener.setParent(window)
         window.file_opener = FileOpener(window, services.opener, view)
         window.feature_updates.append(window.file_opener.update_enabled)
     window.access_column = AccessColumn(view, access, window.spawn, window)
