@@ -32,6 +32,7 @@ class OpenedFile:
     local_path: str
     md5: str
     state: CopyState
+    verified: str = ""  # how the engine checked the downloaded bytes ("MD5", "part MD5s", …)
 
     @property
     def name(self) -> str:

@@ -156,7 +156,9 @@ class FileOpenService(QObject):
         if state is None:
             self.open_failed.emit(waiting.request, f"Could not open “{name}”: its copy was removed.")
             return
-        opened = OpenedFile(waiting.account_id, waiting.bucket, waiting.key, t.local_path, md5, state)
+        opened = OpenedFile(
+            waiting.account_id, waiting.bucket, waiting.key, t.local_path, md5, state, t.verified
+        )
         self._opened[t.local_path] = opened
         self._seen[t.local_path] = state
         self._offered[t.local_path] = set()

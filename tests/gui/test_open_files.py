@@ -88,6 +88,9 @@ def test_double_clicking_a_file_opens_a_verified_copy_with_the_default_program(
     assert path.name == "todo.txt"
     assert path.is_relative_to(opening.root)
     assert path.read_bytes() == opening.server_bytes(NOTE)
+    [opened] = opening.opener.service.opened_files()
+    assert opened.local_path == str(path)
+    assert opened.verified  # the engine checked the bytes it wrote against the server's
     assert "Opened “todo.txt”" in opening.banner_text()
 
 
