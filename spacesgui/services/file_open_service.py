@@ -183,30 +183,33 @@ class FileOpenService(QObject):
     def check_copies(self) -> None:
         """Look at every copy now (the settle timer calls it; so may tests)."""
         for path in list(self._opened):
-            self._runner.spawn(self._check(path), name="check-opened-copy")
+            self._runner.spawn(self.check_copy(path), name="check-opened-copy")
 
-    async def _check(self, path: str) -> None:
+    async def check_copy(self, path: str) -> ChangedCopy | None:
+        """Hash the copy at `path` if it looks changed; the change offered (copy_changed), if any."""
         opened = self._opened.get(path)
         if opened is None:
-            return
+            return None
         now = await self._runner.run(self.copies.snapshot, path)
         if now is not None:
             self._watch(path)
-        if not looks_changed(opened, now) or now == self._seen.get(path) or now is None:
-            return
+        if now is None or not looks_changed(opened, now) or now == self._seen.get(path):
+            return None
         self._seen[path] = now
         try:
             md5 = await self._runner.run(self.copies.md5, path)
         except SpacesError as exc:  # being written, or gone again: the next change checks anew
             log.info("could not hash the opened copy %s: %s", path, exc.message)
             self._seen.pop(path, None)
-            return
+            return None
         opened = self._opened.get(path, opened)  # an upload may have finished meanwhile
         offered = self._offered.setdefault(path, set())
         if md5 == opened.md5 or md5 in offered:
-            return
+            return None
         offered.add(md5)
-        self.copy_changed.emit(ChangedCopy(opened, md5, now))
+        change = ChangedCopy(opened, md5, now)
+        self.copy_changed.emit(change)
+        return change
 
     # -- uploading ----------------------------------------------------------------------
 
