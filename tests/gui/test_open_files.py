@@ -207,3 +207,19 @@ def test_opening_an_object_deleted_on_the_server_says_so_and_launches_nothing(
     assert opening.app.window.banner._level == "error"
     assert opening.launched == []
     assert not any(p.is_file() for p in opening.root.rglob("*"))
+
+
+def test_an_upload_that_fails_says_why_and_offers_to_try_again(opening: Opening, qtbot: QtBot) -> None:
+    opening.double_click(NOTE)
+    qtbot.waitUntil(lambda: len(opening.launched) == 1, timeout=30_000)
+    copy = Path(opening.launched[0])
+    copy.write_bytes(b"an edit the server cannot take\n")
+    qtbot.waitUntil(lambda: "changed" in opening.banner_text(), timeout=30_000)
+    opening.store.client.delete_object(Bucket=opening.bucket, Key=NOTE)
+    opening.store.client.delete_bucket(Bucket=opening.bucket)
+    opening.app.window.banner.findChild(QPushButton, "messageAction").click()
+    qtbot.waitUntil(lambda: "was not uploaded" in opening.banner_text(), timeout=60_000)
+    assert "“todo.txt”" in opening.banner_text()
+    assert opening.app.window.banner._level == "error"
+    assert opening.app.window.banner.findChild(QPushButton, "messageAction").text() == "Try Again"
+    assert copy.read_bytes() == b"an edit the server cannot take\n"  # the edit is kept
