@@ -9,6 +9,7 @@ Added Associations, Removed Associations).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -223,15 +224,27 @@ def _expand_inline(arg: str, app: DesktopApp, path: str) -> tuple[str, bool]:
     return "".join(out), has_file
 
 
+def _quoted(arg: str) -> str:
+    """`arg` as one quoted Exec argument."""
+    escaped = "".join("\\" + ch if ch in _QUOTED_ESCAPES else ch for ch in arg)
+    return f'"{escaped}"'
+
+
 def exec_for_program(program: str) -> str:
     """An Exec value that runs the executable `program` on one file (quoted per the spec)."""
-    escaped = "".join("\\" + ch if ch in _QUOTED_ESCAPES else ch for ch in program)
-    return f'"{escaped}" %f'
+    return f"{_quoted(program)} %f"
 
 
-def program_app(program: str) -> DesktopApp:
-    """A program the user picked by path, as a DesktopApp with no desktop id."""
-    return DesktopApp("", os.path.basename(program) or program, exec_for_program(program))
+def program_app(program: str, platform: str = sys.platform) -> DesktopApp:
+    """A program the user picked by path, as a DesktopApp with no desktop id.
+
+    A macOS application bundle (a folder named *.app) is not an executable: `open -a`
+    starts it with the file, as Finder does.
+    """
+    name = os.path.basename(program.rstrip("/")) or program
+    if platform == "darwin" and program.rstrip("/").endswith(".app"):
+        return DesktopApp("", name.removesuffix(".app"), f"open -a {_quoted(program)} %f")
+    return DesktopApp("", name, exec_for_program(program))
 
 
 def parse_mimeapps(texts: Iterable[str]) -> MimeAssociations:

@@ -117,6 +117,13 @@ def test_a_program_picked_by_path_runs_on_the_file() -> None:
     assert command_line(app, "/f g") == ['/opt/odd "name"/bin/edit $x', "/f g"]
 
 
+def test_a_macos_application_bundle_is_started_with_open_a() -> None:
+    app = program_app("/Applications/Text Edit.app", platform="darwin")
+    assert app.name == "Text Edit"
+    assert command_line(app, "/f") == ["open", "-a", "/Applications/Text Edit.app", "/f"]
+    assert command_line(program_app("/usr/bin/x.app", platform="linux"), "/f") == ["/usr/bin/x.app", "/f"]
+
+
 def test_mimeapps_merge_with_the_first_file_most_important() -> None:
     user = (
         "[Default Applications]\ntext/plain=mine.desktop;\n[Removed Associations]\ntext/plain=bad.desktop;\n"
