@@ -3,7 +3,8 @@
 open() downloads the object through the transfer engine (verified like any download)
 into a fresh folder of its own under LocalCopies' root; when the engine reports it done,
 `opened` says where the copy is and the GUI hands it to a program. From then on the copy
-is watched: a change settles for SETTLE_MS, then the copy is hashed (worker thread) and,
+is watched (and looked at every POLL_MS, in case the watcher misses a change): a change
+settles for SETTLE_MS, then the copy is hashed (worker thread) and,
 if its bytes differ from what was opened or last uploaded, `copy_changed` offers it, once
 per MD5. upload_change() replaces the object through the engine, keeping its headers.
 """
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 # Editors write a file in bursts (truncate, write, rename, chmod): wait this long after
 # the last change before hashing the copy.
 SETTLE_MS = 500
+# The watcher can miss changes (network folders, the inotify watch limit reached): look
+# at every copy this often as well. A look is a stat; only a changed copy is hashed.
+POLL_MS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,9 @@ class FileOpenService(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(settle_ms)
         self._settle.timeout.connect(self.check_copies)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.check_copies)
         transfers.transfers_changed.connect(self._on_transfers_changed)
 
     def opened_files(self) -> list[OpenedFile]:
@@ -139,7 +146,7 @@ class FileOpenService(QObject):
             if waiting.change is None:
                 self._runner.spawn(self._downloaded(waiting, t), name="open-file-done")
             else:
-                self._uploaded(waiting.change, t)
+                self._runner.spawn(self._uploaded(waiting.change, t), name="opened-copy-uploaded")
 
     async def _downloaded(self, waiting: _Waiting, t: Transfer) -> None:
         name = basename(waiting.key) or waiting.key
@@ -163,6 +170,7 @@ class FileOpenService(QObject):
         self._seen[t.local_path] = state
         self._offered[t.local_path] = set()
         self._watch(t.local_path)
+        self._poll.start()
         log.info("opened s3://%s/%s as a local copy (%s)", waiting.bucket, waiting.key, t.verified)
         self.opened.emit(waiting.request, opened)
 
@@ -229,12 +237,19 @@ class FileOpenService(QObject):
         except SpacesError as exc:
             self._upload_failed(change, exc.message)
 
-    def _uploaded(self, change: ChangedCopy, t: Transfer) -> None:
+    async def _uploaded(self, change: ChangedCopy, t: Transfer) -> None:
         if t.state != TransferState.DONE:
             self._upload_failed(change, t.error or f"the upload was {t.state.value}")
             return
-        path = change.opened.local_path
-        baseline = replace(change.opened, md5=change.md5, state=CopyState(t.size, t.local_mtime_ns))
+        path, sent = change.opened.local_path, CopyState(t.size, t.local_mtime_ns)
+        md5 = change.md5
+        if sent != change.state:  # the file was saved again before the upload read it
+            try:
+                if await self._runner.run(self.copies.snapshot, path) == sent:
+                    md5 = await self._runner.run(self.copies.md5, path)
+            except SpacesError as exc:
+                log.info("could not hash the uploaded copy %s: %s", path, exc.message)
+        baseline = replace(change.opened, md5=md5, state=sent)
         self._opened[path] = baseline
         log.info("uploaded the edited copy of s3://%s/%s (%s)", baseline.bucket, baseline.key, t.verified)
         self.uploaded.emit(baseline)
