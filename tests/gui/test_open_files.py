@@ -223,3 +223,22 @@ def test_an_upload_that_fails_says_why_and_offers_to_try_again(opening: Opening,
     assert opening.app.window.banner._level == "error"
     assert opening.app.window.banner.findChild(QPushButton, "messageAction").text() == "Try Again"
     assert copy.read_bytes() == b"an edit the server cannot take\n"  # the edit is kept
+
+
+def test_open_with_another_program_by_path_runs_it_on_the_copy(
+    opening: Opening, qtbot: QtBot, tmp_path: Path
+) -> None:
+    opening.opener.service.apps = XdgDesktopApps([str(tmp_path / "none")], [str(tmp_path / "none")])
+    select(opening.app, NOTE)
+    opening.opener.open_with_action.trigger()
+    qtbot.waitUntil(lambda: opening.opener.last_dialog is not None, timeout=30_000)
+    dialog = opening.opener.last_dialog
+    assert dialog is not None
+    assert dialog.app_names() == []
+    assert not dialog.open_button.isEnabled()
+    assert dialog.findChild(QLabel, "openWithEmpty") is not None
+    dialog.choose_program(str(tmp_path / "my tools" / "edit'it"))
+    qtbot.waitUntil(lambda: len(opening.programs) == 1, timeout=30_000)
+    program, copy = opening.programs[0]
+    assert program == str(tmp_path / "my tools" / "edit'it")
+    assert Path(copy).read_bytes() == BODY
