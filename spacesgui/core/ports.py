@@ -27,6 +27,10 @@ class SecretStore(Protocol):
 
     def delete_secret(self, account_id: str) -> None: ...
 
+    def problem(self) -> str:
+        """'' when secrets can be kept here; otherwise why not, and what to do, in plain words."""
+        ...
+
 
 class AccountStore(Protocol):
     """Where account descriptions (never secrets) are saved."""

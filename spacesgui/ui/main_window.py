@@ -43,6 +43,8 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
+from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -54,6 +56,7 @@ from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.usage.usage_windows import UsageWindows
 from spacesgui.ui.window_actions import WindowActions
 from spacesgui.ui.window_features import WindowServices, attach_features
 
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
         self.object_menu = ObjectMenu(self)
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
+        accounts.session_only_prompt = self.session_only_asker = SessionOnlyAsker(self)
         # The feature modules (transfers, edit, access, properties, settings…): set by attach_features.
         self.transfer_actions: TransferActions | None = None
         self.edit_actions: EditActions | None = None
@@ -132,9 +136,11 @@ class MainWindow(QMainWindow):
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
         self.permissions: PermissionsAction
+        self.keys_manager: KeysManagerAction  # File → Keys Manager…
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.file_opener: FileOpener | None = None  # Open / Open With… (needs the file open service)
+        self.usage_windows: UsageWindows
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 
@@ -190,6 +196,7 @@ class MainWindow(QMainWindow):
         self.account_panel.remove_requested.connect(self.space_actions.remove_account)
         self.account_panel.delete_space_requested.connect(self.space_actions.delete_space)
         self.account_panel.space_settings_requested.connect(self.space_settings.open)
+        self.account_panel.space_usage_requested.connect(self.usage_windows.open)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.object_view.open_folder_requested.connect(self.open_folder)

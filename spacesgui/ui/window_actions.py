@@ -50,6 +50,9 @@ class WindowActions(QObject):
         self.add_account = self._action(
             "Add Account…", "addAccountAction", "account", None, spaces.add_account
         )
+        self.keys_manager = self._action(
+            "Keys Manager…", "keysManagerAction", None, "Ctrl+K", w.keys_manager.open
+        )
         self.new_space = self._action("New Space…", "newSpaceAction", "space", None, spaces.create_space)
         self.delete_space = self._action(
             "Delete Space…", "deleteSpaceAction", None, None, lambda: spaces.delete_space()
@@ -83,6 +86,7 @@ class WindowActions(QObject):
         menu = w.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.add_account)
+        file_menu.addAction(self.keys_manager)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")
@@ -104,6 +108,7 @@ class WindowActions(QObject):
         space_menu.addActions([self.new_space, self.delete_space])
         space_menu.addSeparator()
         space_menu.addAction(self.space_settings)
+        space_menu.addAction(w.usage_windows.space_action)
         self.space_menu = space_menu
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])

@@ -20,13 +20,16 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
 from spacesgui.services.file_open_service import FileOpenService
+from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
+from spacesgui.services.usage_service import UsageService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
@@ -38,6 +41,7 @@ from spacesgui.ui.settings.settings_section import SpaceContext
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.usage.usage_windows import UsageWindows
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -98,6 +102,16 @@ def attach_features(
         window.file_opener = FileOpener(window, services.opener, view)
         window.feature_updates.append(window.file_opener.update_enabled)
     window.access_column = AccessColumn(view, access, window.spawn, window)
+    window.usage_windows = UsageWindows(
+        UsageService(runner, accounts, window),
+        lambda: (p.account_id, p.bucket) if (p := window.place) is not None and p.bucket else None,
+        window,
+        t.open_pending_uploads_of if t is not None else None,
+    )
+    window.feature_updates.append(window.usage_windows.update_enabled)
+    window.keys_manager = KeysManagerAction(
+        KeysService(runner, accounts, window), window.spawn, window, window.forget_account
+    )
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
     window.feature_updates.append(window.permissions.update_enabled)

@@ -111,5 +111,11 @@ class ObjectMenu(QObject):
             window.permissions.update_enabled()
             menu.addAction(window.permissions.action)
             menu.addSeparator()
+        place = window.place
+        if index.isValid() and index.data(ObjectRole.IS_FOLDER) and place is not None:
+            folder = index.siblingAtColumn(0).data(ObjectRole.KEY)
+            usage = menu.addAction("Folder Usage…")
+            usage.setObjectName("folderUsageAction")
+            usage.triggered.connect(lambda: window.usage_windows.open(place.account_id, place.bucket, folder))
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))

@@ -132,11 +132,12 @@ class TransferActions(QObject):
 
     def open_pending_uploads(self) -> None:
         place = self._window.place
-        if place is None or not place.bucket:
-            return
-        dialog = PendingUploadsDialog(
-            self.service, self._window.spawn, place.account_id, place.bucket, self._window
-        )
+        if place is not None and place.bucket:
+            self.open_pending_uploads_of(place.account_id, place.bucket)
+
+    def open_pending_uploads_of(self, account_id: str, bucket: str) -> None:
+        """The Incomplete Uploads dialog of `bucket`, open or not (Space Usage offers it)."""
+        dialog = PendingUploadsDialog(self.service, self._window.spawn, account_id, bucket, self._window)
         self.last_dialog = dialog
         dialog.open()
 
