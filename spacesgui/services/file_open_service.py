@@ -122,6 +122,9 @@ class FileOpenService(QObject):
         except SpacesError as exc:
             self.open_failed.emit(request, f"Could not open “{name}”: {exc.message}")
             return
+        except KeyError:
+            self.open_failed.emit(request, f"Could not open “{name}”: its account was removed.")
+            return
         if not plan.transfers:
             why = " ".join(plan.notes) or "there is nothing to download."
             self.open_failed.emit(request, f"Could not open “{name}”: {why}")
@@ -236,6 +239,8 @@ class FileOpenService(QObject):
             self._transfers.queue_now(plan)
         except SpacesError as exc:
             self._upload_failed(change, exc.message)
+        except KeyError:
+            self._upload_failed(change, "its account was removed.")
 
     async def _uploaded(self, change: ChangedCopy, t: Transfer) -> None:
         if t.state != TransferState.DONE:
