@@ -9,10 +9,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from spacesgui.adapters.desktop_apps import XdgDesktopApps
 from spacesgui.adapters.do_api import DoApiClient
 from spacesgui.adapters.import_sources import FileAccountSources
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.opened_copies import TempCopies
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.settings import JsonSettings
 from spacesgui.core.accounts import Account, Credentials
@@ -23,6 +25,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
 from spacesgui.services.do_api_service import DoApiService
+from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
@@ -112,6 +115,7 @@ def build_app(
         access=AccessService(runner, accounts),
         imports=AccountImportService(runner, accounts, FileAccountSources()),
         do_api=DoApiService(runner, accounts, secrets, DoApiClient),
+        opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(

@@ -51,6 +51,7 @@ from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
         self.do_keys: DoKeysAction | None = None  # File → DigitalOcean Keys…
+        self.file_opener: FileOpener | None = None  # Open / Open With… (needs the file open service)
         self.usage_windows: UsageWindows
         self.import_actions: ImportActions | None = None  # File → Import/Export Accounts…, first run
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place

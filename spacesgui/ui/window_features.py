@@ -22,6 +22,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
 from spacesgui.services.do_api_service import DoApiService
+from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
@@ -36,6 +37,7 @@ from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
@@ -65,6 +67,7 @@ class WindowServices:
     access: AccessService | None = None
     imports: AccountImportService | None = None
     do_api: DoApiService | None = None  # Spaces keys and CDN through the DigitalOcean API
+    opener: FileOpenService | None = None
 
 
 def attach_features(
@@ -107,6 +110,12 @@ def attach_features(
         window,
         extra_sections=_settings_sections(access, cors, operations, services.do_api),
     )
+    if services.opener is not None:
+        # Owned by the window: its watcher and timer then go with it, on the GUI thread,
+        # never with a garbage collection that may run on a worker thread.
+        services.opener.setParent(window)
+        window.file_opener = FileOpener(window, services.opener, view)
+        window.feature_updates.append(window.file_opener.update_enabled)
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.usage_windows = UsageWindows(
         UsageService(runner, accounts, window),

@@ -72,6 +72,8 @@ class ObjectMenu(QObject):
             if window.cdn is not None and window.cdn.endpoint() is not None:
                 menu.addActions([self.copy_cdn_action, window.cdn.purge_action])
             menu.addSeparator()
+        if window.file_opener is not None:
+            window.file_opener.add_to_menu(menu, index)
         transfers = window.transfer_actions
         if transfers is not None:
             if index.isValid():
