@@ -129,7 +129,7 @@ def test_duplicating_copies_the_keys_under_a_new_name_and_its_own_keyring_entry(
     assert (copy.endpoint_url, copy.access_key_id) == (moto_account.endpoint_url, moto_account.access_key_id)
     assert memory_keyring.passwords[(SERVICE, copy.id)] == SECRET
     qtbot.waitUntil(lambda: manager.selected_id() == copy.id, timeout=10_000)
-    assert "moto (copy)" in manager.result_label.text()
+    qtbot.waitUntil(lambda: "moto (copy)" in manager.result_label.text(), timeout=10_000)
 
 
 def test_removing_asks_first_then_deletes_the_secret_from_the_keyring(
