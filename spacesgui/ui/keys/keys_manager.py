@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.key_status import SecretPlace
+from spacesgui.core.redaction import redact
 from spacesgui.qtmodels.key_model import KeyColumn, KeyTableModel
 from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.keys_service import KeysService
@@ -200,7 +201,7 @@ class KeysManager(QWidget):
 
     def _show_result(self, ok: bool, text: str) -> None:
         self.result_label.setStyleSheet(f"color: {status_text(self.palette(), ok).name()};")
-        self.result_label.setText(("✓ " if ok else "✗ ") + text)
+        self.result_label.setText(("✓ " if ok else "✗ ") + redact(text))
 
     # -- actions --------------------------------------------------------------
     def add(self) -> None:
