@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
+from spacesgui.core.errors import AuthError
 from spacesgui.core.key_status import SecretPlace
 from spacesgui.qtmodels.key_model import KeyColumn, KeyTableModel
 from spacesgui.ui.accounts.account_dialog import AccountDialog
@@ -129,7 +130,7 @@ def test_duplicating_copies_the_keys_under_a_new_name_and_its_own_keyring_entry(
     assert (copy.endpoint_url, copy.access_key_id) == (moto_account.endpoint_url, moto_account.access_key_id)
     assert memory_keyring.passwords[(SERVICE, copy.id)] == SECRET
     qtbot.waitUntil(lambda: manager.selected_id() == copy.id, timeout=10_000)
-    assert "moto (copy)" in manager.result_label.text()
+    qtbot.waitUntil(lambda: "moto (copy)" in manager.result_label.text(), timeout=10_000)
 
 
 def test_removing_asks_first_then_deletes_the_secret_from_the_keyring(
@@ -328,3 +329,17 @@ def test_the_extra_row_takes_buttons_for_other_sources_of_keys(
     assert button.isVisible()
     button.click()
     assert clicked == [True]
+
+
+def test_an_error_shown_in_the_window_never_shows_a_known_secret_or_token(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    app = build_window()
+    saved_account(app, qtbot, moto_account)  # SECRET is now a known secret
+    token = "dop_v1_" + "ab12" * 16
+    app.window.show_error(AuthError(f"refused {SECRET}"))
+    assert "[redacted]" in app.window.banner.text()
+    assert SECRET not in app.window.banner.text()
+    app.window.show_message(f"token {token} and {SECRET}", level="error")
+    assert SECRET not in app.window.banner.text()
+    assert token not in app.window.banner.text()
