@@ -21,8 +21,10 @@ from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.services.preview_service import PreviewService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
+from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
@@ -30,6 +32,7 @@ from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
 from spacesgui.ui.settings.settings_section import SpaceContext
@@ -51,6 +54,8 @@ class WindowServices:
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
     access: AccessService | None = None
+    previews: PreviewService | None = None
+    thumbnails: ThumbnailService | None = None  # None: built here, with no disk cache
 
 
 def attach_features(
@@ -92,6 +97,11 @@ def attach_features(
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
     window.feature_updates.append(window.permissions.update_enabled)
+    window.preview = PreviewFeature(
+        window, view, services.previews or PreviewService(runner, accounts, window),
+        services.thumbnails or ThumbnailService(runner, accounts, None, window), window,
+    )  # fmt: skip
+    window.feature_updates.append(window.preview.update_view)
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
