@@ -63,6 +63,7 @@ class DiskThumbnailCache:
     def put(self, name: str, data: bytes) -> None:
         path = self._path(name)
         with self._lock:
+            before = self._count()  # counted before this file is written
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 old = path.stat().st_size if path.exists() else 0
@@ -72,7 +73,7 @@ class DiskThumbnailCache:
             except OSError as exc:
                 log.info("thumbnail cache: cannot write %s: %s", path.name, exc)
                 return
-            total = self._count() + len(data) - old
+            total = before + len(data) - old
             self._total = total
             if total > self.max_bytes:
                 self._trim()
