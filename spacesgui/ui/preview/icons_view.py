@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from spacesgui.core.preview import THUMBNAIL_SIZE, can_thumbnail
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
@@ -21,7 +28,8 @@ from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.ui.browser.object_view import ObjectView
 
 CELL = QSize(THUMBNAIL_SIZE + 32, THUMBNAIL_SIZE + 44)
-PIXMAP_ITEMS = 400  # pixmaps made from thumbnails, kept for repaints
+PIXMAP_ITEMS = 400
+KIND_ICON = 64  # a file that has no thumbnail: its kind's icon, at this size  # pixmaps made from thumbnails, kept for repaints
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -34,49 +42,77 @@ def etag_at(flat: FlatTreeModel, row: int) -> str:
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
-    """Draws a cell: the thumbnail when there is one (asking for it otherwise), else the icon."""
+    """Draws a cell: the thumbnail when there is one (asking for it otherwise), else the kind icon."""
 
     def __init__(self, view: IconsView, thumbnails: ThumbnailService) -> None:
         super().__init__(view)
         self._view = view
         self._thumbnails = thumbnails
-        self._pixmaps: OrderedDict[str, QIcon] = OrderedDict()
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         thumbnails.thumbnail_ready.connect(self._on_thumbnails_thumbnail_ready)
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        super().initStyleOption(option, index)
-        option.decorationSize = QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
-        option.decorationPosition = QStyleOptionViewItem.Position.Top
-        option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-        option.textElideMode = Qt.TextElideMode.ElideMiddle
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        """The selection behind the whole cell, the picture (or kind icon) on top, the name below."""
+        rect = option.rect.adjusted(2, 2, -2, -2)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.brush(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(rect, 6, 6)
+        area = QRect(rect.left(), rect.top() + 4, rect.width(), THUMBNAIL_SIZE)
+        pixmap = self._picture(index)
+        if pixmap is None:
+            icon = index.data(Qt.ItemDataRole.DecorationRole)
+            if isinstance(icon, QIcon):
+                pixmap = icon.pixmap(KIND_ICON, KIND_ICON)  # Normal mode: legible on the highlight too
+        if pixmap is not None and not pixmap.isNull():
+            ratio = pixmap.devicePixelRatio() or 1.0
+            size = QSize(int(pixmap.width() / ratio), int(pixmap.height() / ratio))
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(area.center())
+            painter.drawPixmap(target, pixmap)
+        text_rect = QRect(
+            rect.left() + 4, area.bottom() + 4, rect.width() - 8, rect.bottom() - area.bottom() - 4
+        )
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(palette.color(role))
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        elided = option.fontMetrics.elidedText(name, Qt.TextElideMode.ElideMiddle, text_rect.width())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
+        painter.restore()
+
+    def _picture(self, index: AnyIndex) -> QPixmap | None:
+        """The thumbnail of the cell's picture, asking for it when it is not there yet."""
         key = index.data(ObjectRole.KEY)
         if not key or index.data(ObjectRole.IS_FOLDER):
-            return
+            return None
         size = int(index.data(ObjectRole.SIZE) or 0)
         if not can_thumbnail(key, size):
-            return
-        icon = self._pixmaps.get(key)
-        if icon is None:
-            image = self._thumbnails.thumbnail(key)
-            if image is None:
-                self._thumbnails.request(key, etag_at(self._view.flat, index.row()), size)
-                return
-            if image.isNull():
-                return
-            icon = self._remember(key, image)
-        else:
+            return None
+        pixmap = self._pixmaps.get(key)
+        if pixmap is not None:
             self._pixmaps.move_to_end(key)
-        option.icon = icon
+            return pixmap
+        image = self._thumbnails.thumbnail(key)
+        if image is None:
+            self._thumbnails.request(key, etag_at(self._view.flat, index.row()), size)
+            return None
+        if image.isNull():
+            return None
+        return self._remember(key, image)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         return CELL
 
-    def _remember(self, key: str, image: QImage) -> QIcon:
-        icon = QIcon(QPixmap.fromImage(image))
-        self._pixmaps[key] = icon
+    def _remember(self, key: str, image: QImage) -> QPixmap:
+        pixmap = QPixmap.fromImage(image)
+        self._pixmaps[key] = pixmap
         while len(self._pixmaps) > PIXMAP_ITEMS:
             self._pixmaps.popitem(last=False)
-        return icon
+        return pixmap
 
     def forget(self) -> None:
         self._pixmaps.clear()
