@@ -29,6 +29,7 @@ from spacesgui.ui.browser.object_view import ObjectView
 
 CELL = QSize(THUMBNAIL_SIZE + 32, THUMBNAIL_SIZE + 44)
 PIXMAP_ITEMS = 400
+ASKING_ITEMS = 2000  # cells waiting for their thumbnail, remembered to repaint just them
 KIND_ICON = 64  # a file that has no thumbnail: its kind's icon, at this size  # pixmaps made from thumbnails, kept for repaints
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -49,6 +50,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         self._view = view
         self._thumbnails = thumbnails
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._asking: dict[str, QPersistentModelIndex] = {}  # the cell that asked, by key
         thumbnails.thumbnail_ready.connect(self._on_thumbnails_thumbnail_ready)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -98,6 +100,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
             return pixmap
         image = self._thumbnails.thumbnail(key)
         if image is None:
+            if len(self._asking) > ASKING_ITEMS:
+                self._asking.clear()
+            self._asking[key] = QPersistentModelIndex(index)
             self._thumbnails.request(key, etag_at(self._view.flat, index.row()), size)
             return None
         if image.isNull():
@@ -116,10 +121,14 @@ class ThumbnailDelegate(QStyledItemDelegate):
 
     def forget(self) -> None:
         self._pixmaps.clear()
+        self._asking.clear()
 
     def _on_thumbnails_thumbnail_ready(self, key: str, image: object) -> None:
-        if self._view.isVisible():
-            self._view.viewport().update()
+        # Repaint that one cell: a whole-grid repaint per thumbnail would draw every cell
+        # on screen again each time one of them arrives.
+        cell = self._asking.pop(key, None)
+        if cell is not None and cell.isValid() and self._view.isVisible():
+            self._view.update(self._view.flat.index(cell.row(), 0))
 
 
 class IconsView(QListView):
