@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QTextDocument
 from pytestqt.qtbot import QtBot
@@ -222,3 +223,24 @@ def test_a_video_gets_a_details_card_from_head_without_a_get(
     assert "5,000 bytes" in card
     assert "pocket" in card
     assert gets_of(fault_proxy, moto_bucket, "clip.mp4") == []
+
+
+def test_csv_shows_as_a_table_and_a_vanished_file_says_why(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    moto_store.client.put_object(Bucket=moto_bucket, Key="people.csv", Body=b"name;age\nAda;36\nLin;41\n")
+    moto_store.client.put_object(Bucket=moto_bucket, Key="gone.txt", Body=b"soon deleted")
+    app = open_through_proxy(build_window, open_account, moto_account, moto_bucket, fault_proxy, qtbot)
+    pane = app.window.preview.pane
+
+    show_pane(qtbot, app, "people.csv")
+    wait_shown(qtbot, app, "people.csv", "previewTable")
+    assert [pane.table.horizontalHeaderItem(c).text() for c in range(2)] == ["name", "age"]
+    assert [pane.table.item(1, c).text() for c in range(2)] == ["Lin", "41"]
+
+    moto_store.client.delete_object(Bucket=moto_bucket, Key="gone.txt")  # another tool deleted it
+    select(app, "gone.txt")
+    wait_shown(qtbot, app, "gone.txt", "previewMessage")
+    qtbot.waitUntil(lambda: pane.message.text().startswith("No preview:"), timeout=30_000)
+    assert "gone.txt" in caplog.text  # and the log says which file
