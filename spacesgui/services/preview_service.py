@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from spacesgui.core.errors import NotSupported, SpacesError
+from spacesgui.core.errors import NotFound, NotSupported, SpacesError
 from spacesgui.core.formatting import human_size
 from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.ports import ObjectOperations, ObjectReader
@@ -32,6 +32,8 @@ from spacesgui.services.image_decode import decode_image
 from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
+
+GONE = "It is no longer on the server (another tool may have moved or deleted it). Refresh (F5) to update the list."
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -100,7 +102,8 @@ class PreviewService(QObject):
             preview = await self._build(request, account_id, bucket, key, size)
         except SpacesError as error:
             log.info("preview of s3://%s/%s failed: %s", bucket, key, error.detail or error.message)
-            preview = Preview(request, key, PreviewKind.DETAILS, size=size, error=error)
+            why = GONE if isinstance(error, NotFound) else error.message
+            preview = Preview(request, key, PreviewKind.DETAILS, size=size, error=error, note=why)
         if request == self._request:  # still the one asked for (GUI thread: no race)
             self.preview_ready.emit(preview)
 

@@ -242,5 +242,6 @@ def test_csv_shows_as_a_table_and_a_vanished_file_says_why(
     moto_store.client.delete_object(Bucket=moto_bucket, Key="gone.txt")  # another tool deleted it
     select(app, "gone.txt")
     wait_shown(qtbot, app, "gone.txt", "previewMessage")
-    qtbot.waitUntil(lambda: pane.message.text().startswith("No preview:"), timeout=30_000)
+    qtbot.waitUntil(lambda: pane.message.text().startswith("No preview."), timeout=30_000)
+    assert "no longer on the server" in pane.message.text()
     assert "gone.txt" in caplog.text  # and the log says which file

@@ -103,7 +103,8 @@ class PreviewPane(QWidget):
         self.caption.setText(_caption(preview))
         self.note.setText(preview.note)
         if preview.error is not None:
-            self.message.setText(f"No preview: {preview.error.message}")
+            self.message.setText(f"No preview. {preview.note or preview.error.message}")
+            self.note.setText("")
             self.stack.setCurrentWidget(self.message)
         elif preview.kind == PreviewKind.IMAGE and preview.image is not None:
             self._image = preview.image
