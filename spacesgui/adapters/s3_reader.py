@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from spacesgui.core.errors import Cancelled
 from spacesgui.core.preview import ObjectStart
 
 if TYPE_CHECKING:
@@ -21,11 +23,14 @@ class S3ReaderOps:
             self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""
         ) -> S3DownloadStream: ...
 
-    def read_start(self, bucket: str, key: str, max_bytes: int) -> ObjectStart:
+    def read_start(
+        self, bucket: str, key: str, max_bytes: int, *, stop: Callable[[], bool] | None = None
+    ) -> ObjectStart:
         """GET `key` with `Range: bytes=0-(max_bytes - 1)`; never more than `max_bytes` read.
 
         Raises the core error of a failed GET (NotFound, AccessDenied, NetworkError…).
-        An empty range (max_bytes 0) is not sent: ask HEAD instead.
+        An empty range (max_bytes 0) is not sent: ask HEAD instead. `stop` is asked
+        between chunks: a preview the user moved away from stops reading (Cancelled).
         """
         if max_bytes <= 0:
             raise ValueError("read_start needs at least one byte")
@@ -33,6 +38,8 @@ class S3ReaderOps:
             parts: list[bytes] = []
             got = 0
             for chunk in stream.chunks(min(CHUNK_BYTES, max_bytes)):
+                if stop is not None and stop():
+                    raise Cancelled(f"Stopped reading “{key}”.")
                 parts.append(chunk[: max_bytes - got])
                 got += len(parts[-1])
                 if got >= max_bytes:  # a server that ignored the range: stop reading here

@@ -247,8 +247,13 @@ class LinkSigner(Protocol):
 class ObjectReader(Protocol):
     """The first bytes of an object, for previews and thumbnails. Blocking; thread-safe."""
 
-    def read_start(self, bucket: str, key: str, max_bytes: int) -> ObjectStart:
-        """Bytes 0 to `max_bytes` - 1 of `key` (one ranged GET), and the object's details."""
+    def read_start(
+        self, bucket: str, key: str, max_bytes: int, *, stop: Callable[[], bool] | None = None
+    ) -> ObjectStart:
+        """Bytes 0 to `max_bytes` - 1 of `key` (one ranged GET), and the object's details.
+
+        `stop` is asked between chunks; once it says True, raises Cancelled.
+        """
         ...
 
 

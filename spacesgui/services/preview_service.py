@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from spacesgui.core.errors import NotFound, NotSupported, SpacesError
+from spacesgui.core.errors import Cancelled, NotFound, NotSupported, SpacesError
 from spacesgui.core.formatting import human_size
 from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.ports import ObjectOperations, ObjectReader
@@ -72,6 +74,7 @@ class PreviewService(QObject):
         self._accounts = accounts
         self._request = 0
         self._task: asyncio.Task[None] | None = None
+        self._stop = threading.Event()  # set: the worker reading for the current request stops
 
     @property
     def current_request(self) -> int:
@@ -85,6 +88,7 @@ class PreviewService(QObject):
         """Start the preview of `key` (`size` bytes, as listed), cancelling the one in flight."""
         self.cancel()
         request = self._request
+        self._stop = threading.Event()
         self._task = self._runner.spawn(
             self._load(request, account_id, bucket, key, size), name=f"preview {key}"
         )
@@ -93,6 +97,7 @@ class PreviewService(QObject):
     def cancel(self) -> None:
         """Forget the preview in flight: its result will not be emitted."""
         self._request += 1
+        self._stop.set()
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._task = None
@@ -100,6 +105,8 @@ class PreviewService(QObject):
     async def _load(self, request: int, account_id: str, bucket: str, key: str, size: int) -> None:
         try:
             preview = await self._build(request, account_id, bucket, key, size)
+        except Cancelled:
+            return  # the user moved on
         except SpacesError as error:
             log.info("preview of s3://%s/%s failed: %s", bucket, key, error.detail or error.message)
             why = GONE if isinstance(error, NotFound) else error.message
@@ -123,7 +130,8 @@ class PreviewService(QObject):
             )  # fmt: skip
         if not isinstance(store, ObjectReader):
             raise NotSupported("This account's storage cannot read files for a preview.")
-        start = await self._runner.run(store.read_start, bucket, key, plan.max_bytes)
+        read = partial(store.read_start, bucket, key, plan.max_bytes, stop=self._stop.is_set)
+        start = await self._runner.run(read)
         return await self._runner.run(_decoded, request, plan.kind, start)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.thumbnail_cache import DiskThumbnailCache
+from spacesgui.core.errors import Cancelled
 from tests.fault_proxy import FaultProxy, Match
 
 
@@ -55,3 +58,16 @@ def test_a_cache_folder_that_cannot_be_written_is_a_miss_not_an_error(tmp_path: 
     cache = DiskThumbnailCache(blocker / "thumbnails")
     cache.put("ab" * 32, b"data")
     assert cache.get("ab" * 32) is None
+
+
+def test_read_start_stops_between_chunks_when_asked(moto_store: S3Store, moto_bucket: str) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="photo.png", Body=b"\x89" * (4 * 1024 * 1024))
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # the user selected something else after two chunks
+
+    with pytest.raises(Cancelled):
+        moto_store.read_start(moto_bucket, "photo.png", 4 * 1024 * 1024, stop=stop)
+    assert len(asked) == 3  # stopped at the third chunk, not after 64 of them
