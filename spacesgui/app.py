@@ -17,6 +17,7 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.opened_copies import TempCopies
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.settings import JsonSettings
+from spacesgui.adapters.thumbnail_cache import DiskThumbnailCache
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.ports import ObjectStore
 from spacesgui.core.transfer_settings import EngineSettings
@@ -29,8 +30,10 @@ from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.services.preview_service import PreviewService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
+from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
 from spacesgui.ui.main_window import MainWindow
@@ -116,6 +119,8 @@ def build_app(
         imports=AccountImportService(runner, accounts, FileAccountSources()),
         do_api=DoApiService(runner, accounts, secrets, DoApiClient),
         opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
+        previews=PreviewService(runner, accounts),
+        thumbnails=ThumbnailService(runner, accounts, DiskThumbnailCache(_thumbnails_beside(settings_path))),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
@@ -129,6 +134,11 @@ def build_app(
 def _journal_beside(settings_path: Path | None) -> Path | None:
     """A custom settings file keeps its journal beside it; None means the user's data dir."""
     return settings_path.with_name("transfers.sqlite3") if settings_path else None
+
+
+def _thumbnails_beside(settings_path: Path | None) -> Path | None:
+    """A custom settings file keeps its thumbnails beside it; None means the user's cache dir."""
+    return settings_path.with_name("thumbnails") if settings_path else None
 
 
 def build_transfers(

@@ -21,6 +21,7 @@ from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
+from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         BucketSettings,
         LinkSigner,
         ObjectOperations,
+        ObjectReader,
         ObjectStore,
         TransferStore,
     )
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps):
+class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps, S3ReaderOps):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
 
@@ -217,6 +219,9 @@ if TYPE_CHECKING:
             store,
             store,
         )  # mypy checks S3Store against every protocol here
+
+    def _reads_starts(store: S3Store) -> ObjectReader:
+        return store
 
 
 def _last_listed(response: Any) -> str:

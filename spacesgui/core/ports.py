@@ -17,6 +17,7 @@ from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
 from spacesgui.core.object_headers import ObjectHeaders
 from spacesgui.core.operations import ByteRange, CopyResult, DeleteResult, ObjectAcl, ObjectDetails
+from spacesgui.core.preview import ObjectStart
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
 
 
@@ -246,6 +247,28 @@ class LinkSigner(Protocol):
     def cdn_url(self, bucket: str, key: str) -> str:
         """The provider's CDN address, or "" where there is none."""
         ...
+
+
+@runtime_checkable  # the preview service checks an account's store offers it
+class ObjectReader(Protocol):
+    """The first bytes of an object, for previews and thumbnails. Blocking; thread-safe."""
+
+    def read_start(
+        self, bucket: str, key: str, max_bytes: int, *, stop: Callable[[], bool] | None = None
+    ) -> ObjectStart:
+        """Bytes 0 to `max_bytes` - 1 of `key` (one ranged GET), and the object's details.
+
+        `stop` is asked between chunks; once it says True, raises Cancelled.
+        """
+        ...
+
+
+class ThumbnailCache(Protocol):
+    """Encoded thumbnails on disk, by `core.preview.thumbnail_key`. Blocking; thread-safe."""
+
+    def get(self, name: str) -> bytes | None: ...
+
+    def put(self, name: str, data: bytes) -> None: ...
 
 
 class ObjectStore(TransferStore, ObjectOperations, LinkSigner, Protocol):

@@ -56,6 +56,7 @@ from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.access_column: AccessColumn
         self.permissions: PermissionsAction
         self.keys_manager: KeysManagerAction  # File → Keys Manager…
+        self.preview: PreviewFeature  # the preview pane (Space) and the icons grid
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         sidebar = max(MIN_SIDEBAR_WIDTH, min(SIDEBAR_WIDTH, self.width() // 5))
         splitter.setSizes([sidebar, self.width() - sidebar])
+        self.preview.place_in(splitter)
         self.setCentralWidget(splitter)
 
     def _connect(self) -> None:

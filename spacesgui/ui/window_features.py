@@ -27,8 +27,10 @@ from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.services.preview_service import PreviewService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
+from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.services.usage_service import UsageService
 from spacesgui.ui.accounts.import_actions import ImportActions
@@ -42,6 +44,7 @@ from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.settings.cdn_section import CdnSection
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
@@ -68,6 +71,8 @@ class WindowServices:
     imports: AccountImportService | None = None
     do_api: DoApiService | None = None  # Spaces keys and CDN through the DigitalOcean API
     opener: FileOpenService | None = None
+    previews: PreviewService | None = None
+    thumbnails: ThumbnailService | None = None  # None: built here, with no disk cache
 
 
 def attach_features(
@@ -140,6 +145,11 @@ def attach_features(
             lambda account_id: _show_imported(window, accounts, account_id),
         )
         window.feature_updates.append(lambda: _update_first_run(window, accounts))
+    window.preview = PreviewFeature(
+        window, view, services.previews or PreviewService(runner, accounts, window),
+        services.thumbnails or ThumbnailService(runner, accounts, None, window), window,
+    )  # fmt: skip
+    window.feature_updates.append(window.preview.update_view)
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
