@@ -23,6 +23,7 @@ from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
 from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
+from spacesgui.adapters.s3_tree_listing import S3TreeListingOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
 from spacesgui.core.keys import DELIMITER
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         ObjectReader,
         ObjectStore,
         TransferStore,
+        TreeLister,
     )
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,16 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps, S3ReaderOps):
+class S3Store(
+    S3TransferOps,
+    S3CopyOps,
+    S3LinkOps,
+    S3BucketSettingsOps,
+    S3CorsOps,
+    S3AccessOps,
+    S3ReaderOps,
+    S3TreeListingOps,
+):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
 
@@ -208,9 +219,17 @@ if TYPE_CHECKING:
     def _implements_the_ports(
         store: S3Store,
     ) -> tuple[
-        ObjectStore, TransferStore, ObjectOperations, LinkSigner, BucketSettings, BucketCors, AccessControl
+        ObjectStore,
+        TransferStore,
+        ObjectOperations,
+        LinkSigner,
+        BucketSettings,
+        BucketCors,
+        AccessControl,
+        TreeLister,
     ]:
         return (
+            store,
             store,
             store,
             store,

@@ -364,6 +364,24 @@ class BucketCors(Protocol):
         ...
 
 
+@runtime_checkable  # the search service checks an account's store offers it
+class TreeLister(Protocol):
+    """Every object below a folder, at any depth: what a recursive search reads.
+
+    Thread-safe; blocking: call from a worker thread. Failures are core errors. Pages come
+    as the lister gets them; their order is not promised, so a parallel lister (one
+    listing per top folder at once) can stand in for the plain one behind this port.
+    """
+
+    def iter_tree(self, bucket: str, prefix: str) -> Iterator[ListingPage]:
+        """Yield pages of the objects under `prefix` (no delimiter: `folders` stays empty).
+
+        Folder placeholder objects ("photos/") are included: they are objects. The caller
+        stops the listing by no longer iterating: no further request is sent.
+        """
+        ...
+
+
 class EngineStore(TransferStore, ObjectOperations, Protocol):
     """What the transfer engine runs its jobs against: transfers, copies and deletes."""
 

@@ -57,6 +57,7 @@ from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.preview.preview_feature import PreviewFeature
+from spacesgui.ui.search.search_panel import SearchPanel
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.permissions: PermissionsAction
         self.keys_manager: KeysManagerAction  # File → Keys Manager…
         self.preview: PreviewFeature  # the preview pane (Space) and the icons grid
+        self.search_panel: SearchPanel  # View → Find in Space…
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
         self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
@@ -274,6 +276,11 @@ class MainWindow(QMainWindow):
         self.account_panel.select(place)
         self._last_refresh = time.monotonic()
         self._update_view_state()
+
+    def reveal(self, place: Place, key: str) -> None:
+        """Open `place` and select the row of `key` in it once it is listed (Reveal in Folder)."""
+        self.navigate(place)
+        self._reselect = key
 
     def forget_account(self, account_id: str, name: str = "") -> None:
         """Leave every place of a removed account; if it was open, say so in the empty view."""

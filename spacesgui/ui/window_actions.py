@@ -117,7 +117,7 @@ class WindowActions(QObject):
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")
-        view_menu.addActions([*w.preview.menu_actions(), self.refresh, self.find])
+        view_menu.addActions([*w.preview.menu_actions(), self.refresh, self.find, w.search_panel.find_action])
         view_menu.insertSeparator(self.refresh)
         view_menu.addMenu(w.auto_refresh.menu)
         t = w.transfer_actions

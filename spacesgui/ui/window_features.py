@@ -29,6 +29,7 @@ from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.preview_service import PreviewService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.search_service import SearchService
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import TransferService
@@ -45,6 +46,7 @@ from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.preview.preview_feature import PreviewFeature
+from spacesgui.ui.search.search_panel import ResultVerbs, SearchPanel
 from spacesgui.ui.settings.cdn_section import CdnSection
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
@@ -73,6 +75,7 @@ class WindowServices:
     opener: FileOpenService | None = None
     previews: PreviewService | None = None
     thumbnails: ThumbnailService | None = None  # None: built here, with no disk cache
+    search: SearchService | None = None
 
 
 def attach_features(
@@ -150,9 +153,25 @@ def attach_features(
         services.thumbnails or ThumbnailService(runner, accounts, None, window), window,
     )  # fmt: skip
     window.feature_updates.append(window.preview.update_view)
+    _attach_search(window, services.search or SearchService(runner, accounts, window))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
+
+
+def _attach_search(window: MainWindow, service: SearchService) -> None:
+    """Find in Space (Ctrl+Shift+F): a dock beside the objects whose results use the window's verbs."""
+    t, edit, objects = window.transfer_actions, window.edit_actions, window.object_actions
+    verbs = ResultVerbs(
+        reveal=window.reveal,
+        download=t.download_refs if t is not None else None,
+        delete=edit.delete_refs if edit is not None else None,
+        share=objects.share_keys,
+        properties=objects.show_properties_of,
+    )
+    window.search_panel = SearchPanel(window, service, verbs, window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)
+    window.search_panel.hide()
 
 
 def _settings_sections(

@@ -218,9 +218,11 @@ class ObjectActions(QObject):
     # -- properties, share, copy link ---------------------------------------
     def show_properties(self) -> None:
         chosen = self._selected_files()
-        if chosen is None:
-            return
-        place, keys = chosen
+        if chosen is not None:
+            self.show_properties_of(*chosen)
+
+    def show_properties_of(self, place: Place, keys: list[str]) -> None:
+        """The properties panel of `keys` in `place`'s Space (the selection, or search results)."""
         panel = PropertiesPanel(
             self._service, self._context.spawn, place.account_id, place.bucket, keys,
             self._context.dialog_parent(),
@@ -233,9 +235,11 @@ class ObjectActions(QObject):
 
     def share(self) -> None:
         chosen = self._selected_files()
-        if chosen is None:
-            return
-        place, keys = chosen
+        if chosen is not None:
+            self.share_keys(*chosen)
+
+    def share_keys(self, place: Place, keys: list[str]) -> None:
+        """The Share dialog for `keys` in `place`'s Space (the selection, or search results)."""
 
         async def sign(kind: LinkKind, expires_s: int) -> list[str]:
             return await self._service.sign_links(place.account_id, place.bucket, keys, kind, expires_s)

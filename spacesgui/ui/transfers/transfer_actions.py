@@ -221,6 +221,19 @@ class TransferActions(QObject):
             return
         self.download(items, folder)
 
+    def download_refs(self, place: Place, items: list[DownloadItem]) -> None:
+        """Download `items` of `place`'s Space into the downloads folder (search results use it)."""
+        folder = self.download_folder()
+        problem = folder_problem(folder)
+        if problem:
+            self._window.banner.show_message(
+                f"{problem} Choose another in Transfer Settings….", level="warning"
+            )
+            return
+        if place.bucket and items:
+            self.last_destination = folder
+            self._window.spawn(self._download(place.account_id, place.bucket, items, folder))
+
     def pick_destination(self) -> None:
         """Download To…: ask for a folder, then download the selection into it."""
         items = self.selected_items()
