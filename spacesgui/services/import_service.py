@@ -24,6 +24,7 @@ from spacesgui.core.account_import import (
 )
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.ports import AccountSources
+from spacesgui.core.redaction import register_secret
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -67,7 +68,10 @@ class AccountImportService(QObject):
         return self._sources.available()
 
     async def scan(self, kinds: Sequence[SourceKind] | None = None) -> ImportResult:
-        return await self._runner.run(self._sources.read, kinds)
+        result = await self._runner.run(self._sources.read, kinds)
+        for candidate in result.candidates:  # redacted from every log line from now on
+            register_secret(candidate.secret)
+        return result
 
     async def read_export(self, path: str) -> ImportResult:
         return await self._runner.run(self._sources.read_export, path)
