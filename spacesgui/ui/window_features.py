@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from spacesgui.core.history import Place
 from spacesgui.services.access_service import AccessService
@@ -39,6 +39,7 @@ from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
+from spacesgui.ui.keys.keys_manager import KeysManager
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
@@ -154,6 +155,7 @@ def attach_features(
     )  # fmt: skip
     window.feature_updates.append(window.preview.update_view)
     _attach_search(window, services.search or SearchService(runner, accounts, window))
+    window.keys_manager.on_built.append(lambda manager: _add_key_sources(window, manager))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
@@ -213,3 +215,19 @@ def _show_imported(window: MainWindow, accounts: AccountService, account_id: str
     """Open an account just imported, unless the user is looking at something already."""
     if window.place is None:
         window.navigate(Place(account_id, accounts.account(account_id).bucket, ""))
+
+
+def _add_key_sources(window: MainWindow, manager: KeysManager) -> None:
+    """The Keys Manager's other ways to get keys: Import Accounts… and DigitalOcean Keys…."""
+    imports, do_keys = window.import_actions, window.do_keys
+    if imports is not None:
+        _source_button(manager, "Import Accounts…", "keysImportButton", lambda: imports.open_import())
+    if do_keys is not None:
+        _source_button(manager, "DigitalOcean Keys…", "keysDoButton", lambda: do_keys.open())
+
+
+def _source_button(manager: KeysManager, text: str, name: str, slot: Callable[[], object]) -> None:
+    button = QPushButton(text, manager)
+    button.setObjectName(name)
+    button.clicked.connect(slot)
+    manager.extra_buttons.addWidget(button)

@@ -14,7 +14,7 @@ import pytest
 from keyring.backends import fail, null
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -343,3 +343,23 @@ def test_an_error_shown_in_the_window_never_shows_a_known_secret_or_token(
     app.window.show_message(f"token {token} and {SECRET}", level="error")
     assert SECRET not in app.window.banner.text()
     assert token not in app.window.banner.text()
+
+
+def test_the_manager_opens_the_import_and_digitalocean_keys_windows(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    manager = open_manager(app, qtbot)
+    for button_name, window_name in (("keysImportButton", "importAccounts"), ("keysDoButton", "doKeys")):
+        button = manager.findChild(QPushButton, button_name)
+        assert button is not None, button_name
+        assert button.isVisible()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+        def shown(name: str = window_name) -> bool:
+            return any(w.objectName() == name and w.isVisible() for w in QApplication.topLevelWidgets())
+
+        qtbot.waitUntil(shown, timeout=10_000)
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QWidget) and widget.objectName() == window_name:
+                widget.close()
