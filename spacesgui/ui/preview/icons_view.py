@@ -134,7 +134,6 @@ class ThumbnailDelegate(QStyledItemDelegate):
 class IconsView(QListView):
     """The icon grid (objectName `iconsView`), sharing `object_view`'s model and selection."""
 
-    open_folder_requested = Signal(str)  # folder prefix
     go_up_requested = Signal()
 
     def __init__(self, object_view: ObjectView, thumbnails: ThumbnailService, parent: QWidget) -> None:
@@ -161,6 +160,7 @@ class IconsView(QListView):
         self.thumbnail_delegate = ThumbnailDelegate(self, thumbnails)
         self.setItemDelegate(self.thumbnail_delegate)
         self._thumbnails = thumbnails
+        self._object_view = object_view
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.activated.connect(self._on_activated)
 
@@ -175,8 +175,9 @@ class IconsView(QListView):
         self._thumbnails.drop_waiting()
 
     def _on_activated(self, index: QModelIndex) -> None:
-        if index.data(ObjectRole.IS_FOLDER):
-            self.open_folder_requested.emit(index.data(ObjectRole.KEY))
+        # A double click or Enter does here what it does in the list (same model and
+        # rows): a folder opens, and whatever the list does with a file happens too.
+        self._object_view.doubleClicked.emit(index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Backspace and not event.modifiers():
