@@ -119,8 +119,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             self._pixmaps.popitem(last=False)
         return pixmap
 
-    def forget(self) -> None:
-        self._pixmaps.clear()
+    def forget_asking(self) -> None:
         self._asking.clear()
 
     def _on_thumbnails_thumbnail_ready(self, key: str, image: object) -> None:
@@ -151,6 +150,8 @@ class IconsView(QListView):
         self.setWordWrap(False)
         self.setSpacing(4)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Whole rows, as the list selects them: the window's actions read selectedRows().
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setModel(object_view.flat)
         old = self.selectionModel()
@@ -163,6 +164,7 @@ class IconsView(QListView):
         self._object_view = object_view
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.activated.connect(self._on_activated)
+        object_view.flat.modelReset.connect(self._on_flat_model_reset)
 
     @property
     def flat(self) -> FlatTreeModel:
@@ -173,6 +175,11 @@ class IconsView(QListView):
     def _on_scrolled(self, _value: int) -> None:
         # The cells that asked are gone; the ones on screen now ask again as they paint.
         self._thumbnails.drop_waiting()
+
+    def _on_flat_model_reset(self) -> None:
+        # Another folder: the pictures the last one asked for are no longer wanted.
+        self._thumbnails.drop_waiting()
+        self.thumbnail_delegate.forget_asking()
 
     def _on_activated(self, index: QModelIndex) -> None:
         # A double click or Enter does here what it does in the list (same model and
