@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,7 @@ from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.thumbnail_service import PARALLEL_FETCHES
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
+from tests.gui.operations_helpers import row_of
 from tests.gui.test_preview_pane import png_bytes
 
 GREEN, ORANGE = QColor(30, 160, 60), QColor(240, 140, 20)
@@ -146,3 +148,25 @@ def test_a_folder_in_the_grid_opens_and_the_list_comes_back(
     app.window.preview.list_action.trigger()
     assert app.window.object_view.isVisible()
     assert not view.isVisible()
+
+
+def test_the_grid_selects_what_the_window_acts_on_and_the_preview_follows_it(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = seed_pictures(moto_store, moto_bucket, 3)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view, pane = app.window.preview.icons_view, app.window.preview.pane
+    view.setCurrentIndex(view.flat.index(row_of(app, keys[1]), 0))
+    view.setFocus()
+
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+
+    assert pane.isVisible()
+    qtbot.waitUntil(lambda: pane.key == keys[1] and not pane.image.isNull(), timeout=30_000)
+    assert pane.image.pixelColor(4, pane.image.height() // 2) == GREEN
+
+    cell = view.visualRect(view.flat.index(row_of(app, keys[2]), 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # what Delete, Download… act on
+    assert [ref.key for ref in app.window.selected_refs()] == [keys[2]]
+    qtbot.waitUntil(lambda: pane.key == keys[2] and not pane.image.isNull(), timeout=30_000)

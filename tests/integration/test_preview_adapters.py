@@ -71,3 +71,14 @@ def test_read_start_stops_between_chunks_when_asked(moto_store: S3Store, moto_bu
     with pytest.raises(Cancelled):
         moto_store.read_start(moto_bucket, "photo.png", 4 * 1024 * 1024, stop=stop)
     assert len(asked) == 3  # stopped at the third chunk, not after 64 of them
+
+
+def test_read_start_on_rclone_reads_only_the_range(rclone_store: S3Store, rclone_bucket: str) -> None:
+    body = b"0123456789" * 100_000  # 1 MB
+    rclone_store.client.put_object(Bucket=rclone_bucket, Key="notes.txt", Body=body)
+
+    start = rclone_store.read_start(rclone_bucket, "notes.txt", 262_144)
+
+    assert start.data == body[:262_144]
+    assert start.size == len(body)
+    assert start.truncated

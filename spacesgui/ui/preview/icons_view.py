@@ -119,8 +119,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             self._pixmaps.popitem(last=False)
         return pixmap
 
-    def forget(self) -> None:
-        self._pixmaps.clear()
+    def forget_asking(self) -> None:
         self._asking.clear()
 
     def _on_thumbnails_thumbnail_ready(self, key: str, image: object) -> None:
@@ -134,7 +133,6 @@ class ThumbnailDelegate(QStyledItemDelegate):
 class IconsView(QListView):
     """The icon grid (objectName `iconsView`), sharing `object_view`'s model and selection."""
 
-    open_folder_requested = Signal(str)  # folder prefix
     go_up_requested = Signal()
 
     def __init__(self, object_view: ObjectView, thumbnails: ThumbnailService, parent: QWidget) -> None:
@@ -152,6 +150,8 @@ class IconsView(QListView):
         self.setWordWrap(False)
         self.setSpacing(4)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Whole rows, as the list selects them: the window's actions read selectedRows().
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setModel(object_view.flat)
         old = self.selectionModel()
@@ -161,8 +161,10 @@ class IconsView(QListView):
         self.thumbnail_delegate = ThumbnailDelegate(self, thumbnails)
         self.setItemDelegate(self.thumbnail_delegate)
         self._thumbnails = thumbnails
+        self._object_view = object_view
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.activated.connect(self._on_activated)
+        object_view.flat.modelReset.connect(self._on_flat_model_reset)
 
     @property
     def flat(self) -> FlatTreeModel:
@@ -174,9 +176,15 @@ class IconsView(QListView):
         # The cells that asked are gone; the ones on screen now ask again as they paint.
         self._thumbnails.drop_waiting()
 
+    def _on_flat_model_reset(self) -> None:
+        # Another folder: the pictures the last one asked for are no longer wanted.
+        self._thumbnails.drop_waiting()
+        self.thumbnail_delegate.forget_asking()
+
     def _on_activated(self, index: QModelIndex) -> None:
-        if index.data(ObjectRole.IS_FOLDER):
-            self.open_folder_requested.emit(index.data(ObjectRole.KEY))
+        # A double click or Enter does here what it does in the list (same model and
+        # rows): a folder opens, and whatever the list does with a file happens too.
+        self._object_view.doubleClicked.emit(index)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Backspace and not event.modifiers():

@@ -34,8 +34,6 @@ class PreviewHost(Protocol):
 
     def selected_refs(self) -> list[ObjectRef]: ...
 
-    def open_folder(self, prefix: str) -> None: ...
-
     def go_up(self) -> None: ...
 
 
@@ -56,7 +54,6 @@ class PreviewFeature(QObject):
         self.pane.hide()
         self.icons_view = IconsView(view, thumbnails, parent)
         self.icons_view.hide()
-        self.icons_view.open_folder_requested.connect(host.open_folder)
         self.icons_view.go_up_requested.connect(host.go_up)
         self.preview_action = QAction("Preview", self)
         self.preview_action.setObjectName("previewAction")

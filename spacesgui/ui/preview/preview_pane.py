@@ -124,6 +124,7 @@ class PreviewPane(QWidget):
             self.message.setText("A folder. Open it to see what it holds.")
             self.stack.setCurrentWidget(self.message)
         else:
+            self.caption.setText("")  # the card says it all, row by row
             self.details.setText(_details_html(preview))
             self.stack.setCurrentWidget(self.details)
 
@@ -189,7 +190,7 @@ def _details_html(preview: Preview) -> str:
             rows.append(("Encryption", details.encryption))
     rows += [(f"Metadata: {name}", value) for name, value in sorted(preview.metadata.items())]
     cells = "".join(
-        f"<tr><td style='padding-right:12px'><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+        f"<tr><td style='padding-right:12px; white-space:nowrap'><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
         for name, value in rows
     )
     return f"<table>{cells}</table>"
