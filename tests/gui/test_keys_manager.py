@@ -343,3 +343,24 @@ def test_an_error_shown_in_the_window_never_shows_a_known_secret_or_token(
     app.window.show_message(f"token {token} and {SECRET}", level="error")
     assert SECRET not in app.window.banner.text()
     assert token not in app.window.banner.text()
+
+
+def test_editing_renames_the_account_and_keeps_its_stored_secret(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account, memory_keyring: MemoryKeyring
+) -> None:
+    app = build_window()
+    saved_account(app, qtbot, moto_account)
+    manager = open_manager(app, qtbot)
+    select(manager, qtbot, moto_account.id)
+    manager.edit_button.click()
+    dialog = manager.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    assert dialog.secret_edit.text() == ""  # the stored secret is never put in the form
+    dialog.name_edit.setText("Renamed in the manager")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(
+        lambda: cell(manager, moto_account.id, KeyColumn.NAME) == "Renamed in the manager", timeout=30_000
+    )
+    assert memory_keyring.passwords[(SERVICE, moto_account.id)] == SECRET
+    assert manager.model.rowCount() == 1
