@@ -364,3 +364,17 @@ def test_editing_renames_the_account_and_keeps_its_stored_secret(
     )
     assert memory_keyring.passwords[(SERVICE, moto_account.id)] == SECRET
     assert manager.model.rowCount() == 1
+
+
+def test_a_listing_that_works_in_the_sidebar_records_the_last_connection(
+    build_window: Callable[[], App], qtbot: QtBot, open_account: Callable[[App, Account], None],
+    moto_account: Account, moto_bucket: str, tmp_path: Path,
+) -> None:  # fmt: skip
+    app = build_window()
+    open_account(app, moto_account)  # waits until its Spaces are listed on the left
+    manager = open_manager(app, qtbot)
+    qtbot.waitUntil(
+        lambda: cell(manager, moto_account.id, KeyColumn.LAST_CONNECTED) != "never", timeout=30_000
+    )
+    (saved,) = json.loads((tmp_path / "settings.json").read_text())["accounts"]
+    assert saved["last_connected"] > 0
