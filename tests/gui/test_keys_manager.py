@@ -378,3 +378,24 @@ def test_a_listing_that_works_in_the_sidebar_records_the_last_connection(
     )
     (saved,) = json.loads((tmp_path / "settings.json").read_text())["accounts"]
     assert saved["last_connected"] > 0
+
+
+def test_rows_sort_by_name_and_by_last_connection_when_a_header_is_clicked(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    app = build_window()
+    # Nothing listens on port 9: the sidebar's listing fails, so no “last connected” changes meanwhile.
+    nowhere = moto_account.with_changes(endpoint_url="http://127.0.0.1:9")
+    saved_account(app, qtbot, nowhere.with_changes(name="b-second", last_connected=0.0))
+    first = nowhere.with_changes(name="a-first", id="other-id", last_connected=1_700_000_000.0)
+    saved_account(app, qtbot, first)
+    manager = open_manager(app, qtbot)
+
+    def names() -> list[str]:
+        return [str(manager.sorted.index(r, KeyColumn.NAME).data()) for r in range(manager.sorted.rowCount())]
+
+    assert names() == ["a-first", "b-second"]
+    manager.table.sortByColumn(KeyColumn.LAST_CONNECTED, Qt.SortOrder.AscendingOrder)
+    assert names() == ["b-second", "a-first"]  # never (0) before a date
+    select(manager, qtbot, first.id)
+    assert manager.table.selectionModel().selectedRows()[0].data() == "a-first"
