@@ -399,3 +399,17 @@ def test_rows_sort_by_name_and_by_last_connection_when_a_header_is_clicked(
     assert names() == ["b-second", "a-first"]  # never (0) before a date
     select(manager, qtbot, first.id)
     assert manager.table.selectionModel().selectedRows()[0].data() == "a-first"
+
+
+def test_removing_from_the_sidebar_when_the_keyring_keeps_the_secret_keeps_the_account_and_says_so(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    keyring.set_keyring(StickyKeyring())  # the memory_keyring fixture restores its own afterwards
+    app = build_window()
+    saved_account(app, qtbot, moto_account)
+    app.window.account_panel.remove_requested.emit(moto_account.id)
+    box = app.window.space_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    next(b for b in box.buttons() if b.text() == "Remove").click()
+    assert "could not be deleted" in app.window.banner.text()
+    assert [a.id for a in app.accounts.accounts] == [moto_account.id]
