@@ -367,7 +367,7 @@ class AccountService(QObject):
         An empty `secret` for a saved account means its stored secret.
         """
         register_secret(secret)
-        saved_keys = not secret
+        saved_keys = not secret and self._is_saved_as(account)  # a success is the saved account's
         try:
             secret = secret or self._secret_for(account.id)
             store = await self._runner.run(self._factory, account, Credentials(account.access_key_id, secret))
@@ -395,6 +395,11 @@ class AccountService(QObject):
             return ConnectionReport(False, exc.message, error=exc)
         finally:
             await self._runner.run(store.close)
+
+    def _is_saved_as(self, account: Account) -> bool:
+        """True when `account` reaches the same server with the same keys as the saved one."""
+        saved = next((a for a in self._accounts if a.id == account.id), None)
+        return saved is not None and (saved.ref(), saved.bucket) == (account.ref(), account.bucket)
 
     def close(self) -> None:
         with self._stores_lock:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.key_status import SecretPlace
 from spacesgui.core.redaction import redact
-from spacesgui.qtmodels.key_model import KeyColumn, KeyTableModel
+from spacesgui.qtmodels.key_model import KeyColumn, KeyRole, KeyTableModel
 from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.keys_service import KeysService
 from spacesgui.ui.accounts.account_dialog import AccountDialog
@@ -62,7 +62,13 @@ class KeysManager(QWidget):
         self.banner = MessageBanner(self)
         self.model = KeyTableModel(self)
         self.table = named(QTableView(self), "keysTable", "Accounts and their keys")
-        self.table.setModel(self.model)
+        # Sorting by a header click compares native values (KeyRole.SORT), never display strings.
+        self.sorted = QSortFilterProxyModel(self)
+        self.sorted.setSourceModel(self.model)
+        self.sorted.setSortRole(KeyRole.SORT)
+        self.table.setModel(self.sorted)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(KeyColumn.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -154,12 +160,12 @@ class KeysManager(QWidget):
 
     def selected_id(self) -> str:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.key_row(rows[0].row()).account.id if rows else ""
+        return str(rows[0].data(KeyRole.ACCOUNT_ID)) if rows else ""
 
     def select(self, account_id: str) -> None:
         row = self.model.row_of(account_id)
         if row >= 0:
-            self.table.selectRow(row)
+            self.table.selectRow(self.sorted.mapFromSource(self.model.index(row, 0)).row())
 
     def _selected_account(self) -> Account | None:
         account_id = self.selected_id()
