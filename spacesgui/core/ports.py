@@ -7,6 +7,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.access import AccessPolicy
 from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.activity import ActivityEntry
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
@@ -363,6 +364,21 @@ class TransferJournal(Protocol):
     def load(self) -> tuple[list[TransferGroup], list[Transfer]]: ...
 
     def remove(self, transfer_ids: list[str], group_ids: list[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ActivityRecord(Protocol):
+    """Where the activity record is kept (SQLite in the data folder in the app).
+
+    Called from one writer thread at a time; `add` commits before it returns.
+    """
+
+    def add(self, entries: Sequence[ActivityEntry]) -> None: ...
+
+    def recent(self, limit: int) -> list[ActivityEntry]:
+        """The newest `limit` entries, oldest first."""
+        ...
 
     def close(self) -> None: ...
 

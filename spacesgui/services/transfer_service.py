@@ -34,6 +34,7 @@ from spacesgui.core.transfers import (
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
+from spacesgui.services.activity_service import TransferActivity
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
@@ -154,6 +155,8 @@ class TransferService(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
+        self._activity = TransferActivity(accounts.activity)  # each transfer recorded when it ends
+        self.transfers_changed.connect(self._activity.on_transfers_changed)
 
     @property
     def stopping(self) -> threading.Event:

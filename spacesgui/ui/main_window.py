@@ -35,6 +35,7 @@ from spacesgui.ui.accounts.account_panel import AccountPanel
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
+from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.object_actions: ObjectActions
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
+        self.activity: ActivityFeature
         self.permissions: PermissionsAction
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations

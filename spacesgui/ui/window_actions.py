@@ -134,6 +134,9 @@ class WindowActions(QObject):
             transfers_menu.addActions(transfer_verbs)
             transfers_menu.addSeparator()
             transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
+        window_menu = menu.addMenu("&Window")
+        window_menu.setObjectName("windowMenu")
+        window_menu.addAction(w.activity.action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about)
 

@@ -25,6 +25,7 @@ from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
+from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
@@ -88,6 +89,7 @@ def attach_features(
         window,
         extra_sections=_settings_sections(access, cors, operations),
     )
+    window.activity = ActivityFeature(window, accounts.activity, window.spawn)
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
