@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -285,3 +286,118 @@ def test_account_changes_are_recorded_without_their_secret_and_survive_a_restart
     again = build_window()  # the same settings folder: the record is read back, newest first
     qtbot.waitUntil(lambda: again.window.activity.open().loaded, timeout=30_000)
     assert rows(again) == before
+
+
+def test_filters_narrow_the_rows_and_export_writes_the_rows_shown_as_quoted_csv(
+    build_window: Callable[[], App], qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    app = build_window()
+    record = app.accounts.activity.record
+    record("a1", "photos", 'summer, "best".jpg', ActivityAction.UPLOAD, account_name="Work")
+    record(
+        "a1",
+        "photos",
+        "old.jpg",
+        ActivityAction.DELETE,
+        ActivityResult.FAILED,
+        "Access denied",
+        account_name="Work",
+    )
+    record("a2", "logs", "today.log", ActivityAction.DOWNLOAD, ActivityResult.CANCELLED, account_name="Home")
+    window = activity(app)
+    qtbot.waitUntil(lambda: window.loaded and len(rows(app)) == 3, timeout=30_000)
+    assert [r[2] for r in rows(app)] == ["today.log", "old.jpg", 'summer, "best".jpg']  # newest first
+
+    window.account_box.setCurrentIndex(window.account_box.findText("Work"))
+    assert [r[2] for r in rows(app)] == ["old.jpg", 'summer, "best".jpg']
+    window.result_box.setCurrentIndex(window.result_box.findText("Failed"))
+    assert [r[2] for r in rows(app)] == ["old.jpg"]
+    window.result_box.setCurrentIndex(0)
+    window.action_box.setCurrentIndex(window.action_box.findText("Upload"))
+    assert [r[2] for r in rows(app)] == ['summer, "best".jpg']
+    window.action_box.setCurrentIndex(0)
+    window.account_box.setCurrentIndex(0)
+    window.search.setText("DENIED")
+    assert [r[2] for r in rows(app)] == ["old.jpg"]
+    assert window.count_label.text() == "1 of 3 entries"
+    record(
+        "a1", "photos", "new denied.jpg", ActivityAction.DELETE, ActivityResult.FAILED, account_name="Work"
+    )
+    record("a1", "photos", "unrelated.jpg", ActivityAction.UPLOAD, account_name="Work")
+    assert [r[2] for r in rows(app)] == ["new denied.jpg", "old.jpg"]  # live rows pass the filter too
+    window.search.setText("")
+
+    target = tmp_path / "export.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
+    window.action_box.setCurrentIndex(window.action_box.findText("Upload"))
+    window.export_button.click()
+    qtbot.waitUntil(lambda: "Exported 2 entries" in window.count_label.text(), timeout=30_000)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read it as UTF-8
+    assert b'"summer, ""best"".jpg"' in raw
+    with target.open(encoding="utf-8-sig", newline="") as file:
+        table = list(csv.reader(file))
+    assert table[0] == ["Time (UTC)", "Account", "Space", "Target", "Action", "Result", "Message"]
+    assert [row[1:] for row in table[1:]] == [
+        ["Work", "photos", "unrelated.jpg", "Upload", "ok", ""],
+        ["Work", "photos", 'summer, "best".jpg', "Upload", "ok", ""],
+    ]
+    assert all(row[0].endswith("Z") for row in table[1:])
+
+
+def test_an_export_to_a_folder_that_cannot_be_written_says_so(
+    build_window: Callable[[], App], qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    app = build_window()
+    app.accounts.activity.record("a1", "photos", "a.jpg", ActivityAction.UPLOAD, account_name="Work")
+    window = activity(app)
+    target = tmp_path / "missing folder" / "export.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), "")))
+    window.export_button.click()
+    qtbot.waitUntil(lambda: "Could not write" in window.problem_label.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "could not be written" in app.window.banner.text(), timeout=30_000)
+    assert not target.exists()
+
+
+def test_the_activity_model_passes_the_model_tester(
+    build_window: Callable[[], App], qtbot: QtBot, qtmodeltester: Any
+) -> None:
+    app = build_window()
+    window = activity(app)
+    for n in range(5):
+        app.accounts.activity.record("a", "s", f"k{n}", ActivityAction.UPLOAD, account_name="A")
+    window.search.setText("k3")
+    window.search.setText("")
+    qtmodeltester.check(window.model, force_py=True)
+
+
+def test_a_transfer_is_recorded_once_when_it_ends_and_the_journals_old_ones_not_again() -> None:
+    from spacesgui.core.transfers import Direction, Transfer, TransferState
+    from spacesgui.services.activity_service import ActivityService, TransferActivity
+
+    service = ActivityService()
+    seen: list[str] = []
+    service.entries_added.connect(
+        lambda entries: seen.extend(f"{e.target}:{e.result.value}" for e in entries)
+    )
+    feed = TransferActivity(service, clock=lambda: 100.0)
+    old_done = Transfer(Direction.UPLOAD, "a", "b", "old.txt", "", 1, state=TransferState.DONE, created=50.0)
+    old_paused = Transfer(
+        Direction.UPLOAD, "a", "b", "paused.txt", "", 1, state=TransferState.PAUSED, created=50.0
+    )
+    new = Transfer(Direction.UPLOAD, "a", "b", "new.txt", "", 1, state=TransferState.DONE, created=150.0)
+    feed.on_transfers_changed([old_done, old_paused])  # the journal's history at start
+    feed.on_transfers_changed([new, new])
+    old_paused.state = TransferState.FAILED
+    old_paused.error = "Disk full"
+    feed.on_transfers_changed([old_paused])
+    old_paused.state = TransferState.QUEUED  # Retry
+    feed.on_transfers_changed([old_paused])
+    old_paused.state = TransferState.DONE
+    feed.on_transfers_changed([old_paused, old_done])
+    assert seen == ["new.txt:ok", "paused.txt:failed", "paused.txt:ok"]
+    service.close()
