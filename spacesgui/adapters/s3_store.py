@@ -22,6 +22,7 @@ from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
+from spacesgui.adapters.s3_versions import S3VersionOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
 from spacesgui.core.keys import DELIMITER
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         LinkSigner,
         ObjectOperations,
         ObjectStore,
+        ObjectVersionStore,
         TransferStore,
     )
 
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps):
+class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps, S3VersionOps):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
 
@@ -206,9 +208,11 @@ if TYPE_CHECKING:
     def _implements_the_ports(
         store: S3Store,
     ) -> tuple[
-        ObjectStore, TransferStore, ObjectOperations, LinkSigner, BucketSettings, BucketCors, AccessControl
-    ]:
+        ObjectStore, TransferStore, ObjectOperations, LinkSigner, BucketSettings, BucketCors, AccessControl,
+        ObjectVersionStore,
+    ]:  # fmt: skip
         return (
+            store,
             store,
             store,
             store,

@@ -17,6 +17,7 @@ from spacesgui.core.local_files import LocalEntry, LocalStat
 from spacesgui.core.object_headers import ObjectHeaders
 from spacesgui.core.operations import ByteRange, CopyResult, DeleteResult, ObjectAcl, ObjectDetails
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
+from spacesgui.core.versions import VersionPage
 
 
 class SecretStore(Protocol):
@@ -366,6 +367,29 @@ class TransferJournal(Protocol):
     def remove(self, transfer_ids: list[str], group_ids: list[str]) -> None: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ObjectVersionStore(Protocol):
+    """A versioned Space's versions: list them, download, restore or delete one. Blocking."""
+
+    def list_versions(
+        self, bucket: str, prefix: str, key_marker: str = "", version_marker: str = "", max_keys: int = 1000
+    ) -> VersionPage:
+        """One page of ListObjectVersions under `prefix`, from the markers of the page before."""
+        ...
+
+    def download_version(self, bucket: str, key: str, version_id: str, local_path: str) -> int:
+        """Write that version's bytes to `local_path` (checked, then renamed into place); its size."""
+        ...
+
+    def restore_version(self, bucket: str, key: str, version_id: str) -> str:
+        """Copy that version over the current one (on the server); the new version's id."""
+        ...
+
+    def delete_version(self, bucket: str, key: str, version_id: str) -> None:
+        """Delete that version for good (a delete marker: the key is back)."""
+        ...
 
 
 class ActivityRecord(Protocol):

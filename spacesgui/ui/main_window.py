@@ -54,6 +54,7 @@ from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.versions.versions_feature import VersionsFeature
 from spacesgui.ui.window_actions import WindowActions
 from spacesgui.ui.window_features import WindowServices, attach_features
 
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
         self.activity: ActivityFeature
+        self.versions: VersionsFeature
         self.permissions: PermissionsAction
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations

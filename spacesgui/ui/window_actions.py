@@ -98,6 +98,7 @@ class WindowActions(QObject):
         if w.access_actions is not None:
             edit_menu.addActions(w.access_actions.actions)
         edit_menu.addAction(w.permissions.action)
+        edit_menu.addAction(w.versions.action)
         self.edit_menu = edit_menu
         space_menu = menu.addMenu("&Space")
         space_menu.setObjectName("spaceMenu")

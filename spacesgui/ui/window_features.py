@@ -24,6 +24,7 @@ from spacesgui.services.operation_service import OperationService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.transfer_service import TransferService
+from spacesgui.services.version_service import VersionService
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
@@ -37,6 +38,7 @@ from spacesgui.ui.settings.settings_section import SpaceContext
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.versions.versions_feature import VersionsFeature
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -90,6 +92,9 @@ def attach_features(
         extra_sections=_settings_sections(access, cors, operations),
     )
     window.activity = ActivityFeature(window, accounts.activity, window.spawn)
+    window.versions = VersionsFeature(window, window, VersionService(runner, accounts, window))
+    view.selectionModel().selectionChanged.connect(window.versions.update_enabled)
+    window.feature_updates.append(window.versions.update_enabled)
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)

@@ -108,6 +108,8 @@ class ObjectMenu(QObject):
         if index.isValid():
             window.permissions.update_enabled()
             menu.addAction(window.permissions.action)
+            window.versions.update_enabled()
+            menu.addAction(window.versions.action)
             menu.addSeparator()
         menu.addAction(window.refresh_action)
         menu.popup(view.viewport().mapToGlobal(position))
