@@ -37,6 +37,7 @@ class ActivityAction(StrEnum):
     LIFECYCLE = "Lifecycle"
     VERSIONING = "Versioning"
     LOGGING = "Logging"
+    ABORT_UPLOAD = "Abort upload"
     RESTORE_VERSION = "Restore version"
     DELETE_VERSION = "Delete version"
     ADD_ACCOUNT = "Add account"

@@ -94,18 +94,32 @@ class ActivityService(QObject):
         account_name: str = "",
     ) -> ActivityEntry:
         """Record one change (GUI thread); returns the entry as kept (redacted)."""
+        entry = self.entry(account_id, space, target, action, result, message, account_name=account_name)
+        self.keep([entry])
+        return entry
+
+    def entry(
+        self,
+        account_id: str,
+        space: str,
+        target: str,
+        action: ActivityAction,
+        result: ActivityResult = ActivityResult.OK,
+        message: str = "",
+        *,
+        account_name: str = "",
+    ) -> ActivityEntry:
+        """An entry made safe to keep (every secret redacted), not yet recorded."""
         secrets = tuple(self._secrets)
-        entry = ActivityEntry(
+        return ActivityEntry(
             time.time(),
             redact(account_name or self.name_of(account_id), secrets, keylike=False),
-            space,
+            redact(space, secrets, keylike=False),
             redact(target, secrets, keylike=False),
             action,
             result,
             redact(message, secrets),
         )
-        self._keep([entry])
-        return entry
 
     @contextmanager
     def recording(
@@ -123,7 +137,10 @@ class ActivityService(QObject):
             raise
         self.record(account_id, space, target, action, ActivityResult.OK, message)
 
-    def _keep(self, entries: list[ActivityEntry]) -> None:
+    def keep(self, entries: list[ActivityEntry]) -> None:
+        """Record entries made by `entry`, oldest first, as one batch (one signal, one write)."""
+        if not entries:
+            return
         self.entries_added.emit(entries)
         if self._store is None:
             self._memory.extend(entries)
@@ -186,6 +203,7 @@ class TransferActivity:
         self._recorded: set[str] = set()
 
     def on_transfers_changed(self, transfers: list[Transfer]) -> None:
+        ended: list[ActivityEntry] = []
         for t in transfers:
             result = transfer_result(t)
             if result is None:
@@ -198,6 +216,14 @@ class TransferActivity:
                 continue
             self._open.discard(t.id)
             self._recorded.add(t.id)
-            self._activity.record(
-                t.account_id, t.bucket, transfer_target(t), transfer_action(t), result, transfer_message(t)
+            ended.append(
+                self._activity.entry(
+                    t.account_id,
+                    t.bucket,
+                    transfer_target(t),
+                    transfer_action(t),
+                    result,
+                    transfer_message(t),
+                )
             )
+        self._activity.keep(ended)  # a 2,500-file delete ending in one flush: one batch

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size
@@ -364,9 +365,12 @@ class TransferService(QObject):
             if upload.upload_id in owned:
                 self.engine.cancel([owned[upload.upload_id]])
             else:
-                await self._runner.run(
-                    store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
-                )
+                with self._accounts.activity.recording(
+                    account_id, upload.bucket, upload.key, ActivityAction.ABORT_UPLOAD, "incomplete upload"
+                ):
+                    await self._runner.run(
+                        store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
+                    )
         self.flush()
 
     async def resume_pending(self, account_id: str, upload: PendingUpload, local_path: str) -> None:
