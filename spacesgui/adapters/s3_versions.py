@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import parse_timestamp
 from spacesgui.adapters.s3_transfer_ops import strip_etag
-from spacesgui.core.errors import DiskFull, IntegrityError, LocalWriteFailed, NotSupported
-from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE
+from spacesgui.core.errors import DiskFull, IntegrityError, LocalWriteFailed, NotSupported, SpacesError
+from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE, ObjectAcl
 from spacesgui.core.versions import ObjectVersion, VersionPage
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ class S3VersionOps:
     if TYPE_CHECKING:
 
         def _call(self, operation: str, bucket: str, call: Callable[[], Any]) -> Any: ...
+
+        def acl_support(self, bucket: str) -> bool: ...
+
+        def get_acl(self, bucket: str, key: str) -> ObjectAcl: ...
 
     def list_versions(
         self, bucket: str, prefix: str, key_marker: str = "", version_marker: str = "", max_keys: int = 1000
@@ -121,6 +125,10 @@ class S3VersionOps:
             raise NotSupported(
                 "Versions over 5 GiB cannot be restored here: download it and upload it again."
             )
+        extra: dict[str, Any] = {}
+        canned = self._current_access(bucket, key)
+        if canned:  # CopyObject does not copy ACLs: a public file stays public when restored
+            extra["ACL"] = canned
         response = self._call(
             "CopyObject",
             bucket,
@@ -130,9 +138,17 @@ class S3VersionOps:
                 Key=key,
                 CopySource={"Bucket": bucket, "Key": key, "VersionId": version_id},
                 MetadataDirective="COPY",
+                **extra,
             ),
         )
         return str(response.get("VersionId") or "")
+
+    def _current_access(self, bucket: str, key: str) -> str:
+        """The canned ACL of the current `key` ("" when the server keeps none or it is deleted)."""
+        try:
+            return self.get_acl(bucket, key).canned if self.acl_support(bucket) else ""
+        except SpacesError:  # a delete marker on top, or an ACL we may not read: the bucket default
+            return ""
 
     def delete_version(self, bucket: str, key: str, version_id: str) -> None:
         self._call(

@@ -56,3 +56,10 @@ def test_an_unknown_version_is_a_core_error_and_leaves_no_part_file(
     with pytest.raises(SpacesError):
         moto_store.download_version(versioned_bucket, "a", "no-such-version", str(target))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_restoring_a_public_file_keeps_it_public(moto_store: S3Store, versioned_bucket: str) -> None:
+    first = moto_store.client.put_object(Bucket=versioned_bucket, Key="p", Body=b"1", ACL="public-read")
+    moto_store.client.put_object(Bucket=versioned_bucket, Key="p", Body=b"2", ACL="public-read")
+    moto_store.restore_version(versioned_bucket, "p", first["VersionId"])
+    assert moto_store.get_acl(versioned_bucket, "p").canned == "public-read"
