@@ -76,8 +76,11 @@ class ActivityWindow(QWidget):
         header.setStretchLastSection(True)
         for column, width in (
             (ActivityColumn.TIME, 150),
-            (ActivityColumn.TARGET, 260),
-            (ActivityColumn.ACTION, 120),
+            (ActivityColumn.ACCOUNT, 110),
+            (ActivityColumn.SPACE, 120),
+            (ActivityColumn.TARGET, 220),
+            (ActivityColumn.ACTION, 110),
+            (ActivityColumn.RESULT, 80),
         ):
             self.table.setColumnWidth(column, width)
         self.count_label = named(QLabel(self), "activityCount", "Entries shown")
