@@ -401,3 +401,20 @@ def test_a_transfer_is_recorded_once_when_it_ends_and_the_journals_old_ones_not_
     feed.on_transfers_changed([old_paused, old_done])
     assert seen == ["new.txt:ok", "paused.txt:failed", "paused.txt:ok"]
     service.close()
+
+
+def test_window_activity_opens_the_one_activity_window(build_window: Callable[[], App], qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    app = build_window()
+    menu = app.window.menuBar().findChild(QMenu, "windowMenu")
+    assert menu is not None
+    action = next(a for a in menu.actions() if a.objectName() == "showActivityAction")
+    action.trigger()
+    window = app.window.findChild(ActivityWindow, "activityLog")
+    assert window is not None
+    qtbot.waitUntil(window.isVisible, timeout=10_000)
+    window.close()
+    action.trigger()
+    assert app.window.findChildren(ActivityWindow) == [window]
+    assert window.isVisible()
