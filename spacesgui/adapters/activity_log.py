@@ -22,6 +22,9 @@ from spacesgui.core.activity import ActivityAction, ActivityEntry, ActivityResul
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
+# The newest entries kept when the file is opened; older ones are dropped so the file
+# stays small (about 200 bytes an entry: some 100 MB at most).
+KEEP_ENTRIES = 500_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS activity (
     id INTEGER PRIMARY KEY,
@@ -49,11 +52,15 @@ def default_activity_path() -> Path:
 class SqliteActivityLog:
     """See the module docstring."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, keep: int = KEEP_ENTRIES) -> None:
         self.path = str(path) if path is not None else str(default_activity_path())
         self.notice = ""
         self._lock = threading.Lock()
         self._db = self._open()
+        try:
+            self._db.execute("DELETE FROM activity WHERE id <= (SELECT max(id) FROM activity) - ?", (keep,))
+        except sqlite3.Error as error:
+            log.warning("old activity entries not dropped: %s", error)
 
     def _open(self) -> sqlite3.Connection:
         try:

@@ -34,3 +34,13 @@ def test_a_file_that_is_not_a_database_is_set_aside_and_a_new_record_started(tmp
     log.add([entry(1)])
     assert log.recent(5) == [entry(1)]
     log.close()
+
+
+def test_opening_the_file_keeps_only_the_newest_entries(tmp_path: Path) -> None:
+    path = tmp_path / "activity.sqlite3"
+    log = SqliteActivityLog(path)
+    log.add([entry(n) for n in range(10)])
+    log.close()
+    again = SqliteActivityLog(path, keep=3)
+    assert again.recent(100) == [entry(7), entry(8), entry(9)]
+    again.close()
