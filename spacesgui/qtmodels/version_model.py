@@ -12,7 +12,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
-from spacesgui.core.formatting import human_size, human_time
+from spacesgui.core.activity import local_time
+from spacesgui.core.formatting import human_size
 from spacesgui.core.versions import ObjectVersion, newest_first
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -106,8 +107,8 @@ def _text(v: ObjectVersion, column: VersionColumn) -> str:
         return v.key
     if column == VersionColumn.KIND:
         return v.kind
-    if column == VersionColumn.MODIFIED:
-        return human_time(v.last_modified)
+    if column == VersionColumn.MODIFIED:  # to the second: versions often come minutes apart
+        return local_time(v.last_modified) if v.last_modified else ""
     if column == VersionColumn.SIZE:
         return "" if v.delete_marker else human_size(v.size)
     return v.version_id

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spacesgui.core.activity import local_time
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_time
 from spacesgui.core.keys import basename
 from spacesgui.core.versions import ObjectVersion
 from spacesgui.qtmodels.version_model import VersionColumn, VersionModel
@@ -64,9 +64,14 @@ class VersionsWindow(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(VersionColumn.NAME, 260)
-        self.table.setColumnWidth(VersionColumn.KIND, 170)
-        self.table.setColumnWidth(VersionColumn.MODIFIED, 140)
+        self.table.setWordWrap(False)
+        for column, width in (
+            (VersionColumn.NAME, 200),
+            (VersionColumn.KIND, 170),
+            (VersionColumn.MODIFIED, 150),
+            (VersionColumn.SIZE, 80),
+        ):
+            self.table.setColumnWidth(column, width)
         self.status = named(QLabel(self), "versionsStatus", "Status")
         self.status.setWordWrap(True)
         self.download_button = named(
@@ -210,7 +215,7 @@ class VersionsWindow(QWidget):
 
 
 def _when(v: ObjectVersion) -> str:
-    return human_time(v.last_modified) or v.version_id
+    return local_time(v.last_modified) if v.last_modified else v.version_id
 
 
 def _summary(versions: list[ObjectVersion]) -> str:
