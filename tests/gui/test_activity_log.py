@@ -418,3 +418,21 @@ def test_window_activity_opens_the_one_activity_window(build_window: Callable[[]
     action.trigger()
     assert app.window.findChildren(ActivityWindow) == [window]
     assert window.isVisible()
+
+
+def test_a_transfer_the_server_refuses_is_recorded_as_failed_with_the_reason(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    select(app, "a.txt")
+    edit_actions(app).delete_action.trigger()
+    actions = edit_actions(app)
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=20_000)
+    moto_store.client.delete_object(Bucket=moto_bucket, Key="a.txt")  # the Space goes while the user reads
+    moto_store.client.delete_bucket(Bucket=moto_bucket)
+    click_in_box(qtbot, actions, "Delete")
+    qtbot.waitUntil(lambda: any(t.state.finished for t in app.transfers.engine.transfers()), timeout=60_000)
+    failed = wait_row(qtbot, app, ActivityAction.DELETE, "a.txt", "Failed")
+    transfer = app.transfers.engine.transfers()[0]
+    assert transfer.error
+    assert failed[5] == transfer.error
