@@ -72,9 +72,13 @@ class ActivityService(QObject):
         return str(getattr(self._store, "notice", ""))
 
     def hide(self, secret: str) -> None:
-        """Never let `secret` into the record (the app calls this for every secret it is given)."""
+        """Never let `secret` into the record (the app calls this for every secret it is given).
+
+        Any thread: a secret read from the keyring on a worker comes here too.
+        """
         if secret.strip():
-            self._secrets.add(secret.strip())
+            with self._lock:
+                self._secrets.add(secret.strip())
 
     def name_of(self, account_id: str) -> str:
         try:
@@ -110,7 +114,8 @@ class ActivityService(QObject):
         account_name: str = "",
     ) -> ActivityEntry:
         """An entry made safe to keep (every secret redacted), not yet recorded."""
-        secrets = tuple(self._secrets)
+        with self._lock:
+            secrets = tuple(self._secrets)
         return ActivityEntry(
             time.time(),
             redact(account_name or self.name_of(account_id), secrets, keylike=False),
