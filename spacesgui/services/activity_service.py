@@ -31,6 +31,7 @@ from spacesgui.core.activity import (
 )
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.ports import ActivityRecord
+from spacesgui.core.redaction import REDACTOR
 from spacesgui.core.transfers import Transfer
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class ActivityService(QObject):
     ) -> ActivityEntry:
         """An entry made safe to keep (every secret redacted), not yet recorded."""
         with self._lock:
-            secrets = tuple(self._secrets)
+            secrets = tuple(self._secrets | REDACTOR.secrets)  # ours, and every one the app registered
         return ActivityEntry(
             time.time(),
             redact(account_name or self.name_of(account_id), secrets, keylike=False),
