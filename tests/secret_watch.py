@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Files the app writes beside a settings file given on the command line (as the GUI tests do).
-APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*")
+APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*", "activity.sqlite3*")
 
 
 @dataclass
