@@ -129,19 +129,23 @@ class ActivityService(QObject):
 
     @contextmanager
     def recording(
-        self, account_id: str, space: str, target: str, action: ActivityAction, message: str = ""
-    ) -> Iterator[None]:
+        self, account_id: str, space: str, target: str, action: ActivityAction, message: str = "",
+        *, account_name: str = "",
+    ) -> Iterator[None]:  # fmt: skip
         """Record the block as ok, or failed with the error's message (and re-raise it)."""
+        name = account_name
         try:
             yield
         except asyncio.CancelledError:
-            self.record(account_id, space, target, action, ActivityResult.CANCELLED, message)
+            self.record(
+                account_id, space, target, action, ActivityResult.CANCELLED, message, account_name=name
+            )
             raise
         except Exception as error:
             text = error.message if isinstance(error, SpacesError) else (str(error) or type(error).__name__)
-            self.record(account_id, space, target, action, ActivityResult.FAILED, text)
+            self.record(account_id, space, target, action, ActivityResult.FAILED, text, account_name=name)
             raise
-        self.record(account_id, space, target, action, ActivityResult.OK, message)
+        self.record(account_id, space, target, action, ActivityResult.OK, message, account_name=name)
 
     def keep(self, entries: list[ActivityEntry]) -> None:
         """Record entries made by `entry`, oldest first, as one batch (one signal, one write)."""

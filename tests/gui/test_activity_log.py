@@ -436,3 +436,31 @@ def test_a_transfer_the_server_refuses_is_recorded_as_failed_with_the_reason(
     transfer = app.transfers.engine.transfers()[0]
     assert transfer.error
     assert failed[5] == transfer.error
+
+
+def test_digitalocean_key_and_token_changes_are_recorded_without_the_token(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    from spacesgui.core.do_api import KeyGrant, Permission
+    from tests.fake_do_api import TOKEN, serve_fake_do_api
+
+    with serve_fake_do_api() as api:
+        app = build_window()
+        assert app.window.cdn is not None
+        service = app.window.cdn.service
+        service.set_api_url(api.url)
+        service.set_token(TOKEN)
+        wait_row(qtbot, app, ActivityAction.API_TOKEN, "")
+        created = run(qtbot, app, service.create_key("site deploy", [KeyGrant("site", Permission.READ)]))
+        assert created.key.access_key in api.keys
+        wait_row(qtbot, app, ActivityAction.CREATE_KEY, "site deploy")
+        run(qtbot, app, service.rename_key(created.key.access_key, "deploy"))
+        assert wait_row(qtbot, app, ActivityAction.RENAME_KEY, created.key.access_key)[5] == "named “deploy”"
+        run(qtbot, app, service.delete_key(created.key.access_key))
+        assert api.keys == {}
+        row = wait_row(qtbot, app, ActivityAction.DELETE_KEY, created.key.access_key)
+        assert row[0] == "DigitalOcean API"
+        with pytest.raises(SpacesError):
+            run(qtbot, app, service.delete_key("no-such-key"))
+        wait_row(qtbot, app, ActivityAction.DELETE_KEY, "no-such-key", "Failed")
+        assert all(TOKEN not in cell and created.secret_key not in cell for r in rows(app) for cell in r)
