@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from spacesgui.adapters.activity_log import SqliteActivityLog
 from spacesgui.adapters.desktop_apps import XdgDesktopApps
 from spacesgui.adapters.do_api import DoApiClient
 from spacesgui.adapters.import_sources import FileAccountSources
@@ -101,7 +102,10 @@ def build_app(
     settings = JsonSettings(settings_path)
     runner = TaskRunner(IO_WORKERS)
     secrets = KeyringSecretStore() if use_keyring else MemorySecretStore()
-    accounts = AccountService(runner, settings, secrets, MemorySecretStore(), make_store)
+    activity_log = SqliteActivityLog(settings_path.with_name("activity.sqlite3") if settings_path else None)
+    accounts = AccountService(
+        runner, settings, secrets, MemorySecretStore(), make_store, activity_store=activity_log
+    )
     browser = BrowserService(runner, accounts)
     transfers = build_transfers(runner, accounts, settings, journal_path or _journal_beside(settings_path))
     interval = (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 APP_NAME = "spacesgui"  # platformdirs' name for the app's folders
 # Files the app writes beside a settings file given on the command line (as the GUI tests do).
-APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*")
+APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*", "activity.sqlite3*")
 
 
 @dataclass

@@ -24,6 +24,7 @@ from spacesgui.adapters.s3_links import S3LinkOps
 from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.adapters.s3_tree_listing import S3TreeListingOps
+from spacesgui.adapters.s3_versions import S3VersionOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
 from spacesgui.core.keys import DELIMITER
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         ObjectOperations,
         ObjectReader,
         ObjectStore,
+        ObjectVersionStore,
         TransferStore,
         TreeLister,
     )
@@ -59,6 +61,7 @@ class S3Store(
     S3AccessOps,
     S3ReaderOps,
     S3TreeListingOps,
+    S3VersionOps,
 ):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
@@ -227,8 +230,10 @@ if TYPE_CHECKING:
         BucketCors,
         AccessControl,
         TreeLister,
+        ObjectVersionStore,
     ]:
         return (
+            store,
             store,
             store,
             store,

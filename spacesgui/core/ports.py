@@ -8,6 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 from spacesgui.core.access import AccessPolicy
 from spacesgui.core.account_import import FoundSource, ImportResult, SourceKind
 from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.activity import ActivityEntry
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
@@ -19,6 +20,7 @@ from spacesgui.core.object_headers import ObjectHeaders
 from spacesgui.core.operations import ByteRange, CopyResult, DeleteResult, ObjectAcl, ObjectDetails
 from spacesgui.core.preview import ObjectStart
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
+from spacesgui.core.versions import VersionPage
 
 
 class SecretStore(Protocol):
@@ -410,6 +412,44 @@ class TransferJournal(Protocol):
     def load(self) -> tuple[list[TransferGroup], list[Transfer]]: ...
 
     def remove(self, transfer_ids: list[str], group_ids: list[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class ObjectVersionStore(Protocol):
+    """A versioned Space's versions: list them, download, restore or delete one. Blocking."""
+
+    def list_versions(
+        self, bucket: str, prefix: str, key_marker: str = "", version_marker: str = "", max_keys: int = 1000
+    ) -> VersionPage:
+        """One page of ListObjectVersions under `prefix`, from the markers of the page before."""
+        ...
+
+    def download_version(self, bucket: str, key: str, version_id: str, local_path: str) -> int:
+        """Write that version's bytes to `local_path` (checked, then renamed into place); its size."""
+        ...
+
+    def restore_version(self, bucket: str, key: str, version_id: str) -> str:
+        """Copy that version over the current one (on the server); the new version's id."""
+        ...
+
+    def delete_version(self, bucket: str, key: str, version_id: str) -> None:
+        """Delete that version for good (a delete marker: the key is back)."""
+        ...
+
+
+class ActivityRecord(Protocol):
+    """Where the activity record is kept (SQLite in the data folder in the app).
+
+    Called from one writer thread at a time; `add` commits before it returns.
+    """
+
+    def add(self, entries: Sequence[ActivityEntry]) -> None: ...
+
+    def recent(self, limit: int) -> list[ActivityEntry]:
+        """The newest `limit` entries, oldest first."""
+        ...
 
     def close(self) -> None: ...
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.accounts import Account, AddressingStyle, provider
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.do_api import (
     DEFAULT_API_URL,
     TOKEN_SECRET_ID,
@@ -31,6 +33,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
+API_ACCOUNT = "DigitalOcean API"  # the Account column of changes made with the API token
 
 DIGITALOCEAN = "digitalocean"
 T = TypeVar("T")
@@ -96,18 +99,28 @@ class DoApiService(QObject):
         if not token:
             raise InvalidInput("Paste a DigitalOcean personal access token (it starts with dop_v1_).")
         register_secret(token)  # hidden from every log line and error from now on
-        self._secrets.set_secret(TOKEN_SECRET_ID, token)
+        with self._recording("", "", ActivityAction.API_TOKEN, "saved in the keyring"):
+            self._secrets.set_secret(TOKEN_SECRET_ID, token)
         self._has_token = True
         self._reset()
         log.info("DigitalOcean API token saved in the keyring")
         self.token_changed.emit()
 
     def forget_token(self) -> None:
-        self._secrets.delete_secret(TOKEN_SECRET_ID)
+        with self._recording("", "", ActivityAction.API_TOKEN, "removed from the keyring"):
+            self._secrets.delete_secret(TOKEN_SECRET_ID)
         self._has_token = False
         self._reset()
         log.info("DigitalOcean API token removed from the keyring")
         self.token_changed.emit()
+
+    def _recording(
+        self, bucket: str, target: str, action: ActivityAction, message: str = ""
+    ) -> AbstractContextManager[None]:
+        """Record a change made through the API (the token's owner, not a local account)."""
+        return self._accounts.activity.recording(
+            "", bucket, target, action, message, account_name=API_ACCOUNT
+        )
 
     def _reset(self) -> None:
         with self._lock:
@@ -138,19 +151,22 @@ class DoApiService(QObject):
         return await self._call_api(lambda api: api.list_keys())
 
     async def create_key(self, name: str, grants: Sequence[KeyGrant]) -> CreatedKey:
-        created = await self._call_api(lambda api: api.create_key(name, list(grants)))
+        with self._recording("", name, ActivityAction.CREATE_KEY):
+            created = await self._call_api(lambda api: api.create_key(name, list(grants)))
         register_secret(created.secret_key)
         log.info("Spaces key %s created", created.key.access_key)
         self.keys_changed.emit()
         return created
 
     async def rename_key(self, access_key: str, name: str) -> SpacesKey:
-        key = await self._call_api(lambda api: api.rename_key(access_key, name))
+        with self._recording("", access_key, ActivityAction.RENAME_KEY, f"named “{name}”"):
+            key = await self._call_api(lambda api: api.rename_key(access_key, name))
         self.keys_changed.emit()
         return key
 
     async def delete_key(self, access_key: str) -> None:
-        await self._call_api(lambda api: api.delete_key(access_key))
+        with self._recording("", access_key, ActivityAction.DELETE_KEY):
+            await self._call_api(lambda api: api.delete_key(access_key))
         log.info("Spaces key %s deleted", access_key)
         self.keys_changed.emit()
 
@@ -236,7 +252,8 @@ class DoApiService(QObject):
 
     async def enable(self, account_id: str, bucket: str, ttl: int) -> CdnEndpoint:
         origin = self._origin(account_id, bucket)
-        endpoint = await self._call_api(lambda api: api.create_endpoint(origin, ttl))
+        with self._recording(bucket, bucket, ActivityAction.CDN, f"switched on, TTL {ttl} s"):
+            endpoint = await self._call_api(lambda api: api.create_endpoint(origin, ttl))
         self._cdn[origin] = endpoint
         log.info("CDN switched on for %s (TTL %d s)", bucket, ttl)
         self.cdn_changed.emit(account_id, bucket)
@@ -244,14 +261,16 @@ class DoApiService(QObject):
 
     async def set_ttl(self, account_id: str, bucket: str, endpoint_id: str, ttl: int) -> CdnEndpoint:
         origin = self._origin(account_id, bucket)
-        endpoint = await self._call_api(lambda api: api.update_endpoint_ttl(endpoint_id, ttl))
+        with self._recording(bucket, bucket, ActivityAction.CDN, f"TTL {ttl} s"):
+            endpoint = await self._call_api(lambda api: api.update_endpoint_ttl(endpoint_id, ttl))
         self._cdn[origin] = endpoint
         self.cdn_changed.emit(account_id, bucket)
         return endpoint
 
     async def disable(self, account_id: str, bucket: str, endpoint_id: str) -> None:
         origin = self._origin(account_id, bucket)
-        await self._call_api(lambda api: api.delete_endpoint(endpoint_id))
+        with self._recording(bucket, bucket, ActivityAction.CDN, "switched off"):
+            await self._call_api(lambda api: api.delete_endpoint(endpoint_id))
         self._cdn[origin] = None
         log.info("CDN switched off for %s", bucket)
         self.cdn_changed.emit(account_id, bucket)
@@ -262,7 +281,8 @@ class DoApiService(QObject):
         if endpoint is None:
             raise NotSupported(f"The Space “{bucket}” has no CDN endpoint, so there is no cache to purge.")
         paths = purge_paths(keys)
-        await self._call_api(lambda api: api.purge_cache(endpoint.id, paths))
+        with self._recording(bucket, bucket, ActivityAction.CDN, f"cache purged: {len(paths)} path(s)"):
+            await self._call_api(lambda api: api.purge_cache(endpoint.id, paths))
         log.info("CDN cache of %s purged: %d path(s)", bucket, len(paths))
         return len(paths)
 

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size
@@ -34,6 +35,7 @@ from spacesgui.core.transfers import (
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
+from spacesgui.services.activity_service import TransferActivity
 from spacesgui.services.replace_plan import replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
@@ -155,6 +157,8 @@ class TransferService(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
+        self._activity = TransferActivity(accounts.activity)  # each transfer recorded when it ends
+        self.transfers_changed.connect(self._activity.on_transfers_changed)
 
     @property
     def stopping(self) -> threading.Event:
@@ -393,9 +397,12 @@ class TransferService(QObject):
             if upload.upload_id in owned:
                 self.engine.cancel([owned[upload.upload_id]])
             else:
-                await self._runner.run(
-                    store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
-                )
+                with self._accounts.activity.recording(
+                    account_id, upload.bucket, upload.key, ActivityAction.ABORT_UPLOAD, "incomplete upload"
+                ):
+                    await self._runner.run(
+                        store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
+                    )
         self.flush()
 
     async def resume_pending(self, account_id: str, upload: PendingUpload, local_path: str) -> None:

@@ -36,6 +36,7 @@ from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
+from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
@@ -62,6 +63,7 @@ from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
+from spacesgui.ui.versions.versions_feature import VersionsFeature
 from spacesgui.ui.window_actions import WindowActions
 from spacesgui.ui.window_features import WindowServices, attach_features
 
@@ -140,6 +142,8 @@ class MainWindow(QMainWindow):
         self.object_actions: ObjectActions
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
+        self.activity: ActivityFeature
+        self.versions: VersionsFeature
         self.permissions: PermissionsAction
         self.keys_manager: KeysManagerAction  # File → Keys Manager…
         self.preview: PreviewFeature  # the preview pane (Space) and the icons grid

@@ -106,6 +106,7 @@ class WindowActions(QObject):
         if w.access_actions is not None:
             edit_menu.addActions(w.access_actions.actions)
         edit_menu.addAction(w.permissions.action)
+        edit_menu.addAction(w.versions.action)
         self.edit_menu = edit_menu
         space_menu = menu.addMenu("&Space")
         space_menu.setObjectName("spaceMenu")
@@ -144,6 +145,9 @@ class WindowActions(QObject):
             transfers_menu.addActions(transfer_verbs)
             transfers_menu.addSeparator()
             transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
+        window_menu = menu.addMenu("&Window")
+        window_menu.setObjectName("windowMenu")
+        window_menu.addAction(w.activity.action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about)
 

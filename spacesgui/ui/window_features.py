@@ -34,8 +34,10 @@ from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.services.usage_service import UsageService
+from spacesgui.services.version_service import VersionService
 from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
+from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
@@ -56,6 +58,7 @@ from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
+from spacesgui.ui.versions.versions_feature import VersionsFeature
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -119,6 +122,10 @@ def attach_features(
         window,
         extra_sections=_settings_sections(access, cors, operations, services.do_api),
     )
+    window.activity = ActivityFeature(window, accounts.activity, window.spawn)
+    window.versions = VersionsFeature(window, window, VersionService(runner, accounts, window))
+    view.selectionModel().selectionChanged.connect(window.versions.update_enabled)
+    window.feature_updates.append(window.versions.update_enabled)
     if services.opener is not None:
         # Owned by the window: its watcher and timer then go with it, on the GUI thread,
         # never with a garbage collection that may run on a worker thread.

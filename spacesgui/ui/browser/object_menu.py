@@ -107,6 +107,8 @@ class ObjectMenu(QObject):
         if index.isValid():
             window.permissions.update_enabled()
             menu.addAction(window.permissions.action)
+            window.versions.update_enabled()
+            menu.addAction(window.versions.action)
             menu.addSeparator()
         place = window.place
         if index.isValid() and index.data(ObjectRole.IS_FOLDER) and place is not None:
