@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,39 +70,6 @@ class ActivityEntry:
     @property
     def ok(self) -> bool:
         return self.result == ActivityResult.OK
-
-
-REDACTED = "[redacted]"
-# A DigitalOcean API token, and key-like runs: 32+ characters of base64 with letters
-# and digits mixed (an S3 secret is 40, a Spaces secret 43). Access key ids are 20.
-_TOKEN = re.compile(r"dop_v1_[0-9A-Za-z]+")
-_KEYLIKE = re.compile(r"(?<![0-9A-Za-z/+=_-])[0-9A-Za-z/+=_-]{32,}(?![0-9A-Za-z/+=_-])")
-_NAMED = re.compile(
-    r"(?i)\b(secret(?:[_ -]?access)?[_ -]?key|secret|password|token|authorization)(\s*[=:]\s*)(\S+)"
-)
-MIN_KNOWN_SECRET = 4  # shorter "secrets" would blank common words out of every message
-
-
-def _looks_like_key(text: str) -> bool:
-    """Base64 secrets mix digits, capitals and small letters; hex ETags and words do not."""
-    return (
-        any(c.isdigit() for c in text) and any(c.isupper() for c in text) and any(c.islower() for c in text)
-    )
-
-
-def redact(text: str, known_secrets: Iterable[str] = (), *, keylike: bool = True) -> str:
-    """`text` with every secret replaced by "[redacted]": the ones the app knows, API tokens,
-    anything named a secret and (`keylike`) long key-like runs of characters.
-
-    Object keys and paths pass with `keylike=False`: a long file name is not a secret.
-    """
-    for secret in sorted({s for s in known_secrets if len(s) >= MIN_KNOWN_SECRET}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    text = _TOKEN.sub(REDACTED, text)
-    if not keylike:
-        return text
-    text = _NAMED.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-    return _KEYLIKE.sub(lambda m: REDACTED if _looks_like_key(m.group(0)) else m.group(0), text)
 
 
 def transfer_action(t: Transfer) -> ActivityAction:

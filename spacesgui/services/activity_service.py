@@ -2,7 +2,7 @@
 
 Services call `record` (or wrap a write in `recording`) at their few choke points; the
 transfer queue's finished transfers come through `TransferActivity`. Each entry's
-message and target pass through `core.activity.redact` with every secret the app has
+message and target pass through `core.redaction.redact_thoroughly` with every secret the app has
 been given (`hide`), so no secret reaches the record, the window or an export.
 """
 
@@ -22,7 +22,6 @@ from spacesgui.core.activity import (
     ActivityAction,
     ActivityEntry,
     ActivityResult,
-    redact,
     to_csv,
     transfer_action,
     transfer_message,
@@ -31,7 +30,7 @@ from spacesgui.core.activity import (
 )
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.ports import ActivityRecord
-from spacesgui.core.redaction import REDACTOR
+from spacesgui.core.redaction import REDACTOR, redact_thoroughly
 from spacesgui.core.transfers import Transfer
 
 log = logging.getLogger(__name__)
@@ -119,12 +118,12 @@ class ActivityService(QObject):
             secrets = tuple(self._secrets | REDACTOR.secrets)  # ours, and every one the app registered
         return ActivityEntry(
             time.time(),
-            redact(account_name or self.name_of(account_id), secrets, keylike=False),
-            redact(space, secrets, keylike=False),
-            redact(target, secrets, keylike=False),
+            redact_thoroughly(account_name or self.name_of(account_id), secrets, keylike=False),
+            redact_thoroughly(space, secrets, keylike=False),
+            redact_thoroughly(target, secrets, keylike=False),
             action,
             result,
-            redact(message, secrets),
+            redact_thoroughly(message, secrets),
         )
 
     @contextmanager

@@ -8,18 +8,17 @@ import io
 import pytest
 
 from spacesgui.core.activity import (
-    REDACTED,
     ActivityAction,
     ActivityEntry,
     ActivityFilter,
     ActivityResult,
-    redact,
     to_csv,
     transfer_action,
     transfer_message,
     transfer_result,
     transfer_target,
 )
+from spacesgui.core.redaction import REDACTED, redact_thoroughly
 from spacesgui.core.transfers import Direction, Transfer, TransferState
 
 SPACES_SECRET = (
@@ -39,20 +38,24 @@ SPACES_SECRET = (
     ],
 )
 def test_redact_hides_secrets_and_tokens_but_keeps_ordinary_words(text: str, expected: str) -> None:
-    assert redact(text) == expected
+    assert redact_thoroughly(text) == expected
 
 
 def test_redact_hides_every_known_secret_even_a_short_one() -> None:
     assert (
-        redact("used test-secret twice: test-secret", ["test-secret"]) == f"used {REDACTED} twice: {REDACTED}"
+        redact_thoroughly("used test-secret twice: test-secret", ["test-secret"])
+        == f"used {REDACTED} twice: {REDACTED}"
     )
-    assert redact("a b", ["a"]) == "a b"  # too short to be told from words
+    assert redact_thoroughly("a b", ["a"]) == "a b"  # too short to be told from words
 
 
 def test_object_names_keep_long_names_but_not_known_secrets() -> None:
     name = "IMG_20240101_Holiday_Beach_Panorama_0001.jpg"
-    assert redact(name, keylike=False) == name
-    assert redact(f"notes/{SPACES_SECRET}.txt", [SPACES_SECRET], keylike=False) == f"notes/{REDACTED}.txt"
+    assert redact_thoroughly(name, keylike=False) == name
+    assert (
+        redact_thoroughly(f"notes/{SPACES_SECRET}.txt", [SPACES_SECRET], keylike=False)
+        == f"notes/{REDACTED}.txt"
+    )
 
 
 def _t(direction: Direction, key: str, **kw: object) -> Transfer:
