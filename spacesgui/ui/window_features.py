@@ -161,6 +161,7 @@ def attach_features(
         services.thumbnails or ThumbnailService(runner, accounts, None, window), window,
     )  # fmt: skip
     window.feature_updates.append(window.preview.update_view)
+    _menu_in_icons_view(window)
     _attach_search(window, services.search or SearchService(runner, accounts, window))
     window.keys_manager.on_built.append(lambda manager: _add_key_sources(window, manager))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
@@ -238,3 +239,12 @@ def _source_button(manager: KeysManager, text: str, name: str, slot: Callable[[]
     button.setObjectName(name)
     button.clicked.connect(slot)
     manager.extra_buttons.addWidget(button)
+
+
+def _menu_in_icons_view(window: MainWindow) -> None:
+    """Right-click in the icons grid offers the list's menu, for the cell under the pointer."""
+    icons = window.preview.icons_view
+    icons.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    icons.customContextMenuRequested.connect(
+        lambda pos: window.object_menu.popup(icons, icons.indexAt(pos), icons.viewport().mapToGlobal(pos))
+    )

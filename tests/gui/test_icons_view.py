@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -170,3 +171,24 @@ def test_the_grid_selects_what_the_window_acts_on_and_the_preview_follows_it(
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # what Delete, Download… act on
     assert [ref.key for ref in app.window.selected_refs()] == [keys[2]]
     qtbot.waitUntil(lambda: pane.key == keys[2] and not pane.image.isNull(), timeout=30_000)
+
+
+def test_right_click_in_the_grid_offers_the_lists_menu_for_that_cell(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = seed_pictures(moto_store, moto_bucket, 2)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view = app.window.preview.icons_view
+    cell = view.visualRect(view.flat.index(row_of(app, keys[1]), 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+
+    view.customContextMenuRequested.emit(cell)
+    menu = view.findChildren(QMenu, "objectContextMenu")[-1]
+    texts = [a.text() for a in menu.actions() if a.text()]
+    menu.close()
+    assert "Copy Path" in texts
+    assert any(t.startswith("Download") for t in texts)
+    delete = next(a for a in menu.actions() if a.objectName() == "deleteAction")
+    assert delete.isEnabled()  # it acts on the cell clicked
+    assert [ref.key for ref in app.window.selected_refs()] == [keys[1]]

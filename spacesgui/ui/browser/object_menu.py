@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from spacesgui.core.keys import Location
 from spacesgui.qtmodels.roles import ObjectRole
@@ -59,9 +59,12 @@ class ObjectMenu(QObject):
             self._window.open_folder(index.siblingAtColumn(0).data(ObjectRole.KEY))
 
     def _on_view_context_menu_requested(self, position: QPoint) -> None:
+        view = self._window.object_view
+        self.popup(view, view.indexAt(position), view.viewport().mapToGlobal(position))
+
+    def popup(self, view: QAbstractItemView, index: QModelIndex, at: QPoint) -> None:
+        """The menu for `index` of a view over the object model (the list or the icons grid)."""
         window = self._window
-        view = window.object_view
-        index = view.indexAt(position)
         menu = QMenu(view)
         menu.setObjectName("objectContextMenu")
         if index.isValid():
@@ -117,4 +120,4 @@ class ObjectMenu(QObject):
             usage.setObjectName("folderUsageAction")
             usage.triggered.connect(lambda: window.usage_windows.open(place.account_id, place.bucket, folder))
         menu.addAction(window.refresh_action)
-        menu.popup(view.viewport().mapToGlobal(position))
+        menu.popup(at)
