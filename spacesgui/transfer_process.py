@@ -15,8 +15,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import MEMORY, SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import MissingCredentials, SpacesError
@@ -30,14 +32,18 @@ log = logging.getLogger(__name__)
 REPORT_S = 0.2  # as often as the GUI repaints the queue
 # One connection per thread that may call at once: file jobs and part jobs.
 MAX_CONNECTIONS = 64 + 64
+# PutObject, UploadPart and GetObject go through aiohttp on one event loop (s3_fast_data.py);
+# SPACESGUI_FAST_DATA=0 sends them through boto3 like every other call (for comparison).
+FAST_DATA = os.environ.get("SPACESGUI_FAST_DATA", "1") != "0"
 
 
 class _Stores:
     """Account id → its S3 store, built on first use from keys the parent sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, loop: EventLoopThread | None = None) -> None:
         self._accounts: dict[str, tuple[Account, Credentials]] = {}
         self._stores: dict[str, S3Store] = {}
+        self._loop = loop  # None: data calls through boto3 too
 
     def set_account(self, account: Account, credentials: Credentials) -> None:
         self._accounts[account.id] = (account, credentials)
@@ -57,7 +63,11 @@ class _Stores:
                     "account was removed. Resume it to enter the secret."
                 )
             account, credentials = self._accounts[account_id]
-            store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+            store = (
+                FastS3Store(account, credentials, loop=self._loop, max_pool_connections=MAX_CONNECTIONS)
+                if self._loop is not None
+                else S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+            )
             self._stores[account_id] = store
         return store
 
@@ -69,8 +79,12 @@ class _Stores:
 def _report(engine: TransferEngine, updates: Connection, stop: threading.Event) -> None:
     """Push what changed to the parent every REPORT_S, so its GUI thread never waits for it."""
     while not stop.wait(REPORT_S):
+        changes = engine.take_changes()
+        # Journal what changed before telling the parent: a crash after this report must
+        # not lose a "done" the user saw (the file would be sent again on resume).
+        engine.write_journal()
         try:
-            updates.send((engine.take_changes(), engine.totals()))
+            updates.send((changes, engine.totals()))
         except (OSError, EOFError, ValueError):
             return
 
@@ -88,7 +102,8 @@ def serve(
             filename=log_path, level=logging.INFO,
             format="%(asctime)s transfers %(levelname)s %(name)s: %(message)s",
         )  # fmt: skip
-    stores = _Stores()
+    loop = EventLoopThread() if FAST_DATA else None
+    stores = _Stores(loop)
     journal = SqliteJournal(journal_path)
     # Copies between accounts wait beside the journal, so a resumed copy finds its bytes.
     relay = os.path.join(os.path.dirname(journal.path), "relay") if journal.path != MEMORY else None
@@ -125,6 +140,8 @@ def serve(
         engine.shutdown()
         journal.close()
         stores.close()
+        if loop is not None:
+            loop.close()
 
 
 def _text(path: Path | None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import random
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -32,6 +33,8 @@ from spacesgui.core.local_files import part_path
 from spacesgui.core.multipart import (
     ChecksumVerifier,
     choose_part_size,
+    describe_size,
+    etag_part_count,
     is_md5_etag,
     multipart_etag,
     plan_parts,
@@ -52,6 +55,19 @@ T = TypeVar("T")
 RETRYABLE = (NetworkError, Throttled, ServerError, IntegrityError)
 READ_BLOCK = 8 * 1024 * 1024
 SNIFF_BYTES = 512
+# The first retry comes quickly (a lone 500 or a reset connection must not cost half a
+# second); later ones back off from retry_base_delay_s. All are jittered, so requests
+# refused together do not come back together.
+FIRST_RETRY_S = (0.02, 0.1)
+
+
+def retry_delay(settings: EngineSettings, attempt: int) -> float:
+    """Seconds to wait before retry number `attempt` + 1 (0-based)."""
+    if attempt == 0:
+        low, high = FIRST_RETRY_S
+        return random.uniform(low, min(high, max(low, settings.retry_base_delay_s)))
+    ceiling = min(settings.retry_base_delay_s * 2 ** (attempt - 1), settings.retry_max_delay_s)
+    return random.uniform(ceiling / 2, ceiling)
 
 
 class Progress:
@@ -115,7 +131,6 @@ class JobContext:
 
 def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
     """Run `call`, retrying transient failures with backoff; a pause or cancel ends it at once."""
-    delay = ctx.settings.retry_base_delay_s
     for attempt in range(ctx.settings.retries + 1):
         ctx.flag.check()
         ctx.gate()
@@ -126,12 +141,12 @@ def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
                 raise TransferStopped(ctx.flag.reason) from exc
             if attempt == ctx.settings.retries:
                 raise
+            delay = retry_delay(ctx.settings, attempt)
             log.info(
                 "%s of %s failed (%s); retry %d in %.1f s", what, ctx.transfer.key, exc, attempt + 1, delay
             )
             if ctx.flag.wait(delay):
                 raise TransferStopped(ctx.flag.reason) from exc
-            delay = min(delay * 2, ctx.settings.retry_max_delay_s)
         except Exception as exc:
             if ctx.flag.stopped:  # the HTTP layer may wrap our stop in its own error
                 raise TransferStopped(ctx.flag.reason) from exc
@@ -410,17 +425,24 @@ def download(ctx: JobContext) -> None:
     ctx.save()
     check_space(ctx, t.size - (t.bytes_done if resuming else 0))
     part_file = ctx.local.open_part(t.local_path, keep=resuming, tag=t.id)
+    checked: tuple[bool, str] | None = None  # set when the bytes were checked as they came
     try:
         have = part_file.size() if resuming else 0
         # A resumed download keeps the way it started, whatever the threshold is now.
         if not t.part_size and t.size <= ctx.settings.multipart_threshold:
             ctx.progress.reset(min(have, t.size))
-            _download_stream(ctx, part_file, start=min(have, t.size))
+            start = min(have, t.size)
+            # From the first byte, the checksum is computed as the bytes arrive (in order);
+            # a resumed stream has bytes on disk from before and is read again at the end.
+            verifier = _verifier(ctx, remote) if start == 0 else None
+            _download_stream(ctx, part_file, start=start, feed=verifier.feed if verifier else None)
+            checked = verifier.result() if verifier else None
         else:
-            _download_ranges(ctx, part_file, resuming)
+            digests = _download_ranges(ctx, part_file, resuming, remote)
+            checked = _checked_by_parts(ctx, remote, digests)
     finally:
         part_file.close()
-    _verify_download(ctx, remote)
+    _verify_download(ctx, remote, checked)
     ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
 
 
@@ -433,7 +455,10 @@ def check_space(ctx: JobContext, needed: int) -> None:
         )
 
 
-def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None) -> str:
+def _download_stream(
+    ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
+    feed: Callable[[bytes], None] | None = None,
+) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
     Returns the hex MD5 of the bytes written (retries continue where they stopped, so
@@ -460,6 +485,8 @@ def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: i
                     ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                     part_file.write_at(position, chunk)
                     digest.update(chunk)
+                    if feed is not None:
+                        feed(chunk)
                     position += len(chunk)
                     counter.position = position - start
             finally:
@@ -473,11 +500,18 @@ def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: i
     return digest.hexdigest()
 
 
-def _download_ranges(ctx: JobContext, part_file: PartFile, resuming: bool) -> None:
+def _download_ranges(
+    ctx: JobContext, part_file: PartFile, resuming: bool, remote: RemoteObject
+) -> dict[int, str]:
+    """Fetch the object in parallel ranges written at their offsets; range number → MD5 hex."""
     t = ctx.transfer
-    t.part_size = t.part_size or choose_part_size(t.size, ctx.settings.part_size)
+    # Ranges the size of the uploader's parts (when it said) give the multipart ETag from
+    # their MD5s, so the file need not be read again to check it.
+    t.part_size = (
+        t.part_size or _uploaded_part_size(t.size, remote) or choose_part_size(t.size, ctx.settings.part_size)
+    )
     plan = plan_parts(t.size, t.part_size)
-    have = _ranges_on_disk(ctx, part_file) if resuming else set()
+    have = _ranges_on_disk(ctx, part_file) if resuming else {}
     if not resuming:
         ctx.journal.clear_parts(t.id)
     ctx.progress.reset(sum(p.size for p in plan if p.number in have))
@@ -488,46 +522,90 @@ def _download_ranges(ctx: JobContext, part_file: PartFile, resuming: bool) -> No
         ctx.journal.add_part(t.id, record)
         return record
 
-    run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
+    fetched = run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
+    return have | {r.number: r.etag for r in fetched}
 
 
-def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> set[int]:
+def _uploaded_part_size(size: int, remote: RemoteObject) -> int:
+    """The part size this app recorded when it uploaded the object in parts, if it fits; else 0."""
+    try:
+        part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+    except ValueError:
+        return 0
+    parts = etag_part_count(remote.etag)
+    if part_size < 5 * 1024 * 1024 or not parts or -(-size // part_size) != parts:
+        return 0
+    return part_size
+
+
+def _checked_by_parts(
+    ctx: JobContext, remote: RemoteObject, digests: dict[int, str]
+) -> tuple[bool, str] | None:
+    """Check a multipart ETag from the MD5s of ranges cut as its parts were; None when they were not."""
+    t = ctx.transfer
+    plan = plan_parts(t.size, t.part_size)
+    parts = etag_part_count(remote.etag)
+    if remote.metadata.get(MD5_METADATA) or parts != len(plan) or set(digests) != {p.number for p in plan}:
+        return None
+    expected = multipart_etag([bytes.fromhex(digests[p.number]) for p in plan])
+    if expected == strip_etag(remote.etag).lower():
+        if parts == 1:
+            return True, "ETag (MD5 of 1 part)"
+        return True, f"ETag (MD5 of {parts} parts of {describe_size(t.part_size)})"
+    return None  # perhaps cut otherwise: the whole file is read and every candidate tried
+
+
+def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> dict[int, str]:
     """Journaled ranges whose bytes are still in the .part file, checked by their MD5.
 
     The user may have deleted or truncated the file while the download was paused.
     """
     t = ctx.transfer
     on_disk = part_file.size()
-    good: set[int] = set()
+    good: dict[int, str] = {}
     for part in ctx.journal.parts(t.id):
         if not part.etag or part.offset + part.size > on_disk:
             continue
         ctx.flag.check()
         data = ctx.local.read_range(part_file.path, part.offset, part.size)
         if hashlib.md5(data, usedforsecurity=False).hexdigest() == part.etag:
-            good.add(part.number)
+            good[part.number] = part.etag
     log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
     return good
 
 
-def _verify_download(ctx: JobContext, remote: RemoteObject) -> None:
+def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
+    """A checker of the whole object's bytes against what the server says of it."""
     t = ctx.transfer
-    known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+    try:
+        known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+    except ValueError:
+        known_part_size = 0
     if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
         known_part_size = ctx.store.part_size_of(t.bucket, t.key)
-    verifier = ChecksumVerifier(
+    return ChecksumVerifier(
         t.size,
         remote.etag,
         stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
         known_part_size=known_part_size,
     )
-    offset = 0
-    while offset < t.size:
-        ctx.flag.check()
-        block = ctx.local.read_range(part_path(t.local_path, t.id), offset, min(READ_BLOCK, t.size - offset))
-        verifier.feed(block)
-        offset += len(block)
-    ok, how = verifier.result()
+
+
+def _verify_download(ctx: JobContext, remote: RemoteObject, checked: tuple[bool, str] | None = None) -> None:
+    """Fail unless the .part file's bytes match; `checked`: the result of checking them as they came."""
+    t = ctx.transfer
+    if checked is None:
+        verifier = _verifier(ctx, remote)
+        offset = 0
+        while offset < t.size:
+            ctx.flag.check()
+            block = ctx.local.read_range(
+                part_path(t.local_path, t.id), offset, min(READ_BLOCK, t.size - offset)
+            )
+            verifier.feed(block)
+            offset += len(block)
+        checked = verifier.result()
+    ok, how = checked
     if not ok:
         ctx.local.remove_part(t.local_path, tag=t.id)
         ctx.journal.clear_parts(t.id)
