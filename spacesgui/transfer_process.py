@@ -18,7 +18,6 @@ from typing import Any
 from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import MEMORY, SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
-from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import MissingCredentials, SpacesError
@@ -63,17 +62,29 @@ class _Stores:
                     "account was removed. Resume it to enter the secret."
                 )
             account, credentials = self._accounts[account_id]
-            store = (
-                FastS3Store(account, credentials, loop=self._loop, max_pool_connections=MAX_CONNECTIONS)
-                if self._loop is not None
-                else S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
-            )
+            if self._loop is not None:
+                # Imported here (aiohttp takes a while): the parent's first calls, restoring the
+                # queue at start-up, are answered before it; warm_up() loads it meanwhile.
+                from spacesgui.adapters.s3_fast_data import FastS3Store
+
+                store = FastS3Store(
+                    account, credentials, loop=self._loop, max_pool_connections=MAX_CONNECTIONS
+                )
+            else:
+                store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
             self._stores[account_id] = store
         return store
 
     def close(self) -> None:
         for store in self._stores.values():
             store.close()
+
+
+def _warm_up() -> None:
+    """Import the fast data path on a thread once the first call is answered (see _Stores)."""
+    import importlib
+
+    importlib.import_module("spacesgui.adapters.s3_fast_data")
 
 
 def _report(engine: TransferEngine, updates: Connection, stop: threading.Event) -> None:
@@ -116,8 +127,13 @@ def serve(
         "forget_accounts": stores.forget,
         "restore_with_notice": lambda: (*engine.restore(), journal.notice),
     }
+    warming: threading.Thread | None = None
+    restored = False  # the start-up restore is answered before the warm-up begins
     try:
         while True:
+            if warming is None and loop is not None and restored:
+                warming = threading.Thread(target=_warm_up, name="spacesgui-warm-up", daemon=True)
+                warming.start()
             try:
                 method, args = conn.recv()
             except (EOFError, OSError):
@@ -129,6 +145,7 @@ def serve(
             try:
                 handler = handlers.get(method) or getattr(engine, method)
                 conn.send(("ok", handler(*args)))
+                restored = restored or method == "restore_with_notice"
             except SpacesError as exc:  # the parent raises it again as itself
                 conn.send(("error", exc))
             except Exception as exc:
