@@ -68,7 +68,7 @@ def test_killing_the_transfer_process_mid_upload_resumes_without_sending_a_shown
 
     again = build_window()  # the same settings folder, so the same journal
     open_account(again, account)
-    qtbot.waitUntil(lambda: len(again.transfers.engine.transfers()) == FILES + 0, timeout=60_000)
+    qtbot.waitUntil(lambda: len(again.transfers.engine.transfers()) == FILES, timeout=60_000)
     resume_all = again.window.transfer_actions.dock.findChild(QAction, "resumeAll")  # type: ignore[union-attr]
     assert resume_all is not None
     qtbot.waitUntil(resume_all.isEnabled, timeout=30_000)
