@@ -378,7 +378,9 @@ class FastS3Store(S3Store):
 
     def _network_error(self, exc: BaseException, operation: str) -> SpacesError:
         endpoint = self.endpoint
-        if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError | ssl.SSLError):
+        cause = getattr(exc, "os_error", None) or exc.__cause__
+        tls = (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError, ssl.SSLError)
+        if isinstance(exc, tls) or isinstance(cause, ssl.SSLError):
             return TlsError(
                 f"The secure connection to {endpoint} failed: the server's certificate was not "
                 "accepted. Check the address, or whether the server really speaks https.",

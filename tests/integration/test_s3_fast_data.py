@@ -17,7 +17,7 @@ import pytest
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
-from spacesgui.core.errors import AuthError, ObjectChanged, Throttled
+from spacesgui.core.errors import AuthError, ObjectChanged, Throttled, TlsError
 from spacesgui.core.transfers import PUBLIC_READ, PartRecord
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match
@@ -193,3 +193,12 @@ def test_slow_down_halves_how_many_go_at_once_and_clean_answers_bring_it_back(
 
 def read_back_plain(store: S3Store, bucket: str, key: str) -> bytes:
     return store.client.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def test_https_to_a_plain_http_server_is_told_as_a_tls_problem(
+    make_fast: Callable[..., FastS3Store], moto_endpoint: str, moto_account: Account, moto_bucket: str
+) -> None:
+    store = make_fast(moto_account.with_changes(endpoint_url=moto_endpoint.replace("http://", "https://", 1)))
+    with pytest.raises(TlsError) as caught:
+        put(store, moto_bucket, "x.txt", b"x")
+    assert "secure connection" in caught.value.message
