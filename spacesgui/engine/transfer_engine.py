@@ -35,9 +35,10 @@ from spacesgui.core.transfers import (
     target_of,
 )
 from spacesgui.engine import operation_jobs
+from spacesgui.engine.download_jobs import download
 from spacesgui.engine.run_queue import NOT_COPIED, Job, Lane, RunQueue
 from spacesgui.engine.transfer_body import Limiter, StopFlag
-from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
+from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, upload
 
 log = logging.getLogger(__name__)
 
