@@ -92,8 +92,9 @@ def _download_small(ctx: JobContext) -> bool:
         remote = stream.remote
         if remote.size > SMALL_DOWNLOAD:
             return False
+        # Not journaled on its own (one SQLite commit per small file): a crash restarts
+        # this download from its first byte anyway; the outcome is journaled with it.
         t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
-        ctx.save()
         check_space(ctx, t.size)
         verifier = _verifier(ctx, remote)
         part_file = ctx.local.open_part(t.local_path, keep=False, tag=t.id)
