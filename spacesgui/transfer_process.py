@@ -21,7 +21,9 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import MissingCredentials, SpacesError
+from spacesgui.core.log_redaction import install_redaction
 from spacesgui.core.ports import EngineStore
+from spacesgui.core.redaction import register_secret
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.engine.transfer_engine import TransferEngine
 from spacesgui.services.engine_client import ChildProcess, CredentialLookup, EngineClient
@@ -45,6 +47,9 @@ class _Stores:
         self._loop = loop  # None: data calls through boto3 too
 
     def set_account(self, account: Account, credentials: Credentials) -> None:
+        register_secret(credentials.secret_access_key)  # hidden from this process's log too
+        if credentials.session_token:
+            register_secret(credentials.session_token)
         self._accounts[account.id] = (account, credentials)
         old = self._stores.pop(account.id, None)
         if old is not None:
@@ -113,6 +118,7 @@ def serve(
             filename=log_path, level=logging.INFO,
             format="%(asctime)s transfers %(levelname)s %(name)s: %(message)s",
         )  # fmt: skip
+    install_redaction()
     loop = EventLoopThread() if FAST_DATA else None
     stores = _Stores(loop)
     journal = SqliteJournal(journal_path)

@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import contextlib
+import logging
 import re
 import shutil
 import socket
@@ -45,7 +46,9 @@ import pytest
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials
+from spacesgui.core.log_redaction import install_redaction
 from tests.fault_proxy import FaultProxy
+from tests.secret_watch import WATCH
 
 pytest_plugins = ["pytester"]
 
@@ -109,6 +112,51 @@ def no_thread_leaks() -> Iterator[None]:
     if leftover:
         names = ", ".join(sorted(f"{t.name!r} (daemon={t.daemon})" for t in leftover))
         pytest.fail(f"the test left {len(leftover)} thread(s) running: {names}", pytrace=False)
+
+
+# ---------------------------------------------------------------------------------------
+# The app's folders are the session's, and the secrets search runs last
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Point the app's platformdirs folders into the session's temp dir, and log there as the
+    app does (INFO, redaction installed), for tests/test_zz_no_secrets_on_disk.py to search."""
+    root = tmp_path_factory.mktemp("app-folders")
+    # s3rver's npm install stays in the cache it was in before XDG_CACHE_HOME moved.
+    os.environ.setdefault("SPACESGUI_TEST_CACHE", platformdirs.user_cache_dir("spacesgui-tests"))
+    for name, variable in (("config", "XDG_CONFIG_HOME"), ("data", "XDG_DATA_HOME"),
+                           ("cache", "XDG_CACHE_HOME"), ("state", "XDG_STATE_HOME")):  # fmt: skip
+        WATCH.folders[name] = root / name
+        (root / name).mkdir()
+        os.environ[variable] = str(root / name)
+    log_dir = Path(platformdirs.user_log_dir("spacesgui", appauthor=False))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    WATCH.log_file = log_dir / "spacesgui.log"
+    handler = logging.FileHandler(WATCH.log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root_logger = logging.getLogger()
+    level = root_logger.level
+    root_logger.addHandler(handler)
+    root_logger.setLevel(min(level, logging.INFO))
+    for noisy in ("botocore", "urllib3", "werkzeug", "moto", "boto3", "s3transfer", "qasync"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    install_redaction(root_logger)
+    try:
+        yield
+    finally:
+        root_logger.removeHandler(handler)
+        root_logger.setLevel(level)
+        handler.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The search for secrets on disk runs after every other test (tests/unit sorts after it)."""
+    last = [i for i in items if i.path.name == "test_zz_no_secrets_on_disk.py"]
+    if last:
+        items[:] = [i for i in items if i not in last] + last
 
 
 # ---------------------------------------------------------------------------------------

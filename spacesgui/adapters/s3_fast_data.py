@@ -49,6 +49,7 @@ from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
+    S3DownloadStream,
     _range_header,
     _remote,
     _whole_size,
@@ -65,7 +66,7 @@ from spacesgui.core.errors import (
     Timeout,
     TlsError,
 )
-from spacesgui.core.ports import Body, DownloadStream
+from spacesgui.core.ports import Body
 from spacesgui.core.transfers import CANNED_ACLS, PRIVATE, RemoteObject
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class FastS3Store(S3Store):
 
     def open_download(
         self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""
-    ) -> DownloadStream:
+    ) -> S3DownloadStream:
         """GetObject of bytes `start`..`end` (inclusive); as S3TransferOps.open_download."""
         headers: dict[str, str] = {}
         byte_range = _range_header(start, end)
@@ -420,8 +421,12 @@ class FastS3Store(S3Store):
         return error
 
 
-class FastDownloadStream:
-    """An open GET on the fast path; the worker that opened it reads it, then closes it."""
+class FastDownloadStream(S3DownloadStream):
+    """An open GET on the fast path; the worker that opened it reads it, then closes it.
+
+    An S3DownloadStream by type only (its context manager is used as it is): the bytes
+    come from the event loop, not from a botocore body.
+    """
 
     def __init__(
         self,
@@ -433,12 +438,12 @@ class FastDownloadStream:
         self.remote = remote  # size is the whole object's, not the range's
         self._store = store
         self._response = response
-        self._body = body
+        self._data = body
         self._finished = response is None
 
     def chunks(self, chunk_size: int) -> Iterator[bytes]:
-        if self._body is not None:
-            view = memoryview(self._body)
+        if self._data is not None:
+            view = memoryview(self._data)
             for offset in range(0, len(view), chunk_size):
                 yield bytes(view[offset : offset + chunk_size])
             return

@@ -14,15 +14,34 @@ import logging
 from typing import Any
 from xml.etree import ElementTree
 
+from botocore import handlers as _botocore_handlers
+
+# botocore's own check, skipped for listings (see _handle_200_error_unless_listing); None
+# on a botocore without it: then nothing is skipped.
+_handle_200_error: Any = getattr(_botocore_handlers, "_handle_200_error", None)
+
 log = logging.getLogger(__name__)
 
 _INT_FIELDS = {"MaxKeys", "KeyCount", "Size"}
 _BOOL_FIELDS = {"IsTruncated"}
+FEED_SLICE = 16 * 1024
 _EMPTY_RESULT = b'<?xml version="1.0" encoding="UTF-8"?><ListBucketResult></ListBucketResult>'
 
 
+class _ErrorDocument(ValueError):
+    """The body is an S3 <Error> document, though the status was 200."""
+
+
+_LOCAL_NAMES: dict[str, str] = {}  # "{namespace}Key" → "Key": a page has ~10 distinct tags
+
+
 def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 256:  # bounded: a server's tags are few, but never trust a body
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _scalar(name: str, text: str | None) -> Any:
@@ -36,24 +55,34 @@ def _scalar(name: str, text: str | None) -> Any:
 
 def parse_listing(body: bytes) -> dict[str, Any]:
     """Parse a ListBucketResult document into botocore's response shape."""
-    root = ElementTree.fromstring(body)
+    parser = ElementTree.XMLParser()
+    # In slices: the C parser holds the GIL for a whole feed() call, and a 1,000-key page
+    # in one call would keep the GUI thread waiting for its ~10-20 ms.
+    for start in range(0, len(body), FEED_SLICE):
+        parser.feed(body[start : start + FEED_SLICE])
+    root = parser.close()
+    if _local(root.tag) == "Error":
+        raise _ErrorDocument("an S3 error document")
     if _local(root.tag) != "ListBucketResult":
         raise ValueError(f"unexpected root element {root.tag!r}")
     result: dict[str, Any] = {}
     contents: list[dict[str, Any]] = []
     prefixes: list[dict[str, str]] = []
+    names = _LOCAL_NAMES
     for child in root:
         name = _local(child.tag)
-        if name == "Contents":
+        if name == "Contents":  # ~1,000 a page: the hot loop, so _scalar is inlined
             item: dict[str, Any] = {}
             for field in child:
-                field_name = _local(field.tag)
-                if field_name == "Owner":
+                field_name = names.get(field.tag) or _local(field.tag)
+                if field_name == "Size":
+                    item["Size"] = int(field.text or 0)
+                elif field_name == "Owner":
                     item["Owner"] = {_local(o.tag): o.text or "" for o in field}
                 elif field_name == "ChecksumAlgorithm":
                     item.setdefault("ChecksumAlgorithm", []).append(field.text or "")
                 else:
-                    item[field_name] = _scalar(field_name, field.text)
+                    item[field_name] = field.text or ""
             contents.append(item)
         elif name == "CommonPrefixes":
             for field in child:
@@ -79,14 +108,40 @@ def before_parse_listing(
         return
     try:
         parsed = parse_listing(body)
-    except (ElementTree.ParseError, ValueError) as exc:
+    except ElementTree.ParseError as exc:
+        # A body cut short by the network: a 500, so botocore retries (as its own check does).
+        log.debug("listing body unreadable, retrying: %s", exc)
+        response_dict["status_code"] = 500
+        return
+    except _ErrorDocument:
+        response_dict["status_code"] = 500  # S3's "200 with an error inside": botocore retries
+        return
+    except ValueError as exc:
         log.debug("fast listing parse skipped: %s", exc)
         return
     customized_response_dict.update(parsed)
     response_dict["body"] = _EMPTY_RESULT
 
 
+_LISTINGS = frozenset({"ListObjectsV2", "ListObjects"})
+
+
+def _handle_200_error_unless_listing(operation_model: Any, response_dict: Any, **kwargs: Any) -> None:
+    """botocore's check for S3's "200 with an error inside", except on listings.
+
+    botocore parses every 200 body of every S3 call once more just to look at its root
+    element; on a 1,000-key listing page that is as costly as reading the page. Listings
+    get the same check from `before_parse_listing`, which parses the body anyway.
+    """
+    if getattr(operation_model, "name", "") in _LISTINGS:
+        return
+    _handle_200_error(operation_model, response_dict, **kwargs)
+
+
 def install(events: Any) -> None:
     """Register the fast parser on a client's event system."""
-    for operation in ("ListObjectsV2", "ListObjects"):
+    for operation in _LISTINGS:
         events.register(f"before-parse.s3.{operation}", before_parse_listing)
+    if _handle_200_error is not None:
+        events.unregister("before-parse.s3.*", _handle_200_error)
+        events.register_first("before-parse.s3.*", _handle_200_error_unless_listing)

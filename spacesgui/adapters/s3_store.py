@@ -21,7 +21,9 @@ from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
+from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
+from spacesgui.adapters.s3_tree_listing import S3TreeListingOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
 from spacesgui.core.keys import DELIMITER
@@ -37,8 +39,10 @@ if TYPE_CHECKING:
         BucketSettings,
         LinkSigner,
         ObjectOperations,
+        ObjectReader,
         ObjectStore,
         TransferStore,
+        TreeLister,
     )
 
 log = logging.getLogger(__name__)
@@ -46,7 +50,16 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 
 
-class S3Store(S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps):
+class S3Store(
+    S3TransferOps,
+    S3CopyOps,
+    S3LinkOps,
+    S3BucketSettingsOps,
+    S3CorsOps,
+    S3AccessOps,
+    S3ReaderOps,
+    S3TreeListingOps,
+):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
 
@@ -206,7 +219,14 @@ if TYPE_CHECKING:
     def _implements_the_ports(
         store: S3Store,
     ) -> tuple[
-        ObjectStore, TransferStore, ObjectOperations, LinkSigner, BucketSettings, BucketCors, AccessControl
+        ObjectStore,
+        TransferStore,
+        ObjectOperations,
+        LinkSigner,
+        BucketSettings,
+        BucketCors,
+        AccessControl,
+        TreeLister,
     ]:
         return (
             store,
@@ -216,7 +236,11 @@ if TYPE_CHECKING:
             store,
             store,
             store,
+            store,
         )  # mypy checks S3Store against every protocol here
+
+    def _reads_starts(store: S3Store) -> ObjectReader:
+        return store
 
 
 def _last_listed(response: Any) -> str:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
-    from spacesgui.core.ports import Body, DownloadStream
+    from spacesgui.core.ports import Body
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ class S3TransferOps:
 
     def open_download(
         self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""
-    ) -> DownloadStream:
+    ) -> S3DownloadStream:
         """Start a GET of bytes `start` to `end` (inclusive; None: to the end) of `key`.
 
         With `if_match`, an object whose ETag is no longer that raises ObjectChanged: the

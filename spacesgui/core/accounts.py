@@ -121,6 +121,7 @@ class Account:
     cache_control: str = ""  # Cache-Control sent with every upload, e.g. "max-age=86400"
     # False: its secret key is kept only until the app quits, and asked for at first use after.
     in_keyring: bool = True
+    last_connected: float = 0.0  # time.time() when a listing last worked with these keys; 0: never
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def with_changes(self, **changes: object) -> Account:

@@ -6,6 +6,8 @@ adapters ever sees a botocore exception.
 
 from __future__ import annotations
 
+from spacesgui.core.redaction import redact
+
 
 class SpacesError(Exception):
     """Base error: `message` is for people, `detail` is for the log."""
@@ -13,6 +15,8 @@ class SpacesError(Exception):
     title = "Something went wrong"
 
     def __init__(self, message: str, *, detail: str = "") -> None:
+        # Error texts reach the window, the log and the activity record: no secret may ride along.
+        message, detail = redact(message), redact(detail)
         super().__init__(message)
         self.message = message
         self.detail = detail

@@ -210,7 +210,7 @@ def _upload_single(ctx: JobContext) -> None:
         try:
             return ctx.store.put_object(
                 t.bucket, t.key, body, size=len(data), md5_b64=md5, content_type=t.content_type,
-                acl=t.acl, cache_control=t.cache_control, metadata={MD5_METADATA: md5_hex},
+                acl=t.acl, cache_control=t.cache_control, metadata={**t.metadata, MD5_METADATA: md5_hex},
             )  # fmt: skip
         finally:
             ctx.progress.settle(body, keep=False)
@@ -242,7 +242,7 @@ def _upload_multipart(ctx: JobContext) -> None:
                 content_type=t.content_type,
                 acl=t.acl,
                 cache_control=t.cache_control,
-                metadata={PART_SIZE_METADATA: str(t.part_size)},
+                metadata={**t.metadata, PART_SIZE_METADATA: str(t.part_size)},
             ),
         )
         ctx.journal.clear_parts(t.id)

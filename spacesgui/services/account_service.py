@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -12,11 +13,17 @@ from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.accounts import Account, Credentials, provider
 from spacesgui.core.errors import KeyringUnavailable, MissingCredentials, SecretMissing, SpacesError
+from spacesgui.core.key_status import SecretPlace
 from spacesgui.core.listing import BucketInfo
 from spacesgui.core.ports import AccountStore, ObjectStore, ObjectStoreFactory, SecretStore
+from spacesgui.core.redaction import register_secret
 from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
+
+# A listing that works saves “last connected” at most this often per account (the
+# sidebar lists again on every refresh; the settings file need not be rewritten each time).
+CONNECTION_RECORD_GAP_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,9 @@ class SecretAnswer:
 # The UI's way to ask for an account's secret: the account, and why it is asked (or "").
 # None means the user declined.
 SecretPrompt = Callable[[Account, str], Awaitable[SecretAnswer | None]]
+# The UI's way to offer “this session only” when the keyring cannot keep a secret: the
+# account and the keyring's problem in words. True: keep the secret in memory until quitting.
+SessionOnlyPrompt = Callable[[Account, str], Awaitable[bool]]
 
 
 class AccountService(QObject):
@@ -51,6 +61,7 @@ class AccountService(QObject):
     """
 
     accounts_changed = Signal()
+    connection_recorded = Signal(str)  # account id: a listing worked, `last_connected` is new
 
     def __init__(
         self,
@@ -70,6 +81,7 @@ class AccountService(QObject):
         self._accounts: list[Account] = []
         self._ephemeral_ids: set[str] = set()  # never saved
         self.secret_prompt: SecretPrompt | None = None
+        self.session_only_prompt: SessionOnlyPrompt | None = None
         self._asking: dict[str, asyncio.Future[bool]] = {}
         self._stores: dict[str, ObjectStore] = {}
         self._stores_lock = threading.Lock()
@@ -109,6 +121,7 @@ class AccountService(QObject):
         keeps the whole account for this run only.
         """
         previous = next((a for a in self._accounts if a.id == account.id), None)
+        register_secret(secret)
         if not account.access_key_id.strip() or not (secret.strip() or previous):
             raise MissingCredentials("Enter both the access key and the secret key.")
         if not secret.strip() and previous is not None and previous.in_keyring != remember:
@@ -120,6 +133,16 @@ class AccountService(QObject):
             self._ephemeral_ids.add(account.id)
         self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
         self._drop_store(account.id)
+        self._save()
+        self.accounts_changed.emit()
+
+    def add_account_without_secret(self, account: Account) -> None:
+        """Save a new account whose secret is not known yet (an import that had none):
+        it is asked for when the account is first used."""
+        if not account.access_key_id.strip():
+            raise MissingCredentials("Enter the access key.")
+        account = account.with_changes(in_keyring=False)
+        self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
         self._save()
         self.accounts_changed.emit()
 
@@ -137,6 +160,30 @@ class AccountService(QObject):
         if secret is None and account.in_keyring:
             secret = self._secrets.get_secret(account.id)
         return secret
+
+    def keyring_problem(self) -> str:
+        """'' when the keyring can keep secrets; otherwise why not and what to do. Any thread."""
+        return self._secrets.problem()
+
+    def secret_place(self, account_id: str) -> SecretPlace:
+        """Where the account's secret is now. Reads the keyring: call it off the GUI thread."""
+        account = self.account(account_id)
+        if self._session_secrets.get_secret(account_id):
+            return SecretPlace.SESSION
+        try:
+            if account.in_keyring and self._secrets.get_secret(account_id):
+                return SecretPlace.KEYRING
+        except KeyringUnavailable:
+            pass
+        return SecretPlace.MISSING
+
+    def known_secret(self, account_id: str) -> str:
+        """The account's secret (session or keyring); SecretMissing when neither has it.
+
+        Reads the keyring: call it off the GUI thread. Only for an explicit request of
+        the user's (Show secret, Duplicate).
+        """
+        return self._secret_for(account_id)
 
     def needs_secret(self, account_id: str) -> bool:
         """True when using the account will ask for its secret (it is not remembered, and
@@ -160,7 +207,7 @@ class AccountService(QObject):
             answer = await self.secret_prompt(self.account(account_id), reason)
             given = answer is not None and bool(answer.secret.strip())
             if answer is not None and given:
-                self._store_answer(account_id, answer)
+                given = await self._store_answer(account_id, answer)
             future.set_result(given)
             return given
         except BaseException as exc:
@@ -170,13 +217,21 @@ class AccountService(QObject):
         finally:
             del self._asking[account_id]
 
-    def _store_answer(self, account_id: str, answer: SecretAnswer) -> None:
+    async def _store_answer(self, account_id: str, answer: SecretAnswer) -> bool:
+        """Keep the answer's secret; False when the keyring failed and the user declined
+        keeping it for this session only. Never falls back to the session silently."""
         account = self.account(account_id)
         try:
             self._keep_secret(account_id, answer.secret.strip(), answer.remember)
             remember = answer.remember
-        except KeyringUnavailable:
-            log.warning("keyring unavailable: keeping the secret of %s for this run only", account.name)
+        except KeyringUnavailable as exc:
+            log.warning("the keyring cannot keep the secret of %s: %s", account.name, exc.message)
+            if self.session_only_prompt is None:
+                raise
+            if not await self.session_only_prompt(account, exc.message):
+                log.info("the secret of %s was not kept: the user declined this session only", account.name)
+                return False
+            log.info("keeping the secret of %s for this session only, as the user chose", account.name)
             self._keep_secret(account_id, answer.secret.strip(), False)
             remember = False
         if remember != account.in_keyring:
@@ -186,6 +241,7 @@ class AccountService(QObject):
             self._save()
         self._drop_store(account_id)
         self.accounts_changed.emit()
+        return True
 
     def set_bucket(self, account_id: str, bucket: str) -> None:
         """Make the account open `bucket` directly (for keys that cannot list Spaces)."""
@@ -195,8 +251,10 @@ class AccountService(QObject):
         self.accounts_changed.emit()
 
     def remove_account(self, account_id: str) -> None:
+        """Remove the account and delete its secret; KeyringUnavailable (and the account
+        kept) when the keyring still holds the secret afterwards."""
+        self._secrets.delete_secret(account_id)  # checks the secret is gone
         self._accounts = [a for a in self._accounts if a.id != account_id]
-        self._secrets.delete_secret(account_id)
         self._session_secrets.delete_secret(account_id)
         self._ephemeral_ids.discard(account_id)
         self._drop_store(account_id)
@@ -282,15 +340,34 @@ class AccountService(QObject):
         store = await self.store(account_id)
         if account.bucket:
             await self._runner.run(store.check_bucket, account.bucket)
+            self._record_connection(account_id)
             return [BucketInfo(account.bucket)]
         buckets = await self._runner.run(store.list_buckets)
+        self._record_connection(account_id)
         return sorted(buckets, key=lambda b: b.name)
+
+    def _record_connection(self, account_id: str) -> None:
+        """Note that the account's keys just worked (saved with the account, never the secret)."""
+        now = time.time()
+        try:
+            account = self.account(account_id)
+        except KeyError:
+            return  # removed meanwhile
+        if now - account.last_connected < CONNECTION_RECORD_GAP_S:
+            return
+        self._accounts = [
+            a.with_changes(last_connected=now) if a.id == account_id else a for a in self._accounts
+        ]
+        self._save()
+        self.connection_recorded.emit(account_id)
 
     async def test_connection(self, account: Account, secret: str) -> ConnectionReport:
         """Try the keys the way the app will use them, and say in plain words what happened.
 
         An empty `secret` for a saved account means its stored secret.
         """
+        register_secret(secret)
+        saved_keys = not secret
         try:
             secret = secret or self._secret_for(account.id)
             store = await self._runner.run(self._factory, account, Credentials(account.access_key_id, secret))
@@ -299,6 +376,8 @@ class AccountService(QObject):
         try:
             if account.bucket:
                 await self._runner.run(store.check_bucket, account.bucket)
+                if saved_keys:
+                    self._record_connection(account.id)
                 return ConnectionReport(
                     True,
                     f"Connected. The Space “{account.bucket}” can be opened.",
@@ -306,6 +385,8 @@ class AccountService(QObject):
                 )
             buckets = await self._runner.run(store.list_buckets)
             names = tuple(b.name for b in buckets)
+            if saved_keys:
+                self._record_connection(account.id)
             return ConnectionReport(
                 True, f"Connected. {len(names)} Space{'s' if len(names) != 1 else ''} found.", names
             )

@@ -35,6 +35,7 @@ from spacesgui.core.transfers import (
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
+from spacesgui.services.replace_plan import replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
@@ -296,6 +297,37 @@ class TransferService(QObject):
             return []
         done = {t.id: t for t in self.engine.transfers() if t.id in set(ids)}
         return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
+
+    async def plan_download_into(
+        self, account_id: str, bucket: str, items: list[DownloadItem], destination: str
+    ) -> Plan:
+        """Plan downloads of `items` into an empty folder `destination` (nothing to ask about);
+        `queue_now` runs it once the caller knows the transfer ids it will follow."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(
+            plan_download, store, self._local, account, bucket, items, destination, self._stopping
+        )
+
+    async def plan_replace(self, account_id: str, bucket: str, key: str, local_path: str) -> Plan:
+        """Plan an upload of `local_path` over `key`, keeping the object's Content-Type,
+        Cache-Control, metadata and access (see services/replace_plan.py)."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        t = await self._runner.run(replacing_upload, store, self._local, account, bucket, key, local_path)
+        return Plan(transfers=[t])
+
+    def queue_now(self, plan: Plan) -> None:
+        """Journal and queue a plan as it is (its conflicts are not asked about)."""
+        for note in plan.notes:
+            log.warning("%s", note)
+        if plan.notes:
+            self.notice.emit("Some names need your attention", "\n".join(plan.notes))
+        self.engine.add(plan.groups, plan.transfers)
+        self._remember(plan.transfers)
+        if plan.groups:
+            self.groups_added.emit(plan.groups)
+        self.flush()
 
     async def queue_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
         """Settle a plan's conflicts (asking), then journal and queue it; how many were queued."""

@@ -32,6 +32,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.ui.accounts.account_panel import AccountPanel
+from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
@@ -43,16 +44,24 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
+from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
+from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.preview.preview_feature import PreviewFeature
+from spacesgui.ui.search.search_panel import SearchPanel
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
+from spacesgui.ui.usage.usage_windows import UsageWindows
 from spacesgui.ui.window_actions import WindowActions
 from spacesgui.ui.window_features import WindowServices, attach_features
 
@@ -123,6 +132,7 @@ class MainWindow(QMainWindow):
         self.object_menu = ObjectMenu(self)
         self.secret_asker = SecretAsker(self)
         accounts.secret_prompt = self.secret_asker
+        accounts.session_only_prompt = self.session_only_asker = SessionOnlyAsker(self)
         # The feature modules (transfers, edit, access, properties, settings…): set by attach_features.
         self.transfer_actions: TransferActions | None = None
         self.edit_actions: EditActions | None = None
@@ -131,8 +141,16 @@ class MainWindow(QMainWindow):
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
         self.permissions: PermissionsAction
+        self.keys_manager: KeysManagerAction  # File → Keys Manager…
+        self.preview: PreviewFeature  # the preview pane (Space) and the icons grid
+        self.search_panel: SearchPanel  # View → Find in Space…
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
+        self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
+        self.do_keys: DoKeysAction | None = None  # File → DigitalOcean Keys…
+        self.file_opener: FileOpener | None = None  # Open / Open With… (needs the file open service)
+        self.usage_windows: UsageWindows
+        self.import_actions: ImportActions | None = None  # File → Import/Export Accounts…, first run
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 
@@ -165,6 +183,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.object_view, 1)
         column.addWidget(self.placeholder, 1)
+        if self.import_actions is not None:
+            column.addWidget(self.import_actions.first_run, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -177,6 +197,7 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         sidebar = max(MIN_SIDEBAR_WIDTH, min(SIDEBAR_WIDTH, self.width() // 5))
         splitter.setSizes([sidebar, self.width() - sidebar])
+        self.preview.place_in(splitter)
         self.setCentralWidget(splitter)
 
     def _connect(self) -> None:
@@ -188,6 +209,7 @@ class MainWindow(QMainWindow):
         self.account_panel.remove_requested.connect(self.space_actions.remove_account)
         self.account_panel.delete_space_requested.connect(self.space_actions.delete_space)
         self.account_panel.space_settings_requested.connect(self.space_settings.open)
+        self.account_panel.space_usage_requested.connect(self.usage_windows.open)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.object_view.open_folder_requested.connect(self.open_folder)
@@ -254,6 +276,11 @@ class MainWindow(QMainWindow):
         self.account_panel.select(place)
         self._last_refresh = time.monotonic()
         self._update_view_state()
+
+    def reveal(self, place: Place, key: str) -> None:
+        """Open `place` and select the row of `key` in it once it is listed (Reveal in Folder)."""
+        self.navigate(place)
+        self._reselect = key
 
     def forget_account(self, account_id: str, name: str = "") -> None:
         """Leave every place of a removed account; if it was open, say so in the empty view."""

@@ -50,6 +50,9 @@ class WindowActions(QObject):
         self.add_account = self._action(
             "Add Account…", "addAccountAction", "account", None, spaces.add_account
         )
+        self.keys_manager = self._action(
+            "Keys Manager…", "keysManagerAction", None, "Ctrl+K", w.keys_manager.open
+        )
         self.new_space = self._action("New Space…", "newSpaceAction", "space", None, spaces.create_space)
         self.delete_space = self._action(
             "Delete Space…", "deleteSpaceAction", None, None, lambda: spaces.delete_space()
@@ -83,6 +86,11 @@ class WindowActions(QObject):
         menu = w.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.add_account)
+        file_menu.addAction(self.keys_manager)
+        if w.import_actions is not None:
+            file_menu.addActions([w.import_actions.import_action, w.import_actions.export_action])
+        if w.do_keys is not None:
+            file_menu.addAction(w.do_keys.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")
@@ -104,11 +112,13 @@ class WindowActions(QObject):
         space_menu.addActions([self.new_space, self.delete_space])
         space_menu.addSeparator()
         space_menu.addAction(self.space_settings)
+        space_menu.addAction(w.usage_windows.space_action)
         self.space_menu = space_menu
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")
-        view_menu.addActions([self.refresh, self.find])
+        view_menu.addActions([*w.preview.menu_actions(), self.refresh, self.find, w.search_panel.find_action])
+        view_menu.insertSeparator(self.refresh)
         view_menu.addMenu(w.auto_refresh.menu)
         t = w.transfer_actions
         if t is not None:

@@ -17,6 +17,7 @@ from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
 from tests.gui.palettes import themed_palette
+from tests.secret_watch import WATCH
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +62,8 @@ def build_window(
 
     def build(*, refresh_interval_s: int | None = 0) -> App:
         app = build_app(settings_path=tmp_path / "settings.json", refresh_interval_s=refresh_interval_s)
+        WATCH.window_dirs.append(tmp_path)  # searched for secrets at the end of the session
+        WATCH.windows_built += 1
         # Not qtbot.addWidget: pytest-qt deletes those before fixtures tear down, and the
         # services must stop first.
         app.window.show()

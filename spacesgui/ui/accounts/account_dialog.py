@@ -54,6 +54,7 @@ class AccountDialog(QDialog):
         parent: QWidget | None = None,
         account: Account | None = None,
         saver: Saver | None = None,
+        keyring_problem: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("accountDialog")
@@ -61,6 +62,7 @@ class AccountDialog(QDialog):
         self.setMinimumWidth(520)
         self._tester, self._spawn, self._saver = tester, spawn, saver
         self._existing_id = account.id if account else ""
+        self._keyring_problem = keyring_problem  # '' when the keyring can keep secrets
         self.saved: Account | None = None  # the account as saved, once Save succeeded
         self._endpoint_touched = False
 
@@ -149,6 +151,9 @@ class AccountDialog(QDialog):
         self._on_provider_changed()
         if account is not None:
             self._load(account)
+        if keyring_problem:  # say so before Save, and start with “this session only”
+            self.remember_check.setChecked(False)
+            self.remember_check.setToolTip(keyring_problem)
 
     def _load(self, account: Account) -> None:
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(account.provider)))
@@ -174,7 +179,8 @@ class AccountDialog(QDialog):
 
     def _on_provider_changed(self) -> None:
         preset = provider(self.provider_combo.currentData())
-        self.hint.setText(PROVIDER_HINTS.get(preset.key, PROVIDER_HINTS["custom"]) + KEYRING_NOTE)
+        note = f" {self._keyring_problem}" if self._keyring_problem else KEYRING_NOTE
+        self.hint.setText(PROVIDER_HINTS.get(preset.key, PROVIDER_HINTS["custom"]) + note)
         self.access_key_edit.setPlaceholderText(
             "Access key (DO00…)" if preset.key == "digitalocean" else "Access key"
         )

@@ -50,6 +50,7 @@ class AccountPanel(QWidget):
     remove_requested = Signal(str)  # account id
     delete_space_requested = Signal(str, str)  # account id, Space
     space_settings_requested = Signal(str, str)  # account id, Space
+    space_usage_requested = Signal(str, str)  # account id, Space
     buckets_loaded = Signal(str)  # account id
     failed = Signal(str, object)  # account id, SpacesError
 
@@ -186,6 +187,7 @@ class AccountPanel(QWidget):
             menu.addAction("Open", lambda: self.place_selected.emit(Place(account_id, bucket, "")))
             menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(f"s3://{bucket}/"))
             menu.addAction("Settings…", lambda: self.space_settings_requested.emit(account_id, bucket))
+            menu.addAction("Space Usage…", lambda: self.space_usage_requested.emit(account_id, bucket))
             menu.addSeparator()
             menu.addAction("Delete Space…", lambda: self.delete_space_requested.emit(account_id, bucket))
             menu.addSeparator()

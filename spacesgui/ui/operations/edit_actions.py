@@ -103,6 +103,11 @@ class EditActions(QObject):
             return
         self._context.spawn(self._delete(place, refs))
 
+    def delete_refs(self, place: Place, refs: list[ObjectRef]) -> None:
+        """Delete `refs` of `place`'s Space after the same confirmation (search results use it)."""
+        if place.bucket and refs:
+            self._context.spawn(self._delete(place, refs))
+
     async def _delete(self, place: Place, refs: list[ObjectRef]) -> None:
         if any(r.is_folder for r in refs):
             self._context.show_message("Counting what the selected folders hold…", level="info")

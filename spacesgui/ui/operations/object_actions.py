@@ -43,6 +43,8 @@ class ObjectActions(QObject):
     def __init__(self, context: BrowserContext, service: ObjectService, view: ObjectView) -> None:
         super().__init__(context.dialog_parent())
         self._context, self._service, self._view = context, service, view
+        # Whether a Space has a CDN endpoint (account id, bucket); None: the provider says.
+        self.has_cdn: Callable[[str, str], bool] | None = None
         self.new_folder_action = self._action(
             "New Folder…", "newFolderAction", "new-folder", ["Ctrl+Shift+N"], lambda: self.new_folder()
         )
@@ -216,27 +218,37 @@ class ObjectActions(QObject):
     # -- properties, share, copy link ---------------------------------------
     def show_properties(self) -> None:
         chosen = self._selected_files()
-        if chosen is None:
-            return
-        place, keys = chosen
+        if chosen is not None:
+            self.show_properties_of(*chosen)
+
+    def show_properties_of(self, place: Place, keys: list[str]) -> None:
+        """The properties panel of `keys` in `place`'s Space (the selection, or search results)."""
         panel = PropertiesPanel(
             self._service, self._context.spawn, place.account_id, place.bucket, keys,
             self._context.dialog_parent(),
         )  # fmt: skip
+        if self.has_cdn is not None:
+            panel.cdn_on = self.has_cdn(place.account_id, place.bucket)
         self.last_dialog = panel
         panel.show()  # non-modal: the window stays usable beside it
         panel.load()
 
     def share(self) -> None:
         chosen = self._selected_files()
-        if chosen is None:
-            return
-        place, keys = chosen
+        if chosen is not None:
+            self.share_keys(*chosen)
+
+    def share_keys(self, place: Place, keys: list[str]) -> None:
+        """The Share dialog for `keys` in `place`'s Space (the selection, or search results)."""
 
         async def sign(kind: LinkKind, expires_s: int) -> list[str]:
             return await self._service.sign_links(place.account_id, place.bucket, keys, kind, expires_s)
 
-        cdn = bool(self._context.account_of(place.account_id).cdn_url(place.bucket))
+        cdn = (
+            self.has_cdn(place.account_id, place.bucket)
+            if self.has_cdn is not None
+            else bool(self._context.account_of(place.account_id).cdn_url(place.bucket))
+        )
         dialog = ShareDialog(keys, sign, self._context.spawn, cdn=cdn, parent=self._context.dialog_parent())
         self.last_dialog = dialog
         dialog.open()

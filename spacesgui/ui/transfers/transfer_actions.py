@@ -132,11 +132,12 @@ class TransferActions(QObject):
 
     def open_pending_uploads(self) -> None:
         place = self._window.place
-        if place is None or not place.bucket:
-            return
-        dialog = PendingUploadsDialog(
-            self.service, self._window.spawn, place.account_id, place.bucket, self._window
-        )
+        if place is not None and place.bucket:
+            self.open_pending_uploads_of(place.account_id, place.bucket)
+
+    def open_pending_uploads_of(self, account_id: str, bucket: str) -> None:
+        """The Incomplete Uploads dialog of `bucket`, open or not (Space Usage offers it)."""
+        dialog = PendingUploadsDialog(self.service, self._window.spawn, account_id, bucket, self._window)
         self.last_dialog = dialog
         dialog.open()
 
@@ -219,6 +220,19 @@ class TransferActions(QObject):
             self.pick_destination()
             return
         self.download(items, folder)
+
+    def download_refs(self, place: Place, items: list[DownloadItem]) -> None:
+        """Download `items` of `place`'s Space into the downloads folder (search results use it)."""
+        folder = self.download_folder()
+        problem = folder_problem(folder)
+        if problem:
+            self._window.banner.show_message(
+                f"{problem} Choose another in Transfer Settings….", level="warning"
+            )
+            return
+        if place.bucket and items:
+            self.last_destination = folder
+            self._window.spawn(self._download(place.account_id, place.bucket, items, folder))
 
     def pick_destination(self) -> None:
         """Download To…: ask for a folder, then download the selection into it."""

@@ -1,0 +1,112 @@
+"""The flat list of a search's matches: path, size, date. Rows only ever append, in batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from spacesgui.core.filetypes import FileKind, file_kind
+from spacesgui.core.formatting import human_size, human_time
+from spacesgui.core.listing import ObjectRef
+from spacesgui.core.search import SearchHits
+from spacesgui.qtmodels.icons import kind_icon
+from spacesgui.qtmodels.roles import ObjectRole
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+HEADERS = ("Path", "Size", "Modified")
+PATH, SIZE, MODIFIED = range(3)
+
+
+class SearchResultModel(QAbstractTableModel):
+    """Matches in columns (no object per row); `append` adds one batch with one insert.
+
+    The Path column shows the key below the searched folder; ObjectRole.KEY gives the full
+    key, ObjectRole.SIZE the size and ObjectRole.SORT a native value. GUI thread only.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._hits = SearchHits()
+        self._cut = 0  # characters of the searched folder left off the shown path
+        self._kind_icons: dict[FileKind, Any] = {kind: kind_icon(kind) for kind in FileKind}
+
+    def reset(self, prefix: str = "") -> None:
+        """Forget every row; paths are shown below `prefix` from now on."""
+        self.beginResetModel()
+        self._hits = SearchHits()
+        self._cut = len(prefix)
+        self.endResetModel()
+
+    def append(self, hits: SearchHits) -> None:
+        if not hits:
+            return
+        first = len(self._hits)
+        self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+        self._hits.extend(hits)
+        self.endInsertRows()
+
+    def key(self, row: int) -> str:
+        return self._hits.keys[row]
+
+    def ref(self, row: int) -> ObjectRef:
+        h = self._hits
+        return ObjectRef(h.keys[row], size=h.sizes[row], etag=h.etags[row], last_modified=h.mtimes[row])
+
+    def row_of(self, key: str) -> int:
+        """The row showing `key`, or -1."""
+        try:
+            return self._hits.keys.index(key)
+        except ValueError:
+            return -1
+
+    # -- Qt overrides ------------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 3
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._hits):
+            return None
+        row, column, h = index.row(), index.column(), self._hits
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == PATH:
+                return h.keys[row][self._cut :]
+            if column == SIZE:
+                return human_size(h.sizes[row])
+            if column == MODIFIED:
+                return human_time(h.mtimes[row])
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == PATH:
+            return h.keys[row]
+        if role == Qt.ItemDataRole.DecorationRole and column == PATH:
+            return self._kind_icons[file_kind(h.keys[row])]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ObjectRole.KEY:
+            return h.keys[row]
+        if role == ObjectRole.IS_FOLDER:
+            return False
+        if role == ObjectRole.SIZE:
+            return h.sizes[row]
+        if role == ObjectRole.SORT:
+            return (h.keys[row], h.sizes[row], h.mtimes[row])[column] if 0 <= column < 3 else None
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

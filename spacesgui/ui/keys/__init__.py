@@ -1,0 +1,1 @@
+"""The keys manager: every account, its keys and where its secret is."""

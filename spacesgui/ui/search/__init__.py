@@ -1,0 +1,1 @@
+"""Find in Space: the recursive search panel."""

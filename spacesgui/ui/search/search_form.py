@@ -1,0 +1,107 @@
+"""The search panel's terms: name, where, size and date bounds, type. GUI thread only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from spacesgui.core.errors import InvalidInput
+from spacesgui.core.search import SearchCriteria, parse_day, parse_size
+from spacesgui.ui.naming import named
+
+WHOLE_SPACE, THIS_FOLDER = 0, 1
+TYPES = ("", "image/", "video/", "audio/", "text/", "application/pdf", "application/json", "application/zip")
+
+
+class SearchForm(QWidget):
+    """Reads what a person typed into SearchCriteria; `search_requested` on Enter or Search."""
+
+    search_requested = Signal()
+    stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pattern_edit = named(QLineEdit(self), "searchPatternEdit", "Name to search for")
+        self.pattern_edit.setPlaceholderText("Name contains… (or a pattern: *.jpg, report-202?-*)")
+        self.pattern_edit.setClearButtonEnabled(True)
+        self.scope_combo = named(QComboBox(self), "searchScope", "Where to search")
+        self.scope_combo.addItems(["Whole Space", "This folder and below"])
+        self.search_button = named(QPushButton("Search", self), "searchButton")
+        self.search_button.setDefault(True)
+        self.stop_button = named(QPushButton("Stop", self), "stopSearchButton")
+        self.stop_button.setEnabled(False)
+        self.min_size_edit = self._edit("searchMinSize", "Smallest size", "any, e.g. 10 KB")
+        self.max_size_edit = self._edit("searchMaxSize", "Largest size", "any, e.g. 5 MB")
+        self.after_edit = self._edit("searchModifiedFrom", "Modified from", "YYYY-MM-DD")
+        self.before_edit = self._edit("searchModifiedUntil", "Modified until", "YYYY-MM-DD")
+        self.type_combo = named(QComboBox(self), "searchType", "Content type")
+        self.type_combo.setEditable(True)
+        self.type_combo.addItems(list(TYPES))
+        self.type_combo.setToolTip(
+            "Content-Type, judged from the name's extension (a listing does not carry it): "
+            "image/ for every picture, image/png for PNGs only"
+        )
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.pattern_edit, 0, 0, 1, 4)
+        grid.addWidget(self.scope_combo, 0, 4)
+        grid.addWidget(self.search_button, 0, 5)
+        grid.addWidget(self.stop_button, 0, 6)
+        for column, (label, widget) in enumerate(
+            [("Size ≥", self.min_size_edit), ("Size ≤", self.max_size_edit)]
+        ):
+            grid.addWidget(QLabel(label, self), 1, column * 2)
+            grid.addWidget(widget, 1, column * 2 + 1)
+        grid.addWidget(QLabel("Type (by extension)", self), 1, 4)
+        grid.addWidget(self.type_combo, 1, 5, 1, 2)
+        for column, (label, widget) in enumerate(
+            [("Modified from", self.after_edit), ("until", self.before_edit)]
+        ):
+            grid.addWidget(QLabel(label, self), 2, column * 2)
+            grid.addWidget(widget, 2, column * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        for edit in (
+            self.pattern_edit,
+            self.min_size_edit,
+            self.max_size_edit,
+            self.after_edit,
+            self.before_edit,
+        ):
+            edit.returnPressed.connect(self.search_requested)
+        self.search_button.clicked.connect(self.search_requested)
+        self.stop_button.clicked.connect(self.stop_requested)
+
+    def _edit(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
+        edit = named(QLineEdit(self), name, accessible)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        return edit
+
+    @property
+    def whole_space(self) -> bool:
+        return self.scope_combo.currentIndex() == WHOLE_SPACE
+
+    def criteria(self) -> SearchCriteria:
+        """The terms typed; raises InvalidInput saying which field is wrong and why."""
+        criteria = SearchCriteria(
+            pattern=self.pattern_edit.text().strip(),
+            min_size=parse_size(self.min_size_edit.text(), "Smallest size"),
+            max_size=parse_size(self.max_size_edit.text(), "Largest size"),
+            modified_after=parse_day(self.after_edit.text(), "Modified from"),
+            modified_before=parse_day(self.before_edit.text(), "Modified until", end=True),
+            content_type=self.type_combo.currentText().strip(),
+        )
+        content_type = criteria.content_type
+        if content_type and "/" not in content_type:
+            raise InvalidInput(
+                f"Type: “{content_type}” is not a content type. Type e.g. image/ or application/pdf."
+            )
+        problem = criteria.problem()
+        if problem:
+            raise InvalidInput(problem)
+        return criteria
+
+    def set_running(self, running: bool) -> None:
+        self.search_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)

@@ -1,0 +1,302 @@
+"""Find in Space (Ctrl+Shift+F): a dock that searches a Space, or a folder and below, by name,
+size, date and type, and lists the matches while the listing runs.
+
+The results offer the object view's verbs through the window's own action modules
+(`ResultVerbs`): Reveal in Folder, Open (when the app can open files), Download, Delete…,
+Share…, Properties…, Copy Path. GUI thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spacesgui.core.errors import InvalidInput, SpacesError
+from spacesgui.core.formatting import human_count
+from spacesgui.core.history import Place
+from spacesgui.core.keys import Location, parent
+from spacesgui.core.listing import ObjectRef
+from spacesgui.core.search import MAX_KEPT
+from spacesgui.qtmodels.search_result_model import SearchResultModel
+from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
+from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.muted_label import MutedLabel
+from spacesgui.ui.naming import named
+from spacesgui.ui.search.search_form import SearchForm
+
+log = logging.getLogger(__name__)
+
+RefsVerb = Callable[[Place, list[ObjectRef]], None]
+KeysVerb = Callable[[Place, list[str]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultVerbs:
+    """What the results can have done to them, by the window's action modules (None: not offered)."""
+
+    reveal: Callable[[Place, str], None]
+    download: RefsVerb | None = None
+    delete: RefsVerb | None = None
+    share: KeysVerb | None = None
+    properties: KeysVerb | None = None
+    open: RefsVerb | None = None
+
+
+class SearchPanel(QDockWidget):
+    """The dock (objectName `searchPanel`); `find_action` (Ctrl+Shift+F) shows it and focuses it."""
+
+    def __init__(
+        self, context: BrowserContext, service: SearchService, verbs: ResultVerbs, parent: QWidget
+    ) -> None:
+        super().__init__("Find in Space", parent)
+        named(self, "searchPanel", "Find in Space")
+        self._context, self._service, self._verbs = context, service, verbs
+        self._search_id = 0  # the running search, 0 when none
+        self._place: Place | None = None  # where the shown results were searched
+        self._started = 0.0
+        self._searched = self._matched = 0
+        self.max_kept = MAX_KEPT  # matches kept and shown; past it they are only counted
+        self.form = SearchForm(self)
+        self.model = SearchResultModel(self)
+        self.view = named(QTableView(self), "searchResults", "Search results")
+        self._setup_view()
+        self.status_label = named(MutedLabel("", self), "searchStatus", "Search status")
+        self.status_label.setWordWrap(True)
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(6, 4, 6, 4)
+        column.addWidget(self.form)
+        column.addWidget(self.status_label)
+        column.addWidget(self.view, 1)
+        self.setWidget(body)
+
+        self.find_action = QAction("Find in Space…", parent)
+        self.find_action.setObjectName("findInSpaceAction")
+        self.find_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.find_action.setStatusTip(
+            "Search the open Space, or the open folder and below, by name, size, date, type"
+        )
+        self.find_action.triggered.connect(self.open_panel)
+        parent.addAction(self.find_action)
+        self._build_verbs()
+
+        self.form.search_requested.connect(self.start)
+        self.form.stop_requested.connect(self.stop)
+        service.progress.connect(self._on_service_progress)
+        service.finished.connect(self._on_service_finished)
+        service.failed.connect(self._on_service_failed)
+        self.view.selectionModel().selectionChanged.connect(self._update_enabled)
+        self._update_enabled()
+
+    def _setup_view(self) -> None:
+        view = self.view
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+        # Fixed sections: a 100,000-row batch never makes Qt measure every row's text.
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 90)
+        header.resizeSection(2, 130)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        view.doubleClicked.connect(self._on_view_double_clicked)
+
+    def _verb(self, text: str, name: str, shortcut: str, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self.view)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        self.view.addAction(action)
+        return action
+
+    def _build_verbs(self) -> None:
+        v = self._verbs
+        self.reveal_action = self._verb(
+            "Reveal in Folder", "searchRevealAction", "Return", self.reveal_current
+        )
+        self.open_action = self._verb("Open", "searchOpenAction", "", lambda: self._on_refs(v.open))
+        self.download_action = self._verb(
+            "Download", "searchDownloadAction", "Ctrl+D", lambda: self._on_refs(v.download)
+        )
+        self.delete_action = self._verb(
+            "Delete…", "searchDeleteAction", "Delete", lambda: self._on_refs(v.delete)
+        )
+        self.share_action = self._verb("Share…", "searchShareAction", "", lambda: self._on_keys(v.share))
+        self.properties_action = self._verb(
+            "Properties…", "searchPropertiesAction", "Alt+Return", lambda: self._on_keys(v.properties)
+        )
+        self.copy_path_action = self._verb("Copy Path", "searchCopyPathAction", "Ctrl+C", self.copy_paths)
+        offered = {
+            self.open_action: v.open, self.download_action: v.download, self.delete_action: v.delete,
+            self.share_action: v.share, self.properties_action: v.properties,
+        }  # fmt: skip
+        self._verb_actions = [self.reveal_action, *(a for a, verb in offered.items() if verb is not None)]
+        self._verb_actions.append(self.copy_path_action)
+
+    # -- searching ---------------------------------------------------------------------------
+    def open_panel(self) -> None:
+        self.show()
+        self.raise_()
+        self.form.pattern_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.form.pattern_edit.selectAll()
+
+    def start(self) -> None:
+        """Search with the terms in the form, where the form says, in the open Space."""
+        place = self._context.place
+        if place is None or not place.bucket:
+            self._say("Open a Space first: the search looks through the open Space.", error=True)
+            return
+        try:
+            criteria = self.form.criteria()
+        except InvalidInput as exc:
+            log.warning("search not started: %s", exc.message)
+            self._say(exc.message, error=True)
+            return
+        self.stop()
+        prefix = "" if self.form.whole_space else place.prefix
+        self._place = Place(place.account_id, place.bucket, prefix)
+        self.model.reset(prefix)
+        self._searched = self._matched = 0
+        self._started = time.monotonic()
+        self._search_id = self._service.start(
+            SearchRequest(place.account_id, place.bucket, prefix, criteria, self.max_kept)
+        )
+        self.form.set_running(True)
+        self._say(f"Searching {self._where()} for {criteria.describe()}…")
+
+    def stop(self) -> None:
+        """Stop the running search; the matches found so far stay."""
+        if not self._search_id:
+            return
+        self._service.stop(self._search_id)
+        self._search_id = 0
+        self.form.set_running(False)
+        self._say(f"Stopped after {human_count(self._searched, 'object')}: {self._found()}.")
+
+    @property
+    def search_id(self) -> int:
+        return self._search_id
+
+    @property
+    def searched(self) -> int:
+        return self._searched
+
+    def _where(self) -> str:
+        place = self._place
+        return Location(place.bucket, place.prefix).url() if place else ""
+
+    def _found(self) -> str:
+        text = f"{self._matched:,} match" + ("" if self._matched == 1 else "es")
+        shown = self.model.rowCount()
+        if self._matched > shown:
+            text += f" (first {shown:,} shown)"
+        return text
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setProperty("error", error)
+        self.status_label.setStyleSheet("color: palette(highlight);" if error else "")
+
+    def _on_service_progress(self, search_id: int, progress: SearchProgress) -> None:
+        if search_id != self._search_id:
+            return
+        self.model.append(progress.hits)
+        self._searched, self._matched = progress.searched, progress.matched
+        self._say(
+            f"Searching {self._where()}… {human_count(self._searched, 'object')} searched, {self._found()}"
+        )
+
+    def _on_service_finished(self, search_id: int, total: SearchProgress) -> None:
+        if search_id != self._search_id:
+            return
+        self._search_id = 0
+        self._searched, self._matched = total.searched, total.matched
+        self.form.set_running(False)
+        took = time.monotonic() - self._started
+        self._say(
+            f"Searched {human_count(self._searched, 'object')} in {self._where()} ({took:.1f} s): {self._found()}."
+        )
+        self._update_enabled()
+
+    def _on_service_failed(self, search_id: int, error: SpacesError) -> None:
+        if search_id != self._search_id:
+            return
+        self._search_id = 0
+        self.form.set_running(False)
+        self._say(
+            f"The search stopped after {human_count(self._searched, 'object')}: {error.title}. {error.message}",
+            error=True,
+        )
+        self._context.show_error(error)
+
+    # -- results -----------------------------------------------------------------------------
+    def selected_refs(self) -> list[ObjectRef]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.model.ref(row) for row in rows]
+
+    def _update_enabled(self) -> None:
+        selected = self.view.selectionModel().hasSelection()
+        for action in self._verb_actions:
+            action.setEnabled(selected)
+        self.reveal_action.setEnabled(len(self.view.selectionModel().selectedRows()) == 1)
+
+    def reveal_current(self) -> None:
+        """Open the current result's folder in the object view and select it there."""
+        index = self.view.currentIndex()
+        if self._place is None or not index.isValid():
+            return
+        key = self.model.key(index.row())
+        self._verbs.reveal(Place(self._place.account_id, self._place.bucket, parent(key)), key)
+
+    def copy_paths(self) -> None:
+        if self._place is not None and (refs := self.selected_refs()):
+            base = Location(self._place.bucket, "").url()
+            QGuiApplication.clipboard().setText("\n".join(base + ref.key for ref in refs))
+
+    def _on_refs(self, verb: Callable[[Place, list[ObjectRef]], None] | None) -> None:
+        if verb is not None and self._place is not None and (refs := self.selected_refs()):
+            verb(Place(self._place.account_id, self._place.bucket, ""), refs)
+
+    def _on_keys(self, verb: Callable[[Place, list[str]], None] | None) -> None:
+        if verb is not None and self._place is not None and (refs := self.selected_refs()):
+            verb(Place(self._place.account_id, self._place.bucket, ""), [ref.key for ref in refs])
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        if self._verbs.open is not None:
+            self._on_refs(self._verbs.open)
+        else:
+            self.reveal_current()
+
+    def _on_view_context_menu_requested(self, position: QPoint) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        self._update_enabled()
+        menu = QMenu(self.view)
+        menu.setObjectName("searchContextMenu")
+        menu.addActions(self._verb_actions)
+        menu.popup(self.view.viewport().mapToGlobal(position))

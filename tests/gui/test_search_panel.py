@@ -1,0 +1,285 @@
+"""Find in Space: the search panel over 20,000 nested keys on rclone, driven through its widgets."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
+from spacesgui.core.keys import parent
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.search.search_panel import SearchPanel
+from tests.conftest import RcloneServer
+from tests.fault_proxy import FaultProxy, Match
+from tests.gui.conftest import wait_listed
+
+TOTAL = 20_000
+DAY = 86_400
+T0 = datetime(2024, 1, 1).timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    bucket: str
+    sizes: dict[str, int]
+    mtimes: dict[str, float]
+
+
+def _key(i: int) -> str:
+    folder = f"d{i % 20:02d}/s{i // 20 % 10:02d}/"
+    if i % 7 == 0:
+        return f"{folder}Beach-{i:05d}.jpg"
+    if i % 13 == 0:
+        return f"{folder}shot-{i:05d}.png"
+    return f"{folder}file-{i:05d}.txt"
+
+
+@pytest.fixture(scope="module")
+def tree(rclone_server: RcloneServer) -> Tree:
+    """20,000 files in 200 nested folders, with sizes 0–9,990 bytes and dates over a year."""
+    bucket = f"search-tree-{uuid.uuid4().hex[:10]}"
+    sizes, mtimes = {}, {}
+    for i in range(TOTAL):
+        key = _key(i)
+        path = rclone_server.root / bucket / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size, mtime = i % 1000 * 10, T0 + (i % 365) * DAY
+        with path.open("wb") as f:
+            f.truncate(size)
+        os.utime(path, (mtime, mtime))
+        sizes[key], mtimes[key] = size, mtime
+    rclone_server.wait_until_served(bucket, [_key(TOTAL - 1)], timeout=120)
+    return Tree(bucket, sizes, mtimes)
+
+
+@pytest.fixture
+def open_tree(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], rclone_account: Account,
+    tree: Tree, qtbot: QtBot,
+) -> Callable[..., App]:  # fmt: skip
+    """Yield `open(endpoint="")`: a window on the tree's Space (through `endpoint` when given)."""
+
+    def open_(endpoint: str = "") -> App:
+        account = rclone_account.with_changes(endpoint_url=endpoint) if endpoint else rclone_account
+        app = build_window()
+        open_account(app, account)
+        app.window.navigate(Place(account.id, tree.bucket, ""))
+        wait_listed(qtbot, app)
+        return app
+
+    return open_
+
+
+@pytest.fixture
+def proxy(rclone_server: RcloneServer) -> Iterator[FaultProxy]:
+    with FaultProxy(rclone_server.endpoint) as running:
+        yield running
+
+
+def panel_of(app: App) -> SearchPanel:
+    return app.window.search_panel
+
+
+def search(qtbot: QtBot, app: App, pattern: str = "", **fields: str) -> SearchPanel:
+    """Open the panel with Ctrl+Shift+F's action, type the terms, press Search (not waiting)."""
+    panel = panel_of(app)
+    app.window.findChild(QAction, "findInSpaceAction").trigger()
+    assert panel.isVisible()
+    form = panel.form
+    form.pattern_edit.setText(pattern)
+    form.min_size_edit.setText(fields.get("min_size", ""))
+    form.max_size_edit.setText(fields.get("max_size", ""))
+    form.after_edit.setText(fields.get("after", ""))
+    form.before_edit.setText(fields.get("before", ""))
+    form.type_combo.setCurrentText(fields.get("type", ""))
+    qtbot.mouseClick(form.search_button, Qt.MouseButton.LeftButton)
+    return panel
+
+
+def wait_done(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.waitUntil(
+        lambda: panel.search_id == 0 and panel.status_label.text().startswith("Searched"), timeout=120_000
+    )
+
+
+def shown_keys(panel: SearchPanel) -> list[str]:
+    model = panel.model
+    return [model.index(row, 0).data(ObjectRole.KEY) for row in range(model.rowCount())]
+
+
+def day(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d")
+
+
+def test_a_search_over_20000_nested_keys_finds_exactly_the_expected_matches(
+    open_tree: Callable[..., App], tree: Tree, qtbot: QtBot, qtmodeltester: Any
+) -> None:
+    app = open_tree()
+    cases: list[tuple[dict[str, str], Callable[[str], bool]]] = [
+        ({"pattern": "beach"}, lambda k: "/Beach-" in k),
+        ({"pattern": "*.PNG"}, lambda k: k.endswith(".png")),
+        ({"pattern": "file-1*", "min_size": "2 KB", "max_size": "2500"},
+         lambda k: "/file-1" in k and 2000 <= tree.sizes[k] <= 2500),
+        ({"after": day(T0 + 100 * DAY), "before": day(T0 + 109 * DAY), "type": "image/"},
+         lambda k: k.endswith((".jpg", ".png")) and T0 + 100 * DAY <= tree.mtimes[k] < T0 + 110 * DAY),
+    ]  # fmt: skip
+    for fields, expected in cases:
+        panel = search(qtbot, app, **fields)
+        wait_done(qtbot, panel)
+        wanted = sorted(k for k in tree.sizes if expected(k))
+        assert wanted, fields
+        assert sorted(shown_keys(panel)) == wanted, fields
+        assert f"Searched {TOTAL:,} objects" in panel.status_label.text()
+        assert f"{len(wanted):,} matches" in panel.status_label.text()
+    qtmodeltester.check(panel.model)
+    index = panel.model.index(0, 0)
+    assert index.data() == shown_keys(panel)[0]  # the whole Space: the path is the key
+    assert panel.model.index(0, 1).data(ObjectRole.SIZE) == tree.sizes[shown_keys(panel)[0]]
+
+
+def test_the_first_results_show_while_the_listing_is_still_running(
+    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot
+) -> None:
+    app = open_tree(proxy.endpoint)
+    later_pages = Match(method="GET", query={"list-type": "2", "continuation-token": None})
+    hold = proxy.hold(later_pages)
+    panel = search(qtbot, app, "beach")
+    qtbot.waitUntil(lambda: hold.waiting == 1 and panel.model.rowCount() > 0, timeout=30_000)
+    assert panel.search_id != 0  # still searching: the second page is held at the proxy
+    assert "Searching" in panel.status_label.text()
+    assert "1,000 objects searched" in panel.status_label.text()
+    first = panel.model.rowCount()
+    hold.release()
+    wait_done(qtbot, panel)
+    assert panel.model.rowCount() == sum(1 for k in tree.sizes if "/Beach-" in k) > first
+
+
+def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(
+    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot
+) -> None:
+    app = open_tree(proxy.endpoint)
+    listings = Match(method="GET", query={"list-type": "2"})
+    panel = search(qtbot, app, "beach")
+    wait_done(qtbot, panel)  # warm: the search works through the proxy
+    hold = proxy.hold(Match(method="GET", query={"list-type": "2", "continuation-token": None}))
+    proxy_count_before = proxy.count(listings)
+    panel = search(qtbot, app, "beach")
+    qtbot.waitUntil(lambda: hold.waiting == 1 and panel.model.rowCount() > 0, timeout=30_000)
+    search_id = panel.search_id
+    rows = panel.model.rowCount()
+    qtbot.mouseClick(panel.form.stop_button, Qt.MouseButton.LeftButton)
+    sent = proxy.count(listings)
+    assert sent == proxy_count_before + 2  # the first page, and the second (held)
+    hold.release()  # the held page comes back: the search must not ask for a third
+    service = panel._service
+    qtbot.waitUntil(lambda: not service.is_working(search_id), timeout=30_000)
+    assert proxy.count(listings) == sent
+    assert panel.model.rowCount() == rows
+    assert panel.status_label.text().startswith("Stopped after 1,000 objects")
+    assert panel.form.search_button.isEnabled()
+
+
+def test_only_the_first_matches_are_kept_and_the_panel_says_so(
+    open_tree: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = open_tree()
+    panel_of(app).max_kept = 1_500
+    panel = search(qtbot, app, "")
+    wait_done(qtbot, panel)
+    assert panel.model.rowCount() == 1_500
+    assert f"{TOTAL:,} matches (first 1,500 shown)" in panel.status_label.text()
+    assert shown_keys(panel) == sorted(shown_keys(panel))  # the listing's order: the first in key order
+
+
+def test_reveal_in_folder_opens_the_folder_and_selects_the_object(
+    open_tree: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = open_tree()
+    panel = search(qtbot, app, "shot-1*")
+    wait_done(qtbot, panel)
+    row = panel.model.rowCount() // 2
+    key = panel.model.key(row)
+    panel.view.setCurrentIndex(panel.model.index(row, 0))
+    panel.reveal_action.trigger()
+    window = app.window
+    qtbot.waitUntil(lambda: window.place is not None and window.place.prefix == parent(key), timeout=30_000)
+    wait_listed(qtbot, app)
+    qtbot.waitUntil(lambda: [r.key for r in window.selected_refs()] == [key], timeout=30_000)
+    assert window.object_view.currentIndex().data(ObjectRole.KEY) == key
+
+
+def test_deleting_results_deletes_them_on_the_server(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], rclone_account: Account,
+    rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = ["a/keep.txt", "a/b/old-1.log", "c/old-2.log", "c/d/e/keep.log"]
+    for key in keys:
+        path: Path = rclone_server.root / rclone_bucket / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 10)
+    rclone_server.wait_until_served(rclone_bucket, keys)
+    app = build_window()
+    open_account(app, rclone_account)
+    app.window.navigate(Place(rclone_account.id, rclone_bucket, ""))
+    wait_listed(qtbot, app)
+    panel = search(qtbot, app, "old-*")
+    wait_done(qtbot, panel)
+    assert sorted(shown_keys(panel)) == ["a/b/old-1.log", "c/old-2.log"]
+    panel.view.selectAll()
+    panel.delete_action.trigger()
+    edit = app.window.edit_actions
+    assert edit is not None
+    qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
+    box = edit.last_box
+    assert box is not None
+    assert "Delete 2 objects" in box.text()
+    next(b for b in box.buttons() if b.text() == "Delete").click()
+    root = rclone_server.root / rclone_bucket
+    qtbot.waitUntil(
+        lambda: not (root / "a/b/old-1.log").exists() and not (root / "c/old-2.log").exists(), timeout=60_000
+    )
+    assert (root / "a/keep.txt").exists()
+    assert (root / "c/d/e/keep.log").exists()
+
+
+def test_terms_that_are_not_valid_are_said_in_plain_words_and_nothing_is_searched(
+    open_tree: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = open_tree()
+    panel = search(qtbot, app, "beach", min_size="lots")
+    assert panel.search_id == 0
+    assert "Smallest size: “lots” is not a size" in panel.status_label.text()
+    panel = search(qtbot, app, "beach", after="2024-05-01", before="2024-04-01")
+    assert panel.search_id == 0
+    assert "not before" in panel.status_label.text()
+    panel = search(qtbot, app, "beach", type="pictures")
+    assert "is not a content type" in panel.status_label.text()
+
+
+def test_closing_the_app_mid_search_stops_the_listing(
+    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot
+) -> None:
+    app = open_tree(proxy.endpoint)
+    listings = Match(method="GET", query={"list-type": "2"})
+    hold = proxy.hold(Match(method="GET", query={"list-type": "2", "continuation-token": None}))
+    panel = search(qtbot, app, "beach")
+    qtbot.waitUntil(lambda: hold.waiting == 1, timeout=30_000)
+    search_id = panel.search_id
+    for task in list(app.runner._tasks):  # what the app's shutdown does first
+        task.cancel()
+    sent = proxy.count(listings)
+    hold.release()
+    qtbot.waitUntil(lambda: not panel._service.is_working(search_id), timeout=30_000)
+    assert proxy.count(listings) == sent

@@ -1,0 +1,52 @@
+"""Where the test session lets the app write, so the last test can search it for secrets.
+
+tests/conftest.py points the app's platformdirs folders (settings, data, cache, log) into
+the session's temp dir and logs there as the app does (redaction installed);
+tests/gui/conftest.py records each window's settings folder. tests/test_zz_no_secrets_on_disk.py
+reads this module at the end of the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Files the app writes beside a settings file given on the command line (as the GUI tests do).
+APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*")
+
+
+@dataclass
+class Watch:
+    folders: dict[str, Path] = field(default_factory=dict)  # "config", "data", "cache", "state"
+    log_file: Path | None = None
+    window_dirs: list[Path] = field(default_factory=list)  # each GUI window's settings folder
+    windows_built: int = 0
+
+    def files(self) -> list[Path]:
+        """Every file the app may have written in this session, that exists now."""
+        found: set[Path] = set()
+        for folder in self.folders.values():
+            found.update(p for p in folder.rglob("*") if p.is_file())
+        for folder in self.window_dirs:
+            for pattern in APP_FILE_PATTERNS:
+                found.update(p for p in folder.glob(pattern) if p.is_file())
+        if self.log_file is not None and self.log_file.is_file():
+            found.add(self.log_file)
+        return sorted(found)
+
+
+WATCH = Watch()
+
+
+def find_secrets(files: Iterable[Path], secrets: Iterable[str]) -> list[tuple[Path, str]]:
+    """(file, secret) for every secret found in a file's bytes (UTF-8 or UTF-16, as SQLite may store it)."""
+    needles = [(s, s.encode("utf-8"), s.encode("utf-16-le")) for s in secrets if s]
+    hits = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        hits += [(path, s) for s, utf8, utf16 in needles if utf8 in data or utf16 in data]
+    return hits
