@@ -121,6 +121,10 @@ class FastS3Store(S3Store):
         **kwargs: Any,
     ) -> None:
         super().__init__(account, credentials, **kwargs)
+        self._timeouts = (
+            float(kwargs.get("connect_timeout", CONNECT_TIMEOUT_S)),
+            float(kwargs.get("read_timeout", READ_TIMEOUT_S)),
+        )
         self._loop = loop
         self._connections = max(1, connections)
         token = credentials.session_token or None
@@ -367,9 +371,8 @@ class FastS3Store(S3Store):
             connector = aiohttp.TCPConnector(
                 limit=self._connections, ssl=_ssl_context(), keepalive_timeout=KEEPALIVE_S, ttl_dns_cache=300
             )
-            timeout = aiohttp.ClientTimeout(
-                total=None, sock_connect=CONNECT_TIMEOUT_S, sock_read=READ_TIMEOUT_S
-            )
+            connect_s, read_s = self._timeouts  # as boto3's: a stalled answer is given up on
+            timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=read_s)
             # No Expect: 100-continue (aiohttp sends it only when asked); bodies are not
             # compressed, so the bytes hashed are the bytes the server holds.
             self._session = aiohttp.ClientSession(
