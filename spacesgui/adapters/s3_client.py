@@ -135,6 +135,7 @@ def make_client(
     session = boto3.session.Session(
         aws_access_key_id=credentials.access_key_id,
         aws_secret_access_key=credentials.secret_access_key,
+        aws_session_token=credentials.session_token or None,
         region_name=account.region or "us-east-1",
         botocore_session=core_session,
     )

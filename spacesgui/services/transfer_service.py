@@ -32,6 +32,7 @@ from spacesgui.core.transfers import (
     Transfer,
     TransferGroup,
     TransferState,
+    target_of,
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
@@ -99,8 +100,6 @@ class QueueEngine(Protocol):
 
     def remove_finished(self) -> list[str]: ...
 
-    def active_targets(self) -> dict[tuple[str, ...], int]: ...
-
     def yield_to_gui(self, seconds: float) -> None: ...
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool: ...
@@ -152,6 +151,9 @@ class TransferService(QObject):
         self.history = ThroughputHistory()
         self._clock = time.monotonic
         self._children: dict[str, list[str]] = {}  # group id → transfer ids
+        # Unfinished transfers as the engine last reported them: id → (target_of, size). Planning
+        # checks queue conflicts against it rather than asking the engine process and waiting.
+        self._unfinished: dict[str, tuple[tuple[str, ...], int]] = {}
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
         self._timer = QTimer(self)
@@ -286,8 +288,8 @@ class TransferService(QObject):
         account = self._accounts.account(account_id)
         store = self._accounts.store_blocking(account_id)
         plan = plan_download(store, self._local, account, bucket, items, destination)
-        self.engine.add(plan.groups, plan.transfers)
         self._remember(plan.transfers)
+        self.engine.add(plan.groups, plan.transfers)
         ids = [t.id for t in plan.transfers]
         if not self.engine.wait_finished(ids, timeout):
             self.engine.cancel(ids)
@@ -336,7 +338,7 @@ class TransferService(QObject):
         return await self._finish_plan(plan, store, ask)
 
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
-        add_queue_conflicts(plan, self.engine.active_targets())
+        add_queue_conflicts(plan, self.queued_targets())
         decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
         if decisions is None:
             count = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)
@@ -350,10 +352,17 @@ class TransferService(QObject):
         if plan.notes:
             self.notice.emit("Some names need your attention", "\n".join(plan.notes))
         queued = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)  # before any starts
-        self.engine.add(plan.groups, plan.transfers)
+        # Mirrored before the engine has them, so a report that arrives while the plan is
+        # being handed over is the newer word; the hand-over runs on a worker thread (the
+        # engine journals the plan before answering) so the GUI thread never waits for it.
         self._remember(plan.transfers)
         if plan.groups:
             self.groups_added.emit(plan.groups)
+        try:
+            await self._runner.run(self.engine.add, plan.groups, plan.transfers)
+        except SpacesError:
+            self._forget(t.id for t in plan.transfers)
+            raise
         self.flush()
         return queued
 
@@ -372,6 +381,24 @@ class TransferService(QObject):
         for t in transfers:
             if t.group_id:
                 self._children.setdefault(t.group_id, []).append(t.id)
+        self._mirror(transfers)
+
+    def _mirror(self, transfers: Iterable[Transfer]) -> None:
+        """Note what the engine reported (or is about to be given) of these transfers."""
+        for t in transfers:
+            if t.state.finished:
+                self._unfinished.pop(t.id, None)
+            else:
+                self._unfinished[t.id] = (target_of(t), t.size)
+
+    def _forget(self, ids: Iterable[str]) -> None:
+        for i in ids:
+            self._unfinished.pop(i, None)
+
+    def queued_targets(self) -> dict[tuple[str, ...], int]:
+        """What unfinished transfers will write (see target_of), with their sizes, from the
+        engine's last report: answered on the GUI thread without asking the engine."""
+        return dict(self._unfinished.values())
 
     # ------------------------------------------------------------ uploads left on the server
 
@@ -414,6 +441,7 @@ class TransferService(QObject):
             local_mtime_ns=stat.mtime_ns, acl=account.upload_acl, cache_control=account.cache_control,
             upload_id=upload.upload_id, account_ref=account.ref(),
         )  # fmt: skip
+        self._mirror([transfer])
         self.engine.add([], [transfer])
         self.flush()
 
@@ -469,6 +497,7 @@ class TransferService(QObject):
     def _clear_finished(self) -> None:
         finished = self.engine.remove_finished()
         gone = set(finished)
+        self._forget(gone)
         for group_id in list(self._children):
             self._children[group_id] = [i for i in self._children[group_id] if i not in gone]
             if not self._children[group_id]:
@@ -491,6 +520,7 @@ class TransferService(QObject):
             self.notice.emit(exc.title, exc.message)
             return
         if changes:
+            self._mirror(changes)
             self.transfers_changed.emit(changes)
             self._announce_new_objects(changes)
         now = self._clock()
