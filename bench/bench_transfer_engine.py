@@ -1,6 +1,8 @@
 """spacesgui's TransferEngine on its own (no Qt): as the app builds it, with default EngineSettings.
 
-The store is an S3Store with the app's connection pool; the journal a real SQLite file;
+The store is what the transfer process builds: a FastS3Store (data calls over aiohttp on
+an event loop thread) with the app's connection pool, or a plain S3Store when
+SPACESGUI_FAST_DATA=0; the journal a real SQLite file;
 the local side the real file system. Each run gets a fresh engine and journal over the
 same store (its client already connected), and is timed from the moment the transfers
 are built until `wait_idle()` returns, then checked as the peers are.
@@ -26,13 +28,16 @@ from bench_transfer_peers import (
     check_small,
 )
 
+from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import MAX_CONNECTIONS
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import Direction, Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
+from spacesgui.transfer_process import FAST_DATA
 
 TOOL = "spacesgui engine"
 
@@ -62,7 +67,12 @@ def upload_transfers(account_id: str, bucket: str, prefix: str, root: Path) -> l
 class EngineRuns:
     def __init__(self, server: Server, scratch: Path, clock: CpuClock, timeout_s: float) -> None:
         self.account, credentials = account_for(server)
-        self.store = S3Store(self.account, credentials, max_pool_connections=MAX_CONNECTIONS)
+        self._loop = EventLoopThread() if FAST_DATA else None
+        self.store = (
+            FastS3Store(self.account, credentials, loop=self._loop, max_pool_connections=MAX_CONNECTIONS)
+            if self._loop is not None
+            else S3Store(self.account, credentials, max_pool_connections=MAX_CONNECTIONS)
+        )
         self.scratch = scratch
         self.clock = clock
         self.timeout_s = timeout_s
@@ -132,6 +142,8 @@ class EngineRuns:
 
     def close(self) -> None:
         self.store.close()
+        if self._loop is not None:
+            self._loop.close()
 
 
 def _with_verified(run: Run, runs: EngineRuns) -> Run:

@@ -52,9 +52,10 @@ def setup_logging(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         handlers=handlers,
     )
-    from spacesgui.core.log_redaction import install_redaction
+    from spacesgui.core.log_redaction import install_crash_redaction, install_redaction
 
     install_redaction()  # no known secret or DigitalOcean token reaches a handler
+    install_crash_redaction()  # nor the text of an uncaught exception
     for noisy in ("botocore", "urllib3", "werkzeug", "moto", "boto3", "s3transfer", "qasync"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

@@ -9,10 +9,16 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
+from spacesgui.adapters.activity_log import SqliteActivityLog
+from spacesgui.adapters.desktop_apps import XdgDesktopApps
+from spacesgui.adapters.do_api import DoApiClient
+from spacesgui.adapters.import_sources import FileAccountSources
 from spacesgui.adapters.keyring_store import KeyringSecretStore, MemorySecretStore
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.opened_copies import TempCopies
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.settings import JsonSettings
+from spacesgui.adapters.thumbnail_cache import DiskThumbnailCache
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.ports import ObjectStore
 from spacesgui.core.transfer_settings import EngineSettings
@@ -20,10 +26,15 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.do_api_service import DoApiService
+from spacesgui.services.file_open_service import FileOpenService
+from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.services.preview_service import PreviewService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.space_settings_service import SpaceSettingsService
+from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
 from spacesgui.ui.main_window import MainWindow
@@ -91,7 +102,10 @@ def build_app(
     settings = JsonSettings(settings_path)
     runner = TaskRunner(IO_WORKERS)
     secrets = KeyringSecretStore() if use_keyring else MemorySecretStore()
-    accounts = AccountService(runner, settings, secrets, MemorySecretStore(), make_store)
+    activity_log = SqliteActivityLog(settings_path.with_name("activity.sqlite3") if settings_path else None)
+    accounts = AccountService(
+        runner, settings, secrets, MemorySecretStore(), make_store, activity_store=activity_log
+    )
     browser = BrowserService(runner, accounts)
     transfers = build_transfers(runner, accounts, settings, journal_path or _journal_beside(settings_path))
     interval = (
@@ -106,6 +120,11 @@ def build_app(
         settings=SpaceSettingsService(runner, accounts),
         cors=CorsService(runner, accounts),
         access=AccessService(runner, accounts),
+        imports=AccountImportService(runner, accounts, FileAccountSources()),
+        do_api=DoApiService(runner, accounts, secrets, DoApiClient),
+        opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
+        previews=PreviewService(runner, accounts),
+        thumbnails=ThumbnailService(runner, accounts, DiskThumbnailCache(_thumbnails_beside(settings_path))),
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
@@ -119,6 +138,11 @@ def build_app(
 def _journal_beside(settings_path: Path | None) -> Path | None:
     """A custom settings file keeps its journal beside it; None means the user's data dir."""
     return settings_path.with_name("transfers.sqlite3") if settings_path else None
+
+
+def _thumbnails_beside(settings_path: Path | None) -> Path | None:
+    """A custom settings file keeps its thumbnails beside it; None means the user's cache dir."""
+    return settings_path.with_name("thumbnails") if settings_path else None
 
 
 def build_transfers(

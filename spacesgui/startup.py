@@ -68,6 +68,8 @@ class Startup:
             journal = Path(tempfile.mkdtemp(prefix="spacesgui-demo-")) / "transfers.sqlite3"
         self.app = build_app(settings_path=args.settings, journal_path=journal)
         window = self.app.window
+        if window.import_actions is not None:  # the first-run panel's “Open the Demo”
+            window.import_actions.first_run.set_demo_opener(self.open_demo)
         window.show()
         try:
             place = self._initial_place()
@@ -137,6 +139,12 @@ class Startup:
         )
         self.app.accounts.add_account(account, secret, remember=False, persist=False)
         return account.id
+
+    def open_demo(self) -> None:
+        """Start the demo beside the accounts there are (once), and open its photos Space."""
+        if (self._seeder is None or not self._seeder.is_alive()) and self._demo is None:
+            self._demo_place = Location("photos")
+            self._start_demo()
 
     def _start_demo(self) -> None:
         """Start the demo server and seed it on a thread of its own, beside the window.

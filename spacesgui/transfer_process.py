@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import MEMORY, SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_store import S3Store
@@ -32,17 +33,23 @@ log = logging.getLogger(__name__)
 REPORT_S = 0.2  # as often as the GUI repaints the queue
 # One connection per thread that may call at once: file jobs and part jobs.
 MAX_CONNECTIONS = 64 + 64
+# PutObject, UploadPart and GetObject go through aiohttp on one event loop (s3_fast_data.py);
+# SPACESGUI_FAST_DATA=0 sends them through boto3 like every other call (for comparison).
+FAST_DATA = os.environ.get("SPACESGUI_FAST_DATA", "1") != "0"
 
 
 class _Stores:
     """Account id → its S3 store, built on first use from keys the parent sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, loop: EventLoopThread | None = None) -> None:
         self._accounts: dict[str, tuple[Account, Credentials]] = {}
         self._stores: dict[str, S3Store] = {}
+        self._loop = loop  # None: data calls through boto3 too
 
     def set_account(self, account: Account, credentials: Credentials) -> None:
         register_secret(credentials.secret_access_key)  # hidden from this process's log too
+        if credentials.session_token:
+            register_secret(credentials.session_token)
         self._accounts[account.id] = (account, credentials)
         old = self._stores.pop(account.id, None)
         if old is not None:
@@ -60,7 +67,16 @@ class _Stores:
                     "account was removed. Resume it to enter the secret."
                 )
             account, credentials = self._accounts[account_id]
-            store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+            if self._loop is not None:
+                # Imported here (aiohttp takes a while): the parent's first calls, restoring the
+                # queue at start-up, are answered before it; warm_up() loads it meanwhile.
+                from spacesgui.adapters.s3_fast_data import FastS3Store
+
+                store = FastS3Store(
+                    account, credentials, loop=self._loop, max_pool_connections=MAX_CONNECTIONS
+                )
+            else:
+                store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
             self._stores[account_id] = store
         return store
 
@@ -69,11 +85,22 @@ class _Stores:
             store.close()
 
 
+def _warm_up() -> None:
+    """Import the fast data path on a thread once the first call is answered (see _Stores)."""
+    import importlib
+
+    importlib.import_module("spacesgui.adapters.s3_fast_data")
+
+
 def _report(engine: TransferEngine, updates: Connection, stop: threading.Event) -> None:
     """Push what changed to the parent every REPORT_S, so its GUI thread never waits for it."""
     while not stop.wait(REPORT_S):
+        changes = engine.take_changes()
+        # Journal what changed before telling the parent: a crash after this report must
+        # not lose a "done" the user saw (the file would be sent again on resume).
+        engine.write_journal()
         try:
-            updates.send((engine.take_changes(), engine.totals()))
+            updates.send((changes, engine.totals()))
         except (OSError, EOFError, ValueError):
             return
 
@@ -92,7 +119,8 @@ def serve(
             format="%(asctime)s transfers %(levelname)s %(name)s: %(message)s",
         )  # fmt: skip
     install_redaction()
-    stores = _Stores()
+    loop = EventLoopThread() if FAST_DATA else None
+    stores = _Stores(loop)
     journal = SqliteJournal(journal_path)
     # Copies between accounts wait beside the journal, so a resumed copy finds its bytes.
     relay = os.path.join(os.path.dirname(journal.path), "relay") if journal.path != MEMORY else None
@@ -105,8 +133,13 @@ def serve(
         "forget_accounts": stores.forget,
         "restore_with_notice": lambda: (*engine.restore(), journal.notice),
     }
+    warming: threading.Thread | None = None
+    restored = False  # the start-up restore is answered before the warm-up begins
     try:
         while True:
+            if warming is None and loop is not None and restored:
+                warming = threading.Thread(target=_warm_up, name="spacesgui-warm-up", daemon=True)
+                warming.start()
             try:
                 method, args = conn.recv()
             except (EOFError, OSError):
@@ -118,6 +151,7 @@ def serve(
             try:
                 handler = handlers.get(method) or getattr(engine, method)
                 conn.send(("ok", handler(*args)))
+                restored = restored or method == "restore_with_notice"
             except SpacesError as exc:  # the parent raises it again as itself
                 conn.send(("error", exc))
             except Exception as exc:
@@ -129,6 +163,8 @@ def serve(
         engine.shutdown()
         journal.close()
         stores.close()
+        if loop is not None:
+            loop.close()
 
 
 def _text(path: Path | None) -> str | None:

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+APP_NAME = "spacesgui"  # platformdirs' name for the app's folders
 # Files the app writes beside a settings file given on the command line (as the GUI tests do).
-APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*")
+APP_FILE_PATTERNS = ("settings*.json", ".settings-*", "transfers.sqlite3*", "activity.sqlite3*")
 
 
 @dataclass
@@ -26,8 +27,8 @@ class Watch:
     def files(self) -> list[Path]:
         """Every file the app may have written in this session, that exists now."""
         found: set[Path] = set()
-        for folder in self.folders.values():
-            found.update(p for p in folder.rglob("*") if p.is_file())
+        for folder in self.folders.values():  # the app's own folder in each (not rclone's, say)
+            found.update(p for p in (folder / APP_NAME).rglob("*") if p.is_file())
         for folder in self.window_dirs:
             for pattern in APP_FILE_PATTERNS:
                 found.update(p for p in folder.glob(pattern) if p.is_file())

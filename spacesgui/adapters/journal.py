@@ -11,6 +11,7 @@ the journal lives in memory for this session. Either way `notice` says so in wor
 
 from __future__ import annotations
 
+import json
 import logging
 import operator
 import os
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 MEMORY = ":memory:"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 5.0
 
 # SQLite result codes (sqlite3.Error.sqlite_errorcode holds the extended code).
@@ -46,7 +47,7 @@ _TRANSFER_COLUMNS = (
     "id", "group_id", "direction", "account_id", "bucket", "key", "local_path", "size", "state",
     "bytes_done", "error", "local_mtime_ns", "content_type", "acl", "cache_control", "upload_id",
     "part_size", "remote_etag", "remote_mtime", "verified", "created", "account_ref",
-    "source_bucket", "source_key", "source_account_id", "phase", "waits_for",
+    "source_bucket", "source_key", "source_account_id", "phase", "waits_for", "metadata",
 )  # fmt: skip
 # Columns added to `transfers` after schema 1: entry N holds those schema N+1 added, so a
 # file of schema V needs the entries from V on.
@@ -54,6 +55,7 @@ _ADDED_COLUMNS: tuple[tuple[str, ...], ...] = (
     (),
     ("account_ref",),  # 2: transfers name their account's keys and endpoint
     ("source_bucket", "source_key", "source_account_id", "phase", "waits_for"),  # 3: copies, moves, deletes
+    ("metadata",),  # 4: uploads that replace an object keep its user metadata (JSON text)
 )
 # What `update` writes: everything the engine may change after planning.
 _MUTABLE_COLUMNS = (
@@ -99,7 +101,8 @@ CREATE TABLE IF NOT EXISTS transfers (
     source_key TEXT NOT NULL DEFAULT '',
     source_account_id TEXT NOT NULL DEFAULT '',
     phase TEXT NOT NULL DEFAULT '',
-    waits_for TEXT NOT NULL DEFAULT ''
+    waits_for TEXT NOT NULL DEFAULT '',
+    metadata TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS parts (
     transfer_id TEXT NOT NULL,
@@ -133,11 +136,14 @@ def _row_maker(columns: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
     """A fast item -> row function (attrgetter: 10,000 rows in a few milliseconds)."""
     get = operator.attrgetter(*columns)
     enums = [i for i, c in enumerate(columns) if c in ("direction", "state")]
+    dicts = [i for i, c in enumerate(columns) if c == "metadata"]
 
     def row(item: Any) -> tuple[Any, ...]:
         values = list(get(item))
         for i in enums:
             values[i] = values[i].value  # store the plain text, never a str subclass
+        for i in dicts:
+            values[i] = json.dumps(values[i], sort_keys=True) if values[i] else ""
         return tuple(values)
 
     return row
@@ -157,6 +163,7 @@ def _group_of(row: tuple[Any, ...]) -> TransferGroup:
 def _transfer_of(row: tuple[Any, ...], stored: dict[str, int]) -> Transfer:
     values = dict(zip(_TRANSFER_COLUMNS, row, strict=True))
     values["direction"] = Direction(values["direction"])
+    values["metadata"] = _metadata_of(values["metadata"])
     state = values["state"] = TransferState(values["state"])
     if state.active or state == TransferState.PAUSED:
         # After a restart nothing runs by itself: the user resumes. What it has is what
@@ -164,6 +171,16 @@ def _transfer_of(row: tuple[Any, ...], stored: dict[str, int]) -> Transfer:
         values["state"] = TransferState.PAUSED
         values["bytes_done"] = min(values["size"], stored.get(values["id"], 0))
     return Transfer(**values)
+
+
+def _metadata_of(text: str) -> dict[str, str]:
+    """The metadata column as a dict ("" = none); raises ValueError when it is not a JSON object."""
+    if not text:
+        return {}
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError(f"metadata is not an object: {text[:40]!r}")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _write_error(exc: sqlite3.Error, name: str) -> LocalWriteFailed | DiskFull:

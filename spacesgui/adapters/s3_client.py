@@ -18,11 +18,11 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
-import botocore.session
 from botocore.config import Config
 from botocore.exceptions import HTTPClientError
 
 from spacesgui.adapters import s3_fast_listing
+from spacesgui.adapters.isolated_session import isolated_session
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials, check_endpoint_url
 from spacesgui.core.errors import SpacesError, TransferStopped
 
@@ -128,12 +128,14 @@ def make_client(
     SigV2, only for presigning links the original Spaces accepts.
     """
     endpoint = check_endpoint_url(account.endpoint_url)
-    core_session = botocore.session.get_session()
+    # Only the account's endpoint, keys and region: no AWS_* variable, no ~/.aws file.
+    core_session = isolated_session()
     parser_factory = core_session.get_component("response_parser_factory")
     parser_factory.set_parser_defaults(timestamp_parser=_raw_timestamp)
     session = boto3.session.Session(
         aws_access_key_id=credentials.access_key_id,
         aws_secret_access_key=credentials.secret_access_key,
+        aws_session_token=credentials.session_token or None,
         region_name=account.region or "us-east-1",
         botocore_session=core_session,
     )

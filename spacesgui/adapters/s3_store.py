@@ -21,8 +21,10 @@ from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
+from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.adapters.s3_tree_listing import S3TreeListingOps
+from spacesgui.adapters.s3_versions import S3VersionOps
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import ListingBroken, MissingCredentials, TransferStopped
 from spacesgui.core.keys import DELIMITER
@@ -38,7 +40,9 @@ if TYPE_CHECKING:
         BucketSettings,
         LinkSigner,
         ObjectOperations,
+        ObjectReader,
         ObjectStore,
+        ObjectVersionStore,
         TransferStore,
         TreeLister,
     )
@@ -49,7 +53,15 @@ PAGE_SIZE = 1000
 
 
 class S3Store(
-    S3TransferOps, S3CopyOps, S3LinkOps, S3BucketSettingsOps, S3CorsOps, S3AccessOps, S3TreeListingOps
+    S3TransferOps,
+    S3CopyOps,
+    S3LinkOps,
+    S3BucketSettingsOps,
+    S3CorsOps,
+    S3AccessOps,
+    S3ReaderOps,
+    S3TreeListingOps,
+    S3VersionOps,
 ):
     """One account's storage. Thread-safe: boto3 clients are, and the little state this
     keeps (which buckets have ACLs, the SigV2 signing client) is guarded by `_state_lock`.
@@ -218,6 +230,7 @@ if TYPE_CHECKING:
         BucketCors,
         AccessControl,
         TreeLister,
+        ObjectVersionStore,
     ]:
         return (
             store,
@@ -228,7 +241,11 @@ if TYPE_CHECKING:
             store,
             store,
             store,
+            store,
         )  # mypy checks S3Store against every protocol here
+
+    def _reads_starts(store: S3Store) -> ObjectReader:
+        return store
 
 
 def _last_listed(response: Any) -> str:

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import parse_timestamp
 from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_paging import iter_listing_responses
 from spacesgui.core.errors import (
     InvalidInput,
-    ListingBroken,
     NoSuchBucket,
     NotFound,
     ObjectChanged,
@@ -173,46 +173,8 @@ class S3TransferOps:
         server's ListObjectsV2 paging breaks (a continuation token missing or repeated),
         the listing carries on with ListObjects v1 after the last key seen.
         """
-        kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
-        seen_tokens: set[str] = set()
-        last_key = ""
-        while True:
-            response = self._call("ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs))
-            for entry in _entries(response):
-                last_key = max(last_key, entry.key)
-                yield entry
-            if not response.get("IsTruncated"):
-                return
-            token = str(response.get("NextContinuationToken") or "")
-            if not token or token in seen_tokens:
-                log.warning("ListObjectsV2 paging broke for s3://%s/%s; continuing with v1", bucket, prefix)
-                yield from self._iter_objects_v1(bucket, prefix, last_key, page_size)
-                return
-            seen_tokens.add(token)
-            kwargs["ContinuationToken"] = token
-
-    def _iter_objects_v1(
-        self, bucket: str, prefix: str, marker: str, page_size: int
-    ) -> Iterator[ObjectEntry]:
-        seen_markers = {marker}
-        while True:
-            kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
-            if marker:
-                kwargs["Marker"] = marker
-            response = self._call("ListObjects", bucket, partial(self._client.list_objects, **kwargs))
-            last_key = marker
-            for entry in _entries(response):
-                last_key = max(last_key, entry.key)
-                yield entry
-            if not response.get("IsTruncated"):
-                return
-            marker = str(response.get("NextMarker") or "") or last_key
-            if marker in seen_markers:
-                raise ListingBroken(
-                    f"The server says the listing of s3://{bucket}/{prefix} goes on, but gives no "
-                    "way to continue it, so some objects could not be listed. Try again later."
-                )
-            seen_markers.add(marker)
+        for response in iter_listing_responses(self._call, self._client, bucket, prefix, page_size):
+            yield from _entries(response)
 
     def open_download(
         self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""

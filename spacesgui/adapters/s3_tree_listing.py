@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import parse_timestamp
-from spacesgui.core.errors import ListingBroken
+from spacesgui.adapters.s3_paging import iter_listing_responses
 from spacesgui.core.listing import ListingPage
 
 if TYPE_CHECKING:
@@ -36,43 +35,8 @@ class S3TreeListingOps:
         breaks (a continuation token missing or repeated), the listing goes on with
         ListObjects v1 after the last key seen, as the folder listing does.
         """
-        kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
-        seen_tokens: set[str] = set()
-        last_key = ""
-        while True:
-            response = self._call("ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs))
-            page = _tree_page(response)
-            if page.keys:
-                last_key = max(last_key, page.keys[-1])
-            yield page
-            if not response.get("IsTruncated"):
-                return
-            token = str(response.get("NextContinuationToken") or "")
-            if not token or token in seen_tokens:
-                log.warning("ListObjectsV2 paging broke for s3://%s/%s; continuing with v1", bucket, prefix)
-                yield from self._iter_tree_v1(bucket, prefix, last_key, page_size)
-                return
-            seen_tokens.add(token)
-            kwargs["ContinuationToken"] = token
-
-    def _iter_tree_v1(self, bucket: str, prefix: str, marker: str, page_size: int) -> Iterator[ListingPage]:
-        seen_markers = {marker}
-        while True:
-            kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
-            if marker:
-                kwargs["Marker"] = marker
-            response = self._call("ListObjects", bucket, partial(self._client.list_objects, **kwargs))
-            page = _tree_page(response)
-            yield page
-            if not response.get("IsTruncated"):
-                return
-            marker = str(response.get("NextMarker") or "") or max(page.keys, default=marker)
-            if marker in seen_markers:
-                raise ListingBroken(
-                    f"The server says the listing of s3://{bucket}/{prefix} goes on, but gives no "
-                    "way to continue it, so some objects could not be searched. Try again later."
-                )
-            seen_markers.add(marker)
+        for response in iter_listing_responses(self._call, self._client, bucket, prefix, page_size):
+            yield _tree_page(response)
 
 
 def _tree_page(response: Any) -> ListingPage:

@@ -147,6 +147,7 @@ class Account:
 class Credentials:
     access_key_id: str
     secret_access_key: str
+    session_token: str = ""  # temporary keys (STS) come with one; sent as X-Amz-Security-Token
 
     def __repr__(self) -> str:  # never let a secret reach a log through repr()
         return f"Credentials(access_key_id={self.access_key_id!r}, secret_access_key='***')"

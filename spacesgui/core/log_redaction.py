@@ -11,8 +11,11 @@ handler (a file, the console, a test's capture) writes it.
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 import traceback
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from spacesgui.core.redaction import REDACTOR, Redactor
@@ -77,3 +80,29 @@ def install_redaction(logger: logging.Logger | None = None) -> RedactingFilter:
     if not isinstance(factory, _RedactingFactory):
         logging.setLogRecordFactory(_RedactingFactory(factory, redacting))
     return redacting
+
+
+crash_log = logging.getLogger("spacesgui.crash")
+
+
+def log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """sys.excepthook: an uncaught exception goes through logging (so redacted), not raw to stderr."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    crash_log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    crash_log.critical(
+        "uncaught exception in thread %s", name, exc_info=(args.exc_type, args.exc_value, args.exc_traceback)
+    )
+
+
+def install_crash_redaction() -> None:
+    """Crash output (uncaught exceptions, in any thread) is logged, and so redacted like any record."""
+    sys.excepthook = log_uncaught
+    threading.excepthook = _log_uncaught_in_thread

@@ -6,16 +6,21 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.access import AccessPolicy
+from spacesgui.core.account_import import FoundSource, ImportResult, SourceKind
 from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.activity import ActivityEntry
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
+from spacesgui.core.do_api import CdnEndpoint, CreatedKey, KeyGrant, SpacesKey
 from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
 from spacesgui.core.object_headers import ObjectHeaders
 from spacesgui.core.operations import ByteRange, CopyResult, DeleteResult, ObjectAcl, ObjectDetails
+from spacesgui.core.preview import ObjectStart
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
+from spacesgui.core.versions import VersionPage
 
 
 class SecretStore(Protocol):
@@ -246,6 +251,28 @@ class LinkSigner(Protocol):
         ...
 
 
+@runtime_checkable  # the preview service checks an account's store offers it
+class ObjectReader(Protocol):
+    """The first bytes of an object, for previews and thumbnails. Blocking; thread-safe."""
+
+    def read_start(
+        self, bucket: str, key: str, max_bytes: int, *, stop: Callable[[], bool] | None = None
+    ) -> ObjectStart:
+        """Bytes 0 to `max_bytes` - 1 of `key` (one ranged GET), and the object's details.
+
+        `stop` is asked between chunks; once it says True, raises Cancelled.
+        """
+        ...
+
+
+class ThumbnailCache(Protocol):
+    """Encoded thumbnails on disk, by `core.preview.thumbnail_key`. Blocking; thread-safe."""
+
+    def get(self, name: str) -> bytes | None: ...
+
+    def put(self, name: str, data: bytes) -> None: ...
+
+
 class ObjectStore(TransferStore, ObjectOperations, LinkSigner, Protocol):
     """Blocking access to one account's storage. Safe to call from worker threads."""
 
@@ -389,6 +416,44 @@ class TransferJournal(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class ObjectVersionStore(Protocol):
+    """A versioned Space's versions: list them, download, restore or delete one. Blocking."""
+
+    def list_versions(
+        self, bucket: str, prefix: str, key_marker: str = "", version_marker: str = "", max_keys: int = 1000
+    ) -> VersionPage:
+        """One page of ListObjectVersions under `prefix`, from the markers of the page before."""
+        ...
+
+    def download_version(self, bucket: str, key: str, version_id: str, local_path: str) -> int:
+        """Write that version's bytes to `local_path` (checked, then renamed into place); its size."""
+        ...
+
+    def restore_version(self, bucket: str, key: str, version_id: str) -> str:
+        """Copy that version over the current one (on the server); the new version's id."""
+        ...
+
+    def delete_version(self, bucket: str, key: str, version_id: str) -> None:
+        """Delete that version for good (a delete marker: the key is back)."""
+        ...
+
+
+class ActivityRecord(Protocol):
+    """Where the activity record is kept (SQLite in the data folder in the app).
+
+    Called from one writer thread at a time; `add` commits before it returns.
+    """
+
+    def add(self, entries: Sequence[ActivityEntry]) -> None: ...
+
+    def recent(self, limit: int) -> list[ActivityEntry]:
+        """The newest `limit` entries, oldest first."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class PartFile(Protocol):
     """A download's `NAME.part` file, written at offsets (parallel ranges may interleave)."""
 
@@ -429,3 +494,70 @@ class LocalFiles(Protocol):
     def remove_part(self, path: str, tag: str = "") -> None: ...
 
     def free_space(self, path: str) -> int: ...
+
+
+class AccountSources(Protocol):
+    """Other tools' settings on this machine (AWS CLI, s3cmd, rclone, the environment) and
+    spacesgui export files. Blocking file I/O: call on a worker thread."""
+
+    def available(self) -> list[FoundSource]:
+        """The sources present here, in a stable order; an empty environment is none."""
+        ...
+
+    def read(self, kinds: Sequence[SourceKind] | None = None) -> ImportResult:
+        """Every account in the sources of `kinds` (None: all present), with their problems."""
+        ...
+
+    def read_export(self, path: str) -> ImportResult: ...
+
+    def write_export(self, path: str, text: str) -> None:
+        """Write an export file; SpacesError in plain words when it cannot be written."""
+        ...
+
+
+class KeyAdmin(Protocol):
+    """The account's Spaces access keys, through the DigitalOcean API. Thread-safe; blocking.
+
+    Failures are core errors (see core/do_api.py): a bad token, a missing scope, rate limits
+    and server errors each say so in plain words, never with the token in them.
+    """
+
+    def list_keys(self) -> list[SpacesKey]:
+        """Every key of the account, all pages."""
+        ...
+
+    def create_key(self, name: str, grants: Sequence[KeyGrant]) -> CreatedKey:
+        """Create a key; its secret is in the answer and never again."""
+        ...
+
+    def rename_key(self, access_key: str, name: str) -> SpacesKey: ...
+
+    def delete_key(self, access_key: str) -> None: ...
+
+
+class CdnAdmin(Protocol):
+    """The account's CDN endpoints, through the DigitalOcean API. Thread-safe; blocking."""
+
+    def list_endpoints(self) -> list[CdnEndpoint]:
+        """Every CDN endpoint of the account, all pages."""
+        ...
+
+    def create_endpoint(self, origin: str, ttl: int) -> CdnEndpoint: ...
+
+    def update_endpoint_ttl(self, endpoint_id: str, ttl: int) -> CdnEndpoint: ...
+
+    def delete_endpoint(self, endpoint_id: str) -> None: ...
+
+    def purge_cache(self, endpoint_id: str, paths: Sequence[str]) -> None:
+        """Purge `paths` ("folder/*" for a folder), batched as the API allows."""
+        ...
+
+
+class DoApi(KeyAdmin, CdnAdmin, Protocol):
+    """One client for both: the same token reaches keys and CDN endpoints."""
+
+    def close(self) -> None: ...
+
+
+class DoApiFactory(Protocol):
+    def __call__(self, token: str, base_url: str) -> DoApi: ...

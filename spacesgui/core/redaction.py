@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 
 REDACTED = "[redacted]"
 # A DigitalOcean personal access token: "dop_v1_" and 64 hex digits. Any length of hex is
@@ -65,3 +66,39 @@ def register_secret(secret: str | None) -> None:
 
 def redact(text: str) -> str:
     return REDACTOR.redact(text)
+
+
+# For kept text, also: a DigitalOcean API token of any letters, and key-like runs: 32+ characters of base64 with letters
+# and digits mixed (an S3 secret is 40, a Spaces secret 43). Access key ids are 20.
+_TOKEN = re.compile(r"dop_v1_[0-9A-Za-z]+")
+_KEYLIKE = re.compile(r"(?<![0-9A-Za-z/+=_-])[0-9A-Za-z/+=_-]{32,}(?![0-9A-Za-z/+=_-])")
+_NAMED = re.compile(
+    r"(?i)\b(secret(?:[_ -]?access)?[_ -]?key|secret|password|token|authorization)(\s*[=:]\s*)(\S+)"
+)
+# Secrets handed in with the text are trusted further than registered ones: only shorter
+# values than this would blank common words out of every message.
+MIN_KNOWN_SECRET = 4
+
+
+def _looks_like_key(text: str) -> bool:
+    """Base64 secrets mix digits, capitals and small letters; hex ETags and words do not."""
+    return (
+        any(c.isdigit() for c in text) and any(c.isupper() for c in text) and any(c.islower() for c in text)
+    )
+
+
+def redact_thoroughly(text: str, known_secrets: Iterable[str] = (), *, keylike: bool = True) -> str:
+    """`text` with every secret replaced by "[redacted]", for text that is kept (the activity
+    record): the registered secrets and `known_secrets`, API tokens, anything named a secret
+    and (`keylike`) long key-like runs of characters.
+
+    Object keys and paths pass with `keylike=False`: a long file name is not a secret.
+    """
+    text = REDACTOR.redact(text)
+    for secret in sorted({s for s in known_secrets if len(s) >= MIN_KNOWN_SECRET}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    text = _TOKEN.sub(REDACTED, text)
+    if not keylike:
+        return text
+    text = _NAMED.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    return _KEYLIKE.sub(lambda m: REDACTED if _looks_like_key(m.group(0)) else m.group(0), text)

@@ -128,6 +128,8 @@ class Transfer:
     source_account_id: str = ""
     phase: str = ""  # moves: COPIED once the copy is verified and only the source is left
     waits_for: str = ""  # a group id: start only once that group has finished, all of it done
+    # Uploads: user metadata the object gets (a replaced object keeps its own; see replace_object).
+    metadata: dict[str, str] = field(default_factory=dict)
     id: str = field(default_factory=new_id)
     created: float = field(default_factory=time.time)
 
@@ -136,7 +138,7 @@ class Transfer:
         return self.key.rsplit("/", 1)[-1] or self.key
 
     def copy(self) -> Transfer:
-        return replace(self)
+        return replace(self, metadata=dict(self.metadata))
 
 
 @dataclass(slots=True)

@@ -26,7 +26,8 @@ from spacesgui.core.operations import MAX_DELETE_KEYS, DeleteResult
 from spacesgui.core.ports import EngineStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import COPIED, PUBLIC_READ, RELAYED, Direction, Transfer, TransferState
-from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, check_space, upload, with_retries
+from spacesgui.engine.download_jobs import check_space
+from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, upload, with_retries
 
 log = logging.getLogger(__name__)
 

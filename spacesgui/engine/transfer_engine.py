@@ -35,9 +35,10 @@ from spacesgui.core.transfers import (
     target_of,
 )
 from spacesgui.engine import operation_jobs
+from spacesgui.engine.download_jobs import download
 from spacesgui.engine.run_queue import NOT_COPIED, Job, Lane, RunQueue
 from spacesgui.engine.transfer_body import Limiter, StopFlag
-from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, download, upload
+from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, upload
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class TransferEngine:
         self._closed = False
         self._gui_until = 0.0  # workers start no request before this (monotonic time)
         self._unjournaled: dict[str, Transfer] = {}  # state changes the dispatcher writes in batches
+        # Writers of those batches (dispatcher, reporter) take turns, so an older row never
+        # lands after a newer one.
+        self._journal_lock = threading.Lock()
         self._wake = threading.Event()
         # Starting workers and writing the journal happen here, never on the caller's (GUI)
         # thread and never while holding the lock the GUI's five-times-a-second poll takes.
@@ -365,7 +369,7 @@ class TransferEngine:
         self._dispatcher.join()
         self._file_pool.shutdown(wait=True)
         self._part_pool.shutdown(wait=True)
-        self._write_journal()  # what the last workers recorded as they stopped
+        self.write_journal()  # what the last workers recorded as they stopped
 
     # ------------------------------------------------------------ workers
 
@@ -378,11 +382,20 @@ class TransferEngine:
                 closed = self._closed
                 if not closed:
                     self._pump()
-            self._write_journal()
+            self.write_journal()
             if closed:
                 return
 
-    def _write_journal(self) -> None:
+    def write_journal(self) -> None:
+        """Write the state changes waiting for the next batch now (any thread).
+
+        Called before changes are reported to the GUI, so nothing shown as done can be
+        lost to a crash; the dispatcher otherwise writes them every JOURNAL_BATCH_S.
+        """
+        with self._journal_lock:
+            self._write_journal_locked()
+
+    def _write_journal_locked(self) -> None:
         with self._lock:
             rows, self._unjournaled = list(self._unjournaled.values()), {}
         if not rows:

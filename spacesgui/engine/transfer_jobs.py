@@ -1,4 +1,4 @@
-"""Moving one file: the upload and download jobs the engine runs on worker threads.
+"""Moving one file: the upload job, and what every job shares (context, retries, parts).
 
 Every job reads its settings from a `JobContext`, reports bytes through `Progress`,
 records each finished part in the journal before going on, and verifies what arrived.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import random
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -18,7 +19,6 @@ from typing import TypeVar
 
 from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import (
-    DiskFull,
     IntegrityError,
     LocalFileChanged,
     NetworkError,
@@ -28,19 +28,17 @@ from spacesgui.core.errors import (
     TransferStopped,
 )
 from spacesgui.core.formatting import human_size
-from spacesgui.core.local_files import part_path
 from spacesgui.core.multipart import (
-    ChecksumVerifier,
     choose_part_size,
     is_md5_etag,
     multipart_etag,
     plan_parts,
     strip_etag,
 )
-from spacesgui.core.ports import EngineStore, LocalFiles, PartFile, TransferJournal
+from spacesgui.core.ports import EngineStore, LocalFiles, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
-from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject, Transfer
+from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, Transfer
 from spacesgui.engine.transfer_body import CountingBody, Limiter, StopFlag
 
 log = logging.getLogger(__name__)
@@ -50,8 +48,20 @@ T = TypeVar("T")
 # Errors worth another attempt after a pause: the network, a busy server, a 5xx, or
 # bytes damaged on the way (the server's Content-MD5 check caught it).
 RETRYABLE = (NetworkError, Throttled, ServerError, IntegrityError)
-READ_BLOCK = 8 * 1024 * 1024
 SNIFF_BYTES = 512
+# The first retry comes quickly (a lone 500 or a reset connection must not cost half a
+# second); later ones back off from retry_base_delay_s. All are jittered, so requests
+# refused together do not come back together.
+FIRST_RETRY_S = (0.02, 0.1)
+
+
+def retry_delay(settings: EngineSettings, attempt: int) -> float:
+    """Seconds to wait before retry number `attempt` + 1 (0-based)."""
+    if attempt == 0:
+        low, high = FIRST_RETRY_S
+        return random.uniform(low, min(high, max(low, settings.retry_base_delay_s)))
+    ceiling = min(settings.retry_base_delay_s * 2 ** (attempt - 1), settings.retry_max_delay_s)
+    return random.uniform(ceiling / 2, ceiling)
 
 
 class Progress:
@@ -115,7 +125,6 @@ class JobContext:
 
 def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
     """Run `call`, retrying transient failures with backoff; a pause or cancel ends it at once."""
-    delay = ctx.settings.retry_base_delay_s
     for attempt in range(ctx.settings.retries + 1):
         ctx.flag.check()
         ctx.gate()
@@ -126,12 +135,12 @@ def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
                 raise TransferStopped(ctx.flag.reason) from exc
             if attempt == ctx.settings.retries:
                 raise
+            delay = retry_delay(ctx.settings, attempt)
             log.info(
                 "%s of %s failed (%s); retry %d in %.1f s", what, ctx.transfer.key, exc, attempt + 1, delay
             )
             if ctx.flag.wait(delay):
                 raise TransferStopped(ctx.flag.reason) from exc
-            delay = min(delay * 2, ctx.settings.retry_max_delay_s)
         except Exception as exc:
             if ctx.flag.stopped:  # the HTTP layer may wrap our stop in its own error
                 raise TransferStopped(ctx.flag.reason) from exc
@@ -201,7 +210,7 @@ def _upload_single(ctx: JobContext) -> None:
         try:
             return ctx.store.put_object(
                 t.bucket, t.key, body, size=len(data), md5_b64=md5, content_type=t.content_type,
-                acl=t.acl, cache_control=t.cache_control, metadata={MD5_METADATA: md5_hex},
+                acl=t.acl, cache_control=t.cache_control, metadata={**t.metadata, MD5_METADATA: md5_hex},
             )  # fmt: skip
         finally:
             ctx.progress.settle(body, keep=False)
@@ -233,7 +242,7 @@ def _upload_multipart(ctx: JobContext) -> None:
                 content_type=t.content_type,
                 acl=t.acl,
                 cache_control=t.cache_control,
-                metadata={PART_SIZE_METADATA: str(t.part_size)},
+                metadata={**t.metadata, PART_SIZE_METADATA: str(t.part_size)},
             ),
         )
         ctx.journal.clear_parts(t.id)
@@ -390,148 +399,3 @@ def _limited(
             limiter.release()
 
     return run
-
-
-# ---------------------------------------------------------------- downloads
-
-
-def download(ctx: JobContext) -> None:
-    t = ctx.transfer
-    remote = with_retries(ctx, "check", lambda: ctx.store.head_object(t.bucket, t.key))
-    if remote is None:
-        raise NotFound(f"“{t.key}” is no longer in the Space; nothing was downloaded.")
-    resuming = bool(t.remote_etag) and remote.etag == t.remote_etag and t.bytes_done > 0
-    if t.remote_etag and remote.etag != t.remote_etag:
-        log.info("%s changed on the server since it was queued; downloading the new version", t.key)
-        ctx.journal.clear_parts(t.id)
-    t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
-    if not resuming:
-        t.part_size = 0  # chosen afresh below, for this version of the object
-    ctx.save()
-    check_space(ctx, t.size - (t.bytes_done if resuming else 0))
-    part_file = ctx.local.open_part(t.local_path, keep=resuming, tag=t.id)
-    try:
-        have = part_file.size() if resuming else 0
-        # A resumed download keeps the way it started, whatever the threshold is now.
-        if not t.part_size and t.size <= ctx.settings.multipart_threshold:
-            ctx.progress.reset(min(have, t.size))
-            _download_stream(ctx, part_file, start=min(have, t.size))
-        else:
-            _download_ranges(ctx, part_file, resuming)
-    finally:
-        part_file.close()
-    _verify_download(ctx, remote)
-    ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
-
-
-def check_space(ctx: JobContext, needed: int) -> None:
-    free = ctx.local.free_space(ctx.transfer.local_path)
-    if needed > 0 and free < needed:
-        raise DiskFull(
-            f"Not enough space to download “{ctx.transfer.name}”: it needs {human_size(needed)} "
-            f"more, the disk has {human_size(free)} free.",
-        )
-
-
-def _download_stream(ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None) -> str:
-    """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
-
-    Returns the hex MD5 of the bytes written (retries continue where they stopped, so
-    the bytes are hashed in order).
-    """
-    t = ctx.transfer
-    digest = hashlib.md5(usedforsecurity=False)
-    position = start
-    last = t.size - 1 if end is None else end
-    counter = Counter()
-    ctx.progress.track(counter)
-    try:
-
-        def fetch() -> None:
-            nonlocal position
-            if position > last:
-                return
-            stream = ctx.store.open_download(
-                t.bucket, t.key, start=position, end=last, if_match=t.remote_etag
-            )
-            try:
-                for chunk in stream.chunks(ctx.settings.chunk_size):
-                    ctx.flag.check()
-                    ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
-                    part_file.write_at(position, chunk)
-                    digest.update(chunk)
-                    position += len(chunk)
-                    counter.position = position - start
-            finally:
-                stream.close()
-            if position <= last:
-                raise NetworkError(f"The download of “{t.name}” ended early; retrying.")
-
-        with_retries(ctx, "download", fetch)
-    finally:
-        ctx.progress.settle(counter, keep=True)
-    return digest.hexdigest()
-
-
-def _download_ranges(ctx: JobContext, part_file: PartFile, resuming: bool) -> None:
-    t = ctx.transfer
-    t.part_size = t.part_size or choose_part_size(t.size, ctx.settings.part_size)
-    plan = plan_parts(t.size, t.part_size)
-    have = _ranges_on_disk(ctx, part_file) if resuming else set()
-    if not resuming:
-        ctx.journal.clear_parts(t.id)
-    ctx.progress.reset(sum(p.size for p in plan if p.number in have))
-
-    def fetch(part: PartRecord) -> PartRecord:
-        md5_hex = _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
-        record = PartRecord(part.number, part.offset, part.size, md5_hex)
-        ctx.journal.add_part(t.id, record)
-        return record
-
-    run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
-
-
-def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> set[int]:
-    """Journaled ranges whose bytes are still in the .part file, checked by their MD5.
-
-    The user may have deleted or truncated the file while the download was paused.
-    """
-    t = ctx.transfer
-    on_disk = part_file.size()
-    good: set[int] = set()
-    for part in ctx.journal.parts(t.id):
-        if not part.etag or part.offset + part.size > on_disk:
-            continue
-        ctx.flag.check()
-        data = ctx.local.read_range(part_file.path, part.offset, part.size)
-        if hashlib.md5(data, usedforsecurity=False).hexdigest() == part.etag:
-            good.add(part.number)
-    log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
-    return good
-
-
-def _verify_download(ctx: JobContext, remote: RemoteObject) -> None:
-    t = ctx.transfer
-    known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
-    if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
-        known_part_size = ctx.store.part_size_of(t.bucket, t.key)
-    verifier = ChecksumVerifier(
-        t.size,
-        remote.etag,
-        stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
-        known_part_size=known_part_size,
-    )
-    offset = 0
-    while offset < t.size:
-        ctx.flag.check()
-        block = ctx.local.read_range(part_path(t.local_path, t.id), offset, min(READ_BLOCK, t.size - offset))
-        verifier.feed(block)
-        offset += len(block)
-    ok, how = verifier.result()
-    if not ok:
-        ctx.local.remove_part(t.local_path, tag=t.id)
-        ctx.journal.clear_parts(t.id)
-        raise IntegrityError(
-            f"“{t.name}” arrived damaged ({how}); the partial file was removed. Retry the download.",
-        )
-    t.verified = how

@@ -10,6 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.access import AccessPolicy, AccessState
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.errors import NotSupported
 from spacesgui.core.ports import AccessControl, ObjectStore
 from spacesgui.core.transfers import CANNED_ACLS, PRIVATE, PUBLIC_READ
@@ -66,8 +67,10 @@ class AccessService(QObject):
     ) -> AccessPolicy:
         """Replace every grant of `key` with `policy`'s, then read back what the server keeps."""
         store = await self._store(account_id)
+        grants = f"{len(policy.grants)} grant{'s' if len(policy.grants) != 1 else ''}"
         try:
-            await self._runner.run(store.put_object_grants, bucket, key, policy)
+            with self._accounts.activity.recording(account_id, bucket, key, ActivityAction.ACL, grants):
+                await self._runner.run(store.put_object_grants, bucket, key, policy)
         finally:  # a refused write may have changed nothing, or something: look again
             self.object_access_changed.emit(account_id, bucket, frozenset({key}))
         log.info("set the ACL of s3://%s/%s (%d grants)", bucket, key, len(policy.grants))
@@ -79,7 +82,10 @@ class AccessService(QObject):
         if acl not in CANNED_ACLS:
             raise NotSupported(f"Files can be private or public-read here, not “{acl}”.")
         try:
-            await self._runner.run(store.put_canned_acl, bucket, key, acl)
+            with self._accounts.activity.recording(
+                account_id, bucket, key, ActivityAction.ACL, f"made {acl}"
+            ):
+                await self._runner.run(store.put_canned_acl, bucket, key, acl)
         finally:
             self.object_access_changed.emit(account_id, bucket, frozenset({key}))
         return await self._runner.run(_access(store).get_object_grants, bucket, key)
@@ -93,6 +99,8 @@ class AccessService(QObject):
         """Let anyone list the Space's files (public-read) or only this account (private); read it back."""
         store = await self._store(account_id)
         acl = PUBLIC_READ if public else PRIVATE
-        await self._runner.run(store.put_bucket_canned_acl, bucket, acl)
+        message = f"listing made {acl}"
+        with self._accounts.activity.recording(account_id, bucket, bucket, ActivityAction.ACL, message):
+            await self._runner.run(store.put_bucket_canned_acl, bucket, acl)
         log.info("made the listing of %s %s", bucket, acl)
         return await self._runner.run(store.get_bucket_grants, bucket)

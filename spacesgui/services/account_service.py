@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.accounts import Account, Credentials, provider
+from spacesgui.core.activity import ActivityAction, ActivityResult
 from spacesgui.core.errors import KeyringUnavailable, MissingCredentials, SecretMissing, SpacesError
 from spacesgui.core.key_status import SecretPlace
 from spacesgui.core.listing import BucketInfo
-from spacesgui.core.ports import AccountStore, ObjectStore, ObjectStoreFactory, SecretStore
+from spacesgui.core.ports import AccountStore, ActivityRecord, ObjectStore, ObjectStoreFactory, SecretStore
 from spacesgui.core.redaction import register_secret
+from spacesgui.services.activity_service import ActivityService
 from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ class AccountService(QObject):
     not keeps it in memory until the app quits, and its description is saved anyway, so
     at the next start it is asked for (`secret_prompt`) when the account is first used.
     Accounts added with `persist=False` (the demo's, the command line's) are not saved.
+    `activity` records every change to saved accounts and is the recorder the other
+    services write to (`activity_store` keeps it on disk; without one it stays in memory).
     """
 
     accounts_changed = Signal()
@@ -71,8 +75,13 @@ class AccountService(QObject):
         session_secrets: SecretStore,
         store_factory: ObjectStoreFactory,
         parent: QObject | None = None,
+        *,
+        activity_store: ActivityRecord | None = None,
     ) -> None:
         super().__init__(parent)
+        self.activity = ActivityService(
+            activity_store, lambda account_id: self.account(account_id).name, self
+        )
         self._runner = runner
         self._account_store = account_store
         self._secrets = secrets
@@ -122,6 +131,24 @@ class AccountService(QObject):
         """
         previous = next((a for a in self._accounts if a.id == account.id), None)
         register_secret(secret)
+        self.activity.hide(secret)
+        action = ActivityAction.ADD_ACCOUNT if previous is None else ActivityAction.EDIT_ACCOUNT
+        try:
+            self._add_account(account, secret, previous, remember=remember, persist=persist)
+        except SpacesError as error:
+            self.activity.record(
+                account.id, "", account.name, action, ActivityResult.FAILED, error.message,
+                account_name=account.name,
+            )  # fmt: skip
+            raise
+        if persist:
+            self.activity.record(
+                account.id, "", account.name, action, message=_account_change(previous, account, secret)
+            )
+
+    def _add_account(
+        self, account: Account, secret: str, previous: Account | None, *, remember: bool, persist: bool
+    ) -> None:
         if not account.access_key_id.strip() or not (secret.strip() or previous):
             raise MissingCredentials("Enter both the access key and the secret key.")
         if not secret.strip() and previous is not None and previous.in_keyring != remember:
@@ -136,8 +163,23 @@ class AccountService(QObject):
         self._save()
         self.accounts_changed.emit()
 
+    def add_account_without_secret(self, account: Account) -> None:
+        """Save a new account whose secret is not known yet (an import that had none):
+        it is asked for when the account is first used."""
+        if not account.access_key_id.strip():
+            raise MissingCredentials("Enter the access key.")
+        account = account.with_changes(in_keyring=False)
+        self._accounts = [a for a in self._accounts if a.id != account.id] + [account]
+        self._save()
+        self.activity.record(
+            account.id, "", account.name, ActivityAction.ADD_ACCOUNT,
+            message=f"{account.provider}, access key {account.access_key_id}; secret asked for at first use",
+        )  # fmt: skip
+        self.accounts_changed.emit()
+
     def _keep_secret(self, account_id: str, secret: str, remember: bool) -> None:
         """Put the secret where `remember` says, and nowhere else. KeyringUnavailable may rise."""
+        self.activity.hide(secret)
         if remember:
             self._secrets.set_secret(account_id, secret)
             self._session_secrets.delete_secret(account_id)
@@ -149,6 +191,8 @@ class AccountService(QObject):
         secret = self._session_secrets.get_secret(account.id)
         if secret is None and account.in_keyring:
             secret = self._secrets.get_secret(account.id)
+            if secret:
+                self.activity.hide(secret)
         return secret
 
     def keyring_problem(self) -> str:
@@ -238,12 +282,35 @@ class AccountService(QObject):
         account = self.account(account_id).with_changes(bucket=bucket)
         self._accounts = [account if a.id == account_id else a for a in self._accounts]
         self._save()
+        if not self.is_ephemeral(account_id):
+            self.activity.record(
+                account_id,
+                bucket,
+                account.name,
+                ActivityAction.EDIT_ACCOUNT,
+                message=f"opens “{bucket}” directly",
+            )
         self.accounts_changed.emit()
 
     def remove_account(self, account_id: str) -> None:
         """Remove the account and delete its secret; KeyringUnavailable (and the account
         kept) when the keyring still holds the secret afterwards."""
-        self._secrets.delete_secret(account_id)  # checks the secret is gone
+        gone = next((a for a in self._accounts if a.id == account_id), None)
+        recorded = gone is not None and not self.is_ephemeral(account_id)
+        try:
+            self._secrets.delete_secret(account_id)  # checks the secret is gone
+        except SpacesError as error:
+            if gone is not None and recorded:
+                self.activity.record(
+                    account_id, "", gone.name, ActivityAction.REMOVE_ACCOUNT, ActivityResult.FAILED,
+                    error.message, account_name=gone.name,
+                )  # fmt: skip
+            raise
+        if gone is not None and recorded:
+            self.activity.record(
+                account_id, "", gone.name, ActivityAction.REMOVE_ACCOUNT,
+                message="its keys were removed from this computer", account_name=gone.name,
+            )  # fmt: skip
         self._accounts = [a for a in self._accounts if a.id != account_id]
         self._session_secrets.delete_secret(account_id)
         self._ephemeral_ids.discard(account_id)
@@ -356,8 +423,9 @@ class AccountService(QObject):
 
         An empty `secret` for a saved account means its stored secret.
         """
+        self.activity.hide(secret)
         register_secret(secret)
-        saved_keys = not secret
+        saved_keys = not secret and self._is_saved_as(account)  # a success is the saved account's
         try:
             secret = secret or self._secret_for(account.id)
             store = await self._runner.run(self._factory, account, Credentials(account.access_key_id, secret))
@@ -386,8 +454,30 @@ class AccountService(QObject):
         finally:
             await self._runner.run(store.close)
 
+    def _is_saved_as(self, account: Account) -> bool:
+        """True when `account` reaches the same server with the same keys as the saved one."""
+        saved = next((a for a in self._accounts if a.id == account.id), None)
+        return saved is not None and (saved.ref(), saved.bucket) == (account.ref(), account.bucket)
+
     def close(self) -> None:
+        self.activity.close()
         with self._stores_lock:
             stores, self._stores = list(self._stores.values()), {}
         for store in stores:
             store.close()
+
+
+def _account_change(previous: Account | None, account: Account, secret: str) -> str:
+    """What changed, in words for the record (names of fields, never their secret values)."""
+    if previous is None:
+        return f"{account.provider}, access key {account.access_key_id}"
+    changed = []
+    if previous.access_key_id != account.access_key_id:
+        changed.append(f"access key {previous.access_key_id} → {account.access_key_id}")
+    if secret.strip():
+        changed.append("secret key replaced")
+    if previous.name != account.name:
+        changed.append(f"renamed from “{previous.name}”")
+    if previous.endpoint_url != account.endpoint_url or previous.region != account.region:
+        changed.append("endpoint changed")
+    return "; ".join(changed) or "settings changed"

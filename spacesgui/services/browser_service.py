@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.errors import Cancelled, SpacesError
 from spacesgui.core.listing import ListingPage
 from spacesgui.core.naming import check_bucket_name
@@ -99,12 +100,14 @@ class BrowserService(QObject):
 
     async def create_bucket(self, account_id: str, name: str, region: str) -> bool:
         """Create a Space; True when this account's endpoint can open it (same region)."""
-        check_bucket_name(name)
-        browsable = await self._accounts.create_bucket(account_id, name, region)
+        with self._accounts.activity.recording(account_id, name, name, ActivityAction.CREATE_SPACE, region):
+            check_bucket_name(name)
+            browsable = await self._accounts.create_bucket(account_id, name, region)
         log.info("created Space %s in %s", name, region)
         return browsable
 
     async def delete_bucket(self, account_id: str, name: str) -> None:
-        store = await self._accounts.store(account_id)
-        await self._runner.run(store.delete_bucket, name)
+        with self._accounts.activity.recording(account_id, name, name, ActivityAction.DELETE_SPACE):
+            store = await self._accounts.store(account_id)
+            await self._runner.run(store.delete_bucket, name)
         log.info("deleted Space %s", name)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
 from spacesgui.core.errors import NotSupported, ServerError
@@ -72,8 +73,10 @@ class CorsService(QObject):
         if not rules:
             await self.delete(account_id, bucket)
             return ()
-        store = await self._store(account_id)
-        await self._runner.run(store.put_cors, bucket, list(rules))
+        count = f"{len(rules)} rule{'s' if len(rules) != 1 else ''}"
+        with self._accounts.activity.recording(account_id, bucket, bucket, ActivityAction.CORS_APPLY, count):
+            store = await self._store(account_id)
+            await self._runner.run(store.put_cors, bucket, list(rules))
         stored = await self._runner.run(store.get_cors, bucket)
         log.info("CORS of %s set: %d rule(s) sent, %d stored", bucket, len(rules), len(stored))
         self.cors_changed.emit(account_id, bucket)
@@ -84,8 +87,9 @@ class CorsService(QObject):
 
         Raises ServerError when the server said it deleted the rules but still returns them.
         """
-        store = await self._store(account_id)
-        await self._runner.run(store.delete_cors, bucket)
+        with self._accounts.activity.recording(account_id, bucket, bucket, ActivityAction.CORS_DELETE):
+            store = await self._store(account_id)
+            await self._runner.run(store.delete_cors, bucket)
         left: tuple[CorsRule, ...] = ()
         for pause in DELETE_CHECK_PAUSES_S:
             if pause:

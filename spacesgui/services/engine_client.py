@@ -168,10 +168,6 @@ class EngineClient:
             return result
         return self._totals
 
-    def active_targets(self) -> dict[tuple[str, ...], int]:
-        result: dict[tuple[str, ...], int] = self._call("active_targets")
-        return result
-
     def remove_finished(self) -> list[str]:
         result: list[str] = self._call("remove_finished")
         return result

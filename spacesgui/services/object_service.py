@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from spacesgui.core.activity import ActivityAction, ActivityResult
 from spacesgui.core.errors import NotSupported, SpacesError
 from spacesgui.core.keys import parent
 from spacesgui.core.operations import ObjectAcl, ObjectDetails
@@ -92,8 +93,9 @@ class ObjectService(QObject):
 
         Raises InvalidInput or AlreadyExists (with the reason) before or instead of a change.
         """
-        ops = _operations(await self._accounts.store(account_id))
-        key = await self._runner.run(ops.create_folder, bucket, prefix, name)
+        with self._accounts.activity.recording(account_id, bucket, prefix + name, ActivityAction.NEW_FOLDER):
+            ops = _operations(await self._accounts.store(account_id))
+            key = await self._runner.run(ops.create_folder, bucket, prefix, name)
         log.info("created folder s3://%s/%s", bucket, key)
         self.objects_changed.emit(account_id, bucket, frozenset({prefix}))
         return key
@@ -139,6 +141,13 @@ class ObjectService(QObject):
             return UpdateOutcome(details.key, after, changed=True)
 
         outcomes = await self._each(targets, update, on_progress)
+        for outcome in outcomes:
+            if outcome.changed or outcome.error is not None:
+                self._accounts.activity.record(
+                    account_id, bucket, outcome.key, ActivityAction.METADATA,
+                    ActivityResult.FAILED if outcome.error else ActivityResult.OK,
+                    outcome.error.message if outcome.error else "",
+                )  # fmt: skip
         changed = frozenset(parent(o.key) for o in outcomes if o.changed)
         if changed:  # Last modified and ETag changed in the listing
             self.objects_changed.emit(account_id, bucket, changed)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.bucket_policy import policy_problem
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState, logging_problems
 from spacesgui.core.errors import InvalidInput, NotSupported
@@ -22,6 +24,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 NO_SETTINGS = "This account's storage has no Space settings here."
+_ACTIONS = {
+    "Versioning": ActivityAction.VERSIONING,
+    "Lifecycle": ActivityAction.LIFECYCLE,
+    "Policy": ActivityAction.POLICY,
+    "Logging": ActivityAction.LOGGING,
+}
 
 
 class SpaceSettingsService(QObject):
@@ -90,8 +98,17 @@ class SpaceSettingsService(QObject):
 
     # -- writes ---------------------------------------------------------------------------
 
+    def _recording(
+        self, account_id: str, bucket: str, section: str, detail: str
+    ) -> AbstractContextManager[None]:
+        """Record a write of `section` (checks that refuse it before any request included)."""
+        return self._accounts.activity.recording(account_id, bucket, bucket, _ACTIONS[section], detail)
+
     async def set_versioning(self, account_id: str, bucket: str, state: VersioningState) -> None:
-        await self._write(account_id, bucket, "Versioning", lambda store: store.put_versioning(bucket, state))
+        with self._recording(account_id, bucket, "Versioning", str(state.value)):
+            await self._write(
+                account_id, bucket, "Versioning", lambda store: store.put_versioning(bucket, state)
+            )
 
     async def set_lifecycle(self, account_id: str, bucket: str, rules: Sequence[LifecycleRule]) -> None:
         """Replace the lifecycle rules with `rules` (none: delete the configuration).
@@ -99,6 +116,11 @@ class SpaceSettingsService(QObject):
         Raises InvalidInput, before any request, when the rules do not pass the core checks
         for this account's provider. Rules without a name get one (core.lifecycle.with_ids).
         """
+        count = f"{len(rules)} rule{'s' if len(rules) != 1 else ''}" if rules else "rules deleted"
+        with self._recording(account_id, bucket, "Lifecycle", count):
+            await self._set_lifecycle(account_id, bucket, rules)
+
+    async def _set_lifecycle(self, account_id: str, bucket: str, rules: Sequence[LifecycleRule]) -> None:
         problems = lifecycle_problems(
             rules, noncurrent_supported=noncurrent_supported(self.provider(account_id))
         )
@@ -117,6 +139,10 @@ class SpaceSettingsService(QObject):
     async def set_policy(self, account_id: str, bucket: str, policy: str) -> None:
         """Write `policy` (JSON text); "" deletes the policy. InvalidInput, before any request,
         when it is not a policy (the message names the line and column)."""
+        with self._recording(account_id, bucket, "Policy", "set" if policy.strip() else "deleted"):
+            await self._set_policy(account_id, bucket, policy)
+
+    async def _set_policy(self, account_id: str, bucket: str, policy: str) -> None:
         problem = policy_problem(policy) if policy.strip() else None
         if problem is not None:
             raise InvalidInput(problem.message)
@@ -132,7 +158,12 @@ class SpaceSettingsService(QObject):
     async def set_logging(self, account_id: str, bucket: str, config: LoggingConfig) -> None:
         """Write logs as `config` says (no target: off). InvalidInput, before any request, when
         the target will not do (the Space itself, say)."""
-        problems = logging_problems(config, bucket)
-        if problems:
-            raise InvalidInput(" ".join(problems))
-        await self._write(account_id, bucket, "Logging", lambda store: store.put_logging(bucket, config))
+        with self._recording(account_id, bucket, "Logging", _logging_detail(config)):
+            problems = logging_problems(config, bucket)
+            if problems:
+                raise InvalidInput(" ".join(problems))
+            await self._write(account_id, bucket, "Logging", lambda store: store.put_logging(bucket, config))
+
+
+def _logging_detail(config: LoggingConfig) -> str:
+    return f"logs to {config.target_bucket}/{config.target_prefix}" if config.target_bucket else "off"

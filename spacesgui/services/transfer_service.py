@@ -16,6 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size
@@ -31,9 +32,12 @@ from spacesgui.core.transfers import (
     Transfer,
     TransferGroup,
     TransferState,
+    target_of,
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
+from spacesgui.services.activity_service import TransferActivity
+from spacesgui.services.replace_plan import replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
@@ -96,8 +100,6 @@ class QueueEngine(Protocol):
 
     def remove_finished(self) -> list[str]: ...
 
-    def active_targets(self) -> dict[tuple[str, ...], int]: ...
-
     def yield_to_gui(self, seconds: float) -> None: ...
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool: ...
@@ -149,11 +151,16 @@ class TransferService(QObject):
         self.history = ThroughputHistory()
         self._clock = time.monotonic
         self._children: dict[str, list[str]] = {}  # group id → transfer ids
+        # Unfinished transfers as the engine last reported them: id → (target_of, size). Planning
+        # checks queue conflicts against it rather than asking the engine process and waiting.
+        self._unfinished: dict[str, tuple[tuple[str, ...], int]] = {}
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
+        self._activity = TransferActivity(accounts.activity)  # each transfer recorded when it ends
+        self.transfers_changed.connect(self._activity.on_transfers_changed)
 
     @property
     def stopping(self) -> threading.Event:
@@ -281,8 +288,8 @@ class TransferService(QObject):
         account = self._accounts.account(account_id)
         store = self._accounts.store_blocking(account_id)
         plan = plan_download(store, self._local, account, bucket, items, destination)
-        self.engine.add(plan.groups, plan.transfers)
         self._remember(plan.transfers)
+        self.engine.add(plan.groups, plan.transfers)
         ids = [t.id for t in plan.transfers]
         if not self.engine.wait_finished(ids, timeout):
             self.engine.cancel(ids)
@@ -295,12 +302,43 @@ class TransferService(QObject):
         done = {t.id: t for t in self.engine.transfers() if t.id in set(ids)}
         return [t.local_path for t in plan.transfers if done.get(t.id, t).state == TransferState.DONE]
 
+    async def plan_download_into(
+        self, account_id: str, bucket: str, items: list[DownloadItem], destination: str
+    ) -> Plan:
+        """Plan downloads of `items` into an empty folder `destination` (nothing to ask about);
+        `queue_now` runs it once the caller knows the transfer ids it will follow."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(
+            plan_download, store, self._local, account, bucket, items, destination, self._stopping
+        )
+
+    async def plan_replace(self, account_id: str, bucket: str, key: str, local_path: str) -> Plan:
+        """Plan an upload of `local_path` over `key`, keeping the object's Content-Type,
+        Cache-Control, metadata and access (see services/replace_plan.py)."""
+        account = self._accounts.account(account_id)
+        store = await self._accounts.store(account_id)
+        t = await self._runner.run(replacing_upload, store, self._local, account, bucket, key, local_path)
+        return Plan(transfers=[t])
+
+    def queue_now(self, plan: Plan) -> None:
+        """Journal and queue a plan as it is (its conflicts are not asked about)."""
+        for note in plan.notes:
+            log.warning("%s", note)
+        if plan.notes:
+            self.notice.emit("Some names need your attention", "\n".join(plan.notes))
+        self.engine.add(plan.groups, plan.transfers)
+        self._remember(plan.transfers)
+        if plan.groups:
+            self.groups_added.emit(plan.groups)
+        self.flush()
+
     async def queue_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
         """Settle a plan's conflicts (asking), then journal and queue it; how many were queued."""
         return await self._finish_plan(plan, store, ask)
 
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
-        add_queue_conflicts(plan, self.engine.active_targets())
+        add_queue_conflicts(plan, self.queued_targets())
         decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
         if decisions is None:
             count = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)
@@ -314,10 +352,17 @@ class TransferService(QObject):
         if plan.notes:
             self.notice.emit("Some names need your attention", "\n".join(plan.notes))
         queued = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)  # before any starts
-        self.engine.add(plan.groups, plan.transfers)
+        # Mirrored before the engine has them, so a report that arrives while the plan is
+        # being handed over is the newer word; the hand-over runs on a worker thread (the
+        # engine journals the plan before answering) so the GUI thread never waits for it.
         self._remember(plan.transfers)
         if plan.groups:
             self.groups_added.emit(plan.groups)
+        try:
+            await self._runner.run(self.engine.add, plan.groups, plan.transfers)
+        except SpacesError:
+            self._forget(t.id for t in plan.transfers)
+            raise
         self.flush()
         return queued
 
@@ -336,6 +381,24 @@ class TransferService(QObject):
         for t in transfers:
             if t.group_id:
                 self._children.setdefault(t.group_id, []).append(t.id)
+        self._mirror(transfers)
+
+    def _mirror(self, transfers: Iterable[Transfer]) -> None:
+        """Note what the engine reported (or is about to be given) of these transfers."""
+        for t in transfers:
+            if t.state.finished:
+                self._unfinished.pop(t.id, None)
+            else:
+                self._unfinished[t.id] = (target_of(t), t.size)
+
+    def _forget(self, ids: Iterable[str]) -> None:
+        for i in ids:
+            self._unfinished.pop(i, None)
+
+    def queued_targets(self) -> dict[tuple[str, ...], int]:
+        """What unfinished transfers will write (see target_of), with their sizes, from the
+        engine's last report: answered on the GUI thread without asking the engine."""
+        return dict(self._unfinished.values())
 
     # ------------------------------------------------------------ uploads left on the server
 
@@ -361,9 +424,12 @@ class TransferService(QObject):
             if upload.upload_id in owned:
                 self.engine.cancel([owned[upload.upload_id]])
             else:
-                await self._runner.run(
-                    store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
-                )
+                with self._accounts.activity.recording(
+                    account_id, upload.bucket, upload.key, ActivityAction.ABORT_UPLOAD, "incomplete upload"
+                ):
+                    await self._runner.run(
+                        store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
+                    )
         self.flush()
 
     async def resume_pending(self, account_id: str, upload: PendingUpload, local_path: str) -> None:
@@ -375,6 +441,7 @@ class TransferService(QObject):
             local_mtime_ns=stat.mtime_ns, acl=account.upload_acl, cache_control=account.cache_control,
             upload_id=upload.upload_id, account_ref=account.ref(),
         )  # fmt: skip
+        self._mirror([transfer])
         self.engine.add([], [transfer])
         self.flush()
 
@@ -430,6 +497,7 @@ class TransferService(QObject):
     def _clear_finished(self) -> None:
         finished = self.engine.remove_finished()
         gone = set(finished)
+        self._forget(gone)
         for group_id in list(self._children):
             self._children[group_id] = [i for i in self._children[group_id] if i not in gone]
             if not self._children[group_id]:
@@ -452,6 +520,7 @@ class TransferService(QObject):
             self.notice.emit(exc.title, exc.message)
             return
         if changes:
+            self._mirror(changes)
             self.transfers_changed.emit(changes)
             self._announce_new_objects(changes)
         now = self._clock()

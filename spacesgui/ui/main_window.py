@@ -32,9 +32,11 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.ui.accounts.account_panel import AccountPanel
+from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
+from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.filter_edit import FilterEdit
@@ -43,20 +45,25 @@ from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.search.search_panel import SearchPanel
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
+from spacesgui.ui.versions.versions_feature import VersionsFeature
 from spacesgui.ui.window_actions import WindowActions
 from spacesgui.ui.window_features import WindowServices, attach_features
 
@@ -135,12 +142,19 @@ class MainWindow(QMainWindow):
         self.object_actions: ObjectActions
         self.space_settings: SpaceSettingsWindows
         self.access_column: AccessColumn
+        self.activity: ActivityFeature
+        self.versions: VersionsFeature
         self.permissions: PermissionsAction
         self.keys_manager: KeysManagerAction  # File → Keys Manager…
+        self.preview: PreviewFeature  # the preview pane (Space) and the icons grid
         self.search_panel: SearchPanel  # View → Find in Space…
         self.quit_guard: QuitGuard | None = None
         self.space_deletion: SpaceDeletion | None = None  # needs transfers and operations
+        self.cdn: CdnActions | None = None  # DigitalOcean CDN commands, with the DigitalOcean API
+        self.do_keys: DoKeysAction | None = None  # File → DigitalOcean Keys…
+        self.file_opener: FileOpener | None = None  # Open / Open With… (needs the file open service)
         self.usage_windows: UsageWindows
+        self.import_actions: ImportActions | None = None  # File → Import/Export Accounts…, first run
         self.feature_updates: list[Callable[[], None]] = []  # each enables its actions for the place
         attach_features(self, runner, accounts, browser, services or WindowServices())
 
@@ -173,6 +187,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.object_view, 1)
         column.addWidget(self.placeholder, 1)
+        if self.import_actions is not None:
+            column.addWidget(self.import_actions.first_run, 1)
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -185,6 +201,7 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         sidebar = max(MIN_SIDEBAR_WIDTH, min(SIDEBAR_WIDTH, self.width() // 5))
         splitter.setSizes([sidebar, self.width() - sidebar])
+        self.preview.place_in(splitter)
         self.setCentralWidget(splitter)
 
     def _connect(self) -> None:

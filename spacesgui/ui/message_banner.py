@@ -8,6 +8,8 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from spacesgui.core.redaction import redact
+
 # (background, border, text) per level, for a light and for a dark window palette. The
 # text colours keep at least 7:1 against their background, the close button included.
 LIGHT_COLOURS = {
@@ -60,7 +62,7 @@ class MessageBanner(QFrame):
     ) -> None:
         self._level = level if level in LIGHT_COLOURS else "info"
         self._apply_colours()
-        self._label.setText(text)
+        self._label.setText(redact(text))  # whatever built the text, no known secret is shown
         self._callback = on_action
         self._action.setText(action)
         self._action.setVisible(bool(action and on_action))

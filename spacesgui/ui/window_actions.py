@@ -87,6 +87,10 @@ class WindowActions(QObject):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.add_account)
         file_menu.addAction(self.keys_manager)
+        if w.import_actions is not None:
+            file_menu.addActions([w.import_actions.import_action, w.import_actions.export_action])
+        if w.do_keys is not None:
+            file_menu.addAction(w.do_keys.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = menu.addMenu("&Edit")
@@ -102,6 +106,7 @@ class WindowActions(QObject):
         if w.access_actions is not None:
             edit_menu.addActions(w.access_actions.actions)
         edit_menu.addAction(w.permissions.action)
+        edit_menu.addAction(w.versions.action)
         self.edit_menu = edit_menu
         space_menu = menu.addMenu("&Space")
         space_menu.setObjectName("spaceMenu")
@@ -113,7 +118,8 @@ class WindowActions(QObject):
         go_menu = menu.addMenu("&Go")
         go_menu.addActions([self.back, self.forward, self.up, self.edit_path])
         view_menu = menu.addMenu("&View")
-        view_menu.addActions([self.refresh, self.find, w.search_panel.find_action])
+        view_menu.addActions([*w.preview.menu_actions(), self.refresh, self.find, w.search_panel.find_action])
+        view_menu.insertSeparator(self.refresh)
         view_menu.addMenu(w.auto_refresh.menu)
         t = w.transfer_actions
         if t is not None:
@@ -139,6 +145,9 @@ class WindowActions(QObject):
             transfers_menu.addActions(transfer_verbs)
             transfers_menu.addSeparator()
             transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
+        window_menu = menu.addMenu("&Window")
+        window_menu.setObjectName("windowMenu")
+        window_menu.addAction(w.activity.action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about)
 

@@ -14,28 +14,43 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
+from spacesgui.core.history import Place
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.do_api_service import DoApiService
+from spacesgui.services.file_open_service import FileOpenService
+from spacesgui.services.import_service import AccountImportService
 from spacesgui.services.keys_service import KeysService
 from spacesgui.services.object_service import ObjectService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.services.preview_service import PreviewService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.search_service import SearchService
 from spacesgui.services.space_settings_service import SpaceSettingsService
+from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.services.usage_service import UsageService
+from spacesgui.services.version_service import VersionService
+from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
+from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.do_api.cdn_actions import CdnActions
+from spacesgui.ui.do_api.do_keys_action import DoKeysAction
+from spacesgui.ui.keys.keys_manager import KeysManager
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
+from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
+from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.search.search_panel import ResultVerbs, SearchPanel
+from spacesgui.ui.settings.cdn_section import CdnSection
 from spacesgui.ui.settings.cors_editor import CorsEditor
 from spacesgui.ui.settings.permissions_section import PermissionsSection
 from spacesgui.ui.settings.settings_section import SpaceContext
@@ -43,6 +58,7 @@ from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
+from spacesgui.ui.versions.versions_feature import VersionsFeature
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -58,6 +74,11 @@ class WindowServices:
     settings: SpaceSettingsService | None = None
     cors: CorsService | None = None
     access: AccessService | None = None
+    imports: AccountImportService | None = None
+    do_api: DoApiService | None = None  # Spaces keys and CDN through the DigitalOcean API
+    opener: FileOpenService | None = None
+    previews: PreviewService | None = None
+    thumbnails: ThumbnailService | None = None  # None: built here, with no disk cache
     search: SearchService | None = None
 
 
@@ -90,12 +111,27 @@ def attach_features(
     )
     access = services.access or AccessService(runner, accounts, window)
     cors = services.cors or CorsService(runner, accounts, window)
+    if services.do_api is not None:
+        window.cdn = CdnActions(window, services.do_api, window)
+        window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
+        window.object_actions.has_cdn = window.cdn.has_endpoint  # Share… offers the CDN link then
+        window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
     window.space_settings = SpaceSettingsWindows(
         services.settings or SpaceSettingsService(runner, accounts, window),
         window.spawn,
         window,
-        extra_sections=_settings_sections(access, cors, operations),
+        extra_sections=_settings_sections(access, cors, operations, services.do_api),
     )
+    window.activity = ActivityFeature(window, accounts.activity, window.spawn)
+    window.versions = VersionsFeature(window, window, VersionService(runner, accounts, window))
+    view.selectionModel().selectionChanged.connect(window.versions.update_enabled)
+    window.feature_updates.append(window.versions.update_enabled)
+    if services.opener is not None:
+        # Owned by the window: its watcher and timer then go with it, on the GUI thread,
+        # never with a garbage collection that may run on a worker thread.
+        services.opener.setParent(window)
+        window.file_opener = FileOpener(window, services.opener, view)
+        window.feature_updates.append(window.file_opener.update_enabled)
     window.access_column = AccessColumn(view, access, window.spawn, window)
     window.usage_windows = UsageWindows(
         UsageService(runner, accounts, window),
@@ -110,7 +146,24 @@ def attach_features(
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)
     window.feature_updates.append(window.permissions.update_enabled)
+    if services.imports is not None:  # File → Import/Export Accounts…, and the first-run panel
+        window.import_actions = ImportActions(
+            window,
+            services.imports,
+            window.spawn,
+            window.show_message,
+            window.space_actions.add_account,
+            lambda account_id: _show_imported(window, accounts, account_id),
+        )
+        window.feature_updates.append(lambda: _update_first_run(window, accounts))
+    window.preview = PreviewFeature(
+        window, view, services.previews or PreviewService(runner, accounts, window),
+        services.thumbnails or ThumbnailService(runner, accounts, None, window), window,
+    )  # fmt: skip
+    window.feature_updates.append(window.preview.update_view)
+    _menu_in_icons_view(window)
     _attach_search(window, services.search or SearchService(runner, accounts, window))
+    window.keys_manager.on_built.append(lambda manager: _add_key_sources(window, manager))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
         window.quit_guard = QuitGuard(window, transfers, window.banner, window.close)
@@ -132,15 +185,66 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
 
 
 def _settings_sections(
-    access: AccessService, cors: CorsService, operations: OperationService | None
+    access: AccessService,
+    cors: CorsService,
+    operations: OperationService | None,
+    do_api: DoApiService | None = None,
 ) -> Callable[[SpaceContext], list[tuple[str, QWidget]]]:
-    """The Space settings pages made here rather than by the window: Permissions and CORS."""
+    """The Space settings pages made here rather than by the window: Permissions, CORS, CDN."""
 
     def make(space: SpaceContext) -> list[tuple[str, QWidget]]:
         account, bucket, spawn = space.account_id, space.bucket, space.spawn
-        return [
+        pages: list[tuple[str, QWidget]] = [
             ("Permissions", PermissionsSection(access, account, bucket, spawn, operations)),
             ("CORS", CorsEditor(cors, account, bucket, spawn, show_buttons=True)),
         ]
+        if do_api is not None and do_api.is_digitalocean(account):
+            pages.append(("CDN", CdnSection(do_api, account, bucket, spawn)))
+        return pages
 
     return make
+
+
+def _update_first_run(window: MainWindow, accounts: AccountService) -> None:
+    """The first-run buttons show under “No accounts yet”, and only there."""
+    actions = window.import_actions
+    if actions is None:
+        return
+    shown = not accounts.accounts and window.place is None and not window._hint
+    actions.first_run.set_shown(shown)
+    window.placeholder.setAlignment(
+        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        if shown
+        else Qt.AlignmentFlag.AlignCenter
+    )
+
+
+def _show_imported(window: MainWindow, accounts: AccountService, account_id: str) -> None:
+    """Open an account just imported, unless the user is looking at something already."""
+    if window.place is None:
+        window.navigate(Place(account_id, accounts.account(account_id).bucket, ""))
+
+
+def _add_key_sources(window: MainWindow, manager: KeysManager) -> None:
+    """The Keys Manager's other ways to get keys: Import Accounts… and DigitalOcean Keys…."""
+    imports, do_keys = window.import_actions, window.do_keys
+    if imports is not None:
+        _source_button(manager, "Import Accounts…", "keysImportButton", lambda: imports.open_import())
+    if do_keys is not None:
+        _source_button(manager, "DigitalOcean Keys…", "keysDoButton", lambda: do_keys.open())
+
+
+def _source_button(manager: KeysManager, text: str, name: str, slot: Callable[[], object]) -> None:
+    button = QPushButton(text, manager)
+    button.setObjectName(name)
+    button.clicked.connect(slot)
+    manager.extra_buttons.addWidget(button)
+
+
+def _menu_in_icons_view(window: MainWindow) -> None:
+    """Right-click in the icons grid offers the list's menu, for the cell under the pointer."""
+    icons = window.preview.icons_view
+    icons.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    icons.customContextMenuRequested.connect(
+        lambda pos: window.object_menu.popup(icons, icons.indexAt(pos), icons.viewport().mapToGlobal(pos))
+    )

@@ -14,11 +14,12 @@ import pytest
 from keyring.backends import fail, null
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
+from spacesgui.core.errors import AuthError
 from spacesgui.core.key_status import SecretPlace
 from spacesgui.qtmodels.key_model import KeyColumn, KeyTableModel
 from spacesgui.ui.accounts.account_dialog import AccountDialog
@@ -129,7 +130,7 @@ def test_duplicating_copies_the_keys_under_a_new_name_and_its_own_keyring_entry(
     assert (copy.endpoint_url, copy.access_key_id) == (moto_account.endpoint_url, moto_account.access_key_id)
     assert memory_keyring.passwords[(SERVICE, copy.id)] == SECRET
     qtbot.waitUntil(lambda: manager.selected_id() == copy.id, timeout=10_000)
-    assert "moto (copy)" in manager.result_label.text()
+    qtbot.waitUntil(lambda: "moto (copy)" in manager.result_label.text(), timeout=10_000)
 
 
 def test_removing_asks_first_then_deletes_the_secret_from_the_keyring(
@@ -328,3 +329,37 @@ def test_the_extra_row_takes_buttons_for_other_sources_of_keys(
     assert button.isVisible()
     button.click()
     assert clicked == [True]
+
+
+def test_an_error_shown_in_the_window_never_shows_a_known_secret_or_token(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    app = build_window()
+    saved_account(app, qtbot, moto_account)  # SECRET is now a known secret
+    token = "dop_v1_" + "ab12" * 16
+    app.window.show_error(AuthError(f"refused {SECRET}"))
+    assert "[redacted]" in app.window.banner.text()
+    assert SECRET not in app.window.banner.text()
+    app.window.show_message(f"token {token} and {SECRET}", level="error")
+    assert SECRET not in app.window.banner.text()
+    assert token not in app.window.banner.text()
+
+
+def test_the_manager_opens_the_import_and_digitalocean_keys_windows(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    manager = open_manager(app, qtbot)
+    for button_name, window_name in (("keysImportButton", "importAccounts"), ("keysDoButton", "doKeys")):
+        button = manager.findChild(QPushButton, button_name)
+        assert button is not None, button_name
+        assert button.isVisible()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+        def shown(name: str = window_name) -> bool:
+            return any(w.objectName() == name and w.isVisible() for w in QApplication.topLevelWidgets())
+
+        qtbot.waitUntil(shown, timeout=10_000)
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QWidget) and widget.objectName() == window_name:
+                widget.close()

@@ -23,6 +23,7 @@ from spacesgui.core.history import Place
 from spacesgui.core.share_links import DAY_S
 from spacesgui.core.sharing import HOUR_S, LinkKind, moment_text
 from spacesgui.ui.operations.share_dialog import ShareDialog
+from tests.fake_do_api import TOKEN, serve_fake_do_api
 from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import press, row_of, select
 from tests.integration.object_helpers import read
@@ -151,7 +152,7 @@ def test_the_public_address_is_marked_as_working_only_for_public_files(
     dialog.reject()
 
 
-def test_a_digitalocean_account_offers_the_cdn_address(
+def test_a_digitalocean_space_with_a_cdn_endpoint_offers_the_cdn_address(
     build_window: Callable[[], App],
     open_account: Callable[[App, Account], None],
     moto_endpoint: str,
@@ -165,9 +166,19 @@ def test_a_digitalocean_account_offers_the_cdn_address(
         access_key_id="test-access", addressing=AddressingStyle.PATH,
     )  # fmt: skip
     app = build_window()
-    open_account(app, account)
-    app.window.navigate(Place(account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
+    with serve_fake_do_api() as api:
+        api.add_endpoint(f"{moto_bucket}.nyc3.digitaloceanspaces.com")
+        assert app.window.cdn is not None
+        service = app.window.cdn.service
+        service.set_api_url(api.url)
+        service.set_token(TOKEN)
+        open_account(app, account)
+        app.window.navigate(Place(account.id, moto_bucket, ""))
+        wait_listed(qtbot, app)
+        qtbot.waitUntil(
+            lambda: app.window.cdn is not None and app.window.cdn.has_endpoint(account.id, moto_bucket),
+            timeout=30_000,
+        )
     dialog = open_share(qtbot, app, "logo.png")
 
     dialog.set_kind(LinkKind.CDN)
@@ -175,6 +186,32 @@ def test_a_digitalocean_account_offers_the_cdn_address(
     expected = f"https://{moto_bucket}.nyc3.cdn.digitaloceanspaces.com/logo.png"
     qtbot.waitUntil(lambda: dialog.links() == [expected], timeout=30_000)
     assert "Works only if the file is public" in dialog.hint_label.text()
+    dialog.reject()
+
+
+def test_a_digitalocean_space_without_a_known_cdn_endpoint_offers_no_cdn_address(
+    build_window: Callable[[], App],
+    open_account: Callable[[App, Account], None],
+    moto_endpoint: str,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+) -> None:
+    seed(moto_store, moto_bucket, ["logo.png"])
+    account = Account(
+        name="do", provider="digitalocean", endpoint_url=moto_endpoint, region="nyc3",
+        access_key_id="test-access", addressing=AddressingStyle.PATH,
+    )  # fmt: skip
+    app = build_window()  # no API token: whether it has an endpoint is unknown
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+
+    dialog = open_share(qtbot, app, "logo.png")
+
+    kinds = [dialog.kind_combo.itemData(i) for i in range(dialog.kind_combo.count())]
+    assert LinkKind.CDN.value not in kinds
+    assert LinkKind.PUBLIC.value in kinds
     dialog.reject()
 
 

@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
+from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_fast_data import FastS3Store
+from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.ports import LocalFiles, TransferStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.engine.transfer_engine import TransferEngine
@@ -42,3 +45,28 @@ def make_engine(tmp_path: Path) -> Iterator[Callable[..., TransferEngine]]:
     for engine, journal in made:
         engine.shutdown()
         journal.close()
+
+
+@pytest.fixture
+def data_loop() -> Iterator[EventLoopThread]:
+    """The event loop the fast data path runs on, as in the transfer process; closed after."""
+    thread = EventLoopThread()
+    yield thread
+    thread.close()
+
+
+@pytest.fixture
+def make_fast(
+    data_loop: EventLoopThread, server_credentials: Credentials
+) -> Iterator[Callable[..., FastS3Store]]:
+    """Yield `make(account, credentials=None, **kwargs)`: a FastS3Store closed after the test."""
+    stores: list[FastS3Store] = []
+
+    def make(account: Account, credentials: Credentials | None = None, **kwargs: Any) -> FastS3Store:
+        store = FastS3Store(account, credentials or server_credentials, loop=data_loop, **kwargs)
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.close()

@@ -58,7 +58,7 @@ def every_field_set() -> tuple[TransferGroup, Transfer]:
         remote_etag="abc-3", remote_mtime=1_699_999_999.5, verified="part MD5s", id="transfer-1",
         account_ref="DO00KEY@https://nyc3.digitaloceanspaces.com", source_bucket="from-space",
         source_key="old/été.jpg", source_account_id="acct-0", phase="copied", waits_for="group-0",
-        created=1_700_000_001.75,
+        metadata={"owner": "ana", "note": "été ✓"}, created=1_700_000_001.75,
     )  # fmt: skip
     return group, transfer
 

@@ -36,7 +36,15 @@ def test_a_journal_of_the_first_schema_opens_and_keeps_its_transfers(tmp_path: P
     new.add([], [Transfer(Direction.UPLOAD, "a", "b", "k.txt", "/tmp/k.txt", 3, account_ref="K@http://x")])
     new.close()
     raw = sqlite3.connect(path)
-    later = ("account_ref", "source_bucket", "source_key", "source_account_id", "phase", "waits_for")
+    later = (
+        "account_ref",
+        "source_bucket",
+        "source_key",
+        "source_account_id",
+        "phase",
+        "waits_for",
+        "metadata",
+    )
     columns = [r[1] for r in raw.execute("PRAGMA table_info(transfers)") if r[1] not in later]
     created = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'transfers'").fetchone()[0]
     schema_1 = created
@@ -57,3 +65,33 @@ def test_a_journal_of_the_first_schema_opens_and_keeps_its_transfers(tmp_path: P
     again.close()
     _, transfers = reopened(path)
     assert [(t.key, t.account_ref) for t in transfers] == [("k.txt", ""), ("n.txt", "K@http://x")]
+
+
+def test_a_journal_of_schema_3_gains_the_metadata_column(tmp_path: Path) -> None:
+    path = str(tmp_path / "three.sqlite3")
+    new = SqliteJournal(path)
+    new.add([], [Transfer(Direction.UPLOAD, "a", "b", "k.txt", "/tmp/k.txt", 3)])
+    new.close()
+    raw = sqlite3.connect(path)
+    raw.executescript("ALTER TABLE transfers DROP COLUMN metadata; PRAGMA user_version = 3;")
+    raw.close()
+
+    again = SqliteJournal(path)
+    kept = Transfer(Direction.UPLOAD, "a", "b", "n.txt", "/tmp/n.txt", 1, metadata={"owner": "ana"})
+    again.add([], [kept])
+    again.close()
+    _, transfers = reopened(path)
+    assert [(t.key, t.metadata) for t in transfers] == [("k.txt", {}), ("n.txt", {"owner": "ana"})]
+
+
+def test_a_row_with_unreadable_metadata_is_skipped_not_fatal(tmp_path: Path) -> None:
+    path = str(tmp_path / "bad.sqlite3")
+    journal = SqliteJournal(path)
+    journal.add([], [Transfer(Direction.UPLOAD, "a", "b", k, f"/tmp/{k}", 1) for k in ("good", "bad")])
+    journal.close()
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE transfers SET metadata = '[1, 2' WHERE key = 'bad'")
+    raw.commit()
+    raw.close()
+    _, transfers = reopened(path)
+    assert [t.key for t in transfers] == ["good"]

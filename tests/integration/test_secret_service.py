@@ -52,9 +52,12 @@ def test_a_secret_is_stored_read_and_deleted_through_a_real_secret_service(tmp_p
     script = tmp_path / "step.py"
     script.write_text(STEP)
     python = sys.executable
-    steps = " && ".join(
+    store, *rest = (
         f'"$PY" "$STEP" {step} {ACCOUNT} "$SECRET"' for step in ("store", "read", "delete", "gone")
     )
+    # A copy of the keyring files while the secret is in them, to check it is not there as text.
+    snapshot = 'mkdir -p "$SNAPSHOT" && cp "$XDG_DATA_HOME"/keyrings/* "$SNAPSHOT"/'
+    steps = " && ".join([store, snapshot, *rest])
     shell = f"echo -n test-password | {daemon} --unlock --components=secrets >/dev/null && {steps}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "GNOME_KEYRING"))}
     env.update(
@@ -64,6 +67,7 @@ def test_a_secret_is_stored_read_and_deleted_through_a_real_secret_service(tmp_p
         PY=python,
         STEP=str(script),
         SECRET=SECRET,
+        SNAPSHOT=str(tmp_path / "snapshot"),
     )
     (tmp_path / "home").mkdir()
     result = subprocess.run(
@@ -79,7 +83,7 @@ def test_a_secret_is_stored_read_and_deleted_through_a_real_secret_service(tmp_p
     )
     assert "read: True" in result.stdout
     assert "gone: True" in result.stdout
-    keyrings = list((tmp_path / "data" / "keyrings").glob("*"))
+    keyrings = list((tmp_path / "snapshot").glob("*.keyring"))
     assert keyrings, "gnome-keyring wrote no keyring file: the secret was not in the Secret Service"
-    for path in keyrings:  # kept encrypted (and deleted by now): never as plain text
+    for path in keyrings:  # the secret is in there, encrypted: never as plain text
         assert SECRET.encode() not in path.read_bytes()

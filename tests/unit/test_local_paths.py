@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import unicodedata
 
 import pytest
@@ -222,22 +221,19 @@ def test_plan_is_deterministic() -> None:
     assert plan_local_names(keys) == plan_local_names(keys)
 
 
-def test_plan_of_many_copies_of_one_name_is_linear() -> None:
+def test_plan_of_many_copies_of_one_name_numbers_every_copy() -> None:
+    # How long this takes is measured in bench/, not here: no test may depend on speed.
     keys = ["d/a\\x.txt"] * 20_000
-    start = time.perf_counter()
     planned = plan_local_names(keys)
-    elapsed = time.perf_counter() - start
     assert planned[-1].relative == "d/a/x (19999).txt"
-    assert elapsed < 5
+    assert len({p.relative for p in planned}) == 20_000
 
 
-def test_plan_of_100k_keys_is_fast() -> None:
+def test_plan_of_100k_keys_keeps_each_key_under_its_folder() -> None:
     keys = [f"photos/{i // 1000}/img {i}.jpg" for i in range(100_000)]
-    start = time.perf_counter()
     planned = plan_local_names(keys, "photos/")
-    elapsed = time.perf_counter() - start
     assert planned[12_345].relative == "12/img 12345.jpg"
-    assert elapsed < 5
+    assert len({p.relative for p in planned}) == 100_000
 
 
 @pytest.mark.parametrize(

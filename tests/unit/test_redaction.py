@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
 
 from spacesgui.core.errors import AuthError, SpacesError
 from spacesgui.core.key_status import SecretPlace, copy_name, last_connected_text
-from spacesgui.core.log_redaction import RedactingFilter, install_redaction
+from spacesgui.core.log_redaction import (
+    RedactingFilter,
+    install_crash_redaction,
+    install_redaction,
+    log_uncaught,
+)
 from spacesgui.core.redaction import REDACTED, Redactor, redact, register_secret
 
 DO_TOKEN = "dop_v1_" + "0123456789abcdef" * 4
@@ -140,3 +147,26 @@ def test_a_copy_takes_the_first_free_copy_name() -> None:
 def test_an_account_that_never_connected_says_never() -> None:
     assert last_connected_text(0) == "never"
     assert last_connected_text(1_700_000_000).startswith("2023-11-")
+
+
+def test_an_uncaught_exception_is_written_through_the_log_with_its_secret_redacted(
+    captured_root: io.StringIO,
+) -> None:
+    register_secret(SECRET)
+    try:
+        raise RuntimeError(f"crashed holding {SECRET}")
+    except RuntimeError as exc:
+        log_uncaught(type(exc), exc, exc.__traceback__)
+    text = captured_root.getvalue()
+    assert "RuntimeError: crashed holding [redacted]" in text
+    assert SECRET not in text
+
+
+def test_crash_redaction_replaces_the_hooks_of_the_process_and_its_threads() -> None:
+    before = (sys.excepthook, threading.excepthook)
+    try:
+        install_crash_redaction()
+        assert sys.excepthook is log_uncaught
+        assert threading.excepthook is not before[1]
+    finally:
+        sys.excepthook, threading.excepthook = before

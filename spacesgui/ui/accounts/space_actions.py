@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from spacesgui.core.accounts import Account, provider
+from spacesgui.core.errors import SpacesError
 from spacesgui.core.history import Place
 from spacesgui.core.naming import bucket_name_problem
 from spacesgui.ui.accounts.account_dialog import AccountDialog
@@ -79,7 +80,11 @@ class SpaceActions(QObject):
 
         def on_finished(_result: int) -> None:
             if box.clickedButton() is remove_button:
-                window._accounts.remove_account(account_id)
+                try:
+                    window._accounts.remove_account(account_id)
+                except SpacesError as exc:  # the keyring kept the secret: the account stays too
+                    window.show_error(exc)
+                    return
                 window.forget_account(account_id, account.name)
 
         box.finished.connect(on_finished)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from spacesgui.core.keys import Location
 from spacesgui.qtmodels.roles import ObjectRole
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class ObjectMenu(QObject):
-    """Open, Copy Path, Copy CDN URL and Refresh for the rows under the pointer or selected."""
+    """Open, Copy Path, the CDN commands and Refresh for the rows under the pointer or selected."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -48,13 +48,10 @@ class ObjectMenu(QObject):
             QGuiApplication.clipboard().setText("\n".join(Location(bucket, "").url() + key for key in keys))
 
     def copy_cdn_urls(self) -> None:
-        place = self._window.place
-        if place is None or not place.bucket:
-            return
-        account = self._window._accounts.account(place.account_id)
-        urls = [account.cdn_url(place.bucket, key) for key in self.selected_keys()]
-        if urls and all(urls):
-            QGuiApplication.clipboard().setText("\n".join(urls))
+        """The CDN address of each selected file, when the Space has a CDN endpoint."""
+        cdn = self._window.cdn
+        if cdn is not None:
+            cdn.copy_urls()
 
     def _open_current(self) -> None:
         index = self._window.object_view.currentIndex()
@@ -62,19 +59,24 @@ class ObjectMenu(QObject):
             self._window.open_folder(index.siblingAtColumn(0).data(ObjectRole.KEY))
 
     def _on_view_context_menu_requested(self, position: QPoint) -> None:
+        view = self._window.object_view
+        self.popup(view, view.indexAt(position), view.viewport().mapToGlobal(position))
+
+    def popup(self, view: QAbstractItemView, index: QModelIndex, at: QPoint) -> None:
+        """The menu for `index` of a view over the object model (the list or the icons grid)."""
         window = self._window
-        view = window.object_view
-        index = view.indexAt(position)
         menu = QMenu(view)
         menu.setObjectName("objectContextMenu")
         if index.isValid():
             if index.data(ObjectRole.IS_FOLDER):
                 menu.addAction(self.open_action)
             menu.addAction(self.copy_path_action)
-            place = window.place
-            if place is not None and window._accounts.account(place.account_id).cdn_url(place.bucket):
-                menu.addAction(self.copy_cdn_action)
+            # Only for a Space known to have a CDN endpoint (looked up when it was opened).
+            if window.cdn is not None and window.cdn.endpoint() is not None:
+                menu.addActions([self.copy_cdn_action, window.cdn.purge_action])
             menu.addSeparator()
+        if window.file_opener is not None:
+            window.file_opener.add_to_menu(menu, index)
         transfers = window.transfer_actions
         if transfers is not None:
             if index.isValid():
@@ -108,6 +110,8 @@ class ObjectMenu(QObject):
         if index.isValid():
             window.permissions.update_enabled()
             menu.addAction(window.permissions.action)
+            window.versions.update_enabled()
+            menu.addAction(window.versions.action)
             menu.addSeparator()
         place = window.place
         if index.isValid() and index.data(ObjectRole.IS_FOLDER) and place is not None:
@@ -116,4 +120,4 @@ class ObjectMenu(QObject):
             usage.setObjectName("folderUsageAction")
             usage.triggered.connect(lambda: window.usage_windows.open(place.account_id, place.bucket, folder))
         menu.addAction(window.refresh_action)
-        menu.popup(view.viewport().mapToGlobal(position))
+        menu.popup(at)

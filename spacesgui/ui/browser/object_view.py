@@ -103,6 +103,7 @@ def local_paths(mime: QMimeData) -> list[str]:
 
 class ObjectView(QTableView):
     open_folder_requested = Signal(str)  # folder prefix
+    open_file_requested = Signal(str)  # key of a file row (double-click or Enter)
     go_up_requested = Signal()
     files_dropped = Signal(object, str)  # local paths, target folder key ("" = the open folder)
     drag_out_requested = Signal()  # the user started dragging selected rows out of the window
@@ -291,8 +292,11 @@ class ObjectView(QTableView):
         return True
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
+        key = index.siblingAtColumn(0).data(ObjectRole.KEY)
         if index.data(ObjectRole.IS_FOLDER):
-            self.open_folder_requested.emit(index.siblingAtColumn(0).data(ObjectRole.KEY))
+            self.open_folder_requested.emit(key)
+        elif key:
+            self.open_file_requested.emit(key)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         index = self.indexAt(event.position().toPoint())
@@ -311,13 +315,15 @@ class ObjectView(QTableView):
             # own) must not open the folder being renamed: that closes the editor unsaved.
             super().keyPressEvent(event)
             return
-        if (
-            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and index.isValid()
-            and index.data(ObjectRole.IS_FOLDER)
-        ):
-            self.open_folder_requested.emit(index.siblingAtColumn(0).data(ObjectRole.KEY))
-            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
+            object_key = index.siblingAtColumn(0).data(ObjectRole.KEY)
+            if index.data(ObjectRole.IS_FOLDER):
+                self.open_folder_requested.emit(object_key)
+                return
+            plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+            if object_key and plain:  # Alt+Enter is Properties
+                self.open_file_requested.emit(object_key)
+                return
         if key == Qt.Key.Key_Backspace and not event.modifiers():
             self.go_up_requested.emit()
             return

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.key_status import SecretPlace
-from spacesgui.qtmodels.key_model import KeyColumn, KeyTableModel
+from spacesgui.core.redaction import redact
+from spacesgui.qtmodels.key_model import KeyColumn, KeyRole, KeyTableModel
 from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.keys_service import KeysService
 from spacesgui.ui.accounts.account_dialog import AccountDialog
@@ -55,11 +56,19 @@ class KeysManager(QWidget):
         self.resize(960, 420)
         self._keys, self._accounts, self._spawn = keys, keys.accounts, spawn
         self.last_dialog: QDialog | None = None
+        self._chosen = ""  # the account whose row is selected: results and a shown secret are its
+        self._pending_select = ""  # an account just added: selected once a reload shows its row
 
         self.banner = MessageBanner(self)
         self.model = KeyTableModel(self)
         self.table = named(QTableView(self), "keysTable", "Accounts and their keys")
-        self.table.setModel(self.model)
+        # Sorting by a header click compares native values (KeyRole.SORT), never display strings.
+        self.sorted = QSortFilterProxyModel(self)
+        self.sorted.setSourceModel(self.model)
+        self.sorted.setSortRole(KeyRole.SORT)
+        self.table.setModel(self.sorted)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(KeyColumn.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -135,6 +144,8 @@ class KeysManager(QWidget):
     def _on_keys_rows_changed(self) -> None:
         selected = self.selected_id()
         self.model.set_rows(self._keys.rows)
+        if self._pending_select and self.model.row_of(self._pending_select) >= 0:
+            selected, self._pending_select = self._pending_select, ""
         if selected:
             self.select(selected)
         self._update_enabled()
@@ -149,12 +160,12 @@ class KeysManager(QWidget):
 
     def selected_id(self) -> str:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.key_row(rows[0].row()).account.id if rows else ""
+        return str(rows[0].data(KeyRole.ACCOUNT_ID)) if rows else ""
 
     def select(self, account_id: str) -> None:
         row = self.model.row_of(account_id)
         if row >= 0:
-            self.table.selectRow(row)
+            self.table.selectRow(self.sorted.mapFromSource(self.model.index(row, 0)).row())
 
     def _selected_account(self) -> Account | None:
         account_id = self.selected_id()
@@ -164,8 +175,11 @@ class KeysManager(QWidget):
             return None
 
     def _on_selection_changed(self, *_: object) -> None:
-        self._hide_secret()
-        self.result_label.clear()
+        chosen = self.selected_id()
+        if chosen != self._chosen:  # not when the rows are read again and the same one reselected
+            self._chosen = chosen
+            self._hide_secret()
+            self.result_label.clear()
         self._update_enabled()
 
     def _update_enabled(self) -> None:
@@ -193,7 +207,7 @@ class KeysManager(QWidget):
 
     def _show_result(self, ok: bool, text: str) -> None:
         self.result_label.setStyleSheet(f"color: {status_text(self.palette(), ok).name()};")
-        self.result_label.setText(("✓ " if ok else "✗ ") + text)
+        self.result_label.setText(("✓ " if ok else "✗ ") + redact(text))
 
     # -- actions --------------------------------------------------------------
     def add(self) -> None:
@@ -224,8 +238,9 @@ class KeysManager(QWidget):
         dialog.open()
 
     async def _reload_and_select(self, account_id: str) -> None:
+        """Select the account's row once a reload shows it (a newer reload may supersede this one)."""
+        self._pending_select = account_id
         await self._keys.reload()
-        self.select(account_id)
 
     def duplicate(self) -> None:
         account_id = self.selected_id()
@@ -234,8 +249,9 @@ class KeysManager(QWidget):
 
     async def _duplicate(self, account_id: str) -> None:
         copy = await self._keys.duplicate(account_id)
-        await self._reload_and_select(copy.id)
+        self._chosen = copy.id  # the result is the copy's: selecting it keeps the result shown
         self._show_result(True, f"Added “{copy.name}”, with the same keys. Edit it to change what differs.")
+        await self._reload_and_select(copy.id)
 
     def remove(self) -> None:
         account = self._selected_account()
@@ -268,6 +284,7 @@ class KeysManager(QWidget):
             return
         log.info("account %s removed in the keys manager", account.name)
         self.account_removed.emit(account.id, account.name)
+        self._chosen = ""  # its row is gone: the result stays when the selection empties
         where = " Its secret key was deleted from the keyring." if account.in_keyring else ""
         self._show_result(True, f"Removed “{account.name}”.{where}")
 

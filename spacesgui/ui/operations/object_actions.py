@@ -43,6 +43,8 @@ class ObjectActions(QObject):
     def __init__(self, context: BrowserContext, service: ObjectService, view: ObjectView) -> None:
         super().__init__(context.dialog_parent())
         self._context, self._service, self._view = context, service, view
+        # Whether a Space has a CDN endpoint (account id, bucket); None: the provider says.
+        self.has_cdn: Callable[[str, str], bool] | None = None
         self.new_folder_action = self._action(
             "New Folder…", "newFolderAction", "new-folder", ["Ctrl+Shift+N"], lambda: self.new_folder()
         )
@@ -225,6 +227,8 @@ class ObjectActions(QObject):
             self._service, self._context.spawn, place.account_id, place.bucket, keys,
             self._context.dialog_parent(),
         )  # fmt: skip
+        if self.has_cdn is not None:
+            panel.cdn_on = self.has_cdn(place.account_id, place.bucket)
         self.last_dialog = panel
         panel.show()  # non-modal: the window stays usable beside it
         panel.load()
@@ -240,7 +244,11 @@ class ObjectActions(QObject):
         async def sign(kind: LinkKind, expires_s: int) -> list[str]:
             return await self._service.sign_links(place.account_id, place.bucket, keys, kind, expires_s)
 
-        cdn = bool(self._context.account_of(place.account_id).cdn_url(place.bucket))
+        cdn = (
+            self.has_cdn(place.account_id, place.bucket)
+            if self.has_cdn is not None
+            else bool(self._context.account_of(place.account_id).cdn_url(place.bucket))
+        )
         dialog = ShareDialog(keys, sign, self._context.spawn, cdn=cdn, parent=self._context.dialog_parent())
         self.last_dialog = dialog
         dialog.open()

@@ -82,6 +82,7 @@ class PropertiesPanel(QDialog):
         self._service, self._spawn = service, spawn
         self._account_id, self._bucket, self._keys = account_id, bucket, list(keys)
         self._infos: list[ObjectInfo] = []
+        self.cdn_on = True  # False: the Space is not known to have a CDN endpoint; no CDN URL row
         self._loaded_fields: dict[str, Shared] = {}
         self._touched: set[str] = set()
         self._busy = True
@@ -259,7 +260,8 @@ class PropertiesPanel(QDialog):
             self.details[name].setText(text)
             self.details[name].setCursorPosition(0)
             self.details[name].setToolTip(text)  # the whole value where a narrow window cuts it
-        self._general.setRowVisible(self.details["CdnUrl"], one and any(i.cdn_url for i in infos))
+        cdn = one and self.cdn_on and any(i.cdn_url for i in infos)
+        self._general.setRowVisible(self.details["CdnUrl"], cdn)
         self._general.setRowVisible(self._public_row, one)
 
     # -- editing ------------------------------------------------------------

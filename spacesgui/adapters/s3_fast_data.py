@@ -1,0 +1,500 @@
+"""The transfer process's data calls (PutObject, UploadPart, GetObject) over aiohttp.
+
+boto3 spends ~1.6 ms of Python per small request in its generic machinery (event hooks,
+user agent, endpoint rules, an `Expect: 100-continue` wait on every PUT); the signature
+itself is ~0.1 ms. FastS3Store keeps boto3 for every control call and sends the three
+data calls itself: one event loop thread (event_loop.py), a keep-alive pool per
+account, no `Expect: 100-continue`, signed by botocore's own SigV4 signer (session
+tokens included) with UNSIGNED-PAYLOAD, as the boto3 client is configured; every body
+carries Content-MD5, which the server checks. Errors are translated by s3_errors as
+boto3's are, so a refused signature reads the same as anywhere else in the app.
+
+Addressing (path or virtual host) is botocore's: the URL of a bucket is taken once from
+a presigned URL the boto3 client builds. Keys are quoted as botocore quotes them and sent
+exactly so (yarl `encoded=True`), so `//`, `..`, `#?%+&` and unicode reach the server
+and the signature as the same bytes.
+
+How many requests run at once adapts (core/adaptive_limit.py): a 503 Slow Down or a
+connection error halves it, clean answers bring it back one by one.
+
+Threads: the engine's workers call the public methods and wait on the loop; request
+bodies are read on the worker (the engine's reader applies pause, cancel, the bandwidth
+limit and progress as it is read), big ones streamed to the loop through a short queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import ssl
+from collections.abc import AsyncIterator, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+import aiohttp
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials as BotoCredentials
+from botocore.exceptions import ClientError
+from botocore.httpsession import get_cert_path
+from yarl import URL
+
+from spacesgui.adapters.event_loop import EventLoopThread
+from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
+from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.adapters.s3_transfer_ops import (
+    S3DownloadStream,
+    _range_header,
+    _remote,
+    _whole_size,
+    strip_etag,
+)
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.adaptive_limit import AdaptiveLimit
+from spacesgui.core.errors import (
+    InvalidInput,
+    NetworkError,
+    ObjectChanged,
+    SpacesError,
+    Throttled,
+    Timeout,
+    TlsError,
+)
+from spacesgui.core.ports import Body
+from spacesgui.core.transfers import CANNED_ACLS, PRIVATE, RemoteObject
+
+log = logging.getLogger(__name__)
+
+CHUNK = 256 * 1024  # bytes handed from a worker to the loop at a time
+INLINE_BYTES = 1024 * 1024  # bodies up to this go (and come) in one piece
+ERROR_BODY_LIMIT = 64 * 1024
+DEFAULT_CONNECTIONS = 64
+KEEPALIVE_S = 30.0
+_META = "x-amz-meta-"
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def object_headers(
+    content_type: str, acl: str, cache_control: str, metadata: dict[str, str]
+) -> dict[str, str]:
+    """The headers of a new object, as s3_transfer_ops._object_headers sends them through boto3."""
+    if acl not in ("", *CANNED_ACLS):
+        raise InvalidInput(f"Uploads can be private or public-read, not “{acl}”.")
+    headers = {_META + name: value for name, value in metadata.items()}
+    if content_type:
+        headers["Content-Type"] = content_type
+    if acl and acl != PRIVATE:  # see _object_headers: private is the default without a header
+        headers["x-amz-acl"] = acl
+    if cache_control:
+        headers["Cache-Control"] = cache_control
+    return headers
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """The certificates boto3 trusts: AWS_CA_BUNDLE when set, else botocore's bundle."""
+    cafile = os.environ.get("AWS_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE") or get_cert_path(True)
+    return ssl.create_default_context(cafile=cafile if isinstance(cafile, str) else None)
+
+
+class FastS3Store(S3Store):
+    """S3Store whose data calls go through aiohttp on `loop`; see the module docstring."""
+
+    def __init__(
+        self,
+        account: Account,
+        credentials: Credentials,
+        *,
+        loop: EventLoopThread,
+        connections: int = DEFAULT_CONNECTIONS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(account, credentials, **kwargs)
+        self._timeouts = (
+            float(kwargs.get("connect_timeout", CONNECT_TIMEOUT_S)),
+            float(kwargs.get("read_timeout", READ_TIMEOUT_S)),
+        )
+        self._loop = loop
+        self._connections = max(1, connections)
+        token = credentials.session_token or None
+        boto_credentials = BotoCredentials(credentials.access_key_id, credentials.secret_access_key, token)
+        self._signer = S3SigV4Auth(boto_credentials, "s3", account.region or "us-east-1")
+        self._sign_config = Config(s3={"payload_signing_enabled": False})
+        self._bases: dict[str, str] = {}
+        self._session: aiohttp.ClientSession | None = None  # made on the loop, on first use
+        self.limit = AdaptiveLimit(self._connections)
+        self._in_flight = 0
+        self._waiters: list[asyncio.Future[None]] = []
+
+    # -- the three data calls -----------------------------------------------------------
+
+    def put_object(
+        self, bucket: str, key: str, body: Body, *, size: int, md5_b64: str, content_type: str,
+        acl: str, cache_control: str, metadata: dict[str, str],
+    ) -> str:  # fmt: skip
+        """PutObject with Content-MD5; the ETag (no quotes)."""
+        headers = {
+            "Content-Length": str(size), "Content-MD5": md5_b64,
+            **object_headers(content_type, acl, cache_control, metadata),
+        }  # fmt: skip
+        answer = self._upload("PutObject", bucket, self.url(bucket, key), headers, body, size)
+        return strip_etag(answer.headers.get("ETag"))
+
+    def upload_part(
+        self, bucket: str, key: str, upload_id: str, number: int, body: Body, *, size: int, md5_b64: str
+    ) -> str:
+        """UploadPart `number` with Content-MD5; its ETag (no quotes)."""
+        url = f"{self.url(bucket, key)}?partNumber={number}&uploadId={quote(upload_id, safe='-_.~')}"
+        headers = {"Content-Length": str(size), "Content-MD5": md5_b64}
+        answer = self._upload("UploadPart", bucket, url, headers, body, size)
+        return strip_etag(answer.headers.get("ETag"))
+
+    def open_download(
+        self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""
+    ) -> S3DownloadStream:
+        """GetObject of bytes `start`..`end` (inclusive); as S3TransferOps.open_download."""
+        headers: dict[str, str] = {}
+        byte_range = _range_header(start, end)
+        if byte_range:
+            headers["Range"] = byte_range
+        if if_match:
+            headers["If-Match"] = f'"{strip_etag(if_match)}"'
+        response, meta, body = self._loop.run(self._open_get(bucket, self.url(bucket, key), headers))
+        stream = FastDownloadStream(self, RemoteObject(key, 0, "", 0.0), response, body)
+        try:
+            stream.remote = _remote(key, meta, _whole_size(meta, start, end))
+            expected = strip_etag(if_match)
+            if expected and stream.remote.etag and stream.remote.etag != expected:
+                raise ObjectChanged(
+                    f"“{key}” changed on the server since the download started.",
+                    detail=f"GetObject on {self.endpoint}: ETag {stream.remote.etag}, expected {expected}",
+                )
+        except BaseException:
+            stream.close()
+            raise
+        return stream
+
+    def close(self) -> None:
+        super().close()
+        session, self._session = self._session, None
+        if session is not None and not self._loop.on_loop:
+            try:
+                self._loop.submit(session.close()).result(5)
+            except Exception as exc:
+                log.debug("closing the data connections: %s", exc)
+
+    # -- addresses and signatures -------------------------------------------------------
+
+    def url(self, bucket: str, key: str) -> str:
+        """The object's URL as botocore addresses it, the key quoted as botocore quotes it."""
+        base = self._bases.get(bucket)
+        if base is None:
+            try:
+                presigned = self._client.generate_presigned_url(
+                    "get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=60
+                )
+            except Exception as exc:
+                raise translate(exc, operation="GetObject", endpoint=self.endpoint, bucket=bucket) from exc
+            base = presigned.split("?", 1)[0].removesuffix("k")
+            self._bases[bucket] = base
+        return base + quote(key, safe="/~")
+
+    def _sign_headers(self, method: str, url: str, headers: dict[str, str]) -> dict[str, str]:
+        request = AWSRequest(method=method, url=url, headers=headers)
+        request.context["client_config"] = self._sign_config  # UNSIGNED-PAYLOAD, as boto3 is set up
+        self._signer.add_auth(request)
+        return dict(request.headers.items())
+
+    # -- uploads ------------------------------------------------------------------------
+
+    def _upload(
+        self, operation: str, bucket: str, url: str, headers: dict[str, str], body: Body, size: int
+    ) -> _Answer:
+        """Send `size` bytes of `body` (read on this worker thread) and wait for the answer."""
+        if size <= INLINE_BYTES:
+            data = _read(body, size)
+            return self._loop.run(self._send(operation, bucket, "PUT", url, headers, data))
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=2)
+
+        async def source() -> AsyncIterator[bytes]:
+            while (chunk := await queue.get()) is not None:
+                yield chunk
+
+        request = self._loop.submit(self._send(operation, bucket, "PUT", url, headers, source()))
+        try:
+            sent = 0
+            while sent < size and not request.done():
+                chunk = body.read(min(CHUNK, size - sent))
+                if not chunk:
+                    raise InvalidInput(f"The body of {operation} ended {size - sent:,} bytes early.")
+                sent += len(chunk)
+                self._hand_over(queue, chunk, request)
+            if not request.done():
+                self._hand_over(queue, None, request)
+            return request.result()
+        except BaseException:
+            request.cancel()
+            raise
+
+    def _hand_over(
+        self, queue: asyncio.Queue[bytes | None], chunk: bytes | None, request: Future[_Answer]
+    ) -> None:
+        """Put `chunk` on the loop's queue, unless the request ends (an early error) first."""
+        put: Future[Any] = self._loop.submit(queue.put(chunk))
+        wait([put, request], return_when=FIRST_COMPLETED)
+        if not put.done():
+            put.cancel()
+
+    async def _send(
+        self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: Any
+    ) -> _Answer:
+        started = await self._acquire()
+        try:
+            response = await self._request(operation, bucket, method, url, headers, data, started)
+            async with response:
+                body = await response.read()
+            self.limit.succeeded()
+            return _Answer(response.status, response.headers, body)
+        finally:
+            self._release()
+
+    async def _request(
+        self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: Any,
+        started: int,
+    ) -> aiohttp.ClientResponse:  # fmt: skip
+        """One signed request; an error status is raised as a core error (gate held by the caller)."""
+        session = self._session_now()
+        signed = self._sign_headers(method, url, headers)
+        try:
+            response = await session.request(method, URL(url, encoded=True), headers=signed, data=data)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._throttled(started, operation)
+            raise self._network_error(exc, operation) from exc
+        if response.status < 300:
+            return response
+        async with response:
+            try:
+                body = await response.content.read(ERROR_BODY_LIMIT)
+            except (aiohttp.ClientError, TimeoutError, OSError):
+                body = b""
+        error = self._error(operation, bucket, response.status, body)
+        if isinstance(error, Throttled) or response.status == 503:
+            self._throttled(started, operation)
+        raise error
+
+    # -- downloads ----------------------------------------------------------------------
+
+    async def _open_get(
+        self, bucket: str, url: str, headers: dict[str, str]
+    ) -> tuple[aiohttp.ClientResponse | None, dict[str, Any], bytes | None]:
+        """Start a GET: (open response or None, its headers as boto3 names them, whole body if small)."""
+        started = await self._acquire()
+        keep = False
+        try:
+            response = await self._request("GetObject", bucket, "GET", url, headers, None, started)
+            meta = _meta(response.headers)
+            if response.content_length is not None and response.content_length <= INLINE_BYTES:
+                async with response:
+                    body = await _read_to_end(response, self.endpoint)
+                self.limit.succeeded()
+                return None, meta, body
+            keep = True  # the stream holds its place in the gate until it is closed
+            return response, meta, None
+        finally:
+            if not keep:
+                self._release()
+
+    async def _read_chunk(self, response: aiohttp.ClientResponse, size: int) -> bytes:
+        pieces: list[bytes] = []
+        have = 0
+        try:
+            while have < size:
+                piece = await response.content.read(size - have)
+                if not piece:
+                    break
+                pieces.append(piece)
+                have += len(piece)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise self._network_error(exc, "GetObject") from exc
+        return b"".join(pieces)
+
+    async def _close_get(self, response: aiohttp.ClientResponse, finished: bool) -> None:
+        if finished:
+            response.release()  # back to the pool for the next request
+            self.limit.succeeded()
+        else:
+            response.close()  # bytes left unread: this connection cannot be reused
+        self._release()
+
+    # -- the gate -----------------------------------------------------------------------
+
+    async def _acquire(self) -> int:
+        """Wait for a place under the adaptive limit; the limit's generation at the start."""
+        while self._in_flight >= self.limit.limit:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+        self._in_flight += 1
+        return self.limit.generation
+
+    def _release(self) -> None:
+        self._in_flight -= 1
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _throttled(self, started: int, operation: str) -> None:
+        if self.limit.throttled(started):
+            log.info("%s on %s: the server asks for fewer requests; %d at once now",
+                     operation, self.endpoint, self.limit.limit)  # fmt: skip
+
+    # -- connections and errors ---------------------------------------------------------
+
+    def _session_now(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self._connections, ssl=_ssl_context(), keepalive_timeout=KEEPALIVE_S, ttl_dns_cache=300
+            )
+            connect_s, read_s = self._timeouts  # as boto3's: a stalled answer is given up on
+            timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=read_s)
+            # No Expect: 100-continue (aiohttp sends it only when asked); bodies are not
+            # compressed, so the bytes hashed are the bytes the server holds.
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=timeout, auto_decompress=False, raise_for_status=False
+            )
+        return self._session
+
+    def _network_error(self, exc: BaseException, operation: str) -> SpacesError:
+        endpoint = self.endpoint
+        cause = getattr(exc, "os_error", None) or exc.__cause__
+        tls = (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError, ssl.SSLError)
+        if isinstance(exc, tls) or isinstance(cause, ssl.SSLError):
+            return TlsError(
+                f"The secure connection to {endpoint} failed: the server's certificate was not "
+                "accepted. Check the address, or whether the server really speaks https.",
+                detail=f"{operation}: {exc!r}",
+            )
+        if isinstance(exc, TimeoutError):
+            return Timeout(
+                f"{endpoint} stopped answering. Try again in a moment.", detail=f"{operation}: {exc!r}"
+            )
+        if isinstance(exc, aiohttp.ClientConnectorError) and "refused" in str(exc).lower():
+            return NetworkError(
+                f"{endpoint} refused the connection. Is the server running?", detail=f"{operation}: {exc!r}"
+            )
+        return NetworkError(
+            f"The connection to {endpoint} broke off during the transfer. Try again.",
+            detail=f"{operation}: {exc!r}",
+        )
+
+    def _error(self, operation: str, bucket: str, status: int, body: bytes) -> SpacesError:
+        """The core error for an S3 error answer, as boto3's would be translated."""
+        code, message = str(status), ""
+        try:
+            root = ElementTree.fromstring(body) if body.strip() else None
+        except ElementTree.ParseError:
+            root = None
+        if root is not None:
+            code = (root.findtext("Code") or code).strip()
+            message = (root.findtext("Message") or "").strip()
+        response: Any = {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
+        error = translate(
+            ClientError(response, operation), operation=operation, endpoint=self.endpoint, bucket=bucket
+        )
+        error.detail = f"{operation} on {self.endpoint}: HTTP {status} {code} {message}".strip()
+        return error
+
+
+class FastDownloadStream(S3DownloadStream):
+    """An open GET on the fast path; the worker that opened it reads it, then closes it.
+
+    An S3DownloadStream by type only (its context manager is used as it is): the bytes
+    come from the event loop, not from a botocore body.
+    """
+
+    def __init__(
+        self,
+        store: FastS3Store,
+        remote: RemoteObject,
+        response: aiohttp.ClientResponse | None,
+        body: bytes | None,
+    ) -> None:
+        self.remote = remote  # size is the whole object's, not the range's
+        self._store = store
+        self._response = response
+        self._data = body
+        self._finished = response is None
+
+    def chunks(self, chunk_size: int) -> Iterator[bytes]:
+        if self._data is not None:
+            view = memoryview(self._data)
+            for offset in range(0, len(view), chunk_size):
+                yield bytes(view[offset : offset + chunk_size])
+            return
+        if self._response is None:
+            return
+        while True:
+            chunk = self._store._loop.run(self._store._read_chunk(self._response, chunk_size))
+            if not chunk:
+                self._finished = True
+                return
+            yield chunk
+
+    def close(self) -> None:
+        response, self._response = self._response, None
+        if response is not None:
+            self._store._loop.submit(self._store._close_get(response, self._finished))
+
+
+def _read(body: Body, size: int) -> bytes:
+    """`size` bytes of `body`, read in CHUNKs (each passes the engine's pause and limit checks)."""
+    pieces: list[bytes] = []
+    have = 0
+    while have < size:
+        piece = body.read(min(CHUNK, size - have))
+        if not piece:
+            raise InvalidInput(f"The upload body ended {size - have:,} bytes early.")
+        pieces.append(piece)
+        have += len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+async def _read_to_end(response: aiohttp.ClientResponse, endpoint: str) -> bytes:
+    try:
+        return await response.read()
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise NetworkError(
+            f"The connection to {endpoint} broke off during the transfer. Try again.", detail=repr(exc)
+        ) from exc
+
+
+def _meta(headers: Mapping[str, str]) -> dict[str, Any]:
+    """A GET answer's headers under the names boto3's response uses (for _remote, _whole_size)."""
+    metadata = {k.lower()[len(_META) :]: v for k, v in headers.items() if k.lower().startswith(_META)}
+    return {
+        "ETag": headers.get("ETag", ""),
+        "LastModified": headers.get("Last-Modified", ""),
+        "ContentType": headers.get("Content-Type", ""),
+        "ContentLength": int(headers.get("Content-Length", "0") or 0),
+        "ContentRange": headers.get("Content-Range", ""),
+        "Metadata": metadata,
+    }

@@ -1,0 +1,289 @@
+"""Downloading one file: the job the engine runs on a worker thread for a download.
+
+Small objects come in one GET; bigger ones stream from a HEAD's answer, or in parallel
+ranges written at their offsets into the `.part` file. Checksums are computed as the
+bytes arrive where they can be (a stream from the first byte; ranges cut as the
+uploader's parts were), so the file is read a second time only when they cannot. The
+`.part` file becomes the file only once its bytes match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
+from spacesgui.core.formatting import human_size
+from spacesgui.core.local_files import part_path
+from spacesgui.core.multipart import (
+    ChecksumVerifier,
+    choose_part_size,
+    describe_size,
+    etag_part_count,
+    multipart_etag,
+    plan_parts,
+    strip_etag,
+)
+from spacesgui.core.ports import PartFile
+from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject
+from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, run_parts, with_retries
+
+log = logging.getLogger(__name__)
+
+READ_BLOCK = 8 * 1024 * 1024
+# Objects up to this size are downloaded in one GET without a HEAD first.
+SMALL_DOWNLOAD = 1024 * 1024
+
+
+def download(ctx: JobContext) -> None:
+    t = ctx.transfer
+    fresh = not t.remote_etag and not t.part_size and t.bytes_done == 0
+    if fresh and t.size <= SMALL_DOWNLOAD and _download_small(ctx):
+        return
+    remote = with_retries(ctx, "check", lambda: ctx.store.head_object(t.bucket, t.key))
+    if remote is None:
+        raise NotFound(f"“{t.key}” is no longer in the Space; nothing was downloaded.")
+    resuming = bool(t.remote_etag) and remote.etag == t.remote_etag and t.bytes_done > 0
+    if t.remote_etag and remote.etag != t.remote_etag:
+        log.info("%s changed on the server since it was queued; downloading the new version", t.key)
+        ctx.journal.clear_parts(t.id)
+    t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
+    if not resuming:
+        t.part_size = 0  # chosen afresh below, for this version of the object
+    ctx.save()
+    check_space(ctx, t.size - (t.bytes_done if resuming else 0))
+    part_file = ctx.local.open_part(t.local_path, keep=resuming, tag=t.id)
+    checked: tuple[bool, str] | None = None  # set when the bytes were checked as they came
+    try:
+        have = part_file.size() if resuming else 0
+        # A resumed download keeps the way it started, whatever the threshold is now.
+        if not t.part_size and t.size <= ctx.settings.multipart_threshold:
+            ctx.progress.reset(min(have, t.size))
+            start = min(have, t.size)
+            # From the first byte, the checksum is computed as the bytes arrive (in order);
+            # a resumed stream has bytes on disk from before and is read again at the end.
+            verifier = _verifier(ctx, remote) if start == 0 else None
+            _download_stream(ctx, part_file, start=start, feed=verifier.feed if verifier else None)
+            checked = verifier.result() if verifier else None
+        else:
+            digests = _download_ranges(ctx, part_file, resuming, remote)
+            checked = _checked_by_parts(ctx, remote, digests)
+    finally:
+        part_file.close()
+    _verify_download(ctx, remote, checked)
+    ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
+
+
+def _download_small(ctx: JobContext) -> bool:
+    """A small object in one GET, no HEAD first (its answer says all a HEAD would); checked
+    as its bytes arrive. False when it must go the long way: it grew, or the GET failed."""
+    t = ctx.transfer
+    ctx.flag.check()
+    ctx.gate()
+    try:
+        stream = ctx.store.open_download(t.bucket, t.key)
+    except NotFound:
+        raise NotFound(f"“{t.key}” is no longer in the Space; nothing was downloaded.") from None
+    except RETRYABLE as exc:
+        log.info("download of %s failed (%s); retrying the long way", t.key, exc)
+        return False
+    try:
+        remote = stream.remote
+        if remote.size > SMALL_DOWNLOAD:
+            return False
+        # Not journaled on its own (one SQLite commit per small file): a crash restarts
+        # this download from its first byte anyway; the outcome is journaled with it.
+        t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
+        check_space(ctx, t.size)
+        verifier = _verifier(ctx, remote)
+        part_file = ctx.local.open_part(t.local_path, keep=False, tag=t.id)
+        counter = Counter()
+        ctx.progress.track(counter)
+        try:
+            for chunk in stream.chunks(ctx.settings.chunk_size):
+                ctx.flag.check()
+                ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
+                part_file.write_at(counter.position, chunk)
+                verifier.feed(chunk)
+                counter.position += len(chunk)
+        except RETRYABLE as exc:
+            log.info("download of %s broke off (%s); retrying the long way", t.key, exc)
+            return False
+        finally:
+            ctx.progress.settle(counter, keep=True)
+            part_file.close()
+    finally:
+        stream.close()
+    _verify_download(ctx, remote, verifier.result())
+    ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
+    return True
+
+
+def check_space(ctx: JobContext, needed: int) -> None:
+    free = ctx.local.free_space(ctx.transfer.local_path)
+    if needed > 0 and free < needed:
+        raise DiskFull(
+            f"Not enough space to download “{ctx.transfer.name}”: it needs {human_size(needed)} "
+            f"more, the disk has {human_size(free)} free.",
+        )
+
+
+def _download_stream(
+    ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
+    feed: Callable[[bytes], None] | None = None,
+) -> str:  # fmt: skip
+    """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
+
+    Returns the hex MD5 of the bytes written (retries continue where they stopped, so
+    the bytes are hashed in order).
+    """
+    t = ctx.transfer
+    digest = hashlib.md5(usedforsecurity=False)
+    position = start
+    last = t.size - 1 if end is None else end
+    counter = Counter()
+    ctx.progress.track(counter)
+    try:
+
+        def fetch() -> None:
+            nonlocal position
+            if position > last:
+                return
+            stream = ctx.store.open_download(
+                t.bucket, t.key, start=position, end=last, if_match=t.remote_etag
+            )
+            try:
+                for chunk in stream.chunks(ctx.settings.chunk_size):
+                    ctx.flag.check()
+                    ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
+                    part_file.write_at(position, chunk)
+                    digest.update(chunk)
+                    if feed is not None:
+                        feed(chunk)
+                    position += len(chunk)
+                    counter.position = position - start
+            finally:
+                stream.close()
+            if position <= last:
+                raise NetworkError(f"The download of “{t.name}” ended early; retrying.")
+
+        with_retries(ctx, "download", fetch)
+    finally:
+        ctx.progress.settle(counter, keep=True)
+    return digest.hexdigest()
+
+
+def _download_ranges(
+    ctx: JobContext, part_file: PartFile, resuming: bool, remote: RemoteObject
+) -> dict[int, str]:
+    """Fetch the object in parallel ranges written at their offsets; range number → MD5 hex."""
+    t = ctx.transfer
+    # Ranges the size of the uploader's parts (when it said) give the multipart ETag from
+    # their MD5s, so the file need not be read again to check it.
+    t.part_size = (
+        t.part_size or _uploaded_part_size(t.size, remote) or choose_part_size(t.size, ctx.settings.part_size)
+    )
+    plan = plan_parts(t.size, t.part_size)
+    have = _ranges_on_disk(ctx, part_file) if resuming else {}
+    if not resuming:
+        ctx.journal.clear_parts(t.id)
+    ctx.progress.reset(sum(p.size for p in plan if p.number in have))
+
+    def fetch(part: PartRecord) -> PartRecord:
+        md5_hex = _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
+        record = PartRecord(part.number, part.offset, part.size, md5_hex)
+        ctx.journal.add_part(t.id, record)
+        return record
+
+    fetched = run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
+    return have | {r.number: r.etag for r in fetched}
+
+
+def _uploaded_part_size(size: int, remote: RemoteObject) -> int:
+    """The part size this app recorded when it uploaded the object in parts, if it fits; else 0."""
+    try:
+        part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+    except ValueError:
+        return 0
+    parts = etag_part_count(remote.etag)
+    if part_size < 5 * 1024 * 1024 or not parts or -(-size // part_size) != parts:
+        return 0
+    return part_size
+
+
+def _checked_by_parts(
+    ctx: JobContext, remote: RemoteObject, digests: dict[int, str]
+) -> tuple[bool, str] | None:
+    """Check a multipart ETag from the MD5s of ranges cut as its parts were; None when they were not."""
+    t = ctx.transfer
+    plan = plan_parts(t.size, t.part_size)
+    parts = etag_part_count(remote.etag)
+    if remote.metadata.get(MD5_METADATA) or parts != len(plan) or set(digests) != {p.number for p in plan}:
+        return None
+    expected = multipart_etag([bytes.fromhex(digests[p.number]) for p in plan])
+    if expected == strip_etag(remote.etag).lower():
+        if parts == 1:
+            return True, "ETag (MD5 of 1 part)"
+        return True, f"ETag (MD5 of {parts} parts of {describe_size(t.part_size)})"
+    return None  # perhaps cut otherwise: the whole file is read and every candidate tried
+
+
+def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> dict[int, str]:
+    """Journaled ranges whose bytes are still in the .part file, checked by their MD5.
+
+    The user may have deleted or truncated the file while the download was paused.
+    """
+    t = ctx.transfer
+    on_disk = part_file.size()
+    good: dict[int, str] = {}
+    for part in ctx.journal.parts(t.id):
+        if not part.etag or part.offset + part.size > on_disk:
+            continue
+        ctx.flag.check()
+        data = ctx.local.read_range(part_file.path, part.offset, part.size)
+        if hashlib.md5(data, usedforsecurity=False).hexdigest() == part.etag:
+            good[part.number] = part.etag
+    log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
+    return good
+
+
+def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
+    """A checker of the whole object's bytes against what the server says of it."""
+    t = ctx.transfer
+    try:
+        known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+    except ValueError:
+        known_part_size = 0
+    if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
+        known_part_size = ctx.store.part_size_of(t.bucket, t.key)
+    return ChecksumVerifier(
+        t.size,
+        remote.etag,
+        stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
+        known_part_size=known_part_size,
+    )
+
+
+def _verify_download(ctx: JobContext, remote: RemoteObject, checked: tuple[bool, str] | None = None) -> None:
+    """Fail unless the .part file's bytes match; `checked`: the result of checking them as they came."""
+    t = ctx.transfer
+    if checked is None:
+        verifier = _verifier(ctx, remote)
+        offset = 0
+        while offset < t.size:
+            ctx.flag.check()
+            block = ctx.local.read_range(
+                part_path(t.local_path, t.id), offset, min(READ_BLOCK, t.size - offset)
+            )
+            verifier.feed(block)
+            offset += len(block)
+        checked = verifier.result()
+    ok, how = checked
+    if not ok:
+        ctx.local.remove_part(t.local_path, tag=t.id)
+        ctx.journal.clear_parts(t.id)
+        raise IntegrityError(
+            f"“{t.name}” arrived damaged ({how}); the partial file was removed. Retry the download.",
+        )
+    t.verified = how

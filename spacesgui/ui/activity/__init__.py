@@ -1,0 +1,1 @@
+"""The activity record window (Window → Activity)."""

@@ -1,0 +1,184 @@
+"""Open and Open With… for files of the object view, and the offer to upload an edited copy.
+
+Double-click or Enter on a file (ObjectView.open_file_requested) opens it with the
+system's default program; Open With… (Ctrl+Shift+O) asks which program first. The copy
+is downloaded by FileOpenService; this module launches it and keeps the user told in the
+banner. `launch_default` and `launch_program` are plain attributes so tests can record
+instead of starting programs. GUI thread only.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QObject, QProcess, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from spacesgui.core.content_type import guess_content_type
+from spacesgui.core.desktop_entries import DesktopApp, command_line
+from spacesgui.core.errors import SpacesError
+from spacesgui.core.keys import basename
+from spacesgui.core.listing import ObjectRef
+from spacesgui.core.opened_files import ChangedCopy, OpenedFile
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.services.file_open_service import FileOpenService
+from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.open.open_with_dialog import OpenWithDialog
+
+log = logging.getLogger(__name__)
+
+Launcher = Callable[[str], bool]  # a local file → whether a program took it
+ProgramLauncher = Callable[[list[str]], bool]  # an argv → whether it started
+
+
+def launch_default(path: str) -> bool:
+    """Open `path` with the program the system chooses for it."""
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+
+
+def launch_program(argv: list[str]) -> bool:
+    """Start `argv` on its own (it outlives the app)."""
+    started, _pid = QProcess.startDetached(argv[0], argv[1:])
+    return bool(started)
+
+
+class FileOpener(QObject):
+    """Owns Open and Open With…, launches opened copies, offers their edits for upload."""
+
+    def __init__(self, context: BrowserContext, service: FileOpenService, view: ObjectView) -> None:
+        super().__init__(context.dialog_parent())
+        self._context, self.service, self._view = context, service, view
+        self.launch_default: Launcher = launch_default
+        self.launch_program: ProgramLauncher = launch_program
+        self.last_dialog: OpenWithDialog | None = None  # the newest Open With dialog, for tests
+        self._programs: dict[str, DesktopApp] = {}  # open request id → the program chosen for it
+        window = context.dialog_parent()
+        self.open_action = QAction("Open", window)
+        self.open_action.setObjectName("openFileAction")
+        self.open_action.setStatusTip("Download the file and open it with its usual program")
+        self.open_action.triggered.connect(self.open_selected)
+        self.open_with_action = QAction("Open With…", window)
+        self.open_with_action.setObjectName("openWithAction")
+        self.open_with_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_with_action.setStatusTip("Download the file and choose the program that opens it")
+        self.open_with_action.triggered.connect(self.open_with_selected)
+        window.addAction(self.open_with_action)
+        view.open_file_requested.connect(self._on_view_open_file_requested)
+        view.selectionModel().selectionChanged.connect(self.update_enabled)
+        service.opened.connect(self._on_service_opened)
+        service.open_failed.connect(self._on_service_open_failed)
+        service.copy_changed.connect(self._on_service_copy_changed)
+        service.uploaded.connect(self._on_service_uploaded)
+        service.upload_failed.connect(self._on_service_upload_failed)
+        self.update_enabled()
+
+    # -- what applies ---------------------------------------------------------------------
+
+    def _selected_file(self) -> ObjectRef | None:
+        place = self._context.place
+        if place is None or not place.bucket:
+            return None
+        return next((ref for ref in self._context.selected_refs() if not ref.is_folder), None)
+
+    def update_enabled(self) -> None:
+        enabled = self._selected_file() is not None
+        self.open_action.setEnabled(enabled)
+        self.open_with_action.setEnabled(enabled)
+
+    def add_to_menu(self, menu: QMenu, index: QModelIndex) -> None:
+        """Open and Open With… on a file row of the object view's context menu."""
+        if not index.isValid() or index.data(ObjectRole.IS_FOLDER):
+            return
+        self.update_enabled()
+        menu.addActions([self.open_action, self.open_with_action])
+        menu.addSeparator()
+
+    # -- opening --------------------------------------------------------------------------
+
+    def _on_view_open_file_requested(self, key: str) -> None:
+        ref = next((r for r in self._context.selected_refs() if r.key == key), ObjectRef(key))
+        self.open_ref(ref)
+
+    def open_selected(self) -> None:
+        ref = self._selected_file()
+        if ref is not None:
+            self.open_ref(ref)
+
+    def open_ref(self, ref: ObjectRef, program: DesktopApp | None = None) -> None:
+        """Download `ref` into a fresh local copy, then open it (with `program`, if given)."""
+        place = self._context.place
+        if place is None or not place.bucket or ref.is_folder:
+            return
+        request = self.service.open(place.account_id, place.bucket, ref)
+        if program is not None:
+            self._programs[request] = program
+        self._context.show_message(f"Downloading “{html.escape(basename(ref.key))}” to open it…")
+
+    def open_with_selected(self) -> None:
+        ref = self._selected_file()
+        if ref is not None:
+            self._context.spawn(self._ask_program(ref))
+
+    async def _ask_program(self, ref: ObjectRef) -> None:
+        name = basename(ref.key)
+        mime = guess_content_type(name, b"")
+        matching, others = await self.service.programs_for(mime)
+        dialog = OpenWithDialog(name, mime, matching, others, self._context.dialog_parent())
+        self.last_dialog = dialog
+        dialog.accepted.connect(lambda: self._on_dialog_accepted(dialog, ref))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()  # not exec(): never a nested event loop inside a coroutine (qasync)
+
+    def _on_dialog_accepted(self, dialog: OpenWithDialog, ref: ObjectRef) -> None:
+        if dialog.chosen is not None:
+            self.open_ref(ref, dialog.chosen)
+
+    def _on_service_opened(self, request: str, opened: OpenedFile) -> None:
+        program = self._programs.pop(request, None)
+        name = html.escape(opened.name)
+        try:
+            if program is None:
+                launched, how = self.launch_default(opened.local_path), "its usual program"
+            else:
+                launched, how = self.launch_program(command_line(program, opened.local_path)), program.name
+        except SpacesError as exc:
+            launched, how = False, exc.message
+        if not launched:
+            message = f"“{opened.name}” was downloaded to {opened.local_path}, but {how} could not open it."
+            log.warning("%s", message)
+            self._context.show_message(html.escape(message) + " Try Open With….", level="warning")
+            return
+        self._context.show_message(
+            f"Opened “{name}” with {html.escape(how)}. When you save changes to it, "
+            "spacesgui offers to upload them."
+        )
+
+    def _on_service_open_failed(self, request: str, message: str) -> None:
+        self._programs.pop(request, None)
+        log.warning("%s", message)
+        self._context.show_message(html.escape(message), level="error")
+
+    # -- edits ------------------------------------------------------------------------------
+
+    def _on_service_copy_changed(self, change: ChangedCopy) -> None:
+        self._context.show_message(
+            f"<b>“{html.escape(change.opened.name)}” changed.</b> Upload the new version?",
+            level="info",
+            action="Upload",
+            on_action=lambda: self.service.upload_change(change),
+        )
+
+    def _on_service_uploaded(self, opened: OpenedFile) -> None:
+        self._context.show_message(f"Uploaded the new version of “{html.escape(opened.name)}”.")
+
+    def _on_service_upload_failed(self, change: ChangedCopy, message: str) -> None:
+        self._context.show_message(
+            html.escape(message),
+            level="error",
+            action="Try Again",
+            on_action=lambda: self.service.upload_change(change),
+        )

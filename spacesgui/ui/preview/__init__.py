@@ -1,0 +1,1 @@
+"""The preview pane and the icons grid."""

@@ -1,0 +1,193 @@
+"""Preview (Space bar, View → Preview) and View → as Icons, wired to the window.
+
+The pane follows the selection of the object view (and of the icons grid, which shares
+it). A selection change waits SETTLE_MS for the next one, then starts one preview; the
+service cancels the one in flight, and the pane shows a result only for the object
+still selected. GUI thread only.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QBoxLayout, QSplitter, QWidget
+
+from spacesgui.core.history import Place
+from spacesgui.core.listing import ObjectRef
+from spacesgui.services.preview_service import Preview, PreviewService
+from spacesgui.services.thumbnail_service import ThumbnailService
+from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.preview.icons_view import IconsView
+from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, PreviewPane
+
+SETTLE_MS = 60  # arrow keys held down: preview where they stop, not every row passed
+
+
+class PreviewHost(Protocol):
+    """What the feature needs of the window."""
+
+    @property
+    def place(self) -> Place | None: ...
+
+    def selected_refs(self) -> list[ObjectRef]: ...
+
+    def go_up(self) -> None: ...
+
+
+class PreviewFeature(QObject):
+    """The preview pane, the icons grid and their View-menu actions."""
+
+    def __init__(
+        self,
+        host: PreviewHost,
+        view: ObjectView,
+        previews: PreviewService,
+        thumbnails: ThumbnailService,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._host, self._view, self._previews, self._thumbnails = host, view, previews, thumbnails
+        self.pane = PreviewPane(parent)
+        self.pane.hide()
+        self.icons_view = IconsView(view, thumbnails, parent)
+        self.icons_view.hide()
+        self.icons_view.go_up_requested.connect(host.go_up)
+        self.preview_action = QAction("Preview", self)
+        self.preview_action.setObjectName("previewAction")
+        self.preview_action.setCheckable(True)
+        self.preview_action.setStatusTip("Show the selected file beside the list (Space, Ctrl+Y)")
+        self.preview_action.setShortcut(QKeySequence("Ctrl+Y"))
+        self.preview_action.toggled.connect(self._on_preview_action_toggled)
+        group = QActionGroup(self)
+        self.list_action = self._mode_action("as List", "listViewAction", "Ctrl+1", group)
+        self.icons_action = self._mode_action("as Icons", "iconsViewAction", "Ctrl+2", group)
+        self.list_action.setChecked(True)
+        self.icons_action.toggled.connect(self._on_icons_action_toggled)
+        for action in (self.preview_action, self.list_action, self.icons_action):
+            parent.addAction(action)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._preview_selection)
+        self._typed_at = 0.0  # when a key last went to type-to-select
+        previews.preview_ready.connect(self._on_previews_preview_ready)
+        view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        view.flat.modelReset.connect(self._on_selection_changed)
+        for widget in (view, self.icons_view):
+            widget.installEventFilter(self)
+
+    def _mode_action(self, text: str, name: str, shortcut: str, group: QActionGroup) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(shortcut))
+        group.addAction(action)
+        return action
+
+    def menu_actions(self) -> list[QAction]:
+        return [self.list_action, self.icons_action, self.preview_action]
+
+    def place_in(self, splitter: QSplitter) -> None:
+        """Put the pane right of the object view and the grid in the view's place."""
+        splitter.addWidget(self.pane)
+        splitter.setCollapsible(splitter.indexOf(self.pane), True)
+        holder = self._view.parentWidget()
+        column = holder.layout() if holder is not None else None
+        if isinstance(column, QBoxLayout):
+            column.insertWidget(column.indexOf(self._view) + 1, self.icons_view, 1)
+
+    # -- the pane ---------------------------------------------------------------
+    @property
+    def shown(self) -> bool:
+        return self.preview_action.isChecked()
+
+    def toggle(self) -> None:
+        self.preview_action.toggle()
+
+    def _on_preview_action_toggled(self, on: bool) -> None:
+        self.pane.setVisible(on)
+        splitter = self.pane.parentWidget()
+        if on and isinstance(splitter, QSplitter):
+            sizes = splitter.sizes()
+            if sizes and sizes[-1] < DEFAULT_WIDTH // 2:
+                sizes[-1] = DEFAULT_WIDTH
+                sizes[-2] = max(200, sizes[-2] - DEFAULT_WIDTH)
+                splitter.setSizes(sizes)
+        if on:
+            self._preview_selection()
+        else:
+            self._previews.cancel()
+            self.pane.show_message("Select a file to preview it.")
+
+    def _on_selection_changed(self, *_: object) -> None:
+        if self.shown:
+            self._settle.start()
+
+    def _preview_selection(self) -> None:
+        self._settle.stop()
+        place = self._host.place
+        refs = self._host.selected_refs()
+        if place is None or not place.bucket or not refs:
+            self._previews.cancel()
+            self.pane.show_message("Select a file to preview it.")
+            return
+        if len(refs) > 1:
+            self._previews.cancel()
+            self.pane.show_message(f"{len(refs):,} items selected.")
+            return
+        ref = refs[0]
+        if ref.key == self.pane.key and self._previews.busy:
+            return  # already on its way
+        self.pane.show_loading(ref.key)
+        self._previews.show(place.account_id, place.bucket, ref.key, ref.size)
+
+    def _on_previews_preview_ready(self, preview: Preview) -> None:
+        # The service emits only its last request; the pane checks it is still the selection.
+        if self.shown and preview.key == self.pane.key:
+            self.pane.show_preview(preview)
+
+    # -- list or icons ------------------------------------------------------------
+    @property
+    def icons_mode(self) -> bool:
+        return self.icons_action.isChecked()
+
+    def _on_icons_action_toggled(self, _on: bool) -> None:
+        self.update_view()
+        (self.icons_view if self.icons_mode else self._view).setFocus()
+
+    def update_view(self) -> None:
+        """Show the list or the grid, whichever is chosen, where the window shows objects."""
+        place = self._host.place
+        has_bucket = bool(place and place.bucket)
+        if place is not None:
+            self._thumbnails.set_place(place.account_id, place.bucket)
+        icons = self.icons_mode and has_bucket
+        self.icons_view.setVisible(icons)
+        if icons:
+            self._view.setVisible(False)
+        elif has_bucket:
+            self._view.setVisible(True)
+
+    # -- Space bar ------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._on_key(watched, event)
+        return False
+
+    def _on_key(self, watched: QObject, event: QKeyEvent) -> bool:
+        if isinstance(watched, QAbstractItemView) and watched.state() == QAbstractItemView.State.EditingState:
+            return False  # renaming in place: a space is part of the name
+        text = event.text()
+        if event.key() == Qt.Key.Key_Space and not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            typing = time.monotonic() - self._typed_at < QApplication.keyboardInputInterval() / 1000
+            if typing:  # "my file": the space belongs to the name being typed
+                self._typed_at = time.monotonic()
+                return False
+            self.toggle()
+            return True
+        if text and text.isprintable() and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self._typed_at = time.monotonic()
+        return False

@@ -1,0 +1,196 @@
+"""The preview pane beside the object view: a picture, text, a table, Markdown or a details card.
+
+It only shows what it is given (PreviewFeature decides what and when). GUI thread only.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spacesgui.core.filetypes import type_label
+from spacesgui.core.formatting import human_time
+from spacesgui.core.keys import basename
+from spacesgui.core.preview import PreviewKind, size_text
+from spacesgui.services.preview_service import Preview
+from spacesgui.ui.muted_label import MutedLabel
+from spacesgui.ui.naming import named
+
+MIN_WIDTH = 220
+DEFAULT_WIDTH = 340
+
+
+class PreviewPane(QWidget):
+    """Shows one Preview, a “Loading…” line, or why there is nothing to show."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, "previewPane", "Preview")
+        self.setMinimumWidth(MIN_WIDTH)
+        self.key = ""  # the object shown or loading ("" for none)
+        self._image = QImage()
+        self.title = named(QLabel(self), "previewTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setStyleSheet("font-weight: bold; font-size: 14px;")
+        self.caption = named(MutedLabel("", self), "previewCaption")
+        self.caption.setWordWrap(True)
+        self.note = named(MutedLabel("", self), "previewNote")
+        self.note.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.message = named(MutedLabel("", self), "previewMessage", "Preview message")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.image_label = named(QLabel(self), "previewImage", "Picture")
+        self.image_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.text = named(QPlainTextEdit(self), "previewText", "Text")
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.markdown = named(QTextBrowser(self), "previewMarkdown", "Markdown")
+        self.markdown.setOpenExternalLinks(True)
+        self.table = named(QTableWidget(self), "previewTable", "Table")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.details = named(QLabel(self), "previewDetails", "Details")
+        self.details.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for page in (self.message, self.image_label, self.text, self.markdown, self.table, self.details):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.note)
+        self.show_message("Select a file to preview it.")
+
+    # -- what the feature calls -----------------------------------------------
+    def show_message(self, text: str, key: str = "") -> None:
+        """No preview: say why (nothing selected, several items, loading)."""
+        self.key = key
+        self._image = QImage()
+        self.title.setText(escape(basename(key)) if key else "")
+        self.title.setVisible(bool(key))
+        self.caption.setText("")
+        self.note.setText("")
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+
+    def show_loading(self, key: str) -> None:
+        self.show_message("Loading…", key)
+
+    def show_preview(self, preview: Preview) -> None:
+        self.key = preview.key
+        self._image = QImage()
+        self.title.setText(escape(basename(preview.key)))
+        self.title.setVisible(True)
+        self.caption.setText(_caption(preview))
+        self.note.setText(preview.note)
+        if preview.error is not None:
+            self.message.setText(f"No preview. {preview.note or preview.error.message}")
+            self.note.setText("")
+            self.stack.setCurrentWidget(self.message)
+        elif preview.kind == PreviewKind.IMAGE and preview.image is not None:
+            self._image = preview.image
+            self._fit_image()
+            self.stack.setCurrentWidget(self.image_label)
+        elif preview.kind == PreviewKind.MARKDOWN:
+            self.markdown.setMarkdown(preview.text)
+            self.stack.setCurrentWidget(self.markdown)
+        elif preview.kind == PreviewKind.CSV and preview.rows:
+            self._fill_table(preview.rows)
+            self.stack.setCurrentWidget(self.table)
+        elif preview.kind in (PreviewKind.TEXT, PreviewKind.CODE, PreviewKind.JSON, PreviewKind.CSV):
+            self.text.setPlainText(preview.text)
+            self.stack.setCurrentWidget(self.text)
+        elif preview.kind == PreviewKind.FOLDER:
+            self.caption.setText("Folder")
+            self.message.setText("A folder. Open it to see what it holds.")
+            self.stack.setCurrentWidget(self.message)
+        else:
+            self.caption.setText("")  # the card says it all, row by row
+            self.details.setText(_details_html(preview))
+            self.stack.setCurrentWidget(self.details)
+
+    @property
+    def image(self) -> QImage:
+        """The picture shown (null when none), at the size it was decoded."""
+        return self._image
+
+    # -- drawing ----------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_image()
+
+    def _fit_image(self) -> None:
+        if self._image.isNull():
+            self.image_label.clear()
+            return
+        area = self.stack.size()
+        ratio = self.devicePixelRatioF()
+        width, height = max(1, int(area.width() * ratio)), max(1, int(area.height() * ratio))
+        image = self._image
+        if image.width() > width or image.height() > height:
+            image = image.scaled(
+                width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(ratio)
+        self.image_label.setPixmap(pixmap)
+
+    def _fill_table(self, rows: tuple[tuple[str, ...], ...]) -> None:
+        header, body = rows[0], rows[1:]
+        columns = max(len(r) for r in rows)
+        self.table.clear()
+        self.table.setColumnCount(columns)
+        self.table.setRowCount(len(body))
+        self.table.setHorizontalHeaderLabels(list(header) + [""] * (columns - len(header)))
+        for r, row in enumerate(body):
+            for c, cell in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(cell))
+        self.table.resizeColumnsToContents()
+
+
+def _caption(preview: Preview) -> str:
+    if preview.kind == PreviewKind.FOLDER:
+        return "Folder"
+    parts = [type_label(basename(preview.key)), size_text(preview.size)]
+    if preview.last_modified:
+        parts.append(f"modified {human_time(preview.last_modified)}")
+    return " — ".join(parts)
+
+
+def _details_html(preview: Preview) -> str:
+    rows = [
+        ("Kind", type_label(basename(preview.key))),
+        ("Size", size_text(preview.size)),
+        ("Content type", preview.content_type or "—"),
+        ("Modified", human_time(preview.last_modified) if preview.last_modified else "—"),
+    ]
+    details = preview.details
+    if details is not None:
+        rows += [("Storage class", details.storage_class.replace("_", " ").title()), ("ETag", details.etag)]
+        if details.encryption:
+            rows.append(("Encryption", details.encryption))
+    rows += [(f"Metadata: {name}", value) for name, value in sorted(preview.metadata.items())]
+    cells = "".join(
+        f"<tr><td style='padding-right:12px; white-space:nowrap'><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+        for name, value in rows
+    )
+    return f"<table>{cells}</table>"

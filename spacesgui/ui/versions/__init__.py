@@ -1,0 +1,1 @@
+"""Show Versions: the versions and delete markers of a file or folder in a versioned Space."""

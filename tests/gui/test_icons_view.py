@@ -1,0 +1,194 @@
+"""View → as Icons (issue 12, item 2): thumbnails for the cells on screen only, a few at a
+time, and from the disk cache the second time. Counted at the server (moto behind the proxy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.services.thumbnail_service import PARALLEL_FETCHES
+from tests.fault_proxy import FaultProxy, Match
+from tests.gui.conftest import wait_listed
+from tests.gui.operations_helpers import row_of
+from tests.gui.test_preview_pane import png_bytes
+
+GREEN, ORANGE = QColor(30, 160, 60), QColor(240, 140, 20)
+
+
+def seed_pictures(store: S3Store, bucket: str, count: int) -> list[str]:
+    keys = [f"pictures/img-{i:04d}.png" for i in range(count)]
+    body = png_bytes(64, 32, GREEN, ORANGE)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: store.client.put_object(Bucket=bucket, Key=k, Body=body), keys))
+    return keys
+
+
+def open_icons(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], account: Account,
+    bucket: str, qtbot: QtBot,
+) -> App:  # fmt: skip
+    app = build_window()
+    app.window.resize(900, 640)
+    open_account(app, account)
+    app.window.navigate(Place(account.id, bucket, "pictures/"))
+    wait_listed(qtbot, app)
+    app.window.preview.icons_action.trigger()  # View → as Icons
+    assert app.window.preview.icons_view.isVisible()
+    assert not app.window.object_view.isVisible()
+    return app
+
+
+def on_screen(app: App) -> list[str]:
+    """The keys of the cells the grid shows now."""
+    view = app.window.preview.icons_view
+    area = view.viewport().rect()
+    flat = view.flat
+    return [
+        flat.index(row, 0).data(ObjectRole.KEY)
+        for row in range(flat.rowCount())
+        if view.visualRect(flat.index(row, 0)).intersects(area)
+    ]
+
+
+def wait_thumbnails(qtbot: QtBot, app: App) -> None:
+    """Wait until every cell on screen has its thumbnail and nothing more is fetched."""
+    thumbnails = app.window.preview._thumbnails
+
+    def drawn() -> None:
+        keys = on_screen(app)
+        assert keys
+        assert all(thumbnails.thumbnail(key) is not None for key in keys)
+        assert not thumbnails.busy
+
+    qtbot.waitUntil(drawn, timeout=60_000)
+
+
+def fetched(proxy: FaultProxy, bucket: str) -> list[str]:
+    match = Match(method="GET", path=f"/{bucket}/pictures/.+")
+    return [r.path.removeprefix(f"/{bucket}/") for r in proxy.requests if match.matches(r)]
+
+
+def test_only_the_cells_on_screen_fetch_thumbnails_a_few_at_a_time(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = seed_pictures(moto_store, moto_bucket, 300)
+    watch = fault_proxy.watch(Match(method="GET", path=f"/{moto_bucket}/pictures/.+"))
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    app = open_icons(build_window, open_account, account, moto_bucket, qtbot)
+
+    wait_thumbnails(qtbot, app)
+    shown = on_screen(app)
+    got = fetched(fault_proxy, moto_bucket)
+    assert 4 <= len(shown) < 60
+    assert set(got) <= set(shown)  # nothing off screen was fetched
+    assert len(got) == len(set(got))  # nor anything twice
+    assert 1 <= watch.peak <= PARALLEL_FETCHES
+    thumbnail = app.window.preview._thumbnails.thumbnail(shown[0])
+    assert thumbnail is not None
+    assert thumbnail.pixelColor(4, thumbnail.height() // 2) == GREEN  # the picture, scaled
+    assert thumbnail.pixelColor(thumbnail.width() - 4, thumbnail.height() // 2) == ORANGE
+
+    app.window.preview.icons_view.scrollToBottom()
+    wait_thumbnails(qtbot, app)
+    bottom = on_screen(app)
+    got = fetched(fault_proxy, moto_bucket)
+    assert keys[-1] in bottom
+    assert keys[-1] in got
+    assert keys[len(keys) // 2] not in got  # the middle was never on screen
+    assert len(got) <= len(shown) + len(bottom)
+    assert watch.peak <= PARALLEL_FETCHES
+
+
+def test_a_second_view_takes_thumbnails_from_the_disk_cache_without_a_get(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = seed_pictures(moto_store, moto_bucket, 6)
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    first = open_icons(build_window, open_account, account, moto_bucket, qtbot)
+    wait_thumbnails(qtbot, first)
+    assert sorted(fetched(fault_proxy, moto_bucket)) == keys
+
+    second = open_icons(build_window, open_account, account, moto_bucket, qtbot)  # a new window, new memory
+    wait_thumbnails(qtbot, second)
+
+    assert sorted(fetched(fault_proxy, moto_bucket)) == keys  # no second GET at the server
+    thumbnail = second.window.preview._thumbnails.thumbnail(keys[0])
+    assert thumbnail is not None
+    assert thumbnail.pixelColor(4, thumbnail.height() // 2) == GREEN
+
+
+def test_a_folder_in_the_grid_opens_and_the_list_comes_back(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    seed_pictures(moto_store, moto_bucket, 2)
+    moto_store.client.put_object(Bucket=moto_bucket, Key="pictures/more/x.png", Body=b"1")
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view = app.window.preview.icons_view
+    folder = next(r for r in range(view.flat.rowCount()) if view.flat.index(r, 0).data(ObjectRole.IS_FOLDER))
+
+    view.activated.emit(view.flat.index(folder, 0))
+    wait_listed(qtbot, app)
+    assert app.window.place is not None
+    assert app.window.place.prefix == "pictures/more/"
+    assert view.isVisible()  # the grid stays the way of showing folders
+
+    app.window.preview.list_action.trigger()
+    assert app.window.object_view.isVisible()
+    assert not view.isVisible()
+
+
+def test_the_grid_selects_what_the_window_acts_on_and_the_preview_follows_it(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = seed_pictures(moto_store, moto_bucket, 3)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view, pane = app.window.preview.icons_view, app.window.preview.pane
+    view.setCurrentIndex(view.flat.index(row_of(app, keys[1]), 0))
+    view.setFocus()
+
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+
+    assert pane.isVisible()
+    qtbot.waitUntil(lambda: pane.key == keys[1] and not pane.image.isNull(), timeout=30_000)
+    assert pane.image.pixelColor(4, pane.image.height() // 2) == GREEN
+
+    cell = view.visualRect(view.flat.index(row_of(app, keys[2]), 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # what Delete, Download… act on
+    assert [ref.key for ref in app.window.selected_refs()] == [keys[2]]
+    qtbot.waitUntil(lambda: pane.key == keys[2] and not pane.image.isNull(), timeout=30_000)
+
+
+def test_right_click_in_the_grid_offers_the_lists_menu_for_that_cell(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = seed_pictures(moto_store, moto_bucket, 2)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view = app.window.preview.icons_view
+    cell = view.visualRect(view.flat.index(row_of(app, keys[1]), 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+
+    view.customContextMenuRequested.emit(cell)
+    menu = view.findChildren(QMenu, "objectContextMenu")[-1]
+    texts = [a.text() for a in menu.actions() if a.text()]
+    menu.close()
+    assert "Copy Path" in texts
+    assert any(t.startswith("Download") for t in texts)
+    delete = next(a for a in menu.actions() if a.objectName() == "deleteAction")
+    assert delete.isEnabled()  # it acts on the cell clicked
+    assert [ref.key for ref in app.window.selected_refs()] == [keys[1]]
