@@ -283,3 +283,26 @@ def test_closing_the_app_mid_search_stops_the_listing(
     hold.release()
     qtbot.waitUntil(lambda: not panel.service.is_working(search_id), timeout=30_000)
     assert proxy.count(listings) == sent
+
+
+def test_opening_a_result_opens_a_verified_copy_of_it_even_from_another_folder(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from spacesgui.adapters.opened_copies import TempCopies
+
+    app = browse_moto(["top.txt"])
+    moto_store.client.put_object(Bucket=moto_bucket, Key="deep/er/notes.txt", Body=b"the notes\n")
+    opener = app.window.file_opener
+    assert opener is not None
+    opener.service.copies = TempCopies(str(tmp_path / "open"))
+    launched: list[str] = []
+    opener.launch_default = lambda path: launched.append(path) is None
+    panel = search(qtbot, app, "notes")
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == ["deep/er/notes.txt"]
+    panel.view.selectRow(0)
+    assert panel.open_action in panel._verb_actions
+    panel.open_action.trigger()
+    qtbot.waitUntil(lambda: len(launched) == 1, timeout=30_000)
+    assert Path(launched[0]).read_bytes() == b"the notes\n"
+    assert Path(launched[0]).name == "notes.txt"
