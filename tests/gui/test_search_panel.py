@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -238,7 +239,10 @@ def test_deleting_results_deletes_them_on_the_server(
     wait_done(qtbot, panel)
     assert sorted(shown_keys(panel)) == ["a/b/old-1.log", "c/old-2.log"]
     panel.view.selectAll()
-    panel.delete_action.trigger()
+    app.window.activateWindow()
+    panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)  # the results' own Delete key, not the object view's
     edit = app.window.edit_actions
     assert edit is not None
     qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
