@@ -171,13 +171,19 @@ def attach_features(
 
 def _attach_search(window: MainWindow, service: SearchService) -> None:
     """Find in Space (Ctrl+Shift+F): a dock beside the objects whose results use the window's verbs."""
-    t, edit, objects = window.transfer_actions, window.edit_actions, window.object_actions
+    t, edit, objects, opener = (
+        window.transfer_actions,
+        window.edit_actions,
+        window.object_actions,
+        window.file_opener,
+    )
     verbs = ResultVerbs(
         reveal=window.reveal,
         download=t.download_refs if t is not None else None,
         delete=edit.delete_refs if edit is not None else None,
         share=objects.share_keys,
         properties=objects.show_properties_of,
+        open=(lambda place, refs: opener.open_in(place, refs[0])) if opener is not None else None,
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -183,7 +184,7 @@ def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(
     sent = proxy.count(listings)
     assert sent == proxy_count_before + 2  # the first page, and the second (held)
     hold.release()  # the held page comes back: the search must not ask for a third
-    service = panel._service
+    service = panel.service
     qtbot.waitUntil(lambda: not service.is_working(search_id), timeout=30_000)
     assert proxy.count(listings) == sent
     assert panel.model.rowCount() == rows
@@ -238,7 +239,10 @@ def test_deleting_results_deletes_them_on_the_server(
     wait_done(qtbot, panel)
     assert sorted(shown_keys(panel)) == ["a/b/old-1.log", "c/old-2.log"]
     panel.view.selectAll()
-    panel.delete_action.trigger()
+    app.window.activateWindow()
+    panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)  # the results' own Delete key, not the object view's
     edit = app.window.edit_actions
     assert edit is not None
     qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
@@ -281,5 +285,28 @@ def test_closing_the_app_mid_search_stops_the_listing(
         task.cancel()
     sent = proxy.count(listings)
     hold.release()
-    qtbot.waitUntil(lambda: not panel._service.is_working(search_id), timeout=30_000)
+    qtbot.waitUntil(lambda: not panel.service.is_working(search_id), timeout=30_000)
     assert proxy.count(listings) == sent
+
+
+def test_opening_a_result_opens_a_verified_copy_of_it_even_from_another_folder(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, tmp_path: Path, qtbot: QtBot
+) -> None:
+    from spacesgui.adapters.opened_copies import TempCopies
+
+    app = browse_moto(["top.txt"])
+    moto_store.client.put_object(Bucket=moto_bucket, Key="deep/er/notes.txt", Body=b"the notes\n")
+    opener = app.window.file_opener
+    assert opener is not None
+    opener.service.copies = TempCopies(str(tmp_path / "open"))
+    launched: list[str] = []
+    opener.launch_default = lambda path: launched.append(path) is None
+    panel = search(qtbot, app, "notes")
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == ["deep/er/notes.txt"]
+    panel.view.selectRow(0)
+    assert panel.open_action in panel._verb_actions
+    panel.open_action.trigger()
+    qtbot.waitUntil(lambda: len(launched) == 1, timeout=30_000)
+    assert Path(launched[0]).read_bytes() == b"the notes\n"
+    assert Path(launched[0]).name == "notes.txt"

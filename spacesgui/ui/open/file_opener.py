@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMenu
 from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.desktop_entries import DesktopApp, command_line
 from spacesgui.core.errors import SpacesError
+from spacesgui.core.history import Place
 from spacesgui.core.keys import basename
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.opened_files import ChangedCopy, OpenedFile
@@ -111,7 +112,12 @@ class FileOpener(QObject):
     def open_ref(self, ref: ObjectRef, program: DesktopApp | None = None) -> None:
         """Download `ref` into a fresh local copy, then open it (with `program`, if given)."""
         place = self._context.place
-        if place is None or not place.bucket or ref.is_folder:
+        if place is not None:
+            self.open_in(place, ref, program)
+
+    def open_in(self, place: Place, ref: ObjectRef, program: DesktopApp | None = None) -> None:
+        """open_ref for a file of `place`'s Space, open in the window or not (search results)."""
+        if not place.bucket or ref.is_folder:
             return
         request = self.service.open(place.account_id, place.bucket, ref)
         if program is not None:

@@ -139,15 +139,17 @@ class SearchPanel(QDockWidget):
             "Reveal in Folder", "searchRevealAction", "Return", self.reveal_current
         )
         self.open_action = self._verb("Open", "searchOpenAction", "", lambda: self._on_refs(v.open))
+        # No Ctrl+D or Alt+Return here: the window's Download and Properties hold those keys
+        # everywhere, and a second action on the same key would leave both ambiguous (dead).
         self.download_action = self._verb(
-            "Download", "searchDownloadAction", "Ctrl+D", lambda: self._on_refs(v.download)
+            "Download", "searchDownloadAction", "", lambda: self._on_refs(v.download)
         )
         self.delete_action = self._verb(
             "Delete…", "searchDeleteAction", "Delete", lambda: self._on_refs(v.delete)
         )
         self.share_action = self._verb("Share…", "searchShareAction", "", lambda: self._on_keys(v.share))
         self.properties_action = self._verb(
-            "Properties…", "searchPropertiesAction", "Alt+Return", lambda: self._on_keys(v.properties)
+            "Properties…", "searchPropertiesAction", "", lambda: self._on_keys(v.properties)
         )
         self.copy_path_action = self._verb("Copy Path", "searchCopyPathAction", "Ctrl+C", self.copy_paths)
         offered = {
@@ -196,6 +198,10 @@ class SearchPanel(QDockWidget):
         self._search_id = 0
         self.form.set_running(False)
         self._say(f"Stopped after {human_count(self._searched, 'object')}: {self._found()}.")
+
+    @property
+    def service(self) -> SearchService:
+        return self._service
 
     @property
     def search_id(self) -> int:
