@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import itertools
 import logging
 import math
@@ -131,10 +130,6 @@ class SearchService(QObject):
             log.info("searching %s for %s", where, request.criteria.describe())
             store = await self._accounts.store(request.account_id)
             lister = self._lister_for(store)
-            # What is alive now (Qt, boto3's models, the window) lives as long as the app.
-            # Moved out of the collector's sight, the few full collections a long listing
-            # sets off take ~1 ms instead of ~80 ms with the GIL held (a frozen window).
-            gc.freeze()
             total = await self._runner.run(self._work, search_id, begun, lister, request, stop, post)
         except asyncio.CancelledError:
             stop.set()  # the app is closing: the worker ends after its page, not after the tree
