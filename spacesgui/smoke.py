@@ -67,6 +67,9 @@ class SmokeCheck:
         if not app.window.isVisible():
             self.fail("the main window is not shown")
             return
+        if app.window.windowIcon().isNull():
+            self.fail("the app icon (resources/app) was not found")
+            return
         self._check_engine()
         app.window.account_panel.buckets_loaded.connect(self._on_account_panel_buckets_loaded)
         app.window.account_panel.failed.connect(self._on_account_panel_failed)
