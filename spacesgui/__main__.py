@@ -92,10 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("spacesgui")
     app.setOrganizationName("spacesgui")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("spacesgui")  # the .desktop entry, so docks group the window under it
     from spacesgui.qtmodels.app_icon import app_icon
 
-    app.setWindowIcon(app_icon())  # the window and every dialog
+    QApplication.setDesktopFileName("spacesgui")  # the .desktop entry, so docks group the window under it
+    QApplication.setWindowIcon(app_icon())  # the window and every dialog
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     startup = Startup(args)

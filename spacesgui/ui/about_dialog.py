@@ -104,7 +104,7 @@ def installed_components() -> list[InstalledComponent]:
         found.append(
             InstalledComponent(
                 component.name,
-                str(meta.get("Version") or UNKNOWN_VERSION),
+                str(meta["Version"] or UNKNOWN_VERSION),
                 _licence_from(meta, component.licence),
                 component.role,
             )
