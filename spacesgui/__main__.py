@@ -94,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     from spacesgui.qtmodels.app_icon import app_icon
 
-    QApplication.setDesktopFileName("io.github.spacesgui.spacesgui")  # the .desktop entry, so docks group the window under it
+    QApplication.setDesktopFileName(
+        "io.github.spacesgui.spacesgui"
+    )  # the .desktop entry, so docks group the window under it
     QApplication.setWindowIcon(app_icon())  # the window and every dialog
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
