@@ -156,7 +156,8 @@ class AboutDialog(QDialog):
 
         note = QLabel(
             "Qt for Python is used under the GNU LGPL version 3: you may replace the Qt and "
-            "PySide6 libraries in the installed folder with your own builds."
+            "PySide6 libraries in the installed folder with your own builds. Toolbar icons: "
+            "Lucide (ISC licence)."
         )
         note.setWordWrap(True)
         layout.addWidget(note)
