@@ -35,8 +35,13 @@ def run_once(binary: Path) -> tuple[float, float]:
     return float(match.group(1)) - started, ended - started
 
 
+def _files(folder: Path) -> list[Path]:
+    """Regular files only: PyInstaller links libraries into place, and a link takes no room."""
+    return [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+
+
 def largest_files(folder: Path, count: int = 10) -> list[tuple[int, str]]:
-    sizes = [(p.stat().st_size, str(p.relative_to(folder))) for p in folder.rglob("*") if p.is_file()]
+    sizes = [(p.stat().st_size, str(p.relative_to(folder))) for p in _files(folder)]
     return sorted(sizes, reverse=True)[:count]
 
 
@@ -44,8 +49,9 @@ def main() -> int:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("build/linux/dist/spacesgui")
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     binary = folder / ("spacesgui.exe" if sys.platform == "win32" else "spacesgui")
-    total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    print(f"bundle: {total / 1e6:.1f} MB in {sum(1 for _ in folder.rglob('*'))} entries")
+    files = _files(folder)
+    total = sum(p.stat().st_size for p in files)
+    print(f"bundle: {total / 1e6:.1f} MB in {len(files)} files")
     for size, name in largest_files(folder):
         print(f"  {size / 1e6:7.1f} MB  {name}")
     shown_times = []
