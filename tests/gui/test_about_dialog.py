@@ -47,6 +47,7 @@ def test_about_shows_the_version_the_licence_and_each_bundled_component(
     assert rows["moto"][1] == "Apache-2.0"
     assert rows["platformdirs"][1] == "MIT"
     assert rows["urllib3"][1] == "MIT"
+    assert rows["s3transfer"][1] == "Apache-2.0"  # its metadata says "Apache License 2.0"
     # versions come from the installed packages, not from a table in the code
     import boto3
 
