@@ -145,6 +145,7 @@ class AboutDialog(QDialog):
         table.setAccessibleName("Bundled components")
         table.setHorizontalHeaderLabels(["Component", "Version", "Licence", "Used for"])
         table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, component in enumerate(components):
             cells = (component.name, component.version, component.licence, component.role)
@@ -165,4 +166,4 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(620, 460)
+        self.resize(640, 480)
