@@ -32,6 +32,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--settings", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--screenshot", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check the install: start offscreen with the demo, list its Spaces, exit 0 (or non-zero with the reason)",
+    )
+    parser.add_argument("--smoke-deadline", type=float, default=60.0, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     parser.add_argument("--version", action="version", version=f"spacesgui {__version__}")
     return parser.parse_args(argv)
@@ -67,6 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.verbose)
     log.info("spacesgui %s starting", __version__)
     os.environ.setdefault("QT_API", "pyside6")
+    if args.smoke:
+        from spacesgui.smoke import prepare_environment
+
+        prepare_environment()
+        if args.settings is not None and not args.settings.parent.is_dir():
+            print(
+                f"spacesgui smoke test failed: the settings folder {args.settings.parent} does not exist",
+                file=sys.stderr,
+            )
+            return 1
     import qasync
     from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
 
@@ -76,12 +92,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("spacesgui")
     app.setOrganizationName("spacesgui")
     app.setApplicationVersion(__version__)
+    from spacesgui.qtmodels.app_icon import app_icon
+
+    QApplication.setDesktopFileName(
+        "io.github.spacesgui.spacesgui"
+    )  # the .desktop entry, so docks group the window under it
+    QApplication.setWindowIcon(app_icon())  # the window and every dialog
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     startup = Startup(args)
     try:
         with loop:
-            startup.start()
+            try:
+                startup.start()
+            except Exception as exc:
+                if not args.smoke:
+                    raise
+                log.exception("start-up failed")
+                print(f"spacesgui smoke test failed: the app did not start: {exc}", file=sys.stderr)
+                return 1
             loop.run_until_complete(startup.closed())
     finally:
         startup.stop()

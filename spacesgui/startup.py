@@ -8,6 +8,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +48,8 @@ class Startup:
         self._demo_place = Location()
         self._demo_lock = threading.Lock()
         self._stopping = False
+        self.demo_failed: list[Callable[[SpacesError], None]] = []  # e.g. the --smoke check
+        self._smoke: Any = None
 
     async def closed(self) -> None:
         loop = asyncio.get_running_loop()
@@ -63,6 +66,10 @@ class Startup:
     def start(self) -> None:
         args = self.args
         journal = None
+        if getattr(args, "smoke", False):
+            args.demo = True
+            if args.settings is None:  # the smoke run neither reads nor changes the user's settings
+                args.settings = Path(tempfile.mkdtemp(prefix="spacesgui-smoke-")) / "settings.json"
         if args.demo and args.settings is None:
             # The demo's transfers must not come back as "paused" in the real app.
             journal = Path(tempfile.mkdtemp(prefix="spacesgui-demo-")) / "transfers.sqlite3"
@@ -78,6 +85,11 @@ class Startup:
             place = None
         if place is not None:
             window.navigate(place)
+        if getattr(args, "smoke", False):
+            from spacesgui.smoke import SmokeCheck
+
+            self._smoke = SmokeCheck(self, args.smoke_deadline)
+            self._smoke.start()
         if args.screenshot:
             QTimer.singleShot(int((args.quit_after or 3) * 1000) - 300, self._take_screenshot)
         if args.quit_after:
@@ -192,6 +204,8 @@ class Startup:
         if self.app is not None:
             self.app.window.set_hint("")
             self.app.window.show_error(error)
+        for listener in self.demo_failed:
+            listener(error)
 
     def _on_demo_bucket_ready(self, account_id: str, bucket: str) -> None:
         if self.app is None:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QToolBar, QToolButton
 
-from spacesgui import __version__
 from spacesgui.qtmodels.icons import icon
+from spacesgui.ui.about_dialog import AboutDialog
 from spacesgui.ui.naming import named
 
 if TYPE_CHECKING:
@@ -188,8 +188,6 @@ class WindowActions(QObject):
         w.addToolBar(navigation)
 
     def _show_about(self) -> None:
-        QMessageBox.about(
-            self._window,
-            "About spacesgui",
-            f"<b>spacesgui {__version__}</b><p>A file browser for DigitalOcean Spaces and S3-compatible storage.</p>",
-        )
+        dialog = AboutDialog(self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
