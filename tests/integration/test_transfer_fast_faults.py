@@ -30,8 +30,9 @@ def test_fast_path_files_big_and_small_survive_resets_and_stalls_both_ways(
     faulty = make_fast(
         rclone_account.with_changes(endpoint_url=proxy.endpoint),
         acls=False,
-        connect_timeout=10.0,
-        read_timeout=15.0,
+        # Short timeouts: a stalled connection is given up and retried soon (a stall lasts 40 s).
+        connect_timeout=5.0,
+        read_timeout=5.0,
     )
     sources = {f"small/{i:03d}.txt": write_random(tmp_path / "up" / f"{i:03d}.txt", 3000 + i, seed=i)
                for i in range(SMALL_FILES)}  # fmt: skip
