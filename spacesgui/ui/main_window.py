@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import re
 import time
@@ -227,7 +228,12 @@ class MainWindow(QMainWindow):
     # -- background work ----------------------------------------------------
     def spawn(self, coro: Awaitable[None]) -> object:
         """Run a coroutine on the qasync loop, reporting a SpacesError in the banner."""
-        return self._runner.spawn(self._reporting(coro))
+        task = self._runner.spawn(self._reporting(coro))
+        if inspect.iscoroutine(coro):
+            # A task cancelled before its first step (the window closing) never starts `coro`:
+            # close it, or Python warns that it was never awaited. Closing a finished one is a no-op.
+            task.add_done_callback(lambda _task: coro.close())
+        return task
 
     async def _reporting(self, coro: Awaitable[None]) -> None:
         try:
