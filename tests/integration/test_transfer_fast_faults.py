@@ -26,11 +26,12 @@ def test_fast_path_files_big_and_small_survive_resets_and_stalls_both_ways(
     tcp_fault_proxy: Callable[..., Any], make_fast: Callable[..., FastS3Store],
     make_engine: Callable[..., TransferEngine], tmp_path: Path,
 ) -> None:  # fmt: skip
-    proxy = tcp_fault_proxy(rclone_server.endpoint, seed=11, reset_share=0.3, stall_share=0.1, stall_s=40.0)
+    proxy = tcp_fault_proxy(rclone_server.endpoint, seed=11, reset_share=0.3, stall_share=0.1, stall_s=12.0)
     faulty = make_fast(
         rclone_account.with_changes(endpoint_url=proxy.endpoint),
         acls=False,
-        # Short timeouts: a stalled connection is given up and retried soon (a stall lasts 40 s).
+        # Short timeouts: a stalled read is given up and retried soon (a stall lasts 12 s; a
+        # stalled upload body, which aiohttp cannot time out, waits the stall out).
         connect_timeout=5.0,
         read_timeout=5.0,
     )
