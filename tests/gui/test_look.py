@@ -124,3 +124,17 @@ def test_the_path_bar_grows_with_a_font_set_after_start_so_underscores_are_not_c
     # The underscore is drawn whole, inside the frame (a clipped one loses its rows).
     assert rows
     assert max(rows) < edit.height() - 1
+
+
+def test_a_list_squeezed_by_a_dock_beside_it_still_shows_names(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto(["a-long-file-name-that-needs-room.txt", "folder/x.txt"])
+    window = app.window
+    window.resize(1280, 800)
+    view = window.object_view
+    view.setFixedWidth(300)  # as narrow as the Find in Space dock beside it leaves the list
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.isSectionHidden(Column.MODIFIED), timeout=5_000)
+    assert header.sectionSize(Column.NAME) >= 0.4 * view.viewport().width()
+    assert not header.isSectionHidden(Column.SIZE)

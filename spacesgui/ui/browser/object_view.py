@@ -48,7 +48,8 @@ COLUMN_WIDTHS = {
 }  # fmt: skip
 # In a narrow window these give way, in this order, before Name drops under NAME_SHARE.
 # Access goes first: it costs a request per row on screen, and Properties says it too.
-YIELDING_COLUMNS = (Column.ACCESS, Column.STORAGE_CLASS, Column.TYPE)
+# Last modified and Size go only when the list itself is squeezed (a dock beside it).
+YIELDING_COLUMNS = (Column.ACCESS, Column.STORAGE_CLASS, Column.TYPE, Column.MODIFIED, Column.SIZE)
 NAME_SHARE = 0.4
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -207,8 +208,8 @@ class ObjectView(QTableView):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Hide Access, then Storage class, then Type, while Name would get under 40% of the
-        width; show them again when there is room. Name always takes what is left."""
+        """Hide Access, then Storage class, Type, Last modified and Size, while Name would get
+        under 40% of the width; show them again when there is room. Name takes what is left."""
         header = self.horizontalHeader()
         width = self.viewport().width()
         if width <= 0:
