@@ -6,6 +6,8 @@ says which and why, and the others still come through.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacesgui.core.account_import import (
     TEMPORARY_KEYS,
     ImportCandidate,
@@ -112,11 +114,21 @@ def parse_s3cfg(text: str) -> ImportResult:
     kind = SourceKind.S3CMD
     ini = parse_ini(text)
     problems = _file_problems(kind, ".s3cfg", ini)
+    places = [(section, f"section [{section.name}]") for section in ini.sections]
+    return _read_sections(kind, places, _s3cmd_section, problems)
+
+
+def _read_sections(
+    kind: SourceKind,
+    places: list[tuple[IniSection, str]],
+    read: Callable[[IniSection, str], ImportCandidate | ImportProblem],
+    problems: list[ImportProblem],
+) -> ImportResult:
+    """Each section read into a candidate or a problem, after the file's own `problems`."""
     candidates = []
-    for section in ini.sections:
-        where = f"section [{section.name}]"
+    for section, where in places:
         problems += _section_problems(kind, where, section)
-        found = _s3cmd_section(section, where)
+        found = read(section, where)
         if isinstance(found, ImportProblem):
             problems.append(found)
         else:
@@ -161,18 +173,9 @@ def parse_rclone(text: str) -> ImportResult:
         ),))  # fmt: skip
     ini = parse_ini(text)
     problems = _file_problems(kind, "rclone.conf", ini)
-    candidates = []
-    for section in ini.sections:
-        if section.values.get("type", "").lower() != "s3":
-            continue
-        where = f"remote {section.name}"
-        problems += _section_problems(kind, where, section)
-        found = _rclone_remote(section, where)
-        if isinstance(found, ImportProblem):
-            problems.append(found)
-        else:
-            candidates.append(found)
-    return ImportResult(tuple(candidates), tuple(problems))
+    remotes = [s for s in ini.sections if s.values.get("type", "").lower() == "s3"]
+    places = [(section, f"remote {section.name}") for section in remotes]
+    return _read_sections(kind, places, _rclone_remote, problems)
 
 
 def _rclone_remote(section: IniSection, where: str) -> ImportCandidate | ImportProblem:
