@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from spacesgui.adapters.activity_log import SqliteActivityLog
+from spacesgui.adapters.collector import freeze_long_lived
 from spacesgui.adapters.desktop_apps import XdgDesktopApps
 from spacesgui.adapters.do_api import DoApiClient
 from spacesgui.adapters.import_sources import FileAccountSources
@@ -51,7 +52,9 @@ MAX_CONNECTIONS = IO_WORKERS + 64 + 64
 
 
 def make_store(account: Account, credentials: Credentials) -> ObjectStore:
-    return S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+    store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+    freeze_long_lived("the first S3 client")  # botocore's model: keep full collections short
+    return store
 
 
 @dataclass
@@ -132,6 +135,7 @@ def build_app(
     )
     accounts.load()
     transfers.start()
+    freeze_long_lived("the app built")  # modules, classes, widgets: keep full collections short
     return App(runner, accounts, browser, transfers, window)
 
 
