@@ -28,6 +28,8 @@ class StallProbe(QObject):
     Each tick also notes the GUI thread's own CPU time (`time.thread_time`), so a gap can be
     split into the GUI thread's work (on-CPU: what a quiet machine would show too) and time
     it was not running (another process had the CPU, or another thread of ours the GIL).
+    On Linux it also notes how long the GUI thread has waited, runnable, for a CPU
+    (/proc/thread-self/schedstat): a gap less that wait is what a quiet machine would show.
     """
 
     def __init__(self) -> None:
@@ -39,23 +41,36 @@ class StallProbe(QObject):
         self.ticks: list[float] = []
         self.cpu: list[float] = []  # the GUI thread's CPU time at each tick
         self.process: list[float] = []  # the whole process's CPU time at each tick
+        self.queued: list[float] = []  # the GUI thread's time waiting for a CPU (0 without /proc)
 
     def start(self) -> None:
         self.cpu = [time.thread_time()]
         self.process = [time.process_time()]
+        self.queued = [_queued_s()]
         self.ticks = [time.perf_counter()]
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
-        self.ticks.append(time.perf_counter())
-        self.cpu.append(time.thread_time())
-        self.process.append(time.process_time())
+        self._tick()
 
     def _on_timer_timeout(self) -> None:
+        self._tick()
+
+    def _tick(self) -> None:
         self.ticks.append(time.perf_counter())
         self.cpu.append(time.thread_time())
         self.process.append(time.process_time())
+        self.queued.append(_queued_s())
+
+    def unqueued_gaps(self) -> list[float]:
+        """Wall time between ticks less the GUI thread's wait for a CPU: running, or blocked by us."""
+        return [
+            (b - a) - (qb - qa)
+            for (a, b), (qa, qb) in zip(
+                itertools.pairwise(self.ticks), itertools.pairwise(self.queued), strict=True
+            )
+        ]
 
     def gaps(self) -> list[float]:
         """Wall time between ticks."""
@@ -70,6 +85,15 @@ class StallProbe(QObject):
         return [b - a for a, b in itertools.pairwise(self.process)]
 
 
+def _queued_s() -> float:
+    """This thread's total wait on a run queue (Linux schedstat), in seconds; 0 elsewhere."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 @dataclass(slots=True)
 class Stalls:
     """A probe's gaps summed up: wall and on-CPU (the GUI thread's own work), longest first."""
@@ -82,9 +106,13 @@ class Stalls:
     # The longest gap in which this process kept a CPU busy at least half the time: the GUI
     # thread's work or our other threads' holding the GIL, which a quiet machine shows too.
     busy_max_s: float = 0.0
+    # The longest gap less the GUI thread's wait for a CPU (Linux): its work, the GIL held by
+    # our other threads, or a blocking call on it; what a quiet machine would show.
+    unqueued_max_s: float = 0.0
     # The longest on-CPU gaps: (on-CPU s, wall s, start from the probe's start, sampled frames).
     worst_cpu: list[tuple[float, float, float, list[tuple[str, int]]]] = field(default_factory=list)
     worst_busy: list[tuple[float, float, float, list[tuple[str, int]]]] = field(default_factory=list)
+    worst_unqueued: list[tuple[float, float, float, list[tuple[str, int]]]] = field(default_factory=list)
 
     def line(self) -> str:
         ms = 1000
@@ -93,6 +121,7 @@ class Stalls:
             f"longest GUI stall {self.wall_max_s * ms:.0f} ms wall ({self.wall_over} over "
             f"{self.limit_s * ms:.0f} ms), {self.cpu_max_s * ms:.0f} ms on the GUI thread's CPU "
             f"({self.cpu_over} over; target ≤ {self.limit_s * ms:.0f} ms: {verdict}); "
+            f"{self.unqueued_max_s * ms:.0f} ms less its wait for a CPU; "
             f"{self.busy_max_s * ms:.0f} ms wall while the process had a CPU (GUI work or our threads' GIL)"
         )
 
@@ -101,6 +130,11 @@ class Stalls:
         for cpu, wall, at, frames in self.worst_cpu:
             lines.append(
                 f"    {cpu * 1000:5.0f} ms on-CPU ({wall * 1000:.0f} ms wall) at {at:.2f} s: {_named(frames)}"
+            )
+        lines.append("    longest less the GUI thread's wait for a CPU (that figure, wall):")
+        for unqueued, wall, at, frames in self.worst_unqueued:
+            lines.append(
+                f"    {unqueued * 1000:5.0f} ms ({wall * 1000:.0f} ms wall) at {at:.2f} s: {_named(frames)}"
             )
         lines.append("    longest while the process had a CPU (the process's CPU time in it):")
         for cpu, wall, at, frames in self.worst_busy:
@@ -127,6 +161,8 @@ def stalls(probe: StallProbe, limit_s: float, sampler: StallSampler | None = Non
     process = probe.process_gaps()
     busy = [i for i, (g, p) in enumerate(zip(gaps, process, strict=True)) if p >= g / 2]
     result.busy_max_s = max((gaps[i] for i in busy), default=0.0)
+    unqueued = probe.unqueued_gaps()
+    result.unqueued_max_s = max(unqueued, default=0.0)
 
     def frames(index: int) -> list[tuple[str, int]]:
         last = probe.ticks[index]
@@ -138,6 +174,9 @@ def stalls(probe: StallProbe, limit_s: float, sampler: StallSampler | None = Non
     for index in sorted(busy, key=gaps.__getitem__, reverse=True)[:worst]:
         at = probe.ticks[index] - probe.ticks[0]
         result.worst_busy.append((process[index], gaps[index], at, frames(index)))
+    for index in sorted(range(len(unqueued)), key=unqueued.__getitem__, reverse=True)[:worst]:
+        at = probe.ticks[index] - probe.ticks[0]
+        result.worst_unqueued.append((unqueued[index], gaps[index], at, frames(index)))
     return result
 
 

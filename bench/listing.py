@@ -45,7 +45,9 @@ def run_gui(server: Server, count: int, scratch: Path, timeout_s: float) -> GuiR
     return bench_gui.run(server, count, scratch, timeout_s)
 
 
-def measure(count: int, scratch: Path) -> tuple[GuiResult, PageTiming, list[PeerResult]]:
+def measure(
+    count: int, scratch: Path, skip_peers: bool = False
+) -> tuple[GuiResult, PageTiming, list[PeerResult]]:
     """Seed, serve, and time spacesgui and its peers on the same server, in that order."""
     root = scratch / "root"
     root.mkdir()
@@ -71,10 +73,14 @@ def measure(count: int, scratch: Path) -> tuple[GuiResult, PageTiming, list[Peer
         print(f"spacesgui: {gui.load.rows:,} rows in {fmt_s(gui.load.all_rows_s)}.", flush=True)
         peers = []
         for run in (
-            partial(rclone_lsf, server, count),
-            partial(aws_ls, server, count, scratch),
-            partial(s3cmd_ls, server, count, scratch),
-            partial(boto3_listing, server, count),
+            ()
+            if skip_peers
+            else (
+                partial(rclone_lsf, server, count),
+                partial(aws_ls, server, count, scratch),
+                partial(s3cmd_ls, server, count, scratch),
+                partial(boto3_listing, server, count),
+            )
         ):
             result = run()
             took = fmt_s(result.seconds)
@@ -87,6 +93,7 @@ def measure(count: int, scratch: Path) -> tuple[GuiResult, PageTiming, list[Peer
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--keys", type=int, default=100_000, help="objects in the prefix (default 100000)")
+    parser.add_argument("--skip-peers", action="store_true", help="spacesgui only (no rclone, aws, s3cmd)")
     args = parser.parse_args(argv)
     if args.keys < 1:
         parser.error("--keys must be at least 1")
@@ -98,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_offscreen_qt()
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-bench-"))
     try:
-        gui, pages, peers = measure(args.keys, scratch)
+        gui, pages, peers = measure(args.keys, scratch, args.skip_peers)
         report(args.keys, gui, pages, peers)
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
