@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-
-import pytest
 
 from spacesgui.adapters.collector import freeze_long_lived
 
 
-@pytest.fixture
-def unfrozen() -> Iterator[None]:
-    yield
-    gc.unfreeze()  # what this test froze goes back to the collector
-
-
-@pytest.mark.usefixtures("unfrozen")
 def test_freezing_takes_what_is_alive_out_of_full_collections_once_per_reason() -> None:
     skeleton = [{"shape": index} for index in range(1000)]  # like botocore's model: containers for life
     assert any(entry is skeleton for entry in gc.get_objects())
@@ -27,3 +17,4 @@ def test_freezing_takes_what_is_alive_out_of_full_collections_once_per_reason() 
     later = [{"made": "after"}]
     assert not freeze_long_lived("a test's skeleton")  # once per reason: the frozen set stays bounded
     assert any(entry is later for entry in gc.get_objects())
+    # Not unfrozen afterwards: that would also thaw what the app froze, in a shared test process.
