@@ -138,7 +138,10 @@ async def _upload(
     end = time.perf_counter()
     # Counted here, not from upload()'s return value: that counts the transfers still QUEUED
     # after the engine has started the first ones, so it comes back short (0 for up to 16 files).
-    mine = [t for t in engine.transfers() if t.bucket == bucket]
+    # On a worker too: engine.transfers() asks the transfer process and waits for its answer,
+    # which the stall probe would otherwise count as the window's.
+    everything = await asyncio.get_running_loop().run_in_executor(None, engine.transfers)
+    mine = [t for t in everything if t.bucket == bucket]
     if len(mine) != files:
         raise BenchError(f"spacesgui planned {len(mine):,} uploads for the {name}, expected {files:,}")
     failed = [t for t in mine if t.state != TransferState.DONE]
