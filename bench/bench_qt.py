@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import gc
 import itertools
+import os
 import sys
 import threading
 import time
@@ -46,13 +47,15 @@ class StallProbe(QObject):
     def start(self) -> None:
         self.cpu = [time.thread_time()]
         self.process = [time.process_time()]
-        self.queued = [_queued_s()]
+        self._queued_s = _RunQueueWait()  # on the GUI thread: it reads the opening thread's figures
+        self.queued = [self._queued_s()]
         self.ticks = [time.perf_counter()]
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
         self._tick()
+        self._queued_s.close()
 
     def _on_timer_timeout(self) -> None:
         self._tick()
@@ -61,7 +64,7 @@ class StallProbe(QObject):
         self.ticks.append(time.perf_counter())
         self.cpu.append(time.thread_time())
         self.process.append(time.process_time())
-        self.queued.append(_queued_s())
+        self.queued.append(self._queued_s())
 
     def unqueued_gaps(self) -> list[float]:
         """Wall time between ticks less the GUI thread's wait for a CPU: running, or blocked by us."""
@@ -85,13 +88,37 @@ class StallProbe(QObject):
         return [b - a for a, b in itertools.pairwise(self.process)]
 
 
-def _queued_s() -> float:
-    """This thread's total wait on a run queue (Linux schedstat), in seconds; 0 elsewhere."""
-    try:
-        with open("/proc/thread-self/schedstat", "rb") as stat:
-            return int(stat.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
+class _RunQueueWait:
+    """This thread's total wait on a run queue (Linux schedstat), in seconds; 0 elsewhere.
+
+    Read without handing the GIL over: a plain file read releases it, and on a busy
+    machine getting it back then cost the probe's own tick up to ~100 ms. So the file is
+    opened once (/proc/thread-self names the opening thread) and read with libc's pread
+    through ctypes.PyDLL, whose calls keep the GIL.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = ctypes.create_string_buffer(128)
+        self._fd = -1
+        try:
+            self._fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+            self._pread = ctypes.PyDLL(None).pread
+            self._pread.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_long]
+            self._pread.restype = ctypes.c_ssize_t
+        except (OSError, AttributeError):
+            self.close()
+
+    def __call__(self) -> float:
+        if self._fd < 0:
+            return 0.0
+        count = self._pread(self._fd, self._buffer, len(self._buffer) - 1, 0)
+        fields = self._buffer.raw[: max(count, 0)].split()
+        return int(fields[1]) / 1e9 if len(fields) > 1 else 0.0
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+        self._fd = -1
 
 
 @dataclass(slots=True)
