@@ -42,3 +42,9 @@ def freeze_long_lived(reason: str) -> bool:
     gc.freeze()
     log.debug("froze %d long-lived objects out of the garbage collector (%s)", gc.get_freeze_count(), reason)
     return True
+
+
+def frozen_for() -> frozenset[str]:
+    """The reasons the process has frozen its heap for so far. Any thread."""
+    with _lock:
+        return frozenset(_done)
