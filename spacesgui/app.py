@@ -135,7 +135,8 @@ def build_app(
     )
     accounts.load()
     transfers.start()
-    freeze_long_lived("the app built")  # modules, classes, widgets: keep full collections short
+    # Modules, classes, widgets: out of full collections. A full one first: the window is not shown yet.
+    freeze_long_lived("the app built", collect_all=True)
     return App(runner, accounts, browser, transfers, window)
 
 
