@@ -260,7 +260,7 @@ def _account(**changes: object) -> Account:
 def test_export_then_parse_round_trips_every_field_but_the_secret() -> None:
     accounts = [_account(), _account(name="Local", provider="custom", endpoint_url="http://127.0.0.1:9000",
                                      region="us-east-1", access_key_id="LOCAL", addressing=AddressingStyle.PATH,
-                                     bucket="", upload_acl="public-read")]  # fmt: skip
+                                     bucket="", upload_acl="public-read", ca_bundle="/srv/minio/ca.pem")]  # fmt: skip
     text = export_accounts(accounts)
     result = parse_export(text)
 
