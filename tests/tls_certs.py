@@ -18,6 +18,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from spacesgui.core.accounts import Account, AddressingStyle
+from tests.conftest import TEST_ACCESS_KEY
+
 VALID_FOR = datetime.timedelta(days=2)
 
 
@@ -92,3 +95,16 @@ def make_private_ca(folder: Path, host: str = "127.0.0.1") -> PrivateCa:
         server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return paths
+
+
+def tls_account(endpoint: str, ca_bundle: str = "") -> Account:
+    """An account on an https test server, trusting the PEM file `ca_bundle` when given."""
+    return Account(
+        "private-ca",
+        "minio",
+        endpoint,
+        "us-east-1",
+        TEST_ACCESS_KEY,
+        AddressingStyle.PATH,
+        ca_bundle=ca_bundle,
+    )

@@ -12,28 +12,15 @@ import pytest
 
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
-from spacesgui.core.accounts import Account, AddressingStyle
 from spacesgui.core.errors import InvalidInput, UntrustedCertificate
 from spacesgui.core.transfers import TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
-from tests.conftest import TEST_ACCESS_KEY, RcloneServer
+from tests.conftest import RcloneServer
 from tests.integration.transfer_helpers import MiB, download_of, upload_of, write_random
-from tests.tls_certs import PrivateCa
+from tests.tls_certs import PrivateCa, tls_account
 
 SMALL_FILES = 48
 AT_ONCE = 4
-
-
-def tls_account(endpoint: str, ca_bundle: str = "") -> Account:
-    return Account(
-        "private-ca",
-        "minio",
-        endpoint,
-        "us-east-1",
-        TEST_ACCESS_KEY,
-        AddressingStyle.PATH,
-        ca_bundle=ca_bundle,
-    )
 
 
 @pytest.fixture
