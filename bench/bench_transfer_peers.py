@@ -56,6 +56,7 @@ def account_for(server: Server) -> tuple[Account, Credentials]:
         region="us-east-1",
         access_key_id=server.access_key,
         addressing=AddressingStyle.PATH,
+        ca_bundle=server.ca_bundle,  # https with a private CA (bench_tls.py)
     )
     return account, Credentials(server.access_key, server.secret_key)
 

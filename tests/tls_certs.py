@@ -3,7 +3,8 @@
 `make_private_ca(folder)` writes `ca.pem` (the authority: what an account's CA bundle
 points at), `server.pem` (the server's certificate followed by the authority's, as
 `rclone serve s3 --cert` takes it) and `server-key.pem`. Nothing is trusted by the
-system: only a client given `ca.pem` accepts the server.
+system: only a client given `ca.pem` accepts the server. The benches use it too
+(bench/bench_tls.py), so it imports nothing from pytest.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from spacesgui.core.accounts import Account, AddressingStyle
-from tests.conftest import TEST_ACCESS_KEY
 
 VALID_FOR = datetime.timedelta(days=2)
+TEST_ACCESS_KEY = "test-access"  # tests/conftest.py's; imported by the benches too, so not from there
 
 
 @dataclass(frozen=True, slots=True)
