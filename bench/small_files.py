@@ -139,7 +139,6 @@ class Tools:
             "16",
             "--config",
             "",
-            *bench_tls.rclone_flags(self.server),
         ]
         return self.process(command, rclone_env(self.server))
 
@@ -153,7 +152,6 @@ class Tools:
             "16",
             "--config",
             "",
-            *bench_tls.rclone_flags(self.server),
         ]
         return self.process(command, rclone_env(self.server))
 
