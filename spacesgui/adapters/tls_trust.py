@@ -9,6 +9,7 @@ Verification is never turned off. Any thread.
 
 from __future__ import annotations
 
+import os
 import ssl
 
 from botocore.httpsession import get_cert_path
@@ -44,9 +45,15 @@ def check_ca_bundle(path: str) -> ssl.SSLContext:
         ) from exc
 
 
+def _bundle_path(account: Account) -> str:
+    """The account's CA bundle as a path ('~' expanded: imported AWS profiles may use it); '' for none."""
+    path = account.ca_bundle.strip()
+    return os.path.expanduser(path) if path else ""
+
+
 def botocore_verify(account: Account) -> str | bool:
     """boto3's `verify=` for `account`: its CA bundle path once checked, else True (the default)."""
-    path = account.ca_bundle.strip()
+    path = _bundle_path(account)
     if not path:
         return True
     check_ca_bundle(path)
@@ -55,5 +62,5 @@ def botocore_verify(account: Account) -> str | bool:
 
 def ssl_context(account: Account) -> ssl.SSLContext:
     """A verifying SSL context for `account`'s server (aiohttp's connector takes it)."""
-    path = account.ca_bundle.strip()
+    path = _bundle_path(account)
     return check_ca_bundle(path) if path else _context(_default_bundle())
