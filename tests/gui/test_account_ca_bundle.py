@@ -1,5 +1,5 @@
 """The account dialog's CA certificate: a private-CA server is refused in plain words until its
-authority is chosen, then tested, saved and browsed with it (issue 11, item 6)."""
+authority is chosen, then tested, saved, browsed and uploaded to with it (issue 11, item 6)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.history import Place
+from spacesgui.core.transfers import TransferState
 from tests.conftest import RcloneServer
+from tests.gui.conftest import wait_listed
 from tests.gui.test_accounts_and_spaces import fill_account, open_add_account_dialog
+from tests.gui.test_transfers_window import drop, wait_transfers_done
 from tests.tls_certs import PrivateCa, tls_account
 
 
@@ -46,6 +50,15 @@ def test_a_private_ca_server_is_not_trusted_until_its_ca_certificate_is_chosen(
     qtbot.waitUntil(  # the Spaces are listed over https with the chosen authority
         lambda: unique_bucket in [item.child(r).text() for r in range(item.rowCount())], timeout=30_000
     )
+    # A dropped file goes through the transfer process, which trusts the same authority.
+    app.window.navigate(Place(account.id, unique_bucket, ""))
+    wait_listed(qtbot, app)
+    local = tmp_path / "report.txt"
+    local.write_bytes(b"sent over https\n" * 100)
+    drop(app, [local])
+    wait_transfers_done(qtbot, app, 1)
+    assert [(t.state, t.error) for t in app.transfers.engine.transfers()] == [(TransferState.DONE, "")]
+    assert (server.root / unique_bucket / "report.txt").read_bytes() == local.read_bytes()
 
 
 def test_a_ca_certificate_that_is_not_a_file_is_refused_on_save_with_the_reason(
