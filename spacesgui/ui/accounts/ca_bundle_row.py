@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from spacesgui.core.errors import InvalidInput
 from spacesgui.core.tls import ca_bundle_message
+from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 
 HINT = (
@@ -36,8 +37,8 @@ class CaBundleRow(QWidget):
             QPushButton("Choose…"), "caBundleChooseButton", "Choose a CA certificate file"
         )
         self.choose_button.clicked.connect(self._on_choose_clicked)
-        self.hint = named(QLabel(HINT, wordWrap=True), "caBundleHint")
-        self.hint.setEnabled(False)  # greyed, as a note under the field
+        self.hint = named(MutedLabel(HINT, self), "caBundleHint")  # a note under the field, still legible
+        self.hint.setWordWrap(True)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
