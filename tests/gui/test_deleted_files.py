@@ -79,7 +79,12 @@ def deleted_rows(app: App) -> dict[str, bool]:
 
 
 def test_the_toggle_shows_exactly_the_deleted_files_greyed_sorted_and_filtered_with_the_others_across_pages(
-    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, s3_folders: None
+    browse_moto: Browse,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+    s3_folders: None,
+    qtmodeltester: Any,
 ) -> None:
     put_and_delete(
         moto_store, moto_bucket,
@@ -121,6 +126,7 @@ def test_the_toggle_shows_exactly_the_deleted_files_greyed_sorted_and_filtered_w
     assert kept.data(Qt.ItemDataRole.FontRole) is None
     trash = flat.index(row_of(app, "trash/"), Column.NAME)
     assert trash.data(Qt.ItemDataRole.FontRole) is not None
+    qtmodeltester.check(flat, force_py=True)  # the roles deleted rows add are of Qt's types
 
     app.window.filter_edit.setText("d*")
     qtbot.waitUntil(
