@@ -100,14 +100,22 @@ class BrowserService(QObject):
                 loop.call_soon_threadsafe(deliver, page)
             if deleted:
                 assert isinstance(store, DeletedObjectLister)
-                size = self.deleted_page_size
-                for page in store.iter_deleted(request.bucket, request.prefix, size):
-                    if stop.is_set():
-                        raise Cancelled("listing cancelled")
-                    shown = live_only(page, folders, keys)
-                    folders.update(shown.folders)  # a prefix may come back on a later page
-                    if len(shown):
-                        loop.call_soon_threadsafe(deliver, shown)
+                try:
+                    for page in store.iter_deleted(request.bucket, request.prefix, self.deleted_page_size):
+                        if stop.is_set():
+                            raise Cancelled("listing cancelled")
+                        shown = live_only(page, folders, keys)
+                        folders.update(shown.folders)  # a prefix may come back on a later page
+                        if len(shown):
+                            loop.call_soon_threadsafe(deliver, shown)
+                except Cancelled:
+                    raise
+                except SpacesError as error:  # the live files are listed: say what is missing
+                    log.warning("deleted files of s3://%s/%s: %s", request.bucket, request.prefix, error)
+                    on_warning(
+                        f"The deleted files in s3://{request.bucket}/{request.prefix} could not all be "
+                        f"listed: {error.message}"
+                    )
 
         try:
             store = await self._accounts.store(request.account_id)

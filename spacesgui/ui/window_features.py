@@ -118,8 +118,9 @@ def attach_features(
         window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
         window.object_actions.has_cdn = window.cdn.has_endpoint  # Share… offers the CDN link then
         window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
+    settings = services.settings or SpaceSettingsService(runner, accounts, window)
     window.space_settings = SpaceSettingsWindows(
-        services.settings or SpaceSettingsService(runner, accounts, window),
+        settings,
         window.spawn,
         window,
         extra_sections=_settings_sections(access, cors, operations, services.do_api),
@@ -132,6 +133,7 @@ def attach_features(
         window, view, window.model, DeletedFilesService(runner, accounts, window), window.versions, window
     )
     window.feature_updates.append(window.deleted_files.update_enabled)
+    settings.settings_changed.connect(window.deleted_files.on_settings_changed)
     if services.opener is not None:
         # Owned by the window: its watcher and timer then go with it, on the GUI thread,
         # never with a garbage collection that may run on a worker thread.

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.bucket_settings import VersioningState
 from spacesgui.core.deleted import DELETED_LABEL
 from spacesgui.core.folder_node import Column
 from spacesgui.qtmodels.roles import ObjectRole
@@ -177,7 +178,7 @@ def test_restore_brings_a_file_and_a_folders_files_back_and_their_rows_turn_norm
     assert not any(deleted_rows(app).values())
 
 
-def test_the_toggle_is_disabled_on_a_space_without_versioning_and_says_why(
+def test_the_toggle_is_disabled_on_a_space_without_versioning_says_why_and_follows_the_setting(
     browse_moto: Browse, qtbot: QtBot
 ) -> None:
     app = browse_moto(["a.txt"])
@@ -185,6 +186,12 @@ def test_the_toggle_is_disabled_on_a_space_without_versioning_and_says_why(
     qtbot.waitUntil(lambda: toggle.toolTip() == UNVERSIONED_TIP, timeout=30_000)
     assert not toggle.isEnabled()
     assert not toggle.isChecked()
+
+    service = app.window.space_settings._service  # turned on in Space Settings: the toggle follows
+    place = app.window.place
+    assert place is not None
+    app.window.spawn(service.set_versioning(place.account_id, place.bucket, VersioningState.ENABLED))
+    qtbot.waitUntil(toggle.isEnabled, timeout=30_000)
 
 
 def test_deleted_rows_are_painted_greyed_yet_legible(

@@ -121,6 +121,13 @@ class DeletedFiles(QObject):
         self._wanted = on
         self._model.set_show_deleted(on)
 
+    def on_settings_changed(self, account_id: str, bucket: str, section: str) -> None:
+        """Versioning turned on or suspended in Space Settings: ask again."""
+        if section == "Versioning":
+            self._states.pop((account_id, bucket), None)
+            self._space = None
+            self.update_enabled()
+
     # -- menus --------------------------------------------------------------
     def add_deleted_row_menu(self, menu: QMenu) -> None:
         """The context menu of a deleted row: Restore and Show Versions (nothing that needs bytes)."""
