@@ -30,6 +30,7 @@ _ANSWERED_ROLES = frozenset(
         Qt.ItemDataRole.TextAlignmentRole,
         Qt.ItemDataRole.ForegroundRole,  # deleted rows are greyed
         Qt.ItemDataRole.FontRole,  # and italic
+        Qt.ItemDataRole.AccessibleDescriptionRole,  # and said to be deleted
         *ObjectRole,
     }
 )

@@ -536,6 +536,8 @@ class ObjectTreeModel(QAbstractItemModel):
             return self._italic
         if role == ObjectRole.DELETED:
             return True
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:  # what a screen reader adds to the cell
+            return DELETED_LABEL
         if column == Column.ACCESS and role == Qt.ItemDataRole.DisplayRole:
             return DELETED_LABEL
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.ACCESS:

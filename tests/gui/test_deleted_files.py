@@ -121,6 +121,7 @@ def test_the_toggle_shows_exactly_the_deleted_files_greyed_sorted_and_filtered_w
     assert isinstance(font, QFont)
     assert font.italic()
     assert gone.siblingAtColumn(Column.ACCESS).data() == DELETED_LABEL  # said in words, not only in grey
+    assert gone.data(Qt.ItemDataRole.AccessibleDescriptionRole) == DELETED_LABEL  # and to a screen reader
     assert gone.siblingAtColumn(Column.SIZE).data(ObjectRole.SORT) == len(b"bytes of b.txt")
     assert app.window.status_label.text().endswith(" · 5 deleted")  # counted apart: four files and a folder
     assert kept.data(Qt.ItemDataRole.ForegroundRole) is None
