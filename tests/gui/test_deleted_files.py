@@ -165,12 +165,14 @@ def test_restore_brings_a_file_and_a_folders_files_back_and_their_rows_turn_norm
 
     window.deleted_files.restore_action.trigger()
     qtbot.waitUntil(lambda: deleted_rows(app).get("b.txt") is False, timeout=30_000)  # no manual refresh
+    qtbot.waitUntil(lambda: window.banner.text() == "Restored 1 file.", timeout=10_000)
     body = moto_store.client.get_object(Bucket=moto_bucket, Key="b.txt")["Body"].read()
     assert body == b"bytes of b.txt"
 
     select(app, "trash/")
     window.deleted_files.restore_action.trigger()
     qtbot.waitUntil(lambda: deleted_rows(app).get("trash/") is False, timeout=30_000)
+    qtbot.waitUntil(lambda: window.banner.text() == "Restored 2 files.", timeout=10_000)
     for key in ("trash/x.txt", "trash/in/y.txt"):
         assert (
             moto_store.client.get_object(Bucket=moto_bucket, Key=key)["Body"].read()

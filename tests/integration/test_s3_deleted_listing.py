@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.deleted import markers_to_remove
-from spacesgui.core.listing import ListingPage
+from spacesgui.core.listing import ListingPage, ObjectRef
+from spacesgui.services.deleted_files_service import RestoreJob, restore_deleted
 
 
 @pytest.fixture
@@ -66,3 +69,31 @@ def test_deleting_the_markers_brings_every_deleted_key_back_with_its_bytes(
     assert moto_store.delete_versions(bucket, [(v.key, v.version_id) for v in doomed]) == []
     assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"alpha"
     assert list(moto_store.iter_deleted(bucket, "f/")) == []
+
+
+def test_a_folder_restore_reports_each_batch_and_stops_between_batches_leaving_whole_keys(
+    moto_store: S3Store, versioned_bucket: str
+) -> None:
+    bucket, client = versioned_bucket, moto_store.client
+    keys = ["f/a.txt", "f/b.txt", "f/sub/c.txt"]
+    for key in keys:
+        put(moto_store, bucket, key, key.encode())
+        client.delete_object(Bucket=bucket, Key=key)
+    client.delete_object(Bucket=bucket, Key="f/a.txt")  # two markers: both go in the same batch
+    stop = threading.Event()
+    reports: list[tuple[int, int]] = []
+
+    def progress(back: int, total: int) -> None:
+        reports.append((back, total))
+        stop.set()  # Stop pressed after the first batch
+
+    job = RestoreJob(bucket, [ObjectRef("f/", is_folder=True)], 2, 1, stop, progress)
+    result = restore_deleted(moto_store, job)
+
+    assert result.stopped
+    assert result.restored == ("f/a.txt",)
+    assert reports == [(1, 3)]
+    assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"f/a.txt"
+    still = ListingPage.merged(list(moto_store.iter_deleted(bucket, "f/")))
+    assert still.keys == ["f/b.txt"]
+    assert still.folders == ["f/sub/"]

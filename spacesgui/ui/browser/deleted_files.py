@@ -11,6 +11,8 @@ which the service's `objects_changed` asks for. GUI thread only.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -56,6 +58,7 @@ class DeletedFiles(QObject):
         self._wanted = False  # what the user chose; shown only where the Space keeps versions
         self._states: dict[tuple[str, str], VersioningState | str] = {}  # a state, or why unknown
         self._space: tuple[str, str] | None = None
+        self.stop_restore: Callable[[], None] = lambda: None  # Stop for the last restore begun
         self.toggle_action = QAction("Show Deleted Files", self)
         self.toggle_action.setObjectName("showDeletedAction")
         self.toggle_action.setCheckable(True)
@@ -146,10 +149,25 @@ class DeletedFiles(QObject):
 
     async def _restore(self, place: Place, refs: list[ObjectRef]) -> None:
         what = f"“{basename(refs[0].key)}”" if len(refs) == 1 else f"{len(refs):,} items"
-        self._context.show_message(f"Restoring {what}…", level="info")
-        result = await self._service.restore(place.account_id, place.bucket, refs)
+        stop = threading.Event()
+        self.stop_restore = stop.set
+        self._context.show_message(f"Restoring {what}…", level="info", action="Stop", on_action=stop.set)
+
+        def progress(back: int, total: int) -> None:
+            if not stop.is_set() and back < total:
+                self._context.show_message(
+                    f"Restoring {what}: {back:,} of {total:,} files back…",
+                    level="info", action="Stop", on_action=stop.set,
+                )  # fmt: skip
+
+        result = await self._service.restore(place.account_id, place.bucket, refs, progress, stop)
         count = len(result.restored)
-        if count == 0:
+        if result.stopped:
+            files = "1 file is" if count == 1 else f"{count:,} files are"
+            self._context.show_message(
+                f"Restore stopped: {files} back, the rest still deleted.", level="warning"
+            )
+        elif count == 0:
             self._context.show_message(
                 f"Nothing to restore in {what}: no earlier version is kept.", level="warning"
             )
