@@ -88,34 +88,37 @@ class BrowserService(QObject):
             loop.call_soon_threadsafe(self.warning.emit, message)
 
         def produce(store: ObjectStore) -> None:  # worker thread
-            deleted = request.deleted and isinstance(store, DeletedObjectLister)
+            lister = store if request.deleted and isinstance(store, DeletedObjectLister) else None
             folders: set[str] = set()
             keys: set[str] = set()
             for page in store.iter_listing(request.bucket, request.prefix, on_warning=on_warning):
                 if stop.is_set():
                     raise Cancelled("listing cancelled")
-                if deleted:
+                if lister is not None:
                     folders.update(page.folders)
                     keys.update(page.keys)
                 loop.call_soon_threadsafe(deliver, page)
-            if deleted:
-                assert isinstance(store, DeletedObjectLister)
-                try:
-                    for page in store.iter_deleted(request.bucket, request.prefix, self.deleted_page_size):
-                        if stop.is_set():
-                            raise Cancelled("listing cancelled")
-                        shown = live_only(page, folders, keys)
-                        folders.update(shown.folders)  # a prefix may come back on a later page
-                        if len(shown):
-                            loop.call_soon_threadsafe(deliver, shown)
-                except Cancelled:
-                    raise
-                except SpacesError as error:  # the live files are listed: say what is missing
-                    log.warning("deleted files of s3://%s/%s: %s", request.bucket, request.prefix, error)
-                    on_warning(
-                        f"The deleted files in s3://{request.bucket}/{request.prefix} could not all be "
-                        f"listed: {error.message}"
-                    )
+            if lister is not None:
+                produce_deleted(lister, folders, keys)
+
+        def produce_deleted(lister: DeletedObjectLister, folders: set[str], keys: set[str]) -> None:
+            """The deleted pages, without the folders and keys listed live. Worker thread."""
+            try:
+                for page in lister.iter_deleted(request.bucket, request.prefix, self.deleted_page_size):
+                    if stop.is_set():
+                        raise Cancelled("listing cancelled")
+                    shown = live_only(page, folders, keys)
+                    folders.update(shown.folders)  # a prefix may come back on a later page
+                    if len(shown):
+                        loop.call_soon_threadsafe(deliver, shown)
+            except Cancelled:
+                raise
+            except SpacesError as error:  # the live files are listed: say what is missing
+                log.warning("deleted files of s3://%s/%s: %s", request.bucket, request.prefix, error)
+                on_warning(
+                    f"The deleted files in s3://{request.bucket}/{request.prefix} could not all be "
+                    f"listed: {error.message}"
+                )
 
         try:
             store = await self._accounts.store(request.account_id)
