@@ -31,7 +31,8 @@ def s3_folders(moto_endpoint: str) -> Iterator[None]:
     """Make moto list folders as S3 and Spaces do: not one whose every key is deleted.
 
     moto 5 (S3Backend.list_objects) adds the folder of every key, a delete marker's too, so a
-    folder of deleted files would show as a live one. Its server runs in this process.
+    folder of deleted files would show as a live one; AWS and Ceph RGW (Spaces) list no such
+    folder (seaweedfs/seaweedfs#10416 compares them). moto's server runs in this process.
     """
     from moto.s3.models import FakeDeleteMarker, S3Backend
 
