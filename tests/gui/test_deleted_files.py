@@ -15,7 +15,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.bucket_settings import VersioningState
 from spacesgui.core.deleted import DELETED_LABEL
-from spacesgui.core.folder_node import Column
+from spacesgui.core.folder_node import Column, LoadState
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.browser.deleted_files import UNVERSIONED_TIP
 from tests.gui.operations_helpers import row_of, select
@@ -226,3 +226,25 @@ def test_deleted_rows_are_painted_greyed_yet_legible(
     assert gone_colour != live_colour  # greyed
     assert gone_contrast < live_contrast
     assert gone_contrast >= AA  # yet legible
+
+
+def test_versions_the_key_may_not_list_are_said_in_the_banner_and_the_live_files_stay(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    from moto.s3.exceptions import AccessDeniedByLock
+    from moto.s3.models import S3Backend
+
+    put_and_delete(moto_store, moto_bucket, live=["a.txt"], deleted=["b.txt"])
+    app = browse_moto([])
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise AccessDeniedByLock  # as a key without s3:ListBucketVersions is answered
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S3Backend, "list_object_versions", refuse)
+        toggle = app.window.deleted_files.toggle_action
+        qtbot.waitUntil(toggle.isEnabled, timeout=30_000)
+        toggle.trigger()
+        qtbot.waitUntil(lambda: "could not all be listed" in app.window.banner.text(), timeout=30_000)
+    assert deleted_rows(app) == {"a.txt": False}
+    assert app.window.model.root.state == LoadState.LOADED
