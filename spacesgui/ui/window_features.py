@@ -21,6 +21,7 @@ from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.deleted_files_service import DeletedFilesService
 from spacesgui.services.do_api_service import DoApiService
 from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.import_service import AccountImportService
@@ -39,6 +40,7 @@ from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.keys.keys_manager import KeysManager
@@ -116,8 +118,9 @@ def attach_features(
         window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
         window.object_actions.has_cdn = window.cdn.has_endpoint  # Share… offers the CDN link then
         window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
+    settings = services.settings or SpaceSettingsService(runner, accounts, window)
     window.space_settings = SpaceSettingsWindows(
-        services.settings or SpaceSettingsService(runner, accounts, window),
+        settings,
         window.spawn,
         window,
         extra_sections=_settings_sections(access, cors, operations, services.do_api),
@@ -126,6 +129,11 @@ def attach_features(
     window.versions = VersionsFeature(window, window, VersionService(runner, accounts, window))
     view.selectionModel().selectionChanged.connect(window.versions.update_enabled)
     window.feature_updates.append(window.versions.update_enabled)
+    window.deleted_files = DeletedFiles(
+        window, view, window.model, DeletedFilesService(runner, accounts, window), window.versions, window
+    )
+    window.feature_updates.append(window.deleted_files.update_enabled)
+    settings.settings_changed.connect(window.deleted_files.on_settings_changed)
     if services.opener is not None:
         # Owned by the window: its watcher and timer then go with it, on the GUI thread,
         # never with a garbage collection that may run on a worker thread.
