@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install the .deb with apt on a clean, minimal Debian 12 and run `spacesgui --smoke` there.
 #
-#   sudo packaging/linux/check-clean-install.sh [--deb FILE] [--mirror URL] [--cache DIR] [--keep DIR]
+#   sudo packaging/linux/check-clean-install.sh [--deb FILE] [--mirror URL] [--cache DIR] [--keep DIR] [--xvfb]
 #
 #   --deb FILE    the package to check (default: build one with build-deb.sh --fast)
 #   --mirror URL  the Debian mirror (default: http://deb.debian.org/debian)
 #   --cache DIR   keep debootstrap's downloads here, so the next run fetches nothing again
 #   --keep DIR    make the Debian root in DIR and leave it there (default: a temp folder,
 #                 removed at the end)
+#   --xvfb        also run --smoke on the xcb platform (a desktop's) under Xvfb, after
+#                 installing xvfb in the root (done last: it pulls in X libraries of its own)
 #
 # What it does: debootstrap a "minbase" bookworm root (no X, no fonts, no D-Bus, no Qt
 # libraries: what the .deb's Depends do not name is not there), `apt-get install
@@ -24,13 +26,15 @@ DEB=""
 MIRROR="http://deb.debian.org/debian"
 CACHE=""
 KEEP=""
+XVFB=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --deb) DEB="$(realpath "$2")"; shift 2 ;;
         --mirror) MIRROR="$2"; shift 2 ;;
         --cache) CACHE="$(realpath -m "$2")"; shift 2 ;;
         --keep) KEEP="$(realpath -m "$2")"; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        --xvfb) XVFB=1; shift ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "check-clean-install.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -87,9 +91,10 @@ say "apt-get install --no-install-recommends $PKGFILE"
 in_root apt-get update -qq
 in_root apt-get install -y -q --no-install-recommends "$PKGFILE" >"$WORK/apt.log" 2>&1 \
     || { tail -30 "$WORK/apt.log" >&2; die "apt-get could not install the package (log above)"; }
-grep -E '^(Setting up|The following NEW packages)' "$WORK/apt.log" | sed -n '1,3p;$p' || true
-echo "$(grep -c '^Setting up' "$WORK/apt.log") packages set up; installed:" \
-    "$(in_root dpkg-query -W -f='${Package} ${Version} ${Installed-Size} kB\n' spacesgui)"
+pulled="$(sed -n 's/^Setting up \([^: ]*\).*/\1/p' "$WORK/apt.log" | grep -vx spacesgui | sort | paste -sd' ')"
+echo "apt pulled in $(wc -w <<<"$pulled") packages from the mirror: $pulled"
+# shellcheck disable=SC2016  # ${Package}… are dpkg-query's fields, not the shell's
+echo "installed: $(in_root dpkg-query -W -f='${Package} ${Version}, Installed-Size ${Installed-Size} kB' spacesgui)"
 
 say "what the package put on the system"
 for path in /usr/bin/spacesgui /opt/spacesgui/spacesgui /usr/share/doc/spacesgui/copyright \
@@ -129,11 +134,26 @@ fi
 grep -q 'smoke test passed' "$WORK/smoke.out" || die "--smoke exited 0 but did not say it passed"
 grep -q '^secrets: ' "$WORK/smoke.out" || die "--smoke did not say where secret keys go"
 
+if [ "$XVFB" = 1 ]; then
+    say "spacesgui --smoke on the xcb platform under Xvfb"
+    in_root apt-get install -y -q --no-install-recommends xvfb xauth >"$WORK/xvfb.log" 2>&1 \
+        || { tail -20 "$WORK/xvfb.log" >&2; die "apt-get could not install xvfb"; }
+    status=0
+    as_user timeout 240 xvfb-run -a env QT_QPA_PLATFORM=xcb spacesgui --smoke \
+        >"$WORK/smoke-xcb.out" 2>"$WORK/smoke-xcb.err" || status=$?
+    cat "$WORK/smoke-xcb.out"
+    if [ "$status" != 0 ]; then
+        tail -40 "$WORK/smoke-xcb.err" >&2
+        die "spacesgui --smoke on xcb exited $status (its stderr above)"
+    fi
+fi
+
 say "apt-get remove spacesgui"
 in_root apt-get remove -y -q spacesgui >"$WORK/remove.log" 2>&1 \
     || { tail -20 "$WORK/remove.log" >&2; die "apt-get remove failed"; }
-[ ! -e "$CHROOT/opt/spacesgui" ] && [ ! -e "$CHROOT/usr/bin/spacesgui" ] \
-    || die "files of the package are left after apt-get remove"
+if [ -e "$CHROOT/opt/spacesgui" ] || [ -e "$CHROOT/usr/bin/spacesgui" ]; then
+    die "files of the package are left after apt-get remove"
+fi
 echo "removed: /opt/spacesgui and /usr/bin/spacesgui are gone"
 
 say "clean install on Debian 12 passed"
