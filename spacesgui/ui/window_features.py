@@ -187,6 +187,8 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)
+    if t is not None:  # deletes, renames and moves show in the results at once
+        t.service.transfers_changed.connect(window.search_panel.follow_transfers)
     window.search_panel.hide()
 
 

@@ -18,6 +18,7 @@ class SearchForm(QWidget):
 
     search_requested = Signal()
     stop_requested = Signal()
+    running_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +37,7 @@ class SearchForm(QWidget):
         self.before_edit = self._edit("searchModifiedUntil", "Modified until", "YYYY-MM-DD")
         self.type_combo = named(QComboBox(self), "searchType", "Content type")
         self.type_combo.setEditable(True)
+        self.type_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.type_combo.addItems(list(TYPES))
         self.type_combo.setToolTip(
             "Content-Type, judged from the name's extension (a listing does not carry it): "
@@ -69,6 +71,9 @@ class SearchForm(QWidget):
             self.before_edit,
         ):
             edit.returnPressed.connect(self.search_requested)
+        type_edit = self.type_combo.lineEdit()
+        if type_edit is not None:  # editable: Enter in the type searches too, as in every other field
+            type_edit.returnPressed.connect(self.search_requested)
         self.search_button.clicked.connect(self.search_requested)
         self.stop_button.clicked.connect(self.stop_requested)
 
@@ -105,3 +110,4 @@ class SearchForm(QWidget):
     def set_running(self, running: bool) -> None:
         self.search_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        self.running_changed.emit(running)
