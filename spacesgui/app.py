@@ -125,6 +125,7 @@ def build_app(
         opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
         previews=PreviewService(runner, accounts),
         thumbnails=ThumbnailService(runner, accounts, DiskThumbnailCache(_thumbnails_beside(settings_path))),
+        preferences=settings,
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
