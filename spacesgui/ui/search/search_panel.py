@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
+    QMainWindow,
     QMenu,
     QTableView,
     QVBoxLayout,
@@ -71,6 +72,7 @@ class SearchPanel(QDockWidget):
         self._place: Place | None = None  # where the shown results were searched
         self._criteria: SearchCriteria | None = None  # what they were searched for
         self._dropped = 0  # matches deleted or moved away since: counted out of what is said
+        self._placed = False  # given its first width
         self._started = 0.0
         self._searched = self._matched = 0
         self.max_kept = MAX_KEPT  # matches kept and shown; past it they are only counted
@@ -123,6 +125,7 @@ class SearchPanel(QDockWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setShowGrid(False)
         view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name
         view.verticalHeader().hide()
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
         # Fixed sections: a 100,000-row batch never makes Qt measure every row's text.
@@ -175,8 +178,15 @@ class SearchPanel(QDockWidget):
 
     # -- searching ---------------------------------------------------------------------------
     def open_panel(self) -> None:
+        first = self.isHidden() and not self._placed
         self.show()
         self.raise_()
+        window = self.parentWidget()
+        if first and isinstance(window, QMainWindow) and self.isFloating() is False:
+            # Half the window the first time; after that, as wide as the user left it.
+            self._placed = True
+            width = max(self.minimumSizeHint().width(), window.width() // 2)
+            window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
         self.form.pattern_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.form.pattern_edit.selectAll()
 
