@@ -42,3 +42,18 @@ def test_a_version_stored_with_versioning_off_is_not_called_null(
     assert "versioning was off" in tooltip
     heading = window.findChild(QLabel)
     assert "&lt;b&gt;odd&lt;/b&gt;.txt" in heading.text()  # the key as typed, not as markup
+
+
+def test_in_an_800_pixel_window_the_preview_takes_the_smaller_share(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    window = app.window
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=10_000)
+    window.preview.preview_action.trigger()
+    qtbot.waitUntil(lambda: window.preview.pane.isVisible(), timeout=10_000)
+    *_, objects, pane = window.splitter.sizes()
+    assert pane >= 220  # still a useful preview
+    assert objects >= 1.4 * pane  # and the list (or the icons grid) keeps the larger share
+    assert window.width() == 800
