@@ -57,3 +57,14 @@ def test_in_an_800_pixel_window_the_preview_takes_the_smaller_share(
     assert pane >= 220  # still a useful preview
     assert objects >= 1.4 * pane  # and the list (or the icons grid) keeps the larger share
     assert window.width() == 800
+
+
+def test_an_empty_activity_record_says_what_will_show_there(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    window = app.window.activity.open()
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.loaded, timeout=30_000)
+    assert window.count_label.text().startswith("Nothing recorded yet")
+    assert window.width() == 800
