@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from spacesgui.core.history import Place
+from spacesgui.core.ports import PreferenceStore
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
@@ -61,6 +62,7 @@ from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
 from spacesgui.ui.versions.versions_feature import VersionsFeature
+from spacesgui.ui.window_memory import WindowMemory
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -82,6 +84,7 @@ class WindowServices:
     previews: PreviewService | None = None
     thumbnails: ThumbnailService | None = None  # None: built here, with no disk cache
     search: SearchService | None = None
+    preferences: PreferenceStore | None = None  # None: the window remembers nothing across runs
 
 
 def attach_features(
@@ -171,6 +174,8 @@ def attach_features(
     window.feature_updates.append(window.preview.update_view)
     _menu_in_icons_view(window)
     _attach_search(window, services.search or SearchService(runner, accounts, window))
+    if services.preferences is not None:  # preview shown, list or icons, search options
+        WindowMemory(services.preferences, window.preview, window.search_panel.form, window)
     window.keys_manager.on_built.append(lambda manager: _add_key_sources(window, manager))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
@@ -195,6 +200,8 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)
+    if t is not None:  # deletes, renames and moves show in the results at once
+        t.service.transfers_changed.connect(window.search_panel.follow_transfers)
     window.search_panel.hide()
 
 
