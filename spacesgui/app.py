@@ -71,6 +71,8 @@ class App:
     def shutdown(self) -> None:
         keep_clipboard_as_text()
         self.window.model.clear()
+        if self.window.file_opener is not None:  # unchanged opened copies no program holds
+            self.window.file_opener.service.clean_up_at_quit()
         self.transfers.shutdown()  # running transfers stop where they are; the journal keeps them
         if self.window.transfer_actions is not None:
             self.window.transfer_actions.drag_out.cleanup()
@@ -128,6 +130,7 @@ def build_app(
         opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
         previews=PreviewService(runner, accounts),
         thumbnails=ThumbnailService(runner, accounts, DiskThumbnailCache(_thumbnails_beside(settings_path))),
+        preferences=settings,
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import ssl
 from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -41,12 +40,11 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
-from botocore.httpsession import get_cert_path
 from yarl import URL
 
 from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
-from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_errors import tls_error, translate
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
     S3DownloadStream,
@@ -55,6 +53,7 @@ from spacesgui.adapters.s3_transfer_ops import (
     _whole_size,
     strip_etag,
 )
+from spacesgui.adapters.tls_trust import ssl_context
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.adaptive_limit import AdaptiveLimit
 from spacesgui.core.errors import (
@@ -64,7 +63,6 @@ from spacesgui.core.errors import (
     SpacesError,
     Throttled,
     Timeout,
-    TlsError,
 )
 from spacesgui.core.ports import Body
 from spacesgui.core.transfers import CANNED_ACLS, PRIVATE, RemoteObject
@@ -100,12 +98,6 @@ def object_headers(
     if cache_control:
         headers["Cache-Control"] = cache_control
     return headers
-
-
-def _ssl_context() -> ssl.SSLContext:
-    """The certificates boto3 trusts: AWS_CA_BUNDLE when set, else botocore's bundle."""
-    cafile = os.environ.get("AWS_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE") or get_cert_path(True)
-    return ssl.create_default_context(cafile=cafile if isinstance(cafile, str) else None)
 
 
 class FastS3Store(S3Store):
@@ -369,7 +361,10 @@ class FastS3Store(S3Store):
     def _session_now(self) -> aiohttp.ClientSession:
         if self._session is None:
             connector = aiohttp.TCPConnector(
-                limit=self._connections, ssl=_ssl_context(), keepalive_timeout=KEEPALIVE_S, ttl_dns_cache=300
+                limit=self._connections,
+                ssl=ssl_context(self.account),
+                keepalive_timeout=KEEPALIVE_S,
+                ttl_dns_cache=300,
             )
             connect_s, read_s = self._timeouts  # as boto3's: a stalled answer is given up on
             timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=read_s)
@@ -385,11 +380,9 @@ class FastS3Store(S3Store):
         cause = getattr(exc, "os_error", None) or exc.__cause__
         tls = (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError, ssl.SSLError)
         if isinstance(exc, tls) or isinstance(cause, ssl.SSLError):
-            return TlsError(
-                f"The secure connection to {endpoint} failed: the server's certificate was not "
-                "accepted. Check the address, or whether the server really speaks https.",
-                detail=f"{operation}: {exc!r}",
-            )
+            error = tls_error(endpoint, f"{exc} {cause or ''}")
+            error.detail = f"{operation}: {exc!r}"
+            return error
         if isinstance(exc, TimeoutError):
             return Timeout(
                 f"{endpoint} stopped answering. Try again in a moment.", detail=f"{operation}: {exc!r}"
