@@ -1,5 +1,7 @@
 """The transfer process's data calls (PutObject, UploadPart, GetObject) over aiohttp.
 
+(CopyObject and DeleteObjects too, for folder operations: s3_fast_operations.py.)
+
 boto3 spends ~1.6 ms of Python per small request in its generic machinery (event hooks,
 user agent, endpoint rules, an `Expect: 100-continue` wait on every PUT); the signature
 itself is ~0.1 ms. FastS3Store keeps boto3 for every control call and sends the three
@@ -47,6 +49,7 @@ from yarl import URL
 from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
 from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_fast_operations import FastOperations
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
     S3DownloadStream,
@@ -108,8 +111,12 @@ def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile if isinstance(cafile, str) else None)
 
 
-class FastS3Store(S3Store):
-    """S3Store whose data calls go through aiohttp on `loop`; see the module docstring."""
+class FastS3Store(FastOperations, S3Store):
+    """S3Store whose data calls go through aiohttp on `loop`; see the module docstring.
+
+    CopyObject and DeleteObjects, the requests of folder renames and deletes, go the same
+    way (s3_fast_operations.py).
+    """
 
     def __init__(
         self,
