@@ -409,6 +409,10 @@ class TransferEngine:
         """Start queued transfers while there is room (called with the lock held)."""
         if self._closed:
             return
+        if not self._run_queue.startable:  # all started: spare walking every running transfer
+            if self._run_queue.empty and not self._running:
+                self._idle.notify_all()
+            return
         busy = {target_of(self._transfers[i]) for i in self._running}
         limits = {
             Lane.FILES: self._settings.parallel_files,
@@ -498,6 +502,10 @@ class TransferEngine:
                 if t.id not in sent:
                     reason = self._running[t.id][0].reason
                     outcomes[t.id] = ({"cancel": State.CANCELLED}.get(reason, State.PAUSED), "")
+        if any(t.direction == Direction.MOVE for t in sendable):
+            # The COPIED phase of these moves (recorded in batches) is on disk before their
+            # sources go: a crash can never leave a deleted source with a copy not known as made.
+            self.write_journal()
         try:
             store = self._stores(first.source_account_id or first.account_id)
             done = operation_jobs.delete_outcomes(
