@@ -146,6 +146,7 @@ class S3TransferOps:
     """The TransferStore calls, for a class that has `_client`, `endpoint` and `_call`."""
 
     _client: S3Client
+    listing_parallelism: int
     endpoint: str
 
     if TYPE_CHECKING:
@@ -173,7 +174,9 @@ class S3TransferOps:
         server's ListObjectsV2 paging breaks (a continuation token missing or repeated),
         the listing carries on with ListObjects v1 after the last key seen.
         """
-        for response in iter_listing_responses(self._call, self._client, bucket, prefix, page_size):
+        for response in iter_listing_responses(
+            self._call, self._client, bucket, prefix, page_size, max_in_flight=self.listing_parallelism
+        ):
             yield from _entries(response)
 
     def open_download(
