@@ -34,7 +34,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Call = Callable[[str, str, Callable[[], Any]], Any]  # the store's `_call`: error mapping, retries
+Splitter = Callable[[str, str, "str | None", Sequence[str], int], list[str]]  # core.key_ranges.split_points
 
 # Requests in flight at most for one listing; the app's connection pool holds 16.
 MAX_IN_FLIGHT = 16
@@ -119,7 +120,8 @@ class ParallelListing:
     """Iterate raw listing responses ({"Contents", "CommonPrefixes"}) in key order; see the module.
 
     `sequential()` starts a plain listing of the same prefix (its first page is used as the
-    first page here, and it is the fallback). After iterating, `stats` says what was done.
+    first page here, and it is the fallback). `splitter` guesses the cuts (tests choose
+    their own). After iterating, `stats` says what was done.
     """
 
     def __init__(
@@ -133,6 +135,7 @@ class ParallelListing:
         page_size: int,
         sequential: Callable[[], Iterator[Any]],
         max_in_flight: int = MAX_IN_FLIGHT,
+        splitter: Splitter = split_points,
     ) -> None:
         self._call = call
         self._client = client
@@ -141,6 +144,7 @@ class ParallelListing:
         self._delimiter = delimiter
         self._page_size = page_size
         self._sequential = sequential
+        self._splitter = splitter
         self._limit = AdaptiveLimit(ceiling=max_in_flight)
         self._stats = ListingStats(lowest_limit=self._limit.limit)
         self._delivered = ""  # the greatest name handed on
@@ -334,7 +338,7 @@ class ParallelListing:
         spare = self._limit.limit - active
         if spare <= 0:
             return
-        cuts = split_points(self._prefix, piece.last or piece.after, piece.upto, sample, spare)
+        cuts = self._splitter(self._prefix, piece.last or piece.after, piece.upto, sample, spare)
         if not cuts:
             return
         bounds = [*cuts, piece.upto]

@@ -86,6 +86,12 @@ def _places(names: Sequence[str], start: int, depth: int) -> list[list[str]]:
         for cls in _CLASSES:
             if letters & set(cls):
                 letters |= set(cls)
+        # Beyond ASCII there are no classes to close over: guess that names go on counting
+        # past the highest letter seen (CJK, emoji), as many letters again.
+        wide = sorted(c for c in letters if ord(c) > 0x7F)
+        if wide:
+            top = ord(wide[-1])
+            letters |= {chr(code) for code in range(top + 1, min(top + 1 + len(wide), 0xD800))}
         places.append(sorted(letters))
     return places
 
