@@ -92,6 +92,7 @@ class _Piece:
     done: bool = False
     busy: bool = False
     tries: int = 0  # throttled answers in a row
+    tail_cuts: int = 0  # times this open-ended piece was cut: each time twice as many pieces
     not_before: float = 0.0
 
 
@@ -193,7 +194,7 @@ class ParallelListing:
         executor = ThreadPoolExecutor(max_workers=self._limit.ceiling, thread_name_prefix="listing")
         running: dict[Future[tuple[Any, bool]], tuple[_Piece, int]] = {}
         try:
-            self._start(executor, pieces, running)  # in flight while the first page is handed on
+            # Handed on before the pieces start: their threads would hold it up (the GIL).
             yield self._handed_on(first)
             while pieces:
                 while pieces and pieces[0].pages:
@@ -336,6 +337,10 @@ class ParallelListing:
         """Cut what is left of `piece` into as many pieces as free workers can start."""
         active = sum(1 for p in pieces if not p.done)
         spare = self._limit.limit - active
+        if piece.upto is None:
+            # Where an open-ended listing ends is unknown, and a piece past its end costs a
+            # request (a whole directory scan on some servers): 2, 4, 8… pieces a page wide.
+            spare = min(spare, 2 ** (piece.tail_cuts + 1))
         if spare <= 0:
             return
         cuts = self._splitter(self._prefix, piece.last or piece.after, piece.upto, sample, spare)
@@ -343,6 +348,8 @@ class ParallelListing:
             return
         bounds = [*cuts, piece.upto]
         new = [_Piece(after=after, upto=upto) for after, upto in zip(cuts, bounds[1:], strict=True)]
+        if piece.upto is None:
+            new[-1].tail_cuts = piece.tail_cuts + 1
         piece.upto = cuts[0]
         at = pieces.index(piece) + 1
         pieces[at:at] = new
