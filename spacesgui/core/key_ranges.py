@@ -29,7 +29,8 @@ def split_points(prefix: str, last: str, upto: str | None, sample: Sequence[str]
 
     `sample` is the names of the page just listed (any order), `last` the greatest name
     listed so far in the piece, and every name starts with `prefix`. With no end the cuts
-    are one page's worth apart (the span of `sample`); within an end, evenly spread.
+    are one page's worth apart (the span of `sample`); within an end, evenly spread, and
+    no more of them than the pages the rest would take at the sample's density.
     """
     if count <= 0:
         return []
@@ -40,7 +41,7 @@ def split_points(prefix: str, last: str, upto: str | None, sample: Sequence[str]
     if upto is not None:
         depth = max(depth, _first_difference(last, upto) - start + RESOLUTION)
     depth = max(RESOLUTION, min(depth, MAX_DEPTH))
-    places = _places([*names, last, upto or ""], start, depth)
+    places = _places([*names, last, upto or ""], start, depth, frontier=last if upto is None else None)
     if not any(places):
         return []
     low = _value(last, start, places)
@@ -49,6 +50,12 @@ def split_points(prefix: str, last: str, upto: str | None, sample: Sequence[str]
     if room <= 1:
         return []
     span = low - _value(first, start, places)
+    if upto is not None and span > 0:
+        # As many pieces as the rest would take pages like this one, if fewer: a piece
+        # costs a request, however few names it holds.
+        count = min(count, -(-room // span) - 1)
+        if count <= 0:
+            return []
     step = span if upto is None and span > 0 else room // (count + 1)
     step = max(1, step)
     cuts: list[str] = []
@@ -69,11 +76,15 @@ _CLASSES = (
 )
 
 
-def _places(names: Sequence[str], start: int, depth: int) -> list[list[str]]:
-    """Each place's alphabet: the letters seen there, with their whole class (a digit: all ten).
+def _places(names: Sequence[str], start: int, depth: int, *, frontier: str | None) -> list[list[str]]:
+    """Each place's alphabet: the letters seen there; at a place that never changed, its whole class.
 
-    Per place, so that a counter such as `file-000999` carries into `file-001000` rather
-    than into letters nobody uses at that place.
+    Per place, so that a counter such as `file-000999` carries into `file-001000` (the
+    thousands place showed only "0": it may hold any digit) rather than into letters
+    nobody uses there; and a place that did vary keeps the range it showed (hex stays
+    0-9a-f, a day's tens 0-3), so that cuts do not land in gaps no name can fill. With no
+    end, a place at which the last name (`frontier`) holds the highest letter seen is
+    still climbing: its range is doubled upwards.
     """
     seen: list[set[str]] = [set() for _ in range(depth)]
     for name in names:
@@ -81,11 +92,24 @@ def _places(names: Sequence[str], start: int, depth: int) -> list[list[str]]:
             seen[offset].add(letter)
     everything = set().union(*seen)
     places = []
-    for letters in seen:
+    for offset, letters in enumerate(seen):
+        index = start + offset
+        at_top = (
+            frontier is not None and index < len(frontier) and frontier[index] == max(letters, default="")
+        )
         letters = set(letters or everything)  # past every name seen: any letter seen anywhere
+        constant = len(letters) == 1
         for cls in _CLASSES:
-            if letters & set(cls):
-                letters |= set(cls)
+            used = sorted(letters & set(cls))
+            if used:
+                # A place that never changed may hold any letter of its class; one that
+                # did, the letters of its class from its lowest to its highest.
+                # With no end, a place whose last name holds its highest letter goes on
+                # past it: by as many letters again as it showed.
+                low, high = cls.index(used[0]), cls.index(used[-1]) + 1
+                if at_top:
+                    high = min(len(cls), high + (high - low))
+                letters |= set(cls if constant else cls[low:high])
         # Beyond ASCII there are no classes to close over: guess that names go on counting
         # past the highest letter seen (CJK, emoji), as many letters again.
         wide = sorted(c for c in letters if ord(c) > 0x7F)
