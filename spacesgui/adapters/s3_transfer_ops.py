@@ -170,7 +170,8 @@ class S3TransferOps:
     def iter_objects(self, bucket: str, prefix: str, *, page_size: int = PAGE_SIZE) -> Iterator[ObjectEntry]:
         """Every object under `prefix`, at any depth (no delimiter), a page at a time.
 
-        Folder placeholder objects ("photos/") are included: they are objects. If the
+        Folder placeholder objects ("photos/") are included: they are objects. Past the
+        first page the rest is listed in parallel pieces, in key order. If the
         server's ListObjectsV2 paging breaks (a continuation token missing or repeated),
         the listing carries on with ListObjects v1 after the last key seen.
         """
