@@ -22,8 +22,9 @@ including those botocore retries) halves how many requests are in flight
 (core.adaptive_limit); clean answers let it creep back up.
 
 Threads: the generator runs on the caller's worker thread and does all the bookkeeping;
-the pool's threads only send requests. At most `MAX_WAITING_PAGES` pages of pieces
-ahead of the one being handed on are kept; closing the generator cancels what has not
+the pool's threads only send requests. No request starts for a piece past the one being
+handed on while `MAX_WAITING_PAGES` pages are kept ahead of it (so at most that plus the
+requests in flight are ever kept); closing the generator cancels what has not
 started and waits for the requests in flight (bounded by the client's read timeout).
 """
 
@@ -79,6 +80,7 @@ class ListingStats:
     lowest_limit: int = MAX_IN_FLIGHT
     throttled: int = 0
     fell_back: bool = False
+    peak_waiting_pages: int = 0  # pages listed ahead of the one handed on, at the most
 
 
 @dataclass(eq=False)
@@ -137,6 +139,7 @@ class ParallelListing:
         sequential: Callable[[], Iterator[Any]],
         max_in_flight: int = MAX_IN_FLIGHT,
         splitter: Splitter = split_points,
+        max_waiting_pages: int = MAX_WAITING_PAGES,
     ) -> None:
         self._call = call
         self._client = client
@@ -146,6 +149,7 @@ class ParallelListing:
         self._page_size = page_size
         self._sequential = sequential
         self._splitter = splitter
+        self._max_waiting = max_waiting_pages
         self._limit = AdaptiveLimit(ceiling=max_in_flight)
         self._stats = ListingStats(lowest_limit=self._limit.limit)
         self._delivered = ""  # the greatest name handed on
@@ -224,12 +228,14 @@ class ParallelListing:
         """Send the next page of the first pieces in key order, as many as the limit allows."""
         now = time.monotonic()
         waiting = sum(len(p.pages) for p in pieces[1:])
+        if waiting > self._stats.peak_waiting_pages:
+            self._stats = _with(self._stats, peak_waiting_pages=waiting)
         for index, piece in enumerate(pieces):
             if len(running) >= self._limit.limit:
                 break
             if piece.busy or piece.done or piece.not_before > now:
                 continue
-            if index > 0 and waiting >= MAX_WAITING_PAGES:
+            if index > 0 and waiting >= self._max_waiting:
                 break  # bounded memory: let the consumer catch up with the head first
             piece.busy = True
             future = executor.submit(self._fetch, piece.after, piece.token)

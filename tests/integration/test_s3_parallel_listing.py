@@ -257,3 +257,28 @@ def test_a_server_that_ignores_start_after_gets_a_sequential_listing_and_a_log_l
     assert ignored.hits >= 1
     assert (folders, keys) == _expected([*ALL_KEYS, LONG_KEY])
     assert any("one page after another" in r.getMessage() for r in caplog.records)
+
+
+def test_a_slow_consumer_keeps_the_pages_listed_ahead_bounded(
+    moto_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store], moto_big_bucket: str
+) -> None:
+    """Pieces come in far faster than this consumer takes pages (each page waits for a
+    request of its own through the 50 ms proxy), yet only a few pages are ever kept ahead."""
+    store = _through(moto_proxy, moto_account, make_store)
+    moto_proxy.add_latency(0.05)
+    sequential = partial(store._iter_listing_responses, moto_big_bucket, PREFIX, None, 10)
+    listing = ParallelListing(
+        store._call, store.client, moto_big_bucket, PREFIX, delimiter="/", page_size=10, sequential=sequential,
+        max_waiting_pages=3,
+    )  # fmt: skip
+    keys: list[str] = []
+    pages = iter(listing)
+    for _ in range(25):  # of ~36: the pieces have long overtaken the consumer by then
+        keys.extend(item["Key"] for item in next(pages).get("Contents", ()))
+        store.client.head_bucket(Bucket=moto_big_bucket)  # a slow consumer: one round trip a page
+    pages.close()  # type: ignore[attr-defined]
+
+    expected = _expected([*ALL_KEYS, LONG_KEY])[1]
+    assert keys == expected[: len(keys)]
+    assert listing.stats.peak_waiting_pages <= 3 + MAX_IN_FLIGHT  # the cap, and what was in flight
+    assert listing.stats.peak_waiting_pages >= 3  # the consumer really was the slower
