@@ -65,16 +65,16 @@ def demo_parallel(count: int, scratch: Path) -> ParallelResult:
         bench_parallel.stop_demo_server(process)
 
 
-def measure_parallel(count: int, scratch: Path) -> list[ParallelResult]:
-    """Seed, serve, and time only the parallel listing sections (`--only-parallel`)."""
-    results = [demo_parallel(count, scratch)]
+def measure_parallel(count: int, scratch: Path) -> None:
+    """Seed, serve, time and print only the parallel listing sections (`--only-parallel`)."""
+    bench_parallel.report(demo_parallel(count, scratch))
+    sys.stdout.flush()
     root = scratch / "root"
     root.mkdir()
     bench_server.seed(root, count)
     with bench_server.serve(root, scratch / "rclone.log") as server:
         boto3_listing(server, count, "boto3 paginator, cold (warm-up)")
-        results.append(bench_parallel.run(_rclone_target(server, count), scratch))
-    return results
+        bench_parallel.report(bench_parallel.run(_rclone_target(server, count), scratch))
 
 
 def _rclone_target(server: Server, count: int) -> bench_parallel.Target:
@@ -147,8 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-bench-"))
     try:
         if args.only_parallel:
-            for result in measure_parallel(args.keys, scratch):
-                bench_parallel.report(result)
+            measure_parallel(args.keys, scratch)
             return 0
         gui, pages, peers, parallel = measure(args.keys, scratch)
         report(args.keys, gui, pages, peers)
