@@ -57,6 +57,8 @@ Splitter = Callable[[str, str, "str | None", Sequence[str], int], list[str]]  # 
 MAX_IN_FLIGHT = 16
 # Pages listed ahead of the one being handed on, kept at most (~0.5 MB each at 1,000 keys).
 MAX_WAITING_PAGES = 32
+# Pieces not yet listed to the end, at most (each a few hundred bytes).
+MAX_PIECES = 4 * MAX_IN_FLIGHT
 # A piece refused as throttled this many times in a row (each after botocore's own
 # retries) fails the listing, as a sequential one would have failed at once.
 MAX_THROTTLED_TRIES = 6
@@ -341,8 +343,11 @@ class ParallelListing:
 
     def _split(self, pieces: list[_Piece], piece: _Piece, sample: list[str]) -> None:
         """Cut what is left of `piece` into as many pieces as free workers can start."""
+        # A bounded piece is cut into as many pieces as its rest would take pages (the
+        # splitter's estimate), up to the limit: pieces wait their turn in key order, and
+        # the slowest chain of pages one after another is what the listing waits for.
         active = sum(1 for p in pieces if not p.done)
-        spare = self._limit.limit - active
+        spare = min(self._limit.limit, MAX_PIECES - active)
         if piece.upto is None:
             # Where an open-ended listing ends is unknown, and a piece past its end costs a
             # request (a whole directory scan on some servers): 2, 4, 8… pieces a page wide.
