@@ -37,6 +37,7 @@ from spacesgui.core.transfers import (
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.activity_service import TransferActivity
+from spacesgui.services.engine_client import STILL_DOWN, EngineStopped
 from spacesgui.services.replace_plan import replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
@@ -127,6 +128,9 @@ class TransferService(QObject):
     status_changed = Signal(object)  # QueueStatus
     objects_changed = Signal(str, str, object)  # account id, bucket, set of prefixes to refresh
     notice = Signal(str, str)  # title, message: something the user should read
+    engine_stopped = Signal(str)  # message: the transfer process died; restart_engine() starts another
+    engine_restarted = Signal(int)  # how many interrupted transfers were resumed
+    _engine_died = Signal()  # from the engine's watcher thread; delivered on the GUI thread
 
     def __init__(
         self,
@@ -154,6 +158,8 @@ class TransferService(QObject):
         # Unfinished transfers as the engine last reported them: id → (target_of, size). Planning
         # checks queue conflicts against it rather than asking the engine process and waiting.
         self._unfinished: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._latest: dict[str, Transfer] = {}  # the same unfinished transfers, as last shown
+        self._interrupted: list[str] = []  # running or queued when the transfer process died
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
         self._timer = QTimer(self)
@@ -161,6 +167,10 @@ class TransferService(QObject):
         self._timer.timeout.connect(self.flush)
         self._activity = TransferActivity(accounts.activity)  # each transfer recorded when it ends
         self.transfers_changed.connect(self._activity.on_transfers_changed)
+        self._engine_died.connect(self._on_engine_died)  # queued: emitted on the watcher thread
+        watch = getattr(engine, "watch_death", None)
+        if watch is not None:
+            watch(self._engine_died.emit)
 
     @property
     def stopping(self) -> threading.Event:
@@ -205,12 +215,13 @@ class TransferService(QObject):
         self.load_preferences()
         self._runner.spawn(self._restore(), name="restore-transfers")
 
-    async def _restore(self) -> None:
+    async def _restore(self, *, restarted: bool = False) -> list[Transfer] | None:
         try:
             groups, transfers = await self._runner.run(self.engine.restore)
         except SpacesError as exc:
-            self.notice.emit(exc.title, exc.message)
-            return
+            if not self.engine_down:  # a dead process has its own banner (engine_stopped)
+                self.notice.emit(exc.title, exc.message)
+            return None
         notice = getattr(self._journal, "notice", "") or getattr(self.engine, "journal_notice", "")
         if notice:
             self.notice.emit("Transfer history", notice)
@@ -221,9 +232,72 @@ class TransferService(QObject):
             self.transfers_changed.emit(transfers)
             self._command(lambda: self.keys.take_restored(transfers))
             unfinished = [t for t in transfers if not t.state.finished]
-            if unfinished:
+            if unfinished and not restarted:
                 self.notice.emit(PAUSED_TITLE, paused_notice(unfinished))
         self._timer.start()
+        return transfers
+
+    # ------------------------------------------------------------ the transfer process
+
+    @property
+    def engine_down(self) -> bool:
+        """The transfer process died and was not restarted yet."""
+        return bool(getattr(self.engine, "dead", False))
+
+    def _on_engine_died(self) -> None:
+        """The transfer process ended unasked (GUI thread): show its rows stopped, say so."""
+        if self._stopping.is_set():
+            return
+        self.flush()  # what it reported before dying
+        self._timer.stop()
+        interrupted = [t for t in self._latest.values() if t.state.active]
+        self._interrupted = [t.id for t in interrupted]
+        stopped = []
+        for t in interrupted:
+            shown = t.copy()
+            shown.state = TransferState.PAUSED
+            stopped.append(shown)
+        if stopped:
+            self._mirror(stopped)
+            self.transfers_changed.emit(stopped)
+        self.engine_stopped.emit(ENGINE_DIED)
+
+    def restart_engine(self) -> None:
+        """Start a new transfer process; it takes up the journal and resumes what was running."""
+        self._runner.spawn(self._restart(), name="restart-transfers")
+
+    async def _restart(self) -> None:
+        shown = set(self._latest)  # unfinished rows the panel shows
+        restart: Callable[[], None] | None = getattr(self.engine, "restart", None)
+        if restart is None:
+            self.notice.emit("Transfers stopped", "Restart spacesgui to start transfers again.")
+            return
+        try:
+            await self._runner.run(restart)
+        except SpacesError as exc:
+            self.notice.emit(exc.title, exc.message)
+            return
+        self._children.clear()  # rebuilt from the journal
+        transfers = await self._restore(restarted=True)
+        if transfers is None:
+            return
+        journaled = {t.id: t for t in transfers}
+        lost = sorted(shown - set(journaled))  # never journaled: the process died taking them
+        if lost:
+            self._forget(lost)
+            self.transfers_removed.emit(lost)
+            self.notice.emit(
+                "Not queued",
+                f"{human_count(len(lost), 'transfer')} had not reached the transfer process when it "
+                "stopped and {verb} not queued; start {them} again.".format(
+                    verb="was" if len(lost) == 1 else "were", them="it" if len(lost) == 1 else "them"
+                ),
+            )
+        again = [i for i in self._interrupted if i in journaled and not journaled[i].state.finished]
+        self._interrupted = []
+        if again:
+            self.resume(again)
+        self.engine_restarted.emit(len(again))
 
     def shutdown(self) -> None:
         """Stop running transfers where they are (the journal resumes them next time)."""
@@ -338,6 +412,8 @@ class TransferService(QObject):
         return await self._finish_plan(plan, store, ask)
 
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
+        if self.engine_down:  # before asking about conflicts: nothing could be queued
+            raise EngineStopped(STILL_DOWN)
         add_queue_conflicts(plan, self.queued_targets())
         decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
         if decisions is None:
@@ -362,6 +438,10 @@ class TransferService(QObject):
             await self._runner.run(self.engine.add, plan.groups, plan.transfers)
         except SpacesError:
             self._forget(t.id for t in plan.transfers)
+            for group in plan.groups:
+                self._children.pop(group.id, None)
+            # Rows the panel got (the folder's) go again: nothing was queued, nothing waits.
+            self.transfers_removed.emit([g.id for g in plan.groups] + [t.id for t in plan.transfers])
             raise
         self.flush()
         return queued
@@ -388,12 +468,15 @@ class TransferService(QObject):
         for t in transfers:
             if t.state.finished:
                 self._unfinished.pop(t.id, None)
+                self._latest.pop(t.id, None)
             else:
                 self._unfinished[t.id] = (target_of(t), t.size)
+                self._latest[t.id] = t
 
     def _forget(self, ids: Iterable[str]) -> None:
         for i in ids:
             self._unfinished.pop(i, None)
+            self._latest.pop(i, None)
 
     def queued_targets(self) -> dict[tuple[str, ...], int]:
         """What unfinished transfers will write (see target_of), with their sizes, from the
@@ -551,6 +634,13 @@ class TransferService(QObject):
                 note(t.account_id, t.bucket, t.key)
         for (account_id, bucket), prefixes in touched.items():
             self.objects_changed.emit(account_id, bucket, prefixes)
+
+
+ENGINE_DIED = (
+    "The transfer process stopped unexpectedly (the system may have ended it for want of memory). "
+    "What was running is paused and nothing recorded is lost: Restart Transfers carries on from "
+    "where it stopped."
+)
 
 
 def paused_notice(unfinished: list[Transfer]) -> str:
