@@ -159,7 +159,11 @@ class EngineClient:
             if old.is_alive():
                 old.terminate()
                 old.join(STOP_DEADLINE_S)
-            self._conn, self._process, self._updates = self._spawn(self._settings)
+            try:
+                self._conn, self._process, self._updates = self._spawn(self._settings)
+            except OSError as exc:
+                log.error("could not start the transfer process again: %s", exc)
+                raise EngineStopped(f"The transfer process could not be started: {exc}") from exc
             self._sent_accounts.clear()  # the new child knows no keys yet
             self._totals = Totals(0, 0, 0, 0, 0, 0)
             self._dead = False

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
@@ -167,7 +167,9 @@ class TransferService(QObject):
         self._timer.timeout.connect(self.flush)
         self._activity = TransferActivity(accounts.activity)  # each transfer recorded when it ends
         self.transfers_changed.connect(self._activity.on_transfers_changed)
-        self._engine_died.connect(self._on_engine_died)  # queued: emitted on the watcher thread
+        # Queued always: emitted on the watcher thread, or here if the child already died, and
+        # then only handled once the window is wired to hear engine_stopped.
+        self._engine_died.connect(self._on_engine_died, Qt.ConnectionType.QueuedConnection)
         watch = getattr(engine, "watch_death", None)
         if watch is not None:
             watch(self._engine_died.emit)
