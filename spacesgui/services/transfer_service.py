@@ -262,6 +262,10 @@ class TransferService(QObject):
         if stopped:
             self._mirror(stopped)
             self.transfers_changed.emit(stopped)
+        now = self._clock()  # nothing moves now: the status bar and the graph say so
+        self.status_changed.emit(
+            QueueStatus(Totals(0, 0, 0, 0, 0, 0), history=tuple(self.history.samples(now)))
+        )
         self.engine_stopped.emit(ENGINE_DIED)
 
     def restart_engine(self) -> None:

@@ -50,6 +50,8 @@ def test_a_killed_transfer_process_is_shown_at_once_and_restart_finishes_the_upl
     shown = model.transfer(upload_id)
     assert shown is not None
     assert shown.state == TransferState.PAUSED  # not "Running" forever
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+    assert dock.summary == "Transfers: 1 paused"
 
     # A later action says what is wrong and what to do, not that the app is closing.
     app.window.banner.dismiss()
