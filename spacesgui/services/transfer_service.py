@@ -12,14 +12,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput_history import Sample, ThroughputHistory
@@ -38,11 +37,13 @@ from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.activity_service import TransferActivity
 from spacesgui.services.engine_client import STILL_DOWN, EngineStopped
+from spacesgui.services.queue_engine import QueueEngine
 from spacesgui.services.replace_plan import replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
 from spacesgui.services.transfer_keys import TransferKeys
+from spacesgui.services.transfer_notices import ENGINE_DIED, not_queued_notice, paused_notice
 from spacesgui.services.transfer_planner import (
     Conflict,
     DownloadItem,
@@ -61,51 +62,6 @@ GUI_YIELD_S = 0.02
 PAUSED_TITLE = "Transfers paused"  # the start-up notice the window offers Resume All with
 PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
 PREF_DOWNLOADS = "download_folder"
-
-
-class QueueEngine(Protocol):
-    """What the service needs of an engine: TransferEngine, or EngineClient for one in a child process."""
-
-    @property
-    def settings(self) -> EngineSettings: ...
-
-    def apply_settings(self, settings: EngineSettings) -> None: ...
-
-    def restore(self) -> tuple[list[TransferGroup], list[Transfer]]: ...
-
-    def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None: ...
-
-    def group(self, group_id: str) -> TransferGroup | None: ...
-
-    def transfers(self) -> list[Transfer]: ...
-
-    def take_changes(self) -> list[Transfer]: ...
-
-    def totals(self) -> Totals: ...
-
-    def pause(self, ids: Iterable[str]) -> None: ...
-
-    def resume(self, ids: Iterable[str]) -> None: ...
-
-    def retry(self, ids: Iterable[str]) -> None: ...
-
-    def cancel(self, ids: Iterable[str]) -> None: ...
-
-    def remove(self, ids: Iterable[str]) -> None: ...
-
-    def account_ids(self, ids: Iterable[str]) -> set[str]: ...
-
-    def active_count(self) -> int: ...
-
-    def reassign(self, ids: Iterable[str], account_id: str) -> None: ...
-
-    def remove_finished(self) -> list[str]: ...
-
-    def yield_to_gui(self, seconds: float) -> None: ...
-
-    def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool: ...
-
-    def shutdown(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,13 +248,7 @@ class TransferService(QObject):
         if lost:
             self._forget(lost)
             self.transfers_removed.emit(lost)
-            self.notice.emit(
-                "Not queued",
-                f"{human_count(len(lost), 'transfer')} had not reached the transfer process when it "
-                "stopped and {verb} not queued; start {them} again.".format(
-                    verb="was" if len(lost) == 1 else "were", them="it" if len(lost) == 1 else "them"
-                ),
-            )
+            self.notice.emit("Not queued", not_queued_notice(len(lost)))
         again = [i for i in self._interrupted if i in journaled and not journaled[i].state.finished]
         self._interrupted = []
         if again:
@@ -640,23 +590,3 @@ class TransferService(QObject):
                 note(t.account_id, t.bucket, t.key)
         for (account_id, bucket), prefixes in touched.items():
             self.objects_changed.emit(account_id, bucket, prefixes)
-
-
-ENGINE_DIED = (
-    "The transfer process stopped unexpectedly (the system may have ended it for want of memory). "
-    "What was running is paused and nothing recorded is lost: Restart Transfers carries on from "
-    "where it stopped."
-)
-
-
-def paused_notice(unfinished: list[Transfer]) -> str:
-    """What the start-up banner says of transfers that were paused when the app last quit."""
-    names = [t.name for t in unfinished[:3]]
-    more = len(unfinished) - len(names)
-    listed = ", ".join(f"“{n}”" for n in names) + (f" and {more:,} more" if more else "")
-    left = sum(max(0, t.size - t.bytes_done) for t in unfinished)
-    return (
-        f"{human_count(len(unfinished), 'transfer')} {'was' if len(unfinished) == 1 else 'were'} paused "
-        f"when spacesgui last quit: {listed} ({human_size(left)} left). "
-        "Resume them from the Transfers panel."
-    )
