@@ -116,6 +116,7 @@ class TransferService(QObject):
         self._unfinished: dict[str, tuple[tuple[str, ...], int]] = {}
         self._latest: dict[str, Transfer] = {}  # the same unfinished transfers, as last shown
         self._interrupted: list[str] = []  # running or queued when the transfer process died
+        self._restarting = False
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
         self._timer = QTimer(self)
@@ -226,9 +227,18 @@ class TransferService(QObject):
 
     def restart_engine(self) -> None:
         """Start a new transfer process; it takes up the journal and resumes what was running."""
+        if self._restarting or not self.engine_down:
+            return  # a second click, or the menu after the banner: one restart at a time
+        self._restarting = True
         self._runner.spawn(self._restart(), name="restart-transfers")
 
     async def _restart(self) -> None:
+        try:
+            await self._restart_engine()
+        finally:
+            self._restarting = False
+
+    async def _restart_engine(self) -> None:
         shown = set(self._latest)  # unfinished rows the panel shows
         restart: Callable[[], None] | None = getattr(self.engine, "restart", None)
         if restart is None:
