@@ -1,8 +1,9 @@
 """What an SVG may point to when drawn for a preview: only itself and inline pictures. Pure Python.
 
 The rules `svg_safety` applies to every reference it finds, by kind:
-- an `href` may name a fragment of the same document (`#id`) — except on `<image>`, where QtSvg
-  reads anything not starting with `data` as a file name, so `#id` would read a file called that;
+- an `href` may name a fragment of the same document (`#id`) — except on `<image>` (and
+  `<feImage>`), where QtSvg reads anything not starting with `data` as a file name, so `#id`
+  would read a file called that;
 - an `<image>` may hold a raster picture inline (`data:image/png|jpeg|gif|webp;base64,…`) whose
   bytes really are that picture: QtSvg hands the decoded bytes to QImage::fromData, which goes by
   the bytes, not the label, so an SVG labelled `image/png` would be drawn unsanitised;

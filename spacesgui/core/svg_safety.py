@@ -41,6 +41,8 @@ _DROPPED = frozenset(
 # They draw only what their href points to: without a kept href they go whole (an element
 # left with no href makes QtSvg warn on every draw).
 _POINTING = frozenset({"image", "use", "feimage"})
+# They take their href for a picture to read: only an inline raster one is kept.
+_PICTURES = frozenset({"image", "feimage"})
 # Animations could set an href to an outside file while the drawing plays.
 _ANIMATING = frozenset({"set", "animate", "animatecolor", "animatemotion", "animatetransform"})
 
@@ -183,7 +185,7 @@ def _safe_attributes(element: str, attributes: list[tuple[str, str]]) -> list[tu
         if low.startswith("on"):  # onload, onclick…: events, never run here
             continue
         if low == "href":
-            target = kept_raster_data_url(value) if element == "image" else kept_fragment(value)
+            target = kept_raster_data_url(value) if element in _PICTURES else kept_fragment(value)
             if target is not None and local == "href" and uri in ("", XLINK_NS):
                 kept.append(("xlink:href" if uri else "href", target))
         elif uri == _XML_NS and local == "space":

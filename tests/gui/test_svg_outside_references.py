@@ -35,6 +35,9 @@ class Sentinels:
         green.fill(GREEN)
         self.picture = folder / "green.png"
         assert green.save(str(self.picture))
+        # QtSvg reads an <image> href that is not data: as a file name, `#green` too (from the
+        # working folder): the tests run from `folder`.
+        assert green.save(str(folder / "#green"), "PNG")
         self.sheet = folder / "green.css"
         self.sheet.write_text("rect { fill: #00ff00 }", encoding="utf-8")
         self.drawing = folder / "green.svg"
@@ -74,6 +77,7 @@ ATTACKS: list[tuple[str, Build]] = [
     ("stylesheet, xhref", lambda s: _stylesheet(b'type="text/css" xhref="' + bytes(s.sheet) + b'"')),
     ("stylesheet, quote trick", lambda s: _stylesheet(b"type=\"text/css\" title=\"href='#\" href=\"" + bytes(s.sheet) + b"\" t=\"'\"")),
     ("stylesheet", lambda s: _stylesheet(b'type="text/css" href="' + bytes(s.sheet) + b'"')),
+    ("image href naming a fragment", lambda s: _image(b'href="#green"')),
     ("plain path", lambda s: _image(b'href="' + bytes(s.picture) + b'"')),
     ("file uri, xlink", lambda s: _image(b'xlink:href="' + s.picture.as_uri().encode() + b'"')),
     ("xlink prefix bound elsewhere", lambda s: _image(b'xlink:href="' + bytes(s.picture) + b'"').replace(
@@ -103,8 +107,9 @@ ATTACKS: list[tuple[str, Build]] = [
 
 @pytest.mark.parametrize(("how", "build"), ATTACKS, ids=[how for how, _ in ATTACKS])
 def test_a_drawing_never_draws_what_it_points_to_on_this_computer(
-    qapp: object, tmp_path: Path, how: str, build: Build
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, build: Build
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     drawing = build(Sentinels(tmp_path))
     image, why = decode_image(drawing, 100)
     if image.isNull():  # refused: the user is told why
