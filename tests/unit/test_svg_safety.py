@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 
 import pytest
 
-from spacesgui.core.preview import PreviewKind, can_thumbnail, plan_preview
+from spacesgui.core.preview import PreviewKind, can_thumbnail, plan_preview, thumbnail_key
 from spacesgui.core.svg_safety import SVG_MAX_BYTES, SvgRefused, looks_like_svg, self_contained_svg
 
 
@@ -119,3 +120,9 @@ def test_an_svg_is_previewed_as_a_picture_up_to_its_own_cap() -> None:
     assert plan_preview("logo.svgz", 10).kind == PreviewKind.DETAILS
     assert can_thumbnail("logo.svg", SVG_MAX_BYTES)
     assert not can_thumbnail("logo.svg", SVG_MAX_BYTES + 1)
+
+
+def test_thumbnails_drawn_by_the_old_sanitiser_are_not_taken_from_the_cache() -> None:
+    # The name the cache used before: such a thumbnail may show a file of this computer.
+    old = hashlib.sha256("\n".join(("http://h", "b", "k.svg", "e1", "128")).encode("utf-8")).hexdigest()
+    assert thumbnail_key("http://h", "b", "k.svg", "e1") != old
