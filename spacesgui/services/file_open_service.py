@@ -10,8 +10,8 @@ per MD5. upload_change() replaces the object through the engine, keeping its hea
 
 Cleaning: each copy's baseline is recorded beside its folder. sweep() (at start) removes
 copies nobody changed once a day old, and takes back those with changes that were never
-uploaded, which are then offered for upload again. clean_up_at_quit() removes this run's
-unchanged copies no program holds open. A changed copy is never removed.
+uploaded, which are then offered for upload again. Only a folder holding just its recorded,
+unchanged copy is removed; nothing is removed at quit (stop()). A changed copy is never removed.
 """
 
 from __future__ import annotations
@@ -337,28 +337,11 @@ class FileOpenService(QObject):
             self.check_copies()
         return judged
 
-    def clean_up_at_quit(self) -> list[tuple[str, CopyFate]]:
-        """Remove this run's copies nobody changed that no program holds open (GUI thread, at quit).
+    def stop(self) -> None:
+        """Stop looking at the copies (GUI thread, at quit). Cheap: no file is read or removed.
 
-        A changed copy stays, with its record: the next start offers its upload again.
+        This run's copies stay, with their records: the next start's sweep removes those
+        nobody changed once a day old, and offers the changed ones for upload again.
         """
         self._poll.stop()
         self._settle.stop()
-        judged = []
-        for path, opened in list(self._opened.items()):
-            now = self.copies.snapshot(path)
-            changed = self._changed(opened, now)
-            on_disk = CopyOnDisk(os.path.dirname(path), opened, 0.0, now, True)
-            in_use = None if changed else self.copies.in_use(path)
-            fate = copy_fate(on_disk, changed, time.time(), quitting=True, in_use=in_use)
-            if fate == CopyFate.REMOVE:
-                try:
-                    self.copies.remove(os.path.dirname(path))
-                except SpacesError as exc:
-                    log.warning("%s", exc.message)
-                    continue
-                del self._opened[path]
-            elif fate == CopyFate.KEEP_CHANGED:
-                log.warning("the opened copy %s has changes that were not uploaded: kept", path)
-            judged.append((path, fate))
-        return judged
