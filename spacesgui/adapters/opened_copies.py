@@ -80,7 +80,7 @@ class TempCopies:
         record = {
             "account_id": opened.account_id, "bucket": opened.bucket, "key": opened.key,
             "name": os.path.basename(opened.local_path), "md5": opened.md5, "size": opened.state.size,
-            "mtime_ns": opened.state.mtime_ns, "verified": opened.verified, "saved_at": saved_at,
+            "mtime_ns": opened.state.mtime_ns, "verified": opened.verified, "saved_at": saved_at, "etag": opened.etag,
         }  # fmt: skip
         path = folder + RECORD_SUFFIX
         try:
@@ -152,7 +152,7 @@ def _read_record(folder: str) -> tuple[OpenedFile | None, float]:
             raise ValueError(f"not a file name: {name!r}")
         opened = OpenedFile(
             str(raw["account_id"]), str(raw["bucket"]), str(raw["key"]), os.path.join(folder, name),
-            str(raw["md5"]), CopyState(int(raw["size"]), int(raw["mtime_ns"])), str(raw.get("verified", "")),
+            str(raw["md5"]), CopyState(int(raw["size"]), int(raw["mtime_ns"])), str(raw.get("verified", "")), str(raw.get("etag", "")),
         )  # fmt: skip
         return opened, float(raw["saved_at"])
     except FileNotFoundError:

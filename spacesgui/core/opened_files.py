@@ -39,6 +39,9 @@ class OpenedFile:
     md5: str
     state: CopyState
     verified: str = ""  # how the engine checked the downloaded bytes ("MD5", "part MD5s", …)
+    # The object's ETag (no quotes) when it was downloaded or last replaced: a replace first
+    # checks the server still has it. "" (a record from an older app): not checked.
+    etag: str = ""
 
     @property
     def name(self) -> str:

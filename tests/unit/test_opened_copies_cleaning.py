@@ -54,7 +54,9 @@ def test_a_record_comes_back_with_the_copy_it_describes(tmp_path: Path) -> None:
     path.write_bytes(b"hello")
     state = copies.snapshot(str(path))
     assert state is not None
-    opened = OpenedFile("acc", "b", "x/notes.txt", str(path), hashlib.md5(b"hello").hexdigest(), state, "MD5")
+    opened = OpenedFile(
+        "acc", "b", "x/notes.txt", str(path), hashlib.md5(b"hello").hexdigest(), state, "MD5", "etag-1"
+    )
     copies.write_record(opened, 1234.5)
     assert [p.name for p in Path(folder).iterdir()] == ["notes.txt"]  # the record is beside, not inside
     [found] = copies.copies_on_disk()
