@@ -22,16 +22,17 @@ def edit_after_someone_replaced_it(opening: Opening, qtbot: QtBot) -> QMessageBo
     Path(opening.launched[0]).write_bytes(MINE)
     qtbot.waitUntil(lambda: "changed" in opening.banner_text(), timeout=30_000)
     opening.app.window.banner.findChild(QPushButton, "messageAction").click()
-    qtbot.waitUntil(
-        lambda: (
-            opening.opener.server_changed_box is not None and opening.opener.server_changed_box.isVisible()
-        ),
-        timeout=30_000,
-    )
+
+    def shown() -> bool:
+        box = opening.opener.server_changed_box
+        return box is not None and box.isVisible()
+
+    # Uploading over their version must not happen: that ends the wait and fails the line after.
+    qtbot.waitUntil(lambda: opening.server_bytes(NOTE) != THEIRS or shown(), timeout=30_000)
+    assert opening.server_bytes(NOTE) == THEIRS  # nothing was uploaded before asking
     box = opening.opener.server_changed_box
     assert box is not None
     assert "changed on the server since you opened it" in box.text() + box.informativeText()
-    assert opening.server_bytes(NOTE) == THEIRS  # nothing was uploaded before asking
     return box
 
 
