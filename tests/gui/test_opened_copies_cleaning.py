@@ -33,7 +33,8 @@ def test_at_quit_even_an_unchanged_copy_stays_for_a_later_sweep(opening: Opening
     path = open_note(opening, qtbot)
     # An editor that does not keep its file open (LibreOffice, gedit, vim) may still show it,
     # and may save beside it: quitting removes nothing.
-    opening.opener.service.stop()
+    opening.app.window.close()
+    opening.app.shutdown()
     assert path.exists()
     assert Path(str(path.parent) + ".json").exists()
 
