@@ -65,3 +65,14 @@ def test_replace_anyway_uploads_and_the_next_edit_needs_no_question(
     opening.app.window.banner.findChild(QPushButton, "messageAction").click()
     qtbot.waitUntil(lambda: opening.server_bytes(NOTE) == again, timeout=30_000)
     assert not box.isVisible()
+
+
+def test_cancel_uploads_nothing_and_the_banner_can_ask_again(opening: Opening, qtbot: QtBot) -> None:  # noqa: F811
+    box = edit_after_someone_replaced_it(opening, qtbot)
+    box.reject()
+    qtbot.waitUntil(lambda: "was not uploaded" in opening.banner_text(), timeout=30_000)
+    assert opening.server_bytes(NOTE) == THEIRS
+    assert Path(opening.launched[0]).read_bytes() == MINE
+    opening.app.window.banner.findChild(QPushButton, "messageAction").click()
+    qtbot.waitUntil(lambda: opening.opener.server_changed_box is not box, timeout=30_000)
+    assert opening.server_bytes(NOTE) == THEIRS

@@ -227,9 +227,15 @@ class FileOpener(QObject):
                 self.service.upload_change(change, replace_anyway=True)
             elif clicked is new_button:
                 self.service.upload_change_as_new(change)
-            else:
+            else:  # the edit stays in its copy; the banner keeps a way back to the question
                 log.info(
                     "upload of the changed copy of %s cancelled: the server's is newer", change.opened.key
+                )
+                self._context.show_message(
+                    f"“{html.escape(change.opened.name)}” was not uploaded: its copy keeps your edit.",
+                    level="warning",
+                    action="Upload…",
+                    on_action=lambda: self.service.upload_change(change),
                 )
 
         box.finished.connect(on_finished)
