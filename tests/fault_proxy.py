@@ -331,11 +331,16 @@ class DeleteRefusal:
         held: list[str] = []
         for item in root.iter(f"{{{_S3_XMLNS}}}Object"):
             key = item.findtext(f"{{{_S3_XMLNS}}}Key") or ""
-            (held if key in self.keys else kept).append(key)
+            version = item.findtext(f"{{{_S3_XMLNS}}}VersionId")
+            if key in self.keys:
+                held.append(key)
+            else:  # a versioned delete keeps its version, or it would add a delete marker instead
+                versioned = f"<VersionId>{escape(version)}</VersionId>" if version else ""
+                kept.append(f"<Object><Key>{escape(key)}</Key>{versioned}</Object>")
         if not held:
             return request, []
         quiet = root.findtext(f"{{{_S3_XMLNS}}}Quiet") or "false"
-        objects = "".join(f"<Object><Key>{escape(key)}</Key></Object>" for key in kept)
+        objects = "".join(kept)
         body = f'<Delete xmlns="{_S3_XMLNS}">{objects}<Quiet>{quiet}</Quiet></Delete>'.encode()
         changed = {"content-length": str(len(body)), "content-md5": _md5_b64(body)}
         headers = tuple((k, changed.get(k.lower(), v)) for k, v in request.headers)

@@ -10,6 +10,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.deleted import markers_to_remove
 from spacesgui.core.listing import ListingPage, ObjectRef
 from spacesgui.services.deleted_files_service import RestoreJob, restore_deleted
+from tests.fault_proxy import FaultProxy
 
 
 @pytest.fixture
@@ -97,3 +98,24 @@ def test_a_folder_restore_reports_each_batch_and_stops_between_batches_leaving_w
     still = ListingPage.merged(list(moto_store.iter_deleted(bucket, "f/")))
     assert still.keys == ["f/b.txt"]
     assert still.folders == ["f/sub/"]
+
+
+def test_a_restore_the_server_does_not_confirm_is_reported_failed_and_the_file_stays_deleted(
+    fault_proxy: FaultProxy, proxy_store: S3Store, versioned_bucket: str
+) -> None:
+    bucket, client = versioned_bucket, proxy_store.client
+    for key in ("f/a.txt", "f/b.txt"):
+        put(proxy_store, bucket, key, key.encode())
+        client.delete_object(Bucket=bucket, Key=key)
+    fault_proxy.refuse_deletes(bucket, ["f/b.txt"], report=False)  # an answer that says nothing of it
+
+    job = RestoreJob(
+        bucket, [ObjectRef("f/", is_folder=True)], 1000, 1000, threading.Event(), lambda *_: None
+    )
+    result = restore_deleted(proxy_store, job)
+
+    assert result.restored == ("f/a.txt",)
+    assert [(f.key, f.code) for f in result.failed] == [("f/b.txt", "")]
+    assert "did not confirm" in result.failed[0].message
+    assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"f/a.txt"
+    assert ListingPage.merged(list(proxy_store.iter_deleted(bucket, "f/"))).keys == ["f/b.txt"]
