@@ -18,7 +18,7 @@ why a search does not freeze (commit 569fa79): freezing on every search would gr
 frozen set, and so the uncollectable garbage, with the app's lifetime.
 
 Known and accepted: the first S3 client frozen stays in memory for good if its store is
-later dropped (its account removed, or its keys changed so the store is rebuilt): frozen
+later dropped (its account edited or removed: AccountService drops the store): frozen
 objects are never collected, and botocore's model and the client's caches hold cycles.
 That is bounded (one client, ~34,000 objects, frozen once per process) and happens once;
 later clients are not frozen, so they are collected as usual.
