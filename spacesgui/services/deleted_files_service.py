@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.bucket_settings import VersioningState
@@ -23,12 +23,12 @@ from spacesgui.core.keys import parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.operations import DeleteFailure
 from spacesgui.core.ports import BucketSettings, DeletedObjectLister, ObjectVersionStore
-from spacesgui.core.versions import ObjectVersion, versions_of
+from spacesgui.core.versions import ObjectVersion
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.versions_base import VersionsServiceBase, version_pages
 
 NO_DELETED = "This account's storage cannot list deleted files."
-PAGE_SIZE = 1000
 BATCH = 1000  # delete markers deleted per DeleteObjects request, and per progress report
 
 Progress = Callable[[int, int], None]  # files back so far, files to bring back
@@ -71,15 +71,13 @@ class RestoreJob:
 def _versions_under(store: ObjectVersionStore, job: RestoreJob, target: str) -> list[ObjectVersion] | None:
     """Every version of `target` (a key, or a folder and all below it); None when stopped."""
     found: list[ObjectVersion] = []
-    key_marker = version_marker = ""
-    while True:
-        if job.stop.is_set():
-            return None
-        page = store.list_versions(job.bucket, target, key_marker, version_marker, job.page_size)
-        found += versions_of(target, page.versions)
-        if not page.truncated:
+    pages = version_pages(store, job.bucket, target, job.page_size)
+    while not job.stop.is_set():
+        page = next(pages, None)
+        if page is None:
             return found
-        key_marker, version_marker = page.next_key_marker, page.next_version_marker
+        found += page
+    return None
 
 
 def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
@@ -113,16 +111,11 @@ def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
     return RestoreResult(restored, tuple(failed), stopped=start < len(doomed))
 
 
-class DeletedFilesService(QObject):
+class DeletedFilesService(VersionsServiceBase):
     """See the module docstring."""
 
-    objects_changed = Signal(str, str, object)  # account id, bucket, frozenset of folder prefixes
-
     def __init__(self, runner: TaskRunner, accounts: AccountService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._accounts = accounts
-        self.page_size = PAGE_SIZE
+        super().__init__(runner, accounts, parent)
         self.batch = BATCH
 
     async def versioning(self, account_id: str, bucket: str) -> VersioningState:
