@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.bucket_settings import VersioningState
-from spacesgui.core.deleted import markers_to_remove
+from spacesgui.core.deleted import markers_to_remove, tied_keys
 from spacesgui.core.errors import NotSupported, SpacesError
 from spacesgui.core.keys import parent
 from spacesgui.core.listing import ObjectRef
@@ -80,16 +80,33 @@ def _versions_under(store: ObjectVersionStore, job: RestoreJob, target: str) -> 
     return None
 
 
+def _peel_tied(
+    store: ObjectVersionStore, deleter: DeletedObjectLister, job: RestoreJob, key: str, count: int
+) -> list[DeleteFailure]:
+    """Delete `key`'s current version while it is a delete marker, at most `count` times: the
+    markers from the same second as its bytes, above them in the server's order."""
+    for _ in range(count):
+        found = [v for page in version_pages(store, job.bucket, key, job.page_size) for v in page]
+        latest = next((v for v in found if v.is_latest), None)
+        if latest is None or not latest.delete_marker:
+            return []
+        if refused := deleter.delete_versions(job.bucket, [(key, latest.version_id)]):
+            return refused
+    return []
+
+
 def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
     """List the versions under each ref, delete the markers above their bytes. Worker thread."""
     if not isinstance(store, ObjectVersionStore) or not isinstance(store, DeletedObjectLister):
         raise NotSupported(NO_DELETED)
     doomed: list[ObjectVersion] = []
+    tied: dict[str, int] = {}
     for ref in job.refs:
         found = _versions_under(store, job, ref.key)
         if found is None:
             return RestoreResult(stopped=True)
         doomed += markers_to_remove(found)
+        tied.update(tied_keys(found))
     # A key's markers go in one batch, so at a Stop a key is either back or still deleted.
     doomed.sort(key=lambda v: v.key)
     total = len({v.key for v in doomed})
@@ -103,8 +120,12 @@ def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
         while end < len(doomed) and doomed[end].key == doomed[end - 1].key:
             end += 1
         batch = doomed[start:end]
-        failed += store.delete_versions(job.bucket, [(v.key, v.version_id) for v in batch])
-        done.update(v.key for v in batch)
+        refused = store.delete_versions(job.bucket, [(v.key, v.version_id) for v in batch])
+        keys = dict.fromkeys(v.key for v in batch)
+        for key in keys.keys() & tied.keys() - {f.key for f in refused}:
+            refused += _peel_tied(store, store, job, key, tied[key])
+        failed += refused
+        done.update(keys)
         job.progress(len(done), total)
         start = end
     restored = tuple(sorted(done - {f.key for f in failed}))
