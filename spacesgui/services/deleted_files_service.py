@@ -113,21 +113,27 @@ def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
     failed: list[DeleteFailure] = []
     done: set[str] = set()
     start = 0
-    while start < len(doomed):
-        if job.stop.is_set():
-            break
-        end = min(start + job.batch, len(doomed))
-        while end < len(doomed) and doomed[end].key == doomed[end - 1].key:
-            end += 1
-        batch = doomed[start:end]
-        refused = store.delete_versions(job.bucket, [(v.key, v.version_id) for v in batch])
-        keys = dict.fromkeys(v.key for v in batch)
-        for key in keys.keys() & tied.keys() - {f.key for f in refused}:
-            refused += _peel_tied(store, store, job, key, tied[key])
-        failed += refused
-        done.update(keys)
-        job.progress(len(done), total)
-        start = end
+    try:
+        while start < len(doomed):
+            if job.stop.is_set():
+                break
+            end = min(start + job.batch, len(doomed))
+            while end < len(doomed) and doomed[end].key == doomed[end - 1].key:
+                end += 1
+            batch = doomed[start:end]
+            refused = store.delete_versions(job.bucket, [(v.key, v.version_id) for v in batch])
+            keys = dict.fromkeys(v.key for v in batch)
+            for key in keys.keys() & tied.keys() - {f.key for f in refused}:
+                refused += _peel_tied(store, store, job, key, tied[key])
+            failed += refused
+            done.update(keys)
+            job.progress(len(done), total)
+            start = end
+    except SpacesError as error:  # the keys back so far stay in the result, so their folders are listed again
+        failed += [
+            DeleteFailure(key, "", error.message) for key in dict.fromkeys(v.key for v in doomed[start:])
+        ]
+        start = len(doomed)
     restored = tuple(sorted(done - {f.key for f in failed}))
     return RestoreResult(restored, tuple(failed), stopped=start < len(doomed))
 

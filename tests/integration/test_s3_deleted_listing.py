@@ -145,3 +145,26 @@ def test_markers_from_the_same_second_as_the_bytes_are_deleted_only_when_above_t
     assert client.get_object(Bucket=bucket, Key="f/below.txt")["Body"].read() == b"new"
     markers = client.list_object_versions(Bucket=bucket, Prefix="f/").get("DeleteMarkers") or []
     assert [(m["Key"], m["VersionId"]) for m in markers] == [("f/below.txt", below)]  # history kept
+
+
+def test_a_restore_that_fails_partway_still_names_the_files_already_back(
+    fault_proxy: FaultProxy, proxy_store: S3Store, versioned_bucket: str
+) -> None:
+    bucket, client = versioned_bucket, proxy_store.client
+    put(proxy_store, bucket, "f/a.txt", b"alpha")
+    client.delete_object(Bucket=bucket, Key="f/a.txt")
+    put(proxy_store, bucket, "f/b.txt", b"beta")
+    client.delete_object(Bucket=bucket, Key="f/b.txt")
+    client.delete_object(Bucket=bucket, Key="f/b.txt")  # a second marker: b.txt is listed again
+    fault_proxy.same_second(Match(method="GET", query={"versions": None}))
+    fault_proxy.fail(
+        Match(method="GET", query={"versions": None, "prefix": "f/b.txt"}), status=403, code="AccessDenied"
+    )
+
+    job = RestoreJob(bucket, [ObjectRef("f/", is_folder=True)], 1000, 1, threading.Event(), lambda *_: None)
+    result = restore_deleted(proxy_store, job)
+
+    assert result.restored == ("f/a.txt",)
+    assert [f.key for f in result.failed] == ["f/b.txt"]
+    assert "not allowed" in result.failed[0].message
+    assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"alpha"
