@@ -243,18 +243,34 @@ class S3ObjectOps:
             (in_xml if xml_safe(target[0]) else by_one).append(target)
         result = DeleteResult()
         if in_xml:
-            objects: Any = [
-                {"Key": key, "VersionId": version} if version else {"Key": key} for key, version in in_xml
-            ]
-            call = partial(
-                self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
-            )
-            result += _delete_result(in_xml, self._call("DeleteObjects", bucket, call))
+            if any(version for _, version in in_xml):
+                answer = self._delete_versions_request(bucket, in_xml)
+            else:  # the transfer process's fast store sends these its own way
+                answer = self._delete_request(bucket, [key for key, _ in in_xml])
+            result += delete_result(in_xml, answer)
         for key, version in by_one:
             result += self._delete_one(bucket, key, version)
         return result
 
-    def _delete_one(self, bucket: str, key: str, version: str) -> DeleteResult:
+    def _delete_request(self, bucket: str, keys: list[str]) -> Any:
+        """One DeleteObjects request (Quiet off) for `keys`; its answer as boto3 shapes it."""
+        objects: Any = [{"Key": key} for key in keys]
+        call = partial(
+            self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
+        )
+        return self._call("DeleteObjects", bucket, call)
+
+    def _delete_versions_request(self, bucket: str, targets: list[DeleteTarget]) -> Any:
+        """One DeleteObjects request (Quiet off) naming each key's version; its answer as boto3 shapes it."""
+        objects: Any = [
+            {"Key": key, "VersionId": version} if version else {"Key": key} for key, version in targets
+        ]
+        call = partial(
+            self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
+        )
+        return self._call("DeleteObjects", bucket, call)
+
+    def _delete_one(self, bucket: str, key: str, version: str = "") -> DeleteResult:
         extra: dict[str, Any] = {"VersionId": version} if version else {}
         call = partial(self._client.delete_object, Bucket=bucket, Key=key, **extra)
         try:
@@ -271,7 +287,7 @@ def _answered(item: Any) -> list[DeleteTarget]:
     return [(key, version), (key, "")] if version else [(key, "")]
 
 
-def _delete_result(asked: list[DeleteTarget], response: Any) -> DeleteResult:
+def delete_result(asked: list[DeleteTarget], response: Any) -> DeleteResult:
     """Sort `asked` by a DeleteObjects answer: confirmed, refused (with the reason), or unconfirmed."""
     refused: dict[DeleteTarget, DeleteFailure] = {}
     for item in response.get("Errors") or ():
@@ -280,10 +296,11 @@ def _delete_result(asked: list[DeleteTarget], response: Any) -> DeleteResult:
         refused.update(dict.fromkeys(_answered(item), failure))
     confirmed = {target for item in response.get("Deleted") or () for target in _answered(item)}
     done = [target for target in asked if target in confirmed and target not in refused]
+    sure = set(done)
     failed = tuple(
         refused.get(target) or DeleteFailure(target[0], "", UNCONFIRMED)
         for target in asked
-        if target not in set(done)
+        if target not in sure
     )
     return DeleteResult(tuple(key for key, _ in done), failed)
 
