@@ -28,7 +28,7 @@ import asyncio
 import logging
 import os
 import ssl
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import Any
@@ -136,6 +136,7 @@ class FastS3Store(S3Store):
         self.limit = AdaptiveLimit(self._connections)
         self._in_flight = 0
         self._waiters: list[asyncio.Future[None]] = []
+        self._jobs: set[asyncio.Task[None]] = set()
 
     # -- the three data calls -----------------------------------------------------------
 
@@ -184,6 +185,48 @@ class FastS3Store(S3Store):
             stream.close()
             raise
         return stream
+
+    # -- small files as coroutines (core LoopDataStore; the engine runs them on the loop) --
+
+    def run_soon(self, job: Coroutine[Any, Any, None]) -> None:
+        """Start `job` on the loop (any thread; on the loop itself without waking it)."""
+        if self._loop.on_loop:
+            task = asyncio.get_running_loop().create_task(job)
+            self._jobs.add(task)  # the loop keeps only a weak reference to its tasks
+            task.add_done_callback(self._jobs.discard)
+        else:
+            self._loop.submit(job)
+
+    async def put_small(
+        self, bucket: str, key: str, data: bytes, *, md5_b64: str, content_type: str, acl: str,
+        cache_control: str, metadata: dict[str, str],
+    ) -> str:  # fmt: skip
+        """PutObject of `data` with Content-MD5 (on the loop); the ETag (no quotes)."""
+        headers = {
+            "Content-Length": str(len(data)), "Content-MD5": md5_b64,
+            **object_headers(content_type, acl, cache_control, metadata),
+        }  # fmt: skip
+        answer = await self._send("PutObject", bucket, "PUT", self.url(bucket, key), headers, data)
+        return strip_etag(answer.headers.get("ETag"))
+
+    async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
+        """GetObject (on the loop): the object and its bytes; None for them when over `limit`."""
+        started = await self._acquire()
+        try:
+            response = await self._request(
+                "GetObject", bucket, "GET", self.url(bucket, key), {}, None, started
+            )
+            meta = _meta(response.headers)
+            remote = _remote(key, meta, _whole_size(meta, 0, None))
+            if response.content_length is None or response.content_length > limit:
+                response.close()  # the caller takes the long way; this connection is not reused
+                return remote, None
+            async with response:
+                body = await _read_to_end(response, self.endpoint)
+            self.limit.succeeded()
+            return remote, body
+        finally:
+            self._release()
 
     def close(self) -> None:
         super().close()

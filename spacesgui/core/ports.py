@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.access import AccessPolicy
@@ -386,6 +386,30 @@ class TreeLister(Protocol):
 
 class EngineStore(TransferStore, ObjectOperations, Protocol):
     """What the transfer engine runs its jobs against: transfers, copies and deletes."""
+
+
+@runtime_checkable  # the engine runs small files on the loop of a store that offers it
+class LoopDataStore(Protocol):
+    """Small-file data calls as coroutines on the store's own event loop (the fast path).
+
+    `run_soon` may be called from any thread; the coroutines run on the loop only and
+    must not block it. Failures are core errors, as the blocking calls' are.
+    """
+
+    def run_soon(self, job: Coroutine[Any, Any, None]) -> None:
+        """Start `job` on the loop (any thread); it reports its own outcome."""
+        ...
+
+    async def put_small(
+        self, bucket: str, key: str, data: bytes, *, md5_b64: str, content_type: str, acl: str,
+        cache_control: str, metadata: dict[str, str],
+    ) -> str:  # fmt: skip
+        """PutObject of `data` with Content-MD5; the ETag (no quotes)."""
+        ...
+
+    async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
+        """GetObject: the object and its bytes, or None for the bytes when it is over `limit`."""
+        ...
 
 
 class ObjectStoreFactory(Protocol):

@@ -120,13 +120,15 @@ def _download_small(ctx: JobContext) -> bool:
     return True
 
 
-def check_space(ctx: JobContext, needed: int) -> None:
+def check_space(ctx: JobContext, needed: int) -> int:
+    """Fail with DiskFull unless `needed` more bytes fit; the free bytes found."""
     free = ctx.local.free_space(ctx.transfer.local_path)
     if needed > 0 and free < needed:
         raise DiskFull(
             f"Not enough space to download “{ctx.transfer.name}”: it needs {human_size(needed)} "
             f"more, the disk has {human_size(free)} free.",
         )
+    return free
 
 
 def _download_stream(
