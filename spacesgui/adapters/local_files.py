@@ -14,6 +14,7 @@ import shutil
 import stat as stat_mod
 import sys
 import threading
+from collections.abc import Sequence
 
 from spacesgui.core.errors import (
     DiskFull,
@@ -22,6 +23,7 @@ from spacesgui.core.errors import (
     LocalFileMissing,
     LocalFileUnreadable,
     LocalWriteFailed,
+    SpacesError,
 )
 from spacesgui.core.local_files import PART_SUFFIX, LocalEntry, LocalStat, part_path
 
@@ -111,6 +113,12 @@ class OsPartFile:
                     os.lseek(self._fd, offset, os.SEEK_SET)
                     while view:
                         view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            raise _write_error(exc, _final_path(self.path)) from exc
+
+    def flush_to_disk(self) -> None:
+        try:
+            os.fsync(self._fd)
         except OSError as exc:
             raise _write_error(exc, _final_path(self.path)) from exc
 
@@ -259,6 +267,41 @@ class OsLocalFiles:
                 os.utime(path, (mtime, mtime))
             except OSError as exc:
                 log.warning("could not set the modification time of %s: %s", _name(path), exc)
+
+    def write_part(self, path: str, data: bytes, tag: str = "") -> None:
+        """Write `data` as the whole `.part` file of `path` and flush it to disk (not renamed)."""
+        part_file = self.open_part(path, keep=False, tag=tag)
+        try:
+            part_file.write_at(0, data)
+            part_file.flush_to_disk()
+        finally:
+            part_file.close()
+
+    def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
+        """Rename flushed `.part` files into place; each folder flushed once for them all.
+
+        Flushing a folder makes every rename in it survive a power cut, so a batch of small
+        downloads pays for one folder flush, not one each (see loop_jobs).
+        """
+        outcomes: list[SpacesError | None] = []
+        folders: set[str] = set()
+        for path, _mtime, tag in parts:
+            try:
+                os.replace(part_path(path, tag), path)
+            except OSError as exc:
+                outcomes.append(_write_error(exc, path))
+                continue
+            folders.add(os.path.dirname(os.path.abspath(path)))
+            outcomes.append(None)
+        for folder in folders:
+            _sync_folder(folder)
+        for (path, mtime, _tag), outcome in zip(parts, outcomes, strict=True):
+            if outcome is None and mtime > 0:
+                try:
+                    os.utime(path, (mtime, mtime))
+                except OSError as exc:
+                    log.warning("could not set the modification time of %s: %s", _name(path), exc)
+        return outcomes
 
     def remove_part(self, path: str, tag: str = "") -> None:
         try:

@@ -13,6 +13,7 @@ from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningS
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
 from spacesgui.core.do_api import CdnEndpoint, CreatedKey, KeyGrant, SpacesKey
+from spacesgui.core.errors import SpacesError
 from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
@@ -516,6 +517,15 @@ class LocalFiles(Protocol):
         ...
 
     def remove_part(self, path: str, tag: str = "") -> None: ...
+
+    def write_part(self, path: str, data: bytes, tag: str = "") -> None:
+        """Write `data` as the whole `part_path(path, tag)`, creating folders, and flush it to disk."""
+        ...
+
+    def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
+        """commit_part for (path, mtime, tag)s whose `.part` files write_part flushed: each
+        renamed, each folder flushed once; per part, None or what went wrong."""
+        ...
 
     def free_space(self, path: str) -> int: ...
 

@@ -3,9 +3,8 @@
 A thread per 4 KiB file cost more than the request itself (hand-over to the loop, wake-up,
 GIL traffic); here one loop thread plans, sends, checks and records them all. What would
 block the loop goes to threads: a download's `.part` file is written, flushed to disk
-(fsync) and renamed on the commit pool, where the fsyncs of many files overlap instead of
-queueing one behind another. A file is reported done only after its rename is on disk, as
-on the worker-thread path.
+and renamed by part_commits, in batches. A file is reported done only after its rename
+is on disk, as on the worker-thread path.
 
 Each job returns False when the file must take the worker-thread path after all (an
 object bigger than it was listed, a GET that failed); the engine then runs the thread job,
@@ -22,16 +21,16 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import IntegrityError, NotFound, TransferStopped
 from spacesgui.core.multipart import ChecksumVerifier, is_md5_etag, strip_etag
-from spacesgui.core.ports import LocalFiles, LoopDataStore
+from spacesgui.core.ports import LoopDataStore
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, Direction, RemoteObject, Transfer
 from spacesgui.engine.download_jobs import SMALL_DOWNLOAD, check_space
+from spacesgui.engine.part_commits import PartCommits
 from spacesgui.engine.transfer_jobs import (
     RETRYABLE,
     SNIFF_BYTES,
@@ -82,7 +81,7 @@ class SpaceCheck:
 class LoopTools:
     """What the engine lends the loop's jobs."""
 
-    commits: Executor  # threads for what blocks: a download's write, fsync and rename
+    commits: PartCommits  # a download's write, fsync and rename, off the loop
     gui_wait: Callable[[], float]  # seconds to hold back while the GUI asked for the CPU
     space: SpaceCheck = field(default_factory=SpaceCheck)
 
@@ -192,10 +191,7 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
             f"“{t.name}” arrived damaged ({how}); nothing was written. Retry the download.",
         )
     ctx.flag.check()
-    local = ctx.local
-    await asyncio.wrap_future(
-        tools.commits.submit(write_and_commit, local, t.local_path, data, remote.last_modified, t.id)
-    )
+    await tools.commits.commit(t.local_path, data, remote.last_modified, t.id)
     ctx.progress.reset(len(data))
     t.verified = how
     return True
@@ -216,13 +212,3 @@ async def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
         stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
         known_part_size=known_part_size,
     )
-
-
-def write_and_commit(local: LocalFiles, path: str, data: bytes, mtime: float, tag: str) -> None:
-    """Commit pool: write checked bytes to the `.part` file, flush it and rename it into place."""
-    part_file = local.open_part(path, keep=False, tag=tag)
-    try:
-        part_file.write_at(0, data)
-    finally:
-        part_file.close()
-    local.commit_part(path, mtime, tag=tag)

@@ -37,6 +37,7 @@ from spacesgui.core.transfers import (
 )
 from spacesgui.engine import loop_jobs, operation_jobs
 from spacesgui.engine.download_jobs import download
+from spacesgui.engine.part_commits import PartCommits
 from spacesgui.engine.run_queue import NOT_COPIED, Job, Lane, RunQueue
 from spacesgui.engine.transfer_body import Limiter, StopFlag
 from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, upload
@@ -103,7 +104,7 @@ class TransferEngine:
         self._part_pool = ThreadPoolExecutor(MAX_PART_THREADS, thread_name_prefix="spacesgui-part")
         self._part_limit = Limiter(self._settings.parallel_parts)
         self._commit_pool = ThreadPoolExecutor(COMMIT_THREADS, thread_name_prefix="spacesgui-commit")
-        self._loop_tools = loop_jobs.LoopTools(self._commit_pool, self._gui_wait)
+        self._loop_tools = loop_jobs.LoopTools(PartCommits(local, self._commit_pool), self._gui_wait)
         self._on_loop = 0  # jobs running as coroutines on a store's loop (loop_jobs)
         self._loop_types: dict[type, bool] = {}  # store type → whether it is a LoopDataStore
         # Threads in wait_finished: woken as each transfer ends (wait_idle only when all have).
