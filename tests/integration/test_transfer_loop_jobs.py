@@ -1,0 +1,117 @@
+"""Small files as coroutines on the fast path's event loop (engine/loop_jobs.py, issue 11).
+
+The engine moves small files on the store's loop, with no worker thread per file: what
+the user sees is the same as on the thread path (bytes, headers, dates, no `.part` file
+left, pause and cancel), and no file worker thread is started for them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from spacesgui.adapters.s3_fast_data import FastS3Store
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.accounts import Account
+from spacesgui.core.transfers import TransferState
+from spacesgui.engine.transfer_engine import TransferEngine
+from tests.fault_proxy import FaultProxy, Match
+from tests.integration.transfer_helpers import download_of, object_bytes, upload_of, wait_for, write_random
+
+# Keys a user's files may well have; each also names a local file on every system.
+NAMES = ["plain.txt", "with space.txt", "ünïcødé – ✓.txt", "odd #?%+&=.bin", "a;b,c@d$e!.bin"]
+FILES = 30
+
+
+def _worker_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("spacesgui-transfer_")]
+
+
+def test_small_files_go_up_and_come_down_on_the_loop_without_a_worker_thread(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    store = make_fast(moto_account)
+    sources: dict[str, bytes] = {}
+    uploads = []
+    for i in range(FILES):
+        name = f"{i:02d} {NAMES[i % len(NAMES)]}"
+        sources[f"loop/{name}"] = write_random(tmp_path / "up" / name, 100 + 97 * i, seed=i)
+        uploads.append(
+            upload_of(
+                moto_bucket,
+                f"loop/{name}",
+                tmp_path / "up" / name,
+                acl="public-read",
+                cache_control="max-age=60",
+            )
+        )
+    before = _worker_threads()
+    engine = make_engine(store)
+    engine.add([], uploads)
+    assert engine.wait_idle(120)
+    assert [(t.key, t.error) for t in engine.transfers() if t.state != TransferState.DONE] == []
+    for key, data in sources.items():
+        assert object_bytes(moto_store, moto_bucket, key) == data, key
+    head = moto_store.client.head_object(Bucket=moto_bucket, Key=uploads[0].key)
+    assert head["CacheControl"] == "max-age=60"
+    assert head["ContentType"].startswith("text/plain")
+    grants = moto_store.client.get_object_acl(Bucket=moto_bucket, Key=uploads[0].key)["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
+
+    out = tmp_path / "down"
+    downloads = [download_of(moto_bucket, key, out / key.removeprefix("loop/")) for key in sources]
+    engine.add([], downloads)
+    assert engine.wait_idle(120)
+    assert [(t.key, t.error) for t in engine.transfers() if t.state != TransferState.DONE] == []
+    for key, data in sources.items():
+        path = out / key.removeprefix("loop/")
+        assert path.read_bytes() == data, key
+        remote = moto_store.head_object(moto_bucket, key)
+        assert remote is not None
+        assert abs(os.stat(path).st_mtime - remote.last_modified) < 1.0, key
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        k.removeprefix("loop/") for k in sources
+    )  # no .part
+    assert all(t.verified for t in engine.transfers())
+    assert _worker_threads() == before  # every file moved on the loop
+
+
+def test_small_downloads_on_the_loop_pause_resume_and_cancel(
+    fault_proxy: FaultProxy, moto_account: Account, moto_store: S3Store, moto_bucket: str,
+    make_fast: Callable[..., FastS3Store], make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    sources = {}
+    for i in range(8):
+        key = f"held/{i}.bin"
+        sources[key] = write_random(tmp_path / "src" / f"{i}.bin", 3000 + i, seed=i)
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=sources[key])
+    store = make_fast(moto_account.with_changes(endpoint_url=fault_proxy.endpoint))
+    engine = make_engine(store, parallel_files=8)
+    hold = fault_proxy.hold(Match.get_object(moto_bucket), limit_s=120)
+    out = tmp_path / "out"
+    downloads = [download_of(moto_bucket, key, out / key.removeprefix("held/")) for key in sources]
+    engine.add([], downloads)
+    try:
+        wait_for(lambda: hold.waiting == len(sources), timeout=60)  # every GET in flight
+        paused, cancelled = [t.id for t in downloads[:4]], [t.id for t in downloads[4:]]
+        engine.pause(paused)
+        engine.cancel(cancelled)
+    finally:
+        hold.release()
+    assert engine.wait_idle(120)
+    by_id = {t.id: t for t in engine.transfers()}
+    # Stopped while their answers were on the way: nothing of them is written.
+    assert {by_id[i].state for i in paused} == {TransferState.PAUSED}
+    assert {by_id[i].state for i in cancelled} == {TransferState.CANCELLED}
+    assert not out.exists() or list(out.iterdir()) == []
+
+    engine.resume(paused)
+    assert engine.wait_idle(120)
+    by_id = {t.id: t for t in engine.transfers()}
+    assert {by_id[i].state for i in paused} == {TransferState.DONE}
+    for t in downloads[:4]:
+        assert Path(t.local_path).read_bytes() == sources[t.key]
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(t.local_path).name for t in downloads[:4])
