@@ -21,11 +21,13 @@ from spacesgui.core.multipart import (
     choose_part_size,
     describe_size,
     etag_part_count,
+    is_md5_etag,
     multipart_etag,
     plan_parts,
     strip_etag,
 )
 from spacesgui.core.ports import PartFile
+from spacesgui.core.prefix_hash import PrefixVerifier
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject
 from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, run_parts, with_retries
 
@@ -67,8 +69,12 @@ def download(ctx: JobContext) -> None:
             _download_stream(ctx, part_file, start=start, feed=verifier.feed if verifier else None)
             checked = verifier.result() if verifier else None
         else:
-            digests = _download_ranges(ctx, part_file, resuming, remote)
-            checked = _checked_by_parts(ctx, remote, digests)
+            # The whole object's MD5, when that is what checks it, is computed as the ranges
+            # land (core/prefix_hash), so the file need not be read a second time.
+            whole_md5 = bool(remote.metadata.get(MD5_METADATA)) or is_md5_etag(remote.etag)
+            prefix = PrefixVerifier(_verifier(ctx, remote), t.size) if whole_md5 and not resuming else None
+            digests = _download_ranges(ctx, part_file, resuming, remote, prefix)
+            checked = _checked_by_parts(ctx, remote, digests) or (prefix.result() if prefix else None)
     finally:
         part_file.close()
     _verify_download(ctx, remote, checked)
@@ -133,7 +139,7 @@ def check_space(ctx: JobContext, needed: int) -> int:
 
 def _download_stream(
     ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
-    feed: Callable[[bytes], None] | None = None,
+    feed: Callable[[bytes], None] | None = None, feed_at: Callable[[int, bytes], None] | None = None,
 ) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
@@ -163,6 +169,8 @@ def _download_stream(
                     digest.update(chunk)
                     if feed is not None:
                         feed(chunk)
+                    if feed_at is not None:
+                        feed_at(position, chunk)
                     position += len(chunk)
                     counter.position = position - start
             finally:
@@ -177,8 +185,9 @@ def _download_stream(
 
 
 def _download_ranges(
-    ctx: JobContext, part_file: PartFile, resuming: bool, remote: RemoteObject
-) -> dict[int, str]:
+    ctx: JobContext, part_file: PartFile, resuming: bool, remote: RemoteObject,
+    prefix: PrefixVerifier | None = None,
+) -> dict[int, str]:  # fmt: skip
     """Fetch the object in parallel ranges written at their offsets; range number → MD5 hex."""
     t = ctx.transfer
     # Ranges the size of the uploader's parts (when it said) give the multipart ETag from
@@ -193,7 +202,10 @@ def _download_ranges(
     ctx.progress.reset(sum(p.size for p in plan if p.number in have))
 
     def fetch(part: PartRecord) -> PartRecord:
-        md5_hex = _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
+        md5_hex = _download_stream(
+            ctx, part_file, start=part.offset, end=part.offset + part.size - 1,
+            feed_at=prefix.add if prefix else None,
+        )  # fmt: skip
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
         ctx.journal.add_part(t.id, record)
         return record

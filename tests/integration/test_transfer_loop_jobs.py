@@ -12,13 +12,21 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
 from spacesgui.core.transfers import TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import FaultProxy, Match
-from tests.integration.transfer_helpers import download_of, object_bytes, upload_of, wait_for, write_random
+from tests.integration.transfer_helpers import (
+    download_of,
+    object_bytes,
+    random_bytes,
+    upload_of,
+    wait_for,
+    write_random,
+)
 
 # Keys a user's files may well have; each also names a local file on every system.
 NAMES = ["plain.txt", "with space.txt", "ünïcødé – ✓.txt", "odd #?%+&=.bin", "a;b,c@d$e!.bin"]
@@ -115,3 +123,31 @@ def test_small_downloads_on_the_loop_pause_resume_and_cancel(
     for t in downloads[:4]:
         assert Path(t.local_path).read_bytes() == sources[t.key]
     assert sorted(p.name for p in out.iterdir()) == sorted(Path(t.local_path).name for t in downloads[:4])
+
+
+class _CountingReads(OsLocalFiles):
+    def __init__(self) -> None:
+        self.read_paths: list[str] = []
+
+    def read_range(self, path: str, offset: int, size: int) -> bytes:
+        self.read_paths.append(path)
+        return super().read_range(path, offset, size)
+
+
+def test_a_big_download_in_ranges_is_checked_by_its_md5_without_reading_the_file_again(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    data = random_bytes(13 * 1024 * 1024 + 17, seed=5)
+    moto_store.client.put_object(Bucket=moto_bucket, Key="big.bin", Body=data)  # one part: ETag is its MD5
+    local = _CountingReads()
+    engine = make_engine(make_fast(moto_account), local=local, parts_per_file=4)
+    target = tmp_path / "big.bin"
+    engine.add([], [download_of(moto_bucket, "big.bin", target)])
+    assert engine.wait_idle(120)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert 0 < done.part_size < len(data)  # it did come in ranges
+    assert target.read_bytes() == data
+    assert done.verified == "ETag (MD5)"
+    assert local.read_paths == []  # checked as the ranges landed
