@@ -4,8 +4,9 @@ boto3 spends ~1.6 ms of Python per small request in its generic machinery (event
 user agent, endpoint rules, an `Expect: 100-continue` wait on every PUT); the signature
 itself is ~0.1 ms. FastS3Store keeps boto3 for every control call and sends the three
 data calls itself: one event loop thread (event_loop.py), a keep-alive pool per
-account, no `Expect: 100-continue`, signed by botocore's own SigV4 signer (session
-tokens included) with UNSIGNED-PAYLOAD, as the boto3 client is configured; every body
+account, no `Expect: 100-continue`, signed as botocore's SigV4 signer signs (s3_sigv4.py,
+checked against it; session tokens included) with UNSIGNED-PAYLOAD, as the boto3 client
+is configured; every body
 carries Content-MD5, which the server checks. Errors are translated by s3_errors as
 boto3's are, so a refused signature reads the same as anywhere else in the app.
 
@@ -36,10 +37,6 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 
 import aiohttp
-from botocore.auth import S3SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.config import Config
-from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
 from botocore.httpsession import get_cert_path
 from yarl import URL
@@ -47,6 +44,7 @@ from yarl import URL
 from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
 from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_sigv4 import S3Signer
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
     S3DownloadStream,
@@ -127,10 +125,10 @@ class FastS3Store(S3Store):
         )
         self._loop = loop
         self._connections = max(1, connections)
-        token = credentials.session_token or None
-        boto_credentials = BotoCredentials(credentials.access_key_id, credentials.secret_access_key, token)
-        self._signer = S3SigV4Auth(boto_credentials, "s3", account.region or "us-east-1")
-        self._sign_config = Config(s3={"payload_signing_enabled": False})
+        self._signer = S3Signer(
+            credentials.access_key_id, credentials.secret_access_key, credentials.session_token or None,
+            account.region or "us-east-1",
+        )  # fmt: skip
         self._bases: dict[str, str] = {}
         self._session: aiohttp.ClientSession | None = None  # made on the loop, on first use
         self.limit = AdaptiveLimit(self._connections)
@@ -254,10 +252,7 @@ class FastS3Store(S3Store):
         return base + quote(key, safe="/~")
 
     def _sign_headers(self, method: str, url: str, headers: dict[str, str]) -> dict[str, str]:
-        request = AWSRequest(method=method, url=url, headers=headers)
-        request.context["client_config"] = self._sign_config  # UNSIGNED-PAYLOAD, as boto3 is set up
-        self._signer.add_auth(request)
-        return dict(request.headers.items())
+        return self._signer.sign(method, url, headers)  # UNSIGNED-PAYLOAD, as boto3 is set up
 
     # -- uploads ------------------------------------------------------------------------
 
