@@ -29,9 +29,11 @@ import asyncio
 import logging
 import os
 import ssl
+import time
 from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -56,6 +58,7 @@ from spacesgui.adapters.s3_transfer_ops import (
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.adaptive_limit import AdaptiveLimit
 from spacesgui.core.errors import (
+    ClockSkew,
     InvalidInput,
     NetworkError,
     ObjectChanged,
@@ -311,25 +314,53 @@ class FastS3Store(S3Store):
         self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: Any,
         started: int,
     ) -> aiohttp.ClientResponse:  # fmt: skip
-        """One signed request; an error status is raised as a core error (gate held by the caller)."""
+        """One signed request; an error status is raised as a core error (gate held by the caller).
+
+        A request refused for a clock too far from the server's is signed again with the
+        server's time and sent once more when its body can be (bytes, not a stream).
+        """
         session = self._session_now()
-        signed = self._sign_headers(method, url, headers)
-        try:
-            response = await session.request(method, URL(url, encoded=True), headers=signed, data=data)
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            self._throttled(started, operation)
-            raise self._network_error(exc, operation) from exc
-        if response.status < 300:
-            return response
-        async with response:
+        for attempt in range(2):
+            signed = self._sign_headers(method, url, headers)
             try:
-                body = await response.content.read(ERROR_BODY_LIMIT)
-            except (aiohttp.ClientError, TimeoutError, OSError):
-                body = b""
-        error = self._error(operation, bucket, response.status, body)
-        if isinstance(error, Throttled) or response.status == 503:
-            self._throttled(started, operation)
-        raise error
+                response = await session.request(method, URL(url, encoded=True), headers=signed, data=data)
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                self._throttled(started, operation)
+                raise self._network_error(exc, operation) from exc
+            if response.status < 300:
+                return response
+            async with response:
+                try:
+                    body = await response.content.read(ERROR_BODY_LIMIT)
+                except (aiohttp.ClientError, TimeoutError, OSError):
+                    body = b""
+            error = self._error(operation, bucket, response.status, body)
+            resendable = attempt == 0 and (data is None or isinstance(data, bytes))
+            if (
+                isinstance(error, ClockSkew)
+                and self._correct_clock(response.headers.get("Date", ""))
+                and resendable
+            ):
+                continue
+            if isinstance(error, Throttled) or response.status == 503:
+                self._throttled(started, operation)
+            raise error
+        raise AssertionError("unreachable")
+
+    def _correct_clock(self, server_date: str) -> bool:
+        """Sign from now on with the server's time (its Date header); False when it says none
+        or it changes nothing (as botocore corrects its own requests' skew)."""
+        try:
+            server = parsedate_to_datetime(server_date).timestamp()
+        except (TypeError, ValueError):
+            return False
+        skew = server - time.time()
+        if abs(skew - self._signer.skew_s) < 1.0:
+            return False
+        log.info("%s: the clock here is %.0f s off the server's; signing with the server's time",
+                 self.endpoint, -skew)  # fmt: skip
+        self._signer.skew_s = skew
+        return True
 
     # -- downloads ----------------------------------------------------------------------
 

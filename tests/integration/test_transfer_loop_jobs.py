@@ -151,3 +151,22 @@ def test_a_big_download_in_ranges_is_checked_by_its_md5_without_reading_the_file
     assert target.read_bytes() == data
     assert done.verified == "ETag (MD5)"
     assert local.read_paths == []  # checked as the ranges landed
+
+
+def test_a_request_refused_for_a_skewed_clock_is_signed_again_with_the_servers_time(
+    fault_proxy: FaultProxy, moto_account: Account, moto_store: S3Store, moto_bucket: str,
+    make_fast: Callable[..., FastS3Store], make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    store = make_fast(moto_account.with_changes(endpoint_url=fault_proxy.endpoint))
+    store._signer.skew_s = -3600.0  # this computer's clock an hour behind the server's
+    puts = Match.put_object(moto_bucket)
+    refused = fault_proxy.fail(puts, status=403, code="RequestTimeTooSkewed", times=1)
+    data = write_random(tmp_path / "clock.txt", 1234, seed=3)
+    engine = make_engine(store)
+    engine.add([], [upload_of(moto_bucket, "clock.txt", tmp_path / "clock.txt")])
+    assert engine.wait_idle(60)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert refused.hits == 1
+    assert object_bytes(moto_store, moto_bucket, "clock.txt") == data
+    assert abs(store._signer.skew_s) < 60  # the server's Date set it right
