@@ -59,6 +59,7 @@ class Job:
 
     lane: Lane
     transfers: tuple[Transfer, ...]
+    light: bool = False  # a small file on the event loop, in a slot of its own (see next_jobs)
 
     @property
     def is_delete_batch(self) -> bool:
@@ -75,6 +76,7 @@ class RunQueue:
         self._clock = clock
         self._lanes: dict[Lane, deque[str]] = {lane: deque() for lane in Lane}
         self._jobs: Counter[Lane] = Counter()
+        self._light_jobs = 0
         self._open: Counter[str] = Counter()  # group id → its unfinished transfers
         self._waiters: dict[str, list[str]] = {}  # group id → transfers waiting for it
         self._copying: Counter[Place] = Counter()  # place → moves copying from it now
@@ -152,17 +154,33 @@ class RunQueue:
 
     # -- starting -------------------------------------------------------------------------
 
-    def next_jobs(self, limits: Mapping[Lane, int], busy: set[tuple[str, ...]]) -> list[Job]:
+    def next_jobs(
+        self, limits: Mapping[Lane, int], busy: set[tuple[str, ...]],
+        light: Callable[[Transfer], bool] | None = None, light_limit: int = 0,
+    ) -> list[Job]:  # fmt: skip
         """The jobs to start now, within `limits` of jobs per lane; `busy` (targets being
-        written) grows with theirs. Never two transfers on one target at once."""
+        written) grows with theirs. Never two transfers on one target at once.
+
+        Files for which `light` is true (small ones the event loop moves, no thread each)
+        may also take one of `light_limit` slots of their own once their lane is full.
+        """
         jobs: list[Job] = []
         for lane, queue in self._lanes.items():
             deferred: list[str] = []
-            while queue and self._jobs[lane] < limits[lane]:
+            lights = light if lane == Lane.FILES else None
+            while queue and (
+                self._jobs[lane] < limits[lane] or (lights is not None and self._light_jobs < light_limit)
+            ):
                 t = self._transfers.get(queue.popleft())
                 if t is None or t.state != State.QUEUED:
                     continue
                 if target_of(t) in busy:
+                    deferred.append(t.id)
+                    continue
+                is_light = (
+                    self._jobs[lane] >= limits[lane] and lights is not None and lights(t)
+                )  # fmt: skip
+                if self._jobs[lane] >= limits[lane] and not is_light:
                     deferred.append(t.id)
                     continue
                 batch = [t, *self._same_deletes(queue, t, busy)] if deletes(t) else [t]
@@ -170,8 +188,11 @@ class RunQueue:
                     deferred += [b.id for b in batch]
                     continue
                 busy.update(target_of(b) for b in batch)
-                self._jobs[lane] += 1
-                jobs.append(Job(lane, tuple(batch)))
+                if is_light:
+                    self._light_jobs += 1
+                else:
+                    self._jobs[lane] += 1
+                jobs.append(Job(lane, tuple(batch), is_light))
             queue.extendleft(reversed(deferred))
         return jobs
 
@@ -214,11 +235,14 @@ class RunQueue:
         queue.extend(rest)
         return taken
 
-    def job_ended(self, lane: Lane) -> None:
-        self._jobs[lane] -= 1
+    def job_ended(self, lane: Lane, light: bool = False) -> None:
+        if light:
+            self._light_jobs -= 1
+        else:
+            self._jobs[lane] -= 1
 
     def running_jobs(self) -> int:
-        return sum(self._jobs.values())
+        return sum(self._jobs.values()) + self._light_jobs
 
 
 def _delete_place(t: Transfer) -> tuple[str, str] | None:
