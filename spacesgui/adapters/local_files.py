@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 _O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows only; without it bytes get translated
 _HAS_PWRITE = hasattr(os, "pwrite") and sys.platform != "win32"
+_HAS_FADVISE = hasattr(os, "posix_fadvise") and sys.platform.startswith("linux")
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
 _DENIED = (errno.EACCES, errno.EPERM)
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
@@ -115,6 +116,19 @@ class OsPartFile:
                         view = view[os.write(self._fd, view) :]
         except OSError as exc:
             raise _write_error(exc, _final_path(self.path)) from exc
+
+    def start_flush(self, offset: int, size: int) -> None:
+        """Start writing a finished range to disk, without waiting (Linux; elsewhere nothing).
+
+        POSIX_FADV_DONTNEED starts the write-back of the range's dirty pages and lets the
+        cache drop them once written, so a big download's final fsync has little left.
+        """
+        if not _HAS_FADVISE:
+            return
+        try:
+            os.posix_fadvise(self._fd, offset, size, os.POSIX_FADV_DONTNEED)
+        except OSError as exc:  # only advice: the final fsync still makes the bytes safe
+            log.debug("could not start flushing %s: %s", _name(self.path), exc)
 
     def flush_to_disk(self) -> None:
         try:

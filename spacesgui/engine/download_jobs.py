@@ -207,6 +207,7 @@ def _download_ranges(
             feed_at=prefix.add if prefix else None,
         )  # fmt: skip
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
+        part_file.start_flush(part.offset, part.size)  # written back while the others come
         ctx.journal.add_part(t.id, record)
         return record
 
