@@ -38,6 +38,7 @@ HOLD_BELOW = 100
 # The longest such a batch waits (the engine pumps every 0.1 s): a big copy still running in
 # the bucket must not keep small moves from finishing.
 HOLD_S = 0.5
+LIGHT_LOOKAHEAD = 64  # queued files looked at for light ones once the file slots are full
 NOT_COPIED = (
     "Not deleted: not every file was copied (see the rows that failed or were cancelled), "
     "so the target folder was left as it was"
@@ -162,14 +163,18 @@ class RunQueue:
         written) grows with theirs. Never two transfers on one target at once.
 
         Files for which `light` is true (small ones the event loop moves, no thread each)
-        may also take one of `light_limit` slots of their own once their lane is full.
+        may also take one of `light_limit` slots of their own once their lane is full; the
+        queue is searched for them LIGHT_LOOKAHEAD files deep, so a long queue of big files
+        costs no walk through all of it at every start.
         """
         jobs: list[Job] = []
         for lane, queue in self._lanes.items():
             deferred: list[str] = []
             lights = light if lane == Lane.FILES else None
+            passed = 0  # files passed over while looking for light ones
             while queue and (
-                self._jobs[lane] < limits[lane] or (lights is not None and self._light_jobs < light_limit)
+                self._jobs[lane] < limits[lane]
+                or (lights is not None and self._light_jobs < light_limit and passed < LIGHT_LOOKAHEAD)
             ):
                 t = self._transfers.get(queue.popleft())
                 if t is None or t.state != State.QUEUED:
@@ -182,6 +187,7 @@ class RunQueue:
                 )  # fmt: skip
                 if self._jobs[lane] >= limits[lane] and not is_light:
                     deferred.append(t.id)
+                    passed += 1
                     continue
                 batch = [t, *self._same_deletes(queue, t, busy)] if deletes(t) else [t]
                 if self._held(batch):

@@ -441,7 +441,9 @@ class TransferEngine:
             Lane.OPERATIONS: self._settings.parallel_operations,
         }
         light_limit = LIGHT_PER_FILE * self._settings.parallel_files
-        for job in self._run_queue.next_jobs(limits, busy, self._is_light, light_limit):
+        # Light slots only once a store was seen to move files on its loop (not with boto3).
+        light = self._is_light if any(self._loop_types.values()) else None
+        for job in self._run_queue.next_jobs(limits, busy, light, light_limit):
             for t in job.transfers:
                 flag, progress = StopFlag(), Progress(t.bytes_done)
                 self._running[t.id] = (flag, progress, t.bytes_done)
