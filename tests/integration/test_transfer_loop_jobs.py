@@ -170,3 +170,24 @@ def test_a_request_refused_for_a_skewed_clock_is_signed_again_with_the_servers_t
     assert refused.hits == 1
     assert object_bytes(moto_store, moto_bucket, "clock.txt") == data
     assert abs(store._signer.skew_s) < 60  # the server's Date set it right
+
+
+def test_a_download_whose_name_is_taken_by_a_folder_fails_clearly_and_the_others_of_its_batch_arrive(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    sources = {f"batch/{i}.txt": random_bytes(500 + i, seed=i) for i in range(12)}
+    for key, data in sources.items():
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=data)
+    out = tmp_path / "out"
+    (out / "5.txt" / "inside").mkdir(parents=True)  # a folder where file 5 would go
+    engine = make_engine(make_fast(moto_account))
+    engine.add([], [download_of(moto_bucket, key, out / key.removeprefix("batch/")) for key in sources])
+    assert engine.wait_idle(60)
+    failed = {t.key: t.error for t in engine.transfers() if t.state != TransferState.DONE}
+    assert list(failed) == ["batch/5.txt"]
+    assert "5.txt" in failed["batch/5.txt"]
+    for key, data in sources.items():
+        if key != "batch/5.txt":
+            assert (out / key.removeprefix("batch/")).read_bytes() == data
+    assert (out / "5.txt" / "inside").is_dir()  # the user's folder untouched
