@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from collections.abc import Callable
 
 from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 READ_BLOCK = 8 * 1024 * 1024
 # Objects up to this size are downloaded in one GET without a HEAD first.
 SMALL_DOWNLOAD = 1024 * 1024
+# A range's record in the journal, when the whole object's MD5 is computed as the ranges
+# land (core/prefix_hash): CRC-32 says whether the bytes on disk are still those at resume,
+# at a fraction of a second MD5 pass (range MD5s only serve to rebuild a multipart ETag).
+CRC_PREFIX = "crc32:"
 
 
 def download(ctx: JobContext) -> None:
@@ -140,6 +145,7 @@ def check_space(ctx: JobContext, needed: int) -> int:
 def _download_stream(
     ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
     feed: Callable[[bytes], None] | None = None, feed_at: Callable[[int, bytes], None] | None = None,
+    crc: bool = False,
 ) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
@@ -147,7 +153,8 @@ def _download_stream(
     the bytes are hashed in order).
     """
     t = ctx.transfer
-    digest = hashlib.md5(usedforsecurity=False)
+    digest = hashlib.md5(usedforsecurity=False) if not crc else None
+    crc_value = 0
     position = start
     last = t.size - 1 if end is None else end
     counter = Counter()
@@ -155,7 +162,7 @@ def _download_stream(
     try:
 
         def fetch() -> None:
-            nonlocal position
+            nonlocal position, crc_value
             if position > last:
                 return
             stream = ctx.store.open_download(
@@ -166,7 +173,10 @@ def _download_stream(
                     ctx.flag.check()
                     ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                     part_file.write_at(position, chunk)
-                    digest.update(chunk)
+                    if digest is not None:
+                        digest.update(chunk)
+                    else:
+                        crc_value = zlib.crc32(chunk, crc_value)
                     if feed is not None:
                         feed(chunk)
                     if feed_at is not None:
@@ -181,7 +191,7 @@ def _download_stream(
         with_retries(ctx, "download", fetch)
     finally:
         ctx.progress.settle(counter, keep=True)
-    return digest.hexdigest()
+    return digest.hexdigest() if digest is not None else f"{CRC_PREFIX}{crc_value:08x}"
 
 
 def _download_ranges(
@@ -204,7 +214,7 @@ def _download_ranges(
     def fetch(part: PartRecord) -> PartRecord:
         md5_hex = _download_stream(
             ctx, part_file, start=part.offset, end=part.offset + part.size - 1,
-            feed_at=prefix.add if prefix else None,
+            feed_at=prefix.add if prefix else None, crc=prefix is not None,
         )  # fmt: skip
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
         part_file.start_flush(part.offset, part.size)  # written back while the others come
@@ -213,6 +223,13 @@ def _download_ranges(
 
     fetched = run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
     return have | {r.number: r.etag for r in fetched}
+
+
+def _range_checksum(data: bytes, *, crc: bool) -> str:
+    """What the journal records of a downloaded range: its MD5 hex, or CRC_PREFIX + CRC-32."""
+    if crc:
+        return f"{CRC_PREFIX}{zlib.crc32(data):08x}"
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def _uploaded_part_size(size: int, remote: RemoteObject) -> int:
@@ -236,6 +253,8 @@ def _checked_by_parts(
     parts = etag_part_count(remote.etag)
     if remote.metadata.get(MD5_METADATA) or parts != len(plan) or set(digests) != {p.number for p in plan}:
         return None
+    if any(d.startswith(CRC_PREFIX) for d in digests.values()):
+        return None
     expected = multipart_etag([bytes.fromhex(digests[p.number]) for p in plan])
     if expected == strip_etag(remote.etag).lower():
         if parts == 1:
@@ -257,7 +276,7 @@ def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> dict[int, str]:
             continue
         ctx.flag.check()
         data = ctx.local.read_range(part_file.path, part.offset, part.size)
-        if hashlib.md5(data, usedforsecurity=False).hexdigest() == part.etag:
+        if _range_checksum(data, crc=part.etag.startswith(CRC_PREFIX)) == part.etag:
             good[part.number] = part.etag
     log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
     return good
