@@ -523,12 +523,12 @@ class LocalFiles(Protocol):
     def remove_part(self, path: str, tag: str = "") -> None: ...
 
     def write_part(self, path: str, data: bytes, tag: str = "") -> None:
-        """Write `data` as the whole `part_path(path, tag)`, creating folders, and flush it to disk."""
+        """Write `data` as the whole `part_path(path, tag)`, creating folders (not flushed yet)."""
         ...
 
     def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
-        """commit_part for (path, mtime, tag)s whose `.part` files write_part flushed: each
-        renamed, each folder flushed once; per part, None or what went wrong."""
+        """commit_part for (path, mtime, tag)s that write_part wrote, as one batch: all flushed
+        to disk, renamed, each folder flushed once; per part, None or what went wrong."""
         ...
 
     def free_space(self, path: str) -> int: ...
