@@ -17,8 +17,9 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.local_files import part_path
@@ -454,10 +455,10 @@ class TransferEngine:
                 t = job.transfers[0]
                 flag, progress, _start = self._running[t.id]
                 store = self._loop_store(t)
-                if store is not None:
-                    self._on_loop += 1
-                    store.run_soon(self._run_on_loop(t, store, flag, progress, job))
-                else:
+                on_loop = store is not None and self._start_on_loop(
+                    store, self._run_on_loop(t, store, flag, progress, job)
+                )
+                if not on_loop:
                     self._file_pool.submit(self._run, t, flag, progress, job)
         if self._run_queue.empty and not self._running:
             self._idle.notify_all()
@@ -484,6 +485,17 @@ class TransferEngine:
         if capable is None:  # a Protocol isinstance check is slow: once per type
             capable = self._loop_types[kind] = isinstance(store, LoopDataStore)
         return store if capable else None  # type: ignore[return-value]
+
+    def _start_on_loop(self, store: LoopDataStore, job: Coroutine[Any, Any, None]) -> bool:
+        """Hand `job` to `store`'s loop (lock held); False when the loop is gone (closing)."""
+        self._on_loop += 1
+        try:
+            store.run_soon(job)
+        except RuntimeError:  # the loop was closed: the worker-thread job reports what follows
+            self._on_loop -= 1
+            job.close()
+            return False
+        return True
 
     def _is_light(self, t: Transfer) -> bool:
         """A small file the event loop moves: it may take a slot of its own (lock held)."""
