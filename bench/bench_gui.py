@@ -25,7 +25,18 @@ from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
 
 # isort: split
 import qasync
-from bench_qt import STALL_TICK_MS, PaintWaiter, StallProbe, emit_steals_true, keep_true_alive, quiet_qt
+from bench_qt import (
+    STALL_TICK_MS,
+    GcProbe,
+    PaintWaiter,
+    StallProbe,
+    Stalls,
+    StallSampler,
+    emit_steals_true,
+    keep_true_alive,
+    quiet_qt,
+    stalls,
+)
 from bench_requests import RequestClock, RequestTimes
 from bench_server import BUCKET, PREFIX, BenchError, Server, file_name, file_size
 
@@ -52,6 +63,8 @@ class LoadRun:
     requests: list[RequestTimes] = field(default_factory=list)  # spacesgui's own, from navigate()
     true_refs_lost: int = 0  # sys.getrefcount(True) before navigate() minus after LOADED
     tick_s: float = STALL_TICK_MS / 1000
+    stalls: Stalls | None = None  # wall and the GUI thread's on-CPU time, the worst named
+    collections: str = ""  # the garbage collections during the load
 
     @property
     def stall_max_s(self) -> float:
@@ -195,14 +208,20 @@ async def _load(app: App, account: Account, expected: int, timeout_s: float) -> 
     for signal, slot in connections:
         signal.connect(slot)
     probe = StallProbe()
+    sampler = StallSampler(probe)
+    collected = GcProbe()
     true_refs = sys.getrefcount(True)
     try:
         probe.start()
+        sampler.start()
+        collected.start()
         start = time.perf_counter()
         window.navigate(Place(account.id, BUCKET, PREFIX))
         done = await asyncio.wait_for(loaded, timeout_s)
         probe.stop()
     finally:
+        sampler.stop()
+        collected.stop()
         clock.close()
         for signal, slot in connections:
             signal.disconnect(slot)
@@ -221,6 +240,8 @@ async def _load(app: App, account: Account, expected: int, timeout_s: float) -> 
         gap_ends_s=[t - start for t in ticks[1:]],
         requests=[RequestTimes(r.sent - start, r.answered - start, r.parsed - start) for r in clock.requests],
         true_refs_lost=true_refs - sys.getrefcount(True),
+        stalls=stalls(probe, 0.05, sampler),
+        collections=collected.line(start),
     )
 
 

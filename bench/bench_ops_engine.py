@@ -26,16 +26,18 @@ from bench_server import Server
 from bench_transfer_cpu import CpuClock
 from bench_transfer_peers import Run, account_for
 
+from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import Direction, TransferState
 from spacesgui.engine import run_queue
 from spacesgui.engine.transfer_engine import TransferEngine
-from spacesgui.services.operation_planner import OperationPlan, plan_copy, plan_delete
-from spacesgui.transfer_process import MAX_CONNECTIONS
+from spacesgui.services.operation_planner import CopySource, OperationPlan, plan_copy, plan_delete
+from spacesgui.transfer_process import FAST_DATA, MAX_CONNECTIONS
 
 TOOL = "spacesgui engine"
 OPERATIONS = ("ListObjectsV2", "ListObjects", "CopyObject", "HeadObject", "DeleteObjects", "DeleteObject",
@@ -119,6 +121,37 @@ class BatchSizes:
         )
 
 
+class FastRequests:
+    """Records the requests a FastS3Store sends on its aiohttp path (CopyObject, DeleteObjects…)
+    as RequestTimes, and each DeleteObjects request's key count, until `close()`.
+
+    The store's `_send` (a coroutine on its event loop) is wrapped on the instance: sent is
+    before it waits for a place under the adaptive limit, answered and parsed when its
+    whole body is in (the fast path's XML answers parse in well under a millisecond).
+    """
+
+    def __init__(self, store: Any, requests: RequestClock, batches: BatchSizes) -> None:
+        self._store = store
+        send = store._send
+
+        async def timed(operation: str, bucket: str, method: str, url: str, headers: Any, data: Any) -> Any:
+            sent = time.perf_counter()
+            if operation == "DeleteObjects" and isinstance(data, bytes):
+                with batches._lock:
+                    batches.sizes.append(data.count(b"<Object>"))
+            try:
+                return await send(operation, bucket, method, url, headers, data)
+            finally:
+                done = time.perf_counter()
+                with requests._lock:
+                    requests.requests.append(RequestTimes(sent, done, done, operation))
+
+        store._send = timed
+
+    def close(self) -> None:
+        del self._store._send  # the class's method again
+
+
 class OpsEngineRuns:
     """spacesgui's runs against one server: one store (its client connected once), a fresh engine each run."""
 
@@ -126,7 +159,16 @@ class OpsEngineRuns:
         self, server: Server, scratch: Path, clock: CpuClock, settings: EngineSettings, timeout_s: float
     ) -> None:
         self.account, credentials = account_for(server)
-        self.store = S3Store(self.account, credentials, max_pool_connections=MAX_CONNECTIONS, acls=False)
+        # What the transfer process builds (transfer_process._Stores): the fast path unless
+        # SPACESGUI_FAST_DATA=0 turns it off.
+        self._loop = EventLoopThread() if FAST_DATA else None
+        self.store = (
+            FastS3Store(
+                self.account, credentials, loop=self._loop, max_pool_connections=MAX_CONNECTIONS, acls=False
+            )
+            if self._loop is not None
+            else S3Store(self.account, credentials, max_pool_connections=MAX_CONNECTIONS, acls=False)
+        )
         self.scratch = scratch
         self.clock = clock
         self.settings = settings
@@ -152,7 +194,7 @@ class OpsEngineRuns:
 
         def plan() -> OperationPlan:
             return plan_copy(
-                self.store, self.account, Direction.MOVE, folder.bucket,
+                self.store, self.account, Direction.MOVE, CopySource(self.store, folder.bucket),
                 [ObjectRef(folder.prefix, is_folder=True)], folder.bucket, "", names={folder.prefix: new_name},
             )  # fmt: skip
 
@@ -169,6 +211,7 @@ class OpsEngineRuns:
         )
         requests = RequestClock(self.store.client.meta.events, OPERATIONS)
         batches = BatchSizes(self.store.client.meta.events)
+        fast = FastRequests(self.store, requests, batches) if isinstance(self.store, FastS3Store) else None
         try:
             self.clock.start()
             start = time.perf_counter()
@@ -191,6 +234,8 @@ class OpsEngineRuns:
             journal.close()
             requests.close()
             batches.close()
+            if fast is not None:
+                fast.close()
         profile.plan_s, profile.add_s, profile.run_s = planned - start, added - planned, ended - added
         profile.added_at, profile.ended_at = added, ended
         profile.transfers = len(plan.transfers)
@@ -207,5 +252,16 @@ class OpsEngineRuns:
         self.profiles.append((run, profile))
         return run
 
+    def warm_up(self, bucket: str) -> None:
+        """Open the store's connections (on the fast path: its session) before anything is timed."""
+        self.store.client.put_object(Bucket=bucket, Key="warm/engine", Body=b"x")
+        listed = next(iter(self.store.iter_objects(bucket, "warm/engine")))
+        self.store.copy_listed(
+            bucket, listed.key, bucket, "warm/engine-copy", size=listed.size, etag=listed.etag
+        )
+        self.store.delete_objects(bucket, ["warm/engine", "warm/engine-copy"])
+
     def close(self) -> None:
         self.store.close()
+        if self._loop is not None:
+            self._loop.close()

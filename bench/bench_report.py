@@ -93,6 +93,10 @@ def table_rows(count: int, gui: GuiResult, peers: dict[str, PeerResult]) -> list
         Row("GUI stall, 99th percentile", fmt_s(load.stall_p99_s), f"≤ {fmt_s(STALL_TARGET_S)}",
             load.stall_p99_s <= STALL_TARGET_S),
     ]  # fmt: skip
+    if load.stalls is not None:
+        on_cpu = load.stalls.cpu_max_s
+        table.append(Row("Longest GUI stall, GUI thread on-CPU", fmt_s(on_cpu), f"≤ {fmt_s(STALL_TARGET_S)}",
+                         on_cpu <= STALL_TARGET_S))  # fmt: skip
     return table
 
 
@@ -157,6 +161,10 @@ def print_load(count: int, gui: GuiResult, pages: PageTiming) -> None:
         f"at {fmt_s(load.stall_at_s())}, p99 {fmt_s(load.stall_p99_s)}, {load.stalls_over(STALL_TARGET_S)} over "
         f"{fmt_s(STALL_TARGET_S)}; GUI thread busy ≈ {fmt_s(load.gui_busy_s())} in all"
     )
+    if load.stalls is not None:
+        print(f"  {load.stalls.line()}")
+        print("\n".join(load.stalls.details()))
+        print(f"  {load.collections}")
     for what, took, calls in (
         ("full layout (view.doItemsLayout())", view.layout_s, view.layout_calls),
         ("full repaint (viewport.repaint())", view.repaint_s, view.repaint_calls),

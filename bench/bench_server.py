@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 ACCESS_KEY = "bench-access-key"  # rclone refuses very short key pairs
 SECRET_KEY = "bench-secret-key"
@@ -20,6 +21,14 @@ BUCKET = "bucket"
 PREFIX = "flat/"
 START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 10.0
+
+
+class TlsFiles(Protocol):
+    """What bench_tls.make_tls_files writes: the CA, the server's chain and its key."""
+
+    ca: Path
+    cert: Path
+    key: Path
 
 
 class BenchError(RuntimeError):
@@ -35,6 +44,7 @@ class Server:
     root: Path
     access_key: str = ACCESS_KEY
     secret_key: str = SECRET_KEY
+    ca_bundle: str = ""  # https: the PEM file of the authority that signed its certificate
 
 
 def file_name(index: int) -> str:
@@ -103,8 +113,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serve(root: Path, log_path: Path) -> Iterator[Server]:
-    """Run `rclone serve s3 root` on a free loopback port until the block ends."""
+def serve(root: Path, log_path: Path, tls: TlsFiles | None = None) -> Iterator[Server]:
+    """Run `rclone serve s3 root` on a free loopback port until the block ends (https with `tls`)."""
+    https = ["--cert", str(tls.cert), "--key", str(tls.key)] if tls is not None else []
     for _attempt in range(3):  # another process may take the free port before rclone does
         port = _free_port()
         command = [
@@ -113,6 +124,7 @@ def serve(root: Path, log_path: Path) -> Iterator[Server]:
             "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}",
             "--config", "",  # never read the developer's rclone.conf
             "--log-level", "NOTICE",
+            *https,
         ]  # fmt: skip
         with log_path.open("wb") as log:
             process = subprocess.Popen(
@@ -124,7 +136,10 @@ def serve(root: Path, log_path: Path) -> Iterator[Server]:
                 process.wait(0.05)  # a bounded wait that also notices an early exit
         if process.poll() is None and _answers(port):
             try:
-                yield Server(f"http://127.0.0.1:{port}", port, root)
+                if tls is None:
+                    yield Server(f"http://127.0.0.1:{port}", port, root)
+                else:
+                    yield Server(f"https://127.0.0.1:{port}", port, root, ca_bundle=str(tls.ca))
             finally:
                 _stop(process)
             return

@@ -13,7 +13,6 @@ import asyncio
 import itertools
 import statistics
 import sys
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,7 +24,18 @@ from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
 # isort: split
 import qasync
 from bench_gui import SETTLE_S, _drain, _until
-from bench_qt import STALL_TICK_MS, StallProbe, emit_steals_true, keep_true_alive, quiet_qt
+from bench_qt import (
+    STALL_TICK_MS,
+    GcProbe,
+    StallProbe,
+    Stalls,
+    StallSampler,
+    emit_steals_true,
+    keep_true_alive,
+    quiet_qt,
+    stalls,
+)
+from bench_qt import where as _where
 from bench_server import BenchError, Server
 from bench_transfer_data import BigFile, SmallTree
 from bench_transfer_peers import account_for, app_client, check_big_object, check_small
@@ -40,48 +50,6 @@ from spacesgui.services.transfer_planner import Conflict
 SMALL_BUCKET, BIG_BUCKET = "gui-small", "gui-big"
 STALL_LIMIT_S = 0.05  # stalls longer than this get their stacks reported
 AFTER_S = 0.5  # keep ticking this long after the last upload, for the last flush and refresh
-SAMPLE_EVERY_S = 0.005
-SAMPLE_AFTER_S = 0.02  # sample the GUI thread's stack once a tick is this late
-
-
-class StallSampler(threading.Thread):
-    """Records the GUI thread's Python stack whenever the stall probe's timer is late.
-
-    A tick that is late while the stack shows the event loop waiting means the GUI thread
-    did not get the GIL or a CPU; a stack in spacesgui or Qt code names the work. Sampling
-    needs the GIL too, so a stall inside one long C call shows up as one sample after it.
-    """
-
-    def __init__(self, probe: StallProbe) -> None:
-        super().__init__(name="bench-stall-sampler", daemon=True)
-        self._probe = probe
-        self._gui = threading.get_ident()
-        self._halt = threading.Event()
-        self.samples: list[tuple[float, tuple[str, ...]]] = []  # (last tick before it, stack)
-
-    def run(self) -> None:
-        while not self._halt.wait(SAMPLE_EVERY_S):
-            last = self._probe.ticks[-1]
-            if time.perf_counter() - last < SAMPLE_AFTER_S:
-                continue
-            frame = sys._current_frames().get(self._gui)
-            stack: list[str] = []
-            while frame is not None:
-                code = frame.f_code
-                stack.append(f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}")
-                frame = frame.f_back
-            self.samples.append((last, tuple(stack)))
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join(1.0)
-
-
-def _where(stack: tuple[str, ...]) -> str:
-    """The innermost frames worth naming: the first few from spacesgui, PySide or qasync."""
-    if not stack:
-        return "(no Python frame)"
-    return " ← ".join(stack[:3])
 
 
 @dataclass(slots=True)
@@ -111,6 +79,8 @@ class GuiTransfers:
     stall_samples: int = 0
     # The longest stalls, each with its start (from the probe's start) and its sampled frames.
     worst_stacks: list[tuple[float, float, list[tuple[str, int]]]] = field(default_factory=list)
+    stalls: Stalls | None = None  # wall and the GUI thread's on-CPU time, the worst named
+    collections: str = ""  # the garbage collections in the GUI process while transferring
 
     @property
     def stall_max_s(self) -> float:
@@ -168,7 +138,10 @@ async def _upload(
     end = time.perf_counter()
     # Counted here, not from upload()'s return value: that counts the transfers still QUEUED
     # after the engine has started the first ones, so it comes back short (0 for up to 16 files).
-    mine = [t for t in engine.transfers() if t.bucket == bucket]
+    # On a worker too: engine.transfers() asks the transfer process and waits for its answer,
+    # which the stall probe would otherwise count as the window's.
+    everything = await asyncio.get_running_loop().run_in_executor(None, engine.transfers)
+    mine = [t for t in everything if t.bucket == bucket]
     if len(mine) != files:
         raise BenchError(f"spacesgui planned {len(mine):,} uploads for the {name}, expected {files:,}")
     failed = [t for t in mine if t.state != TransferState.DONE]
@@ -199,6 +172,8 @@ async def _measure(app: App, server: Server, tree: SmallTree, big: BigFile, time
     probe.start()
     sampler = StallSampler(probe)
     sampler.start()
+    collected = GcProbe()
+    collected.start()
     started = probe.ticks[0]
     small = await _upload(app, started, "small files", account.id, SMALL_BUCKET, [str(tree.root)],
                           tree.count, tree.total, timeout_s)  # fmt: skip
@@ -207,6 +182,7 @@ async def _measure(app: App, server: Server, tree: SmallTree, big: BigFile, time
     await asyncio.sleep(AFTER_S)
     probe.stop()
     sampler.stop()
+    collected.stop()
     ticks = probe.ticks
     result = GuiTransfers(
         emit_loss=0,
@@ -217,6 +193,8 @@ async def _measure(app: App, server: Server, tree: SmallTree, big: BigFile, time
     long_starts = {a for a, b in itertools.pairwise(ticks) if b - a > STALL_LIMIT_S}
     stacks = Counter(_where(stack) for last, stack in sampler.samples if last in long_starts)
     result.stall_stacks = stacks.most_common()
+    result.stalls = stalls(probe, STALL_LIMIT_S, sampler)
+    result.collections = collected.line(started)
     result.stall_samples = sum(stacks.values())
     longest = sorted(itertools.pairwise(ticks), key=lambda pair: pair[0] - pair[1])[:3]
     for a, b in longest:

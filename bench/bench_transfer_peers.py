@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bench_tls
 from bench_peers import PEER_TIMEOUT_S, _startup, _uvx_tool
 from bench_server import Server, clean_env, rclone_binary
 from bench_transfer_cpu import CpuClock, CpuUse
@@ -56,6 +57,7 @@ def account_for(server: Server) -> tuple[Account, Credentials]:
         region="us-east-1",
         access_key_id=server.access_key,
         addressing=AddressingStyle.PATH,
+        ca_bundle=server.ca_bundle,  # https with a private CA (bench_tls.py)
     )
     return account, Credentials(server.access_key, server.secret_key)
 
@@ -69,6 +71,7 @@ def rclone_env(server: Server) -> dict[str, str]:
         f"RCLONE_CONFIG_{REMOTE}_ENDPOINT": server.endpoint,
         f"RCLONE_CONFIG_{REMOTE}_ACCESS_KEY_ID": server.access_key,
         f"RCLONE_CONFIG_{REMOTE}_SECRET_ACCESS_KEY": server.secret_key,
+        **bench_tls.rclone_env(server),
     }
 
 
@@ -83,6 +86,7 @@ def aws_env(server: Server, scratch: Path) -> dict[str, str]:
         "AWS_CONFIG_FILE": str(config),
         "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "aws-credentials-none"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        **bench_tls.aws_env(server),
     }
     for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         env.pop(variable, None)
@@ -202,9 +206,9 @@ class Peers:
 
     def _s3cmd_base(self) -> list[str]:
         assert self._s3cmd is not None
-        host = self.server.endpoint.removeprefix("http://")
+        host = self.server.endpoint.partition("://")[2]
         return [
-            *self._s3cmd, "-c", str(self.s3cmd_config), "--no-ssl", "--host", host, "--host-bucket", host,
+            *self._s3cmd, "-c", str(self.s3cmd_config), *bench_tls.s3cmd_flags(self.server), "--host", host, "--host-bucket", host,
             "--access_key", self.server.access_key, "--secret_key", self.server.secret_key,
             "--region", "us-east-1",
         ]  # fmt: skip

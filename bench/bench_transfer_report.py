@@ -142,6 +142,10 @@ def table_rows(res: Results) -> list[Row]:
             Row("GUI stall, 99th percentile", fmt_s(gui.stall_p99_s), f"≤ {fmt_s(STALL_TARGET_S)}",
                 gui.stall_p99_s <= STALL_TARGET_S),
         ]  # fmt: skip
+        if gui.stalls is not None:
+            on_cpu = gui.stalls.cpu_max_s
+            rows.append(Row("Longest GUI stall, GUI thread on-CPU", fmt_s(on_cpu), f"≤ {fmt_s(STALL_TARGET_S)}",
+                            on_cpu <= STALL_TARGET_S))  # fmt: skip
     else:
         rows.append(Row("Longest GUI stall while transferring", "–", f"≤ {fmt_s(STALL_TARGET_S)}", None))
     return rows
@@ -237,6 +241,10 @@ def print_gui(res: Results) -> None:
         f"at {fmt_s(at)} ({gui.phase_at(at, worst)}), p99 {fmt_s(gui.stall_p99_s)}, {gui.stalls_over(STALL_TARGET_S)} over "
         f"{fmt_s(STALL_TARGET_S)}; GUI thread busy ≈ {fmt_s(gui.gui_busy_s())} in all"
     )
+    if gui.stalls is not None:
+        print(f"  {gui.stalls.line()}")
+        print("\n".join(gui.stalls.details()))
+        print(f"  {gui.collections}")
     if gui.worst_stacks:
         print("  The longest gaps, with the GUI thread's innermost frames sampled during each (samples):")
         for gap, at, stacks in gui.worst_stacks:

@@ -21,10 +21,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import bench_parallel
 import bench_server
+from bench_parallel import ParallelResult
 from bench_peers import PageTiming, PeerResult, aws_ls, boto3_listing, page_timing, rclone_lsf, s3cmd_ls
 from bench_report import fmt_s, report
-from bench_server import BenchError, Server
+from bench_server import BUCKET, PREFIX, BenchError, Server
+
+from spacesgui.demo.big_space import LOGS_SHARE, plan
+from spacesgui.demo.server import BIG_SPACE
 
 if TYPE_CHECKING:
     from bench_gui import GuiResult
@@ -45,7 +50,42 @@ def run_gui(server: Server, count: int, scratch: Path, timeout_s: float) -> GuiR
     return bench_gui.run(server, count, scratch, timeout_s)
 
 
-def measure(count: int, scratch: Path) -> tuple[GuiResult, PageTiming, list[PeerResult]]:
+def demo_parallel(count: int, scratch: Path) -> ParallelResult:
+    """The parallel section on the demo's moto, whose `logs/` folder holds `count` keys."""
+    big_keys = math.ceil(count / LOGS_SHARE)
+    process, endpoint = bench_parallel.start_demo_server(big_keys)
+    try:
+        logs = plan(big_keys).logs
+        server = Server(endpoint, 0, scratch)
+        target = bench_parallel.Target(
+            "the demo's moto (one index seek a request)", server, BIG_SPACE, "logs/", logs
+        )
+        return bench_parallel.run(target, scratch)
+    finally:
+        bench_parallel.stop_demo_server(process)
+
+
+def measure_parallel(count: int, scratch: Path) -> None:
+    """Seed, serve, time and print only the parallel listing sections (`--only-parallel`)."""
+    bench_parallel.report(demo_parallel(count, scratch))
+    sys.stdout.flush()
+    root = scratch / "root"
+    root.mkdir()
+    bench_server.seed(root, count)
+    with bench_server.serve(root, scratch / "rclone.log") as server:
+        boto3_listing(server, count, "boto3 paginator, cold (warm-up)")
+        bench_parallel.report(bench_parallel.run(_rclone_target(server, count), scratch))
+
+
+def _rclone_target(server: Server, count: int) -> bench_parallel.Target:
+    return bench_parallel.Target(
+        "rclone serve s3 (a directory scan a request)", server, BUCKET, PREFIX, count
+    )
+
+
+def measure(
+    count: int, scratch: Path, skip_peers: bool = False
+) -> tuple[GuiResult, PageTiming, list[PeerResult], list[ParallelResult]]:
     """Seed, serve, and time spacesgui and its peers on the same server, in that order."""
     root = scratch / "root"
     root.mkdir()
@@ -71,22 +111,35 @@ def measure(count: int, scratch: Path) -> tuple[GuiResult, PageTiming, list[Peer
         print(f"spacesgui: {gui.load.rows:,} rows in {fmt_s(gui.load.all_rows_s)}.", flush=True)
         peers = []
         for run in (
-            partial(rclone_lsf, server, count),
-            partial(aws_ls, server, count, scratch),
-            partial(s3cmd_ls, server, count, scratch),
-            partial(boto3_listing, server, count),
+            ()
+            if skip_peers
+            else (
+                partial(rclone_lsf, server, count),
+                partial(aws_ls, server, count, scratch),
+                partial(s3cmd_ls, server, count, scratch),
+                partial(boto3_listing, server, count),
+            )
         ):
             result = run()
             took = fmt_s(result.seconds)
             print(f"{result.name}: {took}, {result.lines:,} lines {result.note}".rstrip(), flush=True)
             peers.append(result)
         peers.append(warmup)
-    return gui, pages, peers
+        print("Parallel listing, through a 100 ms proxy and directly…", flush=True)
+        parallel = [bench_parallel.run(_rclone_target(server, count), scratch)]
+    parallel.insert(0, demo_parallel(count, scratch))
+    return gui, pages, peers, parallel
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--keys", type=int, default=100_000, help="objects in the prefix (default 100000)")
+    parser.add_argument("--skip-peers", action="store_true", help="spacesgui only (no rclone, aws, s3cmd)")
+    parser.add_argument(
+        "--only-parallel",
+        action="store_true",
+        help="only the parallel-listing section: spacesgui, rclone lsf and aws s3 ls through a 100 ms proxy",
+    )
     args = parser.parse_args(argv)
     if args.keys < 1:
         parser.error("--keys must be at least 1")
@@ -98,8 +151,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_offscreen_qt()
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-bench-"))
     try:
-        gui, pages, peers = measure(args.keys, scratch)
+        if args.only_parallel:
+            measure_parallel(args.keys, scratch)
+            return 0
+        gui, pages, peers, parallel = measure(args.keys, scratch, args.skip_peers)
         report(args.keys, gui, pages, peers)
+        for result in parallel:
+            bench_parallel.report(result)
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1

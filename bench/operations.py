@@ -83,6 +83,7 @@ class Bench:
         self.client.delete_objects(
             Bucket=bucket, Delete={"Objects": [{"Key": f"warm/{i}"} for i in range(20)]}
         )
+        self.engine.warm_up(bucket)
 
     def seeded(self, what: str, tool: str, prefix: str, count: int) -> Folder:
         started = time.perf_counter()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import itertools
 import os
 import shutil
 import subprocess
@@ -47,9 +46,7 @@ class Run:
 @dataclass(frozen=True, slots=True)
 class GuiRun:
     run: Run
-    stall_max_s: float
-    stalls_over_target: int
-    busy_stall_max_s: float  # the longest stall during which this process had the CPU (not the OS's doing)
+    stalls: object  # bench_qt.Stalls: wall and the GUI thread's on-CPU time
     rss_before: int
     rss_peak: int
 
@@ -104,7 +101,7 @@ def stop_server(process: subprocess.Popen[str]) -> None:
 # -- spacesgui --------------------------------------------------------------------------------
 def run_gui(endpoint: str, needle: str, scratch: Path, timeout_s: float) -> GuiRun:
     import qasync
-    from bench_qt import StallProbe, quiet_qt
+    from bench_qt import StallProbe, StallSampler, quiet_qt
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
@@ -116,7 +113,8 @@ def run_gui(endpoint: str, needle: str, scratch: Path, timeout_s: float) -> GuiR
     asyncio.set_event_loop(loop)
     app = build_app(settings_path=scratch / "settings.json", refresh_interval_s=0)
     try:
-        return loop.run_until_complete(_measure(app, endpoint, needle, timeout_s, _cpu_probe(StallProbe)))
+        probe = StallProbe()
+        return loop.run_until_complete(_measure(app, endpoint, needle, timeout_s, probe, StallSampler(probe)))
     finally:
         app.window.close()
         app.window.model.clear()
@@ -128,29 +126,6 @@ def run_gui(endpoint: str, needle: str, scratch: Path, timeout_s: float) -> GuiR
         asyncio.set_event_loop(None)
 
 
-def _cpu_probe(base: type) -> object:
-    """A StallProbe that also notes this process's CPU time at each tick.
-
-    On a loaded machine the OS may not run the process at all for a while: a gap in the
-    ticks with almost no CPU used in it is that, not the window's own work.
-    """
-
-    class CpuStallProbe(base):  # type: ignore[valid-type,misc]
-        def start(self) -> None:
-            self.cpu = [time.process_time()]
-            super().start()
-
-        def _on_timer_timeout(self) -> None:
-            super()._on_timer_timeout()
-            self.cpu.append(time.process_time())
-
-        def stop(self) -> None:
-            super().stop()
-            self.cpu.append(time.process_time())
-
-    return CpuStallProbe()
-
-
 async def _until(condition: object, timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():  # type: ignore[operator]
@@ -159,7 +134,11 @@ async def _until(condition: object, timeout_s: float, what: str) -> None:
         await asyncio.sleep(0.005)
 
 
-async def _measure(app: object, endpoint: str, needle: str, timeout_s: float, probe: object) -> GuiRun:
+async def _measure(
+    app: object, endpoint: str, needle: str, timeout_s: float, probe: object, sampler: object
+) -> GuiRun:
+    from bench_qt import GcProbe, stalls
+
     from spacesgui.app import App
     from spacesgui.core.history import Place
     from spacesgui.demo.server import DEMO_CREDENTIALS, demo_account
@@ -185,18 +164,21 @@ async def _measure(app: object, endpoint: str, needle: str, timeout_s: float, pr
     rss_before = _status_kb("VmRSS")
     _reset_peak_rss()
     probe.start()  # type: ignore[attr-defined]
+    sampler.start()  # type: ignore[attr-defined]
+    collections = GcProbe()
+    collections.start()
     start = time.perf_counter()
     panel.start()
     await _until(lambda: panel.search_id == 0, timeout_s, "the search to finish")
     end = time.perf_counter()
     probe.stop()  # type: ignore[attr-defined]
+    sampler.stop()  # type: ignore[attr-defined]
+    collections.stop()
+    print(f"  {collections.line(start)}", flush=True)
     rss_peak = _status_kb("VmHWM")
     status = panel.status_label.text()
     if not status.startswith("Searched"):
         raise BenchError(f"the search did not finish: {status}")
-    gaps = [b - a for a, b in itertools.pairwise(probe.ticks)]  # type: ignore[attr-defined]
-    cpu = [b - a for a, b in itertools.pairwise(probe.cpu)]  # type: ignore[attr-defined]
-    busy = max((g for g, c in zip(gaps, cpu, strict=False) if c >= g / 2), default=0.0)
     run = Run(
         "spacesgui",
         marks.get("first", end) - start if "first" in marks else None,
@@ -204,9 +186,7 @@ async def _measure(app: object, endpoint: str, needle: str, timeout_s: float, pr
         panel.model.rowCount(),
         panel.searched,
     )
-    return GuiRun(
-        run, max(gaps, default=0.0), sum(g > TARGET_STALL_S for g in gaps), busy, rss_before, rss_peak
-    )
+    return GuiRun(run, stalls(probe, TARGET_STALL_S, sampler), rss_before, rss_peak)  # type: ignore[arg-type]
 
 
 # -- peers ------------------------------------------------------------------------------------
@@ -306,14 +286,10 @@ def report(keys: int, needle: str, gui: GuiRun, peers: list[Run]) -> None:
         print(
             f"  total vs rclone lsf -R | grep: {ratio:.2f}× (target ≤ 1.0×)  {'ok' if ratio <= 1.0 else 'MISSED'}"
         )
-    print(
-        f"  longest GUI stall: {gui.stall_max_s * 1000:.0f} ms (target ≤ {TARGET_STALL_S * 1000:.0f} ms), "
-        f"{gui.stalls_over_target} ticks over  {'ok' if gui.stall_max_s <= TARGET_STALL_S else 'MISSED'}"
-    )
-    print(
-        f"  longest stall while the process had the CPU (≥ half the gap): {gui.busy_stall_max_s * 1000:.0f} ms "
-        f"(the rest of a longer stall is the OS running other processes)"
-    )
+    print(f"  {gui.stalls.line()}")  # type: ignore[attr-defined]
+    print("  the GUI thread's longest on-CPU stalls (wall beyond on-CPU: other processes or threads ran):")
+    for line in gui.stalls.details():  # type: ignore[attr-defined]
+        print(line)
     mb = 1024 * 1024
     print(
         f"  window process memory: {gui.rss_before / mb:.0f} MB before, peak {gui.rss_peak / mb:.0f} MB during "

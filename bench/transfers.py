@@ -1,7 +1,9 @@
 """Benchmark: spacesgui's transfers next to rclone, the AWS CLI, s3cmd and one raw PutObject.
 
 Run `uv run python bench/transfers.py` (1,000 × 4 KiB files and one 1 GiB file; several
-minutes on 2 CPUs), or `--small-count 50 --big-size 64MiB` for a quick run. Everything
+minutes on 2 CPUs), or `--small-count 50 --big-size 64MiB` for a quick run. `--tls both`
+runs everything once over plain http and once over https (a private CA made at start,
+every tool verifying it) and prints the two side by side; `--tls https` only the latter. Everything
 goes through one `rclone serve s3` on loopback whose data lives in a temp dir that is
 removed afterwards. Each tool uploads into a fresh bucket and is checked by listing it;
 downloads are checked by size and MD5. Then the real window (offscreen, qasync) uploads
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import bench_server
+import bench_tls
 from bench_report import fmt_s
 from bench_server import BenchError, Server
 from bench_transfer_cpu import CpuClock, find_server_pid
@@ -175,7 +178,12 @@ class Bench:
         self.engine.close()
 
 
-def measure(args: argparse.Namespace, scratch: Path) -> Results:
+def measure(
+    args: argparse.Namespace, scratch: Path, tls: bool = False, made: Results | None = None
+) -> Results:
+    """Every run against one fresh server (https with a private CA when `tls`); `made`: reuse its files."""
+    if made is not None:
+        return _measure_on_server(args, scratch, Results(made.tree, made.big, made.machine), tls)
     started = time.perf_counter()
     machine = probe_machine(scratch)
     print(
@@ -190,11 +198,20 @@ def measure(args: argparse.Namespace, scratch: Path) -> Results:
         f"in {fmt_s(time.perf_counter() - started)}.",
         flush=True,
     )
-    res = Results(tree, big, machine)
+    return _measure_on_server(args, scratch, Results(tree, big, machine), tls)
+
+
+def _measure_on_server(args: argparse.Namespace, scratch: Path, res: Results, tls: bool) -> Results:
+    tree, big = res.tree, res.big
+    scratch = scratch / ("https" if tls else "plain")  # journals, downloads, settings: one set a mode
     root = scratch / "root"
-    root.mkdir()
-    with bench_server.serve(root, scratch / "rclone.log") as server:
+    root.mkdir(parents=True)
+    tls_files = bench_tls.make_tls_files(scratch / "tls") if tls else None
+    with bench_server.serve(root, scratch / "rclone.log", tls_files) as server:
         print(f"rclone serve s3 answers on {server.endpoint}.", flush=True)
+        if tls:
+            res.notes.append("https: rclone serve s3 with a certificate from a private CA made at start; "
+                             "every tool verifies it (see bench_tls.py)")  # fmt: skip
         bench = Bench(server, scratch, args, res)
         try:
             bench.warm_up()
@@ -261,6 +278,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-gui", action="store_true", help="do not build the window (no GUI stall figure)"
     )
+    parser.add_argument(
+        "--tls", choices=("plain", "https", "both"), default="plain",
+        help="plain http (default), https with a private CA made at start, or both side by side",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.small_count < 1 or args.small_size < 1 or args.big_size < 1 or args.repeat < 1:
         parser.error("counts, sizes and --repeat must be at least 1")
@@ -273,8 +294,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-bench-"))
     try:
         check_room(scratch, args, tools=5)
-        res = measure(args, scratch)
-        report(res)
+        results: dict[str, Results] = {}
+        for mode in ("plain", "https") if args.tls == "both" else (args.tls,):
+            print(f"== {mode} ==", flush=True)
+            results[mode] = measure(
+                args, scratch, tls=mode == "https", made=next(iter(results.values()), None)
+            )
+            report(results[mode])
+        if len(results) == 2:
+            bench_tls.side_by_side(results["plain"], results["https"])
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1

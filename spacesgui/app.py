@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from spacesgui.adapters.activity_log import SqliteActivityLog
+from spacesgui.adapters.collector import freeze_long_lived
 from spacesgui.adapters.desktop_apps import XdgDesktopApps
 from spacesgui.adapters.do_api import DoApiClient
 from spacesgui.adapters.import_sources import FileAccountSources
@@ -51,7 +52,9 @@ MAX_CONNECTIONS = IO_WORKERS + 64 + 64
 
 
 def make_store(account: Account, credentials: Credentials) -> ObjectStore:
-    return S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+    store = S3Store(account, credentials, max_pool_connections=MAX_CONNECTIONS)
+    freeze_long_lived("the first S3 client")  # botocore's model: keep full collections short
+    return store
 
 
 @dataclass
@@ -68,6 +71,8 @@ class App:
     def shutdown(self) -> None:
         keep_clipboard_as_text()
         self.window.model.clear()
+        if self.window.file_opener is not None:  # unchanged opened copies no program holds
+            self.window.file_opener.service.clean_up_at_quit()
         self.transfers.shutdown()  # running transfers stop where they are; the journal keeps them
         if self.window.transfer_actions is not None:
             self.window.transfer_actions.drag_out.cleanup()
@@ -125,6 +130,7 @@ def build_app(
         opener=FileOpenService(runner, transfers, TempCopies(), XdgDesktopApps()),
         previews=PreviewService(runner, accounts),
         thumbnails=ThumbnailService(runner, accounts, DiskThumbnailCache(_thumbnails_beside(settings_path))),
+        preferences=settings,
     )
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
@@ -132,6 +138,8 @@ def build_app(
     )
     accounts.load()
     transfers.start()
+    # Modules, classes, widgets: out of full collections. A full one first: the window is not shown yet.
+    freeze_long_lived("the app built", collect_all=True)
     return App(runner, accounts, browser, transfers, window)
 
 

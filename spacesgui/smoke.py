@@ -2,7 +2,8 @@
 
 Every package (bundle, .deb, installers) is checked with it on a machine without a screen:
 the main window opens, the transfer process answers, and the demo's Spaces are listed in
-the sidebar. Success prints one line on stdout and exits 0; a failure, or no success within
+the sidebar. Success prints one line on stdout, then a line saying where a normal run would
+keep secret keys (the system keyring, or why there is none), and exits 0; a failure, or no success within
 the deadline, prints the reason on stderr and exits non-zero. Runs on the GUI thread, except
 the watchdog, which ends the process should the event loop itself hang.
 """
@@ -31,14 +32,48 @@ DEADLINE_S = 60.0
 WATCHDOG_SLACK_S = 20.0
 SMOKE_FAILED = 1
 SMOKE_HUNG = 3
+KEYRING_ENV = "PYTHON_KEYRING_BACKEND"
+# The keyring backend the user chose in the environment before the smoke run replaced it.
+_user_keyring_backend: list[str] = []
 
 
 def prepare_environment() -> None:
     """Choose the offscreen platform unless one is set; keep the user's keyring out of it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _user_keyring_backend[:] = [os.environ.get(KEYRING_ENV, "")]
     # The smoke run uses throw-away settings and the demo's fake keys: no keyring is needed,
     # and a headless machine's Secret Service may be absent or prompt.
-    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    os.environ.setdefault(KEYRING_ENV, "keyring.backends.null.Keyring")
+
+
+def where_secrets_go() -> str:
+    """One line: where a normal run would keep secret keys on this machine.
+
+    The smoke run itself uses no keyring, so this asks keyring what it would pick without
+    the smoke run's choice: the user's PYTHON_KEYRING_BACKEND, keyringrc.cfg, or the best
+    backend that answers (on Linux the Secret Service over D-Bus, absent on a bare system).
+    """
+    import keyring.core
+    from keyring.backends.chainer import ChainerBackend
+
+    from spacesgui.adapters.keyring_store import backend_name, keyring_problem
+
+    chosen = _user_keyring_backend[0] if _user_keyring_backend else os.environ.get(KEYRING_ENV, "")
+    try:
+        backend = keyring.core.load_keyring(chosen) if chosen else keyring.core.load_config()
+        if backend is None:
+            backend = ChainerBackend()  # type: ignore[no-untyped-call]
+        problem = keyring_problem(backend)
+    except Exception as exc:  # a broken keyring setup must not fail the smoke check
+        return (
+            f"secrets: the system keyring could not be probed ({type(exc).__name__}); "
+            "secret keys can be kept for a session only, never in a file"
+        )
+    if problem:
+        return f"secrets: {problem}"
+    inner = getattr(backend, "backends", None) or [backend]
+    names = ", ".join(backend_name(b) for b in inner)
+    return f"secrets: secret keys are kept in the system keyring ({names}), never in a file"
 
 
 class SmokeCheck:
@@ -128,6 +163,10 @@ class SmokeCheck:
         stream = sys.stdout if code == 0 else sys.stderr
         print(line, file=stream, flush=True)
         (log.info if code == 0 else log.error)("%s", line)
+        if code == 0:
+            secrets = where_secrets_go()
+            print(secrets, flush=True)
+            log.info("%s", secrets)
         self._startup.exit_code = code
         app = self._startup.app
         if app is not None:

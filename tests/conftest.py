@@ -33,10 +33,10 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import keyring.backend
@@ -49,6 +49,9 @@ from spacesgui.core.accounts import Account, AddressingStyle, Credentials
 from spacesgui.core.log_redaction import install_redaction
 from tests.fault_proxy import FaultProxy
 from tests.secret_watch import WATCH
+
+if TYPE_CHECKING:
+    from tests.tls_certs import PrivateCa
 
 pytest_plugins = ["pytester"]
 
@@ -277,8 +280,13 @@ def _port_answers(port: int) -> bool:
         return False
 
 
-def _start_rclone(root: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start `rclone serve s3` on a free loopback port; return it once the port answers."""
+def _start_rclone(
+    root: Path, log_path: Path, extra: Sequence[str] = ()
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `rclone serve s3` on a free loopback port; return it once the port answers.
+
+    `extra`: more arguments (`--cert`/`--key` for https).
+    """
     # Keep the developer's RCLONE_* settings (an auth key, a config) out of the server.
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("RCLONE_")}
     last_log = ""
@@ -294,6 +302,7 @@ def _start_rclone(root: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], 
             "--dir-cache-time", "100ms",
             "--config", "",  # never read the developer's rclone.conf
             "--log-level", "NOTICE",
+            *extra,
         ]  # fmt: skip
         with log_path.open("wb") as log:
             process = subprocess.Popen(
@@ -326,6 +335,26 @@ def rclone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RcloneSe
     process, port = _start_rclone(root, log_path)
     try:
         yield RcloneServer(f"http://127.0.0.1:{port}", TEST_ACCESS_KEY, TEST_SECRET_KEY, root)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def rclone_tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RcloneServer, PrivateCa]]:
+    """`rclone serve s3` over https, its certificate signed by a private CA made now; yields both."""
+    from tests.tls_certs import make_private_ca
+
+    ca = make_private_ca(tmp_path_factory.mktemp("private-ca"))
+    root = tmp_path_factory.mktemp("rclone-tls-root")
+    log_path = tmp_path_factory.mktemp("rclone-tls-log") / "rclone.log"
+    process, port = _start_rclone(root, log_path, ("--cert", str(ca.cert), "--key", str(ca.key)))
+    try:
+        yield RcloneServer(f"https://127.0.0.1:{port}", TEST_ACCESS_KEY, TEST_SECRET_KEY, root), ca
     finally:
         process.terminate()
         try:

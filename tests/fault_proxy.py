@@ -2,7 +2,7 @@
 
 Tests use it to make a real server misbehave in ways it cannot by itself: answer with
 a canned S3 error a given number of times, break ListObjectsV2 pagination, page
-listings at a smaller size, refuse some keys of a DeleteObjects request, or hold
+listings at a smaller size, add a round trip's latency to every request, refuse some keys of a DeleteObjects request, or hold
 requests until the test lets them go. It records every request it sees (method, path,
 query, headers and body as they came off the wire) so tests can count attempts and check
 headers, and it counts the requests in flight at once (`watch`) so tests can check how
@@ -386,6 +386,7 @@ class FaultProxy:
         self._recorded: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
         self._watches: list[Concurrency] = []
         self._holds: list[Hold] = []
+        self._latency_s = 0.0
         self._server: _Server | None = None
         self._serve_thread: threading.Thread | None = None
 
@@ -503,6 +504,22 @@ class FaultProxy:
             self._delete_refusals.append(refusal)
         return refusal
 
+    def add_latency(self, seconds: float) -> None:
+        """Hold every request `seconds` before forwarding it: a round trip over the internet.
+
+        The wait counts as in flight (`watch`), as the time on the wire would.
+        """
+        if seconds < 0:
+            raise ValueError("latency cannot be negative")
+        with self._lock:
+            self._latency_s = seconds
+
+    def _wait_latency(self) -> None:
+        with self._lock:
+            latency = self._latency_s
+        if latency > 0:
+            threading.Event().wait(latency)
+
     def watch(self, match: Match | None = None) -> Concurrency:
         """Count requests matching `match` (default: all) in flight at once, from now on."""
         concurrency = Concurrency(match or Match.any())
@@ -533,6 +550,7 @@ class FaultProxy:
             self._recorded.clear()
             self._watches.clear()
             self._holds.clear()
+            self._latency_s = 0.0
 
     def _release_holds(self) -> None:
         with self._lock:
@@ -741,6 +759,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = replace(request, body=self.rfile.read(length) if length else b"")
         proxy._record(request)
         proxy._wait_if_held(request)
+        proxy._wait_latency()
         fault = proxy._fault_for(request)
         if fault is not None:
             # With the Date header every S3 server sends (a client corrects its clock by it).

@@ -42,7 +42,7 @@ fi
 TARROOT="$WORK/tar/spacesgui-$VERSION"
 mkdir -p "$TARROOT"
 cp -a "$BUNDLE/." "$TARROOT/"
-cp resources/linux/$APP_ID.desktop resources/app/spacesgui.svg "$TARROOT/"
+cp resources/linux/$APP_ID.desktop resources/app/spacesgui.svg LICENSE "$TARROOT/"
 GZ="gzip -9"
 if [ "$FAST" = 1 ]; then GZ="gzip -1"; fi
 tar -C "$WORK/tar" -I "$GZ" -cf "$OUT/spacesgui-$VERSION-linux-x86_64.tar.gz" "spacesgui-$VERSION"
@@ -65,17 +65,28 @@ for size in 16 24 32 48 64 128 256 512; do
     cp "resources/app/spacesgui-$size.png" "$PKG/usr/share/icons/hicolor/${size}x${size}/apps/spacesgui.png"
 done
 cp resources/app/spacesgui.svg "$PKG/usr/share/icons/hicolor/scalable/apps/spacesgui.svg"
-cat > "$PKG/usr/share/doc/spacesgui/copyright" <<COPYRIGHT
+# Debian's machine-readable copyright file, with the full MIT text from LICENSE.
+COPYRIGHT_LINE="$(sed -n 's/^Copyright (c) //p' LICENSE | head -1)"
+{
+    cat <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: spacesgui
 
 Files: *
+Copyright: $COPYRIGHT_LINE
 License: MIT
 
 Files: opt/spacesgui/_internal/PySide6/* opt/spacesgui/_internal/shiboken6/*
+Copyright: The Qt Company Ltd. and other contributors
 License: LGPL-3.0-only
-Comment: Qt for Python. Help > About spacesgui lists every bundled component and its licence.
+Comment: Qt for Python. Help > About spacesgui lists every bundled component and its
+ licence; on Debian the LGPL 3 text is in /usr/share/common-licenses/LGPL-3.
+
+License: MIT
 COPYRIGHT
+    # The licence text from "Permission is hereby granted", indented; blank lines become " ."
+    sed -n '/^Permission/,$p' LICENSE | sed -e 's/^$/./' -e 's/^/ /'
+} > "$PKG/usr/share/doc/spacesgui/copyright"
 
 # Depends: the system libraries the bundle's ELF files need but do not carry themselves.
 needed_packages() {

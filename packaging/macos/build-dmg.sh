@@ -37,7 +37,13 @@ if [ -n "${MACOS_CERTIFICATE_P12_BASE64:-}" ] && [ -n "${MACOS_SIGNING_IDENTITY:
     security import "$WORK/cert.p12" -k "$KEYCHAIN" -P "${MACOS_CERTIFICATE_PASSWORD:-}" -T /usr/bin/codesign
     rm -f "$WORK/cert.p12"
     security set-key-partition-list -S apple-tool:,apple: -s -k "$KEYCHAIN_PASSWORD" "$KEYCHAIN" >/dev/null
-    security list-keychains -d user -s "$KEYCHAIN" $(security list-keychains -d user | tr -d '"')
+    # Add ours to the user's search list, keeping the ones there (bash 3.2: no mapfile).
+    existing=()
+    while IFS= read -r line; do
+        line="${line#"${line%%[![:space:]]*}"}"
+        existing+=("$(printf '%s' "$line" | tr -d '"')")
+    done < <(security list-keychains -d user)
+    security list-keychains -d user -s "$KEYCHAIN" ${existing[@]+"${existing[@]}"}
     codesign --force --deep --options runtime --timestamp \
         --entitlements packaging/macos/entitlements.plist \
         --sign "$MACOS_SIGNING_IDENTITY" "$APP"
@@ -51,6 +57,7 @@ DMG="$OUT/spacesgui-$VERSION-macos.dmg"
 STAGE="$WORK/dmg"
 mkdir -p "$STAGE"
 cp -R "$APP" "$STAGE/"
+cp LICENSE "$STAGE/LICENSE.txt"
 ln -s /Applications "$STAGE/Applications"
 rm -f "$DMG"
 hdiutil create -volname "spacesgui $VERSION" -srcfolder "$STAGE" -ov -format UDZO "$DMG"

@@ -30,6 +30,8 @@ ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir=..\..\dist
 OutputBaseFilename={#AppName}-{#AppVersion}-setup
 SetupIconFile=..\..\resources\app\spacesgui.ico
+; The wizard shows the MIT licence; the bundle carries it too (Help > About shows it).
+LicenseFile=..\..\LICENSE
 UninstallDisplayIcon={app}\spacesgui.exe
 UninstallDisplayName={#AppName} {#AppVersion}
 Compression=lzma2/max
@@ -45,6 +47,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "..\..\resources\app\spacesgui.ico"; DestDir: "{app}"; Flags: ignoreversion
+Source: "..\..\LICENSE"; DestDir: "{app}"; DestName: "LICENSE.txt"; Flags: ignoreversion
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\spacesgui.exe"; IconFilename: "{app}\spacesgui.ico"

@@ -23,6 +23,7 @@ from botocore.exceptions import HTTPClientError
 
 from spacesgui.adapters import s3_fast_listing
 from spacesgui.adapters.isolated_session import isolated_session
+from spacesgui.adapters.tls_trust import botocore_verify
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials, check_endpoint_url
 from spacesgui.core.errors import SpacesError, TransferStopped
 
@@ -152,7 +153,9 @@ def make_client(
         response_checksum_validation="when_required",
         tcp_keepalive=True,
     )
-    client = session.client("s3", endpoint_url=endpoint, config=config)
+    # The account's own CA bundle when it has one (checked here: a bad path is told at once).
+    verify = botocore_verify(account)
+    client = session.client("s3", endpoint_url=endpoint, config=config, verify=verify)
     s3_fast_listing.install(client.meta.events)
     client.meta.events.register_first("needs-retry.s3", _raise_our_errors_without_retry)
     for operation in MD5_OPERATIONS:

@@ -122,15 +122,7 @@ class S3CopyOps(S3ObjectOps):
         if (source_bucket, source_key) == (bucket, key):
             raise InvalidInput("A file cannot be copied onto itself; choose another name or folder.")
         canned, notes = self._acl_for_copy(source_bucket, source_key, bucket, acl)
-        params = {
-            "Bucket": bucket, "Key": key, "CopySource": _source(source_bucket, source_key),
-            "MetadataDirective": "COPY", "CopySourceIfMatch": f'"{strip_etag(etag)}"',
-            **header_params(ObjectHeaders(), acl=canned, storage_class=""),
-        }  # fmt: skip
-        del params["Metadata"]  # COPY takes the source's; sending any would be refused
-        # No storage class is named, so the copy is STANDARD (Spaces has no other class).
-        response = self._call("CopyObject", bucket, partial(self._client.copy_object, **params))
-        copied = strip_etag((response.get("CopyObjectResult") or {}).get("ETag"))
+        copied = self._copy_request(source_bucket, source_key, bucket, key, if_match=etag, acl=canned)
         source = ObjectDetails(source_key, size, 0.0, strip_etag(etag))
         if source.etag_is_md5 and copied:
             target = ObjectDetails(key, size, 0.0, copied)
@@ -140,6 +132,23 @@ class S3CopyOps(S3ObjectOps):
         return CopyResult(
             source_bucket, source_key, bucket, key, target.size, target.etag, 0, canned, verified, notes
         )
+
+    def _copy_request(
+        self, source_bucket: str, source_key: str, bucket: str, key: str, *, if_match: str, acl: str
+    ) -> str:
+        """One CopyObject request keeping the source's headers and metadata, made only while the
+        source's ETag is `if_match`, with canned `acl` ("" or private: none sent); the new ETag.
+
+        No storage class is named, so the copy is STANDARD (Spaces has no other class).
+        """
+        params = {
+            "Bucket": bucket, "Key": key, "CopySource": _source(source_bucket, source_key),
+            "MetadataDirective": "COPY", "CopySourceIfMatch": f'"{strip_etag(if_match)}"',
+            **header_params(ObjectHeaders(), acl=acl, storage_class=""),
+        }  # fmt: skip
+        del params["Metadata"]  # COPY takes the source's; sending any would be refused
+        response = self._call("CopyObject", bucket, partial(self._client.copy_object, **params))
+        return strip_etag((response.get("CopyObjectResult") or {}).get("ETag"))
 
     def _acl_for_copy(
         self, source_bucket: str, source_key: str, bucket: str, wanted: str | None

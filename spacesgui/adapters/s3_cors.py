@@ -12,7 +12,6 @@ kept alive between tests or calls.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -23,6 +22,8 @@ from botocore.httpsession import URLLib3Session
 from botocore.utils import get_environ_proxies
 
 from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
+from spacesgui.adapters.tls_trust import botocore_verify
+from spacesgui.core.accounts import Account
 from spacesgui.core.cors import CorsRule, validate_rules
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
 from spacesgui.core.errors import InvalidInput, NotConfigured
@@ -42,6 +43,7 @@ class S3CorsOps:
     """The BucketCors calls, for a class with `_client` and `_call` (S3Store)."""
 
     _client: S3Client
+    account: Account
 
     if TYPE_CHECKING:
 
@@ -84,7 +86,9 @@ class S3CorsOps:
         if request.headers:
             headers["Access-Control-Request-Headers"] = ",".join(request.headers)
         url = self._space_url(bucket)
-        answer: CorsAnswer = self._call("Preflight", bucket, lambda: _send("OPTIONS", url, headers))
+        answer: CorsAnswer = self._call(
+            "Preflight", bucket, lambda: _send("OPTIONS", url, headers, self._verify())
+        )
         return answer
 
     def get_with_origin(self, bucket: str, origin: str) -> CorsAnswer:
@@ -101,9 +105,12 @@ class S3CorsOps:
 
         url = str(self._call("Presign", bucket, sign))
         answer: CorsAnswer = self._call(
-            "GetWithOrigin", bucket, lambda: _send("GET", url, {"Origin": origin})
+            "GetWithOrigin", bucket, lambda: _send("GET", url, {"Origin": origin}, self._verify())
         )
         return answer
+
+    def _verify(self) -> bool | str:
+        return botocore_verify(self.account)
 
     def _space_url(self, bucket: str) -> str:
         """The unsigned address of the Space, as the client addresses it (path or virtual host)."""
@@ -115,9 +122,11 @@ class S3CorsOps:
         return urlunsplit((signed.scheme, signed.netloc, signed.path or "/", "", ""))
 
 
-def _send(method: str, url: str, headers: Mapping[str, str]) -> CorsAnswer:
-    """Send one request on a connection of its own and close it. Worker thread."""
-    verify: bool | str = os.environ.get("AWS_CA_BUNDLE") or os.environ.get("REQUESTS_CA_BUNDLE") or True
+def _send(method: str, url: str, headers: Mapping[str, str], verify: bool | str) -> CorsAnswer:
+    """Send one request on a connection of its own and close it. Worker thread.
+
+    `verify` is the account's (tls_trust.botocore_verify): its CA bundle, or True.
+    """
     # botocore takes a CA bundle path and a (connect, read) pair here; its stubs say bool and int.
     session = URLLib3Session(
         verify=verify,  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ import logging
 from botocore import exceptions as bex
 
 from spacesgui.core import errors
+from spacesgui.core.tls import is_certificate_problem, tls_failure_message
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,7 @@ def _translate(exc: BaseException, *, operation: str, endpoint: str, bucket: str
     if isinstance(exc, bex.NoCredentialsError | bex.PartialCredentialsError):
         return errors.MissingCredentials("Enter both the access key and the secret key.")
     if isinstance(exc, bex.SSLError):
-        return errors.TlsError(
-            f"The secure connection to {endpoint} failed: the server's certificate was not "
-            "accepted. Check the address, or whether the server really speaks https."
-        )
+        return tls_error(endpoint, str(exc))
     if isinstance(exc, bex.ConnectTimeoutError):
         return errors.Timeout(f"{endpoint} did not answer in time. Check the address and your network.")
     if isinstance(exc, bex.ReadTimeoutError):
@@ -102,8 +100,16 @@ def _from_connection_error(exc: BaseException, endpoint: str) -> errors.SpacesEr
             f"{endpoint} refused the connection. Is the address and port right, and is the server running?"
         )
     if "ssl" in lowered or "certificate" in lowered:
-        return errors.TlsError(f"The secure connection to {endpoint} failed: {exc}")
+        return tls_error(endpoint, text)
     return errors.NetworkError(f"Could not connect to {endpoint}. Check the address and your network.")
+
+
+def tls_error(endpoint: str, text: str) -> errors.SpacesError:
+    """The core error for a secure connection that failed with error text `text`."""
+    message = tls_failure_message(endpoint, text)
+    if is_certificate_problem(text):
+        return errors.UntrustedCertificate(message)
+    return errors.TlsError(message)
 
 
 def _from_client_error(

@@ -237,14 +237,18 @@ class S3ObjectOps:
             (in_xml if xml_safe(key) else by_one).append(key)
         result = DeleteResult()
         if in_xml:
-            objects: Any = [{"Key": key} for key in in_xml]
-            call = partial(
-                self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
-            )
-            result += _delete_result(in_xml, self._call("DeleteObjects", bucket, call))
+            result += delete_result(in_xml, self._delete_request(bucket, in_xml))
         for key in by_one:
             result += self._delete_one(bucket, key)
         return result
+
+    def _delete_request(self, bucket: str, keys: list[str]) -> Any:
+        """One DeleteObjects request (Quiet off) for `keys`; its answer as boto3 shapes it."""
+        objects: Any = [{"Key": key} for key in keys]
+        call = partial(
+            self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
+        )
+        return self._call("DeleteObjects", bucket, call)
 
     def _delete_one(self, bucket: str, key: str) -> DeleteResult:
         call = partial(self._client.delete_object, Bucket=bucket, Key=key)
@@ -255,7 +259,7 @@ class S3ObjectOps:
         return DeleteResult(deleted=(key,))
 
 
-def _delete_result(asked: list[str], response: Any) -> DeleteResult:
+def delete_result(asked: list[str], response: Any) -> DeleteResult:
     """Sort `asked` by a DeleteObjects answer: confirmed, refused (with the reason), or unconfirmed."""
     refused: dict[str, DeleteFailure] = {}
     for item in response.get("Errors") or ():

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, ParallelListing
 from spacesgui.core.errors import ListingBroken
 
 if TYPE_CHECKING:
@@ -22,14 +23,45 @@ Call = Callable[[str, str, Callable[[], Any]], Any]  # the store's `_call`: erro
 
 
 def iter_listing_responses(
-    call: Call, client: S3Client, bucket: str, prefix: str, page_size: int
+    call: Call,
+    client: S3Client,
+    bucket: str,
+    prefix: str,
+    page_size: int,
+    *,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> Iterator[Any]:
     """Yield each raw response listing the objects under `prefix`, at any depth, in key order.
 
-    A page is requested only when the previous one has been taken, so a caller that stops
-    iterating sends no further request. If the server's ListObjectsV2 paging breaks (a
-    continuation token missing or repeated), the listing goes on with ListObjects v1 after
-    the last key seen.
+    Past the first page the rest is listed in parallel pieces (s3_parallel_listing), so a
+    caller that stops iterating may leave a few requests that were already in flight, and
+    none is sent after it stops. A server that breaks StartAfter or paging gets the
+    sequential listing below.
+    """
+    sequential = partial(iter_sequential_responses, call, client, bucket, prefix, page_size)
+    if max_in_flight <= 1:
+        return sequential()
+    listing = ParallelListing(
+        call,
+        client,
+        bucket,
+        prefix,
+        delimiter="",
+        page_size=page_size,
+        sequential=sequential,
+        max_in_flight=max_in_flight,
+    )
+    return iter(listing)
+
+
+def iter_sequential_responses(
+    call: Call, client: S3Client, bucket: str, prefix: str, page_size: int
+) -> Iterator[Any]:
+    """Yield each raw response listing the objects under `prefix`, one page after another.
+
+    A page is requested only when the previous one has been taken. If the server's
+    ListObjectsV2 paging breaks (a continuation token missing or repeated), the listing
+    goes on with ListObjects v1 after the last key seen.
     """
     kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
     seen_tokens: set[str] = set()

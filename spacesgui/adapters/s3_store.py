@@ -21,6 +21,7 @@ from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
+from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, ParallelListing
 from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.adapters.s3_tree_listing import S3TreeListingOps
@@ -68,7 +69,12 @@ class S3Store(
 
     `acls`: whether the server keeps object ACLs, when the caller knows; None asks the
     server once per bucket (S3ObjectOps.acl_support).
+
+    `listing_parallelism`: how many listing requests one listing may have in flight past
+    its first page (1: one page after another, as before parallel listing).
     """
+
+    listing_parallelism: int = MAX_IN_FLIGHT
 
     def __init__(
         self,
@@ -135,9 +141,43 @@ class S3Store(
         self._call("DeleteBucket", bucket, lambda: self._client.delete_bucket(Bucket=bucket))
 
     def iter_listing(
-        self, bucket: str, prefix: str, *, on_warning: Callable[[str], None] | None = None
+        self,
+        bucket: str,
+        prefix: str,
+        *,
+        on_warning: Callable[[str], None] | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> Iterator[ListingPage]:
-        """Yield the folders and objects directly under `prefix`, one page at a time.
+        """Yield the folders and objects directly under `prefix`, one page at a time, in order.
+
+        The first page is asked for alone; past it the rest is listed in parallel pieces
+        (s3_parallel_listing), merged back in key order, each folder once.
+        """
+        sequential = partial(self._iter_listing_responses, bucket, prefix, on_warning, page_size)
+        if self.listing_parallelism <= 1:
+            for response in sequential():
+                yield _page_from_response(response, prefix)
+            return
+        listing = ParallelListing(
+            self._call,
+            self._client,
+            bucket,
+            prefix,
+            delimiter=DELIMITER,
+            page_size=page_size,
+            sequential=sequential,
+            max_in_flight=self.listing_parallelism,
+        )
+        for response in listing:
+            yield _page_from_response(response, prefix)
+        stats = listing.stats
+        if stats.requests:
+            log.debug("listed s3://%s/%s: %s", bucket, prefix, stats)
+
+    def _iter_listing_responses(
+        self, bucket: str, prefix: str, on_warning: Callable[[str], None] | None, page_size: int
+    ) -> Iterator[Any]:
+        """The raw responses of a delimiter listing, one page after another.
 
         Uses ListObjectsV2. Some servers (early Spaces among them) break its pagination:
         a continuation token that repeats, or none while the listing is truncated. Then
@@ -152,15 +192,14 @@ class S3Store(
                 "Bucket": bucket,
                 "Prefix": prefix,
                 "Delimiter": DELIMITER,
-                "MaxKeys": PAGE_SIZE,
+                "MaxKeys": page_size,
             }
             if token:
                 kwargs["ContinuationToken"] = token
             response = self._call("ListObjectsV2", bucket, partial(self._client.list_objects_v2, **kwargs))
-            page = _page_from_response(response, prefix)
-            seen_folders.update(page.folders)
+            seen_folders.update(_folders(response))
             last_name = max(last_name, _last_listed(response))
-            yield page
+            yield response
             if not response.get("IsTruncated"):
                 return
             token = response.get("NextContinuationToken")
@@ -173,29 +212,28 @@ class S3Store(
                 log.warning("%s", message)
                 if on_warning:
                     on_warning(message)
-                yield from self._iter_listing_v1(bucket, prefix, last_name, seen_folders)
+                yield from self._iter_listing_v1(bucket, prefix, last_name, seen_folders, page_size)
                 return
             seen_tokens.add(token)
 
     def _iter_listing_v1(
-        self, bucket: str, prefix: str, marker: str, seen_folders: set[str]
-    ) -> Iterator[ListingPage]:
+        self, bucket: str, prefix: str, marker: str, seen_folders: set[str], page_size: int
+    ) -> Iterator[Any]:
         seen_markers = {marker}
         while True:
             kwargs: dict[str, Any] = {
                 "Bucket": bucket,
                 "Prefix": prefix,
                 "Delimiter": DELIMITER,
-                "MaxKeys": PAGE_SIZE,
+                "MaxKeys": page_size,
             }
             if marker:
                 kwargs["Marker"] = marker
             response = self._call("ListObjects", bucket, partial(self._client.list_objects, **kwargs))
-            page = _page_from_response(response, prefix)
             # Some servers repeat common prefixes on every v1 page; list each folder once.
-            page.folders = [f for f in page.folders if f not in seen_folders]
-            seen_folders.update(page.folders)
-            yield page
+            folders = [p for p in response.get("CommonPrefixes", ()) if p.get("Prefix") not in seen_folders]
+            seen_folders.update(_folders(response))
+            yield {**response, "CommonPrefixes": folders}
             if not response.get("IsTruncated"):
                 return
             # S3 says: send NextMarker back as Marker; without one (no delimiter, or a
@@ -246,6 +284,10 @@ if TYPE_CHECKING:
 
     def _reads_starts(store: S3Store) -> ObjectReader:
         return store
+
+
+def _folders(response: Any) -> list[str]:
+    return [p["Prefix"] for p in response.get("CommonPrefixes", ()) if p.get("Prefix")]
 
 
 def _last_listed(response: Any) -> str:

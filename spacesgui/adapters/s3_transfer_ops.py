@@ -146,6 +146,7 @@ class S3TransferOps:
     """The TransferStore calls, for a class that has `_client`, `endpoint` and `_call`."""
 
     _client: S3Client
+    listing_parallelism: int
     endpoint: str
 
     if TYPE_CHECKING:
@@ -169,11 +170,14 @@ class S3TransferOps:
     def iter_objects(self, bucket: str, prefix: str, *, page_size: int = PAGE_SIZE) -> Iterator[ObjectEntry]:
         """Every object under `prefix`, at any depth (no delimiter), a page at a time.
 
-        Folder placeholder objects ("photos/") are included: they are objects. If the
+        Folder placeholder objects ("photos/") are included: they are objects. Past the
+        first page the rest is listed in parallel pieces, in key order. If the
         server's ListObjectsV2 paging breaks (a continuation token missing or repeated),
         the listing carries on with ListObjects v1 after the last key seen.
         """
-        for response in iter_listing_responses(self._call, self._client, bucket, prefix, page_size):
+        for response in iter_listing_responses(
+            self._call, self._client, bucket, prefix, page_size, max_in_flight=self.listing_parallelism
+        ):
             yield from _entries(response)
 
     def open_download(

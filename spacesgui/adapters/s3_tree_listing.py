@@ -26,16 +26,20 @@ class S3TreeListingOps:
 
     _client: S3Client
     _call: Callable[[str, str, Callable[[], Any]], Any]
+    listing_parallelism: int
 
     def iter_tree(self, bucket: str, prefix: str, *, page_size: int = PAGE_SIZE) -> Iterator[ListingPage]:
         """Yield every object under `prefix`, at any depth, a page at a time in key order.
 
-        Each page is requested only when the previous one has been taken, so a caller that
-        stops iterating sends no further request. If the server's ListObjectsV2 paging
-        breaks (a continuation token missing or repeated), the listing goes on with
-        ListObjects v1 after the last key seen, as the folder listing does.
+        Past the first page the rest is listed in parallel pieces (s3_parallel_listing),
+        merged back in key order; a caller that stops iterating closes the generator and
+        no request is sent after that. If the server's ListObjectsV2 paging breaks (a
+        continuation token missing or repeated), the listing goes on with ListObjects v1
+        after the last key seen, as the folder listing does.
         """
-        for response in iter_listing_responses(self._call, self._client, bucket, prefix, page_size):
+        for response in iter_listing_responses(
+            self._call, self._client, bucket, prefix, page_size, max_in_flight=self.listing_parallelism
+        ):
             yield _tree_page(response)
 
 

@@ -1,5 +1,6 @@
 """Object versions over boto3: ListObjectVersions with paging, GetObject / CopyObject /
-DeleteObject with a VersionId.
+DeleteObject with a VersionId, and the deleted files of one folder (ListObjectVersions with
+a delimiter) for the object view.
 
 Blocking and thread-safe; call from worker threads. SDK errors become core errors in
 `_call` (S3Store's), local file errors become LocalWriteFailed or DiskFull here.
@@ -11,20 +12,25 @@ import contextlib
 import errno
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import parse_timestamp
+from spacesgui.adapters.s3_operations import xml_safe
 from spacesgui.adapters.s3_transfer_ops import strip_etag
+from spacesgui.core.deleted import DeletedCollector
 from spacesgui.core.errors import DiskFull, IntegrityError, LocalWriteFailed, NotSupported, SpacesError
-from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE, ObjectAcl
+from spacesgui.core.keys import DELIMITER
+from spacesgui.core.listing import ListingPage
+from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE, DeleteFailure, ObjectAcl
 from spacesgui.core.versions import ObjectVersion, VersionPage
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 CHUNK = 1024 * 1024
+DELETE_BATCH = 1000  # DeleteObjects' most keys a request
 
 
 def _version(item: Any, *, delete_marker: bool) -> ObjectVersion:
@@ -74,6 +80,79 @@ class S3VersionOps:
                 "The server listed only part of the versions and did not say where the rest begin."
             )
         return VersionPage(tuple(versions + markers), next_key, next_version)
+
+    def iter_deleted(self, bucket: str, prefix: str, max_keys: int = 1000) -> Iterator[ListingPage]:
+        """Yield the deleted objects directly under `prefix` and every folder below it with
+        versions, one page (`deleted`) per ListObjectVersions request, in key order."""
+        collector = DeletedCollector()
+        markers: tuple[str, str] = ("", "")
+        seen: set[tuple[str, str]] = set()
+        while True:
+            kwargs: dict[str, Any] = {
+                "Bucket": bucket, "Prefix": prefix, "Delimiter": DELIMITER, "MaxKeys": max_keys,
+            }  # fmt: skip
+            if markers[0]:
+                kwargs["KeyMarker"] = markers[0]
+            if markers[1]:
+                kwargs["VersionIdMarker"] = markers[1]
+            response = self._call(
+                "ListObjectVersions", bucket, partial(self._client.list_object_versions, **kwargs)
+            )
+            versions = [_version(v, delete_marker=False) for v in response.get("Versions") or ()]
+            for raw, version in zip(response.get("Versions") or (), versions, strict=True):
+                if raw.get("StorageClass"):
+                    collector.storage_classes[(version.key, version.version_id)] = str(raw["StorageClass"])
+            versions += [_version(m, delete_marker=True) for m in response.get("DeleteMarkers") or ()]
+            page = ListingPage(deleted=True)
+            page.folders = [str(p["Prefix"]) for p in response.get("CommonPrefixes") or () if p.get("Prefix")]
+            found = collector.add(versions)
+            truncated = bool(response.get("IsTruncated"))
+            if not truncated:
+                found += collector.finish()
+            for entry in found:
+                if entry.key != prefix:  # the folder's own placeholder object
+                    page.add_object(entry)
+            if len(page):
+                yield page
+            if not truncated:
+                return
+            markers = (
+                str(response.get("NextKeyMarker") or ""),
+                str(response.get("NextVersionIdMarker") or ""),
+            )
+            if not markers[0] or markers in seen:
+                raise NotSupported(
+                    f"The server's version listing of s3://{bucket}/{prefix} does not say where the "
+                    "next page begins, so its deleted files cannot all be shown."
+                )
+            seen.add(markers)
+
+    def delete_versions(self, bucket: str, versions: Sequence[tuple[str, str]]) -> list[DeleteFailure]:
+        """Delete each (key, version id), 1,000 a request; the ones the server refused, with why."""
+        failed: list[DeleteFailure] = []
+        for key, version in [kv for kv in versions if not xml_safe(kv[0])]:  # XML cannot carry these
+            try:
+                self.delete_version(bucket, key, version)
+            except SpacesError as error:
+                failed.append(DeleteFailure(key, "", error.message))
+        in_xml = [kv for kv in versions if xml_safe(kv[0])]
+        for start in range(0, len(in_xml), DELETE_BATCH):
+            batch = in_xml[start : start + DELETE_BATCH]
+            objects: list[Any] = [{"Key": key, "VersionId": version} for key, version in batch]
+            response = self._call(
+                "DeleteObjects",
+                bucket,
+                partial(
+                    self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": True}
+                ),
+            )
+            failed += [
+                DeleteFailure(
+                    str(e.get("Key", "")), str(e.get("Code", "")), str(e.get("Message") or e.get("Code"))
+                )
+                for e in response.get("Errors") or ()
+            ]
+        return failed
 
     def download_version(self, bucket: str, key: str, version_id: str, local_path: str) -> int:
         part = local_path + ".part"

@@ -19,9 +19,10 @@ from spacesgui.core.errors import InvalidEndpoint
 
 FORMAT = "spacesgui-accounts"
 VERSION = 1
-# What an exported account keeps: where it is and how it is used, and no secret.
+# What an exported account keeps: where it is and how it is used, and no secret. The CA
+# bundle is a path on the exporting computer; on another one, pick the file again.
 FIELDS = ("name", "provider", "endpoint_url", "region", "access_key_id", "addressing",
-          "bucket", "upload_acl", "cache_control")  # fmt: skip
+          "bucket", "upload_acl", "cache_control", "ca_bundle")  # fmt: skip
 REQUIRED = ("endpoint_url", "access_key_id")
 UPLOAD_ACLS = ("private", "public-read")
 
@@ -85,7 +86,7 @@ def _entry(entry: Any, where: str) -> ImportCandidate | ImportProblem:
         kind, where, name, _provider(entry.get("provider", ""), place.provider), place.endpoint_url,
         entry.get("region", "") or place.region, entry["access_key_id"].strip(), "",
         _addressing(entry.get("addressing", ""), place.addressing), entry.get("bucket", "").strip() or place.bucket,
-        acl, entry.get("cache_control", "").strip(),
+        acl, entry.get("cache_control", "").strip(), entry.get("ca_bundle", "").strip(),
     )  # fmt: skip
 
 

@@ -53,6 +53,7 @@ class ImportCandidate:
     bucket: str = ""
     upload_acl: str = "private"
     cache_control: str = ""
+    ca_bundle: str = ""  # the PEM file of a private certificate authority (Account.ca_bundle)
 
     def ref(self) -> str:
         """Same form as Account.ref(): two with equal refs are the same keys on one server."""
@@ -62,7 +63,7 @@ class ImportCandidate:
         return Account(
             name=self.name, provider=self.provider, endpoint_url=self.endpoint_url, region=self.region,
             access_key_id=self.access_key_id, addressing=self.addressing, bucket=self.bucket,
-            upload_acl=self.upload_acl, cache_control=self.cache_control,
+            upload_acl=self.upload_acl, cache_control=self.cache_control, ca_bundle=self.ca_bundle,
         )  # fmt: skip
 
 

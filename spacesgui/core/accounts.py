@@ -122,6 +122,9 @@ class Account:
     # False: its secret key is kept only until the app quits, and asked for at first use after.
     in_keyring: bool = True
     last_connected: float = 0.0  # time.time() when a listing last worked with these keys; 0: never
+    # A PEM file of the certificate authorities this account's server is checked against
+    # (a private CA of a MinIO or Ceph server); empty: the usual public authorities.
+    ca_bundle: str = ""
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def with_changes(self, **changes: object) -> Account:

@@ -124,6 +124,12 @@ class TlsError(NetworkError):
     title = "Secure connection failed"
 
 
+class UntrustedCertificate(SpacesError):
+    """The server's certificate is not trusted: retrying cannot help, the account's settings can."""
+
+    title = "The server's certificate is not trusted"
+
+
 class Timeout(NetworkError):
     title = "The server did not answer"
 

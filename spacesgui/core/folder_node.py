@@ -72,9 +72,9 @@ class FolderNode:
     """A folder prefix and, once listed, its child folders and objects."""
 
     __slots__ = (
-        "__weakref__", "_folder_rows", "_name_order", "access", "classes", "dirty", "error", "etags",
-        "folder_order", "folders", "mtimes", "name", "names", "order", "parent", "prefix",
-        "sizes", "state", "visible", "visible_folders",
+        "__weakref__", "_folder_rows", "_name_order", "access", "classes", "deleted", "dirty", "error",
+        "etags", "folder_order", "folders", "mtimes", "name", "names", "only_deleted", "order", "parent",
+        "prefix", "sizes", "state", "visible", "visible_folders",
     )  # fmt: skip
 
     def __init__(self, prefix: str, parent: FolderNode | None = None) -> None:
@@ -84,6 +84,7 @@ class FolderNode:
         self.state = LoadState.UNLOADED
         self.error: Any = None
         self.dirty = False  # rows were appended out of order; a re-sort is due
+        self.only_deleted = False  # a folder that holds only deleted objects (shown on request)
         self.folders: list[FolderNode] = []
         self.folder_order: list[int] = []  # all folders, sorted
         self.visible_folders: list[int] = []  # folders that pass the filter, sorted
@@ -94,6 +95,7 @@ class FolderNode:
         self.etags: list[str] = []
         self.classes = bytearray()
         self.access = bytearray()  # an AccessState per object; 0 (unknown) until read
+        self.deleted = bytearray()  # 1 for an object whose newest version is a delete marker
         self.order = array("l")  # all objects, sorted
         self.visible = self.order  # objects that pass the filter, sorted
         self._name_order: array[int] | None = None
@@ -147,6 +149,8 @@ class FolderNode:
         """Store a page's entries (not yet visible); return the new folders and object indices."""
         known = {f.prefix for f in self.folders} if page.folders else set()
         new_folders = [FolderNode(p, self) for p in page.folders if p not in known and p != self.prefix]
+        for folder in new_folders:
+            folder.only_deleted = page.deleted
         self.folders.extend(new_folders)
         start = len(self.names)
         cut = len(self.prefix)
@@ -156,11 +160,14 @@ class FolderNode:
         self.etags.extend(page.etags)
         self.classes.extend(storage_class_index(c) for c in page.storage_classes)
         self.access.extend(bytes(len(page.keys)))
+        self.deleted.extend((b"\x01" if page.deleted else b"\x00") * len(page.keys))
         self._name_order = None
         return new_folders, list(range(start, len(self.names)))
 
     def clear(self) -> None:
+        only_deleted = self.only_deleted  # what this folder is, not what it holds
         self.__init__(self.prefix, self.parent)  # type: ignore[misc]
+        self.only_deleted = only_deleted
 
     # -- sort keys ----------------------------------------------------------
     def object_sort_key(self, column: Column) -> Callable[[int], Any]:
@@ -291,4 +298,5 @@ class FolderNode:
         """Take `other`'s object columns; the caller remaps `order` and `visible`."""
         self.names, self.sizes, self.mtimes = other.names, other.sizes, other.mtimes
         self.etags, self.classes, self.access = other.etags, other.classes, other.access
+        self.deleted = other.deleted
         self._name_order = None

@@ -94,6 +94,7 @@ def _aws_profile(name: str, values: dict[str, str], s3: dict[str, str]) -> Impor
     return ImportCandidate(
         kind, where, name, place.provider, place.endpoint_url, place.region, key_id,
         values.get("aws_secret_access_key", ""), place.addressing, place.bucket,
+        ca_bundle=values.get("ca_bundle", "").strip(),  # the profile's private CA, if any
     )  # fmt: skip
 
 
@@ -155,6 +156,7 @@ def _s3cmd_section(section: IniSection, where: str) -> ImportCandidate | ImportP
     return ImportCandidate(
         kind, where, name, place.provider, place.endpoint_url, place.region, key_id,
         values.get("secret_key", ""), place.addressing, place.bucket,
+        ca_bundle=values.get("ca_certs_file", "").strip(),  # s3cmd's private CA, if any
     )  # fmt: skip
 
 

@@ -38,6 +38,9 @@ class ListingPage:
     """One page of a delimited listing, kept in columns so 100,000 keys stay small.
 
     `folders` are full prefixes ("photos/2024/"); the object columns are parallel lists.
+    A `deleted` page lists what a versioned Space keeps behind delete markers: objects
+    whose newest version is a delete marker (with the size and date of the version a
+    restore brings back) and folders that hold only such objects.
     """
 
     folders: list[str] = field(default_factory=list)
@@ -46,14 +49,15 @@ class ListingPage:
     mtimes: list[float] = field(default_factory=list)
     etags: list[str] = field(default_factory=list)
     storage_classes: list[str] = field(default_factory=list)
+    deleted: bool = False
 
     def __len__(self) -> int:
         return len(self.folders) + len(self.keys)
 
     @classmethod
     def merged(cls, pages: list[ListingPage]) -> ListingPage:
-        """One page holding the entries of `pages`, in order."""
-        result = cls()
+        """One page holding the entries of `pages` (all of one kind: deleted or not), in order."""
+        result = cls(deleted=bool(pages) and pages[0].deleted)
         for page in pages:
             result.folders.extend(page.folders)
             result.keys.extend(page.keys)

@@ -7,7 +7,13 @@ about the files on disk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
+
+# An opened copy nobody changed is removed from the cache once it is this old (since it was
+# opened or last uploaded): long enough to come back to it the same day, short enough that
+# the cache does not grow with every file ever opened.
+COPY_MAX_AGE_S = 24 * 60 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,48 @@ def looks_changed(opened: OpenedFile, now: CopyState | None) -> bool:
     return now is not None and now != opened.state
 
 
+@dataclass(frozen=True, slots=True)
+class CopyOnDisk:
+    """An opened copy's folder found in the cache, and what was recorded of it."""
+
+    folder: str
+    opened: OpenedFile | None  # its baseline; None: no record (an older app, an open that failed)
+    saved_at: float  # when it was opened or last uploaded; without a record, the folder's time
+    state: CopyState | None  # the copy now; None when it is not there
+    holds_files: bool  # the folder holds more than partial downloads
+
+
+class CopyFate(Enum):
+    """What cleaning does with an opened copy, and why."""
+
+    REMOVE = "removed"
+    KEEP_CHANGED = "kept: it has changes that were not uploaded"
+    KEEP_RECENT = "kept: opened less than a day ago"
+    KEEP_IN_USE = "kept: a program may still have it open"
+    KEEP_UNKNOWN = "kept: nothing says whether it was changed"
+
+
+def copy_fate(
+    copy: CopyOnDisk, changed: bool, now: float, *, quitting: bool = False, in_use: bool | None = None
+) -> CopyFate:
+    """Whether to remove `copy` from the cache.
+
+    A changed copy is never removed: its edits would be lost (the next start offers them
+    for upload again). At quit an unchanged copy goes once no program holds it (`in_use`
+    False; None, "cannot tell", keeps it); otherwise it goes when a day old.
+    """
+    if changed:
+        return CopyFate.KEEP_CHANGED
+    if copy.opened is None and copy.holds_files:
+        return CopyFate.KEEP_UNKNOWN
+    if quitting:
+        return CopyFate.REMOVE if in_use is False else CopyFate.KEEP_IN_USE
+    last = max(copy.saved_at, copy.state.mtime_ns / 1e9 if copy.state is not None else 0.0)
+    if now - last < COPY_MAX_AGE_S:
+        return CopyFate.KEEP_RECENT
+    return CopyFate.KEEP_IN_USE if in_use else CopyFate.REMOVE
+
+
 class LocalCopies(Protocol):
     """Temporary folders for opened files, and what their files hold. Blocking."""
 
@@ -70,4 +118,20 @@ class LocalCopies(Protocol):
 
     def md5(self, path: str) -> str:
         """Hex MD5 of the file at `path` (LocalFileError when it cannot be read)."""
+        ...
+
+    def write_record(self, opened: OpenedFile, saved_at: float) -> None:
+        """Keep `opened`'s baseline beside its folder, for cleaning after a restart."""
+        ...
+
+    def copies_on_disk(self) -> list[CopyOnDisk]:
+        """Every opened copy's folder in the cache, with its record."""
+        ...
+
+    def remove(self, folder: str) -> None:
+        """Remove the copy's folder (one of copies_on_disk's, or an opened file's) and its record."""
+        ...
+
+    def in_use(self, path: str) -> bool | None:
+        """Whether a program holds the file at `path` open; None when that cannot be told."""
         ...

@@ -18,7 +18,14 @@ from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
 from spacesgui.core.object_headers import ObjectHeaders
-from spacesgui.core.operations import ByteRange, CopyResult, DeleteResult, ObjectAcl, ObjectDetails
+from spacesgui.core.operations import (
+    ByteRange,
+    CopyResult,
+    DeleteFailure,
+    DeleteResult,
+    ObjectAcl,
+    ObjectDetails,
+)
 from spacesgui.core.preview import ObjectStart
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
 from spacesgui.core.versions import VersionPage
@@ -461,6 +468,22 @@ class ObjectVersionStore(Protocol):
 
     def delete_version(self, bucket: str, key: str, version_id: str) -> None:
         """Delete that version for good (a delete marker: the key is back)."""
+        ...
+
+
+@runtime_checkable
+class DeletedObjectLister(Protocol):
+    """A versioned Space's deleted files, for the object view: list one folder's, bring them back."""
+
+    def iter_deleted(self, bucket: str, prefix: str, max_keys: int = 1000) -> Iterator[ListingPage]:
+        """Deleted objects directly under `prefix` and folders below it (pages marked `deleted`).
+
+        Folders are every prefix that holds versions; the caller drops those it listed live.
+        """
+        ...
+
+    def delete_versions(self, bucket: str, versions: Sequence[tuple[str, str]]) -> list[DeleteFailure]:
+        """Delete each (key, version id) for good; the ones refused, with the reason."""
         ...
 
 

@@ -17,6 +17,7 @@ from enum import Enum
 
 from spacesgui.core.filetypes import FileKind, file_kind
 from spacesgui.core.formatting import human_size
+from spacesgui.core.svg_safety import SVG_MAX_BYTES
 
 # Text, code, JSON, CSV and Markdown: the first 256 KiB, fetched with `Range: bytes=0-262143`.
 TEXT_MAX_BYTES = 256 * 1024
@@ -31,8 +32,10 @@ CSV_MAX_COLUMNS = 50
 # A file whose first bytes hold a NUL (or too many control bytes) is not shown as text.
 _BINARY_CONTROL_SHARE = 0.1
 
-# Formats Qt's image plugins decode (SVG needs QtSvg, so it is a details card here).
-_DECODED_IMAGES = frozenset(["png", "jpg", "jpeg", "jpe", "gif", "bmp", "webp", "ico", "tif", "tiff"])
+# Formats Qt's image plugins decode; SVG is drawn by QtSvg, its outside references cut first
+# (core/svg_safety.py). A gzipped .svgz stays a details card: its size says nothing of what
+# it holds once inflated.
+_DECODED_IMAGES = frozenset(["png", "jpg", "jpeg", "jpe", "gif", "bmp", "webp", "ico", "tif", "tiff", "svg"])
 _MARKDOWN = frozenset(["md", "markdown"])
 _JSON = frozenset(["json", "ipynb"])
 _CSV = frozenset(["csv", "tsv"])
@@ -107,7 +110,7 @@ def preview_kind(key: str, content_type: str = "") -> PreviewKind:
 
 
 def _kind_of_mime(mime: str) -> PreviewKind:
-    if mime in ("image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp"):
+    if mime in ("image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/svg+xml"):
         return PreviewKind.IMAGE
     if mime == "application/json":
         return PreviewKind.JSON
@@ -128,6 +131,12 @@ def plan_preview(key: str, size: int, content_type: str = "") -> PreviewPlan:
     if size <= 0:
         return PreviewPlan(PreviewKind.DETAILS, note="This file is empty.")
     if kind == PreviewKind.IMAGE:
+        if is_svg(key, content_type) and size > SVG_MAX_BYTES:
+            return PreviewPlan(
+                PreviewKind.DETAILS,
+                note=f"This drawing is larger than {SVG_MAX_BYTES // (1024 * 1024)} MB, "
+                "so it is not drawn for a preview.",
+            )
         if size > IMAGE_MAX_BYTES:
             return PreviewPlan(
                 PreviewKind.DETAILS,
@@ -136,6 +145,12 @@ def plan_preview(key: str, size: int, content_type: str = "") -> PreviewPlan:
             )
         return PreviewPlan(kind, size)
     return PreviewPlan(kind, min(size, TEXT_MAX_BYTES))
+
+
+def is_svg(key: str, content_type: str = "") -> bool:
+    """Whether `key` is an SVG drawing, by its extension or else its Content-Type."""
+    ext = _extension(key)
+    return ext == "svg" or (not ext and content_type.split(";", 1)[0].strip().lower() == "image/svg+xml")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -199,7 +214,8 @@ def thumbnail_key(endpoint: str, bucket: str, key: str, etag: str) -> str:
 
 def can_thumbnail(key: str, size: int) -> bool:
     """Whether the icons view fetches a thumbnail of `key` (a decodable image, small enough)."""
-    return preview_kind(key) == PreviewKind.IMAGE and 0 < size <= THUMBNAIL_MAX_BYTES
+    cap = SVG_MAX_BYTES if is_svg(key) else THUMBNAIL_MAX_BYTES
+    return preview_kind(key) == PreviewKind.IMAGE and 0 < size <= cap
 
 
 def size_text(size: int) -> str:

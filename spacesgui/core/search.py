@@ -93,6 +93,11 @@ class SearchHits:
         self.mtimes.extend(other.mtimes)
         self.etags.extend(other.etags)
 
+    def delete(self, first: int, last: int) -> None:
+        """Drop the hits `first` to `last`, both included."""
+        for column in (self.keys, self.sizes, self.mtimes, self.etags):
+            del column[first : last + 1]
+
     def take(self, count: int) -> SearchHits:
         """The first `count` hits, as a new value."""
         return SearchHits(self.keys[:count], self.sizes[:count], self.mtimes[:count], self.etags[:count])
@@ -143,6 +148,10 @@ class SearchFilter:
             hits.mtimes.append(mtime)
             hits.etags.append(page.etags[i] if i < len(page.etags) else "")
         return hits
+
+    def matches_one(self, key: str, size: int, mtime: float) -> bool:
+        """Whether one object meets the terms (a renamed result: does it still match?)."""
+        return bool(self.matches(ListingPage(keys=[key], sizes=[size], mtimes=[mtime], etags=[""])))
 
     def _type_of(self, key: str) -> str:
         name = key[key.rfind(DELIMITER) + 1 :].lower()

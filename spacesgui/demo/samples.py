@@ -152,7 +152,19 @@ def website() -> list[SampleObject]:
         SampleObject("images/logo.png", "image/png",
                      partial(render_png, "sunset", 192, 192, seed=404, grain_bits=0)),
         SampleObject("robots.txt", "text/plain; charset=utf-8", lambda: b"User-agent: *\nAllow: /\n"),
+        SampleObject("images/croissant.svg", "image/svg+xml", _CROISSANT_SVG.encode),
     ]  # fmt: skip
+
+
+# A drawing, so the demo shows an SVG preview and thumbnail.
+_CROISSANT_SVG = """<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="240" height="160" viewBox="0 0 240 160">
+  <rect width="240" height="160" rx="16" fill="#fdf3e1"/>
+  <path d="M30 110 Q120 10 210 110 Q120 80 30 110 Z" fill="#e0a040" stroke="#9a5b1a" stroke-width="4"/>
+  <path d="M75 92 Q90 60 100 88 M120 84 Q120 45 135 84 M160 90 Q160 60 170 96"
+        fill="none" stroke="#9a5b1a" stroke-width="4" stroke-linecap="round"/>
+</svg>
+"""
 
 
 # -- backups -----------------------------------------------------------------------------

@@ -61,7 +61,9 @@ def copy(ctx: JobContext) -> None:
     ctx.progress.reset(t.size)
     if t.direction == Direction.MOVE:
         t.phase = COPIED
-    ctx.save()
+    # Not journaled here, one write a key: the engine journals the new phase with the state
+    # change that follows, in its batches, and always before the source's deletion is sent.
+    # A crash before then copies the object again on resume, onto the same key.
 
 
 def set_access(ctx: JobContext) -> None:

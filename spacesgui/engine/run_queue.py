@@ -4,10 +4,12 @@ Files (uploads, downloads) and operations on the server (copies, moves, deletes)
 lanes of their own, each with its own limit of jobs at once: a folder of 10,000 deletes
 never holds up a download, and server-side work is not throttled like bytes on the wire.
 Transfers that delete (a DELETE, or a MOVE whose copy is verified) are started together,
-up to 1,000 of one bucket per job: one DeleteObjects request. The deletions of a move's
-sources come as its copies finish, one by one; a batch of them smaller than HOLD_BELOW
-waits (HOLD_S at most) while copies from the same bucket are still running, so that the
-copies that finish last do not each send a DeleteObjects request of their own.
+up to 1,000 of one bucket per job: one DeleteObjects request. They queue apart from the
+rest of their lane and start first, so a move's deletions run while its other copies do
+instead of after the last of them. The deletions of a move's sources come as its copies
+finish, one by one; a batch of them smaller than HOLD_BELOW waits (HOLD_S at most) while
+copies from the same bucket are still running, so that the copies that finish last do
+not each send a DeleteObjects request of their own.
 
 A transfer that `waits_for` a group (Replace: the target's other keys) is held until every
 transfer of that group has finished; it then runs only if all of them were done or
@@ -33,7 +35,7 @@ MAX_BATCH = 1000  # keys in one DeleteObjects request
 # A smaller batch of moves' deletions waits for running copies from its bucket: each request
 # costs ~3 ms of CPU in boto3 before its keys (~0.05 ms each), so a 1,000-key rename sent
 # its last 31 deletions as 31 requests (bench/operations.py). Bigger batches go at once, so
-# the bulk of the deletions still overlaps the last copies.
+# the bulk of the deletions overlaps the copies: a 1,000-key rename sends about ten.
 HOLD_BELOW = 100
 # The longest such a batch waits (the engine pumps every 0.1 s): a big copy still running in
 # the bucket must not keep small moves from finishing.
@@ -76,6 +78,7 @@ class RunQueue:
         self._transfers = transfers
         self._clock = clock
         self._lanes: dict[Lane, deque[str]] = {lane: deque() for lane in Lane}
+        self._deleting: dict[Lane, deque[str]] = {lane: deque() for lane in Lane}  # started first
         self._jobs: Counter[Lane] = Counter()
         self._light_jobs = 0
         self._open: Counter[str] = Counter()  # group id → its unfinished transfers
@@ -88,10 +91,19 @@ class RunQueue:
 
     @property
     def empty(self) -> bool:
-        return not any(self._lanes.values()) and not any(self._waiters.values())
+        return (
+            not any(self._lanes.values())
+            and not any(self._deleting.values())
+            and not any(self._waiters.values())
+        )
+
+    @property
+    def startable(self) -> bool:
+        """Whether anything waits in a lane (not for a group): next_jobs may find work."""
+        return any(self._lanes.values()) or any(self._deleting.values())
 
     def clear(self) -> None:
-        for queue in self._lanes.values():
+        for queue in (*self._lanes.values(), *self._deleting.values()):
             queue.clear()
         self._waiters.clear()
 
@@ -120,8 +132,11 @@ class RunQueue:
             return []
         if group and not self._all_done(group):
             return [t]
-        self._lanes[lane_of(t)].append(t.id)
+        self._queue_of(t).append(t.id)
         return []
+
+    def _queue_of(self, t: Transfer) -> deque[str]:
+        return (self._deleting if deletes(t) else self._lanes)[lane_of(t)]
 
     def _release(self, group: str) -> list[Transfer]:
         waiting = [self._transfers[i] for i in self._waiters.pop(group, []) if i in self._transfers]
@@ -131,7 +146,7 @@ class RunQueue:
             return waiting
         for t in waiting:
             if t.state == State.QUEUED:
-                self._lanes[lane_of(t)].append(t.id)
+                self._queue_of(t).append(t.id)
         return []
 
     def _track_copies(self, t: Transfer, old: TransferState) -> None:
@@ -168,39 +183,46 @@ class RunQueue:
         costs no walk through all of it at every start.
         """
         jobs: list[Job] = []
-        for lane, queue in self._lanes.items():
-            deferred: list[str] = []
-            lights = light if lane == Lane.FILES else None
-            passed = 0  # files passed over while looking for light ones
-            while queue and (
-                self._jobs[lane] < limits[lane]
-                or (lights is not None and self._light_jobs < light_limit and passed < LIGHT_LOOKAHEAD)
-            ):
-                t = self._transfers.get(queue.popleft())
-                if t is None or t.state != State.QUEUED:
-                    continue
-                if target_of(t) in busy:
-                    deferred.append(t.id)
-                    continue
-                is_light = (
-                    self._jobs[lane] >= limits[lane] and lights is not None and lights(t)
-                )  # fmt: skip
-                if self._jobs[lane] >= limits[lane] and not is_light:
-                    deferred.append(t.id)
-                    passed += 1
-                    continue
-                batch = [t, *self._same_deletes(queue, t, busy)] if deletes(t) else [t]
-                if self._held(batch):
-                    deferred += [b.id for b in batch]
-                    continue
-                busy.update(target_of(b) for b in batch)
-                if is_light:
-                    self._light_jobs += 1
-                else:
-                    self._jobs[lane] += 1
-                jobs.append(Job(lane, tuple(batch), is_light))
-            queue.extendleft(reversed(deferred))
+        for lane in Lane:
+            for queue in (self._deleting[lane], self._lanes[lane]):
+                lights = light if lane == Lane.FILES and queue is self._lanes[lane] else None
+                self._start(lane, queue, limits[lane], busy, jobs, lights, light_limit)
         return jobs
+
+    def _start(
+        self, lane: Lane, queue: deque[str], limit: int, busy: set[tuple[str, ...]], jobs: list[Job],
+        light: Callable[[Transfer], bool] | None = None, light_limit: int = 0,
+    ) -> None:  # fmt: skip
+        """Add to `jobs` what `queue` can start while `lane` has fewer than `limit` jobs (and
+        light files while fewer than `light_limit` light ones run; see next_jobs)."""
+        deferred: list[str] = []
+        passed = 0  # files passed over while looking for light ones
+        while queue and (
+            self._jobs[lane] < limit
+            or (light is not None and self._light_jobs < light_limit and passed < LIGHT_LOOKAHEAD)
+        ):
+            t = self._transfers.get(queue.popleft())
+            if t is None or t.state != State.QUEUED:
+                continue
+            if target_of(t) in busy:
+                deferred.append(t.id)
+                continue
+            is_light = self._jobs[lane] >= limit and light is not None and light(t)
+            if self._jobs[lane] >= limit and not is_light:
+                deferred.append(t.id)
+                passed += 1
+                continue
+            batch = [t, *self._same_deletes(queue, t, busy)] if deletes(t) else [t]
+            if self._held(batch):
+                deferred += [b.id for b in batch]
+                continue
+            busy.update(target_of(b) for b in batch)
+            if is_light:
+                self._light_jobs += 1
+            else:
+                self._jobs[lane] += 1
+            jobs.append(Job(lane, tuple(batch), is_light))
+        queue.extendleft(reversed(deferred))
 
     def _held(self, batch: list[Transfer]) -> bool:
         """Whether a batch of deletions waits for more (see HOLD_BELOW); starts its clock if so."""
@@ -221,24 +243,23 @@ class RunQueue:
         return False
 
     def _same_deletes(self, queue: deque[str], first: Transfer, busy: set[tuple[str, ...]]) -> list[Transfer]:
-        """Take from `queue` up to 999 more queued transfers that delete in `first`'s bucket."""
+        """Take from `queue` up to 999 more queued transfers that delete in `first`'s bucket.
+
+        Stops at the 999th: a folder of 10,000 is not walked once per batch.
+        """
         where = _delete_place(first)
         taken: list[Transfer] = []
-        rest: deque[str] = deque()
-        for transfer_id in queue:
+        passed: list[str] = []  # left in the queue, in their order
+        while queue and len(taken) < MAX_BATCH - 1:
+            transfer_id = queue.popleft()
             t = self._transfers.get(transfer_id)
-            if (
-                len(taken) < MAX_BATCH - 1
-                and t is not None
-                and t.state == State.QUEUED
-                and _delete_place(t) == where
-                and target_of(t) not in busy
-            ):
+            if t is None or t.state != State.QUEUED:
+                continue  # what next_jobs would drop too
+            if _delete_place(t) == where and target_of(t) not in busy:
                 taken.append(t)
             else:
-                rest.append(transfer_id)
-        queue.clear()
-        queue.extend(rest)
+                passed.append(transfer_id)
+        queue.extendleft(reversed(passed))
         return taken
 
     def job_ended(self, lane: Lane, light: bool = False) -> None:

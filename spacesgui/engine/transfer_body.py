@@ -12,34 +12,55 @@ import threading
 from spacesgui.core.errors import TransferStopped
 from spacesgui.core.throughput import TokenBucket
 
+# Guards the moment a StopFlag makes its Event (see StopFlag), for every flag: brief and rare.
+_EVENT_LOCK = threading.Lock()
+
 
 class StopFlag:
-    """Set when the user pauses or cancels one transfer; checked between chunks."""
+    """Set when the user pauses or cancels one transfer; checked between chunks.
+
+    The Event that `wait` sleeps on is made only when a retry first waits: the engine makes
+    a flag for every transfer it starts, 10,000 at once for a folder delete, and an Event
+    each cost more than the rest of the bookkeeping.
+    """
+
+    __slots__ = ("_event", "_stopped", "reason")
 
     def __init__(self) -> None:
-        self._event = threading.Event()
+        self._stopped = False
+        self._event: threading.Event | None = None
         self.reason = ""  # "pause", "cancel" or "shutdown"
 
     def stop(self, reason: str) -> None:
         # A cancel wins over an earlier pause: the user wants the transfer gone.
         if not self.reason or reason == "cancel":
             self.reason = reason
-        self._event.set()
+        with _EVENT_LOCK:
+            self._stopped = True
+            event = self._event
+        if event is not None:
+            event.set()
 
     @property
     def stopped(self) -> bool:
-        return self._event.is_set()
+        return self._stopped
 
     def is_set(self) -> bool:
-        return self._event.is_set()
+        return self._stopped
 
     def check(self) -> None:
-        if self._event.is_set():
+        if self._stopped:
             raise TransferStopped(self.reason)
 
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; return True (early) when stopped."""
-        return self._event.wait(seconds)
+        with _EVENT_LOCK:
+            if self._stopped:
+                return True
+            if self._event is None:
+                self._event = threading.Event()
+            event = self._event
+        return event.wait(seconds)
 
 
 class CountingBody(io.RawIOBase):

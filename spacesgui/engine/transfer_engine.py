@@ -436,6 +436,10 @@ class TransferEngine:
         """Start queued transfers while there is room (called with the lock held)."""
         if self._closed:
             return
+        if not self._run_queue.startable:  # all started: spare walking every running transfer
+            if self._run_queue.empty and not self._running:
+                self._idle.notify_all()
+            return
         busy = {target_of(self._transfers[i]) for i in self._running}
         limits = {
             Lane.FILES: self._settings.parallel_files,
@@ -450,7 +454,9 @@ class TransferEngine:
                 self._running[t.id] = (flag, progress, t.bytes_done)
                 self._set_state(t, State.RUNNING)
             if job.is_delete_batch:
-                self._file_pool.submit(self._run_deletes, job)
+                self._file_pool.submit(
+                    self._run_deletes, job, [self._running[t.id][0] for t in job.transfers]
+                )
             else:
                 t = job.transfers[0]
                 flag, progress, _start = self._running[t.id]
@@ -601,20 +607,28 @@ class TransferEngine:
         # the next report, which writes it first: a wake-up per small file cost a journal
         # commit per file and a thread fighting the loop for the GIL.
 
-    def _run_deletes(self, job: Job) -> None:
-        """Delete what a batch of transfers deletes in one bucket (worker thread), one request."""
+    def _run_deletes(self, job: Job, flags: list[StopFlag]) -> None:
+        """Delete what a batch of transfers deletes in one bucket (worker thread), one request.
+
+        `flags` are the batch's stop flags, read without the engine's lock: the dispatcher
+        may still hold it, starting the other batches of a big folder, and the first
+        request need not wait for the last batch to be started.
+        """
         batch = list(job.transfers)
         first = batch[0]
         place = deletes(first)
         assert place is not None
         outcomes: dict[str, tuple[TransferState, str]] = {}
-        with self._lock:
-            sendable = [t for t in batch if not self._running[t.id][0].stopped]
-            sent = {t.id for t in sendable}  # ids: comparing Transfers themselves is field by field
-            for t in batch:
-                if t.id not in sent:
-                    reason = self._running[t.id][0].reason
-                    outcomes[t.id] = ({"cancel": State.CANCELLED}.get(reason, State.PAUSED), "")
+        sendable: list[Transfer] = []
+        for t, flag in zip(batch, flags, strict=True):
+            if flag.stopped:  # paused or cancelled since it was started
+                outcomes[t.id] = ({"cancel": State.CANCELLED}.get(flag.reason, State.PAUSED), "")
+            else:
+                sendable.append(t)
+        if any(t.direction == Direction.MOVE for t in sendable):
+            # The COPIED phase of these moves (recorded in batches) is on disk before their
+            # sources go: a crash can never leave a deleted source with a copy not known as made.
+            self.write_journal()
         try:
             store = self._stores(first.source_account_id or first.account_id)
             done = operation_jobs.delete_outcomes(

@@ -28,6 +28,9 @@ _ANSWERED_ROLES = frozenset(
         Qt.ItemDataRole.DecorationRole,
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,  # deleted rows are greyed
+        Qt.ItemDataRole.FontRole,  # and italic
+        Qt.ItemDataRole.AccessibleDescriptionRole,  # and said to be deleted
         *ObjectRole,
     }
 )
@@ -296,6 +299,8 @@ class FlatTreeModel(QAbstractTableModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if self.data(index, ObjectRole.DELETED):  # nothing to rename or drag: only Restore
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         # Names are edited in place (Rename); the edit is a request, see setData.
         return ROW_FLAGS | Qt.ItemFlag.ItemIsEditable if index.column() == Column.NAME else ROW_FLAGS
 

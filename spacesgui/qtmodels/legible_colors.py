@@ -41,6 +41,13 @@ def muted_text(palette: QPalette, text: Role = Role.WindowText, background: Role
     return qcolor(legible(mix(fg, bg, MUTED), fg, [bg]))
 
 
+def muted_row_text(palette: QPalette) -> QColor:
+    """Greyed text for a view's rows (deleted files) that still reads on Base and AlternateBase."""
+    fg = rgb(palette.color(Role.Text))
+    backgrounds = [rgb(palette.color(Role.Base)), rgb(palette.color(Role.AlternateBase))]
+    return qcolor(legible(mix(fg, backgrounds[0], MUTED), fg, backgrounds))
+
+
 def line_colour(palette: QPalette, role: Role, background: Role = Role.Base) -> QColor:
     """The palette's `role` colour, moved toward the text colour until it stands out as a line."""
     bg = rgb(palette.color(background))
@@ -53,5 +60,5 @@ def text_colour(palette: QPalette, background: Role = Role.Base) -> QColor:
 
 
 __all__ = [
-    "TEXT_CONTRAST", "error_text", "line_colour", "muted_text", "qcolor", "rgb", "status_text", "text_colour",
+    "TEXT_CONTRAST", "error_text", "line_colour", "muted_row_text", "muted_text", "qcolor", "rgb", "status_text", "text_colour",
 ]  # fmt: skip

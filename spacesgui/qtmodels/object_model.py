@@ -22,9 +22,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon
 
 from spacesgui.core.access import AccessState
+from spacesgui.core.deleted import DELETED_FOLDER_TIP, DELETED_LABEL, DELETED_TIP
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.filetypes import FOLDER_LABEL, FileKind, file_kind, type_label
 from spacesgui.core.folder_node import (
@@ -38,6 +39,7 @@ from spacesgui.core.folder_node import (
 from spacesgui.core.formatting import human_size, human_time
 from spacesgui.core.listing import ListingPage
 from spacesgui.qtmodels.icons import kind_icon
+from spacesgui.qtmodels.legible_colors import muted_row_text
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.qtmodels.tree_refresh import TreeRefresher
 from spacesgui.services.browser_service import BrowserService, ListingRequest
@@ -77,6 +79,11 @@ class ObjectTreeModel(QAbstractItemModel):
         self._filter_text = ""
         self._matcher = make_matcher("")
         self._listings: dict[int, FolderNode] = {}
+        self._show_deleted = False  # list deleted files and folders too (a versioned Space)
+        self._listed_deleted: dict[int, bool] = {}  # listing id → whether it asked for deleted files
+        self._muted: tuple[int, QColor] | None = None  # (palette cache key, greyed text colour)
+        self._italic = QFont()
+        self._italic.setItalic(True)
         self._access_note = ""  # why the Access column says "—" (the server keeps no ACLs)
         self._pending_pages: dict[FolderNode, list[ListingPage]] = {}
         self._flush_timer = QTimer(self)
@@ -166,10 +173,38 @@ class ObjectTreeModel(QAbstractItemModel):
         if rows:
             self.dataChanged.emit(self.index(0, Column.ACCESS), self.index(rows - 1, Column.ACCESS))
 
+    # -- deleted files --------------------------------------------------------
+    @property
+    def show_deleted(self) -> bool:
+        return self._show_deleted
+
+    def set_show_deleted(self, on: bool) -> None:
+        """List deleted files and folders too (or no longer): every listed folder is listed
+        again and only the difference applied, so selection and expansion stay."""
+        if on == self._show_deleted:
+            return
+        self._show_deleted = on
+        self._refresher.cancel()  # a refresh on its way lists the other way
+        if self._bucket:
+            self.refresh(self._listed_nodes())
+
+    def listing_request(self, node: FolderNode) -> ListingRequest:
+        return ListingRequest(self._account_id, self._bucket, node.prefix, self._show_deleted)
+
+    def _listed_nodes(self) -> list[FolderNode]:
+        nodes, stack = [], [self._root]
+        while stack:
+            node = stack.pop()
+            if node.state in (LoadState.LOADED, LoadState.FAILED):
+                nodes.append(node)
+            stack.extend(node.folders)
+        return nodes
+
     def _start_listing(self, node: FolderNode) -> None:
         node.state = LoadState.LOADING
-        listing_id = self._browser.start_listing(ListingRequest(self._account_id, self._bucket, node.prefix))
+        listing_id = self._browser.start_listing(self.listing_request(node))
         self._listings[listing_id] = node
+        self._listed_deleted[listing_id] = self._show_deleted
 
     def _cancel_all(self) -> None:
         self._pending_pages.clear()
@@ -177,6 +212,7 @@ class ObjectTreeModel(QAbstractItemModel):
         for listing_id in list(self._listings):
             self._browser.cancel_listing(listing_id)
         self._listings.clear()
+        self._listed_deleted.clear()
         self._refresher.cancel()
 
     def refresh(self, nodes: list[FolderNode] | None = None) -> None:
@@ -204,7 +240,10 @@ class ObjectTreeModel(QAbstractItemModel):
     def _flush_pages(self) -> None:
         pending, self._pending_pages = self._pending_pages, {}
         for node, pages in pending.items():
-            self._add_page(node, pages[0] if len(pages) == 1 else ListingPage.merged(pages))
+            for kind in (False, True):  # live pages come before deleted ones; never merge the two
+                same = [page for page in pages if page.deleted == kind]
+                if same:
+                    self._add_page(node, same[0] if len(same) == 1 else ListingPage.merged(same))
             if node is self._root:
                 self.stats_changed.emit()
         if pending:
@@ -212,6 +251,7 @@ class ObjectTreeModel(QAbstractItemModel):
 
     def _on_browser_listing_finished(self, listing_id: int) -> None:
         node = self._listings.pop(listing_id, None)
+        listed_deleted = self._listed_deleted.pop(listing_id, self._show_deleted)
         if node is None:
             self._refresher.on_finished(listing_id)
             return
@@ -229,9 +269,12 @@ class ObjectTreeModel(QAbstractItemModel):
         if node is self._root:
             self.root_loaded.emit()
             self.stats_changed.emit()
+        if listed_deleted != self._show_deleted:  # the toggle changed while it was listed
+            self.refresh([node])
 
     def _on_browser_listing_failed(self, listing_id: int, error: SpacesError) -> None:
         node = self._listings.pop(listing_id, None)
+        self._listed_deleted.pop(listing_id, None)
         if node is None:
             self._refresher.on_failed(listing_id, error)
             return
@@ -479,7 +522,34 @@ class ObjectTreeModel(QAbstractItemModel):
             return None
         return self._object_data(node, obj, column, role)
 
+    def _muted_colour(self) -> QColor:
+        palette = QGuiApplication.palette()
+        if self._muted is None or self._muted[0] != palette.cacheKey():
+            self._muted = (palette.cacheKey(), muted_row_text(palette))
+        return self._muted[1]
+
+    def _deleted_data(self, column: int, role: int, tip: str) -> Any:
+        """What a deleted row says differently: greyed, italic, “Deleted” in the Access cell."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._muted_colour()
+        if role == Qt.ItemDataRole.FontRole:
+            return self._italic
+        if role == ObjectRole.DELETED:
+            return True
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:  # what a screen reader adds to the cell
+            return DELETED_LABEL
+        if column == Column.ACCESS and role == Qt.ItemDataRole.DisplayRole:
+            return DELETED_LABEL
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.ACCESS:
+            return tip
+        return None
+
     def _folder_data(self, folder: FolderNode, column: int, role: int) -> Any:
+        if (
+            folder.only_deleted
+            and (found := self._deleted_data(column, role, DELETED_FOLDER_TIP)) is not None
+        ):
+            return found
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.NAME:
                 return folder.name
@@ -490,11 +560,15 @@ class ObjectTreeModel(QAbstractItemModel):
             return folder.prefix
         if role == ObjectRole.IS_FOLDER:
             return True
+        if role == ObjectRole.DELETED:
+            return False
         if role == ObjectRole.SORT:
             return folder.name.casefold() if column == Column.NAME else ""
         return None
 
     def _object_data(self, node: FolderNode, obj: int, column: int, role: int) -> Any:
+        if node.deleted[obj] and (found := self._deleted_data(column, role, DELETED_TIP)) is not None:
+            return found
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.NAME:
                 return node.names[obj]
@@ -515,7 +589,7 @@ class ObjectTreeModel(QAbstractItemModel):
             return node.key_of(obj)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.ACCESS:
             return self._access_note or AccessState(node.access[obj]).explanation or None
-        if role == ObjectRole.IS_FOLDER:
+        if role in (ObjectRole.IS_FOLDER, ObjectRole.DELETED):
             return False
         if role == ObjectRole.SIZE:
             return node.sizes[obj]

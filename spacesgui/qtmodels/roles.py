@@ -15,3 +15,4 @@ class ObjectRole(IntEnum):
     DEPTH = Qt.ItemDataRole.UserRole + 5  # flat view: how deep below the open folder
     EXPANDED = Qt.ItemDataRole.UserRole + 6  # flat view: folder row shows its children
     EXPANDABLE = Qt.ItemDataRole.UserRole + 7  # flat view: folder row that has or may have children
+    DELETED = Qt.ItemDataRole.UserRole + 8  # a deleted file (newest version a delete marker) or such a folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -10,6 +11,7 @@ from spacesgui.core.filetypes import FileKind, file_kind
 from spacesgui.core.formatting import human_size, human_time
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.search import SearchHits
+from spacesgui.core.search_follow import row_runs
 from spacesgui.qtmodels.icons import kind_icon
 from spacesgui.qtmodels.roles import ObjectRole
 
@@ -45,6 +47,27 @@ class SearchResultModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
         self._hits.extend(hits)
         self.endInsertRows()
+
+    def remove_keys(self, keys: Collection[str]) -> int:
+        """Take the rows showing any of `keys` away, one remove per run of neighbours; how many."""
+        if not keys:
+            return 0
+        rows = [row for row, key in enumerate(self._hits.keys) if key in keys]
+        for first, last in reversed(row_runs(rows)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            self._hits.delete(first, last)
+            self.endRemoveRows()
+        return len(rows)
+
+    def move_key(self, old: str, new: str, size: int, mtime: float) -> bool:
+        """Show the row of `old` as `new` (renamed or moved): whether a row showed `old`."""
+        row = self.row_of(old)
+        if row < 0:
+            return False
+        h = self._hits
+        h.keys[row], h.sizes[row], h.mtimes[row], h.etags[row] = new, size, mtime, ""
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+        return True
 
     def key(self, row: int) -> str:
         return self._hits.keys[row]

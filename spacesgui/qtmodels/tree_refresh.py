@@ -17,7 +17,6 @@ from PySide6.QtCore import QModelIndex
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.folder_node import FolderNode, LoadState
 from spacesgui.core.listing import ListingPage
-from spacesgui.services.browser_service import ListingRequest
 
 if TYPE_CHECKING:
     from spacesgui.qtmodels.object_model import ObjectTreeModel
@@ -59,9 +58,7 @@ class TreeRefresher:
             if node.state == LoadState.FAILED:
                 self._reload(node)
             elif node.state == LoadState.LOADED and not self.is_refreshing(node):
-                listing_id = self._model._browser.start_listing(
-                    ListingRequest(self._model._account_id, self._model._bucket, node.prefix)
-                )
+                listing_id = self._model._browser.start_listing(self._model.listing_request(node))
                 self._refreshes[listing_id] = (node, FolderNode(node.prefix))
 
     def is_refreshing(self, node: FolderNode | None = None) -> bool:
@@ -142,8 +139,10 @@ class TreeRefresher:
         old = {f.prefix: f for f in live.folders}
         gone = [r for r, fi in enumerate(live.visible_folders) if live.folders[fi].prefix not in wanted]
         added = [p for p in new_prefixes if p not in old]
+        turned = self._turn_folders(live, staging, old, parent)  # deleted ↔ live (a restore, say)
         if not gone and not added and len(old) == len(wanted):
-            return False
+            return turned
+        deleted_prefixes = {f.prefix: f.only_deleted for f in staging.folders}
         for folder in live.folders:
             if folder.prefix not in wanted:
                 self._cancel_subtree(folder)
@@ -156,6 +155,8 @@ class TreeRefresher:
             position[id(live.folders[fi])] for fi in live.folder_order if id(live.folders[fi]) in position
         ]
         live.folders = new_nodes
+        for folder in new_nodes[len(kept) :]:
+            folder.only_deleted = deleted_prefixes.get(folder.prefix, False)
         live.invalidate_rows()
         added_indices = list(range(len(kept), len(new_nodes)))
         shown = live.visible_folder_subset(added_indices, self._model._matcher)
@@ -163,6 +164,22 @@ class TreeRefresher:
             parent, live.folder_count(), len(shown), lambda: live.commit_folders(added_indices, shown)
         )
         return True
+
+    def _turn_folders(
+        self, live: FolderNode, staging: FolderNode, old: dict[str, FolderNode], parent: QModelIndex
+    ) -> bool:
+        """Mark the kept folders deleted or live as `staging` says; repaint the rows that turned."""
+        turned = False
+        for folder in staging.folders:
+            kept = old.get(folder.prefix)
+            if kept is not None and kept.only_deleted != folder.only_deleted:
+                kept.only_deleted = folder.only_deleted
+                turned = True
+                row = live.row_of_folder(kept)
+                if row >= 0:
+                    first = self._model.index(row, 0, parent)
+                    self._model.dataChanged.emit(first, first.siblingAtColumn(self._model.columnCount() - 1))
+        return turned
 
     def _apply_object_difference(self, live: FolderNode, staging: FolderNode, parent: QModelIndex) -> bool:
         new_index = {name: i for i, name in enumerate(staging.names)}
@@ -172,6 +189,7 @@ class TreeRefresher:
             and live.sizes[i] == staging.sizes[j]
             and live.mtimes[i] == staging.mtimes[j]
             and live.etags[i] == staging.etags[j]
+            and live.deleted[i] == staging.deleted[j]
             for i, name in enumerate(old_names)
         )
         if kept_same:

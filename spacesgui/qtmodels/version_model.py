@@ -16,6 +16,8 @@ from spacesgui.core.activity import local_time
 from spacesgui.core.formatting import human_size
 from spacesgui.core.versions import ObjectVersion, newest_first
 
+NULL_VERSION = "null"
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
 
@@ -83,6 +85,8 @@ class VersionModel(QAbstractTableModel):
             font = QGuiApplication.font()
             font.setBold(True)
             return font
+        if role == Role.ToolTipRole and column == VersionColumn.VERSION_ID and v.version_id == NULL_VERSION:
+            return "Stored while versioning was off: the server calls this version “null”."
         if role == Role.TextAlignmentRole and column == VersionColumn.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -111,4 +115,6 @@ def _text(v: ObjectVersion, column: VersionColumn) -> str:
         return local_time(v.last_modified) if v.last_modified else ""
     if column == VersionColumn.SIZE:
         return "" if v.delete_marker else human_size(v.size)
+    if v.version_id == NULL_VERSION:  # S3's id for what was stored with versioning off
+        return "none (versioning off)"
     return v.version_id

@@ -94,6 +94,9 @@ class AccountService(QObject):
         self._asking: dict[str, asyncio.Future[bool]] = {}
         self._stores: dict[str, ObjectStore] = {}
         self._stores_lock = threading.Lock()
+        # One build at a time per account: the Spaces list and the first listing used to
+        # ask at once and build two clients (~34,000 objects each), throwing one away.
+        self._building: dict[str, threading.Lock] = {}
 
     def load(self) -> None:
         self._accounts = [*self._account_store.load_accounts(), *self.ephemeral_accounts()]
@@ -346,15 +349,21 @@ class AccountService(QObject):
         """Return the account's store, building it on first use. Safe on any thread."""
         with self._stores_lock:
             store = self._stores.get(account_id)
+            building = self._building.setdefault(account_id, threading.Lock())
         if store is not None:
             return store
-        try:
-            account = self.account(account_id)
-        except KeyError:
-            raise MissingCredentials("The account this belongs to has been removed.") from None
-        store = self._factory(account, Credentials(account.access_key_id, self._secret_for(account_id)))
-        with self._stores_lock:
-            return self._stores.setdefault(account_id, store)
+        with building:
+            with self._stores_lock:
+                store = self._stores.get(account_id)
+            if store is not None:  # built while this thread waited
+                return store
+            try:
+                account = self.account(account_id)
+            except KeyError:
+                raise MissingCredentials("The account this belongs to has been removed.") from None
+            store = self._factory(account, Credentials(account.access_key_id, self._secret_for(account_id)))
+            with self._stores_lock:
+                return self._stores.setdefault(account_id, store)
 
     def _regional_store_blocking(self, account_id: str, region: str) -> ObjectStore:
         """A short-lived store for `region` of a provider with one endpoint per region."""

@@ -14,7 +14,7 @@ from spacesgui.core.activity import ActivityAction
 from spacesgui.core.errors import Cancelled, SpacesError
 from spacesgui.core.listing import ListingPage
 from spacesgui.core.naming import check_bucket_name
-from spacesgui.core.ports import ObjectStore
+from spacesgui.core.ports import DeletedObjectLister, ObjectStore
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -26,6 +26,17 @@ class ListingRequest:
     account_id: str
     bucket: str
     prefix: str
+    deleted: bool = False  # then the deleted files and folders follow the live ones (versioned Spaces)
+
+
+def live_only(page: ListingPage, folders: set[str], keys: set[str]) -> ListingPage:
+    """A deleted page without what the live listing of the same folder already showed."""
+    result = ListingPage(deleted=True)
+    result.folders = [f for f in page.folders if f not in folders]
+    for entry in page.objects():
+        if entry.key not in keys:
+            result.add_object(entry)
+    return result
 
 
 class BrowserService(QObject):
@@ -33,6 +44,8 @@ class BrowserService(QObject):
 
     Signals are emitted on the GUI thread. A listing's pages arrive in key order, then
     exactly one of `listing_finished` or `listing_failed` (none after `cancel_listing`).
+    A request for deleted files too gets the live pages first, then the `deleted` pages
+    (in key order among themselves), none of them repeating a live folder or key.
     """
 
     listing_page = Signal(int, object)  # listing id, ListingPage
@@ -46,6 +59,7 @@ class BrowserService(QObject):
         self._accounts = accounts
         self._ids = itertools.count(1)
         self._stops: dict[int, threading.Event] = {}
+        self.deleted_page_size = 1000  # ListObjectVersions' MaxKeys (tests cross pages with less)
 
     def start_listing(self, request: ListingRequest) -> int:
         """Begin listing `request`'s prefix; returns the id its signals will carry."""
@@ -74,10 +88,37 @@ class BrowserService(QObject):
             loop.call_soon_threadsafe(self.warning.emit, message)
 
         def produce(store: ObjectStore) -> None:  # worker thread
+            lister = store if request.deleted and isinstance(store, DeletedObjectLister) else None
+            folders: set[str] = set()
+            keys: set[str] = set()
             for page in store.iter_listing(request.bucket, request.prefix, on_warning=on_warning):
                 if stop.is_set():
                     raise Cancelled("listing cancelled")
+                if lister is not None:
+                    folders.update(page.folders)
+                    keys.update(page.keys)
                 loop.call_soon_threadsafe(deliver, page)
+            if lister is not None:
+                produce_deleted(lister, folders, keys)
+
+        def produce_deleted(lister: DeletedObjectLister, folders: set[str], keys: set[str]) -> None:
+            """The deleted pages, without the folders and keys listed live. Worker thread."""
+            try:
+                for page in lister.iter_deleted(request.bucket, request.prefix, self.deleted_page_size):
+                    if stop.is_set():
+                        raise Cancelled("listing cancelled")
+                    shown = live_only(page, folders, keys)
+                    folders.update(shown.folders)  # a prefix may come back on a later page
+                    if len(shown):
+                        loop.call_soon_threadsafe(deliver, shown)
+            except Cancelled:
+                raise
+            except SpacesError as error:  # the live files are listed: say what is missing
+                log.warning("deleted files of s3://%s/%s: %s", request.bucket, request.prefix, error)
+                on_warning(
+                    f"The deleted files in s3://{request.bucket}/{request.prefix} could not all be "
+                    f"listed: {error.message}"
+                )
 
         try:
             store = await self._accounts.store(request.account_id)

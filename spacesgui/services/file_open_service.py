@@ -7,12 +7,18 @@ is watched (and looked at every POLL_MS, in case the watcher misses a change): a
 settles for SETTLE_MS, then the copy is hashed (worker thread) and,
 if its bytes differ from what was opened or last uploaded, `copy_changed` offers it, once
 per MD5. upload_change() replaces the object through the engine, keeping its headers.
+
+Cleaning: each copy's baseline is recorded beside its folder. sweep() (at start) removes
+copies nobody changed once a day old, and takes back those with changes that were never
+uploaded, which are then offered for upload again. clean_up_at_quit() removes this run's
+unchanged copies no program holds open. A changed copy is never removed.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass, replace
 
@@ -22,7 +28,16 @@ from spacesgui.core.desktop_entries import DesktopApp, DesktopApps, applications
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.keys import basename
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.opened_files import ChangedCopy, CopyState, LocalCopies, OpenedFile, looks_changed
+from spacesgui.core.opened_files import (
+    ChangedCopy,
+    CopyFate,
+    CopyOnDisk,
+    CopyState,
+    LocalCopies,
+    OpenedFile,
+    copy_fate,
+    looks_changed,
+)
 from spacesgui.core.transfers import Transfer, TransferState
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_service import TransferService
@@ -169,13 +184,19 @@ class FileOpenService(QObject):
         opened = OpenedFile(
             waiting.account_id, waiting.bucket, waiting.key, t.local_path, md5, state, t.verified
         )
-        self._opened[t.local_path] = opened
-        self._seen[t.local_path] = state
-        self._offered[t.local_path] = set()
-        self._watch(t.local_path)
-        self._poll.start()
+        self._adopt(opened, state)
+        await self._runner.run(self.copies.write_record, opened, time.time())
         log.info("opened s3://%s/%s as a local copy (%s)", waiting.bucket, waiting.key, t.verified)
         self.opened.emit(waiting.request, opened)
+
+    def _adopt(self, opened: OpenedFile, seen: CopyState | None) -> None:
+        path = opened.local_path
+        self._opened[path] = opened
+        if seen is not None:
+            self._seen[path] = seen
+        self._offered[path] = set()
+        self._watch(path)
+        self._poll.start()
 
     # -- watching -----------------------------------------------------------------------
 
@@ -256,6 +277,7 @@ class FileOpenService(QObject):
                 log.info("could not hash the uploaded copy %s: %s", path, exc.message)
         baseline = replace(change.opened, md5=md5, state=sent)
         self._opened[path] = baseline
+        await self._runner.run(self.copies.write_record, baseline, time.time())
         log.info("uploaded the edited copy of s3://%s/%s (%s)", baseline.bucket, baseline.key, t.verified)
         self.uploaded.emit(baseline)
         self._settle.start()  # the copy may have changed again while it was uploading
@@ -266,3 +288,77 @@ class FileOpenService(QObject):
         message = f"The new version of “{change.opened.name}” was not uploaded: {why}"
         log.warning("%s", message)
         self.upload_failed.emit(change, message)
+
+    # -- cleaning -----------------------------------------------------------------------
+
+    def _changed(self, opened: OpenedFile, now: CopyState | None) -> bool:
+        """Whether the copy's bytes differ from its baseline (hashed only if it looks changed)."""
+        if not looks_changed(opened, now):
+            return False
+        try:
+            return self.copies.md5(opened.local_path) != opened.md5
+        except SpacesError:
+            return True  # unreadable now: never judged unchanged, so never removed
+
+    def _judge_on_disk(self, now: float, skip: frozenset[str]) -> list[tuple[CopyOnDisk, CopyFate]]:
+        """Decide on, and remove, the copies in the cache. Worker thread."""
+        judged = []
+        for copy in self.copies.copies_on_disk():
+            opened = copy.opened
+            if opened is not None and opened.local_path in skip:
+                continue  # opened in this run: watched, cleaned at quit
+            changed = opened is not None and self._changed(opened, copy.state)
+            fate = copy_fate(copy, changed, now)
+            if fate == CopyFate.REMOVE and opened is not None and copy.state is not None:
+                fate = copy_fate(copy, changed, now, in_use=self.copies.in_use(opened.local_path))
+            if fate == CopyFate.REMOVE:
+                try:
+                    self.copies.remove(copy.folder)
+                except SpacesError as exc:
+                    log.warning("%s", exc.message)
+                    continue
+            judged.append((copy, fate))
+        return judged
+
+    async def sweep(self) -> list[tuple[CopyOnDisk, CopyFate]]:
+        """Clean the cache of opened copies; take back the changed ones and offer them again."""
+        judged = await self._runner.run(self._judge_on_disk, time.time(), frozenset(self._opened))
+        removed = sum(1 for _, fate in judged if fate == CopyFate.REMOVE)
+        if removed:
+            log.info("removed %d opened copies nobody changed for a day", removed)
+        for copy, fate in judged:
+            if fate == CopyFate.KEEP_CHANGED and copy.opened is not None:
+                log.warning(
+                    "the opened copy of s3://%s/%s has changes that were not uploaded: kept, and offered again",
+                    copy.opened.bucket, copy.opened.key,
+                )  # fmt: skip
+                self._adopt(copy.opened, None)
+        if any(fate == CopyFate.KEEP_CHANGED for _, fate in judged):
+            self.check_copies()
+        return judged
+
+    def clean_up_at_quit(self) -> list[tuple[str, CopyFate]]:
+        """Remove this run's copies nobody changed that no program holds open (GUI thread, at quit).
+
+        A changed copy stays, with its record: the next start offers its upload again.
+        """
+        self._poll.stop()
+        self._settle.stop()
+        judged = []
+        for path, opened in list(self._opened.items()):
+            now = self.copies.snapshot(path)
+            changed = self._changed(opened, now)
+            on_disk = CopyOnDisk(os.path.dirname(path), opened, 0.0, now, True)
+            in_use = None if changed else self.copies.in_use(path)
+            fate = copy_fate(on_disk, changed, time.time(), quitting=True, in_use=in_use)
+            if fate == CopyFate.REMOVE:
+                try:
+                    self.copies.remove(os.path.dirname(path))
+                except SpacesError as exc:
+                    log.warning("%s", exc.message)
+                    continue
+                del self._opened[path]
+            elif fate == CopyFate.KEEP_CHANGED:
+                log.warning("the opened copy %s has changes that were not uploaded: kept", path)
+            judged.append((path, fate))
+        return judged

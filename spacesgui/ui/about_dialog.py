@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, metadata
+from functools import cache
+from importlib.metadata import PackageNotFoundError, distribution, metadata
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -12,8 +15,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,8 +26,17 @@ from PySide6.QtWidgets import (
 from spacesgui import __version__
 from spacesgui.qtmodels.app_icon import app_icon
 
+log = logging.getLogger(__name__)
+
 APP_LICENCE = "MIT"
 UNKNOWN_VERSION = "not installed"
+_PACKAGE = Path(__file__).resolve().parent.parent
+# A wheel or bundle carries LICENSE inside the package; a checkout has it at the top.
+LICENCE_FILES = (_PACKAGE / "_resources" / "LICENSE", _PACKAGE.parent / "LICENSE")
+NO_LICENCE_TEXT = (
+    f"spacesgui is licensed under the {APP_LICENCE} licence. The licence file is missing from "
+    "this install; its text is in LICENSE at the top of the source repository."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +126,32 @@ def installed_components() -> list[InstalledComponent]:
     return found
 
 
+@cache
+def app_licence_text() -> str:
+    """The text of spacesgui's own LICENSE, or a note saying where to find it (logged once).
+
+    Looked for inside the package (wheels, bundles), in a source checkout, then in the
+    installed distribution's metadata (where build backends copy licence files).
+    """
+    for path in LICENCE_FILES:
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+    try:
+        dist = distribution("spacesgui")
+        for name in ("licenses/LICENSE", "LICENSE"):
+            text = dist.read_text(name)
+            if text:
+                return text
+    except PackageNotFoundError:
+        pass
+    log.warning(
+        "the LICENSE file is not in %s nor in the installed metadata", " or ".join(map(str, LICENCE_FILES))
+    )
+    return NO_LICENCE_TEXT
+
+
 class AboutDialog(QDialog):
     """What this build is and what it carries; opened from Help › About spacesgui."""
 
@@ -138,9 +178,10 @@ class AboutDialog(QDialog):
         header.addWidget(title, 1)
         layout.addLayout(header)
 
-        layout.addWidget(QLabel("Bundled components and their licences:"))
+        tabs = QTabWidget(self)
+        tabs.setObjectName("aboutTabs")
         components = installed_components()
-        table = QTableWidget(len(components), 4, self)
+        table = QTableWidget(len(components), 4, tabs)
         table.setObjectName("aboutComponents")
         table.setAccessibleName("Bundled components")
         table.setHorizontalHeaderLabels(["Component", "Version", "Licence", "Used for"])
@@ -153,7 +194,13 @@ class AboutDialog(QDialog):
                 table.setItem(row, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(table)
+        tabs.addTab(table, "Bundled components")
+        licence = QPlainTextEdit(app_licence_text(), tabs)
+        licence.setObjectName("aboutLicence")
+        licence.setAccessibleName("spacesgui licence")
+        licence.setReadOnly(True)
+        tabs.addTab(licence, f"Licence ({APP_LICENCE})")
+        layout.addWidget(tabs)
 
         note = QLabel(
             "Qt for Python is used under the GNU LGPL version 3: you may replace the Qt and "

@@ -40,6 +40,7 @@ from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
+from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.browser.filter_edit import FilterEdit
 from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self.access_column: AccessColumn
         self.activity: ActivityFeature
         self.versions: VersionsFeature
+        self.deleted_files: DeletedFiles  # View → Show Deleted Files, Restore
         self.permissions: PermissionsAction
         self.keys_manager: KeysManagerAction  # File → Keys Manager…
         self.preview: PreviewFeature  # the preview pane (Space) and the icons grid

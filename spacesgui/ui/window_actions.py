@@ -106,7 +106,7 @@ class WindowActions(QObject):
         if w.access_actions is not None:
             edit_menu.addActions(w.access_actions.actions)
         edit_menu.addAction(w.permissions.action)
-        edit_menu.addAction(w.versions.action)
+        edit_menu.addActions([w.versions.action, w.deleted_files.restore_action])
         self.edit_menu = edit_menu
         space_menu = menu.addMenu("&Space")
         space_menu.setObjectName("spaceMenu")
@@ -121,6 +121,7 @@ class WindowActions(QObject):
         view_menu.addActions([*w.preview.menu_actions(), self.refresh, self.find, w.search_panel.find_action])
         view_menu.insertSeparator(self.refresh)
         view_menu.addMenu(w.auto_refresh.menu)
+        view_menu.addAction(w.deleted_files.toggle_action)
         t = w.transfer_actions
         if t is not None:
             t.upload_files_action.setIcon(icon("upload"))

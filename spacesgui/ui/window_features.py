@@ -17,10 +17,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from spacesgui.core.history import Place
+from spacesgui.core.ports import PreferenceStore
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.cors_service import CorsService
+from spacesgui.services.deleted_files_service import DeletedFilesService
 from spacesgui.services.do_api_service import DoApiService
 from spacesgui.services.file_open_service import FileOpenService
 from spacesgui.services.import_service import AccountImportService
@@ -39,6 +41,7 @@ from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from spacesgui.ui.activity.activity_feature import ActivityFeature
 from spacesgui.ui.browser.access_column import AccessColumn
+from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.keys.keys_manager import KeysManager
@@ -59,6 +62,7 @@ from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
 from spacesgui.ui.versions.versions_feature import VersionsFeature
+from spacesgui.ui.window_memory import WindowMemory
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -80,6 +84,7 @@ class WindowServices:
     previews: PreviewService | None = None
     thumbnails: ThumbnailService | None = None  # None: built here, with no disk cache
     search: SearchService | None = None
+    preferences: PreferenceStore | None = None  # None: the window remembers nothing across runs
 
 
 def attach_features(
@@ -116,8 +121,9 @@ def attach_features(
         window.feature_updates.append(window.cdn.look_up)  # learn the opened Space's CDN
         window.object_actions.has_cdn = window.cdn.has_endpoint  # Share… offers the CDN link then
         window.do_keys = DoKeysAction(services.do_api, accounts, window.spawn, window)
+    settings = services.settings or SpaceSettingsService(runner, accounts, window)
     window.space_settings = SpaceSettingsWindows(
-        services.settings or SpaceSettingsService(runner, accounts, window),
+        settings,
         window.spawn,
         window,
         extra_sections=_settings_sections(access, cors, operations, services.do_api),
@@ -126,6 +132,11 @@ def attach_features(
     window.versions = VersionsFeature(window, window, VersionService(runner, accounts, window))
     view.selectionModel().selectionChanged.connect(window.versions.update_enabled)
     window.feature_updates.append(window.versions.update_enabled)
+    window.deleted_files = DeletedFiles(
+        window, view, window.model, DeletedFilesService(runner, accounts, window), window.versions, window
+    )
+    window.feature_updates.append(window.deleted_files.update_enabled)
+    settings.settings_changed.connect(window.deleted_files.on_settings_changed)
     if services.opener is not None:
         # Owned by the window: its watcher and timer then go with it, on the GUI thread,
         # never with a garbage collection that may run on a worker thread.
@@ -163,6 +174,8 @@ def attach_features(
     window.feature_updates.append(window.preview.update_view)
     _menu_in_icons_view(window)
     _attach_search(window, services.search or SearchService(runner, accounts, window))
+    if services.preferences is not None:  # preview shown, list or icons, search options
+        WindowMemory(services.preferences, window.preview, window.search_panel.form, window)
     window.keys_manager.on_built.append(lambda manager: _add_key_sources(window, manager))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)
@@ -187,6 +200,8 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)
+    if t is not None:  # deletes, renames and moves show in the results at once
+        t.service.transfers_changed.connect(window.search_panel.follow_transfers)
     window.search_panel.hide()
 
 

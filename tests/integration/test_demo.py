@@ -177,6 +177,7 @@ class TestSeededDemo:
             "css/site.css": "text/css",
             "js/app.js": "text/javascript",
             "images/logo.png": "image/png",
+            "images/croissant.svg": "image/svg+xml",
         }
         for key, content_type in expected.items():
             head = client.head_object(Bucket="website", Key=key)

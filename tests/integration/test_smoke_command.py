@@ -41,11 +41,17 @@ def test_smoke_starts_the_app_offscreen_and_lists_the_demo_spaces() -> None:
     result = _run("--smoke")
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1, result.stdout
+    assert len(lines) == 2, result.stdout
     assert "smoke test passed" in lines[0]
     assert "transfer process answered" in lines[0]
     for space in SPACES:
         assert space in lines[0]
+    # Where secret keys would go: the suite's environment chooses keyring's refusing backend,
+    # so the smoke run must say there is no keyring, and what to do about it.
+    assert lines[1].startswith("secrets: No usable system keyring"), lines[1]
+    assert "keyring.backends.fail.Keyring" in lines[1]
+    assert "never writes them to a file" in lines[1]
+    assert "this session only" in lines[1]
 
 
 @pytest.mark.slow

@@ -69,6 +69,9 @@ def test_the_bundled_app_passes_its_smoke_check_offscreen(packages: Path) -> Non
     assert "smoke test passed" in result.stdout
     for space in SPACES:
         assert space in result.stdout
+    assert "\nsecrets: " in result.stdout  # where a normal run keeps secret keys
+    licence = binary.parent / "_internal" / "spacesgui" / "_resources" / "LICENSE"
+    assert licence.read_text(encoding="utf-8") == (ROOT / "LICENSE").read_text(encoding="utf-8")
     version = _run(str(binary), "--version")
     assert version.stdout.strip() == f"spacesgui {VERSION}"
 
@@ -123,9 +126,27 @@ def test_the_desktop_entry_and_appstream_file_in_the_deb_validate(packages: Path
     assert "/opt/spacesgui/spacesgui" in launcher
 
 
+def test_the_deb_ships_the_licence_in_debians_copyright_format(packages: Path, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    assert _run("dpkg-deb", "-x", str(_deb(packages)), str(root)).returncode == 0
+    copyright_file = (root / "usr" / "share" / "doc" / "spacesgui" / "copyright").read_text(encoding="utf-8")
+    assert copyright_file.startswith(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+    )
+    assert "Copyright: 2026 spacesgui contributors" in copyright_file
+    # The stand-alone MIT paragraph carries the whole text, each line indented, blank lines " ."
+    body = copyright_file.split("\n\nLicense: MIT\n", 1)[1]
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    permission = licence[licence.index("Permission") :].strip().splitlines()
+    assert body.strip("\n").splitlines() == [f" {line}" if line else " ." for line in permission]
+    bundled = root / "opt" / "spacesgui" / "_internal" / "spacesgui" / "_resources" / "LICENSE"
+    assert bundled.read_text(encoding="utf-8") == licence
+
+
 def test_the_tarball_holds_the_bundle(packages: Path) -> None:
     tarball = packages / "out" / f"spacesgui-{VERSION}-linux-x86_64.tar.gz"
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
     assert f"spacesgui-{VERSION}/spacesgui" in names
     assert f"spacesgui-{VERSION}/{APP_ID}.desktop" in names
+    assert f"spacesgui-{VERSION}/LICENSE" in names

@@ -260,7 +260,7 @@ def _account(**changes: object) -> Account:
 def test_export_then_parse_round_trips_every_field_but_the_secret() -> None:
     accounts = [_account(), _account(name="Local", provider="custom", endpoint_url="http://127.0.0.1:9000",
                                      region="us-east-1", access_key_id="LOCAL", addressing=AddressingStyle.PATH,
-                                     bucket="", upload_acl="public-read")]  # fmt: skip
+                                     bucket="", upload_acl="public-read", ca_bundle="/srv/minio/ca.pem")]  # fmt: skip
     text = export_accounts(accounts)
     result = parse_export(text)
 
@@ -308,3 +308,16 @@ def test_a_space_or_cdn_host_as_endpoint_gives_the_region_endpoint_and_opens_tha
         assert (candidate.endpoint_url, candidate.region, candidate.bucket) == (
             "https://fra1.digitaloceanspaces.com", "fra1", "my-space",
         )  # fmt: skip
+
+
+def test_a_private_ca_from_an_aws_profile_or_an_s3cfg_comes_along() -> None:
+    aws = parse_aws(
+        "[ceph]\naws_access_key_id = CEPHKEY\naws_secret_access_key = ceph-secret\n",
+        "[profile ceph]\nendpoint_url = https://ceph.example.lan\nca_bundle = /srv/ceph/ca.pem\n",
+    )
+    s3cmd = parse_s3cfg(
+        "[default]\naccess_key = MINIOKEY\nsecret_key = minio-secret\nhost_base = minio.example.lan:9000\n"
+        "host_bucket = minio.example.lan:9000\nca_certs_file = /srv/minio/ca.pem\n"
+    )
+    assert [c.to_account().ca_bundle for c in aws.candidates] == ["/srv/ceph/ca.pem"]
+    assert [c.to_account().ca_bundle for c in s3cmd.candidates] == ["/srv/minio/ca.pem"]

@@ -30,7 +30,8 @@ from spacesgui.core.preview import (
         ("server.log", PreviewKind.TEXT),
         ("main.py", PreviewKind.CODE),
         ("clip.mp4", PreviewKind.DETAILS),
-        ("drawing.svg", PreviewKind.DETAILS),  # needs QtSvg: a card, not a broken picture
+        ("drawing.svg", PreviewKind.IMAGE),  # drawn by QtSvg, outside references cut first
+        ("drawing.svgz", PreviewKind.DETAILS),  # gzipped: not inflated for a preview
         ("folder/", PreviewKind.FOLDER),
     ],
 )

@@ -186,3 +186,28 @@ def test_looking_for_light_files_behind_a_long_queue_of_big_ones_stops_after_a_w
     assert len(looked) == LIGHT_LOOKAHEAD
     nxt = queue.next_jobs({Lane.FILES: 3, Lane.OPERATIONS: 1}, set())
     assert [j.transfers[0].key for j in nxt] == ["big/0002"]  # the order kept
+
+
+def test_a_moves_deletions_start_while_its_other_copies_still_wait() -> None:
+    engine = Engine()
+    moves = [move(i) for i in range(3 * HOLD_BELOW)]
+    engine.add(*moves)
+    batches: list[list[str]] = []
+    while not batches:
+        jobs = engine.start()
+        batches = deleted_keys(jobs)
+        for job in jobs:
+            if not job.is_delete_batch and job.transfers[0] is not moves[0]:  # the first copy is slow
+                engine.copied(job.transfers[0])
+    # The first DeleteObjects goes as soon as a batch is worth a request, not after the last copy.
+    assert len(batches[0]) >= HOLD_BELOW
+    assert any(t.state == State.QUEUED and t.phase != COPIED for t in moves)
+
+
+def test_ten_thousand_deletes_go_in_ten_requests_in_queue_order() -> None:
+    engine = Engine()
+    doomed = [Transfer(Direction.DELETE, "acct", "b", f"k/{i:05d}", "", 1) for i in range(10 * MAX_BATCH)]
+    engine.add(*doomed)
+    assert deleted_keys(engine.start()) == [
+        [t.key for t in doomed[i : i + MAX_BATCH]] for i in range(0, len(doomed), MAX_BATCH)
+    ]

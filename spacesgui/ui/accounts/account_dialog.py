@@ -25,6 +25,7 @@ from spacesgui.core.naming import bucket_name_problem
 from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, check_cache_control
 from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.account_service import ConnectionReport
+from spacesgui.ui.accounts.ca_bundle_row import CaBundleRow
 from spacesgui.ui.naming import named
 
 Tester = Callable[[Account, str], Awaitable[ConnectionReport]]
@@ -112,6 +113,8 @@ class AccountDialog(QDialog):
         form.addRow("Open this Space:", self.bucket_edit)
         form.addRow("New uploads are:", self.acl_combo)
         form.addRow("Cache-Control:", self.cache_control_edit)
+        self.ca_bundle = CaBundleRow(self)
+        form.addRow("CA certificate:", self.ca_bundle)
         self.remember_check = named(
             QCheckBox("Remember the secret key in the system keyring"), "rememberCheck"
         )
@@ -145,7 +148,13 @@ class AccountDialog(QDialog):
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
         self.region_combo.currentTextChanged.connect(self._on_region_changed)
         self.endpoint_edit.textEdited.connect(self._on_endpoint_edited)
-        for edit in (self.endpoint_edit, self.access_key_edit, self.secret_edit, self.bucket_edit):
+        for edit in (
+            self.endpoint_edit,
+            self.access_key_edit,
+            self.secret_edit,
+            self.bucket_edit,
+            self.ca_bundle.edit,
+        ):
             edit.textEdited.connect(self._clear_result)
         self.provider_combo.currentIndexChanged.connect(self._clear_result)
         self._on_provider_changed()
@@ -171,6 +180,7 @@ class AccountDialog(QDialog):
         self.bucket_edit.setText(account.bucket)
         self.acl_combo.setCurrentIndex(max(0, self.acl_combo.findData(account.upload_acl)))
         self.cache_control_edit.setText(account.cache_control)
+        self.ca_bundle.set_path(account.ca_bundle)
         self.remember_check.setChecked(account.in_keyring)
         self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
 
@@ -222,6 +232,7 @@ class AccountDialog(QDialog):
             "bucket": bucket,
             "upload_acl": self.acl_combo.currentData(),
             "cache_control": check_cache_control(self.cache_control_edit.text()),
+            "ca_bundle": self.ca_bundle.checked_path(),
         }
         return Account(**values, id=self._existing_id) if self._existing_id else Account(**values)
 

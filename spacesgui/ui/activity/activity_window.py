@@ -75,15 +75,16 @@ class ActivityWindow(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in (
-            (ActivityColumn.TIME, 150),
-            (ActivityColumn.ACCOUNT, 110),
-            (ActivityColumn.SPACE, 120),
-            (ActivityColumn.TARGET, 220),
-            (ActivityColumn.ACTION, 110),
-            (ActivityColumn.RESULT, 80),
+            (ActivityColumn.TIME, 140),
+            (ActivityColumn.ACCOUNT, 100),
+            (ActivityColumn.SPACE, 100),
+            (ActivityColumn.TARGET, 200),
+            (ActivityColumn.ACTION, 100),
+            (ActivityColumn.RESULT, 70),
         ):
             self.table.setColumnWidth(column, width)
         self.count_label = named(QLabel(self), "activityCount", "Entries shown")
+        self.count_label.setWordWrap(True)
         self.problem_label = named(QLabel(self), "activityProblem", "Problem")
         self.problem_label.setWordWrap(True)
         self.problem_label.hide()
@@ -148,6 +149,8 @@ class ActivityWindow(QWidget):
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
         text = _entries(total) if shown == total else f"{shown:,} of {_entries(total)}"
+        if self.loaded and total == 0:  # a first run: say what will show here
+            text = "Nothing recorded yet: every change spacesgui makes (uploads, deletes, renames, settings…) shows here."
         self.count_label.setText(text if self.loaded else f"{text} (loading older entries…)")
 
     def _show_problem(self, text: str) -> None:

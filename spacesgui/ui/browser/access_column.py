@@ -112,7 +112,7 @@ class AccessColumn(QObject):
         for row in range(first, last + 1):
             node, at = flat.locate(row)
             obj = node.object_at(at)
-            if obj >= 0:
+            if obj >= 0 and not node.deleted[obj]:  # a deleted file has no access to read
                 files.append((node, obj))
         return files
 

@@ -67,6 +67,14 @@ class ObjectMenu(QObject):
         window = self._window
         menu = QMenu(view)
         menu.setObjectName("objectContextMenu")
+        if index.isValid() and index.data(ObjectRole.DELETED):
+            # A deleted row: bring it back or look at its versions; nothing that needs its bytes.
+            window.deleted_files.add_deleted_row_menu(menu)
+            menu.addAction(self.copy_path_action)
+            menu.addSeparator()
+            menu.addActions([window.deleted_files.toggle_action, window.refresh_action])
+            menu.popup(at)
+            return
         if index.isValid():
             if index.data(ObjectRole.IS_FOLDER):
                 menu.addAction(self.open_action)
@@ -119,5 +127,8 @@ class ObjectMenu(QObject):
             usage = menu.addAction("Folder Usage…")
             usage.setObjectName("folderUsageAction")
             usage.triggered.connect(lambda: window.usage_windows.open(place.account_id, place.bucket, folder))
+        if not index.isValid():
+            window.deleted_files.update_enabled()
+            menu.addAction(window.deleted_files.toggle_action)
         menu.addAction(window.refresh_action)
         menu.popup(at)

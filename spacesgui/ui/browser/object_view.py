@@ -105,6 +105,7 @@ def local_paths(mime: QMimeData) -> list[str]:
 class ObjectView(QTableView):
     open_folder_requested = Signal(str)  # folder prefix
     open_file_requested = Signal(str)  # key of a file row (double-click or Enter)
+    deleted_file_activated = Signal(str)  # key of a deleted file row (double-click or Enter): not opened
     go_up_requested = Signal()
     files_dropped = Signal(object, str)  # local paths, target folder key ("" = the open folder)
     drag_out_requested = Signal()  # the user started dragging selected rows out of the window
@@ -240,14 +241,19 @@ class ObjectView(QTableView):
                 return self.state() == QAbstractItemView.State.EditingState
         return False
 
-    def selected_refs(self) -> list[ObjectRef]:
-        """The selected rows, top to bottom: folders by prefix, objects with size and date."""
+    def selected_refs(self, *, deleted: bool = False) -> list[ObjectRef]:
+        """The selected rows, top to bottom: folders by prefix, objects with size and date.
+
+        Deleted rows (shown on request in a versioned Space) are left out: what acts on
+        files (open, rename, share, delete…) makes no sense for them. `deleted=True` gives
+        those rows only, for Restore.
+        """
         flat = self.flat
         refs = []
         for row in sorted({index.row() for index in self.selectionModel().selectedRows()}):
             index = flat.index(row, 0)
             key = index.data(ObjectRole.KEY)
-            if not key:
+            if not key or bool(index.data(ObjectRole.DELETED)) != deleted:
                 continue
             if index.data(ObjectRole.IS_FOLDER):
                 refs.append(ObjectRef(key, is_folder=True))
@@ -296,6 +302,8 @@ class ObjectView(QTableView):
         key = index.siblingAtColumn(0).data(ObjectRole.KEY)
         if index.data(ObjectRole.IS_FOLDER):
             self.open_folder_requested.emit(key)
+        elif key and index.data(ObjectRole.DELETED):
+            self.deleted_file_activated.emit(key)
         elif key:
             self.open_file_requested.emit(key)
 
@@ -323,7 +331,10 @@ class ObjectView(QTableView):
                 return
             plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
             if object_key and plain:  # Alt+Enter is Properties
-                self.open_file_requested.emit(object_key)
+                if index.data(ObjectRole.DELETED):
+                    self.deleted_file_activated.emit(object_key)
+                else:
+                    self.open_file_requested.emit(object_key)
                 return
         if key == Qt.Key.Key_Backspace and not event.modifiers():
             self.go_up_requested.emit()

@@ -17,7 +17,14 @@ def status_texts(model: ObjectTreeModel, accounts: int) -> tuple[str, str]:
         return f"Loading… {total_objects + total_folders:,} items so far", "Loading…"
     if root.state == LoadState.FAILED:
         return "Could not list this folder (F5 tries again)", "This folder could not be listed."
-    summary = folder_summary(total_objects, total_folders, root.total_size())
+    deleted = root.deleted.count(1) + sum(f.only_deleted for f in root.folders)
+    if deleted:  # shown greyed on request: counted apart, their sizes not in the total
+        size = sum(s for s, gone in zip(root.sizes, root.deleted, strict=True) if not gone)
+        live_objects = total_objects - root.deleted.count(1)
+        summary = folder_summary(live_objects, total_folders - (deleted - root.deleted.count(1)), size)
+        summary += f" · {deleted:,} deleted"
+    else:
+        summary = folder_summary(total_objects, total_folders, root.total_size())
     if model.filter_text:
         shown = f"Showing {root.row_count():,} of {total_objects + total_folders:,} items · "
         return shown + summary, f"Nothing here matches “{model.filter_text}”."

@@ -13,7 +13,7 @@ import html
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QObject, QProcess, QUrl
+from PySide6.QtCore import QModelIndex, QObject, QProcess, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 Launcher = Callable[[str], bool]  # a local file → whether a program took it
 ProgramLauncher = Callable[[list[str]], bool]  # an argv → whether it started
+SWEEP_DELAY_MS = 5_000  # the start is for listing; cleaning old copies can wait a moment
 
 
 def launch_default(path: str) -> bool:
@@ -76,6 +77,15 @@ class FileOpener(QObject):
         service.uploaded.connect(self._on_service_uploaded)
         service.upload_failed.connect(self._on_service_upload_failed)
         self.update_enabled()
+        # Once the window is up and settled, clean the cache of copies from earlier runs.
+        self._sweep_timer = QTimer(self)
+        self._sweep_timer.setSingleShot(True)
+        self._sweep_timer.setInterval(SWEEP_DELAY_MS)
+        self._sweep_timer.timeout.connect(lambda: self._context.spawn(self._sweep()))
+        self._sweep_timer.start()
+
+    async def _sweep(self) -> None:
+        await self.service.sweep()  # a changed copy taken back is offered through copy_changed
 
     # -- what applies ---------------------------------------------------------------------
 

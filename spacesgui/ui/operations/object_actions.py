@@ -107,7 +107,8 @@ class ObjectActions(QObject):
         """Whether any selected row is a file (stops at the first: selections may be huge)."""
         flat = self._view.flat
         for index in self._view.selectionModel().selectedRows():
-            if not flat.index(index.row(), 0).data(ObjectRole.IS_FOLDER):
+            row = flat.index(index.row(), 0)
+            if not row.data(ObjectRole.IS_FOLDER) and not row.data(ObjectRole.DELETED):
                 return True
         return False
 

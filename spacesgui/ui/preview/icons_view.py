@@ -80,7 +80,11 @@ class ThumbnailDelegate(QStyledItemDelegate):
             rect.left() + 4, area.bottom() + 4, rect.width() - 8, rect.bottom() - area.bottom() - 4
         )
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        painter.setPen(palette.color(role))
+        muted = None if selected else index.data(Qt.ItemDataRole.ForegroundRole)  # a deleted file: greyed
+        painter.setPen(muted if muted is not None else palette.color(role))
+        font = index.data(Qt.ItemDataRole.FontRole)
+        if font is not None:
+            painter.setFont(font)
         name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         elided = option.fontMetrics.elidedText(name, Qt.TextElideMode.ElideMiddle, text_rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
@@ -89,8 +93,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def _picture(self, index: AnyIndex) -> QPixmap | None:
         """The thumbnail of the cell's picture, asking for it when it is not there yet."""
         key = index.data(ObjectRole.KEY)
-        if not key or index.data(ObjectRole.IS_FOLDER):
-            return None
+        if not key or index.data(ObjectRole.IS_FOLDER) or index.data(ObjectRole.DELETED):
+            return None  # a deleted picture has no bytes to fetch
         size = int(index.data(ObjectRole.SIZE) or 0)
         if not can_thumbnail(key, size):
             return None

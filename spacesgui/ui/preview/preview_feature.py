@@ -21,7 +21,7 @@ from spacesgui.services.preview_service import Preview, PreviewService
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.preview.icons_view import IconsView
-from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, PreviewPane
+from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, MIN_WIDTH, PreviewPane
 
 SETTLE_MS = 60  # arrow keys held down: preview where they stop, not every row passed
 
@@ -112,9 +112,12 @@ class PreviewFeature(QObject):
         splitter = self.pane.parentWidget()
         if on and isinstance(splitter, QSplitter):
             sizes = splitter.sizes()
-            if sizes and sizes[-1] < DEFAULT_WIDTH // 2:
-                sizes[-1] = DEFAULT_WIDTH
-                sizes[-2] = max(200, sizes[-2] - DEFAULT_WIDTH)
+            if len(sizes) >= 2 and sizes[-1] < DEFAULT_WIDTH // 2:
+                # At most 40% of what the objects had: in a small window the list (or the
+                # icons grid, two columns at least) keeps the larger share.
+                shared = sizes[-2] + sizes[-1]
+                sizes[-1] = max(MIN_WIDTH, min(DEFAULT_WIDTH, shared * 2 // 5))
+                sizes[-2] = max(200, shared - sizes[-1])
                 splitter.setSizes(sizes)
         if on:
             self._preview_selection()

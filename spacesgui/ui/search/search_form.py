@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from spacesgui.core.errors import InvalidInput
 from spacesgui.core.search import SearchCriteria, parse_day, parse_size
@@ -18,6 +27,7 @@ class SearchForm(QWidget):
 
     search_requested = Signal()
     stop_requested = Signal()
+    running_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,31 +46,45 @@ class SearchForm(QWidget):
         self.before_edit = self._edit("searchModifiedUntil", "Modified until", "YYYY-MM-DD")
         self.type_combo = named(QComboBox(self), "searchType", "Content type")
         self.type_combo.setEditable(True)
+        self.type_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.type_combo.addItems(list(TYPES))
+        type_edit = self.type_combo.lineEdit()
+        if type_edit is not None:
+            type_edit.setPlaceholderText("e.g. image/")
+        for combo in (self.scope_combo, self.type_combo):  # as narrow as their text allows
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.type_combo.setToolTip(
             "Content-Type, judged from the name's extension (a listing does not carry it): "
             "image/ for every picture, image/png for PNGs only"
         )
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.pattern_edit, 0, 0, 1, 4)
-        grid.addWidget(self.scope_combo, 0, 4)
-        grid.addWidget(self.search_button, 0, 5)
-        grid.addWidget(self.stop_button, 0, 6)
-        for column, (label, widget) in enumerate(
-            [("Size ≥", self.min_size_edit), ("Size ≤", self.max_size_edit)]
-        ):
-            grid.addWidget(QLabel(label, self), 1, column * 2)
-            grid.addWidget(widget, 1, column * 2 + 1)
-        grid.addWidget(QLabel("Type (by extension)", self), 1, 4)
-        grid.addWidget(self.type_combo, 1, 5, 1, 2)
-        for column, (label, widget) in enumerate(
-            [("Modified from", self.after_edit), ("until", self.before_edit)]
-        ):
-            grid.addWidget(QLabel(label, self), 2, column * 2)
-            grid.addWidget(widget, 2, column * 2 + 1)
+        # Rows, not one wide grid: the dock must fit beside the objects in an 800-pixel window.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.pattern_edit, 1)
+        top.addWidget(self.search_button)
+        top.addWidget(self.stop_button)
+        column.addLayout(top)
+        grid = QGridLayout()
+        grid.addWidget(self.scope_combo, 0, 0, 1, 2)
+        type_label = QLabel("Type", self)
+        type_label.setToolTip(self.type_combo.toolTip())
+        type_label.setBuddy(self.type_combo)
+        grid.addWidget(type_label, 0, 2)
+        grid.addWidget(self.type_combo, 0, 3)
+        terms = [
+            ("Size ≥", self.min_size_edit, "Size ≤", self.max_size_edit),
+            ("Modified from", self.after_edit, "until", self.before_edit),
+        ]
+        for row, (left, left_edit, right, right_edit) in enumerate(terms, start=1):
+            grid.addWidget(QLabel(left, self), row, 0)
+            grid.addWidget(left_edit, row, 1)
+            grid.addWidget(QLabel(right, self), row, 2)
+            grid.addWidget(right_edit, row, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
+        column.addLayout(grid)
         for edit in (
             self.pattern_edit,
             self.min_size_edit,
@@ -69,6 +93,9 @@ class SearchForm(QWidget):
             self.before_edit,
         ):
             edit.returnPressed.connect(self.search_requested)
+        type_edit = self.type_combo.lineEdit()
+        if type_edit is not None:  # editable: Enter in the type searches too, as in every other field
+            type_edit.returnPressed.connect(self.search_requested)
         self.search_button.clicked.connect(self.search_requested)
         self.stop_button.clicked.connect(self.stop_requested)
 
@@ -105,3 +132,4 @@ class SearchForm(QWidget):
     def set_running(self, running: bool) -> None:
         self.search_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        self.running_changed.emit(running)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
+    QMainWindow,
     QMenu,
     QTableView,
     QVBoxLayout,
@@ -30,7 +31,9 @@ from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.keys import Location, parent
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.search import MAX_KEPT
+from spacesgui.core.search import MAX_KEPT, SearchCriteria, SearchFilter
+from spacesgui.core.search_follow import result_changes
+from spacesgui.core.transfers import Transfer
 from spacesgui.qtmodels.search_result_model import SearchResultModel
 from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
 from spacesgui.ui.browser_context import BrowserContext
@@ -67,6 +70,9 @@ class SearchPanel(QDockWidget):
         self._context, self._service, self._verbs = context, service, verbs
         self._search_id = 0  # the running search, 0 when none
         self._place: Place | None = None  # where the shown results were searched
+        self._criteria: SearchCriteria | None = None  # what they were searched for
+        self._dropped = 0  # matches deleted or moved away since: counted out of what is said
+        self._placed = False  # given its first width
         self._started = 0.0
         self._searched = self._matched = 0
         self.max_kept = MAX_KEPT  # matches kept and shown; past it they are only counted
@@ -96,6 +102,16 @@ class SearchPanel(QDockWidget):
 
         self.form.search_requested.connect(self.start)
         self.form.stop_requested.connect(self.stop)
+        # Escape anywhere in the panel stops a running search (enabled only then, so it
+        # never takes Escape from anything else).
+        self.stop_action = QAction("Stop Search", self)
+        self.stop_action.setObjectName("stopSearchAction")
+        self.stop_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.stop_action.setEnabled(False)
+        self.stop_action.triggered.connect(self.stop)
+        self.addAction(self.stop_action)
+        self.form.running_changed.connect(self.stop_action.setEnabled)
         service.progress.connect(self._on_service_progress)
         service.finished.connect(self._on_service_finished)
         service.failed.connect(self._on_service_failed)
@@ -109,6 +125,7 @@ class SearchPanel(QDockWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setShowGrid(False)
         view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name
         view.verticalHeader().hide()
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
         # Fixed sections: a 100,000-row batch never makes Qt measure every row's text.
@@ -161,8 +178,15 @@ class SearchPanel(QDockWidget):
 
     # -- searching ---------------------------------------------------------------------------
     def open_panel(self) -> None:
+        first = self.isHidden() and not self._placed
         self.show()
         self.raise_()
+        window = self.parentWidget()
+        if first and isinstance(window, QMainWindow) and self.isFloating() is False:
+            # Half the window the first time; after that, as wide as the user left it.
+            self._placed = True
+            width = max(self.minimumSizeHint().width(), window.width() // 2)
+            window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
         self.form.pattern_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.form.pattern_edit.selectAll()
 
@@ -181,8 +205,9 @@ class SearchPanel(QDockWidget):
         self.stop()
         prefix = "" if self.form.whole_space else place.prefix
         self._place = Place(place.account_id, place.bucket, prefix)
+        self._criteria = criteria
         self.model.reset(prefix)
-        self._searched = self._matched = 0
+        self._searched = self._matched = self._dropped = 0
         self._started = time.monotonic()
         self._search_id = self._service.start(
             SearchRequest(place.account_id, place.bucket, prefix, criteria, self.max_kept)
@@ -216,9 +241,10 @@ class SearchPanel(QDockWidget):
         return Location(place.bucket, place.prefix).url() if place else ""
 
     def _found(self) -> str:
-        text = f"{self._matched:,} match" + ("" if self._matched == 1 else "es")
+        matched = max(0, self._matched - self._dropped)
+        text = f"{matched:,} match" + ("" if matched == 1 else "es")
         shown = self.model.rowCount()
-        if self._matched > shown:
+        if matched > shown:
             text += f" (first {shown:,} shown)"
         return text
 
@@ -260,6 +286,45 @@ class SearchPanel(QDockWidget):
         self._context.show_error(error)
 
     # -- results -----------------------------------------------------------------------------
+    def follow_transfers(self, changes: list[Transfer]) -> None:
+        """Take deleted results away and show renamed or moved ones where they are now.
+
+        Fed with TransferService.transfers_changed (GUI thread), so an operation run from
+        the results, or from the object view, shows in the list the moment it is done.
+        """
+        place, criteria = self._place, self._criteria
+        if place is None or criteria is None:
+            return
+        found = result_changes(changes, place.account_id, place.bucket)
+        if not found:
+            return
+        gone = set(found.gone)
+        still = SearchFilter(criteria, place.prefix)
+        now = time.time()
+        moved = 0
+        for old, to in found.moved.items():
+            if to.key.startswith(place.prefix) and still.matches_one(to.key, to.size, now):
+                moved += self.model.move_key(old, to.key, to.size, now)
+            else:
+                gone.add(old)  # moved out of the searched folder, or renamed to a name not searched for
+        removed = self.model.remove_keys(gone)
+        if not removed and not moved:
+            return
+        self._dropped += removed
+        log.info("search results follow the Space: %d gone, %d renamed or moved", removed, moved)
+        if not self._search_id:
+            self._say(f"{self._found()} in {self._where()} ({self._changed(removed, moved)}).")
+        self._update_enabled()
+
+    @staticmethod
+    def _changed(removed: int, moved: int) -> str:
+        parts = []
+        if removed:
+            parts.append(f"{removed:,} deleted or moved away")
+        if moved:
+            parts.append(f"{moved:,} renamed or moved")
+        return ", ".join(parts) + " since the search"
+
     def selected_refs(self) -> list[ObjectRef]:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
         return [self.model.ref(row) for row in rows]

@@ -5,10 +5,13 @@ GUI thread only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
+from spacesgui.core.listing import ObjectRef
 from spacesgui.services.version_service import VersionService
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.versions.versions_window import VersionsWindow
@@ -21,6 +24,8 @@ class VersionsFeature(QObject):
         super().__init__(window)
         self._parent, self._context, self._service = window, context, service
         self.windows: dict[tuple[str, str, str], VersionsWindow] = {}
+        # The selected deleted rows (shown on request), which the context's selection leaves out.
+        self.deleted_refs: Callable[[], list[ObjectRef]] = list
         self.action = QAction("Show Versions…", window)
         self.action.setObjectName("showVersionsAction")
         self.action.setStatusTip("Every stored version and delete marker of the selected file or folder")
@@ -30,12 +35,13 @@ class VersionsFeature(QObject):
 
     def update_enabled(self) -> None:
         place = self._context.place
-        self.action.setEnabled(
-            place is not None and bool(place.bucket) and len(self._context.selected_refs()) == 1
-        )
+        self.action.setEnabled(place is not None and bool(place.bucket) and len(self._refs()) == 1)
+
+    def _refs(self) -> list[ObjectRef]:
+        return [*self._context.selected_refs(), *self.deleted_refs()]
 
     def open_selected(self) -> VersionsWindow | None:
-        place, refs = self._context.place, self._context.selected_refs()
+        place, refs = self._context.place, self._refs()
         if place is None or not place.bucket or len(refs) != 1:
             self._context.show_message("Select one file or folder first.", level="info")
             return None

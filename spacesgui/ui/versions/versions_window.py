@@ -5,6 +5,7 @@ GUI thread only; the service runs every request on the workers.
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -55,7 +56,8 @@ class VersionsWindow(QWidget):
         self.last_box: QMessageBox | None = None
         self._stop = threading.Event()
 
-        heading = QLabel(f"Versions of <b>{target}</b> in {bucket}", self)
+        what = f"<b>{html.escape(target)}</b>" if target else "every file"  # a key may hold “<”
+        heading = QLabel(f"Versions of {what} in {html.escape(bucket)}", self)
         heading.setTextFormat(Qt.TextFormat.RichText)
         self.table = named(QTableView(self), "versionsTable", "Versions")
         self.table.setModel(self.model)

@@ -1,0 +1,95 @@
+"""What the window remembers of how the user left it: the preview pane open or closed, the
+list or the icons, and the search panel's last options. Saved as preferences (the JSON
+settings file, where the refresh interval and the transfer settings live), read at start.
+
+GUI thread only. A value that cannot be read (an older or hand-edited file) is ignored:
+the window starts as it would the first time.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from spacesgui.core.ports import PreferenceStore
+from spacesgui.ui.preview.preview_feature import PreviewFeature
+from spacesgui.ui.search.search_form import SearchForm
+
+log = logging.getLogger(__name__)
+
+PREF_PREVIEW = "window.preview_shown"
+PREF_VIEW = "window.view_mode"  # "list" or "icons"
+PREF_SEARCH = "window.search_options"
+# The search options remembered: field name → the form's widget attribute. The name
+# searched for is not: it is what the user looks for now, not a way they like to search.
+_SEARCH_EDITS = {
+    "min_size": "min_size_edit",
+    "max_size": "max_size_edit",
+    "modified_from": "after_edit",
+    "modified_until": "before_edit",
+}
+
+
+class WindowMemory(QObject):
+    """Restores the remembered state as the window first shows, and saves each part when the user changes it."""
+
+    def __init__(
+        self, preferences: PreferenceStore, preview: PreviewFeature, form: SearchForm, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("windowMemory")
+        self._preferences, self._preview, self._form = preferences, preview, form
+        self.restored = False
+        # Once the window is laid out: the pane opens into the splitter, at its width.
+        QTimer.singleShot(0, self, self.restore)
+        preview.preview_action.toggled.connect(self._on_preview_toggled)
+        preview.icons_action.toggled.connect(self._on_icons_toggled)
+        form.search_requested.connect(self.save_search_options)
+
+    def restore(self) -> None:
+        if self._read(PREF_PREVIEW, bool, False):
+            self._preview.preview_action.setChecked(True)
+        if self._read(PREF_VIEW, str, "list") == "icons":
+            self._preview.icons_action.setChecked(True)
+        options = self._read(PREF_SEARCH, dict, {})
+        form = self._form
+        scope = options.get("scope")
+        if isinstance(scope, int) and 0 <= scope < form.scope_combo.count():
+            form.scope_combo.setCurrentIndex(scope)
+        for name, attribute in _SEARCH_EDITS.items():
+            value = options.get(name)
+            if isinstance(value, str):
+                getattr(form, attribute).setText(value)
+        content_type = options.get("type")
+        if isinstance(content_type, str):
+            form.type_combo.setCurrentText(content_type)
+        self.restored = True
+
+    def save_search_options(self) -> None:
+        form = self._form
+        options: dict[str, Any] = {"scope": form.scope_combo.currentIndex()}
+        for name, attribute in _SEARCH_EDITS.items():
+            options[name] = getattr(form, attribute).text().strip()
+        options["type"] = form.type_combo.currentText().strip()
+        self._write(PREF_SEARCH, options)
+
+    def _on_preview_toggled(self, on: bool) -> None:
+        self._write(PREF_PREVIEW, on)
+
+    def _on_icons_toggled(self, on: bool) -> None:
+        self._write(PREF_VIEW, "icons" if on else "list")
+
+    def _read(self, name: str, kind: type, default: Any) -> Any:
+        value = self._preferences.get_preference(name, default)
+        if not isinstance(value, kind):
+            log.warning("ignoring the saved %s: %r is not a %s", name, value, kind.__name__)
+            return default
+        return value
+
+    def _write(self, name: str, value: Any) -> None:
+        try:
+            self._preferences.set_preference(name, value)
+        except OSError as exc:  # a full disk or a read-only config folder: the window still works
+            log.warning("could not save %s: %s", name, exc)

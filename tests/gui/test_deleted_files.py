@@ -1,0 +1,250 @@
+"""View → Show Deleted Files on moto: deleted rows greyed, a folder of deleted files, Restore (issue 12, item 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.bucket_settings import VersioningState
+from spacesgui.core.deleted import DELETED_LABEL
+from spacesgui.core.folder_node import Column, LoadState
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.browser.deleted_files import UNVERSIONED_TIP
+from tests.gui.operations_helpers import row_of, select
+from tests.gui.palettes import text_contrast
+from tests.gui.test_object_operations import edit_actions
+
+Browse = Callable[[Iterable[str]], App]
+AA = 4.5
+
+
+@pytest.fixture
+def s3_folders(moto_endpoint: str) -> Iterator[None]:
+    """Make moto list folders as S3 and Spaces do: not one whose every key is deleted.
+
+    moto 5 (S3Backend.list_objects) adds the folder of every key, a delete marker's too, so a
+    folder of deleted files would show as a live one; AWS and Ceph RGW (Spaces) list no such
+    folder (seaweedfs/seaweedfs#10416 compares them). moto's server runs in this process.
+    """
+    from moto.s3.models import FakeDeleteMarker, S3Backend
+
+    original = S3Backend.list_objects
+
+    def list_objects(self: Any, bucket: Any, prefix: Any, delimiter: Any, *args: Any, **kwargs: Any) -> Any:
+        keys, folders, *rest = original(self, bucket, prefix, delimiter, *args, **kwargs)
+        live = [
+            f for f in folders
+            if any(n.startswith(f) and not isinstance(k, FakeDeleteMarker) for n, k in bucket.keys.items())
+        ]  # fmt: skip
+        return (keys, live, *rest)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S3Backend, "list_objects", list_objects)
+        yield
+
+
+def put_and_delete(store: S3Store, bucket: str, live: list[str], deleted: list[str]) -> None:
+    client = store.client
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for key in live + deleted:
+        client.put_object(Bucket=bucket, Key=key, Body=f"bytes of {key}".encode())
+    for key in deleted:
+        client.delete_object(Bucket=bucket, Key=key)
+
+
+def show_deleted(qtbot: QtBot, app: App, *expected: str) -> None:
+    """Turn the toggle on once the Space is known to keep versions; wait for `expected` rows."""
+    toggle = app.window.deleted_files.toggle_action
+    qtbot.waitUntil(toggle.isEnabled, timeout=30_000)
+    toggle.trigger()
+    qtbot.waitUntil(
+        lambda: all(row_of(app, key) >= 0 for key in expected) and not app.window.model.is_refreshing(),
+        timeout=30_000,
+    )
+
+
+def deleted_rows(app: App) -> dict[str, bool]:
+    """Every row's key → whether it shows deleted."""
+    flat = app.window.object_view.flat
+    return {
+        flat.index(r, 0).data(ObjectRole.KEY): bool(flat.index(r, 0).data(ObjectRole.DELETED))
+        for r in range(flat.rowCount())
+    }
+
+
+def test_the_toggle_shows_exactly_the_deleted_files_greyed_sorted_and_filtered_with_the_others_across_pages(
+    browse_moto: Browse,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+    s3_folders: None,
+    qtmodeltester: Any,
+) -> None:
+    put_and_delete(
+        moto_store, moto_bucket,
+        live=["a.txt", "c.txt", "docs/keep.txt"],
+        deleted=["b.txt", "d0.txt", "d1.txt", "d2.txt", "trash/x.txt", "trash/y.txt"],
+    )  # fmt: skip
+    app = browse_moto([])
+    app.browser.deleted_page_size = 2  # the versions listing crosses pages
+    assert set(deleted_rows(app)) == {"a.txt", "c.txt", "docs/"}
+
+    show_deleted(qtbot, app, "b.txt", "trash/")
+
+    assert deleted_rows(app) == {
+        "docs/": False, "trash/": True,
+        "a.txt": False, "b.txt": True, "c.txt": False, "d0.txt": True, "d1.txt": True, "d2.txt": True,
+    }  # fmt: skip
+    assert list(deleted_rows(app)) == [
+        "docs/",
+        "trash/",
+        "a.txt",
+        "b.txt",
+        "c.txt",
+        "d0.txt",
+        "d1.txt",
+        "d2.txt",
+    ]
+    flat = app.window.object_view.flat
+    gone, kept = flat.index(row_of(app, "b.txt"), Column.NAME), flat.index(row_of(app, "a.txt"), Column.NAME)
+    colour = gone.data(Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(colour, QColor)
+    assert colour != QApplication.palette().color(QApplication.palette().ColorRole.Text)
+    font = gone.data(Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont)
+    assert font.italic()
+    assert gone.siblingAtColumn(Column.ACCESS).data() == DELETED_LABEL  # said in words, not only in grey
+    assert gone.data(Qt.ItemDataRole.AccessibleDescriptionRole) == DELETED_LABEL  # and to a screen reader
+    assert gone.siblingAtColumn(Column.SIZE).data(ObjectRole.SORT) == len(b"bytes of b.txt")
+    assert app.window.status_label.text().endswith(" · 5 deleted")  # counted apart: four files and a folder
+    assert kept.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert kept.data(Qt.ItemDataRole.FontRole) is None
+    trash = flat.index(row_of(app, "trash/"), Column.NAME)
+    assert trash.data(Qt.ItemDataRole.FontRole) is not None
+    qtmodeltester.check(flat, force_py=True)  # the roles deleted rows add are of Qt's types
+
+    app.window.filter_edit.setText("d*")
+    qtbot.waitUntil(
+        lambda: list(deleted_rows(app)) == ["docs/", "d0.txt", "d1.txt", "d2.txt"], timeout=10_000
+    )
+    app.window.filter_edit.setText("")
+
+    app.window.deleted_files.toggle_action.trigger()  # off: the deleted rows go
+    qtbot.waitUntil(lambda: set(deleted_rows(app)) == {"a.txt", "c.txt", "docs/"}, timeout=30_000)
+
+
+def test_restore_brings_a_file_and_a_folders_files_back_and_their_rows_turn_normal(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, s3_folders: None
+) -> None:
+    put_and_delete(
+        moto_store, moto_bucket, live=["a.txt"], deleted=["b.txt", "trash/x.txt", "trash/in/y.txt"]
+    )
+    app = browse_moto([])
+    show_deleted(qtbot, app, "b.txt", "trash/")
+    window = app.window
+
+    select(app, "b.txt")
+    window.deleted_files.update_enabled()
+    edit_actions(app).update_enabled()
+    window.object_actions.update_enabled()
+    assert window.deleted_files.restore_action.isEnabled()
+    assert not edit_actions(app).delete_action.isEnabled()  # nothing that needs the bytes
+    assert not edit_actions(app).rename_action.isEnabled()
+    assert not window.object_actions.share_action.isEnabled()
+    window.versions.update_enabled()
+    assert window.versions.action.isEnabled()
+    index = window.object_view.flat.index(row_of(app, "b.txt"), Column.NAME)
+    assert not index.flags() & Qt.ItemFlag.ItemIsEditable
+
+    window.deleted_files.restore_action.trigger()
+    qtbot.waitUntil(lambda: deleted_rows(app).get("b.txt") is False, timeout=30_000)  # no manual refresh
+    qtbot.waitUntil(lambda: window.banner.text() == "Restored 1 file.", timeout=10_000)
+    body = moto_store.client.get_object(Bucket=moto_bucket, Key="b.txt")["Body"].read()
+    assert body == b"bytes of b.txt"
+
+    select(app, "trash/")
+    window.deleted_files.restore_action.trigger()
+    qtbot.waitUntil(lambda: deleted_rows(app).get("trash/") is False, timeout=30_000)
+    qtbot.waitUntil(lambda: window.banner.text() == "Restored 2 files.", timeout=10_000)
+    for key in ("trash/x.txt", "trash/in/y.txt"):
+        assert (
+            moto_store.client.get_object(Bucket=moto_bucket, Key=key)["Body"].read()
+            == f"bytes of {key}".encode()
+        )
+    assert not any(deleted_rows(app).values())
+
+
+def test_the_toggle_is_disabled_on_a_space_without_versioning_says_why_and_follows_the_setting(
+    browse_moto: Browse, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    toggle = app.window.deleted_files.toggle_action
+    qtbot.waitUntil(lambda: toggle.toolTip() == UNVERSIONED_TIP, timeout=30_000)
+    assert not toggle.isEnabled()
+    assert not toggle.isChecked()
+
+    service = app.window.space_settings._service  # turned on in Space Settings: the toggle follows
+    place = app.window.place
+    assert place is not None
+    app.window.spawn(service.set_versioning(place.account_id, place.bucket, VersioningState.ENABLED))
+    qtbot.waitUntil(toggle.isEnabled, timeout=30_000)
+
+
+def test_deleted_rows_are_painted_greyed_yet_legible(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, palette: str
+) -> None:
+    put_and_delete(moto_store, moto_bucket, live=["alive-and-well.txt"], deleted=["deleted-file.txt"])
+    app = browse_moto([])
+    show_deleted(qtbot, app, "deleted-file.txt")
+    view = app.window.object_view
+    view.clearSelection()
+    view.setCurrentIndex(view.flat.index(-1, -1))
+    QApplication.processEvents()
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio() or 1.0
+
+    def painted(key: str) -> tuple[float, tuple[int, int, int]]:
+        rect = view.visualRect(view.flat.index(row_of(app, key), Column.SIZE))  # text only, no icon
+        area = QRect(
+            int(rect.left() * ratio),
+            int(rect.top() * ratio),
+            int(rect.width() * ratio),
+            int(rect.height() * ratio),
+        )
+        return text_contrast(image, area)
+
+    live_contrast, live_colour = painted("alive-and-well.txt")
+    gone_contrast, gone_colour = painted("deleted-file.txt")
+    assert gone_colour != live_colour  # greyed
+    assert gone_contrast < live_contrast
+    assert gone_contrast >= AA  # yet legible
+
+
+def test_versions_the_key_may_not_list_are_said_in_the_banner_and_the_live_files_stay(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    from moto.s3.exceptions import AccessDeniedByLock
+    from moto.s3.models import S3Backend
+
+    put_and_delete(moto_store, moto_bucket, live=["a.txt"], deleted=["b.txt"])
+    app = browse_moto([])
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise AccessDeniedByLock  # as a key without s3:ListBucketVersions is answered
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S3Backend, "list_object_versions", refuse)
+        toggle = app.window.deleted_files.toggle_action
+        qtbot.waitUntil(toggle.isEnabled, timeout=30_000)
+        toggle.trigger()
+        qtbot.waitUntil(lambda: "could not all be listed" in app.window.banner.text(), timeout=30_000)
+    assert deleted_rows(app) == {"a.txt": False}
+    assert app.window.model.root.state == LoadState.LOADED

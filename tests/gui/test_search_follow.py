@@ -1,0 +1,135 @@
+"""Find in Space follows the Space: deleted, renamed and moved results change at once;
+Escape stops a running search and Enter in the query starts one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.search.search_panel import SearchPanel
+from tests.fault_proxy import ABSENT, FaultProxy, Match
+from tests.gui.conftest import wait_listed
+
+
+def open_search(app: App, pattern: str) -> SearchPanel:
+    panel = app.window.search_panel
+    app.window.findChild(QAction, "findInSpaceAction").trigger()
+    panel.form.pattern_edit.setText(pattern)
+    return panel
+
+
+def wait_done(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.waitUntil(
+        lambda: panel.search_id == 0 and panel.status_label.text().startswith("Searched"), timeout=60_000
+    )
+
+
+def shown_keys(panel: SearchPanel) -> list[str]:
+    model = panel.model
+    return sorted(model.index(row, 0).data(ObjectRole.KEY) for row in range(model.rowCount()))
+
+
+def focus_results(qtbot: QtBot, app: App, panel: SearchPanel) -> None:
+    app.window.activateWindow()
+    panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
+
+
+def test_deleted_results_leave_the_list_once_the_server_deleted_them(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a/old-1.log", "b/c/old-2.log", "b/old-3.log", "keep.txt"])
+    panel = open_search(app, "old-*")
+    qtbot.keyClick(panel.form.pattern_edit, Qt.Key.Key_Return)  # Enter in the query searches
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == ["a/old-1.log", "b/c/old-2.log", "b/old-3.log"]
+    panel.view.clearSelection()
+    for row in range(panel.model.rowCount()):
+        if panel.model.key(row) != "b/old-3.log":
+            panel.view.selectionModel().select(
+                panel.model.index(row, 0),
+                panel.view.selectionModel().SelectionFlag.Select
+                | panel.view.selectionModel().SelectionFlag.Rows,
+            )
+    focus_results(qtbot, app, panel)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    edit = app.window.edit_actions
+    assert edit is not None
+    qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
+    box = edit.last_box
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == "Delete").click()
+    qtbot.waitUntil(lambda: shown_keys(panel) == ["b/old-3.log"], timeout=60_000)
+    listed = moto_store.client.list_objects_v2(Bucket=moto_bucket).get("Contents", [])
+    assert sorted(o["Key"] for o in listed) == ["b/old-3.log", "keep.txt"]  # gone on the server too
+    assert "1 match " in panel.status_label.text()
+    assert "2 deleted or moved away" in panel.status_label.text()
+
+
+def test_a_renamed_result_shows_its_new_name_or_leaves_when_it_no_longer_matches(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["old-1.log", "old-2.log", "other.txt"])
+    panel = open_search(app, "old-*")
+    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == ["old-1.log", "old-2.log"]
+    edit = app.window.edit_actions
+    assert edit is not None
+    edit.rename("old-1.log", "old-9.log")  # still matches: the row changes
+    qtbot.waitUntil(lambda: shown_keys(panel) == ["old-2.log", "old-9.log"], timeout=60_000)
+    edit.rename("old-2.log", "new.log")  # no longer matches: the row leaves
+    qtbot.waitUntil(lambda: shown_keys(panel) == ["old-9.log"], timeout=60_000)
+    listed = moto_store.client.list_objects_v2(Bucket=moto_bucket).get("Contents", [])
+    assert sorted(o["Key"] for o in listed) == ["new.log", "old-9.log", "other.txt"]
+    row = panel.model.row_of("old-9.log")
+    assert panel.model.index(row, 0).data() == "old-9.log"
+
+
+@pytest.fixture
+def proxy(moto_endpoint: str) -> Iterator[FaultProxy]:
+    with FaultProxy(moto_endpoint) as running:
+        yield running
+
+
+def test_escape_stops_a_running_search_and_the_buttons_follow(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: Any, moto_bucket: str, proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    moto_store.client.put_object(Bucket=moto_bucket, Key="x/found.txt", Body=b"1")
+    account = moto_account.with_changes(endpoint_url=proxy.endpoint)
+    app = build_window()
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    hold = proxy.hold(Match(method="GET", query={"list-type": "2", "delimiter": ABSENT}))
+    panel = open_search(app, "found")
+    qtbot.keyClick(panel.form.pattern_edit, Qt.Key.Key_Enter)  # the keypad's Enter too
+    qtbot.waitUntil(lambda: hold.waiting == 1, timeout=30_000)
+    form = panel.form
+    assert panel.search_id != 0
+    assert form.stop_button.isEnabled()
+    assert not form.search_button.isEnabled()
+    app.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
+    form.pattern_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.keyClick(form.pattern_edit, Qt.Key.Key_Escape)
+    assert panel.search_id == 0
+    assert panel.status_label.text().startswith("Stopped after")
+    assert form.search_button.isEnabled()
+    assert not form.stop_button.isEnabled()
+    assert not panel.stop_action.isEnabled()  # Escape is left to others again
+    hold.release()
+    qtbot.keyClick(form.pattern_edit, Qt.Key.Key_Return)  # and Enter searches again
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == ["x/found.txt"]

@@ -1,0 +1,76 @@
+"""The window remembers across runs: the preview pane open, the icons view, the search options."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+
+
+def test_preview_icons_and_search_options_come_back_in_the_next_run(
+    build_window: Callable[[], App], qtbot: QtBot, tmp_path: Path
+) -> None:
+    first = build_window()
+    preview, form = first.window.preview, first.window.search_panel.form
+    assert not preview.preview_action.isChecked()  # the first run: as it always started
+    assert not preview.icons_action.isChecked()
+    preview.preview_action.trigger()
+    preview.icons_action.trigger()
+    form.scope_combo.setCurrentIndex(1)
+    form.min_size_edit.setText("10 KB")
+    form.before_edit.setText("2024-05-01")
+    form.type_combo.setCurrentText("image/")
+    form.pattern_edit.setText("beach")
+    qtbot.keyClick(form.pattern_edit, Qt.Key.Key_Return)
+    first.window.close()
+
+    second = build_window()
+    window = second.window
+    qtbot.waitUntil(lambda: window.preview.preview_action.isChecked(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.preview.pane.isVisible() and window.preview.pane.width() > 50, timeout=10_000
+    )
+    assert window.preview.icons_action.isChecked()
+    assert not window.preview.list_action.isChecked()
+    restored = window.search_panel.form
+    assert restored.scope_combo.currentIndex() == 1
+    assert restored.min_size_edit.text() == "10 KB"
+    assert restored.before_edit.text() == "2024-05-01"
+    assert restored.type_combo.currentText() == "image/"
+    assert restored.pattern_edit.text() == ""  # what was looked for is not an option
+    saved = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))["preferences"]
+    assert saved["window.view_mode"] == "icons"
+
+
+def test_closing_the_pane_and_going_back_to_the_list_is_saved_too(
+    build_window: Callable[[], App], tmp_path: Path
+) -> None:
+    preview = build_window().window.preview
+    saved = tmp_path / "settings.json"
+    preview.preview_action.trigger()
+    preview.icons_action.trigger()
+    assert json.loads(saved.read_text(encoding="utf-8"))["preferences"]["window.preview_shown"] is True
+    preview.preview_action.trigger()  # closed again
+    preview.list_action.trigger()
+    prefs = json.loads(saved.read_text(encoding="utf-8"))["preferences"]  # what the next run reads
+    assert prefs["window.preview_shown"] is False
+    assert prefs["window.view_mode"] == "list"
+
+
+def test_a_saved_value_that_makes_no_sense_is_ignored_and_said_in_the_log(
+    build_window: Callable[[], App], qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    prefs = {"window.view_mode": 7, "window.preview_shown": "yes", "window.search_options": {"scope": 9}}
+    (tmp_path / "settings.json").write_text(json.dumps({"preferences": prefs}), encoding="utf-8")
+    app = build_window()
+    qtbot.waitUntil(lambda: "ignoring the saved window.view_mode" in caplog.text, timeout=10_000)
+    assert "ignoring the saved window.preview_shown" in caplog.text
+    assert app.window.preview.list_action.isChecked()
+    assert not app.window.preview.preview_action.isChecked()
+    assert app.window.search_panel.form.scope_combo.currentIndex() == 0
