@@ -792,7 +792,9 @@ class _Handler(BaseHTTPRequestHandler):
         proxy._wait_latency()
         fault = proxy._fault_for(request)
         if fault is not None:
-            self._send(fault.status, "", [("Content-Type", "application/xml")], fault.body())
+            # With the Date header every S3 server sends (a client corrects its clock by it).
+            answer = [("Content-Type", "application/xml"), ("Date", self.date_time_string())]
+            self._send(fault.status, "", answer, fault.body())
             return
         try:
             refusal = proxy._refusal_for(request)
