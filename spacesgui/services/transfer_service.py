@@ -38,7 +38,7 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.activity_service import TransferActivity
 from spacesgui.services.engine_client import STILL_DOWN, EngineStopped
 from spacesgui.services.queue_engine import QueueEngine
-from spacesgui.services.replace_plan import replacing_upload
+from spacesgui.services.replace_plan import free_key, replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
@@ -353,13 +353,23 @@ class TransferService(QObject):
             plan_download, store, self._local, account, bucket, items, destination, self._stopping
         )
 
-    async def plan_replace(self, account_id: str, bucket: str, key: str, local_path: str) -> Plan:
+    async def plan_replace(
+        self, account_id: str, bucket: str, key: str, local_path: str, expected_etag: str = ""
+    ) -> Plan:
         """Plan an upload of `local_path` over `key`, keeping the object's Content-Type,
-        Cache-Control, metadata and access (see services/replace_plan.py)."""
+        Cache-Control, metadata and access (see services/replace_plan.py). ObjectChanged
+        when `expected_etag` is given and the object's ETag is another now."""
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
-        t = await self._runner.run(replacing_upload, store, self._local, account, bucket, key, local_path)
+        t = await self._runner.run(
+            replacing_upload, store, self._local, account, bucket, key, local_path, expected_etag
+        )
         return Plan(transfers=[t])
+
+    async def free_key(self, account_id: str, bucket: str, key: str) -> str:
+        """The first "name (N).ext" beside `key` no object has yet."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(free_key, store, bucket, key)
 
     def queue_now(self, plan: Plan) -> None:
         """Journal and queue a plan as it is (its conflicts are not asked about)."""
