@@ -483,8 +483,9 @@ class MainWindow(QMainWindow):
         self.account_panel.note_refused(account_id)
         name = html.escape(self._account_name(account_id))
         self.banner.show_message(
-            f"<b>{error.title}</b>{where} for “{name}”. {error.message} If the secret key was mistyped, "
-            "choose Enter Secret Key… to type it again; to change the access key, use Edit Account….",
+            f"<b>{error.title}</b>{where} for “{name}”: the server says the access key or the secret "
+            "key is wrong. Choose Enter Secret Key… to type the secret key again, or Edit Account… "
+            "to change the access key.",
             level="error",
             action=ENTER_SECRET_TEXT,
             on_action=lambda: self.account_panel.enter_secret(account_id),
