@@ -47,14 +47,64 @@ def policy_problem(text: str) -> PolicyProblem | None:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        return PolicyProblem(
-            f"Line {error.lineno}, column {error.colno}: {_plain(error.msg)}.", error.lineno, error.colno
-        )
+        said = _said_at(error) or _plain(error.msg)
+        return PolicyProblem(f"Line {error.lineno}, column {error.colno}: {said}.", error.lineno, error.colno)
     return _structure_problem(document, text)
 
 
 def _plain(message: str) -> str:
     return next((said for raw, said in _JSON_MESSAGES if message.startswith(raw)), message)
+
+
+_CLOSERS = {"[": "]", "{": "}"}
+
+
+def _said_at(error: json.JSONDecodeError) -> str:
+    """A message that names what is really at the error's place, or "" for json's own.
+
+    json says "Expecting value" for `[,]`, `[}` and a policy cut short alike; only the
+    first is a comma before "]", so look at the character there and the one before it.
+    """
+    text, pos = error.doc, error.pos
+    expecting_value = error.msg.startswith("Expecting value")
+    expecting_name = error.msg.startswith("Expecting property name")
+    if not (expecting_value or expecting_name):
+        return ""
+    if pos >= len(text):
+        return "the policy ends too early: something is missing at the end"
+    here = text[pos]
+    before = text[:pos].rstrip()[-1:]
+    if here in "]}" and before == ",":
+        return f"JSON allows no comma before “{here}”: remove the comma"
+    opened = _innermost_open(text[:pos])
+    if here in "]}" and opened and _CLOSERS[opened] != here:
+        return f"“{here}” does not close the “{opened}” before it: “{_CLOSERS[opened]}” was expected"
+    if expecting_name:
+        if here == "'":
+            return "names must be in double quotes, not single quotes"
+        return f"a name in double quotes was expected here, not “{here}”"
+    if here == "'":
+        return "text must be in double quotes, not single quotes"
+    return f"a value was expected here, not “{here}”"
+
+
+def _innermost_open(text: str) -> str:
+    """The bracket ("[" or "{") still open at the end of `text`; strings are skipped."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped = not escaped and char == "\\"
+            if char == '"' and not escaped:
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            stack.append(char)
+        elif char in "]}" and stack:
+            stack.pop()
+    return stack[-1] if stack else ""
 
 
 def _structure_problem(document: Any, text: str) -> PolicyProblem | None:

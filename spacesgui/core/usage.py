@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacesgui.core.listing import ObjectEntry
+from spacesgui.core.versions import ObjectVersion
 
 
 @dataclass(slots=True)
@@ -35,6 +36,24 @@ class ClassUsage:
     storage_class: str
     count: int
     size: int
+
+
+@dataclass(slots=True)
+class VersionUsage:
+    """What a versioned Space holds besides its current objects: older (noncurrent)
+    versions, which take space and are billed, and delete markers, which take none."""
+
+    noncurrent: int = 0
+    noncurrent_size: int = 0
+    delete_markers: int = 0
+
+    def add(self, versions: Iterable[ObjectVersion]) -> None:
+        for version in versions:
+            if version.delete_marker:
+                self.delete_markers += 1
+            elif not version.is_latest:
+                self.noncurrent += 1
+                self.noncurrent_size += version.size
 
 
 @dataclass(frozen=True, slots=True)

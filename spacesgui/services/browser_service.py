@@ -78,7 +78,14 @@ class BrowserService(QObject):
         return listing_id in self._stops
 
     async def _list(self, listing_id: int, request: ListingRequest, stop: threading.Event) -> None:
-        loop = asyncio.get_running_loop()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # stepped while the app quits (see runner.loop_stopped)
+            log.debug(
+                "listing of s3://%s/%s not started: the app is quitting", request.bucket, request.prefix
+            )
+            self._stops.pop(listing_id, None)
+            return
 
         def deliver(page: ListingPage) -> None:  # GUI thread
             if not stop.is_set():
@@ -130,6 +137,9 @@ class BrowserService(QObject):
                 self.listing_failed.emit(listing_id, exc)
             return
         except Exception as exc:  # a bug or a server answer nobody foresaw: never hang the folder
+            if self._runner.closing:  # cancelled by quitting: nobody is waiting for it
+                log.debug("listing s3://%s/%s ended by quitting: %r", request.bucket, request.prefix, exc)
+                return
             log.exception("listing s3://%s/%s failed unexpectedly", request.bucket, request.prefix)
             if not stop.is_set():
                 self.listing_failed.emit(listing_id, SpacesError(f"Listing failed unexpectedly: {exc}"))

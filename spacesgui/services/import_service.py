@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject
 
@@ -22,7 +22,7 @@ from spacesgui.core.account_import import (
     already_present,
     unique_name,
 )
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.errors import KeyringUnavailable, SpacesError
 from spacesgui.core.ports import AccountSources
 from spacesgui.core.redaction import register_secret
 from spacesgui.services.account_service import AccountService
@@ -48,6 +48,25 @@ class ImportOutcome:
     already_present: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
     added_ids: list[str] = field(default_factory=list)
+    # Not added because the keyring could not keep the secret: (chosen, why). The window
+    # offers to import these again with the secret kept for this session only.
+    keyring_refused: list[tuple[Chosen, str]] = field(default_factory=list)
+    session_only: list[str] = field(default_factory=list)  # added; secret kept until quitting
+    # What became of each candidate, in words, for its row in the list.
+    statuses: dict[ImportCandidate, str] = field(default_factory=dict)
+
+    def merge(self, other: ImportOutcome) -> None:
+        """Add `other`'s results (a second pass over the keyring refusals) to these."""
+        self.keyring_refused = []
+        for name in ("added", "without_secret", "already_present", "failed", "added_ids", "keyring_refused",
+                     "session_only"):  # fmt: skip
+            getattr(self, name).extend(getattr(other, name))
+        self.statuses.update(other.statuses)
+
+
+def session_only(chosen: Sequence[Chosen]) -> list[Chosen]:
+    """The same choices with each secret kept in memory until quitting, not in the keyring."""
+    return [replace(item, remember=False) for item in chosen]
 
 
 class AccountImportService(QObject):
@@ -99,6 +118,7 @@ class AccountImportService(QObject):
             candidate = item.candidate
             if self.present(candidate):  # also catches the same keys twice in one import
                 outcome.already_present.append(candidate.name)
+                outcome.statuses[candidate] = "Not added: the same keys are already an account"
                 continue
             taken = {a.name for a in self._accounts.accounts}
             account = candidate.to_account().with_changes(name=unique_name(candidate.name, taken))
@@ -108,14 +128,26 @@ class AccountImportService(QObject):
                 else:
                     self._accounts.add_account_without_secret(account)
                     outcome.without_secret.append(account.name)
+            except KeyringUnavailable as exc:
+                log.warning("import of %s: the keyring cannot keep its secret: %s", account.name, exc.message)
+                outcome.keyring_refused.append((item, exc.message))
+                outcome.statuses[candidate] = "Not added: no keyring to keep its secret key"
+                continue
             except SpacesError as exc:
                 log.warning("import of %s failed: %s", account.name, exc.message)
                 outcome.failed.append((account.name, exc.message))
+                outcome.statuses[candidate] = f"Not added: {exc.message}"
                 continue
             outcome.added.append(account.name)
             outcome.added_ids.append(account.id)
+            if item.secret.strip() and not item.remember:
+                outcome.session_only.append(account.name)
+                outcome.statuses[candidate] = f"Added as “{account.name}”, secret key for this session only"
+            else:
+                outcome.statuses[candidate] = f"Added as “{account.name}”"
         log.info(
-            "imported %d accounts (%d without a secret, %d already present, %d failed)",
+            "imported %d accounts (%d without a secret, %d already present, %d failed, %d refused by the keyring)",
             len(outcome.added), len(outcome.without_secret), len(outcome.already_present), len(outcome.failed),
+            len(outcome.keyring_refused),
         )  # fmt: skip
         return outcome

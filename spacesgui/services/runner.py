@@ -13,6 +13,20 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def loop_stopped() -> bool:
+    """True when no asyncio loop runs on this thread: the app is quitting.
+
+    qasync runs callbacks from Qt's event loop; while the app shuts down Qt may still
+    process events after the asyncio loop has stopped, and a task resumed then gets
+    "RuntimeError: no running event loop" from its next `await`. That is quitting, not a bug.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return True
+    return False
+
+
 class TaskRunner:
     """Owns the worker threads and every asyncio task the services start.
 
@@ -47,6 +61,11 @@ class TaskRunner:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    @property
+    def closing(self) -> bool:
+        """True once `shutdown` began, or when the event loop has stopped (quitting)."""
+        return self._closed or loop_stopped()
 
     @property
     def busy(self) -> bool:

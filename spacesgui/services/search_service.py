@@ -140,6 +140,9 @@ class SearchService(QObject):
                 self.failed.emit(search_id, exc)
             return
         except Exception as exc:  # a bug or an answer nobody foresaw: say so, never hang the panel
+            if self._runner.closing:  # ended by quitting (see runner.loop_stopped): nobody waits
+                log.debug("search of %s ended by quitting: %r", where, exc)
+                return
             log.exception("search of %s failed unexpectedly", where)
             if not stop.is_set():
                 self.failed.emit(search_id, SpacesError(f"The search failed unexpectedly: {exc}"))

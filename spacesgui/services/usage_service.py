@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
+from spacesgui.core.bucket_settings import VersioningState
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.ports import TransferStore
-from spacesgui.core.usage import IncompleteUsage, UsageTally
+from spacesgui.core.ports import BucketSettings, ObjectVersionStore, TransferStore
+from spacesgui.core.usage import IncompleteUsage, UsageTally, VersionUsage
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -37,8 +38,8 @@ class UsageProgress:
 class UsageScan(QObject):
     """One scan of `bucket`/`prefix` of one account. Signals arrive on the GUI thread.
 
-    `progress` comes every ~200 ms while listing; then exactly one of `finished` (the tally
-    and the incomplete uploads are complete), `stopped` (the user stopped it: the tally holds
+    `progress` comes every ~200 ms while listing; then exactly one of `finished` (the tally,
+    the incomplete uploads and, in a versioned Space, `versions` are complete), `stopped` (the user stopped it: the tally holds
     what was counted) or `failed` (a message in plain words).
     """
 
@@ -57,6 +58,10 @@ class UsageScan(QObject):
         self.tally = UsageTally(prefix)
         self.incomplete: IncompleteUsage | None = None
         self.incomplete_note = ""
+        # Older versions and delete markers, when the Space is (or was) versioned; None when
+        # it never was, or they were not counted (`versions_note` says why).
+        self.versions: VersionUsage | None = None
+        self.versions_note = ""
         self.running = False
         self._runner = runner
         self._accounts = accounts
@@ -83,6 +88,7 @@ class UsageScan(QObject):
                 return
             self._emit_progress()
             self.incomplete, self.incomplete_note = await self._runner.run(self._incomplete, store)
+            self.versions, self.versions_note = await self._runner.run(self._versions, store)
         except SpacesError as exc:
             log.warning("usage of s3://%s/%s failed: %s", self.bucket, self.prefix, exc)
             self._end(self.failed, str(exc))
@@ -127,6 +133,30 @@ class UsageScan(QObject):
         if len(uploads) > PARTS_LISTED_AT_MOST:
             note = f"Sizes are of the first {PARTS_LISTED_AT_MOST} incomplete uploads only."
         return IncompleteUsage(len(uploads), parts, size), note
+
+    def _versions(self, store: object) -> tuple[VersionUsage | None, str]:
+        """Worker thread: count the noncurrent versions and delete markers (ListObjectVersions,
+        page by page, like the listing); (None, "") when the Space was never versioned."""
+        if not isinstance(store, BucketSettings) or not isinstance(store, ObjectVersionStore):
+            return None, ""
+        try:
+            if store.get_versioning(self.bucket) is VersioningState.UNVERSIONED:
+                return None, ""
+            usage = VersionUsage()
+            key_marker = version_marker = ""
+            while not self._stop.is_set():
+                page = store.list_versions(self.bucket, self.prefix, key_marker, version_marker)
+                usage.add(page.versions)
+                if not page.truncated:
+                    return usage, ""
+                key_marker, version_marker = page.next_key_marker, page.next_version_marker
+        except SpacesError as exc:
+            log.info("usage of s3://%s/%s: older versions not counted: %s", self.bucket, self.prefix, exc)
+            return (
+                None,
+                f"Older versions could not be counted ({exc}); the totals above are of current objects only.",
+            )
+        return None, ""
 
     def _emit_progress(self) -> None:
         self.progress.emit(UsageProgress(self.tally.count, self.tally.size))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import inspect
 import logging
 import re
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.accounts import Account
-from spacesgui.core.errors import ListBucketsDenied, SpacesError
+from spacesgui.core.errors import AuthError, ListBucketsDenied, SpacesError
 from spacesgui.core.history import History, Place, came_from
 from spacesgui.core.keys import Location
 from spacesgui.core.listing import ObjectRef
@@ -32,7 +33,7 @@ from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
-from spacesgui.ui.accounts.account_panel import AccountPanel
+from spacesgui.ui.accounts.account_panel import ENTER_SECRET_TEXT, AccountPanel
 from spacesgui.ui.accounts.import_actions import ImportActions
 from spacesgui.ui.accounts.secret_dialog import SecretAsker
 from spacesgui.ui.accounts.space_actions import SpaceActions
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.account_panel.place_selected.connect(self.navigate)
         self.account_panel.failed.connect(self._on_account_panel_failed)
+        self.account_panel.secret_entered.connect(self._on_account_panel_secret_entered)
         self.account_panel.buckets_loaded.connect(self._on_account_panel_buckets_loaded)
         self.account_panel.edit_requested.connect(self.space_actions.edit_account)
         self.account_panel.new_space_requested.connect(self._on_account_panel_new_space_requested)
@@ -421,6 +423,10 @@ class MainWindow(QMainWindow):
     # -- reactions ----------------------------------------------------------
     def _on_model_listing_failed(self, prefix: str, error: SpacesError) -> None:
         where = f"s3://{self.model.bucket}/{prefix}"
+        if isinstance(error, AuthError) and self.model.account_id:
+            self._show_keys_refused(self.model.account_id, error, f" while listing {html.escape(where)}")
+            self._update_view_state()
+            return
         self.banner.show_message(
             f"<b>{error.title}</b> while listing {where}. {error.message}", level="error"
         )
@@ -466,8 +472,29 @@ class MainWindow(QMainWindow):
                 action="Open a Space by Name…",
                 on_action=lambda: self.space_actions.open_space_by_name(account_id),
             )
+        elif isinstance(error, AuthError):
+            self._show_keys_refused(account_id, error)
         else:
             self.show_error(error)
+
+    def _show_keys_refused(self, account_id: str, error: SpacesError, where: str = "") -> None:
+        """Keys not accepted: say what to do, with a button to type the secret key again."""
+        log.warning("%s: %s", error.title, error.detail or error.message)
+        self.account_panel.note_refused(account_id)
+        name = html.escape(self._account_name(account_id))
+        self.banner.show_message(
+            f"<b>{error.title}</b>{where} for “{name}”: the server says the access key or the secret "
+            "key is wrong. Choose Enter Secret Key… to type the secret key again, or Edit Account… "
+            "to change the access key.",
+            level="error",
+            action=ENTER_SECRET_TEXT,
+            on_action=lambda: self.account_panel.enter_secret(account_id),
+        )
+
+    def _on_account_panel_secret_entered(self, account_id: str) -> None:
+        self.banner.dismiss()
+        if self.place is not None and self.place.account_id == account_id:
+            self._refresh_visible()
 
     def _update_view_state(self) -> None:
         place = self.place

@@ -152,7 +152,13 @@ def attach_features(
     )
     window.feature_updates.append(window.usage_windows.update_enabled)
     window.keys_manager = KeysManagerAction(
-        KeysService(runner, accounts, window), window.spawn, window, window.forget_account
+        KeysService(runner, accounts, window),
+        window.spawn,
+        window,
+        window.forget_account,
+        on_added=lambda account_id: window.navigate(
+            Place(account_id, accounts.account(account_id).bucket, "")
+        ),
     )
     window.permissions = PermissionsAction(window, access, window)
     view.selectionModel().selectionChanged.connect(window.permissions.update_enabled)

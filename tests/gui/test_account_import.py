@@ -109,7 +109,7 @@ def test_an_imported_rclone_remote_connects_and_lists_with_its_secret_in_the_key
     assert place is not None
     assert place.account_id == account.id  # nothing was open: the new account is shown
     qtbot.waitUntil(lambda: "Added 1 account" in dialog.result_label.text(), timeout=30_000)
-    assert row_of(dialog, "local")[1:] == (False, "Already present as “local”")
+    assert row_of(dialog, "local")[1:] == (False, "Added as “local”")
 
 
 def app_settings(app: App) -> Path:
@@ -283,6 +283,24 @@ def test_the_first_run_panel_hint_is_legible(
     assert text_contrast(image, area)[0] >= AA
 
 
+def refusing_keyring(memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+
+
+def press_on_keyring_box(qtbot: QtBot, dialog: ImportDialog, label: str) -> str:
+    """Wait for the "no keyring" question, press `label`, and give back its text."""
+    qtbot.waitUntil(lambda: dialog.keyring_box is not None and dialog.keyring_box.isVisible(), timeout=30_000)
+    box = dialog.keyring_box
+    assert box is not None
+    (button,) = [b for b in box.buttons() if b.text() == label]
+    text = box.text()
+    button.click()
+    return text
+
+
 def test_a_keyring_that_refuses_the_secret_is_said_and_the_account_not_added(
     build_window: Callable[[], App],
     qtbot: QtBot,
@@ -291,17 +309,44 @@ def test_a_keyring_that_refuses_the_secret_is_said_and_the_account_not_added(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     write_aws(home, "[p]\naws_access_key_id = K\naws_secret_access_key = s\n")
-
-    def refuse(service: str, username: str, password: str) -> None:
-        raise keyring.errors.PasswordSetError("locked")
-
-    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+    refusing_keyring(memory_keyring, monkeypatch)
     app = build_window()
     dialog = open_import(app, qtbot, rows=1)
 
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    question = press_on_keyring_box(qtbot, dialog, "Don't Add")
 
+    assert "“p”" in question
+    assert "session only" in question
+    assert "untick" not in question  # the import window has no such box
     qtbot.waitUntil(lambda: "“p” was not added" in dialog.result_label.text(), timeout=30_000)
     assert "keyring" in dialog.result_label.text()
     assert app.accounts.accounts == []
-    assert row_of(dialog, "p")[1:] == (True, "Ready")  # still there to try again
+    assert row_of(dialog, "p")[1:] == (True, "Not added: no keyring to keep its secret key")  # try again
+
+
+def test_without_a_keyring_an_import_can_keep_the_secret_for_this_session_only(
+    build_window: Callable[[], App],
+    qtbot: QtBot,
+    home: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_aws(home, "[nas]\naws_access_key_id = K\naws_secret_access_key = session-secret\n")
+    refusing_keyring(memory_keyring, monkeypatch)
+    app = build_window()
+    dialog = open_import(app, qtbot, rows=1)
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    press_on_keyring_box(qtbot, dialog, "Use for This Session Only")
+
+    qtbot.waitUntil(lambda: len(app.accounts.accounts) == 1, timeout=30_000)
+    (account,) = app.accounts.accounts
+    assert account.name == "nas"
+    assert not account.in_keyring
+    assert app.accounts.known_secret(account.id) == "session-secret"
+    assert memory_keyring.passwords == {}
+    assert "session-secret" not in app_settings(app).read_text()
+    qtbot.waitUntil(lambda: "Added 1 account" in dialog.result_label.text(), timeout=30_000)
+    assert "this session only" in dialog.result_label.text()
+    assert row_of(dialog, "nas")[1:] == (False, "Added as “nas”, secret key for this session only")

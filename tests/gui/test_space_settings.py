@@ -305,7 +305,10 @@ def test_policy_mistakes_show_line_and_column_a_template_applies_and_delete_remo
     policy.editor.setPlainText(
         '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}'
     )
-    assert policy.problems_label.text().startswith("Line 4, column 24: a name in double quotes was expected")
+    assert (
+        policy.problems_label.text()
+        == "Line 4, column 24: JSON allows no comma before “}”: remove the comma."
+    )
     assert not policy.apply_button.isEnabled()
     (marked,) = policy.editor.extraSelections()
     assert marked.cursor.blockNumber() == 3  # the fourth line is tinted

@@ -84,6 +84,7 @@ def test_space_usage_totals_every_folder_storage_class_and_incomplete_upload(
     assert f"Standard {human_size(6_100)} (4 objects)" in classes
     assert "Incomplete uploads: 1, holding 1 part and 5.2 MB" in window.incomplete_label.text()
     assert human_size(5 * MiB) in window.incomplete_label.text()
+    assert window.versions_label.isHidden()  # never versioned: nothing to say
     client.abort_multipart_upload(Bucket=moto_bucket, Key="big.iso", UploadId=upload_id)
 
 

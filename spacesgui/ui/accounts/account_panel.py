@@ -10,7 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from spacesgui.core.errors import ListBucketsDenied, SecretMissing, SpacesError
+from spacesgui.core.errors import AuthError, ListBucketsDenied, SecretMissing, SpacesError
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.account_model import AccountRole, AccountTreeModel
 from spacesgui.services.account_service import AccountService
@@ -19,6 +19,8 @@ from spacesgui.ui.naming import named
 log = logging.getLogger(__name__)
 
 LOCKED_TEXT = "Secret key needed: click to enter it"
+ENTER_SECRET_TEXT = "Enter Secret Key…"
+REFUSED_REASON = "The server did not accept the keys. Type the secret key again."
 
 
 class AccountTree(QTreeView):
@@ -53,6 +55,7 @@ class AccountPanel(QWidget):
     space_usage_requested = Signal(str, str)  # account id, Space
     buckets_loaded = Signal(str)  # account id
     failed = Signal(str, object)  # account id, SpacesError
+    secret_entered = Signal(str)  # account id: a new secret was typed after a refusal
 
     def __init__(
         self,
@@ -65,6 +68,7 @@ class AccountPanel(QWidget):
         self._spawn = spawn
         self.model = AccountTreeModel(self)
         self._shown: Place | None = None  # the place the window shows; the selection follows it
+        self._refused: set[str] = set()  # accounts whose keys the server refused last time
         self.tree = named(AccountTree(self), "accountTree", "Accounts and Spaces")
         self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
@@ -116,12 +120,15 @@ class AccountPanel(QWidget):
         except SpacesError as exc:
             short = "Cannot list Spaces" if isinstance(exc, ListBucketsDenied) else exc.title
             locked = isinstance(exc, SecretMissing)
+            if isinstance(exc, AuthError):
+                self._refused.add(account_id)
             with self._model_update():
                 self.model.set_message(account_id, LOCKED_TEXT if locked else short, locked=locked)
             self.failed.emit(account_id, exc)
             return
         except KeyError:
             return  # the account was removed meanwhile
+        self._refused.discard(account_id)
         with self._model_update():
             self.model.set_buckets(account_id, buckets)
             item = self.model.account_item(account_id)
@@ -191,8 +198,8 @@ class AccountPanel(QWidget):
             menu.addSeparator()
             menu.addAction("Delete Space…", lambda: self.delete_space_requested.emit(account_id, bucket))
             menu.addSeparator()
-        if self._accounts.needs_secret(account_id):
-            menu.addAction("Enter Secret Key…", lambda: self.reload_buckets(account_id))
+        if self.may_enter_secret(account_id):
+            menu.addAction(ENTER_SECRET_TEXT, lambda: self.enter_secret(account_id))
         menu.addAction("New Space…", lambda: self.new_space_requested.emit(account_id))
         menu.addSeparator()
         menu.addAction("Edit Account…", lambda: self.edit_requested.emit(account_id))
@@ -200,6 +207,29 @@ class AccountPanel(QWidget):
         menu.addSeparator()
         menu.addAction("Remove Account…", lambda: self.remove_requested.emit(account_id))
         menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    def may_enter_secret(self, account_id: str) -> bool:
+        """True when the secret is missing, or the server refused the keys (a mistyped secret
+        kept for this session only is otherwise never asked for again)."""
+        return account_id in self._refused or self._accounts.needs_secret(account_id)
+
+    def note_refused(self, account_id: str) -> None:
+        """The server refused the account's keys elsewhere (a listing): offer a new secret."""
+        self._refused.add(account_id)
+
+    def enter_secret(self, account_id: str) -> None:
+        """Ask for the secret key (again, after a refusal), then list the Spaces with it."""
+        if account_id not in self._refused:
+            self.reload_buckets(account_id)  # missing: listing asks for it
+            return
+        self._spawn(self._enter_secret(account_id))
+
+    async def _enter_secret(self, account_id: str) -> None:
+        if not await self._accounts.ask_secret(account_id, REFUSED_REASON):
+            return
+        self._refused.discard(account_id)
+        self.reload_buckets(account_id)
+        self.secret_entered.emit(account_id)
 
     def bucket_names(self, account_id: str) -> list[str]:
         item = self.model.account_item(account_id)

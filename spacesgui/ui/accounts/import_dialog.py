@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.account_import import ImportCandidate, ImportResult, SourceKind
 from spacesgui.services.account_service import SecretAnswer
-from spacesgui.services.import_service import AccountImportService, Chosen, ImportOutcome
+from spacesgui.services.import_service import AccountImportService, Chosen, ImportOutcome, session_only
 from spacesgui.ui.accounts.secret_dialog import SecretDialog
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("Source", "Name", "Endpoint", "Access key", "Status")
 READY, NO_SECRET = "Ready", "No secret key: asked at import"
+SESSION_ONLY_TEXT = "Use for This Session Only"
 
 
 class ImportDialog(QDialog):
@@ -66,11 +68,14 @@ class ImportDialog(QDialog):
         self._export_results: list[ImportResult] = []
         self.last_outcome: ImportOutcome | None = None
         self.secret_dialog: SecretDialog | None = None  # the one asking now, for tests
+        self.keyring_box: QMessageBox | None = None  # "no keyring: this session only?", for tests
+        self._statuses: dict[ImportCandidate, str] = {}  # what the last Import did to each row
         self._busy = False
 
         intro = QLabel(
             "Accounts found in other tools' settings on this computer. The ticked ones are added "
-            "to spacesgui; their secret keys go straight to the system keyring.",
+            "to spacesgui; their secret keys go straight to the system keyring (without one, you can "
+            "keep them for this session only).",
             self,
         )
         intro.setWordWrap(True)
@@ -169,6 +174,7 @@ class ImportDialog(QDialog):
     def _item(self, candidate: ImportCandidate) -> QTreeWidgetItem:
         present = self._service.present(candidate)
         status = f"Already present as “{present}”" if present else (READY if candidate.secret else NO_SECRET)
+        status = self._statuses.get(candidate, status)
         item = QTreeWidgetItem([
             candidate.source.label, candidate.name, candidate.endpoint_url, candidate.access_key_id, status,
         ])  # fmt: skip
@@ -225,7 +231,10 @@ class ImportDialog(QDialog):
                     Chosen(candidate, answer.secret, answer.remember) if answer else Chosen(candidate)
                 )
             outcome = self._service.import_accounts(chosen)
+            if outcome.keyring_refused:
+                await self._offer_session_only(outcome)
             self.last_outcome = outcome
+            self._statuses.update(outcome.statuses)
             self._show_outcome(outcome)
             if outcome.added_ids:
                 self.imported.emit(list(outcome.added_ids))
@@ -233,6 +242,54 @@ class ImportDialog(QDialog):
         finally:
             self._busy = False
             self._update_buttons()
+
+    async def _offer_session_only(self, outcome: ImportOutcome) -> None:
+        """The keyring refused some secrets: offer to keep them in memory until quitting (as
+        Add Account does), else they are not added and their rows say why."""
+        refused = [item for item, _why in outcome.keyring_refused]
+        names = ", ".join(f"“{item.candidate.name}”" for item in refused)
+        many = len(refused) != 1
+        text = (
+            f"The secret key{'s' if many else ''} of {names} cannot be remembered: there is no usable "
+            "system keyring (or it refused them), and spacesgui never writes secret keys to a file.\n\n"
+            f"Use {'these accounts' if many else 'this account'} for this session only? "
+            f"{'They are' if many else 'It is'} saved, and the secret key is asked for again the next "
+            "time you start spacesgui. To remember secret keys instead, install and unlock a keyring "
+            "such as gnome-keyring or KWallet, then import again."
+        )
+        if await self._ask_session_only(text):
+            outcome.merge(self._service.import_accounts(session_only(refused)))
+            return
+        log.info("import: %d accounts not added, the user declined this session only", len(refused))
+        outcome.failed.extend(
+            (item.candidate.name, "the system keyring cannot keep its secret key, and using it for this "
+             "session only was declined.")
+            for item in refused
+        )  # fmt: skip
+        outcome.keyring_refused = []
+
+    async def _ask_session_only(self, text: str) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "No System Keyring", text, QMessageBox.StandardButton.NoButton, self
+        )
+        box.setObjectName("importNoKeyringBox")
+        keep = box.addButton(SESSION_ONLY_TEXT, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Don't Add", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        self.keyring_box = box
+
+        def on_finished(_result: int) -> None:
+            if not future.done():
+                future.set_result(box.clickedButton() is keep)
+            box.deleteLater()
+
+        box.finished.connect(on_finished)
+        box.open()
+        try:
+            return await future
+        finally:
+            self.keyring_box = None
 
     async def _ask_secret(self, candidate: ImportCandidate) -> SecretAnswer | None:
         future: asyncio.Future[SecretAnswer | None] = asyncio.get_running_loop().create_future()
@@ -262,6 +319,11 @@ class ImportDialog(QDialog):
             names = ", ".join(f"“{html.escape(n)}”" for n in outcome.added)
             parts.append(
                 f"<b>Added {len(outcome.added)} account{'s' if len(outcome.added) != 1 else ''}:</b> {names}."
+            )
+        for name in outcome.session_only:
+            parts.append(
+                f"“{html.escape(name)}” keeps its secret key for this session only; it is asked for "
+                "again the next time you start spacesgui."
             )
         for name in outcome.without_secret:
             parts.append(

@@ -48,6 +48,7 @@ class KeysManager(QWidget):
     """A window of its own over KeysService; `last_dialog` is the dialog or box it last opened."""
 
     account_removed = Signal(str, str)  # account id, its name: the browser leaves its places
+    account_added = Signal(str)  # account id, added with Add…: the browser opens it
 
     def __init__(self, keys: KeysService, spawn: Spawner, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -233,6 +234,8 @@ class KeysManager(QWidget):
         def on_finished(result: int) -> None:
             if result == QDialog.DialogCode.Accepted and dialog.saved is not None:
                 self._run(self._reload_and_select(dialog.saved.id))
+                if existing is None:
+                    self.account_added.emit(dialog.saved.id)
 
         dialog.finished.connect(on_finished)
         dialog.open()

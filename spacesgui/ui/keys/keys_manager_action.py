@@ -17,7 +17,8 @@ class KeysManagerAction(QObject):
     """Owns the one Keys Manager window of a main window. GUI thread only.
 
     `on_removed(account_id, name)` is called when an account is removed there (the
-    browser leaves its places); `on_built(manager)` lets the app add buttons to its
+    browser leaves its places); `on_added(account_id)` when one is added with Add… (the
+    browser opens it, as File → Add Account… does); `on_built(manager)` lets the app add buttons to its
     extra row (Import…, DigitalOcean keys…) once the window exists.
     """
 
@@ -27,9 +28,11 @@ class KeysManagerAction(QObject):
         spawn: Spawner,
         parent: QWidget,
         on_removed: Callable[[str, str], None],
+        on_added: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._keys, self._spawn, self._parent, self._on_removed = keys, spawn, parent, on_removed
+        self._on_added = on_added
         self.window: KeysManager | None = None
         self.on_built: list[Callable[[KeysManager], None]] = []
 
@@ -37,6 +40,8 @@ class KeysManagerAction(QObject):
         if self.window is None:
             self.window = KeysManager(self._keys, self._spawn, self._parent)
             self.window.account_removed.connect(self._on_removed)
+            if self._on_added is not None:
+                self.window.account_added.connect(self._on_added)
             for build in self.on_built:
                 build(self.window)
         self.window.show()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,8 @@ from spacesgui.ui.naming import named
 # A new rule starts with GET ticked: the method nearly every rule allows.
 NEW_RULE = CorsRule(methods=("GET",))
 # Column widths in characters of the view's font (the check-box columns fit their title).
+# Allowed origins, the column that matters most, takes what is left over (at least this);
+# when the table is narrow the others give way first, down to their title's width.
 WIDTHS = {
     CorsColumn.ID: 18,
     CorsColumn.ORIGINS: 28,
@@ -54,16 +56,19 @@ class CorsRulesPanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        width = self.table.fontMetrics().averageCharWidth()
         for column in CorsColumn:
-            if column.method:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-            else:
-                title = header.fontMetrics().horizontalAdvance(
-                    str(model.headerData(column, Qt.Orientation.Horizontal))
-                )
-                header.resizeSection(column, max(WIDTHS[column] * width, title + HEADER_PADDING))
-        header.setSectionResizeMode(CorsColumn.ORIGINS, QHeaderView.ResizeMode.Stretch)
+            mode = (
+                QHeaderView.ResizeMode.ResizeToContents
+                if column.method
+                else QHeaderView.ResizeMode.Interactive
+            )
+            header.setSectionResizeMode(column, mode)
+        self.table.viewport().installEventFilter(self)
+        # The check-box columns size to their contents later: fit again when they do.
+        header.sectionResized.connect(
+            lambda column, _old, _new: self.fit_columns() if CorsColumn(column).method else None
+        )
+        self.fit_columns()
 
         self.add_button = self._button("Add", "corsAddRule", "Add a rule", lambda: self.add_rule())
         self.templates_button = named(QToolButton(self), "corsTemplates", "Add a rule from a template")
@@ -114,6 +119,38 @@ class CorsRulesPanel(QWidget):
         model.rowsRemoved.connect(self._update_buttons)
         model.rowsMoved.connect(self._update_buttons)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _title_width(self, column: CorsColumn) -> int:
+        header = self.table.horizontalHeader()
+        title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+        return header.fontMetrics().horizontalAdvance(title) + HEADER_PADDING
+
+    def fit_columns(self) -> None:
+        """Size the text columns to the table's width: Allowed origins first (see WIDTHS)."""
+        header = self.table.horizontalHeader()
+        char = self.table.fontMetrics().averageCharWidth()
+        wanted = {c: max(WIDTHS[c] * char, self._title_width(c)) for c in WIDTHS}
+        # At the least, a title needs only the section's margins (nothing sorts this table).
+        least = {c: min(wanted[c], max(self._title_width(c) - HEADER_PADDING // 2, 8 * char)) for c in WIDTHS}
+        others = [c for c in WIDTHS if c is not CorsColumn.ORIGINS]
+        fixed = sum(header.sectionSize(c) for c in CorsColumn if c.method)
+        room = self.table.viewport().width() - fixed - wanted[CorsColumn.ORIGINS]
+        spare = room - sum(wanted[c] for c in others)
+        if spare >= 0:  # everything fits: Allowed origins takes the rest
+            widths: dict[CorsColumn, int] = {c: wanted[c] for c in others}
+            widths[CorsColumn.ORIGINS] = wanted[CorsColumn.ORIGINS] + spare
+        else:  # the other columns shrink toward their least width, in proportion
+            give = sum(wanted[c] - least[c] for c in others)
+            share = min(1.0, -spare / give) if give else 1.0
+            widths = {c: round(wanted[c] - (wanted[c] - least[c]) * share) for c in others}
+            widths[CorsColumn.ORIGINS] = wanted[CorsColumn.ORIGINS]
+        for column, width in widths.items():
+            header.resizeSection(column, width)
 
     def _button(self, text: str, name: str, accessible: str, slot: object) -> QPushButton:
         button = named(QPushButton(text, self), name, accessible)

@@ -68,6 +68,7 @@ class PolicySection(SectionPage[str]):
             QPushButton("Delete Policy", self.body), "policyDelete", "Delete the policy"
         )
         self.delete_button.setToolTip("Remove the whole policy when you apply")
+        self.delete_button.setEnabled(False)  # until a policy is read from the server
         self.delete_button.clicked.connect(self.editor.clear)
         tools = QHBoxLayout()
         tools.addWidget(self.format_button)
@@ -111,7 +112,14 @@ class PolicySection(SectionPage[str]):
             self._set_status("The policy will be deleted when you apply.")
         elif self.status_label.text().startswith("The policy will be deleted"):
             self._set_status("")
-        self.delete_button.setEnabled(bool(self.editor.toPlainText().strip()))
+        # Only a policy the server holds can be deleted; an unsaved draft is just text.
+        stored = bool(self._loaded and self._loaded.strip())
+        self.delete_button.setEnabled(stored and bool(self.editor.toPlainText().strip()))
+        self.delete_button.setToolTip(
+            "Remove the whole policy when you apply"
+            if stored
+            else "This Space has no policy to delete (clear the text to drop a draft)"
+        )
         self.format_button.setEnabled(bool(self.editor.toPlainText().strip()))
 
     def _on_editor_text_changed(self) -> None:

@@ -88,6 +88,10 @@ class UsageWindow(QWidget):
         self.incomplete_label = QLabel("")
         self.incomplete_label.setObjectName("usageIncomplete")
         self.incomplete_label.setWordWrap(True)
+        self.versions_label = QLabel("")  # older versions, in a versioned Space
+        self.versions_label.setObjectName("usageVersions")
+        self.versions_label.setWordWrap(True)
+        self.versions_label.hide()
         self.incomplete_button = QPushButton("Incomplete Uploads…")
         self.incomplete_button.setObjectName("usageIncompleteButton")
         self.incomplete_button.hide()
@@ -110,6 +114,7 @@ class UsageWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.classes_label)
+        layout.addWidget(self.versions_label)
         layout.addLayout(bottom)
 
         self.stop_button.clicked.connect(self._on_stop_clicked)
@@ -132,6 +137,7 @@ class UsageWindow(QWidget):
         self.treemap.set_folder(None)
         self.classes_label.setText("")
         self.incomplete_label.setText("")
+        self.versions_label.hide()
         self.incomplete_button.hide()
         self.status_label.setText("Counting…")
         self.stop_button.show()
@@ -145,6 +151,7 @@ class UsageWindow(QWidget):
 
     def _on_scan_finished(self) -> None:
         self._show_totals("")
+        self._show_versions()
         incomplete = self.scan.incomplete
         if incomplete is None or incomplete.uploads == 0:
             self.incomplete_label.setText(self.scan.incomplete_note or "No incomplete uploads.")
@@ -157,6 +164,25 @@ class UsageWindow(QWidget):
             text += " " + self.scan.incomplete_note
         self.incomplete_label.setText(text)
         self.incomplete_button.setVisible(self._open_incomplete is not None)
+
+    def _show_versions(self) -> None:
+        """Say what older versions hold (not in the totals), or why they were not counted."""
+        versions, note = self.scan.versions, self.scan.versions_note
+        if versions is None:
+            self.versions_label.setText(note)
+            self.versions_label.setVisible(bool(note))
+            return
+        if versions.noncurrent == 0 and versions.delete_markers == 0:
+            text = "Versioning: no older versions or delete markers here."
+        else:
+            text = (
+                f"Versioning: {human_count(versions.noncurrent, 'older version')} holding "
+                f"{human_size(versions.noncurrent_size)}, and "
+                f"{human_count(versions.delete_markers, 'delete marker')}. These are not in the totals "
+                "above, but take space and are billed (delete markers take none)."
+            )
+        self.versions_label.setText(text)
+        self.versions_label.show()
 
     def _on_scan_stopped(self) -> None:
         self._show_totals("Stopped: these totals cover only the objects counted before you stopped. ")
