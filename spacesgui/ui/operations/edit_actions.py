@@ -36,6 +36,20 @@ log = logging.getLogger(__name__)
 SHOW_QUEUE_AT = 20
 
 
+def where_refs(bucket: str, refs: list[ObjectRef]) -> str:
+    """The folder that holds every one of `refs`, as an s3:// address (search results may differ)."""
+    common: list[str] | None = None
+    for ref in refs:
+        parts = parent(ref.key).split("/")[:-1]
+        if common is None:
+            common = parts
+        same = 0
+        while same < min(len(common), len(parts)) and common[same] == parts[same]:
+            same += 1
+        common = common[:same]
+    return f"s3://{bucket}/" + "".join(p + "/" for p in common or [])
+
+
 class EditActions(QObject):
     """The Edit menu's object verbs; see the module docstring. GUI thread only."""
 
@@ -117,29 +131,30 @@ class EditActions(QObject):
                 "The selected folders are empty already: nothing to delete.", level="info"
             )
             return
-        if not await self._confirm_delete(place, plan):
+        if not await self._confirm_delete(place, refs, plan):
             self._context.show_message("Nothing was deleted.", level="info")
             return
         queued = await self._operations.queue(place.account_id, plan, self._ask_conflict)
         self._context.show_message(
-            f"Deleting {human_count(queued, 'object')} from s3://{place.bucket}/…", level="info"
+            f"Deleting {human_count(queued, 'object')} from {where_refs(place.bucket, refs)}…", level="info"
         )
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
-    async def _confirm_delete(self, place: Place, plan: OperationPlan) -> bool:
+    async def _confirm_delete(self, place: Place, refs: list[ObjectRef], plan: OperationPlan) -> bool:
         what = f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"
         if plan.folders:
             what += f", in {human_count(plan.folders, 'folder')}"
-        names = [basename(t.key) for t in plan.transfers if not t.group_id][:5]
-        names += [g.name + "/" for g in plan.groups][: 5 - len(names)]
+        items = [basename(t.key) for t in plan.transfers if not t.group_id]
+        items += [g.name + "/" for g in plan.groups]
+        names = items[:5]
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Delete", f"Delete {what}?", QMessageBox.StandardButton.Cancel,
             self._context.dialog_parent(),
         )  # fmt: skip
         box.setObjectName("confirmDeleteBox")
         box.setInformativeText(
-            f"From s3://{place.bucket}/: {', '.join(names)}{'…' if plan.objects > len(names) else ''}\n\n"
+            f"From {where_refs(place.bucket, refs)}: {', '.join(names)}{'…' if len(items) > len(names) else ''}\n\n"
             "This cannot be undone."
         )
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
