@@ -395,6 +395,10 @@ class TransferService(QObject):
         for i in ids:
             self._unfinished.pop(i, None)
 
+    def unfinished(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` had not ended at the engine's last report (GUI thread, no waiting)."""
+        return {i for i in ids if i in self._unfinished}
+
     def queued_targets(self) -> dict[tuple[str, ...], int]:
         """What unfinished transfers will write (see target_of), with their sizes, from the
         engine's last report: answered on the GUI thread without asking the engine."""

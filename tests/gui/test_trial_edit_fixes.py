@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -11,6 +14,7 @@ from spacesgui.app import App
 from spacesgui.core.history import Place
 from tests.gui.conftest import wait_listed
 from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
+from tests.gui.test_transfer_panel import actions_of, select_object
 
 Browse = Callable[[Iterable[str]], App]
 
@@ -35,3 +39,39 @@ def test_the_delete_confirmation_names_the_open_folder_and_no_ellipsis_when_all_
     assert "…" not in box.informativeText()
     wait_done(qtbot, app, 3)
     assert keys_in(moto_store, moto_bucket) == {"trips/lisbon/keep.png"}
+    banner = app.window.banner  # "Deleting…" gives way to the result once the job is done
+    qtbot.waitUntil(
+        lambda: banner.text() == f"Deleted 3 objects from s3://{moto_bucket}/trips/lisbon/.", timeout=30_000
+    )
+
+
+def test_the_copying_banner_turns_into_the_result_when_the_copies_are_done(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt", "into/x.txt"])
+    select(app, "a.txt", "b.txt")
+    edit_actions(app).copy_action.trigger()
+    open_folder(qtbot, app, "into/")
+    edit_actions(app).paste_action.trigger()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) >= {"into/a.txt", "into/b.txt"}
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: banner.text() == f"Copied 2 objects to s3://{moto_bucket}/into/.", timeout=30_000)
+
+
+def test_download_to_starts_in_a_folder_that_exists_when_the_downloads_folder_is_missing(
+    browse_moto: Browse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse_moto(["notes.txt"])
+    app.transfers.set_download_folder(str(tmp_path / "Downloads"))  # not there
+    starts: list[str] = []
+
+    def pick(_parent: object, _title: str, start: str, *_a: object) -> str:
+        starts.append(start)
+        return ""  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(pick))
+    select_object(app, "notes.txt")
+    actions_of(app).download_to_action.trigger()
+    assert starts == [str(tmp_path)]
+    assert app.transfers.engine.transfers() == []
