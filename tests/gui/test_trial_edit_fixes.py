@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -14,7 +14,7 @@ from spacesgui.app import App
 from spacesgui.core.history import Place
 from tests.gui.conftest import wait_listed
 from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
-from tests.gui.test_transfer_panel import actions_of, select_object
+from tests.gui.test_transfer_panel import actions_of, dock_of, select_object
 
 Browse = Callable[[Iterable[str]], App]
 
@@ -75,3 +75,25 @@ def test_download_to_starts_in_a_folder_that_exists_when_the_downloads_folder_is
     actions_of(app).download_to_action.trigger()
     assert starts == [str(tmp_path)]
     assert app.transfers.engine.transfers() == []
+
+
+def test_renaming_onto_an_existing_name_asks_about_that_file_and_a_skip_names_both(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["sunset.png", "alfama.png"])
+    select(app, "sunset.png")
+    edit_actions(app).rename("sunset.png", "alfama.png")
+    asker = actions_of(app).ask_conflict
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
+    dialog = asker.last_dialog
+    assert dialog is not None
+    text = dialog.findChild(QLabel).text()
+    assert text.endswith("<br>“sunset.png”: 1 byte")  # which file, and no “modified” without a date
+    cancel = dialog.findChild(QPushButton, "conflict-cancel")
+    assert cancel.text() == "Cancel"  # one rename: nothing "All" to cancel
+    dialog.findChild(QPushButton, "conflict-skip").click()
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"sunset.png", "alfama.png"}
+    model = dock_of(app).model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=30_000)
+    assert model.index(0, 0).data() == "sunset.png → alfama.png"
