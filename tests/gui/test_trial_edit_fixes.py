@@ -6,13 +6,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.history import Place
+from spacesgui.ui.browser.name_editing import stem_length
 from tests.gui.conftest import wait_listed
+from tests.gui.operations_helpers import press
 from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
 from tests.gui.test_transfer_panel import actions_of, dock_of, select_object
 
@@ -97,3 +100,20 @@ def test_renaming_onto_an_existing_name_asks_about_that_file_and_a_skip_names_bo
     model = dock_of(app).model
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=30_000)
     assert model.index(0, 0).data() == "sunset.png → alfama.png"
+
+
+def test_f2_selects_a_files_name_up_to_its_extension_and_a_folders_whole_name(
+    browse_moto: Browse, qtbot: QtBot
+) -> None:
+    app = browse_moto(["sunset.at.belem.png", "trips/a.txt"])
+    view = app.window.object_view
+    for key, selected in (("sunset.at.belem.png", "sunset.at.belem"), ("trips/", "trips")):
+        select(app, key)
+        press(qtbot, app, "F2")
+        qtbot.waitUntil(lambda: view.findChild(QLineEdit) is not None, timeout=30_000)
+        editor = view.findChild(QLineEdit)
+        assert editor is not None
+        qtbot.waitUntil(lambda e=editor, s=selected: e.selectedText() == s, timeout=30_000)
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: view.findChild(QLineEdit) is None, timeout=30_000)
+    assert (stem_length(".env", folder=False), stem_length("notes", folder=False)) == (4, 5)
