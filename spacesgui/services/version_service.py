@@ -17,7 +17,7 @@ from spacesgui.core.activity import ActivityAction
 from spacesgui.core.errors import Cancelled, NotSupported
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import ObjectVersionStore
-from spacesgui.core.versions import ObjectVersion, versions_of
+from spacesgui.core.versions import ObjectVersion, version_words, versions_of
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -74,7 +74,7 @@ class VersionService(QObject):
 
     async def download(self, account_id: str, bucket: str, version: ObjectVersion, local_path: str) -> int:
         """Save that version's bytes as `local_path` (checked before it is renamed into place)."""
-        target = f"{version.key} ({version.version_id}) → {local_path}"
+        target = f"{version.key} ({version_words(version.version_id)}) → {local_path}"
         with self._accounts.activity.recording(account_id, bucket, target, ActivityAction.DOWNLOAD):
             store = await self._store(account_id)
             return await self._runner.run(
@@ -83,7 +83,7 @@ class VersionService(QObject):
 
     async def restore(self, account_id: str, bucket: str, version: ObjectVersion) -> str:
         """Make that version the current one again (a server-side copy over it); the new version id."""
-        message = f"version {version.version_id}"
+        message = version_words(version.version_id)
         with self._accounts.activity.recording(
             account_id, bucket, version.key, ActivityAction.RESTORE_VERSION, message
         ):
@@ -98,8 +98,11 @@ class VersionService(QObject):
 
     async def delete(self, account_id: str, bucket: str, version: ObjectVersion) -> None:
         """Delete that version for good; deleting a delete marker brings the file back."""
-        kind = "delete marker" if version.delete_marker else "version"
-        message = f"{kind} {version.version_id}"
+        message = (
+            "delete marker " + version.version_id
+            if version.delete_marker
+            else version_words(version.version_id)
+        )
         with self._accounts.activity.recording(
             account_id, bucket, version.key, ActivityAction.DELETE_VERSION, message
         ):

@@ -117,3 +117,35 @@ def test_f2_selects_a_files_name_up_to_its_extension_and_a_folders_whole_name(
         qtbot.keyClick(editor, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: view.findChild(QLineEdit) is None, timeout=30_000)
     assert (stem_length(".env", folder=False), stem_length("notes", folder=False)) == (4, 5)
+
+
+def test_pasting_a_folder_into_itself_asks_for_another_folder_not_to_check_typing(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["holiday/day1/a.txt"])
+    select(app, "holiday/")
+    edit_actions(app).cut_action.trigger()
+    open_folder(qtbot, app, "holiday/day1/")
+    edit_actions(app).paste_action.trigger()
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: "into itself" in banner.text(), timeout=30_000)
+    assert banner.text().startswith("<b>Choose another folder.</b>")
+    assert keys_in(moto_store, moto_bucket) == {"holiday/day1/a.txt"}
+
+
+def test_the_merge_question_speaks_of_files_not_copys(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["pics/a.png", "into/pics/b.png"])
+    select(app, "pics/")
+    edit_actions(app).copy_action.trigger()
+    open_folder(qtbot, app, "into/")
+    edit_actions(app).paste_action.trigger()
+    asker = edit_actions(app).ask_folder
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
+    dialog = asker.last_dialog
+    assert dialog is not None
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Merge the files into it" in text
+    assert "copys" not in text
+    dialog.reject()
