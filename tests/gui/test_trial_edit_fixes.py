@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.history import Place
+from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.browser.name_editing import stem_length
 from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import press
@@ -148,4 +149,18 @@ def test_the_merge_question_speaks_of_files_not_copys(
     text = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Merge the files into it" in text
     assert "copys" not in text
+    dialog.reject()
+
+
+def test_add_account_opens_with_the_cursor_in_the_access_key_not_the_ca_certificate(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    app.window.add_account_action.trigger()
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=30_000)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None, timeout=30_000)
+    assert dialog.focusWidget() is dialog.access_key_edit
     dialog.reject()
