@@ -84,6 +84,13 @@ class OperationService(QObject):
 
         Raises NotSupported, before anything is planned, on servers that keep no per-file access.
         """
+        plan = await self.plan_access(account_id, bucket, refs, public)
+        return await self.queue_access(account_id, plan)
+
+    async def plan_access(
+        self, account_id: str, bucket: str, refs: list[ObjectRef], public: bool
+    ) -> OperationPlan:
+        """What set_access would change (folders listed to the last key), for a confirmation that counts."""
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
         if not await self._runner.run(store.acl_support, bucket):
@@ -91,10 +98,13 @@ class OperationService(QObject):
                 "This server keeps no access rules per file, so files cannot be made public or private here."
             )
         acl = PUBLIC_READ if public else PRIVATE
-        plan = await self._runner.run(
+        return await self._runner.run(
             plan_access, store, account, bucket, refs, acl, self._transfers.stopping
         )
-        return await self._transfers.queue_plan(plan, store, _no_conflicts)
+
+    async def queue_access(self, account_id: str, plan: OperationPlan) -> int:
+        """Queue a plan of plan_access (no conflicts to ask about); how many were queued."""
+        return await self.queue(account_id, plan, _no_conflicts)
 
     async def queue(self, account_id: str, plan: OperationPlan, ask: AskConflict) -> int:
         """Queue a plan made here (after the user confirmed it); how many transfers were queued."""

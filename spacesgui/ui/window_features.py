@@ -107,6 +107,7 @@ def attach_features(
         )
         window.edit_actions.job_banner = JobBanner(t.service, window.banner, window)
         window.access_actions = AccessActions(window, operations, t.dock.reveal, window)
+        window.access_actions.job_banner = window.edit_actions.job_banner
         view.selectionModel().selectionChanged.connect(window.access_actions.update_enabled)
         window.feature_updates += [window.edit_actions.update_enabled, window.access_actions.update_enabled]
         window.space_deletion = SpaceDeletion(

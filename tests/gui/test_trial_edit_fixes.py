@@ -164,3 +164,22 @@ def test_add_account_opens_with_the_cursor_in_the_access_key_not_the_ca_certific
     qtbot.waitUntil(lambda: dialog.focusWidget() is not None, timeout=30_000)
     assert dialog.focusWidget() is dialog.access_key_edit
     dialog.reject()
+
+
+def test_make_public_counts_the_files_in_the_folders_and_the_banner_ends_with_the_job(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["site/a.html", "site/b.html", "site/c/d.html", "other.txt"])
+    select(app, "site/", "other.txt")
+    actions = app.window.access_actions
+    assert actions is not None
+    actions.make_public_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=30_000)
+    box = actions.last_box
+    assert box is not None
+    assert box.text() == "Make 1 file and 1 folder (4 files) public?"
+    next(b for b in box.buttons() if b.text() == "Make Public").click()
+    wait_done(qtbot, app, 4)
+    acl = moto_store.client.get_object_acl(Bucket=moto_bucket, Key="site/c/d.html")
+    assert any(g["Grantee"].get("URI", "").endswith("/AllUsers") for g in acl["Grants"])
+    qtbot.waitUntil(lambda: app.window.banner.text() == "Made 4 files public.", timeout=30_000)
