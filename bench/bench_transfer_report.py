@@ -286,8 +286,9 @@ def limits(res: Results) -> list[str]:
     if down and down.cpu and raw_down and raw_down.cpu:
         notes.append(
             f"{human(res.big.size)} down: spacesgui {fmt_s(down.seconds)} (this process {_cpu_s(down.cpu.client_s)}: "
-            f"ranged GETs, then the whole file read again to check its MD5, ≈ "
-            f"{res.big.size / 1e6 / res.machine.md5_mb_s:.1f} s of MD5 on this CPU) against one raw GetObject "
+            f"ranged GETs, a CRC-32 of each range and the whole file's MD5 as the ranges land, ≈ "
+            f"{res.big.size / 1e6 / res.machine.md5_mb_s:.1f} s of MD5 on this CPU; the file is "
+            f"flushed to disk before it takes its name) against one raw GetObject "
             f"{fmt_s(raw_down.seconds)} ({_cpu_s(raw_down.cpu.client_s)}, no check)."
         )
     gui = res.gui

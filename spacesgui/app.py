@@ -71,8 +71,8 @@ class App:
     def shutdown(self) -> None:
         keep_clipboard_as_text()
         self.window.model.clear()
-        if self.window.file_opener is not None:  # unchanged opened copies no program holds
-            self.window.file_opener.service.clean_up_at_quit()
+        if self.window.file_opener is not None:  # no disk work: a later start's sweep cleans
+            self.window.file_opener.service.stop()
         self.transfers.shutdown()  # running transfers stop where they are; the journal keeps them
         if self.window.transfer_actions is not None:
             self.window.transfer_actions.drag_out.cleanup()

@@ -7,6 +7,7 @@ parent goes away. Keys arrive over the pipe and live only in this process's memo
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -171,13 +172,10 @@ def _text(path: Path | None) -> str | None:
     return str(path) if path else None
 
 
-def start_engine(
-    journal_path: Path | None,
-    settings: EngineSettings,
-    credentials: CredentialLookup,
-    log_path: Path | None = None,
-) -> EngineClient:
-    """Start the child (spawned: no fork of a process with Qt threads) and connect to it."""
+def _spawn(
+    journal_path: Path | None, log_path: Path | None, settings: EngineSettings
+) -> tuple[Connection, ChildProcess, Connection]:
+    """Start a child (spawned: no fork of a process with Qt threads); its two pipe ends."""
     context = multiprocessing.get_context("spawn")
     parent_end, child_end = context.Pipe()
     updates_in, updates_out = context.Pipe(duplex=False)
@@ -190,5 +188,16 @@ def start_engine(
     process.start()
     child_end.close()
     updates_out.close()
-    child: ChildProcess = process
-    return EngineClient(parent_end, child, settings, credentials, updates=updates_in)
+    return parent_end, process, updates_in
+
+
+def start_engine(
+    journal_path: Path | None,
+    settings: EngineSettings,
+    credentials: CredentialLookup,
+    log_path: Path | None = None,
+) -> EngineClient:
+    """Start the child and connect to it; the client can start another if this one dies."""
+    spawn = functools.partial(_spawn, journal_path, log_path)
+    conn, process, updates = spawn(settings)
+    return EngineClient(conn, process, settings, credentials, updates=updates, spawn=spawn)

@@ -296,6 +296,24 @@ class ListingRewrite:
         return _NEXT_TOKEN.sub(repeated.encode(), body)
 
 
+_LAST_MODIFIED = re.compile(rb"<LastModified>[^<]*</LastModified>")
+
+
+@dataclass(slots=True)
+class SameSecond:
+    """Every <LastModified> in matching responses set to one whole second, as a server keeping
+    whole seconds reports things done within one; `hits` counts responses changed."""
+
+    match: Match
+    when: str = "2026-01-01T00:00:00.000Z"
+    hits: int = 0
+
+    def apply(self, request: RecordedRequest, body: bytes) -> bytes:
+        changed, count = _LAST_MODIFIED.subn(f"<LastModified>{self.when}</LastModified>".encode(), body)
+        self.hits += bool(count)
+        return changed
+
+
 @dataclass(slots=True)
 class Reroute:
     """Matching requests go on with their query replaced by `query`; `hits` counts them."""
@@ -331,11 +349,16 @@ class DeleteRefusal:
         held: list[str] = []
         for item in root.iter(f"{{{_S3_XMLNS}}}Object"):
             key = item.findtext(f"{{{_S3_XMLNS}}}Key") or ""
-            (held if key in self.keys else kept).append(key)
+            version = item.findtext(f"{{{_S3_XMLNS}}}VersionId")
+            if key in self.keys:
+                held.append(key)
+            else:  # a versioned delete keeps its version, or it would add a delete marker instead
+                versioned = f"<VersionId>{escape(version)}</VersionId>" if version else ""
+                kept.append(f"<Object><Key>{escape(key)}</Key>{versioned}</Object>")
         if not held:
             return request, []
         quiet = root.findtext(f"{{{_S3_XMLNS}}}Quiet") or "false"
-        objects = "".join(f"<Object><Key>{escape(key)}</Key></Object>" for key in kept)
+        objects = "".join(kept)
         body = f'<Delete xmlns="{_S3_XMLNS}">{objects}<Quiet>{quiet}</Quiet></Delete>'.encode()
         changed = {"content-length": str(len(body)), "content-md5": _md5_b64(body)}
         headers = tuple((k, changed.get(k.lower(), v)) for k, v in request.headers)
@@ -379,7 +402,7 @@ class FaultProxy:
         self._upstream_port = parts.port
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
-        self._rewrites: list[ListingRewrite] = []
+        self._rewrites: list[ListingRewrite | SameSecond] = []
         self._delete_refusals: list[DeleteRefusal] = []
         self._max_keys_cap: int | None = None
         self._reroutes: list[Reroute] = []
@@ -456,6 +479,13 @@ class FaultProxy:
     def break_pagination(self, mode: PaginationBreak, match: Match | None = None) -> ListingRewrite:
         """Rewrite truncated ListObjectsV2 responses matching `match` (default: all)."""
         rewrite = ListingRewrite(match or Match(method="GET", query={"list-type": "2"}), mode)
+        with self._lock:
+            self._rewrites.append(rewrite)
+        return rewrite
+
+    def same_second(self, match: Match) -> SameSecond:
+        """Answer requests matching `match` with every LastModified the same whole second."""
+        rewrite = SameSecond(match)
         with self._lock:
             self._rewrites.append(rewrite)
         return rewrite
@@ -762,7 +792,9 @@ class _Handler(BaseHTTPRequestHandler):
         proxy._wait_latency()
         fault = proxy._fault_for(request)
         if fault is not None:
-            self._send(fault.status, "", [("Content-Type", "application/xml")], fault.body())
+            # With the Date header every S3 server sends (a client corrects its clock by it).
+            answer = [("Content-Type", "application/xml"), ("Date", self.date_time_string())]
+            self._send(fault.status, "", answer, fault.body())
             return
         try:
             refusal = proxy._refusal_for(request)

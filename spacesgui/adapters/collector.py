@@ -16,6 +16,12 @@ most what those points held (measured: nothing; a second client built by a race,
 thrown away, was the one case, and AccountService now builds one per account). That is
 why a search does not freeze (commit 569fa79): freezing on every search would grow the
 frozen set, and so the uncollectable garbage, with the app's lifetime.
+
+Known and accepted: the first S3 client frozen stays in memory for good if its store is
+later dropped (its account edited or removed: AccountService drops the store): frozen
+objects are never collected, and botocore's model and the client's caches hold cycles.
+That is bounded (one client, ~34,000 objects, frozen once per process) and happens once;
+later clients are not frozen, so they are collected as usual.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from pathlib import Path
 from spacesgui.core.account_export import parse_export
 from spacesgui.core.account_import import (
     FoundSource,
+    ImportCandidate,
     ImportProblem,
     ImportResult,
     SourceKind,
@@ -87,7 +88,7 @@ class FileAccountSources:
         for source in self.available():
             if source.kind in wanted:
                 result += self._read_source(source.kind)
-        return result
+        return self._without_missing_ca_files(result)
 
     def _read_source(self, kind: SourceKind) -> ImportResult:
         if kind is SourceKind.AWS:
@@ -113,7 +114,26 @@ class FileAccountSources:
         text, problems = self._text(SourceKind.EXPORT, Path(path))
         if problems:
             return ImportResult(problems=tuple(problems))
-        return parse_export(text, Path(path).name)
+        return self._without_missing_ca_files(parse_export(text, Path(path).name))
+
+    def _without_missing_ca_files(self, result: ImportResult) -> ImportResult:
+        """`result` less the accounts whose CA certificate file is not on this computer (an
+        export from another one, say), each with a problem saying so, as the account dialog refuses it."""
+        kept: list[ImportCandidate] = []
+        problems: list[ImportProblem] = []
+        for candidate in result.candidates:
+            ca_bundle = candidate.ca_bundle
+            if ca_bundle and not self._ca_file(ca_bundle).is_file():
+                problems.append(ImportProblem(candidate.source, candidate.entry, (
+                    f"its CA certificate file “{ca_bundle}” is not on this computer. Copy that file "
+                    "here and import again, or add the account by hand and choose the file."
+                )))  # fmt: skip
+            else:
+                kept.append(candidate)
+        return ImportResult(tuple(kept), result.problems + tuple(problems))
+
+    def _ca_file(self, path: str) -> Path:
+        return self._home_dir() / path.removeprefix("~/") if path.startswith("~/") else Path(path)
 
     def write_export(self, path: str, text: str) -> None:
         target = Path(path)

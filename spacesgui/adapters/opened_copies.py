@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -81,7 +80,7 @@ class TempCopies:
         record = {
             "account_id": opened.account_id, "bucket": opened.bucket, "key": opened.key,
             "name": os.path.basename(opened.local_path), "md5": opened.md5, "size": opened.state.size,
-            "mtime_ns": opened.state.mtime_ns, "verified": opened.verified, "saved_at": saved_at,
+            "mtime_ns": opened.state.mtime_ns, "verified": opened.verified, "saved_at": saved_at, "etag": opened.etag,
         }  # fmt: skip
         path = folder + RECORD_SUFFIX
         try:
@@ -104,12 +103,13 @@ class TempCopies:
             names = os.listdir(folder)
             times = [os.stat(folder).st_mtime, *(os.stat(os.path.join(folder, n)).st_mtime for n in names)]
         except OSError:
-            names, times = [], [0.0]
-        holds_files = any(not n.endswith(PARTIAL_SUFFIX) for n in names)
+            names, times = ["?"], [0.0]  # unreadable: judged as holding something, so kept
         opened, saved_at = _read_record(folder)
+        recorded = os.path.basename(opened.local_path) if opened is not None else None
+        others = tuple(sorted(n for n in names if n != recorded and not n.endswith(PARTIAL_SUFFIX)))
         if opened is None:
-            return CopyOnDisk(folder, None, max(times), None, holds_files)
-        return CopyOnDisk(folder, opened, saved_at, self.snapshot(opened.local_path), holds_files)
+            return CopyOnDisk(folder, None, max(times), None, others)
+        return CopyOnDisk(folder, opened, saved_at, self.snapshot(opened.local_path), others)
 
     def remove(self, folder: str) -> None:
         folder = os.path.dirname(folder) if os.path.isfile(folder) else folder
@@ -118,8 +118,20 @@ class TempCopies:
             FOLDER_PREFIX
         ):
             raise LocalFileError(f"“{folder}” is not an opened copy's folder: it was left as it is.")
+        # Delete by name, never the whole tree: a file saved beside the copy since it was
+        # judged stays (and so does the folder, with its record).
+        opened, _ = _read_record(real)
+        recorded = os.path.basename(opened.local_path) if opened is not None else None
         try:
-            shutil.rmtree(real)
+            names = os.listdir(real)
+            others = [n for n in names if n != recorded and not n.endswith(PARTIAL_SUFFIX)]
+            if others:
+                raise LocalFileError(
+                    f"The opened copy in “{folder}” was kept: its folder holds other files ({', '.join(others)})."
+                )
+            for name in names:
+                os.unlink(os.path.join(real, name))
+            os.rmdir(real)
             Path(real + RECORD_SUFFIX).unlink(missing_ok=True)
         except OSError as exc:
             raise LocalFileError(
@@ -140,7 +152,7 @@ def _read_record(folder: str) -> tuple[OpenedFile | None, float]:
             raise ValueError(f"not a file name: {name!r}")
         opened = OpenedFile(
             str(raw["account_id"]), str(raw["bucket"]), str(raw["key"]), os.path.join(folder, name),
-            str(raw["md5"]), CopyState(int(raw["size"]), int(raw["mtime_ns"])), str(raw.get("verified", "")),
+            str(raw["md5"]), CopyState(int(raw["size"]), int(raw["mtime_ns"])), str(raw.get("verified", "")), str(raw.get("etag", "")),
         )  # fmt: skip
         return opened, float(raw["saved_at"])
     except FileNotFoundError:

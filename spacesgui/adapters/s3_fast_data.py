@@ -30,9 +30,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import AsyncIterator, Iterator, Mapping
+import time
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -58,6 +60,7 @@ from spacesgui.adapters.tls_trust import ssl_context
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.adaptive_limit import AdaptiveLimit
 from spacesgui.core.errors import (
+    ClockSkew,
     InvalidInput,
     NetworkError,
     ObjectChanged,
@@ -133,6 +136,7 @@ class FastS3Store(FastOperations, S3Store):
         self.limit = AdaptiveLimit(self._connections)
         self._in_flight = 0
         self._waiters: list[asyncio.Future[None]] = []
+        self._jobs: set[asyncio.Task[None]] = set()
 
     # -- the three data calls -----------------------------------------------------------
 
@@ -181,6 +185,48 @@ class FastS3Store(FastOperations, S3Store):
             stream.close()
             raise
         return stream
+
+    # -- small files as coroutines (core LoopDataStore; the engine runs them on the loop) --
+
+    def run_soon(self, job: Coroutine[Any, Any, None]) -> None:
+        """Start `job` on the loop (any thread; on the loop itself without waking it)."""
+        if self._loop.on_loop:
+            task = asyncio.get_running_loop().create_task(job)
+            self._jobs.add(task)  # the loop keeps only a weak reference to its tasks
+            task.add_done_callback(self._jobs.discard)
+        else:
+            self._loop.submit(job)
+
+    async def put_small(
+        self, bucket: str, key: str, data: bytes, *, md5_b64: str, content_type: str, acl: str,
+        cache_control: str, metadata: dict[str, str],
+    ) -> str:  # fmt: skip
+        """PutObject of `data` with Content-MD5 (on the loop); the ETag (no quotes)."""
+        headers = {
+            "Content-Length": str(len(data)), "Content-MD5": md5_b64,
+            **object_headers(content_type, acl, cache_control, metadata),
+        }  # fmt: skip
+        answer = await self._send("PutObject", bucket, "PUT", self.url(bucket, key), headers, data)
+        return strip_etag(answer.headers.get("ETag"))
+
+    async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
+        """GetObject (on the loop): the object and its bytes; None for them when over `limit`."""
+        started = await self._acquire()
+        try:
+            response = await self._request(
+                "GetObject", bucket, "GET", self.url(bucket, key), {}, None, started
+            )
+            meta = _meta(response.headers)
+            remote = _remote(key, meta, _whole_size(meta, 0, None))
+            if response.content_length is None or response.content_length > limit:
+                response.close()  # the caller takes the long way; this connection is not reused
+                return remote, None
+            async with response:
+                body = await _read_to_end(response, self.endpoint)
+            self.limit.succeeded()
+            return remote, body
+        finally:
+            self._release()
 
     def close(self) -> None:
         super().close()
@@ -267,25 +313,53 @@ class FastS3Store(FastOperations, S3Store):
         self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: Any,
         started: int,
     ) -> aiohttp.ClientResponse:  # fmt: skip
-        """One signed request; an error status is raised as a core error (gate held by the caller)."""
+        """One signed request; an error status is raised as a core error (gate held by the caller).
+
+        A request refused for a clock too far from the server's is signed again with the
+        server's time and sent once more when its body can be (bytes, not a stream).
+        """
         session = self._session_now()
-        signed = self._sign_headers(method, url, headers)
-        try:
-            response = await session.request(method, URL(url, encoded=True), headers=signed, data=data)
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            self._throttled(started, operation)
-            raise self._network_error(exc, operation) from exc
-        if response.status < 300:
-            return response
-        async with response:
+        for attempt in range(2):
+            signed = self._sign_headers(method, url, headers)
             try:
-                body = await response.content.read(ERROR_BODY_LIMIT)
-            except (aiohttp.ClientError, TimeoutError, OSError):
-                body = b""
-        error = self._error(operation, bucket, response.status, body)
-        if isinstance(error, Throttled) or response.status == 503:
-            self._throttled(started, operation)
-        raise error
+                response = await session.request(method, URL(url, encoded=True), headers=signed, data=data)
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                self._throttled(started, operation)
+                raise self._network_error(exc, operation) from exc
+            if response.status < 300:
+                return response
+            async with response:
+                try:
+                    body = await response.content.read(ERROR_BODY_LIMIT)
+                except (aiohttp.ClientError, TimeoutError, OSError):
+                    body = b""
+            error = self._error(operation, bucket, response.status, body)
+            resendable = attempt == 0 and (data is None or isinstance(data, bytes))
+            if (
+                isinstance(error, ClockSkew)
+                and self._correct_clock(response.headers.get("Date", ""))
+                and resendable
+            ):
+                continue
+            if isinstance(error, Throttled) or response.status == 503:
+                self._throttled(started, operation)
+            raise error
+        raise AssertionError("unreachable")
+
+    def _correct_clock(self, server_date: str) -> bool:
+        """Sign from now on with the server's time (its Date header); False when it says none
+        or it changes nothing (as botocore corrects its own requests' skew)."""
+        try:
+            server = parsedate_to_datetime(server_date).timestamp()
+        except (TypeError, ValueError):
+            return False
+        skew = server - time.time()
+        if abs(skew - self._signer.skew_s) < 1.0:
+            return False
+        log.info("%s: the clock here is %.0f s off the server's; signing with the server's time",
+                 self.endpoint, -skew)  # fmt: skip
+        self._signer.skew_s = skew
+        return True
 
     # -- downloads ----------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ NO_EMPTY_FOLDERS = (
     "This server cannot keep empty folders: it stored the new folder as an empty file, which "
     "was removed again. Upload a file into a new folder instead (drop a folder onto the list)."
 )
+DeleteTarget = tuple[str, str]  # a key and a version id ("": the current object)
 UNCONFIRMED = "The server did not confirm that it deleted this file; it may still be there."
 
 
@@ -214,7 +215,12 @@ class S3ObjectOps:
         whole (keys refused, network down) ends the delete: its keys and the rest are
         reported failed with its message. Keys XML cannot carry go one by one (DeleteObject).
         """
-        batches = list(delete_batches(keys))
+        return self.delete_targets(bucket, [(key, "") for key in keys])
+
+    def delete_targets(self, bucket: str, targets: Sequence[DeleteTarget]) -> DeleteResult:
+        """Delete each (key, version id) ("": the current object) as `delete_objects` does;
+        a version counts as deleted only when the server names that key and version."""
+        batches = list(delete_batches(targets))
         deleted: list[str] = []
         failed: list[DeleteFailure] = []
         for index, batch in enumerate(batches):
@@ -222,24 +228,28 @@ class S3ObjectOps:
                 done = self._delete_batch(bucket, batch)
             except SpacesError as error:
                 failed += [
-                    DeleteFailure(key, "", error.message) for later in batches[index:] for key in later
+                    DeleteFailure(key, "", error.message) for later in batches[index:] for key, _ in later
                 ]
                 break
             deleted += done.deleted
             failed += done.failed
         return DeleteResult(tuple(deleted), tuple(failed))
 
-    def _delete_batch(self, bucket: str, batch: list[str]) -> DeleteResult:
+    def _delete_batch(self, bucket: str, batch: list[DeleteTarget]) -> DeleteResult:
         """Raises only before anything in `batch` was deleted (the DeleteObjects request comes first)."""
-        in_xml: list[str] = []
-        by_one: list[str] = []
-        for key in batch:
-            (in_xml if xml_safe(key) else by_one).append(key)
+        in_xml: list[DeleteTarget] = []
+        by_one: list[DeleteTarget] = []
+        for target in batch:
+            (in_xml if xml_safe(target[0]) else by_one).append(target)
         result = DeleteResult()
         if in_xml:
-            result += delete_result(in_xml, self._delete_request(bucket, in_xml))
-        for key in by_one:
-            result += self._delete_one(bucket, key)
+            if any(version for _, version in in_xml):
+                answer = self._delete_versions_request(bucket, in_xml)
+            else:  # the transfer process's fast store sends these its own way
+                answer = self._delete_request(bucket, [key for key, _ in in_xml])
+            result += delete_result(in_xml, answer)
+        for key, version in by_one:
+            result += self._delete_one(bucket, key, version)
         return result
 
     def _delete_request(self, bucket: str, keys: list[str]) -> Any:
@@ -250,8 +260,19 @@ class S3ObjectOps:
         )
         return self._call("DeleteObjects", bucket, call)
 
-    def _delete_one(self, bucket: str, key: str) -> DeleteResult:
-        call = partial(self._client.delete_object, Bucket=bucket, Key=key)
+    def _delete_versions_request(self, bucket: str, targets: list[DeleteTarget]) -> Any:
+        """One DeleteObjects request (Quiet off) naming each key's version; its answer as boto3 shapes it."""
+        objects: Any = [
+            {"Key": key, "VersionId": version} if version else {"Key": key} for key, version in targets
+        ]
+        call = partial(
+            self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
+        )
+        return self._call("DeleteObjects", bucket, call)
+
+    def _delete_one(self, bucket: str, key: str, version: str = "") -> DeleteResult:
+        extra: dict[str, Any] = {"VersionId": version} if version else {}
+        call = partial(self._client.delete_object, Bucket=bucket, Key=key, **extra)
         try:
             self._call("DeleteObject", bucket, call)
         except SpacesError as error:
@@ -259,18 +280,29 @@ class S3ObjectOps:
         return DeleteResult(deleted=(key,))
 
 
-def delete_result(asked: list[str], response: Any) -> DeleteResult:
+def _answered(item: Any) -> list[DeleteTarget]:
+    """The targets a DeleteObjects <Deleted> or <Error> entry speaks for: its key and version,
+    and its key alone (a delete without a version may be answered with one)."""
+    key, version = str(item.get("Key", "")), str(item.get("VersionId") or "")
+    return [(key, version), (key, "")] if version else [(key, "")]
+
+
+def delete_result(asked: list[DeleteTarget], response: Any) -> DeleteResult:
     """Sort `asked` by a DeleteObjects answer: confirmed, refused (with the reason), or unconfirmed."""
-    refused: dict[str, DeleteFailure] = {}
+    refused: dict[DeleteTarget, DeleteFailure] = {}
     for item in response.get("Errors") or ():
         key, code = str(item.get("Key", "")), str(item.get("Code", ""))
-        refused[key] = DeleteFailure(key, code, _refusal(code, str(item.get("Message") or "")))
-    confirmed = {str(item.get("Key", "")) for item in response.get("Deleted") or ()}
-    deleted = tuple(key for key in asked if key in confirmed and key not in refused)
+        failure = DeleteFailure(key, code, _refusal(code, str(item.get("Message") or "")))
+        refused.update(dict.fromkeys(_answered(item), failure))
+    confirmed = {target for item in response.get("Deleted") or () for target in _answered(item)}
+    done = [target for target in asked if target in confirmed and target not in refused]
+    sure = set(done)
     failed = tuple(
-        refused.get(key) or DeleteFailure(key, "", UNCONFIRMED) for key in asked if key not in deleted
+        refused.get(target) or DeleteFailure(target[0], "", UNCONFIRMED)
+        for target in asked
+        if target not in sure
     )
-    return DeleteResult(deleted, failed)
+    return DeleteResult(tuple(key for key, _ in done), failed)
 
 
 def _refusal(code: str, message: str) -> str:

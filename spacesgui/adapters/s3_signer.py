@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
@@ -64,12 +64,15 @@ class S3Signer:
         self._region = region or "us-east-1"
         self._lock = threading.Lock()
         self._day_key: tuple[str, bytes] = ("", b"")
+        # Seconds added to this computer's clock: the server's Date minus it, set when a
+        # request was refused as RequestTimeTooSkewed (see s3_fast_data._correct_clock).
+        self.skew_s = 0.0
 
     def sign(
         self, method: str, url: str, headers: Mapping[str, str], now: datetime | None = None
     ) -> dict[str, str]:
         """`headers` with the signature headers added (the caller's own names kept)."""
-        timestamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+        timestamp = (now or datetime.now(UTC) + timedelta(seconds=self.skew_s)).strftime("%Y%m%dT%H%M%SZ")
         signed = {name: value for name, value in headers.items() if name.lower() not in _SET_BY_SIGNING}
         if "date" in (name.lower() for name in signed):
             raise ValueError("a Date header would change what is signed; the fast path sends none")

@@ -17,20 +17,18 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import parse_timestamp
-from spacesgui.adapters.s3_operations import xml_safe
 from spacesgui.adapters.s3_transfer_ops import strip_etag
 from spacesgui.core.deleted import DeletedCollector
 from spacesgui.core.errors import DiskFull, IntegrityError, LocalWriteFailed, NotSupported, SpacesError
 from spacesgui.core.keys import DELIMITER
 from spacesgui.core.listing import ListingPage
-from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE, DeleteFailure, ObjectAcl
+from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE, DeleteFailure, DeleteResult, ObjectAcl
 from spacesgui.core.versions import ObjectVersion, VersionPage
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 CHUNK = 1024 * 1024
-DELETE_BATCH = 1000  # DeleteObjects' most keys a request
 
 
 def _version(item: Any, *, delete_marker: bool) -> ObjectVersion:
@@ -57,6 +55,8 @@ class S3VersionOps:
         def acl_support(self, bucket: str) -> bool: ...
 
         def get_acl(self, bucket: str, key: str) -> ObjectAcl: ...
+
+        def delete_targets(self, bucket: str, targets: Sequence[tuple[str, str]]) -> DeleteResult: ...
 
     def list_versions(
         self, bucket: str, prefix: str, key_marker: str = "", version_marker: str = "", max_keys: int = 1000
@@ -128,31 +128,8 @@ class S3VersionOps:
             seen.add(markers)
 
     def delete_versions(self, bucket: str, versions: Sequence[tuple[str, str]]) -> list[DeleteFailure]:
-        """Delete each (key, version id), 1,000 a request; the ones the server refused, with why."""
-        failed: list[DeleteFailure] = []
-        for key, version in [kv for kv in versions if not xml_safe(kv[0])]:  # XML cannot carry these
-            try:
-                self.delete_version(bucket, key, version)
-            except SpacesError as error:
-                failed.append(DeleteFailure(key, "", error.message))
-        in_xml = [kv for kv in versions if xml_safe(kv[0])]
-        for start in range(0, len(in_xml), DELETE_BATCH):
-            batch = in_xml[start : start + DELETE_BATCH]
-            objects: list[Any] = [{"Key": key, "VersionId": version} for key, version in batch]
-            response = self._call(
-                "DeleteObjects",
-                bucket,
-                partial(
-                    self._client.delete_objects, Bucket=bucket, Delete={"Objects": objects, "Quiet": True}
-                ),
-            )
-            failed += [
-                DeleteFailure(
-                    str(e.get("Key", "")), str(e.get("Code", "")), str(e.get("Message") or e.get("Code"))
-                )
-                for e in response.get("Errors") or ()
-            ]
-        return failed
+        """Delete each (key, version id), 1,000 a request; the ones the server did not confirm, with why."""
+        return list(self.delete_targets(bucket, versions).failed)
 
     def download_version(self, bucket: str, key: str, version_id: str, local_path: str) -> int:
         part = local_path + ".part"

@@ -16,7 +16,7 @@ from botocore.httpsession import get_cert_path
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import InvalidInput
-from spacesgui.core.tls import ca_bundle_message
+from spacesgui.core.tls import ca_bundle_message, ca_path_problem
 
 
 def _default_bundle() -> str | None:
@@ -48,6 +48,8 @@ def check_ca_bundle(path: str) -> ssl.SSLContext:
 def _bundle_path(account: Account) -> str:
     """The account's CA bundle as a path ('~' expanded: imported AWS profiles may use it); '' for none."""
     path = account.ca_bundle.strip()
+    if problem := ca_path_problem(path):  # never read from whatever folder the app started in
+        raise InvalidInput(ca_bundle_message(path, problem))
     return os.path.expanduser(path) if path else ""
 
 

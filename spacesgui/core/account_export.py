@@ -16,6 +16,7 @@ from spacesgui.core.account_import import (
 )
 from spacesgui.core.accounts import Account, AddressingStyle, provider
 from spacesgui.core.errors import InvalidEndpoint
+from spacesgui.core.tls import ca_path_problem
 
 FORMAT = "spacesgui-accounts"
 VERSION = 1
@@ -82,11 +83,14 @@ def _entry(entry: Any, where: str) -> ImportCandidate | ImportProblem:
     acl = entry.get("upload_acl", "") or "private"
     if acl not in UPLOAD_ACLS:
         return ImportProblem(kind, where, f"upload_acl “{acl}” is not private or public-read.")
+    ca_bundle = entry.get("ca_bundle", "").strip()
+    if problem := ca_path_problem(ca_bundle):
+        return ImportProblem(kind, where, f"ca_bundle “{ca_bundle}”: {problem}.")
     return ImportCandidate(
         kind, where, name, _provider(entry.get("provider", ""), place.provider), place.endpoint_url,
         entry.get("region", "") or place.region, entry["access_key_id"].strip(), "",
         _addressing(entry.get("addressing", ""), place.addressing), entry.get("bucket", "").strip() or place.bucket,
-        acl, entry.get("cache_control", "").strip(), entry.get("ca_bundle", "").strip(),
+        acl, entry.get("cache_control", "").strip(), ca_bundle,
     )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ has nothing to bring back, so it is not shown as deleted. Pure Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacesgui.core.listing import ObjectEntry
@@ -73,20 +73,40 @@ class DeletedCollector:
 def markers_to_remove(versions: Iterable[ObjectVersion]) -> list[ObjectVersion]:
     """The delete markers to delete so every deleted key among `versions` is back.
 
-    Per key whose newest version is a delete marker: every marker at least as new as the
-    newest version with bytes. Keys that are not deleted, or have no bytes left, are left alone.
+    Per key whose newest version is a delete marker: that marker, and every marker newer
+    than the newest version with bytes. Keys that are not deleted, or have no bytes left,
+    are left alone. A marker from the same second as those bytes (servers keep whole
+    seconds) may lie above or below them: it is left out here (see `tied_keys`).
     """
+    doomed: list[ObjectVersion] = []
+    for found in _deleted_with_bytes(versions):
+        newest = max(v.last_modified for v in found if not v.delete_marker)
+        doomed += [v for v in found if v.delete_marker and (v.is_latest or v.last_modified > newest)]
+    return doomed
+
+
+def tied_keys(versions: Iterable[ObjectVersion]) -> dict[str, int]:
+    """The deleted keys with markers from the same second as their newest bytes, and how many.
+
+    The listing cannot say whether such a marker is above the bytes (boto3 gives versions
+    and markers as two lists), so a restore deletes them only while they are the key's
+    current version, listed again: the server's own newest-first order.
+    """
+    tied: dict[str, int] = {}
+    for found in _deleted_with_bytes(versions):
+        newest = max(v.last_modified for v in found if not v.delete_marker)
+        count = sum(1 for v in found if v.delete_marker and not v.is_latest and v.last_modified == newest)
+        if count:
+            tied[found[0].key] = count
+    return tied
+
+
+def _deleted_with_bytes(versions: Iterable[ObjectVersion]) -> Iterator[list[ObjectVersion]]:
+    """Each key whose newest version is a delete marker and that has bytes below it, in key order."""
     by_key: dict[str, list[ObjectVersion]] = {}
     for version in versions:
         by_key.setdefault(version.key, []).append(version)
-    doomed: list[ObjectVersion] = []
     for key in sorted(by_key):
         found = by_key[key]
-        if not any(v.is_latest and v.delete_marker for v in found):
-            continue
-        data = [v.last_modified for v in found if not v.delete_marker]
-        if not data:
-            continue
-        newest = max(data)
-        doomed += [v for v in found if v.delete_marker and v.last_modified >= newest]
-    return doomed
+        if any(v.is_latest and v.delete_marker for v in found) and any(not v.delete_marker for v in found):
+            yield found

@@ -20,6 +20,7 @@ from spacesgui.core.account_import import (
 )
 from spacesgui.core.errors import InvalidEndpoint
 from spacesgui.core.ini_text import IniSection, IniText, parse_ini
+from spacesgui.core.tls import ca_path_problem
 
 # -- AWS CLI: ~/.aws/credentials and ~/.aws/config -----------------------------------------
 
@@ -91,10 +92,12 @@ def _aws_profile(name: str, values: dict[str, str], s3: dict[str, str]) -> Impor
         place = locate(endpoint, values.get("region", ""), s3.get("addressing_style", ""))
     except InvalidEndpoint as exc:
         return ImportProblem(kind, where, exc.message)
+    ca_bundle = values.get("ca_bundle", "").strip()  # the profile's private CA, if any
+    if problem := ca_path_problem(ca_bundle):
+        return ImportProblem(kind, where, f"ca_bundle “{ca_bundle}”: {problem}.")
     return ImportCandidate(
         kind, where, name, place.provider, place.endpoint_url, place.region, key_id,
-        values.get("aws_secret_access_key", ""), place.addressing, place.bucket,
-        ca_bundle=values.get("ca_bundle", "").strip(),  # the profile's private CA, if any
+        values.get("aws_secret_access_key", ""), place.addressing, place.bucket, ca_bundle=ca_bundle,
     )  # fmt: skip
 
 
@@ -152,11 +155,13 @@ def _s3cmd_section(section: IniSection, where: str) -> ImportCandidate | ImportP
         place = locate(host, region, style, https=yes(values.get("use_https", "True")))
     except InvalidEndpoint as exc:
         return ImportProblem(kind, where, f"host_base: {exc.message}")
+    ca_bundle = values.get("ca_certs_file", "").strip()  # s3cmd's private CA, if any
+    if problem := ca_path_problem(ca_bundle):
+        return ImportProblem(kind, where, f"ca_certs_file “{ca_bundle}”: {problem}.")
     name = "s3cmd" if section.name == "default" else f"s3cmd {section.name}"
     return ImportCandidate(
         kind, where, name, place.provider, place.endpoint_url, place.region, key_id,
-        values.get("secret_key", ""), place.addressing, place.bucket,
-        ca_bundle=values.get("ca_certs_file", "").strip(),  # s3cmd's private CA, if any
+        values.get("secret_key", ""), place.addressing, place.bucket, ca_bundle=ca_bundle,
     )  # fmt: skip
 
 

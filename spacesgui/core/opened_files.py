@@ -39,6 +39,9 @@ class OpenedFile:
     md5: str
     state: CopyState
     verified: str = ""  # how the engine checked the downloaded bytes ("MD5", "part MD5s", …)
+    # The object's ETag (no quotes) when it was downloaded or last replaced: a replace first
+    # checks the server still has it. "" (a record from an older app): not checked.
+    etag: str = ""
 
     @property
     def name(self) -> str:
@@ -71,7 +74,10 @@ class CopyOnDisk:
     opened: OpenedFile | None  # its baseline; None: no record (an older app, an open that failed)
     saved_at: float  # when it was opened or last uploaded; without a record, the folder's time
     state: CopyState | None  # the copy now; None when it is not there
-    holds_files: bool  # the folder holds more than partial downloads
+    # Names in the folder besides the recorded copy and partial downloads: what a user or a
+    # program saved there ("Keep format", Save As, a renamed copy). Without a record, every
+    # name but partial downloads.
+    others: tuple[str, ...] = ()
 
 
 class CopyFate(Enum):
@@ -82,23 +88,28 @@ class CopyFate(Enum):
     KEEP_RECENT = "kept: opened less than a day ago"
     KEEP_IN_USE = "kept: a program may still have it open"
     KEEP_UNKNOWN = "kept: nothing says whether it was changed"
+    KEEP_OTHER_FILES = "kept: its folder holds other files"
+    KEEP_MISSING = "kept: its file was renamed or removed"
 
 
-def copy_fate(
-    copy: CopyOnDisk, changed: bool, now: float, *, quitting: bool = False, in_use: bool | None = None
-) -> CopyFate:
+def copy_fate(copy: CopyOnDisk, changed: bool, now: float, *, in_use: bool | None = None) -> CopyFate:
     """Whether to remove `copy` from the cache.
 
-    A changed copy is never removed: its edits would be lost (the next start offers them
-    for upload again). At quit an unchanged copy goes once no program holds it (`in_use`
-    False; None, "cannot tell", keeps it); otherwise it goes when a day old.
+    Only a folder holding exactly its recorded copy (and partial downloads), that copy
+    there and unchanged, a day old, goes: anything else may be the user's work and stays.
+    A changed copy is never removed (the next start offers its upload again). Nothing is
+    removed at quit: whether an editor still has a copy open cannot be told (most do not
+    keep the file open), so this run's copies wait for a later start's sweep.
     """
     if changed:
         return CopyFate.KEEP_CHANGED
-    if copy.opened is None and copy.holds_files:
-        return CopyFate.KEEP_UNKNOWN
-    if quitting:
-        return CopyFate.REMOVE if in_use is False else CopyFate.KEEP_IN_USE
+    if copy.opened is None:
+        if copy.others:
+            return CopyFate.KEEP_UNKNOWN
+    elif copy.others:
+        return CopyFate.KEEP_OTHER_FILES
+    elif copy.state is None:
+        return CopyFate.KEEP_MISSING
     last = max(copy.saved_at, copy.state.mtime_ns / 1e9 if copy.state is not None else 0.0)
     if now - last < COPY_MAX_AGE_S:
         return CopyFate.KEEP_RECENT
@@ -129,7 +140,11 @@ class LocalCopies(Protocol):
         ...
 
     def remove(self, folder: str) -> None:
-        """Remove the copy's folder (one of copies_on_disk's, or an opened file's) and its record."""
+        """Remove the copy's folder (one of copies_on_disk's) and its record.
+
+        Only the recorded copy and partial downloads are deleted; a folder holding anything
+        else is left whole (LocalFileError says so).
+        """
         ...
 
     def in_use(self, path: str) -> bool | None:

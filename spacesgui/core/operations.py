@@ -6,8 +6,9 @@ dialogs read them. Constants carry S3's limits, with why.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from spacesgui.core.errors import IntegrityError, InvalidInput
 from spacesgui.core.multipart import MAX_PARTS, MIN_PART_SIZE, GiB, MiB, choose_part_size, etag_part_count
@@ -209,8 +210,12 @@ class DeleteResult:
         return DeleteResult(self.deleted + other.deleted, self.failed + other.failed)
 
 
-def delete_batches(keys: Sequence[str], size: int = MAX_DELETE_KEYS) -> Iterator[list[str]]:
-    """Yield `keys` in order, at most `size` (1,000: S3's limit) at a time, each key once."""
+_Target = TypeVar("_Target", bound=Hashable)
+
+
+def delete_batches(keys: Sequence[_Target], size: int = MAX_DELETE_KEYS) -> Iterator[list[_Target]]:
+    """Yield `keys` (or (key, version id) pairs) in order, at most `size` (1,000: S3's limit)
+    at a time, each once."""
     if not 1 <= size <= MAX_DELETE_KEYS:
         raise ValueError(f"a delete batch holds 1 to {MAX_DELETE_KEYS} keys, not {size}")
     unique = list(dict.fromkeys(keys))

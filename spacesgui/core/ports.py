@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from spacesgui.core.access import AccessPolicy
@@ -13,6 +13,7 @@ from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningS
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
 from spacesgui.core.do_api import CdnEndpoint, CreatedKey, KeyGrant, SpacesKey
+from spacesgui.core.errors import SpacesError
 from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
 from spacesgui.core.local_files import LocalEntry, LocalStat
@@ -395,6 +396,30 @@ class EngineStore(TransferStore, ObjectOperations, Protocol):
     """What the transfer engine runs its jobs against: transfers, copies and deletes."""
 
 
+@runtime_checkable  # the engine runs small files on the loop of a store that offers it
+class LoopDataStore(Protocol):
+    """Small-file data calls as coroutines on the store's own event loop (the fast path).
+
+    `run_soon` may be called from any thread; the coroutines run on the loop only and
+    must not block it. Failures are core errors, as the blocking calls' are.
+    """
+
+    def run_soon(self, job: Coroutine[Any, Any, None]) -> None:
+        """Start `job` on the loop (any thread); it reports its own outcome."""
+        ...
+
+    async def put_small(
+        self, bucket: str, key: str, data: bytes, *, md5_b64: str, content_type: str, acl: str,
+        cache_control: str, metadata: dict[str, str],
+    ) -> str:  # fmt: skip
+        """PutObject of `data` with Content-MD5; the ETag (no quotes)."""
+        ...
+
+    async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
+        """GetObject: the object and its bytes, or None for the bytes when it is over `limit`."""
+        ...
+
+
 class ObjectStoreFactory(Protocol):
     def __call__(self, account: Account, credentials: Credentials) -> ObjectStore: ...
 
@@ -484,6 +509,10 @@ class PartFile(Protocol):
 
     def write_at(self, offset: int, data: bytes) -> None: ...
 
+    def start_flush(self, offset: int, size: int) -> None:
+        """Start writing those bytes to disk without waiting (the final flush has less to do)."""
+        ...
+
     def size(self) -> int: ...
 
     def close(self) -> None: ...
@@ -515,6 +544,15 @@ class LocalFiles(Protocol):
         ...
 
     def remove_part(self, path: str, tag: str = "") -> None: ...
+
+    def write_part(self, path: str, data: bytes, tag: str = "") -> None:
+        """Write `data` as the whole `part_path(path, tag)`, creating folders (not flushed yet)."""
+        ...
+
+    def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
+        """commit_part for (path, mtime, tag)s that write_part wrote, as one batch: all flushed
+        to disk, renamed, each folder flushed once; per part, None or what went wrong."""
+        ...
 
     def free_space(self, path: str) -> int: ...
 

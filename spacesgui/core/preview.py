@@ -26,6 +26,9 @@ IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # Thumbnails read a smaller share: a grid of 5,000 cells must not pull gigabytes.
 THUMBNAIL_MAX_BYTES = 8 * 1024 * 1024
 THUMBNAIL_SIZE = 128  # pixels, the longer side
+# Part of every thumbnail's cache name: raise it when thumbnails must be drawn again. 2: SVG
+# thumbnails drawn before the SVG sanitiser was rewritten may show files of this computer.
+THUMBNAIL_DRAWING = 2
 PREVIEW_IMAGE_SIZE = 2048  # a preview is scaled down to this while decoded, bounding memory
 CSV_MAX_ROWS = 500
 CSV_MAX_COLUMNS = 50
@@ -208,7 +211,7 @@ def parse_csv(text: str, *, tab: bool = False) -> list[list[str]]:
 
 def thumbnail_key(endpoint: str, bucket: str, key: str, etag: str) -> str:
     """The disk-cache name of a thumbnail: a new ETag (new bytes) is a new entry."""
-    text = "\n".join((endpoint.rstrip("/"), bucket, key, etag, str(THUMBNAIL_SIZE)))
+    text = "\n".join((endpoint.rstrip("/"), bucket, key, etag, str(THUMBNAIL_SIZE), str(THUMBNAIL_DRAWING)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

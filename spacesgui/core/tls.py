@@ -9,6 +9,8 @@ here, so boto3 calls and the transfer process's fast path say the same thing.
 
 from __future__ import annotations
 
+import ntpath
+import posixpath
 import re
 from urllib.parse import urlsplit
 
@@ -76,3 +78,15 @@ def ca_bundle_message(path: str, reason: str) -> str:
         f"Choose the file again as the {SETTING}: a PEM file holding the certificate of the "
         "authority that signed the server's certificate."
     )
+
+
+def ca_path_problem(path: str) -> str:
+    """Why `path`, as written, cannot name a CA certificate file ("" when it can, or is empty).
+
+    A relative path would be read from whatever folder spacesgui happens to start in, so
+    only a full path (or one from the home folder, "~/…") is taken, as the account dialog does.
+    """
+    text = path.strip()
+    if not text or text.startswith("~") or posixpath.isabs(text) or ntpath.isabs(text):
+        return ""
+    return "it is not a full path (it would depend on the folder spacesgui starts in): give the full path of the file"

@@ -116,6 +116,7 @@ class Transfer:
     upload_id: str = ""
     part_size: int = 0
     # Downloads: the object's ETag and Last-Modified when planned; a change restarts it.
+    # Uploads: the new object's ETag once done.
     remote_etag: str = ""
     remote_mtime: float = 0.0
     verified: str = ""  # how the bytes were checked, in words ("MD5", "part MD5s", ...)

@@ -7,8 +7,10 @@ a delete marker brings the key back ("undelete"); deleting a version removes it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+from spacesgui.core.errors import NotSupported
 
 NULL_VERSION = "null"  # the id S3 gives what was stored before versioning was turned on
 
@@ -59,6 +61,30 @@ def versions_of(target: str, versions: Iterable[ObjectVersion]) -> list[ObjectVe
     if target.endswith("/") or not target:
         return [v for v in versions if v.key.startswith(target)]
     return [v for v in versions if v.key == target]
+
+
+def versions_by_page(
+    target: str, list_page: Callable[[str, str], VersionPage]
+) -> Iterator[list[ObjectVersion]]:
+    """Each page of `target`'s versions (as `versions_of` picks them), to the last page.
+
+    `list_page(key_marker, version_marker)` asks the server for one page (blocking), so
+    each step runs on the thread that advances the iterator: a worker, never the GUI thread.
+    A server that sends the same markers twice would page for ever: NotSupported.
+    """
+    markers = ("", "")
+    seen: set[tuple[str, str]] = set()
+    while True:
+        page = list_page(*markers)
+        yield versions_of(target, page.versions)
+        if not page.truncated:
+            return
+        markers = (page.next_key_marker, page.next_version_marker)
+        if markers in seen:
+            raise NotSupported(
+                "The server listed the same page of versions twice, so they cannot all be shown."
+            )
+        seen.add(markers)
 
 
 def newest_first(versions: Iterable[ObjectVersion]) -> list[ObjectVersion]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from collections.abc import Callable
 
 from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
@@ -21,11 +22,13 @@ from spacesgui.core.multipart import (
     choose_part_size,
     describe_size,
     etag_part_count,
+    is_md5_etag,
     multipart_etag,
     plan_parts,
     strip_etag,
 )
 from spacesgui.core.ports import PartFile
+from spacesgui.core.prefix_hash import PrefixVerifier
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject
 from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, run_parts, with_retries
 
@@ -34,6 +37,10 @@ log = logging.getLogger(__name__)
 READ_BLOCK = 8 * 1024 * 1024
 # Objects up to this size are downloaded in one GET without a HEAD first.
 SMALL_DOWNLOAD = 1024 * 1024
+# A range's record in the journal, when the whole object's MD5 is computed as the ranges
+# land (core/prefix_hash): CRC-32 says whether the bytes on disk are still those at resume,
+# at a fraction of a second MD5 pass (range MD5s only serve to rebuild a multipart ETag).
+CRC_PREFIX = "crc32:"
 
 
 def download(ctx: JobContext) -> None:
@@ -67,8 +74,12 @@ def download(ctx: JobContext) -> None:
             _download_stream(ctx, part_file, start=start, feed=verifier.feed if verifier else None)
             checked = verifier.result() if verifier else None
         else:
-            digests = _download_ranges(ctx, part_file, resuming, remote)
-            checked = _checked_by_parts(ctx, remote, digests)
+            # The whole object's MD5, when that is what checks it, is computed as the ranges
+            # land (core/prefix_hash), so the file need not be read a second time.
+            whole_md5 = bool(remote.metadata.get(MD5_METADATA)) or is_md5_etag(remote.etag)
+            prefix = PrefixVerifier(_verifier(ctx, remote), t.size) if whole_md5 and not resuming else None
+            digests = _download_ranges(ctx, part_file, resuming, remote, prefix)
+            checked = _checked_by_parts(ctx, remote, digests) or (prefix.result() if prefix else None)
     finally:
         part_file.close()
     _verify_download(ctx, remote, checked)
@@ -120,18 +131,21 @@ def _download_small(ctx: JobContext) -> bool:
     return True
 
 
-def check_space(ctx: JobContext, needed: int) -> None:
+def check_space(ctx: JobContext, needed: int) -> int:
+    """Fail with DiskFull unless `needed` more bytes fit; the free bytes found."""
     free = ctx.local.free_space(ctx.transfer.local_path)
     if needed > 0 and free < needed:
         raise DiskFull(
             f"Not enough space to download “{ctx.transfer.name}”: it needs {human_size(needed)} "
             f"more, the disk has {human_size(free)} free.",
         )
+    return free
 
 
 def _download_stream(
     ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
-    feed: Callable[[bytes], None] | None = None,
+    feed: Callable[[bytes], None] | None = None, feed_at: Callable[[int, bytes], None] | None = None,
+    crc: bool = False,
 ) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
@@ -139,7 +153,8 @@ def _download_stream(
     the bytes are hashed in order).
     """
     t = ctx.transfer
-    digest = hashlib.md5(usedforsecurity=False)
+    digest = hashlib.md5(usedforsecurity=False) if not crc else None
+    crc_value = 0
     position = start
     last = t.size - 1 if end is None else end
     counter = Counter()
@@ -147,7 +162,7 @@ def _download_stream(
     try:
 
         def fetch() -> None:
-            nonlocal position
+            nonlocal position, crc_value
             if position > last:
                 return
             stream = ctx.store.open_download(
@@ -158,9 +173,14 @@ def _download_stream(
                     ctx.flag.check()
                     ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                     part_file.write_at(position, chunk)
-                    digest.update(chunk)
+                    if digest is not None:
+                        digest.update(chunk)
+                    else:
+                        crc_value = zlib.crc32(chunk, crc_value)
                     if feed is not None:
                         feed(chunk)
+                    if feed_at is not None:
+                        feed_at(position, chunk)
                     position += len(chunk)
                     counter.position = position - start
             finally:
@@ -171,12 +191,13 @@ def _download_stream(
         with_retries(ctx, "download", fetch)
     finally:
         ctx.progress.settle(counter, keep=True)
-    return digest.hexdigest()
+    return digest.hexdigest() if digest is not None else f"{CRC_PREFIX}{crc_value:08x}"
 
 
 def _download_ranges(
-    ctx: JobContext, part_file: PartFile, resuming: bool, remote: RemoteObject
-) -> dict[int, str]:
+    ctx: JobContext, part_file: PartFile, resuming: bool, remote: RemoteObject,
+    prefix: PrefixVerifier | None = None,
+) -> dict[int, str]:  # fmt: skip
     """Fetch the object in parallel ranges written at their offsets; range number → MD5 hex."""
     t = ctx.transfer
     # Ranges the size of the uploader's parts (when it said) give the multipart ETag from
@@ -191,13 +212,24 @@ def _download_ranges(
     ctx.progress.reset(sum(p.size for p in plan if p.number in have))
 
     def fetch(part: PartRecord) -> PartRecord:
-        md5_hex = _download_stream(ctx, part_file, start=part.offset, end=part.offset + part.size - 1)
+        md5_hex = _download_stream(
+            ctx, part_file, start=part.offset, end=part.offset + part.size - 1,
+            feed_at=prefix.add if prefix else None, crc=prefix is not None,
+        )  # fmt: skip
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
+        part_file.start_flush(part.offset, part.size)  # written back while the others come
         ctx.journal.add_part(t.id, record)
         return record
 
     fetched = run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
     return have | {r.number: r.etag for r in fetched}
+
+
+def _range_checksum(data: bytes, *, crc: bool) -> str:
+    """What the journal records of a downloaded range: its MD5 hex, or CRC_PREFIX + CRC-32."""
+    if crc:
+        return f"{CRC_PREFIX}{zlib.crc32(data):08x}"
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def _uploaded_part_size(size: int, remote: RemoteObject) -> int:
@@ -221,6 +253,8 @@ def _checked_by_parts(
     parts = etag_part_count(remote.etag)
     if remote.metadata.get(MD5_METADATA) or parts != len(plan) or set(digests) != {p.number for p in plan}:
         return None
+    if any(d.startswith(CRC_PREFIX) for d in digests.values()):
+        return None
     expected = multipart_etag([bytes.fromhex(digests[p.number]) for p in plan])
     if expected == strip_etag(remote.etag).lower():
         if parts == 1:
@@ -242,7 +276,7 @@ def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> dict[int, str]:
             continue
         ctx.flag.check()
         data = ctx.local.read_range(part_file.path, part.offset, part.size)
-        if hashlib.md5(data, usedforsecurity=False).hexdigest() == part.etag:
+        if _range_checksum(data, crc=part.etag.startswith(CRC_PREFIX)) == part.etag:
             good[part.number] = part.etag
     log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
     return good

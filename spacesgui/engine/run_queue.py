@@ -40,6 +40,7 @@ HOLD_BELOW = 100
 # The longest such a batch waits (the engine pumps every 0.1 s): a big copy still running in
 # the bucket must not keep small moves from finishing.
 HOLD_S = 0.5
+LIGHT_LOOKAHEAD = 64  # queued files looked at for light ones once the file slots are full
 NOT_COPIED = (
     "Not deleted: not every file was copied (see the rows that failed or were cancelled), "
     "so the target folder was left as it was"
@@ -61,6 +62,7 @@ class Job:
 
     lane: Lane
     transfers: tuple[Transfer, ...]
+    light: bool = False  # a small file on the event loop, in a slot of its own (see next_jobs)
 
     @property
     def is_delete_batch(self) -> bool:
@@ -78,6 +80,7 @@ class RunQueue:
         self._lanes: dict[Lane, deque[str]] = {lane: deque() for lane in Lane}
         self._deleting: dict[Lane, deque[str]] = {lane: deque() for lane in Lane}  # started first
         self._jobs: Counter[Lane] = Counter()
+        self._light_jobs = 0
         self._open: Counter[str] = Counter()  # group id → its unfinished transfers
         self._waiters: dict[str, list[str]] = {}  # group id → transfers waiting for it
         self._copying: Counter[Place] = Counter()  # place → moves copying from it now
@@ -167,34 +170,58 @@ class RunQueue:
 
     # -- starting -------------------------------------------------------------------------
 
-    def next_jobs(self, limits: Mapping[Lane, int], busy: set[tuple[str, ...]]) -> list[Job]:
+    def next_jobs(
+        self, limits: Mapping[Lane, int], busy: set[tuple[str, ...]],
+        light: Callable[[Transfer], bool] | None = None, light_limit: int = 0,
+    ) -> list[Job]:  # fmt: skip
         """The jobs to start now, within `limits` of jobs per lane; `busy` (targets being
-        written) grows with theirs. Never two transfers on one target at once."""
+        written) grows with theirs. Never two transfers on one target at once.
+
+        Files for which `light` is true (small ones the event loop moves, no thread each)
+        may also take one of `light_limit` slots of their own once their lane is full; the
+        queue is searched for them LIGHT_LOOKAHEAD files deep, so a long queue of big files
+        costs no walk through all of it at every start.
+        """
         jobs: list[Job] = []
         for lane in Lane:
             for queue in (self._deleting[lane], self._lanes[lane]):
-                self._start(lane, queue, limits[lane], busy, jobs)
+                lights = light if lane == Lane.FILES and queue is self._lanes[lane] else None
+                self._start(lane, queue, limits[lane], busy, jobs, lights, light_limit)
         return jobs
 
     def _start(
-        self, lane: Lane, queue: deque[str], limit: int, busy: set[tuple[str, ...]], jobs: list[Job]
-    ) -> None:
-        """Add to `jobs` what `queue` can start while `lane` has fewer than `limit` jobs."""
+        self, lane: Lane, queue: deque[str], limit: int, busy: set[tuple[str, ...]], jobs: list[Job],
+        light: Callable[[Transfer], bool] | None = None, light_limit: int = 0,
+    ) -> None:  # fmt: skip
+        """Add to `jobs` what `queue` can start while `lane` has fewer than `limit` jobs (and
+        light files while fewer than `light_limit` light ones run; see next_jobs)."""
         deferred: list[str] = []
-        while queue and self._jobs[lane] < limit:
+        passed = 0  # files passed over while looking for light ones
+        while queue and (
+            self._jobs[lane] < limit
+            or (light is not None and self._light_jobs < light_limit and passed < LIGHT_LOOKAHEAD)
+        ):
             t = self._transfers.get(queue.popleft())
             if t is None or t.state != State.QUEUED:
                 continue
             if target_of(t) in busy:
                 deferred.append(t.id)
                 continue
+            is_light = self._jobs[lane] >= limit and light is not None and light(t)
+            if self._jobs[lane] >= limit and not is_light:
+                deferred.append(t.id)
+                passed += 1
+                continue
             batch = [t, *self._same_deletes(queue, t, busy)] if deletes(t) else [t]
             if self._held(batch):
                 deferred += [b.id for b in batch]
                 continue
             busy.update(target_of(b) for b in batch)
-            self._jobs[lane] += 1
-            jobs.append(Job(lane, tuple(batch)))
+            if is_light:
+                self._light_jobs += 1
+            else:
+                self._jobs[lane] += 1
+            jobs.append(Job(lane, tuple(batch), is_light))
         queue.extendleft(reversed(deferred))
 
     def _held(self, batch: list[Transfer]) -> bool:
@@ -235,11 +262,14 @@ class RunQueue:
         queue.extendleft(reversed(passed))
         return taken
 
-    def job_ended(self, lane: Lane) -> None:
-        self._jobs[lane] -= 1
+    def job_ended(self, lane: Lane, light: bool = False) -> None:
+        if light:
+            self._light_jobs -= 1
+        else:
+            self._jobs[lane] -= 1
 
     def running_jobs(self) -> int:
-        return sum(self._jobs.values())
+        return sum(self._jobs.values()) + self._light_jobs
 
 
 def _delete_place(t: Transfer) -> tuple[str, str] | None:

@@ -11,17 +11,19 @@ id before its first part, each part as soon as the server has it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.local_files import part_path
-from spacesgui.core.ports import EngineStore, LocalFiles, TransferJournal
+from spacesgui.core.ports import EngineStore, LocalFiles, LoopDataStore, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (
@@ -34,8 +36,9 @@ from spacesgui.core.transfers import (
     deletes,
     target_of,
 )
-from spacesgui.engine import operation_jobs
+from spacesgui.engine import loop_jobs, operation_jobs
 from spacesgui.engine.download_jobs import download
+from spacesgui.engine.part_commits import PartCommits
 from spacesgui.engine.run_queue import NOT_COPIED, Job, Lane, RunQueue
 from spacesgui.engine.transfer_body import Limiter, StopFlag
 from spacesgui.engine.transfer_jobs import RETRYABLE, JobContext, Progress, upload
@@ -48,6 +51,16 @@ log = logging.getLogger(__name__)
 JOURNAL_BATCH_S = 0.1
 MAX_GUI_YIELD_S = 0.1
 MAX_PART_THREADS = 64  # the most parts in flight any settings allow
+# Downloads' fsync and rename (see loop_jobs): enough threads that the flushes of many small
+# files overlap, which the file system turns into a few journal commits.
+COMMIT_THREADS = 16
+# Small files on the event loop cost no thread: besides parallel_files, this many per file
+# slot may run (8 → 24 more). More in flight let the loop answer many at each wake-up and
+# the commits of downloads gather in bigger batches.
+LIGHT_PER_FILE = 3
+# A coroutine notices a stop at its next check, at the latest when its request is answered
+# or times out.
+LOOP_STOP_S = 30.0
 
 StoreLookup = Callable[[str], EngineStore]
 JOBS = {
@@ -95,6 +108,12 @@ class TransferEngine:
         # so a settings change never strands a job on a pool that was shut down.
         self._part_pool = ThreadPoolExecutor(MAX_PART_THREADS, thread_name_prefix="spacesgui-part")
         self._part_limit = Limiter(self._settings.parallel_parts)
+        self._commit_pool = ThreadPoolExecutor(COMMIT_THREADS, thread_name_prefix="spacesgui-commit")
+        self._loop_tools = loop_jobs.LoopTools(PartCommits(local, self._commit_pool), self._gui_wait)
+        self._on_loop = 0  # jobs running as coroutines on a store's loop (loop_jobs)
+        self._loop_types: dict[type, bool] = {}  # store type → whether it is a LoopDataStore
+        # Threads in wait_finished: woken as each transfer ends (wait_idle only when all have).
+        self._watchers = 0
         self._closed = False
         self._gui_until = 0.0  # workers start no request before this (monotonic time)
         self._unjournaled: dict[str, Transfer] = {}  # state changes the dispatcher writes in batches
@@ -266,7 +285,11 @@ class TransferEngine:
             return all(i not in self._transfers or self._transfers[i].state.finished for i in wanted)
 
         with self._idle:
-            return self._idle.wait_for(finished, timeout)
+            self._watchers += 1
+            try:
+                return self._idle.wait_for(finished, timeout)
+            finally:
+                self._watchers -= 1
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until nothing is queued or running (for tests, benchmarks and the CLI)."""
@@ -367,8 +390,12 @@ class TransferEngine:
                 flag.stop("shutdown")
         self._wake.set()
         self._dispatcher.join()
+        with self._idle:  # coroutines end on their loop; each stops at its next check
+            if not self._idle.wait_for(lambda: not self._on_loop, LOOP_STOP_S):
+                log.warning("%d small transfers did not stop in time; they resume next start", self._on_loop)
         self._file_pool.shutdown(wait=True)
         self._part_pool.shutdown(wait=True)
+        self._commit_pool.shutdown(wait=True)
         self.write_journal()  # what the last workers recorded as they stopped
 
     # ------------------------------------------------------------ workers
@@ -418,7 +445,10 @@ class TransferEngine:
             Lane.FILES: self._settings.parallel_files,
             Lane.OPERATIONS: self._settings.parallel_operations,
         }
-        for job in self._run_queue.next_jobs(limits, busy):
+        light_limit = LIGHT_PER_FILE * self._settings.parallel_files
+        # Light slots only once a store was seen to move files on its loop (not with boto3).
+        light = self._is_light if any(self._loop_types.values()) else None
+        for job in self._run_queue.next_jobs(limits, busy, light, light_limit):
             for t in job.transfers:
                 flag, progress = StopFlag(), Progress(t.bytes_done)
                 self._running[t.id] = (flag, progress, t.bytes_done)
@@ -428,8 +458,14 @@ class TransferEngine:
                     self._run_deletes, job, [self._running[t.id][0] for t in job.transfers]
                 )
             else:
-                flag, progress, _start = self._running[job.transfers[0].id]
-                self._file_pool.submit(self._run, job.transfers[0], flag, progress, job.lane)
+                t = job.transfers[0]
+                flag, progress, _start = self._running[t.id]
+                store = self._loop_store(t)
+                on_loop = store is not None and self._start_on_loop(
+                    store, self._run_on_loop(t, store, flag, progress, job)
+                )
+                if not on_loop:
+                    self._file_pool.submit(self._run, t, flag, progress, job)
         if self._run_queue.empty and not self._running:
             self._idle.notify_all()
 
@@ -442,38 +478,114 @@ class TransferEngine:
         t.error = NOT_COPIED
         self._set_state(t, State.SKIPPED)
 
-    def _run(self, t: Transfer, flag: StopFlag, progress: Progress, lane: Lane) -> None:
+    def _loop_store(self, t: Transfer) -> LoopDataStore | None:
+        """The store whose loop can run `t` start to end (lock held), or None: a worker thread."""
+        if self._bandwidth.rate or not loop_jobs.runs_on_loop(t, self._settings.multipart_threshold):
+            return None  # the bandwidth limit waits by blocking: worker threads only
+        try:
+            store = self._stores(t.account_id)
+        except SpacesError:
+            return None  # the worker-thread job reports it
+        kind = type(store)
+        capable = self._loop_types.get(kind)
+        if capable is None:  # a Protocol isinstance check is slow: once per type
+            capable = self._loop_types[kind] = isinstance(store, LoopDataStore)
+        return store if capable else None  # type: ignore[return-value]
+
+    def _start_on_loop(self, store: LoopDataStore, job: Coroutine[Any, Any, None]) -> bool:
+        """Hand `job` to `store`'s loop (lock held); False when the loop is gone (closing)."""
+        self._on_loop += 1
+        try:
+            store.run_soon(job)
+        except RuntimeError:  # the loop was closed: the worker-thread job reports what follows
+            self._on_loop -= 1
+            job.close()
+            return False
+        return True
+
+    def _is_light(self, t: Transfer) -> bool:
+        """A small file the event loop moves: it may take a slot of its own (lock held)."""
+        return self._loop_store(t) is not None
+
+    def _context(self, t: Transfer, flag: StopFlag, progress: Progress) -> JobContext:
+        other = t.source_account_id if t.source_account_id not in ("", t.account_id) else ""
+        return JobContext(
+            transfer=t, store=self._stores(t.account_id), journal=self._journal, local=self._local,
+            flag=flag, settings=self._settings, bandwidth=self._bandwidth, part_pool=self._part_pool,
+            progress=progress, save=lambda: self._save(t), gate=self._gate, part_limit=self._part_limit,
+            source_store=self._stores(other) if other else None, relay_dir=self._relay_dir,
+        )  # fmt: skip
+
+    def _run(self, t: Transfer, flag: StopFlag, progress: Progress, job: Job) -> None:
         """Move one file or copy one object (worker thread) and record how it ended."""
-        outcome, error, stopped = State.DONE, "", False
         try:
             # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
-            other = t.source_account_id if t.source_account_id not in ("", t.account_id) else ""
-            ctx = JobContext(
-                transfer=t, store=self._stores(t.account_id), journal=self._journal, local=self._local,
-                flag=flag, settings=self._settings, bandwidth=self._bandwidth, part_pool=self._part_pool,
-                progress=progress, save=lambda: self._save(t), gate=self._gate, part_limit=self._part_limit,
-                source_store=self._stores(other) if other else None, relay_dir=self._relay_dir,
-            )  # fmt: skip
-            JOBS[t.direction](ctx)
-        except TransferStopped:
+            JOBS[t.direction](self._context(t, flag, progress))
+            error: Exception | None = None
+        except Exception as exc:
+            error = exc
+        self._finish(t, flag, progress, job, error, on_loop=False)
+
+    async def _run_on_loop(
+        self, t: Transfer, store: LoopDataStore, flag: StopFlag, progress: Progress, job: Job
+    ) -> None:
+        """A small file as a coroutine on `store`'s loop (see loop_jobs), else on a worker thread."""
+        try:
+            ctx = self._context(t, flag, progress)
+            if not await loop_jobs.run(ctx, store, self._loop_tools):
+                await asyncio.wrap_future(self._file_pool.submit(JOBS[t.direction], ctx))
+            error: Exception | None = None
+        except Exception as exc:
+            error = exc
+        except asyncio.CancelledError:  # the loop is closing: the journal resumes it next time
+            flag.stop("shutdown")
+            error = TransferStopped("shutdown")
+        try:
+            self._finish(t, flag, progress, job, error, on_loop=True)
+        finally:
+            with self._lock:
+                self._on_loop -= 1
+                self._idle.notify_all()
+
+    def _gui_wait(self) -> float:
+        return min(MAX_GUI_YIELD_S, self._gui_until - time.monotonic())
+
+    def _finish(
+        self,
+        t: Transfer,
+        flag: StopFlag,
+        progress: Progress,
+        job: Job,
+        exc: Exception | None,
+        *,
+        on_loop: bool,
+    ) -> None:
+        """Record how a file job ended (`exc`: what it raised) and start the next ones.
+
+        `on_loop`: called on an event loop, so what blocks (aborting an upload, removing a
+        `.part` file) goes to a worker thread.
+        """
+        outcome, error, stopped = State.DONE, "", False
+        discard = self._discard if not on_loop else lambda d: self._file_pool.submit(self._discard, d)
+        if isinstance(exc, TransferStopped):
             stopped = True
             outcome = {"pause": State.PAUSED, "cancel": State.CANCELLED}.get(flag.reason, State.PAUSED)
-        except SpacesError as exc:
+        elif isinstance(exc, SpacesError):
             outcome, error = State.FAILED, exc.message
             log.warning("%s of %s failed: %s %s", t.direction, t.key, exc.message, exc.detail)
             if t.upload_id and not isinstance(exc, RETRYABLE):
                 # Its parts can never complete this object (the file changed, access was
                 # refused…): abort now rather than leave an upload on the server.
-                self._discard(t.copy())
+                discard(t.copy())
                 t.upload_id = ""
-        except Exception as exc:  # a bug must fail one transfer, not kill the worker silently
+        elif exc is not None:  # a bug must fail one transfer, not kill the worker silently
             outcome, error = State.FAILED, f"Unexpected error: {exc}"
-            log.exception("%s of %s failed unexpectedly", t.direction, t.key)
+            log.error("%s of %s failed unexpectedly", t.direction, t.key, exc_info=exc)
         if outcome == State.CANCELLED:
-            self._discard(t.copy())
+            discard(t.copy())
             t.upload_id = ""
         with self._lock:
-            self._run_queue.job_ended(lane)
+            self._run_queue.job_ended(job.lane, job.light)
             final = t.size if outcome == State.DONE else progress.done
             self._moved[t.direction] += max(0, final - self._running.pop(t.id)[2])
             t.bytes_done = 0 if outcome == State.CANCELLED else final
@@ -486,9 +598,14 @@ class TransferEngine:
                 self._enqueue(t)
             else:
                 self._set_state(t, outcome)
-            self._pump()
-            self._idle.notify_all()
-        self._wake.set()  # journal the outcome soon, off this worker's path
+            self._pump()  # notifies wait_idle when nothing is left
+            if self._watchers:
+                self._idle.notify_all()
+        if not on_loop:
+            self._wake.set()  # journal the outcome soon, off this worker's path
+        # A coroutine's outcome waits for the dispatcher's next batch (JOURNAL_BATCH_S) or
+        # the next report, which writes it first: a wake-up per small file cost a journal
+        # commit per file and a thread fighting the loop for the GIL.
 
     def _run_deletes(self, job: Job, flags: list[StopFlag]) -> None:
         """Delete what a batch of transfers deletes in one bucket (worker thread), one request.

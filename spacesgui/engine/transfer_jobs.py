@@ -223,6 +223,7 @@ def _upload_single(ctx: JobContext) -> None:
             detail=f"sent md5 {md5_hex}, server ETag {etag}",
         )
     t.verified = "Content-MD5"
+    t.remote_etag = etag  # the new object's: an opened copy's next replace compares it
 
 
 def _upload_multipart(ctx: JobContext) -> None:
@@ -283,6 +284,7 @@ def _upload_multipart(ctx: JobContext) -> None:
             detail=f"expected ETag {expected}, server {etag}",
         )
     t.verified = f"Content-MD5 on each of {len(plan)} parts"
+    t.remote_etag = etag
 
 
 def _resume_parts(ctx: JobContext) -> dict[int, PartRecord]:

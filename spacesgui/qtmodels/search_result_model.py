@@ -60,10 +60,15 @@ class SearchResultModel(QAbstractTableModel):
         return len(rows)
 
     def move_key(self, old: str, new: str, size: int, mtime: float) -> bool:
-        """Show the row of `old` as `new` (renamed or moved): whether a row showed `old`."""
-        row = self.row_of(old)
-        if row < 0:
+        """Show the row of `old` as `new` (renamed or moved): whether a row showed `old`.
+
+        A row already showing `new` (a file the move replaced) goes: one key, one row.
+        """
+        if self.row_of(old) < 0:
             return False
+        if new != old:
+            self.remove_keys({new})
+        row = self.row_of(old)
         h = self._hits
         h.keys[row], h.sizes[row], h.mtimes[row], h.etags[row] = new, size, mtime, ""
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))

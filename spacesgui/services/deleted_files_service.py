@@ -13,22 +13,22 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.bucket_settings import VersioningState
-from spacesgui.core.deleted import markers_to_remove
+from spacesgui.core.deleted import markers_to_remove, tied_keys
 from spacesgui.core.errors import NotSupported, SpacesError
 from spacesgui.core.keys import parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.operations import DeleteFailure
 from spacesgui.core.ports import BucketSettings, DeletedObjectLister, ObjectVersionStore
-from spacesgui.core.versions import ObjectVersion, versions_of
+from spacesgui.core.versions import ObjectVersion
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.versions_base import VersionsServiceBase, version_pages
 
 NO_DELETED = "This account's storage cannot list deleted files."
-PAGE_SIZE = 1000
 BATCH = 1000  # delete markers deleted per DeleteObjects request, and per progress report
 
 Progress = Callable[[int, int], None]  # files back so far, files to bring back
@@ -71,15 +71,28 @@ class RestoreJob:
 def _versions_under(store: ObjectVersionStore, job: RestoreJob, target: str) -> list[ObjectVersion] | None:
     """Every version of `target` (a key, or a folder and all below it); None when stopped."""
     found: list[ObjectVersion] = []
-    key_marker = version_marker = ""
-    while True:
-        if job.stop.is_set():
-            return None
-        page = store.list_versions(job.bucket, target, key_marker, version_marker, job.page_size)
-        found += versions_of(target, page.versions)
-        if not page.truncated:
+    pages = version_pages(store, job.bucket, target, job.page_size)
+    while not job.stop.is_set():
+        page = next(pages, None)
+        if page is None:
             return found
-        key_marker, version_marker = page.next_key_marker, page.next_version_marker
+        found += page
+    return None
+
+
+def _peel_tied(
+    store: ObjectVersionStore, deleter: DeletedObjectLister, job: RestoreJob, key: str, count: int
+) -> list[DeleteFailure]:
+    """Delete `key`'s current version while it is a delete marker, at most `count` times: the
+    markers from the same second as its bytes, above them in the server's order."""
+    for _ in range(count):
+        found = [v for page in version_pages(store, job.bucket, key, job.page_size) for v in page]
+        latest = next((v for v in found if v.is_latest), None)
+        if latest is None or not latest.delete_marker:
+            return []
+        if refused := deleter.delete_versions(job.bucket, [(key, latest.version_id)]):
+            return refused
+    return []
 
 
 def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
@@ -87,42 +100,49 @@ def restore_deleted(store: object, job: RestoreJob) -> RestoreResult:
     if not isinstance(store, ObjectVersionStore) or not isinstance(store, DeletedObjectLister):
         raise NotSupported(NO_DELETED)
     doomed: list[ObjectVersion] = []
+    tied: dict[str, int] = {}
     for ref in job.refs:
         found = _versions_under(store, job, ref.key)
         if found is None:
             return RestoreResult(stopped=True)
         doomed += markers_to_remove(found)
+        tied.update(tied_keys(found))
     # A key's markers go in one batch, so at a Stop a key is either back or still deleted.
     doomed.sort(key=lambda v: v.key)
     total = len({v.key for v in doomed})
     failed: list[DeleteFailure] = []
     done: set[str] = set()
     start = 0
-    while start < len(doomed):
-        if job.stop.is_set():
-            break
-        end = min(start + job.batch, len(doomed))
-        while end < len(doomed) and doomed[end].key == doomed[end - 1].key:
-            end += 1
-        batch = doomed[start:end]
-        failed += store.delete_versions(job.bucket, [(v.key, v.version_id) for v in batch])
-        done.update(v.key for v in batch)
-        job.progress(len(done), total)
-        start = end
+    try:
+        while start < len(doomed):
+            if job.stop.is_set():
+                break
+            end = min(start + job.batch, len(doomed))
+            while end < len(doomed) and doomed[end].key == doomed[end - 1].key:
+                end += 1
+            batch = doomed[start:end]
+            refused = store.delete_versions(job.bucket, [(v.key, v.version_id) for v in batch])
+            keys = dict.fromkeys(v.key for v in batch)
+            for key in keys.keys() & tied.keys() - {f.key for f in refused}:
+                refused += _peel_tied(store, store, job, key, tied[key])
+            failed += refused
+            done.update(keys)
+            job.progress(len(done), total)
+            start = end
+    except SpacesError as error:  # the keys back so far stay in the result, so their folders are listed again
+        failed += [
+            DeleteFailure(key, "", error.message) for key in dict.fromkeys(v.key for v in doomed[start:])
+        ]
+        start = len(doomed)
     restored = tuple(sorted(done - {f.key for f in failed}))
     return RestoreResult(restored, tuple(failed), stopped=start < len(doomed))
 
 
-class DeletedFilesService(QObject):
+class DeletedFilesService(VersionsServiceBase):
     """See the module docstring."""
 
-    objects_changed = Signal(str, str, object)  # account id, bucket, frozenset of folder prefixes
-
     def __init__(self, runner: TaskRunner, accounts: AccountService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._accounts = accounts
-        self.page_size = PAGE_SIZE
+        super().__init__(runner, accounts, parent)
         self.batch = BATCH
 
     async def versioning(self, account_id: str, bucket: str) -> VersioningState:

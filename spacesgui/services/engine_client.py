@@ -10,6 +10,10 @@ after a deadline instead of waiting for a request stuck in a socket.
 Calls are synchronous request/reply over a pipe, guarded by a lock (the GUI thread and
 the task runner's threads both call in); each takes well under a millisecond.
 
+A thread of its own waits on the child's sentinel, so a child that dies (killed for want
+of memory, say) is noticed at once, not at the next call; `restart` starts a new child,
+which takes up the journal as an app restart would.
+
 The child is spawned, so it imports the main module again: a script that builds the
 app (a benchmark, a screenshot helper) needs an `if __name__ == "__main__":` guard, as
 `python -m spacesgui` and the `spacesgui` command have.
@@ -22,7 +26,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 from spacesgui.core.accounts import Account, Credentials
@@ -43,9 +47,26 @@ class ChildProcess(Protocol):
 
     def terminate(self) -> None: ...
 
+    @property
+    def sentinel(self) -> int: ...
+
 
 class EngineStopped(SpacesError):
     title = "Transfers stopped"
+
+
+CLOSING = "Transfers have stopped: the app is closing."
+DIED = (
+    "The transfer process stopped unexpectedly (the system may have ended it for want of memory). "
+    "Nothing recorded is lost: Transfers → Restart Transfers starts it again and carries on."
+)
+STILL_DOWN = (
+    "The transfer process is not running: it stopped unexpectedly. Choose Transfers → Restart "
+    "Transfers to start it again, then try once more."
+)
+
+# A new child: (command pipe, the process, progress pipe), started with these settings.
+Spawn = Callable[[EngineSettings], tuple[Connection, ChildProcess, Connection | None]]
 
 
 # (account, credentials) for an account id; raises SpacesError (e.g. no secret stored).
@@ -63,6 +84,7 @@ class EngineClient:
         credentials: CredentialLookup,
         *,
         updates: Connection | None = None,
+        spawn: Spawn | None = None,
     ) -> None:
         self._conn = conn
         self._updates = updates  # progress the child pushes; read without waiting
@@ -72,25 +94,105 @@ class EngineClient:
         self._credentials = credentials
         self._lock = threading.Lock()
         self._sent_accounts: dict[str, Account] = {}
-        self._closed = False
+        self._closed = False  # shut down: the app is closing
+        self._dead = False  # the child ended on its own; restart() starts a new one
+        self._spawn = spawn
+        self._on_death: Callable[[], None] | None = None
+        self._watcher: threading.Thread | None = None
         self.journal_notice = ""
+        self._watch()
+
+    # ------------------------------------------------------------ the child's life
+
+    @property
+    def dead(self) -> bool:
+        """The child ended without being told to (until restart())."""
+        return self._dead
+
+    @property
+    def can_restart(self) -> bool:
+        return self._spawn is not None and not self._closed
+
+    def watch_death(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the watcher thread) when the child dies unasked; at once if it has."""
+        self._on_death = callback
+        if self._dead:
+            callback()
+
+    def _watch(self) -> None:
+        sentinel = getattr(self._process, "sentinel", None)
+        if sentinel is None:
+            return  # a stand-in without one: deaths show at the next call
+        self._watcher = threading.Thread(
+            target=self._wait_for_death, args=(self._process, sentinel), name="spacesgui-engine-watch",
+            daemon=True,
+        )  # fmt: skip
+        self._watcher.start()
+
+    def _wait_for_death(self, process: ChildProcess, sentinel: int) -> None:
+        """Watcher thread: block until the child ends; unless asked to end, say it died."""
+        wait([sentinel])
+        with self._lock:
+            if self._closed or process is not self._process or self._dead:
+                return
+            self._dead = True
+        self._died("the transfer process ended (exit code %s)", getattr(process, "exitcode", None))
+
+    def _died(self, why: str, *args: object) -> None:
+        log.error(why, *args)
+        callback = self._on_death
+        if callback is not None:
+            callback()
+
+    def restart(self) -> None:
+        """Start a new child after one died (worker thread); restore() then loads the journal."""
+        if self._spawn is None or self._closed:
+            raise EngineStopped(CLOSING if self._closed else "The transfer process cannot be restarted here.")
+        with self._lock:
+            if not self._dead:
+                return
+            old, old_conn, old_updates = self._process, self._conn, self._updates
+            for end in (old_conn, old_updates):
+                if end is not None:
+                    end.close()
+            old.join(STOP_DEADLINE_S)
+            if old.is_alive():
+                old.terminate()
+                old.join(STOP_DEADLINE_S)
+            try:
+                self._conn, self._process, self._updates = self._spawn(self._settings)
+            except OSError as exc:
+                log.error("could not start the transfer process again: %s", exc)
+                raise EngineStopped(f"The transfer process could not be started: {exc}") from exc
+            self._sent_accounts.clear()  # the new child knows no keys yet
+            self._totals = Totals(0, 0, 0, 0, 0, 0)
+            self._dead = False
+        if self._watcher is not None:
+            self._watcher.join(STOP_DEADLINE_S)
+        log.info("the transfer process was started again")
+        self._watch()
 
     # ------------------------------------------------------------ plumbing
 
     def _call(self, method: str, *args: Any) -> Any:
+        failure: BaseException | None = None
+        first = False
         with self._lock:
             if self._closed:
-                raise EngineStopped("Transfers have stopped: the app is closing.")
+                raise EngineStopped(CLOSING)
+            if self._dead:
+                raise EngineStopped(STILL_DOWN)
             try:
                 self._conn.send((method, args))
                 status, value = self._conn.recv()
             except (EOFError, OSError, BrokenPipeError) as exc:
-                self._closed = True
-                log.error("the transfer process stopped unexpectedly: %s", exc)
-                raise EngineStopped(
-                    "The transfer process stopped unexpectedly. Restart spacesgui to resume "
-                    "your transfers; nothing recorded is lost."
-                ) from exc
+                first = not self._dead
+                self._dead = True
+                failure = exc
+        if failure is not None:
+            if first:  # the watcher, waking after this, leaves it to us
+                self._died("the transfer process stopped unexpectedly: %s", failure)
+            raise EngineStopped(DIED) from failure
         if status == "error":
             raise value if isinstance(value, BaseException) else SpacesError(str(value))
         return value
@@ -239,3 +341,5 @@ class EngineClient:
             log.warning("the transfer process did not stop in %.0f s; ending it", STOP_DEADLINE_S)
             self._process.terminate()
             self._process.join(STOP_DEADLINE_S)
+        if self._watcher is not None:
+            self._watcher.join(STOP_DEADLINE_S)

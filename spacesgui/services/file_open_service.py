@@ -10,8 +10,8 @@ per MD5. upload_change() replaces the object through the engine, keeping its hea
 
 Cleaning: each copy's baseline is recorded beside its folder. sweep() (at start) removes
 copies nobody changed once a day old, and takes back those with changes that were never
-uploaded, which are then offered for upload again. clean_up_at_quit() removes this run's
-unchanged copies no program holds open. A changed copy is never removed.
+uploaded, which are then offered for upload again. Only a folder holding just its recorded,
+unchanged copy is removed; nothing is removed at quit (stop()). A changed copy is never removed.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from spacesgui.core.desktop_entries import DesktopApp, DesktopApps, applications_for
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.errors import ObjectChanged, SpacesError
 from spacesgui.core.keys import basename
 from spacesgui.core.listing import ObjectRef
+from spacesgui.core.multipart import strip_etag
 from spacesgui.core.opened_files import (
     ChangedCopy,
     CopyFate,
@@ -40,6 +41,7 @@ from spacesgui.core.opened_files import (
 )
 from spacesgui.core.transfers import Transfer, TransferState
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.transfer_planner import Plan
 from spacesgui.services.transfer_service import TransferService
 
 log = logging.getLogger(__name__)
@@ -66,9 +68,10 @@ class _Waiting:
 class FileOpenService(QObject):
     """Opens objects as local copies and offers their edits for upload.
 
-    GUI thread only; every signal arrives on it. For each open() exactly one of `opened`
-    or `open_failed` follows (with the request id open() returned). `copy_changed` may
-    follow any number of times; each upload_change() ends in `uploaded` or `upload_failed`.
+        GUI thread only; every signal arrives on it. For each open() exactly one of `opened`
+        or `open_failed` follows (with the request id open() returned). `copy_changed` may
+        follow any number of times; each upload_change() ends in `uploaded`, `upload_failed` or
+    `server_changed` (the object's ETag is not the one the copy was opened from).
     """
 
     opened = Signal(str, object)  # request id, OpenedFile
@@ -76,6 +79,9 @@ class FileOpenService(QObject):
     copy_changed = Signal(object)  # ChangedCopy
     uploaded = Signal(object)  # OpenedFile: its new baseline
     upload_failed = Signal(object, str)  # ChangedCopy, message for the user
+    # The object changed on the server since the copy was opened: nothing was uploaded. The
+    # GUI asks: upload_change(change, replace_anyway=True), upload_change_as_new(change) or nothing.
+    server_changed = Signal(object, str)  # ChangedCopy, message for the user
 
     def __init__(
         self,
@@ -182,8 +188,9 @@ class FileOpenService(QObject):
             self.open_failed.emit(waiting.request, f"Could not open “{name}”: its copy was removed.")
             return
         opened = OpenedFile(
-            waiting.account_id, waiting.bucket, waiting.key, t.local_path, md5, state, t.verified
-        )
+            waiting.account_id, waiting.bucket, waiting.key, t.local_path, md5, state, t.verified,
+            strip_etag(t.remote_etag),
+        )  # fmt: skip
         self._adopt(opened, state)
         await self._runner.run(self.copies.write_record, opened, time.time())
         log.info("opened s3://%s/%s as a local copy (%s)", waiting.bucket, waiting.key, t.verified)
@@ -245,23 +252,52 @@ class FileOpenService(QObject):
 
     # -- uploading ----------------------------------------------------------------------
 
-    def upload_change(self, change: ChangedCopy) -> None:
-        """Upload the copy over its object (keeping the object's headers and access)."""
-        self._runner.spawn(self._upload(change), name="upload-opened-copy")
+    def upload_change(self, change: ChangedCopy, *, replace_anyway: bool = False) -> None:
+        """Upload the copy over its object (keeping the object's headers and access).
 
-    async def _upload(self, change: ChangedCopy) -> None:
+        Unless `replace_anyway`, an object changed on the server since the copy was opened
+        is left alone and `server_changed` says so.
+        """
+        self._runner.spawn(self._upload(change, replace_anyway), name="upload-opened-copy")
+
+    def upload_change_as_new(self, change: ChangedCopy) -> None:
+        """Upload the copy beside its object, as the first free "name (N).ext"; the copy then
+        belongs to that new object."""
+        self._runner.spawn(self._upload_as_new(change), name="upload-opened-copy-as-new")
+
+    async def _upload(self, change: ChangedCopy, replace_anyway: bool) -> None:
         opened = change.opened
+        expected = "" if replace_anyway else opened.etag
         try:
             plan = await self._transfers.plan_replace(
-                opened.account_id, opened.bucket, opened.key, opened.local_path
+                opened.account_id, opened.bucket, opened.key, opened.local_path, expected
             )
-            t = plan.transfers[0]
-            self._waiting[t.id] = _Waiting("", opened.account_id, opened.bucket, opened.key, change)
-            self._transfers.queue_now(plan)
+            self._queue_upload(change, plan)
+        except ObjectChanged as exc:
+            log.warning("%s (%s)", exc.message, exc.detail)
+            self.server_changed.emit(change, exc.message)
         except SpacesError as exc:
             self._upload_failed(change, exc.message)
         except KeyError:
             self._upload_failed(change, "its account was removed.")
+
+    async def _upload_as_new(self, change: ChangedCopy) -> None:
+        opened = change.opened
+        try:
+            key = await self._transfers.free_key(opened.account_id, opened.bucket, opened.key)
+            plan = await self._transfers.plan_replace(
+                opened.account_id, opened.bucket, key, opened.local_path
+            )
+            self._queue_upload(change, plan)
+        except SpacesError as exc:
+            self._upload_failed(change, exc.message)
+        except KeyError:
+            self._upload_failed(change, "its account was removed.")
+
+    def _queue_upload(self, change: ChangedCopy, plan: Plan) -> None:
+        t = plan.transfers[0]
+        self._waiting[t.id] = _Waiting("", change.opened.account_id, change.opened.bucket, t.key, change)
+        self._transfers.queue_now(plan)
 
     async def _uploaded(self, change: ChangedCopy, t: Transfer) -> None:
         if t.state != TransferState.DONE:
@@ -275,7 +311,7 @@ class FileOpenService(QObject):
                     md5 = await self._runner.run(self.copies.md5, path)
             except SpacesError as exc:
                 log.info("could not hash the uploaded copy %s: %s", path, exc.message)
-        baseline = replace(change.opened, md5=md5, state=sent)
+        baseline = replace(change.opened, key=t.key, md5=md5, state=sent, etag=strip_etag(t.remote_etag))
         self._opened[path] = baseline
         await self._runner.run(self.copies.write_record, baseline, time.time())
         log.info("uploaded the edited copy of s3://%s/%s (%s)", baseline.bucket, baseline.key, t.verified)
@@ -337,28 +373,11 @@ class FileOpenService(QObject):
             self.check_copies()
         return judged
 
-    def clean_up_at_quit(self) -> list[tuple[str, CopyFate]]:
-        """Remove this run's copies nobody changed that no program holds open (GUI thread, at quit).
+    def stop(self) -> None:
+        """Stop looking at the copies (GUI thread, at quit). Cheap: no file is read or removed.
 
-        A changed copy stays, with its record: the next start offers its upload again.
+        This run's copies stay, with their records: the next start's sweep removes those
+        nobody changed once a day old, and offers the changed ones for upload again.
         """
         self._poll.stop()
         self._settle.stop()
-        judged = []
-        for path, opened in list(self._opened.items()):
-            now = self.copies.snapshot(path)
-            changed = self._changed(opened, now)
-            on_disk = CopyOnDisk(os.path.dirname(path), opened, 0.0, now, True)
-            in_use = None if changed else self.copies.in_use(path)
-            fate = copy_fate(on_disk, changed, time.time(), quitting=True, in_use=in_use)
-            if fate == CopyFate.REMOVE:
-                try:
-                    self.copies.remove(os.path.dirname(path))
-                except SpacesError as exc:
-                    log.warning("%s", exc.message)
-                    continue
-                del self._opened[path]
-            elif fate == CopyFate.KEEP_CHANGED:
-                log.warning("the opened copy %s has changes that were not uploaded: kept", path)
-            judged.append((path, fate))
-        return judged

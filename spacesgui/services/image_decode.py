@@ -10,7 +10,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader, QPainter
 from PySide6.QtSvg import QSvgRenderer, QtSvg
 
-from spacesgui.core.svg_safety import SVG_MAX_BYTES, looks_like_svg, self_contained_svg
+from spacesgui.core.svg_safety import SVG_MAX_BYTES, SvgRefused, looks_like_svg, self_contained_svg
 
 # A drawing with no size of its own (no width/height, no viewBox) is drawn this big.
 SVG_FALLBACK_SIDE = 512
@@ -52,9 +52,13 @@ def render_svg(data: bytes, max_side: int) -> tuple[QImage, str]:
     """The SVG in `data` drawn to fit `max_side` × `max_side`, on a transparent ground. Any thread."""
     if len(data) > SVG_MAX_BYTES:
         return QImage(), f"The drawing is larger than {SVG_MAX_BYTES // (1024 * 1024)} MB."
+    try:
+        safe = self_contained_svg(data)
+    except SvgRefused as refused:
+        return QImage(), f"This drawing is not drawn, for safety: {refused}"
     renderer = QSvgRenderer()
     renderer.setOptions(QtSvg.Option.DisableAnimations)
-    if not renderer.load(QByteArray(self_contained_svg(data))) or not renderer.isValid():
+    if not renderer.load(QByteArray(safe)) or not renderer.isValid():
         return QImage(), "This is not an SVG drawing Qt can read."
     size = renderer.defaultSize()
     if size.isEmpty():

@@ -144,6 +144,7 @@ def _decoded(request: int, kind: PreviewKind, start: ObjectStart) -> Preview:
     if kind == PreviewKind.IMAGE:
         image, why = decode_image(start.data, PREVIEW_IMAGE_SIZE)
         if image.isNull():
+            log.info("no preview picture of %s: %s", start.key, why)
             return replace(base, kind=PreviewKind.DETAILS, note=f"This picture could not be shown: {why}")
         return replace(base, image=image)
     if looks_binary(start.data):

@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 
 from spacesgui.core.accounts import Account
-from spacesgui.core.errors import NotFound, SpacesError
+from spacesgui.core.conflicts import renamed_key
+from spacesgui.core.errors import NotFound, ObjectChanged, SpacesError
+from spacesgui.core.multipart import strip_etag
 from spacesgui.core.ports import LocalFiles, ObjectOperations, ObjectStore
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, Direction, Transfer
 
@@ -19,11 +21,19 @@ ENGINE_METADATA = frozenset({MD5_METADATA, PART_SIZE_METADATA})
 
 
 def replacing_upload(
-    store: ObjectStore, local: LocalFiles, account: Account, bucket: str, key: str, local_path: str
+    store: ObjectStore,
+    local: LocalFiles,
+    account: Account,
+    bucket: str,
+    key: str,
+    local_path: str,
+    expected_etag: str = "",
 ) -> Transfer:
     """An upload of `local_path` to `key` carrying the object's Content-Type, Cache-Control,
     user metadata and (canned) access, as the server reports them now.
 
+    With `expected_etag`, an object whose ETag is another raises ObjectChanged: someone
+    replaced it since the copy was opened, and uploading would overwrite their version.
     An object gone from the server meanwhile gets the account's upload defaults: the
     user's edit is still uploaded, never dropped.
     """
@@ -39,6 +49,12 @@ def replacing_upload(
     except NotFound:
         log.info("s3://%s/%s is gone; its new version gets the account's upload settings", bucket, key)
         return transfer
+    if expected_etag and strip_etag(details.etag) != strip_etag(expected_etag):
+        raise ObjectChanged(
+            f"“{key.rsplit('/', 1)[-1]}” changed on the server since you opened it: uploading "
+            "your copy would replace that newer version.",
+            detail=f"s3://{bucket}/{key}: opened ETag {expected_etag}, now {details.etag}",
+        )
     headers = details.headers
     transfer.content_type = headers.content_type
     transfer.cache_control = headers.cache_control
@@ -49,3 +65,8 @@ def replacing_upload(
         except SpacesError as exc:  # keep the account's default and say why in the log
             log.info("access of s3://%s/%s unreadable (%s); uploading as %s", bucket, key, exc, transfer.acl)
     return transfer
+
+
+def free_key(store: ObjectStore, bucket: str, key: str) -> str:
+    """The first "name (N).ext" beside `key` that no object has yet (HEAD each)."""
+    return renamed_key(key, lambda k: store.head_object(bucket, k) is not None)

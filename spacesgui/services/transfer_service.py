@@ -12,14 +12,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput_history import Sample, ThroughputHistory
@@ -37,11 +36,14 @@ from spacesgui.core.transfers import (
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.activity_service import TransferActivity
-from spacesgui.services.replace_plan import replacing_upload
+from spacesgui.services.engine_client import STILL_DOWN, EngineStopped
+from spacesgui.services.queue_engine import QueueEngine
+from spacesgui.services.replace_plan import free_key, replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
 from spacesgui.services.transfer_decisions import apply as apply_decisions
 from spacesgui.services.transfer_keys import TransferKeys
+from spacesgui.services.transfer_notices import ENGINE_DIED, not_queued_notice, paused_notice
 from spacesgui.services.transfer_planner import (
     Conflict,
     DownloadItem,
@@ -60,51 +62,6 @@ GUI_YIELD_S = 0.02
 PAUSED_TITLE = "Transfers paused"  # the start-up notice the window offers Resume All with
 PREF_ENGINE, PREF_SKIP, PREF_CONFLICTS = "transfers", "skip_patterns", "conflict_policy"
 PREF_DOWNLOADS = "download_folder"
-
-
-class QueueEngine(Protocol):
-    """What the service needs of an engine: TransferEngine, or EngineClient for one in a child process."""
-
-    @property
-    def settings(self) -> EngineSettings: ...
-
-    def apply_settings(self, settings: EngineSettings) -> None: ...
-
-    def restore(self) -> tuple[list[TransferGroup], list[Transfer]]: ...
-
-    def add(self, groups: list[TransferGroup], transfers: list[Transfer]) -> None: ...
-
-    def group(self, group_id: str) -> TransferGroup | None: ...
-
-    def transfers(self) -> list[Transfer]: ...
-
-    def take_changes(self) -> list[Transfer]: ...
-
-    def totals(self) -> Totals: ...
-
-    def pause(self, ids: Iterable[str]) -> None: ...
-
-    def resume(self, ids: Iterable[str]) -> None: ...
-
-    def retry(self, ids: Iterable[str]) -> None: ...
-
-    def cancel(self, ids: Iterable[str]) -> None: ...
-
-    def remove(self, ids: Iterable[str]) -> None: ...
-
-    def account_ids(self, ids: Iterable[str]) -> set[str]: ...
-
-    def active_count(self) -> int: ...
-
-    def reassign(self, ids: Iterable[str], account_id: str) -> None: ...
-
-    def remove_finished(self) -> list[str]: ...
-
-    def yield_to_gui(self, seconds: float) -> None: ...
-
-    def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool: ...
-
-    def shutdown(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +84,9 @@ class TransferService(QObject):
     status_changed = Signal(object)  # QueueStatus
     objects_changed = Signal(str, str, object)  # account id, bucket, set of prefixes to refresh
     notice = Signal(str, str)  # title, message: something the user should read
+    engine_stopped = Signal(str)  # message: the transfer process died; restart_engine() starts another
+    engine_restarted = Signal(int)  # how many interrupted transfers were resumed
+    _engine_died = Signal()  # from the engine's watcher thread; delivered on the GUI thread
 
     def __init__(
         self,
@@ -154,6 +114,9 @@ class TransferService(QObject):
         # Unfinished transfers as the engine last reported them: id → (target_of, size). Planning
         # checks queue conflicts against it rather than asking the engine process and waiting.
         self._unfinished: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._latest: dict[str, Transfer] = {}  # the same unfinished transfers, as last shown
+        self._interrupted: list[str] = []  # running or queued when the transfer process died
+        self._restarting = False
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
         self._timer = QTimer(self)
@@ -161,6 +124,12 @@ class TransferService(QObject):
         self._timer.timeout.connect(self.flush)
         self._activity = TransferActivity(accounts.activity)  # each transfer recorded when it ends
         self.transfers_changed.connect(self._activity.on_transfers_changed)
+        # Queued always: emitted on the watcher thread, or here if the child already died, and
+        # then only handled once the window is wired to hear engine_stopped.
+        self._engine_died.connect(self._on_engine_died, Qt.ConnectionType.QueuedConnection)
+        watch = getattr(engine, "watch_death", None)
+        if watch is not None:
+            watch(self._engine_died.emit)
 
     @property
     def stopping(self) -> threading.Event:
@@ -205,12 +174,13 @@ class TransferService(QObject):
         self.load_preferences()
         self._runner.spawn(self._restore(), name="restore-transfers")
 
-    async def _restore(self) -> None:
+    async def _restore(self, *, restarted: bool = False) -> list[Transfer] | None:
         try:
             groups, transfers = await self._runner.run(self.engine.restore)
         except SpacesError as exc:
-            self.notice.emit(exc.title, exc.message)
-            return
+            if not self.engine_down:  # a dead process has its own banner (engine_stopped)
+                self.notice.emit(exc.title, exc.message)
+            return None
         notice = getattr(self._journal, "notice", "") or getattr(self.engine, "journal_notice", "")
         if notice:
             self.notice.emit("Transfer history", notice)
@@ -221,9 +191,79 @@ class TransferService(QObject):
             self.transfers_changed.emit(transfers)
             self._command(lambda: self.keys.take_restored(transfers))
             unfinished = [t for t in transfers if not t.state.finished]
-            if unfinished:
+            if unfinished and not restarted:
                 self.notice.emit(PAUSED_TITLE, paused_notice(unfinished))
         self._timer.start()
+        return transfers
+
+    # ------------------------------------------------------------ the transfer process
+
+    @property
+    def engine_down(self) -> bool:
+        """The transfer process died and was not restarted yet."""
+        return bool(getattr(self.engine, "dead", False))
+
+    def _on_engine_died(self) -> None:
+        """The transfer process ended unasked (GUI thread): show its rows stopped, say so."""
+        if self._stopping.is_set():
+            return
+        self.flush()  # what it reported before dying
+        self._timer.stop()
+        interrupted = [t for t in self._latest.values() if t.state.active]
+        self._interrupted = [t.id for t in interrupted]
+        stopped = []
+        for t in interrupted:
+            shown = t.copy()
+            shown.state = TransferState.PAUSED
+            stopped.append(shown)
+        if stopped:
+            self._mirror(stopped)
+            self.transfers_changed.emit(stopped)
+        now = self._clock()  # nothing moves now: the status bar and the graph say so
+        self.status_changed.emit(
+            QueueStatus(Totals(0, 0, 0, 0, 0, 0), history=tuple(self.history.samples(now)))
+        )
+        self.engine_stopped.emit(ENGINE_DIED)
+
+    def restart_engine(self) -> None:
+        """Start a new transfer process; it takes up the journal and resumes what was running."""
+        if self._restarting or not self.engine_down:
+            return  # a second click, or the menu after the banner: one restart at a time
+        self._restarting = True
+        self._runner.spawn(self._restart(), name="restart-transfers")
+
+    async def _restart(self) -> None:
+        try:
+            await self._restart_engine()
+        finally:
+            self._restarting = False
+
+    async def _restart_engine(self) -> None:
+        shown = set(self._latest)  # unfinished rows the panel shows
+        restart: Callable[[], None] | None = getattr(self.engine, "restart", None)
+        if restart is None:
+            self.notice.emit("Transfers stopped", "Restart spacesgui to start transfers again.")
+            return
+        try:
+            await self._runner.run(restart)
+        except SpacesError as exc:
+            self.notice.emit(exc.title, exc.message)
+            return
+        self._children.clear()  # rebuilt from the journal
+        transfers = await self._restore(restarted=True)
+        if transfers is None:
+            return
+        journaled = {t.id: t for t in transfers}
+        lost = sorted(shown - set(journaled))  # never journaled: the process died taking them
+        if lost:
+            self._forget(lost)
+            self.transfers_removed.emit(lost)
+            self.notice.emit("Not queued", not_queued_notice(len(lost)))
+        again = [i for i in self._interrupted if i in journaled and not journaled[i].state.finished]
+        self._interrupted = []
+        if again:
+            self.resume(again)
+        self.engine_restarted.emit(len(again))
 
     def shutdown(self) -> None:
         """Stop running transfers where they are (the journal resumes them next time)."""
@@ -313,13 +353,23 @@ class TransferService(QObject):
             plan_download, store, self._local, account, bucket, items, destination, self._stopping
         )
 
-    async def plan_replace(self, account_id: str, bucket: str, key: str, local_path: str) -> Plan:
+    async def plan_replace(
+        self, account_id: str, bucket: str, key: str, local_path: str, expected_etag: str = ""
+    ) -> Plan:
         """Plan an upload of `local_path` over `key`, keeping the object's Content-Type,
-        Cache-Control, metadata and access (see services/replace_plan.py)."""
+        Cache-Control, metadata and access (see services/replace_plan.py). ObjectChanged
+        when `expected_etag` is given and the object's ETag is another now."""
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
-        t = await self._runner.run(replacing_upload, store, self._local, account, bucket, key, local_path)
+        t = await self._runner.run(
+            replacing_upload, store, self._local, account, bucket, key, local_path, expected_etag
+        )
         return Plan(transfers=[t])
+
+    async def free_key(self, account_id: str, bucket: str, key: str) -> str:
+        """The first "name (N).ext" beside `key` no object has yet."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(free_key, store, bucket, key)
 
     def queue_now(self, plan: Plan) -> None:
         """Journal and queue a plan as it is (its conflicts are not asked about)."""
@@ -338,6 +388,8 @@ class TransferService(QObject):
         return await self._finish_plan(plan, store, ask)
 
     async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
+        if self.engine_down:  # before asking about conflicts: nothing could be queued
+            raise EngineStopped(STILL_DOWN)
         add_queue_conflicts(plan, self.queued_targets())
         decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
         if decisions is None:
@@ -362,6 +414,10 @@ class TransferService(QObject):
             await self._runner.run(self.engine.add, plan.groups, plan.transfers)
         except SpacesError:
             self._forget(t.id for t in plan.transfers)
+            for group in plan.groups:
+                self._children.pop(group.id, None)
+            # Rows the panel got (the folder's) go again: nothing was queued, nothing waits.
+            self.transfers_removed.emit([g.id for g in plan.groups] + [t.id for t in plan.transfers])
             raise
         self.flush()
         return queued
@@ -388,12 +444,15 @@ class TransferService(QObject):
         for t in transfers:
             if t.state.finished:
                 self._unfinished.pop(t.id, None)
+                self._latest.pop(t.id, None)
             else:
                 self._unfinished[t.id] = (target_of(t), t.size)
+                self._latest[t.id] = t
 
     def _forget(self, ids: Iterable[str]) -> None:
         for i in ids:
             self._unfinished.pop(i, None)
+            self._latest.pop(i, None)
 
     def unfinished(self, ids: Iterable[str]) -> set[str]:
         """Which of `ids` had not ended at the engine's last report (GUI thread, no waiting)."""
@@ -555,16 +614,3 @@ class TransferService(QObject):
                 note(t.account_id, t.bucket, t.key)
         for (account_id, bucket), prefixes in touched.items():
             self.objects_changed.emit(account_id, bucket, prefixes)
-
-
-def paused_notice(unfinished: list[Transfer]) -> str:
-    """What the start-up banner says of transfers that were paused when the app last quit."""
-    names = [t.name for t in unfinished[:3]]
-    more = len(unfinished) - len(names)
-    listed = ", ".join(f"“{n}”" for n in names) + (f" and {more:,} more" if more else "")
-    left = sum(max(0, t.size - t.bytes_done) for t in unfinished)
-    return (
-        f"{human_count(len(unfinished), 'transfer')} {'was' if len(unfinished) == 1 else 'were'} paused "
-        f"when spacesgui last quit: {listed} ({human_size(left)} left). "
-        "Resume them from the Transfers panel."
-    )

@@ -11,30 +11,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
-
 from spacesgui.core.activity import ActivityAction
 from spacesgui.core.errors import Cancelled, NotSupported
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import ObjectVersionStore
-from spacesgui.core.versions import ObjectVersion, version_words, versions_of
-from spacesgui.services.account_service import AccountService
-from spacesgui.services.runner import TaskRunner
+from spacesgui.core.versions import ObjectVersion, version_words
+from spacesgui.services.versions_base import VersionsServiceBase, version_pages
 
 NO_VERSIONS = "This account's storage cannot list object versions here."
-PAGE_SIZE = 1000  # ListObjectVersions' most per request
 
 
-class VersionService(QObject):
+class VersionService(VersionsServiceBase):
     """See the module docstring."""
-
-    objects_changed = Signal(str, str, object)  # account id, bucket, frozenset of folder prefixes
-
-    def __init__(self, runner: TaskRunner, accounts: AccountService, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._accounts = accounts
-        self.page_size = PAGE_SIZE
 
     async def _store(self, account_id: str) -> ObjectVersionStore:
         store = await self._accounts.store(account_id)
@@ -56,21 +44,17 @@ class VersionService(QObject):
         matches on the GUI thread as it arrives. Raises Cancelled when `stop` is set.
         """
         store = await self._store(account_id)
+        pages = version_pages(store, bucket, target, self.page_size)
         found: list[ObjectVersion] = []
-        key_marker = version_marker = ""
         while True:
             if stop is not None and stop.is_set():
                 raise Cancelled("Listing versions stopped.")
-            page = await self._runner.run(
-                store.list_versions, bucket, target, key_marker, version_marker, self.page_size
-            )
-            matches = versions_of(target, page.versions)
+            matches = await self._runner.run(next, pages, None)
+            if matches is None:
+                return found
             found.extend(matches)
             if on_page is not None and matches:
                 on_page(matches)
-            if not page.truncated:
-                return found
-            key_marker, version_marker = page.next_key_marker, page.next_version_marker
 
     async def download(self, account_id: str, bucket: str, version: ObjectVersion, local_path: str) -> int:
         """Save that version's bytes as `local_path` (checked before it is renamed into place)."""

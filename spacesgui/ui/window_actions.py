@@ -146,6 +146,7 @@ class WindowActions(QObject):
             transfers_menu.addActions(transfer_verbs)
             transfers_menu.addSeparator()
             transfers_menu.addActions([t.show_queue_action, t.pending_action, t.settings_action])
+            transfers_menu.addAction(t.restart_action)
         window_menu = menu.addMenu("&Window")
         window_menu.setObjectName("windowMenu")
         window_menu.addAction(w.activity.action)

@@ -16,6 +16,7 @@ from spacesgui.app import App
 from spacesgui.core.bucket_settings import VersioningState
 from spacesgui.core.deleted import DELETED_LABEL
 from spacesgui.core.folder_node import Column, LoadState
+from spacesgui.core.history import Place
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.browser.deleted_files import UNVERSIONED_TIP
 from tests.gui.operations_helpers import row_of, select
@@ -248,3 +249,24 @@ def test_versions_the_key_may_not_list_are_said_in_the_banner_and_the_live_files
         qtbot.waitUntil(lambda: "could not all be listed" in app.window.banner.text(), timeout=30_000)
     assert deleted_rows(app) == {"a.txt": False}
     assert app.window.model.root.state == LoadState.LOADED
+
+
+def test_opening_another_versioned_space_with_the_toggle_on_does_not_list_it_without_then_with_deleted(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, moto_account: Any, qtbot: QtBot
+) -> None:
+    put_and_delete(moto_store, moto_bucket, ["a.txt"], ["gone.txt"])
+    other = f"{moto_bucket}-other"
+    moto_store.client.create_bucket(Bucket=other)
+    put_and_delete(moto_store, other, ["b.txt"], ["gone-too.txt"])
+    app = browse_moto([])
+    show_deleted(qtbot, app, "gone.txt")
+    model = app.window.model
+    asked: list[bool] = []
+    original = model.set_show_deleted
+    model.set_show_deleted = lambda on: (asked.append(on), original(on))[1]  # type: ignore[method-assign]
+
+    app.window.navigate(Place(moto_account.id, other, ""))
+
+    qtbot.waitUntil(lambda: row_of(app, "gone-too.txt") >= 0 and not model.is_refreshing(), timeout=30_000)
+    assert False not in asked  # "Checking…" no longer turns the listing off and on again
+    assert app.window.deleted_files.toggle_action.isChecked()

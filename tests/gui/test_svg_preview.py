@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
@@ -74,3 +76,20 @@ def test_a_drawing_never_draws_a_file_of_this_computer_it_points_to(qapp: object
         image, why = decode_image(drawing, 100)
         assert why == ""
         assert image.pixelColor(50, 50) == RED, href  # Qt alone would draw the green file here
+
+
+def test_a_drawing_that_cannot_be_checked_is_a_card_saying_why(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    bomb = b'<!DOCTYPE svg [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg>&b;</svg>'
+    moto_store.client.put_object(Bucket=moto_bucket, Key="bomb.svg", Body=bomb)
+    app = open_through_proxy(build_window, open_account, moto_account, moto_bucket, fault_proxy, qtbot)
+    caplog.set_level(logging.INFO, logger="spacesgui.services.preview_service")
+    show_pane(qtbot, app, "bomb.svg")
+    wait_shown(qtbot, app, "bomb.svg", "previewDetails")
+    note = app.window.preview.pane.note.text()
+    assert "not drawn, for safety" in note
+    assert "declares its own XML entities" in note
+    assert "bomb.svg" in caplog.text
+    assert "declares its own XML entities" in caplog.text

@@ -598,18 +598,6 @@ def test_quitting_mid_upload_and_starting_again_shows_it_paused_and_resume_finis
     assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
 
 
-def test_a_transfer_process_that_dies_is_reported_in_plain_words(
-    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
-) -> None:
-    app = browse_moto([])
-    engine = app.transfers.engine
-    engine._process.terminate()  # type: ignore[attr-defined]
-    engine._process.join(10)  # type: ignore[attr-defined]
-    app.transfers.pause(["anything"])  # any command now finds the process gone
-    banner = app.window.banner
-    qtbot.waitUntil(lambda: banner.isVisible() and "stopped unexpectedly" in banner.text(), timeout=10_000)
-
-
 def test_pasting_copied_files_uploads_them_into_the_open_folder(
     browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
     local_tree: Path, qtbot: QtBot,

@@ -314,3 +314,28 @@ def test_remove_part_deletes_it_and_a_missing_one_is_fine(tmp_path: Path) -> Non
 
 def test_free_space_is_measured_on_the_nearest_existing_folder(tmp_path: Path) -> None:
     assert files.free_space(str(tmp_path / "not" / "yet" / "there.bin")) > 0
+
+
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
+def test_a_batch_of_written_parts_takes_its_names_and_dates_and_a_missing_one_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syncfs: bool
+) -> None:
+    from spacesgui.adapters import local_files
+
+    if not syncfs:
+        monkeypatch.setattr(local_files, "_syncfs", None)
+    files = OsLocalFiles()
+    targets = [tmp_path / "a" / "one.txt", tmp_path / "a" / "two.txt", tmp_path / "b" / "three.txt"]
+    for i, target in enumerate(targets):
+        files.write_part(str(target), f"file {i}".encode(), tag=f"t{i}")
+    gone = tmp_path / "b" / "gone.txt"  # never written: its .part is missing
+    outcomes = files.commit_parts(
+        [(str(t), 1_000_000_000.0 + i, f"t{i}") for i, t in enumerate(targets)] + [(str(gone), 0.0, "tx")]
+    )
+    assert outcomes[:3] == [None, None, None]
+    assert outcomes[3] is not None
+    assert "gone.txt" in outcomes[3].message
+    for i, target in enumerate(targets):
+        assert target.read_bytes() == f"file {i}".encode()
+        assert target.stat().st_mtime == 1_000_000_000.0 + i
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["one.txt", "three.txt", "two.txt"]

@@ -10,6 +10,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.deleted import markers_to_remove
 from spacesgui.core.listing import ListingPage, ObjectRef
 from spacesgui.services.deleted_files_service import RestoreJob, restore_deleted
+from tests.fault_proxy import FaultProxy, Match
 
 
 @pytest.fixture
@@ -63,8 +64,8 @@ def test_deleting_the_markers_brings_every_deleted_key_back_with_its_bytes(
     put(moto_store, bucket, "f/b.txt", b"beta")
     versions = list(moto_store.list_versions(bucket, "f/").versions)
 
-    doomed = markers_to_remove(versions)
-    assert {(v.key, v.delete_marker) for v in doomed} == {("f/a.txt", True)}
+    assert {(v.key, v.delete_marker) for v in markers_to_remove(versions)} == {("f/a.txt", True)}
+    doomed = [v for v in versions if v.delete_marker]  # both (moto keeps whole seconds: they may tie)
     assert len(doomed) == 2
     assert moto_store.delete_versions(bucket, [(v.key, v.version_id) for v in doomed]) == []
     assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"alpha"
@@ -97,3 +98,73 @@ def test_a_folder_restore_reports_each_batch_and_stops_between_batches_leaving_w
     still = ListingPage.merged(list(moto_store.iter_deleted(bucket, "f/")))
     assert still.keys == ["f/b.txt"]
     assert still.folders == ["f/sub/"]
+
+
+def test_a_restore_the_server_does_not_confirm_is_reported_failed_and_the_file_stays_deleted(
+    fault_proxy: FaultProxy, proxy_store: S3Store, versioned_bucket: str
+) -> None:
+    bucket, client = versioned_bucket, proxy_store.client
+    for key in ("f/a.txt", "f/b.txt"):
+        put(proxy_store, bucket, key, key.encode())
+        client.delete_object(Bucket=bucket, Key=key)
+    fault_proxy.refuse_deletes(bucket, ["f/b.txt"], report=False)  # an answer that says nothing of it
+
+    job = RestoreJob(
+        bucket, [ObjectRef("f/", is_folder=True)], 1000, 1000, threading.Event(), lambda *_: None
+    )
+    result = restore_deleted(proxy_store, job)
+
+    assert result.restored == ("f/a.txt",)
+    assert [(f.key, f.code) for f in result.failed] == [("f/b.txt", "")]
+    assert "did not confirm" in result.failed[0].message
+    assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"f/a.txt"
+    assert ListingPage.merged(list(proxy_store.iter_deleted(bucket, "f/"))).keys == ["f/b.txt"]
+
+
+def test_markers_from_the_same_second_as_the_bytes_are_deleted_only_when_above_them(
+    fault_proxy: FaultProxy, proxy_store: S3Store, versioned_bucket: str
+) -> None:
+    bucket, client = versioned_bucket, proxy_store.client
+    put(proxy_store, bucket, "f/above.txt", b"above")
+    client.delete_object(Bucket=bucket, Key="f/above.txt")
+    client.delete_object(Bucket=bucket, Key="f/above.txt")  # two markers over the bytes
+    put(proxy_store, bucket, "f/below.txt", b"old")
+    below = client.delete_object(Bucket=bucket, Key="f/below.txt")["VersionId"]  # a marker under...
+    put(proxy_store, bucket, "f/below.txt", b"new")  # ...the newest bytes
+    client.delete_object(Bucket=bucket, Key="f/below.txt")
+    fault_proxy.same_second(Match(method="GET", query={"versions": None}))  # a whole-second server
+
+    job = RestoreJob(
+        bucket, [ObjectRef("f/", is_folder=True)], 1000, 1000, threading.Event(), lambda *_: None
+    )
+    result = restore_deleted(proxy_store, job)
+
+    assert result.restored == ("f/above.txt", "f/below.txt")
+    assert result.failed == ()
+    assert client.get_object(Bucket=bucket, Key="f/above.txt")["Body"].read() == b"above"
+    assert client.get_object(Bucket=bucket, Key="f/below.txt")["Body"].read() == b"new"
+    markers = client.list_object_versions(Bucket=bucket, Prefix="f/").get("DeleteMarkers") or []
+    assert [(m["Key"], m["VersionId"]) for m in markers] == [("f/below.txt", below)]  # history kept
+
+
+def test_a_restore_that_fails_partway_still_names_the_files_already_back(
+    fault_proxy: FaultProxy, proxy_store: S3Store, versioned_bucket: str
+) -> None:
+    bucket, client = versioned_bucket, proxy_store.client
+    put(proxy_store, bucket, "f/a.txt", b"alpha")
+    client.delete_object(Bucket=bucket, Key="f/a.txt")
+    put(proxy_store, bucket, "f/b.txt", b"beta")
+    client.delete_object(Bucket=bucket, Key="f/b.txt")
+    client.delete_object(Bucket=bucket, Key="f/b.txt")  # a second marker: b.txt is listed again
+    fault_proxy.same_second(Match(method="GET", query={"versions": None}))
+    fault_proxy.fail(
+        Match(method="GET", query={"versions": None, "prefix": "f/b.txt"}), status=403, code="AccessDenied"
+    )
+
+    job = RestoreJob(bucket, [ObjectRef("f/", is_folder=True)], 1000, 1, threading.Event(), lambda *_: None)
+    result = restore_deleted(proxy_store, job)
+
+    assert result.restored == ("f/a.txt",)
+    assert [f.key for f in result.failed] == ["f/b.txt"]
+    assert "not allowed" in result.failed[0].message
+    assert client.get_object(Bucket=bucket, Key="f/a.txt")["Body"].read() == b"alpha"

@@ -65,3 +65,38 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
 def test_an_export_that_cannot_be_written_says_why(tmp_path: Path) -> None:
     with pytest.raises(SpacesError, match=r"could not be saved to accounts\.json"):
         FileAccountSources({}, home=tmp_path).write_export(str(tmp_path / "missing" / "accounts.json"), "{}")
+
+
+def test_an_imported_ca_file_must_be_a_full_path_to_a_file_on_this_computer(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "credentials").write_text(
+        "[rel]\naws_access_key_id = REL\n[home]\naws_access_key_id = HOME\n[gone]\naws_access_key_id = GONE\n"
+    )
+    (tmp_path / ".aws" / "config").write_text(
+        "[profile rel]\nca_bundle = certs/ca.pem\n[profile home]\nca_bundle = ~/ca.pem\n"
+        f"[profile gone]\nca_bundle = {tmp_path / 'elsewhere' / 'ca.pem'}\n"
+    )
+    (tmp_path / ".s3cfg").write_text("[default]\naccess_key = S3CMD\nca_certs_file = ca.pem\n")
+
+    result = FileAccountSources({}, home=tmp_path).read()
+
+    assert [(c.access_key_id, c.ca_bundle) for c in result.candidates] == [("HOME", "~/ca.pem")]
+    problems = "\n".join(p.text() for p in result.problems)
+    assert "AWS CLI, profile rel: ca_bundle “certs/ca.pem”: it is not a full path" in problems
+    assert "s3cmd, section [default]: ca_certs_file “ca.pem”: it is not a full path" in problems
+    assert (
+        f"profile gone: its CA certificate file “{tmp_path / 'elsewhere' / 'ca.pem'}” is not on this computer"
+        in problems
+    )
+
+
+def test_an_exported_account_whose_ca_file_is_relative_is_not_imported(tmp_path: Path) -> None:
+    export = tmp_path / "accounts.json"
+    entry = '{"name": "n", "endpoint_url": "https://minio.example.lan", "access_key_id": "K", "ca_bundle": "ca.pem"}'
+    export.write_text('{"format": "spacesgui-accounts", "version": 1, "accounts": [' + entry + "]}")
+
+    result = FileAccountSources({}, home=tmp_path).read_export(str(export))
+
+    assert result.candidates == ()
+    assert "ca_bundle “ca.pem”: it is not a full path" in result.problems[0].message

@@ -16,34 +16,35 @@ NOW = 1_800_000_000.0
 OPENED = OpenedFile("acc", "b", "k.txt", "/c/open-1/k.txt", "md5", CopyState(1, 0))
 
 
-def on_disk(saved_at: float, *, opened: OpenedFile | None = OPENED, holds_files: bool = True) -> CopyOnDisk:
-    return CopyOnDisk("/c/open-1", opened, saved_at, CopyState(1, 0), holds_files)
+def on_disk(
+    saved_at: float,
+    *,
+    opened: OpenedFile | None = OPENED,
+    others: tuple[str, ...] = (),
+    state: CopyState | None = CopyState(1, 0),  # noqa: B008  # frozen
+) -> CopyOnDisk:
+    return CopyOnDisk("/c/open-1", opened, saved_at, state, others)
+
+
+OLD = NOW - COPY_MAX_AGE_S - 1
 
 
 @pytest.mark.parametrize(
-    ("copy", "changed", "quitting", "in_use", "fate"),
+    ("copy", "changed", "in_use", "fate"),
     [
-        (on_disk(NOW - COPY_MAX_AGE_S - 1), False, False, None, CopyFate.REMOVE),
-        (on_disk(NOW - COPY_MAX_AGE_S - 1), True, False, None, CopyFate.KEEP_CHANGED),
-        (on_disk(NOW - 60), False, False, None, CopyFate.KEEP_RECENT),
-        (on_disk(NOW - COPY_MAX_AGE_S - 1), False, False, True, CopyFate.KEEP_IN_USE),
-        (on_disk(NOW - 60), False, True, False, CopyFate.REMOVE),  # quit, no program holds it
-        (on_disk(NOW - 60), False, True, None, CopyFate.KEEP_IN_USE),  # quit, cannot tell
-        (on_disk(NOW - 60), True, True, False, CopyFate.KEEP_CHANGED),  # quit, edits not uploaded
-        (on_disk(NOW - COPY_MAX_AGE_S - 1, opened=None), False, False, None, CopyFate.KEEP_UNKNOWN),
-        (
-            on_disk(NOW - COPY_MAX_AGE_S - 1, opened=None, holds_files=False),
-            False,
-            False,
-            None,
-            CopyFate.REMOVE,
-        ),
+        (on_disk(OLD), False, None, CopyFate.REMOVE),
+        (on_disk(OLD), True, None, CopyFate.KEEP_CHANGED),
+        (on_disk(NOW - 60), False, None, CopyFate.KEEP_RECENT),
+        (on_disk(OLD), False, True, CopyFate.KEEP_IN_USE),
+        (on_disk(OLD, others=("report.odt",)), False, None, CopyFate.KEEP_OTHER_FILES),  # saved beside
+        (on_disk(OLD, others=("renamed.txt",), state=None), False, None, CopyFate.KEEP_OTHER_FILES),
+        (on_disk(OLD, state=None), False, None, CopyFate.KEEP_MISSING),
+        (on_disk(OLD, opened=None, others=("unknown.txt",)), False, None, CopyFate.KEEP_UNKNOWN),
+        (on_disk(OLD, opened=None, state=None), False, None, CopyFate.REMOVE),  # partial downloads only
     ],
 )
-def test_the_fate_of_a_copy(
-    copy: CopyOnDisk, changed: bool, quitting: bool, in_use: bool | None, fate: CopyFate
-) -> None:
-    assert copy_fate(copy, changed, NOW, quitting=quitting, in_use=in_use) == fate
+def test_the_fate_of_a_copy(copy: CopyOnDisk, changed: bool, in_use: bool | None, fate: CopyFate) -> None:
+    assert copy_fate(copy, changed, NOW, in_use=in_use) == fate
 
 
 def test_a_record_comes_back_with_the_copy_it_describes(tmp_path: Path) -> None:
@@ -53,7 +54,9 @@ def test_a_record_comes_back_with_the_copy_it_describes(tmp_path: Path) -> None:
     path.write_bytes(b"hello")
     state = copies.snapshot(str(path))
     assert state is not None
-    opened = OpenedFile("acc", "b", "x/notes.txt", str(path), hashlib.md5(b"hello").hexdigest(), state, "MD5")
+    opened = OpenedFile(
+        "acc", "b", "x/notes.txt", str(path), hashlib.md5(b"hello").hexdigest(), state, "MD5", "etag-1"
+    )
     copies.write_record(opened, 1234.5)
     assert [p.name for p in Path(folder).iterdir()] == ["notes.txt"]  # the record is beside, not inside
     [found] = copies.copies_on_disk()
@@ -74,6 +77,23 @@ def test_a_record_naming_a_path_outside_its_folder_is_not_believed(tmp_path: Pat
     )
     [found] = copies.copies_on_disk()
     assert found.opened is None
+
+
+def test_remove_leaves_a_folder_whose_copy_has_a_file_saved_beside_it(tmp_path: Path) -> None:
+    copies = TempCopies(str(tmp_path))
+    folder = copies.new_folder()
+    path = Path(folder) / "notes.txt"
+    path.write_bytes(b"hello")
+    state = copies.snapshot(str(path))
+    assert state is not None
+    copies.write_record(OpenedFile("acc", "b", "notes.txt", str(path), "md5", state), 1.0)
+    report = Path(folder) / "report.odt"
+    report.write_bytes(b"the user's work")  # saved after cleaning judged the folder
+    with pytest.raises(LocalFileError, match="holds other files"):
+        copies.remove(folder)
+    assert report.read_bytes() == b"the user's work"
+    assert path.exists()
+    assert Path(folder + ".json").exists()
 
 
 def test_remove_refuses_a_folder_that_is_not_an_opened_copy(tmp_path: Path) -> None:

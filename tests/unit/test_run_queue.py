@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spacesgui.core.transfers import COPIED, Direction, Transfer, TransferState
-from spacesgui.engine.run_queue import HOLD_BELOW, HOLD_S, MAX_BATCH, Job, Lane, RunQueue
+from spacesgui.engine.run_queue import HOLD_BELOW, HOLD_S, LIGHT_LOOKAHEAD, MAX_BATCH, Job, Lane, RunQueue
 
 State = TransferState
 LIMITS = {Lane.FILES: 8, Lane.OPERATIONS: 32}
@@ -138,6 +138,54 @@ def test_a_folder_of_deletes_goes_in_requests_of_the_most_keys_s3_takes() -> Non
         *(Transfer(Direction.DELETE, "acct", "b", f"k/{i:05d}", "", 1) for i in range(2 * MAX_BATCH + 5))
     )
     assert [len(keys) for keys in deleted_keys(engine.start())] == [MAX_BATCH, MAX_BATCH, 5]
+
+
+def test_small_files_on_the_loop_take_slots_of_their_own_once_the_file_slots_are_full() -> None:
+    transfers: dict[str, Transfer] = {}
+    queue = RunQueue(transfers)
+    big = [Transfer(Direction.UPLOAD, "acct", "b", f"big/{i}", f"/big{i}", 100 * 2**20) for i in range(3)]
+    small = [Transfer(Direction.UPLOAD, "acct", "b", f"small/{i}", f"/small{i}", 4096) for i in range(10)]
+    for t in [*big, *small]:  # the big files first: they hold the file slots
+        transfers[t.id] = t
+        queue.added(t)
+        queue.enqueue(t)
+
+    def started(jobs: list[Job]) -> list[tuple[str, bool]]:
+        for job in jobs:
+            job.transfers[0].state = State.RUNNING
+        return [(job.transfers[0].key, job.light) for job in jobs]
+
+    limits = {Lane.FILES: 2, Lane.OPERATIONS: 1}
+    light = [("small/0", True), ("small/1", True), ("small/2", True), ("small/3", True)]
+    assert started(queue.next_jobs(limits, set(), lambda t: t.size < 2**20, 4)) == [
+        ("big/0", False), ("big/1", False), *light,
+    ]  # fmt: skip
+    assert queue.running_jobs() == 6
+    queue.job_ended(Lane.FILES, light=True)
+    assert started(queue.next_jobs(limits, set(), lambda t: t.size < 2**20, 4)) == [("small/4", True)]
+    queue.job_ended(Lane.FILES)  # a big one ended: the next in line, big or small, takes its slot
+    assert started(queue.next_jobs(limits, set(), lambda t: t.size < 2**20, 4)) == [("big/2", False)]
+    assert started(queue.next_jobs(limits, set())) == []  # without the loop: no more than the limits
+
+
+def test_looking_for_light_files_behind_a_long_queue_of_big_ones_stops_after_a_while() -> None:
+    transfers: dict[str, Transfer] = {}
+    queue = RunQueue(transfers)
+    looked: list[str] = []
+    for i in range(1000):
+        t = Transfer(Direction.UPLOAD, "acct", "b", f"big/{i:04d}", f"/big{i}", 100 * 2**20)
+        transfers[t.id] = t
+        queue.added(t)
+        queue.enqueue(t)
+
+    def light(t: Transfer) -> bool:
+        looked.append(t.key)
+        return False
+
+    assert len(queue.next_jobs({Lane.FILES: 2, Lane.OPERATIONS: 1}, set(), light, 8)) == 2
+    assert len(looked) == LIGHT_LOOKAHEAD
+    nxt = queue.next_jobs({Lane.FILES: 3, Lane.OPERATIONS: 1}, set())
+    assert [j.transfers[0].key for j in nxt] == ["big/0002"]  # the order kept
 
 
 def test_a_moves_deletions_start_while_its_other_copies_still_wait() -> None:

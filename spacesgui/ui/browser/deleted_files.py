@@ -107,10 +107,10 @@ class DeletedFiles(QObject):
             self._set_toggle(self._wanted, enabled=True, tip=TOGGLE_TIP)
         elif state == VersioningState.UNVERSIONED:
             self._set_toggle(False, enabled=False, tip=UNVERSIONED_TIP)
-        else:
-            self._set_toggle(False, enabled=False, tip=str(state))
+        else:  # still asking: the model lists as it did, so the answer does not list it all twice
+            self._set_toggle(False, enabled=False, tip=str(state), listed=state != CHECKING_TIP)
 
-    def _set_toggle(self, on: bool, *, enabled: bool, tip: str) -> None:
+    def _set_toggle(self, on: bool, *, enabled: bool, tip: str, listed: bool = True) -> None:
         action = self.toggle_action
         action.blockSignals(True)
         action.setChecked(on)
@@ -118,7 +118,8 @@ class DeletedFiles(QObject):
         action.setEnabled(enabled)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        self._model.set_show_deleted(on)
+        if listed:
+            self._model.set_show_deleted(on)
 
     def _on_toggle_action_toggled(self, on: bool) -> None:
         self._wanted = on

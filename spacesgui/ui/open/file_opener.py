@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QObject, QProcess, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.desktop_entries import DesktopApp, command_line
@@ -57,6 +57,7 @@ class FileOpener(QObject):
         self.launch_default: Launcher = launch_default
         self.launch_program: ProgramLauncher = launch_program
         self.last_dialog: OpenWithDialog | None = None  # the newest Open With dialog, for tests
+        self.server_changed_box: QMessageBox | None = None  # the newest "changed on the server" question
         self._programs: dict[str, DesktopApp] = {}  # open request id → the program chosen for it
         window = context.dialog_parent()
         self.open_action = QAction("Open", window)
@@ -76,6 +77,7 @@ class FileOpener(QObject):
         service.copy_changed.connect(self._on_service_copy_changed)
         service.uploaded.connect(self._on_service_uploaded)
         service.upload_failed.connect(self._on_service_upload_failed)
+        service.server_changed.connect(self._on_service_server_changed)
         self.update_enabled()
         # Once the window is up and settled, clean the cache of copies from earlier runs.
         self._sweep_timer = QTimer(self)
@@ -198,3 +200,44 @@ class FileOpener(QObject):
             action="Try Again",
             on_action=lambda: self.service.upload_change(change),
         )
+
+    def _on_service_server_changed(self, change: ChangedCopy, message: str) -> None:
+        """Ask what to do with an edit whose object someone replaced since it was opened."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Changed on the Server",
+            f"“{change.opened.name}” changed on the server since you opened it.",
+            QMessageBox.StandardButton.Cancel,
+            self._context.dialog_parent(),
+        )
+        box.setObjectName("serverChangedBox")
+        box.setInformativeText(
+            f"{message} Replace it anyway, or save your copy under a new name beside it "
+            "(the newer version stays as it is)?"
+        )
+        replace_button = box.addButton("Replace Anyway", QMessageBox.ButtonRole.DestructiveRole)
+        replace_button.setObjectName("replaceAnywayButton")
+        new_button = box.addButton("Save as a New Name", QMessageBox.ButtonRole.AcceptRole)
+        new_button.setObjectName("saveAsNewButton")
+        box.setDefaultButton(new_button)
+
+        def on_finished(_result: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is replace_button:
+                self.service.upload_change(change, replace_anyway=True)
+            elif clicked is new_button:
+                self.service.upload_change_as_new(change)
+            else:  # the edit stays in its copy; the banner keeps a way back to the question
+                log.info(
+                    "upload of the changed copy of %s cancelled: the server's is newer", change.opened.key
+                )
+                self._context.show_message(
+                    f"“{html.escape(change.opened.name)}” was not uploaded: its copy keeps your edit.",
+                    level="warning",
+                    action="Upload…",
+                    on_action=lambda: self.service.upload_change(change),
+                )
+
+        box.finished.connect(on_finished)
+        self.server_changed_box = box
+        box.open()  # not exec(): never a nested event loop (qasync)

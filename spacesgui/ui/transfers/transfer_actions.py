@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
 from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.keys import as_folder
+from spacesgui.services.engine_client import EngineStopped
 from spacesgui.services.transfer_planner import DownloadItem
 from spacesgui.services.transfer_service import PAUSED_TITLE, TransferService
 from spacesgui.ui.browser.object_view import local_paths
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+ENGINE_STOPPED_TITLE = EngineStopped.title
 
 
 def folder_problem(folder: str) -> str:
@@ -95,6 +98,10 @@ class TransferActions(QObject):
         self.pending_action = self._action(
             "Incomplete Uploads…", "pendingUploadsAction", "Ctrl+Shift+I", self.open_pending_uploads
         )
+        self.restart_action = self._action(
+            "Restart Transfers", "restartTransfersAction", "", service.restart_engine
+        )
+        self.restart_action.setEnabled(False)  # until the transfer process dies
         self.last_dialog: QDialog | None = None  # kept for tests and against early garbage collection
         self.show_queue_action = self.dock.toggleViewAction()
         self.show_queue_action.setText("Transfers Panel")
@@ -108,6 +115,8 @@ class TransferActions(QObject):
         self.dock.summary_changed.connect(self._on_dock_summary_changed)
         service.objects_changed.connect(self._on_service_objects_changed)
         service.notice.connect(self._on_service_notice)
+        service.engine_stopped.connect(self._on_service_engine_stopped)
+        service.engine_restarted.connect(self._on_service_engine_restarted)
 
     def _action(
         self, text: str, name: str, shortcut: str | QKeySequence.StandardKey, slot: object
@@ -163,7 +172,13 @@ class TransferActions(QObject):
         self._window.spawn(self._upload(place.account_id, place.bucket, prefix, paths))
 
     async def _upload(self, account_id: str, bucket: str, prefix: str, paths: list[str]) -> None:
-        queued = await self.service.upload(account_id, bucket, prefix, paths, self.ask_conflict)
+        try:
+            queued = await self.service.upload(account_id, bucket, prefix, paths, self.ask_conflict)
+        except EngineStopped as exc:
+            if not self.service.engine_down:
+                raise
+            self._offer_restart(f"<b>{exc.title}.</b> {exc.message}")
+            return
         log.info("queued %d uploads to s3://%s/%s", queued, bucket, prefix)
         if queued:
             self.dock.reveal()
@@ -289,9 +304,26 @@ class TransferActions(QObject):
         shown = "<br>".join(lines[:5])
         if len(lines) > 5:
             shown += f"<br>…and {human_count(len(lines) - 5, 'more')} (see the log)."
+        if self.service.engine_down and title == ENGINE_STOPPED_TITLE:
+            self._offer_restart(f"<b>{title}.</b> {shown}")
+            return
         if title == PAUSED_TITLE:  # what the last quit left: one click takes it all up again
             self._window.banner.show_message(
                 f"<b>{title}.</b> {shown}", level="info", action="Resume All", on_action=self.dock.resume_all
             )
             return
         self._window.banner.show_message(f"<b>{title}.</b> {shown}", level="warning")
+
+    def _on_service_engine_stopped(self, message: str) -> None:
+        self.restart_action.setEnabled(True)
+        self._offer_restart(f"<b>{ENGINE_STOPPED_TITLE}.</b> {message}")
+
+    def _offer_restart(self, text: str) -> None:
+        self._window.banner.show_message(
+            text, level="error", action="Restart Transfers", on_action=self.restart_action.trigger
+        )
+
+    def _on_service_engine_restarted(self, resumed: int) -> None:
+        self.restart_action.setEnabled(False)
+        carried = f" {human_count(resumed, 'transfer')} carrying on." if resumed else ""
+        self._window.banner.show_message(f"<b>Transfers restarted.</b>{carried}", level="info")

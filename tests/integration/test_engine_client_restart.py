@@ -1,0 +1,44 @@
+"""The transfer process killed: the client says so at once, later calls say what to do, and
+restart() gives a working process that takes up the journal; a shutdown is no death."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.transfer_settings import EngineSettings
+from spacesgui.services.engine_client import EngineStopped
+from spacesgui.transfer_process import start_engine
+
+
+def no_keys(account_id: str) -> tuple[Account, Credentials]:
+    raise KeyError(account_id)
+
+
+def test_a_killed_transfer_process_is_reported_once_and_restart_serves_again(tmp_path: Path) -> None:
+    deaths: list[str] = []
+    client = start_engine(tmp_path / "transfers.sqlite3", EngineSettings(), no_keys)
+    try:
+        client.watch_death(lambda: deaths.append("died"))
+        assert client.restore() == ([], [])
+        process = client._process
+        process.kill()  # type: ignore[attr-defined]  # SIGKILL, like the out-of-memory killer
+        process.join(30)
+        client._watcher.join(30)  # type: ignore[union-attr]
+        assert deaths == ["died"]  # told without any call being made
+        assert client.dead
+        with pytest.raises(EngineStopped, match="Restart Transfers") as caught:
+            client.transfers()
+        assert "closing" not in caught.value.message
+
+        client.restart()
+        assert not client.dead
+        assert client.restore() == ([], [])  # the new process took up the journal
+        assert client.transfers() == []
+    finally:
+        client.shutdown()
+    assert deaths == ["died"]  # ending it on purpose is not a death
+    with pytest.raises(EngineStopped, match="the app is closing"):
+        client.transfers()

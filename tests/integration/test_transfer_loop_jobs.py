@@ -1,0 +1,193 @@
+"""Small files as coroutines on the fast path's event loop (engine/loop_jobs.py, issue 11).
+
+The engine moves small files on the store's loop, with no worker thread per file: what
+the user sees is the same as on the thread path (bytes, headers, dates, no `.part` file
+left, pause and cancel), and no file worker thread is started for them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.s3_fast_data import FastS3Store
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.accounts import Account
+from spacesgui.core.transfers import TransferState
+from spacesgui.engine.transfer_engine import TransferEngine
+from tests.fault_proxy import FaultProxy, Match
+from tests.integration.transfer_helpers import (
+    download_of,
+    object_bytes,
+    random_bytes,
+    upload_of,
+    wait_for,
+    write_random,
+)
+
+# Keys a user's files may well have; each also names a local file on every system.
+NAMES = ["plain.txt", "with space.txt", "ünïcødé – ✓.txt", "odd #?%+&=.bin", "a;b,c@d$e!.bin"]
+FILES = 30
+
+
+def _worker_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("spacesgui-transfer_")]
+
+
+def test_small_files_go_up_and_come_down_on_the_loop_without_a_worker_thread(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    store = make_fast(moto_account)
+    sources: dict[str, bytes] = {}
+    uploads = []
+    for i in range(FILES):
+        name = f"{i:02d} {NAMES[i % len(NAMES)]}"
+        sources[f"loop/{name}"] = write_random(tmp_path / "up" / name, 100 + 97 * i, seed=i)
+        uploads.append(
+            upload_of(
+                moto_bucket,
+                f"loop/{name}",
+                tmp_path / "up" / name,
+                acl="public-read",
+                cache_control="max-age=60",
+            )
+        )
+    before = _worker_threads()
+    engine = make_engine(store)
+    engine.add([], uploads)
+    assert engine.wait_idle(120)
+    assert [(t.key, t.error) for t in engine.transfers() if t.state != TransferState.DONE] == []
+    for key, data in sources.items():
+        assert object_bytes(moto_store, moto_bucket, key) == data, key
+    head = moto_store.client.head_object(Bucket=moto_bucket, Key=uploads[0].key)
+    assert head["CacheControl"] == "max-age=60"
+    assert head["ContentType"].startswith("text/plain")
+    grants = moto_store.client.get_object_acl(Bucket=moto_bucket, Key=uploads[0].key)["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
+
+    out = tmp_path / "down"
+    downloads = [download_of(moto_bucket, key, out / key.removeprefix("loop/")) for key in sources]
+    engine.add([], downloads)
+    assert engine.wait_idle(120)
+    assert [(t.key, t.error) for t in engine.transfers() if t.state != TransferState.DONE] == []
+    for key, data in sources.items():
+        path = out / key.removeprefix("loop/")
+        assert path.read_bytes() == data, key
+        remote = moto_store.head_object(moto_bucket, key)
+        assert remote is not None
+        assert abs(os.stat(path).st_mtime - remote.last_modified) < 1.0, key
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        k.removeprefix("loop/") for k in sources
+    )  # no .part
+    assert all(t.verified for t in engine.transfers())
+    assert _worker_threads() == before  # every file moved on the loop
+
+
+def test_small_downloads_on_the_loop_pause_resume_and_cancel(
+    fault_proxy: FaultProxy, moto_account: Account, moto_store: S3Store, moto_bucket: str,
+    make_fast: Callable[..., FastS3Store], make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    sources = {}
+    for i in range(8):
+        key = f"held/{i}.bin"
+        sources[key] = write_random(tmp_path / "src" / f"{i}.bin", 3000 + i, seed=i)
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=sources[key])
+    store = make_fast(moto_account.with_changes(endpoint_url=fault_proxy.endpoint))
+    engine = make_engine(store, parallel_files=8)
+    hold = fault_proxy.hold(Match.get_object(moto_bucket), limit_s=120)
+    out = tmp_path / "out"
+    downloads = [download_of(moto_bucket, key, out / key.removeprefix("held/")) for key in sources]
+    engine.add([], downloads)
+    try:
+        wait_for(lambda: hold.waiting == len(sources), timeout=60)  # every GET in flight
+        paused, cancelled = [t.id for t in downloads[:4]], [t.id for t in downloads[4:]]
+        engine.pause(paused)
+        engine.cancel(cancelled)
+    finally:
+        hold.release()
+    assert engine.wait_idle(120)
+    by_id = {t.id: t for t in engine.transfers()}
+    # Stopped while their answers were on the way: nothing of them is written.
+    assert {by_id[i].state for i in paused} == {TransferState.PAUSED}
+    assert {by_id[i].state for i in cancelled} == {TransferState.CANCELLED}
+    assert not out.exists() or list(out.iterdir()) == []
+
+    engine.resume(paused)
+    assert engine.wait_idle(120)
+    by_id = {t.id: t for t in engine.transfers()}
+    assert {by_id[i].state for i in paused} == {TransferState.DONE}
+    for t in downloads[:4]:
+        assert Path(t.local_path).read_bytes() == sources[t.key]
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(t.local_path).name for t in downloads[:4])
+
+
+class _CountingReads(OsLocalFiles):
+    def __init__(self) -> None:
+        self.read_paths: list[str] = []
+
+    def read_range(self, path: str, offset: int, size: int) -> bytes:
+        self.read_paths.append(path)
+        return super().read_range(path, offset, size)
+
+
+def test_a_big_download_in_ranges_is_checked_by_its_md5_without_reading_the_file_again(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    data = random_bytes(13 * 1024 * 1024 + 17, seed=5)
+    moto_store.client.put_object(Bucket=moto_bucket, Key="big.bin", Body=data)  # one part: ETag is its MD5
+    local = _CountingReads()
+    engine = make_engine(make_fast(moto_account), local=local, parts_per_file=4)
+    target = tmp_path / "big.bin"
+    engine.add([], [download_of(moto_bucket, "big.bin", target)])
+    assert engine.wait_idle(120)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert 0 < done.part_size < len(data)  # it did come in ranges
+    assert target.read_bytes() == data
+    assert done.verified == "ETag (MD5)"
+    assert local.read_paths == []  # checked as the ranges landed
+
+
+def test_a_request_refused_for_a_skewed_clock_is_signed_again_with_the_servers_time(
+    fault_proxy: FaultProxy, moto_account: Account, moto_store: S3Store, moto_bucket: str,
+    make_fast: Callable[..., FastS3Store], make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    store = make_fast(moto_account.with_changes(endpoint_url=fault_proxy.endpoint))
+    store._signer.skew_s = -3600.0  # this computer's clock an hour behind the server's
+    puts = Match.put_object(moto_bucket)
+    refused = fault_proxy.fail(puts, status=403, code="RequestTimeTooSkewed", times=1)
+    data = write_random(tmp_path / "clock.txt", 1234, seed=3)
+    engine = make_engine(store)
+    engine.add([], [upload_of(moto_bucket, "clock.txt", tmp_path / "clock.txt")])
+    assert engine.wait_idle(60)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert refused.hits == 1
+    assert object_bytes(moto_store, moto_bucket, "clock.txt") == data
+    assert abs(store._signer.skew_s) < 60  # the server's Date set it right
+
+
+def test_a_download_whose_name_is_taken_by_a_folder_fails_clearly_and_the_others_of_its_batch_arrive(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    sources = {f"batch/{i}.txt": random_bytes(500 + i, seed=i) for i in range(12)}
+    for key, data in sources.items():
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=data)
+    out = tmp_path / "out"
+    (out / "5.txt" / "inside").mkdir(parents=True)  # a folder where file 5 would go
+    engine = make_engine(make_fast(moto_account))
+    engine.add([], [download_of(moto_bucket, key, out / key.removeprefix("batch/")) for key in sources])
+    assert engine.wait_idle(60)
+    failed = {t.key: t.error for t in engine.transfers() if t.state != TransferState.DONE}
+    assert list(failed) == ["batch/5.txt"]
+    assert "5.txt" in failed["batch/5.txt"]
+    for key, data in sources.items():
+        if key != "batch/5.txt":
+            assert (out / key.removeprefix("batch/")).read_bytes() == data
+    assert (out / "5.txt" / "inside").is_dir()  # the user's folder untouched
