@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from spacesgui.app import App, build_app
 from spacesgui.core.accounts import Account, AddressingStyle, check_endpoint_url
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.errors import NoAccountYet, SpacesError
 from spacesgui.core.history import Place
 from spacesgui.core.keys import Location
 from spacesgui.core.typed_location import parse_location
@@ -117,7 +117,7 @@ class Startup:
                 return Place(first.id, location.bucket, location.prefix)
             return Place(first.id, first.bucket, "")
         if location:
-            raise SpacesError(
+            raise NoAccountYet(
                 "To open an s3:// path, add an account first, or pass --endpoint-url with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set."
             )
         return None

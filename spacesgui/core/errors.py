@@ -29,6 +29,18 @@ class InvalidInput(SpacesError):
     title = "Check what you typed"
 
 
+class InvalidTarget(InvalidInput):
+    """The place chosen for a copy or move cannot take it (a folder into itself)."""
+
+    title = "Choose another folder"
+
+
+class NoAccountYet(SpacesError):
+    """Something needs an account and there is none yet: a hint, not a failure."""
+
+    title = "No account yet"
+
+
 class InvalidBucketName(InvalidInput):
     title = "Invalid Space name"
 

@@ -25,6 +25,11 @@ def human_count(count: int, noun: str) -> str:
     return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
+def storage_class_text(name: str) -> str:
+    """A storage class as the object list shows it: “STANDARD_IA” → “Standard Ia”."""
+    return name.replace("_", " ").title()
+
+
 def human_time(timestamp: float) -> str:
     """Format a POSIX timestamp in local time, to the minute."""
     if not timestamp:

@@ -122,6 +122,11 @@ def row_name(t: Transfer, group: TransferGroup | None) -> str:
     if t.direction != Direction.DOWNLOAD:
         if group is not None and t.key.startswith(group.prefix):
             return t.key[len(group.prefix) :] or t.name
+        old = t.source_key.rsplit("/", 1)[-1]
+        if (
+            t.direction.on_server and old and old != t.name
+        ):  # a rename: both names, or it reads as the other file
+            return f"{old} → {t.name}"
         return t.name
     path = _posix(t.local_path)
     name = path.rsplit("/", 1)[-1] or t.name

@@ -15,6 +15,13 @@ from spacesgui.core.errors import NotSupported
 NULL_VERSION = "null"  # the id S3 gives what was stored before versioning was turned on
 
 
+def version_words(version_id: str) -> str:
+    """How the activity record names a version: its id, or what the "null" id means."""
+    if version_id == NULL_VERSION:
+        return "the version stored before versioning was on"
+    return f"version {version_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectVersion:
     """One version of a key, or one delete marker."""

@@ -36,7 +36,7 @@ from spacesgui.core.folder_node import (
     SortSpec,
     make_matcher,
 )
-from spacesgui.core.formatting import human_size, human_time
+from spacesgui.core.formatting import human_size, human_time, storage_class_text
 from spacesgui.core.listing import ListingPage
 from spacesgui.qtmodels.icons import kind_icon
 from spacesgui.qtmodels.legible_colors import muted_row_text
@@ -580,7 +580,7 @@ class ObjectTreeModel(QAbstractItemModel):
                 return type_label(node.names[obj])
             if column == Column.ACCESS:
                 return "—" if self._access_note else AccessState(node.access[obj]).label
-            return STORAGE_CLASSES[node.classes[obj]].replace("_", " ").title()
+            return storage_class_text(STORAGE_CLASSES[node.classes[obj]])
         if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
             return self._kind_icons[file_kind(node.names[obj])]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SIZE:

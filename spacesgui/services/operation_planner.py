@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
-from spacesgui.core.errors import Cancelled, InvalidInput
+from spacesgui.core.errors import Cancelled, InvalidTarget
 from spacesgui.core.keys import basename, join
 from spacesgui.core.listing import ObjectEntry, ObjectRef
 from spacesgui.core.multipart import is_md5_etag, strip_etag
@@ -154,7 +154,7 @@ def _add_folder(
     if same_bucket and folder == target:
         return  # already there
     if same_bucket and target.startswith(folder):
-        raise InvalidInput(
+        raise InvalidTarget(
             f"“{basename(folder)}” cannot be {'moved' if direction == Direction.MOVE else 'copied'} "
             "into itself; choose a folder outside it."
         )

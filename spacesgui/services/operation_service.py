@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject
 from spacesgui.core.errors import NotSupported
 from spacesgui.core.formatting import human_count
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, Direction
+from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, Direction, TransferState
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.operation_planner import (
     CopySource,
@@ -84,6 +84,13 @@ class OperationService(QObject):
 
         Raises NotSupported, before anything is planned, on servers that keep no per-file access.
         """
+        plan = await self.plan_access(account_id, bucket, refs, public)
+        return await self.queue_access(account_id, plan)
+
+    async def plan_access(
+        self, account_id: str, bucket: str, refs: list[ObjectRef], public: bool
+    ) -> OperationPlan:
+        """What set_access would change (folders listed to the last key), for a confirmation that counts."""
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
         if not await self._runner.run(store.acl_support, bucket):
@@ -91,10 +98,13 @@ class OperationService(QObject):
                 "This server keeps no access rules per file, so files cannot be made public or private here."
             )
         acl = PUBLIC_READ if public else PRIVATE
-        plan = await self._runner.run(
+        return await self._runner.run(
             plan_access, store, account, bucket, refs, acl, self._transfers.stopping
         )
-        return await self._transfers.queue_plan(plan, store, _no_conflicts)
+
+    async def queue_access(self, account_id: str, plan: OperationPlan) -> int:
+        """Queue a plan of plan_access (no conflicts to ask about); how many were queued."""
+        return await self.queue(account_id, plan, _no_conflicts)
 
     async def queue(self, account_id: str, plan: OperationPlan, ask: AskConflict) -> int:
         """Queue a plan made here (after the user confirmed it); how many transfers were queued."""
@@ -104,14 +114,15 @@ class OperationService(QObject):
     async def copy(
         self, account_id: str, direction: Direction, source_bucket: str, refs: list[ObjectRef], bucket: str,
         prefix: str, ask: AskConflict, ask_folder: AskFolder, names: dict[str, str] | None = None,
-        source_account_id: str = "",
+        source_account_id: str = "", queued_ids: list[str] | None = None,
     ) -> int:  # fmt: skip
         """Copy or move `refs` into `prefix` of `bucket` of `account_id` and queue it.
 
         `source_account_id` (when not `account_id`) is the account the objects come from:
         then they are read through this computer, since no server copies between accounts.
         Folders meeting a folder of their name are asked about (Merge or Replace) before
-        file conflicts; returns how many transfers were queued (0: cancelled or nothing to do).
+        file conflicts; returns how many transfers were queued (0: cancelled or nothing to do),
+        and puts their ids in `queued_ids` when given (to follow them to their end).
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
@@ -126,6 +137,8 @@ class OperationService(QObject):
             self._transfers.notice.emit("Nothing was copied or moved", "Cancelled: everything is as it was.")
             return 0
         queued = await self._transfers.queue_plan(plan, store, ask)
+        if queued_ids is not None:
+            queued_ids.extend(t.id for t in plan.transfers if t.state == TransferState.QUEUED)
         log.info(
             "queued %s: %s into s3://%s/%s", direction.value, human_count(queued, "object"), bucket, prefix
         )

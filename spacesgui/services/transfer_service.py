@@ -454,6 +454,10 @@ class TransferService(QObject):
             self._unfinished.pop(i, None)
             self._latest.pop(i, None)
 
+    def unfinished(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` had not ended at the engine's last report (GUI thread, no waiting)."""
+        return {i for i in ids if i in self._unfinished}
+
     def queued_targets(self) -> dict[tuple[str, ...], int]:
         """What unfinished transfers will write (see target_of), with their sizes, from the
         engine's last report: answered on the GUI thread without asking the engine."""

@@ -15,7 +15,7 @@ from spacesgui.core.activity import ActivityAction
 from spacesgui.core.errors import Cancelled, NotSupported
 from spacesgui.core.keys import parent
 from spacesgui.core.ports import ObjectVersionStore
-from spacesgui.core.versions import ObjectVersion
+from spacesgui.core.versions import ObjectVersion, version_words
 from spacesgui.services.versions_base import VersionsServiceBase, version_pages
 
 NO_VERSIONS = "This account's storage cannot list object versions here."
@@ -58,7 +58,7 @@ class VersionService(VersionsServiceBase):
 
     async def download(self, account_id: str, bucket: str, version: ObjectVersion, local_path: str) -> int:
         """Save that version's bytes as `local_path` (checked before it is renamed into place)."""
-        target = f"{version.key} ({version.version_id}) → {local_path}"
+        target = f"{version.key} ({version_words(version.version_id)}) → {local_path}"
         with self._accounts.activity.recording(account_id, bucket, target, ActivityAction.DOWNLOAD):
             store = await self._store(account_id)
             return await self._runner.run(
@@ -67,7 +67,7 @@ class VersionService(VersionsServiceBase):
 
     async def restore(self, account_id: str, bucket: str, version: ObjectVersion) -> str:
         """Make that version the current one again (a server-side copy over it); the new version id."""
-        message = f"version {version.version_id}"
+        message = version_words(version.version_id)
         with self._accounts.activity.recording(
             account_id, bucket, version.key, ActivityAction.RESTORE_VERSION, message
         ):
@@ -82,8 +82,11 @@ class VersionService(VersionsServiceBase):
 
     async def delete(self, account_id: str, bucket: str, version: ObjectVersion) -> None:
         """Delete that version for good; deleting a delete marker brings the file back."""
-        kind = "delete marker" if version.delete_marker else "version"
-        message = f"{kind} {version.version_id}"
+        message = (
+            "delete marker " + version.version_id
+            if version.delete_marker
+            else version_words(version.version_id)
+        )
         with self._accounts.activity.recording(
             account_id, bucket, version.key, ActivityAction.DELETE_VERSION, message
         ):

@@ -88,6 +88,10 @@ class MessageBanner(QFrame):
     def text(self) -> str:
         return self._label.text() if self.isVisible() else ""
 
+    def message(self) -> str:
+        """The text on show ("" when hidden), whether or not the window is on screen."""
+        return "" if self.isHidden() else self._label.text()
+
     def dismiss(self) -> None:
         self._callback = None
         self.hide()

@@ -49,6 +49,7 @@ from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.open.file_opener import FileOpener
 from spacesgui.ui.operations.access_actions import AccessActions
 from spacesgui.ui.operations.edit_actions import EditActions
+from spacesgui.ui.operations.job_banner import JobBanner
 from spacesgui.ui.operations.object_actions import ObjectActions
 from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.preview.preview_feature import PreviewFeature
@@ -104,7 +105,9 @@ def attach_features(
         window.edit_actions = EditActions(
             window, view, operations, t.ask_conflict, t.paste, t.dock.reveal, window
         )
+        window.edit_actions.job_banner = JobBanner(t.service, window.banner, window)
         window.access_actions = AccessActions(window, operations, t.dock.reveal, window)
+        window.access_actions.job_banner = window.edit_actions.job_banner
         view.selectionModel().selectionChanged.connect(window.access_actions.update_enabled)
         window.feature_updates += [window.edit_actions.update_enabled, window.access_actions.update_enabled]
         window.space_deletion = SpaceDeletion(

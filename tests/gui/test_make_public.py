@@ -57,7 +57,7 @@ def test_making_a_folder_of_1200_files_public_then_private_changes_what_anyone_c
     qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=20_000)
     box = actions.last_box
     assert isinstance(box, QMessageBox)
-    assert box.text() == "Make 1 folder public?"
+    assert box.text() == f"Make 1 folder ({FOLDER_KEYS:,} files) public?"
     next(b for b in box.buttons() if b.text() == "Make Public").click()
     wait_done(qtbot, app, FOLDER_KEYS, timeout_s=900)
     transfers = app.transfers.engine.transfers()

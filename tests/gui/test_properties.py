@@ -69,7 +69,7 @@ def test_properties_show_the_servers_values(
     assert shown["Key"] == KEY
     assert shown["Size"] == "9 bytes"
     assert shown["Etag"] == md5_hex(b"<p>hi</p>")
-    assert shown["StorageClass"] == "STANDARD"
+    assert shown["StorageClass"] == "Standard"  # as the object list says it
     assert shown["Access"].startswith("Public")
     assert shown["PublicUrl"] == f"{moto_store.endpoint}/{moto_bucket}/{quote(KEY, safe='/~')}"
     headers = {name: edit.text() for name, edit in panel.header_edits.items()}

@@ -129,6 +129,9 @@ def test_a_location_without_any_account_explains_what_to_do(startup: Callable[..
     run = startup("s3://somewhere/")
     assert run.app is not None
     assert "add an account first" in run.app.window.banner.text()
+    assert run.app.window.banner.text().startswith(
+        "<b>No account yet.</b>"
+    )  # a hint, not "Something went wrong"
 
 
 @pytest.fixture

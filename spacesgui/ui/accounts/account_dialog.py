@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
@@ -163,6 +164,23 @@ class AccountDialog(QDialog):
         if keyring_problem:  # say so before Save, and start with “this session only”
             self.remember_check.setChecked(False)
             self.remember_check.setToolTip(keyring_problem)
+        self._order_focus(editing=account is not None)
+
+    def _order_focus(self, *, editing: bool) -> None:
+        """Tab goes down the form; the cursor starts where typing starts, not in the CA field.
+
+        The CA row is the dialog's first child (the form's fields are parented later), so
+        without this Qt puts the cursor there. A new account starts at the access key (the
+        name follows the region); an edited one at its name.
+        """
+        chain = [
+            self.provider_combo, self.region_combo, self.endpoint_edit, self.addressing_combo,
+            self.name_edit, self.access_key_edit, self.secret_edit, self.show_secret, self.bucket_edit,
+            self.acl_combo, self.cache_control_edit, self.ca_bundle.edit, self.remember_check,
+        ]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        (self.name_edit if editing else self.access_key_edit).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _load(self, account: Account) -> None:
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(account.provider)))

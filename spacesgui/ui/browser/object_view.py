@@ -39,6 +39,7 @@ from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.browser.name_editing import select_stem_later
 from spacesgui.ui.mime_types import KEYS_MIME
 
 INDENT = 18
@@ -57,6 +58,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 class TreeNameDelegate(QStyledItemDelegate):
     """Draws the Name cell: indentation, the expand arrow of folders, then icon and text."""
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        super().setEditorData(editor, index)
+        select_stem_later(editor, folder=str(index.data(ObjectRole.KEY) or "").endswith("/"))
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         # The editor covers the name only, after the indentation and the arrow.

@@ -168,7 +168,7 @@ class FileOpener(QObject):
         if not launched:
             message = f"“{opened.name}” was downloaded to {opened.local_path}, but {how} could not open it."
             log.warning("%s", message)
-            self._context.show_message(html.escape(message) + " Try Open With….", level="warning")
+            self._context.show_message(html.escape(message) + " Try Open With… instead.", level="warning")
             return
         self._context.show_message(
             f"Opened “{name}” with {html.escape(how)}. When you save changes to it, "

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.listing import ObjectRef
+from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.icons import icon
 from spacesgui.services.operation_service import OperationService
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.operations.job_banner import JobBanner
 
 SHOW_QUEUE_AT = 20
 
@@ -31,6 +33,7 @@ class AccessActions(QObject):
         self._operations = operations
         self._show_queue = show_queue
         self.last_box: QMessageBox | None = None  # for tests
+        self.job_banner: JobBanner | None = None  # set by the window: the banner ends with the job
         self.make_public_action = QAction(icon("access"), "Make Public…", parent)
         self.make_public_action.setObjectName("makePublicAction")
         self.make_public_action.setToolTip("Let anyone with the address read the selected files (asks first)")
@@ -58,20 +61,38 @@ class AccessActions(QObject):
         self._context.spawn(self._change(place, refs, public))
 
     async def _change(self, place: Place, refs: list[ObjectRef], public: bool) -> None:
-        if public and not await self._confirm_public(refs):
+        folders = any(r.is_folder for r in refs)
+        if folders:
+            self._context.show_message("Counting what the selected folders hold…", level="info")
+        plan = await self._operations.plan_access(place.account_id, place.bucket, refs, public)
+        if not plan.objects:
+            self._context.show_message("The selected folders hold no files: nothing to change.", level="info")
             return
-        queued = await self._operations.set_access(place.account_id, place.bucket, refs, public)
+        if public and not await self._confirm_public(refs, plan.objects):
+            if folders:
+                self._context.show_message("Nothing was made public.", level="info")
+            return
+        queued = await self._operations.queue_access(place.account_id, plan)
         what = "public" if public else "private"
-        self._context.show_message(f"Making {human_count(queued, 'file')} {what}…", level="info")
+        ids = [t.id for t in plan.transfers if t.state == TransferState.QUEUED]
+        running = f"Making {human_count(queued, 'file')} {what}…"
+        done = f"Made {human_count(queued, 'file')} {what}."
+        if self.job_banner is not None:
+            self.job_banner.follow(ids, running, done)
+        else:
+            self._context.show_message(running, level="info")
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
-    async def _confirm_public(self, refs: list[ObjectRef]) -> bool:
+    async def _confirm_public(self, refs: list[ObjectRef], objects: int) -> bool:
         folders = sum(1 for r in refs if r.is_folder)
         files = len(refs) - folders
         parts = [human_count(n, word) for n, word in ((files, "file"), (folders, "folder")) if n]
+        what = " and ".join(parts)
+        if folders:  # as Delete does: say how many files that is in all
+            what += f" ({human_count(objects, 'file')})"
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Make Public", f"Make {' and '.join(parts)} public?",
+            QMessageBox.Icon.Warning, "Make Public", f"Make {what} public?",
             QMessageBox.StandardButton.Cancel, self._context.dialog_parent(),
         )  # fmt: skip
         box.setObjectName("confirmPublicBox")

@@ -20,7 +20,7 @@ from spacesgui.core.history import Place
 from spacesgui.core.keys import basename, parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.object_names import name_problem
-from spacesgui.core.transfers import Direction
+from spacesgui.core.transfers import Direction, TransferState
 from spacesgui.qtmodels.icons import icon
 from spacesgui.services.operation_planner import OperationPlan
 from spacesgui.services.operation_service import OperationService
@@ -28,12 +28,27 @@ from spacesgui.services.transfer_decisions import AskConflict
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.operations.folder_choice_dialog import FolderAsker
+from spacesgui.ui.operations.job_banner import JobBanner
 from spacesgui.ui.operations.object_clipboard import ClippedObjects, clipped_objects, objects_mime
 
 log = logging.getLogger(__name__)
 
 # The panel opens for operations this big; a rename or a few deletes just happen.
 SHOW_QUEUE_AT = 20
+
+
+def where_refs(bucket: str, refs: list[ObjectRef]) -> str:
+    """The folder that holds every one of `refs`, as an s3:// address (search results may differ)."""
+    common: list[str] | None = None
+    for ref in refs:
+        parts = parent(ref.key).split("/")[:-1]
+        if common is None:
+            common = parts
+        same = 0
+        while same < min(len(common), len(parts)) and common[same] == parts[same]:
+            same += 1
+        common = common[:same]
+    return f"s3://{bucket}/" + "".join(p + "/" for p in common or [])
 
 
 class EditActions(QObject):
@@ -52,6 +67,7 @@ class EditActions(QObject):
         self._show_queue = show_queue
         self.ask_folder = FolderAsker(parent)
         self.last_box: QMessageBox | None = None  # for tests
+        self.job_banner: JobBanner | None = None  # set by the window: banners that end with the job
         self.cut_action = self._action("Cut", "cutAction", "cut", QKeySequence.StandardKey.Cut, self.cut)
         self.copy_action = self._action(
             "Copy", "copyAction", "copy", QKeySequence.StandardKey.Copy, self.copy
@@ -117,29 +133,39 @@ class EditActions(QObject):
                 "The selected folders are empty already: nothing to delete.", level="info"
             )
             return
-        if not await self._confirm_delete(place, plan):
+        if not await self._confirm_delete(place, refs, plan):
             self._context.show_message("Nothing was deleted.", level="info")
             return
         queued = await self._operations.queue(place.account_id, plan, self._ask_conflict)
-        self._context.show_message(
-            f"Deleting {human_count(queued, 'object')} from s3://{place.bucket}/…", level="info"
-        )
+        where = where_refs(place.bucket, refs)
+        ids = [t.id for t in plan.transfers if t.state == TransferState.QUEUED]
+        self._say_job(
+            ids, f"Deleting {human_count(queued, 'object')} from {where}…",
+            f"Deleted {human_count(queued, 'object')} from {where}.",
+        )  # fmt: skip
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
-    async def _confirm_delete(self, place: Place, plan: OperationPlan) -> bool:
+    def _say_job(self, ids: list[str], running: str, done: str) -> None:
+        if self.job_banner is not None:
+            self.job_banner.follow(ids, running, done)
+        else:
+            self._context.show_message(running, level="info")
+
+    async def _confirm_delete(self, place: Place, refs: list[ObjectRef], plan: OperationPlan) -> bool:
         what = f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"
         if plan.folders:
             what += f", in {human_count(plan.folders, 'folder')}"
-        names = [basename(t.key) for t in plan.transfers if not t.group_id][:5]
-        names += [g.name + "/" for g in plan.groups][: 5 - len(names)]
+        items = [basename(t.key) for t in plan.transfers if not t.group_id]
+        items += [g.name + "/" for g in plan.groups]
+        names = items[:5]
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Delete", f"Delete {what}?", QMessageBox.StandardButton.Cancel,
             self._context.dialog_parent(),
         )  # fmt: skip
         box.setObjectName("confirmDeleteBox")
         box.setInformativeText(
-            f"From s3://{place.bucket}/: {', '.join(names)}{'…' if plan.objects > len(names) else ''}\n\n"
+            f"From {where_refs(place.bucket, refs)}: {', '.join(names)}{'…' if len(items) > len(names) else ''}\n\n"
             "This cannot be undone."
         )
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
@@ -234,17 +260,18 @@ class EditActions(QObject):
         names: dict[str, str] | None, what: str, source_account_id: str = "",
     ) -> None:  # fmt: skip
         self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
+        ids: list[str] = []
         queued = await self._operations.copy(
             place.account_id, direction, source_bucket, refs, place.bucket, prefix, self._ask_conflict,
-            self.ask_folder, names, source_account_id,
+            self.ask_folder, names, source_account_id, queued_ids=ids,
         )  # fmt: skip
         log.info("%s: %d queued", what, queued)
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
         if queued and what != "Rename":
-            verb = "Moving" if direction == Direction.MOVE else "Copying"
-            where = f"s3://{place.bucket}/{prefix}"
-            self._context.show_message(f"{verb} {human_count(queued, 'object')} to {where}…", level="info")
+            verb, past = ("Moving", "Moved") if direction == Direction.MOVE else ("Copying", "Copied")
+            where, count = f"s3://{place.bucket}/{prefix}", human_count(queued, "object")
+            self._say_job(ids, f"{verb} {count} to {where}…", f"{past} {count} to {where}.")
 
 
 __all__ = ["EditActions"]

@@ -32,7 +32,7 @@ class FolderChoiceDialog(QDialog):
         text = QLabel(
             f"<b>A folder named “{escape(name)}” is already there.</b><br><br>"
             f"It holds {human_count(len(merge.existing), 'file')} ({human_size(held)}). "
-            f"Merge {verb.lower()}s into it: files in both are settled one by one, the way "
+            "Merge the files into it: files in both are settled one by one, the way "
             f"uploads are. Replace makes it a copy of the folder you {verb.lower()}: its other "
             "files are deleted, only after every file has been copied and checked.",
             self,

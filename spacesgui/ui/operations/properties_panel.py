@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.formatting import human_count, human_size, human_time
+from spacesgui.core.formatting import human_count, human_size, human_time, storage_class_text
 from spacesgui.core.keys import basename
 from spacesgui.core.object_headers import HEADER_FIELDS
 from spacesgui.core.operations import ObjectDetails
@@ -250,7 +250,7 @@ class PropertiesPanel(QDialog):
             "Size": _size_text(sizes[0]) if one else f"{human_size(sum(sizes))} in all",
             "Modified": shared(human_time(d.last_modified) for d in details).shown,
             "Etag": shared(d.etag for d in details).shown,
-            "StorageClass": shared(d.storage_class for d in details).shown,
+            "StorageClass": shared(storage_class_text(d.storage_class) for d in details).shown,
             "VersionId": shared(d.version_id or "—" for d in details).shown,
             "Access": shared(access_text(i.acl, i.access_note) for i in infos).shown,
             "PublicUrl": shared(i.public_url for i in infos).shown,

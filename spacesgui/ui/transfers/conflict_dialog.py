@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.formatting import human_size, human_time
+from spacesgui.core.keys import basename
 from spacesgui.core.shared_keys import why_shared
 from spacesgui.core.transfers import Direction
 from spacesgui.services.transfer_decisions import ConflictAnswer
@@ -54,16 +55,25 @@ def _describe(conflict: Conflict) -> tuple[str, str]:
             f"<b>Two files would be uploaded as “{escape(t.name)}”</b> "
             f"(s3://{escape(t.bucket)}/{escape(t.key)}): {escape(why_shared(mine.relative, other.relative))}."
             f"<br><br>This file: {escape(mine.local_path)}<br>"
-            f"{human_size(mine.side.size)}, modified {human_time(mine.side.mtime)}<br><br>"
+            f"{_side(mine.side.size, mine.side.mtime)}<br><br>"
             f"Other file: {escape(other.local_path)}<br>"
-            f"{human_size(other.side.size)}, modified {human_time(other.side.mtime)}"
+            f"{_side(other.side.size, other.side.mtime)}"
         )
     where = t.local_path if t.direction == Direction.DOWNLOAD else f"s3://{t.bucket}/{t.key}"
+    new = "New"
+    if t.direction.on_server and t.source_key and basename(t.source_key) != t.name:
+        new = f"“{escape(basename(t.source_key))}”"  # a rename: the file that would take the name
     return "File already exists", (
         f"<b>“{escape(t.name)}” already exists</b> at {escape(where)}.<br><br>"
-        f"Existing: {human_size(conflict.target.size)}, modified {human_time(conflict.target.mtime)}<br>"
-        f"New: {human_size(conflict.source.size)}, modified {human_time(conflict.source.mtime)}"
+        f"Existing: {_side(conflict.target.size, conflict.target.mtime)}<br>"
+        f"{new}: {_side(conflict.source.size, conflict.source.mtime)}"
     )
+
+
+def _side(size: int, mtime: float) -> str:
+    """“790 KB, modified 2026-12-04 18:02”, or just the size when the date is unknown."""
+    when = human_time(mtime)
+    return f"{human_size(size)}, modified {when}" if when else human_size(size)
 
 
 class ConflictDialog(QDialog):
@@ -92,7 +102,10 @@ class ConflictDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(policy == ConflictPolicy.SKIP)  # Enter never destroys anything
             buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("Cancel All", QDialogButtonBox.ButtonRole.RejectRole)
+        # One question, one file: "Cancel All" would promise more than there is.
+        cancel = buttons.addButton(
+            "Cancel" if remaining <= 1 else "Cancel All", QDialogButtonBox.ButtonRole.RejectRole
+        )
         cancel.setToolTip("Queue nothing from this drop or selection")
         cancel.setObjectName("conflict-cancel")
         buttons.rejected.connect(self.reject)

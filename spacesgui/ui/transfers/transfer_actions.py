@@ -47,6 +47,15 @@ def folder_problem(folder: str) -> str:
     return ""
 
 
+def existing_folder(path: str) -> str:
+    """`path`, or its nearest parent that exists (the home folder when none does)."""
+    folder = os.path.abspath(path) if path else ""
+    while folder and not os.path.isdir(folder):
+        up = os.path.dirname(folder)
+        folder = "" if up == folder else up
+    return folder or os.path.expanduser("~")
+
+
 class TransferActions(QObject):
     """Owns the Transfers dock, the upload/download actions and the transfer status label."""
 
@@ -227,12 +236,16 @@ class TransferActions(QObject):
         folder = self.download_folder()
         problem = folder_problem(folder)
         if problem:
-            self._window.banner.show_message(
+            banner = self._window.banner
+            banner.show_message(
                 f"{problem} Choose where to save this download; Transfer Settings… changes the "
                 "downloads folder for next time.",
                 level="warning",
             )
+            asked = banner.message()
             self.pick_destination()
+            if banner.message() == asked:  # answered (or cancelled): the hint has done its work
+                banner.dismiss()
             return
         self.download(items, folder)
 
@@ -255,7 +268,9 @@ class TransferActions(QObject):
         if not items:
             self._window.banner.show_message("Select files or folders to download first.", level="info")
             return
-        start = self.last_destination or self.download_folder() or os.path.expanduser("~")
+        # A missing folder would open its parent with the name typed in, and accepting that
+        # gives "Directory not found": start in the nearest folder that exists.
+        start = existing_folder(self.last_destination or self.download_folder())
         folder = QFileDialog.getExistingDirectory(self._window, "Download to Folder", start)
         if folder:
             self.download(items, folder)

@@ -1,0 +1,76 @@
+"""A banner line for a job in the queue ("Deleting 5 objects…") that gives way to its result.
+
+The line stays while the job's transfers run; when the last one ends it becomes a short
+result ("Deleted 5 objects from …"), or a warning naming how many failed. A message shown
+in the meantime (another job, an error) is never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+
+from spacesgui.core.formatting import human_count
+from spacesgui.core.transfers import Transfer, TransferState
+from spacesgui.services.transfer_service import TransferService
+from spacesgui.ui.message_banner import MessageBanner
+
+
+@dataclass(slots=True)
+class _Job:
+    shown: str  # the banner text while it runs, as the banner holds it
+    done: str  # the result, said when every transfer ended well
+    pending: set[str]
+    failed: int = 0
+    total: int = 0
+
+
+class JobBanner(QObject):
+    """Follows jobs' transfers and puts each job's result in the banner. GUI thread only."""
+
+    def __init__(
+        self, transfers: TransferService, banner: MessageBanner, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._transfers = transfers
+        self._banner = banner
+        self._jobs: list[_Job] = []
+        transfers.transfers_changed.connect(self._on_transfers_changed)
+
+    def follow(self, ids: Iterable[str], running: str, done: str) -> None:
+        """Show `running` now and `done` (or how many failed) once the transfers `ids` have ended."""
+        wanted = list(ids)
+        self._banner.show_message(running, level="info")
+        job = _Job(self._banner.message(), done, self._transfers.unfinished(wanted), total=len(wanted))
+        self._jobs.append(job)
+        self._settle()
+
+    def _on_transfers_changed(self, changes: list[Transfer]) -> None:
+        for t in changes:
+            if not t.state.finished:
+                continue
+            for job in self._jobs:
+                if t.id in job.pending:
+                    job.pending.discard(t.id)
+                    if t.state in (TransferState.FAILED, TransferState.CANCELLED):
+                        job.failed += 1
+        self._settle()
+
+    def _settle(self) -> None:
+        for job in [j for j in self._jobs if not j.pending]:
+            self._jobs.remove(job)
+            if self._banner.message() != job.shown:
+                continue  # something newer is on show: leave it
+            if job.failed:
+                self._banner.show_message(
+                    f"{human_count(job.failed, 'item')} of {job.total} did not finish: the Transfers panel "
+                    "says why.",
+                    level="warning",
+                )
+            else:
+                self._banner.show_message(job.done, level="info")
+
+
+__all__ = ["JobBanner"]

@@ -1,0 +1,185 @@
+"""Fixes from the new-user trial: what Delete, Rename and the banners tell the user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.app import App
+from spacesgui.core.history import Place
+from spacesgui.ui.accounts.account_dialog import AccountDialog
+from spacesgui.ui.browser.name_editing import stem_length
+from tests.gui.conftest import wait_listed
+from tests.gui.operations_helpers import press
+from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
+from tests.gui.test_transfer_panel import actions_of, dock_of, select_object
+
+Browse = Callable[[Iterable[str]], App]
+
+
+def open_folder(qtbot: QtBot, app: App, prefix: str) -> None:
+    place = app.window.place
+    assert place is not None
+    app.window.navigate(Place(place.account_id, place.bucket, prefix))
+    wait_listed(qtbot, app)
+
+
+def test_the_delete_confirmation_names_the_open_folder_and_no_ellipsis_when_all_are_listed(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["trips/lisbon/keep.png", "trips/lisbon/sunset.png", "trips/lisbon/holiday/a.png",
+                       "trips/lisbon/holiday/b.png"])  # fmt: skip
+    open_folder(qtbot, app, "trips/lisbon/")
+    select(app, "trips/lisbon/sunset.png", "trips/lisbon/holiday/")
+    edit_actions(app).delete_action.trigger()
+    box = click_in_box(qtbot, edit_actions(app), "Delete")
+    assert box.informativeText().startswith(f"From s3://{moto_bucket}/trips/lisbon/: sunset.png, holiday/\n")
+    assert "…" not in box.informativeText()
+    wait_done(qtbot, app, 3)
+    assert keys_in(moto_store, moto_bucket) == {"trips/lisbon/keep.png"}
+    banner = app.window.banner  # "Deleting…" gives way to the result once the job is done
+    qtbot.waitUntil(
+        lambda: banner.text() == f"Deleted 3 objects from s3://{moto_bucket}/trips/lisbon/.", timeout=30_000
+    )
+
+
+def test_the_copying_banner_turns_into_the_result_when_the_copies_are_done(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt", "into/x.txt"])
+    select(app, "a.txt", "b.txt")
+    edit_actions(app).copy_action.trigger()
+    open_folder(qtbot, app, "into/")
+    edit_actions(app).paste_action.trigger()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) >= {"into/a.txt", "into/b.txt"}
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: banner.text() == f"Copied 2 objects to s3://{moto_bucket}/into/.", timeout=30_000)
+
+
+def test_download_to_starts_in_a_folder_that_exists_when_the_downloads_folder_is_missing(
+    browse_moto: Browse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse_moto(["notes.txt"])
+    app.transfers.set_download_folder(str(tmp_path / "Downloads"))  # not there
+    starts: list[str] = []
+
+    def pick(_parent: object, _title: str, start: str, *_a: object) -> str:
+        starts.append(start)
+        return ""  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(pick))
+    select_object(app, "notes.txt")
+    actions_of(app).download_to_action.trigger()
+    assert starts == [str(tmp_path)]
+    assert app.transfers.engine.transfers() == []
+
+
+def test_renaming_onto_an_existing_name_asks_about_that_file_and_a_skip_names_both(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["sunset.png", "alfama.png"])
+    select(app, "sunset.png")
+    edit_actions(app).rename("sunset.png", "alfama.png")
+    asker = actions_of(app).ask_conflict
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
+    dialog = asker.last_dialog
+    assert dialog is not None
+    text = dialog.findChild(QLabel).text()
+    assert text.endswith("<br>“sunset.png”: 1 byte")  # which file, and no “modified” without a date
+    cancel = dialog.findChild(QPushButton, "conflict-cancel")
+    assert cancel.text() == "Cancel"  # one rename: nothing "All" to cancel
+    dialog.findChild(QPushButton, "conflict-skip").click()
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"sunset.png", "alfama.png"}
+    model = dock_of(app).model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=30_000)
+    assert model.index(0, 0).data() == "sunset.png → alfama.png"
+
+
+def test_f2_selects_a_files_name_up_to_its_extension_and_a_folders_whole_name(
+    browse_moto: Browse, qtbot: QtBot
+) -> None:
+    app = browse_moto(["sunset.at.belem.png", "trips/a.txt"])
+    view = app.window.object_view
+    for key, selected in (("sunset.at.belem.png", "sunset.at.belem"), ("trips/", "trips")):
+        select(app, key)
+        press(qtbot, app, "F2")
+        qtbot.waitUntil(lambda: view.findChild(QLineEdit) is not None, timeout=30_000)
+        editor = view.findChild(QLineEdit)
+        assert editor is not None
+        qtbot.waitUntil(lambda e=editor, s=selected: e.selectedText() == s, timeout=30_000)
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: view.findChild(QLineEdit) is None, timeout=30_000)
+    assert (stem_length(".env", folder=False), stem_length("notes", folder=False)) == (4, 5)
+
+
+def test_pasting_a_folder_into_itself_asks_for_another_folder_not_to_check_typing(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["holiday/day1/a.txt"])
+    select(app, "holiday/")
+    edit_actions(app).cut_action.trigger()
+    open_folder(qtbot, app, "holiday/day1/")
+    edit_actions(app).paste_action.trigger()
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: "into itself" in banner.text(), timeout=30_000)
+    assert banner.text().startswith("<b>Choose another folder.</b>")
+    assert keys_in(moto_store, moto_bucket) == {"holiday/day1/a.txt"}
+
+
+def test_the_merge_question_speaks_of_files_not_copys(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["pics/a.png", "into/pics/b.png"])
+    select(app, "pics/")
+    edit_actions(app).copy_action.trigger()
+    open_folder(qtbot, app, "into/")
+    edit_actions(app).paste_action.trigger()
+    asker = edit_actions(app).ask_folder
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
+    dialog = asker.last_dialog
+    assert dialog is not None
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Merge the files into it" in text
+    assert "copys" not in text
+    dialog.reject()
+
+
+def test_add_account_opens_with_the_cursor_in_the_access_key_not_the_ca_certificate(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    app.window.add_account_action.trigger()
+    dialog = app.window.space_actions.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=30_000)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None, timeout=30_000)
+    assert dialog.focusWidget() is dialog.access_key_edit
+    dialog.reject()
+
+
+def test_make_public_counts_the_files_in_the_folders_and_the_banner_ends_with_the_job(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["site/a.html", "site/b.html", "site/c/d.html", "other.txt"])
+    select(app, "site/", "other.txt")
+    actions = app.window.access_actions
+    assert actions is not None
+    actions.make_public_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=30_000)
+    box = actions.last_box
+    assert box is not None
+    assert box.text() == "Make 1 file and 1 folder (4 files) public?"
+    next(b for b in box.buttons() if b.text() == "Make Public").click()
+    wait_done(qtbot, app, 4)
+    acl = moto_store.client.get_object_acl(Bucket=moto_bucket, Key="site/c/d.html")
+    assert any(g["Grantee"].get("URI", "").endswith("/AllUsers") for g in acl["Grants"])
+    qtbot.waitUntil(lambda: app.window.banner.text() == "Made 4 files public.", timeout=30_000)
