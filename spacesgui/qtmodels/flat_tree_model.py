@@ -10,6 +10,7 @@ signals are translated into row signals of the flat list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -118,6 +119,16 @@ class FlatTreeModel(QAbstractTableModel):
         node, row = self._locate(flat)
         self._last_located = (flat, node, row)
         return node, row
+
+    def locate_rows(self, rows: Iterable[int]) -> Iterator[tuple[FolderNode, int]]:
+        """(folder, row) of each flat row of `rows`: the open folder's own rows directly
+        when nothing is expanded (Ctrl+A in a flat folder of 65,000 objects)."""
+        root = self._tree.root
+        if not self._block(root):
+            yield from ((root, row) for row in rows)
+            return
+        for row in rows:
+            yield self._locate(row)
 
     def _locate(self, flat: int) -> tuple[FolderNode, int]:
         node, base = self._tree.root, 0
