@@ -445,6 +445,7 @@ class TransferEngine:
     def _run(self, t: Transfer, flag: StopFlag, progress: Progress, lane: Lane) -> None:
         """Move one file or copy one object (worker thread) and record how it ended."""
         outcome, error, stopped = State.DONE, "", False
+        started = time.time()
         try:
             # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
             other = t.source_account_id if t.source_account_id not in ("", t.account_id) else ""
@@ -475,7 +476,10 @@ class TransferEngine:
         with self._lock:
             self._run_queue.job_ended(lane)
             final = t.size if outcome == State.DONE else progress.done
-            self._moved[t.direction] += max(0, final - self._running.pop(t.id)[2])
+            moved = max(0, final - self._running.pop(t.id)[2])
+            self._moved[t.direction] += moved
+            if outcome == State.DONE:  # its average speed, however quickly it went
+                t.run_started, t.run_ended, t.run_bytes = started, time.time(), moved
             t.bytes_done = 0 if outcome == State.CANCELLED else final
             t.error = error
             if stopped and flag.reason == "shutdown":
