@@ -48,3 +48,25 @@ def test_the_transfers_panel_first_opens_at_a_modest_height_in_a_small_window(
     QApplication.processEvents()
     assert actions.dock.height() <= 600 // 4 + 10  # was 240 of 600: the list had a third left
     assert window.object_view.parentWidget().height() >= 600 // 2
+
+
+def test_a_narrower_window_takes_the_width_from_the_preview_before_the_list(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    window = app.window
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.width() == 1400, timeout=10_000)
+    window.preview.preview_action.trigger()
+    qtbot.waitUntil(lambda: window.preview.pane.isVisible(), timeout=10_000)
+    *_, objects, pane = window.splitter.sizes()
+    window.splitter.setSizes([*window.splitter.sizes()[:-2], objects + pane - 560, 560])  # a wide preview
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=10_000)
+
+    def list_keeps_the_larger_share() -> None:
+        *_, objects, pane = window.splitter.sizes()
+        assert pane >= 220  # still a useful preview
+        assert objects >= 1.4 * pane
+
+    qtbot.waitUntil(list_keeps_the_larger_share, timeout=10_000)
