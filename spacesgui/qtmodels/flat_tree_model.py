@@ -310,7 +310,13 @@ class FlatTreeModel(QAbstractTableModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self.data(index, ObjectRole.DELETED):  # nothing to rename or drag: only Restore
+        # Read from the columns, not through data(): Qt asks for the flags of every selected
+        # cell when the rows change under a selection (65,000 rows selected: 400,000 calls).
+        node, row = self.locate(index.row())
+        folder = node.folder_at(row)
+        obj = node.object_at(row) if folder is None else -1
+        if folder.only_deleted if folder is not None else obj >= 0 and node.deleted[obj]:
+            # Nothing to rename or drag: only Restore.
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         # Names are edited in place (Rename); the edit is a request, see setData.
         return ROW_FLAGS | Qt.ItemFlag.ItemIsEditable if index.column() == Column.NAME else ROW_FLAGS
