@@ -76,12 +76,12 @@ def group_status(
         State.DONE: "Done",
     }.get(state, "")
     done = counts[State.DONE]
-    parts = [
-        head,
-        human_count(total, "file")
-        if total and (done == total or state == State.DONE)
-        else f"{done:,} of {human_count(total, 'file')} done",
-    ]
+    if state == State.DONE:  # what went through; the skipped and cancelled are counted apart
+        parts = [head, human_count(done, "file")] if done or not total else [head]
+    elif total and done == total:
+        parts = [head, human_count(total, "file")]
+    else:
+        parts = [head, f"{done:,} of {human_count(total, 'file')} done"]
     for extra in (State.FAILED, State.SKIPPED, State.CANCELLED):
         if counts[extra]:
             parts.append(f"{counts[extra]:,} {extra.value}")

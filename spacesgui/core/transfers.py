@@ -131,12 +131,23 @@ class Transfer:
     waits_for: str = ""  # a group id: start only once that group has finished, all of it done
     # Uploads: user metadata the object gets (a replaced object keeps its own; see replace_object).
     metadata: dict[str, str] = field(default_factory=dict)
+    # The run that finished it, timed by the engine (wall clock): its average speed once done,
+    # when the queue saw it move for too short a time to time it. Not journaled.
+    run_started: float = 0.0
+    run_ended: float = 0.0
+    run_bytes: int = 0  # bytes that run moved (a resumed file: what was left)
     id: str = field(default_factory=new_id)
     created: float = field(default_factory=time.time)
 
     @property
     def name(self) -> str:
         return self.key.rsplit("/", 1)[-1] or self.key
+
+    @property
+    def run_rate(self) -> float:
+        """Bytes per second of the run that finished it, as the engine timed it (0.0 unknown)."""
+        span = self.run_ended - self.run_started
+        return self.run_bytes / span if self.run_bytes > 0 and span > 0 else 0.0
 
     def copy(self) -> Transfer:
         """An independent copy (its metadata too), for the journal or another thread.
@@ -173,6 +184,9 @@ class Transfer:
         new.phase = self.phase
         new.waits_for = self.waits_for
         new.metadata = dict(self.metadata)
+        new.run_started = self.run_started
+        new.run_ended = self.run_ended
+        new.run_bytes = self.run_bytes
         new.id = self.id
         new.created = self.created
         return new

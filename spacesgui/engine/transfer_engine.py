@@ -518,18 +518,20 @@ class TransferEngine:
 
     def _run(self, t: Transfer, flag: StopFlag, progress: Progress, job: Job) -> None:
         """Move one file or copy one object (worker thread) and record how it ended."""
+        started = time.time()
         try:
             # RUNNING is not journaled: after a crash a running transfer is resumed paused anyway.
             JOBS[t.direction](self._context(t, flag, progress))
             error: Exception | None = None
         except Exception as exc:
             error = exc
-        self._finish(t, flag, progress, job, error, on_loop=False)
+        self._finish(t, flag, progress, job, error, on_loop=False, started=started)
 
     async def _run_on_loop(
         self, t: Transfer, store: LoopDataStore, flag: StopFlag, progress: Progress, job: Job
     ) -> None:
         """A small file as a coroutine on `store`'s loop (see loop_jobs), else on a worker thread."""
+        started = time.time()
         try:
             ctx = self._context(t, flag, progress)
             if not await loop_jobs.run(ctx, store, self._loop_tools):
@@ -541,7 +543,7 @@ class TransferEngine:
             flag.stop("shutdown")
             error = TransferStopped("shutdown")
         try:
-            self._finish(t, flag, progress, job, error, on_loop=True)
+            self._finish(t, flag, progress, job, error, on_loop=True, started=started)
         finally:
             with self._lock:
                 self._on_loop -= 1
@@ -559,11 +561,12 @@ class TransferEngine:
         exc: Exception | None,
         *,
         on_loop: bool,
+        started: float,
     ) -> None:
         """Record how a file job ended (`exc`: what it raised) and start the next ones.
 
         `on_loop`: called on an event loop, so what blocks (aborting an upload, removing a
-        `.part` file) goes to a worker thread.
+        `.part` file) goes to a worker thread. `started`: when the job began (time.time()).
         """
         outcome, error, stopped = State.DONE, "", False
         discard = self._discard if not on_loop else lambda d: self._file_pool.submit(self._discard, d)
@@ -587,7 +590,10 @@ class TransferEngine:
         with self._lock:
             self._run_queue.job_ended(job.lane, job.light)
             final = t.size if outcome == State.DONE else progress.done
-            self._moved[t.direction] += max(0, final - self._running.pop(t.id)[2])
+            moved = max(0, final - self._running.pop(t.id)[2])
+            self._moved[t.direction] += moved
+            if outcome == State.DONE:  # its average speed, however quickly it went
+                t.run_started, t.run_ended, t.run_bytes = started, time.time(), moved
             t.bytes_done = 0 if outcome == State.CANCELLED else final
             t.error = error
             if stopped and flag.reason == "shutdown":

@@ -149,6 +149,8 @@ class TransferCells:
         if column == TransferColumn.SIZE:
             return size_text(t.bytes_done, t.size, t.state != State.DONE)
         average = node.tracker.average if node.tracker is not None else 0.0
+        # Done between two progress reports: the queue could not time it, the engine did.
+        average = average or t.run_rate
         return _speed_eta_text(column, t.state, t.size - t.bytes_done, node.speed, average)
 
     # -- folders --------------------------------------------------------------
@@ -195,6 +197,8 @@ class TransferCells:
         if column == TransferColumn.SIZE:
             return size_text(group.bytes_done, group.size, state != State.DONE)
         average = group.tracker.average if group.tracker is not None else 0.0
+        if not average and state == State.DONE and column == TransferColumn.SPEED:
+            average = group.run_rate()
         return _speed_eta_text(column, state, group.size - group.bytes_done, group.speed, average)
 
     def _common(self, direction: Direction, column: int, role: int) -> Any:

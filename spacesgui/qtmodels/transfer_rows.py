@@ -46,10 +46,12 @@ class GroupRow:
     tracker: RowSpeed | None = None  # fed the bytes of all its files, from the first that runs
     speed: float = 0.0  # live bytes/s as last measured; 0.0 unless a file runs
     measured: float = 0.0
+    timed_rate: float = -1.0  # run_rate() worked out once; -1.0 until asked after a change
 
     def count(self, node: FileRow, sign: int) -> None:
         """Add (sign 1) or take away (sign -1) one file's state, size and bytes."""
         t = node.transfer
+        self.timed_rate = -1.0
         self.counts[t.state] += sign
         size, done = contribution(t)
         self.size += sign * size
@@ -58,6 +60,18 @@ class GroupRow:
     @property
     def running(self) -> bool:
         return self.counts[State.RUNNING] > 0
+
+    def run_rate(self) -> float:
+        """Bytes per second from the first of its files' finishing runs to the last, as the
+        engine timed them (files run side by side); 0.0 when none was timed."""
+        if self.timed_rate < 0:
+            runs = [c.transfer for c in self.children if c.transfer.run_bytes > 0]
+            span = max((t.run_ended for t in runs), default=0.0) - min(
+                (t.run_started for t in runs), default=0.0
+            )
+            moved = sum(t.run_bytes for t in runs)
+            self.timed_rate = moved / span if runs and span > 0 else 0.0
+        return self.timed_rate
 
     def state(self) -> TransferState:
         """One state that sums the files up: running wins, then queued, then paused."""

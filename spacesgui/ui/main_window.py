@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         self.object_view.open_folder_requested.connect(self.open_folder)
         self.object_view.go_up_requested.connect(self.go_up)
         self.model.stats_changed.connect(self._update_status)
+        self.object_view.selection_settled.connect(self._update_status)
         self.model.listing_failed.connect(self._on_model_listing_failed)
         self.model.root_loaded.connect(self._on_model_root_loaded)
         self._browser.warning.connect(self._on_browser_warning)
@@ -529,7 +530,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        self._set_status(*status_texts(self.model, len(self._accounts.accounts)))
+        selection = self.object_view.selection() if self.model.bucket else None
+        self._set_status(*status_texts(self.model, len(self._accounts.accounts), selection))
 
     def _set_status(self, summary: str, empty: str) -> None:
         # Unchanged text is not set again: each change lays out and repaints the status bar.

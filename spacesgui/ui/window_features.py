@@ -208,9 +208,10 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
         open=(lambda place, refs: opener.open_in(place, refs[0])) if opener is not None else None,
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.search_panel)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.search_panel)
     if t is not None:  # deletes, renames and moves show in the results at once
         t.service.transfers_changed.connect(window.search_panel.follow_transfers)
+        window.search_panel.share_with, window.search_panel.unfold_partner = t.dock, t.dock.reveal
     window.search_panel.hide()
 
 

@@ -8,7 +8,7 @@ enclosing row, Enter opens a folder, Backspace goes up.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QDragEnterEvent,
@@ -40,6 +40,7 @@ from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.browser.name_editing import select_stem_later
+from spacesgui.ui.browser.selection import Selection, read_selection, selected_rows
 from spacesgui.ui.mime_types import KEYS_MIME
 
 INDENT = 18
@@ -116,6 +117,7 @@ class ObjectView(QTableView):
     drag_out_requested = Signal()  # the user started dragging selected rows out of the window
     rename_requested = Signal(str, str)  # key, new name (typed in place)
     objects_dropped = Signal(str, bool)  # the selection dropped on a folder row: its key, copy (else move)
+    selection_settled = Signal()  # the selection changed; once per turn of the event loop, however many
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +150,11 @@ class ObjectView(QTableView):
         self._delegate = TreeNameDelegate(self)
         self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
+        self._selection: Selection | None = None  # worked out on first use after a change
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(0)
+        self._settle.timeout.connect(self.selection_settled)
 
     def set_empty_text(self, text: str) -> None:
         """What the view says when it has no rows (“This folder is empty.”)."""
@@ -187,6 +194,13 @@ class ObjectView(QTableView):
     def set_tree(self, tree: ObjectTreeModel) -> FlatTreeModel:
         flat = FlatTreeModel(tree, self)
         self.setModel(flat)
+        # Connected first, so every later handler of these signals reads the new selection.
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        for signal in (flat.modelReset, flat.rowsInserted, flat.rowsRemoved, flat.layoutChanged):
+            signal.connect(self._forget_selection)
+        # Sizes may change; the access column and thumbnails change rows all the time, and
+        # the status bar follows at the next change rather than after each of those.
+        flat.dataChanged.connect(self._drop_selection)
         flat.name_edited.connect(self.rename_requested)
         self._configure_header()
         return flat
@@ -253,23 +267,26 @@ class ObjectView(QTableView):
         files (open, rename, share, delete…) makes no sense for them. `deleted=True` gives
         those rows only, for Restore.
         """
-        flat = self.flat
-        refs = []
-        for row in sorted({index.row() for index in self.selectionModel().selectedRows()}):
-            index = flat.index(row, 0)
-            key = index.data(ObjectRole.KEY)
-            if not key or bool(index.data(ObjectRole.DELETED)) != deleted:
-                continue
-            if index.data(ObjectRole.IS_FOLDER):
-                refs.append(ObjectRef(key, is_folder=True))
-            else:
-                mtime = flat.index(row, Column.MODIFIED).data(ObjectRole.SORT)
-                refs.append(
-                    ObjectRef(
-                        key, size=int(index.data(ObjectRole.SIZE) or 0), last_modified=float(mtime or 0)
-                    )
-                )
-        return refs
+        selection = self.selection()
+        return list(selection.deleted if deleted else selection.refs)
+
+    def selection(self) -> Selection:
+        """The selection, worked out once per change and shared by every caller."""
+        if self._selection is None:
+            self._selection = read_selection(self.flat, selected_rows(self.selectionModel()))
+        return self._selection
+
+    def _on_selection_changed(self, *_: object) -> None:
+        self._selection = None
+        self._settle.start()
+
+    def _forget_selection(self, *_: object) -> None:
+        if self._selection is None or self._selection.count:
+            self._settle.start()  # the selected rows may have gone or moved
+        self._selection = None
+
+    def _drop_selection(self, *_: object) -> None:
+        self._selection = None
 
     # -- tree behaviour -----------------------------------------------------
     def expand_folder(self, folder: FolderNode) -> None:

@@ -104,13 +104,8 @@ class ObjectActions(QObject):
 
     # -- enabled states -----------------------------------------------------
     def _files_selected(self) -> bool:
-        """Whether any selected row is a file (stops at the first: selections may be huge)."""
-        flat = self._view.flat
-        for index in self._view.selectionModel().selectedRows():
-            row = flat.index(index.row(), 0)
-            if not row.data(ObjectRole.IS_FOLDER) and not row.data(ObjectRole.DELETED):
-                return True
-        return False
+        """Whether any selected row is a live file (the view works the selection out once)."""
+        return self._view.selection().files > 0
 
     def update_enabled(self) -> None:
         place = self._context.place

@@ -94,6 +94,7 @@ class PreviewFeature(QObject):
         """Put the pane right of the object view and the grid in the view's place."""
         splitter.addWidget(self.pane)
         splitter.setCollapsible(splitter.indexOf(self.pane), True)
+        splitter.installEventFilter(self)  # a narrower window takes from the preview first
         holder = self._view.parentWidget()
         column = holder.layout() if holder is not None else None
         if isinstance(column, QBoxLayout):
@@ -178,7 +179,23 @@ class PreviewFeature(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._on_key(watched, event)
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QSplitter) and self.pane.isVisible():
+            QTimer.singleShot(0, self._give_the_list_room)  # once the splitter has laid out
         return False
+
+    def _give_the_list_room(self) -> None:
+        """Shrink the preview (to MIN_WIDTH at least) while the list has under 60% of their
+        width: a window made narrower took it all from the list (trial item 9)."""
+        splitter = self.pane.parentWidget()
+        if not isinstance(splitter, QSplitter) or not self.pane.isVisible():
+            return
+        sizes = splitter.sizes()
+        shared = sizes[-2] + sizes[-1]
+        if len(sizes) < 2 or shared <= 0 or sizes[-1] <= MIN_WIDTH or sizes[-2] * 5 >= shared * 3:
+            return
+        sizes[-1] = max(MIN_WIDTH, shared * 2 // 5)
+        sizes[-2] = shared - sizes[-1]
+        splitter.setSizes(sizes)
 
     def _on_key(self, watched: QObject, event: QKeyEvent) -> bool:
         if isinstance(watched, QAbstractItemView) and watched.state() == QAbstractItemView.State.EditingState:

@@ -72,7 +72,11 @@ class SearchPanel(QDockWidget):
         self._place: Place | None = None  # where the shown results were searched
         self._criteria: SearchCriteria | None = None  # what they were searched for
         self._dropped = 0  # matches deleted or moved away since: counted out of what is said
-        self._placed = False  # given its first width
+        self._placed = False  # given its first place and height
+        # The Transfers panel: Find in Space opens as a tab beside it, below the objects, so
+        # the list keeps its width (beside the list, the form squeezed it to ~200 px).
+        self.share_with: QDockWidget | None = None
+        self.unfold_partner: Callable[[], None] | None = None  # a folded panel is a header only
         self._started = 0.0
         self._searched = self._matched = 0
         self.max_kept = MAX_KEPT  # matches kept and shown; past it they are only counted
@@ -179,16 +183,30 @@ class SearchPanel(QDockWidget):
     # -- searching ---------------------------------------------------------------------------
     def open_panel(self) -> None:
         first = self.isHidden() and not self._placed
-        self.show()
-        self.raise_()
         window = self.parentWidget()
         if first and isinstance(window, QMainWindow) and self.isFloating() is False:
-            # Half the window the first time; after that, as wide as the user left it.
             self._placed = True
-            width = max(self.minimumSizeHint().width(), window.width() // 2)
-            window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
+            self._dock_below(window)
+        self.show()
+        self.raise_()
+        if first and isinstance(window, QMainWindow) and self.isFloating() is False:
+            # Two fifths of the height the first time; after that, as the user left it.
+            height = max(self.minimumSizeHint().height(), window.height() * 2 // 5)
+            window.resizeDocks([self], [height], Qt.Orientation.Vertical)
         self.form.pattern_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.form.pattern_edit.selectAll()
+
+    def _dock_below(self, window: QMainWindow) -> None:
+        """Below the objects: a tab beside the Transfers panel when that is docked there."""
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        if window.dockWidgetArea(self) != bottom:
+            window.addDockWidget(bottom, self)
+        partner = self.share_with
+        if partner is None or partner.isFloating() or window.dockWidgetArea(partner) != bottom:
+            return
+        if self.unfold_partner is not None:
+            self.unfold_partner()
+        window.tabifyDockWidget(partner, self)
 
     def start(self) -> None:
         """Search with the terms in the form, where the form says, in the open Space."""

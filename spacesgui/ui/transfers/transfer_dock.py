@@ -219,7 +219,10 @@ class TransferDock(TransferVerbs, QDockWidget):
         if self.isWindow():  # floating, or a panel on its own: the window grows back
             self.resize(self.width(), max(self.height(), self._open_height))
         elif isinstance(window, QMainWindow):
-            window.resizeDocks([self], [self._open_height], Qt.Orientation.Vertical)
+            height = self._open_height
+            if height == OPEN_HEIGHT:  # never sized by the user: a small window keeps its list
+                height = max(OPEN_HEIGHT // 2, min(OPEN_HEIGHT, window.height() // 4))
+            window.resizeDocks([self], [height], Qt.Orientation.Vertical)
 
     def reveal(self) -> None:
         """Show the panel open, e.g. when transfers were just queued."""

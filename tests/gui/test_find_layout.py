@@ -1,0 +1,72 @@
+"""Find in Space and the Transfers panel leave the object list its width (trial item 9)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+
+
+@pytest.mark.parametrize(("width", "height"), [(1200, 800), (800, 600)])
+def test_find_in_space_opens_below_the_objects_as_a_tab_beside_transfers(
+    build_window: Callable[..., App], qtbot: QtBot, width: int, height: int
+) -> None:
+    app = build_window()
+    window = app.window
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width, timeout=10_000)
+    actions = window.transfer_actions
+    assert actions is not None
+    list_width = window.centralWidget().width()
+    panel = window.search_panel
+    panel.open_panel()
+    qtbot.waitUntil(lambda: panel.isVisible() and not panel.visibleRegion().isEmpty(), timeout=10_000)
+    QApplication.processEvents()
+    assert window.dockWidgetArea(panel) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert actions.dock in window.tabifiedDockWidgets(panel)
+    assert window.width() == width
+    assert window.centralWidget().width() == list_width  # the list keeps its width
+    assert window.centralWidget().height() >= height // 3  # and some height
+
+
+def test_the_transfers_panel_first_opens_at_a_modest_height_in_a_small_window(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    window = app.window
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=10_000)
+    actions = window.transfer_actions
+    assert actions is not None
+    actions.dock.reveal()
+    qtbot.waitUntil(lambda: not actions.dock.visibleRegion().isEmpty(), timeout=10_000)
+    QApplication.processEvents()
+    assert actions.dock.height() <= 600 // 4 + 10  # was 240 of 600: the list had a third left
+    assert window.object_view.parentWidget().height() >= 600 // 2
+
+
+def test_a_narrower_window_takes_the_width_from_the_preview_before_the_list(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    window = app.window
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.width() == 1400, timeout=10_000)
+    window.preview.preview_action.trigger()
+    qtbot.waitUntil(lambda: window.preview.pane.isVisible(), timeout=10_000)
+    *_, objects, pane = window.splitter.sizes()
+    window.splitter.setSizes([*window.splitter.sizes()[:-2], objects + pane - 560, 560])  # a wide preview
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800, timeout=10_000)
+
+    def list_keeps_the_larger_share() -> None:
+        *_, objects, pane = window.splitter.sizes()
+        assert pane >= 220  # still a useful preview
+        assert objects >= 1.4 * pane
+
+    qtbot.waitUntil(list_keeps_the_larger_share, timeout=10_000)

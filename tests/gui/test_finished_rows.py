@@ -1,0 +1,59 @@
+"""What a finished folder row says (trial item 13): the files that went through, the skipped
+apart, and an average speed for downloads as for uploads, however quickly they went."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+from spacesgui.qtmodels.transfer_model import TransferColumn
+from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
+from tests.gui.test_transfer_panel import actions_of, cell, dock_of, drop, no_dialog, select_object, top_rows
+
+Browse = Callable[[Iterable[str]], App]
+
+
+def test_finished_folder_rows_count_what_went_through_and_show_an_average_speed_both_ways(
+    browse_moto: Browse, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = browse_moto(["pics/a.png", "pics/b.png", "pics/c.png", "pics/d.png"])
+    local = tmp_path / "holiday"
+    local.mkdir()
+    for name in ("one.png", "two.png", "three.png", "four.png"):
+        (local / name).write_bytes(os.urandom(2_000))
+    (local / ".DS_Store").write_bytes(b"finder")  # skipped by the default patterns
+    drop(app, [local])
+    dock = dock_of(app)
+    qtbot.waitUntil(lambda: len(top_rows(dock)) == 1, timeout=30_000)
+    upload = top_rows(dock)[0]
+    qtbot.waitUntil(lambda: str(cell(upload, TransferColumn.STATUS)).startswith("Done"), timeout=60_000)
+    assert cell(upload, TransferColumn.STATUS) == "Done · 4 files · 1 skipped"  # not “5 files”
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    actions = actions_of(app)
+    actions.open_settings()
+    dialog = actions.last_dialog
+    assert isinstance(dialog, TransferSettingsDialog)
+    dialog.downloads_edit.setText(str(folder))
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(no_dialog))
+    select_object(app, "pics/")
+    actions.download_action.trigger()
+    qtbot.waitUntil(lambda: len(top_rows(dock)) == 2, timeout=30_000)
+    download = next(i for i in top_rows(dock) if cell(i, TransferColumn.DIRECTION) == "Download")
+    qtbot.waitUntil(lambda: str(cell(download, TransferColumn.STATUS)).startswith("Done"), timeout=60_000)
+    assert cell(download, TransferColumn.STATUS) == "Done · 4 files"
+    assert sorted(p.name for p in (folder / "pics").iterdir()) == ["a.png", "b.png", "c.png", "d.png"]
+    # Small local files finish between two progress reports: the engine's timing gives the average.
+    for row in (upload, download):
+        assert str(cell(row, TransferColumn.SPEED)).startswith("avg "), cell(row, TransferColumn.SPEED)
+    dock.view.expand(download)
+    first_file = download.model().index(0, 0, download)
+    assert str(cell(first_file, TransferColumn.SPEED)).startswith("avg ")
