@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
@@ -167,8 +168,19 @@ def test_the_first_results_show_while_the_listing_is_still_running(
     assert panel.model.rowCount() == sum(1 for k in tree.sizes if "/Beach-" in k) > first
 
 
+@pytest.fixture
+def one_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing pages one after another, so "the second page, held" is one request.
+
+    Stopping a parallel listing (pieces in flight) is tested on the lister itself in
+    tests/integration/test_s3_parallel_listing.py and test_s3_tree_listing.py; here the
+    panel's Stop and the app's shutdown must reach the listing at all.
+    """
+    monkeypatch.setattr(S3Store, "listing_parallelism", 1)
+
+
 def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(
-    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot
+    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot, one_page_at_a_time: None
 ) -> None:
     app = open_tree(proxy.endpoint)
     listings = Match(method="GET", query={"list-type": "2"})
@@ -273,7 +285,7 @@ def test_terms_that_are_not_valid_are_said_in_plain_words_and_nothing_is_searche
 
 
 def test_closing_the_app_mid_search_stops_the_listing(
-    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot
+    open_tree: Callable[..., App], proxy: FaultProxy, qtbot: QtBot, one_page_at_a_time: None
 ) -> None:
     app = open_tree(proxy.endpoint)
     listings = Match(method="GET", query={"list-type": "2"})
