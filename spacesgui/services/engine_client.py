@@ -209,6 +209,10 @@ class EngineClient:
                 self._call("set_account", account, credentials)
                 self._sent_accounts[account_id] = account
 
+    def send_keys(self, account_ids: Iterable[str]) -> None:
+        """A drop is being planned for these accounts: the child may build their stores meanwhile."""
+        self._send_accounts(account_ids)
+
     def forget_accounts(self) -> None:
         """Accounts changed (edited keys, removed): send them again when next needed."""
         if not self._sent_accounts:
