@@ -54,9 +54,9 @@ class _Stores:
         register_secret(credentials.secret_access_key)  # hidden from this process's log too
         if credentials.session_token:
             register_secret(credentials.session_token)
+        if self._accounts.get(account.id) == (account, credentials):
+            return  # sent again: the store built (or being built) for these keys stays
         with self._lock:
-            if self._accounts.get(account.id) == (account, credentials) and account.id in self._stores:
-                return  # sent again (two callers at once): keep the store built for them
             self._accounts[account.id] = (account, credentials)
             old = self._stores.pop(account.id, None)
         if old is not None:

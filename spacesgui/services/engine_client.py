@@ -93,6 +93,7 @@ class EngineClient:
         self._settings = settings.checked()
         self._credentials = credentials
         self._lock = threading.Lock()
+        self._keys_lock = threading.Lock()
         self._sent_accounts: dict[str, Account] = {}
         self._closed = False  # shut down: the app is closing
         self._dead = False  # the child ended on its own; restart() starts a new one
@@ -199,7 +200,11 @@ class EngineClient:
 
     def _send_accounts(self, account_ids: Iterable[str]) -> None:
         """Give the child the keys of accounts it is about to need (never written anywhere)."""
-        for account_id in set(account_ids):
+        with self._keys_lock:  # two threads at once: the second finds the keys sent
+            self._send_accounts_locked(set(account_ids))
+
+    def _send_accounts_locked(self, account_ids: set[str]) -> None:
+        for account_id in account_ids:
             try:
                 account, credentials = self._credentials(account_id)
             except (KeyError, SpacesError) as exc:
