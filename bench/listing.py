@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import shutil
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import bench_parallel
 import bench_server
+from bench_offscreen import use_offscreen_qt
 from bench_parallel import ParallelResult
 from bench_peers import PageTiming, PeerResult, aws_ls, boto3_listing, page_timing, rclone_lsf, s3cmd_ls
 from bench_report import fmt_s, report
@@ -33,15 +33,6 @@ from spacesgui.demo.server import BIG_SPACE
 
 if TYPE_CHECKING:
     from bench_gui import GuiResult
-
-
-def use_offscreen_qt() -> None:
-    """Choose Qt's platform and binding before anything imports Qt."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    os.environ.setdefault("QT_API", "pyside6")
-    # The account is kept for this run only (remember=False); the fail backend makes
-    # sure the real keyring is never touched even so.
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 
 def run_gui(server: Server, count: int, scratch: Path, timeout_s: float) -> GuiResult:

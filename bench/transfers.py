@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 import bench_server
 import bench_tls
+from bench_offscreen import use_offscreen_qt
 from bench_report import fmt_s
 from bench_server import BenchError, Server
 from bench_transfer_cpu import CpuClock, find_server_pid
 from bench_transfer_data import BigFile, MiB, SmallTree, human, make_big_file, make_small_tree, parse_size
 from bench_transfer_peers import Run
 from bench_transfer_report import Machine, Results, report
-from listing import use_offscreen_qt
 
 from spacesgui.core.multipart import choose_part_size
 

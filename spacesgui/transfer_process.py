@@ -46,20 +46,39 @@ class _Stores:
         self._accounts: dict[str, tuple[Account, Credentials]] = {}
         self._stores: dict[str, S3Store] = {}
         self._loop = loop  # None: data calls through boto3 too
+        self._lock = threading.Lock()  # the engine's threads and the prebuilding one
 
     def set_account(self, account: Account, credentials: Credentials) -> None:
+        """Keys the parent sent because a transfer is about to need them: the store is built
+        now on a thread (a client takes 0.2-0.4 s), not by the first transfer's start."""
         register_secret(credentials.secret_access_key)  # hidden from this process's log too
         if credentials.session_token:
             register_secret(credentials.session_token)
-        self._accounts[account.id] = (account, credentials)
-        old = self._stores.pop(account.id, None)
+        if self._accounts.get(account.id) == (account, credentials):
+            return  # sent again: the store built (or being built) for these keys stays
+        with self._lock:
+            self._accounts[account.id] = (account, credentials)
+            old = self._stores.pop(account.id, None)
         if old is not None:
             old.close()
+        threading.Thread(
+            target=self._prebuild, args=(account.id,), name="spacesgui-store", daemon=True
+        ).start()
+
+    def _prebuild(self, account_id: str) -> None:
+        try:
+            self(account_id)
+        except Exception as exc:  # the transfer that needs it reports the same failure
+            log.info("could not prepare the store of account %s yet: %s", account_id, exc)
 
     def forget(self) -> None:
         self._accounts.clear()  # stores in use finish their calls; new calls need new keys
 
     def __call__(self, account_id: str) -> EngineStore:
+        with self._lock:
+            return self._store(account_id)
+
+    def _store(self, account_id: str) -> S3Store:
         store = self._stores.get(account_id)
         if store is None:
             if account_id not in self._accounts:
@@ -82,7 +101,9 @@ class _Stores:
         return store
 
     def close(self) -> None:
-        for store in self._stores.values():
+        with self._lock:
+            stores, self._stores = list(self._stores.values()), {}
+        for store in stores:
             store.close()
 
 

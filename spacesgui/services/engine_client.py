@@ -93,6 +93,7 @@ class EngineClient:
         self._settings = settings.checked()
         self._credentials = credentials
         self._lock = threading.Lock()
+        self._keys_lock = threading.Lock()
         self._sent_accounts: dict[str, Account] = {}
         self._closed = False  # shut down: the app is closing
         self._dead = False  # the child ended on its own; restart() starts a new one
@@ -199,7 +200,11 @@ class EngineClient:
 
     def _send_accounts(self, account_ids: Iterable[str]) -> None:
         """Give the child the keys of accounts it is about to need (never written anywhere)."""
-        for account_id in set(account_ids):
+        with self._keys_lock:  # two threads at once: the second finds the keys sent
+            self._send_accounts_locked(set(account_ids))
+
+    def _send_accounts_locked(self, account_ids: set[str]) -> None:
+        for account_id in account_ids:
             try:
                 account, credentials = self._credentials(account_id)
             except (KeyError, SpacesError) as exc:
@@ -208,6 +213,10 @@ class EngineClient:
             if self._sent_accounts.get(account_id) != account:
                 self._call("set_account", account, credentials)
                 self._sent_accounts[account_id] = account
+
+    def send_keys(self, account_ids: Iterable[str]) -> None:
+        """A drop is being planned for these accounts: the child may build their stores meanwhile."""
+        self._send_accounts(account_ids)
 
     def forget_accounts(self) -> None:
         """Accounts changed (edited keys, removed): send them again when next needed."""
@@ -325,7 +334,16 @@ class EngineClient:
             pause.wait(POLL_S)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
-        return self.wait_finished([t.id for t in self.transfers() if t.state.active], timeout)
+        """Until nothing is queued or running. Asks for a count, not for every transfer: copying
+        a large queue out of the child while it runs slowed the transfers being waited for."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = threading.Event()
+        while True:
+            if self.active_count() == 0:
+                return True
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            pause.wait(POLL_S)
 
     def shutdown(self) -> None:
         """Stop transfers where they are and end the child; kill it after a deadline."""

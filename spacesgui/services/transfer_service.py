@@ -293,6 +293,9 @@ class TransferService(QObject):
         """Queue uploads of local `paths` into `prefix`; returns how many files were queued."""
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
+        # The transfer process builds the account's store while the drop is planned (never
+        # awaited here: planning and the conflict questions do not wait for that process).
+        self._runner.spawn(self._send_keys(account_id), name="send-keys")
         plan = await self._runner.run(
             plan_upload,
             store,
@@ -421,6 +424,12 @@ class TransferService(QObject):
             raise
         self.flush()
         return queued
+
+    async def _send_keys(self, account_id: str) -> None:
+        try:
+            await self._runner.run(self.engine.send_keys, [account_id])
+        except SpacesError as exc:  # queueing the plan says so again, to the user
+            log.info("could not hand the keys to the transfer process yet: %s", exc.message)
 
     async def _fill_md5(self, conflict: Conflict) -> Conflict:
         """The conflict with its local file's MD5 (hashed on a worker thread)."""
