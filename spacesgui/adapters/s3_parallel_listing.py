@@ -5,7 +5,10 @@ keys takes minutes when its pages are asked for one after the other. Here the fi
 is asked for alone (it comes first and as fast as ever); if it says there is more, the
 rest of the key range is cut into pieces `(after, upto]` (core.key_ranges), each listed
 with StartAfter on a worker thread of its own, and a piece whose page comes back
-truncated before its end proves dense and is cut again while workers are free. Pages are
+truncated before its end proves dense and is cut again while workers are free. A page
+runs on past its piece's end (MaxKeys names from StartAfter, wherever they are): those
+names list the later pieces not yet asked for, so an empty piece (a gap) or one already
+covered costs no request of its own. Pages are
 handed on strictly in key order, so every consumer sees exactly what a sequential
 listing gives.
 
