@@ -5,7 +5,10 @@ keys takes minutes when its pages are asked for one after the other. Here the fi
 is asked for alone (it comes first and as fast as ever); if it says there is more, the
 rest of the key range is cut into pieces `(after, upto]` (core.key_ranges), each listed
 with StartAfter on a worker thread of its own, and a piece whose page comes back
-truncated before its end proves dense and is cut again while workers are free. Pages are
+truncated before its end proves dense and is cut again while workers are free. A page
+runs on past its piece's end (MaxKeys names from StartAfter, wherever they are): those
+names list the later pieces not yet asked for, so an empty piece (a gap) or one already
+covered costs no request of its own. Pages are
 handed on strictly in key order, so every consumer sees exactly what a sequential
 listing gives.
 
@@ -278,6 +281,7 @@ class ParallelListing:
         else:
             self._limit.succeeded()
         self._accept(piece, response)
+        self._share(pieces, piece, response)
         if not piece.done:
             self._split(pieces, piece, _names(response))
 
@@ -320,6 +324,42 @@ class ParallelListing:
             raise _Misbehaving("a continuation token missing or repeated")
         piece.seen_tokens.add(token)
         piece.token = token
+
+    def _share(self, pieces: list[_Piece], piece: _Piece, response: Any) -> None:
+        """Give the names `response` holds past `piece`'s end to the pieces they cover.
+
+        A page runs on past the end of its piece (it holds MaxKeys names from StartAfter
+        on, wherever they are), and everything up to its greatest name is listed: a piece
+        not yet asked for that lies in it is listed already (done, without a request, even
+        when it is empty: a gap), and one that reaches past it starts after it.
+        """
+        if piece.upto is None:
+            return
+        keys = list(response.get("Contents", ()))
+        folders = list(response.get("CommonPrefixes", ()))
+        reach = max(_names(response), default="")
+        if reach <= piece.upto:
+            return
+        ended = not response.get("IsTruncated")
+        for later in pieces[pieces.index(piece) + 1 :]:
+            if later.after >= reach and not ended:
+                break
+            if later.busy or later.done or later.token or later.pages or later.last:
+                continue  # asked for already: its own answer comes
+            low, high = later.after, later.upto
+            page = {
+                "Contents": [item for item in keys if _within(str(item.get("Key", "")), low, high)],
+                "CommonPrefixes": [
+                    item for item in folders if _within(str(item.get("Prefix", "")), low, high)
+                ],
+            }
+            if page["Contents"] or page["CommonPrefixes"]:
+                later.pages.append(page)
+            if ended or (high is not None and reach >= high):
+                later.done = True
+                continue
+            later.after = later.last = reach  # the rest of it starts after what was listed
+            break
 
     def _checked(self, piece: _Piece, names: list[str], folders: bool) -> set[str]:
         """The names of one kind that belong to `piece`; raise if the server should not have sent one."""
@@ -390,6 +430,10 @@ class ParallelListing:
 def _names(response: Any) -> list[str]:
     keys = [str(item.get("Key", "")) for item in response.get("Contents", ())]
     return keys + [str(item.get("Prefix", "")) for item in response.get("CommonPrefixes", ())]
+
+
+def _within(name: str, after: str, upto: str | None) -> bool:
+    return name > after and (upto is None or name <= upto)
 
 
 def _greatest(response: Any, default: str) -> str:

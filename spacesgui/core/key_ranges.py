@@ -66,7 +66,32 @@ def split_points(prefix: str, last: str, upto: str | None, sample: Sequence[str]
         name = prefix + _name(value, places)
         if name > (cuts[-1] if cuts else last) and (upto is None or name < upto):
             cuts.append(name)
-    return cuts
+    return _without_guessed_gaps(cuts, names, start)
+
+
+def _without_guessed_gaps(cuts: list[str], names: Sequence[str], start: int) -> list[str]:
+    """`cuts` less those just before a carry into a shorter cut that only a guessed letter reached.
+
+    A place that varied in the sample and was at its top is guessed to go on (a day's
+    tens 0-1 seen, 2-3 guessed), so a cut such as "…-01-36T0" may lie in a gap: if the
+    next cut is the carry ("…-02"), both pieces would start at the same name.
+    """
+    seen: dict[int, tuple[str, str]] = {}
+    for name in names:
+        for index in range(start, len(name)):
+            low, high = seen.get(index, (name[index], name[index]))
+            seen[index] = (min(low, name[index]), max(high, name[index]))
+    kept = []
+    for cut, following in zip(cuts, [*cuts[1:], None], strict=False):
+        if following is not None and len(following) < len(cut):
+            guessed = any(
+                index in seen and seen[index][0] != seen[index][1] and cut[index] > seen[index][1]
+                for index in range(len(following), len(cut))
+            )
+            if guessed:
+                continue
+        kept.append(cut)
+    return kept
 
 
 _CLASSES = (

@@ -200,6 +200,36 @@ def test_folders_cut_through_by_pieces_are_listed_once(moto_store: S3Store, moto
     assert not listing.stats.fell_back
 
 
+def test_a_page_running_past_its_piece_lists_the_pieces_not_yet_asked_for(
+    moto_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store], moto_big_bucket: str
+) -> None:
+    """Cuts two names apart and in gaps (chosen here), one request at a time: a page of 20
+    names covers the next pieces, which are then not asked for again; pieces past the last
+    name cost no request. So no request is spent on names already listed."""
+    store = _through(moto_proxy, moto_account, make_store)
+    cuts = sorted(
+        [f"{PREFIX}file-{i:05d}.bin" for i in range(30, 690, 2)]
+        + [f"{PREFIX}file-{i:05d}.bin~" for i in range(100, 600, 50)]  # empty pieces: gaps
+        + [f"{PREFIX}zz-last.txt~", f"{PREFIX}zzz", f"{PREFIX}~"]  # past the last name
+    )
+
+    def close_cuts(prefix: str, last: str, upto: str | None, sample: Any, count: int) -> list[str]:
+        return [c for c in cuts if c > last and (upto is None or c < upto)][:count]
+
+    listing = _listing(store, moto_big_bucket, PREFIX, "/", splitter=close_cuts, max_in_flight=1)
+    responses = list(listing)
+
+    folders = [p["Prefix"] for r in responses for p in r.get("CommonPrefixes", ())]
+    keys = [item["Key"] for r in responses for item in r.get("Contents", ())]
+    assert (folders, keys) == _expected([*ALL_KEYS, LONG_KEY])
+    assert not listing.stats.fell_back
+    sent = moto_proxy.count(Match.list_objects_v2(moto_big_bucket))
+    assert sent == listing.stats.requests + 1  # the first page, then the pieces' pages
+    assert listing.stats.pieces > 10
+    names = len(folders) + len(keys)
+    assert sent <= -(-names // PAGE) + 1  # a page of new names a request (the last one short)
+
+
 def _listing(store: S3Store, bucket: str, prefix: str, delimiter: str, **kwargs: Any) -> ParallelListing:
     sequential = partial(store._iter_listing_responses, bucket, prefix, None, PAGE)
     return ParallelListing(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -63,3 +64,18 @@ def test_unicode_names_are_cut_in_code_point_order_as_s3_orders_utf8_bytes() -> 
     assert cuts
     assert all(cut > keys[99] for cut in cuts)
     assert sorted(c.encode() for c in cuts) == [c.encode() for c in cuts]
+
+
+def test_no_cut_in_a_gap_only_a_guessed_letter_reaches_before_a_carry() -> None:
+    """Timestamps: a page of January 1st-19th. Guessing the days' tens on to 3 would put a
+    cut at "day 36" just before the carry into February: both pieces start on February 1st."""
+    start = datetime(2024, 1, 1)
+    page = [
+        f"logs/{start + timedelta(minutes=26 * i):%Y-%m-%dT%H-%M-%S}-{i + 1:06d}.log" for i in range(1000)
+    ]
+
+    cuts = split_points("logs/", page[-1], None, page, 16)
+
+    assert cuts
+    days = [cut[len("logs/2024-01-") :][:2] for cut in cuts if len(cut) >= len("logs/2024-01-00")]
+    assert all(day <= "31" for day in days), cuts
