@@ -162,6 +162,7 @@ async def _upload(ctx: JobContext, store: LoopDataStore, gui_wait: Callable[[], 
             f"The server stored different bytes for “{t.name}” than were sent. Retry the upload.",
             detail=f"sent md5 {md5_hex}, server ETag {etag}",
         )
+    t.remote_etag = etag  # the new object's: an opened copy's next replace compares it
     t.verified = "Content-MD5"
 
 

@@ -12,6 +12,7 @@ import qasync
 from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
 from pytestqt.qtbot import QtBot
 
+from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App, build_app
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.folder_node import LoadState
@@ -26,6 +27,17 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     return loop
+
+
+@pytest.fixture
+def one_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listings page one after another, so "the second page, held" is one request.
+
+    Stopping a parallel listing (pieces in flight) is tested on the lister itself in
+    tests/integration/test_s3_parallel_listing.py and test_s3_tree_listing.py; tests that
+    hold "the next page" to catch a listing half-way use this.
+    """
+    monkeypatch.setattr(S3Store, "listing_parallelism", 1)
 
 
 @pytest.fixture(autouse=True)

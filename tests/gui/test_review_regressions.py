@@ -111,8 +111,9 @@ def opened_through_proxy(
     moto_account: Account,
     fault_proxy: FaultProxy,
     qtbot: QtBot,
+    one_page_at_a_time: None,
 ) -> Callable[[str], App]:
-    """Like `opened`, through the fault proxy, whose listings come in pages of 10."""
+    """Like `opened`, through the fault proxy, whose listings come in pages of 10, one after another."""
     fault_proxy.cap_page_size(10)
 
     def go(bucket: str) -> App:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
@@ -166,17 +165,6 @@ def test_the_first_results_show_while_the_listing_is_still_running(
     hold.release()
     wait_done(qtbot, panel)
     assert panel.model.rowCount() == sum(1 for k in tree.sizes if "/Beach-" in k) > first
-
-
-@pytest.fixture
-def one_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The listing pages one after another, so "the second page, held" is one request.
-
-    Stopping a parallel listing (pieces in flight) is tested on the lister itself in
-    tests/integration/test_s3_parallel_listing.py and test_s3_tree_listing.py; here the
-    panel's Stop and the app's shutdown must reach the listing at all.
-    """
-    monkeypatch.setattr(S3Store, "listing_parallelism", 1)
 
 
 def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(

@@ -19,9 +19,11 @@ class _Batches(OsLocalFiles):
     def __init__(self) -> None:
         self.batches: list[list[str]] = []
         self.gate = threading.Event()
+        self.entered = threading.Event()
 
     def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
-        self.gate.wait(30)
+        self.entered.set()
+        self.gate.wait(60)
         self.batches.append([Path(path).name for path, _mtime, _tag in parts])
         return super().commit_parts(parts)
 
@@ -33,7 +35,8 @@ def test_files_written_while_a_batch_commits_go_together_in_the_next(tmp_path: P
         with ThreadPoolExecutor(2) as pool:
             commits = PartCommits(local, pool)
             first = asyncio.ensure_future(commits.commit(str(tmp_path / "f00"), b"0", 0.0, "t0"))
-            await asyncio.sleep(0.05)  # its batch of one is being committed, held at the gate
+            while not local.entered.is_set():  # its batch of one is being committed, held at the gate
+                await asyncio.sleep(0.01)
             rest = [
                 asyncio.ensure_future(commits.commit(str(tmp_path / f"f{i:02d}"), b"%d" % i, 0.0, f"t{i}"))
                 for i in range(1, 40)
@@ -44,7 +47,9 @@ def test_files_written_while_a_batch_commits_go_together_in_the_next(tmp_path: P
             local.gate.set()
             await asyncio.gather(first, *rest)
 
-    asyncio.run(main())
+    # Its own thread: after the GUI tests the session's qasync loop counts as running here.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, main()).result(timeout=120)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert local.batches == [["f00"], [f"f{i:02d}" for i in range(1, 40)]]
     assert names == [f"f{i:02d}" for i in range(40)]
