@@ -318,14 +318,15 @@ def test_retry_all_runs_every_failed_transfer_again(
     wait_finished(qtbot, app, 2)
     dock = dock_of(app)
     qtbot.waitUntil(lambda: dock.model.counts()[State.FAILED] == 2, timeout=10_000)
-    assert dock.retry_all_action.isEnabled()
+    # The actions follow the rows once a batch of row changes is in (next event-loop turn).
+    qtbot.waitUntil(dock.retry_all_action.isEnabled, timeout=10_000)
     for key, body in (("later/a.txt", b"A"), ("later/b.txt", b"B")):
         moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=body)
     dock.retry_all_action.trigger()
     qtbot.waitUntil(lambda: dock.model.counts()[State.DONE] == 2, timeout=30_000)
     assert (out / "a.txt").read_bytes() == b"A"
     assert (out / "b.txt").read_bytes() == b"B"
-    assert not dock.retry_all_action.isEnabled()
+    qtbot.waitUntil(lambda: not dock.retry_all_action.isEnabled(), timeout=10_000)
 
 
 def test_rows_keep_the_order_they_were_planned_in_while_transfers_run(

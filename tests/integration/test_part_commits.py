@@ -35,8 +35,8 @@ def test_files_written_while_a_batch_commits_go_together_in_the_next(tmp_path: P
         with ThreadPoolExecutor(2) as pool:
             commits = PartCommits(local, pool)
             first = asyncio.ensure_future(commits.commit(str(tmp_path / "f00"), b"0", 0.0, "t0"))
-            while not local.entered.is_set():  # its batch of one is being committed, held at the gate
-                await asyncio.sleep(0.01)
+            # Its batch of one is being committed, held at the gate.
+            assert await asyncio.to_thread(local.entered.wait, 60)
             rest = [
                 asyncio.ensure_future(commits.commit(str(tmp_path / f"f{i:02d}"), b"%d" % i, 0.0, f"t{i}"))
                 for i in range(1, 40)
