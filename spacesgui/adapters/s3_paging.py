@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, ParallelListing
+from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, SLOW_PAGE_S, ParallelListing
 from spacesgui.core.errors import ListingBroken
 
 if TYPE_CHECKING:
@@ -30,10 +30,11 @@ def iter_listing_responses(
     page_size: int,
     *,
     max_in_flight: int = MAX_IN_FLIGHT,
+    parallel_after_s: float = SLOW_PAGE_S,
 ) -> Iterator[Any]:
     """Yield each raw response listing the objects under `prefix`, at any depth, in key order.
 
-    Past the first page the rest is listed in parallel pieces (s3_parallel_listing), so a
+    Once pages prove slow the rest is listed in parallel pieces (s3_parallel_listing), so a
     caller that stops iterating may leave a few requests that were already in flight, and
     none is sent after it stops. A server that breaks StartAfter or paging gets the
     sequential listing below.
@@ -50,6 +51,7 @@ def iter_listing_responses(
         page_size=page_size,
         sequential=sequential,
         max_in_flight=max_in_flight,
+        parallel_after_s=parallel_after_s,
     )
     return iter(listing)
 

@@ -21,7 +21,7 @@ from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
 from spacesgui.adapters.s3_links import S3LinkOps
-from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, ParallelListing
+from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, SLOW_PAGE_S, ParallelListing
 from spacesgui.adapters.s3_reader import S3ReaderOps
 from spacesgui.adapters.s3_transfer_ops import S3TransferOps
 from spacesgui.adapters.s3_tree_listing import S3TreeListingOps
@@ -71,10 +71,13 @@ class S3Store(
     server once per bucket (S3ObjectOps.acl_support).
 
     `listing_parallelism`: how many listing requests one listing may have in flight past
-    its first page (1: one page after another, as before parallel listing).
+    its first page (1: one page after another, as before parallel listing);
+    `listing_slow_page_s`: how slow pages must be (the median of the last few) before a
+    listing goes parallel (0: right after the first page).
     """
 
     listing_parallelism: int = MAX_IN_FLIGHT
+    listing_slow_page_s: float = SLOW_PAGE_S
 
     def __init__(
         self,
@@ -150,8 +153,9 @@ class S3Store(
     ) -> Iterator[ListingPage]:
         """Yield the folders and objects directly under `prefix`, one page at a time, in order.
 
-        The first page is asked for alone; past it the rest is listed in parallel pieces
-        (s3_parallel_listing), merged back in key order, each folder once.
+        Pages come one after another while they come fast; once they prove slow (a distant
+        server) the rest is listed in parallel pieces (s3_parallel_listing), merged back in
+        key order, each folder once.
         """
         sequential = partial(self._iter_listing_responses, bucket, prefix, on_warning, page_size)
         if self.listing_parallelism <= 1:
@@ -167,6 +171,7 @@ class S3Store(
             page_size=page_size,
             sequential=sequential,
             max_in_flight=self.listing_parallelism,
+            parallel_after_s=self.listing_slow_page_s,
         )
         for response in listing:
             yield _page_from_response(response, prefix)

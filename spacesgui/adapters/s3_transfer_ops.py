@@ -147,6 +147,7 @@ class S3TransferOps:
 
     _client: S3Client
     listing_parallelism: int
+    listing_slow_page_s: float
     endpoint: str
 
     if TYPE_CHECKING:
@@ -176,8 +177,9 @@ class S3TransferOps:
         the listing carries on with ListObjects v1 after the last key seen.
         """
         for response in iter_listing_responses(
-            self._call, self._client, bucket, prefix, page_size, max_in_flight=self.listing_parallelism
-        ):
+            self._call, self._client, bucket, prefix, page_size,
+            max_in_flight=self.listing_parallelism, parallel_after_s=self.listing_slow_page_s,
+        ):  # fmt: skip
             yield from _entries(response)
 
     def open_download(

@@ -27,6 +27,7 @@ class S3TreeListingOps:
     _client: S3Client
     _call: Callable[[str, str, Callable[[], Any]], Any]
     listing_parallelism: int
+    listing_slow_page_s: float
 
     def iter_tree(self, bucket: str, prefix: str, *, page_size: int = PAGE_SIZE) -> Iterator[ListingPage]:
         """Yield every object under `prefix`, at any depth, a page at a time in key order.
@@ -38,8 +39,9 @@ class S3TreeListingOps:
         after the last key seen, as the folder listing does.
         """
         for response in iter_listing_responses(
-            self._call, self._client, bucket, prefix, page_size, max_in_flight=self.listing_parallelism
-        ):
+            self._call, self._client, bucket, prefix, page_size,
+            max_in_flight=self.listing_parallelism, parallel_after_s=self.listing_slow_page_s,
+        ):  # fmt: skip
             yield _tree_page(response)
 
 

@@ -51,6 +51,15 @@ RCLONE_KEYS = [k for k in ALL_KEYS if "//" not in k]
 LONG_KEY = PREFIX + "L" * (1024 - len(PREFIX))  # S3's longest key: 1,024 bytes (moto only)
 
 
+@pytest.fixture(autouse=True)
+def parallel_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces right after the first page, however fast pages come: these tests are about them.
+
+    When a listing goes parallel at all (slow pages only) is tested at the end.
+    """
+    monkeypatch.setattr(S3Store, "listing_slow_page_s", 0.0)
+
+
 def _expected(keys: Iterable[str]) -> tuple[list[str], list[str]]:
     """(folders, keys) of a delimiter listing of PREFIX, as S3 defines it."""
     below = [k for k in keys if k.startswith(PREFIX)]
@@ -312,3 +321,43 @@ def test_a_slow_consumer_keeps_the_pages_listed_ahead_bounded(
     assert keys == expected[: len(keys)]
     assert listing.stats.peak_waiting_pages <= 3 + MAX_IN_FLIGHT  # the cap, and what was in flight
     assert listing.stats.peak_waiting_pages >= 3  # the consumer really was the slower
+
+
+# -- only where it pays -------------------------------------------------------------------
+
+
+def test_pages_that_come_fast_go_one_after_another_with_no_extra_request(
+    moto_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store], moto_big_bucket: str
+) -> None:
+    # "Fast" is anything under the threshold; a threshold no page reaches makes it so on any machine.
+    store = _through(moto_proxy, moto_account, make_store)
+    store.listing_slow_page_s = 3_600.0
+    listings = moto_proxy.watch(Match.list_objects_v2(moto_big_bucket))
+
+    folders, keys = _flatten(store.iter_listing(moto_big_bucket, PREFIX, page_size=PAGE))
+
+    assert (folders, keys) == _expected([*ALL_KEYS, LONG_KEY])
+    assert listings.peak == 1
+    assert moto_proxy.count(Match(method="GET", query={"start-after": None})) == 0
+    pages = moto_proxy.count(Match.list_objects_v2(moto_big_bucket))
+    entries = len(folders) + len(keys)
+    assert pages == -(-entries // PAGE)  # a sequential listing's pages, not one more
+
+
+def test_a_listing_whose_pages_turn_slow_goes_parallel_from_there(
+    moto_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store], moto_big_bucket: str
+) -> None:
+    store = _through(moto_proxy, moto_account, make_store)
+    store.listing_slow_page_s = 0.75  # no page of 20 names takes that long on its own
+    listings = moto_proxy.watch(Match.list_objects_v2(moto_big_bucket))
+    pages = store.iter_listing(moto_big_bucket, PREFIX, page_size=PAGE)
+    got = [next(pages) for _ in range(4)]  # fast: one after another
+    assert listings.peak == 1
+    assert moto_proxy.count(Match(method="GET", query={"start-after": None})) == 0
+
+    moto_proxy.add_latency(1.0)  # now every page is slower than the threshold
+    folders, keys = _flatten([*got, *pages])
+
+    assert (folders, keys) == _expected([*ALL_KEYS, LONG_KEY])
+    assert listings.peak >= 4  # the rest in pieces at once
+    assert moto_proxy.count(Match(method="GET", query={"start-after": None})) >= 4
