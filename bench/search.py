@@ -4,7 +4,9 @@ Run `uv run python bench/search.py` (1,000,000 keys: a few minutes on 2 CPUs, ~1
 for the server) or `--keys 100000` for a quick run. The demo server, with its big Space made
 `--keys` large, runs in a process of its own (bench_search_server.py); spacesgui's real
 window (offscreen, qasync) searches the whole Space for a name substring (`--needle`, by
-default "77.", about 1% of the names, spread evenly), then each peer lists the same Space
+default "77.", about 1% of the names, but none before assets/76/, a good way into the key
+order, so every tool's first result waits for the listing to get there; `--needle blob-0007`
+has a match in the first page), then each peer lists the same Space
 piped into `grep --line-buffered -i -F`. Figures: time to the first result and to the end,
 matches found, objects searched, the GUI thread's longest stall (a 5 ms timer), and the
 window process's peak memory during the search (Linux: VmHWM, reset before the search).
