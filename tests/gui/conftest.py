@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import qasync
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
 from pytestqt.qtbot import QtBot
 
@@ -92,6 +94,12 @@ def build_window(
         app.shutdown()
         app.window.deleteLater()
     QApplication.processEvents()
+    # Delete the windows and collect what the test left now, while nothing else runs, rather
+    # than in a later test's event loop with its threads busy: a collection there, of wrappers
+    # whose Qt objects a deferred delete had just destroyed, once crashed the test process.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    apps.clear()
+    gc.collect()
 
 
 @pytest.fixture
