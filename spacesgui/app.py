@@ -38,6 +38,7 @@ from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
+from spacesgui.ui.gui_thread_collector import GuiThreadCollector
 from spacesgui.ui.main_window import MainWindow
 from spacesgui.ui.mime_types import OBJECTS_MIME
 from spacesgui.ui.window_features import WindowServices
@@ -67,6 +68,7 @@ class App:
     transfers: TransferService
     window: MainWindow
     on_close: list[object] = field(default_factory=list)
+    collector: GuiThreadCollector | None = None
 
     def shutdown(self) -> None:
         keep_clipboard_as_text()
@@ -78,6 +80,8 @@ class App:
             self.window.transfer_actions.drag_out.cleanup()
         self.runner.shutdown()
         self.accounts.close()
+        if self.collector is not None:
+            self.collector.stop()
 
 
 def keep_clipboard_as_text() -> None:
@@ -140,7 +144,9 @@ def build_app(
     transfers.start()
     # Modules, classes, widgets: out of full collections. A full one first: the window is not shown yet.
     freeze_long_lived("the app built", collect_all=True)
-    return App(runner, accounts, browser, transfers, window)
+    collector = GuiThreadCollector(window)  # Qt objects die on the GUI thread, never on a worker
+    collector.start()
+    return App(runner, accounts, browser, transfers, window, collector=collector)
 
 
 def _journal_beside(settings_path: Path | None) -> Path | None:

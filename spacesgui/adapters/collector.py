@@ -48,7 +48,11 @@ def freeze_long_lived(reason: str, *, collect_all: bool = False) -> bool:
         if reason in _done:
             return False
         _done.add(reason)
-    gc.collect(2 if collect_all else 1)
+    # Only the main (GUI) thread collects: garbage holding Qt objects must not be destroyed
+    # on a worker (ui/gui_thread_collector.py says why). Elsewhere what is alive is frozen
+    # as it is, garbage included: a one-off, as bounded as the rest.
+    if threading.current_thread() is threading.main_thread():
+        gc.collect(2 if collect_all else 1)
     gc.freeze()
     log.debug("froze %d long-lived objects out of the garbage collector (%s)", gc.get_freeze_count(), reason)
     return True

@@ -98,8 +98,12 @@ def build_window(
     # than in a later test's event loop with its threads busy: a collection there, of wrappers
     # whose Qt objects a deferred delete had just destroyed, once crashed the test process.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    enabled = gc.isenabled()
+    gc.disable()  # no other thread may collect what the test left, even between these lines
     apps.clear()
     gc.collect()
+    if enabled:
+        gc.enable()
 
 
 @pytest.fixture
