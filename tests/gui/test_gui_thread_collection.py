@@ -26,20 +26,23 @@ class _Cycle:
         self.freed_on.append(threading.current_thread().name)
 
 
-def _allocate_past_every_threshold() -> None:
-    for _ in range(200):
-        junk = [[] for _ in range(5_000)]  # tracked containers: what the collector counts
-        del junk
+def _allocate_past_every_threshold(kept: list[list[list[int]]]) -> None:
+    # Tracked containers, what the collector counts, kept alive: the count it compares with
+    # its threshold is of containers made less those freed since the last collection.
+    for _ in range(20):
+        kept.append([[] for _ in range(5_000)])
 
 
 def test_garbage_left_while_a_worker_allocates_is_freed_on_the_gui_thread(
     build_window: Callable[[], App], qtbot: QtBot
 ) -> None:
     app = build_window()
-    assert app.collector is not None and app.collector.running
+    assert app.collector is not None
+    assert app.collector.running
     freed_on: list[str] = []
     _Cycle(freed_on)  # garbage at once
-    worker = threading.Thread(target=_allocate_past_every_threshold, name="a worker")
+    kept: list[list[list[int]]] = []
+    worker = threading.Thread(target=_allocate_past_every_threshold, args=(kept,), name="a worker")
     worker.start()
     worker.join(60)
     assert freed_on == []  # the worker's allocations set off no collection
