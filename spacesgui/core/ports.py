@@ -12,11 +12,8 @@ from spacesgui.core.activity import ActivityEntry
 from spacesgui.core.bucket_settings import BucketAcl, LoggingConfig, VersioningState
 from spacesgui.core.cors import CorsRule
 from spacesgui.core.cors_preflight import CorsAnswer, PreflightRequest
-from spacesgui.core.do_api import CdnEndpoint, CreatedKey, KeyGrant, SpacesKey
-from spacesgui.core.errors import SpacesError
 from spacesgui.core.lifecycle import LifecycleRule
 from spacesgui.core.listing import BucketInfo, ListingPage, ObjectEntry
-from spacesgui.core.local_files import LocalEntry, LocalStat
 from spacesgui.core.object_headers import ObjectHeaders
 from spacesgui.core.operations import (
     ByteRange,
@@ -502,61 +499,6 @@ class ActivityRecord(Protocol):
     def close(self) -> None: ...
 
 
-class PartFile(Protocol):
-    """A download's `NAME.part` file, written at offsets (parallel ranges may interleave)."""
-
-    path: str
-
-    def write_at(self, offset: int, data: bytes) -> None: ...
-
-    def start_flush(self, offset: int, size: int) -> None:
-        """Start writing those bytes to disk without waiting (the final flush has less to do)."""
-        ...
-
-    def size(self) -> int: ...
-
-    def close(self) -> None: ...
-
-
-class LocalFiles(Protocol):
-    """The local file system as transfers use it. Thread-safe; blocking.
-
-    Every failure is raised as a core LocalFileError subclass naming the file
-    (LocalFileMissing, LocalFileUnreadable, DiskFull, LocalWriteFailed).
-    """
-
-    def stat(self, path: str) -> LocalStat: ...
-
-    def exists(self, path: str) -> LocalStat | None: ...
-
-    def read_range(self, path: str, offset: int, size: int) -> bytes: ...
-
-    def walk(self, root: str) -> tuple[list[LocalEntry], list[str]]:
-        """Every file under `root` (relative '/' paths) and a message per unreadable folder."""
-        ...
-
-    def open_part(self, path: str, *, keep: bool, tag: str = "") -> PartFile:
-        """Open `part_path(path, tag)`, creating folders; `keep` keeps bytes already there."""
-        ...
-
-    def commit_part(self, path: str, mtime: float, tag: str = "") -> None:
-        """Rename `part_path(path, tag)` to `path` (replacing it) and set its modification time."""
-        ...
-
-    def remove_part(self, path: str, tag: str = "") -> None: ...
-
-    def write_part(self, path: str, data: bytes, tag: str = "") -> None:
-        """Write `data` as the whole `part_path(path, tag)`, creating folders (not flushed yet)."""
-        ...
-
-    def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
-        """commit_part for (path, mtime, tag)s that write_part wrote, as one batch: all flushed
-        to disk, renamed, each folder flushed once; per part, None or what went wrong."""
-        ...
-
-    def free_space(self, path: str) -> int: ...
-
-
 class AccountSources(Protocol):
     """Other tools' settings on this machine (AWS CLI, s3cmd, rclone, the environment) and
     spacesgui export files. Blocking file I/O: call on a worker thread."""
@@ -574,51 +516,3 @@ class AccountSources(Protocol):
     def write_export(self, path: str, text: str) -> None:
         """Write an export file; SpacesError in plain words when it cannot be written."""
         ...
-
-
-class KeyAdmin(Protocol):
-    """The account's Spaces access keys, through the DigitalOcean API. Thread-safe; blocking.
-
-    Failures are core errors (see core/do_api.py): a bad token, a missing scope, rate limits
-    and server errors each say so in plain words, never with the token in them.
-    """
-
-    def list_keys(self) -> list[SpacesKey]:
-        """Every key of the account, all pages."""
-        ...
-
-    def create_key(self, name: str, grants: Sequence[KeyGrant]) -> CreatedKey:
-        """Create a key; its secret is in the answer and never again."""
-        ...
-
-    def rename_key(self, access_key: str, name: str) -> SpacesKey: ...
-
-    def delete_key(self, access_key: str) -> None: ...
-
-
-class CdnAdmin(Protocol):
-    """The account's CDN endpoints, through the DigitalOcean API. Thread-safe; blocking."""
-
-    def list_endpoints(self) -> list[CdnEndpoint]:
-        """Every CDN endpoint of the account, all pages."""
-        ...
-
-    def create_endpoint(self, origin: str, ttl: int) -> CdnEndpoint: ...
-
-    def update_endpoint_ttl(self, endpoint_id: str, ttl: int) -> CdnEndpoint: ...
-
-    def delete_endpoint(self, endpoint_id: str) -> None: ...
-
-    def purge_cache(self, endpoint_id: str, paths: Sequence[str]) -> None:
-        """Purge `paths` ("folder/*" for a folder), batched as the API allows."""
-        ...
-
-
-class DoApi(KeyAdmin, CdnAdmin, Protocol):
-    """One client for both: the same token reaches keys and CDN endpoints."""
-
-    def close(self) -> None: ...
-
-
-class DoApiFactory(Protocol):
-    def __call__(self, token: str, base_url: str) -> DoApi: ...

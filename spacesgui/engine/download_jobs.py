@@ -17,6 +17,7 @@ from collections.abc import Callable
 from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
 from spacesgui.core.formatting import human_size
 from spacesgui.core.local_files import part_path
+from spacesgui.core.local_ports import PartFile
 from spacesgui.core.multipart import (
     ChecksumVerifier,
     choose_part_size,
@@ -27,7 +28,6 @@ from spacesgui.core.multipart import (
     plan_parts,
     strip_etag,
 )
-from spacesgui.core.ports import PartFile
 from spacesgui.core.prefix_hash import PrefixVerifier
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject
 from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, run_parts, with_retries

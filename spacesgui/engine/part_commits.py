@@ -16,7 +16,7 @@ import asyncio
 from concurrent.futures import Executor, Future
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.ports import LocalFiles
+from spacesgui.core.local_ports import LocalFiles
 
 Part = tuple[str, float, str]  # final path, modification time to set, tag of its .part file
 

@@ -23,7 +23,8 @@ from typing import Any
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.local_files import part_path
-from spacesgui.core.ports import EngineStore, LocalFiles, LoopDataStore, TransferJournal
+from spacesgui.core.local_ports import LocalFiles
+from spacesgui.core.ports import EngineStore, LoopDataStore, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (

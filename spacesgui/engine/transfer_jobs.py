@@ -28,6 +28,7 @@ from spacesgui.core.errors import (
     TransferStopped,
 )
 from spacesgui.core.formatting import human_size
+from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.multipart import (
     choose_part_size,
     is_md5_etag,
@@ -35,7 +36,7 @@ from spacesgui.core.multipart import (
     plan_parts,
     strip_etag,
 )
-from spacesgui.core.ports import EngineStore, LocalFiles, TransferJournal
+from spacesgui.core.ports import EngineStore, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, Transfer

@@ -26,8 +26,9 @@ from spacesgui.core.do_api import (
     origin_for,
     purge_paths,
 )
+from spacesgui.core.do_api_ports import DoApi, DoApiFactory
 from spacesgui.core.errors import InvalidInput, KeyringUnavailable, NotSupported, SpacesError
-from spacesgui.core.ports import DoApi, DoApiFactory, SecretStore
+from spacesgui.core.ports import SecretStore
 from spacesgui.core.redaction import register_secret
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner

@@ -10,8 +10,9 @@ import logging
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import renamed_key
 from spacesgui.core.errors import NotFound, ObjectChanged, SpacesError
+from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.multipart import strip_etag
-from spacesgui.core.ports import LocalFiles, ObjectOperations, ObjectStore
+from spacesgui.core.ports import ObjectOperations, ObjectStore
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, Direction, Transfer
 
 log = logging.getLogger(__name__)

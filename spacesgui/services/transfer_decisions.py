@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from spacesgui.core.conflicts import ConflictPolicy, Resolution, Side, renamed_key, resolve
-from spacesgui.core.ports import LocalFiles, ObjectStore
+from spacesgui.core.local_ports import LocalFiles
+from spacesgui.core.ports import ObjectStore
 from spacesgui.core.shared_keys import (
     SharedKeyOutcome,
     Source,

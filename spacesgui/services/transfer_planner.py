@@ -21,8 +21,9 @@ from spacesgui.core.errors import Cancelled, LocalFileError
 from spacesgui.core.keys import basename, parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.local_paths import LocalName, is_inside, plan_local_names
+from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.multipart import is_md5_etag, strip_etag
-from spacesgui.core.ports import LocalFiles, TransferStore
+from spacesgui.core.ports import TransferStore
 from spacesgui.core.shared_keys import Source, shared_keys
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 from spacesgui.core.upload_plan import is_skipped, upload_key

@@ -20,7 +20,8 @@ from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count
 from spacesgui.core.keys import parent
-from spacesgui.core.ports import LocalFiles, ObjectStore, PreferenceStore, TransferJournal
+from spacesgui.core.local_ports import LocalFiles
+from spacesgui.core.ports import ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput_history import Sample, ThroughputHistory
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (

@@ -13,7 +13,8 @@ from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.core.accounts import Account, Credentials
-from spacesgui.core.ports import LocalFiles, TransferStore
+from spacesgui.core.local_ports import LocalFiles
+from spacesgui.core.ports import TransferStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.engine.transfer_engine import TransferEngine
 
