@@ -69,6 +69,26 @@ def rgb(pixel: int) -> tuple[int, int, int]:
     return colour.red(), colour.green(), colour.blue()
 
 
+def pixels_near(image: QImage, colour: QColor, background: QColor) -> int:
+    """How many pixels of `image` are mostly `colour` over `background`.
+
+    Antialiasing rarely paints a thin sloped line's exact colour (a dashed one even less):
+    a pixel counts when it lies within a quarter of the way from `colour` to `background`.
+    """
+    want = (colour.red(), colour.green(), colour.blue())
+    reach = _distance(want, (background.red(), background.green(), background.blue())) / 4
+    return sum(
+        1
+        for x in range(image.width())
+        for y in range(image.height())
+        if _distance(rgb(image.pixel(x, y)), want) <= reach
+    )
+
+
+def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    return float(sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5)
+
+
 def text_contrast(image: QImage, area: QRect | None = None) -> tuple[float, tuple[int, int, int]]:
     """Contrast of the text painted in `area` of `image` against its background, and the text colour.
 
