@@ -188,8 +188,8 @@ class ObjectTreeModel(QAbstractItemModel):
         if self._bucket:
             self.refresh(self._listed_nodes())
 
-    def listing_request(self, node: FolderNode) -> ListingRequest:
-        return ListingRequest(self._account_id, self._bucket, node.prefix, self._show_deleted)
+    def listing_request(self, node: FolderNode, *, automatic: bool = False) -> ListingRequest:
+        return ListingRequest(self._account_id, self._bucket, node.prefix, self._show_deleted, automatic)
 
     def _listed_nodes(self) -> list[FolderNode]:
         nodes, stack = [], [self._root]
@@ -215,9 +215,11 @@ class ObjectTreeModel(QAbstractItemModel):
         self._listed_deleted.clear()
         self._refresher.cancel()
 
-    def refresh(self, nodes: list[FolderNode] | None = None) -> None:
-        """Re-list `nodes` (default: the root) and apply only what changed."""
-        self._refresher.refresh(nodes)
+    def refresh(self, nodes: list[FolderNode] | None = None, *, automatic: bool = False) -> None:
+        """Re-list `nodes` (default: the root) and apply only what changed.
+
+        `automatic`: a refresh nobody asked for (see ListingRequest.automatic)."""
+        self._refresher.refresh(nodes, automatic=automatic)
 
     def is_refreshing(self) -> bool:
         return self._refresher.is_refreshing()

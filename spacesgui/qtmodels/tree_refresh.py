@@ -52,13 +52,16 @@ class TreeRefresher:
         self._model = model
         self._refreshes: dict[int, tuple[FolderNode, FolderNode]] = {}
 
-    def refresh(self, nodes: list[FolderNode] | None = None) -> None:
-        """Re-list `nodes` (default: the root) and apply what changed; failed folders reload."""
+    def refresh(self, nodes: list[FolderNode] | None = None, *, automatic: bool = False) -> None:
+        """Re-list `nodes` (default: the root) and apply what changed; failed folders reload.
+
+        `automatic`: nobody asked for it (see ListingRequest.automatic)."""
         for node in nodes or [self._model._root]:
             if node.state == LoadState.FAILED:
                 self._reload(node)
             elif node.state == LoadState.LOADED and not self.is_refreshing(node):
-                listing_id = self._model._browser.start_listing(self._model.listing_request(node))
+                request = self._model.listing_request(node, automatic=automatic)
+                listing_id = self._model._browser.start_listing(request)
                 self._refreshes[listing_id] = (node, FolderNode(node.prefix))
 
     def is_refreshing(self, node: FolderNode | None = None) -> bool:

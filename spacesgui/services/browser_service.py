@@ -16,6 +16,7 @@ from spacesgui.core.listing import ListingPage
 from spacesgui.core.naming import check_bucket_name
 from spacesgui.core.ports import DeletedObjectLister, ObjectStore
 from spacesgui.services.account_service import AccountService
+from spacesgui.services.deleted_listings import MAX_NAMES, DeletedListings
 from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ class ListingRequest:
     bucket: str
     prefix: str
     deleted: bool = False  # then the deleted files and folders follow the live ones (versioned Spaces)
+    # A refresh nobody asked for (the timer, the window's focus): the deleted files may come
+    # from the folder's last listing when no live file went away (see deleted_listings).
+    automatic: bool = False
 
 
 def live_only(page: ListingPage, folders: set[str], keys: set[str]) -> ListingPage:
@@ -60,6 +64,7 @@ class BrowserService(QObject):
         self._ids = itertools.count(1)
         self._stops: dict[int, threading.Event] = {}
         self.deleted_page_size = 1000  # ListObjectVersions' MaxKeys (tests cross pages with less)
+        self._deleted_seen = DeletedListings()
 
     def start_listing(self, request: ListingRequest) -> int:
         """Begin listing `request`'s prefix; returns the id its signals will carry."""
@@ -110,10 +115,25 @@ class BrowserService(QObject):
 
         def produce_deleted(lister: DeletedObjectLister, folders: set[str], keys: set[str]) -> None:
             """The deleted pages, without the folders and keys listed live. Worker thread."""
+            folder = (request.account_id, request.bucket, request.prefix)
+            live_folders, live_keys = set(folders), keys
+            remembered = self._deleted_seen.reusable(folder, folders, keys) if request.automatic else None
+            listed: list[ListingPage] | None = []  # None once too many to keep (see MAX_NAMES)
+            names = len(folders) + len(keys)
             try:
-                for page in lister.iter_deleted(request.bucket, request.prefix, self.deleted_page_size):
+                pages = (
+                    lister.iter_deleted(request.bucket, request.prefix, self.deleted_page_size)
+                    if remembered is None
+                    else remembered  # none at all is an answer too
+                )
+                for page in pages:
                     if stop.is_set():
                         raise Cancelled("listing cancelled")
+                    names += len(page)
+                    if listed is not None:
+                        listed.append(page)
+                        if names > MAX_NAMES:
+                            listed = None
                     shown = live_only(page, folders, keys)
                     folders.update(shown.folders)  # a prefix may come back on a later page
                     if len(shown):
@@ -121,11 +141,15 @@ class BrowserService(QObject):
             except Cancelled:
                 raise
             except SpacesError as error:  # the live files are listed: say what is missing
+                self._deleted_seen.forget(folder)
                 log.warning("deleted files of s3://%s/%s: %s", request.bucket, request.prefix, error)
                 on_warning(
                     f"The deleted files in s3://{request.bucket}/{request.prefix} could not all be "
                     f"listed: {error.message}"
                 )
+                return
+            if remembered is None and listed is not None:
+                self._deleted_seen.remember(folder, live_folders, live_keys, listed)
 
         try:
             store = await self._accounts.store(request.account_id)

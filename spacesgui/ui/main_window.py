@@ -393,12 +393,12 @@ class MainWindow(QMainWindow):
         if chosen:
             self.model.refresh(chosen)
 
-    def _refresh_visible(self) -> None:
+    def _refresh_visible(self, *, automatic: bool = False) -> None:
         self._last_refresh = time.monotonic()
         if not self.model.bucket:
             return
         nodes = [self.model.root, *self.flat_model.expanded_folders()]
-        self.model.refresh(nodes)
+        self.model.refresh(nodes, automatic=automatic)
 
     @property
     def refresh_interval(self) -> int:
@@ -410,7 +410,7 @@ class MainWindow(QMainWindow):
 
     def _on_auto_refresh_timeout(self) -> None:
         if not self.model.is_loading():
-            self._refresh_visible()
+            self._refresh_visible(automatic=True)
 
     def event(self, event: QEvent) -> bool:
         if (
@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
             and time.monotonic() - self._last_refresh > FOCUS_REFRESH_MIN_GAP_S
             and not self.model.is_loading()
         ):
-            self._refresh_visible()
+            self._refresh_visible(automatic=True)
         return super().event(event)
 
     # -- reactions ----------------------------------------------------------

@@ -270,3 +270,69 @@ def test_opening_another_versioned_space_with_the_toggle_on_does_not_list_it_wit
     qtbot.waitUntil(lambda: row_of(app, "gone-too.txt") >= 0 and not model.is_refreshing(), timeout=30_000)
     assert False not in asked  # "Checking…" no longer turns the listing off and on again
     assert app.window.deleted_files.toggle_action.isChecked()
+
+
+@pytest.fixture
+def versions_listed(moto_endpoint: str) -> Iterator[list[str]]:
+    """The prefix of every ListObjectVersions request moto's server (in this process) answers."""
+    from moto.s3.models import S3Backend
+
+    original = S3Backend.list_object_versions
+    prefixes: list[str] = []
+
+    def list_object_versions(self: Any, bucket_name: str, *args: Any, **kwargs: Any) -> Any:
+        prefixes.append(kwargs.get("prefix") or "")
+        return original(self, bucket_name, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(S3Backend, "list_object_versions", list_object_versions)
+        yield prefixes
+
+
+def auto_refreshed(qtbot: QtBot, app: App) -> None:
+    """Let the auto-refresh timer fire once and wait for its listing to be applied."""
+    app.window.auto_refresh.timeout.emit()
+    assert app.window.model.is_refreshing()  # it started (and was not skipped)
+    qtbot.waitUntil(lambda: not app.window.model.is_refreshing(), timeout=30_000)
+
+
+def test_auto_refresh_lists_the_versions_again_only_when_a_live_file_went_away_and_f5_always_does(
+    browse_moto: Browse,
+    moto_store: S3Store,
+    moto_bucket: str,
+    qtbot: QtBot,
+    s3_folders: None,
+    versions_listed: list[str],
+) -> None:
+    put_and_delete(moto_store, moto_bucket, live=["a.txt", "c.txt"], deleted=["b.txt"])
+    app = browse_moto([])
+    show_deleted(qtbot, app, "b.txt")
+    client = moto_store.client
+    listed = len(versions_listed)
+    assert listed >= 1
+
+    # Another tool uploads a file: the timer's refresh shows it, from the live listing alone.
+    client.put_object(Bucket=moto_bucket, Key="new.txt", Body=b"new")
+    auto_refreshed(qtbot, app)
+    assert deleted_rows(app) == {"a.txt": False, "b.txt": True, "c.txt": False, "new.txt": False}
+    assert len(versions_listed) == listed
+
+    # Another tool deletes a file: it went away from the live listing, so the versions are
+    # listed again and it shows deleted.
+    client.delete_object(Bucket=moto_bucket, Key="a.txt")
+    auto_refreshed(qtbot, app)
+    assert deleted_rows(app) == {"a.txt": True, "b.txt": True, "c.txt": False, "new.txt": False}
+    assert len(versions_listed) == listed + 1
+
+    # Another tool removes b.txt's every version for good: the timer cannot know, F5 does.
+    history = client.list_object_versions(Bucket=moto_bucket, Prefix="b.txt")
+    for version in history.get("Versions", []) + history.get("DeleteMarkers", []):
+        client.delete_object(Bucket=moto_bucket, Key="b.txt", VersionId=version["VersionId"])
+    listed = len(versions_listed)  # with this test's own request
+    auto_refreshed(qtbot, app)
+    assert len(versions_listed) == listed
+    assert deleted_rows(app)["b.txt"] is True
+    app.window.refresh()
+    qtbot.waitUntil(lambda: "b.txt" not in deleted_rows(app), timeout=30_000)
+    assert deleted_rows(app) == {"a.txt": True, "c.txt": False, "new.txt": False}
+    assert len(versions_listed) == listed + 1
