@@ -1,10 +1,10 @@
 """Small files as coroutines on the fast data path's event loop: no worker thread per file.
 
 A thread per 4 KiB file cost more than the request itself (hand-over to the loop, wake-up,
-GIL traffic); here one loop thread plans, sends, checks and records them all. What would
-block the loop goes to threads: a download's `.part` file is written, flushed to disk
-and renamed by part_commits, in batches. A file is reported done only after its rename
-is on disk, as on the worker-thread path.
+GIL traffic); here one loop thread plans, sends and records them all. What would
+block the loop goes to threads: a download's bytes are checked, its `.part` file
+written, flushed to disk and renamed by part_commits, in batches. A file is reported done
+only after its rename is on disk, as on the worker-thread path.
 
 Each job returns False when the file must take the worker-thread path after all (an
 object bigger than it was listed, a GET that failed); the engine then runs the thread job,
@@ -185,16 +185,19 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
     t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
     tools.space.check(ctx, t.size)
     verifier = await _verifier(ctx, remote)
-    verifier.feed(data)
-    ok, how = verifier.result()
-    if not ok:
-        raise IntegrityError(
-            f"“{t.name}” arrived damaged ({how}); nothing was written. Retry the download.",
-        )
+
+    def check(body: bytes) -> str:  # on the commit pool, before anything is written
+        verifier.feed(body)
+        ok, how = verifier.result()
+        if not ok:
+            raise IntegrityError(
+                f"“{t.name}” arrived damaged ({how}); nothing was written. Retry the download.",
+            )
+        return how
+
     ctx.flag.check()
-    await tools.commits.commit(t.local_path, data, remote.last_modified, t.id)
+    t.verified = await tools.commits.commit(t.local_path, data, remote.last_modified, t.id, check)
     ctx.progress.reset(len(data))
-    t.verified = how
     return True
 
 

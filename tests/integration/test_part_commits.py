@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from spacesgui.adapters.local_files import OsLocalFiles
-from spacesgui.core.errors import SpacesError
+from spacesgui.core.errors import LocalWriteFailed, SpacesError
 from spacesgui.engine.part_commits import PartCommits
 
 
@@ -54,3 +54,28 @@ def test_files_written_while_a_batch_commits_go_together_in_the_next(tmp_path: P
     assert local.batches == [["f00"], [f"f{i:02d}" for i in range(1, 40)]]
     assert names == [f"f{i:02d}" for i in range(40)]
     assert (tmp_path / "f07").read_bytes() == b"7"
+
+
+def test_a_file_that_cannot_be_written_fails_alone_and_the_rest_of_its_batch_lands(tmp_path: Path) -> None:
+    (tmp_path / "blocked").write_bytes(b"a file where a folder should be")
+    local = _Batches()
+    local.gate.set()
+
+    async def main() -> list[BaseException | str]:
+        with ThreadPoolExecutor(2) as pool:
+            commits = PartCommits(local, pool)
+            paths = [tmp_path / "a", tmp_path / "blocked" / "b", tmp_path / "sub" / "c"]
+            jobs = [commits.commit(str(p), p.name.encode(), 0.0, f"t{i}") for i, p in enumerate(paths)]
+            return list(await asyncio.gather(*jobs, return_exceptions=True))
+
+    with ThreadPoolExecutor(1) as thread:
+        outcomes = thread.submit(asyncio.run, main()).result(timeout=120)
+    assert outcomes[0] == ""  # written (no check asked for)
+    assert outcomes[2] == ""
+    assert isinstance(outcomes[1], LocalWriteFailed)
+    assert "“blocked”" in outcomes[1].message
+    assert "in the way" in outcomes[1].message
+    assert (tmp_path / "a").read_bytes() == b"a"
+    assert (tmp_path / "sub" / "c").read_bytes() == b"c"
+    assert (tmp_path / "blocked").read_bytes() == b"a file where a folder should be"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "blocked", "c", "sub"]  # no .part left

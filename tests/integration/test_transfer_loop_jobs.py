@@ -16,7 +16,7 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.transfers import TransferState
+from spacesgui.core.transfers import MD5_METADATA, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import FaultProxy, Match
 from tests.integration.transfer_helpers import (
@@ -191,3 +191,32 @@ def test_a_download_whose_name_is_taken_by_a_folder_fails_clearly_and_the_others
         if key != "batch/5.txt":
             assert (out / key.removeprefix("batch/")).read_bytes() == data
     assert (out / "5.txt" / "inside").is_dir()  # the user's folder untouched
+
+
+def test_a_small_download_whose_bytes_do_not_match_their_md5_fails_and_nothing_is_written(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    sources = {f"check/{i}.txt": random_bytes(700 + i, seed=i) for i in range(10)}
+    for key, data in sources.items():
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=data)
+    # The MD5 spacesgui stored at upload no longer matches what the server sends for file 3.
+    moto_store.client.put_object(
+        Bucket=moto_bucket, Key="check/3.txt", Body=sources["check/3.txt"], Metadata={MD5_METADATA: "0" * 32}
+    )
+    out = tmp_path / "out"
+    engine = make_engine(make_fast(moto_account))
+    engine.add([], [download_of(moto_bucket, key, out / key.removeprefix("check/")) for key in sources])
+    assert engine.wait_idle(60)
+    done = {t.key: t for t in engine.transfers()}
+    failed = {key: t.error for key, t in done.items() if t.state != TransferState.DONE}
+    assert list(failed) == ["check/3.txt"]
+    assert "arrived damaged" in failed["check/3.txt"]
+    assert "nothing was written" in failed["check/3.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{i}.txt" for i in range(10) if i != 3
+    )  # no .part
+    for key, data in sources.items():
+        if key != "check/3.txt":
+            assert (out / key.removeprefix("check/")).read_bytes() == data
+            assert done[key].verified == "ETag (MD5)"
