@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 DELIMITER = "/"
@@ -21,6 +22,19 @@ def parent(prefix: str) -> str:
     trimmed = prefix[:-1] if prefix.endswith(DELIMITER) else prefix
     cut = trimmed.rfind(DELIMITER)
     return "" if cut < 0 else trimmed[: cut + 1]
+
+
+def folders_above(keys: Iterable[str]) -> frozenset[str]:
+    """Every folder from the top down to each key's own ("" is the top of the Space)."""
+    folders: set[str] = set()
+    for key in keys:
+        folder = parent(key)
+        while folder not in folders:  # a folder seen before has its parents in already
+            folders.add(folder)
+            if not folder:
+                break
+            folder = parent(folder)
+    return frozenset(folders)
 
 
 def basename(key: str) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from spacesgui.core.errors import InvalidInput
+from spacesgui.core.keys import folders_above
 
 
 class Direction(StrEnum):
@@ -253,6 +255,25 @@ def deletes(t: Transfer) -> tuple[str, str] | None:
     if t.direction == Direction.MOVE and t.phase == COPIED:
         return t.source_bucket, t.source_key
     return None
+
+
+def changed_folders(transfers: Iterable[Transfer]) -> dict[tuple[str, str], frozenset[str]]:
+    """The folders whose listing the done ones of `transfers` changed, by (account id, bucket).
+
+    Each folder a transfer added a key to or took one from, and every folder above it: a
+    new folder must also appear in its parents.
+    """
+    keys: dict[tuple[str, str], list[str]] = {}
+    for t in transfers:
+        if t.state != TransferState.DONE:
+            continue
+        if t.direction.writes_object:
+            keys.setdefault((t.account_id, t.bucket), []).append(t.key)
+        if t.direction == Direction.MOVE:
+            keys.setdefault((t.source_account_id or t.account_id, t.source_bucket), []).append(t.source_key)
+        elif t.direction == Direction.DELETE:
+            keys.setdefault((t.account_id, t.bucket), []).append(t.key)
+    return {place: folders_above(found) for place, found in keys.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from spacesgui.core.activity import ActivityAction
 from spacesgui.core.bucket_settings import VersioningState
 from spacesgui.core.deleted import markers_to_remove, tied_keys
 from spacesgui.core.errors import NotSupported, SpacesError
-from spacesgui.core.keys import parent
+from spacesgui.core.keys import folders_above
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.operations import DeleteFailure
 from spacesgui.core.ports import BucketSettings, DeletedObjectLister, ObjectVersionStore
@@ -41,19 +41,6 @@ class RestoreResult:
     restored: tuple[str, ...] = ()
     failed: tuple[DeleteFailure, ...] = ()
     stopped: bool = False  # Stop was pressed: the rest are still deleted
-
-
-def folders_above(keys: Sequence[str]) -> frozenset[str]:
-    """Every folder from the top down to each key's own ("" is the top of the Space)."""
-    folders: set[str] = set()
-    for key in keys:
-        folder = parent(key)
-        while folder not in folders:
-            folders.add(folder)
-            if not folder:
-                break
-            folder = parent(folder)
-    return frozenset(folders)
 
 
 @dataclass(frozen=True, slots=True)

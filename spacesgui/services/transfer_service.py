@@ -15,30 +15,28 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count
-from spacesgui.core.keys import parent
 from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.ports import ObjectStore, PreferenceStore, TransferJournal
 from spacesgui.core.throughput_history import Sample, ThroughputHistory
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (
     Direction,
-    PartRecord,
-    PendingUpload,
     Totals,
     Transfer,
     TransferGroup,
     TransferState,
-    target_of,
+    changed_folders,
 )
 from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.activity_service import TransferActivity
 from spacesgui.services.engine_client import STILL_DOWN, EngineStopped
+from spacesgui.services.pending_uploads import PendingUploads
 from spacesgui.services.queue_engine import QueueEngine
+from spacesgui.services.queue_mirror import QueueMirror
 from spacesgui.services.replace_plan import free_key, replacing_upload
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.transfer_decisions import AskConflict, add_queue_conflicts, settle
@@ -77,13 +75,14 @@ class QueueStatus:
 
 
 class TransferService(QObject):
-    """Owns the engine; see the module docstring for threads."""
+    """Owns the engine; see the module docstring for threads. `pending` handles uploads left
+    on the server (services/pending_uploads.py), `keys` the keys transfers run with."""
 
     transfers_changed = Signal(object)  # list[Transfer] (copies)
     groups_added = Signal(object)  # list[TransferGroup]
     transfers_removed = Signal(object)  # list[str] transfer ids
     status_changed = Signal(object)  # QueueStatus
-    objects_changed = Signal(str, str, object)  # account id, bucket, set of prefixes to refresh
+    objects_changed = Signal(str, str, object)  # account id, bucket, frozenset of prefixes to refresh
     notice = Signal(str, str)  # title, message: something the user should read
     engine_stopped = Signal(str)  # message: the transfer process died; restart_engine() starts another
     engine_restarted = Signal(int)  # how many interrupted transfers were resumed
@@ -111,15 +110,12 @@ class TransferService(QObject):
         self.download_folder = ""  # where Download saves; "" = the platform's Downloads folder
         self.history = ThroughputHistory()
         self._clock = time.monotonic
-        self._children: dict[str, list[str]] = {}  # group id → transfer ids
-        # Unfinished transfers as the engine last reported them: id → (target_of, size). Planning
-        # checks queue conflicts against it rather than asking the engine process and waiting.
-        self._unfinished: dict[str, tuple[tuple[str, ...], int]] = {}
-        self._latest: dict[str, Transfer] = {}  # the same unfinished transfers, as last shown
+        self._mirror = QueueMirror()  # the queue as the engine last reported it
         self._interrupted: list[str] = []  # running or queued when the transfer process died
         self._restarting = False
         self._stopping = threading.Event()
         self.keys = TransferKeys(accounts, engine)
+        self.pending = PendingUploads(runner, accounts, engine, local, self._mirror, self.flush)
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
@@ -185,7 +181,7 @@ class TransferService(QObject):
         notice = getattr(self._journal, "notice", "") or getattr(self.engine, "journal_notice", "")
         if notice:
             self.notice.emit("Transfer history", notice)
-        self._remember(transfers)
+        self._mirror.remember(transfers)
         if groups:
             self.groups_added.emit(groups)
         if transfers:
@@ -210,7 +206,7 @@ class TransferService(QObject):
             return
         self.flush()  # what it reported before dying
         self._timer.stop()
-        interrupted = [t for t in self._latest.values() if t.state.active]
+        interrupted = [t for t in self._mirror.latest.values() if t.state.active]
         self._interrupted = [t.id for t in interrupted]
         stopped = []
         for t in interrupted:
@@ -218,7 +214,7 @@ class TransferService(QObject):
             shown.state = TransferState.PAUSED
             stopped.append(shown)
         if stopped:
-            self._mirror(stopped)
+            self._mirror.note(stopped)
             self.transfers_changed.emit(stopped)
         now = self._clock()  # nothing moves now: the status bar and the graph say so
         self.status_changed.emit(
@@ -240,7 +236,7 @@ class TransferService(QObject):
             self._restarting = False
 
     async def _restart_engine(self) -> None:
-        shown = set(self._latest)  # unfinished rows the panel shows
+        shown = set(self._mirror.latest)  # unfinished rows the panel shows
         restart: Callable[[], None] | None = getattr(self.engine, "restart", None)
         if restart is None:
             self.notice.emit("Transfers stopped", "Restart spacesgui to start transfers again.")
@@ -250,14 +246,14 @@ class TransferService(QObject):
         except SpacesError as exc:
             self.notice.emit(exc.title, exc.message)
             return
-        self._children.clear()  # rebuilt from the journal
+        self._mirror.clear_groups()  # rebuilt from the journal
         transfers = await self._restore(restarted=True)
         if transfers is None:
             return
         journaled = {t.id: t for t in transfers}
         lost = sorted(shown - set(journaled))  # never journaled: the process died taking them
         if lost:
-            self._forget(lost)
+            self._mirror.forget(lost)
             self.transfers_removed.emit(lost)
             self.notice.emit("Not queued", not_queued_notice(len(lost)))
         again = [i for i in self._interrupted if i in journaled and not journaled[i].state.finished]
@@ -332,7 +328,7 @@ class TransferService(QObject):
         account = self._accounts.account(account_id)
         store = self._accounts.store_blocking(account_id)
         plan = plan_download(store, self._local, account, bucket, items, destination)
-        self._remember(plan.transfers)
+        self._mirror.remember(plan.transfers)
         self.engine.add(plan.groups, plan.transfers)
         ids = [t.id for t in plan.transfers]
         if not self.engine.wait_finished(ids, timeout):
@@ -382,7 +378,7 @@ class TransferService(QObject):
         if plan.notes:
             self.notice.emit("Some names need your attention", "\n".join(plan.notes))
         self.engine.add(plan.groups, plan.transfers)
-        self._remember(plan.transfers)
+        self._mirror.remember(plan.transfers)
         if plan.groups:
             self.groups_added.emit(plan.groups)
         self.flush()
@@ -411,15 +407,14 @@ class TransferService(QObject):
         # Mirrored before the engine has them, so a report that arrives while the plan is
         # being handed over is the newer word; the hand-over runs on a worker thread (the
         # engine journals the plan before answering) so the GUI thread never waits for it.
-        self._remember(plan.transfers)
+        self._mirror.remember(plan.transfers)
         if plan.groups:
             self.groups_added.emit(plan.groups)
         try:
             await self._runner.run(self.engine.add, plan.groups, plan.transfers)
         except SpacesError:
-            self._forget(t.id for t in plan.transfers)
-            for group in plan.groups:
-                self._children.pop(group.id, None)
+            self._mirror.forget(t.id for t in plan.transfers)
+            self._mirror.forget_groups(g.id for g in plan.groups)
             # Rows the panel got (the folder's) go again: nothing was queued, nothing waits.
             self.transfers_removed.emit([g.id for g in plan.groups] + [t.id for t in plan.transfers])
             raise
@@ -443,89 +438,20 @@ class TransferService(QObject):
         md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.target.size)
         return replace(conflict, target=replace(conflict.target, md5_hex=md5))
 
-    def _remember(self, transfers: Iterable[Transfer]) -> None:
-        for t in transfers:
-            if t.group_id:
-                self._children.setdefault(t.group_id, []).append(t.id)
-        self._mirror(transfers)
-
-    def _mirror(self, transfers: Iterable[Transfer]) -> None:
-        """Note what the engine reported (or is about to be given) of these transfers."""
-        for t in transfers:
-            if t.state.finished:
-                self._unfinished.pop(t.id, None)
-                self._latest.pop(t.id, None)
-            else:
-                self._unfinished[t.id] = (target_of(t), t.size)
-                self._latest[t.id] = t
-
-    def _forget(self, ids: Iterable[str]) -> None:
-        for i in ids:
-            self._unfinished.pop(i, None)
-            self._latest.pop(i, None)
-
     def unfinished(self, ids: Iterable[str]) -> set[str]:
         """Which of `ids` had not ended at the engine's last report (GUI thread, no waiting)."""
-        return {i for i in ids if i in self._unfinished}
+        return self._mirror.unfinished(ids)
 
     def queued_targets(self) -> dict[tuple[str, ...], int]:
         """What unfinished transfers will write (see target_of), with their sizes, from the
         engine's last report: answered on the GUI thread without asking the engine."""
-        return dict(self._unfinished.values())
-
-    # ------------------------------------------------------------ uploads left on the server
-
-    async def pending_uploads(self, account_id: str, bucket: str) -> list[PendingUpload]:
-        """Multipart uploads the server holds open in `bucket`, whoever started them."""
-        store = await self._accounts.store(account_id)
-        return await self._runner.run(store.list_multipart_uploads, bucket)
-
-    async def pending_upload_parts(self, account_id: str, upload: PendingUpload) -> list[PartRecord]:
-        """The parts the server holds for an incomplete upload (ListParts)."""
-        store = await self._accounts.store(account_id)
-        return await self._runner.run(store.list_parts, upload.bucket, upload.key, upload.upload_id)
-
-    def queued_upload_ids(self) -> set[str]:
-        """Upload ids that a transfer in the queue will resume or abort itself."""
-        return {t.upload_id for t in self.engine.transfers() if t.upload_id}
-
-    async def abort_pending(self, account_id: str, uploads: list[PendingUpload]) -> None:
-        """Abort `uploads` on the server; queued transfers that owned them are cancelled."""
-        owned = {t.upload_id: t.id for t in self.engine.transfers() if t.upload_id}
-        store = await self._accounts.store(account_id)
-        for upload in uploads:
-            if upload.upload_id in owned:
-                self.engine.cancel([owned[upload.upload_id]])
-            else:
-                with self._accounts.activity.recording(
-                    account_id, upload.bucket, upload.key, ActivityAction.ABORT_UPLOAD, "incomplete upload"
-                ):
-                    await self._runner.run(
-                        store.abort_multipart_upload, upload.bucket, upload.key, upload.upload_id
-                    )
-        self.flush()
-
-    async def resume_pending(self, account_id: str, upload: PendingUpload, local_path: str) -> None:
-        """Finish `upload` from `local_path`: parts whose bytes match are kept, the rest sent."""
-        account = self._accounts.account(account_id)
-        stat = await self._runner.run(self._local.stat, local_path)
-        transfer = Transfer(
-            Direction.UPLOAD, account_id, upload.bucket, upload.key, local_path, stat.size,
-            local_mtime_ns=stat.mtime_ns, acl=account.upload_acl, cache_control=account.cache_control,
-            upload_id=upload.upload_id, account_ref=account.ref(),
-        )  # fmt: skip
-        self._mirror([transfer])
-        self.engine.add([], [transfer])
-        self.flush()
+        return self._mirror.targets()
 
     # ------------------------------------------------------------ actions
 
     def expand(self, ids: Iterable[str]) -> list[str]:
         """Transfer ids for `ids`, where a group id stands for all of its files."""
-        result: list[str] = []
-        for item in ids:
-            result.extend(self._children.get(item, [item]))
-        return result
+        return self._mirror.expand(ids)
 
     def _command(self, action: Callable[[], None]) -> None:
         """Run a queue command; a failure (the transfer process gone) is told, not raised."""
@@ -570,11 +496,7 @@ class TransferService(QObject):
     def _clear_finished(self) -> None:
         finished = self.engine.remove_finished()
         gone = set(finished)
-        self._forget(gone)
-        for group_id in list(self._children):
-            self._children[group_id] = [i for i in self._children[group_id] if i not in gone]
-            if not self._children[group_id]:
-                del self._children[group_id]
+        self._mirror.removed(gone)
         self.transfers_removed.emit(finished)
 
     def group(self, group_id: str) -> TransferGroup | None:
@@ -593,34 +515,10 @@ class TransferService(QObject):
             self.notice.emit(exc.title, exc.message)
             return
         if changes:
-            self._mirror(changes)
+            self._mirror.note(changes)
             self.transfers_changed.emit(changes)
-            self._announce_new_objects(changes)
+            for (account_id, bucket), prefixes in changed_folders(changes).items():
+                self.objects_changed.emit(account_id, bucket, prefixes)
         now = self._clock()
         self.history.record(totals.uploaded, totals.downloaded, now)
         self.status_changed.emit(QueueStatus(totals, history=tuple(self.history.samples(now))))
-
-    def _announce_new_objects(self, changes: list[Transfer]) -> None:
-        """objects_changed for every folder a finished transfer added a key to or took one from."""
-        touched: dict[tuple[str, str], set[str]] = {}
-
-        def note(account_id: str, bucket: str, key: str) -> None:
-            prefixes = touched.setdefault((account_id, bucket), set())
-            folder = parent(key)
-            while folder not in prefixes:  # a new folder must also appear in its parents
-                prefixes.add(folder)
-                if not folder:
-                    break
-                folder = parent(folder)
-
-        for t in changes:
-            if t.state != TransferState.DONE:
-                continue
-            if t.direction.writes_object:
-                note(t.account_id, t.bucket, t.key)
-            if t.direction == Direction.MOVE:
-                note(t.source_account_id or t.account_id, t.source_bucket, t.source_key)
-            elif t.direction == Direction.DELETE:
-                note(t.account_id, t.bucket, t.key)
-        for (account_id, bucket), prefixes in touched.items():
-            self.objects_changed.emit(account_id, bucket, prefixes)

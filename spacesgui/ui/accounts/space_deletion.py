@@ -118,7 +118,7 @@ class SpaceDeletion(QObject):
 
     async def _pending_uploads(self, account_id: str, bucket: str) -> list[PendingUpload]:
         try:
-            return await self._transfers.pending_uploads(account_id, bucket)
+            return await self._transfers.pending.uploads(account_id, bucket)
         except SpacesError as exc:  # some servers keep no multipart uploads to list
             log.info("could not list the incomplete uploads of %s: %s", bucket, exc.message)
             return []
@@ -179,7 +179,7 @@ class SpaceDeletion(QObject):
 
     async def _abort(self, account_id: str, bucket: str, uploads: list[PendingUpload]) -> None:
         try:
-            await self._transfers.abort_pending(account_id, uploads)
+            await self._transfers.pending.abort(account_id, uploads)
         except SpacesError as exc:  # the objects are still worth deleting; the Space may then refuse
             log.warning("could not abort the incomplete uploads of %s: %s", bucket, exc.message)
             self._context.show_error(exc)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size, human_time
 from spacesgui.core.transfers import PendingUpload
-from spacesgui.services.transfer_service import TransferService
+from spacesgui.services.pending_uploads import PendingUploads
 from spacesgui.ui.naming import named
 
 Spawner = Callable[[Awaitable[None]], object]
@@ -41,7 +41,7 @@ class PendingUploadsDialog(QDialog):
 
     def __init__(
         self,
-        service: TransferService,
+        pending: PendingUploads,
         spawn: Spawner,
         account_id: str,
         bucket: str,
@@ -51,7 +51,7 @@ class PendingUploadsDialog(QDialog):
         named(self, "pendingUploadsDialog", "Incomplete uploads")
         self.setWindowTitle(f"Incomplete Uploads in {bucket}")
         self.resize(720, 400)
-        self._service, self._spawn = service, spawn
+        self._pending, self._spawn = pending, spawn
         self._account_id, self._bucket = account_id, bucket
         self.uploads: list[PendingUpload] = []
         self.status = named(QLabel("Loading…", wordWrap=True), "pendingStatus")
@@ -89,11 +89,11 @@ class PendingUploadsDialog(QDialog):
 
     async def _load(self) -> None:
         try:
-            uploads = await self._service.pending_uploads(self._account_id, self._bucket)
+            uploads = await self._pending.uploads(self._account_id, self._bucket)
         except SpacesError as exc:
             self.status.setText(f"Could not list incomplete uploads: {exc.message}")
             return
-        queued = self._service.queued_upload_ids()
+        queued = self._pending.queued_ids()
         self.uploads = sorted(uploads, key=lambda u: (u.key, u.initiated))
         self.table.clear()
         for upload in self.uploads:
@@ -122,7 +122,7 @@ class PendingUploadsDialog(QDialog):
         total = 0
         for row, upload in enumerate(uploads):
             try:
-                parts = await self._service.pending_upload_parts(self._account_id, upload)
+                parts = await self._pending.parts(self._account_id, upload)
             except SpacesError as exc:
                 parts_text, size_text = "?", exc.title
             else:
@@ -170,7 +170,7 @@ class PendingUploadsDialog(QDialog):
 
     async def _abort(self, chosen: list[PendingUpload]) -> None:
         try:
-            await self._service.abort_pending(self._account_id, chosen)
+            await self._pending.abort(self._account_id, chosen)
         except SpacesError as exc:
             self.status.setText(f"Could not abort: {exc.message}")
             return
@@ -189,7 +189,7 @@ class PendingUploadsDialog(QDialog):
 
     async def _resume(self, upload: PendingUpload, local_path: str) -> None:
         try:
-            await self._service.resume_pending(self._account_id, upload, local_path)
+            await self._pending.resume(self._account_id, upload, local_path)
         except SpacesError as exc:
             self.status.setText(f"Could not resume: {exc.message}")
             return

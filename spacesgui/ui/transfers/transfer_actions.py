@@ -155,7 +155,9 @@ class TransferActions(QObject):
 
     def open_pending_uploads_of(self, account_id: str, bucket: str) -> None:
         """The Incomplete Uploads dialog of `bucket`, open or not (Space Usage offers it)."""
-        dialog = PendingUploadsDialog(self.service, self._window.spawn, account_id, bucket, self._window)
+        dialog = PendingUploadsDialog(
+            self.service.pending, self._window.spawn, account_id, bucket, self._window
+        )
         self.last_dialog = dialog
         dialog.open()
 

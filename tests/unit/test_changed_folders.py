@@ -1,0 +1,32 @@
+"""Which folders' listings finished transfers change (core.transfers.changed_folders)."""
+
+from __future__ import annotations
+
+from spacesgui.core.keys import folders_above
+from spacesgui.core.transfers import Direction, Transfer, TransferState, changed_folders
+
+DONE = TransferState.DONE
+
+
+def test_every_folder_above_a_key_changes_and_the_top_of_the_space_too() -> None:
+    assert folders_above(["a/b/c.txt", "a/d.txt", "top.txt"]) == {"", "a/", "a/b/"}
+
+
+def test_a_done_upload_changes_its_folder_and_every_folder_above_it() -> None:
+    t = Transfer(Direction.UPLOAD, "acct", "b", "photos/2024/a.jpg", "/tmp/a.jpg", 1, state=DONE)
+    assert changed_folders([t]) == {("acct", "b"): {"", "photos/", "photos/2024/"}}
+
+
+def test_a_done_move_changes_both_its_target_and_its_source_folders() -> None:
+    t = Transfer(
+        Direction.MOVE, "acct", "b", "new/a.txt", "", 1, state=DONE,
+        source_bucket="old-bucket", source_key="old/a.txt", source_account_id="other",
+    )  # fmt: skip
+    assert changed_folders([t]) == {("acct", "b"): {"", "new/"}, ("other", "old-bucket"): {"", "old/"}}
+
+
+def test_a_done_delete_changes_its_folder_and_unfinished_transfers_change_nothing() -> None:
+    deleted = Transfer(Direction.DELETE, "acct", "b", "x/y.txt", "", 0, state=DONE)
+    running = Transfer(Direction.UPLOAD, "acct", "b", "z/a.txt", "/tmp/a", 1, state=TransferState.RUNNING)
+    downloaded = Transfer(Direction.DOWNLOAD, "acct", "b", "w/a.txt", "/tmp/a", 1, state=DONE)
+    assert changed_folders([deleted, running, downloaded]) == {("acct", "b"): {"", "x/"}}
