@@ -216,9 +216,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self._refresher.cancel()
 
     def refresh(self, nodes: list[FolderNode] | None = None, *, automatic: bool = False) -> None:
-        """Re-list `nodes` (default: the root) and apply only what changed.
-
-        `automatic`: a refresh nobody asked for (see ListingRequest.automatic)."""
+        """Re-list `nodes` (default: the root), apply what changed; see ListingRequest.automatic."""
         self._refresher.refresh(nodes, automatic=automatic)
 
     def is_refreshing(self) -> bool:
