@@ -16,7 +16,7 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.transfers import MD5_METADATA, TransferState
+from spacesgui.core.transfers import MD5_METADATA, Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import FaultProxy, Match
 from tests.integration.transfer_helpers import (
@@ -172,19 +172,32 @@ def test_a_request_refused_for_a_skewed_clock_is_signed_again_with_the_servers_t
     assert abs(store._signer.skew_s) < 60  # the server's Date set it right
 
 
+def _seed(store: S3Store, bucket: str, folder: str, count: int, size: int) -> dict[str, bytes]:
+    """`count` small objects in `folder` of `bucket`, a few bytes apart in size: key → bytes."""
+    sources = {f"{folder}{i}.txt": random_bytes(size + i, seed=i) for i in range(count)}
+    for key, data in sources.items():
+        store.client.put_object(Bucket=bucket, Key=key, Body=data)
+    return sources
+
+
+def _download_all(
+    engine: TransferEngine, bucket: str, sources: dict[str, bytes], folder: str, out: Path
+) -> dict[str, Transfer]:
+    """Download every key of `sources` into `out` (named without `folder`): key → its transfer, ended."""
+    engine.add([], [download_of(bucket, key, out / key.removeprefix(folder)) for key in sources])
+    assert engine.wait_idle(60)
+    return {t.key: t for t in engine.transfers()}
+
+
 def test_a_download_whose_name_is_taken_by_a_folder_fails_clearly_and_the_others_of_its_batch_arrive(
     moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
     make_engine: Callable[..., TransferEngine], tmp_path: Path,
 ) -> None:  # fmt: skip
-    sources = {f"batch/{i}.txt": random_bytes(500 + i, seed=i) for i in range(12)}
-    for key, data in sources.items():
-        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=data)
+    sources = _seed(moto_store, moto_bucket, "batch/", 12, 500)
     out = tmp_path / "out"
     (out / "5.txt" / "inside").mkdir(parents=True)  # a folder where file 5 would go
-    engine = make_engine(make_fast(moto_account))
-    engine.add([], [download_of(moto_bucket, key, out / key.removeprefix("batch/")) for key in sources])
-    assert engine.wait_idle(60)
-    failed = {t.key: t.error for t in engine.transfers() if t.state != TransferState.DONE}
+    done = _download_all(make_engine(make_fast(moto_account)), moto_bucket, sources, "batch/", out)
+    failed = {key: t.error for key, t in done.items() if t.state != TransferState.DONE}
     assert list(failed) == ["batch/5.txt"]
     assert "5.txt" in failed["batch/5.txt"]
     for key, data in sources.items():
@@ -197,18 +210,13 @@ def test_a_small_download_whose_bytes_do_not_match_their_md5_fails_and_nothing_i
     moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
     make_engine: Callable[..., TransferEngine], tmp_path: Path,
 ) -> None:  # fmt: skip
-    sources = {f"check/{i}.txt": random_bytes(700 + i, seed=i) for i in range(10)}
-    for key, data in sources.items():
-        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=data)
+    sources = _seed(moto_store, moto_bucket, "check/", 10, 700)
     # The MD5 spacesgui stored at upload no longer matches what the server sends for file 3.
     moto_store.client.put_object(
         Bucket=moto_bucket, Key="check/3.txt", Body=sources["check/3.txt"], Metadata={MD5_METADATA: "0" * 32}
     )
     out = tmp_path / "out"
-    engine = make_engine(make_fast(moto_account))
-    engine.add([], [download_of(moto_bucket, key, out / key.removeprefix("check/")) for key in sources])
-    assert engine.wait_idle(60)
-    done = {t.key: t for t in engine.transfers()}
+    done = _download_all(make_engine(make_fast(moto_account)), moto_bucket, sources, "check/", out)
     failed = {key: t.error for key, t in done.items() if t.state != TransferState.DONE}
     assert list(failed) == ["check/3.txt"]
     assert "arrived damaged" in failed["check/3.txt"]
