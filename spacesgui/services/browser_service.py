@@ -16,7 +16,7 @@ from spacesgui.core.listing import ListingPage
 from spacesgui.core.naming import check_bucket_name
 from spacesgui.core.ports import DeletedObjectLister, ObjectStore
 from spacesgui.services.account_service import AccountService
-from spacesgui.services.deleted_listings import MAX_NAMES, DeletedListings
+from spacesgui.services.deleted_listings import DeletedListings
 from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class BrowserService(QObject):
             folder = (request.account_id, request.bucket, request.prefix)
             live_folders, live_keys = set(folders), keys
             remembered = self._deleted_seen.reusable(folder, folders, keys) if request.automatic else None
-            listed: list[ListingPage] | None = []  # None once too many to keep (see MAX_NAMES)
+            listed: list[ListingPage] | None = []  # None once too many to remember
             names = len(folders) + len(keys)
             try:
                 pages = (
@@ -132,7 +132,7 @@ class BrowserService(QObject):
                     names += len(page)
                     if listed is not None:
                         listed.append(page)
-                        if names > MAX_NAMES:
+                        if not self._deleted_seen.fits(names):
                             listed = None
                     shown = live_only(page, folders, keys)
                     folders.update(shown.folders)  # a prefix may come back on a later page

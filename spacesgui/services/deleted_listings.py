@@ -52,6 +52,11 @@ class DeletedListings:
             self._seen.move_to_end(folder)
             return seen.deleted
 
+    @staticmethod
+    def fits(names: int) -> bool:
+        """Whether a folder of `names` live and deleted names is small enough to remember."""
+        return names <= MAX_NAMES
+
     def remember(
         self, folder: Folder, live_folders: set[str], live_keys: set[str], deleted: list[ListingPage]
     ) -> None:
@@ -59,7 +64,7 @@ class DeletedListings:
         names = len(live_folders) + len(live_keys) + sum(len(page) for page in deleted)
         with self._lock:
             self._seen.pop(folder, None)
-            if names > MAX_NAMES:
+            if not self.fits(names):
                 return
             self._seen[folder] = _Seen(frozenset(live_folders), frozenset(live_keys), tuple(deleted))
             while len(self._seen) > MAX_FOLDERS:
