@@ -208,7 +208,7 @@ class Concurrency:
     """How many requests matching `match` were in flight at once, now and at the most.
 
     A request is in flight from the moment its request line reaches the proxy until its
-    answer has been written back. Requests are grouped by path (bucket and key): one
+    answer is ready to be written back. Requests are grouped by path (bucket and key): one
     object's parts, say. Updated under the proxy's lock; read with `FaultProxy.watch`'s
     result at any time (a snapshot of ints).
     """
@@ -750,6 +750,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = SOCKET_TIMEOUT_S
     server: _Server
+    _in_flight: tuple[RecordedRequest, list[Concurrency]] | None = None
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output quiet; the proxy records requests instead
@@ -770,13 +771,23 @@ class _Handler(BaseHTTPRequestHandler):
             headers=tuple(self.headers.items()),
             body=b"",
         )
-        watches = proxy._begin(request)  # in flight from its request line to its answer
+        # In flight from its request line until its answer is ready: it ends before the answer
+        # is written, since a client that has read the answer may send its next request before
+        # this thread runs again (counted after the write, one file's parts were seen 5 at once
+        # under a limit of 4).
+        self._in_flight = (request, proxy._begin(request))
         try:
             self._answer(proxy, request)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (stopped, timed out): not an error
         finally:
-            proxy._end(request, watches)
+            self._end_flight()
+
+    def _end_flight(self) -> None:
+        if self._in_flight is not None:
+            request, watches = self._in_flight
+            self._in_flight = None
+            self.server.proxy._end(request, watches)
 
     def _answer(self, proxy: FaultProxy, request: RecordedRequest) -> None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -815,6 +826,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, reason: str, headers: list[tuple[str, str]], body: bytes) -> None:
         head = self.command == "HEAD"
         no_body = head or status in (204, 304) or status < 200
+        self._end_flight()
         self.send_response_only(status, reason or None)
         for name, value in headers:
             lowered = name.lower()
