@@ -31,8 +31,10 @@ def iter_listing_responses(
     *,
     max_in_flight: int = MAX_IN_FLIGHT,
     parallel_after_s: float = SLOW_PAGE_S,
+    ordered: bool = True,
 ) -> Iterator[Any]:
-    """Yield each raw response listing the objects under `prefix`, at any depth, in key order.
+    """Yield each raw response listing the objects under `prefix`, at any depth, in key order
+    (or, with `ordered` False, the parallel pieces' pages as soon as each is in).
 
     Once pages prove slow the rest is listed in parallel pieces (s3_parallel_listing), so a
     caller that stops iterating may leave a few requests that were already in flight, and
@@ -52,6 +54,7 @@ def iter_listing_responses(
         sequential=sequential,
         max_in_flight=max_in_flight,
         parallel_after_s=parallel_after_s,
+        ordered=ordered,
     )
     return iter(listing)
 

@@ -10,7 +10,10 @@ runs on past its piece's end (MaxKeys names from StartAfter, wherever they are):
 names list the later pieces not yet asked for, so an empty piece (a gap) or one already
 covered costs no request of its own. Pages are
 handed on strictly in key order, so every consumer sees exactly what a sequential
-listing gives.
+listing gives; or, for a consumer that does not need the order (`ordered=False`: a search,
+whose first match may lie deep in the key order), each as soon as it is in, the pieces
+then asked for in turn (the one asked least recently first) so that every part of the key
+range moves at once.
 
 With a delimiter a folder's keys may straddle a cut. Each folder (CommonPrefix) belongs to
 the piece whose range holds its own name: the piece after a cut inside a folder sees the
@@ -20,7 +23,8 @@ drops it; every other name at or before StartAfter means the server ignored Star
 Never silently wrong: every name must start with the prefix, come in order and lie after
 its piece's StartAfter; a server that breaks any of that, or its continuation tokens,
 gets the listing done again sequentially (`sequential`, which knows ListObjects v1),
-skipping what was already handed on, with a log line. 503 Slow Down (seen on any attempt,
+skipping what was already handed on (each piece's names from its start up to the greatest
+it handed on), with a log line. 503 Slow Down (seen on any attempt,
 including those botocore retries) halves how many requests are in flight
 (core.adaptive_limit); clean answers let it creep back up.
 
@@ -43,6 +47,7 @@ import logging
 import random
 import threading
 import time
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -103,6 +108,9 @@ class ListingStats:
 class _Piece:
     after: str  # StartAfter of the first request (exclusive)
     upto: str | None  # the greatest name that belongs here; None: to the end
+    origin: str = ""  # where it began (`after` moves on when a page shares names with it)
+    handed: str = ""  # the greatest name handed on from it: (origin, handed] is with the consumer
+    asked: int = 0  # when its last request was sent, as a count of requests (0: never)
     token: str = ""  # the continuation token of the next page, once one page is in
     seen_tokens: set[str] = field(default_factory=set)
     pages: deque[dict[str, Any]] = field(default_factory=deque)
@@ -157,6 +165,7 @@ class ParallelListing:
         splitter: Splitter = split_points,
         max_waiting_pages: int = MAX_WAITING_PAGES,
         parallel_after_s: float = 0.0,
+        ordered: bool = True,
     ) -> None:
         self._call = call
         self._client = client
@@ -168,9 +177,12 @@ class ParallelListing:
         self._splitter = splitter
         self._max_waiting = max_waiting_pages
         self._parallel_after_s = parallel_after_s
+        self._ordered = ordered
         self._limit = AdaptiveLimit(ceiling=max_in_flight)
         self._stats = ListingStats(lowest_limit=self._limit.limit)
-        self._delivered = ""  # the greatest name handed on
+        self._delivered = ""  # the greatest name handed on before the pieces began
+        self._pieces: list[_Piece] = []  # every piece there was: what was handed on, for a fallback
+        self._asks = 0  # requests sent for pieces
         self._idle = threading.Event()  # never set: a wait that is not a sleep
         install_throttle_hook(client)
 
@@ -201,7 +213,7 @@ class ParallelListing:
         close = getattr(pages, "close", None)
         if close is not None:
             close()  # no further request from it
-        head = _Piece(after=self._delivered, upto=None, token=token, seen_tokens={token})
+        head = self._new_piece(self._delivered, None, token=token, seen_tokens={token})
         try:
             head.last = _greatest(page, self._delivered)
             yield from self._parallel(head, page)
@@ -211,10 +223,11 @@ class ParallelListing:
                 self._bucket, self._prefix, exc,
             )  # fmt: skip
             self._stats = _with(self._stats, fell_back=True)
+            handed = _Spans(self._delivered, [(p.origin, p.handed) for p in self._pieces if p.handed])
             for response in self._sequential():
-                page = self._after_delivered(response)
+                page = _without(response, handed)
                 if page is not None:
-                    yield self._handed_on(page)
+                    yield page
 
     # -- the parallel part -------------------------------------------------------------
 
@@ -225,13 +238,21 @@ class ParallelListing:
         running: dict[Future[tuple[Any, bool]], tuple[_Piece, int]] = {}
         try:
             # Handed on before the pieces start: their threads would hold it up (the GIL).
-            yield self._handed_on(first)
+            yield self._handed_on(first, head)
             while pieces:
-                while pieces and pieces[0].pages:
-                    yield self._handed_on(pieces[0].pages.popleft())
-                if pieces[0].done and not pieces[0].pages:
-                    pieces.pop(0)
-                    continue
+                if self._ordered:
+                    while pieces and pieces[0].pages:
+                        yield self._handed_on(pieces[0].pages.popleft(), pieces[0])
+                    if pieces[0].done and not pieces[0].pages:
+                        pieces.pop(0)
+                        continue
+                else:
+                    for piece in [p for p in pieces if p.pages]:
+                        while piece.pages:
+                            yield self._handed_on(piece.pages.popleft(), piece)
+                    pieces[:] = [p for p in pieces if not p.done]
+                    if not pieces:
+                        break
                 self._start(executor, pieces, running)
                 if not running:  # only throttled pieces, waiting out their pause
                     self._idle.wait(self._pause(pieces) or 0.0)
@@ -251,19 +272,23 @@ class ParallelListing:
         pieces: list[_Piece],
         running: dict[Future[tuple[Any, bool]], tuple[_Piece, int]],
     ) -> None:
-        """Send the next page of the first pieces in key order, as many as the limit allows."""
+        """Send the next page of as many pieces as the limit allows: the first in key order
+        (ordered), or those asked least recently (unordered: every part of the range moves)."""
         now = time.monotonic()
         waiting = sum(len(p.pages) for p in pieces[1:])
         if waiting > self._stats.peak_waiting_pages:
             self._stats = _with(self._stats, peak_waiting_pages=waiting)
-        for index, piece in enumerate(pieces):
+        turn = pieces if self._ordered else sorted(pieces, key=lambda p: p.asked)
+        for index, piece in enumerate(turn):
             if len(running) >= self._limit.limit:
                 break
             if piece.busy or piece.done or piece.not_before > now:
                 continue
-            if index > 0 and waiting >= self._max_waiting:
+            if self._ordered and index > 0 and waiting >= self._max_waiting:
                 break  # bounded memory: let the consumer catch up with the head first
             piece.busy = True
+            self._asks += 1
+            piece.asked = self._asks
             future = executor.submit(self._fetch, piece.after, piece.token)
             running[future] = (piece, self._limit.generation)
         self._stats = _with(self._stats, peak_in_flight=max(self._stats.peak_in_flight, len(running)))
@@ -419,7 +444,7 @@ class ParallelListing:
         if not cuts:
             return
         bounds = [*cuts, piece.upto]
-        new = [_Piece(after=after, upto=upto) for after, upto in zip(cuts, bounds[1:], strict=True)]
+        new = [self._new_piece(after, upto) for after, upto in zip(cuts, bounds[1:], strict=True)]
         if piece.upto is None:
             new[-1].tail_cuts = piece.tail_cuts + 1
         piece.upto = cuts[0]
@@ -432,20 +457,51 @@ class ParallelListing:
         later = [p.not_before for p in pieces if not p.busy and not p.done and p.not_before > 0]
         return max(0.0, min(later) - time.monotonic()) if later else None
 
+    def _new_piece(self, after: str, upto: str | None, **more: Any) -> _Piece:
+        piece = _Piece(after=after, upto=upto, origin=after, **more)
+        self._pieces.append(piece)
+        return piece
+
     # -- handing on --------------------------------------------------------------------
 
-    def _handed_on(self, response: Any) -> Any:
-        self._delivered = _greatest(response, self._delivered)
+    def _handed_on(self, response: Any, piece: _Piece | None = None) -> Any:
+        if piece is None:
+            self._delivered = _greatest(response, self._delivered)
+        else:
+            piece.handed = _greatest(response, piece.handed)
         return response
 
-    def _after_delivered(self, response: Any) -> dict[str, Any] | None:
-        """`response` without the names already handed on (a fallback starts over)."""
-        done = self._delivered
-        keys = [item for item in response.get("Contents", ()) if str(item.get("Key", "")) > done]
-        folders = [item for item in response.get("CommonPrefixes", ()) if str(item.get("Prefix", "")) > done]
-        if not keys and not folders:
-            return None
-        return {"Contents": keys, "CommonPrefixes": folders}
+
+class _Spans:
+    """The names handed on before a fallback: all up to `first`, and each piece's (origin, handed]."""
+
+    def __init__(self, first: str, spans: list[tuple[str, str]]) -> None:
+        self._first = first
+        merged: list[tuple[str, str]] = []
+        for low, high in sorted(spans):
+            if merged and low <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+            else:
+                merged.append((low, high))
+        self._lows = [low for low, _ in merged]
+        self._highs = [high for _, high in merged]
+
+    def __contains__(self, name: str) -> bool:
+        if name <= self._first:
+            return True
+        at = bisect_left(self._lows, name) - 1  # the last span starting before `name`
+        return at >= 0 and name <= self._highs[at]
+
+
+def _without(response: Any, handed: _Spans) -> dict[str, Any] | None:
+    """`response` without the names already handed on (a fallback starts over)."""
+    keys = [item for item in response.get("Contents", ()) if str(item.get("Key", "")) not in handed]
+    folders = [
+        item for item in response.get("CommonPrefixes", ()) if str(item.get("Prefix", "")) not in handed
+    ]
+    if not keys and not folders:
+        return None
+    return {"Contents": keys, "CommonPrefixes": folders}
 
 
 def _names(response: Any) -> list[str]:

@@ -30,17 +30,18 @@ class S3TreeListingOps:
     listing_slow_page_s: float
 
     def iter_tree(self, bucket: str, prefix: str, *, page_size: int = PAGE_SIZE) -> Iterator[ListingPage]:
-        """Yield every object under `prefix`, at any depth, a page at a time in key order.
+        """Yield every object under `prefix`, at any depth, a page at a time, in no set order.
 
         Past the first page the rest is listed in parallel pieces (s3_parallel_listing),
-        merged back in key order; a caller that stops iterating closes the generator and
-        no request is sent after that. If the server's ListObjectsV2 paging breaks (a
+        each page handed on as soon as it is in: a search's first match may lie deep in the
+        key order, and should not wait for every name before it. A caller that stops
+        iterating closes the generator and no request is sent after that. If the server's ListObjectsV2 paging breaks (a
         continuation token missing or repeated), the listing goes on with ListObjects v1
         after the last key seen, as the folder listing does.
         """
         for response in iter_listing_responses(
             self._call, self._client, bucket, prefix, page_size,
-            max_in_flight=self.listing_parallelism, parallel_after_s=self.listing_slow_page_s,
+            max_in_flight=self.listing_parallelism, parallel_after_s=self.listing_slow_page_s, ordered=False,
         ):  # fmt: skip
             yield _tree_page(response)
 

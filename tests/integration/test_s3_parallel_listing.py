@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from spacesgui.adapters.s3_paging import iter_sequential_responses
 from spacesgui.adapters.s3_parallel_listing import MAX_IN_FLIGHT, ParallelListing
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
@@ -170,73 +171,102 @@ def test_the_first_page_is_the_servers_first_page(moto_store: S3Store, moto_big_
     assert first.folders == [item["Prefix"] for item in raw.get("CommonPrefixes", [])]
 
 
-def test_a_recursive_listing_gives_every_key_once_in_order(moto_store: S3Store, moto_big_bucket: str) -> None:
+def test_a_recursive_listing_gives_every_key_once(moto_store: S3Store, moto_big_bucket: str) -> None:
+    """In key order for transfers and operations (iter_objects); in any order for a search (iter_tree)."""
     prefix = PREFIX
+    expected = sorted(k for k in [*ALL_KEYS, LONG_KEY] if k.startswith(prefix))
     keys = [k for page in moto_store.iter_tree(moto_big_bucket, prefix, page_size=PAGE) for k in page.keys]
-    assert keys == sorted(k for k in [*ALL_KEYS, LONG_KEY] if k.startswith(prefix))
+    assert sorted(keys) == expected
     entries = [e.key for e in moto_store.iter_objects(moto_big_bucket, prefix, page_size=PAGE)]
-    assert entries == keys
+    assert entries == expected
 
 
-def test_a_recursive_listing_on_rclone_gives_every_key_once_in_order(
+def test_a_recursive_listing_on_rclone_gives_every_key_once(
     rclone_store: S3Store, rclone_big_bucket: str
 ) -> None:
     keys = [
         k for page in rclone_store.iter_tree(rclone_big_bucket, PREFIX, page_size=PAGE) for k in page.keys
     ]
-    assert keys == sorted(k for k in RCLONE_KEYS if k.startswith(PREFIX))
+    assert sorted(keys) == sorted(k for k in RCLONE_KEYS if k.startswith(PREFIX))
 
 
-def test_folders_cut_through_by_pieces_are_listed_once(moto_store: S3Store, moto_big_bucket: str) -> None:
-    """Cuts inside folders (chosen here, not guessed): each folder still comes exactly once."""
-    cuts = [
-        f"{PREFIX}file-00300/0001.txt",
-        f"{PREFIX}m/0050.txt",
-        f"{PREFIX}m/0100.txt",
-        f"{PREFIX}m/0100.txt!",
-    ]
-
-    def inside_folders(prefix: str, last: str, upto: str | None, sample: Any, count: int) -> list[str]:
-        return [c for c in cuts if c > last and (upto is None or c < upto)][:count]
-
-    listing = _listing(moto_store, moto_big_bucket, PREFIX, "/", splitter=inside_folders)
-    responses = list(listing)
-    folders = [p["Prefix"] for r in responses for p in r.get("CommonPrefixes", ())]
-    keys = [item["Key"] for r in responses for item in r.get("Contents", ())]
-
-    assert (folders, keys) == _expected([*ALL_KEYS, LONG_KEY])
-    assert listing.stats.pieces >= 3
-    assert not listing.stats.fell_back
+# Cuts for the unordered listing's tests (chosen, not guessed): the head piece, then three.
+CUTS = [f"{PREFIX}file-00100.bin", f"{PREFIX}file-00300.bin", f"{PREFIX}file-00500.bin"]
 
 
-def test_a_page_running_past_its_piece_lists_the_pieces_not_yet_asked_for(
+def _fixed_cuts(prefix: str, last: str, upto: str | None, sample: Any, count: int) -> list[str]:
+    return [c for c in CUTS if c > last and (upto is None or c < upto)][:count]
+
+
+def _search_listing(store: S3Store, bucket: str) -> ParallelListing:
+    """A recursive listing of PREFIX as a search runs it (no order), cut at CUTS."""
+    sequential = partial(iter_sequential_responses, store._call, store.client, bucket, PREFIX, PAGE)
+    return ParallelListing(
+        store._call, store.client, bucket, PREFIX, delimiter="", page_size=PAGE, sequential=sequential,
+        splitter=_fixed_cuts, ordered=False,
+    )  # fmt: skip
+
+
+def test_a_search_listing_hands_on_a_deep_piece_while_an_earlier_piece_is_still_at_the_server(
     moto_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store], moto_big_bucket: str
 ) -> None:
-    """Cuts two names apart and in gaps (chosen here), one request at a time: a page of 20
-    names covers the next pieces, which are then not asked for again; pieces past the last
-    name cost no request. So no request is spent on names already listed."""
+    """A search's first match may lie deep in the key order: with `ordered=False` its page
+    is handed on at once, not after every page before it (the piece after the first cut
+    is kept waiting at the server meanwhile)."""
     store = _through(moto_proxy, moto_account, make_store)
-    cuts = sorted(
-        [f"{PREFIX}file-{i:05d}.bin" for i in range(30, 690, 2)]
-        + [f"{PREFIX}file-{i:05d}.bin~" for i in range(100, 600, 50)]  # empty pieces: gaps
-        + [f"{PREFIX}zz-last.txt~", f"{PREFIX}zzz", f"{PREFIX}~"]  # past the last name
-    )
+    held = moto_proxy.hold(Match(method="GET", query={"start-after": CUTS[0]}), limit_s=30)
+    listing = _search_listing(store, moto_big_bucket)
+    keys: list[str] = []
+    pages = iter(listing)
+    for response in pages:
+        keys.extend(item["Key"] for item in response.get("Contents", ()))
+        if any(key > CUTS[2] for key in keys):
+            break
+    # A name past the third cut is in, and the piece after the first is still at the server.
+    assert held.waiting == 1
+    assert not held.released
+    assert not any(CUTS[0] < key <= CUTS[1] for key in keys)
+    held.release()
+    keys.extend(item["Key"] for response in pages for item in response.get("Contents", ()))
 
-    def close_cuts(prefix: str, last: str, upto: str | None, sample: Any, count: int) -> list[str]:
-        return [c for c in cuts if c > last and (upto is None or c < upto)][:count]
-
-    listing = _listing(store, moto_big_bucket, PREFIX, "/", splitter=close_cuts, max_in_flight=1)
-    responses = list(listing)
-
-    folders = [p["Prefix"] for r in responses for p in r.get("CommonPrefixes", ())]
-    keys = [item["Key"] for r in responses for item in r.get("Contents", ())]
-    assert (folders, keys) == _expected([*ALL_KEYS, LONG_KEY])
+    expected = sorted(k for k in [*ALL_KEYS, LONG_KEY] if k.startswith(PREFIX))
+    assert sorted(keys) == expected  # every key, each once
+    assert keys != expected  # and not in key order: the deep piece came first
     assert not listing.stats.fell_back
-    sent = moto_proxy.count(Match.list_objects_v2(moto_big_bucket))
-    assert sent == listing.stats.requests + 1  # the first page, then the pieces' pages
-    assert listing.stats.pieces > 10
-    names = len(folders) + len(keys)
-    assert sent <= -(-names // PAGE) + 1  # a page of new names a request (the last one short)
+
+
+def test_a_server_that_ignores_start_after_mid_search_still_gives_every_key_once(
+    moto_proxy: FaultProxy,
+    moto_account: Account,
+    make_store: Callable[..., S3Store],
+    moto_big_bucket: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A piece's pages handed on out of order, then the last piece's answer starts from the
+    beginning: the listing starts over one page after another and skips every name it had
+    handed on, whichever piece it came from."""
+    store = _through(moto_proxy, moto_account, make_store)
+    second = moto_proxy.hold(Match(method="GET", query={"start-after": CUTS[0]}), limit_s=30)
+    last = moto_proxy.hold(Match(method="GET", query={"start-after": CUTS[2]}), limit_s=30)
+    ignored = moto_proxy.reroute(
+        Match(method="GET", query={"start-after": CUTS[2]}),
+        f"list-type=2&prefix={PREFIX}&max-keys={PAGE}&encoding-type=url",
+    )
+    listing = _search_listing(store, moto_big_bucket)
+    keys: list[str] = []
+    with caplog.at_level(logging.WARNING, logger="spacesgui.adapters.s3_parallel_listing"):
+        for response in listing:
+            keys.extend(item["Key"] for item in response.get("Contents", ()))
+            if not last.released and any(CUTS[1] < key <= CUTS[2] for key in keys):
+                second.release()  # the third piece is in, out of order: now let the server misbehave
+                last.release()
+
+    assert ignored.hits >= 1
+    assert listing.stats.fell_back
+    third = next(i for i, key in enumerate(keys) if CUTS[1] < key <= CUTS[2])
+    assert not any(CUTS[0] < key <= CUTS[1] for key in keys[:third])  # handed on before the second
+    assert sorted(keys) == sorted(k for k in [*ALL_KEYS, LONG_KEY] if k.startswith(PREFIX))
+    assert any("one page after another" in r.getMessage() for r in caplog.records)
 
 
 def _listing(store: S3Store, bucket: str, prefix: str, delimiter: str, **kwargs: Any) -> ParallelListing:
