@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import Enum
+from typing import Any
 
 from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import InvalidInput
@@ -75,6 +77,14 @@ class SearchCriteria:
         return ", ".join(parts) or "every object"
 
 
+class HitColumn(Enum):
+    """What search results can be sorted by: the result list's columns."""
+
+    PATH = 0
+    SIZE = 1
+    MODIFIED = 2
+
+
 @dataclass(slots=True)
 class SearchHits:
     """Matches in columns (parallel lists), as ListingPage keeps objects: small at 100,000."""
@@ -101,6 +111,27 @@ class SearchHits:
     def take(self, count: int) -> SearchHits:
         """The first `count` hits, as a new value."""
         return SearchHits(self.keys[:count], self.sizes[:count], self.mtimes[:count], self.etags[:count])
+
+    def order(self, column: HitColumn, descending: bool = False) -> list[int]:
+        """The hits' positions sorted by `column` (paths regardless of case); ties keep their order.
+
+        Hits already in this order followed by new ones sort in little more than one pass:
+        Python's sort merges the runs it finds.
+        """
+        if column is HitColumn.SIZE:
+            values: list[Any] = self.sizes
+        elif column is HitColumn.MODIFIED:
+            values = self.mtimes
+        else:
+            values = [key.casefold() for key in self.keys]
+        return sorted(range(len(values)), key=values.__getitem__, reverse=descending)
+
+    def reorder(self, positions: list[int]) -> None:
+        """Put the hits in the order `positions` gives (a permutation of their positions)."""
+        self.keys = [self.keys[i] for i in positions]
+        self.sizes = [self.sizes[i] for i in positions]
+        self.mtimes = [self.mtimes[i] for i in positions]
+        self.etags = [self.etags[i] for i in positions]
 
 
 class SearchFilter:

@@ -1,4 +1,4 @@
-"""The flat list of a search's matches: path, size, date. Rows only ever append, in batches."""
+"""The flat list of a search's matches: path, size, date. Rows come in batches, sorted as the user chose."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from spacesgui.core.filetypes import FileKind, file_kind
 from spacesgui.core.formatting import human_size, human_time
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.search import SearchHits
+from spacesgui.core.search import HitColumn, SearchHits
 from spacesgui.core.search_follow import row_runs
 from spacesgui.qtmodels.icons import kind_icon
 from spacesgui.qtmodels.roles import ObjectRole
@@ -24,7 +24,10 @@ class SearchResultModel(QAbstractTableModel):
     """Matches in columns (no object per row); `append` adds one batch with one insert.
 
     The Path column shows the key below the searched folder; ObjectRole.KEY gives the full
-    key, ObjectRole.SIZE the size and ObjectRole.SORT a native value. GUI thread only.
+    key, ObjectRole.SIZE the size and ObjectRole.SORT a native value. Rows show in the order
+    they were found (a search lists a Space's pieces at once, in no key order) until the
+    view sorts by a column: from then on every batch is merged into that order, through a
+    new search too. GUI thread only.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -32,6 +35,7 @@ class SearchResultModel(QAbstractTableModel):
         self._hits = SearchHits()
         self._cut = 0  # characters of the searched folder left off the shown path
         self._kind_icons: dict[FileKind, Any] = {kind: kind_icon(kind) for kind in FileKind}
+        self._sorted_by: tuple[HitColumn, bool] | None = None  # column, descending; None: as found
 
     def reset(self, prefix: str = "") -> None:
         """Forget every row; paths are shown below `prefix` from now on."""
@@ -47,6 +51,7 @@ class SearchResultModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
         self._hits.extend(hits)
         self.endInsertRows()
+        self._resort()
 
     def remove_keys(self, keys: Collection[str]) -> int:
         """Take the rows showing any of `keys` away, one remove per run of neighbours; how many."""
@@ -72,7 +77,36 @@ class SearchResultModel(QAbstractTableModel):
         h = self._hits
         h.keys[row], h.sizes[row], h.mtimes[row], h.etags[row] = new, size, mtime, ""
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+        self._resort()
         return True
+
+    # -- sorting ----------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by `column` (the view's header click); a column out of range: as found."""
+        if not 0 <= column < len(HEADERS):
+            self._sorted_by = None
+            return
+        self._sorted_by = (HitColumn(column), order == Qt.SortOrder.DescendingOrder)
+        self._resort()
+
+    def _resort(self) -> None:
+        """Put the rows in the chosen order, keeping the selection and current row on their keys."""
+        if self._sorted_by is None or len(self._hits) < 2:
+            return
+        positions = self._hits.order(*self._sorted_by)
+        if positions == list(range(len(positions))):
+            return
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        self._hits.reorder(positions)
+        if kept:
+            rows = {i.row() for i in kept}  # the selection's rows, or one current row: often few
+            if len(rows) * 64 < len(positions):
+                row_now = {old: positions.index(old) for old in rows}
+            else:
+                row_now = {old: new for new, old in enumerate(positions)}
+            self.changePersistentIndexList(kept, [self.index(row_now[i.row()], i.column()) for i in kept])
+        self.layoutChanged.emit()
 
     def key(self, row: int) -> str:
         return self._hits.keys[row]

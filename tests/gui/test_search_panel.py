@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -165,6 +165,50 @@ def test_the_first_results_show_while_the_listing_is_still_running(
     hold.release()
     wait_done(qtbot, panel)
     assert panel.model.rowCount() == sum(1 for k in tree.sizes if "/Beach-" in k) > first
+
+
+def click_header(qtbot: QtBot, panel: SearchPanel, column: int) -> None:
+    header = panel.view.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def shown_sizes(panel: SearchPanel) -> list[int]:
+    model = panel.model
+    return [model.index(row, 1).data(ObjectRole.SIZE) for row in range(model.rowCount())]
+
+
+def test_a_clicked_header_sorts_the_results_and_matches_found_later_join_that_order(
+    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot
+) -> None:
+    app = open_tree(proxy.endpoint)
+    hold = proxy.hold(Match(method="GET", query={"list-type": "2", "continuation-token": None}))
+    panel = search(qtbot, app, "beach")
+    qtbot.waitUntil(lambda: hold.waiting == 1 and panel.model.rowCount() > 2, timeout=30_000)
+    found_first = shown_keys(panel)
+    assert shown_sizes(panel) != sorted(shown_sizes(panel))  # as found: not by size yet
+    panel.view.selectRow(2)
+    chosen = found_first[2]
+
+    click_header(qtbot, panel, 1)  # Size
+    sizes = shown_sizes(panel)
+    assert sizes == sorted(sizes)
+    assert sorted(shown_keys(panel)) == sorted(found_first)
+    assert [panel.model.key(r) for r in {i.row() for i in panel.view.selectionModel().selectedRows()}] == [
+        chosen
+    ]
+    click_header(qtbot, panel, 1)  # again: largest first
+    assert shown_sizes(panel) == sorted(sizes, reverse=True)
+
+    hold.release()
+    wait_done(qtbot, panel)
+    expected = {k for k in tree.sizes if "/Beach-" in k}
+    assert set(shown_keys(panel)) == expected
+    assert panel.model.rowCount() == len(expected)
+    assert shown_sizes(panel) == sorted((tree.sizes[k] for k in expected), reverse=True)
+    assert [panel.model.key(r) for r in {i.row() for i in panel.view.selectionModel().selectedRows()}] == [
+        chosen
+    ]
 
 
 def test_stop_sends_no_request_after_it_and_keeps_the_matches_found(

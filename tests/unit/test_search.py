@@ -8,7 +8,7 @@ import pytest
 
 from spacesgui.core.errors import InvalidInput
 from spacesgui.core.listing import ListingPage, ObjectEntry
-from spacesgui.core.search import SearchCriteria, SearchFilter, parse_day, parse_size
+from spacesgui.core.search import HitColumn, SearchCriteria, SearchFilter, SearchHits, parse_day, parse_size
 
 DAY = 86_400.0
 T0 = datetime(2024, 5, 1).timestamp()
@@ -113,3 +113,19 @@ def test_terms_that_cannot_match_say_why() -> None:
     assert "larger" in SearchCriteria(min_size=10, max_size=5).problem()
     assert "not before" in SearchCriteria(modified_after=T0, modified_before=T0).problem()
     assert SearchCriteria("x", min_size=1).problem() == ""
+
+
+def test_hits_sort_by_path_regardless_of_case_and_ties_keep_the_order_they_were_found_in() -> None:
+    hits = SearchHits(
+        keys=["b/Zebra.jpg", "a/apple.jpg", "b/zebra.png", "A/Banana.jpg"],
+        sizes=[5, 1, 5, 3],
+        mtimes=[4.0, 3.0, 2.0, 1.0],
+        etags=["z", "a", "y", "b"],
+    )
+    hits.reorder(hits.order(HitColumn.PATH))
+    assert hits.keys == ["a/apple.jpg", "A/Banana.jpg", "b/Zebra.jpg", "b/zebra.png"]
+    assert hits.etags == ["a", "b", "z", "y"]  # every column moved with its key
+    hits.reorder(hits.order(HitColumn.SIZE, descending=True))
+    assert hits.keys == ["b/Zebra.jpg", "b/zebra.png", "A/Banana.jpg", "a/apple.jpg"]  # 5, 5 as before
+    hits.reorder(hits.order(HitColumn.MODIFIED))
+    assert hits.mtimes == [1.0, 2.0, 3.0, 4.0]

@@ -140,6 +140,9 @@ class SearchPanel(QDockWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 90)
         header.resizeSection(2, 130)
+        # Matches show as found until a header is clicked; then sorted by it, new ones merged in.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         view.doubleClicked.connect(self._on_view_double_clicked)
