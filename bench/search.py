@@ -76,17 +76,21 @@ def _reset_peak_rss() -> None:
 
 
 # -- the server -------------------------------------------------------------------------------
-def start_server(keys: int) -> tuple[subprocess.Popen[str], str]:
+def start_server(keys: int, latency_s: float = 0.0) -> tuple[subprocess.Popen[str], str]:
     script = Path(__file__).with_name("bench_search_server.py")
     process = subprocess.Popen(
-        [sys.executable, str(script), str(keys)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+        [sys.executable, str(script), str(keys), str(latency_s)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
     assert process.stdout is not None
     line = process.stdout.readline().split()
     if len(line) < 3 or line[0] != "READY":
         process.kill()
         raise BenchError(f"the demo server did not start (it said {' '.join(line)!r})")
-    print(f"demo server with {keys:,} keys in {BUCKET} seeded in {line[2]} s at {line[1]}", flush=True)
+    through = f", through a proxy adding {latency_s * 1000:.0f} ms a request" if latency_s else ""
+    print(
+        f"demo server with {keys:,} keys in {BUCKET} seeded in {line[2]} s at {line[1]}{through}", flush=True
+    )
     return process, line[1]
 
 
@@ -310,9 +314,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1_800.0)
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--skip-aws", action="store_true", help="only rclone as a peer (aws is slow)")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0,
+        help="every request waits this long at a proxy (a distant Space: 100); the listing goes parallel",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     use_offscreen_qt()
-    server, endpoint = start_server(args.keys)
+    server, endpoint = start_server(args.keys, args.latency_ms / 1000)
     try:
         with tempfile.TemporaryDirectory(prefix="spacesgui-search-bench-") as tmp:
             scratch = Path(tmp)
