@@ -162,7 +162,7 @@ class ParallelListing:
         page_size: int,
         sequential: Callable[[], Iterator[Any]],
         max_in_flight: int = MAX_IN_FLIGHT,
-        splitter: Splitter = split_points,
+        splitter: Splitter | None = None,
         max_waiting_pages: int = MAX_WAITING_PAGES,
         parallel_after_s: float = 0.0,
         ordered: bool = True,
@@ -174,7 +174,9 @@ class ParallelListing:
         self._delimiter = delimiter
         self._page_size = page_size
         self._sequential = sequential
-        self._splitter = splitter
+        # In any order, an open-ended range is cut in widening pieces (core.key_ranges), all
+        # at once: a deep part of it starts in the first round, not after many.
+        self._splitter = splitter or (split_points if ordered else partial(split_points, spread=True))
         self._max_waiting = max_waiting_pages
         self._parallel_after_s = parallel_after_s
         self._ordered = ordered
@@ -434,9 +436,10 @@ class ParallelListing:
         # the slowest chain of pages one after another is what the listing waits for.
         active = sum(1 for p in pieces if not p.done)
         spare = min(self._limit.limit, MAX_PIECES - active)
-        if piece.upto is None:
+        if piece.upto is None and self._ordered:
             # Where an open-ended listing ends is unknown, and a piece past its end costs a
             # request (a whole directory scan on some servers): 2, 4, 8… pieces a page wide.
+            # (In any order, pieces widen instead: the few past the end cost one request each.)
             spare = min(spare, 2 ** (piece.tail_cuts + 1))
         if spare <= 0:
             return

@@ -24,13 +24,18 @@ RESOLUTION = 4
 MAX_DEPTH = 64
 
 
-def split_points(prefix: str, last: str, upto: str | None, sample: Sequence[str], count: int) -> list[str]:
+def split_points(
+    prefix: str, last: str, upto: str | None, sample: Sequence[str], count: int, *, spread: bool = False
+) -> list[str]:
     """Up to `count` increasing names strictly between `last` and `upto` (None: no end).
 
     `sample` is the names of the page just listed (any order), `last` the greatest name
     listed so far in the piece, and every name starts with `prefix`. With no end the cuts
-    are one page's worth apart (the span of `sample`); within an end, evenly spread, and
-    no more of them than the pages the rest would take at the sample's density.
+    are one page's worth apart (the span of `sample`), or with `spread` 1, 3, 7, 15… pages'
+    worth past `last` (each piece twice as wide as the one before: a few requests reach far
+    into a range of unknown length, for a consumer that takes pages in any order); within
+    an end, evenly spread, and no more of them than the pages the rest would take at the
+    sample's density.
     """
     if count <= 0:
         return []
@@ -60,7 +65,7 @@ def split_points(prefix: str, last: str, upto: str | None, sample: Sequence[str]
     step = max(1, step)
     cuts: list[str] = []
     for index in range(1, count + 1):
-        value = low + step * index
+        value = low + step * ((2**index - 1) if spread and upto is None else index)
         if value >= high:
             break
         name = prefix + _name(value, places)

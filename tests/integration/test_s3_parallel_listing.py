@@ -235,6 +235,25 @@ def test_a_search_listing_hands_on_a_deep_piece_while_an_earlier_piece_is_still_
     assert not listing.stats.fell_back
 
 
+def test_a_search_listing_asks_for_a_piece_deep_in_the_range_in_its_first_round(
+    moto_proxy: FaultProxy, moto_account: Account, make_store: Callable[..., S3Store], moto_big_bucket: str
+) -> None:
+    """Where a recursive listing ends is unknown; a search's pieces widen twofold from the
+    first page on, so the first requests after it already reach past the middle of the keys
+    (one page-wide piece after another would reach a few pages in)."""
+    store = _through(moto_proxy, moto_account, make_store)
+    moto_proxy.add_latency(0.05)
+
+    keys = [k for page in store.iter_tree(moto_big_bucket, PREFIX, page_size=PAGE) for k in page.keys]
+
+    expected = sorted(k for k in [*ALL_KEYS, LONG_KEY] if k.startswith(PREFIX))
+    assert sorted(keys) == expected
+    starts = [r.query["start-after"][0] for r in moto_proxy.requests if "start-after" in r.query]
+    first_round = starts[:8]
+    middle = expected[len(expected) // 2]
+    assert any(start > middle for start in first_round), first_round
+
+
 def test_a_server_that_ignores_start_after_mid_search_still_gives_every_key_once(
     moto_proxy: FaultProxy,
     moto_account: Account,

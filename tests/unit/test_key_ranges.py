@@ -27,6 +27,17 @@ def test_a_numbered_folder_is_cut_about_a_page_apart_past_the_first_page() -> No
     assert all(0 < count <= 2000 for count in _counts(keys, cuts))
 
 
+def test_spread_cuts_widen_twofold_so_a_few_pieces_reach_far_into_an_open_range() -> None:
+    keys = [f"flat/file-{i:06d}.bin" for i in range(100_000)]
+    cuts = split_points("flat/", keys[999], None, keys[:1000], 6, spread=True)
+    starts = [bisect.bisect_right(keys, cut) for cut in cuts]
+    assert starts == sorted(starts)
+    # About 1, 3, 7, 15, 31, 63 pages past the first page: each piece twice the one before.
+    for index, start in enumerate(starts, 1):
+        pages = (start - 1000) / 1000
+        assert 0.5 * (2**index - 1) <= pages <= 1.5 * (2**index - 1), (index, pages)
+
+
 def test_cuts_are_increasing_and_strictly_between_the_bounds() -> None:
     rng = random.Random(7)
     letters = "aZ09-_./ üé#?%+&"
