@@ -1,4 +1,4 @@
-"""One listing of a big prefix as many ListObjectsV2 requests at once, merged back in key order.
+"""One listing of a big prefix as many ListObjectsV2 requests at once, merged back in key order (or not).
 
 Over the internet every page of a listing costs a round trip, so a folder of a million
 keys takes minutes when its pages are asked for one after the other. Here the first page
@@ -144,7 +144,7 @@ def install_throttle_hook(client: S3Client) -> None:
 
 
 class ParallelListing:
-    """Iterate raw listing responses ({"Contents", "CommonPrefixes"}) in key order; see the module.
+    """Iterate raw listing responses ({"Contents", "CommonPrefixes"}) in key order, or as they come; see the module.
 
     `sequential()` starts a plain listing of the same prefix (its first page is used as the
     first page here, and it is the fallback). `splitter` guesses the cuts (tests choose
@@ -225,7 +225,7 @@ class ParallelListing:
                 self._bucket, self._prefix, exc,
             )  # fmt: skip
             self._stats = _with(self._stats, fell_back=True)
-            handed = _Spans(self._delivered, [(p.origin, p.handed) for p in self._pieces if p.handed])
+            handed = self._handed_spans()
             for response in self._sequential():
                 page = _without(response, handed)
                 if page is not None:
@@ -459,6 +459,15 @@ class ParallelListing:
         """How long to wait for an answer before a throttled piece may be tried again."""
         later = [p.not_before for p in pieces if not p.busy and not p.done and p.not_before > 0]
         return max(0.0, min(later) - time.monotonic()) if later else None
+
+    def _handed_spans(self) -> _Spans:
+        """What a fallback must skip. In key order, everything up to the greatest name handed
+        on (a key written meanwhile in a gap between pieces would come out of order: it is
+        left out, as a page listed a moment earlier would have); in any order, each piece's
+        span, since the gaps between them are not listed yet."""
+        if self._ordered:
+            return _Spans(max([self._delivered, *(p.handed for p in self._pieces)]), [])
+        return _Spans(self._delivered, [(p.origin, p.handed) for p in self._pieces if p.handed])
 
     def _new_piece(self, after: str, upto: str | None, **more: Any) -> _Piece:
         piece = _Piece(after=after, upto=upto, origin=after, **more)
