@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from spacesgui.core.filetypes import FileKind, file_kind
 from spacesgui.core.formatting import human_size, human_time
@@ -16,6 +16,10 @@ from spacesgui.qtmodels.icons import kind_icon
 from spacesgui.qtmodels.roles import ObjectRole
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+# The layout signals' overload that carries a hint: told it is a vertical sort, a view's
+# selection keeps one index per selected row through it, not one per cell.
+_PARENTS, _HINT = "QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint"
+_SORTED = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 HEADERS = ("Path", "Size", "Modified")
 PATH, SIZE, MODIFIED = range(3)
 
@@ -64,21 +68,26 @@ class SearchResultModel(QAbstractTableModel):
             self.endRemoveRows()
         return len(rows)
 
-    def move_key(self, old: str, new: str, size: int, mtime: float) -> bool:
-        """Show the row of `old` as `new` (renamed or moved): whether a row showed `old`.
+    def move_keys(self, moves: Mapping[str, tuple[str, int, float]]) -> int:
+        """Show each row of an old key as its new key, size and date (renamed or moved); how many.
 
-        A row already showing `new` (a file the move replaced) goes: one key, one row.
+        A row already showing a new key (a file the move replaced) goes: one key, one row.
+        Sorted rows are sorted again once, after every move.
         """
-        if self.row_of(old) < 0:
-            return False
-        if new != old:
-            self.remove_keys({new})
-        row = self.row_of(old)
-        h = self._hits
-        h.keys[row], h.sizes[row], h.mtimes[row], h.etags[row] = new, size, mtime, ""
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
-        self._resort()
-        return True
+        moved = 0
+        for old, (new, size, mtime) in moves.items():
+            if self.row_of(old) < 0:
+                continue
+            if new != old:
+                self.remove_keys({new})
+            row = self.row_of(old)
+            h = self._hits
+            h.keys[row], h.sizes[row], h.mtimes[row], h.etags[row] = new, size, mtime, ""
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+            moved += 1
+        if moved:
+            self._resort()
+        return moved
 
     # -- sorting ----------------------------------------------------------------------------
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -96,17 +105,17 @@ class SearchResultModel(QAbstractTableModel):
         positions = self._hits.order(*self._sorted_by)
         if positions == list(range(len(positions))):
             return
-        self.layoutAboutToBeChanged.emit()
+        self.layoutAboutToBeChanged[_PARENTS, _HINT].emit([], _SORTED)  # type: ignore[index]  # stubs lack overloads
         kept = self.persistentIndexList()
         self._hits.reorder(positions)
         if kept:
             rows = {i.row() for i in kept}  # the selection's rows, or one current row: often few
-            if len(rows) * 64 < len(positions):
+            if len(rows) <= 4:  # a current row and a few selected: a search each beats a pass
                 row_now = {old: positions.index(old) for old in rows}
             else:
                 row_now = {old: new for new, old in enumerate(positions)}
             self.changePersistentIndexList(kept, [self.index(row_now[i.row()], i.column()) for i in kept])
-        self.layoutChanged.emit()
+        self.layoutChanged[_PARENTS, _HINT].emit([], _SORTED)  # type: ignore[index]
 
     def key(self, row: int) -> str:
         return self._hits.keys[row]

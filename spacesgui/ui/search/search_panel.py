@@ -322,12 +322,13 @@ class SearchPanel(QDockWidget):
         gone = set(found.gone)
         still = SearchFilter(criteria, place.prefix)
         now = time.time()
-        moved = 0
+        moves = {}
         for old, to in found.moved.items():
             if to.key.startswith(place.prefix) and still.matches_one(to.key, to.size, now):
-                moved += self.model.move_key(old, to.key, to.size, now)
+                moves[old] = (to.key, to.size, now)
             else:
                 gone.add(old)  # moved out of the searched folder, or renamed to a name not searched for
+        moved = self.model.move_keys(moves)
         removed = self.model.remove_keys(gone)
         if not removed and not moved:
             return
