@@ -8,17 +8,17 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.listing import ListingPage
 from spacesgui.core.ports import ObjectStore, TreeLister
 from spacesgui.core.search import MAX_KEPT, SearchCriteria, SearchFilter, SearchHits
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.tree_listers import default_lister
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,6 @@ class SearchProgress:
     searched: int
     matched: int
     hits: SearchHits = field(default_factory=SearchHits)  # the new matches to show; none past the cap
-
-
-def default_lister(store: ObjectStore) -> TreeLister:
-    """The store's own tree listing; a store without one lists with `iter_objects` instead."""
-    if isinstance(store, TreeLister):
-        return store
-    return _EntryLister(store)
 
 
 class SearchService(QObject):
@@ -195,19 +188,3 @@ def _run(
         if pending:
             post(SearchProgress(searched, matched, pending))
     return SearchProgress(searched, matched)
-
-
-class _EntryLister:
-    """A TreeLister over TransferStore.iter_objects, for stores without their own."""
-
-    def __init__(self, store: ObjectStore) -> None:
-        self._store = store
-
-    def iter_tree(self, bucket: str, prefix: str) -> Iterator[ListingPage]:
-        page = ListingPage()
-        for entry in self._store.iter_objects(bucket, prefix):
-            page.add_object(entry)
-            if len(page.keys) >= 1000:
-                yield page
-                page = ListingPage()
-        yield page
