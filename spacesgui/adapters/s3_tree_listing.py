@@ -35,9 +35,9 @@ class S3TreeListingOps:
         Past the first page the rest is listed in parallel pieces (s3_parallel_listing),
         each page handed on as soon as it is in: a search's first match may lie deep in the
         key order, and should not wait for every name before it. A caller that stops
-        iterating closes the generator and no request is sent after that. If the server's ListObjectsV2 paging breaks (a
-        continuation token missing or repeated), the listing goes on with ListObjects v1
-        after the last key seen, as the folder listing does.
+        iterating closes the generator and no request is sent after that. If the server's
+        ListObjectsV2 paging breaks (a continuation token missing or repeated), the listing
+        goes on with ListObjects v1 after the last key seen, as the folder listing does.
         """
         for response in iter_listing_responses(
             self._call, self._client, bucket, prefix, page_size,

@@ -21,7 +21,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 _PARENTS, _HINT = "QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint"
 _SORTED = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 HEADERS = ("Path", "Size", "Modified")
-PATH, SIZE, MODIFIED = range(3)
+PATH, SIZE, MODIFIED = (column.value for column in HitColumn)  # the columns a sort names
 
 
 class SearchResultModel(QAbstractTableModel):
@@ -144,7 +144,7 @@ class SearchResultModel(QAbstractTableModel):
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 3
+            and 0 <= section < len(HEADERS)
         ):
             return HEADERS[section]
         return None
@@ -174,7 +174,7 @@ class SearchResultModel(QAbstractTableModel):
         if role == ObjectRole.SIZE:
             return h.sizes[row]
         if role == ObjectRole.SORT:
-            return (h.keys[row], h.sizes[row], h.mtimes[row])[column] if 0 <= column < 3 else None
+            return (h.keys[row], h.sizes[row], h.mtimes[row])[column] if 0 <= column < len(HEADERS) else None
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
