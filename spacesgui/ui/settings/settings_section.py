@@ -99,6 +99,7 @@ class SectionPage(QWidget, Generic[V]):
         self.setAccessibleName(f"{self.title} settings")
         self._loaded: V | None = None
         self._busy = False
+        self._read_again = False  # a read was asked for while the page was busy
         self._unsupported = ""
         heading = QLabel(self.title, self)
         font = QFont(heading.font())
@@ -195,25 +196,39 @@ class SectionPage(QWidget, Generic[V]):
 
     # -- SettingsSection ------------------------------------------------------------------
     async def load(self) -> None:
-        if self._busy or self._unsupported:
+        if self._unsupported:
             return
+        if self._busy:
+            # The running read may have started before the change that asks for this one:
+            # read once more when it ends (an apply reads back itself).
+            self._read_again = True
+            return
+        self._read_again = True
+        while self._read_again and not self._unsupported:
+            self._read_again = False
+            if not await self._read_once():
+                return
+
+    async def _read_once(self) -> bool:
+        """Read and show the setting; False when it could not be read (the page says why)."""
         self._set_busy(True, "Reading from the server…")
         try:
             value = await self._read()
         except NotSupported as error:
             self._set_busy(False, "")
             self.set_unsupported(error)
-            return
+            return False
         except SpacesError as error:
             self._set_busy(False, "")
             self.error_label.set_problem(f"Could not be read: {error.message}")
-            return
+            return False
         self._loaded = value
         self.error_label.set_problem("")
         self._set_busy(False, "")
         self._show(value)
         self._edited()
         self.changed.emit()
+        return True
 
     def has_changes(self) -> bool:
         return (
