@@ -1,6 +1,7 @@
 """Where the space goes: totals per folder, per storage class, and of incomplete uploads.
 
-One recursive listing of a Space (or a folder) feeds a `UsageTally` object by object. It
+One recursive listing of a Space (or a folder) feeds a `UsageTally` page by page, in any
+order. It
 keeps a node per folder, never per object, so a million keys in a few thousand folders
 stay small. `squarify` lays a folder's children out as a treemap.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacesgui.core.listing import ObjectEntry
+from spacesgui.core.listing import ListingPage, ObjectEntry
 from spacesgui.core.versions import ObjectVersion
 
 
@@ -86,10 +87,18 @@ class UsageTally:
 
     def add(self, entry: ObjectEntry) -> None:
         """Count `entry` in its folder and every folder above it, up to the scan's root."""
+        self._add(entry.key, entry.size, entry.storage_class)
+
+    def add_page(self, page: ListingPage) -> None:
+        """Count every object of a listing page (pages may come in any order)."""
+        for key, size, storage_class in zip(page.keys, page.sizes, page.storage_classes, strict=True):
+            self._add(key, size, storage_class)
+
+    def _add(self, key: str, size: int, storage_class: str) -> None:
         node = self.root
         node.count += 1
-        node.size += entry.size
-        rest = entry.key[len(node.prefix) :] if entry.key.startswith(node.prefix) else entry.key
+        node.size += size
+        rest = key[len(node.prefix) :] if key.startswith(node.prefix) else key
         start = 0
         while (slash := rest.find("/", start)) != -1:
             name = rest[start : slash + 1]
@@ -99,14 +108,13 @@ class UsageTally:
                 node.children[name] = child
             node = child
             node.count += 1
-            node.size += entry.size
+            node.size += size
             start = slash + 1
         node.own_count += 1
-        node.own_size += entry.size
-        storage_class = entry.storage_class or "STANDARD"
-        totals = self._classes.setdefault(storage_class, [0, 0])
+        node.own_size += size
+        totals = self._classes.setdefault(storage_class or "STANDARD", [0, 0])
         totals[0] += 1
-        totals[1] += entry.size
+        totals[1] += size
 
     def add_all(self, entries: Iterable[ObjectEntry]) -> None:
         for entry in entries:

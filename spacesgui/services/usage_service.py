@@ -2,7 +2,8 @@
 
 The listing runs on a worker thread and feeds a `UsageTally`; the GUI thread polls its
 running totals for progress (plain ints) and reads the folder tree only once the scan
-has ended. Stopping is checked between objects, so it takes effect within one page.
+has ended. The Space is listed in pieces at once, pages in no name order (as search lists
+it); stopping is checked between pages, so no page after the stop is counted.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from spacesgui.core.bucket_settings import VersioningState
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.ports import BucketSettings, ObjectVersionStore, TransferStore
+from spacesgui.core.ports import BucketSettings, ObjectStore, ObjectVersionStore, TransferStore
 from spacesgui.core.usage import IncompleteUsage, UsageTally, VersionUsage
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
+from spacesgui.services.tree_listers import default_lister
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +105,15 @@ class UsageScan(QObject):
         self._timer.stop()
         signal.emit(*args)
 
-    def _list(self, store: TransferStore) -> None:
+    def _list(self, store: ObjectStore) -> None:
         """Worker thread: feed the tally until the listing ends or the user stops it."""
         tally, stop = self.tally, self._stop
-        for entry in store.iter_objects(self.bucket, self.prefix):
+        for page in default_lister(store).iter_tree(self.bucket, self.prefix):
             if stop.is_set():
-                return
-            tally.add(entry)
+                return  # the page in flight when Stop came: not counted
+            tally.add_page(page)
+            if stop.is_set():
+                return  # before asking for the next page: no request after Stop
 
     def _incomplete(self, store: TransferStore) -> tuple[IncompleteUsage, str]:
         """Worker thread: count the open multipart uploads and the bytes of their parts."""

@@ -185,3 +185,35 @@ def test_the_usage_model_passes_the_model_tester(qtmodeltester: object) -> None:
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     model.set_root(None)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_counting_goes_on_from_other_pieces_of_the_space_while_one_page_is_slow(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    # A distant Space answers each page slowly: the tally takes pages of the Space's pieces
+    # as they come, in no name order, instead of waiting for every name before them.
+    keys = [f"logs/{i:04}.txt" for i in range(300)]
+    for key in keys:
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=b"ab")
+    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    app = build_window()
+    open_account(app, account)
+    app.window.navigate(Place(account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    fault_proxy.cap_page_size(10)
+    fault_proxy.add_latency(0.1)  # slow pages: the listing goes on in pieces at once
+    # Every piece's second page waits: only the first page of each piece comes back.
+    next_pages = Match(
+        method="GET", path=f"/{moto_bucket}", query={"list-type": "2", "continuation-token": None}
+    )
+    held = fault_proxy.hold(next_pages)
+
+    window = app.window.usage_windows.open(account.id, moto_bucket)
+    qtbot.addWidget(window)
+    # The second page of the Space is held, yet pages from further on are counted.
+    qtbot.waitUntil(lambda: window.scan.tally.count > 10, timeout=30_000)
+    assert held.waiting >= 1  # still held: those pages came from other pieces
+    held.release()
+    wait_counted(qtbot, window)
+    assert rows(window)["logs/"] == (600, 300)  # every object once

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from spacesgui.core.listing import ObjectEntry
+from spacesgui.core.listing import ListingPage, ObjectEntry
 from spacesgui.core.usage import Rect, UsageTally, share_of, squarify
 
 
@@ -32,6 +32,27 @@ def test_every_folder_holds_the_totals_of_everything_below_it() -> None:
     year = photos.children["2024/"]
     assert (year.prefix, year.count, year.size, year.own_count) == ("photos/2024/", 2, 1100, 2)
     assert [c.name for c in root.sorted_children()] == ["photos/", "video/"]
+
+
+def _page(*entries: ObjectEntry) -> ListingPage:
+    page = ListingPage()
+    for entry in entries:
+        page.add_object(entry)
+    return page
+
+
+def test_pages_in_any_order_give_the_same_folders_and_classes_as_objects_one_by_one() -> None:
+    entries = [_entry("a", 1), _entry("p/b", 10, "GLACIER"), _entry("p/q/c", 100), _entry("z/d", 1000, "")]
+    one_by_one = UsageTally()
+    one_by_one.add_all(entries)
+    by_pages = UsageTally()
+    by_pages.add_page(_page(*entries[2:]))  # the later names first, as a parallel listing hands them on
+    by_pages.add_page(_page(*entries[:2]))
+    assert by_pages.by_storage_class() == one_by_one.by_storage_class()
+    for tally in (one_by_one, by_pages):
+        p = tally.root.children["p/"]
+        assert (tally.count, tally.size, p.count, p.size, p.children["q/"].size) == (4, 1111, 2, 110, 100)
+    assert [c.storage_class for c in by_pages.by_storage_class()] == ["STANDARD", "GLACIER"]
 
 
 def test_a_scan_of_a_folder_counts_folders_relative_to_it() -> None:
