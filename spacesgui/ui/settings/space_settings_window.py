@@ -11,6 +11,7 @@ coming back to the window; a section with unapplied changes is left as it is.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -221,7 +222,11 @@ class SpaceSettingsWindow(QWidget):
     def start(self, work: Awaitable[None]) -> None:
         """Run `work` as a task; the window is not deleted before it ends."""
         self._tasks += 1
-        self._spawn(self._tracked(work))
+        task = self._spawn(self._tracked(work))
+        if isinstance(task, asyncio.Future) and inspect.iscoroutine(work):
+            # A task cancelled before its first step (the app quitting) never awaits `work`:
+            # close it, or Python warns of a coroutine never awaited. No-op once it has run.
+            task.add_done_callback(lambda _task: work.close())
 
     async def _tracked(self, work: Awaitable[None]) -> None:
         try:
