@@ -1,9 +1,8 @@
 """Where the space goes: totals per folder, per storage class, and of incomplete uploads.
 
 One recursive listing of a Space (or a folder) feeds a `UsageTally` page by page, in any
-order. It
-keeps a node per folder, never per object, so a million keys in a few thousand folders
-stay small. `squarify` lays a folder's children out as a treemap.
+order. It keeps a node per folder, never per object, so a million keys in a few thousand
+folders stay small. `squarify` lays a folder's children out as a treemap.
 """
 
 from __future__ import annotations

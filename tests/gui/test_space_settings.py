@@ -25,6 +25,7 @@ from spacesgui.ui.settings.settings_section import SectionPage
 from spacesgui.ui.settings.space_settings_window import SpaceSettingsWindow
 from spacesgui.ui.settings.versioning_section import VersioningSection
 from tests.fault_proxy import FaultProxy, Match
+from tests.gui.bulk_helpers import open_through_proxy
 from tests.gui.test_account_lifecycle import tree_rect
 from tests.integration.settings_helpers import log_target
 
@@ -269,9 +270,9 @@ def test_the_overview_shows_a_change_applied_while_it_was_still_reading_the_one_
 ) -> None:  # fmt: skip
     # CI once saw the overview keep "1 lifecycle rule" after the rule was removed: its read
     # after the removal was asked for while the read after the first apply still ran.
-    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
-    app = build_window()
-    open_account(app, account)
+    app, account = open_through_proxy(
+        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
+    )
     window = open_from_sidebar(qtbot, app, account.id, moto_bucket)
     versioning = page(window, "Versioning", VersioningSection)
     assert isinstance(versioning, VersioningSection)

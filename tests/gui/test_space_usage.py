@@ -14,11 +14,10 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.formatting import human_size
-from spacesgui.core.history import Place
 from spacesgui.qtmodels.usage_model import FILES_ROW_NAME, UsageColumn, UsageRole
 from spacesgui.ui.usage.usage_window import UsageWindow
 from tests.fault_proxy import ABSENT, FaultProxy, Match
-from tests.gui.conftest import wait_listed
+from tests.gui.bulk_helpers import open_through_proxy
 from tests.gui.operations_helpers import row_of
 
 MiB = 1024 * 1024
@@ -138,11 +137,9 @@ def test_stop_ends_the_listing_and_says_the_totals_are_partial(
 ) -> None:  # fmt: skip
     for i in range(60):
         moto_store.client.put_object(Bucket=moto_bucket, Key=f"many/{i:03}", Body=b"s")
-    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
-    app = build_window()
-    open_account(app, account)
-    app.window.navigate(Place(account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
+    app, account = open_through_proxy(
+        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
+    )
     fault_proxy.cap_page_size(10)
     recursive = Match(method="GET", path=f"/{moto_bucket}", query={"list-type": "2", "delimiter": ABSENT})
     later_pages = Match(
@@ -196,11 +193,9 @@ def test_counting_goes_on_from_other_pieces_of_the_space_while_one_page_is_slow(
     keys = [f"logs/{i:04}.txt" for i in range(300)]
     for key in keys:
         moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=b"ab")
-    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
-    app = build_window()
-    open_account(app, account)
-    app.window.navigate(Place(account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
+    app, account = open_through_proxy(
+        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
+    )
     fault_proxy.cap_page_size(10)
     fault_proxy.add_latency(0.1)  # slow pages: the listing goes on in pieces at once
     # Every piece's second page waits: only the first page of each piece comes back.

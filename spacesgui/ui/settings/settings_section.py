@@ -203,10 +203,9 @@ class SectionPage(QWidget, Generic[V]):
             # read once more when it ends (an apply reads back itself).
             self._read_again = True
             return
-        self._read_again = True
-        while self._read_again and not self._unsupported:
+        while True:
             self._read_again = False
-            if not await self._read_once():
+            if not await self._read_once() or not self._read_again:
                 return
 
     async def _read_once(self) -> bool:
