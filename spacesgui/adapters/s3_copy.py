@@ -34,6 +34,7 @@ from spacesgui.core.operations import (
     MAX_COPY_OBJECT_SIZE,
     ByteRange,
     CopyResult,
+    ObjectAcl,
     ObjectDetails,
     plan_copy_ranges,
     verify_copy,
@@ -49,6 +50,48 @@ log = logging.getLogger(__name__)
 def _source(bucket: str, key: str) -> CopySourceTypeDef:
     # The dict form: botocore URL-encodes it into x-amz-copy-source, so any key works.
     return {"Bucket": bucket, "Key": key}
+
+
+def not_onto_itself(source_bucket: str, source_key: str, bucket: str, key: str) -> None:
+    if (source_bucket, source_key) == (bucket, key):
+        raise InvalidInput("A file cannot be copied onto itself; choose another name or folder.")
+
+
+def answer_checks_copy(etag: str, copied: str) -> bool:
+    """Whether CopyObject's answer checks a copy of a source listed with `etag` (its plain
+    MD5: the copy keeps it); otherwise a HeadObject of the copy is needed."""
+    return bool(copied) and ObjectDetails("", 0, 0.0, strip_etag(etag)).etag_is_md5
+
+
+def listed_copy_result(
+    source_bucket: str, source_key: str, bucket: str, key: str, *, size: int, etag: str, copied: str,
+    canned: str, notes: tuple[str, ...], target: ObjectDetails | None,
+) -> CopyResult:  # fmt: skip
+    """The checked result of a one-request copy of a listed object (`target`: its HeadObject,
+    or None when CopyObject's answer checks it); IntegrityError when the copy differs."""
+    source = ObjectDetails(source_key, size, 0.0, strip_etag(etag))
+    target = target or ObjectDetails(key, size, 0.0, copied)
+    verified = verify_copy(source, target, single_request=True)
+    return CopyResult(
+        source_bucket, source_key, bucket, key, target.size, target.etag, 0, canned, verified, notes
+    )
+
+
+def acl_to_copy(source_acl: ObjectAcl) -> tuple[str, tuple[str, ...]]:
+    """The canned ACL a copy gets from its source's ACL, and a note on grants it cannot carry."""
+    notes: tuple[str, ...] = ()
+    if source_acl.other_grants:
+        notes = (
+            f"The copy is {source_acl.canned}. The original also allowed "
+            f"{'; '.join(source_acl.other_grants)}, which a copy cannot carry: set it again if needed.",
+        )
+    return source_acl.canned, notes
+
+
+def acl_unreadable(source_bucket: str, source_key: str, exc: SpacesError) -> tuple[str, tuple[str, ...]]:
+    """A copy whose source's ACL could not be read is private, and says so."""
+    log.debug("ACL of s3://%s/%s unreadable: %s", source_bucket, source_key, exc.detail)
+    return PRIVATE, (f"The original's access could not be read ({exc.message}); the copy is private.",)
 
 
 class S3CopyOps(S3ObjectOps):
@@ -119,19 +162,14 @@ class S3CopyOps(S3ObjectOps):
             return self.copy_object(
                 source_bucket, source_key, bucket, key, acl=acl, multipart_threshold=multipart_threshold
             )
-        if (source_bucket, source_key) == (bucket, key):
-            raise InvalidInput("A file cannot be copied onto itself; choose another name or folder.")
+        not_onto_itself(source_bucket, source_key, bucket, key)
         canned, notes = self._acl_for_copy(source_bucket, source_key, bucket, acl)
         copied = self._copy_request(source_bucket, source_key, bucket, key, if_match=etag, acl=canned)
-        source = ObjectDetails(source_key, size, 0.0, strip_etag(etag))
-        if source.etag_is_md5 and copied:
-            target = ObjectDetails(key, size, 0.0, copied)
-        else:
-            target = self.head_details(bucket, key)
-        verified = verify_copy(source, target, single_request=True)
-        return CopyResult(
-            source_bucket, source_key, bucket, key, target.size, target.etag, 0, canned, verified, notes
-        )
+        target = None if answer_checks_copy(etag, copied) else self.head_details(bucket, key)
+        return listed_copy_result(
+            source_bucket, source_key, bucket, key, size=size, etag=etag, copied=copied, canned=canned,
+            notes=notes, target=target,
+        )  # fmt: skip
 
     def _copy_request(
         self, source_bucket: str, source_key: str, bucket: str, key: str, *, if_match: str, acl: str
@@ -154,26 +192,24 @@ class S3CopyOps(S3ObjectOps):
         self, source_bucket: str, source_key: str, bucket: str, wanted: str | None
     ) -> tuple[str, tuple[str, ...]]:
         """The canned ACL to send with a copy ("" on servers without ACLs) and notes on what is lost."""
+        known = self._acl_for_copy_unread(bucket, wanted)
+        if known is not None:
+            return known
+        try:
+            source_acl = self.get_acl(source_bucket, source_key)
+        except (AccessDenied, ServerError, NotSupported) as exc:
+            return acl_unreadable(source_bucket, source_key, exc)
+        return acl_to_copy(source_acl)
+
+    def _acl_for_copy_unread(self, bucket: str, wanted: str | None) -> tuple[str, tuple[str, ...]] | None:
+        """_acl_for_copy when the source's ACL need not be read; None when it must be."""
         if not self.acl_support(bucket):
             if wanted == PUBLIC_READ:
                 raise NotSupported(NO_ACLS)
             return "", ()
         if wanted is not None:
             return wanted, ()
-        try:
-            source_acl = self.get_acl(source_bucket, source_key)
-        except (AccessDenied, ServerError, NotSupported) as exc:
-            log.debug("ACL of s3://%s/%s unreadable: %s", source_bucket, source_key, exc.detail)
-            return PRIVATE, (
-                f"The original's access could not be read ({exc.message}); the copy is private.",
-            )
-        notes: tuple[str, ...] = ()
-        if source_acl.other_grants:
-            notes = (
-                f"The copy is {source_acl.canned}. The original also allowed "
-                f"{'; '.join(source_acl.other_grants)}, which a copy cannot carry: set it again if needed.",
-            )
-        return source_acl.canned, notes
+        return None
 
     def _copy_in_parts(
         self, source_bucket: str, source: ObjectDetails, bucket: str, key: str, headers: ObjectHeaders,

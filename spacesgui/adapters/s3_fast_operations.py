@@ -12,12 +12,16 @@ answer parsed directly (ElementTree's C parser), signed as every fast-path reque
 - CopyObject: `x-amz-copy-source` quoted as botocore quotes it, MetadataDirective COPY, only
   while the source has the listed ETag (`x-amz-copy-source-if-match`), a canned ACL only to
   make the copy public. S3 may answer 200 with an <Error> document; that is an error.
+- GetObjectAcl of a copy's source, where the server keeps ACLs (CopyObject copies none).
 
-Threads: the engine's workers call these and wait on the event loop.
+Threads: the engine's workers call the blocking methods and wait on the event loop;
+`copy_small` is a coroutine the engine runs on the loop itself (engine/loop_jobs.py), so a
+folder of small objects is copied with no worker thread per object.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 from collections.abc import Iterator
@@ -26,8 +30,18 @@ from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from spacesgui.core.errors import ServerError
+from spacesgui.adapters.s3_copy import (
+    acl_to_copy,
+    acl_unreadable,
+    answer_checks_copy,
+    listed_copy_result,
+    not_onto_itself,
+)
+from spacesgui.adapters.s3_details import acl_from_response
+from spacesgui.adapters.s3_operations import NO_ACLS
+from spacesgui.core.errors import AccessDenied, NotSupported, ServerError
 from spacesgui.core.multipart import strip_etag
+from spacesgui.core.operations import MAX_COPY_OBJECT_SIZE, CopyResult, ObjectDetails
 from spacesgui.core.transfers import PRIVATE
 
 if TYPE_CHECKING:
@@ -98,6 +112,34 @@ def parse_copy_answer(body: bytes) -> str:
     return ""
 
 
+def parse_acl_answer(body: bytes) -> dict[str, Any]:
+    """A GetObjectAcl answer in boto3's shape ({"Owner": {...}, "Grants": [{"Grantee", "Permission"}]}).
+
+    Raises ValueError when the body is not an AccessControlPolicy.
+    """
+    root = ElementTree.fromstring(body)
+    if _local(root.tag) != "AccessControlPolicy":
+        raise ValueError(f"a <{_local(root.tag)}> document where <AccessControlPolicy> was expected")
+    owner: dict[str, str] = {}
+    grants: list[dict[str, Any]] = []
+    for element in root:
+        tag = _local(element.tag)
+        if tag == "Owner":
+            owner = {_local(child.tag): child.text or "" for child in element}
+        elif tag == "AccessControlList":
+            for grant in element:
+                fields = {_local(part.tag): part for part in grant}
+                grantee = fields.get("Grantee")
+                permission = fields.get("Permission")
+                grants.append(
+                    {
+                        "Grantee": {} if grantee is None else {_local(c.tag): c.text or "" for c in grantee},
+                        "Permission": "" if permission is None else permission.text or "",
+                    }
+                )
+    return {"Owner": owner, "Grants": grants}
+
+
 def bucket_url(object_url: str) -> str:
     """The bucket's own URL from the URL of its key "": path style loses its last "/"."""
     path = urlsplit(object_url).path
@@ -119,6 +161,23 @@ class FastOperations:
 
         def _error(self, operation: str, bucket: str, status: int, body: bytes) -> SpacesError: ...
 
+        def acl_support(self, bucket: str) -> bool: ...
+
+        def acl_support_known(self, bucket: str) -> bool | None: ...
+
+        def _remember_acl_support(self, bucket: str, supported: bool) -> None: ...
+
+        def _acl_for_copy_unread(
+            self, bucket: str, wanted: str | None
+        ) -> tuple[str, tuple[str, ...]] | None: ...
+
+        def head_details(self, bucket: str, key: str) -> ObjectDetails: ...
+
+        def copy_listed(
+            self, source_bucket: str, source_key: str, bucket: str, key: str, *, size: int, etag: str,
+            acl: str | None = None, multipart_threshold: int = MAX_COPY_OBJECT_SIZE,
+        ) -> CopyResult: ...  # fmt: skip
+
     def _delete_request(self, bucket: str, keys: list[str]) -> Any:
         """One DeleteObjects request for `keys`; its answer as boto3 shapes it (see s3_operations)."""
         body = delete_body(keys)
@@ -137,6 +196,13 @@ class FastOperations:
         self, source_bucket: str, source_key: str, bucket: str, key: str, *, if_match: str, acl: str
     ) -> str:
         """One CopyObject request, as S3CopyOps._copy_request sends it through boto3; the new ETag."""
+        return self._loop.run(
+            self._copy_send(source_bucket, source_key, bucket, key, if_match=if_match, acl=acl)
+        )
+
+    async def _copy_send(
+        self, source_bucket: str, source_key: str, bucket: str, key: str, *, if_match: str, acl: str
+    ) -> str:
         headers = {
             "x-amz-copy-source": copy_source(source_bucket, source_key),
             "x-amz-metadata-directive": "COPY",
@@ -145,11 +211,58 @@ class FastOperations:
         }
         if acl and acl != PRIVATE:  # as header_params: private is the default without a header
             headers["x-amz-acl"] = acl
-        answer = self._loop.run(self._send("CopyObject", bucket, "PUT", self.url(bucket, key), headers, b""))
+        answer = await self._send("CopyObject", bucket, "PUT", self.url(bucket, key), headers, b"")
         try:
             return parse_copy_answer(answer.body)
         except (ValueError, ElementTree.ParseError) as exc:
             raise self._unreadable("CopyObject", bucket, answer.body, exc) from exc
+
+    async def copy_small(
+        self, source_bucket: str, source_key: str, bucket: str, key: str, *, size: int, etag: str
+    ) -> CopyResult:
+        """copy_listed (keeping the source's access) as a coroutine on the loop.
+
+        What would block the loop goes to a thread: asking once whether a bucket keeps
+        ACLs, a HeadObject where the answer cannot check the copy, and objects CopyObject
+        cannot copy in one request (copy_listed's parts).
+        """
+        if size > MAX_COPY_OBJECT_SIZE or not etag:
+            return await asyncio.to_thread(
+                self.copy_listed, source_bucket, source_key, bucket, key, size=size, etag=etag
+            )
+        not_onto_itself(source_bucket, source_key, bucket, key)
+        if self.acl_support_known(bucket) is None:
+            await asyncio.to_thread(self.acl_support, bucket)  # one GetBucketAcl, then remembered
+        known = self._acl_for_copy_unread(bucket, None)  # answered from memory now
+        canned, notes = known if known is not None else await self._source_acl(source_bucket, source_key)
+        copied = await self._copy_send(source_bucket, source_key, bucket, key, if_match=etag, acl=canned)
+        target = None
+        if not answer_checks_copy(etag, copied):
+            target = await asyncio.to_thread(self.head_details, bucket, key)
+        return listed_copy_result(
+            source_bucket, source_key, bucket, key, size=size, etag=etag, copied=copied, canned=canned,
+            notes=notes, target=target,
+        )  # fmt: skip
+
+    async def _source_acl(self, bucket: str, key: str) -> tuple[str, tuple[str, ...]]:
+        """S3CopyOps._acl_for_copy's reading of the source's ACL: one GetObjectAcl on the loop."""
+        supported = self.acl_support_known(bucket)
+        if supported is None:
+            supported = await asyncio.to_thread(self.acl_support, bucket)
+        if not supported:  # as get_acl: no ACL call to a bucket that keeps none
+            return acl_unreadable(bucket, key, NotSupported(NO_ACLS))
+        answer = None
+        try:
+            answer = await self._send("GetObjectAcl", bucket, "GET", self.url(bucket, key) + "?acl", {}, None)
+            return acl_to_copy(acl_from_response(parse_acl_answer(answer.body)))
+        except NotSupported:
+            self._remember_acl_support(bucket, False)
+            return acl_unreadable(bucket, key, NotSupported(NO_ACLS))
+        except (AccessDenied, ServerError) as exc:
+            return acl_unreadable(bucket, key, exc)
+        except (ValueError, ElementTree.ParseError) as exc:
+            body = answer.body if answer is not None else b""
+            return acl_unreadable(bucket, key, self._unreadable("GetObjectAcl", bucket, body, exc))
 
     def _unreadable(self, operation: str, bucket: str, body: bytes, exc: Exception) -> SpacesError:
         """The error for a 200 answer that is not the result: an <Error> document, or garbage."""
@@ -167,6 +280,7 @@ __all__ = [
     "bucket_url",
     "copy_source",
     "delete_body",
+    "parse_acl_answer",
     "parse_copy_answer",
     "parse_delete_answer",
 ]

@@ -116,6 +116,13 @@ class S3ObjectOps:
         self._remember_acl_support(bucket, supported)
         return supported
 
+    def acl_support_known(self, bucket: str) -> bool | None:
+        """acl_support's answer when it needs no request; None when it would ask the server."""
+        if self._acls is not None:
+            return self._acls
+        with self._state_lock:
+            return self._acl_support.get(bucket)
+
     def _remember_acl_support(self, bucket: str, supported: bool) -> None:
         with self._state_lock:
             self._acl_support[bucket] = supported

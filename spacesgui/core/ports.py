@@ -416,6 +416,12 @@ class LoopDataStore(Protocol):
         """GetObject: the object and its bytes, or None for the bytes when it is over `limit`."""
         ...
 
+    async def copy_small(
+        self, source_bucket: str, source_key: str, bucket: str, key: str, *, size: int, etag: str
+    ) -> CopyResult:
+        """EngineStore.copy_listed keeping the source's access: one checked CopyObject."""
+        ...
+
 
 class ObjectStoreFactory(Protocol):
     def __call__(self, account: Account, credentials: Credentials) -> ObjectStore: ...

@@ -214,7 +214,7 @@ class JobRunner:
 
     def _loop_store(self, t: Transfer) -> LoopDataStore | None:
         """The store whose loop can run `t` start to end (lock held), or None: a worker thread."""
-        if self._bandwidth.rate or not loop_jobs.runs_on_loop(t, self._settings.multipart_threshold):
+        if self._bandwidth.rate or not loop_jobs.runs_on_loop(t, self._settings):
             return None  # the bandwidth limit waits by blocking: worker threads only
         try:
             store = self._stores(t.account_id)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from spacesgui.core.errors import IntegrityError, NetworkError, SpacesError
 from spacesgui.core.local_files import part_path
 from spacesgui.core.multipart import is_md5_etag, strip_etag
-from spacesgui.core.operations import MAX_DELETE_KEYS, DeleteResult
+from spacesgui.core.operations import MAX_DELETE_KEYS, CopyResult, DeleteResult
 from spacesgui.core.ports import EngineStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import COPIED, PUBLIC_READ, RELAYED, Direction, Transfer, TransferState
@@ -55,6 +55,12 @@ def copy(ctx: JobContext) -> None:
             multipart_threshold=ctx.settings.copy_threshold,
         ),
     )  # fmt: skip
+    copied(ctx, result)
+
+
+def copied(ctx: JobContext, result: CopyResult) -> None:
+    """Record a verified server-side copy on its transfer (a worker thread or the loop)."""
+    t = ctx.transfer
     for note in result.notes:
         log.info("copy of %s: %s", t.source_key, note)
     t.verified = f"{result.verified} compared with the original"
@@ -218,6 +224,7 @@ def delete_failure_text(t: Transfer, reason: str) -> str:
 __all__ = [
     "DELETE_BATCH",
     "all_failed",
+    "copied",
     "copy",
     "delete_batch",
     "delete_failure_text",

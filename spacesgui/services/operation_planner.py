@@ -10,18 +10,19 @@ caller asks Merge or Replace before anything is queued (never a silent keep-both
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
 from spacesgui.core.errors import Cancelled, InvalidTarget
 from spacesgui.core.keys import basename, join
-from spacesgui.core.listing import ObjectEntry, ObjectRef
+from spacesgui.core.listing import ListingPage, ObjectEntry, ObjectRef
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.ports import TransferStore
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup
 from spacesgui.services.transfer_planner import Conflict, Plan
+from spacesgui.services.tree_listers import default_lister
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +45,19 @@ class OperationPlan(Plan):
     merges: list[FolderMerge] = field(default_factory=list)
 
 
+Counted = Callable[[int, int], None]  # objects and bytes found so far (a worker thread)
+
+
 def plan_delete(
     store: TransferStore, account: Account, bucket: str, refs: list[ObjectRef],
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, counted: Counted | None = None,
 ) -> OperationPlan:  # fmt: skip
-    """Every key the selection holds, one DELETE each; a folder's keys in a group of their own."""
+    """Every key the selection holds, one DELETE each; a folder's keys in a group of their own.
+
+    `counted` hears the running totals after each page of a folder's listing.
+    """
     plan = OperationPlan()
+    found = 0
     for ref in refs:
         if ref.is_folder:
             prefix = _folder(ref.key)
@@ -58,8 +66,12 @@ def plan_delete(
             )
             plan.groups.append(group)
             plan.folders += 1
-            for entry in _listed(store, bucket, prefix, stop):
-                plan.transfers.append(_delete(account, bucket, entry.key, entry.size, group.id))
+            for page in _tree_pages(store, bucket, prefix, stop):
+                for key, size in zip(page.keys, page.sizes, strict=True):
+                    plan.transfers.append(_delete(account, bucket, key, size, group.id))
+                found += sum(page.sizes)
+                if counted is not None:
+                    counted(len(plan.transfers), found)
         else:
             plan.transfers.append(_delete(account, bucket, ref.key, ref.size, ""))
     _count(plan)
@@ -83,8 +95,8 @@ def plan_access(
             )
             plan.groups.append(group)
             plan.folders += 1
-            for entry in _listed(store, bucket, prefix, stop):
-                plan.transfers.append(_access(account, bucket, entry.key, entry.size, acl, group.id))
+            for key, size in _tree(store, bucket, prefix, stop):
+                plan.transfers.append(_access(account, bucket, key, size, acl, group.id))
         else:
             plan.transfers.append(_access(account, bucket, ref.key, ref.size, acl, ""))
     _count(plan)
@@ -239,6 +251,26 @@ def _listed(
         if stop is not None and stop.is_set():
             raise Cancelled("planning stopped: the app is closing")
         yield entry
+
+
+def _tree_pages(
+    store: TransferStore, bucket: str, prefix: str, stop: threading.Event | None
+) -> Iterator[ListingPage]:
+    """Pages of every object under `prefix`, in no set order: a delete or an access change
+    needs every key, not their order, so the pieces of a big folder listed at once (when the
+    server's pages prove slow) are taken as they come, as search and Space Usage take them."""
+    for page in default_lister(store).iter_tree(bucket, prefix):
+        if stop is not None and stop.is_set():
+            raise Cancelled("planning stopped: the app is closing")  # no request after this
+        yield page
+
+
+def _tree(
+    store: TransferStore, bucket: str, prefix: str, stop: threading.Event | None
+) -> Iterator[tuple[str, int]]:
+    """(key, size) of every object under `prefix`, in no set order (see _tree_pages)."""
+    for page in _tree_pages(store, bucket, prefix, stop):
+        yield from zip(page.keys, page.sizes, strict=True)
 
 
 def _count(plan: OperationPlan) -> None:

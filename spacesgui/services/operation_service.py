@@ -24,6 +24,7 @@ from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, Direction, TransferSt
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.operation_planner import (
     CopySource,
+    Counted,
     FolderMerge,
     OperationPlan,
     plan_access,
@@ -73,11 +74,18 @@ class OperationService(QObject):
         self._accounts = accounts
         self._transfers = transfers
 
-    async def plan_delete(self, account_id: str, bucket: str, refs: list[ObjectRef]) -> OperationPlan:
-        """What deleting `refs` takes (folders listed to the last key), for the confirmation."""
+    async def plan_delete(
+        self, account_id: str, bucket: str, refs: list[ObjectRef], counted: Counted | None = None
+    ) -> OperationPlan:
+        """What deleting `refs` takes (folders listed to the last key), for the confirmation.
+
+        `counted` hears the running totals on a worker thread as the folders are listed.
+        """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
-        return await self._runner.run(plan_delete, store, account, bucket, refs, self._transfers.stopping)
+        return await self._runner.run(
+            plan_delete, store, account, bucket, refs, self._transfers.stopping, counted
+        )
 
     async def set_access(self, account_id: str, bucket: str, refs: list[ObjectRef], public: bool) -> int:
         """Make the selection (folders to their last key) public-read or private, through the queue.

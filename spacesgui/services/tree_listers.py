@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spacesgui.core.listing import ListingPage
-from spacesgui.core.ports import ObjectStore, TreeLister
+from spacesgui.core.ports import TransferStore, TreeLister
 
 
-def default_lister(store: ObjectStore) -> TreeLister:
+def default_lister(store: TransferStore) -> TreeLister:
     """The store's own tree listing; a store without one lists with `iter_objects` instead."""
     if isinstance(store, TreeLister):
         return store
@@ -18,7 +18,7 @@ def default_lister(store: ObjectStore) -> TreeLister:
 class EntryLister:
     """A TreeLister over TransferStore.iter_objects, for stores without their own."""
 
-    def __init__(self, store: ObjectStore) -> None:
+    def __init__(self, store: TransferStore) -> None:
         self._store = store
 
     def iter_tree(self, bucket: str, prefix: str) -> Iterator[ListingPage]:

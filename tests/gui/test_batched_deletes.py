@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from xml.etree import ElementTree
 
@@ -67,6 +68,45 @@ def test_deleting_a_folder_of_2500_keys_takes_exactly_three_delete_objects_reque
     longest = max(fault_proxy.requests, key=lambda r: len(r.raw_target))
     assert len(longest.raw_target) <= MAX_URL, longest.raw_target[:200]
     qtbot.waitUntil(lambda: row_of(app, "big/") < 0, timeout=30_000)  # the folder row goes
+
+
+def test_a_distant_folder_is_counted_in_pieces_as_they_come_with_the_count_shown_as_it_grows(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    # Over the internet every page is a round trip: the folder behind a Delete is listed in
+    # pieces at once, each page counted as it comes (in no name order), and the banner
+    # shows the count growing; the question then counts every key once.
+    doomed = [f"far/{i // 100}/{i:03d}.txt" for i in range(300)]
+    seed(moto_store, moto_bucket, dict.fromkeys(doomed, b"xy"))
+    seed(moto_store, moto_bucket, {"keep.txt": b"k"})
+    app, _account = open_through_proxy(
+        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
+    )
+    fault_proxy.cap_page_size(10)
+    fault_proxy.add_latency(0.1)
+    # Every piece's second page waits: only the first page of each piece comes back.
+    held = fault_proxy.hold(
+        Match(method="GET", path=f"/{moto_bucket}", query={"prefix": "far/", "continuation-token": None})
+    )
+
+    select(app, "far/")
+    edit_actions(app).delete_action.trigger()
+    counting = re.compile(r"Counting what the selected folders hold: (\d+) objects")
+
+    def counted() -> int:
+        found = counting.search(app.window.banner.text())
+        return int(found.group(1)) if found else 0
+
+    qtbot.waitUntil(lambda: counted() > 10, timeout=60_000)  # beyond the first page, held or not
+    assert held.waiting >= 1  # still held: those pages came from other pieces
+    held.release()
+    box = answer(qtbot, edit_actions(app), "Delete")
+
+    assert box.text().startswith("Delete 300 objects, 600 "), box.text()
+    wait_all_finished(qtbot, app, 300)
+    assert {t.state for t in app.transfers.engine.transfers()} == {State.DONE}
+    assert keys_in(moto_store, moto_bucket) == {"keep.txt"}
 
 
 def test_keys_the_server_refuses_to_delete_are_reported_one_by_one_in_the_transfers_panel(

@@ -203,3 +203,64 @@ def test_a_fast_copy_answered_200_with_an_error_document_is_a_failure(
         fast_proxy_store.copy_listed(
             moto_bucket, "a.txt", moto_bucket, "b.txt", size=5, etag=md5_hex(b"first")
         )
+
+
+# -- CopyObject as a coroutine on the loop (engine/loop_jobs.py) --------------------------------
+
+
+def test_a_copy_on_the_loop_keeps_bytes_headers_and_access_of_awkward_keys(fast_server: Fast) -> None:
+    fast, plain, bucket = fast_server.store, fast_server.plain, fast_server.bucket
+    on_moto = fast_server.name == "moto"
+    for index, key in enumerate(fast_server.keys):
+        public = on_moto and index % 2 == 0  # rclone keeps no ACLs: never sent one
+        extra = {"ACL": "public-read"} if public else {}
+        put_raw(plain, bucket, key, key.encode(), ContentType="text/csv", Metadata={"author": "ada"}, **extra)
+        target = f"c/{key}" if len(key.encode()) <= 1022 else f"m{key[1:]}"
+
+        result = fast._loop.run(
+            fast.copy_small(bucket, key, bucket, target, size=len(key.encode()), etag=md5_hex(key.encode()))
+        )
+
+        assert read(plain, bucket, target) == key.encode(), key
+        assert result.etag == md5_hex(key.encode()), key
+        assert plain.head_details(bucket, target).headers.metadata.get("author") == "ada", key
+        if on_moto:
+            assert is_public(plain, bucket, target) == public, key
+
+
+def test_a_copy_on_the_loop_of_a_file_with_grants_beyond_public_read_says_what_it_could_not_carry(
+    make_fast: Callable[..., FastS3Store], moto_account: Account, moto_store: S3Store, moto_bucket: str
+) -> None:
+    fast = make_fast(moto_account)
+    put_raw(moto_store, moto_bucket, "shared.txt", b"s")
+    owner = moto_store.client.get_object_acl(Bucket=moto_bucket, Key="shared.txt")["Owner"]["ID"]
+    moto_store.client.put_object_acl(
+        Bucket=moto_bucket, Key="shared.txt", GrantFullControl=f"id={owner}",
+        GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"', GrantWrite="id=someone-else",
+    )  # fmt: skip
+
+    result = fast._loop.run(
+        fast.copy_small(moto_bucket, "shared.txt", moto_bucket, "copy.txt", size=1, etag=md5_hex(b"s"))
+    )
+
+    assert is_public(moto_store, moto_bucket, "copy.txt")
+    assert result.acl == "public-read"
+    assert any("someone-else" in note for note in result.notes), result.notes
+
+
+def test_a_copy_on_the_loop_is_made_only_of_the_listed_version(
+    fault_proxy: FaultProxy, fast_proxy_store: FastS3Store, moto_store: S3Store, moto_bucket: str
+) -> None:
+    put_raw(moto_store, moto_bucket, "a.txt", b"first")
+    fault_proxy.fail(Match(method="PUT", path=f"/{moto_bucket}/b.txt"), status=412, code="PreconditionFailed")
+
+    with pytest.raises(ObjectChanged):
+        fast_proxy_store._loop.run(
+            fast_proxy_store.copy_small(
+                moto_bucket, "a.txt", moto_bucket, "b.txt", size=5, etag=md5_hex(b"first")
+            )
+        )
+
+    copy = next(r for r in fault_proxy.requests if r.header("x-amz-copy-source"))
+    assert copy.header("x-amz-copy-source-if-match") == f'"{md5_hex(b"first")}"'
+    assert all("b.txt" not in key for key in all_keys(moto_store, moto_bucket))

@@ -16,7 +16,7 @@ from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.transfers import MD5_METADATA, Transfer, TransferState
+from spacesgui.core.transfers import MD5_METADATA, Direction, Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import FaultProxy, Match
 from tests.integration.transfer_helpers import (
@@ -228,3 +228,42 @@ def test_a_small_download_whose_bytes_do_not_match_their_md5_fails_and_nothing_i
         if key != "check/3.txt":
             assert (out / key.removeprefix("check/")).read_bytes() == data
             assert done[key].verified == "ETag (MD5)"
+
+
+def test_a_folder_moved_on_the_loop_arrives_whole_keeps_access_and_leaves_no_source(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine],
+) -> None:  # fmt: skip
+    store = make_fast(moto_account)
+    sources: dict[str, bytes] = {}
+    moves = []
+    for i in range(FILES):
+        key = f"old/{i:02d} {NAMES[i % len(NAMES)]}"
+        data = random_bytes(50 + 31 * i, seed=i)
+        extra = {"ACL": "public-read"} if i % 3 == 0 else {}
+        etag = moto_store.client.put_object(
+            Bucket=moto_bucket, Key=key, Body=data, CacheControl="max-age=60", Metadata={"n": str(i)}, **extra
+        )["ETag"].strip('"')  # fmt: skip
+        sources[key] = data
+        new_key = "new/" + key.removeprefix("old/")
+        move = Transfer(Direction.MOVE, "acct", moto_bucket, new_key, "", len(data), remote_etag=etag)
+        move.source_bucket, move.source_key = moto_bucket, key
+        moves.append(move)
+    before = _worker_threads()
+    engine = make_engine(store)
+    engine.add([], moves)
+    assert engine.wait_idle(120)
+
+    assert [(t.key, t.error) for t in engine.transfers() if t.state != TransferState.DONE] == []
+    assert {e.key for e in moto_store.iter_objects(moto_bucket, "old/")} == set()
+    for i, (key, data) in enumerate(sources.items()):
+        moved = "new/" + key.removeprefix("old/")
+        assert object_bytes(moto_store, moto_bucket, moved) == data, moved
+        head = moto_store.client.head_object(Bucket=moto_bucket, Key=moved)
+        assert (head["CacheControl"], head["Metadata"]) == ("max-age=60", {"n": str(i)}), moved
+        grants = moto_store.client.get_object_acl(Bucket=moto_bucket, Key=moved)["Grants"]
+        assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants) == (i % 3 == 0), moved
+    assert all("compared with the original" in t.verified for t in engine.transfers())
+    # Only the sources' DeleteObjects request took a worker thread; on the thread path each
+    # of the 30 copies takes one of its own.
+    assert len(set(_worker_threads()) - set(before)) <= 1

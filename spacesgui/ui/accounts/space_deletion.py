@@ -40,6 +40,7 @@ from spacesgui.services.operation_service import OperationService
 from spacesgui.services.transfer_decisions import AskConflict
 from spacesgui.services.transfer_service import TransferService
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.live_count import LiveCount
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,15 @@ class SpaceDeletion(QObject):
 
     async def _delete(self, account_id: str, bucket: str) -> None:
         name = html.escape(bucket)
-        self._context.show_message(f"Counting what “{name}” holds…", level="info")
-        plan = await self._operations.plan_delete(account_id, bucket, [WHOLE_SPACE])
+        count = LiveCount(
+            lambda text: self._context.show_message(text, level="info"), f"Counting what “{name}” holds", self
+        )
+        count.start()
+        try:
+            plan = await self._operations.plan_delete(account_id, bucket, [WHOLE_SPACE], count.counted)
+        finally:
+            count.stop()
+            count.deleteLater()
         uploads = await self._pending_uploads(account_id, bucket)
         held = (
             f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"

@@ -27,6 +27,7 @@ from spacesgui.services.operation_service import OperationService
 from spacesgui.services.transfer_decisions import AskConflict
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.live_count import LiveCount
 from spacesgui.ui.operations.folder_choice_dialog import FolderAsker
 from spacesgui.ui.operations.job_banner import JobBanner
 from spacesgui.ui.operations.object_clipboard import ClippedObjects, clipped_objects, objects_mime
@@ -125,9 +126,21 @@ class EditActions(QObject):
             self._context.spawn(self._delete(place, refs))
 
     async def _delete(self, place: Place, refs: list[ObjectRef]) -> None:
+        count = None
         if any(r.is_folder for r in refs):
-            self._context.show_message("Counting what the selected folders hold…", level="info")
-        plan = await self._operations.plan_delete(place.account_id, place.bucket, refs)
+            count = LiveCount(
+                lambda text: self._context.show_message(text, level="info"),
+                "Counting what the selected folders hold", self,
+            )  # fmt: skip
+            count.start()
+        try:
+            plan = await self._operations.plan_delete(
+                place.account_id, place.bucket, refs, count.counted if count else None
+            )
+        finally:
+            if count is not None:
+                count.stop()
+                count.deleteLater()
         if not plan.objects:
             self._context.show_message(
                 "The selected folders are empty already: nothing to delete.", level="info"
