@@ -47,8 +47,9 @@ import pytest
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials
 from spacesgui.core.log_redaction import install_redaction
+from spacesgui.core.redaction import REDACTOR
 from tests.fault_proxy import FaultProxy
-from tests.secret_watch import WATCH
+from tests.secret_watch import KEYS_MANAGER_SECRETS, WATCH
 
 if TYPE_CHECKING:
     from tests.tls_certs import PrivateCa
@@ -118,14 +119,14 @@ def no_thread_leaks() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------------------------------
-# The app's folders are the session's, and the secrets search runs last
+# The app's folders are the session's, searched for secrets when the session ends
 # ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session", autouse=True)
 def app_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Point the app's platformdirs folders into the session's temp dir, and log there as the
-    app does (INFO, redaction installed), for tests/test_zz_no_secrets_on_disk.py to search."""
+    app does (INFO, redaction installed); search them for secrets once every test is done."""
     root = tmp_path_factory.mktemp("app-folders")
     # s3rver's npm install stays in the cache it was in before XDG_CACHE_HOME moved.
     os.environ.setdefault("SPACESGUI_TEST_CACHE", platformdirs.user_cache_dir("spacesgui-tests"))
@@ -153,13 +154,17 @@ def app_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         root_logger.removeHandler(handler)
         root_logger.setLevel(level)
         handler.close()
+    # After every test of this session (this worker's): no known secret in any file the app wrote.
+    problems = WATCH.leaks(known_secrets())
+    if problems:
+        pytest.fail("After the session's tests:\n" + "\n".join(problems), pytrace=False)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The search for secrets on disk runs after every other test (tests/unit sorts after it)."""
-    last = [i for i in items if i.path.name == "test_zz_no_secrets_on_disk.py"]
-    if last:
-        items[:] = [i for i in items if i not in last] + last
+def known_secrets() -> set[str]:
+    """Every secret the app was given or loaded in this session, the servers' and the GUI tests'."""
+    secrets = {*REDACTOR.secrets, TEST_SECRET_KEY, *KEYS_MANAGER_SECRETS}
+    # s3rver's secret is its access key id, which settings files rightly hold.
+    return secrets - {TEST_ACCESS_KEY, S3RVER_ACCESS_KEY}
 
 
 # ---------------------------------------------------------------------------------------

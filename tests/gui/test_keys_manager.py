@@ -28,7 +28,7 @@ from spacesgui.ui.keys.keys_manager import KeysManager
 from spacesgui.ui.keys.session_only import SESSION_ONLY_TEXT
 from tests.conftest import MemoryKeyring, RcloneServer
 from tests.gui.test_accounts_and_spaces import fill_account
-from tests.test_zz_no_secrets_on_disk import KEYS_MANAGER_SECRETS
+from tests.secret_watch import KEYS_MANAGER_SECRETS
 
 SECRET, OTHER_SECRET = KEYS_MANAGER_SECRETS
 SERVICE = "spacesgui"
