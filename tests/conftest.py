@@ -160,6 +160,12 @@ def app_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         pytest.fail("After the session's tests:\n" + "\n".join(problems), pytrace=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow first: the suite's processes take tests from the front of the list,
+    so the longest ones start at once instead of leaving one process busy at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: else as collected
+
+
 def known_secrets() -> set[str]:
     """Every secret the app was given or loaded in this session, the servers' and the GUI tests'."""
     secrets = {*REDACTOR.secrets, TEST_SECRET_KEY, *KEYS_MANAGER_SECRETS}
