@@ -18,6 +18,7 @@ from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import ObjectChanged, ServerError
+from spacesgui.core.operations import CopyResult
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match
 from tests.integration.object_helpers import (
@@ -143,53 +144,33 @@ def test_fast_deletes_take_awkward_keys(fast_server: Fast) -> None:
 # -- CopyObject -------------------------------------------------------------------------------
 
 
-def test_fast_copies_of_awkward_keys_keep_bytes_and_headers(fast_server: Fast) -> None:
-    fast, plain, bucket = fast_server.store, fast_server.plain, fast_server.bucket
-    for key in fast_server.keys:
-        put_raw(plain, bucket, key, key.encode(), ContentType="text/csv", Metadata={"author": "ada"})
-        # Into a folder of its own; a 1,024-byte key keeps its length (another first letter).
-        target = f"c/{key}" if len(key.encode()) <= 1022 else f"m{key[1:]}"
-
-        result = fast.copy_listed(
-            bucket, key, bucket, target, size=len(key.encode()), etag=md5_hex(key.encode())
+def _copy(store: FastS3Store, on_loop: bool, bucket: str, key: str, target: str, data: bytes) -> CopyResult:
+    """copy_listed from this thread, or copy_small as the engine runs it on the store's loop."""
+    if on_loop:
+        return store._loop.run(
+            store.copy_small(bucket, key, bucket, target, size=len(data), etag=md5_hex(data))
         )
-
-        assert read(plain, bucket, target) == key.encode(), key
-        assert result.etag == md5_hex(key.encode())
-        copied = plain.head_details(bucket, target).headers
-        assert copied.metadata.get("author") == "ada", key
-        if fast_server.name == "moto":  # rclone answers a Content-Type from the name's extension
-            assert copied.content_type == "text/csv", key
+    return store.copy_listed(bucket, key, bucket, target, size=len(data), etag=md5_hex(data))
 
 
-def test_a_fast_copy_of_a_public_file_is_public(
-    make_fast: Callable[..., FastS3Store], moto_account: Account, moto_store: S3Store, moto_bucket: str
-) -> None:
-    fast = make_fast(moto_account)
-    put_raw(moto_store, moto_bucket, "public.txt", b"p", ACL="public-read")
-    put_raw(moto_store, moto_bucket, "private.txt", b"q")
-
-    fast.copy_listed(moto_bucket, "public.txt", moto_bucket, "public copy.txt", size=1, etag=md5_hex(b"p"))
-    fast.copy_listed(moto_bucket, "private.txt", moto_bucket, "private copy.txt", size=1, etag=md5_hex(b"q"))
-
-    assert is_public(moto_store, moto_bucket, "public copy.txt")
-    assert not is_public(moto_store, moto_bucket, "private copy.txt")
-
-
+@pytest.mark.parametrize("on_loop", [False, True], ids=["thread", "loop"])
 def test_a_fast_copy_is_made_only_of_the_listed_version(
-    fault_proxy: FaultProxy, fast_proxy_store: FastS3Store, moto_store: S3Store, moto_bucket: str
+    fault_proxy: FaultProxy,
+    fast_proxy_store: FastS3Store,
+    moto_store: S3Store,
+    moto_bucket: str,
+    on_loop: bool,
 ) -> None:
     put_raw(moto_store, moto_bucket, "a.txt", b"first")
     fault_proxy.fail(Match(method="PUT", path=f"/{moto_bucket}/b.txt"), status=412, code="PreconditionFailed")
 
     with pytest.raises(ObjectChanged):
-        fast_proxy_store.copy_listed(
-            moto_bucket, "a.txt", moto_bucket, "b.txt", size=5, etag=md5_hex(b"first")
-        )
+        _copy(fast_proxy_store, on_loop, moto_bucket, "a.txt", "b.txt", b"first")
 
     copy = next(r for r in fault_proxy.requests if r.header("x-amz-copy-source"))
     assert copy.header("x-amz-copy-source-if-match") == f'"{md5_hex(b"first")}"'
     assert copy.header("x-amz-metadata-directive") == "COPY"
+    assert all("b.txt" not in key for key in all_keys(moto_store, moto_bucket))
 
 
 def test_a_fast_copy_answered_200_with_an_error_document_is_a_failure(
@@ -205,26 +186,25 @@ def test_a_fast_copy_answered_200_with_an_error_document_is_a_failure(
         )
 
 
-# -- CopyObject as a coroutine on the loop (engine/loop_jobs.py) --------------------------------
-
-
-def test_a_copy_on_the_loop_keeps_bytes_headers_and_access_of_awkward_keys(fast_server: Fast) -> None:
+@pytest.mark.parametrize("on_loop", [False, True], ids=["thread", "loop"])
+def test_fast_copies_of_awkward_keys_keep_bytes_headers_and_access(fast_server: Fast, on_loop: bool) -> None:
     fast, plain, bucket = fast_server.store, fast_server.plain, fast_server.bucket
     on_moto = fast_server.name == "moto"
     for index, key in enumerate(fast_server.keys):
         public = on_moto and index % 2 == 0  # rclone keeps no ACLs: never sent one
         extra = {"ACL": "public-read"} if public else {}
         put_raw(plain, bucket, key, key.encode(), ContentType="text/csv", Metadata={"author": "ada"}, **extra)
+        # Into a folder of its own; a 1,024-byte key keeps its length (another first letter).
         target = f"c/{key}" if len(key.encode()) <= 1022 else f"m{key[1:]}"
 
-        result = fast._loop.run(
-            fast.copy_small(bucket, key, bucket, target, size=len(key.encode()), etag=md5_hex(key.encode()))
-        )
+        result = _copy(fast, on_loop, bucket, key, target, key.encode())
 
         assert read(plain, bucket, target) == key.encode(), key
         assert result.etag == md5_hex(key.encode()), key
-        assert plain.head_details(bucket, target).headers.metadata.get("author") == "ada", key
-        if on_moto:
+        copied = plain.head_details(bucket, target).headers
+        assert copied.metadata.get("author") == "ada", key
+        if on_moto:  # rclone answers a Content-Type from the name's extension
+            assert copied.content_type == "text/csv", key
             assert is_public(plain, bucket, target) == public, key
 
 
@@ -246,21 +226,3 @@ def test_a_copy_on_the_loop_of_a_file_with_grants_beyond_public_read_says_what_i
     assert is_public(moto_store, moto_bucket, "copy.txt")
     assert result.acl == "public-read"
     assert any("someone-else" in note for note in result.notes), result.notes
-
-
-def test_a_copy_on_the_loop_is_made_only_of_the_listed_version(
-    fault_proxy: FaultProxy, fast_proxy_store: FastS3Store, moto_store: S3Store, moto_bucket: str
-) -> None:
-    put_raw(moto_store, moto_bucket, "a.txt", b"first")
-    fault_proxy.fail(Match(method="PUT", path=f"/{moto_bucket}/b.txt"), status=412, code="PreconditionFailed")
-
-    with pytest.raises(ObjectChanged):
-        fast_proxy_store._loop.run(
-            fast_proxy_store.copy_small(
-                moto_bucket, "a.txt", moto_bucket, "b.txt", size=5, etag=md5_hex(b"first")
-            )
-        )
-
-    copy = next(r for r in fault_proxy.requests if r.header("x-amz-copy-source"))
-    assert copy.header("x-amz-copy-source-if-match") == f'"{md5_hex(b"first")}"'
-    assert all("b.txt" not in key for key in all_keys(moto_store, moto_bucket))
