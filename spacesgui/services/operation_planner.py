@@ -9,9 +9,9 @@ caller asks Merge or Replace before anything is queued (never a silent keep-both
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
@@ -48,9 +48,25 @@ class OperationPlan(Plan):
 Counted = Callable[[int, int], None]  # objects and bytes found so far (a worker thread)
 
 
+class StopSignal(Protocol):
+    """Asked between listing pages; a threading.Event is one."""
+
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EitherStop:
+    """Set once any of `signals` is: the app closing, or the user's Stop."""
+
+    signals: tuple[StopSignal, ...]
+
+    def is_set(self) -> bool:
+        return any(signal.is_set() for signal in self.signals)
+
+
 def plan_delete(
     store: TransferStore, account: Account, bucket: str, refs: list[ObjectRef],
-    stop: threading.Event | None = None, counted: Counted | None = None,
+    stop: StopSignal | None = None, counted: Counted | None = None,
 ) -> OperationPlan:  # fmt: skip
     """Every key the selection holds, one DELETE each; a folder's keys in a group of their own.
 
@@ -80,7 +96,7 @@ def plan_delete(
 
 def plan_access(
     store: TransferStore, account: Account, bucket: str, refs: list[ObjectRef], acl: str,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
 ) -> OperationPlan:  # fmt: skip
     """Make every key of the selection `acl` (private or public-read); a folder's keys in a group.
 
@@ -129,7 +145,7 @@ class CopySource:
 
 def plan_copy(
     store: TransferStore, account: Account, direction: Direction, source: CopySource,
-    refs: list[ObjectRef], bucket: str, prefix: str, stop: threading.Event | None = None,
+    refs: list[ObjectRef], bucket: str, prefix: str, stop: StopSignal | None = None,
     names: dict[str, str] | None = None,
 ) -> OperationPlan:  # fmt: skip
     """Copy or move `refs` into `prefix` of `bucket` of `account`, keeping folder structure.
@@ -158,7 +174,7 @@ def plan_copy(
 
 def _add_folder(
     plan: OperationPlan, store: TransferStore, account: Account, direction: Direction, source: CopySource,
-    ref: ObjectRef, bucket: str, prefix: str, name: str, stop: threading.Event | None,
+    ref: ObjectRef, bucket: str, prefix: str, name: str, stop: StopSignal | None,
 ) -> None:  # fmt: skip
     folder = _folder(ref.key)
     target = _folder(join(prefix, name))
@@ -191,13 +207,13 @@ def _find_existing(
     store: TransferStore,
     bucket: str,
     loose: list[Transfer],
-    stop: threading.Event | None,
+    stop: StopSignal | None,
 ) -> None:
     """Conflicts for loose copies whose target key exists (one HeadObject each)."""
     found: dict[str, ObjectEntry] = {}
     for t in loose:
         if stop is not None and stop.is_set():
-            raise Cancelled("planning stopped: the app is closing")
+            raise Cancelled("Stopped before anything was changed.")
         remote = store.head_object(bucket, t.key)
         if remote is not None:
             found[t.key] = ObjectEntry(t.key, remote.size, remote.last_modified, remote.etag)
@@ -244,29 +260,27 @@ def replace_cleanup(
     return group, doomed
 
 
-def _listed(
-    store: TransferStore, bucket: str, prefix: str, stop: threading.Event | None
-) -> Iterator[ObjectEntry]:
+def _listed(store: TransferStore, bucket: str, prefix: str, stop: StopSignal | None) -> Iterator[ObjectEntry]:
     for entry in store.iter_objects(bucket, prefix):
         if stop is not None and stop.is_set():
-            raise Cancelled("planning stopped: the app is closing")
+            raise Cancelled("Stopped before anything was changed.")
         yield entry
 
 
 def _tree_pages(
-    store: TransferStore, bucket: str, prefix: str, stop: threading.Event | None
+    store: TransferStore, bucket: str, prefix: str, stop: StopSignal | None
 ) -> Iterator[ListingPage]:
     """Pages of every object under `prefix`, in no set order: a delete or an access change
     needs every key, not their order, so the pieces of a big folder listed at once (when the
     server's pages prove slow) are taken as they come, as search and Space Usage take them."""
     for page in default_lister(store).iter_tree(bucket, prefix):
         if stop is not None and stop.is_set():
-            raise Cancelled("planning stopped: the app is closing")  # no request after this
+            raise Cancelled("Stopped before anything was changed.")  # no request after this
         yield page
 
 
 def _tree(
-    store: TransferStore, bucket: str, prefix: str, stop: threading.Event | None
+    store: TransferStore, bucket: str, prefix: str, stop: StopSignal | None
 ) -> Iterator[tuple[str, int]]:
     """(key, size) of every object under `prefix`, in no set order (see _tree_pages)."""
     for page in _tree_pages(store, bucket, prefix, stop):

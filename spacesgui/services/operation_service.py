@@ -25,8 +25,10 @@ from spacesgui.services.account_service import AccountService
 from spacesgui.services.operation_planner import (
     CopySource,
     Counted,
+    EitherStop,
     FolderMerge,
     OperationPlan,
+    StopSignal,
     plan_access,
     plan_copy,
     plan_delete,
@@ -75,17 +77,20 @@ class OperationService(QObject):
         self._transfers = transfers
 
     async def plan_delete(
-        self, account_id: str, bucket: str, refs: list[ObjectRef], counted: Counted | None = None
-    ) -> OperationPlan:
+        self, account_id: str, bucket: str, refs: list[ObjectRef], counted: Counted | None = None,
+        cancel: StopSignal | None = None,
+    ) -> OperationPlan:  # fmt: skip
         """What deleting `refs` takes (folders listed to the last key), for the confirmation.
 
-        `counted` hears the running totals on a worker thread as the folders are listed.
+        `counted` hears the running totals on a worker thread as the folders are listed;
+        once `cancel` is set, no further page is asked for and Cancelled is raised.
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
-        return await self._runner.run(
-            plan_delete, store, account, bucket, refs, self._transfers.stopping, counted
+        stop = (
+            EitherStop((self._transfers.stopping, cancel)) if cancel is not None else self._transfers.stopping
         )
+        return await self._runner.run(plan_delete, store, account, bucket, refs, stop, counted)
 
     async def set_access(self, account_id: str, bucket: str, refs: list[ObjectRef], public: bool) -> int:
         """Make the selection (folders to their last key) public-read or private, through the queue.

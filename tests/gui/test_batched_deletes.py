@@ -7,7 +7,7 @@ from collections.abc import Callable
 from xml.etree import ElementTree
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -107,6 +107,38 @@ def test_a_distant_folder_is_counted_in_pieces_as_they_come_with_the_count_shown
     wait_all_finished(qtbot, app, 300)
     assert {t.state for t in app.transfers.engine.transfers()} == {State.DONE}
     assert keys_in(moto_store, moto_bucket) == {"keep.txt"}
+
+
+def test_stop_while_a_folder_is_counted_deletes_nothing_and_asks_nothing(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    doomed = {f"far/{i:03d}.txt": b"xy" for i in range(100)}
+    seed(moto_store, moto_bucket, doomed)
+    app, _account = open_through_proxy(
+        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
+    )
+    fault_proxy.cap_page_size(10)
+    held = fault_proxy.hold(  # the count stays unfinished until Stop is clicked
+        Match(method="GET", path=f"/{moto_bucket}", query={"prefix": "far/", "continuation-token": None})
+    )
+
+    select(app, "far/")
+    edit_actions(app).delete_action.trigger()
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: "Counting what the selected folders hold" in banner.text(), timeout=60_000)
+    stop = banner.findChild(QPushButton, "messageAction")
+    assert stop is not None
+    qtbot.waitUntil(stop.isVisible, timeout=10_000)
+    assert stop.text() == "Stop"
+    stop.click()
+    held.release()
+
+    qtbot.waitUntil(lambda: banner.text() == "Counting stopped: nothing was deleted.", timeout=60_000)
+    box = edit_actions(app).last_box
+    assert box is None or not box.isVisible()  # never asked
+    assert not [r for r in fault_proxy.requests if Match.delete_objects(moto_bucket).matches(r)]
+    assert keys_in(moto_store, moto_bucket) == set(doomed)
 
 
 def test_keys_the_server_refuses_to_delete_are_reported_one_by_one_in_the_transfers_panel(

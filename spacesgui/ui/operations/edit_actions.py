@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from spacesgui.core.errors import Cancelled
 from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.history import Place
 from spacesgui.core.keys import basename, parent
@@ -128,15 +129,18 @@ class EditActions(QObject):
     async def _delete(self, place: Place, refs: list[ObjectRef]) -> None:
         count = None
         if any(r.is_folder for r in refs):
-            count = LiveCount(
-                lambda text: self._context.show_message(text, level="info"),
-                "Counting what the selected folders hold", self,
-            )  # fmt: skip
+            count = LiveCount(self._show_count, "Counting what the selected folders hold", self)
             count.start()
         try:
             plan = await self._operations.plan_delete(
-                place.account_id, place.bucket, refs, count.counted if count else None
-            )
+                place.account_id, place.bucket, refs, count.counted if count else None,
+                count.cancel if count else None,
+            )  # fmt: skip
+        except Cancelled:
+            if count is None or not count.cancel.is_set():
+                raise  # the app is closing
+            self._context.show_message("Counting stopped: nothing was deleted.", level="info")
+            return
         finally:
             if count is not None:
                 count.stop()
@@ -158,6 +162,9 @@ class EditActions(QObject):
         )  # fmt: skip
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
+
+    def _show_count(self, text: str, stop: Callable[[], None] | None) -> None:
+        self._context.show_message(text, level="info", action="Stop" if stop else "", on_action=stop)
 
     def _say_job(self, ids: list[str], running: str, done: str) -> None:
         if self.job_banner is not None:
