@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QMenu, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -185,3 +185,31 @@ def test_cancelling_delete_space_on_a_space_with_objects_deletes_nothing(
     qtbot.waitUntil(lambda: "Nothing was deleted" in app.window.banner.text(), timeout=10_000)
     assert keys_in(moto_store, moto_bucket) == {"a.txt", "b/c.txt"}
     assert app.transfers.engine.transfers() == []
+
+
+def test_stop_while_delete_space_counts_deletes_nothing_and_keeps_the_space(
+    proxied: Callable[[str], tuple[App, Account]], moto_store: S3Store, moto_bucket: str,
+    fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    seed(moto_store, moto_bucket, {f"k/{i:02d}.txt": b"k" for i in range(30)})
+    app, _account = proxied(moto_bucket)
+    fault_proxy.cap_page_size(10)
+    held = fault_proxy.hold(  # counting stays unfinished until Stop is clicked
+        Match(method="GET", path=f"/{moto_bucket}", query={"list-type": "2", "continuation-token": None})
+    )
+
+    app.window.delete_space_action.trigger()
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: f"Counting what “{moto_bucket}” holds" in banner.text(), timeout=60_000)
+    stop = banner.findChild(QPushButton, "messageAction")
+    assert stop is not None
+    qtbot.waitUntil(stop.isVisible, timeout=10_000)
+    stop.click()
+    held.release()
+
+    qtbot.waitUntil(lambda: "Counting stopped" in banner.text(), timeout=60_000)
+    assert banner.text() == f"Counting stopped: “{moto_bucket}” was not deleted."
+    assert deletion_of(app).last_box is None or not deletion_of(app).last_box.isVisible()  # never asked
+    assert moto_bucket in buckets(moto_store)
+    assert len(keys_in(moto_store, moto_bucket)) == 30
+    assert not [r for r in fault_proxy.requests if r.method in ("DELETE", "POST")]
