@@ -41,19 +41,13 @@ class Watch:
         return sorted(found)
 
     def leaks(self, secrets: Iterable[str]) -> list[str]:
-        """What is wrong with the files of this session: secrets in them, or files missing."""
-        if self.windows_built == 0:
-            return []  # no GUI window was built in this session: nothing to search
-        files = self.files()
-        problems = []
-        if not any(p.name == "settings.json" for p in files):
-            problems.append("the GUI tests' settings files were not found")
-        if self.log_file not in files:
-            problems.append("the session's log file was not written")
-        problems += [
-            f"a secret found on disk: {path}: {secret[:3]}…" for path, secret in find_secrets(files, secrets)
-        ]
-        return problems
+        """Each known secret found in a file the app wrote in this session, with the file.
+
+        (A run of a few tests may write no settings file or log at all, so their absence
+        is not a failure here.)
+        """
+        found = find_secrets(self.files(), secrets)
+        return [f"a secret found on disk: {path}: {secret[:3]}…" for path, secret in found]
 
 
 WATCH = Watch()

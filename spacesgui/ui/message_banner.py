@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
@@ -31,6 +31,10 @@ class MessageBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("messageBanner")
         self.setAccessibleName("Message")
+        if parent is not None:
+            # Its style sheet fixes the banner's own palette, so a new theme (dark mode turning
+            # on while the app runs) reaches the banner through its window's palette only.
+            parent.window().installEventFilter(self)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._label = QLabel(self)
         self._label.setObjectName("messageText")
@@ -69,7 +73,8 @@ class MessageBanner(QFrame):
         self.show()
 
     def _apply_colours(self) -> None:
-        window = self.palette().color(QPalette.ColorRole.Window)
+        # The window's palette, not the banner's own: its style sheet has painted that one.
+        window = self.window().palette().color(QPalette.ColorRole.Window)
         colours = DARK_COLOURS if window.lightness() < 128 else LIGHT_COLOURS
         background, border, text_colour = colours[self._level]
         sheet = (
@@ -84,6 +89,11 @@ class MessageBanner(QFrame):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and not self.isHidden():
             self._apply_colours()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange and watched is self.window() and not self.isHidden():
+            self._apply_colours()
+        return False
 
     def text(self) -> str:
         return self._label.text() if self.isVisible() else ""

@@ -16,7 +16,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferRole
 from spacesgui.ui.transfers.transfer_dock import TransferDock
-from tests.fault_proxy import FaultProxy, Match
+from tests.fault_proxy import ABSENT, FaultProxy, Match
 from tests.gui.bulk_helpers import answer, edit_actions, keys_in, open_through_proxy, seed, wait_all_finished
 from tests.gui.operations_helpers import row_of, select
 
@@ -100,11 +100,25 @@ def test_a_distant_folder_is_counted_in_pieces_as_they_come_with_the_count_shown
 
     qtbot.waitUntil(lambda: counted() > 10, timeout=60_000)  # beyond the first page, held or not
     assert held.waiting >= 1  # still held: those pages came from other pieces
+    edit_actions(app).delete_action.trigger()  # again, impatient: no second count, no second question
     held.release()
-    box = answer(qtbot, edit_actions(app), "Delete")
+    actions = edit_actions(app)
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=60_000)
+    first_box = actions.last_box
+    # Behind the question the banner says what was counted, no longer "so far".
+    assert app.window.banner.text().startswith("The selection holds 300 objects, 600 "), (
+        app.window.banner.text()
+    )
+    box = answer(qtbot, actions, "Delete")
 
+    assert box is first_box
     assert box.text().startswith("Delete 300 objects, 600 "), box.text()
     wait_all_finished(qtbot, app, 300)
+    first_pages = Match(
+        method="GET", path=f"/{moto_bucket}",
+        query={"prefix": "far/", "continuation-token": ABSENT, "start-after": ABSENT},
+    )  # fmt: skip
+    assert len([r for r in fault_proxy.requests if first_pages.matches(r)]) == 1  # one count, not two
     assert {t.state for t in app.transfers.engine.transfers()} == {State.DONE}
     assert keys_in(moto_store, moto_bucket) == {"keep.txt"}
 

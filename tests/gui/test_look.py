@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolBar, QToolButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.core.folder_node import Column
 from spacesgui.ui.main_window import SCREEN_SHARE
-from tests.gui.palettes import text_contrast
+from tests.gui.palettes import dark_palette, light_palette, text_contrast
 
 AA = 4.5
 
@@ -82,6 +83,47 @@ def test_the_banner_text_and_its_close_button_are_legible(
         text = banner.findChild(QLabel, "messageText")
         assert text is not None
         assert text_contrast(image, text.geometry())[0] >= AA, level
+
+
+def test_a_banner_on_show_turns_dark_with_the_theme_while_the_app_runs(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    before = QApplication.palette()
+    QApplication.setPalette(light_palette())
+    try:
+        app = build_window()
+        banner = app.window.banner
+        banner.show_message("Counting what the selected folders hold…", level="info")
+        QApplication.processEvents()
+        assert QColor(banner.grab().toImage().pixel(banner.width() // 2, 2)).lightness() > 128
+
+        QApplication.setPalette(dark_palette())  # an automatic dark mode turning on
+
+        def dark() -> bool:
+            return QColor(banner.grab().toImage().pixel(banner.width() // 2, 2)).lightness() < 128
+
+        qtbot.waitUntil(dark, timeout=10_000)
+        image = banner.grab().toImage()
+        text = banner.findChild(QLabel, "messageText")
+        assert text is not None
+        assert text_contrast(image, text.geometry())[0] >= AA
+    finally:
+        QApplication.setPalette(before)
+
+
+def test_in_a_narrow_window_the_selection_summary_is_not_cut_short_while_nothing_transfers(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    app.window.resize(560, 600)
+    app.window.show()
+    summary = app.window.status_label
+    summary.setText("2 of 4 items selected · 1.9 MB")
+
+    def whole() -> bool:
+        return summary.width() >= summary.fontMetrics().horizontalAdvance(summary.text())
+
+    qtbot.waitUntil(whole, timeout=10_000)  # the empty transfer summary beside it gives way
 
 
 def test_the_empty_view_hint_is_legible(build_window: Callable[[], App], qtbot: QtBot, palette: str) -> None:

@@ -69,6 +69,7 @@ class EditActions(QObject):
         self._show_queue = show_queue
         self.ask_folder = FolderAsker(parent)
         self.last_box: QMessageBox | None = None  # for tests
+        self._preparing_delete = False  # counting, or asking: a second Delete waits for that one
         self.job_banner: JobBanner | None = None  # set by the window: banners that end with the job
         self.cut_action = self._action("Cut", "cutAction", "cut", QKeySequence.StandardKey.Cut, self.cut)
         self.copy_action = self._action(
@@ -119,12 +120,27 @@ class EditActions(QObject):
         if place is None or not place.bucket or not refs:
             self._context.show_message("Select the files and folders to delete first.", level="info")
             return
-        self._context.spawn(self._delete(place, refs))
+        self.delete_refs(place, refs)
 
     def delete_refs(self, place: Place, refs: list[ObjectRef]) -> None:
-        """Delete `refs` of `place`'s Space after the same confirmation (search results use it)."""
-        if place.bucket and refs:
-            self._context.spawn(self._delete(place, refs))
+        """Delete `refs` of `place`'s Space after the same confirmation (search results use it).
+
+        While a delete is being counted or asked about, another Delete is not started: a
+        second click meant as "did it hear me?" must not bring a second question to confirm.
+        """
+        if not place.bucket or not refs:
+            return
+        if self._preparing_delete:  # its count, with Stop, or its question is on screen
+            log.info("Delete ignored: the delete before it is still being counted or asked about")
+            return
+        self._preparing_delete = True
+        self._context.spawn(self._delete_once(place, refs))
+
+    async def _delete_once(self, place: Place, refs: list[ObjectRef]) -> None:
+        try:
+            await self._delete(place, refs)
+        finally:
+            self._preparing_delete = False
 
     async def _delete(self, place: Place, refs: list[ObjectRef]) -> None:
         count = None
@@ -150,6 +166,8 @@ class EditActions(QObject):
                 "The selected folders are empty already: nothing to delete.", level="info"
             )
             return
+        if count is not None:  # counted: the banner no longer says "so far" behind the question
+            self._context.show_message(f"The selection holds {_what(plan)}.", level="info")
         if not await self._confirm_delete(place, refs, plan):
             self._context.show_message("Nothing was deleted.", level="info")
             return
@@ -173,9 +191,7 @@ class EditActions(QObject):
             self._context.show_message(running, level="info")
 
     async def _confirm_delete(self, place: Place, refs: list[ObjectRef], plan: OperationPlan) -> bool:
-        what = f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"
-        if plan.folders:
-            what += f", in {human_count(plan.folders, 'folder')}"
+        what = _what(plan)
         items = [basename(t.key) for t in plan.transfers if not t.group_id]
         items += [g.name + "/" for g in plan.groups]
         names = items[:5]
@@ -292,6 +308,14 @@ class EditActions(QObject):
             verb, past = ("Moving", "Moved") if direction == Direction.MOVE else ("Copying", "Copied")
             where, count = f"s3://{place.bucket}/{prefix}", human_count(queued, "object")
             self._say_job(ids, f"{verb} {count} to {where}…", f"{past} {count} to {where}.")
+
+
+def _what(plan: OperationPlan) -> str:
+    """What a delete takes, as its question says it: "12,408 objects, 3.1 GB, in 2 folders"."""
+    what = f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"
+    if plan.folders:
+        what += f", in {human_count(plan.folders, 'folder')}"
+    return what
 
 
 __all__ = ["EditActions"]

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+STATUS_WIDTH = 480  # the transfer summary's width in a wide window
+
 ENGINE_STOPPED_TITLE = EngineStopped.title
 
 
@@ -68,8 +70,6 @@ class TransferActions(QObject):
         self.dock = TransferDock(service, window)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.status_label = named(QLabel(window), "transferStatus", "Transfer status")
-        # Wide enough for the usual summary, so five updates a second rarely re-lay out the bar.
-        self.status_label.setMinimumWidth(480)
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         window.statusBar().addPermanentWidget(self.status_label)
 
@@ -294,6 +294,10 @@ class TransferActions(QObject):
 
     # -- reactions ----------------------------------------------------------
     def _on_dock_summary_changed(self, text: str) -> None:
+        # Wide enough for the usual summary, so five updates a second rarely re-lay out the
+        # bar; but never more than half a narrow window, and nothing while there is no text,
+        # so the selection's summary beside it is not cut short.
+        self.status_label.setMinimumWidth(min(STATUS_WIDTH, self._window.width() // 2) if text else 0)
         self.status_label.setText(text)
 
     def _on_service_objects_changed(self, account_id: str, bucket: str, prefixes: set[str]) -> None:
