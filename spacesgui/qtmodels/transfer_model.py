@@ -33,6 +33,7 @@ from spacesgui.qtmodels.transfer_cells import (
 from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, contribution, row_id, row_runs
 
 log = logging.getLogger(__name__)
+BYTELESS = (Direction.DELETE, Direction.ACCESS)  # work on the server that moves no bytes
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -225,13 +226,18 @@ class TransferModel(QAbstractItemModel):
 
         Bytes are those of the top-level rows still queued or running, as their Size
         column counts them (a folder's finished files included), so the status bar's
-        “45 MB of 1.2 GB” is the sum of what the rows say.
+        “45 MB of 1.2 GB” is the sum of what the rows say. Deletes and access changes move
+        no bytes, so they count none (the bar said "0 bytes of 80.2 MB" while deleting).
         """
         done = total = 0
         for node in self._top_active:
+            if node.transfer.direction in BYTELESS:
+                continue
             node_size, node_done = contribution(node.transfer)
             done, total = done + node_done, total + node_size
         for group in self._groups.values():
+            if group.info.direction in BYTELESS:
+                continue
             if group.counts[State.RUNNING] or group.counts[State.QUEUED]:
                 done, total = done + group.bytes_done, total + group.size
         counts = self._counts

@@ -301,3 +301,18 @@ def test_data_for_unknown_roles_and_bad_indexes_is_none(model: TransferModel) ->
     assert model.index(5, 0).isValid() is False
     assert model.index(0, 99).isValid() is False
     assert model.headerData(TransferColumn.PROGRESS, Qt.Orientation.Horizontal) == "Progress"
+
+
+def test_deletes_and_access_changes_add_no_bytes_to_the_totals(model: TransferModel) -> None:
+    doomed = make_group("old", Direction.DELETE)
+    model.add_groups([doomed])
+    model.apply(
+        [make_transfer(f"{i}.jpg", doomed, direction=Direction.DELETE, state=State.RUNNING) for i in range(3)]
+    )
+    model.apply([make_transfer("a.txt", direction=Direction.ACCESS, state=State.QUEUED)])
+    upload = make_transfer("b.txt", size=2 * MB, state=State.RUNNING, bytes_done=MB)
+    model.apply([upload])
+
+    totals = model.totals()
+
+    assert (totals.active, totals.bytes_done, totals.bytes_total) == (5, MB, 2 * MB)  # the upload's only
