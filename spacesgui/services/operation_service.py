@@ -147,7 +147,8 @@ class OperationService(QObject):
             plan_copy, store, account, direction, source, refs, bucket, prefix, stop, names
         )
         if not await self._settle_folders(plan, bucket, ask_folder):
-            self._transfers.notice.emit("Nothing was copied or moved", "Cancelled: everything is as it was.")
+            done = "renamed" if names else ("moved" if direction == Direction.MOVE else "copied")
+            self._transfers.notice.emit(f"Nothing was {done}", "Cancelled: everything is as it was.")
             return 0
         queued = await self._transfers.queue_plan(plan, store, ask)
         if queued_ids is not None:

@@ -268,6 +268,21 @@ def test_a_folder_moved_onto_its_namesake_asks_merge_or_replace_the_old_panels_s
     assert keys_in(moto_store, moto_bucket) == {"old/docs/a.md", "old/docs/b.md", "old/docs/c.md"}
 
 
+def test_cancelling_a_rename_onto_an_existing_folder_says_nothing_was_renamed(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["summer/a.jpg", "family/b.jpg"])
+    edit_actions(app).rename("summer/", "family")
+    asker = edit_actions(app).ask_folder
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
+    assert asker.last_dialog is not None
+    cancel = asker.last_dialog.findChild(QPushButton, "folder-cancel")
+    assert cancel is not None
+    cancel.click()
+    qtbot.waitUntil(lambda: "Nothing was renamed" in app.window.banner.text(), timeout=20_000)
+    assert keys_in(moto_store, moto_bucket) == {"summer/a.jpg", "family/b.jpg"}
+
+
 def test_replace_deletes_the_other_files_of_the_target_folder_after_the_copies(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
