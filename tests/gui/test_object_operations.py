@@ -72,6 +72,16 @@ def click_in_box(qtbot: QtBot, actions: EditActions, text: str) -> QMessageBox:
     return box
 
 
+def answer_folder(qtbot: QtBot, app: App, choice: str) -> None:
+    """Wait for the Merge / Replace / Cancel question about a folder and click `choice`."""
+    asker = edit_actions(app).ask_folder
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
+    assert asker.last_dialog is not None
+    button = asker.last_dialog.findChild(QPushButton, f"folder-{choice}")
+    assert button is not None
+    button.click()
+
+
 def test_deleting_a_file_and_a_folder_asks_with_the_count_and_size_then_deletes_them(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
@@ -258,12 +268,7 @@ def test_a_folder_moved_onto_its_namesake_asks_merge_or_replace_the_old_panels_s
     app.window.navigate(Place(app.window.place.account_id, moto_bucket, "old/"))  # type: ignore[union-attr]
     wait_listed(qtbot, app)
     edit_actions(app).paste_action.trigger()
-    asker = edit_actions(app).ask_folder
-    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
-    assert asker.last_dialog is not None
-    button = asker.last_dialog.findChild(QPushButton, "folder-merge")
-    assert button is not None
-    button.click()
+    answer_folder(qtbot, app, "merge")
     wait_done(qtbot, app, 2)
     assert keys_in(moto_store, moto_bucket) == {"old/docs/a.md", "old/docs/b.md", "old/docs/c.md"}
 
@@ -273,12 +278,7 @@ def test_cancelling_a_rename_onto_an_existing_folder_says_nothing_was_renamed(
 ) -> None:
     app = browse_moto(["summer/a.jpg", "family/b.jpg"])
     edit_actions(app).rename("summer/", "family")
-    asker = edit_actions(app).ask_folder
-    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
-    assert asker.last_dialog is not None
-    cancel = asker.last_dialog.findChild(QPushButton, "folder-cancel")
-    assert cancel is not None
-    cancel.click()
+    answer_folder(qtbot, app, "cancel")
     qtbot.waitUntil(lambda: "Nothing was renamed" in app.window.banner.text(), timeout=20_000)
     assert keys_in(moto_store, moto_bucket) == {"summer/a.jpg", "family/b.jpg"}
 
@@ -294,12 +294,7 @@ def test_replace_deletes_the_other_files_of_the_target_folder_after_the_copies(
     app.window.navigate(Place(app.window.place.account_id, moto_bucket, "old/"))  # type: ignore[union-attr]
     wait_listed(qtbot, app)
     edit_actions(app).paste_action.trigger()
-    asker = edit_actions(app).ask_folder
-    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
-    assert asker.last_dialog is not None
-    button = asker.last_dialog.findChild(QPushButton, "folder-replace")
-    assert button is not None
-    button.click()
+    answer_folder(qtbot, app, "replace")
     wait_done(qtbot, app, 2)
     assert keys_in(moto_store, moto_bucket) == {"new/docs/a.md", "old/docs/a.md"}
     states = {t.key: t.state for t in app.transfers.engine.transfers()}
