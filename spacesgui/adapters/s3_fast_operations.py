@@ -251,18 +251,17 @@ class FastOperations:
             supported = await asyncio.to_thread(self.acl_support, bucket)
         if not supported:  # as get_acl: no ACL call to a bucket that keeps none
             return acl_unreadable(bucket, key, NotSupported(NO_ACLS))
-        answer = None
         try:
             answer = await self._send("GetObjectAcl", bucket, "GET", self.url(bucket, key) + "?acl", {}, None)
-            return acl_to_copy(acl_from_response(parse_acl_answer(answer.body)))
         except NotSupported:
             self._remember_acl_support(bucket, False)
             return acl_unreadable(bucket, key, NotSupported(NO_ACLS))
         except (AccessDenied, ServerError) as exc:
             return acl_unreadable(bucket, key, exc)
+        try:
+            return acl_to_copy(acl_from_response(parse_acl_answer(answer.body)))
         except (ValueError, ElementTree.ParseError) as exc:
-            body = answer.body if answer is not None else b""
-            return acl_unreadable(bucket, key, self._unreadable("GetObjectAcl", bucket, body, exc))
+            return acl_unreadable(bucket, key, self._unreadable("GetObjectAcl", bucket, answer.body, exc))
 
     def _unreadable(self, operation: str, bucket: str, body: bytes, exc: Exception) -> SpacesError:
         """The error for a 200 answer that is not the result: an <Error> document, or garbage."""

@@ -32,6 +32,11 @@ class Direction(StrEnum):
         return self in (Direction.COPY, Direction.MOVE, Direction.DELETE, Direction.ACCESS)
 
     @property
+    def moves_bytes(self) -> bool:
+        """Its progress is bytes moved (a delete or an access change moves none)."""
+        return self in (Direction.UPLOAD, Direction.DOWNLOAD, Direction.COPY, Direction.MOVE)
+
+    @property
     def writes_object(self) -> bool:
         """Ends with an object at bucket/key."""
         return self in (Direction.UPLOAD, Direction.COPY, Direction.MOVE)

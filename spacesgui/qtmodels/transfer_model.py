@@ -33,7 +33,6 @@ from spacesgui.qtmodels.transfer_cells import (
 from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, contribution, row_id, row_runs
 
 log = logging.getLogger(__name__)
-BYTELESS = (Direction.DELETE, Direction.ACCESS)  # work on the server that moves no bytes
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -231,12 +230,12 @@ class TransferModel(QAbstractItemModel):
         """
         done = total = 0
         for node in self._top_active:
-            if node.transfer.direction in BYTELESS:
+            if not node.transfer.direction.moves_bytes:
                 continue
             node_size, node_done = contribution(node.transfer)
             done, total = done + node_done, total + node_size
         for group in self._groups.values():
-            if group.info.direction in BYTELESS:
+            if not group.info.direction.moves_bytes:
                 continue
             if group.counts[State.RUNNING] or group.counts[State.QUEUED]:
                 done, total = done + group.bytes_done, total + group.size

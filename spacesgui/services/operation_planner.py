@@ -212,8 +212,7 @@ def _find_existing(
     """Conflicts for loose copies whose target key exists (one HeadObject each)."""
     found: dict[str, ObjectEntry] = {}
     for t in loose:
-        if stop is not None and stop.is_set():
-            raise Cancelled("Stopped before anything was changed.")
+        _check(stop)
         remote = store.head_object(bucket, t.key)
         if remote is not None:
             found[t.key] = ObjectEntry(t.key, remote.size, remote.last_modified, remote.etag)
@@ -260,10 +259,15 @@ def replace_cleanup(
     return group, doomed
 
 
+def _check(stop: StopSignal | None) -> None:
+    """Raise Cancelled once `stop` is set (between pages and requests: nothing is changed yet)."""
+    if stop is not None and stop.is_set():
+        raise Cancelled("Stopped before anything was changed.")
+
+
 def _listed(store: TransferStore, bucket: str, prefix: str, stop: StopSignal | None) -> Iterator[ObjectEntry]:
     for entry in store.iter_objects(bucket, prefix):
-        if stop is not None and stop.is_set():
-            raise Cancelled("Stopped before anything was changed.")
+        _check(stop)
         yield entry
 
 
@@ -274,8 +278,7 @@ def _tree_pages(
     needs every key, not their order, so the pieces of a big folder listed at once (when the
     server's pages prove slow) are taken as they come, as search and Space Usage take them."""
     for page in default_lister(store).iter_tree(bucket, prefix):
-        if stop is not None and stop.is_set():
-            raise Cancelled("Stopped before anything was changed.")  # no request after this
+        _check(stop)  # no request after this
         yield page
 
 

@@ -85,11 +85,6 @@ class MessageBanner(QFrame):
         if sheet != self.styleSheet():  # a new style sheet changes the palette again: no loop
             self.setStyleSheet(sheet)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and not self.isHidden():
-            self._apply_colours()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.PaletteChange and watched is self.window() and not self.isHidden():
             self._apply_colours()

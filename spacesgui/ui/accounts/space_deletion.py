@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
-from spacesgui.core.errors import Cancelled, SpacesError
+from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.space_emptying import (
@@ -86,9 +86,6 @@ class SpaceDeletion(QObject):
         self.last_box = None  # the last one was deleted once closed
         self._context.spawn(self._run(account_id, bucket))
 
-    def _show_count(self, text: str, stop: Callable[[], None] | None) -> None:
-        self._context.show_message(text, level="info", action="Stop" if stop else "", on_action=stop)
-
     async def _run(self, account_id: str, bucket: str) -> None:
         self._busy.add((account_id, bucket))
         try:
@@ -98,20 +95,13 @@ class SpaceDeletion(QObject):
 
     async def _delete(self, account_id: str, bucket: str) -> None:
         name = html.escape(bucket)
-        count = LiveCount(self._show_count, f"Counting what “{name}” holds", self)
-        count.start()
-        try:
-            plan = await self._operations.plan_delete(
-                account_id, bucket, [WHOLE_SPACE], count.counted, count.cancel
-            )
-        except Cancelled:
-            if not count.cancel.is_set():
-                raise  # the app is closing
+        count = LiveCount(self._context.show_message, f"Counting what “{name}” holds", self)
+        plan = await count.run(
+            self._operations.plan_delete(account_id, bucket, [WHOLE_SPACE], count.counted, count.cancel)
+        )
+        if plan is None:
             self._context.show_message(f"Counting stopped: “{name}” was not deleted.", level="info")
             return
-        finally:
-            count.stop()
-            count.deleteLater()
         uploads = await self._pending_uploads(account_id, bucket)
         held = (
             f"{human_count(plan.objects, 'object')}, {human_size(plan.bytes)}"

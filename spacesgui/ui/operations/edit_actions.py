@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from spacesgui.core.errors import Cancelled
 from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.history import Place
 from spacesgui.core.keys import basename, parent
@@ -143,30 +142,25 @@ class EditActions(QObject):
             self._preparing_delete = False
 
     async def _delete(self, place: Place, refs: list[ObjectRef]) -> None:
-        count = None
-        if any(r.is_folder for r in refs):
-            count = LiveCount(self._show_count, "Counting what the selected folders hold", self)
-            count.start()
-        try:
-            plan = await self._operations.plan_delete(
-                place.account_id, place.bucket, refs, count.counted if count else None,
-                count.cancel if count else None,
-            )  # fmt: skip
-        except Cancelled:
-            if count is None or not count.cancel.is_set():
-                raise  # the app is closing
+        counts = any(r.is_folder for r in refs)
+        if counts:  # folders are listed to their last key: the count shows as it grows
+            count = LiveCount(self._context.show_message, "Counting what the selected folders hold", self)
+            plan = await count.run(
+                self._operations.plan_delete(
+                    place.account_id, place.bucket, refs, count.counted, count.cancel
+                )
+            )
+        else:
+            plan = await self._operations.plan_delete(place.account_id, place.bucket, refs)
+        if plan is None:
             self._context.show_message("Counting stopped: nothing was deleted.", level="info")
             return
-        finally:
-            if count is not None:
-                count.stop()
-                count.deleteLater()
         if not plan.objects:
             self._context.show_message(
                 "The selected folders are empty already: nothing to delete.", level="info"
             )
             return
-        if count is not None:  # counted: the banner no longer says "so far" behind the question
+        if counts:  # counted: the banner no longer says "so far" behind the question
             self._context.show_message(f"The selection holds {_what(plan)}.", level="info")
         if not await self._confirm_delete(place, refs, plan):
             self._context.show_message("Nothing was deleted.", level="info")
@@ -180,9 +174,6 @@ class EditActions(QObject):
         )  # fmt: skip
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
-
-    def _show_count(self, text: str, stop: Callable[[], None] | None) -> None:
-        self._context.show_message(text, level="info", action="Stop" if stop else "", on_action=stop)
 
     def _say_job(self, ids: list[str], running: str, done: str) -> None:
         if self.job_banner is not None:
