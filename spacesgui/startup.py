@@ -213,8 +213,9 @@ class Startup:
         window = self.app.window
         window.account_panel.reload_buckets(account_id)
         place = window.place
-        # Nothing chosen yet (an account without a Space is no choice of the user's).
-        if (place is None or not place.bucket) and bucket == self._demo_place.bucket:
+        # Only while the user has gone nowhere: an account's row, Up or Back is a choice
+        # too, and a sample Space filled late must not take them away from it.
+        if place is None and bucket == self._demo_place.bucket:
             window.navigate(Place(account_id, bucket, self._demo_place.prefix))
         elif place is not None and place.bucket == bucket:
             window.refresh()

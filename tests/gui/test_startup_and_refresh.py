@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.history import Place
+from spacesgui.demo.server import DEMO_ACCOUNT_ID, DemoServer
 from spacesgui.startup import Startup, region_from_endpoint
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
@@ -114,6 +116,48 @@ def test_demo_shows_the_window_at_once_then_opens_the_photos_space_when_seeded(
     wait_listed(qtbot, run.app)
     assert "cover.png" in shown_names(run.app)
     assert "2024" in shown_names(run.app)
+
+
+def test_the_demo_leaves_the_user_where_they_went_before_its_photos_were_ready(
+    startup: Callable[..., Startup], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The photos Space is held back until the user has clicked the demo account's row; it
+    # used to take them into photos the moment it was filled.
+    photos_may_come = threading.Event()
+    arrived: list[str] = []
+    seed, bucket_ready = DemoServer.seed, Startup._on_demo_bucket_ready
+
+    def held_seed(server: DemoServer, on_bucket_ready: Callable[[str], None]) -> None:
+        def ready(name: str) -> None:  # demo thread
+            if name == "photos":
+                photos_may_come.wait(timeout=240)
+            on_bucket_ready(name)
+
+        seed(server, on_bucket_ready=ready)
+
+    def noted(runner: Startup, account_id: str, bucket: str) -> None:
+        bucket_ready(runner, account_id, bucket)
+        arrived.append(bucket)
+
+    monkeypatch.setattr(DemoServer, "seed", held_seed)
+    monkeypatch.setattr(Startup, "_on_demo_bucket_ready", noted)
+    run = startup("--demo")
+    assert run.app is not None
+    window, panel = run.app.window, run.app.window.account_panel
+    try:
+        qtbot.waitUntil(lambda: "website" in arrived, timeout=240_000)
+        row = panel.model.account_item(DEMO_ACCOUNT_ID)
+        assert row is not None
+        tree = panel.tree
+        qtbot.mouseClick(
+            tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(row.index()).center()
+        )
+        qtbot.waitUntil(lambda: window.place == Place(DEMO_ACCOUNT_ID, "", ""), timeout=30_000)
+    finally:
+        photos_may_come.set()
+    qtbot.waitUntil(lambda: "photos" in arrived, timeout=240_000)
+
+    assert window.place == Place(DEMO_ACCOUNT_ID, "", "")
 
 
 def test_endpoint_url_without_keys_says_which_variables_to_set(
