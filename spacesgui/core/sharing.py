@@ -60,7 +60,7 @@ HINTS = {
         "Anyone with the link can upload a file in its place (an HTTP PUT of the bytes, e.g. "
         "curl -T file URL) until it expires. What is there now is replaced."
     ),
-    LinkKind.PUBLIC: "Works only if the file is public. It never expires.",
+    LinkKind.PUBLIC: "Works only if the file is public; then anyone with the address can read it.",
     LinkKind.CDN: (
         "Works only if the file is public and the Space's CDN is switched on. Served from "
         "the CDN's cache, so a changed file may show its old content for a while."
@@ -90,6 +90,25 @@ def access_text(acl: ObjectAcl | None, note: str = "") -> str:
     if acl.other_grants:
         text += f"; also {'; '.join(acl.other_grants)}"
     return text
+
+
+def private_warning(public: Sequence[bool | None], name: str) -> str:
+    """Why a public (or CDN) address will not work, for the files known to be private; ""
+    when none is. `public` has one entry per file (None: unknown); `name` is the first file's."""
+    private = sum(1 for each in public if each is False)
+    if not private:
+        return ""
+    if len(public) == 1:
+        return f"“{name}” is private: this address will not work until you make it public (Make Public…)."
+    return (
+        f"{private:,} of the {len(public):,} files are private: their addresses will not work "
+        "until you make them public (Make Public…)."
+    )
+
+
+def amount_in(amount: int, unit_s: int, new_unit_s: int) -> int:
+    """`amount` of `unit_s` in `new_unit_s`, rounded, at least 1: 7 days are 168 hours."""
+    return max(1, round(amount * unit_s / new_unit_s))
 
 
 def duration_text(seconds: int) -> str:

@@ -183,6 +183,12 @@ class ObjectService(QObject):
 
         return await self._each(keys, choose, None)
 
+    async def public_access(self, account_id: str, bucket: str, keys: Sequence[str]) -> list[bool | None]:
+        """Whether everyone may read each key, in order (None: unknown), for the Share dialog's
+        warning that a public address will not work for a private file."""
+        ops = _operations(await self._accounts.store(account_id))
+        return await self._each(keys, lambda key: _is_public(ops, bucket, key), None)
+
     async def _each(
         self, items: Sequence[T], work: Callable[[T], R], on_progress: Progress | None
     ) -> list[R]:

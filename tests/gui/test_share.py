@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -132,7 +132,7 @@ def test_the_upload_link_puts_new_bytes_in_the_files_place(
     dialog.reject()
 
 
-def test_the_public_address_is_marked_as_working_only_for_public_files(
+def test_the_public_address_works_for_a_public_file_and_says_once_that_it_never_expires(
     browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
     app = browse_moto([])
@@ -145,10 +145,94 @@ def test_the_public_address_is_marked_as_working_only_for_public_files(
     qtbot.waitUntil(lambda: dialog.links() == [expected], timeout=30_000)
 
     assert "Works only if the file is public" in dialog.hint_label.text()
-    assert dialog.expiry_label.text() == "Never expires."
+    never = dialog.expiry_choice.currentWidget()
+    assert isinstance(never, QLabel)
+    assert never.text() == "Never"
+    shown = [w.text() for w in dialog.findChildren(QLabel) if w.isVisible()]
+    assert sum("never" in text.lower() for text in shown) == 1, shown
     assert fetch(expected) == KEYS[0].encode()
     kinds = [dialog.kind_combo.itemData(i) for i in range(dialog.kind_combo.count())]
     assert LinkKind.CDN.value not in kinds  # a plain S3 server has no CDN
+    assert not dialog.access_label.isVisible()  # the file is public: nothing to warn of
+    dialog.reject()
+
+
+def test_the_public_address_of_a_private_file_warns_that_it_will_not_work(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1], ACL="public-read")
+    seed(moto_store, moto_bucket, KEYS[1:])  # private
+    browse_folder(app, qtbot, "with space/", KEYS)
+    dialog = open_share(qtbot, app, *KEYS)
+
+    dialog.set_kind(LinkKind.PUBLIC)
+
+    qtbot.waitUntil(dialog.access_label.isVisible, timeout=30_000)
+    assert dialog.access_label.text().startswith("1 of the 2 files are private")
+    assert "Make Public" in dialog.access_label.text()
+    dialog.set_kind(LinkKind.SIGNED)  # a signed link works for private files
+    assert not dialog.access_label.isVisible()
+    dialog.reject()
+
+
+def test_thirty_days_is_refused_with_the_reason_not_cut_to_seven(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1])
+    browse_folder(app, qtbot, "with space/", KEYS[:1])
+    dialog = open_share(qtbot, app, KEYS[0])
+
+    dialog.amount_spin.clear()
+    qtbot.keyClicks(dialog.amount_spin, "30")
+
+    assert dialog.amount_spin.value() == 30
+    assert "at most 7 days" in dialog.problem_label.text()
+    assert dialog.problem_label.isVisible()
+    assert dialog.links() == []
+    assert not dialog.copy_button.isEnabled()
+    dialog.amount_spin.setValue(3)
+    wait_links(qtbot, dialog, 1)
+    assert parse_qs(urlsplit(dialog.links()[0]).query)["X-Amz-Expires"] == [str(3 * DAY_S)]
+    assert not dialog.problem_label.isVisible()
+    dialog.reject()
+
+
+def test_changing_the_unit_keeps_the_links_lifetime(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1])
+    browse_folder(app, qtbot, "with space/", KEYS[:1])
+    dialog = open_share(qtbot, app, KEYS[0])
+
+    dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(HOUR_S))
+
+    assert dialog.amount_spin.value() == 7 * 24
+    wait_links(qtbot, dialog, 1)
+    assert parse_qs(urlsplit(dialog.links()[0]).query)["X-Amz-Expires"] == [str(7 * DAY_S)]
+    assert "(7 days from now)" in dialog.expiry_label.text()
+    dialog.reject()
+
+
+def test_the_links_box_stays_in_place_whichever_kind_is_chosen(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1])
+    browse_folder(app, qtbot, "with space/", KEYS[:1])
+    dialog = open_share(qtbot, app, KEYS[0])
+    tops: dict[str, int] = {}
+
+    for index in range(dialog.kind_combo.count()):
+        dialog.kind_combo.setCurrentIndex(index)
+        layout = dialog.layout()
+        assert layout is not None
+        layout.activate()
+        tops[dialog.kind().value] = dialog.links_edit.geometry().top()
+
+    assert len(set(tops.values())) == 1, tops
     dialog.reject()
 
 

@@ -245,7 +245,13 @@ class ObjectActions(QObject):
             if self.has_cdn is not None
             else bool(self._context.account_of(place.account_id).cdn_url(place.bucket))
         )
-        dialog = ShareDialog(keys, sign, self._context.spawn, cdn=cdn, parent=self._context.dialog_parent())
+
+        async def access() -> list[bool | None]:
+            return await self._service.public_access(place.account_id, place.bucket, keys)
+
+        dialog = ShareDialog(
+            keys, sign, self._context.spawn, cdn=cdn, access=access, parent=self._context.dialog_parent()
+        )
         self.last_dialog = dialog
         dialog.open()
 
