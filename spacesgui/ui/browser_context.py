@@ -33,7 +33,7 @@ class BrowserContext(Protocol):
         """The account with this id (KeyError when it is gone)."""
         ...
 
-    def spawn(self, coro: Awaitable[None]) -> object:
+    def spawn(self, coro: Awaitable[object]) -> object:
         """Run a coroutine on the event loop; a SpacesError it raises is shown in the banner."""
         ...
 

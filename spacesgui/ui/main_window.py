@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         self._accounts.accounts_changed.connect(self._on_accounts_changed)
 
     # -- background work ----------------------------------------------------
-    def spawn(self, coro: Awaitable[None]) -> object:
+    def spawn(self, coro: Awaitable[object]) -> object:
         """Run a coroutine on the qasync loop, reporting a SpacesError in the banner."""
         task = self._runner.spawn(self._reporting(coro))
         if inspect.iscoroutine(coro):
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
             task.add_done_callback(lambda _task: coro.close())
         return task
 
-    async def _reporting(self, coro: Awaitable[None]) -> None:
+    async def _reporting(self, coro: Awaitable[object]) -> None:
         try:
             await coro
         except SpacesError as exc:

@@ -19,6 +19,7 @@ from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.operations.edit_actions import EditActions
 from spacesgui.ui.transfers import drag_out
 from tests.gui.conftest import wait_listed
+from tests.gui.operations_helpers import selected_keys
 
 Browse = Callable[[Iterable[str]], App]
 
@@ -131,6 +132,29 @@ def test_renaming_a_file_in_place_keeps_its_headers_and_metadata(
         "text/plain", "max-age=60", {"author": "ann"},
     )  # fmt: skip
     qtbot.waitUntil(lambda: row_of(app, "final #1 + ü.txt") >= 0, timeout=10_000)
+    qtbot.waitUntil(lambda: selected_keys(app) == ["final #1 + ü.txt"], timeout=10_000)
+
+
+def test_a_renamed_folder_is_selected_under_its_new_name_unless_the_user_chose_another_row(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["docs/a.txt", "docs/b.txt", "other.txt"])
+    select(app, "docs/")
+
+    edit_actions(app).rename("docs/", "papers")
+
+    wait_done(qtbot, app, 2)
+    qtbot.waitUntil(lambda: row_of(app, "papers/") >= 0, timeout=10_000)
+    qtbot.waitUntil(lambda: selected_keys(app) == ["papers/"], timeout=10_000)
+    assert keys_in(moto_store, moto_bucket) == {"papers/a.txt", "papers/b.txt", "other.txt"}
+
+    edit_actions(app).rename("papers/", "notes")
+    select(app, "other.txt")  # chosen while the rename runs: it stays chosen
+
+    wait_done(qtbot, app, 4)
+    qtbot.waitUntil(lambda: row_of(app, "notes/") >= 0, timeout=10_000)
+    assert selected_keys(app) == ["other.txt"]
+    assert not edit_actions(app).renamed.pending
 
 
 def test_a_name_with_a_slash_is_refused_with_the_reason_before_any_request(

@@ -26,6 +26,7 @@ from spacesgui.services.operation_planner import OperationPlan
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.transfer_decisions import AskConflict
 from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.browser.select_when_listed import SelectWhenListed
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.live_count import LiveCount
 from spacesgui.ui.operations.folder_choice_dialog import FolderAsker
@@ -67,6 +68,7 @@ class EditActions(QObject):
         self._paste_files = paste_files
         self._show_queue = show_queue
         self.ask_folder = FolderAsker(parent)
+        self.renamed = SelectWhenListed(view)
         self.last_box: QMessageBox | None = None  # for tests
         self._preparing_delete = False  # counting, or asking: a second Delete waits for that one
         self.job_banner: JobBanner | None = None  # set by the window: banners that end with the job
@@ -235,9 +237,14 @@ class EditActions(QObject):
             self._context.show_message(f"<b>Not renamed.</b> {problem}", level="error")
             return
         ref = next((r for r in self._context.selected_refs() if r.key == key), ObjectRef(key, is_folder))
-        self._context.spawn(
-            self._copy(place, Direction.MOVE, place.bucket, [ref], parent(key), {key: new_name}, "Rename")
-        )
+        self._context.spawn(self._rename(place, ref, new_name))
+
+    async def _rename(self, place: Place, ref: ObjectRef, new_name: str) -> None:
+        folder = parent(ref.key)
+        names = {ref.key: new_name}
+        if await self._copy(place, Direction.MOVE, place.bucket, [ref], folder, names, "Rename"):
+            # The new name is listed once the move is done: select it then, as file managers do.
+            self.renamed.follow(folder + new_name.rstrip("/") + ("/" if ref.is_folder else ""), ref.key)
 
     # -- copy, cut, paste, drop ------------------------------------------------------------
 
@@ -285,7 +292,8 @@ class EditActions(QObject):
     async def _copy(
         self, place: Place, direction: Direction, source_bucket: str, refs: list[ObjectRef], prefix: str,
         names: dict[str, str] | None, what: str, source_account_id: str = "",
-    ) -> None:  # fmt: skip
+    ) -> int:  # fmt: skip
+        """Queue the copy or move; return how many objects were queued."""
         self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
         ids: list[str] = []
         queued = await self._operations.copy(
@@ -299,6 +307,7 @@ class EditActions(QObject):
             verb, past = ("Moving", "Moved") if direction == Direction.MOVE else ("Copying", "Copied")
             where, count = f"s3://{place.bucket}/{prefix}", human_count(queued, "object")
             self._say_job(ids, f"{verb} {count} to {where}…", f"{past} {count} to {where}.")
+        return queued
 
 
 def _what(plan: OperationPlan) -> str:

@@ -1,0 +1,73 @@
+"""Select a row as soon as the listing shows it: a renamed file or folder under its new name.
+
+A rename runs through the transfer queue, and its new name appears only when the folder
+is listed again. A file manager leaves the renamed item selected, so the user can go on
+with it (open it, rename it again); this waits for the row, then selects it, unless the
+user has chosen other rows or gone to another folder in the meantime.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject
+
+from spacesgui.core.folder_node import Column
+from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.browser.object_view import ObjectView
+
+Where = tuple[str, str, str]  # account id, bucket, the open folder's prefix
+
+
+class SelectWhenListed(QObject):
+    """One pending selection for `view`; a new `follow` replaces it. GUI thread only."""
+
+    def __init__(self, view: ObjectView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._key = ""
+        self._instead_of = ""
+        self._where: Where = ("", "", "")
+        flat = view.flat
+        flat.rowsInserted.connect(self._look)
+        flat.modelReset.connect(self._look)
+        flat.layoutChanged.connect(self._look)
+
+    @property
+    def pending(self) -> str:
+        """The key waited for ("" when none)."""
+        return self._key
+
+    def follow(self, key: str, instead_of: str) -> None:
+        """Select `key` once it is listed, if the selection is then empty or only `instead_of`."""
+        self._key, self._instead_of, self._where = key, instead_of, self._open_folder()
+        self._look()
+
+    def _open_folder(self) -> Where:
+        tree = self._view.flat.tree
+        return tree.account_id, tree.bucket, tree.root.prefix
+
+    def _look(self) -> None:
+        if not self._key:
+            return
+        if self._open_folder() != self._where or not self._selection_is_free():
+            self._key = ""  # the user went elsewhere or chose other rows: leave them be
+            return
+        index = self._row_of(self._key)
+        if index is None:
+            return
+        self._key = ""
+        self._view.setCurrentIndex(index)
+        self._view.scrollTo(index)
+
+    def _selection_is_free(self) -> bool:
+        chosen = {
+            index.data(ObjectRole.KEY) for index in self._view.selectionModel().selectedRows(Column.NAME)
+        }
+        return chosen <= {self._instead_of}
+
+    def _row_of(self, key: str) -> QModelIndex | None:
+        flat = self._view.flat
+        for row in range(flat.rowCount()):
+            index = flat.index(row, Column.NAME)
+            if index.data(ObjectRole.KEY) == key:
+                return index
+        return None
