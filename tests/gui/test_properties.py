@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
+from spacesgui.core.keys import parent
 from spacesgui.core.property_edits import MIXED
 from spacesgui.ui.operations.properties_panel import PropertiesPanel
 from tests.fault_proxy import FaultProxy, Match
@@ -80,6 +81,40 @@ def test_properties_show_the_servers_values(
     assert metadata_rows(panel) == {"author": "ada", "project": "42"}
     assert panel.windowTitle() == "Properties of “ünï 写真 #?%+&.html”"
     assert not panel.isModal()
+    panel.close()
+
+
+def test_a_long_public_url_shows_its_file_name_after_an_ellipsis_and_whole_when_focused(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    key = "deep/" * 30 + "IMG_0042.jpg"
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, key)
+    app.window.open_folder(parent(key))
+    qtbot.waitUntil(lambda: row_of(app, key) >= 0, timeout=30_000)
+    panel = open_properties(qtbot, app, key)
+    panel.resize(480, panel.height())
+    field = panel.details["PublicUrl"]
+    qtbot.waitUntil(
+        lambda: field.width() < field.fontMetrics().horizontalAdvance(field.text()), timeout=10_000
+    )
+
+    shown = field.shown_text()
+    assert "…" in shown
+    assert shown.endswith("IMG_0042.jpg")
+    assert shown.startswith(moto_store.endpoint[:10])
+    assert field.toolTip() == field.text()
+    plain = QLineEdit(field.text())  # what a line edit paints: the value cut at the right edge
+    plain.setFrame(False)
+    plain.setReadOnly(True)
+    plain.setStyleSheet(field.styleSheet())
+    plain.setCursorPosition(0)
+    plain.setFont(field.font())
+    plain.resize(field.size())
+    assert field.grab().toImage() != plain.grab().toImage()  # the painted text is the elided one
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=10_000)
+    assert field.shown_text() == field.text()  # focused: the whole value, to scroll and select
     panel.close()
 
 

@@ -34,6 +34,7 @@ from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.property_edits import HeaderEdit, Shared, edit_problems, shared, summarize
 from spacesgui.core.sharing import access_text
 from spacesgui.services.object_service import ObjectInfo, ObjectService, UpdateOutcome
+from spacesgui.ui.elided_field import ElidedField
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.operations.metadata_editor import MetadataEditor
@@ -49,13 +50,9 @@ DETAIL_ROWS = (
 )  # fmt: skip
 
 
-def _value_field(name: str, label: str) -> QLineEdit:
-    """A read-only value: selectable, and scrolls rather than widening the window."""
-    field = named(QLineEdit(), f"property{name}", label)
-    field.setReadOnly(True)
-    field.setFrame(False)
-    field.setStyleSheet("QLineEdit { background: transparent; }")
-    return field
+def _value_field(name: str, label: str) -> ElidedField:
+    """A read-only value: selectable, “…” in its middle when too wide, never widening the window."""
+    return named(ElidedField(), f"property{name}", label)
 
 
 def _size_text(size: int) -> str:
