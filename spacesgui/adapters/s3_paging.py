@@ -60,17 +60,20 @@ def iter_listing_responses(
 
 
 def iter_sequential_responses(
-    call: Call, client: S3Client, bucket: str, prefix: str, page_size: int
+    call: Call, client: S3Client, bucket: str, prefix: str, page_size: int, start_after: str = ""
 ) -> Iterator[Any]:
-    """Yield each raw response listing the objects under `prefix`, one page after another.
+    """Yield each raw response listing the objects under `prefix` (after `start_after`, if
+    given), one page after another.
 
     A page is requested only when the previous one has been taken. If the server's
     ListObjectsV2 paging breaks (a continuation token missing or repeated), the listing
     goes on with ListObjects v1 after the last key seen.
     """
     kwargs: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": page_size}
+    if start_after:
+        kwargs["StartAfter"] = start_after
     seen_tokens: set[str] = set()
-    last_key = ""
+    last_key = start_after
     while True:
         response = call("ListObjectsV2", bucket, partial(client.list_objects_v2, **kwargs))
         last_key = max(last_key, _last_key(response, last_key))

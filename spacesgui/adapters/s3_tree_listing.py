@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_client import parse_timestamp
-from spacesgui.adapters.s3_paging import iter_listing_responses
+from spacesgui.adapters.s3_folder_split import iter_tree_responses
 from spacesgui.core.listing import ListingPage
 
 if TYPE_CHECKING:
@@ -32,16 +32,17 @@ class S3TreeListingOps:
     def iter_tree(self, bucket: str, prefix: str, *, page_size: int = PAGE_SIZE) -> Iterator[ListingPage]:
         """Yield every object under `prefix`, at any depth, a page at a time, in no set order.
 
-        Past the first page the rest is listed in parallel pieces (s3_parallel_listing),
+        Past the first page the rest is listed a folder per stream, several at once
+        (s3_folder_split), or in parallel pieces of the key range (s3_parallel_listing),
         each page handed on as soon as it is in: a search's first match may lie deep in the
         key order, and should not wait for every name before it. A caller that stops
         iterating closes the generator and no request is sent after that. If the server's
         ListObjectsV2 paging breaks (a continuation token missing or repeated), the listing
         goes on with ListObjects v1 after the last key seen, as the folder listing does.
         """
-        for response in iter_listing_responses(
+        for response in iter_tree_responses(
             self._call, self._client, bucket, prefix, page_size,
-            max_in_flight=self.listing_parallelism, parallel_after_s=self.listing_slow_page_s, ordered=False,
+            max_in_flight=self.listing_parallelism, parallel_after_s=self.listing_slow_page_s,
         ):  # fmt: skip
             yield _tree_page(response)
 

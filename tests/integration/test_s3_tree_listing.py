@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
 from spacesgui.core.ports import TreeLister
-from tests.fault_proxy import FaultProxy, Match, PaginationBreak
+from tests.fault_proxy import ABSENT, FaultProxy, Match, PaginationBreak
 
 KEYS = [
     "top.txt",
@@ -130,3 +131,83 @@ def test_other_calls_answered_200_with_an_error_inside_are_still_retried(
     )
     assert fault.hits == 1
     assert fault_proxy.count(copies) == 2
+
+
+def folder_tree(
+    store: S3Store, bucket: str, folders: int, per_folder: int, *, marker: bool = True
+) -> list[str]:
+    """`t/` (its marker object too, if `marker`) with two top-level files and `folders`
+    folders (one with awkward names), each holding `per_folder` keys, some a level deeper."""
+    names = [f"f{n:02d}/" if n else "ü #?%+&/" for n in range(folders)]
+    keys = ["t/a-first.txt", "t/zz-last.txt", *(["t/"] if marker else [])]
+    keys += [
+        f"t/{name}{'deep/' if i % 3 == 0 else ''}k{i:03d}.bin" for name in names for i in range(per_folder)
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda key: store.client.put_object(Bucket=bucket, Key=key, Body=b"x"), keys))
+    return sorted(keys)
+
+
+def folder_requests(proxy: FaultProxy) -> set[str]:
+    """The prefixes of the folders below t/ that recursive listings were asked for."""
+    found = set()
+    recursive = Match(method="GET", query={"list-type": "2", "delimiter": ABSENT})
+    for request in (r for r in proxy.requests if recursive.matches(r)):
+        for prefix in request.query.get("prefix", []):
+            if prefix.startswith("t/") and prefix != "t/":
+                found.add(prefix)
+    return found
+
+
+def test_a_big_tree_is_listed_a_folder_at_a_time_and_every_key_comes_once(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    keys = folder_tree(proxy_store, moto_bucket, folders=6, per_folder=30)
+
+    listed = [k for p in proxy_store.iter_tree(moto_bucket, "t/", page_size=20) for k in p.keys]
+
+    assert sorted(listed) == keys  # each once: nothing lost past the first page, nothing twice
+    assert len(listed) == len(keys)
+    asked = folder_requests(fault_proxy)
+    assert {"t/f02/", "t/f03/", "t/f04/", "t/f05/"} <= asked  # each folder on its own
+    assert "t/f01/" in asked  # where the first page ended: listed from after its last key
+
+
+def test_a_tree_of_many_small_folders_is_listed_in_plain_pages(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    keys = folder_tree(proxy_store, moto_bucket, folders=40, per_folder=1)
+
+    listed = [k for p in proxy_store.iter_tree(moto_bucket, "t/", page_size=20) for k in p.keys]
+
+    assert sorted(listed) == keys
+    assert len(listed) == len(keys)
+    assert folder_requests(fault_proxy) == set()  # 40 requests where 3 pages do
+
+
+def test_closing_a_listing_by_folders_sends_nothing_after_it(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    folder_tree(proxy_store, moto_bucket, folders=6, per_folder=30)
+    listings = Match(method="GET", query={"list-type": "2"})
+    pages = proxy_store.iter_tree(moto_bucket, "t/", page_size=20)
+    next(pages)
+    next(pages)
+    next(pages)  # a folder's page: the split is under way
+    pages.close()  # stops the folders' listings, waits for their requests in flight
+    sent = fault_proxy.count(listings)
+    assert proxy_store.client.list_objects_v2(Bucket=moto_bucket, MaxKeys=1)["KeyCount"] == 1
+    assert fault_proxy.count(listings) == sent + 1  # only the probe
+    assert folder_requests(fault_proxy)  # it did split: this tested the folders' listings
+
+
+def test_rclone_lists_a_big_tree_by_folders_with_every_key_once(
+    rclone_account: Account, make_store: Callable[..., S3Store], rclone_bucket: str
+) -> None:
+    store = make_store(rclone_account)
+    keys = folder_tree(store, rclone_bucket, folders=5, per_folder=30, marker=False)
+
+    listed = [k for p in store.iter_tree(rclone_bucket, "t/", page_size=20) for k in p.keys]
+
+    assert sorted(listed) == keys
+    assert len(listed) == len(keys)
