@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from spacesgui.adapters.journal import SqliteJournal
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.transfers import COPIED, Direction, Transfer, TransferGroup, TransferState
 from spacesgui.engine.run_queue import NOT_COPIED
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import FaultProxy, Match
+from tests.integration.transfer_helpers import wait_for
 
 Engine = Callable[..., TransferEngine]
 State = TransferState
@@ -56,6 +61,43 @@ def test_deleting_2500_keys_takes_exactly_three_delete_objects_requests(
     assert fault_proxy.count(Match.delete_objects(moto_bucket)) == 3
     assert max(len(r.raw_target) for r in fault_proxy.requests) < 2048
     assert keys_in(proxy_store, moto_bucket) == {"keep.txt"}
+
+
+def test_a_long_delete_sends_its_first_request_while_the_rest_is_still_being_journaled(
+    proxy_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, make_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    for i in range(0, 2500, 250):
+        put(proxy_store, moto_bucket, f"folder/{i:04d}.txt", b"x")
+    fault_proxy.clear()
+    journaled: list[int] = []  # transfers in each journal entry
+    release = threading.Event()
+    journal_add = SqliteJournal.add
+
+    def held(journal: SqliteJournal, groups: list[TransferGroup], transfers: list[Transfer]) -> None:
+        journaled.append(len(transfers))
+        if len(journaled) == 2:
+            assert release.wait(120)  # the second thousand waits until the first request is out
+        journal_add(journal, groups, transfers)
+
+    monkeypatch.setattr(SqliteJournal, "add", held)
+    engine = make_engine(proxy_store)
+    adding = threading.Thread(
+        target=engine.add, args=([], [delete_of(moto_bucket, f"folder/{i:04d}.txt") for i in range(2500)])
+    )
+    adding.start()
+    try:
+        wait_for(lambda: fault_proxy.count(Match.delete_objects(moto_bucket)) >= 1, timeout=120)
+        assert journaled == [1000, 1000]  # a request went out while the rest was not journaled yet
+    finally:
+        release.set()
+        adding.join(120)
+
+    assert engine.wait_idle(120)
+    assert journaled == [1000, 1000, 500]
+    assert {t.state for t in engine.transfers()} == {State.DONE}
+    assert fault_proxy.count(Match.delete_objects(moto_bucket)) == 3
+    assert keys_in(proxy_store, moto_bucket) == set()
 
 
 def test_a_key_the_server_refuses_fails_with_its_reason_and_the_others_are_done(
