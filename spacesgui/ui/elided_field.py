@@ -20,8 +20,11 @@ SIDE_MARGIN = 2
 class ElidedField(QLineEdit):
     """Read-only, frameless and transparent: a value in a form. GUI thread only."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, elide: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle
+    ) -> None:
         super().__init__(parent)
+        self._elide = elide  # the middle for addresses and keys; the end for a sentence
         self.setReadOnly(True)
         self.setFrame(False)
         self.setStyleSheet("QLineEdit { background: transparent; }")
@@ -42,12 +45,13 @@ class ElidedField(QLineEdit):
         return rect.x(), rect.y(), rect.width(), rect.height()
 
     def shown_text(self) -> str:
-        """What is drawn while unfocused: the value, or it with “…” in its middle when too wide."""
+        """What is drawn while unfocused: the value, or it with “…” (in its middle, or at its
+        end) when too wide."""
         text = self.text()
         if self.hasFocus():
             return text
         width = self._text_rect()[2]
-        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, max(width, 0))
+        return self.fontMetrics().elidedText(text, self._elide, max(width, 0))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         shown = self.shown_text()

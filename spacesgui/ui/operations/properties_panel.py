@@ -50,9 +50,15 @@ DETAIL_ROWS = (
 )  # fmt: skip
 
 
+# Values that are sentences: cut at their end. Addresses, keys and ETags are cut in the
+# middle instead, where their ends (the file name) stay readable.
+SENTENCES = frozenset({"Access"})
+
+
 def _value_field(name: str, label: str) -> ElidedField:
-    """A read-only value: selectable, “…” in its middle when too wide, never widening the window."""
-    return named(ElidedField(), f"property{name}", label)
+    """A read-only value: selectable, “…” in it when too wide, never widening the window."""
+    elide = Qt.TextElideMode.ElideRight if name in SENTENCES else Qt.TextElideMode.ElideMiddle
+    return named(ElidedField(elide=elide), f"property{name}", label)
 
 
 def _size_text(size: int) -> str:
