@@ -10,7 +10,8 @@ So, when the first page of the plain listing says there is more: one listing wit
 delimiter names the tree's folders and its top-level files. The files after the first
 page are handed on from that answer; each folder that still holds unseen keys is
 listed on its own (the one the first page ended in from after its last key), FOLDERS_AT_ONCE
-at a time, each page handed on as it comes. Every key is handed on exactly once: the
+at a time, each page handed on as it comes; a folder whose pages prove slow is listed in
+parallel pieces of its own (s3_parallel_listing), as the whole tree was. Every key is handed on exactly once: the
 first page holds every key up to its last, `last`; past it, each key is either a
 top-level file or lies in exactly one folder.
 
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from spacesgui.adapters.s3_paging import Call, iter_listing_responses, iter_sequential_responses
+from spacesgui.adapters.s3_paging import Call, iter_listing_responses
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -191,19 +192,21 @@ class _FolderListings:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _responses(self, folder: FolderJob) -> Iterator[Any]:
-        if folder.start_after:
-            # From the middle of a folder: one stream after the key. A server that ignored
-            # StartAfter would repeat keys the first page had; they are dropped.
-            for response in iter_sequential_responses(
-                self._call, self._client, self._bucket, folder.prefix, self._page_size, folder.start_after
-            ):
-                contents = [i for i in response.get("Contents", ()) if str(i["Key"]) > folder.start_after]
-                yield {**response, "Contents": contents}
-            return
-        yield from iter_listing_responses(
+        responses = iter_listing_responses(
             self._call, self._client, self._bucket, folder.prefix, self._page_size,
             max_in_flight=self._in_flight, parallel_after_s=self._parallel_after_s, ordered=False,
+            start_after=folder.start_after,
         )  # fmt: skip
+        if not folder.start_after:
+            yield from responses
+            return
+        try:
+            for response in responses:
+                # A server that ignored StartAfter repeats keys the first page had: dropped.
+                contents = [i for i in response.get("Contents", ()) if str(i["Key"]) > folder.start_after]
+                yield {**response, "Contents": contents}
+        finally:
+            _close(responses)
 
     def _list(self, folder: FolderJob) -> None:  # pool thread
         responses = self._responses(folder)

@@ -32,16 +32,18 @@ def iter_listing_responses(
     max_in_flight: int = MAX_IN_FLIGHT,
     parallel_after_s: float = SLOW_PAGE_S,
     ordered: bool = True,
+    start_after: str = "",
 ) -> Iterator[Any]:
-    """Yield each raw response listing the objects under `prefix`, at any depth, in key order
-    (or, with `ordered` False, the parallel pieces' pages as soon as each is in).
+    """Yield each raw response listing the objects under `prefix` (after `start_after`, if
+    given), at any depth, in key order (or, with `ordered` False, the parallel pieces'
+    pages as soon as each is in).
 
     Once pages prove slow the rest is listed in parallel pieces (s3_parallel_listing), so a
     caller that stops iterating may leave a few requests that were already in flight, and
     none is sent after it stops. A server that breaks StartAfter or paging gets the
     sequential listing below.
     """
-    sequential = partial(iter_sequential_responses, call, client, bucket, prefix, page_size)
+    sequential = partial(iter_sequential_responses, call, client, bucket, prefix, page_size, start_after)
     if max_in_flight <= 1:
         return sequential()
     listing = ParallelListing(

@@ -159,10 +159,13 @@ def folder_requests(proxy: FaultProxy) -> set[str]:
     return found
 
 
+@pytest.mark.parametrize("slow_page_s", [None, 0.0], ids=["fast pages", "every page slow"])
 def test_a_big_tree_is_listed_a_folder_at_a_time_and_every_key_comes_once(
-    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str, slow_page_s: float | None
 ) -> None:
     keys = folder_tree(proxy_store, moto_bucket, folders=6, per_folder=30)
+    if slow_page_s is not None:  # each folder's listing goes on in parallel pieces of its own
+        proxy_store.listing_slow_page_s = slow_page_s
 
     listed = [k for p in proxy_store.iter_tree(moto_bucket, "t/", page_size=20) for k in p.keys]
 
@@ -171,6 +174,9 @@ def test_a_big_tree_is_listed_a_folder_at_a_time_and_every_key_comes_once(
     asked = folder_requests(fault_proxy)
     assert {"t/f02/", "t/f03/", "t/f04/", "t/f05/"} <= asked  # each folder on its own
     assert "t/f01/" in asked  # where the first page ended: listed from after its last key
+    if slow_page_s is not None:
+        pieces = Match(method="GET", query={"list-type": "2", "prefix": "t/f04/", "start-after": None})
+        assert fault_proxy.count(pieces) >= 1
 
 
 def test_a_tree_of_many_small_folders_is_listed_in_plain_pages(
