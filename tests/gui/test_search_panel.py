@@ -151,7 +151,7 @@ def test_a_search_over_20000_nested_keys_finds_exactly_the_expected_matches(
 
 
 def test_the_first_results_show_while_the_listing_is_still_running(
-    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot
+    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot, one_page_at_a_time: None
 ) -> None:
     app = open_tree(proxy.endpoint)
     later_pages = Match(method="GET", query={"list-type": "2", "continuation-token": None})
@@ -179,7 +179,7 @@ def shown_sizes(panel: SearchPanel) -> list[int]:
 
 
 def test_a_clicked_header_sorts_the_results_and_matches_found_later_join_that_order(
-    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot
+    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot, one_page_at_a_time: None
 ) -> None:
     app = open_tree(proxy.endpoint)
     hold = proxy.hold(Match(method="GET", query={"list-type": "2", "continuation-token": None}))
