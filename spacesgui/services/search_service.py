@@ -111,12 +111,14 @@ class SearchService(QObject):
         loop = asyncio.get_running_loop()
         where = f"s3://{request.bucket}/{request.prefix}"
 
-        def deliver(progress: SearchProgress) -> None:  # GUI thread
+        def emit(progress: SearchProgress) -> None:  # GUI thread
             if not stop.is_set():
                 self.progress.emit(search_id, progress)
 
+        batches = _Batches(loop, emit)
+
         def post(progress: SearchProgress) -> None:  # worker thread
-            loop.call_soon_threadsafe(deliver, progress)
+            loop.call_soon_threadsafe(batches.add, progress)
 
         begun = threading.Event()  # set by the worker: from then on it takes the id out of `_working`
         try:
@@ -129,6 +131,7 @@ class SearchService(QObject):
             raise
         except SpacesError as exc:
             log.warning("search of %s failed: %s", where, exc.detail or exc.message)
+            batches.flush()  # what was found before the failure stays shown
             if not stop.is_set():
                 self.failed.emit(search_id, exc)
             return
@@ -141,6 +144,7 @@ class SearchService(QObject):
                 self.failed.emit(search_id, SpacesError(f"The search failed unexpectedly: {exc}"))
             return
         finally:
+            batches.cancel()
             self._stops.pop(search_id, None)
             if not begun.is_set():
                 with self._working_lock:
@@ -149,6 +153,7 @@ class SearchService(QObject):
             log.info("search of %s stopped after %d objects", where, total.searched)
             return
         log.info("search of %s: %d matches in %d objects", where, total.matched, total.searched)
+        batches.flush()  # the worker's last posts ran before this task resumed: none is left behind
         self.finished.emit(search_id, total)
 
 
@@ -158,14 +163,15 @@ def _run(
     stop: threading.Event,
     post: Callable[[SearchProgress], None],
 ) -> SearchProgress:
-    """List and filter until the tree ends or `stop` is set; return the totals. Worker thread."""
+    """List and filter until the tree ends or `stop` is set; return the totals. Worker thread.
+
+    Every page is posted with the totals so far and its own new matches; `_Batches` on the
+    GUI thread gathers them, so matches never wait here for a page that is slow to come.
+    """
     matcher = SearchFilter(request.criteria, request.prefix)
-    pending = SearchHits()
     searched = matched = kept = 0
     if stop.is_set():  # stopped (or the app closed) before a worker was free: send nothing
         return SearchProgress(0, 0)
-    last_post = -math.inf  # the first page's count goes out at once
-    shown_any = False  # so do the first matches, whenever they come
     for page in lister.iter_tree(request.bucket, request.prefix):
         if stop.is_set():
             break  # the page in flight when Stop came: not shown
@@ -173,18 +179,57 @@ def _run(
         searched += len(page.keys)
         matched += len(hits)
         room = request.max_kept - kept
+        taken = SearchHits()
         if room > 0 and hits:
             taken = hits if len(hits) <= room else hits.take(room)
-            pending.extend(taken)
             kept += len(taken)
-        now = time.monotonic()
-        if now - last_post >= FLUSH_S or (pending and not shown_any):
-            shown_any = shown_any or bool(pending)
-            post(SearchProgress(searched, matched, pending))
-            pending, last_post = SearchHits(), now
+        post(SearchProgress(searched, matched, taken))
         if stop.is_set():
             break  # before asking for the next page: no request after Stop
-    else:
-        if pending:
-            post(SearchProgress(searched, matched, pending))
     return SearchProgress(searched, matched)
+
+
+class _Batches:
+    """Gathers a search's pages on the GUI thread and emits them at most every FLUSH_S.
+
+    The first page's count and the first matches go out at once; later ones within FLUSH_S
+    of the last emit wait on a timer, never on the next page: a folder that is slow to
+    answer (held by the server, far away) must not hide the matches already found.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, emit: Callable[[SearchProgress], None]) -> None:
+        self._loop = loop
+        self._emit = emit
+        self._latest = SearchProgress(0, 0)
+        self._hits = SearchHits()
+        self._unsent = False
+        self._shown_any = False
+        self._last_emit = -math.inf
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, progress: SearchProgress) -> None:
+        self._latest = progress
+        self._hits.extend(progress.hits)
+        self._unsent = True
+        if self._timer is not None:
+            return
+        wait = self._last_emit + FLUSH_S - time.monotonic()
+        if wait <= 0 or (len(self._hits) > 0 and not self._shown_any):
+            self.flush()
+        else:
+            self._timer = self._loop.call_later(wait, self.flush)
+
+    def flush(self) -> None:
+        """Emit what has come since the last emit, if anything."""
+        self.cancel()
+        if not self._unsent:
+            return
+        hits, self._hits, self._unsent = self._hits, SearchHits(), False
+        self._shown_any = self._shown_any or len(hits) > 0
+        self._last_emit = time.monotonic()
+        self._emit(SearchProgress(self._latest.searched, self._latest.matched, hits))
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None

@@ -167,6 +167,32 @@ def test_the_first_results_show_while_the_listing_is_still_running(
     assert panel.model.rowCount() == sum(1 for k in tree.sizes if "/Beach-" in k) > first
 
 
+def test_while_one_folder_is_slow_to_answer_every_match_and_count_from_the_others_is_shown(
+    open_tree: Callable[..., App], proxy: FaultProxy, tree: Tree, qtbot: QtBot
+) -> None:
+    app = open_tree(proxy.endpoint)
+    hold = proxy.hold(Match(method="GET", query={"list-type": "2", "prefix": "d05/"}))
+    panel = search(qtbot, app, "beach")
+    in_d05 = {k for k in tree.sizes if k.startswith("d05/") and "/Beach-" in k}
+    expected = {k for k in tree.sizes if "/Beach-" in k}
+    # Listed by folders, four at once: d05/ held, every other folder's matches and objects
+    # show, not waiting for a next page that may be minutes away.
+    qtbot.waitUntil(
+        lambda: (
+            hold.waiting >= 1
+            and set(shown_keys(panel)) == expected - in_d05
+            and f"{TOTAL - 1000:,} objects searched" in panel.status_label.text()
+        ),
+        timeout=30_000,
+    )
+    assert panel.search_id != 0  # still searching: d05/ is held at the proxy
+    assert "Searching" in panel.status_label.text()
+    hold.release()
+    wait_done(qtbot, panel)
+    assert set(shown_keys(panel)) == expected
+    assert panel.model.rowCount() == len(expected)
+
+
 def click_header(qtbot: QtBot, panel: SearchPanel, column: int) -> None:
     header = panel.view.horizontalHeader()
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
