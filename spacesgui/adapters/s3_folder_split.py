@@ -106,7 +106,9 @@ def iter_tree_responses(
     log.debug("listing s3://%s/%s by %d folders", bucket, prefix, len(split.folders))
     if split.files:
         yield {"Contents": split.files}
-    per_folder = max(1, max_in_flight // FOLDERS_AT_ONCE)
+    # The requests in flight are shared among the folders listed at once: two big folders
+    # get half each, not a quarter.
+    per_folder = max(1, max_in_flight // min(FOLDERS_AT_ONCE, len(split.folders)))
     yield from _FolderListings(call, client, bucket, page_size, per_folder, parallel_after_s).run(
         split.folders
     )

@@ -179,6 +179,24 @@ def test_a_big_tree_is_listed_a_folder_at_a_time_and_every_key_comes_once(
         assert fault_proxy.count(pieces) >= 1
 
 
+def test_two_big_folders_share_every_request_the_listing_may_have_in_flight(
+    fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
+) -> None:
+    keys = folder_tree(proxy_store, moto_bucket, folders=2, per_folder=300)
+    proxy_store.listing_slow_page_s = 0.0  # a distant server: each folder's pages go in pieces
+    proxy_store.listing_parallelism = 8
+    fault_proxy.add_latency(0.05)
+    in_f01 = fault_proxy.watch(Match(method="GET", query={"list-type": "2", "prefix": "t/f01/"}))
+
+    listed = [k for p in proxy_store.iter_tree(moto_bucket, "t/", page_size=10) for k in p.keys]
+
+    assert sorted(listed) == keys
+    assert len(listed) == len(keys)
+    # Two folders: half of the eight each, not the quarter that four folders would get.
+    assert in_f01.peak > 8 // 4
+    assert in_f01.peak <= 8 // 2
+
+
 def test_a_tree_of_many_small_folders_is_listed_in_plain_pages(
     fault_proxy: FaultProxy, proxy_store: S3Store, moto_bucket: str
 ) -> None:
