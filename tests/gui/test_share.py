@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
+import pytest
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -58,6 +59,17 @@ def open_share(qtbot: QtBot, app: App, *keys: str) -> ShareDialog:
     return dialog
 
 
+@pytest.fixture
+def one_file_shared(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> ShareDialog:
+    """The Share dialog, open on one file (KEYS[0]) alone in its folder."""
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, KEYS[:1])
+    browse_folder(app, qtbot, "with space/", KEYS[:1])
+    return open_share(qtbot, app, KEYS[0])
+
+
 def wait_links(qtbot: QtBot, dialog: ShareDialog, count: int) -> None:
     qtbot.waitUntil(lambda: len(dialog.links()) == count and dialog.copy_button.isEnabled(), timeout=30_000)
 
@@ -91,12 +103,9 @@ def test_the_share_dialogs_signed_links_return_each_files_bytes_and_say_when_the
 
 
 def test_a_v2_link_lives_past_seven_days_fetches_the_bytes_and_is_called_legacy(
-    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+    one_file_shared: ShareDialog, qtbot: QtBot
 ) -> None:
-    app = browse_moto([])
-    seed(moto_store, moto_bucket, KEYS[:1])
-    browse_folder(app, qtbot, "with space/", KEYS[:1])
-    dialog = open_share(qtbot, app, KEYS[0])
+    dialog = one_file_shared
 
     dialog.set_kind(LinkKind.SIGNED_V2)
     dialog.until_edit.setDateTime(QDateTime.currentDateTime().addDays(400))
@@ -177,12 +186,9 @@ def test_the_public_address_of_a_private_file_warns_that_it_will_not_work(
 
 
 def test_thirty_days_is_refused_with_the_reason_not_cut_to_seven(
-    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+    one_file_shared: ShareDialog, qtbot: QtBot
 ) -> None:
-    app = browse_moto([])
-    seed(moto_store, moto_bucket, KEYS[:1])
-    browse_folder(app, qtbot, "with space/", KEYS[:1])
-    dialog = open_share(qtbot, app, KEYS[0])
+    dialog = one_file_shared
 
     dialog.amount_spin.clear()
     qtbot.keyClicks(dialog.amount_spin, "30")
@@ -199,13 +205,8 @@ def test_thirty_days_is_refused_with_the_reason_not_cut_to_seven(
     dialog.reject()
 
 
-def test_changing_the_unit_keeps_the_links_lifetime(
-    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
-) -> None:
-    app = browse_moto([])
-    seed(moto_store, moto_bucket, KEYS[:1])
-    browse_folder(app, qtbot, "with space/", KEYS[:1])
-    dialog = open_share(qtbot, app, KEYS[0])
+def test_changing_the_unit_keeps_the_links_lifetime(one_file_shared: ShareDialog, qtbot: QtBot) -> None:
+    dialog = one_file_shared
 
     dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(HOUR_S))
 
@@ -217,12 +218,9 @@ def test_changing_the_unit_keeps_the_links_lifetime(
 
 
 def test_the_links_box_stays_in_place_whichever_kind_is_chosen(
-    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+    one_file_shared: ShareDialog, qtbot: QtBot
 ) -> None:
-    app = browse_moto([])
-    seed(moto_store, moto_bucket, KEYS[:1])
-    browse_folder(app, qtbot, "with space/", KEYS[:1])
-    dialog = open_share(qtbot, app, KEYS[0])
+    dialog = one_file_shared
     tops: dict[str, int] = {}
 
     for index in range(dialog.kind_combo.count()):
