@@ -8,12 +8,12 @@ also answers a folder's page from that folder alone, not by walking the whole tr
 
 So, when the first page of the plain listing says there is more: one listing with the
 delimiter names the tree's folders and its top-level files. The files after the first
-page are handed on from that answer; each folder that still holds unseen keys is
-listed on its own (the one the first page ended in from after its last key), FOLDERS_AT_ONCE
-at a time, each page handed on as it comes; a folder whose pages prove slow is listed in
-parallel pieces of its own (s3_parallel_listing), as the whole tree was. Every key is handed on exactly once: the
-first page holds every key up to its last, `last`; past it, each key is either a
-top-level file or lies in exactly one folder.
+page are handed on from that answer; each folder that still holds unseen keys is listed
+on its own (the one the first page ended in from after its last key), FOLDERS_AT_ONCE at
+a time, each page handed on as it comes; a folder whose pages prove slow is listed in
+parallel pieces of its own (s3_parallel_listing), as the whole tree was. Every key is
+handed on exactly once: the first page holds every key up to its last, `last`; past it,
+each key is either a top-level file or lies in exactly one folder.
 
 Only where it pays: a tree whose first page went through many small folders, or with
 more top-level entries than one answer holds, or fewer than two folders left, goes on

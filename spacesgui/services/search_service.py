@@ -200,7 +200,7 @@ class _Batches:
     def __init__(self, loop: asyncio.AbstractEventLoop, emit: Callable[[SearchProgress], None]) -> None:
         self._loop = loop
         self._emit = emit
-        self._latest = SearchProgress(0, 0)
+        self._searched = self._matched = 0  # the totals of the latest page
         self._hits = SearchHits()
         self._unsent = False
         self._shown_any = False
@@ -208,7 +208,7 @@ class _Batches:
         self._timer: asyncio.TimerHandle | None = None
 
     def add(self, progress: SearchProgress) -> None:
-        self._latest = progress
+        self._searched, self._matched = progress.searched, progress.matched
         self._hits.extend(progress.hits)
         self._unsent = True
         if self._timer is not None:
@@ -227,7 +227,7 @@ class _Batches:
         hits, self._hits, self._unsent = self._hits, SearchHits(), False
         self._shown_any = self._shown_any or len(hits) > 0
         self._last_emit = time.monotonic()
-        self._emit(SearchProgress(self._latest.searched, self._latest.matched, hits))
+        self._emit(SearchProgress(self._searched, self._matched, hits))
 
     def cancel(self) -> None:
         if self._timer is not None:
