@@ -229,14 +229,24 @@ class OsLocalFiles:
     def open_part(self, path: str, *, keep: bool, tag: str = "") -> OsPartFile:
         """Open the part file of `path` (see core part_path), creating folders; `keep` keeps
         bytes already there (resume)."""
-        self._make_folders(os.path.dirname(os.path.abspath(path)))
+        return OsPartFile(part_path(path, tag), self._open_part_fd(path, keep, tag))
+
+    def _open_part_fd(self, path: str, keep: bool, tag: str) -> int:
+        """open_part's file descriptor. Its folders are made only when the open says they are
+        missing: asking first cost two more system calls per file, most for folders there."""
         flags = os.O_RDWR | os.O_CREAT | _O_BINARY | (0 if keep else os.O_TRUNC)
         part = part_path(path, tag)
         try:
-            fd = os.open(part, flags, 0o666)
+            return os.open(part, flags, 0o666)
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # a folder is missing, or a file is in its place: _make_folders names it
         except OSError as exc:
             raise _write_error(exc, path) from exc
-        return OsPartFile(part, fd)
+        self._make_folders(os.path.dirname(os.path.abspath(path)))
+        try:
+            return os.open(part, flags, 0o666)
+        except OSError as exc:
+            raise _write_error(exc, path) from exc
 
     @staticmethod
     def _make_folders(folder: str) -> None:
@@ -285,11 +295,15 @@ class OsLocalFiles:
 
     def write_part(self, path: str, data: bytes, tag: str = "") -> None:
         """Write `data` as the whole `.part` file of `path`; commit_parts flushes it to disk."""
-        part_file = self.open_part(path, keep=False, tag=tag)
+        fd = self._open_part_fd(path, False, tag)
         try:
-            part_file.write_at(0, data)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError as exc:
+            raise _write_error(exc, path) from exc
         finally:
-            part_file.close()
+            os.close(fd)
 
     def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
         """Flush written `.part` files to disk, rename them into place, flush the renames.
@@ -374,11 +388,17 @@ def _flush_all(
 ) -> None:
     """Flush the files `paths` to disk: one syncfs per file system (Linux), else each one."""
     devices: dict[int, str] = {}
+    folders: set[str] = set()  # a file is on its folder's file system: one stat per folder
     for index, path in enumerate(paths):
+        folder = os.path.dirname(path) or "."
+        if folder in folders:
+            continue
         try:
-            devices.setdefault(os.stat(path).st_dev, path)
+            devices.setdefault(os.stat(folder).st_dev, path)
         except OSError as exc:
             outcomes[index] = _write_error(exc, parts[index][0])
+        else:
+            folders.add(folder)
     if _syncfs is not None:
         failed = False
         for path in devices.values():

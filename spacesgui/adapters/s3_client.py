@@ -63,6 +63,10 @@ def parse_timestamp(value: Any) -> float:
     if not value:
         return 0.0
     text = str(value).strip()
+    if text[:1].isalpha():  # a header's date: most often the one form _http_date reads
+        quick = _http_date(text)
+        if quick is not None:
+            return quick
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
@@ -73,6 +77,29 @@ def parse_timestamp(value: Any) -> float:
         return _as_utc(parsedate_to_datetime(text)).timestamp()
     except (ValueError, TypeError, IndexError, OverflowError, OSError):
         return 0.0
+
+
+_MONTHS = {name: number for number, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
+)}  # fmt: skip
+
+
+def _http_date(text: str) -> float | None:
+    """An HTTP date as S3 servers send it ("Tue, 24 Nov 2026 07:00:00 GMT"), read without
+    email.utils at a third of its cost (a GET of each small file has one); None for any other
+    form, which the slow path reads."""
+    parts = text.split()
+    if len(parts) != 6 or parts[5] != "GMT" or parts[2] not in _MONTHS:
+        return None
+    clock = parts[4].split(":")
+    if len(clock) != 3:
+        return None
+    try:
+        hour, minute, second = int(clock[0]), int(clock[1]), int(clock[2])
+        moment = datetime(int(parts[3]), _MONTHS[parts[2]], int(parts[1]), hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
+    return moment.timestamp()
 
 
 def _as_utc(moment: datetime) -> datetime:

@@ -79,6 +79,7 @@ ERROR_BODY_LIMIT = 64 * 1024
 DEFAULT_CONNECTIONS = 64
 KEEPALIVE_S = 30.0
 _META = "x-amz-meta-"
+_META_LENGTH = len(_META)
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,9 +447,12 @@ class FastS3Store(FastOperations, S3Store):
             timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_s, sock_read=read_s)
             # No Expect: 100-continue (aiohttp sends it only when asked); bodies are not
             # compressed, so the bytes hashed are the bytes the server holds.
+            # No cookie jar: S3 needs none (boto3 keeps none), and a load balancer's cookies
+            # would otherwise be kept and sent back on every request.
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=timeout, auto_decompress=False, raise_for_status=False
-            )
+                connector=connector, timeout=timeout, auto_decompress=False, raise_for_status=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )  # fmt: skip
         return self._session
 
     def _network_error(self, exc: BaseException, operation: str) -> SpacesError:
@@ -558,7 +562,10 @@ async def _read_to_end(response: aiohttp.ClientResponse, endpoint: str) -> bytes
 
 def _meta(headers: Mapping[str, str]) -> dict[str, Any]:
     """A GET answer's headers under the names boto3's response uses (for _remote, _whole_size)."""
-    metadata = {k.lower()[len(_META) :]: v for k, v in headers.items() if k.lower().startswith(_META)}
+    metadata: dict[str, str] = {}
+    for name, value in headers.items():
+        if name[:_META_LENGTH].lower() == _META:  # most names are not: spare lower-casing them whole
+            metadata[name[_META_LENGTH:].lower()] = value
     return {
         "ETag": headers.get("ETag", ""),
         "LastModified": headers.get("Last-Modified", ""),
