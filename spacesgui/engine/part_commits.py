@@ -3,11 +3,18 @@
 A download is done only when its bytes and its name survive a power cut: the `.part` file
 flushed (fsync), renamed, the folder flushed. A flush per file cost more than the 4 KiB
 download itself, and so did waking a thread per file. Here each file's checked bytes wait
-for the next batch: one job on the commit pool writes the whole batch's `.part` files,
-flushes them (one syncfs on Linux), renames them and flushes each folder once; while one
-batch is committed, the next gathers. Nothing is reported done before its batch has ended.
+for the next batch, in two stages on the commit pool:
 
-The bytes are checked (a caller's check: the MD5) and written by the batch, not on the
+1. write: the batch's bytes are checked and its `.part` files written;
+2. commit: the written files are flushed (one syncfs on Linux), renamed, and each folder
+   flushed once.
+
+One batch is in each stage at a time, so the next batch's files are written while the
+last one's flush waits for the disk (a third of a commit's time in a profile of 1,000 ×
+4 KiB), and files written meanwhile are committed together. Two writers at once only made
+file creation slower. Nothing is reported done before its commit has ended.
+
+The bytes are checked (a caller's check: the MD5) and written on the pool, not on the
 loop: hashing and creating a file are work the loop thread, the busiest thread of a run of
 small downloads, would do instead of sending the next requests (a quarter of its time in
 a profile of 1,000 × 4 KiB); on the pool they run beside it (both release the GIL).
@@ -20,6 +27,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
+from typing import Any
 
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.local_ports import LocalFiles
@@ -40,58 +48,93 @@ class PartCommits:
     def __init__(self, local: LocalFiles, pool: Executor) -> None:
         self._local = local
         self._pool = pool
-        self._gathering: list[Pending] = []
-        self._renaming = False
+        self._gathering: list[Pending] = []  # waiting to be written
+        self._written: list[Pending] = []  # written, waiting to be committed
+        self._writing = False
+        self._committing = False
 
     async def commit(self, path: str, data: bytes, mtime: float, tag: str, check: Check = _unchecked) -> str:
         """Write `data` as `path` once `check(data)` passed (on the commit pool), durable under
         its name when this returns what the check said; what the check raised otherwise."""
         done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._gathering.append(((path, mtime, tag), data, check, done))
-        if not self._renaming:
-            self._rename_batch()
+        if not self._writing:
+            self._write_batch()
         return await done
 
-    def _rename_batch(self) -> None:
+    def _write_batch(self) -> None:
         batch, self._gathering = self._gathering, []
-        self._renaming = True
-        loop = asyncio.get_running_loop()
+        self._writing = True
         work = [(part, data, check) for part, data, check, _done in batch]
-        renamed = self._pool.submit(self._write_and_rename, work)
+        self._on_pool(self._write, work, self._batch_written, batch)
 
-        def ended(future: Future[list[Outcome]]) -> None:
-            loop.call_soon_threadsafe(self._batch_ended, batch, future)
+    def _commit_batch(self) -> None:
+        batch, self._written = self._written, []
+        self._committing = True
+        self._on_pool(
+            self._local.commit_parts, [part for part, *_rest in batch], self._batch_committed, batch
+        )
 
-        renamed.add_done_callback(ended)
+    def _on_pool(
+        self, work: Callable[[Any], list[Any]], arg: Any,
+        ended: Callable[[list[Pending], list[Any] | BaseException], None], batch: list[Pending],
+    ) -> None:  # fmt: skip
+        """Run `work(arg)` on the pool; `ended(batch, its list, or what it raised)` on the loop."""
+        loop = asyncio.get_running_loop()
 
-    def _write_and_rename(self, batch: list[tuple[Part, bytes, Check]]) -> list[Outcome]:
-        """(commit pool) Each part checked and its `.part` file written; the written ones committed."""
+        def finished(future: Future[list[Any]]) -> None:
+            error = future.exception()
+            loop.call_soon_threadsafe(ended, batch, error if error is not None else future.result())
+
+        self._pool.submit(work, arg).add_done_callback(finished)
+
+    def _write(self, batch: list[tuple[Part, bytes, Check]]) -> list[Outcome]:
+        """(commit pool) Each part checked and its `.part` file written: how it was checked, or why not."""
         outcomes: list[Outcome] = [""] * len(batch)
-        written: list[int] = []
         for index, ((path, _mtime, tag), data, check) in enumerate(batch):
             try:
                 outcomes[index] = check(data)
                 self._local.write_part(path, data, tag)
             except SpacesError as exc:  # damaged bytes, or a file in the way of its folder: this one
                 outcomes[index] = exc
-            else:
-                written.append(index)
-        committed = self._local.commit_parts([batch[index][0] for index in written])
-        for index, error in zip(written, committed, strict=True):
-            if error is not None:
-                outcomes[index] = error
         return outcomes
 
-    def _batch_ended(self, batch: list[Pending], renamed: Future[list[Outcome]]) -> None:
-        self._renaming = False
-        error = renamed.exception()
-        outcomes: list[BaseException | str] = [error] * len(batch) if error else list(renamed.result())
-        for (_part, _data, _check, done), outcome in zip(batch, outcomes, strict=True):
-            if done.done():  # its job was cancelled (the engine is closing)
-                continue
+    def _batch_written(self, batch: list[Pending], outcomes: list[Outcome] | BaseException) -> None:
+        self._writing = False
+        for pending, outcome in zip(batch, _each(outcomes, len(batch)), strict=True):
             if isinstance(outcome, str):
-                done.set_result(outcome)
+                self._written.append((pending[0], b"", _said(outcome), pending[3]))  # bytes on disk now
             else:
-                done.set_exception(outcome)
+                _settle(pending[3], outcome)
+        if self._written and not self._committing:
+            self._commit_batch()
         if self._gathering:
-            self._rename_batch()
+            self._write_batch()
+
+    def _batch_committed(
+        self, batch: list[Pending], errors: list[SpacesError | None] | BaseException
+    ) -> None:
+        self._committing = False
+        for (_part, _data, said, done), error in zip(batch, _each(errors, len(batch)), strict=True):
+            _settle(done, error if error is not None else said(b""))
+        if self._written:
+            self._commit_batch()
+
+
+def _each(outcomes: list[Any] | BaseException, count: int) -> list[Any]:
+    """A stage's outcome per file: its own, or for all what the whole stage raised."""
+    return [outcomes] * count if isinstance(outcomes, BaseException) else outcomes
+
+
+def _said(how: str) -> Check:
+    """A written file's check, already passed: what it said, kept for when the file is committed."""
+    return lambda _data: how
+
+
+def _settle(done: asyncio.Future[str], outcome: BaseException | str) -> None:
+    if done.done():  # its job was cancelled (the engine is closing)
+        return
+    if isinstance(outcome, str):
+        done.set_result(outcome)
+    else:
+        done.set_exception(outcome)
