@@ -44,7 +44,7 @@ from botocore.exceptions import ClientError
 from yarl import URL
 
 from spacesgui.adapters.event_loop import EventLoopThread
-from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
+from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, parse_timestamp
 from spacesgui.adapters.s3_errors import tls_error, translate
 from spacesgui.adapters.s3_fast_operations import FastOperations
 from spacesgui.adapters.s3_signer import S3Signer
@@ -217,8 +217,7 @@ class FastS3Store(FastOperations, S3Store):
             response = await self._request(
                 "GetObject", bucket, "GET", self.url(bucket, key), {}, None, started
             )
-            meta = _meta(response.headers)
-            remote = _remote(key, meta, _whole_size(meta, 0, None))
+            remote = _whole_object(key, response.headers)
             if response.content_length is None or response.content_length > limit:
                 response.close()  # the caller takes the long way; this connection is not reused
                 return remote, None
@@ -560,12 +559,34 @@ async def _read_to_end(response: aiohttp.ClientResponse, endpoint: str) -> bytes
         ) from exc
 
 
-def _meta(headers: Mapping[str, str]) -> dict[str, Any]:
-    """A GET answer's headers under the names boto3's response uses (for _remote, _whole_size)."""
+def _whole_object(key: str, headers: Mapping[str, str]) -> RemoteObject:
+    """The object an unranged GET answered with, as _remote(_meta(…)) reads it, straight from
+    the headers (a GET of each small file)."""
+    if headers.get("Content-Range"):  # a range the server chose to send: the careful way
+        meta = _meta(headers)
+        return _remote(key, meta, _whole_size(meta, 0, None))
+    return RemoteObject(
+        key=key,
+        size=int(headers.get("Content-Length", "0") or 0),
+        etag=strip_etag(headers.get("ETag")),
+        last_modified=parse_timestamp(headers.get("Last-Modified")),
+        content_type=headers.get("Content-Type", ""),
+        metadata=_user_metadata(headers),
+    )
+
+
+def _user_metadata(headers: Mapping[str, str]) -> dict[str, str]:
+    """x-amz-meta-* headers: names lower-case, without the prefix."""
     metadata: dict[str, str] = {}
     for name, value in headers.items():
         if name[:_META_LENGTH].lower() == _META:  # most names are not: spare lower-casing them whole
             metadata[name[_META_LENGTH:].lower()] = value
+    return metadata
+
+
+def _meta(headers: Mapping[str, str]) -> dict[str, Any]:
+    """A GET answer's headers under the names boto3's response uses (for _remote, _whole_size)."""
+    metadata = _user_metadata(headers)
     return {
         "ETag": headers.get("ETag", ""),
         "LastModified": headers.get("Last-Modified", ""),

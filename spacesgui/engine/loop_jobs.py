@@ -221,7 +221,7 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
     # Not journaled on its own: a crash restarts this download from its first byte anyway.
     t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
     tools.space.check(ctx, t.size)
-    verifier = await _verifier(ctx, remote)
+    verifier = _verifier_now(ctx, remote) or await _verifier(ctx, remote)
 
     def check(body: bytes) -> str:  # on the commit pool, before anything is written
         verifier.feed(body)
@@ -238,17 +238,28 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
     return True
 
 
-async def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
-    """download_jobs._verifier; asking the server for a part size goes to a thread."""
-    t = ctx.transfer
+def _verifier_now(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier | None:
+    """download_jobs._verifier when the answer says all it needs (most often: no coroutine
+    for it); None when the server must be asked for a part size (_verifier)."""
     try:
         known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
     except ValueError:
         known_part_size = 0
     if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
-        known_part_size = await asyncio.to_thread(ctx.store.part_size_of, t.bucket, t.key)
+        return None
+    return _verifier_with(ctx, remote, known_part_size)
+
+
+async def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
+    """download_jobs._verifier for a multipart ETag with no part size said: asking the server
+    for it goes to a thread."""
+    t = ctx.transfer
+    return _verifier_with(ctx, remote, await asyncio.to_thread(ctx.store.part_size_of, t.bucket, t.key))
+
+
+def _verifier_with(ctx: JobContext, remote: RemoteObject, known_part_size: int) -> ChecksumVerifier:
     return ChecksumVerifier(
-        t.size,
+        ctx.transfer.size,
         remote.etag,
         stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
         known_part_size=known_part_size,

@@ -84,6 +84,9 @@ def test_small_files_go_up_and_come_down_on_the_loop_without_a_worker_thread(
         k.removeprefix("loop/") for k in sources
     )  # no .part
     assert all(t.verified for t in engine.transfers())
+    # The MD5 the upload stored in the object's metadata came back with each GET and was used.
+    downloaded = {t.verified for t in engine.transfers() if t.direction == Direction.DOWNLOAD}
+    assert downloaded == {"MD5 stored at upload"}
     assert _worker_threads() == before  # every file moved on the loop
 
 
@@ -267,3 +270,36 @@ def test_a_folder_moved_on_the_loop_arrives_whole_keeps_access_and_leaves_no_sou
     # Only the sources' DeleteObjects request took a worker thread; on the thread path each
     # of the 30 copies takes one of its own.
     assert len(set(_worker_threads()) - set(before)) <= 1
+
+
+def test_a_small_object_another_tool_uploaded_as_a_multipart_upload_comes_down_on_the_loop_checked_by_its_etag(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    # A multipart ETag ("…-1") and no MD5 of ours: the loop asks the server for the part size
+    # (on a thread) and checks the bytes against the ETag.
+    client = moto_store.client
+    sources = {f"parts/{i}.bin": random_bytes(70_000 + i, seed=i) for i in range(3)}
+    for key, data in sources.items():
+        upload = client.create_multipart_upload(Bucket=moto_bucket, Key=key)["UploadId"]
+        etag = client.upload_part(Bucket=moto_bucket, Key=key, UploadId=upload, PartNumber=1, Body=data)[
+            "ETag"
+        ]
+        client.complete_multipart_upload(
+            Bucket=moto_bucket, Key=key, UploadId=upload,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+        )  # fmt: skip
+        assert client.head_object(Bucket=moto_bucket, Key=key)["ETag"].endswith('-1"')
+    before = _worker_threads()
+    out = tmp_path / "out"
+    done = _download_all(make_engine(make_fast(moto_account)), moto_bucket, sources, "parts/", out)
+
+    assert {key: (t.state, t.error, t.verified) for key, t in done.items()} == {
+        key: (TransferState.DONE, "", "ETag (MD5 of 1 part)") for key in sources
+    }
+    for key, data in sources.items():
+        assert (out / key.removeprefix("parts/")).read_bytes() == data
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        k.removeprefix("parts/") for k in sources
+    )  # no .part
+    assert _worker_threads() == before  # all on the loop
