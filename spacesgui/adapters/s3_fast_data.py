@@ -1,5 +1,8 @@
 """The transfer process's data calls (PutObject, UploadPart, GetObject) over aiohttp.
 
+(GetObject of a range of megabytes, a part of a big download, goes through boto3 on its
+worker thread: see open_download.)
+
 (CopyObject and DeleteObjects too, for folder operations: s3_fast_operations.py.)
 
 boto3 spends ~1.6 ms of Python per small request in its generic machinery (event hooks,
@@ -75,6 +78,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024  # bytes handed from a worker to the loop at a time
 INLINE_BYTES = 1024 * 1024  # bodies up to this go (and come) in one piece
+THREAD_STREAM_BYTES = 4 * 1024 * 1024  # ranges this big come through boto3 (see open_download)
 ERROR_BODY_LIMIT = 64 * 1024
 DEFAULT_CONNECTIONS = 64
 KEEPALIVE_S = 30.0
@@ -165,7 +169,15 @@ class FastS3Store(FastOperations, S3Store):
     def open_download(
         self, bucket: str, key: str, *, start: int = 0, end: int | None = None, if_match: str = ""
     ) -> S3DownloadStream:
-        """GetObject of bytes `start`..`end` (inclusive); as S3TransferOps.open_download."""
+        """GetObject of bytes `start`..`end` (inclusive); as S3TransferOps.open_download.
+
+        A range of THREAD_STREAM_BYTES or more is fetched through boto3 on the calling worker
+        thread instead: on the loop, one thread decrypted every byte of every range of an
+        https download (1 GiB in 4.5–6.9 s, against 4.1–4.9 s with each range decrypted on
+        its own worker; boto3's cost per request is nothing next to a range of megabytes).
+        """
+        if end is not None and end - start + 1 >= THREAD_STREAM_BYTES:
+            return super().open_download(bucket, key, start=start, end=end, if_match=if_match)
         headers: dict[str, str] = {}
         byte_range = _range_header(start, end)
         if byte_range:
