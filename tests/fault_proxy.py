@@ -410,6 +410,7 @@ class FaultProxy:
         self._watches: list[Concurrency] = []
         self._holds: list[Hold] = []
         self._latency_s = 0.0
+        self._answer_headers: list[tuple[str, str]] = []
         self._server: _Server | None = None
         self._serve_thread: threading.Thread | None = None
 
@@ -544,6 +545,15 @@ class FaultProxy:
         with self._lock:
             self._latency_s = seconds
 
+    def add_answer_header(self, name: str, value: str) -> None:
+        """Add a header to every answer from now on (a load balancer's Set-Cookie, say)."""
+        with self._lock:
+            self._answer_headers.append((name, value))
+
+    def _extra_headers(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return list(self._answer_headers)
+
     def _wait_latency(self) -> None:
         with self._lock:
             latency = self._latency_s
@@ -581,6 +591,7 @@ class FaultProxy:
             self._watches.clear()
             self._holds.clear()
             self._latency_s = 0.0
+            self._answer_headers.clear()
 
     def _release_holds(self) -> None:
         with self._lock:
@@ -828,7 +839,7 @@ class _Handler(BaseHTTPRequestHandler):
         no_body = head or status in (204, 304) or status < 200
         self._end_flight()
         self.send_response_only(status, reason or None)
-        for name, value in headers:
+        for name, value in [*headers, *self.server.proxy._extra_headers()]:
             lowered = name.lower()
             if lowered in _HOP_BY_HOP or (lowered == "content-length" and not head):
                 continue

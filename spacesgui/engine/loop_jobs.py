@@ -221,7 +221,9 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
     # Not journaled on its own: a crash restarts this download from its first byte anyway.
     t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
     tools.space.check(ctx, t.size)
-    verifier = _verifier_now(ctx, remote) or await _verifier(ctx, remote)
+    verifier = _verifier_now(ctx, remote)
+    if verifier is None:
+        verifier = await _verifier(ctx, remote)
 
     def check(body: bytes) -> str:  # on the commit pool, before anything is written
         verifier.feed(body)

@@ -194,6 +194,28 @@ def test_slow_down_halves_how_many_go_at_once_and_clean_answers_bring_it_back(
     assert read_back_plain(moto_store, moto_bucket, "b7.txt") == b"b"
 
 
+def test_a_load_balancers_cookie_is_not_sent_back(
+    make_fast: Callable[..., FastS3Store], moto_endpoint: str, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    # As boto3: S3 requests carry no cookies, whatever a load balancer in front sets.
+    with FaultProxy(moto_endpoint) as proxy:
+        proxy.add_answer_header("Set-Cookie", "AWSALB=sticky-backend-7; Path=/")
+        by_name = proxy.endpoint.replace("127.0.0.1", "localhost")  # a host name keeps cookies; an IP not
+        store = make_fast(moto_account.with_changes(endpoint_url=by_name))
+        for i in range(3):
+            put(store, moto_bucket, f"c{i}.txt", b"c")
+            stream = store.open_download(moto_bucket, f"c{i}.txt")
+            try:
+                assert b"".join(stream.chunks(64)) == b"c"
+            finally:
+                stream.close()
+        sent = proxy.requests
+    assert len(sent) >= 6
+    assert [r.header("Cookie") for r in sent] == [None] * len(sent)
+    assert read_back_plain(moto_store, moto_bucket, "c2.txt") == b"c"
+
+
 def read_back_plain(store: S3Store, bucket: str, key: str) -> bytes:
     return store.client.get_object(Bucket=bucket, Key=key)["Body"].read()
 
