@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from spacesgui.core.errors import InvalidInput, TransferStopped
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import MAX_PARTS_PER_FILE, EngineSettings
 from spacesgui.core.transfers import TransferState, check_cache_control
-from spacesgui.engine.transfer_body import CountingBody, StopFlag
+from spacesgui.engine.transfer_body import LIMITED_READ, CountingBody, StopFlag
+from tests.unit.test_throughput import FakeTime
 
 
 def test_a_retry_that_seeks_back_takes_its_progress_back() -> None:
@@ -20,6 +23,25 @@ def test_a_retry_that_seeks_back_takes_its_progress_back() -> None:
     assert body.read() == b"x" * 100
     assert body.position == 100
     assert body.read(10) == b""
+
+
+def test_under_a_bandwidth_limit_a_big_read_comes_in_small_steps_each_on_time() -> None:
+    # The fast path asks for 2 MiB at a time; at 1 MB/s that would be two seconds of silence
+    # and then a burst. Under a limit the body gives small steps at the limit's pace instead.
+    fake = FakeTime()
+    size = 2 * 1024 * 1024
+    body = CountingBody(b"x" * size, StopFlag(), TokenBucket(1_000_000, clock=fake.clock, sleep=fake.sleep))
+    steps: list[tuple[int, float]] = []
+    while chunk := body.read(size):
+        steps.append((len(chunk), fake.now))
+    assert sum(n for n, _ in steps) == size
+    assert max(n for n, _ in steps) <= LIMITED_READ
+    times = [0.0] + [t for _, t in steps]
+    assert max(b - a for a, b in itertools.pairwise(times)) < 0.3
+    assert steps[-1][1] == pytest.approx((size - 250_000) / 1_000_000)  # the limit, whole
+
+    unlimited = CountingBody(b"x" * size, StopFlag(), TokenBucket())
+    assert len(unlimited.read(size)) == size  # no limit: all that was asked, at once
 
 
 def test_a_paused_transfer_stops_at_the_next_read() -> None:
