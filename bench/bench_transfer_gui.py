@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtWidgets import QApplication  # before qasync, so it picks PySide6
@@ -167,7 +168,14 @@ async def _measure(app: App, server: Server, tree: SmallTree, big: BigFile, time
     await _until(lambda: app.window.model.root.state == LoadState.LOADED, SETTLE_S, "the empty Space to open")
     if app.window.transfer_actions is not None:
         app.window.transfer_actions.dock.show()
-    await asyncio.sleep(0.2)
+    # A user's drop comes seconds after the start, when the transfer process is up and has
+    # the keys of the account being browsed (it builds its store as they come): wait for
+    # that, so the figure is the drop's and not the process's start.
+    engine: Any = app.transfers.engine
+    await _until(
+        lambda: account.id in engine.accounts_sent, SETTLE_S, "the transfer process to take the keys"
+    )
+    await asyncio.sleep(0.5)
     probe = StallProbe()
     probe.start()
     sampler = StallSampler(probe)

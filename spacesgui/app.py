@@ -168,6 +168,7 @@ def build_transfers(
     engine = start_engine(journal_path, engine_settings, accounts.credentials_for, _log_file())
     service = TransferService(runner, accounts, engine, OsLocalFiles(), None, settings)
     accounts.accounts_changed.connect(service.accounts_changed)
+    accounts.spaces_listed.connect(service.prepare)
     return service
 
 

@@ -66,6 +66,7 @@ class AccountService(QObject):
 
     accounts_changed = Signal()
     connection_recorded = Signal(str)  # account id: a listing worked, `last_connected` is new
+    spaces_listed = Signal(str)  # account id: its Spaces were just listed (the user browses it)
 
     def __init__(
         self,
@@ -407,9 +408,11 @@ class AccountService(QObject):
         if account.bucket:
             await self._runner.run(store.check_bucket, account.bucket)
             self._record_connection(account_id)
+            self.spaces_listed.emit(account_id)
             return [BucketInfo(account.bucket)]
         buckets = await self._runner.run(store.list_buckets)
         self._record_connection(account_id)
+        self.spaces_listed.emit(account_id)
         return sorted(buckets, key=lambda b: b.name)
 
     def _record_connection(self, account_id: str) -> None:

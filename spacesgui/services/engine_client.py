@@ -214,6 +214,11 @@ class EngineClient:
                 self._call("set_account", account, credentials)
                 self._sent_accounts[account_id] = account
 
+    @property
+    def accounts_sent(self) -> frozenset[str]:
+        """The accounts whose keys the child has now (it builds their stores as they come)."""
+        return frozenset(self._sent_accounts.copy())  # a copy in one step: another thread may add
+
     def send_keys(self, account_ids: Iterable[str]) -> None:
         """A drop is being planned for these accounts: the child may build their stores meanwhile."""
         self._send_accounts(account_ids)

@@ -107,6 +107,27 @@ def test_dropping_files_and_a_nested_folder_uploads_exactly_those_keys(
     qtbot.waitUntil(lambda: row_of(app, "holiday/") >= 0 and row_of(app, "readme.md") >= 0, timeout=10_000)
 
 
+def test_browsing_an_account_readies_the_transfer_process_before_the_first_drop(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, local_tree: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    # The first drop of a session waited 0.3-0.8 s for the transfer process to get the keys
+    # and build its store; now browsing the account hands them over before any drop.
+    app = build_window()
+    assert moto_account.id not in app.transfers.engine.accounts_sent  # type: ignore[attr-defined]
+    open_account(app, moto_account)  # its Spaces listed in the left tree; nothing dropped
+    qtbot.waitUntil(
+        lambda: moto_account.id in app.transfers.engine.accounts_sent,  # type: ignore[attr-defined]
+        timeout=30_000,
+    )
+    assert app.transfers.engine.transfers() == []
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    wait_listed(qtbot, app)
+    drop(app, [local_tree / "readme.md"])
+    wait_transfers_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"readme.md"}
+
+
 def test_dropping_onto_a_folder_row_uploads_into_that_folder(
     browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
     local_tree: Path, qtbot: QtBot,
