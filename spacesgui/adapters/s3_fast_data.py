@@ -12,8 +12,9 @@ data calls itself: one event loop thread (event_loop.py), a keep-alive pool per
 account, no `Expect: 100-continue`, signed with SigV4 (session tokens included) and
 UNSIGNED-PAYLOAD, as the boto3 client is configured, by s3_signer.py, which gives the
 same headers as botocore's S3SigV4Auth for a fraction of its CPU; every body
-carries Content-MD5, which the server checks. Errors are translated by s3_errors as
-boto3's are, so a refused signature reads the same as anywhere else in the app.
+carries Content-MD5, which the server checks. Answers and errors are read by
+s3_fast_answers.py as boto3's are, so a refused signature reads the same as anywhere else
+in the app.
 
 Addressing (path or virtual host) is botocore's: the URL of a bucket is taken once from
 a presigned URL the boto3 client builds. Keys are quoted as botocore quotes them and sent
@@ -32,23 +33,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
-from xml.etree import ElementTree
 
 import aiohttp
-from botocore.exceptions import ClientError
 from yarl import URL
 
 from spacesgui.adapters.event_loop import EventLoopThread
-from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, parse_timestamp
-from spacesgui.adapters.s3_errors import tls_error, translate
+from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
+from spacesgui.adapters.s3_errors import translate
+from spacesgui.adapters.s3_fast_answers import (
+    META,
+    Answer,
+    answer_error,
+    answer_meta,
+    connection_error,
+    read_to_end,
+    whole_object,
+)
 from spacesgui.adapters.s3_fast_operations import FastOperations
 from spacesgui.adapters.s3_signer import S3Signer
 from spacesgui.adapters.s3_store import S3Store
@@ -65,11 +71,9 @@ from spacesgui.core.adaptive_limit import AdaptiveLimit
 from spacesgui.core.errors import (
     ClockSkew,
     InvalidInput,
-    NetworkError,
     ObjectChanged,
     SpacesError,
     Throttled,
-    Timeout,
 )
 from spacesgui.core.ports import Body
 from spacesgui.core.transfers import CANNED_ACLS, PRIVATE, RemoteObject
@@ -85,15 +89,6 @@ THREAD_STREAM_BYTES = 4 * 1024 * 1024  # ranges this big come through boto3 (see
 ERROR_BODY_LIMIT = 64 * 1024
 DEFAULT_CONNECTIONS = 64
 KEEPALIVE_S = 30.0
-_META = "x-amz-meta-"
-_META_LENGTH = len(_META)
-
-
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
 
 
 def object_headers(
@@ -102,7 +97,7 @@ def object_headers(
     """The headers of a new object, as s3_transfer_ops._object_headers sends them through boto3."""
     if acl not in ("", *CANNED_ACLS):
         raise InvalidInput(f"Uploads can be private or public-read, not “{acl}”.")
-    headers = {_META + name: value for name, value in metadata.items()}
+    headers = {META + name: value for name, value in metadata.items()}
     if content_type:
         headers["Content-Type"] = content_type
     if acl and acl != PRIVATE:  # see _object_headers: private is the default without a header
@@ -232,12 +227,12 @@ class FastS3Store(FastOperations, S3Store):
             response = await self._request(
                 "GetObject", bucket, "GET", self.url(bucket, key), {}, None, started
             )
-            remote = _whole_object(key, response.headers)
+            remote = whole_object(key, response.headers)
             if response.content_length is None or response.content_length > limit:
                 response.close()  # the caller takes the long way; this connection is not reused
                 return remote, None
             async with response:
-                body = await _read_to_end(response, self.endpoint)
+                body = await read_to_end(response, self.endpoint)
             self.limit.succeeded()
             return remote, body
         finally:
@@ -275,7 +270,7 @@ class FastS3Store(FastOperations, S3Store):
 
     def _upload(
         self, operation: str, bucket: str, url: str, headers: dict[str, str], body: Body, size: int
-    ) -> _Answer:
+    ) -> Answer:
         """Send `size` bytes of `body` (read on this worker thread) and wait for the answer."""
         if size <= INLINE_BYTES:
             data = _read(body, size)
@@ -303,7 +298,7 @@ class FastS3Store(FastOperations, S3Store):
             raise
 
     def _hand_over(
-        self, queue: asyncio.Queue[bytes | None], chunk: bytes | None, request: Future[_Answer]
+        self, queue: asyncio.Queue[bytes | None], chunk: bytes | None, request: Future[Answer]
     ) -> None:
         """Put `chunk` on the loop's queue, unless the request ends (an early error) first."""
         put: Future[Any] = self._loop.submit(queue.put(chunk))
@@ -313,14 +308,14 @@ class FastS3Store(FastOperations, S3Store):
 
     async def _send(
         self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: Any
-    ) -> _Answer:
+    ) -> Answer:
         started = await self._acquire()
         try:
             response = await self._request(operation, bucket, method, url, headers, data, started)
             async with response:
                 body = await response.read()
             self.limit.succeeded()
-            return _Answer(response.status, response.headers, body)
+            return Answer(response.status, response.headers, body)
         finally:
             self._release()
 
@@ -386,10 +381,10 @@ class FastS3Store(FastOperations, S3Store):
         keep = False
         try:
             response = await self._request("GetObject", bucket, "GET", url, headers, None, started)
-            meta = _meta(response.headers)
+            meta = answer_meta(response.headers)
             if response.content_length is not None and response.content_length <= INLINE_BYTES:
                 async with response:
-                    body = await _read_to_end(response, self.endpoint)
+                    body = await read_to_end(response, self.endpoint)
                 self.limit.succeeded()
                 return None, meta, body
             keep = True  # the stream holds its place in the gate until it is closed
@@ -470,45 +465,11 @@ class FastS3Store(FastOperations, S3Store):
         return self._session
 
     def _network_error(self, exc: BaseException, operation: str) -> SpacesError:
-        endpoint = self.endpoint
-        cause = getattr(exc, "os_error", None) or exc.__cause__
-        tls = (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError, ssl.SSLError)
-        if isinstance(exc, tls) or isinstance(cause, ssl.SSLError):
-            error = tls_error(endpoint, f"{exc} {cause or ''}")
-            error.detail = f"{operation}: {exc!r}"
-            return error
-        if isinstance(exc, TimeoutError):
-            return Timeout(
-                f"{endpoint} stopped answering. Try again in a moment.", detail=f"{operation}: {exc!r}"
-            )
-        if isinstance(exc, aiohttp.ClientConnectorError) and "refused" in str(exc).lower():
-            return NetworkError(
-                f"{endpoint} refused the connection. Is the server running?", detail=f"{operation}: {exc!r}"
-            )
-        return NetworkError(
-            f"The connection to {endpoint} broke off during the transfer. Try again.",
-            detail=f"{operation}: {exc!r}",
-        )
+        return connection_error(exc, operation, self.endpoint)
 
     def _error(self, operation: str, bucket: str, status: int, body: bytes) -> SpacesError:
-        """The core error for an S3 error answer, as boto3's would be translated."""
-        code, message = str(status), ""
-        try:
-            root = ElementTree.fromstring(body) if body.strip() else None
-        except ElementTree.ParseError:
-            root = None
-        if root is not None:
-            code = (root.findtext("Code") or code).strip()
-            message = (root.findtext("Message") or "").strip()
-        response: Any = {
-            "Error": {"Code": code, "Message": message},
-            "ResponseMetadata": {"HTTPStatusCode": status},
-        }
-        error = translate(
-            ClientError(response, operation), operation=operation, endpoint=self.endpoint, bucket=bucket
-        )
-        error.detail = f"{operation} on {self.endpoint}: HTTP {status} {code} {message}".strip()
-        return error
+        """The core error for an S3 error answer (s3_fast_answers), as boto3's is translated."""
+        return answer_error(operation, self.endpoint, bucket, status, body)
 
 
 class FastDownloadStream(S3DownloadStream):
@@ -563,50 +524,3 @@ def _read(body: Body, size: int) -> bytes:
         pieces.append(piece)
         have += len(piece)
     return pieces[0] if len(pieces) == 1 else b"".join(pieces)
-
-
-async def _read_to_end(response: aiohttp.ClientResponse, endpoint: str) -> bytes:
-    try:
-        return await response.read()
-    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-        raise NetworkError(
-            f"The connection to {endpoint} broke off during the transfer. Try again.", detail=repr(exc)
-        ) from exc
-
-
-def _whole_object(key: str, headers: Mapping[str, str]) -> RemoteObject:
-    """The object an unranged GET answered with, as _remote(_meta(…)) reads it, straight from
-    the headers (a GET of each small file)."""
-    if headers.get("Content-Range"):  # a range the server chose to send: the careful way
-        meta = _meta(headers)
-        return _remote(key, meta, _whole_size(meta, 0, None))
-    return RemoteObject(
-        key=key,
-        size=int(headers.get("Content-Length", "0") or 0),
-        etag=strip_etag(headers.get("ETag")),
-        last_modified=parse_timestamp(headers.get("Last-Modified")),
-        content_type=headers.get("Content-Type", ""),
-        metadata=_user_metadata(headers),
-    )
-
-
-def _user_metadata(headers: Mapping[str, str]) -> dict[str, str]:
-    """x-amz-meta-* headers: names lower-case, without the prefix."""
-    metadata: dict[str, str] = {}
-    for name, value in headers.items():
-        if name[:_META_LENGTH].lower() == _META:  # most names are not: spare lower-casing them whole
-            metadata[name[_META_LENGTH:].lower()] = value
-    return metadata
-
-
-def _meta(headers: Mapping[str, str]) -> dict[str, Any]:
-    """A GET answer's headers under the names boto3's response uses (for _remote, _whole_size)."""
-    metadata = _user_metadata(headers)
-    return {
-        "ETag": headers.get("ETag", ""),
-        "LastModified": headers.get("Last-Modified", ""),
-        "ContentType": headers.get("Content-Type", ""),
-        "ContentLength": int(headers.get("Content-Length", "0") or 0),
-        "ContentRange": headers.get("Content-Range", ""),
-        "Metadata": metadata,
-    }

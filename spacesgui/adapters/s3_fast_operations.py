@@ -46,7 +46,7 @@ from spacesgui.core.transfers import PRIVATE
 
 if TYPE_CHECKING:
     from spacesgui.adapters.event_loop import EventLoopThread
-    from spacesgui.adapters.s3_fast_data import _Answer
+    from spacesgui.adapters.s3_fast_answers import Answer
     from spacesgui.core.errors import SpacesError
 
 _XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -157,7 +157,7 @@ class FastOperations:
 
         async def _send(
             self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: Any
-        ) -> _Answer: ...
+        ) -> Answer: ...
 
         def _error(self, operation: str, bucket: str, status: int, body: bytes) -> SpacesError: ...
 
