@@ -228,23 +228,19 @@ class OsLocalFiles:
 
     def open_part(self, path: str, *, keep: bool, tag: str = "") -> OsPartFile:
         """Open the part file of `path` (see core part_path), creating folders; `keep` keeps
-        bytes already there (resume)."""
-        return OsPartFile(part_path(path, tag), self._open_part_fd(path, keep, tag))
-
-    def _open_part_fd(self, path: str, keep: bool, tag: str) -> int:
-        """open_part's file descriptor. Its folders are made only when the open says they are
+        bytes already there (resume). The folders are made only when the open says one is
         missing: asking first cost two more system calls per file, most for folders there."""
         flags = os.O_RDWR | os.O_CREAT | _O_BINARY | (0 if keep else os.O_TRUNC)
         part = part_path(path, tag)
         try:
-            return os.open(part, flags, 0o666)
+            return OsPartFile(part, os.open(part, flags, 0o666))
         except (FileNotFoundError, NotADirectoryError):
             pass  # a folder is missing, or a file is in its place: _make_folders names it
         except OSError as exc:
             raise _write_error(exc, path) from exc
         self._make_folders(os.path.dirname(os.path.abspath(path)))
         try:
-            return os.open(part, flags, 0o666)
+            return OsPartFile(part, os.open(part, flags, 0o666))
         except OSError as exc:
             raise _write_error(exc, path) from exc
 
@@ -295,15 +291,11 @@ class OsLocalFiles:
 
     def write_part(self, path: str, data: bytes, tag: str = "") -> None:
         """Write `data` as the whole `.part` file of `path`; commit_parts flushes it to disk."""
-        fd = self._open_part_fd(path, False, tag)
+        part_file = self.open_part(path, keep=False, tag=tag)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        except OSError as exc:
-            raise _write_error(exc, path) from exc
+            part_file.write_at(0, data)
         finally:
-            os.close(fd)
+            part_file.close()
 
     def commit_parts(self, parts: Sequence[tuple[str, float, str]]) -> list[SpacesError | None]:
         """Flush written `.part` files to disk, rename them into place, flush the renames.

@@ -285,17 +285,31 @@ def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> dict[int, str]:
 def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
     """A checker of the whole object's bytes against what the server says of it."""
     t = ctx.transfer
+    part_size = said_part_size(remote)
+    if part_size is None:
+        part_size = ctx.store.part_size_of(t.bucket, t.key)
+    return verifier_for(ctx, remote, part_size)
+
+
+def said_part_size(remote: RemoteObject) -> int | None:
+    """The part size the object's own answer gives (0: none needed or said); None when only
+    the server can say it (a multipart ETag, and no MD5 or part size of ours stored)."""
     try:
-        known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
+        part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
     except ValueError:
-        known_part_size = 0
-    if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
-        known_part_size = ctx.store.part_size_of(t.bucket, t.key)
+        part_size = 0
+    if not part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
+        return None
+    return part_size
+
+
+def verifier_for(ctx: JobContext, remote: RemoteObject, part_size: int) -> ChecksumVerifier:
+    """A checker of the transfer's bytes against `remote`, parts of `part_size` when it is multipart."""
     return ChecksumVerifier(
-        t.size,
+        ctx.transfer.size,
         remote.etag,
         stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
-        known_part_size=known_part_size,
+        known_part_size=part_size,
     )
 
 

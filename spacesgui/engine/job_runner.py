@@ -96,10 +96,9 @@ class JobRunner:
         self._groups: dict[str, TransferGroup] = {}
         self._run_queue = RunQueue(self._transfers)
         self._running: dict[str, tuple[StopFlag, Progress, int]] = {}  # flag, progress, bytes at start
-        # What the running transfers write (target_of, by transfer id, as it was at the
-        # start), kept as they start and end: built afresh at each start it cost a walk
-        # through every running transfer per small file.
-        self._busy: set[tuple[str, ...]] = set()
+        # What each running transfer writes (target_of, as it was at its start), kept as they
+        # start and end: computed afresh at each start it cost a walk through every running
+        # transfer per small file.
         self._targets: dict[str, tuple[str, ...]] = {}
         self._moved = dict.fromkeys(Direction, 0)  # bytes of finished runs, by direction
         self._changed: set[str] = set()
@@ -179,7 +178,7 @@ class JobRunner:
             if self._run_queue.empty and not self._running:
                 self._idle.notify_all()
             return
-        busy = self._busy  # next_jobs adds the targets of what it starts, as below
+        busy = set(self._targets.values())  # next_jobs adds the targets of what it starts
         limits = {
             Lane.FILES: self._settings.parallel_files,
             Lane.OPERATIONS: self._settings.parallel_operations,
@@ -192,7 +191,6 @@ class JobRunner:
                 flag, progress = StopFlag(), Progress(t.bytes_done)
                 self._running[t.id] = (flag, progress, t.bytes_done)
                 self._targets[t.id] = target_of(t)
-                self._busy.add(self._targets[t.id])
                 self._set_state(t, State.RUNNING)
             if job.is_delete_batch:
                 self._file_pool.submit(
@@ -329,7 +327,7 @@ class JobRunner:
             self._run_queue.job_ended(job.lane, job.light)
             final = t.size if outcome == State.DONE else progress.done
             moved = max(0, final - self._running.pop(t.id)[2])
-            self._busy.discard(self._targets.pop(t.id))
+            del self._targets[t.id]
             self._moved[t.direction] += moved
             if outcome == State.DONE:  # its average speed, however quickly it went
                 t.run_started, t.run_ended, t.run_bytes = started, time.time(), moved
@@ -385,8 +383,8 @@ class JobRunner:
         with self._lock:
             self._run_queue.job_ended(job.lane)
             for t in batch:
-                if self._running.pop(t.id, None) is not None:
-                    self._busy.discard(self._targets.pop(t.id))
+                self._running.pop(t.id, None)
+                self._targets.pop(t.id, None)
                 state, error = outcomes[t.id]
                 t.error = error
                 if state == State.DONE:

@@ -30,19 +30,17 @@ from typing import TypeVar
 
 from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import IntegrityError, NotFound, TransferStopped
-from spacesgui.core.multipart import ChecksumVerifier, is_md5_etag, strip_etag
+from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.operations import CopyResult
 from spacesgui.core.ports import LoopDataStore
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import (
     COPIED,
     MD5_METADATA,
-    PART_SIZE_METADATA,
     Direction,
-    RemoteObject,
     Transfer,
 )
-from spacesgui.engine.download_jobs import SMALL_DOWNLOAD, check_space
+from spacesgui.engine.download_jobs import SMALL_DOWNLOAD, check_space, said_part_size, verifier_for
 from spacesgui.engine.operation_jobs import copied
 from spacesgui.engine.part_commits import PartCommits
 from spacesgui.engine.transfer_jobs import (
@@ -221,9 +219,10 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
     # Not journaled on its own: a crash restarts this download from its first byte anyway.
     t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size
     tools.space.check(ctx, t.size)
-    verifier = _verifier_now(ctx, remote)
-    if verifier is None:
-        verifier = await _verifier(ctx, remote)
+    part_size = said_part_size(remote)
+    if part_size is None:  # asking the server goes to a thread
+        part_size = await asyncio.to_thread(ctx.store.part_size_of, t.bucket, t.key)
+    verifier = verifier_for(ctx, remote, part_size)
 
     def check(body: bytes) -> str:  # on the commit pool, before anything is written
         verifier.feed(body)
@@ -238,31 +237,3 @@ async def _download(ctx: JobContext, store: LoopDataStore, tools: LoopTools) -> 
     t.verified = await tools.commits.commit(t.local_path, data, remote.last_modified, t.id, check)
     ctx.progress.reset(len(data))
     return True
-
-
-def _verifier_now(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier | None:
-    """download_jobs._verifier when the answer says all it needs (most often: no coroutine
-    for it); None when the server must be asked for a part size (_verifier)."""
-    try:
-        known_part_size = int(remote.metadata.get(PART_SIZE_METADATA, "0") or 0)
-    except ValueError:
-        known_part_size = 0
-    if not known_part_size and "-" in remote.etag and not remote.metadata.get(MD5_METADATA):
-        return None
-    return _verifier_with(ctx, remote, known_part_size)
-
-
-async def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
-    """download_jobs._verifier for a multipart ETag with no part size said: asking the server
-    for it goes to a thread."""
-    t = ctx.transfer
-    return _verifier_with(ctx, remote, await asyncio.to_thread(ctx.store.part_size_of, t.bucket, t.key))
-
-
-def _verifier_with(ctx: JobContext, remote: RemoteObject, known_part_size: int) -> ChecksumVerifier:
-    return ChecksumVerifier(
-        ctx.transfer.size,
-        remote.etag,
-        stored_md5_hex=remote.metadata.get(MD5_METADATA, ""),
-        known_part_size=known_part_size,
-    )

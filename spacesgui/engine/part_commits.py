@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from typing import Any
+from typing import Any, TypeVar
 
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.local_ports import LocalFiles
@@ -35,7 +35,11 @@ from spacesgui.core.local_ports import LocalFiles
 Part = tuple[str, float, str]  # final path, modification time to set, tag of its .part file
 Check = Callable[[bytes], str]  # raises a SpacesError for bytes not to write; else says how checked
 Pending = tuple[Part, bytes, Check, "asyncio.Future[str]"]  # what to write, and who waits for it
+Written = tuple[Part, str, "asyncio.Future[str]"]  # on disk as .part: how it was checked, who waits
 Outcome = SpacesError | str  # why a file failed, or how its bytes were checked
+A = TypeVar("A")  # what a stage's work is given
+R = TypeVar("R")  # what it gives for each file
+B = TypeVar("B")  # a file of the batch, as the stage's end takes it
 
 
 def _unchecked(_data: bytes) -> str:
@@ -49,7 +53,7 @@ class PartCommits:
         self._local = local
         self._pool = pool
         self._gathering: list[Pending] = []  # waiting to be written
-        self._written: list[Pending] = []  # written, waiting to be committed
+        self._written: list[Written] = []  # waiting to be committed
         self._writing = False
         self._committing = False
 
@@ -72,17 +76,17 @@ class PartCommits:
         batch, self._written = self._written, []
         self._committing = True
         self._on_pool(
-            self._local.commit_parts, [part for part, *_rest in batch], self._batch_committed, batch
+            self._local.commit_parts, [part for part, _how, _done in batch], self._batch_committed, batch
         )
 
     def _on_pool(
-        self, work: Callable[[Any], list[Any]], arg: Any,
-        ended: Callable[[list[Pending], list[Any] | BaseException], None], batch: list[Pending],
+        self, work: Callable[[A], list[R]], arg: A,
+        ended: Callable[[list[B], list[R] | BaseException], None], batch: list[B],
     ) -> None:  # fmt: skip
         """Run `work(arg)` on the pool; `ended(batch, its list, or what it raised)` on the loop."""
         loop = asyncio.get_running_loop()
 
-        def finished(future: Future[list[Any]]) -> None:
+        def finished(future: Future[list[R]]) -> None:
             error = future.exception()
             loop.call_soon_threadsafe(ended, batch, error if error is not None else future.result())
 
@@ -101,22 +105,22 @@ class PartCommits:
 
     def _batch_written(self, batch: list[Pending], outcomes: list[Outcome] | BaseException) -> None:
         self._writing = False
-        for pending, outcome in zip(batch, _each(outcomes, len(batch)), strict=True):
+        for (part, _data, _check, done), outcome in zip(batch, _each(outcomes, len(batch)), strict=True):
             if isinstance(outcome, str):
-                self._written.append((pending[0], b"", _said(outcome), pending[3]))  # bytes on disk now
+                self._written.append((part, outcome, done))
             else:
-                _settle(pending[3], outcome)
+                _settle(done, outcome)
         if self._written and not self._committing:
             self._commit_batch()
         if self._gathering:
             self._write_batch()
 
     def _batch_committed(
-        self, batch: list[Pending], errors: list[SpacesError | None] | BaseException
+        self, batch: list[Written], errors: list[SpacesError | None] | BaseException
     ) -> None:
         self._committing = False
-        for (_part, _data, said, done), error in zip(batch, _each(errors, len(batch)), strict=True):
-            _settle(done, error if error is not None else said(b""))
+        for (_part, how, done), error in zip(batch, _each(errors, len(batch)), strict=True):
+            _settle(done, error if error is not None else how)
         if self._written:
             self._commit_batch()
 
@@ -124,11 +128,6 @@ class PartCommits:
 def _each(outcomes: list[Any] | BaseException, count: int) -> list[Any]:
     """A stage's outcome per file: its own, or for all what the whole stage raised."""
     return [outcomes] * count if isinstance(outcomes, BaseException) else outcomes
-
-
-def _said(how: str) -> Check:
-    """A written file's check, already passed: what it said, kept for when the file is committed."""
-    return lambda _data: how
 
 
 def _settle(done: asyncio.Future[str], outcome: BaseException | str) -> None:
