@@ -98,7 +98,7 @@ def _cell(seconds: float | None) -> str:
 
 
 def side_by_side(plain: Results, https: Results) -> None:
-    """Print every run's best time over http and over https, and spacesgui's ratios to rclone."""
+    """Print every run's best time over http and over https, and spacesgui's ratios to rclone and s5cmd."""
     print("\nPlain http and https side by side (best run of each; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):")  # fmt: skip
     print(f"  {'tool':20} {'run':13} {'http':>9} {'https':>9} {'https/http':>11}")
@@ -107,14 +107,15 @@ def side_by_side(plain: Results, https: Results) -> None:
         ratio = f"{b / a:10.2f}×" if a and b else ""
         print(f"  {tool:20} {what:13} {_cell(a):>9} {_cell(b):>9} {ratio:>11}")
     from bench_transfer_peers import BIG_DOWN, BIG_UP, SMALL_UP  # it imports this module
-    from bench_transfer_report import RCLONE, SPACESGUI
+    from bench_transfer_report import RCLONE, S5CMD, SPACESGUI
 
     for what in (SMALL_UP, BIG_UP, BIG_DOWN):
-        cells = []
-        for mode, res in (("http", plain), ("https", https)):
-            ours, theirs = _seconds(res.best(SPACESGUI, what)), _seconds(res.best(RCLONE, what))
-            cells.append(f"{mode} {ours / theirs:.2f}×" if ours and theirs else f"{mode} –")
-        print(f"  {what}: spacesgui ÷ rclone: {', '.join(cells)}")
+        for peer in (RCLONE, S5CMD):
+            cells = []
+            for mode, res in (("http", plain), ("https", https)):
+                ours, theirs = _seconds(res.best(SPACESGUI, what)), _seconds(res.best(peer, what))
+                cells.append(f"{mode} {ours / theirs:.2f}×" if ours and theirs else f"{mode} –")
+            print(f"  {what}: spacesgui ÷ {peer.split()[0]}: {', '.join(cells)}")
     for mode, res in (("http", plain), ("https", https)):
         if res.gui is not None:
             print(f"  window over {mode}: longest GUI stall {res.gui.stall_max_s * 1000:.0f} ms; "

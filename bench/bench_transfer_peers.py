@@ -1,4 +1,5 @@
-"""Other tools moving the same files through the same server: rclone, the AWS CLI, s3cmd, raw boto3.
+"""Other tools moving the same files through the same server: rclone, s5cmd, the AWS CLI, s3cmd,
+raw boto3.
 
 Each run is a fresh process (its start-up included in its wall time, and measured on its
 own with `--version`), into a bucket made for it, checked afterwards by listing the
@@ -8,6 +9,8 @@ objects or bytes, is reported as failed with the reason.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
 import subprocess
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import bench_tls
-from bench_peers import PEER_TIMEOUT_S, _startup, _uvx_tool
+from bench_peers import PEER_TIMEOUT_S, _startup, _uvx_tool, s5cmd_launcher
 from bench_server import Server, clean_env, rclone_binary
 from bench_transfer_cpu import CpuClock, CpuUse
 from bench_transfer_data import BigFile, SmallTree, check_file
@@ -138,6 +141,10 @@ def check_download(path: Path, big: BigFile) -> tuple[str, str]:
 # ----------------------------------------------------------------- running a tool
 
 
+def _md5_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+
+
 def _tail(data: bytes, lines: int = 3) -> str:
     text = data.decode(errors="replace").strip().splitlines()[-lines:]
     return " / ".join(text) or "no output"
@@ -193,8 +200,10 @@ class Peers:
         self._rclone = [str(rclone_binary())]
         self._aws = _uvx_tool("awscli", "aws")
         self._s3cmd = _uvx_tool("s3cmd", "s3cmd")
+        self._s5cmd, self.s5cmd_how = s5cmd_launcher()
         self.rclone_env = rclone_env(server)
         self.aws_env = aws_env(server, scratch)
+        self.s5cmd_env = {**self.aws_env, "AWS_REGION": "us-east-1"}  # aws_env's keys and CA bundle
         self.s3cmd_config = scratch / "s3cmd.cfg"
         self.s3cmd_config.write_text("[default]\n")
         # Also warms uvx's cache, so the first timed run does not install anything.
@@ -202,6 +211,7 @@ class Peers:
             "rclone": _startup([*self._rclone, "version"], self.rclone_env),
             "aws": _startup([*self._aws, "--version"], self.aws_env) if self._aws else None,
             "s3cmd": _startup([*self._s3cmd, "--version"], dict(os.environ)) if self._s3cmd else None,
+            "s5cmd": _startup([*self._s5cmd, "version"], self.s5cmd_env) if self._s5cmd else None,
         }
 
     def _s3cmd_base(self) -> list[str]:
@@ -247,6 +257,36 @@ class Peers:
                    "--transfers", "16", "--config", ""]  # fmt: skip
         return _tool_run(self.RCLONE, BIG_DOWN, command, self.rclone_env, self.clock, self.startup["rclone"],
                          lambda: check_download(folder / big.path.name, big))  # fmt: skip
+
+    # -- s5cmd cp, defaults (256 workers for many files; 5 parts of 50 MiB at once for one)
+
+    S5CMD = "s5cmd cp"
+
+    def _s5cmd_cp(self, source: str, target: str) -> list[str]:
+        assert self._s5cmd is not None
+        return [*self._s5cmd, "--endpoint-url", self.server.endpoint, "cp", source, target]
+
+    def s5cmd_small(self, tree: SmallTree, bucket: str) -> Run:
+        if missing := self._missing(self.S5CMD, SMALL_UP, self._s5cmd, "s5cmd"):
+            return missing
+        command = self._s5cmd_cp(f"{tree.root}/", f"s3://{bucket}/small/")
+        return _tool_run(self.S5CMD, SMALL_UP, command, self.s5cmd_env, self.clock, self.startup["s5cmd"],
+                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
+
+    def s5cmd_big_up(self, big: BigFile, bucket: str) -> Run:
+        if missing := self._missing(self.S5CMD, BIG_UP, self._s5cmd, "s5cmd"):
+            return missing
+        command = self._s5cmd_cp(str(big.path), f"s3://{bucket}/{big.path.name}")
+        return _tool_run(self.S5CMD, BIG_UP, command, self.s5cmd_env, self.clock, self.startup["s5cmd"],
+                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
+
+    def s5cmd_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
+        if missing := self._missing(self.S5CMD, BIG_DOWN, self._s5cmd, "s5cmd"):
+            return missing
+        target = folder / big.path.name
+        command = self._s5cmd_cp(f"s3://{bucket}/{big.path.name}", str(target))
+        return _tool_run(self.S5CMD, BIG_DOWN, command, self.s5cmd_env, self.clock, self.startup["s5cmd"],
+                         lambda: check_download(target, big))  # fmt: skip
 
     # -- aws s3 cp, defaults (10 requests at once, 8 MiB parts over 8 MiB)
 
@@ -341,9 +381,17 @@ class Peers:
         return Run(self.RAW, SMALL_UP, cpu.wall_s, None, cpu, f"{parallel} threads; {checked}", error)
 
     RAW_MULTIPART = "boto3, multipart"
+    RAW_MULTIPART_MD5 = "boto3, multipart+MD5"
 
-    def raw_multipart(self, big: BigFile, bucket: str, part_size: int, parallel: int) -> Run:
-        """The same client's multipart upload, `parallel` parts at once, no MD5: the server's multipart floor."""
+    def raw_multipart(
+        self, big: BigFile, bucket: str, part_size: int, parallel: int, md5: bool = False
+    ) -> Run:
+        """The same client's multipart upload, `parallel` parts at once: the server's multipart floor.
+
+        `md5`: each part carries Content-MD5, hashed in the timed run, as the engine sends it
+        (the server checks it: a second pass over every byte on its side).
+        """
+        tool = self.RAW_MULTIPART_MD5 if md5 else self.RAW_MULTIPART
         os.sync()
         key = big.path.name
         self.clock.start()
@@ -355,8 +403,9 @@ class Peers:
                 with big.path.open("rb") as handle:
                     handle.seek(offset)
                     data = handle.read(part_size)
+                extra = {"ContentMD5": _md5_b64(data)} if md5 else {}
                 etag = self.client.upload_part(
-                    Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
+                    Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data, **extra
                 )["ETag"]
                 return {"PartNumber": number, "ETag": etag}
 
@@ -367,13 +416,11 @@ class Peers:
                 Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
             )
         except Exception as exc:
-            return Run(
-                self.RAW_MULTIPART, BIG_UP, cpu=self.clock.stop(), error=f"multipart upload failed: {exc}"
-            )
+            return Run(tool, BIG_UP, cpu=self.clock.stop(), error=f"multipart upload failed: {exc}")
         cpu = self.clock.stop()
         checked, error = check_big_object(self.client, bucket, key, big)
-        how = f"{count} parts of {part_size // 2**20} MiB, {parallel} at once"
-        return Run(self.RAW_MULTIPART, BIG_UP, cpu.wall_s, None, cpu, f"{how}; {checked}", error)
+        how = f"{count} parts of {part_size // 2**20} MiB, {parallel} at once{', Content-MD5' if md5 else ''}"
+        return Run(tool, BIG_UP, cpu.wall_s, None, cpu, f"{how}; {checked}", error)
 
     def raw_get(self, big: BigFile, bucket: str, folder: Path) -> Run:
         """A single GetObject streamed to a file in 1 MiB reads (no checks while reading)."""

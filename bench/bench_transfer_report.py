@@ -18,18 +18,23 @@ from bench_transfer_peers import BIG_DOWN, BIG_UP, SMALL_UP, Run
 if TYPE_CHECKING:
     from bench_transfer_gui import GuiTransfers
 
-SMALL_VS_RCLONE_TARGET = 1.0  # spacesgui's time ÷ rclone's: at most
+SMALL_VS_PEERS_TARGET = 1.0  # spacesgui's time ÷ the faster of rclone's and s5cmd's: at most
 AWS_VS_SMALL_TARGET = 2.5  # the AWS CLI's time ÷ spacesgui's: at least
-BIG_VS_RAW_TARGET = 1.10  # spacesgui's 1 GiB upload ÷ one raw PutObject: at most
+# spacesgui's 1 GiB upload ÷ one raw PutObject: at most (issue 11). The first transfer issue
+# asked 1.10×; the server's multipart path alone is 1.14–1.22× its single PUT here.
+BIG_VS_RAW_TARGET = 1.5
+BIG_UP_VS_S5CMD_TARGET = 1.05  # spacesgui's 1 GiB upload ÷ s5cmd's: at most
+BIG_DOWN_VS_RCLONE_TARGET = 1.10  # spacesgui's verified 1 GiB download ÷ rclone's: at most
 STALL_TARGET_S = 0.05
 NOISY_SHARE = 0.25  # other processes took more than this many CPUs during a run: say so
 # Innermost frames: the engine's lock taken on the GUI thread; qasync's loop (Qt's C++ event loop).
 LOCK_FRAME = re.compile(r"^transfer_engine\.py:\d+ (take_changes|totals) ")
 IDLE_FRAME = re.compile(r"^__init__\.py:\d+ run_forever ")
 
-SPACESGUI, RCLONE, AWS, S3CMD = "spacesgui engine", "rclone copy", "aws s3 cp", "s3cmd put/get"
-RAW, RAW_MULTIPART = "boto3, one request", "boto3, multipart"
-TOOLS = (SPACESGUI, RCLONE, AWS, S3CMD, RAW, RAW_MULTIPART)
+SPACESGUI, RCLONE, S5CMD = "spacesgui engine", "rclone copy", "s5cmd cp"
+AWS, S3CMD = "aws s3 cp", "s3cmd put/get"
+RAW, RAW_MULTIPART, RAW_MULTIPART_MD5 = "boto3, one request", "boto3, multipart", "boto3, multipart+MD5"
+TOOLS = (SPACESGUI, RCLONE, S5CMD, AWS, S3CMD, RAW, RAW_MULTIPART, RAW_MULTIPART_MD5)
 
 
 @dataclass(slots=True)
@@ -98,18 +103,33 @@ def _checked(run: Run | None) -> str:
     return run.checked.split(";")[0] if run.ok or not run.error else f"FAILED ({run.error})"
 
 
+def _fastest(res: Results, tools: tuple[str, ...], what: str) -> tuple[str, float | None]:
+    """The fastest good run of `what` among `tools`: its tool's short name and its seconds."""
+    timed = [(seconds, tool) for tool in tools if (seconds := _seconds(res.best(tool, what))) is not None]
+    if not timed:
+        return " or ".join(tool.split()[0] for tool in tools), None
+    seconds, tool = min(timed)
+    return tool.split()[0], seconds
+
+
 def table_rows(res: Results) -> list[Row]:
     small = f"{res.tree.count:,} × {human(res.tree.size)}"
     big = human(res.big.size)
     ours_small = res.best(SPACESGUI, SMALL_UP)
     ours_up, ours_down = res.best(SPACESGUI, BIG_UP), res.best(SPACESGUI, BIG_DOWN)
+    fastest_small = _fastest(res, (RCLONE, S5CMD), SMALL_UP)
     rows = [
-        _ratio_row(f"{small} up: spacesgui ÷ rclone", _seconds(ours_small), _seconds(res.best(RCLONE, SMALL_UP)),
-                   f"≤ {SMALL_VS_RCLONE_TARGET:.2f}×", lambda r: r <= SMALL_VS_RCLONE_TARGET),
+        _ratio_row(f"{small} up: spacesgui ÷ {fastest_small[0]}", _seconds(ours_small), fastest_small[1],
+                   f"≤ {SMALL_VS_PEERS_TARGET:.2f}×", lambda r: r <= SMALL_VS_PEERS_TARGET),
         _ratio_row(f"{small} up: aws-cli ÷ spacesgui", _seconds(res.best(AWS, SMALL_UP)), _seconds(ours_small),
                    f"≥ {AWS_VS_SMALL_TARGET:.2f}×", lambda r: r >= AWS_VS_SMALL_TARGET),
         _ratio_row(f"{big} up: spacesgui ÷ one raw PutObject", _seconds(ours_up), _seconds(res.best(RAW, BIG_UP)),
                    f"≤ {BIG_VS_RAW_TARGET:.2f}×", lambda r: r <= BIG_VS_RAW_TARGET),
+        _ratio_row(f"{big} up: spacesgui ÷ s5cmd", _seconds(ours_up), _seconds(res.best(S5CMD, BIG_UP)),
+                   f"≤ {BIG_UP_VS_S5CMD_TARGET:.2f}×", lambda r: r <= BIG_UP_VS_S5CMD_TARGET),
+        _ratio_row(f"{big} down, verified: spacesgui ÷ rclone", _seconds(ours_down),
+                   _seconds(res.best(RCLONE, BIG_DOWN)), f"≤ {BIG_DOWN_VS_RCLONE_TARGET:.2f}×",
+                   lambda r: r <= BIG_DOWN_VS_RCLONE_TARGET),
     ]  # fmt: skip
     for label, run, unit in ((f"{small} up, spacesgui", ours_small, None), (f"{big} up, spacesgui", ours_up, res.big.size),
                              (f"{big} down, spacesgui", ours_down, res.big.size)):  # fmt: skip
@@ -208,15 +228,15 @@ def print_runs(res: Results) -> None:
     )
     for run in res.runs:
         took = fmt_s(run.seconds) if run.ok else "FAILED"
-        print(f"  {run.tool:19} {run.what:13} {took:>9}  {run.checked}".rstrip())
+        print(f"  {run.tool:20} {run.what:13} {took:>9}  {run.checked}".rstrip())
         if run.error:
-            print(f"  {'':19} {'':13} {'':>9}  error: {run.error}")
+            print(f"  {'':20} {'':13} {'':>9}  error: {run.error}")
         if run.cpu is not None:
             noisy = (
                 run.cpu.others_s is not None and run.cpu.others_s / max(run.cpu.wall_s, 1e-9) > NOISY_SHARE
             )
             flag = "  ← the machine was busy with other work" if noisy else ""
-            print(f"  {'':19} {'':13} {'':>9}  {run.cpu.describe()}{flag}")
+            print(f"  {'':20} {'':13} {'':>9}  {run.cpu.describe()}{flag}")
 
 
 def print_gui(res: Results) -> None:
@@ -359,13 +379,16 @@ def _small_limits(res: Results) -> list[str]:
 
 
 def _big_limits(res: Results) -> list[str]:
-    raw, multi, ours = (_good(res.best(tool, BIG_UP)) for tool in (RAW, RAW_MULTIPART, SPACESGUI))
+    raw, multi, multi_md5, ours = (
+        _good(res.best(tool, BIG_UP)) for tool in (RAW, RAW_MULTIPART, RAW_MULTIPART_MD5, SPACESGUI)
+    )
     if not ours or not ours.cpu:
         return []
     gib = res.big.size / 2**30
     parts = [f"{human(res.big.size)} up: spacesgui {fmt_s(ours.seconds)}, server {_cpu_s(ours.cpu.server_s)}, "
              f"spacesgui {_cpu_s(ours.cpu.client_s)} ({ours.cpu.client_s / gib:.1f} per GiB)"]  # fmt: skip
-    for label, run in (("one raw PutObject", raw), ("a raw multipart upload (same parts, no MD5)", multi)):
+    for label, run in (("one raw PutObject", raw), ("a raw multipart upload (same parts, no MD5)", multi),
+                       ("the same with Content-MD5 on each part", multi_md5)):  # fmt: skip
         if run and run.cpu:
             parts.append(
                 f"{label} {fmt_s(run.seconds)}, server {_cpu_s(run.cpu.server_s)}, "
@@ -377,10 +400,14 @@ def _big_limits(res: Results) -> list[str]:
         f"during spacesgui's run {_busy(ours.cpu)} of {res.machine.cpus}"
     )
     if multi and raw and multi.seconds and raw.seconds and ours.seconds:
-        text += (
-            f". Split of the ratio: the server's multipart path ÷ its single PUT = {multi.seconds / raw.seconds:.2f}×, "
-            f"spacesgui ÷ the raw multipart upload = {ours.seconds / multi.seconds:.2f}×"
-        )
+        text += f". Split of the ratio: the server's multipart path ÷ its single PUT = {multi.seconds / raw.seconds:.2f}×"
+        if multi_md5 and multi_md5.seconds:
+            text += (
+                f", Content-MD5 (hashed here, checked there) ÷ without = {multi_md5.seconds / multi.seconds:.2f}×, "
+                f"spacesgui ÷ the raw multipart upload with Content-MD5 = {ours.seconds / multi_md5.seconds:.2f}×"
+            )
+        else:
+            text += f", spacesgui ÷ the raw multipart upload = {ours.seconds / multi.seconds:.2f}×"
     return [text + "."]
 
 

@@ -1,4 +1,4 @@
-"""Benchmark: spacesgui's transfers next to rclone, the AWS CLI, s3cmd and one raw PutObject.
+"""Benchmark: spacesgui's transfers next to rclone, s5cmd, the AWS CLI, s3cmd and one raw PutObject.
 
 Run `uv run python bench/transfers.py` (1,000 × 4 KiB files and one 1 GiB file; several
 minutes on 2 CPUs), or `--small-count 50 --big-size 64MiB` for a quick run. `--tls both`
@@ -81,7 +81,7 @@ def check_room(scratch: Path, args: argparse.Namespace, tools: int) -> None:
 def _say(run: Run) -> Run:
     took = fmt_s(run.seconds) if run.ok else "FAILED"
     detail = run.error or run.checked
-    print(f"  {run.tool:19} {run.what:13} {took:>9}  {detail}", flush=True)
+    print(f"  {run.tool:20} {run.what:13} {took:>9}  {detail}", flush=True)
     return run
 
 
@@ -132,8 +132,8 @@ class Bench:
         if peers is not None:
             # boto3 alone, as many threads as the engine runs files: the floor for a boto3 client.
             raw = partial(peers.raw_small, parallel=self.engine.settings.checked().parallel_files)
-            runs += [("raw", raw), ("rclone", peers.rclone_small), ("aws", peers.aws_small),
-                     ("s3cmd", peers.s3cmd_small)]  # fmt: skip
+            runs += [("raw", raw), ("rclone", peers.rclone_small), ("s5cmd", peers.s5cmd_small),
+                     ("aws", peers.aws_small), ("s3cmd", peers.s3cmd_small)]  # fmt: skip
         for tool, run in runs:
             self.res.runs.append(_say(run(tree, self.bucket("small", tool))))
 
@@ -146,19 +146,22 @@ class Bench:
         plan.append(("spacesgui", self.engine.big_up, self.engine.big_down))
         if peers is not None:
             plan += [("rclone", peers.rclone_big_up, peers.rclone_big_down),
+                     ("s5cmd", peers.s5cmd_big_up, peers.s5cmd_big_down),
                      ("aws", peers.aws_big_up, peers.aws_big_down),
                      ("s3cmd", peers.s3cmd_big_up, peers.s3cmd_big_down)]  # fmt: skip
         for tool, up, down in plan:
             if tool == "spacesgui" and peers is not None:
                 # The server's own cost of a multipart upload, with the engine's part size and
                 # parallelism but nothing else the engine does (MD5s, journal, progress, checks).
-                bucket = self.bucket("big", "multipart")
+                # Then once more with Content-MD5 on each part, which the engine always sends.
                 settings = self.engine.settings.checked()
                 part_size = choose_part_size(big.size, settings.part_size)
-                self.res.runs.append(
-                    _say(peers.raw_multipart(big, bucket, part_size, settings.parts_per_file))
-                )
-                self.client.delete_object(Bucket=bucket, Key=big.path.name)
+                for md5 in (False, True):
+                    bucket = self.bucket("big", "multipart")
+                    self.res.runs.append(
+                        _say(peers.raw_multipart(big, bucket, part_size, settings.parts_per_file, md5))
+                    )
+                    self.client.delete_object(Bucket=bucket, Key=big.path.name)
             bucket = self.bucket("big", tool)
             uploaded = _say(up(big, bucket))
             self.res.runs.append(uploaded)
@@ -273,7 +276,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--repeat", type=int, default=1, help="rounds of every run; the best of each is used (default 1)"
     )
     parser.add_argument(
-        "--skip-peers", action="store_true", help="time spacesgui only (no rclone, aws, s3cmd, raw boto3)"
+        "--skip-peers",
+        action="store_true",
+        help="time spacesgui only (no rclone, s5cmd, aws, s3cmd, raw boto3)",
     )
     parser.add_argument(
         "--skip-gui", action="store_true", help="do not build the window (no GUI stall figure)"
@@ -293,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_offscreen_qt()
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-bench-"))
     try:
-        check_room(scratch, args, tools=5)
+        check_room(scratch, args, tools=6)
         results: dict[str, Results] = {}
         for mode in ("plain", "https") if args.tls == "both" else (args.tls,):
             print(f"== {mode} ==", flush=True)
