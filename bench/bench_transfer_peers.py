@@ -223,11 +223,6 @@ class Peers:
             "--region", "us-east-1",
         ]  # fmt: skip
 
-    def _missing(self, tool: str, what: str, launcher: list[str] | None, name: str) -> Run | None:
-        if launcher is None:
-            return Run(tool, what, error=f"could not run: neither uvx nor {name} is on PATH")
-        return None
-
     # -- rclone copy --transfers 16, every other setting at its default
 
     RCLONE = "rclone copy"
@@ -258,91 +253,54 @@ class Peers:
         return _tool_run(self.RCLONE, BIG_DOWN, command, self.rclone_env, self.clock, self.startup["rclone"],
                          lambda: check_download(folder / big.path.name, big))  # fmt: skip
 
-    # -- s5cmd cp, defaults (256 workers for many files; 5 parts of 50 MiB at once for one)
+    # -- the command-line peers copying one way each, every setting at its default:
+    #    s5cmd cp (256 workers for many files; 5 parts of 50 MiB at once for one),
+    #    aws s3 cp (10 requests at once, 8 MiB parts over 8 MiB),
+    #    s3cmd put/get (one file at a time, 15 MiB parts)
 
-    S5CMD = "s5cmd cp"
+    S5CMD, AWS, S3CMD = "s5cmd cp", "aws s3 cp", "s3cmd put/get"
+    CLIS = ("s5cmd", "aws", "s3cmd")
 
-    def _s5cmd_cp(self, source: str, target: str) -> list[str]:
-        assert self._s5cmd is not None
-        return [*self._s5cmd, "--endpoint-url", self.server.endpoint, "cp", source, target]
+    def _copy_command(self, name: str, source: str, target: str, many: bool) -> list[str]:
+        """`name` copying `source` to `target` (one of them an s3:// URL); `many`: a folder."""
+        if name == "s5cmd":
+            assert self._s5cmd is not None
+            return [*self._s5cmd, "--endpoint-url", self.server.endpoint, "cp", source, target]
+        if name == "aws":
+            assert self._aws is not None
+            return [*self._aws, "s3", "cp", *(["--recursive"] if many else []), source, target,
+                    "--endpoint-url", self.server.endpoint]  # fmt: skip
+        verb = "get" if source.startswith("s3://") else "put"
+        return [*self._s3cmd_base(), verb, *(["--recursive"] if many else []), source, target]
 
-    def s5cmd_small(self, tree: SmallTree, bucket: str) -> Run:
-        if missing := self._missing(self.S5CMD, SMALL_UP, self._s5cmd, "s5cmd"):
-            return missing
-        command = self._s5cmd_cp(f"{tree.root}/", f"s3://{bucket}/small/")
-        return _tool_run(self.S5CMD, SMALL_UP, command, self.s5cmd_env, self.clock, self.startup["s5cmd"],
-                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
+    def _cli_run(
+        self, name: str, what: str, source: str, target: str, check: Callable[[], tuple[str, str]],
+        many: bool = False,
+    ) -> Run:  # fmt: skip
+        tool, launcher, env = {
+            "s5cmd": (self.S5CMD, self._s5cmd, self.s5cmd_env),
+            "aws": (self.AWS, self._aws, self.aws_env),
+            "s3cmd": (self.S3CMD, self._s3cmd, dict(os.environ)),
+        }[name]
+        if launcher is None:
+            return Run(tool, what, error=f"could not run: neither uvx nor {name} is on PATH")
+        command = self._copy_command(name, source, target, many)
+        return _tool_run(tool, what, command, env, self.clock, self.startup[name], check)
 
-    def s5cmd_big_up(self, big: BigFile, bucket: str) -> Run:
-        if missing := self._missing(self.S5CMD, BIG_UP, self._s5cmd, "s5cmd"):
-            return missing
-        command = self._s5cmd_cp(str(big.path), f"s3://{bucket}/{big.path.name}")
-        return _tool_run(self.S5CMD, BIG_UP, command, self.s5cmd_env, self.clock, self.startup["s5cmd"],
-                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
+    def cli_small(self, name: str, tree: SmallTree, bucket: str) -> Run:
+        # s5cmd copies a folder's contents when the source ends in "/"; the others with --recursive.
+        source = f"{tree.root}/" if name == "s5cmd" else str(tree.root)
+        return self._cli_run(name, SMALL_UP, source, f"s3://{bucket}/small/",
+                             lambda: check_small(self.client, bucket, tree), many=name != "s5cmd")  # fmt: skip
 
-    def s5cmd_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
-        if missing := self._missing(self.S5CMD, BIG_DOWN, self._s5cmd, "s5cmd"):
-            return missing
+    def cli_big_up(self, name: str, big: BigFile, bucket: str) -> Run:
+        return self._cli_run(name, BIG_UP, str(big.path), f"s3://{bucket}/{big.path.name}",
+                             lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
+
+    def cli_big_down(self, name: str, big: BigFile, bucket: str, folder: Path) -> Run:
         target = folder / big.path.name
-        command = self._s5cmd_cp(f"s3://{bucket}/{big.path.name}", str(target))
-        return _tool_run(self.S5CMD, BIG_DOWN, command, self.s5cmd_env, self.clock, self.startup["s5cmd"],
-                         lambda: check_download(target, big))  # fmt: skip
-
-    # -- aws s3 cp, defaults (10 requests at once, 8 MiB parts over 8 MiB)
-
-    AWS = "aws s3 cp"
-
-    def _aws_cp(self, *args: str) -> list[str]:
-        assert self._aws is not None
-        return [*self._aws, "s3", "cp", *args, "--endpoint-url", self.server.endpoint]
-
-    def aws_small(self, tree: SmallTree, bucket: str) -> Run:
-        if missing := self._missing(self.AWS, SMALL_UP, self._aws, "aws"):
-            return missing
-        command = self._aws_cp("--recursive", str(tree.root), f"s3://{bucket}/small/")
-        return _tool_run(self.AWS, SMALL_UP, command, self.aws_env, self.clock, self.startup["aws"],
-                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
-
-    def aws_big_up(self, big: BigFile, bucket: str) -> Run:
-        if missing := self._missing(self.AWS, BIG_UP, self._aws, "aws"):
-            return missing
-        command = self._aws_cp(str(big.path), f"s3://{bucket}/{big.path.name}")
-        return _tool_run(self.AWS, BIG_UP, command, self.aws_env, self.clock, self.startup["aws"],
-                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
-
-    def aws_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
-        if missing := self._missing(self.AWS, BIG_DOWN, self._aws, "aws"):
-            return missing
-        target = folder / big.path.name
-        command = self._aws_cp(f"s3://{bucket}/{big.path.name}", str(target))
-        return _tool_run(self.AWS, BIG_DOWN, command, self.aws_env, self.clock, self.startup["aws"],
-                         lambda: check_download(target, big))  # fmt: skip
-
-    # -- s3cmd put/get, defaults (one file at a time, 15 MiB parts)
-
-    S3CMD = "s3cmd put/get"
-
-    def s3cmd_small(self, tree: SmallTree, bucket: str) -> Run:
-        if missing := self._missing(self.S3CMD, SMALL_UP, self._s3cmd, "s3cmd"):
-            return missing
-        command = [*self._s3cmd_base(), "put", "--recursive", str(tree.root), f"s3://{bucket}/small/"]
-        return _tool_run(self.S3CMD, SMALL_UP, command, dict(os.environ), self.clock, self.startup["s3cmd"],
-                         lambda: check_small(self.client, bucket, tree))  # fmt: skip
-
-    def s3cmd_big_up(self, big: BigFile, bucket: str) -> Run:
-        if missing := self._missing(self.S3CMD, BIG_UP, self._s3cmd, "s3cmd"):
-            return missing
-        command = [*self._s3cmd_base(), "put", str(big.path), f"s3://{bucket}/{big.path.name}"]
-        return _tool_run(self.S3CMD, BIG_UP, command, dict(os.environ), self.clock, self.startup["s3cmd"],
-                         lambda: check_big_object(self.client, bucket, big.path.name, big))  # fmt: skip
-
-    def s3cmd_big_down(self, big: BigFile, bucket: str, folder: Path) -> Run:
-        if missing := self._missing(self.S3CMD, BIG_DOWN, self._s3cmd, "s3cmd"):
-            return missing
-        target = folder / big.path.name
-        command = [*self._s3cmd_base(), "get", f"s3://{bucket}/{big.path.name}", str(target)]
-        return _tool_run(self.S3CMD, BIG_DOWN, command, dict(os.environ), self.clock, self.startup["s3cmd"],
-                         lambda: check_download(target, big))  # fmt: skip
+        return self._cli_run(name, BIG_DOWN, f"s3://{bucket}/{big.path.name}", str(target),
+                             lambda: check_download(target, big))  # fmt: skip
 
     # -- one raw request with a client configured as spacesgui's, in this process
 

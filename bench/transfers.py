@@ -132,8 +132,8 @@ class Bench:
         if peers is not None:
             # boto3 alone, as many threads as the engine runs files: the floor for a boto3 client.
             raw = partial(peers.raw_small, parallel=self.engine.settings.checked().parallel_files)
-            runs += [("raw", raw), ("rclone", peers.rclone_small), ("s5cmd", peers.s5cmd_small),
-                     ("aws", peers.aws_small), ("s3cmd", peers.s3cmd_small)]  # fmt: skip
+            runs += [("raw", raw), ("rclone", peers.rclone_small)]
+            runs += [(name, partial(peers.cli_small, name)) for name in peers.CLIS]
         for tool, run in runs:
             self.res.runs.append(_say(run(tree, self.bucket("small", tool))))
 
@@ -145,10 +145,9 @@ class Bench:
             plan.append(("raw", peers.raw_put, peers.raw_get))
         plan.append(("spacesgui", self.engine.big_up, self.engine.big_down))
         if peers is not None:
-            plan += [("rclone", peers.rclone_big_up, peers.rclone_big_down),
-                     ("s5cmd", peers.s5cmd_big_up, peers.s5cmd_big_down),
-                     ("aws", peers.aws_big_up, peers.aws_big_down),
-                     ("s3cmd", peers.s3cmd_big_up, peers.s3cmd_big_down)]  # fmt: skip
+            plan.append(("rclone", peers.rclone_big_up, peers.rclone_big_down))
+            plan += [(name, partial(peers.cli_big_up, name), partial(peers.cli_big_down, name))
+                     for name in peers.CLIS]  # fmt: skip
         for tool, up, down in plan:
             if tool == "spacesgui" and peers is not None:
                 # The server's own cost of a multipart upload, with the engine's part size and
