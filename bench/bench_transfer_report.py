@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 SMALL_VS_PEERS_TARGET = 1.0  # spacesgui's time ÷ the faster of rclone's and s5cmd's: at most
 AWS_VS_SMALL_TARGET = 2.5  # the AWS CLI's time ÷ spacesgui's: at least
 # spacesgui's 1 GiB upload ÷ one raw PutObject: at most (issue 11). The first transfer issue
-# asked 1.10×; the server's multipart path alone is 1.14–1.22× its single PUT here.
+# asked 1.10×; the server's multipart path alone is 1.11–1.22× its single PUT here.
 BIG_VS_RAW_TARGET = 1.5
 BIG_UP_VS_S5CMD_TARGET = 1.05  # spacesgui's 1 GiB upload ÷ s5cmd's: at most
 BIG_DOWN_VS_RCLONE_TARGET = 1.10  # spacesgui's verified 1 GiB download ÷ rclone's: at most
