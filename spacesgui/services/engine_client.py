@@ -220,8 +220,11 @@ class EngineClient:
         return frozenset(self._sent_accounts.copy())  # a copy in one step: another thread may add
 
     def send_keys(self, account_ids: Iterable[str]) -> None:
-        """A drop is being planned for these accounts: the child may build their stores meanwhile."""
-        self._send_accounts(account_ids)
+        """A drop is being planned, or an account browsed: the child may build their stores
+        meanwhile. Accounts it has the keys of are passed over before their keys are looked
+        up (a keyring read each time Spaces were listed): a change of keys, or a new child,
+        empties that record first (forget_accounts, restart)."""
+        self._send_accounts([a for a in account_ids if a not in self._sent_accounts])
 
     def forget_accounts(self) -> None:
         """Accounts changed (edited keys, removed): send them again when next needed."""

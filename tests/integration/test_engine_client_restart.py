@@ -42,3 +42,25 @@ def test_a_killed_transfer_process_is_reported_once_and_restart_serves_again(tmp
     assert deaths == ["died"]  # ending it on purpose is not a death
     with pytest.raises(EngineStopped, match="the app is closing"):
         client.transfers()
+
+
+def test_keys_already_with_the_transfer_process_are_not_looked_up_again(tmp_path: Path) -> None:
+    # send_keys runs each time an account's Spaces are listed; each lookup may read the keyring.
+    account = Account("a", "custom", "http://127.0.0.1:9", "us-east-1", "AK")
+    lookups: list[str] = []
+
+    def keys(account_id: str) -> tuple[Account, Credentials]:
+        lookups.append(account_id)
+        return account, Credentials("AK", "secret-of-a")
+
+    client = start_engine(tmp_path / "transfers.sqlite3", EngineSettings(), keys)
+    try:
+        client.send_keys([account.id])
+        client.send_keys([account.id])
+        assert lookups == [account.id]
+        assert client.accounts_sent == {account.id}
+        client.forget_accounts()  # keys changed: the next send looks them up again
+        client.send_keys([account.id])
+        assert lookups == [account.id, account.id]
+    finally:
+        client.shutdown()
