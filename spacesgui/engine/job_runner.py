@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacesgui.core.errors import SpacesError, TransferStopped
 from spacesgui.core.local_ports import LocalFiles
@@ -48,9 +48,8 @@ log = logging.getLogger(__name__)
 JOURNAL_BATCH_S = 0.1
 MAX_GUI_YIELD_S = 0.1
 MAX_PART_THREADS = 64  # the most parts in flight any settings allow
-# Downloads' fsync and rename (see loop_jobs): enough threads that the flushes of many small
-# files overlap, which the file system turns into a few journal commits.
-COMMIT_THREADS = 16
+# Small downloads' writes and commits (part_commits): one thread for each of its two stages.
+COMMIT_THREADS = 2
 # Small files on the event loop cost no thread: besides parallel_files, this many per file
 # slot may run (8 → 24 more). More in flight let the loop answer many at each wake-up and
 # the commits of downloads gather in bigger batches.
@@ -67,6 +66,17 @@ JOBS = {
 
 
 State = TransferState
+
+
+class Running(NamedTuple):
+    """A running transfer's record in the engine (lock held to read or change)."""
+
+    flag: StopFlag
+    progress: Progress
+    start_bytes: int  # bytes done when it started
+    # What it writes (target_of, as it was at its start): kept, for computing it afresh for
+    # every running transfer at each start cost a walk through them all per small file.
+    target: tuple[str, ...]
 
 
 class JobRunner:
@@ -95,11 +105,7 @@ class JobRunner:
         self._transfers: dict[str, Transfer] = {}
         self._groups: dict[str, TransferGroup] = {}
         self._run_queue = RunQueue(self._transfers)
-        self._running: dict[str, tuple[StopFlag, Progress, int]] = {}  # flag, progress, bytes at start
-        # What each running transfer writes (target_of, as it was at its start), kept as they
-        # start and end: computed afresh at each start it cost a walk through every running
-        # transfer per small file.
-        self._targets: dict[str, tuple[str, ...]] = {}
+        self._running: dict[str, Running] = {}
         self._moved = dict.fromkeys(Direction, 0)  # bytes of finished runs, by direction
         self._changed: set[str] = set()
         self._bandwidth = TokenBucket(self._settings.bandwidth_limit)
@@ -178,7 +184,7 @@ class JobRunner:
             if self._run_queue.empty and not self._running:
                 self._idle.notify_all()
             return
-        busy = set(self._targets.values())  # next_jobs adds the targets of what it starts
+        busy = {running.target for running in self._running.values()}  # next_jobs adds what it starts
         limits = {
             Lane.FILES: self._settings.parallel_files,
             Lane.OPERATIONS: self._settings.parallel_operations,
@@ -189,16 +195,16 @@ class JobRunner:
         for job in self._run_queue.next_jobs(limits, busy, light, light_limit):
             for t in job.transfers:
                 flag, progress = StopFlag(), Progress(t.bytes_done)
-                self._running[t.id] = (flag, progress, t.bytes_done)
-                self._targets[t.id] = target_of(t)
+                self._running[t.id] = Running(flag, progress, t.bytes_done, target_of(t))
                 self._set_state(t, State.RUNNING)
             if job.is_delete_batch:
                 self._file_pool.submit(
-                    self._run_deletes, job, [self._running[t.id][0] for t in job.transfers]
+                    self._run_deletes, job, [self._running[t.id].flag for t in job.transfers]
                 )
             else:
                 t = job.transfers[0]
-                flag, progress, _start = self._running[t.id]
+                running = self._running[t.id]
+                flag, progress = running.flag, running.progress
                 store = self._loop_store(t)
                 on_loop = store is not None and self._start_on_loop(
                     store, self._run_on_loop(t, store, flag, progress, job)
@@ -326,8 +332,7 @@ class JobRunner:
         with self._lock:
             self._run_queue.job_ended(job.lane, job.light)
             final = t.size if outcome == State.DONE else progress.done
-            moved = max(0, final - self._running.pop(t.id)[2])
-            del self._targets[t.id]
+            moved = max(0, final - self._running.pop(t.id).start_bytes)
             self._moved[t.direction] += moved
             if outcome == State.DONE:  # its average speed, however quickly it went
                 t.run_started, t.run_ended, t.run_bytes = started, time.time(), moved
@@ -384,7 +389,6 @@ class JobRunner:
             self._run_queue.job_ended(job.lane)
             for t in batch:
                 self._running.pop(t.id, None)
-                self._targets.pop(t.id, None)
                 state, error = outcomes[t.id]
                 t.error = error
                 if state == State.DONE:

@@ -162,8 +162,8 @@ class TransferEngine(JobRunner):
     def _moved_by(self, direction: Direction) -> int:
         """Bytes moved `direction` since the engine started, running transfers included (lock held)."""
         running = sum(
-            max(0, p.done - start)
-            for i, (_f, p, start) in self._running.items()
+            max(0, running.progress.done - running.start_bytes)
+            for i, running in self._running.items()
             if self._transfers[i].direction == direction
         )
         return self._moved[direction] + running
@@ -232,7 +232,7 @@ class TransferEngine(JobRunner):
                 if t is None:
                     continue
                 if transfer_id in self._running:
-                    self._running[transfer_id][0].stop("pause")
+                    self._running[transfer_id].flag.stop("pause")
                 elif t.state == State.QUEUED:
                     self._set_state(t, State.PAUSED)
         self._wake.set()
@@ -270,7 +270,7 @@ class TransferEngine(JobRunner):
                 if t is None or t.state in (State.DONE, State.CANCELLED, State.SKIPPED):
                     continue
                 if transfer_id in self._running:
-                    self._running[transfer_id][0].stop("cancel")
+                    self._running[transfer_id].flag.stop("cancel")
                     continue
                 cleanups.append(t.copy())
                 t.upload_id = ""
@@ -313,8 +313,8 @@ class TransferEngine(JobRunner):
                 return
             self._closed = True
             self._run_queue.clear()
-            for flag, _progress, _start in self._running.values():
-                flag.stop("shutdown")
+            for running in self._running.values():
+                running.flag.stop("shutdown")
         self._wake.set()
         self._dispatcher.join()
         with self._idle:  # coroutines end on their loop; each stops at its next check
@@ -329,7 +329,7 @@ class TransferEngine(JobRunner):
 
     def _progress_of(self, t: Transfer) -> int:
         running = self._running.get(t.id)
-        return running[1].done if running else t.bytes_done
+        return running.progress.done if running else t.bytes_done
 
     def _snapshot(self, t: Transfer) -> Transfer:
         copy = t.copy()
