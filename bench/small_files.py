@@ -229,6 +229,7 @@ def main() -> int:
     settings = EngineSettings(parallel_files=args.parallel_files)
     scratch = Path(tempfile.mkdtemp(prefix="spacesgui-small-"))
     times: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    creation_us: dict[str, list[float]] = {}  # mode → the file-creation probe of each round
     connections: dict[str, int | str] = {}
     try:
         tree = make_small_tree(scratch / "src", args.count, args.size)
@@ -238,22 +239,26 @@ def main() -> int:
             root.mkdir()
             print(f"{mode}:", flush=True)
             with bench_server.serve(root, scratch / f"rclone-{mode}.log", tls) as server:
-                times[mode] = run_rounds(server, scratch / mode, settings, tree, args.rounds)
+                times[mode], creation_us[mode] = run_rounds(
+                    server, scratch / mode, settings, tree, args.rounds
+                )
                 if mode == "https" and args.count_connections > 0:
                     few = make_small_tree(scratch / "src-counted", args.count_connections, args.size)
                     connections = count_connections(server, scratch / "counted", settings, few)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print_summary(args, settings, times, connections)
+    print_summary(args, settings, times, creation_us, connections)
     return 0
 
 
 def run_rounds(
     server: bench_server.Server, scratch: Path, settings: EngineSettings, tree: SmallTree, rounds: int
-) -> dict[str, list[tuple[float, float]]]:
-    """Every tool's runs, `rounds` times, against one server: name → [(wall s, client CPU s)]."""
+) -> tuple[dict[str, list[tuple[float, float]]], list[float]]:
+    """Every tool's runs, `rounds` times, against one server: name → [(wall s, client CPU s)],
+    and the file-creation probe after each round (µs a file)."""
     scratch.mkdir()
     times: dict[str, list[tuple[float, float]]] = {}
+    created: list[float] = []
     tools = Tools(server, scratch, settings)
     try:
         tools.client.create_bucket(Bucket="warmup")
@@ -271,15 +276,16 @@ def run_rounds(
                     f"  round {rnd + 1} {name:34} {result[0]:6.2f} s  (client CPU {result[1]:.2f} s)",
                     flush=True,
                 )
-            created = file_creation_us(scratch / f"probe-{rnd}", tree.size)
-            times.setdefault(CREATION, []).append((created, 0.0))
-            print(f"  round {rnd + 1} {CREATION:34} {created:6.0f} µs a file", flush=True)
+            created.append(file_creation_us(scratch / f"probe-{rnd}", tree.size))
+            print(
+                f"  round {rnd + 1} {'(this kernel creating a file)':34} {created[-1]:6.0f} µs a file",
+                flush=True,
+            )
     finally:
         tools.close()
-    return times
+    return times, created
 
 
-CREATION = "(this kernel creating a file)"
 PROBE_FILES = 1000
 
 
@@ -339,6 +345,7 @@ def print_summary(
     args: argparse.Namespace,
     settings: EngineSettings,
     times: dict[str, dict[str, list[tuple[float, float]]]],
+    creation_us: dict[str, list[float]],
     connections: dict[str, int | str],
 ) -> None:
     load = os.getloadavg()
@@ -348,7 +355,7 @@ def print_summary(
     modes = list(times)
     header = "".join(f"{mode + ' s':>10} {'ms CPU/f':>9}" for mode in modes)
     print(f"  {'':34}{header}{'  https/plain' if len(modes) == 2 else ''}")
-    names = [name for name in dict.fromkeys(n for mode in modes for n in times[mode]) if name != CREATION]
+    names = list(dict.fromkeys(name for mode in modes for name in times[mode]))
     medians: dict[tuple[str, str], float] = {}
     for name in names:
         cells = ""
@@ -375,7 +382,7 @@ def print_summary(
                     f"  {mode:5} {direction:4}: spacesgui fast path / fastest peer = {ours / min(peers):.2f}x"
                 )
     for mode in modes:
-        probes = [created for created, _ in times[mode].get(CREATION, [])]
+        probes = creation_us.get(mode, [])
         if probes:
             print(f"  {mode:5} this kernel creating a {args.size:,}-byte file: median {statistics.median(probes):.0f} µs, "
                   f"{min(probes):.0f}–{max(probes):.0f} µs over the rounds (one thread, no flush)")  # fmt: skip
