@@ -77,7 +77,11 @@ def download(ctx: JobContext) -> None:
             # The whole object's MD5, when that is what checks it, is computed as the ranges
             # land (core/prefix_hash), so the file need not be read a second time.
             whole_md5 = bool(remote.metadata.get(MD5_METADATA)) or is_md5_etag(remote.etag)
-            prefix = PrefixVerifier(_verifier(ctx, remote), t.size) if whole_md5 and not resuming else None
+            prefix = (
+                PrefixVerifier(_verifier(ctx, remote), t.size, stop=ctx.flag.is_set)
+                if whole_md5 and not resuming
+                else None
+            )
             digests = _download_ranges(ctx, part_file, resuming, remote, prefix)
             checked = _checked_by_parts(ctx, remote, digests) or (prefix.result() if prefix else None)
     finally:
@@ -212,10 +216,15 @@ def _download_ranges(
     ctx.progress.reset(sum(p.size for p in plan if p.number in have))
 
     def fetch(part: PartRecord) -> PartRecord:
-        md5_hex = _download_stream(
-            ctx, part_file, start=part.offset, end=part.offset + part.size - 1,
-            feed_at=prefix.add if prefix else None, crc=prefix is not None,
-        )  # fmt: skip
+        try:
+            md5_hex = _download_stream(
+                ctx, part_file, start=part.offset, end=part.offset + part.size - 1,
+                feed_at=prefix.add if prefix else None, crc=prefix is not None,
+            )  # fmt: skip
+        except BaseException:
+            if prefix is not None:
+                prefix.abandon()  # ranges waiting for this one's bytes must not wait on
+            raise
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
         part_file.start_flush(part.offset, part.size)  # written back while the others come
         ctx.journal.add_part(t.id, record)

@@ -12,13 +12,17 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from spacesgui.adapters.local_files import OsLocalFiles
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core import prefix_hash
 from spacesgui.core.accounts import Account
+from spacesgui.core.local_files import part_path
 from spacesgui.core.transfers import MD5_METADATA, Direction, Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
-from tests.fault_proxy import FaultProxy, Match
+from tests.fault_proxy import FaultProxy, Hold, Match
 from tests.integration.transfer_helpers import (
     download_of,
     object_bytes,
@@ -154,6 +158,67 @@ def test_a_big_download_in_ranges_is_checked_by_its_md5_without_reading_the_file
     assert target.read_bytes() == data
     assert done.verified == "ETag (MD5)"
     assert local.read_paths == []  # checked as the ranges landed
+
+
+CHUNK = 256 * 1024  # EngineSettings.chunk_size: the bytes a range hands on at a time
+# The object's bytes, its download (started), the engine, the reads it made, the hold.
+HeldFirstRange = tuple[bytes, Transfer, TransferEngine, _CountingReads, Hold]
+
+
+@pytest.fixture
+def held_first_range(
+    fault_proxy: FaultProxy, moto_account: Account, moto_store: S3Store, moto_bucket: str,
+    make_fast: Callable[..., FastS3Store], make_engine: Callable[..., TransferEngine], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> HeldFirstRange:  # fmt: skip
+    """A 20 MiB download in 5 MiB ranges whose first range is held at the proxy, with room in
+    memory for one chunk ahead of it; started, and its second range two chunks in."""
+    monkeypatch.setattr(prefix_hash, "MAX_WAITING", CHUNK)
+    monkeypatch.setattr(prefix_hash, "STALL_S", 200.0)  # no waiting range gives up within the test
+    data = random_bytes(20 * 1024 * 1024 + 17, seed=6)
+    moto_store.client.put_object(Bucket=moto_bucket, Key="big.bin", Body=data)  # one part: ETag is its MD5
+    local = _CountingReads()
+    engine = make_engine(make_fast(moto_account.with_changes(endpoint_url=fault_proxy.endpoint)),
+                         local=local, parts_per_file=4)  # fmt: skip
+    hold = fault_proxy.hold(Match(method="GET", headers={"Range": r"bytes=0-\d+"}), limit_s=120)
+    download = download_of(moto_bucket, "big.bin", tmp_path / "big.bin")
+    engine.add([], [download])
+    part = Path(part_path(download.local_path, download.id))
+    # The second range has written two chunks: one more than the memory allowed ahead.
+    wait_for(
+        lambda: hold.waiting == 1 and part.exists() and part.stat().st_size >= 5 * 1024 * 1024 + 2 * CHUNK
+    )
+    return data, download, engine, local, hold
+
+
+def test_ranges_ahead_of_a_late_first_range_wait_for_it_so_the_file_is_not_read_again(
+    held_first_range: HeldFirstRange,
+) -> None:
+    data, download, engine, local, hold = held_first_range
+    hold.release()
+    assert engine.wait_idle(120)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert Path(download.local_path).read_bytes() == data
+    assert done.verified == "ETag (MD5)"
+    assert local.read_paths == []  # before, the check gave up and read the whole file again
+
+
+def test_a_pause_frees_the_ranges_waiting_for_a_late_first_range_and_the_download_resumes(
+    held_first_range: HeldFirstRange,
+) -> None:
+    data, download, engine, _local, hold = held_first_range
+    try:
+        engine.pause([download.id])
+    finally:
+        hold.release()
+    assert engine.wait_idle(120)  # the waiting ranges do not wait out their stall
+    assert [t.state for t in engine.transfers()] == [TransferState.PAUSED]
+    engine.resume([download.id])
+    assert engine.wait_idle(120)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert Path(download.local_path).read_bytes() == data
 
 
 def test_a_request_refused_for_a_skewed_clock_is_signed_again_with_the_servers_time(

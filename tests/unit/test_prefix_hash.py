@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+import time
+from collections.abc import Callable
+
+import pytest
 
 from spacesgui.core.multipart import ChecksumVerifier
 from spacesgui.core.prefix_hash import PrefixVerifier
@@ -45,12 +49,65 @@ def test_a_missing_range_leaves_the_check_to_a_second_read() -> None:
     assert tail.result() is None
 
 
-def test_too_much_waiting_for_a_stalled_first_range_gives_up_and_frees_it() -> None:
-    prefix = PrefixVerifier(ChecksumVerifier(len(DATA), ETAG), len(DATA), max_waiting=20_000)
-    for offset, chunk in _chunks(5_000)[1:]:
+def test_a_first_range_that_stops_coming_gives_up_after_the_stall_and_frees_what_waits() -> None:
+    prefix = PrefixVerifier(ChecksumVerifier(len(DATA), ETAG), len(DATA), max_waiting=20_000, stall_s=0.05)
+    for offset, chunk in _chunks(5_000)[1:]:  # the fifth waits for room, then the stall ends it
         prefix.add(offset, chunk)
     assert prefix.gave_up
+    assert prefix.held_bytes == 0
     prefix.add(0, DATA[:5_000])
+    assert prefix.result() is None
+
+
+def _ahead_of_a_late_first_range(prefix: PrefixVerifier, first: int) -> list[threading.Thread]:
+    """Four workers adding the ranges after the first `first` bytes, started (they may wait)."""
+    rest = _chunks(2_500)[first // 2_500 :]
+    workers = [
+        threading.Thread(target=lambda r=rest[i::4]: [prefix.add(o, c) for o, c in r]) for i in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    return workers
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met within 30 s"
+        threading.Event().wait(0.005)
+
+
+def test_ranges_ahead_of_a_late_first_range_wait_for_it_within_the_memory_allowed() -> None:
+    # Before, the ranges ran on, the check gave up and the whole file was read again.
+    prefix = PrefixVerifier(ChecksumVerifier(len(DATA), ETAG), len(DATA), max_waiting=20_000, stall_s=3600)
+    workers = _ahead_of_a_late_first_range(prefix, 10_000)
+    _wait_until(lambda: prefix.held_bytes > 20_000 - 2_500)  # full: the workers wait for room
+    assert all(worker.is_alive() for worker in workers)
+    assert prefix.held_bytes <= 20_000
+    for offset, chunk in _chunks(2_500)[:4]:  # the first range comes at last
+        prefix.add(offset, chunk)
+    for worker in workers:
+        worker.join(30)
+    assert prefix.result() == (True, "ETag (MD5)")
+    assert prefix.held_bytes == 0
+
+
+@pytest.mark.parametrize("how", ["abandoned", "stopped"])
+def test_ranges_waiting_for_room_go_on_when_the_check_is_abandoned_or_the_transfer_stopped(how: str) -> None:
+    stopped = threading.Event()
+    prefix = PrefixVerifier(
+        ChecksumVerifier(len(DATA), ETAG), len(DATA), max_waiting=20_000, stall_s=3600, stop=stopped.is_set
+    )
+    workers = _ahead_of_a_late_first_range(prefix, 10_000)
+    _wait_until(lambda: prefix.held_bytes > 20_000 - 2_500)
+    if how == "abandoned":
+        prefix.abandon()  # the first range failed
+    else:
+        stopped.set()  # paused or cancelled
+    for worker in workers:
+        worker.join(30)
+    assert not any(worker.is_alive() for worker in workers)
+    assert prefix.gave_up
     assert prefix.result() is None
 
 
