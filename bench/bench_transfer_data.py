@@ -83,6 +83,25 @@ def make_big_file(path: Path, size: int) -> BigFile:
     return BigFile(path, size, digest.hexdigest())
 
 
+def warm_memory(folder: Path, size: int) -> None:
+    """Write `size` bytes to a file in `folder`, flush it to disk and delete it (untimed).
+
+    Every tool's big download is preceded by this, so each starts with memory the machine
+    has just used. On the 2-CPU VM these benches were made on, memory freed a while ago
+    costs a lot at its first touch (the hypervisor backing it again, most likely): a 1 GiB
+    download first after the uploads took 5.3-6.2 s and 6.1-6.7 CPU-s, the same right
+    after another 3.0-3.4 s and 4.0-4.6 CPU-s. Whichever tool came first paid for it.
+    """
+    path = folder / "warm-memory.bin"
+    block = bytes(HASH_BLOCK)
+    with path.open("wb") as handle:
+        for offset in range(0, size, len(block)):
+            handle.write(block[: size - offset])
+        handle.flush()
+        os.fsync(handle.fileno())  # its write-back must not run into the timed download
+    path.unlink()
+
+
 def md5_file(path: Path) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     with path.open("rb") as handle:

@@ -32,7 +32,16 @@ from bench_offscreen import use_offscreen_qt
 from bench_report import fmt_s
 from bench_server import BenchError, Server
 from bench_transfer_cpu import CpuClock, find_server_pid
-from bench_transfer_data import BigFile, MiB, SmallTree, human, make_big_file, make_small_tree, parse_size
+from bench_transfer_data import (
+    BigFile,
+    MiB,
+    SmallTree,
+    human,
+    make_big_file,
+    make_small_tree,
+    parse_size,
+    warm_memory,
+)
 from bench_transfer_peers import Run
 from bench_transfer_report import Machine, Results, report
 
@@ -170,6 +179,7 @@ class Bench:
                 self.res.runs.append(_say(Run(uploaded.tool, "big download", error="its upload failed")))
                 continue
             folder = self.downloads()
+            warm_memory(folder, big.size)  # every download starts alike (see warm_memory)
             self.res.runs.append(_say(down(big, bucket, folder)))
             shutil.rmtree(folder, ignore_errors=True)
             self.client.delete_object(Bucket=bucket, Key=big.path.name)
