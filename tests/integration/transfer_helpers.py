@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.ports import TransferStore
 from spacesgui.core.transfers import Direction, Transfer, TransferState
+from tests.waiting import wait_for as wait_for  # shared by the transfer tests that import it here
 
 MiB = 1024 * 1024
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Poll `predicate` until true; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        pause.wait(0.01)
 
 
 def upload_of(bucket: str, key: str, path: Path, account_id: str = "acct", **fields: object) -> Transfer:

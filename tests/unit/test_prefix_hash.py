@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-import time
-from collections.abc import Callable
 
 import pytest
 
 from spacesgui.core.multipart import ChecksumVerifier
 from spacesgui.core.prefix_hash import PrefixVerifier
+from tests.waiting import wait_for
 
 DATA = random.Random(7).randbytes(100_000)
 ETAG = hashlib.md5(DATA).hexdigest()
@@ -70,18 +69,11 @@ def _ahead_of_a_late_first_range(prefix: PrefixVerifier, first: int) -> list[thr
     return workers
 
 
-def _wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met within 30 s"
-        threading.Event().wait(0.005)
-
-
 def test_ranges_ahead_of_a_late_first_range_wait_for_it_within_the_memory_allowed() -> None:
     # Before, the ranges ran on, the check gave up and the whole file was read again.
     prefix = PrefixVerifier(ChecksumVerifier(len(DATA), ETAG), len(DATA), max_waiting=20_000, stall_s=3600)
     workers = _ahead_of_a_late_first_range(prefix, 10_000)
-    _wait_until(lambda: prefix.held_bytes > 20_000 - 2_500)  # full: the workers wait for room
+    wait_for(lambda: prefix.held_bytes > 20_000 - 2_500)  # full: the workers wait for room
     assert all(worker.is_alive() for worker in workers)
     assert prefix.held_bytes <= 20_000
     for offset, chunk in _chunks(2_500)[:4]:  # the first range comes at last
@@ -99,7 +91,7 @@ def test_ranges_waiting_for_room_go_on_when_the_check_is_abandoned_or_the_transf
         ChecksumVerifier(len(DATA), ETAG), len(DATA), max_waiting=20_000, stall_s=3600, stop=stopped.is_set
     )
     workers = _ahead_of_a_late_first_range(prefix, 10_000)
-    _wait_until(lambda: prefix.held_bytes > 20_000 - 2_500)
+    wait_for(lambda: prefix.held_bytes > 20_000 - 2_500)
     if how == "abandoned":
         prefix.abandon()  # the first range failed
     else:
