@@ -19,6 +19,7 @@ from typing import Any
 from spacesgui.adapters.event_loop import EventLoopThread
 from spacesgui.adapters.journal import MEMORY, SqliteJournal
 from spacesgui.adapters.local_files import OsLocalFiles
+from spacesgui.adapters.process_priority import run_below_normal_priority
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import MissingCredentials, SpacesError
@@ -141,6 +142,7 @@ def serve(
             format="%(asctime)s transfers %(levelname)s %(name)s: %(message)s",
         )  # fmt: skip
     install_redaction()
+    run_below_normal_priority()  # the window's thread gets a CPU first when all are busy
     loop = EventLoopThread() if FAST_DATA else None
     stores = _Stores(loop)
     journal = SqliteJournal(journal_path)
