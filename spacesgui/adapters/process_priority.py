@@ -35,7 +35,14 @@ def run_below_normal_priority() -> None:
 
 def _windows_below_normal() -> None:
     import ctypes
+    from ctypes import wintypes
 
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    # Declared, not guessed: a HANDLE is pointer-sized, and the pseudo handle (-1) of the
+    # current process would not survive being passed as a 32-bit int.
+    kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+    kernel32.GetCurrentProcess.argtypes = []
+    kernel32.SetPriorityClass.restype = wintypes.BOOL
+    kernel32.SetPriorityClass.argtypes = [wintypes.HANDLE, wintypes.DWORD]
     if not kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS):
         raise OSError(ctypes.get_last_error(), "SetPriorityClass refused")  # type: ignore[attr-defined]
