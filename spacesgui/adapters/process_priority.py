@@ -2,8 +2,8 @@
 
 When every CPU is busy (a big transfer on a small machine: hashing, TLS and writing fill
 them), the window's thread wakes for a repaint or a click and waits for a CPU behind the
-transfer process's threads. On 2 CPUs that wait made the window's longest stall 49–67 ms
-in 4 of 7 runs of bench/transfers.py, though the GUI thread itself worked 23 ms of it.
+transfer process's threads. On 2 CPUs that wait made the window's longest stall 51–67 ms
+in 4 of 7 runs of bench/transfers.py, while the GUI thread's own work stayed under 25 ms.
 At niceness +5 (the Windows equivalent: below normal) the window wins those races: the
 longest stall was 33–54 ms (median 36 ms against 52 ms), and the transfers took as long.
 Transfers still get most of an idle machine; on a busy one they give way to what the
