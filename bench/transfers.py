@@ -62,16 +62,9 @@ def probe_machine(scratch: Path) -> Machine:
     start = time.perf_counter()
     hashlib.md5(data, usedforsecurity=False).digest()
     md5_mb_s = MD5_PROBE / 1e6 / (time.perf_counter() - start)
-    path = scratch / "disk-probe.bin"
-    block = data[: 8 * MiB]
     start = time.perf_counter()
-    with path.open("wb") as handle:
-        for _ in range(DISK_PROBE // len(block)):
-            handle.write(block)
-        handle.flush()
-        os.fsync(handle.fileno())
+    warm_memory(scratch, DISK_PROBE)  # written, flushed to disk and deleted: a timed write
     disk_mb_s = DISK_PROBE / 1e6 / (time.perf_counter() - start)
-    path.unlink()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     return Machine(os.cpu_count() or 1, md5_mb_s, disk_mb_s, load, str(scratch))
 
