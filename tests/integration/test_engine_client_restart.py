@@ -1,12 +1,15 @@
 """The transfer process killed: the client says so at once, later calls say what to do, and
-restart() gives a working process that takes up the journal; a shutdown is no death."""
+restart() gives a working process that takes up the journal; a shutdown is no death. The
+process, and a restarted one, runs a little below the window's CPU priority."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from spacesgui.adapters.process_priority import BACKGROUND_NICENESS
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.services.engine_client import EngineStopped
@@ -62,5 +65,31 @@ def test_keys_already_with_the_transfer_process_are_not_looked_up_again(tmp_path
         client.forget_accounts()  # keys changed: the next send looks them up again
         client.send_keys([account.id])
         assert lookups == [account.id, account.id]
+    finally:
+        client.shutdown()
+
+
+def niceness(pid: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX niceness only")
+def test_the_transfer_process_yields_the_cpu_to_the_window_and_a_restarted_one_too(tmp_path: Path) -> None:
+    ours = niceness(0)
+    expected = min(19, ours + BACKGROUND_NICENESS)
+    client = start_engine(tmp_path / "transfers.sqlite3", EngineSettings(), no_keys)
+    try:
+        assert client.restore() == ([], [])  # answered: the child is past its start-up
+        first = client._process.pid  # type: ignore[attr-defined]
+        assert niceness(first) == expected
+        assert niceness(0) == ours  # the window's own priority is untouched
+
+        client._process.kill()  # type: ignore[attr-defined]
+        client._process.join(30)  # type: ignore[attr-defined]
+        client.restart()
+        assert client.restore() == ([], [])
+        second = client._process.pid  # type: ignore[attr-defined]
+        assert second != first
+        assert niceness(second) == expected
     finally:
         client.shutdown()
