@@ -152,8 +152,12 @@ def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
 # ---------------------------------------------------------------- uploads
 
 
-def check_unchanged(ctx: JobContext) -> None:
-    """Fail when the local file differs from what was planned (size or modification time)."""
+def check_unchanged(ctx: JobContext, *, sent: bool = False) -> None:
+    """Fail when the local file differs from what was planned (size or modification time).
+
+    `sent`: asked after a single request stored the bytes read before: the Space then holds
+    that earlier version, and the user is told so rather than shown a Done over a stale copy.
+    """
     t = ctx.transfer
     now = ctx.local.stat(t.local_path)
     if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
@@ -162,8 +166,9 @@ def check_unchanged(ctx: JobContext) -> None:
             if now.size != t.size
             else "it was saved again"
         )
+        held = " The Space has the version from before the change." if sent else ""
         raise LocalFileChanged(
-            f"“{t.name}” changed on this computer while it was being uploaded ({what}). "
+            f"“{t.name}” changed on this computer while it was being uploaded ({what}).{held} "
             "Retry to upload the new version.",
             detail=f"{t.local_path}: planned size={t.size} mtime_ns={t.local_mtime_ns}, "
             f"now size={now.size} mtime_ns={now.mtime_ns}",
@@ -225,6 +230,7 @@ def _upload_single(ctx: JobContext) -> None:
         )
     t.verified = "Content-MD5"
     t.remote_etag = etag  # the new object's: an opened copy's next replace compares it
+    check_unchanged(ctx, sent=True)  # saved again while it went: the Space has the older bytes
 
 
 def _upload_multipart(ctx: JobContext) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from spacesgui.adapters.local_files import OsLocalFiles, OsPartFile
+from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.accounts import Account
 from spacesgui.core.transfers import TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import Fault, FaultProxy, Match
@@ -177,6 +179,39 @@ def test_a_file_that_changes_while_uploading_fails_and_leaves_no_upload_behind(
     assert "changed on this computer while it was being uploaded" in failed.error
     assert moto_store.head_object(moto_bucket, "growing.log") is None
     assert moto_store.list_multipart_uploads(moto_bucket) == []
+
+
+@pytest.mark.parametrize("path", ["worker thread", "event loop"])
+def test_a_file_saved_again_during_a_single_request_upload_fails_and_says_the_space_has_the_old(
+    path: str, moto_account: Account, moto_store: S3Store, proxy_store: S3Store,
+    fault_proxy: FaultProxy, moto_bucket: str, make_engine: Engine,
+    make_fast: Callable[..., FastS3Store], tmp_path: Path,
+) -> None:  # fmt: skip
+    """The bytes were read before the request went: a Done would hide that the save never went up."""
+    file = tmp_path / "notes.txt"
+    before = write_random(file, 300_000, seed=21)
+    store = proxy_store if path == "worker thread" else make_fast(
+        moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    )  # fmt: skip
+    engine = make_engine(store)
+    hold = fault_proxy.hold(Match.put_object(moto_bucket), limit_s=120)
+    transfer = upload_of(moto_bucket, "notes.txt", file)
+    engine.add([], [transfer])
+    wait_for(lambda: hold.waiting == 1, timeout=120)  # sent whole, the answer not back yet
+    after = write_random(file, 300_000, seed=22)  # the user saves again, same size
+    stat = file.stat()
+    os.utime(file, ns=(stat.st_atime_ns, transfer.local_mtime_ns + 2_000_000_000))
+    hold.release()
+    assert engine.wait_idle(120)
+    [failed] = engine.transfers()
+    assert failed.state == State.FAILED
+    assert "changed on this computer while it was being uploaded" in failed.error
+    assert "The Space has the version from before the change" in failed.error
+    assert object_bytes(moto_store, moto_bucket, "notes.txt") == before
+    engine.retry([transfer.id])
+    assert engine.wait_idle(120)
+    assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert object_bytes(moto_store, moto_bucket, "notes.txt") == after
 
 
 def test_restart_mid_upload_resumes_from_the_parts_on_the_server(
