@@ -9,8 +9,6 @@ first, then visible objects. Pure Python; the Qt model wraps it.
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -54,18 +52,6 @@ class LoadState(Enum):
 class SortSpec:
     column: Column = Column.NAME
     descending: bool = False
-
-
-def make_matcher(text: str) -> Callable[[str], bool] | None:
-    """Return a case-insensitive name test for a filter text (substring, or glob with * ?)."""
-    text = text.strip()
-    if not text:
-        return None
-    if any(ch in text for ch in "*?["):
-        pattern = re.compile(fnmatch.translate(text), re.IGNORECASE)
-        return lambda name: pattern.match(name) is not None
-    needle = text.casefold()
-    return lambda name: needle in name.casefold()
 
 
 class FolderNode:

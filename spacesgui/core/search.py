@@ -6,9 +6,7 @@ on a worker thread, so the per-key work is one compiled test, no object per key.
 
 from __future__ import annotations
 
-import fnmatch
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -18,11 +16,11 @@ from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import InvalidInput
 from spacesgui.core.keys import DELIMITER
 from spacesgui.core.listing import ListingPage
+from spacesgui.core.name_pattern import has_wildcards, name_matcher
 
 # Matches kept in memory at most; beyond it the search goes on counting but keeps none,
 # and the panel says "first 100,000 shown". About 150 bytes a match: 15 MB at the cap.
 MAX_KEPT = 100_000
-_GLOB_CHARS = frozenset("*?[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +28,10 @@ class SearchCriteria:
     """A search's terms; every given term must hold. Empty terms match everything.
 
     `pattern` is matched against the object's name (the last segment of its key), or
-    against its path below the searched folder when the pattern holds a "/". It is a
-    glob when it holds `*`, `?` or `[` (then it must match the whole name), else a
-    substring; both ignore case. `content_type` is judged from the name's extension (a
+    against its path below the searched folder when the pattern holds a "/" (a wildcard
+    pattern then matches from any folder down: "lisbon/*.png"). With `*`
+    or `?` it must match the whole name, else it is a substring; both ignore case, and
+    `[` is a plain character (core/name_pattern). `content_type` is judged from the name's extension (a
     listing does not carry Content-Type): "image/" or "image/*" matches every image,
     "image/png" only PNGs.
     """
@@ -62,7 +61,7 @@ class SearchCriteria:
         """The terms in a few words, for the log and the panel ("name contains 'beach', ≥ 1 KB")."""
         parts = []
         if self.pattern:
-            verb = "matches" if _is_glob(self.pattern) else "contains"
+            verb = "matches" if has_wildcards(self.pattern) else "contains"
             parts.append(f"name {verb} “{self.pattern}”")
         if self.min_size is not None:
             parts.append(f"at least {self.min_size:,} bytes")
@@ -144,8 +143,8 @@ class SearchFilter:
     def __init__(self, criteria: SearchCriteria, prefix: str = "") -> None:
         self.criteria = criteria
         self._prefix_len = len(prefix)
-        self._name_test = _name_test(criteria.pattern)
         self._by_path = DELIMITER in criteria.pattern
+        self._name_test = name_matcher(criteria.pattern, in_any_folder=self._by_path)
         wanted = criteria.content_type.strip().lower().rstrip("*")
         self._type_wanted = wanted
         self._types: dict[str, str] = {}  # extension → guessed type
@@ -170,7 +169,7 @@ class SearchFilter:
                 continue
             if name_test is not None:
                 name = key[cut:] if by_path else key[key.rfind(DELIMITER) + 1 :]
-                if not name_test(name.lower()):
+                if not name_test(name):
                     continue
             if type_wanted and not self._type_of(key).startswith(type_wanted):
                 continue
@@ -193,21 +192,6 @@ class SearchFilter:
             kind = guess_content_type(name, b"").lower() if extension else ""
             self._types[extension] = kind
         return kind
-
-
-def _is_glob(pattern: str) -> bool:
-    return any(ch in _GLOB_CHARS for ch in pattern)
-
-
-def _name_test(pattern: str) -> Callable[[str], bool] | None:
-    """A test on a lower-cased name: a whole-name glob match, or a substring; None for no pattern."""
-    pattern = pattern.strip().lower()
-    if not pattern:
-        return None
-    if _is_glob(pattern):
-        compiled = re.compile(fnmatch.translate(pattern), re.DOTALL)
-        return lambda name: compiled.match(name) is not None
-    return lambda name: pattern in name
 
 
 def parse_size(text: str, what: str) -> int | None:

@@ -34,10 +34,10 @@ from spacesgui.core.folder_node import (
     FolderNode,
     LoadState,
     SortSpec,
-    make_matcher,
 )
 from spacesgui.core.formatting import human_size, human_time, storage_class_text
 from spacesgui.core.listing import ListingPage
+from spacesgui.core.name_pattern import name_matcher
 from spacesgui.qtmodels.icons import kind_icon
 from spacesgui.qtmodels.legible_colors import muted_row_text
 from spacesgui.qtmodels.roles import ObjectRole
@@ -77,7 +77,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self._root = FolderNode("")
         self._spec = SortSpec()
         self._filter_text = ""
-        self._matcher = make_matcher("")
+        self._matcher = name_matcher("")
         self._listings: dict[int, FolderNode] = {}
         self._show_deleted = False  # list deleted files and folders too (a versioned Space)
         self._listed_deleted: dict[int, bool] = {}  # listing id → whether it asked for deleted files
@@ -360,7 +360,7 @@ class ObjectTreeModel(QAbstractItemModel):
         if text == self._filter_text:
             return
         self._filter_text = text
-        self._matcher = make_matcher(text)
+        self._matcher = name_matcher(text)
         # Deepest first: a folder stays visible when rows inside it do.
         for node in reversed(self._loaded_nodes()):
             self._apply_order(node, resort=False)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from spacesgui.core.folder_node import Column, FolderNode, LoadState, SortSpec, make_matcher
+from spacesgui.core.folder_node import Column, FolderNode, LoadState, SortSpec
 from spacesgui.core.listing import ListingPage
+from spacesgui.core.name_pattern import name_matcher
 
 
 def page(prefix: str, objects: dict[str, int], folders: tuple[str, ...] = ()) -> ListingPage:
@@ -67,12 +68,24 @@ def test_type_and_storage_class_sorts_use_native_values() -> None:
 
 def test_filter_is_a_case_insensitive_substring_or_a_glob() -> None:
     node = filled({"IMG_1.JPG": 1, "img_2.png": 2, "notes.txt": 3}, ("imgs/", "docs/"))
-    node.set_orders(node.folder_order, node.order, make_matcher("img"))
+    node.set_orders(node.folder_order, node.order, name_matcher("img"))
     assert shown(node) == ["imgs/", "IMG_1.JPG", "img_2.png"]
-    node.set_orders(node.folder_order, node.order, make_matcher("*.jpg"))
+    node.set_orders(node.folder_order, node.order, name_matcher("*.jpg"))
     assert shown(node) == ["IMG_1.JPG"]
-    node.set_orders(node.folder_order, node.order, make_matcher(""))
+    node.set_orders(node.folder_order, node.order, name_matcher(""))
     assert len(shown(node)) == 5
+
+
+def test_the_filter_finds_names_with_brackets_as_typed_and_folds_case() -> None:
+    node = filled({"photo [1].png": 1, "photo 1.png": 2, "Straße.txt": 3, "film [1080p].mkv": 4})
+    node.set_orders(node.folder_order, node.order, name_matcher("[1]"))
+    assert shown(node) == ["photo [1].png"]  # not a character class matching "photo 1.png"
+    node.set_orders(node.folder_order, node.order, name_matcher("photo [1]*"))
+    assert shown(node) == ["photo [1].png"]
+    node.set_orders(node.folder_order, node.order, name_matcher("*[1080?]*"))
+    assert shown(node) == ["film [1080p].mkv"]
+    node.set_orders(node.folder_order, node.order, name_matcher("STRASSE"))
+    assert shown(node) == ["Straße.txt"]
 
 
 def test_a_page_in_name_order_extends_the_order_but_an_earlier_name_does_not() -> None:
@@ -102,7 +115,7 @@ def test_row_of_folder_follows_the_visible_order() -> None:
     node = filled({}, ("b/", "a/", "c/"))
     b = next(f for f in node.folders if f.name == "b")
     assert node.row_of_folder(b) == 1
-    node.set_orders(node.folder_order, node.order, make_matcher("b"))
+    node.set_orders(node.folder_order, node.order, name_matcher("b"))
     assert node.row_of_folder(b) == 0
     a = next(f for f in node.folders if f.name == "a")
     assert node.row_of_folder(a) == -1
@@ -110,7 +123,7 @@ def test_row_of_folder_follows_the_visible_order() -> None:
 
 def test_total_size_adds_every_object_even_filtered_ones() -> None:
     node = filled({"a": 10, "b": 32})
-    node.set_orders(node.folder_order, node.order, make_matcher("a"))
+    node.set_orders(node.folder_order, node.order, name_matcher("a"))
     assert node.total_size() == 42
 
 
@@ -120,7 +133,7 @@ def test_a_listed_folder_with_matching_rows_inside_stays_visible_under_a_filter(
     summer = root.folders[0]
     summer.append_page(page("summer/", {"beach-01.png": 1, "dunes.png": 2}))
     summer.state = LoadState.LOADED
-    matcher = make_matcher("beach")
+    matcher = name_matcher("beach")
     summer.set_orders(summer.sorted_folders(SortSpec()), summer.sorted_objects(SortSpec()), matcher)
     root.set_orders(root.sorted_folders(SortSpec()), root.sorted_objects(SortSpec()), matcher)
     assert shown(root) == ["summer/"]

@@ -45,9 +45,24 @@ def test_a_glob_must_match_the_whole_name() -> None:
     assert found(SearchCriteria("beach*")) == ["photos/Beach-2024.JPG"]
 
 
+def test_brackets_are_plain_characters_and_case_is_folded() -> None:
+    listing = page(
+        ("odd/photo [1].png", 1, T0), ("odd/photo 1.png", 2, T0), ("odd/Straße.txt", 3, T0),
+        ("odd/[draft] plan.md", 4, T0),
+    )  # fmt: skip
+    assert found(SearchCriteria("photo [1].png"), listing=listing) == ["odd/photo [1].png"]
+    assert found(SearchCriteria("[1]"), listing=listing) == ["odd/photo [1].png"]
+    assert found(SearchCriteria("[draft]*"), listing=listing) == ["odd/[draft] plan.md"]
+    assert found(SearchCriteria("STRASSE"), listing=listing) == ["odd/Straße.txt"]
+    assert found(SearchCriteria("STRAß?.txt"), listing=listing) == ["odd/Straße.txt"]
+    assert found(SearchCriteria("stra*e.TXT"), listing=listing) == ["odd/Straße.txt"]
+
+
 def test_a_pattern_with_a_slash_matches_the_path_below_the_searched_folder() -> None:
     assert found(SearchCriteria("beach/"), "photos/") == ["photos/beach/notes.txt"]
     assert found(SearchCriteria("*/notes.txt"), "photos/") == ["photos/beach/notes.txt"]
+    assert found(SearchCriteria("beach/*.TXT")) == ["photos/beach/notes.txt"]  # from any folder down
+    assert found(SearchCriteria("each/*.txt")) == []  # a folder's whole name, not its end
 
 
 def test_folder_placeholders_are_never_results() -> None:
