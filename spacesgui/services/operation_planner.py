@@ -74,7 +74,7 @@ def plan_delete(
     """
     plan = OperationPlan()
     found = 0
-    for ref in refs:
+    for ref in outermost(refs):
         if ref.is_folder:
             prefix = _folder(ref.key)
             group = TransferGroup(
@@ -103,7 +103,7 @@ def plan_access(
     A folder ref with the key "" stands for the whole Space (its Permissions section offers that).
     """
     plan = OperationPlan()
-    for ref in refs:
+    for ref in outermost(refs):
         if ref.is_folder:
             prefix = _folder(ref.key) if ref.key else ""
             group = TransferGroup(
@@ -157,7 +157,7 @@ def plan_copy(
     plan = OperationPlan()
     names = names or {}
     same_bucket = not source.account_id and source.bucket == bucket
-    for ref in refs:
+    for ref in outermost(refs):
         name = names.get(ref.key, basename(ref.key))
         if ref.is_folder:
             _add_folder(plan, store, account, direction, source, ref, bucket, prefix, name, stop)
@@ -170,6 +170,37 @@ def plan_copy(
     _find_existing(plan, store, bucket, [t for t in plan.transfers if not t.group_id], stop)
     _count(plan)
     return plan
+
+
+def outermost(refs: list[ObjectRef]) -> list[ObjectRef]:
+    """`refs` in order without repeats and without rows inside a selected folder.
+
+    A folder expanded in the list and a file in it may both be selected: the folder takes
+    the file along, so deleting, moving or counting it again would do it twice (a move made
+    two copies of it). A folder ref "" is the whole Space: it holds every other ref.
+    """
+    folders = {_folder(r.key) for r in refs if r.is_folder}
+    seen: set[str] = set()
+    kept = []
+    for ref in refs:
+        key = _folder(ref.key) if ref.is_folder else ref.key
+        if key in seen or _inside(key, folders):
+            continue
+        seen.add(key)
+        kept.append(ref)
+    return kept
+
+
+def _inside(key: str, folders: set[str]) -> bool:
+    """Whether a folder of `folders` holds `key` (strictly: a folder does not hold itself)."""
+    if "" in folders:
+        return key != ""
+    slash = key.find("/")
+    while slash != -1 and slash < len(key) - 1:  # every folder above `key`, outermost first
+        if key[: slash + 1] in folders:
+            return True
+        slash = key.find("/", slash + 1)
+    return False
 
 
 def _add_folder(
@@ -241,8 +272,16 @@ def _conflicts_with(
 def replace_cleanup(
     account: Account, bucket: str, merge: FolderMerge, plan: Plan
 ) -> tuple[TransferGroup, list[Transfer]]:
-    """Replace: delete the target folder's keys that the copies do not write, after every copy."""
+    """Replace: delete the target folder's keys that the copies do not write, after every copy.
+
+    Never a key the plan copies or moves from: a folder copied onto the folder that holds it
+    (`a/a/` pasted beside `a/`, Replace) must keep its original; a move deletes its own.
+    """
     written = {t.key for t in plan.transfers if t.group_id == merge.group_id}
+    written |= {
+        t.source_key for t in plan.transfers
+        if t.source_bucket == bucket and t.source_account_id in ("", account.id)
+    }  # fmt: skip
     group = TransferGroup(
         Direction.DELETE,
         f"{basename(merge.target_prefix)} (replaced)",
@@ -324,6 +363,7 @@ __all__ = [
     "CopySource",
     "FolderMerge",
     "OperationPlan",
+    "outermost",
     "plan_access",
     "plan_copy",
     "plan_delete",

@@ -134,8 +134,9 @@ class OperationService(QObject):
         `source_account_id` (when not `account_id`) is the account the objects come from:
         then they are read through this computer, since no server copies between accounts.
         Folders meeting a folder of their name are asked about (Merge or Replace) before
-        file conflicts; returns how many transfers were queued (0: cancelled or nothing to do),
-        and puts their ids in `queued_ids` when given (to follow them to their end).
+        file conflicts; returns how many objects were queued to be copied or moved (0: cancelled
+        or nothing to do), and puts the ids of every transfer queued (a Replace's deletes too)
+        in `queued_ids` when given (to follow them to their end).
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
@@ -153,6 +154,10 @@ class OperationService(QObject):
         queued = await self._transfers.queue_plan(plan, store, ask)
         if queued_ids is not None:
             queued_ids.extend(t.id for t in plan.transfers if t.state == TransferState.QUEUED)
+        # What was copied or moved: a Replace's deletes are queued too, but copied nothing.
+        queued -= sum(
+            1 for t in plan.transfers if t.direction == Direction.DELETE and t.state == TransferState.QUEUED
+        )
         log.info(
             "queued %s: %s into s3://%s/%s", direction.value, human_count(queued, "object"), bucket, prefix
         )

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.folder_node import LoadState
 from spacesgui.core.history import Place
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.roles import ObjectRole
@@ -323,6 +324,56 @@ def test_replace_deletes_the_other_files_of_the_target_folder_after_the_copies(
     assert keys_in(moto_store, moto_bucket) == {"new/docs/a.md", "old/docs/a.md"}
     states = {t.key: t.state for t in app.transfers.engine.transfers()}
     assert states == {"old/docs/a.md": TransferState.DONE, "old/docs/c.md": TransferState.DONE}
+
+
+def expand(qtbot: QtBot, app: App, key: str) -> None:
+    """Expand the folder row of `key` in the list and wait for its rows."""
+    view = app.window.object_view
+    tree_index = view.flat.map_to_source(view.flat.index(row_of(app, key), 0))
+    node = app.window.model.folder_node(tree_index)
+    assert node is not None
+    view.expand(tree_index)
+    qtbot.waitUntil(lambda: node.state == LoadState.LOADED, timeout=20_000)
+
+
+def test_a_folder_and_a_file_in_it_selected_together_are_counted_and_moved_once(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the file was counted twice, and a move left one copy in the folder, one beside it."""
+    app = browse_moto(["dirA/x.txt", "dirA/only.txt", "one.txt", "dest/k.txt"])
+    expand(qtbot, app, "dirA/")
+    select(app, "dirA/", "dirA/x.txt", "one.txt")
+    edit_actions(app).delete_action.trigger()
+    box = click_in_box(qtbot, edit_actions(app), "Cancel")
+    assert box.text() == "Delete 3 objects, 3 bytes, in 1 folder?"
+    select(app, "dirA/", "dirA/x.txt")
+    edit_actions(app).cut_action.trigger()
+    app.window.open_folder("dest/")
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) == {
+        "dest/dirA/x.txt",
+        "dest/dirA/only.txt",
+        "dest/k.txt",
+        "one.txt",
+    }
+
+
+def test_a_folder_copied_with_replace_onto_the_folder_holding_it_keeps_its_original(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, Replace deleted the copied folder itself: it lies in the folder replaced."""
+    app = browse_moto(["a/top.txt", "a/a/x.txt", "a/a/deep/y.txt"])
+    expand(qtbot, app, "a/")
+    select(app, "a/a/")
+    edit_actions(app).copy_action.trigger()
+    app.window.object_view.selectionModel().clearSelection()
+    edit_actions(app).paste_action.trigger()  # at the top: "a" meets "a"
+    answer_folder(qtbot, app, "replace")
+    wait_done(qtbot, app)
+    assert keys_in(moto_store, moto_bucket) == {"a/a/x.txt", "a/a/deep/y.txt", "a/x.txt", "a/deep/y.txt"}
+    qtbot.waitUntil(lambda: "Copied 2 objects" in app.window.banner.text(), timeout=20_000)
 
 
 def test_quitting_leaves_copied_objects_on_the_clipboard_as_their_paths(

@@ -132,6 +132,13 @@ def test_pasting_a_folder_into_itself_asks_for_another_folder_not_to_check_typin
     qtbot.waitUntil(lambda: "into itself" in banner.text(), timeout=30_000)
     assert banner.text().startswith("<b>Choose another folder.</b>")
     assert keys_in(moto_store, moto_bucket) == {"holiday/day1/a.txt"}
+    open_folder(qtbot, app, "")  # the cut is still there to paste where it can go
+    app.window.object_view.selectionModel().clearSelection()
+    open_folder(qtbot, app, "elsewhere/")
+    edit_actions(app).paste_action.trigger()
+    qtbot.waitUntil(
+        lambda: keys_in(moto_store, moto_bucket) == {"elsewhere/holiday/day1/a.txt"}, timeout=30_000
+    )
 
 
 def test_the_merge_question_speaks_of_files_not_copys(

@@ -271,14 +271,19 @@ class EditActions(QObject):
         place = self._context.place
         if place is None or not place.bucket:
             return
+        self._context.spawn(self._paste_objects(place, clipped))
+
+    async def _paste_objects(self, place: Place, clipped: ClippedObjects) -> None:
         direction = Direction.MOVE if clipped.cut else Direction.COPY
-        if clipped.cut:
-            QGuiApplication.clipboard().clear()  # a cut is pasted once
         refs = list(clipped.refs)
-        copying = self._copy(
+        queued = await self._copy(
             place, direction, clipped.bucket, refs, place.prefix, None, "Paste", clipped.account_id
         )
-        self._context.spawn(copying)
+        # A cut is pasted once: once it is queued. A paste refused (into itself) or cancelled
+        # leaves it to paste elsewhere, unless something else was copied meanwhile.
+        clipboard = QGuiApplication.clipboard()
+        if clipped.cut and queued and clipped_objects(clipboard.mimeData()) == clipped:
+            clipboard.clear()
 
     def _on_view_objects_dropped(self, folder_key: str, copy: bool) -> None:
         place, refs = self._context.place, self._context.selected_refs()
