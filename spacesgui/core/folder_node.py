@@ -156,6 +156,10 @@ class FolderNode:
         self.only_deleted = only_deleted
 
     # -- sort keys ----------------------------------------------------------
+    def entries(self) -> list[str]:
+        """File names and child folder prefixes (ending in "/"), as name checks take them."""
+        return [*self.names, *(f.prefix for f in self.folders)]
+
     def object_sort_key(self, column: Column) -> Callable[[int], Any]:
         names = self.names
         if column == Column.SIZE:

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Collection
 
 from spacesgui.core.errors import AlreadyExists, InvalidInput
-from spacesgui.core.keys import DELIMITER, join
+from spacesgui.core.keys import DELIMITER, join, parent
 
 MAX_KEY_BYTES = 1024  # S3's limit on a key, counted in UTF-8 bytes
 
@@ -60,15 +60,45 @@ def _collision(name: str, existing: Collection[str]) -> str | None:
     folders: set[str] = set()
     files: set[str] = set()
     for entry in existing:
-        is_folder = entry.endswith(DELIMITER)
-        trimmed = entry.rstrip(DELIMITER)
-        base = trimmed[trimmed.rfind(DELIMITER) + 1 :]
-        (folders if is_folder else files).add(base)
+        (folders if entry.endswith(DELIMITER) else files).add(_base(entry))
     if name in folders:
         return f"A folder named “{name}” is already here."
     if name in files:
         return f"A file named “{name}” is already here."
+    # macOS hands out names with accents decomposed (NFD): "é" as "e" + a combining accent.
+    # Two such names are two keys that look alike in every list: refuse the second.
+    wanted = unicodedata.normalize("NFC", name)
+    for kind, names in (("folder", folders), ("file", files)):
+        for other in names:
+            if not (other.isascii() and name.isascii()) and unicodedata.normalize("NFC", other) == wanted:
+                return (
+                    f"A {kind} named “{other}” is already here, and looks the same: the two names "
+                    "differ only in how accented letters are encoded."
+                )
     return None
+
+
+def rename_problem(new_name: str, old_key: str, existing: Collection[str]) -> str | None:
+    """Why `old_key` (a folder when it ends in "/") cannot be renamed `new_name` in its folder.
+
+    `existing` is what the folder holds, as for name_problem. The same kind of entry under
+    the new name is allowed: the move then asks (Overwrite for a file, Merge or Replace for
+    a folder). A file cannot take a folder's name, nor a folder a file's: both would show
+    under one name. Nor can a name take one that only looks the same.
+    """
+    folder = old_key.endswith(DELIMITER)
+    old_name = _base(old_key)
+    others = [
+        entry for entry in existing
+        if entry.endswith(DELIMITER) != folder or _base(entry) not in (old_name, new_name)
+    ]  # fmt: skip
+    return name_problem(new_name, prefix=parent(old_key), existing=others, folder=folder)
+
+
+def _base(entry: str) -> str:
+    """The last name of a key or folder prefix ("a/b/" → "b", "a/c.txt" → "c.txt")."""
+    trimmed = entry.rstrip(DELIMITER)
+    return trimmed[trimmed.rfind(DELIMITER) + 1 :]
 
 
 def check_name(name: str, *, prefix: str = "", existing: Collection[str] = (), folder: bool = True) -> str:

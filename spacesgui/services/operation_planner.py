@@ -19,6 +19,7 @@ from spacesgui.core.errors import Cancelled, InvalidTarget
 from spacesgui.core.keys import basename, join
 from spacesgui.core.listing import ListingPage, ObjectEntry, ObjectRef
 from spacesgui.core.multipart import is_md5_etag, strip_etag
+from spacesgui.core.object_names import MAX_KEY_BYTES
 from spacesgui.core.ports import TransferStore
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup
 from spacesgui.services.transfer_planner import Conflict, Plan
@@ -167,9 +168,23 @@ def plan_copy(
                 plan.transfers.append(
                     _copy(account, direction, source, ref.key, ref.size, ref.etag, bucket, target, "")
                 )
+    _refuse_long_keys(plan)
     _find_existing(plan, store, bucket, [t for t in plan.transfers if not t.group_id], stop)
     _count(plan)
     return plan
+
+
+def _refuse_long_keys(plan: OperationPlan) -> None:
+    """Raise InvalidTarget before anything is queued when a new key would pass S3's limit: a
+    server refuses that one copy, and a folder would be left half moved."""
+    for t in plan.transfers:
+        length = len(t.key.encode("utf-8"))
+        if length > MAX_KEY_BYTES:
+            raise InvalidTarget(
+                f"“{basename(t.source_key)}” would have a path {length:,} bytes long at its new place; "
+                f"S3 allows at most {MAX_KEY_BYTES:,}. Choose a shorter name or a folder nearer the top. "
+                "Nothing was changed."
+            )
 
 
 def outermost(refs: list[ObjectRef]) -> list[ObjectRef]:

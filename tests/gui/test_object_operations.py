@@ -167,6 +167,28 @@ def test_a_name_with_a_slash_is_refused_with_the_reason_before_any_request(
     assert keys_in(moto_store, moto_bucket) == {"a.txt"}
 
 
+def test_a_file_cannot_be_renamed_to_a_folders_name_beside_it(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the file 'dirA' was made beside the folder 'dirA/': two rows of one name."""
+    app = browse_moto(["notes.txt", "dirA/x.txt"])
+    edit_actions(app).rename("notes.txt", "dirA")
+    assert "A folder named “dirA” is already here" in app.window.banner.text()
+    assert keys_in(moto_store, moto_bucket) == {"notes.txt", "dirA/x.txt"}
+
+
+def test_renaming_a_folder_whose_deepest_key_would_pass_1024_bytes_is_refused_before_any_copy(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    deep = "deep/" + "n" * 1000 + ".txt"  # 1,009 bytes: fits, but not under a longer folder name
+    app = browse_moto([deep, "deep/short.txt"])
+    edit_actions(app).rename("deep/", "d" * 40)
+    qtbot.waitUntil(lambda: "S3 allows at most 1,024" in app.window.banner.text(), timeout=30_000)
+    assert "Nothing was changed" in app.window.banner.text()
+    assert keys_in(moto_store, moto_bucket) == {deep, "deep/short.txt"}
+    assert app.transfers.engine.transfers() == []
+
+
 class DropOnRow(QDrag):
     """The drag of our own rows, dropped on the row `target` of the object view at once."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spacesgui.core.errors import AlreadyExists, InvalidInput
-from spacesgui.core.object_names import MAX_KEY_BYTES, check_name, folder_key, name_problem
+from spacesgui.core.object_names import MAX_KEY_BYTES, check_name, folder_key, name_problem, rename_problem
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,47 @@ def test_a_folder_key_is_the_prefix_the_name_and_a_slash() -> None:
     assert folder_key("", "new") == "new/"
     assert folder_key("a/b/", "new") == "a/b/new/"
     assert folder_key("a/b", "new") == "a/b/new/"
+
+
+NFD_CAFE = "cafe\u0301"  # "café" as macOS hands it out: "e" and a combining accent
+NFC_CAFE = "caf\u00e9"
+
+
+def test_a_name_that_only_looks_like_one_already_there_is_refused() -> None:
+    problem = name_problem(NFD_CAFE, existing=[NFC_CAFE + "/"])
+    assert problem is not None
+    assert "looks the same" in problem
+    assert "accented letters are encoded" in problem
+    assert name_problem(NFD_CAFE + ".txt", existing=[NFC_CAFE + ".txt"], folder=False) is not None
+
+
+@pytest.mark.parametrize(
+    ("old_key", "new_name", "existing", "reason"),
+    [
+        ("a/notes.txt", "dirA", ["a/notes.txt", "a/dirA/"], "A folder named “dirA” is already here"),
+        ("a/dirB/", "notes.txt", ["a/dirB/", "a/notes.txt"], "A file named “notes.txt” is already here"),
+        ("a/x.txt", NFD_CAFE + ".txt", ["a/x.txt", "a/" + NFC_CAFE + ".txt"], "looks the same"),
+        ("a/x.txt", "a/b", ["a/x.txt"], "cannot contain “/”"),
+    ],
+)
+def test_a_rename_onto_another_kind_of_entry_or_a_look_alike_is_refused(
+    old_key: str, new_name: str, existing: list[str], reason: str
+) -> None:
+    problem = rename_problem(new_name, old_key, existing)
+    assert problem is not None
+    assert reason in problem
+
+
+@pytest.mark.parametrize(
+    ("old_key", "new_name", "existing"),
+    [
+        ("a/x.txt", "y.txt", ["a/x.txt", "a/y.txt"]),  # the move asks whether to overwrite
+        ("a/old/", "new", ["a/old/", "a/new/"]),  # the move asks Merge or Replace
+        ("a/" + NFD_CAFE + ".txt", NFC_CAFE + ".txt", ["a/" + NFD_CAFE + ".txt"]),  # its own name, re-encoded
+        ("a/Photo.jpg", "photo.jpg", ["a/Photo.jpg"]),
+    ],
+)
+def test_a_rename_onto_its_own_kind_or_its_own_name_is_left_to_the_move(
+    old_key: str, new_name: str, existing: list[str]
+) -> None:
+    assert rename_problem(new_name, old_key, existing) is None

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spacesgui.core.folder_node import Column, FolderNode
+from spacesgui.core.folder_node import Column, FolderNode, LoadState
 from spacesgui.core.listing import ObjectRef
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
@@ -300,6 +300,18 @@ class ObjectView(QTableView):
         folder = self.flat.tree.folder_node(tree_index)
         if folder is not None and tree_index.isValid():
             self.flat.expand(folder)
+
+    def node_at(self, prefix: str) -> FolderNode | None:
+        """The folder node of `prefix` in the open tree, if it is there."""
+        node: FolderNode | None = self.flat.tree.root
+        while node is not None and node.prefix != prefix:
+            node = next((f for f in node.folders if prefix.startswith(f.prefix)), None)
+        return node
+
+    def listed_entries(self, prefix: str) -> list[str]:
+        """What the folder `prefix` holds, once listed whole (see FolderNode.entries); else []."""
+        node = self.node_at(prefix)
+        return node.entries() if node is not None and node.state == LoadState.LOADED else []
 
     def is_expanded(self, folder: FolderNode) -> bool:
         return self.flat.is_expanded(folder)

@@ -19,7 +19,7 @@ from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.history import Place
 from spacesgui.core.keys import basename, parent
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.object_names import name_problem
+from spacesgui.core.object_names import rename_problem
 from spacesgui.core.transfers import Direction, TransferState
 from spacesgui.qtmodels.icons import icon
 from spacesgui.services.operation_planner import OperationPlan
@@ -232,7 +232,7 @@ class EditActions(QObject):
         is_folder = key.endswith("/")
         if new_name == basename(key):
             return
-        problem = name_problem(new_name, prefix=parent(key), folder=is_folder)
+        problem = rename_problem(new_name, key, self._view.listed_entries(parent(key)))
         if problem:
             self._context.show_message(f"<b>Not renamed.</b> {problem}", level="error")
             return

@@ -14,7 +14,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu
 
-from spacesgui.core.folder_node import FolderNode, LoadState
 from spacesgui.core.history import Place
 from spacesgui.core.keys import Location, basename
 from spacesgui.core.sharing import DEFAULT_EXPIRY_S, LinkKind, copied_text
@@ -148,8 +147,7 @@ class ObjectActions(QObject):
         if place is None or not place.bucket:
             return
         folder = place.prefix if prefix is None else prefix
-        node = self._node(folder)
-        existing = _names(node) if node is not None and node.state == LoadState.LOADED else []
+        existing = self._view.listed_entries(folder)
 
         async def create(name: str) -> str:
             return await self._service.create_folder(place.account_id, place.bucket, folder, name)
@@ -168,18 +166,11 @@ class ObjectActions(QObject):
         dialog.finished.connect(on_finished)
         dialog.open()
 
-    def _node(self, prefix: str) -> FolderNode | None:
-        """The folder node of `prefix` in the open tree, if it is there."""
-        node: FolderNode | None = self._view.flat.tree.root
-        while node is not None and node.prefix != prefix:
-            node = next((f for f in node.folders if prefix.startswith(f.prefix)), None)
-        return node
-
     def _reveal(self, place: Place, prefix: str, key: str) -> None:
         """Show the new folder `key` (listing `prefix` again, opening it if needed) and select it."""
         if self._context.place != place:
             return
-        node = self._node(prefix)
+        node = self._view.node_at(prefix)
         if node is not None and node is not self._view.flat.tree.root:
             self._view.expand_folder(node)
         self._reveal_key = key
@@ -190,7 +181,7 @@ class ObjectActions(QObject):
         if not self._reveal_key:
             return
         tree = self._view.flat.tree
-        node = self._node(self._reveal_key)
+        node = self._view.node_at(self._reveal_key)
         if node is None or node.prefix != self._reveal_key:
             return
         index = tree.index_of_folder(node)
@@ -272,6 +263,3 @@ class ObjectActions(QObject):
         self._context.show_message(html.escape(text, quote=False), level="info")  # the banner is rich text
 
 
-def _names(node: FolderNode) -> list[str]:
-    """What `node` holds, as name_problem wants it: file names, and folder prefixes ending in "/"."""
-    return [*node.names, *(f.prefix for f in node.folders)]
