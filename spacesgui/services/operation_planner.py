@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from spacesgui.core.accounts import Account
-from spacesgui.core.conflicts import Side
+from spacesgui.core.conflicts import Side, renamed_key
 from spacesgui.core.errors import Cancelled, InvalidTarget
-from spacesgui.core.keys import basename, join
+from spacesgui.core.keys import basename, join, parent
 from spacesgui.core.listing import ListingPage, ObjectEntry, ObjectRef
 from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.object_names import MAX_KEY_BYTES
@@ -152,7 +152,8 @@ def plan_copy(
     """Copy or move `refs` into `prefix` of `bucket` of `account`, keeping folder structure.
 
     `names` renames what it names (a selected key → its new last segment): Rename is a
-    move into the same folder under another name. Raises InvalidInput for a folder moved
+    move into the same folder under another name. A copy into the folder it is in is a
+    duplicate beside it under the first free "name (N)". Raises InvalidInput for a folder moved
     or copied into itself.
     """
     plan = OperationPlan()
@@ -160,6 +161,8 @@ def plan_copy(
     same_bucket = not source.account_id and source.bucket == bucket
     for ref in outermost(refs):
         name = names.get(ref.key, basename(ref.key))
+        if direction == Direction.COPY and same_bucket and ref.key not in names and parent(ref.key) == prefix:
+            name = _duplicate_name(store, bucket, ref, plan, stop)  # pasted where it is, as Finder does
         if ref.is_folder:
             _add_folder(plan, store, account, direction, source, ref, bucket, prefix, name, stop)
         else:
@@ -172,6 +175,25 @@ def plan_copy(
     _find_existing(plan, store, bucket, [t for t in plan.transfers if not t.group_id], stop)
     _count(plan)
     return plan
+
+
+def _duplicate_name(
+    store: TransferStore, bucket: str, ref: ObjectRef, plan: OperationPlan, stop: StopSignal | None
+) -> str:
+    """A free name beside `ref` for its copy: "cover (1).png", "family (1)" (asks the server)."""
+    planned = {t.key for t in plan.transfers}
+
+    def taken(key: str) -> bool:
+        _check(stop)
+        if key.endswith("/"):
+            return (
+                any(k.startswith(key) for k in planned)
+                or next(_listed(store, bucket, key, stop), None) is not None
+            )
+        return key in planned or store.head_object(bucket, key) is not None
+
+    key = _folder(ref.key) if ref.is_folder else ref.key
+    return basename(renamed_key(key, taken))
 
 
 def _refuse_long_keys(plan: OperationPlan) -> None:

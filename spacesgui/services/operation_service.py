@@ -147,8 +147,12 @@ class OperationService(QObject):
         plan = await self._runner.run(
             plan_copy, store, account, direction, source, refs, bucket, prefix, stop, names
         )
+        done = "renamed" if names else ("moved" if direction == Direction.MOVE else "copied")
+        if not plan.transfers:  # moved onto where it already is: say so rather than nothing
+            where = f"s3://{bucket}/{prefix}"
+            self._transfers.notice.emit(f"Nothing was {done}", f"The selection is already in {where}.")
+            return 0
         if not await self._settle_folders(plan, bucket, ask_folder):
-            done = "renamed" if names else ("moved" if direction == Direction.MOVE else "copied")
             self._transfers.notice.emit(f"Nothing was {done}", "Cancelled: everything is as it was.")
             return 0
         queued = await self._transfers.queue_plan(plan, store, ask)

@@ -29,6 +29,10 @@ def keys_in(store: S3Store, bucket: str) -> set[str]:
     return {e.key for e in store.iter_objects(bucket, "")}
 
 
+def object_body(store: S3Store, bucket: str, key: str) -> bytes:
+    return bytes(store.client.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
 def edit_actions(app: App) -> EditActions:
     actions = app.window.edit_actions
     assert actions is not None
@@ -396,6 +400,28 @@ def test_a_folder_copied_with_replace_onto_the_folder_holding_it_keeps_its_origi
     wait_done(qtbot, app)
     assert keys_in(moto_store, moto_bucket) == {"a/a/x.txt", "a/a/deep/y.txt", "a/x.txt", "a/deep/y.txt"}
     qtbot.waitUntil(lambda: "Copied 2 objects" in app.window.banner.text(), timeout=20_000)
+
+
+def test_copy_and_paste_in_the_same_folder_makes_numbered_duplicates_and_a_cut_says_nothing_moved(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, both did nothing and said nothing."""
+    app = browse_moto(["cover.png", "cover (1).png", "family/a.jpg", "family/sub/b.jpg"])
+    select(app, "cover.png", "family/")
+    edit_actions(app).copy_action.trigger()
+    edit_actions(app).paste_action.trigger()
+    wait_done(qtbot, app, 3)
+    assert keys_in(moto_store, moto_bucket) == {
+        "cover.png", "cover (1).png", "cover (2).png",
+        "family/a.jpg", "family/sub/b.jpg", "family (1)/a.jpg", "family (1)/sub/b.jpg",
+    }  # fmt: skip
+    assert object_body(moto_store, moto_bucket, "cover (2).png") == b"1"
+    select(app, "cover.png")
+    edit_actions(app).cut_action.trigger()
+    edit_actions(app).paste_action.trigger()
+    qtbot.waitUntil(lambda: "Nothing was moved" in app.window.banner.text(), timeout=30_000)
+    assert f"already in s3://{moto_bucket}/" in app.window.banner.text()
+    assert len(keys_in(moto_store, moto_bucket)) == 7
 
 
 def test_quitting_leaves_copied_objects_on_the_clipboard_as_their_paths(
