@@ -35,6 +35,10 @@ class TypedLocation:
 
     location: Location
     select: str = ""
+    # A path typed without a final slash: the key of an object that, if it exists, is
+    # opened in its folder and selected instead (Copy puts s3:// paths of files on the
+    # clipboard, so one pasted back must find the file, not an empty folder).
+    or_object: str = ""
 
 
 def parse_location(text: str) -> Location:
@@ -60,6 +64,8 @@ def parse_location(text: str) -> Location:
 def parse_typed(text: str, endpoint_url: str = "") -> TypedLocation:
     """Parse an s3:// path (see parse_location) or a storage URL into a place to open.
 
+    A path without a final slash may name a file: `or_object` is then its key.
+
     A URL (http:// or https://) is percent-decoded. It names its Space by its host
     (virtual-hosted: `space.nyc3.digitaloceanspaces.com`, its CDN, `space.s3.amazonaws.com`,
     or `space.` before the host of `endpoint_url`) or by its first path segment
@@ -69,7 +75,10 @@ def parse_typed(text: str, endpoint_url: str = "") -> TypedLocation:
     stripped = text.strip()
     scheme = stripped.split("://", 1)[0].lower() if "://" in stripped else ""
     if scheme not in ("http", "https"):
-        return TypedLocation(parse_location(stripped))
+        location = parse_location(stripped)
+        bare = stripped[len(_S3) :] if stripped.lower().startswith(_S3) else stripped.lstrip(DELIMITER)
+        key = bare.partition(DELIMITER)[2]
+        return TypedLocation(location, or_object=key if key and not key.endswith(DELIMITER) else "")
     parts = urlsplit(stripped)
     host = (parts.hostname or "").lower()
     path = unquote(parts.path)

@@ -181,6 +181,11 @@ class BrowserService(QObject):
         log.info("created Space %s in %s", name, region)
         return browsable
 
+    async def is_object(self, account_id: str, bucket: str, key: str) -> bool:
+        """Whether an object `key` exists (HeadObject); raises what the server said otherwise."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(store.head_object, bucket, key) is not None
+
     async def delete_bucket(self, account_id: str, name: str) -> None:
         with self._accounts.activity.recording(account_id, name, name, ActivityAction.DELETE_SPACE):
             store = await self._accounts.store(account_id)

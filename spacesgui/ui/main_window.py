@@ -367,9 +367,28 @@ class MainWindow(QMainWindow):
         if not account_id:
             self.banner.show_message("Add an account first, then type a path in it.", level="info")
             return
-        self.navigate(Place(account_id, location.bucket, location.prefix))
+        place = Place(account_id, location.bucket, location.prefix)
+        if typed.or_object:
+            self.spawn(self._open_file_or_folder(place, typed.or_object))
+            return
+        self.navigate(place)
         if typed.select:
             self._reselect = typed.select
+
+    async def _open_file_or_folder(self, folder: Place, key: str) -> None:
+        """Open `key`'s folder with it selected if it is a file, else the folder `folder`."""
+        before = self.place
+        try:
+            is_file = await self._browser.is_object(folder.account_id, folder.bucket, key)
+        except SpacesError:
+            is_file = False  # the folder's listing says what is wrong, in its own words
+        if self.place != before:
+            return  # the user went elsewhere meanwhile
+        if is_file:
+            above = Location(folder.bucket, key).parent()
+            self.reveal(Place(folder.account_id, above.bucket, above.prefix), key)
+        else:
+            self.navigate(folder)
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

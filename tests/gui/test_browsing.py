@@ -147,7 +147,10 @@ def test_typing_an_s3_path_in_the_path_bar_opens_it(browsing: App, qtbot: QtBot,
     edit = window.path_bar.findChild(QLineEdit, "pathEdit")
     assert window.path_bar.is_editing()
     edit.setText(f"s3://{photo_bucket}/albums/2024")
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # no final slash: asked first whether it names a file
+    qtbot.waitUntil(
+        lambda: window.place is not None and window.place.prefix == "albums/2024/", timeout=20_000
+    )
     wait_listed(qtbot, browsing)
     assert names(browsing) == ["beach.png", "city.png"]
     assert window.path_bar.text() == f"s3://{photo_bucket}/albums/2024/"

@@ -38,6 +38,20 @@ def test_a_typed_path_is_never_percent_decoded() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "folder", "key"),
+    [
+        ("s3://b/odd/data #1.csv", "odd/data #1.csv/", "odd/data #1.csv"),
+        ("b/top.txt", "top.txt/", "top.txt"),
+        ("/b/a//c", "a//c/", "a//c"),
+        ("s3://b/odd/", "odd/", ""),  # a final slash: a folder, nothing else to look for
+        ("s3://b", "", ""),
+    ],
+)
+def test_a_path_without_a_final_slash_may_name_a_file(typed: str, folder: str, key: str) -> None:
+    assert parse_typed(typed) == TypedLocation(Location("b", folder), or_object=key)
+
+
+@pytest.mark.parametrize(
     ("url", "expected"),
     [
         (
