@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import zlib
 from collections.abc import Callable
 
@@ -41,6 +42,10 @@ SMALL_DOWNLOAD = 1024 * 1024
 # land (core/prefix_hash): CRC-32 says whether the bytes on disk are still those at resume,
 # at a fraction of a second MD5 pass (range MD5s only serve to rebuild a multipart ETag).
 CRC_PREFIX = "crc32:"
+# A range being fetched records how far it got this often (and when it stops), so a resume
+# after a quit, a crash or a power cut need not fetch it from its start: on a slow link
+# eight ranges of 8 MiB may run for minutes before any one ends.
+CHECKPOINT_S = 5.0
 
 
 def download(ctx: JobContext) -> None:
@@ -149,24 +154,34 @@ def check_space(ctx: JobContext, needed: int) -> int:
 def _download_stream(
     ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
     feed: Callable[[bytes], None] | None = None, feed_at: Callable[[int, bytes], None] | None = None,
-    crc: bool = False,
+    crc: bool = False, seed: bytes = b"", at: Counter | None = None,
+    checkpoint: Callable[[int], None] | None = None,
 ) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
     Returns the hex MD5 of the bytes written (retries continue where they stopped, so
-    the bytes are hashed in order).
+    the bytes are hashed in order), or CRC_PREFIX + their CRC-32 with `crc`. `seed`: the
+    bytes before `start` that belong to the same checksum (a range resumed part-way).
+    `at.position` follows the first byte not yet written, also when this raises;
+    `checkpoint(position)` is called with it every CHECKPOINT_S.
     """
     t = ctx.transfer
     digest = hashlib.md5(usedforsecurity=False) if not crc else None
     crc_value = 0
+    if seed:
+        if digest is not None:
+            digest.update(seed)
+        else:
+            crc_value = zlib.crc32(seed)
     position = start
+    next_checkpoint = time.monotonic() + CHECKPOINT_S
     last = t.size - 1 if end is None else end
     counter = Counter()
     ctx.progress.track(counter)
     try:
 
         def fetch() -> None:
-            nonlocal position, crc_value
+            nonlocal position, crc_value, next_checkpoint
             if position > last:
                 return
             stream = ctx.store.open_download(
@@ -187,6 +202,11 @@ def _download_stream(
                         feed_at(position, chunk)
                     position += len(chunk)
                     counter.position = position - start
+                    if at is not None:
+                        at.position = position
+                    if checkpoint is not None and time.monotonic() >= next_checkpoint:
+                        checkpoint(position)
+                        next_checkpoint = time.monotonic() + CHECKPOINT_S
             finally:
                 stream.close()
             if position <= last:
@@ -206,24 +226,37 @@ def _download_ranges(
     t = ctx.transfer
     # Ranges the size of the uploader's parts (when it said) give the multipart ETag from
     # their MD5s, so the file need not be read again to check it.
-    t.part_size = (
-        t.part_size or _uploaded_part_size(t.size, remote) or choose_part_size(t.size, ctx.settings.part_size)
-    )
+    if not t.part_size:
+        t.part_size = _uploaded_part_size(t.size, remote) or choose_part_size(t.size, ctx.settings.part_size)
+        ctx.save()  # journaled before any range is recorded: a resume cuts the same ranges
     plan = plan_parts(t.size, t.part_size)
-    have = _ranges_on_disk(ctx, part_file) if resuming else {}
+    have, begun = _ranges_on_disk(ctx, part_file, plan) if resuming else ({}, {})
     if not resuming:
         ctx.journal.clear_parts(t.id)
-    ctx.progress.reset(sum(p.size for p in plan if p.number in have))
+    ctx.progress.reset(sum(p.size for p in plan if p.number in have) + sum(begun.values()))
 
     def fetch(part: PartRecord) -> PartRecord:
+        written = begun.get(part.number, 0)
+        at, kept = Counter(), part.offset + written
+        at.position = kept
+
+        def keep(position: int) -> None:
+            nonlocal kept
+            kept = position
+            _keep_begun_range(ctx, part_file, part, position)
+
         try:
             md5_hex = _download_stream(
-                ctx, part_file, start=part.offset, end=part.offset + part.size - 1,
+                ctx, part_file, start=part.offset + written, end=part.offset + part.size - 1,
                 feed_at=prefix.add if prefix else None, crc=prefix is not None,
+                seed=ctx.local.read_range(part_file.path, part.offset, written) if written else b"",
+                at=at, checkpoint=keep,
             )  # fmt: skip
         except BaseException:
             if prefix is not None:
                 prefix.abandon()  # ranges waiting for this one's bytes must not wait on
+            if at.position > kept:
+                keep(at.position)  # paused or quit part-way: what arrived is not fetched again
             raise
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
         part_file.start_flush(part.offset, part.size)  # written back while the others come
@@ -272,23 +305,54 @@ def _checked_by_parts(
     return None  # perhaps cut otherwise: the whole file is read and every candidate tried
 
 
-def _ranges_on_disk(ctx: JobContext, part_file: PartFile) -> dict[int, str]:
-    """Journaled ranges whose bytes are still in the .part file, checked by their MD5.
+def _ranges_on_disk(
+    ctx: JobContext, part_file: PartFile, plan: list[PartRecord]
+) -> tuple[dict[int, str], dict[int, int]]:
+    """Journaled ranges whose bytes are still in the .part file, checked by their checksum:
+    whole ones (range number → checksum) and ones begun (range number → bytes written).
 
-    The user may have deleted or truncated the file while the download was paused.
+    The user may have deleted or truncated the file while the download was paused, and a
+    power cut may have lost what the journal had recorded: such a range is fetched again.
     """
     t = ctx.transfer
+    planned = {p.number: p for p in plan}
     on_disk = part_file.size()
     good: dict[int, str] = {}
+    begun: dict[int, int] = {}
     for part in ctx.journal.parts(t.id):
-        if not part.etag or part.offset + part.size > on_disk:
+        whole = planned.get(part.number)
+        if not part.etag or whole is None or part.offset != whole.offset or part.size > whole.size:
+            continue
+        if not part.size or part.offset + part.size > on_disk:
             continue
         ctx.flag.check()
         data = ctx.local.read_range(part_file.path, part.offset, part.size)
-        if _range_checksum(data, crc=part.etag.startswith(CRC_PREFIX)) == part.etag:
+        if _range_checksum(data, crc=part.etag.startswith(CRC_PREFIX)) != part.etag:
+            continue
+        if part.size == whole.size:
             good[part.number] = part.etag
-    log.info("resuming download of %s: %d ranges already on disk", t.key, len(good))
-    return good
+        else:
+            begun[part.number] = part.size
+    log.info(
+        "resuming download of %s: %d ranges already on disk, %d begun (%s)",
+        t.key, len(good), len(begun), human_size(sum(begun.values())),
+    )  # fmt: skip
+    return good, begun
+
+
+def _keep_begun_range(ctx: JobContext, part_file: PartFile, part: PartRecord, position: int) -> None:
+    """Journal the bytes of `part` written up to `position` (< its end), so a resume after a
+    pause, a quit or a crash continues the range there. Best effort: a failure only costs
+    those bytes again."""
+    written = position - part.offset
+    if not 0 < written < part.size:
+        return
+    try:
+        data = ctx.local.read_range(part_file.path, part.offset, written)
+        record = PartRecord(part.number, part.offset, written, _range_checksum(data, crc=True))
+        ctx.journal.add_part(ctx.transfer.id, record)
+    except Exception as exc:  # the transfer's own error is what matters, not this one
+        log.info("could not record the begun range %d of %s: %s", part.number, ctx.transfer.key, exc)
 
 
 def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:

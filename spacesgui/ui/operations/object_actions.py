@@ -261,5 +261,3 @@ class ObjectActions(QObject):
         kinds = [kind for kind, _ in links]
         text = copied_text(kinds, DEFAULT_EXPIRY_S, now, name=basename(keys[0]))
         self._context.show_message(html.escape(text, quote=False), level="info")  # the banner is rich text
-
-
