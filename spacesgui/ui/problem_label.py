@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from spacesgui.qtmodels.legible_colors import status_text
 
@@ -14,7 +14,9 @@ Role = QPalette.ColorRole
 class ProblemLabel(QLabel):
     """Word-wrapped text in the palette's legible error red, worked out again when the palette
     changes (a colour fixed at start would vanish after a switch to a dark theme). Hidden
-    while empty, so a form does not keep a blank line for it. GUI thread only.
+    while empty, so a form does not keep a blank line for it; in a dialog, the dialog grows
+    to show a reason of several lines whole (a dialog keeps the height it opened with, and
+    the end of the reason was cut off). GUI thread only.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -28,6 +30,21 @@ class ProblemLabel(QLabel):
         if text != self.text():
             self.setText(text)
         self.setVisible(bool(text))
+        if text:
+            QTimer.singleShot(0, self._fit_dialog)  # once the layout has taken the new text
+
+    def _fit_dialog(self) -> None:
+        """Make the dialog holding this label tall enough for its layout at its width."""
+        dialog = self.window()
+        layout = dialog.layout() if isinstance(dialog, QDialog) else None
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        width = dialog.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > dialog.height():
+            dialog.resize(width, needed)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -179,3 +179,23 @@ def test_the_reason_is_legible_in_light_and_dark_palettes(
 
     assert ratio >= 4.5, palette
     dialog.reject()
+
+
+def test_a_reason_of_several_lines_shows_whole_in_the_dialog(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    """Before, the dialog kept the height it opened with: the reason was cut off mid-line."""
+    app = browse_moto(["a.txt"])
+    dialog = open_dialog(qtbot, app)
+    opened = dialog.height()
+    dialog.name_edit.insert("x" * 1100)  # over S3's 1,024 bytes: the longest reason
+    label = dialog.problem_label
+    qtbot.waitUntil(lambda: "S3 allows at most 1,024" in label.text() and label.isVisible(), timeout=10_000)
+
+    def whole() -> None:
+        assert label.height() >= label.heightForWidth(label.width())  # every line has room
+        assert label.geometry().bottom() < dialog.buttons.geometry().top()  # above the buttons
+
+    qtbot.waitUntil(whole, timeout=10_000)
+    assert dialog.height() > opened
+    dialog.reject()
