@@ -97,13 +97,17 @@ def direction_text(direction: Direction) -> str:
 
 
 NO_SPEED = "—"
+# Below this, a finished row's average is mostly the request's round trip, not the link:
+# "avg 47 bytes/s" for a 4-byte file reads as a broken connection.
+MIN_AVERAGE_BYTES = 256 * 1024
 
 
-def speed_text(state: TransferState, live: float, average: float) -> str:
-    """The Speed column: the live rate while running, the average once done, else a dash."""
+def speed_text(state: TransferState, live: float, average: float, size: int) -> str:
+    """The Speed column: the live rate while running, the average once done (for rows of at
+    least MIN_AVERAGE_BYTES), else a dash."""
     if state == State.RUNNING and live > 0:
         return human_rate(live)
-    if state == State.DONE and average > 0:
+    if state == State.DONE and average > 0 and size >= MIN_AVERAGE_BYTES:
         return f"avg {human_rate(average)}"
     return NO_SPEED
 

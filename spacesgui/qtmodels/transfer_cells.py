@@ -151,7 +151,7 @@ class TransferCells:
         average = node.tracker.average if node.tracker is not None else 0.0
         # Done between two progress reports: the queue could not time it, the engine did.
         average = average or t.run_rate
-        return _speed_eta_text(column, t.state, t.size - t.bytes_done, node.speed, average)
+        return _speed_eta_text(column, t.state, t.size, t.size - t.bytes_done, node.speed, average)
 
     # -- folders --------------------------------------------------------------
     def group(self, group: GroupRow, column: int, role: int) -> Any:
@@ -199,7 +199,7 @@ class TransferCells:
         average = group.tracker.average if group.tracker is not None else 0.0
         if not average and state == State.DONE and column == TransferColumn.SPEED:
             average = group.run_rate()
-        return _speed_eta_text(column, state, group.size - group.bytes_done, group.speed, average)
+        return _speed_eta_text(column, state, group.size, group.size - group.bytes_done, group.speed, average)
 
     def _common(self, direction: Direction, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column == TransferColumn.DIRECTION:
@@ -209,9 +209,11 @@ class TransferCells:
         return None
 
 
-def _speed_eta_text(column: int, state: TransferState, remaining: int, speed: float, average: float) -> str:
+def _speed_eta_text(
+    column: int, state: TransferState, size: int, remaining: int, speed: float, average: float
+) -> str:
     if column == TransferColumn.SPEED:
-        return speed_text(state, speed, average)
+        return speed_text(state, speed, average, size)
     if column == TransferColumn.ETA and state in ACTIVE:
         return human_eta(eta_seconds(remaining, speed) if state == State.RUNNING else None)
     return ""

@@ -38,10 +38,11 @@ def test_an_upload_is_named_by_its_key_below_its_folder() -> None:
 
 
 def test_speed_reads_live_while_running_and_as_an_average_once_done() -> None:
-    assert speed_text(State.RUNNING, 2_500_000, 0.0) == "2.5 MB/s"
-    assert speed_text(State.DONE, 0.0, 1_200_000) == "avg 1.2 MB/s"
-    assert speed_text(State.DONE, 0.0, 0.0) == "—"
-    assert speed_text(State.PAUSED, 0.0, 1_200_000) == "—"
+    assert speed_text(State.RUNNING, 2_500_000, 0.0, 10_000_000) == "2.5 MB/s"
+    assert speed_text(State.DONE, 0.0, 1_200_000, 10_000_000) == "avg 1.2 MB/s"
+    assert speed_text(State.DONE, 0.0, 0.0, 10_000_000) == "—"
+    assert speed_text(State.PAUSED, 0.0, 1_200_000, 10_000_000) == "—"
+    assert speed_text(State.DONE, 0.0, 47.0, 4) == "—"  # a 4-byte file's round trip is no speed
 
 
 def test_failure_details_carry_the_whole_error_and_both_places() -> None:
