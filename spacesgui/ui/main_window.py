@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
         self.model.set_location(place.account_id, place.bucket, place.prefix)
         self.path_bar.set_location(Location(place.bucket, place.prefix), self._account_name(place.account_id))
         self.account_panel.select(place)
+        self.search_panel.place_opened()
         self._last_refresh = time.monotonic()
         self._update_view_state()
 

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
 
 
 @pytest.mark.parametrize(("width", "height"), [(1200, 800), (800, 600)])
@@ -70,3 +72,18 @@ def test_a_narrower_window_takes_the_width_from_the_preview_before_the_list(
         assert objects >= 1.4 * pane
 
     qtbot.waitUntil(list_keeps_the_larger_share, timeout=10_000)
+
+
+def test_the_notice_that_no_space_is_open_goes_once_one_is(
+    build_window: Callable[..., App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    """Before, it stayed under an open Space until the next search."""
+    app = build_window()
+    panel = app.window.search_panel
+    panel.open_panel()
+    panel.start()
+    assert panel.status_label.text().startswith("Open a Space first")
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, ""))
+    assert panel.status_label.text() == ""

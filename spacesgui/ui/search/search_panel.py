@@ -59,6 +59,9 @@ class ResultVerbs:
     open: RefsVerb | None = None
 
 
+NO_SPACE = "Open a Space first: the search looks through the open Space."
+
+
 class SearchPanel(QDockWidget):
     """The dock (objectName `searchPanel`); `find_action` (Ctrl+Shift+F) shows it and focuses it."""
 
@@ -215,7 +218,7 @@ class SearchPanel(QDockWidget):
         """Search with the terms in the form, where the form says, in the open Space."""
         place = self._context.place
         if place is None or not place.bucket:
-            self._say("Open a Space first: the search looks through the open Space.", error=True)
+            self._say(NO_SPACE, error=True)
             return
         try:
             criteria = self.form.criteria()
@@ -268,6 +271,12 @@ class SearchPanel(QDockWidget):
         if matched > shown:
             text += f" (first {shown:,} shown)"
         return text
+
+    def place_opened(self) -> None:
+        """The window opened a place: a "no Space is open" notice no longer holds."""
+        place = self._context.place
+        if place is not None and place.bucket and self.status_label.text() == NO_SPACE:
+            self._say("")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
