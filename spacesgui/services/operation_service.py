@@ -155,7 +155,7 @@ class OperationService(QObject):
         if not await self._settle_folders(plan, bucket, ask_folder):
             self._transfers.notice.emit(f"Nothing was {done}", "Cancelled: everything is as it was.")
             return 0
-        queued = await self._transfers.queue_plan(plan, store, ask)
+        queued = await self._transfers.queue_plan(plan, store, ask, done)
         if queued_ids is not None:
             queued_ids.extend(t.id for t in plan.transfers if t.state == TransferState.QUEUED)
         # What was copied or moved: a Replace's deletes are queued too, but copied nothing.

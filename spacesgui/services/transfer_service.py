@@ -390,16 +390,23 @@ class TransferService(QObject):
             self.groups_added.emit(plan.groups)
         self.flush()
 
-    async def queue_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
-        """Settle a plan's conflicts (asking), then journal and queue it; how many were queued."""
-        return await self._finish_plan(plan, store, ask)
+    async def queue_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict, done: str = "") -> int:
+        """Settle a plan's conflicts (asking), then journal and queue it; how many were queued.
 
-    async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict) -> int:
+        `done` names the operation when it is not a transfer ("renamed", "moved", "copied"),
+        for what a cancelled question says.
+        """
+        return await self._finish_plan(plan, store, ask, done)
+
+    async def _finish_plan(self, plan: Plan, store: ObjectStore, ask: AskConflict, done: str = "") -> int:
         if self.engine_down:  # before asking about conflicts: nothing could be queued
             raise EngineStopped(STILL_DOWN)
         add_queue_conflicts(plan, self.queued_targets())
         decisions = await settle(plan, self.conflict_policy, ask, self._fill_md5)
         if decisions is None:
+            if done:
+                self.notice.emit(f"Nothing was {done}", "Cancelled: everything is as it was.")
+                return 0
             count = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED)
             self.notice.emit(
                 "Transfer cancelled", f"Nothing was queued ({human_count(count, 'file')} left as they were)."

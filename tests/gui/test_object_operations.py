@@ -334,6 +334,21 @@ def test_cancelling_a_rename_onto_an_existing_folder_says_nothing_was_renamed(
     assert keys_in(moto_store, moto_bucket) == {"summer/a.jpg", "family/b.jpg"}
 
 
+def test_cancelling_a_rename_onto_an_existing_file_says_nothing_was_renamed(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, it said "Transfer cancelled. Nothing was queued": a rename is no transfer."""
+    app = browse_moto(["a.txt", "b.txt"])
+    app.transfers.conflict_policy = app.transfers.conflict_policy.ASK
+    edit_actions(app).rename("a.txt", "b.txt")
+    asker = app.window.transfer_actions.ask_conflict  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=20_000)
+    asker.last_dialog.reject()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: "Nothing was renamed" in app.window.banner.text(), timeout=20_000)
+    assert "Transfer" not in app.window.banner.text()
+    assert keys_in(moto_store, moto_bucket) == {"a.txt", "b.txt"}
+
+
 def test_replace_deletes_the_other_files_of_the_target_folder_after_the_copies(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
