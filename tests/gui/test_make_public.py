@@ -72,3 +72,22 @@ def test_making_a_folder_of_1200_files_public_then_private_changes_what_anyone_c
     actions.make_private_action.trigger()  # no question: nothing is exposed by it
     wait_done(qtbot, app, FOLDER_KEYS, timeout_s=900)
     assert {anonymous_status(moto_endpoint, moto_bucket, k) for k in sample} == {403}
+
+
+def test_a_folder_marker_is_not_counted_as_a_file_and_an_empty_folder_has_nothing_to_change(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, an empty folder asked "Make 1 folder (1 file) public?" about its own marker."""
+    app = browse_moto(["empty/", "docs/", "docs/a.txt", "docs/b.txt"])
+    actions = access_actions(app)
+    select(app, "empty/")
+    actions.make_public_action.trigger()
+    qtbot.waitUntil(lambda: "hold no files" in app.window.banner.text(), timeout=20_000)
+    assert actions.last_box is None
+    select(app, "docs/")
+    actions.make_public_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=20_000)
+    box = actions.last_box
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Make 1 folder (2 files) public?"
+    box.reject()

@@ -65,18 +65,21 @@ class AccessActions(QObject):
         if folders:
             self._context.show_message("Counting what the selected folders hold…", level="info")
         plan = await self._operations.plan_access(place.account_id, place.bucket, refs, public)
-        if not plan.objects:
+        # A folder's marker ("photos/", what New Folder makes) is changed too, but is no file.
+        markers = sum(1 for t in plan.transfers if t.key.endswith("/"))
+        if plan.objects == markers:
             self._context.show_message("The selected folders hold no files: nothing to change.", level="info")
             return
-        if public and not await self._confirm_public(refs, plan.objects):
+        if public and not await self._confirm_public(refs, plan.objects - markers):
             if folders:
                 self._context.show_message("Nothing was made public.", level="info")
             return
         queued = await self._operations.queue_access(place.account_id, plan)
         what = "public" if public else "private"
         ids = [t.id for t in plan.transfers if t.state == TransferState.QUEUED]
-        running = f"Making {human_count(queued, 'file')} {what}…"
-        done = f"Made {human_count(queued, 'file')} {what}."
+        files = sum(1 for t in plan.transfers if t.state == TransferState.QUEUED and not t.key.endswith("/"))
+        running = f"Making {human_count(files, 'file')} {what}…"
+        done = f"Made {human_count(files, 'file')} {what}."
         if self.job_banner is not None:
             self.job_banner.follow(ids, running, done)
         else:
