@@ -13,7 +13,13 @@ from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.accounts import Account, Credentials, provider
 from spacesgui.core.activity import ActivityAction, ActivityResult
-from spacesgui.core.errors import KeyringUnavailable, MissingCredentials, SecretMissing, SpacesError
+from spacesgui.core.errors import (
+    InvalidInput,
+    KeyringUnavailable,
+    MissingCredentials,
+    SecretMissing,
+    SpacesError,
+)
 from spacesgui.core.key_status import SecretPlace
 from spacesgui.core.listing import BucketInfo
 from spacesgui.core.ports import AccountStore, ActivityRecord, ObjectStore, ObjectStoreFactory, SecretStore
@@ -150,11 +156,29 @@ class AccountService(QObject):
                 account.id, "", account.name, action, message=_account_change(previous, account, secret)
             )
 
+    def save_account(self, account: Account, secret: str, remember: bool) -> None:
+        """add_account for what a person typed in the account dialog: a name another account
+        has is refused, since two rows of one name cannot be told apart (the sidebar, the
+        title and the path bar name accounts by name)."""
+        name = account.name.strip().casefold()
+        other = next(
+            (a for a in self._accounts if a.id != account.id and a.name.strip().casefold() == name), None
+        )
+        if other is not None:
+            raise InvalidInput(
+                f"An account named “{other.name}” already exists. Choose another name, so the two "
+                "can be told apart."
+            )
+        self.add_account(account, secret, remember=remember)
+
     def _add_account(
         self, account: Account, secret: str, previous: Account | None, *, remember: bool, persist: bool
     ) -> None:
         if not account.access_key_id.strip() or not (secret.strip() or previous):
             raise MissingCredentials("Enter both the access key and the secret key.")
+        if previous is not None and not account.last_connected and self._same_keys(previous, account, secret):
+            # An edit of the name or the defaults: the keys that last worked still do.
+            account = account.with_changes(last_connected=previous.last_connected)
         if not secret.strip() and previous is not None and previous.in_keyring != remember:
             secret = self._known_secret(previous) or ""
         if secret.strip():
@@ -190,6 +214,17 @@ class AccountService(QObject):
         else:
             self._session_secrets.set_secret(account_id, secret)
             self._secrets.delete_secret(account_id)
+
+    def _same_keys(self, previous: Account, account: Account, secret: str) -> bool:
+        """Whether `account` reaches the same server with the same keys as `previous` did
+        (a `secret` of "" keeps the stored one)."""
+
+        def place(a: Account) -> tuple[object, ...]:
+            return a.ref(), a.region, a.addressing, a.ca_bundle
+
+        return place(previous) == place(account) and (
+            not secret.strip() or secret == self._known_secret(previous)
+        )
 
     def _known_secret(self, account: Account) -> str | None:
         secret = self._session_secrets.get_secret(account.id)

@@ -363,3 +363,76 @@ def test_the_manager_opens_the_import_and_digitalocean_keys_windows(
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QWidget) and widget.objectName() == window_name:
                 widget.close()
+
+
+def _edit_in_manager(manager: KeysManager, qtbot: QtBot, account_id: str) -> AccountDialog:
+    select(manager, qtbot, account_id)
+    manager.edit_button.click()
+    dialog = manager.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    return dialog
+
+
+def test_renaming_an_account_keeps_when_its_keys_last_worked_and_new_keys_do_not(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    """Before, any edit (even of the name) showed "never" connected."""
+    app = build_window()
+    saved_account(app, qtbot, moto_account.with_changes(last_connected=1_700_000_000.0))
+    manager = open_manager(app, qtbot)
+    dialog = _edit_in_manager(manager, qtbot, moto_account.id)
+    dialog.name_edit.setText("Renamed")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: cell(manager, moto_account.id, KeyColumn.NAME) == "Renamed", timeout=30_000)
+    assert app.accounts.account(moto_account.id).last_connected == 1_700_000_000.0
+    assert cell(manager, moto_account.id, KeyColumn.LAST_CONNECTED) != "never"
+    dialog = _edit_in_manager(manager, qtbot, moto_account.id)
+    dialog.access_key_edit.setText("another-key")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(
+        lambda: cell(manager, moto_account.id, KeyColumn.LAST_CONNECTED) == "never", timeout=30_000
+    )
+
+
+def test_a_second_account_of_the_same_name_is_refused_in_words(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account, moto_endpoint: str
+) -> None:
+    app = build_window()
+    saved_account(app, qtbot, moto_account.with_changes(name="Work"))
+    manager = open_manager(app, qtbot)
+    manager.add_button.click()
+    dialog = manager.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    fill_account(dialog, moto_endpoint, "other-access", SECRET)
+    dialog.name_edit.setText("work ")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "An account named “Work” already exists" in dialog.result_label.text()
+    assert dialog.isVisible()
+    assert [a.name for a in app.accounts.accounts] == ["Work"]
+    dialog.name_edit.setText("Work 2")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: len(app.accounts.accounts) == 2, timeout=10_000)
+
+
+def test_a_connection_result_is_cleared_when_the_region_or_addressing_changes(
+    build_window: Callable[[], App], qtbot: QtBot, moto_endpoint: str, moto_account: Account
+) -> None:
+    """Before, "✓ Connected" stayed for a region and addressing that were never tested."""
+    app = build_window()
+    manager = open_manager(app, qtbot)
+    manager.add_button.click()
+    dialog = manager.last_dialog
+    assert isinstance(dialog, AccountDialog)
+    qtbot.waitUntil(dialog.isVisible, timeout=10_000)
+    fill_account(dialog, moto_endpoint, moto_account.access_key_id, SECRET)
+    for change in (
+        lambda: dialog.region_combo.setCurrentText("sgp1"),
+        lambda: dialog.addressing_combo.setCurrentIndex((dialog.addressing_combo.currentIndex() + 1) % 2),
+    ):
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: "Connected" in dialog.result_label.text(), timeout=30_000)
+        change()
+        assert dialog.result_label.text() == ""
+    dialog.reject()

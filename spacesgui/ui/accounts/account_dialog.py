@@ -157,7 +157,10 @@ class AccountDialog(QDialog):
             self.ca_bundle.edit,
         ):
             edit.textEdited.connect(self._clear_result)
+        # A result speaks of the settings tested: any that decides the connection clears it.
         self.provider_combo.currentIndexChanged.connect(self._clear_result)
+        self.region_combo.currentTextChanged.connect(self._clear_result)
+        self.addressing_combo.currentIndexChanged.connect(self._clear_result)
         self._on_provider_changed()
         if account is not None:
             self._load(account)

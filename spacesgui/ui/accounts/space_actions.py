@@ -44,9 +44,7 @@ class SpaceActions(QObject):
             window.spawn,
             window,
             account=existing,
-            saver=lambda account, secret, remember: window._accounts.add_account(
-                account, secret, remember=remember
-            ),
+            saver=window._accounts.save_account,
         )
         self.last_dialog = dialog
 

@@ -226,7 +226,7 @@ class KeysManager(QWidget):
             self._spawn,
             self,
             account=existing,
-            saver=lambda account, secret, remember: accounts.add_account(account, secret, remember=remember),
+            saver=accounts.save_account,
             keyring_problem=accounts.keyring_problem(),
         )
         self.last_dialog = dialog
