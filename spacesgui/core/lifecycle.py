@@ -68,6 +68,28 @@ class LifecycleRule:
         return f"{where}{off}: {what}."
 
 
+def new_deletions(before: Sequence[LifecycleRule], after: Sequence[LifecycleRule], space: str) -> list[str]:
+    """What `after` will delete by itself that `before` did not, a sentence per rule action.
+
+    A rule turned on, a prefix widened to another one, or fewer days all count: the server
+    then starts deleting what it left alone before. Aborting unfinished uploads deletes no
+    file anyone can see, so it is not said.
+    """
+    old = {(r.prefix, r.expire_days, r.noncurrent_days) for r in before if r.enabled}
+    said = []
+    for rule in after:
+        if not rule.enabled or (rule.prefix, rule.expire_days, rule.noncurrent_days) in old:
+            continue
+        where = f"under “{rule.prefix}”" if rule.prefix else f"in “{space}”, the whole Space,"
+        if rule.expire_days is not None:
+            said.append(f"Every file {where} will be deleted {_days(rule.expire_days)} after it was written.")
+        if rule.noncurrent_days is not None:
+            said.append(
+                f"Every old version {where} will be deleted {_days(rule.noncurrent_days)} after it was replaced."
+            )
+    return said
+
+
 def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count:,} days"
 

@@ -64,11 +64,24 @@ def overview_line(window: SpaceSettingsWindow, name: str) -> str:
     return overview.sentences[name].text()
 
 
-def apply(qtbot: QtBot, page: SectionPage[object]) -> None:
-    """Click the page's Apply and wait until it has read back what the server holds."""
+def answer_lifecycle_box(qtbot: QtBot, lifecycle: LifecycleSection, button: str) -> QMessageBox:
+    """Wait for the question before rules that delete files, and click `button`."""
+    qtbot.waitUntil(lambda: lifecycle.last_box is not None and lifecycle.last_box.isVisible(), timeout=20_000)
+    box = lifecycle.last_box
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == button).click()
+    return box
+
+
+def apply(qtbot: QtBot, page: SectionPage[object], *, confirm: bool = False) -> None:
+    """Click the page's Apply (and Apply in the question before deleting rules, with `confirm`)
+    and wait until it has read back what the server holds."""
     assert page.apply_button.isEnabled(), page.problems_label.text()
     assert not page.status_label.text().startswith("Applied")  # so the wait below means this apply
     page.apply_button.click()
+    if confirm:
+        assert isinstance(page, LifecycleSection)
+        answer_lifecycle_box(qtbot, page, "Apply")
     qtbot.waitUntil(
         lambda: page.status_label.text().startswith("Applied") or bool(page.error_label.text()),
         timeout=30_000,
@@ -242,7 +255,7 @@ def test_a_lifecycle_rule_typed_in_the_table_is_written_and_read_back(
     lifecycle.set_cell(row, ABORT, "2")
     assert lifecycle.problems_label.text() == ""
     assert "delete objects 30 days after" in lifecycle.rule_label.text()
-    apply(qtbot, lifecycle)
+    apply(qtbot, lifecycle, confirm=True)
 
     (rule,) = moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)["Rules"]
     assert rule["ID"] == "logs-expire-30d-abort-uploads-2d"
@@ -262,6 +275,34 @@ def test_a_lifecycle_rule_typed_in_the_table_is_written_and_read_back(
     )
     with pytest.raises(moto_store.client.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
         moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)
+
+
+def test_a_rule_that_will_delete_files_says_what_and_asks_before_it_is_applied(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    """Before, a whole-Space expiry was applied at once, its only hint a column tooltip."""
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    lifecycle = page(window, "Lifecycle", LifecycleSection)
+    assert isinstance(lifecycle, LifecycleSection)
+    row = lifecycle.add_rule()
+    lifecycle.set_cell(row, EXPIRE, "10")  # no prefix: the whole Space
+    lifecycle.apply_button.click()
+    box = answer_lifecycle_box(qtbot, lifecycle, "Cancel")
+    assert moto_bucket in box.text()
+    assert (
+        f"Every file in “{moto_bucket}”, the whole Space, will be deleted 10 days after"
+        in box.informativeText()
+    )
+    qtbot.waitUntil(lambda: lifecycle.status_label.text().startswith("Not applied"), timeout=20_000)
+    with pytest.raises(moto_store.client.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
+        moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)
+    apply(qtbot, lifecycle, confirm=True)
+    (rule,) = moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)["Rules"]
+    assert rule["Expiration"] == {"Days": 10}
+    lifecycle.set_cell(0, ABORT, "2")  # nothing more is deleted: no question
+    apply(qtbot, lifecycle)
 
 
 def test_the_overview_shows_a_change_applied_while_it_was_still_reading_the_one_before(
@@ -316,7 +357,7 @@ def test_a_digitalocean_account_cannot_choose_to_expire_old_versions_and_is_told
     assert not cell.flags() & Qt.ItemFlag.ItemIsEditable
     assert not cell.flags() & Qt.ItemFlag.ItemIsEnabled
     lifecycle.set_cell(row, EXPIRE, "3")
-    apply(qtbot, lifecycle)
+    apply(qtbot, lifecycle, confirm=True)
     (rule,) = moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)["Rules"]
     assert rule["Prefix"] == ""  # DigitalOcean's documented form: the prefix on the rule
     assert rule["Expiration"] == {"Days": 3}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from spacesgui.core.lifecycle import (
@@ -9,6 +11,7 @@ from spacesgui.core.lifecycle import (
     MAX_RULES,
     LifecycleRule,
     lifecycle_problems,
+    new_deletions,
     noncurrent_supported,
     parse_days,
     with_ids,
@@ -123,3 +126,18 @@ def test_a_rule_says_what_it_does_in_words() -> None:
     assert LifecycleRule(noncurrent_days=2).summary() == (
         "Whole Space: delete old versions 2 days after they are replaced."
     )
+
+
+def test_new_deletions_say_what_a_rule_will_start_deleting_and_not_what_it_already_did() -> None:
+    logs = LifecycleRule(prefix="logs/", expire_days=30)
+    assert new_deletions((), (logs,), "site") == [
+        "Every file under “logs/” will be deleted 30 days after it was written."
+    ]
+    assert new_deletions((logs,), (logs,), "site") == []  # applied before: nothing new
+    assert new_deletions((logs,), (replace(logs, expire_days=7),), "site") != []  # sooner is new
+    whole = LifecycleRule(noncurrent_days=1)
+    assert new_deletions((), (whole,), "site") == [
+        "Every old version in “site”, the whole Space, will be deleted 1 day after it was replaced."
+    ]
+    assert new_deletions((), (LifecycleRule(abort_days=2),), "site") == []  # no file anyone sees
+    assert new_deletions((), (LifecycleRule(expire_days=5, enabled=False),), "site") == []

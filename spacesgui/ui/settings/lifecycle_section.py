@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -18,6 +21,7 @@ from spacesgui.core.lifecycle import (
     DIGITALOCEAN_LIFECYCLE,
     LifecycleRule,
     lifecycle_problems,
+    new_deletions,
     noncurrent_supported,
     parse_days,
 )
@@ -56,6 +60,7 @@ class LifecycleSection(SectionPage[tuple[LifecycleRule, ...]]):
     def __init__(self, context: SpaceContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._noncurrent_ok = noncurrent_supported(context.provider)
+        self.last_box: QMessageBox | None = None  # the question before rules that delete, for tests
         self.provider_label = named(MutedLabel(DIGITALOCEAN_LIFECYCLE, self.body), "lifecycleProviderNote")
         self.provider_label.setWordWrap(True)
         self.provider_label.setVisible(not self._noncurrent_ok)
@@ -112,6 +117,34 @@ class LifecycleSection(SectionPage[tuple[LifecycleRule, ...]]):
 
     async def _write(self, value: tuple[LifecycleRule, ...]) -> None:
         await self.context.service.set_lifecycle(self.context.account_id, self.context.bucket, value)
+
+    async def _confirm(self, value: tuple[LifecycleRule, ...]) -> bool:
+        """Rules that will delete files the server kept until now are said, and asked about."""
+        bucket = self.context.bucket
+        deletions = new_deletions(self.loaded or (), value, bucket)
+        if not deletions:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Apply Lifecycle Rules", f"Let the server delete files in “{bucket}”?",
+            QMessageBox.StandardButton.Cancel, self,
+        )  # fmt: skip
+        box.setObjectName("lifecycleConfirmBox")
+        box.setInformativeText(
+            "\n".join(deletions) + "\n\nIt does so by itself, every day, and a deleted file cannot be "
+            "brought back unless versioning keeps an older version."
+        )
+        apply = box.addButton("Apply", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+        def on_finished(_result: int) -> None:
+            if not answer.done():
+                answer.set_result(box.clickedButton() is apply)
+
+        box.finished.connect(on_finished)
+        self.last_box = box
+        box.open()
+        return await answer
 
     def _edited(self) -> None:
         super()._edited()

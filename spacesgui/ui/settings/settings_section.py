@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spacesgui.core.errors import InvalidInput, NotSupported, SpacesError
+from spacesgui.core.errors import Cancelled, InvalidInput, NotSupported, SpacesError
 from spacesgui.services.space_settings_service import SpaceSettingsService
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -175,6 +175,10 @@ class SectionPage(QWidget, Generic[V]):
         """What is wrong with the edits, in words; [] when they may be applied."""
         return []
 
+    async def _confirm(self, value: V) -> bool:
+        """Whether to write `value`: a page whose changes delete things asks first."""
+        return True
+
     def _same(self, first: V, second: V) -> bool:
         return first == second
 
@@ -244,6 +248,9 @@ class SectionPage(QWidget, Generic[V]):
         if problems:
             self.problems_label.set_problem("\n".join(problems))
             raise InvalidInput(" ".join(problems))
+        if not await self._confirm(self._current()):
+            self._set_status("Not applied: nothing was changed on the server.")
+            raise Cancelled("Not applied.")
         self._set_busy(True, "Applying…")
         try:
             await self._write(self._current())
