@@ -165,6 +165,14 @@ def origin_problem(origin: str) -> str:
         return "An origin is empty."
     if any(c.isspace() for c in origin):
         return f"“{origin}” holds a space. Separate origins with commas, one site each."
+    if ";" in origin:
+        return f"“{origin}” holds a “;”. Separate origins with commas, one site each."
+    if origin != origin.lower():
+        # A browser sends the scheme and host in lower case, and origins match exactly.
+        return (
+            f"“{origin}” has capital letters, but a browser's Origin never does, so it would "
+            f"never match: use “{origin.lower()}”."
+        )
     stars = origin.count("*")
     if stars > 1:
         return f"“{origin}” has {stars} wildcards (*); an origin may have at most one."
@@ -173,7 +181,7 @@ def origin_problem(origin: str) -> str:
     if "://" not in origin and origin.startswith("*"):
         # "*.example.com": the wildcard stands for the scheme and the start of the host.
         host, port = _split_port(origin)
-        if _HOST.fullmatch(host) and (port is None or port.isdigit()):
+        if _HOST.fullmatch(host) and (port is None or _is_number(port)):
             return ""
         return f"“{origin}” is not an origin: after the wildcard, give the rest of a host name."
     if "://" not in origin:
@@ -196,11 +204,17 @@ def origin_problem(origin: str) -> str:
     if "@" in rest:
         return f"“{origin}” holds a user name (@); an Origin never does."
     host, port = _split_port(rest)
-    if port is not None and port != "*" and not (port.isdigit() and 0 < int(port) < 65536):
+    if port is not None and port != "*" and not (_is_number(port) and 0 < int(port) < 65536):
         return f"“{origin}” has port “{port}”; a port is a number from 1 to 65535."
     if not _HOST.fullmatch(host):
         return f"“{origin}” has an invalid host name “{host}”: use letters, digits, dots and dashes."
     return ""
+
+
+def _is_number(text: str) -> bool:
+    """Plain digits 0-9 (str.isdigit also takes full-width and superscript digits, which no
+    server reads as a number)."""
+    return text.isascii() and text.isdigit()
 
 
 def _split_port(netloc: str) -> tuple[str, str | None]:
@@ -261,7 +275,7 @@ def max_age_problem(text: str) -> str:
     value = text.strip()
     if not value:
         return ""
-    if re.fullmatch(r"[+-]?\d+", value) is None:
+    if re.fullmatch(r"[+-]?[0-9]+", value) is None:  # not \d: full-width digits would be sent as they are
         return f"The max age is a whole number of seconds, such as 3000; “{value}” is not."
     seconds = int(value)
     if seconds < 0:

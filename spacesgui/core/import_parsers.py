@@ -185,6 +185,9 @@ def parse_rclone(text: str) -> ImportResult:
     return _read_sections(kind, places, _rclone_remote, problems)
 
 
+RCLONE_V2_REGION = "other-v2-signature"
+
+
 def _rclone_remote(section: IniSection, where: str) -> ImportCandidate | ImportProblem:
     kind, values = SourceKind.RCLONE, section.values
     key_id = values.get("access_key_id", "")
@@ -198,6 +201,13 @@ def _rclone_remote(section: IniSection, where: str) -> ImportCandidate | ImportP
         return ImportProblem(kind, where, f"no keys to import: {why}.")
     endpoint = values.get("endpoint", "")
     brand = values.get("provider", "").lower()
+    if values.get("region", "").strip().lower() == RCLONE_V2_REGION:
+        # Not a region: rclone's word for "sign with the old v2 signatures", all this server takes.
+        return ImportProblem(
+            kind, where,
+            "rclone signs it with old v2 signatures (region = other-v2-signature), which spacesgui "
+            "does not send; if the server also takes v4 signatures, add the account by hand.",
+        )  # fmt: skip
     if not endpoint and brand not in ("", "aws"):
         return ImportProblem(kind, where, f"no endpoint for provider {values.get('provider')}.")
     path_style = values.get("force_path_style", "")

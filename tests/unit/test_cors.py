@@ -65,6 +65,10 @@ def test_origins_a_browser_can_send_are_accepted(origin: str) -> None:
         ("https://user@example.com", "user name"),
         ("1http://example.com", "scheme"),
         ("", "empty"),
+        ("HTTPS://WWW.Example.com", "use “https://www.example.com”"),  # a browser never sends it
+        ("https://example.com;https://b.com", "Separate origins with commas"),
+        ("https://example.com:\uff18\uff10", "port"),  # full-width digits are no port
+        ("*.example.com:\uff18\uff10", "not an origin"),
     ],
 )
 def test_bad_origins_are_refused_in_words(origin: str, words: str) -> None:
@@ -95,7 +99,13 @@ def test_unknown_methods_are_refused(method: str, words: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("-5", "cannot be negative"), ("abc", "whole number"), ("1.5", "whole number"), ("9" * 12, "too large")],
+    [
+        ("-5", "cannot be negative"),
+        ("abc", "whole number"),
+        ("1.5", "whole number"),
+        ("9" * 12, "too large"),
+        ("\uff13\uff10\uff10\uff10", "whole number"),  # full-width 3000: it would be sent as it is
+    ],
 )
 def test_a_max_age_must_be_whole_seconds_from_zero(text: str, words: str) -> None:
     assert words in max_age_problem(text)

@@ -213,6 +213,18 @@ def test_rclone_s3_remotes_are_read_and_others_passed_over() -> None:
     assert "drive" not in text
 
 
+def test_an_rclone_remote_signed_with_v2_is_explained_not_imported_with_that_as_its_region() -> None:
+    """rclone's region "other-v2-signature" means: sign with SigV2. It was taken as a region."""
+    result = parse_rclone(
+        "[old-ceph]\ntype = s3\nprovider = Ceph\naccess_key_id = K\nsecret_access_key = S\n"
+        "endpoint = https://ceph.example.com\nregion = other-v2-signature\n"
+    )
+    assert not result.candidates
+    text = _problems(result)
+    assert "remote old-ceph" in text
+    assert "v2 signatures" in text
+
+
 def test_an_encrypted_rclone_conf_is_one_clear_problem() -> None:
     result = parse_rclone("# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nAbCd==\n")
     assert not result.candidates
