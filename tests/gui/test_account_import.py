@@ -139,6 +139,31 @@ def test_keys_already_present_are_marked_and_left_unticked(
     assert dialog.import_button.text() == "Import 1"
 
 
+def test_rows_with_the_same_keys_as_a_row_above_start_unticked_and_say_so(
+    build_window: Callable[[], App], qtbot: QtBot, home: Path, moto_account: Account
+) -> None:
+    """Before, all were ticked "Ready", and Import added the first and dropped the rest."""
+    endpoint = moto_account.endpoint_url
+    write_aws(home, (
+        "[default]\naws_access_key_id = SAMEKEY\naws_secret_access_key = x\n"
+        "[eu]\naws_access_key_id = SAMEKEY\naws_secret_access_key = x\n"
+    ), f"[default]\nendpoint_url = {endpoint}\nregion = us-east-1\n"
+       f"[profile eu]\nendpoint_url = {endpoint}\nregion = eu-west-1\n")  # fmt: skip
+    write_rclone(home, f"[mine]\ntype = s3\nprovider = Other\naccess_key_id = SAMEKEY\n"
+                       f"secret_access_key = x\nendpoint = {endpoint}\nregion = us-east-1\n")  # fmt: skip
+    app = build_window()
+    dialog = open_import(app, qtbot, rows=3)
+    ticked = {row[0].name: (row[1], row[2]) for row in dialog.rows()}
+    assert sum(on for on, _ in ticked.values()) == 1
+    first = next(name for name, (on, _) in ticked.items() if on)
+    assert ticked[first][1] == "Ready"
+    others = [status for name, (_, status) in ticked.items() if name != first]
+    assert all(status.startswith(f"Same keys as “{first}” above") for status in others)
+    assert any("region eu-west-1 here, us-east-1 there" in s or "region us-east-1 here, eu-west-1 there" in s
+               for s in others)  # fmt: skip
+    assert dialog.import_button.text() == "Import 1"
+
+
 def test_bad_entries_are_explained_and_the_good_ones_still_import(
     build_window: Callable[[], App], qtbot: QtBot, home: Path, moto_endpoint: str, moto_bucket: str
 ) -> None:

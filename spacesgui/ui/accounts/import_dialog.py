@@ -156,9 +156,13 @@ class ImportDialog(QDialog):
     def _refill(self) -> None:
         self.tree.blockSignals(True)
         self.tree.clear()
+        first_of: dict[str, ImportCandidate] = {}  # keys for a server → the first row that has them
         for result in self._results:
             for candidate in result.candidates:
-                self.tree.addTopLevelItem(self._item(candidate))
+                earlier = first_of.setdefault(candidate.ref(), candidate)
+                self.tree.addTopLevelItem(
+                    self._item(candidate, earlier if earlier is not candidate else None)
+                )
         self.tree.blockSignals(False)
         problems = [p.text() for r in self._results for p in r.problems]
         for text in problems:
@@ -171,9 +175,18 @@ class ImportDialog(QDialog):
         )
         self._update_buttons()
 
-    def _item(self, candidate: ImportCandidate) -> QTreeWidgetItem:
+    def _item(self, candidate: ImportCandidate, same_as: ImportCandidate | None = None) -> QTreeWidgetItem:
+        """A row for `candidate`; `same_as`: an earlier row with the same keys for the same
+        server (only one of them can become an account: this one starts unticked)."""
         present = self._service.present(candidate)
         status = f"Already present as “{present}”" if present else (READY if candidate.secret else NO_SECRET)
+        if same_as is not None and not present:
+            regions = (
+                f" (region {candidate.region or 'none'} here, {same_as.region or 'none'} there)"
+                if candidate.region != same_as.region
+                else ""
+            )
+            status = f"Same keys as “{same_as.name}” above{regions}: tick the one to keep"
         status = self._statuses.get(candidate, status)
         item = QTreeWidgetItem([
             candidate.source.label, candidate.name, candidate.endpoint_url, candidate.access_key_id, status,
@@ -187,7 +200,7 @@ class ImportDialog(QDialog):
                 item.setToolTip(column, "These keys for this server are already an account.")
             item.setDisabled(True)
         else:
-            item.setCheckState(0, Qt.CheckState.Checked)
+            item.setCheckState(0, Qt.CheckState.Unchecked if same_as is not None else Qt.CheckState.Checked)
         return item
 
     # -- reading the list ---------------------------------------------------------------
