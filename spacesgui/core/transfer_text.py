@@ -6,7 +6,7 @@ from collections import Counter
 
 from spacesgui.core.formatting import human_count, human_size
 from spacesgui.core.throughput import human_rate
-from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
+from spacesgui.core.transfers import PUBLIC_READ, Direction, Transfer, TransferGroup, TransferState
 
 State = TransferState
 
@@ -92,7 +92,10 @@ def size_text(done: int, total: int, moving: bool) -> str:
     return f"{human_size(done)} of {human_size(total)}" if moving and 0 < done < total else human_size(total)
 
 
-def direction_text(direction: Direction) -> str:
+def direction_text(direction: Direction, acl: str = "") -> str:
+    """The Direction column; an access change says which way (`acl`: the one it sets)."""
+    if direction == Direction.ACCESS and acl:
+        return "Make public" if acl == PUBLIC_READ else "Make private"
     return _VERBS[direction][0]
 
 

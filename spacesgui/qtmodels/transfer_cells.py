@@ -139,7 +139,7 @@ class TransferCells:
         if column == TransferColumn.NAME:
             return row_name(t, node.group.info if node.group is not None else None)
         if column == TransferColumn.DIRECTION:
-            return direction_text(t.direction)
+            return direction_text(t.direction, t.acl)
         if column == TransferColumn.STATUS:
             return file_status(t)
         if column == TransferColumn.PROGRESS:
@@ -189,7 +189,8 @@ class TransferCells:
         if column == TransferColumn.NAME:
             return info.name
         if column == TransferColumn.DIRECTION:
-            return direction_text(info.direction)
+            first = group.children[0].transfer.acl if group.children else ""
+            return direction_text(info.direction, first)
         if column == TransferColumn.STATUS:
             return group_status(info.direction, state, group.counts, len(group.children))
         if column == TransferColumn.PROGRESS:

@@ -589,3 +589,15 @@ def test_the_tester_refuses_an_origin_a_browser_never_sends(qtbot: QtBot, s3rver
 
     assert "never “*”" in panel.problem_label.text()
     assert not panel.results.isVisible()
+
+
+def test_a_refused_origin_takes_away_the_result_of_the_request_before(
+    qtbot: QtBot, s3rver_editor: CorsEditor
+) -> None:
+    """Before, "✔ They agree…" stayed under the new error as if it were this origin's."""
+    send_test(qtbot, s3rver_editor, APP, "PUT", "Content-Type")
+    panel = s3rver_editor.preflight_panel
+    panel.origin_edit.setText("www.example.com")  # no scheme
+    qtbot.mouseClick(panel.send_button, Qt.MouseButton.LeftButton)
+    assert "needs its scheme" in panel.problem_label.text()
+    assert not panel.results.isVisible()

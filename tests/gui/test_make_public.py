@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.transfers import Direction, TransferState
+from spacesgui.qtmodels.transfer_model import TransferColumn
 from spacesgui.ui.operations.access_actions import AccessActions
 from tests.gui.test_object_operations import select, wait_done
+from tests.gui.test_transfer_panel import cell, dock_of, top_rows
 
 FOLDER_KEYS = 1200  # over 1,000: the folder takes more than one listing page
 
@@ -62,6 +64,8 @@ def test_making_a_folder_of_1200_files_public_then_private_changes_what_anyone_c
     wait_done(qtbot, app, FOLDER_KEYS, timeout_s=900)
     transfers = app.transfers.engine.transfers()
     assert {(t.direction, t.state) for t in transfers} == {(Direction.ACCESS, TransferState.DONE)}
+    qtbot.waitUntil(lambda: len(top_rows(dock_of(app))) == 1, timeout=30_000)
+    assert cell(top_rows(dock_of(app))[0], TransferColumn.DIRECTION) == "Make public"  # not "Access"
     with ThreadPoolExecutor(16) as pool:
         statuses = set(pool.map(lambda k: anonymous_status(moto_endpoint, moto_bucket, k), keys))
     assert statuses == {200}  # every file of the folder, read without keys

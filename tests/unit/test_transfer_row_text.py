@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacesgui.core.transfer_text import failure_details, row_name, speed_text
+from spacesgui.core.transfer_text import direction_text, failure_details, row_name, speed_text
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 
 State = TransferState
@@ -54,3 +54,10 @@ def test_failure_details_carry_the_whole_error_and_both_places() -> None:
     assert long.strip() in body
     assert "s3://b/k/a.txt" in body
     assert "/out/a.txt" in body
+
+
+def test_an_access_change_says_which_way_it_goes() -> None:
+    """Before, Make Public and Make Private rows both read "Access"."""
+    assert direction_text(Direction.ACCESS, "public-read") == "Make public"
+    assert direction_text(Direction.ACCESS, "private") == "Make private"
+    assert direction_text(Direction.UPLOAD, "public-read") == "Upload"  # an upload's ACL is no direction

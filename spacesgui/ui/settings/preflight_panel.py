@@ -185,7 +185,10 @@ class PreflightPanel(QWidget):
         self.send_button.setText("Sending…" if busy else "Send Test Requests")
 
     def show_problem(self, text: str) -> None:
+        """Say what is wrong; the result of an earlier request then goes (it is not this one's)."""
         self.problem_label.set_problem(text)
+        if text:
+            self.results.hide()
 
     def _on_send_clicked(self) -> None:
         request = self.request()
