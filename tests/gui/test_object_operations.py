@@ -171,6 +171,28 @@ def test_a_name_with_a_slash_is_refused_with_the_reason_before_any_request(
     assert keys_in(moto_store, moto_bucket) == {"a.txt"}
 
 
+def test_a_folder_renamed_while_open_is_open_under_its_new_name(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, it came back folded: the user had to open it again to go on."""
+    app = browse_moto(["docs/a.txt", "other.txt"])
+    expand(qtbot, app, "docs/")
+    select(app, "docs/")
+    edit_actions(app).rename("docs/", "papers")
+    wait_done(qtbot, app, 1)
+    qtbot.waitUntil(lambda: selected_keys(app) == ["papers/"], timeout=20_000)
+    qtbot.waitUntil(lambda: row_of(app, "papers/a.txt") >= 0, timeout=20_000)  # its rows shown
+
+
+def test_f2_with_several_rows_selected_says_to_select_one(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt"])
+    select(app, "a.txt", "b.txt")
+    edit_actions(app).start_rename()
+    assert "Select one file or folder to rename (2 are selected)" in app.window.banner.text()
+
+
 def test_a_file_cannot_be_renamed_to_a_folders_name_beside_it(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:

@@ -25,6 +25,7 @@ class SelectWhenListed(QObject):
         self._view = view
         self._key = ""
         self._instead_of = ""
+        self._expand = False
         self._where: Where = ("", "", "")
         flat = view.flat
         flat.rowsInserted.connect(self._look)
@@ -36,9 +37,11 @@ class SelectWhenListed(QObject):
         """The key waited for ("" when none)."""
         return self._key
 
-    def follow(self, key: str, instead_of: str) -> None:
-        """Select `key` once it is listed, if the selection is then empty or only `instead_of`."""
+    def follow(self, key: str, instead_of: str, *, expand: bool = False) -> None:
+        """Select `key` once it is listed, if the selection is then empty or only `instead_of`;
+        `expand`: open the folder `key` too (it was open under its old name)."""
         self._key, self._instead_of, self._where = key, instead_of, self._open_folder()
+        self._expand = expand
         self._look()
 
     def _open_folder(self) -> Where:
@@ -54,9 +57,12 @@ class SelectWhenListed(QObject):
         index = self._row_of(self._key)
         if index is None:
             return
-        self._key = ""
+        key, self._key = self._key, ""
         self._view.setCurrentIndex(index)
         self._view.scrollTo(index)
+        node = self._view.node_at(key) if self._expand else None
+        if node is not None and node.prefix == key:
+            self._view.expand_folder(node)
 
     def _selection_is_free(self) -> bool:
         chosen = {

@@ -220,9 +220,13 @@ class EditActions(QObject):
     def start_rename(self) -> None:
         """Edit the current row's name in place (F2); Enter renames, Esc leaves it."""
         refs = self._context.selected_refs()
-        if len(refs) != 1:
+        if len(refs) > 1:  # Finder and Explorer rename one at a time too; say so rather than nothing
+            self._context.show_message(
+                f"Select one file or folder to rename ({len(refs):,} are selected).", level="info"
+            )
             return
-        self._view.edit_name(refs[0].key)
+        if refs:
+            self._view.edit_name(refs[0].key)
 
     def rename(self, key: str, new_name: str) -> None:
         """Rename the object or folder `key` to `new_name` in its folder (a move on the server)."""
@@ -242,9 +246,13 @@ class EditActions(QObject):
     async def _rename(self, place: Place, ref: ObjectRef, new_name: str) -> None:
         folder = parent(ref.key)
         names = {ref.key: new_name}
+        node = self._view.node_at(ref.key) if ref.is_folder else None
+        was_open = node is not None and node.prefix == ref.key and self._view.is_expanded(node)
         if await self._copy(place, Direction.MOVE, place.bucket, [ref], folder, names, "Rename"):
-            # The new name is listed once the move is done: select it then, as file managers do.
-            self.renamed.follow(folder + new_name.rstrip("/") + ("/" if ref.is_folder else ""), ref.key)
+            # The new name is listed once the move is done: select it then, as file managers
+            # do, and open it again if it was open.
+            new_key = folder + new_name.rstrip("/") + ("/" if ref.is_folder else "")
+            self.renamed.follow(new_key, ref.key, expand=was_open)
 
     # -- copy, cut, paste, drop ------------------------------------------------------------
 
