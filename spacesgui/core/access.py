@@ -276,6 +276,17 @@ def policy_problems(policy: AccessPolicy) -> list[str]:
     return []
 
 
+def owner_warning(policy: AccessPolicy, *, thing: str = "this file") -> str:
+    """A warning when the owner's own grant to read is gone (removed with its row, say); "".
+
+    The owner can always change who may (S3 gives that without a grant), but not read
+    without one, which nothing else in the summary would say.
+    """
+    if any(g.kind is GranteeKind.OWNER for g in policy.holders(Permission.READ)):
+        return ""
+    return f"The owner will no longer be able to read {thing} (until a permission gives that back)."
+
+
 # -- in plain words -------------------------------------------------------------------------
 
 

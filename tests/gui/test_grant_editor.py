@@ -87,6 +87,23 @@ def test_removing_a_grant_takes_it_away_on_the_server(
     assert not is_public(moto_store, moto_bucket, "site.html")
 
 
+def test_removing_the_owners_own_grant_warns_that_the_owner_can_no_longer_read(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    moto_store.client.put_object(Bucket=moto_bucket, Key="site.html", Body=b"x", ACL="public-read")
+    app = browse_moto([])
+    editor = open_editor(qtbot, app, "site.html")
+    assert "no longer be able to read" not in editor.summary_label.text()
+    panel = editor.table_panel
+    owner = next(
+        r for r in range(panel.model.rowCount()) if panel.model.grant_at(r).kind is GranteeKind.OWNER
+    )
+    panel.table.selectRow(owner)
+    panel.remove_button.click()
+    assert "The owner will no longer be able to read this file" in editor.summary_label.text()
+    editor.revert_button.click()
+
+
 def test_an_address_that_is_no_email_is_refused_in_words_before_any_request(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,

@@ -18,6 +18,7 @@ from spacesgui.core.access import (
     grantee_kind,
     listing_summary,
     make_grant,
+    owner_warning,
     policy_problems,
     sort_rank,
     summary,
@@ -232,3 +233,11 @@ def test_sorting_by_access_puts_what_is_known_first_in_its_order() -> None:
     node.access[1], node.access[2] = AccessState.PUBLIC, AccessState.PRIVATE
     ordered = node.sorted_objects(SortSpec(Column.ACCESS))
     assert [node.names[i] for i in ordered] == ["c", "b", "a", "d"]
+
+
+def test_a_policy_the_owner_cannot_read_under_is_warned_of() -> None:
+    """Before, removing the owner's row applied with "only the owner can change who may" alone."""
+    assert owner_warning(policy(OWNER_FULL, EVERYONE_READ)) == ""
+    assert owner_warning(policy(grant(GranteeKind.OWNER, Permission.READ))) == ""
+    warning = owner_warning(policy(EVERYONE_READ, grant(GranteeKind.AUTHENTICATED, Permission.READ_ACP)))
+    assert warning.startswith("The owner will no longer be able to read this file")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spacesgui.core.access import AccessPolicy, policy_problems, summary
+from spacesgui.core.access import AccessPolicy, owner_warning, policy_problems, summary
 from spacesgui.core.errors import NotSupported, SpacesError
 from spacesgui.core.keys import Location, basename
 from spacesgui.services.access_service import AccessService
@@ -134,8 +134,10 @@ class GrantEditor(QDialog):
         problems = policy_problems(edited) if edited is not None and self.has_changes() else []
         if edited is not None and not self._unsupported:
             words = summary(edited)
+            warning = owner_warning(edited)
             self.summary_label.setText(
-                f"Once applied: {words[0].lower()}{words[1:]}" if self.has_changes() else words
+                (f"Once applied: {words[0].lower()}{words[1:]}" if self.has_changes() else words)
+                + (f" {warning}" if warning else "")
             )
         self.problems_label.set_problem("\n".join(problems))
         changes = not self._busy and self.has_changes()
