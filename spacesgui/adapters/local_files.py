@@ -26,7 +26,7 @@ from spacesgui.core.errors import (
     LocalWriteFailed,
     SpacesError,
 )
-from spacesgui.core.local_files import PART_SUFFIX, LocalEntry, LocalStat, part_path
+from spacesgui.core.local_files import PART_SUFFIX, LocalEntry, LocalStat, LocalWalk, part_path
 
 log = logging.getLogger(__name__)
 
@@ -191,12 +191,13 @@ class OsLocalFiles:
             )
         return data
 
-    def walk(self, root: str) -> tuple[list[LocalEntry], list[str]]:
-        """Every regular file under `root`, sorted by relative '/' path, and what was skipped.
+    def walk(self, root: str) -> LocalWalk:
+        """Every regular file under `root`, sorted by relative '/' path, what was skipped,
+        and the folders that hold nothing.
 
         Symlinked files are included (with the target's size); symlinked folders are not
         followed (no loops). Each skipped link, special file or unreadable folder gets a
-        message in the second list. A `root` that is missing or unreadable raises.
+        message. A `root` that is missing or unreadable raises.
         """
         try:
             if not stat_mod.S_ISDIR(os.stat(root).st_mode):
@@ -204,8 +205,9 @@ class OsLocalFiles:
             os.scandir(root).close()
         except OSError as exc:
             raise _read_error(exc, root) from exc
-        entries: list[LocalEntry] = []
-        problems: list[str] = []
+        walk = LocalWalk()
+        holding: set[str] = set()  # folders with something under them, at any depth
+        folders: list[str] = []
         stack = [(root, "")]
         while stack:
             folder, relative = stack.pop()
@@ -213,18 +215,28 @@ class OsLocalFiles:
                 with os.scandir(folder) as scan:
                     found = list(scan)
             except OSError as exc:
-                problems.append(f"Could not read folder “{relative or _name(root)}”: {_reason(exc)}.")
+                walk.problems.append(f"Could not read folder “{relative or _name(root)}”: {_reason(exc)}.")
+                _holds(holding, relative)  # not known to be empty: say nothing of it
                 continue
+            folders.append(relative)
             for item in found:
                 rel = f"{relative}/{item.name}" if relative else item.name
                 if _is_real_folder(item):
                     stack.append((item.path, rel))
-                else:
-                    entry = _entry(item, rel, problems)
-                    if entry is not None:
-                        entries.append(entry)
-        entries.sort(key=lambda e: e.relative)
-        return entries, problems
+                    continue
+                _holds(holding, relative)
+                entry = _entry(item, rel, walk)
+                if entry is not None:
+                    walk.files.append(entry)
+        walk.files.sort(key=lambda e: e.relative)
+        empty = {f for f in folders if f not in holding}
+        # The outermost of them only ("" is `root` itself): "a" empty says "a/b" is too.
+        walk.empty_folders.extend(
+            sorted(f for f in empty if not f or f.rpartition("/")[0] not in empty)
+            if "" not in empty
+            else [""]
+        )
+        return walk
 
     def open_part(self, path: str, *, keep: bool, tag: str = "") -> OsPartFile:
         """Open the part file of `path` (see core part_path), creating folders; `keep` keeps
@@ -352,8 +364,17 @@ def _is_real_folder(item: os.DirEntry[str]) -> bool:
         return False  # _entry says what went wrong
 
 
-def _entry(item: os.DirEntry[str], rel: str, problems: list[str]) -> LocalEntry | None:
-    """The file `item` is, or None with the reason added to `problems`."""
+def _holds(holding: set[str], folder: str) -> None:
+    """Mark `folder` and every folder above it as holding something."""
+    while folder not in holding:
+        holding.add(folder)
+        if not folder:
+            return
+        folder = folder.rpartition("/")[0]
+
+
+def _entry(item: os.DirEntry[str], rel: str, walk: LocalWalk) -> LocalEntry | None:
+    """The file `item` is, or None with the reason added to `walk`."""
     try:
         link = item.is_symlink()
     except OSError:
@@ -362,17 +383,23 @@ def _entry(item: os.DirEntry[str], rel: str, problems: list[str]) -> LocalEntry 
         st = item.stat()  # follows links: a linked file counts with its target's size
     except OSError as exc:
         if link:
-            problems.append(f"Skipped “{rel}”: it is a broken link ({_reason(exc)}).")
+            _skip(walk, rel, f"it is a broken link ({_reason(exc)})")
         else:
-            problems.append(f"Could not read “{rel}”: {_reason(exc)}.")
+            walk.problems.append(f"Could not read “{rel}”: {_reason(exc)}.")
+            walk.skipped.append((rel, f"could not read it: {_reason(exc)}"))
         return None
     if link and stat_mod.S_ISDIR(st.st_mode):
-        problems.append(f"Skipped “{rel}”: it is a link to a folder, and links to folders are not followed.")
+        _skip(walk, rel, "it is a link to a folder, and links to folders are not followed")
         return None
     if not stat_mod.S_ISREG(st.st_mode):
-        problems.append(f"Skipped “{rel}”: it is not a regular file.")
+        _skip(walk, rel, "it is not a regular file")
         return None
     return LocalEntry(rel, st.st_size, st.st_mtime_ns)
+
+
+def _skip(walk: LocalWalk, rel: str, reason: str) -> None:
+    walk.problems.append(f"Skipped “{rel}”: {reason}.")
+    walk.skipped.append((rel, reason))
 
 
 def _flush_all(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PART_SUFFIX = ".part"
 # Room a download's name keeps for ".<tag>.part" (see part_path) within a 255-byte name.
@@ -31,3 +31,18 @@ class LocalEntry:
     relative: str
     size: int
     mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class LocalWalk:
+    """What a dropped folder holds: its files, what was left out, and its empty folders.
+
+    `problems` says, a sentence each, everything left out (`skipped` names the files among
+    it with their reason, so a folder's row can count them); `empty_folders` are folders
+    holding nothing at any depth, which an upload of files cannot make (relative paths).
+    """
+
+    files: list[LocalEntry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # relative path, reason
+    empty_folders: list[str] = field(default_factory=list)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.local_files import LocalEntry, LocalStat
+from spacesgui.core.local_files import LocalStat, LocalWalk
 
 
 class PartFile(Protocol):
@@ -38,8 +38,9 @@ class LocalFiles(Protocol):
 
     def read_range(self, path: str, offset: int, size: int) -> bytes: ...
 
-    def walk(self, root: str) -> tuple[list[LocalEntry], list[str]]:
-        """Every file under `root` (relative '/' paths) and a message per unreadable folder."""
+    def walk(self, root: str) -> LocalWalk:
+        """Every file under `root` (relative '/' paths), what was left out and why, and the
+        folders that hold nothing."""
         ...
 
     def open_part(self, path: str, *, keep: bool, tag: str = "") -> PartFile:

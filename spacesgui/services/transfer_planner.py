@@ -94,10 +94,19 @@ def plan_upload(
         group = TransferGroup(
             Direction.UPLOAD, name, account.id, bucket, upload_key(prefix, name) + "/", path
         )
-        entries, problems = local.walk(path)
-        plan.notes.extend(problems)
+        walk = local.walk(path)
+        plan.notes.extend(walk.problems)
+        plan.notes.extend(_empty_folder_notes(name, walk.empty_folders))
         members: list[Transfer] = []
-        for entry in entries:
+        for relative, reason in walk.skipped:  # counted on the folder's row with the others
+            t = _upload(
+                account, bucket, upload_key(group.prefix, relative),
+                os.path.join(path, *relative.split("/")), 0, 0, group.id,
+            )  # fmt: skip
+            t.state, t.error = TransferState.SKIPPED, f"Skipped: {reason}"
+            relatives[t.id] = f"{name}/{relative}"
+            members.append(t)
+        for entry in walk.files:
             key = upload_key(group.prefix, entry.relative)
             local_path = os.path.join(path, *entry.relative.split("/"))
             t = _upload(account, bucket, key, local_path, entry.size, entry.mtime_ns, group.id)
@@ -122,6 +131,21 @@ def plan_upload(
     plan.transfers.extend(loose)
     _find_shared_keys(local, plan, relatives)
     return plan
+
+
+def _empty_folder_notes(name: str, empty: list[str]) -> list[str]:
+    """What a banner says of a dropped folder's empty folders: a Space keeps files, and a
+    folder exists there only as the start of their names."""
+    if not empty:
+        return []
+    if empty == [""]:
+        return [f"“{name}” holds no files: nothing was uploaded from it."]
+    shown = ", ".join(f"“{name}/{folder}”" for folder in empty[:5])
+    more = f" and {len(empty) - 5:,} more" if len(empty) > 5 else ""
+    return [
+        f"Empty folders are not uploaded ({shown}{more}): a Space keeps files; New Folder makes "
+        "an empty folder there."
+    ]
 
 
 def _find_shared_keys(local: LocalFiles, plan: Plan, relatives: dict[str, str]) -> None:

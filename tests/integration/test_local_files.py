@@ -120,11 +120,23 @@ def test_walk_lists_every_file_sorted_with_slash_paths(tmp_path: Path) -> None:
     (tmp_path / "b" / "deep" / "d.txt").write_bytes(b"333")
     (tmp_path / "empty").mkdir()
 
-    entries, problems = files.walk(str(tmp_path))
+    walk = files.walk(str(tmp_path))
 
+    entries = walk.files
     assert [(e.relative, e.size) for e in entries] == [("a.txt", 1), ("b/c.txt", 2), ("b/deep/d.txt", 3)]
     assert entries[0] == LocalEntry("a.txt", 1, (tmp_path / "a.txt").stat().st_mtime_ns)
-    assert problems == []
+    assert walk.problems == []
+    assert walk.empty_folders == ["empty"]
+
+
+def test_walk_names_only_the_outermost_empty_folder_and_an_empty_root(tmp_path: Path) -> None:
+    (tmp_path / "root" / "logs" / "old" / "older").mkdir(parents=True)
+    (tmp_path / "root" / "cache").mkdir()
+    (tmp_path / "root" / "keep").mkdir()
+    (tmp_path / "root" / "keep" / "a.txt").write_bytes(b"x")
+    assert files.walk(str(tmp_path / "root")).empty_folders == ["cache", "logs"]
+    (tmp_path / "bare" / "inside").mkdir(parents=True)
+    assert files.walk(str(tmp_path / "bare")).empty_folders == [""]  # the dropped folder itself
 
 
 def test_walk_includes_linked_files_and_reports_links_it_skips(tmp_path: Path) -> None:
@@ -138,9 +150,11 @@ def test_walk_includes_linked_files_and_reports_links_it_skips(tmp_path: Path) -
     symlink(root, root / "loop")
     symlink(tmp_path / "gone.txt", root / "broken.txt")
 
-    entries, problems = files.walk(str(root))
+    walk = files.walk(str(root))
+    entries, problems = walk.files, walk.problems
 
     assert [(e.relative, e.size) for e in entries] == [("linked.txt", 5)]
+    assert sorted(relative for relative, _ in walk.skipped) == ["broken.txt", "linked-folder", "loop"]
     assert len(problems) == 3
     assert any("“broken.txt”" in p and "broken link" in p for p in problems)
     assert any("“linked-folder”" in p and "link to a folder" in p for p in problems)
@@ -151,10 +165,11 @@ def test_walk_includes_linked_files_and_reports_links_it_skips(tmp_path: Path) -
 def test_walk_skips_special_files_instead_of_reading_them(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
 
-    entries, problems = files.walk(str(tmp_path))
+    walk = files.walk(str(tmp_path))
 
-    assert entries == []
-    assert problems == ["Skipped “pipe”: it is not a regular file."]
+    assert walk.files == []
+    assert walk.problems == ["Skipped “pipe”: it is not a regular file."]
+    assert walk.skipped == [("pipe", "it is not a regular file")]
 
 
 @pytest.mark.skipif(IS_ROOT or sys.platform == "win32", reason="root reads anything; no chmod 000")
@@ -164,12 +179,13 @@ def test_walk_reports_a_folder_it_cannot_read(tmp_path: Path) -> None:
     (tmp_path / "photos" / "ok.jpg").write_bytes(b"x")
     locked.chmod(0)
     try:
-        entries, problems = files.walk(str(tmp_path))
+        walk = files.walk(str(tmp_path))
     finally:
         locked.chmod(0o700)
 
-    assert [e.relative for e in entries] == ["photos/ok.jpg"]
-    assert problems == ["Could not read folder “photos/private”: permission denied."]
+    assert [e.relative for e in walk.files] == ["photos/ok.jpg"]
+    assert walk.problems == ["Could not read folder “photos/private”: permission denied."]
+    assert walk.empty_folders == []  # not known to be empty
 
 
 def test_walking_a_missing_folder_raises(tmp_path: Path) -> None:
@@ -185,10 +201,10 @@ def test_walking_ten_thousand_files_finds_each_once_in_order(tmp_path: Path) -> 
             (tmp_path / f"f{folder:03}" / f"{n:03}.txt").write_bytes(b"")
             expected.append(f"f{folder:03}/{n:03}.txt")
 
-    entries, problems = files.walk(str(tmp_path))
+    walk = files.walk(str(tmp_path))
 
-    assert [e.relative for e in entries] == expected
-    assert problems == []
+    assert [e.relative for e in walk.files] == expected
+    assert walk.problems == []
 
 
 # -- .part files ----------------------------------------------------------------------------
