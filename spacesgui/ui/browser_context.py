@@ -13,6 +13,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from spacesgui.core.access import AccessState
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.history import Place
@@ -27,6 +28,10 @@ class BrowserContext(Protocol):
 
     def selected_refs(self) -> list[ObjectRef]:
         """The selected rows of the object view, top to bottom."""
+        ...
+
+    def known_access(self, key: str) -> AccessState:
+        """What the Access column has read of the file `key` (UNKNOWN when nothing yet)."""
         ...
 
     def account_of(self, account_id: str) -> Account:

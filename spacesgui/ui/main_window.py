@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spacesgui.core.access import AccessState
 from spacesgui.core.accounts import Account
 from spacesgui.core.errors import AuthError, ListBucketsDenied, SpacesError
 from spacesgui.core.history import History, Place, came_from
@@ -249,6 +250,9 @@ class MainWindow(QMainWindow):
     # -- BrowserContext (what action modules see of the window) -------------
     def selected_refs(self) -> list[ObjectRef]:
         return self.object_view.selected_refs()
+
+    def known_access(self, key: str) -> AccessState:
+        return self.object_view.known_access(key)
 
     def account_of(self, account_id: str) -> Account:
         return self._accounts.account(account_id)

@@ -196,3 +196,35 @@ def test_f5_shows_a_change_made_by_another_tool_and_repaints_only_that_file(
     qtbot.waitUntil(lambda: not model.is_refreshing(), timeout=30_000)
     assert access_text(app, "a.txt") == access_text(app, "c.txt") == "Private"
     assert set(repainted) == {row_of(app, "b.txt")}  # the others never went blank
+
+
+def test_make_private_on_a_custom_file_asks_first_and_cancel_keeps_its_grants(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the grant to other accounts went without a word."""
+    client = moto_store.client
+    client.put_object(Bucket=moto_bucket, Key="shared.pdf", Body=b"x", GrantRead=AUTHENTICATED)
+    app = browse_moto(["plain.txt"])
+    app.window.resize(1600, 640)
+    wait_known(qtbot, app)
+    actions = app.window.access_actions
+    assert actions is not None
+
+    def grantees() -> set[str]:
+        grants = client.get_object_acl(Bucket=moto_bucket, Key="shared.pdf")["Grants"]
+        return {g["Grantee"].get("URI", "owner") for g in grants}
+
+    select(app, "shared.pdf", "plain.txt")
+    actions.make_private_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=20_000)
+    box = actions.last_box
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "“shared.pdf” also gives access to other accounts or groups (Custom)."
+    box.reject()
+    qtbot.waitUntil(lambda: "Nothing was made private" in app.window.banner.text(), timeout=20_000)
+    assert "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" in grantees()
+
+    actions.make_private_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not box and actions.last_box.isVisible(), timeout=20_000)  # type: ignore[union-attr]
+    next(b for b in actions.last_box.buttons() if b.text() == "Make Private").click()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: grantees() == {"owner"}, timeout=60_000)

@@ -9,8 +9,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from spacesgui.core.access import AccessState
 from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
+from spacesgui.core.keys import basename
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.icons import icon
@@ -19,6 +21,8 @@ from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.operations.job_banner import JobBanner
 
 SHOW_QUEUE_AT = 20
+# Make Private looks up at most this many selected files' known access before asking.
+CUSTOM_CHECK_LIMIT = 10_000
 
 
 class AccessActions(QObject):
@@ -70,6 +74,9 @@ class AccessActions(QObject):
         if plan.objects == markers:
             self._context.show_message("The selected folders hold no files: nothing to change.", level="info")
             return
+        if not public and not await self._confirm_private(refs):
+            self._context.show_message("Nothing was made private.", level="info")
+            return
         if public and not await self._confirm_public(refs, plan.objects - markers):
             if folders:
                 self._context.show_message("Nothing was made public.", level="info")
@@ -87,6 +94,23 @@ class AccessActions(QObject):
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
+    async def _confirm_private(self, refs: list[ObjectRef]) -> bool:
+        """Ask only when files the Access column knows as Custom are selected: Make Private
+        also takes away what they give other accounts or groups, which nothing else says."""
+        files = [r.key for r in refs if not r.is_folder][:CUSTOM_CHECK_LIMIT]
+        custom = [key for key in files if self._context.known_access(key) == AccessState.CUSTOM]
+        if not custom:
+            return True
+        named = f"“{basename(custom[0])}”" if len(custom) == 1 else human_count(len(custom), "selected file")
+        return await self._ask(
+            "Make Private",
+            f"{named[0].upper()}{named[1:]} also {'gives' if len(custom) == 1 else 'give'} access to other "
+            "accounts or groups (Custom).",
+            "Make Private takes those permissions away too: only this account's keys can read "
+            "afterwards. Permissions… shows who has access now.",
+            "Make Private", "confirmPrivateBox",
+        )  # fmt: skip
+
     async def _confirm_public(self, refs: list[ObjectRef], objects: int) -> bool:
         folders = sum(1 for r in refs if r.is_folder)
         files = len(refs) - folders
@@ -94,17 +118,23 @@ class AccessActions(QObject):
         what = " and ".join(parts)
         if folders:  # as Delete does: say how many files that is in all
             what += f" ({human_count(objects, 'file')})"
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Make Public", f"Make {what} public?",
-            QMessageBox.StandardButton.Cancel, self._context.dialog_parent(),
-        )  # fmt: skip
-        box.setObjectName("confirmPublicBox")
-        box.setInformativeText(
+        return await self._ask(
+            "Make Public", f"Make {what} public?",
             "Anyone who has the address of a file can then read it, without keys. "
             + ("Every file inside the folders is changed. " if folders else "")
-            + "Make Private undoes it."
-        )
-        public = box.addButton("Make Public", QMessageBox.ButtonRole.DestructiveRole)
+            + "Make Private undoes it.",
+            "Make Public", "confirmPublicBox",
+        )  # fmt: skip
+
+    async def _ask(self, title: str, text: str, informative: str, verb: str, name: str) -> bool:
+        """A warning with `verb` and Cancel (the default); True when `verb` was clicked."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel,
+            self._context.dialog_parent(),
+        )  # fmt: skip
+        box.setObjectName(name)
+        box.setInformativeText(informative)
+        chosen = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self.last_box = box
@@ -116,4 +146,4 @@ class AccessActions(QObject):
 
         box.finished.connect(on_finished)
         box.open()
-        return await future is public
+        return await future is chosen
