@@ -28,7 +28,9 @@ _LABELS = {Signature.V4: "Signature version 4", Signature.V2: "Signature version
 
 def expiry_problem(seconds: int, signature: Signature = Signature.V4) -> str | None:
     """Return why a link cannot be valid for `seconds`, or None if it can."""
-    if seconds <= 0:
+    if seconds < 0:  # a V2 link ends at a date: one in the past
+        return "The date chosen is in the past: choose one to come, when the link should stop working."
+    if seconds == 0:
         return "A link must stay valid for some time."
     if signature is Signature.V4 and seconds < MIN_V4_EXPIRY_S:
         return "A link must stay valid for at least a minute."

@@ -203,7 +203,7 @@ def test_delete_results_add_up() -> None:
     ("seconds", "signature", "reason"),
     [
         (0, Signature.V4, "some time"),
-        (-5, Signature.V2, "some time"),
+        (-5, Signature.V2, "in the past"),
         (59, Signature.V4, "at least a minute"),
         (MAX_V4_EXPIRY_S + 1, Signature.V4, "at most 7 days"),
     ],
