@@ -127,7 +127,7 @@ class OperationService(QObject):
     async def copy(
         self, account_id: str, direction: Direction, source_bucket: str, refs: list[ObjectRef], bucket: str,
         prefix: str, ask: AskConflict, ask_folder: AskFolder, names: dict[str, str] | None = None,
-        source_account_id: str = "", queued_ids: list[str] | None = None,
+        source_account_id: str = "", queued_ids: list[str] | None = None, skipped: list[str] | None = None,
     ) -> int:  # fmt: skip
         """Copy or move `refs` into `prefix` of `bucket` of `account_id` and queue it.
 
@@ -136,7 +136,8 @@ class OperationService(QObject):
         Folders meeting a folder of their name are asked about (Merge or Replace) before
         file conflicts; returns how many objects were queued to be copied or moved (0: cancelled
         or nothing to do), and puts the ids of every transfer queued (a Replace's deletes too)
-        in `queued_ids` when given (to follow them to their end).
+        in `queued_ids` when given (to follow them to their end), and the source keys of the
+        files a conflict answer skipped in `skipped` (a skipped move leaves its file).
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
@@ -158,6 +159,8 @@ class OperationService(QObject):
         queued = await self._transfers.queue_plan(plan, store, ask, done)
         if queued_ids is not None:
             queued_ids.extend(t.id for t in plan.transfers if t.state == TransferState.QUEUED)
+        if skipped is not None:
+            skipped.extend(t.source_key for t in plan.transfers if t.state == TransferState.SKIPPED)
         # What was copied or moved: a Replace's deletes are queued too, but copied nothing.
         queued -= sum(
             1 for t in plan.transfers if t.direction == Direction.DELETE and t.state == TransferState.QUEUED

@@ -346,6 +346,26 @@ def test_a_folder_moved_onto_its_namesake_asks_merge_or_replace_the_old_panels_s
     assert keys_in(moto_store, moto_bucket) == {"old/docs/a.md", "old/docs/b.md", "old/docs/c.md"}
 
 
+def test_a_merge_whose_conflict_is_skipped_says_the_file_stays_where_it_was(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the skipped file stayed in the source folder and nothing said so."""
+    app = browse_moto(["new/docs/a.md", "new/docs/b.md", "old/docs/b.md"])
+    app.transfers.conflict_policy = app.transfers.conflict_policy.SKIP
+    app.window.open_folder("new/")
+    wait_listed(qtbot, app)
+    select(app, "new/docs/")
+    edit_actions(app).cut_action.trigger()
+    app.window.navigate(Place(app.window.place.account_id, moto_bucket, "old/"))  # type: ignore[union-attr]
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    answer_folder(qtbot, app, "merge")
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: "Moved 1 object" in banner.text(), timeout=30_000)
+    assert f"“b.md” was skipped and stays in s3://{moto_bucket}/new/docs/" in banner.text()
+    assert keys_in(moto_store, moto_bucket) == {"new/docs/b.md", "old/docs/a.md", "old/docs/b.md"}
+
+
 def test_cancelling_a_rename_onto_an_existing_folder_says_nothing_was_renamed(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:

@@ -309,9 +309,10 @@ class EditActions(QObject):
         """Queue the copy or move; return how many objects were queued."""
         self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
         ids: list[str] = []
+        skipped: list[str] = []
         queued = await self._operations.copy(
             place.account_id, direction, source_bucket, refs, place.bucket, prefix, self._ask_conflict,
-            self.ask_folder, names, source_account_id, queued_ids=ids,
+            self.ask_folder, names, source_account_id, queued_ids=ids, skipped=skipped,
         )  # fmt: skip
         log.info("%s: %d queued", what, queued)
         if queued >= SHOW_QUEUE_AT:
@@ -319,7 +320,14 @@ class EditActions(QObject):
         if queued and what != "Rename":
             verb, past = ("Moving", "Moved") if direction == Direction.MOVE else ("Copying", "Copied")
             where, count = f"s3://{place.bucket}/{prefix}", human_count(queued, "object")
-            self._say_job(ids, f"{verb} {count} to {where}…", f"{past} {count} to {where}.")
+            done = f"{past} {count} to {where}."
+            if skipped and direction == Direction.MOVE:  # a skipped move's file stays where it was
+                done += (
+                    f" “{basename(skipped[0])}” was skipped and stays in s3://{source_bucket}/{parent(skipped[0])}."
+                    if len(skipped) == 1
+                    else f" {human_count(len(skipped), 'skipped file')} stay where they were."
+                )
+            self._say_job(ids, f"{verb} {count} to {where}…", done)
         return queued
 
 
