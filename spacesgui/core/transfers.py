@@ -46,6 +46,9 @@ class Direction(StrEnum):
 COPIED = "copied"
 # A copy between accounts whose bytes are in its relay file, checked: the upload is next.
 RELAYED = "relayed"
+# An upload of an opened copy over its object (set when planned): a save during the upload
+# is the opened-copy service's to offer next, so the engine does not fail the upload for it.
+OPENED_COPY = "opened-copy"
 
 
 class TransferState(StrEnum):

@@ -21,6 +21,7 @@ from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import (
     IntegrityError,
     LocalFileChanged,
+    LocalFileMissing,
     NetworkError,
     NotFound,
     ServerError,
@@ -39,7 +40,7 @@ from spacesgui.core.multipart import (
 from spacesgui.core.ports import EngineStore, TransferJournal
 from spacesgui.core.throughput import TokenBucket
 from spacesgui.core.transfer_settings import EngineSettings
-from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, Transfer
+from spacesgui.core.transfers import MD5_METADATA, OPENED_COPY, PART_SIZE_METADATA, PartRecord, Transfer
 from spacesgui.engine.transfer_body import CountingBody, Limiter, StopFlag
 
 log = logging.getLogger(__name__)
@@ -157,9 +158,18 @@ def check_unchanged(ctx: JobContext, *, sent: bool = False) -> None:
 
     `sent`: asked after a single request stored the bytes read before: the Space then holds
     that earlier version, and the user is told so rather than shown a Done over a stale copy.
+    Not for an opened copy (its service offers the newer save itself), nor when the file
+    is gone by then (nothing newer exists to upload).
     """
     t = ctx.transfer
-    now = ctx.local.stat(t.local_path)
+    if sent and t.phase == OPENED_COPY:
+        return
+    try:
+        now = ctx.local.stat(t.local_path)
+    except LocalFileMissing:
+        if sent:
+            return
+        raise
     if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
         what = (
             f"it was {human_size(t.size)}, now {human_size(now.size)}"

@@ -13,7 +13,7 @@ from spacesgui.core.errors import NotFound, ObjectChanged, SpacesError
 from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.multipart import strip_etag
 from spacesgui.core.ports import ObjectOperations, ObjectStore
-from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, Direction, Transfer
+from spacesgui.core.transfers import MD5_METADATA, OPENED_COPY, PART_SIZE_METADATA, Direction, Transfer
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ def replacing_upload(
     transfer = Transfer(
         Direction.UPLOAD, account.id, bucket, key, local_path, stat.size, local_mtime_ns=stat.mtime_ns,
         acl=account.upload_acl, cache_control=account.cache_control, account_ref=account.ref(),
+        phase=OPENED_COPY,
     )  # fmt: skip
     if not isinstance(store, ObjectOperations):
         return transfer

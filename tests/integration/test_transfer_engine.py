@@ -13,7 +13,7 @@ from spacesgui.adapters.local_files import OsLocalFiles, OsPartFile
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.transfers import TransferState
+from spacesgui.core.transfers import OPENED_COPY, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import Fault, FaultProxy, Match
 from tests.integration.transfer_helpers import (
@@ -212,6 +212,33 @@ def test_a_file_saved_again_during_a_single_request_upload_fails_and_says_the_sp
     assert engine.wait_idle(120)
     assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
     assert object_bytes(moto_store, moto_bucket, "notes.txt") == after
+
+
+@pytest.mark.parametrize("after", ["saved again, an opened copy", "deleted"])
+def test_an_upload_stays_done_when_what_follows_its_send_is_not_the_engines_to_say(
+    after: str, moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    """An opened copy saved again is offered again by its own service (failing it made the
+    next upload see its own earlier save as a change on the server); a file deleted after
+    its bytes went has nothing newer to upload."""
+    file = tmp_path / "notes.txt"
+    before = write_random(file, 300_000, seed=23)
+    engine = make_engine(proxy_store)
+    hold = fault_proxy.hold(Match.put_object(moto_bucket), limit_s=120)
+    transfer = upload_of(moto_bucket, "notes.txt", file, phase=OPENED_COPY if "opened" in after else "")
+    engine.add([], [transfer])
+    wait_for(lambda: hold.waiting == 1, timeout=120)
+    if after == "deleted":
+        file.unlink()
+    else:
+        write_random(file, 300_000, seed=24)
+        os.utime(file, ns=(transfer.local_mtime_ns, transfer.local_mtime_ns + 2_000_000_000))
+    hold.release()
+    assert engine.wait_idle(120)
+    [done] = engine.transfers()
+    assert (done.state, done.error) == (State.DONE, "")
+    assert object_bytes(moto_store, moto_bucket, "notes.txt") == before
 
 
 def test_restart_mid_upload_resumes_from_the_parts_on_the_server(
