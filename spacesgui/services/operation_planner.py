@@ -172,6 +172,8 @@ def plan_copy(
                     _copy(account, direction, source, ref.key, ref.size, ref.etag, bucket, target, "")
                 )
     _refuse_long_keys(plan)
+    if same_bucket:
+        _refuse_overwriting_sources(plan)
     _find_existing(plan, store, bucket, [t for t in plan.transfers if not t.group_id], stop)
     _count(plan)
     return plan
@@ -194,6 +196,23 @@ def _duplicate_name(
 
     key = _folder(ref.key) if ref.is_folder else ref.key
     return basename(renamed_key(key, taken))
+
+
+def _refuse_overwriting_sources(plan: OperationPlan) -> None:
+    """Raise InvalidTarget when a copy would land on a key another copy of the plan reads.
+
+    A folder pasted onto a same-named folder above it ("a/a/" beside "a/", holding "a/a/a/z")
+    copies "a/a/a/z" onto "a/a/z" while "a/a/z" is itself being copied: whichever runs
+    first decides which bytes survive, and a move may delete both.
+    """
+    sources = {t.source_key for t in plan.transfers}
+    for t in plan.transfers:
+        if t.key in sources and t.key != t.source_key:
+            raise InvalidTarget(
+                f"This would copy “{t.source_key}” onto “{t.key}”, which it also copies from: a "
+                "folder would land on a folder of its name that holds it. Paste into another "
+                "folder. Nothing was changed."
+            )
 
 
 def _refuse_long_keys(plan: OperationPlan) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject
 
 from spacesgui.core.errors import NotSupported
 from spacesgui.core.formatting import human_count
+from spacesgui.core.keys import parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, Direction, TransferState
 from spacesgui.services.account_service import AccountService
@@ -149,9 +150,13 @@ class OperationService(QObject):
             plan_copy, store, account, direction, source, refs, bucket, prefix, stop, names
         )
         done = "renamed" if names else ("moved" if direction == Direction.MOVE else "copied")
-        if not plan.transfers:  # moved onto where it already is: say so rather than nothing
+        if not plan.transfers:  # say why rather than nothing
             where = f"s3://{bucket}/{prefix}"
-            self._transfers.notice.emit(f"Nothing was {done}", f"The selection is already in {where}.")
+            here = source_bucket == bucket and not other and all(parent(r.key) == prefix for r in refs)
+            why = (
+                f"The selection is already in {where}." if here else "The selected folders hold nothing now."
+            )
+            self._transfers.notice.emit(f"Nothing was {done}", why)
             return 0
         if not await self._settle_folders(plan, bucket, ask_folder):
             self._transfers.notice.emit(f"Nothing was {done}", "Cancelled: everything is as it was.")

@@ -310,6 +310,21 @@ def test_cut_and_paste_into_a_folder_moves_a_whole_folder(
     }
 
 
+def test_a_second_paste_while_the_first_is_being_prepared_is_not_a_second_move(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["docs/a.md", "docs/b.md", "target/x.txt"])
+    select(app, "docs/")
+    edit_actions(app).cut_action.trigger()
+    app.window.open_folder("target/")
+    wait_listed(qtbot, app)
+    edit_actions(app).paste_action.trigger()
+    edit_actions(app).paste_action.trigger()  # at once: the first is still listing the folder
+    assert "A paste is still being prepared" in app.window.banner.text()
+    wait_done(qtbot, app, 2)
+    assert keys_in(moto_store, moto_bucket) == {"target/docs/a.md", "target/docs/b.md", "target/x.txt"}
+
+
 def test_copy_and_paste_into_another_space_of_the_account_copies_server_side(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, unique_bucket: str
 ) -> None:
@@ -479,6 +494,21 @@ def test_copy_and_paste_in_the_same_folder_makes_numbered_duplicates_and_a_cut_s
     qtbot.waitUntil(lambda: "Nothing was moved" in app.window.banner.text(), timeout=30_000)
     assert f"already in s3://{moto_bucket}/" in app.window.banner.text()
     assert len(keys_in(moto_store, moto_bucket)) == 7
+
+
+def test_a_folder_pasted_where_its_copies_would_overwrite_its_own_files_is_refused(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """a/a/ pasted beside a/ copies a/a/a/z onto a/a/z, which it also copies: refused."""
+    app = browse_moto(["a/a/z", "a/a/a/z"])
+    expand(qtbot, app, "a/")
+    select(app, "a/a/")
+    edit_actions(app).copy_action.trigger()
+    app.window.object_view.selectionModel().clearSelection()
+    edit_actions(app).paste_action.trigger()
+    qtbot.waitUntil(lambda: "which it also copies from" in app.window.banner.text(), timeout=30_000)
+    assert keys_in(moto_store, moto_bucket) == {"a/a/z", "a/a/a/z"}
+    assert app.transfers.engine.transfers() == []
 
 
 def test_quitting_leaves_copied_objects_on_the_clipboard_as_their_paths(

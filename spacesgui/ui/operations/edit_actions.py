@@ -63,6 +63,7 @@ class EditActions(QObject):
         super().__init__(parent)
         self._context = context
         self._view = view
+        self._pasting = False  # a paste of objects is being planned or asked about
         self._operations = operations
         self._ask_conflict = ask_conflict
         self._paste_files = paste_files
@@ -279,14 +280,21 @@ class EditActions(QObject):
         place = self._context.place
         if place is None or not place.bucket:
             return
+        if self._pasting:  # the cut stays on the clipboard until queued: once, not twice
+            self._context.show_message("A paste is still being prepared; wait for it.", level="info")
+            return
+        self._pasting = True
         self._context.spawn(self._paste_objects(place, clipped))
 
     async def _paste_objects(self, place: Place, clipped: ClippedObjects) -> None:
         direction = Direction.MOVE if clipped.cut else Direction.COPY
         refs = list(clipped.refs)
-        queued = await self._copy(
-            place, direction, clipped.bucket, refs, place.prefix, None, "Paste", clipped.account_id
-        )
+        try:
+            queued = await self._copy(
+                place, direction, clipped.bucket, refs, place.prefix, None, "Paste", clipped.account_id
+            )
+        finally:
+            self._pasting = False
         # A cut is pasted once: once it is queued. A paste refused (into itself) or cancelled
         # leaves it to paste elsewhere, unless something else was copied meanwhile.
         clipboard = QGuiApplication.clipboard()
