@@ -277,13 +277,16 @@ def policy_problems(policy: AccessPolicy) -> list[str]:
 
 
 def owner_warning(policy: AccessPolicy, *, thing: str = "this file") -> str:
-    """A warning when the owner's own grant to read is gone (removed with its row, say); "".
+    """A warning when nothing lets the owner read any more (its own row removed, say); "".
 
     The owner can always change who may (S3 gives that without a grant), but not read
-    without one, which nothing else in the summary would say.
+    without a grant that covers it: its own, or one to everyone or to anyone signed in
+    (the owner signs its requests too). Nothing else in the summary would say so.
     """
-    if any(g.kind is GranteeKind.OWNER for g in policy.holders(Permission.READ)):
-        return ""
+    covering = (GranteeKind.OWNER, GranteeKind.EVERYONE, GranteeKind.AUTHENTICATED)
+    for g in policy.holders(Permission.READ):
+        if g.kind in covering or (g.kind is GranteeKind.CANONICAL and g.identity == policy.owner_id):
+            return ""
     return f"The owner will no longer be able to read {thing} (until a permission gives that back)."
 
 

@@ -71,23 +71,36 @@ class LifecycleRule:
 def new_deletions(before: Sequence[LifecycleRule], after: Sequence[LifecycleRule], space: str) -> list[str]:
     """What `after` will delete by itself that `before` did not, a sentence per rule action.
 
-    A rule turned on, a prefix widened to another one, or fewer days all count: the server
-    then starts deleting what it left alone before. Aborting unfinished uploads deletes no
-    file anyone can see, so it is not said.
+    An action is new when no plain rule of `before` already did it for the same prefix in as
+    few days or fewer: a rule turned on, another prefix, or sooner. A rule kept as the
+    server gave it (a filter on tags, say) excuses nothing, since it deletes less than a
+    plain rule of its prefix; and it is sent back unchanged, so it is not said either.
+    Aborting unfinished uploads deletes no file anyone sees, so it is not said.
     """
-    old = {(r.prefix, r.expire_days, r.noncurrent_days) for r in before if r.enabled}
+    done: dict[tuple[str, str], int] = {}  # (prefix, action) → the fewest days a plain rule had
+    for rule in before:
+        if rule.enabled and not rule.kept:
+            for action, days in (("expire", rule.expire_days), ("noncurrent", rule.noncurrent_days)):
+                if days is not None:
+                    done[rule.prefix, action] = min(days, done.get((rule.prefix, action), days))
     said = []
     for rule in after:
-        if not rule.enabled or (rule.prefix, rule.expire_days, rule.noncurrent_days) in old:
+        if not rule.enabled or rule.kept:
             continue
         where = f"under “{rule.prefix}”" if rule.prefix else f"in “{space}”, the whole Space,"
-        if rule.expire_days is not None:
-            said.append(f"Every file {where} will be deleted {_days(rule.expire_days)} after it was written.")
-        if rule.noncurrent_days is not None:
+        if _sooner(rule.expire_days, done.get((rule.prefix, "expire"))):
             said.append(
-                f"Every old version {where} will be deleted {_days(rule.noncurrent_days)} after it was replaced."
+                f"Every file {where} will be deleted {_days(rule.expire_days or 0)} after it was written."
+            )
+        if _sooner(rule.noncurrent_days, done.get((rule.prefix, "noncurrent"))):
+            said.append(
+                f"Every old version {where} will be deleted {_days(rule.noncurrent_days or 0)} after it was replaced."
             )
     return said
+
+
+def _sooner(days: int | None, before: int | None) -> bool:
+    return days is not None and (before is None or days < before)
 
 
 def _days(count: int) -> str:

@@ -90,7 +90,11 @@ def test_removing_a_grant_takes_it_away_on_the_server(
 def test_removing_the_owners_own_grant_warns_that_the_owner_can_no_longer_read(
     browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
-    moto_store.client.put_object(Bucket=moto_bucket, Key="site.html", Body=b"x", ACL="public-read")
+    owner = moto_store.client.get_bucket_acl(Bucket=moto_bucket)["Owner"]["ID"]
+    moto_store.client.put_object(
+        Bucket=moto_bucket, Key="site.html", Body=b"x", GrantFullControl=f'id="{owner}"',
+        GrantWriteACP='uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"',
+    )  # fmt: skip
     app = browse_moto([])
     editor = open_editor(qtbot, app, "site.html")
     assert "no longer be able to read" not in editor.summary_label.text()

@@ -167,7 +167,7 @@ def test_f5_shows_changes_made_by_other_tools_but_keeps_unapplied_edits(
     )
 
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=30_000)
     qtbot.keyClick(window.section_list, Qt.Key.Key_F5)
 
     qtbot.waitUntil(

@@ -239,5 +239,8 @@ def test_a_policy_the_owner_cannot_read_under_is_warned_of() -> None:
     """Before, removing the owner's row applied with "only the owner can change who may" alone."""
     assert owner_warning(policy(OWNER_FULL, EVERYONE_READ)) == ""
     assert owner_warning(policy(grant(GranteeKind.OWNER, Permission.READ))) == ""
-    warning = owner_warning(policy(EVERYONE_READ, grant(GranteeKind.AUTHENTICATED, Permission.READ_ACP)))
+    assert owner_warning(policy(EVERYONE_READ)) == ""  # everyone includes the owner
+    assert owner_warning(policy(grant(GranteeKind.AUTHENTICATED, Permission.READ))) == ""
+    assert owner_warning(policy(grant(GranteeKind.CANONICAL, Permission.READ, OWNER))) == ""
+    warning = owner_warning(policy(grant(GranteeKind.AUTHENTICATED, Permission.WRITE_ACP)))
     assert warning.startswith("The owner will no longer be able to read this file")

@@ -141,3 +141,9 @@ def test_new_deletions_say_what_a_rule_will_start_deleting_and_not_what_it_alrea
     ]
     assert new_deletions((), (LifecycleRule(abort_days=2),), "site") == []  # no file anyone sees
     assert new_deletions((), (LifecycleRule(expire_days=5, enabled=False),), "site") == []
+    assert new_deletions((logs,), (replace(logs, expire_days=60),), "site") == []  # later: deletes less
+    tagged = LifecycleRule(expire_days=7, kept='{"Filter": {"Tag": {"Key": "tmp", "Value": "true"}}}')
+    plain = LifecycleRule(expire_days=7)
+    assert new_deletions((tagged,), (tagged, plain), "site") == [  # the tagged rule excuses nothing
+        "Every file in “site”, the whole Space, will be deleted 7 days after it was written."
+    ]

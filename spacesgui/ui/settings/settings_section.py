@@ -248,12 +248,13 @@ class SectionPage(QWidget, Generic[V]):
         if problems:
             self.problems_label.set_problem("\n".join(problems))
             raise InvalidInput(" ".join(problems))
-        if not await self._confirm(self._current()):
+        value = self._current()  # what is asked about is what is written
+        if not await self._confirm(value):
             self._set_status("Not applied: nothing was changed on the server.")
             raise Cancelled("Not applied.")
         self._set_busy(True, "Applying…")
         try:
-            await self._write(self._current())
+            await self._write(value)
         except NotSupported as error:
             self._set_busy(False, "")
             self.set_unsupported(error)
