@@ -10,6 +10,7 @@ Case is ignored by Unicode case folding, so “STRASSE” finds “Straße.txt�
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable
 
@@ -33,20 +34,8 @@ def name_matcher(text: str, *, in_any_folder: bool = False) -> Callable[[str], b
     folded = text.casefold()
     if has_wildcards(folded):
         start = "(?:.*/)?" if in_any_folder else ""
-        compiled = re.compile(start + _wildcard_regex(folded), re.DOTALL)
-        return lambda name: compiled.fullmatch(name.casefold()) is not None
+        # fnmatch's translation keeps "*a*a*a*b" from backtracking without end over a long
+        # name (the filter runs on the GUI thread); "[" made "[[]" is a literal bracket.
+        compiled = re.compile(start + fnmatch.translate(folded.replace("[", "[[]")), re.DOTALL)
+        return lambda name: compiled.match(name.casefold()) is not None
     return lambda name: folded in name.casefold()
-
-
-def _wildcard_regex(pattern: str) -> str:
-    """`*` and `?` as regex, everything else literal (fnmatch would read `[…]` as a class)."""
-    parts: list[str] = []
-    for ch in pattern:
-        if ch == "*":
-            if not parts or parts[-1] != ".*":  # "**" is "*": no needless backtracking
-                parts.append(".*")
-        elif ch == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(ch))
-    return "".join(parts)

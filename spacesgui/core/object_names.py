@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Collection
 
 from spacesgui.core.errors import AlreadyExists, InvalidInput
-from spacesgui.core.keys import DELIMITER, join, parent
+from spacesgui.core.keys import DELIMITER, basename, join, parent
 
 MAX_KEY_BYTES = 1024  # S3's limit on a key, counted in UTF-8 bytes
 
@@ -60,7 +60,7 @@ def _collision(name: str, existing: Collection[str]) -> str | None:
     folders: set[str] = set()
     files: set[str] = set()
     for entry in existing:
-        (folders if entry.endswith(DELIMITER) else files).add(_base(entry))
+        (folders if entry.endswith(DELIMITER) else files).add(basename(entry))
     if name in folders:
         return f"A folder named “{name}” is already here."
     if name in files:
@@ -87,18 +87,12 @@ def rename_problem(new_name: str, old_key: str, existing: Collection[str]) -> st
     under one name. Nor can a name take one that only looks the same.
     """
     folder = old_key.endswith(DELIMITER)
-    old_name = _base(old_key)
+    old_name = basename(old_key)
     others = [
         entry for entry in existing
-        if entry.endswith(DELIMITER) != folder or _base(entry) not in (old_name, new_name)
+        if entry.endswith(DELIMITER) != folder or basename(entry) not in (old_name, new_name)
     ]  # fmt: skip
     return name_problem(new_name, prefix=parent(old_key), existing=others, folder=folder)
-
-
-def _base(entry: str) -> str:
-    """The last name of a key or folder prefix ("a/b/" → "b", "a/c.txt" → "c.txt")."""
-    trimmed = entry.rstrip(DELIMITER)
-    return trimmed[trimmed.rfind(DELIMITER) + 1 :]
 
 
 def check_name(name: str, *, prefix: str = "", existing: Collection[str] = (), folder: bool = True) -> str:

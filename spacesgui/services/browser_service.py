@@ -181,10 +181,18 @@ class BrowserService(QObject):
         log.info("created Space %s in %s", name, region)
         return browsable
 
-    async def is_object(self, account_id: str, bucket: str, key: str) -> bool:
-        """Whether an object `key` exists (HeadObject); raises what the server said otherwise."""
+    async def names_a_file(self, account_id: str, bucket: str, key: str) -> bool:
+        """Whether `key` (a path typed without a final slash) is a file rather than a folder:
+        an object `key` exists and no folder `key/` holds anything (the folder wins when both
+        do, as a typed path has always opened a folder). Raises what the server said."""
         store = await self._accounts.store(account_id)
-        return await self._runner.run(store.head_object, bucket, key) is not None
+
+        def look() -> bool:  # worker thread: a HEAD, then one listing page only for a file
+            if store.head_object(bucket, key) is None:
+                return False
+            return next(iter(store.iter_objects(bucket, key + "/")), None) is None
+
+        return await self._runner.run(look)
 
     async def delete_bucket(self, account_id: str, name: str) -> None:
         with self._accounts.activity.recording(account_id, name, name, ActivityAction.DELETE_SPACE):

@@ -383,9 +383,12 @@ class MainWindow(QMainWindow):
     async def _open_file_or_folder(self, folder: Place, key: str) -> None:
         """Open `key`'s folder with it selected if it is a file, else the folder `folder`."""
         before = self.place
+        self.banner.show_message(
+            f"Opening s3://{html.escape(folder.bucket)}/{html.escape(key)}…", level="info"
+        )
         try:
-            is_file = await self._browser.is_object(folder.account_id, folder.bucket, key)
-        except SpacesError:
+            is_file = await self._browser.names_a_file(folder.account_id, folder.bucket, key)
+        except (SpacesError, KeyError):  # KeyError: the account was removed meanwhile
             is_file = False  # the folder's listing says what is wrong, in its own words
         if self.place != before:
             return  # the user went elsewhere meanwhile

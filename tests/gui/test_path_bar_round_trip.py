@@ -69,7 +69,7 @@ def test_a_files_s3_path_copied_then_typed_back_opens_its_folder_and_selects_it(
     browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_bucket: str
 ) -> None:
     """Before, the file's path opened as an empty folder "data #1.csv/"."""
-    app = browse_moto(["odd/data #1.csv", "odd/other.csv", "odd/sub/x.txt"])
+    app = browse_moto(["odd/data #1.csv", "odd/other.csv", "odd/sub/x.txt", "odd/sub"])  # "sub": both
     path = f"s3://{moto_bucket}/odd/data #1.csv"  # what Copy puts on the clipboard as text
     type_path(app, qtbot, path)
     qtbot.waitUntil(
@@ -77,7 +77,7 @@ def test_a_files_s3_path_copied_then_typed_back_opens_its_folder_and_selects_it(
     )
     view = app.window.object_view
     qtbot.waitUntil(lambda: view.currentIndex().data(ObjectRole.KEY) == "odd/data #1.csv", timeout=20_000)
-    type_path(app, qtbot, f"s3://{moto_bucket}/odd/sub")  # a folder typed without its slash
+    type_path(app, qtbot, f"s3://{moto_bucket}/odd/sub")  # a folder (and a file) typed without a slash
     qtbot.waitUntil(
         lambda: app.window.place is not None and app.window.place.prefix == "odd/sub/", timeout=20_000
     )

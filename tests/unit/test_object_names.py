@@ -132,3 +132,8 @@ def test_a_rename_onto_its_own_kind_or_its_own_name_is_left_to_the_move(
     old_key: str, new_name: str, existing: list[str]
 ) -> None:
     assert rename_problem(new_name, old_key, existing) is None
+
+
+def test_a_folder_with_an_empty_name_is_no_namesake() -> None:
+    """ "photos//" is the empty-named folder a key such as "photos//x.jpg" makes, not "photos"."""
+    assert name_problem("photos", prefix="photos/", existing=["photos//"]) is None
