@@ -201,12 +201,12 @@ def _rclone_remote(section: IniSection, where: str) -> ImportCandidate | ImportP
         return ImportProblem(kind, where, f"no keys to import: {why}.")
     endpoint = values.get("endpoint", "")
     brand = values.get("provider", "").lower()
-    if values.get("region", "").strip().lower() == RCLONE_V2_REGION:
+    if values.get("region", "").strip().lower() == RCLONE_V2_REGION or yes(values.get("v2_auth", "")):
         # Not a region: rclone's word for "sign with the old v2 signatures", all this server takes.
         return ImportProblem(
             kind, where,
-            "rclone signs it with old v2 signatures (region = other-v2-signature), which spacesgui "
-            "does not send; if the server also takes v4 signatures, add the account by hand.",
+            "rclone signs it with old v2 signatures (v2_auth, or region = other-v2-signature), which "
+            "spacesgui does not send; if the server also takes v4 signatures, add the account by hand.",
         )  # fmt: skip
     if not endpoint and brand not in ("", "aws"):
         return ImportProblem(kind, where, f"no endpoint for provider {values.get('provider')}.")

@@ -151,7 +151,8 @@ class TransferCells:
         average = node.tracker.average if node.tracker is not None else 0.0
         # Done between two progress reports: the queue could not time it, the engine did.
         average = average or t.run_rate
-        return _speed_eta_text(column, t.state, t.size, t.size - t.bytes_done, node.speed, average)
+        moved = t.run_bytes or t.size  # a resumed file's average is over what this run moved
+        return _speed_eta_text(column, t.state, moved, t.size - t.bytes_done, node.speed, average)
 
     # -- folders --------------------------------------------------------------
     def group(self, group: GroupRow, column: int, role: int) -> Any:

@@ -222,9 +222,12 @@ class AccountService(QObject):
         def place(a: Account) -> tuple[object, ...]:
             return a.ref(), a.region, a.addressing, a.ca_bundle
 
-        return place(previous) == place(account) and (
-            not secret.strip() or secret == self._known_secret(previous)
-        )
+        if place(previous) != place(account):
+            return False
+        try:  # a locked keyring must not stop the save: then the time is not kept
+            return not secret.strip() or secret == self._known_secret(previous)
+        except SpacesError:
+            return False
 
     def _known_secret(self, account: Account) -> str | None:
         secret = self._session_secrets.get_secret(account.id)

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side
-from spacesgui.core.errors import Cancelled, LocalFileError
+from spacesgui.core.errors import Cancelled, InvalidInput, LocalFileError
 from spacesgui.core.keys import basename, parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.local_paths import LocalName, is_inside, plan_local_names
@@ -99,10 +99,11 @@ def plan_upload(
         plan.notes.extend(_empty_folder_notes(name, walk.empty_folders))
         members: list[Transfer] = []
         for relative, reason in walk.skipped:  # counted on the folder's row with the others
-            t = _upload(
-                account, bucket, upload_key(group.prefix, relative),
-                os.path.join(path, *relative.split("/")), 0, 0, group.id,
-            )  # fmt: skip
+            try:
+                key = upload_key(group.prefix, relative)
+            except InvalidInput:
+                continue  # a name no key can carry: the banner already names it
+            t = _upload(account, bucket, key, os.path.join(path, *relative.split("/")), 0, 0, group.id)
             t.state, t.error = TransferState.SKIPPED, f"Skipped: {reason}"
             relatives[t.id] = f"{name}/{relative}"
             members.append(t)

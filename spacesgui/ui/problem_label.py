@@ -31,7 +31,7 @@ class ProblemLabel(QLabel):
             self.setText(text)
         self.setVisible(bool(text))
         if text:
-            QTimer.singleShot(0, self._fit_dialog)  # once the layout has taken the new text
+            QTimer.singleShot(0, self, self._fit_dialog)  # once the layout has the text; not if deleted
 
     def _fit_dialog(self) -> None:
         """Make the dialog holding this label tall enough for its layout at its width."""

@@ -156,13 +156,15 @@ class ImportDialog(QDialog):
     def _refill(self) -> None:
         self.tree.blockSignals(True)
         self.tree.clear()
-        first_of: dict[str, ImportCandidate] = {}  # keys for a server → the first row that has them
-        for result in self._results:
-            for candidate in result.candidates:
-                earlier = first_of.setdefault(candidate.ref(), candidate)
-                self.tree.addTopLevelItem(
-                    self._item(candidate, earlier if earlier is not candidate else None)
-                )
+        # Keys for a server → the row that keeps its tick: the first with a secret, else the first.
+        candidates = [c for result in self._results for c in result.candidates]
+        kept: dict[str, ImportCandidate] = {}
+        for candidate in candidates:
+            if candidate.ref() not in kept or (candidate.secret and not kept[candidate.ref()].secret):
+                kept[candidate.ref()] = candidate
+        for candidate in candidates:
+            chosen = kept[candidate.ref()]
+            self.tree.addTopLevelItem(self._item(candidate, chosen if chosen is not candidate else None))
         self.tree.blockSignals(False)
         problems = [p.text() for r in self._results for p in r.problems]
         for text in problems:
@@ -176,8 +178,8 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _item(self, candidate: ImportCandidate, same_as: ImportCandidate | None = None) -> QTreeWidgetItem:
-        """A row for `candidate`; `same_as`: an earlier row with the same keys for the same
-        server (only one of them can become an account: this one starts unticked)."""
+        """A row for `candidate`; `same_as`: the row with the same keys for the same server that
+        keeps its tick (only one of them can become an account: this one starts unticked)."""
         present = self._service.present(candidate)
         status = f"Already present as “{present}”" if present else (READY if candidate.secret else NO_SECRET)
         if same_as is not None and not present:
@@ -186,7 +188,7 @@ class ImportDialog(QDialog):
                 if candidate.region != same_as.region
                 else ""
             )
-            status = f"Same keys as “{same_as.name}” above{regions}: tick the one to keep"
+            status = f"Same keys as “{same_as.name}”{regions}: tick the one to keep"
         status = self._statuses.get(candidate, status)
         item = QTreeWidgetItem([
             candidate.source.label, candidate.name, candidate.endpoint_url, candidate.access_key_id, status,
