@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
 from spacesgui.core.formatting import human_size
@@ -154,25 +154,25 @@ def check_space(ctx: JobContext, needed: int) -> int:
 def _download_stream(
     ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
     feed: Callable[[bytes], None] | None = None, feed_at: Callable[[int, bytes], None] | None = None,
-    crc: bool = False, seed: bytes = b"", at: Counter | None = None,
+    crc: bool = False, seed: Iterable[bytes] = (), at: Counter | None = None,
     checkpoint: Callable[[int], None] | None = None,
 ) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
     Returns the hex MD5 of the bytes written (retries continue where they stopped, so
     the bytes are hashed in order), or CRC_PREFIX + their CRC-32 with `crc`. `seed`: the
-    bytes before `start` that belong to the same checksum (a range resumed part-way).
+    bytes before `start` that belong to the same checksum (a range resumed part-way), in blocks.
     `at.position` follows the first byte not yet written, also when this raises;
     `checkpoint(position)` is called with it every CHECKPOINT_S.
     """
     t = ctx.transfer
     digest = hashlib.md5(usedforsecurity=False) if not crc else None
     crc_value = 0
-    if seed:
+    for block in seed:
         if digest is not None:
-            digest.update(seed)
+            digest.update(block)
         else:
-            crc_value = zlib.crc32(seed)
+            crc_value = zlib.crc32(block, crc_value)
     position = start
     next_checkpoint = time.monotonic() + CHECKPOINT_S
     last = t.size - 1 if end is None else end
@@ -230,32 +230,30 @@ def _download_ranges(
         t.part_size = _uploaded_part_size(t.size, remote) or choose_part_size(t.size, ctx.settings.part_size)
         ctx.save()  # journaled before any range is recorded: a resume cuts the same ranges
     plan = plan_parts(t.size, t.part_size)
-    have, begun = _ranges_on_disk(ctx, part_file, plan) if resuming else ({}, {})
+    have, begun, begun_crc = _ranges_on_disk(ctx, part_file, plan) if resuming else ({}, {}, {})
     if not resuming:
         ctx.journal.clear_parts(t.id)
     ctx.progress.reset(sum(p.size for p in plan if p.number in have) + sum(begun.values()))
 
     def fetch(part: PartRecord) -> PartRecord:
         written = begun.get(part.number, 0)
-        at, kept = Counter(), part.offset + written
-        at.position = kept
+        at = Counter()
+        at.position = part.offset + written
+        kept = _BegunRange(part, written, begun_crc.get(part.number, 0))
 
         def keep(position: int) -> None:
-            nonlocal kept
-            kept = position
-            _keep_begun_range(ctx, part_file, part, position)
+            kept.record(ctx, part_file, position)
 
         try:
             md5_hex = _download_stream(
                 ctx, part_file, start=part.offset + written, end=part.offset + part.size - 1,
                 feed_at=prefix.add if prefix else None, crc=prefix is not None,
-                seed=ctx.local.read_range(part_file.path, part.offset, written) if written else b"",
-                at=at, checkpoint=keep,
+                seed=_blocks(ctx, part_file.path, part.offset, written), at=at, checkpoint=keep,
             )  # fmt: skip
         except BaseException:
             if prefix is not None:
                 prefix.abandon()  # ranges waiting for this one's bytes must not wait on
-            if at.position > kept:
+            if at.position > kept.upto:
                 keep(at.position)  # paused or quit part-way: what arrived is not fetched again
             raise
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
@@ -265,13 +263,6 @@ def _download_ranges(
 
     fetched = run_parts(ctx, [p for p in plan if p.number not in have], fetch, ctx.settings.parts_per_file)
     return have | {r.number: r.etag for r in fetched}
-
-
-def _range_checksum(data: bytes, *, crc: bool) -> str:
-    """What the journal records of a downloaded range: its MD5 hex, or CRC_PREFIX + CRC-32."""
-    if crc:
-        return f"{CRC_PREFIX}{zlib.crc32(data):08x}"
-    return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 def _uploaded_part_size(size: int, remote: RemoteObject) -> int:
@@ -307,9 +298,10 @@ def _checked_by_parts(
 
 def _ranges_on_disk(
     ctx: JobContext, part_file: PartFile, plan: list[PartRecord]
-) -> tuple[dict[int, str], dict[int, int]]:
+) -> tuple[dict[int, str], dict[int, int], dict[int, int]]:
     """Journaled ranges whose bytes are still in the .part file, checked by their checksum:
-    whole ones (range number → checksum) and ones begun (range number → bytes written).
+    whole ones (range number → checksum), ones begun (range number → bytes written) and
+    the CRC-32 of what each begun one holds.
 
     The user may have deleted or truncated the file while the download was paused, and a
     power cut may have lost what the journal had recorded: such a range is fetched again.
@@ -319,6 +311,7 @@ def _ranges_on_disk(
     on_disk = part_file.size()
     good: dict[int, str] = {}
     begun: dict[int, int] = {}
+    begun_crc: dict[int, int] = {}
     for part in ctx.journal.parts(t.id):
         whole = planned.get(part.number)
         if not part.etag or whole is None or part.offset != whole.offset or part.size > whole.size:
@@ -326,33 +319,71 @@ def _ranges_on_disk(
         if not part.size or part.offset + part.size > on_disk:
             continue
         ctx.flag.check()
-        data = ctx.local.read_range(part_file.path, part.offset, part.size)
-        if _range_checksum(data, crc=part.etag.startswith(CRC_PREFIX)) != part.etag:
+        blocks = _blocks(ctx, part_file.path, part.offset, part.size)
+        if _blocks_checksum(blocks, crc=part.etag.startswith(CRC_PREFIX)) != part.etag:
             continue
         if part.size == whole.size:
             good[part.number] = part.etag
-        else:
+        else:  # begun records are always CRC-32 (_BegunRange)
             begun[part.number] = part.size
+            begun_crc[part.number] = int(part.etag.removeprefix(CRC_PREFIX), 16)
     log.info(
         "resuming download of %s: %d ranges already on disk, %d begun (%s)",
         t.key, len(good), len(begun), human_size(sum(begun.values())),
     )  # fmt: skip
-    return good, begun
+    return good, begun, begun_crc
 
 
-def _keep_begun_range(ctx: JobContext, part_file: PartFile, part: PartRecord, position: int) -> None:
-    """Journal the bytes of `part` written up to `position` (< its end), so a resume after a
-    pause, a quit or a crash continues the range there. Best effort: a failure only costs
-    those bytes again."""
-    written = position - part.offset
-    if not 0 < written < part.size:
-        return
-    try:
-        data = ctx.local.read_range(part_file.path, part.offset, written)
-        record = PartRecord(part.number, part.offset, written, _range_checksum(data, crc=True))
-        ctx.journal.add_part(ctx.transfer.id, record)
-    except Exception as exc:  # the transfer's own error is what matters, not this one
-        log.info("could not record the begun range %d of %s: %s", part.number, ctx.transfer.key, exc)
+class _BegunRange:
+    """How far one range got, journaled as it goes (every CHECKPOINT_S and when it stops), so a
+    resume after a pause, a quit or a crash continues it there.
+
+    The CRC-32 of its bytes is carried forward: each record reads back from the .part file
+    only what arrived since the last one, in blocks (a range may be gigabytes). Best effort:
+    a failure only costs those bytes again.
+    """
+
+    def __init__(self, part: PartRecord, written: int, crc: int) -> None:
+        self.part = part
+        self.upto = part.offset + written  # the first byte the CRC has not seen
+        self.crc = crc
+
+    def record(self, ctx: JobContext, part_file: PartFile, position: int) -> None:
+        part = self.part
+        if not part.offset < position < part.offset + part.size:
+            return
+        try:
+            crc = self.crc
+            for block in _blocks(ctx, part_file.path, self.upto, position - self.upto):
+                crc = zlib.crc32(block, crc)
+            record = PartRecord(part.number, part.offset, position - part.offset, f"{CRC_PREFIX}{crc:08x}")
+            ctx.journal.add_part(ctx.transfer.id, record)
+        except Exception as exc:  # the transfer's own error is what matters, not this one
+            log.info("could not record the begun range %d of %s: %s", part.number, ctx.transfer.key, exc)
+            return
+        self.crc, self.upto = crc, position
+
+
+def _blocks(ctx: JobContext, path: str, offset: int, size: int) -> Iterator[bytes]:
+    """The file's bytes [offset, offset + size), READ_BLOCK at a time."""
+    end = offset + size
+    while offset < end:
+        block = ctx.local.read_range(path, offset, min(READ_BLOCK, end - offset))
+        yield block
+        offset += len(block)
+
+
+def _blocks_checksum(blocks: Iterable[bytes], *, crc: bool) -> str:
+    """What the journal records of a downloaded range: its MD5 hex, or CRC_PREFIX + CRC-32."""
+    if crc:
+        value = 0
+        for block in blocks:
+            value = zlib.crc32(block, value)
+        return f"{CRC_PREFIX}{value:08x}"
+    digest = hashlib.md5(usedforsecurity=False)
+    for block in blocks:
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def _verifier(ctx: JobContext, remote: RemoteObject) -> ChecksumVerifier:
