@@ -118,6 +118,8 @@ def attach_features(
         window, services.objects or ObjectService(runner, accounts, window), view
     )
     access = services.access or AccessService(runner, accounts, window)
+    if window.access_actions is not None:
+        window.access_actions.access = access  # Make Private reads what the column has not
     cors = services.cors or CorsService(runner, accounts, window)
     if services.do_api is not None:
         window.cdn = CdnActions(window, services.do_api, window)

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.access import AccessState
 from spacesgui.core.accounts import Account
 from spacesgui.core.folder_node import Column
 from spacesgui.core.history import Place
@@ -228,3 +229,22 @@ def test_make_private_on_a_custom_file_asks_first_and_cancel_keeps_its_grants(
     qtbot.waitUntil(lambda: actions.last_box is not box and actions.last_box.isVisible(), timeout=20_000)  # type: ignore[union-attr]
     next(b for b in actions.last_box.buttons() if b.text() == "Make Private").click()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: grantees() == {"owner"}, timeout=60_000)
+
+
+def test_make_private_reads_the_access_the_column_has_not_read_yet(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """A narrow window hides the Access column, so nothing has read the file's grants yet."""
+    moto_store.client.put_object(Bucket=moto_bucket, Key="shared.pdf", Body=b"x", GrantRead=AUTHENTICATED)
+    app = browse_moto([])
+    app.window.resize(640, 600)
+    qtbot.waitUntil(lambda: app.window.object_view.isColumnHidden(Column.ACCESS), timeout=20_000)
+    app.window.access_column.forget_all()
+    assert app.window.known_access("shared.pdf") == AccessState.UNKNOWN
+    actions = app.window.access_actions
+    assert actions is not None
+    select(app, "shared.pdf")
+    actions.make_private_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=20_000)
+    assert actions.last_box.text().startswith("“shared.pdf” also gives access")  # type: ignore[union-attr]
+    actions.last_box.reject()  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from spacesgui.core.keys import basename
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.icons import icon
+from spacesgui.services.access_service import AccessService
 from spacesgui.services.operation_service import OperationService
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.operations.job_banner import JobBanner
@@ -23,6 +24,7 @@ from spacesgui.ui.operations.job_banner import JobBanner
 SHOW_QUEUE_AT = 20
 # Make Private looks up at most this many selected files' known access before asking.
 CUSTOM_CHECK_LIMIT = 10_000
+UNKNOWN_READ_LIMIT = 20  # and reads the access of at most this many it has not seen
 
 
 class AccessActions(QObject):
@@ -38,6 +40,7 @@ class AccessActions(QObject):
         self._show_queue = show_queue
         self.last_box: QMessageBox | None = None  # for tests
         self.job_banner: JobBanner | None = None  # set by the window: the banner ends with the job
+        self.access: AccessService | None = None  # set by the window: reads a file's access
         self.make_public_action = QAction(icon("access"), "Make Public…", parent)
         self.make_public_action.setObjectName("makePublicAction")
         self.make_public_action.setToolTip("Let anyone with the address read the selected files (asks first)")
@@ -74,7 +77,7 @@ class AccessActions(QObject):
         if plan.objects == markers:
             self._context.show_message("The selected folders hold no files: nothing to change.", level="info")
             return
-        if not public and not await self._confirm_private(refs):
+        if not public and not await self._confirm_private(place, refs):
             self._context.show_message("Nothing was made private.", level="info")
             return
         if public and not await self._confirm_public(refs, plan.objects - markers):
@@ -94,11 +97,21 @@ class AccessActions(QObject):
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
-    async def _confirm_private(self, refs: list[ObjectRef]) -> bool:
-        """Ask only when files the Access column knows as Custom are selected: Make Private
-        also takes away what they give other accounts or groups, which nothing else says."""
+    async def _confirm_private(self, place: Place, refs: list[ObjectRef]) -> bool:
+        """Ask only when selected files are Custom: Make Private also takes away what they
+        give other accounts or groups, which nothing else says. What the Access column has
+        not read yet (a narrow window hides it) is read here, for the first few files."""
         files = [r.key for r in refs if not r.is_folder][:CUSTOM_CHECK_LIMIT]
-        custom = [key for key in files if self._context.known_access(key) == AccessState.CUSTOM]
+        known = {key: self._context.known_access(key) for key in files}
+        unknown = [key for key, state in known.items() if state == AccessState.UNKNOWN][:UNKNOWN_READ_LIMIT]
+        if unknown and self.access is not None:
+            access = self.access
+            read = await asyncio.gather(
+                *(access.object_state(place.account_id, place.bucket, key) for key in unknown),
+                return_exceptions=True,
+            )  # a read that fails asks nothing more of the user: the change itself says what fails
+            known.update({k: s for k, s in zip(unknown, read, strict=True) if isinstance(s, AccessState)})
+        custom = [key for key in files if known[key] == AccessState.CUSTOM]
         if not custom:
             return True
         named = f"“{basename(custom[0])}”" if len(custom) == 1 else human_count(len(custom), "selected file")

@@ -51,7 +51,7 @@ __all__ = ["EMPTY_HINT", "TransferDock", "existing_folder", "status_text"]
 EMPTY_HINT = "Drop files on the object list to upload them, or select objects and choose Download."
 COLUMN_WIDTHS = (
     (TransferColumn.NAME, 190),
-    (TransferColumn.DIRECTION, 92),
+    (TransferColumn.DIRECTION, 112),  # "Make private" with its icon
     (TransferColumn.STATUS, 200),
     (TransferColumn.PROGRESS, 90),
     (TransferColumn.SIZE, 132),
