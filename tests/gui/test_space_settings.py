@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -600,3 +600,24 @@ def test_the_permissions_and_cors_sections_are_the_real_editors_and_cors_writes_
     qtbot.waitUntil(
         lambda: len(moto_store.client.get_bucket_cors(Bucket=moto_bucket)["CORSRules"]) == 2, timeout=30_000
     )
+
+
+def test_a_narrow_settings_window_keeps_every_page_whole_with_its_apply_button_in_sight(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str
+) -> None:
+    """Before, at 640 px the CORS page scrolled sideways and its Apply button was cut off."""
+    app = browse_moto([])
+    window = open_from_sidebar(qtbot, app, moto_account.id, moto_bucket)
+    window.resize(640, 560)
+    window.show_section("CORS")
+    qtbot.waitUntil(lambda: window.width() >= window.minimumWidth(), timeout=10_000)
+    cors = window.section("CORS")
+    apply_button = next(b for b in cors.findChildren(QPushButton) if b.text() == "Apply")
+    qtbot.waitUntil(lambda: apply_button.isVisible(), timeout=10_000)
+
+    def whole() -> None:
+        corner = apply_button.mapTo(window, apply_button.rect().bottomRight())
+        assert window.rect().contains(corner), (corner, window.size())
+        assert apply_button.visibleRegion().boundingRect().width() == apply_button.width()
+
+    qtbot.waitUntil(whole, timeout=10_000)

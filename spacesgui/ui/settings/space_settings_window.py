@@ -43,6 +43,8 @@ from spacesgui.ui.settings.versioning_section import VersioningSection
 
 SECTION_ORDER = ("Overview", "Permissions", "CORS", "Versioning", "Lifecycle", "Policy", "Logging")
 CHANGED_MARK = " •"
+MIN_WIDTH = 420
+SCROLL_BAR_ROOM = 24  # a page scrolls down in its own scroll area: its bar takes this much
 
 
 def default_sections(context: SpaceContext) -> list[tuple[str, QWidget]]:
@@ -81,7 +83,7 @@ class SpaceSettingsWindow(QWidget):
         self.setAccessibleName(f"Settings of the Space {bucket}")
         self.setWindowTitle(f"Settings of “{bucket}” — {service.account_name(account_id)}")
         self.resize(780, 560)
-        self.setMinimumSize(420, 360)
+        self.setMinimumSize(MIN_WIDTH, 360)
         self._service, self._spawn = service, spawn
         self.account_id, self.bucket = account_id, bucket
         self.context = SpaceContext(account_id, bucket, service.provider(account_id), service, self.start)
@@ -170,6 +172,18 @@ class SpaceSettingsWindow(QWidget):
         if self.isVisible() and self._api_checked and not self._turned_off:
             self.start(section.load())
         self.pages.setCurrentIndex(self.section_list.currentRow())
+        self._fit_widest_page()
+
+    def _fit_widest_page(self) -> None:
+        """No narrower than the widest page's content: a page scrolled sideways hid its
+        Apply button and the end of its toolbar (the CORS rules' at 640 px)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        widest = max(page.minimumSizeHint().width() for page in self._sections.values())
+        margins = layout.contentsMargins()
+        chrome = margins.left() + margins.right() + layout.spacing() + SCROLL_BAR_ROOM
+        self.setMinimumWidth(max(MIN_WIDTH, self.section_list.width() + widest + chrome))
 
     def _place_for(self, name: str) -> int:
         order = {n: i for i, n in enumerate(SECTION_ORDER)}
