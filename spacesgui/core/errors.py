@@ -35,6 +35,12 @@ class InvalidTarget(InvalidInput):
     title = "Choose another folder"
 
 
+class KeyTooLong(InvalidTarget):
+    """A copy, move or rename would make a key longer than S3 takes: a name or a place."""
+
+    title = "The path would be too long"
+
+
 class NoAccountYet(SpacesError):
     """Something needs an account and there is none yet: a hint, not a failure."""
 

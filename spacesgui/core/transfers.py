@@ -266,14 +266,18 @@ def deletes(t: Transfer) -> tuple[str, str] | None:
 
 
 def changed_folders(transfers: Iterable[Transfer]) -> dict[tuple[str, str], frozenset[str]]:
-    """The folders whose listing the done ones of `transfers` changed, by (account id, bucket).
+    """The folders whose listing the done ones of `transfers` changed, by (account id, bucket)
+    (and those of uploads that stored bytes before they failed).
 
     Each folder a transfer added a key to or took one from, and every folder above it: a
     new folder must also appear in its parents.
     """
     keys: dict[tuple[str, str], list[str]] = {}
     for t in transfers:
-        if t.state != TransferState.DONE:
+        # An upload that failed after the server stored its bytes (the file was saved again
+        # meanwhile) changed its folder too: the Space has the earlier version.
+        stored = t.state == TransferState.FAILED and t.direction == Direction.UPLOAD and bool(t.remote_etag)
+        if t.state != TransferState.DONE and not stored:
             continue
         if t.direction.writes_object:
             keys.setdefault((t.account_id, t.bucket), []).append(t.key)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import Side, renamed_key
-from spacesgui.core.errors import Cancelled, InvalidTarget
+from spacesgui.core.errors import Cancelled, InvalidTarget, KeyTooLong
 from spacesgui.core.keys import basename, join, parent
 from spacesgui.core.listing import ListingPage, ObjectEntry, ObjectRef
 from spacesgui.core.multipart import is_md5_etag, strip_etag
@@ -221,7 +221,7 @@ def _refuse_long_keys(plan: OperationPlan) -> None:
     for t in plan.transfers:
         length = len(t.key.encode("utf-8"))
         if length > MAX_KEY_BYTES:
-            raise InvalidTarget(
+            raise KeyTooLong(
                 f"“{basename(t.source_key)}” would have a path {length:,} bytes long at its new place; "
                 f"S3 allows at most {MAX_KEY_BYTES:,}. Choose a shorter name or a folder nearer the top. "
                 "Nothing was changed."

@@ -189,7 +189,9 @@ def test_f2_with_several_rows_selected_says_to_select_one(
 ) -> None:
     app = browse_moto(["a.txt", "b.txt"])
     select(app, "a.txt", "b.txt")
-    edit_actions(app).start_rename()
+    action = edit_actions(app).rename_action
+    assert action.isEnabled()  # a disabled action's F2 would do nothing at all
+    action.trigger()
     assert "Select one file or folder to rename (2 are selected)" in app.window.banner.text()
 
 
@@ -211,6 +213,7 @@ def test_renaming_a_folder_whose_deepest_key_would_pass_1024_bytes_is_refused_be
     edit_actions(app).rename("deep/", "d" * 40)
     qtbot.waitUntil(lambda: "S3 allows at most 1,024" in app.window.banner.text(), timeout=30_000)
     assert "Nothing was changed" in app.window.banner.text()
+    assert "The path would be too long" in app.window.banner.text()  # not "Choose another folder"
     assert keys_in(moto_store, moto_bucket) == {deep, "deep/short.txt"}
     assert app.transfers.engine.transfers() == []
 

@@ -30,3 +30,12 @@ def test_a_done_delete_changes_its_folder_and_unfinished_transfers_change_nothin
     running = Transfer(Direction.UPLOAD, "acct", "b", "z/a.txt", "/tmp/a", 1, state=TransferState.RUNNING)
     downloaded = Transfer(Direction.DOWNLOAD, "acct", "b", "w/a.txt", "/tmp/a", 1, state=DONE)
     assert changed_folders([deleted, running, downloaded]) == {("acct", "b"): {"", "x/"}}
+
+
+def test_an_upload_that_failed_after_the_server_stored_its_bytes_changes_its_folder() -> None:
+    """Saved again during its one request: failed, but the Space has the earlier version."""
+    stored = Transfer(
+        Direction.UPLOAD, "acct", "b", "docs/r.bin", "/tmp/r", 1, state=TransferState.FAILED, remote_etag="e1"
+    )
+    refused = Transfer(Direction.UPLOAD, "acct", "b", "other/r.bin", "/tmp/r", 1, state=TransferState.FAILED)
+    assert changed_folders([stored, refused]) == {("acct", "b"): {"", "docs/"}}

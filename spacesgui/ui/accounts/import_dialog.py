@@ -182,19 +182,27 @@ class ImportDialog(QDialog):
         keeps its tick (only one of them can become an account: this one starts unticked)."""
         present = self._service.present(candidate)
         status = f"Already present as “{present}”" if present else (READY if candidate.secret else NO_SECRET)
+        same = ""  # the whole story of a row whose keys another row has, for its tooltip
         if same_as is not None and not present:
             regions = (
-                f" (region {candidate.region or 'none'} here, {same_as.region or 'none'} there)"
+                f" This row's region is {candidate.region or 'none'}, that one's {same_as.region or 'none'}."
                 if candidate.region != same_as.region
                 else ""
             )
-            status = f"Same keys as “{same_as.name}”{regions}: tick the one to keep"
+            status = f"Tick one: same keys as “{same_as.name}”"
+            same = (
+                f"“{same_as.name}” ({same_as.source.label}) has the same keys for this server, and one "
+                f"account can hold them: tick the row to keep.{regions}"
+            )
         status = self._statuses.get(candidate, status)
         item = QTreeWidgetItem([
             candidate.source.label, candidate.name, candidate.endpoint_url, candidate.access_key_id, status,
         ])  # fmt: skip
         item.setData(0, Qt.ItemDataRole.UserRole, candidate)
         item.setToolTip(0, candidate.entry)
+        if same:
+            for column in range(1, len(COLUMNS)):
+                item.setToolTip(column, same)
         if present:
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
             item.setData(0, Qt.ItemDataRole.CheckStateRole, None)

@@ -112,7 +112,7 @@ class EditActions(QObject):
         refs = self._context.selected_refs() if open_space else []
         for action in (self.cut_action, self.copy_action, self.delete_action):
             action.setEnabled(bool(refs))
-        self.rename_action.setEnabled(len(refs) == 1)
+        self.rename_action.setEnabled(bool(refs))  # several: F2 says to select one
         self.paste_action.setEnabled(open_space)
 
     # -- delete -----------------------------------------------------------------------------
