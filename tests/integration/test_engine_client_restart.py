@@ -86,6 +86,8 @@ def test_the_transfer_process_yields_the_cpu_to_the_window_and_a_restarted_one_t
 
         client._process.kill()  # type: ignore[attr-defined]
         client._process.join(30)  # type: ignore[attr-defined]
+        client._watcher.join(30)  # type: ignore[union-attr]  # until the client knows: restart() needs that
+        assert client.dead
         client.restart()
         assert client.restore() == ([], [])
         second = client._process.pid  # type: ignore[attr-defined]
