@@ -36,6 +36,7 @@ from spacesgui.core.folder_node import (
     SortSpec,
 )
 from spacesgui.core.formatting import human_size, human_time, storage_class_text
+from spacesgui.core.keys import parent
 from spacesgui.core.listing import ListingPage
 from spacesgui.core.name_pattern import name_matcher
 from spacesgui.qtmodels.icons import kind_icon
@@ -110,6 +111,20 @@ class ObjectTreeModel(QAbstractItemModel):
     @property
     def account_id(self) -> str:
         return self._account_id
+
+    def node_at(self, prefix: str) -> FolderNode | None:
+        """The folder node of `prefix` in the open tree, if it is there."""
+        node: FolderNode | None = self._root
+        while node is not None and node.prefix != prefix:
+            node = next((f for f in node.folders if prefix.startswith(f.prefix)), None)
+        return node
+
+    def known_access(self, key: str) -> AccessState:
+        """What the Access column has read of the file `key` (UNKNOWN when nothing yet)."""
+        folder = parent(key)
+        node = self.node_at(folder)
+        index = node.index_of_name(key[len(folder) :]) if node is not None else -1
+        return AccessState(node.access[index]) if node is not None and index >= 0 else AccessState.UNKNOWN
 
     def set_location(self, account_id: str, bucket: str, prefix: str) -> None:
         """Show `prefix` of `bucket` at the top level and start listing it."""

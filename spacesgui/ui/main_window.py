@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         return self.object_view.selected_refs()
 
     def known_access(self, key: str) -> AccessState:
-        return self.object_view.known_access(key)
+        return self.model.known_access(key)
 
     def account_of(self, account_id: str) -> Account:
         return self._accounts.account(account_id)

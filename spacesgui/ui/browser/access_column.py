@@ -193,7 +193,7 @@ class AccessColumn(QObject):
             if key in self._in_flight:
                 self._stale.add(key)
         for prefix, names in by_folder.items():
-            node = self._node(prefix)
+            node = self._tree.node_at(prefix)
             if node is None:
                 continue
             # One lookup table for a big batch (a folder made public); a scan for a few names.
@@ -212,12 +212,6 @@ class AccessColumn(QObject):
                 done[(t.account_id, t.bucket)].append(t.key)
         for (account_id, bucket), keys in done.items():
             self.forget(account_id, bucket, keys)
-
-    def _node(self, prefix: str) -> FolderNode | None:
-        node: FolderNode | None = self._tree.root
-        while node is not None and node.prefix != prefix:
-            node = next((f for f in node.folders if prefix.startswith(f.prefix)), None)
-        return node
 
     def _on_service_object_access_changed(self, account_id: str, bucket: str, keys: frozenset[str]) -> None:
         self.forget(account_id, bucket, keys)

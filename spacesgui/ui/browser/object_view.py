@@ -33,9 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spacesgui.core.access import AccessState
 from spacesgui.core.folder_node import Column, FolderNode, LoadState
-from spacesgui.core.keys import parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
@@ -305,24 +303,12 @@ class ObjectView(QTableView):
 
     def node_at(self, prefix: str) -> FolderNode | None:
         """The folder node of `prefix` in the open tree, if it is there."""
-        node: FolderNode | None = self.flat.tree.root
-        while node is not None and node.prefix != prefix:
-            node = next((f for f in node.folders if prefix.startswith(f.prefix)), None)
-        return node
+        return self.flat.tree.node_at(prefix)
 
     def listed_entries(self, prefix: str) -> list[str]:
         """What the folder `prefix` holds, once listed whole (see FolderNode.entries); else []."""
         node = self.node_at(prefix)
         return node.entries() if node is not None and node.state == LoadState.LOADED else []
-
-    def known_access(self, key: str) -> AccessState:
-        """What the Access column has read of the file `key` (UNKNOWN when nothing yet)."""
-        folder = parent(key)
-        node = self.node_at(folder)
-        if node is None or node.prefix != folder:
-            return AccessState.UNKNOWN
-        index = node.index_of_name(key[len(folder) :])
-        return AccessState(node.access[index]) if index >= 0 else AccessState.UNKNOWN
 
     def is_expanded(self, folder: FolderNode) -> bool:
         return self.flat.is_expanded(folder)

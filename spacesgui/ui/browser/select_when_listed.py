@@ -61,7 +61,7 @@ class SelectWhenListed(QObject):
         self._view.setCurrentIndex(index)
         self._view.scrollTo(index)
         node = self._view.node_at(key) if self._expand else None
-        if node is not None and node.prefix == key:
+        if node is not None:
             self._view.expand_folder(node)
 
     def _selection_is_free(self) -> bool:

@@ -248,7 +248,7 @@ class EditActions(QObject):
         folder = parent(ref.key)
         names = {ref.key: new_name}
         node = self._view.node_at(ref.key) if ref.is_folder else None
-        was_open = node is not None and node.prefix == ref.key and self._view.is_expanded(node)
+        was_open = node is not None and self._view.is_expanded(node)
         if await self._copy(place, Direction.MOVE, place.bucket, [ref], folder, names, "Rename"):
             # The new name is listed once the move is done: select it then, as file managers
             # do, and open it again if it was open.

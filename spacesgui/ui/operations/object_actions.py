@@ -182,7 +182,7 @@ class ObjectActions(QObject):
             return
         tree = self._view.flat.tree
         node = self._view.node_at(self._reveal_key)
-        if node is None or node.prefix != self._reveal_key:
+        if node is None:
             return
         index = tree.index_of_folder(node)
         flat = self._view.flat.map_from_source(index)
