@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterable
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
@@ -64,13 +65,20 @@ def overview_line(window: SpaceSettingsWindow, name: str) -> str:
     return overview.sentences[name].text()
 
 
-def answer_lifecycle_box(qtbot: QtBot, lifecycle: LifecycleSection, button: str) -> QMessageBox:
-    """Wait for the question before rules that delete files, and click `button`."""
-    qtbot.waitUntil(lambda: lifecycle.last_box is not None and lifecycle.last_box.isVisible(), timeout=20_000)
+def answer_lifecycle_box(qtbot: QtBot, lifecycle: LifecycleSection, button: str) -> tuple[str, str]:
+    """Wait for the question before rules that delete files, click `button`, and return what
+    the question said (its text and informative text: the box is gone once answered)."""
+
+    def shown() -> bool:  # an earlier question's box is deleted once answered
+        box = lifecycle.last_box
+        return box is not None and shiboken6.isValid(box) and box.isVisible()
+
+    qtbot.waitUntil(shown, timeout=20_000)
     box = lifecycle.last_box
     assert box is not None
+    said = box.text(), box.informativeText()
     next(b for b in box.buttons() if b.text() == button).click()
-    return box
+    return said
 
 
 def apply(qtbot: QtBot, page: SectionPage[object], *, confirm: bool = False) -> None:
@@ -289,12 +297,9 @@ def test_a_rule_that_will_delete_files_says_what_and_asks_before_it_is_applied(
     row = lifecycle.add_rule()
     lifecycle.set_cell(row, EXPIRE, "10")  # no prefix: the whole Space
     lifecycle.apply_button.click()
-    box = answer_lifecycle_box(qtbot, lifecycle, "Cancel")
-    assert moto_bucket in box.text()
-    assert (
-        f"Every file in “{moto_bucket}”, the whole Space, will be deleted 10 days after"
-        in box.informativeText()
-    )
+    text, informative = answer_lifecycle_box(qtbot, lifecycle, "Cancel")
+    assert moto_bucket in text
+    assert f"Every file in “{moto_bucket}”, the whole Space, will be deleted 10 days after" in informative
     qtbot.waitUntil(lambda: lifecycle.status_label.text().startswith("Not applied"), timeout=20_000)
     with pytest.raises(moto_store.client.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
         moto_store.client.get_bucket_lifecycle_configuration(Bucket=moto_bucket)

@@ -18,6 +18,7 @@ from spacesgui.core.transfers import TransferState
 from spacesgui.qtmodels.icons import icon
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.operations.job_banner import JobBanner
 
@@ -149,14 +150,5 @@ class AccessActions(QObject):
         box.setInformativeText(informative)
         chosen = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self.last_box = box
-
-        def on_finished(_result: int) -> None:
-            if not future.done():
-                future.set_result(box.clickedButton())
-            box.deleteLater()
-
-        box.finished.connect(on_finished)
-        box.open()
-        return await future is chosen
+        return await clicked_button(box) is chosen

@@ -7,7 +7,6 @@ runs in the transfer engine, so the window stays responsive on folders of any si
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ from spacesgui.qtmodels.icons import icon
 from spacesgui.services.operation_planner import OperationPlan
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.transfer_decisions import AskConflict
+from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.select_when_listed import SelectWhenListed
 from spacesgui.ui.browser_context import BrowserContext
@@ -204,17 +204,8 @@ class EditActions(QObject):
 
     async def _ask(self, box: QMessageBox) -> object:
         """Open `box` and wait for the button clicked (None when closed)."""
-        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self.last_box = box
-
-        def on_finished(_result: int) -> None:
-            if not future.done():
-                future.set_result(box.clickedButton())
-            box.deleteLater()
-
-        box.finished.connect(on_finished)
-        box.open()
-        return await future
+        return await clicked_button(box)
 
     # -- rename -----------------------------------------------------------------------------
 

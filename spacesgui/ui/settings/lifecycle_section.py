@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +23,7 @@ from spacesgui.core.lifecycle import (
     noncurrent_supported,
     parse_days,
 )
+from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.settings.settings_section import SectionPage, SpaceContext
@@ -135,16 +134,8 @@ class LifecycleSection(SectionPage[tuple[LifecycleRule, ...]]):
         )
         apply = box.addButton("Apply", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-        def on_finished(_result: int) -> None:
-            if not answer.done():
-                answer.set_result(box.clickedButton() is apply)
-
-        box.finished.connect(on_finished)
         self.last_box = box
-        box.open()
-        return await answer
+        return await clicked_button(box) is apply
 
     def _edited(self) -> None:
         super()._edited()

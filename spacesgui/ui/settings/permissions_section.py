@@ -10,7 +10,6 @@ asking first. It is a SettingsSection (load, has_changes, apply, revert, set_uns
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
@@ -33,6 +32,7 @@ from spacesgui.core.formatting import human_count
 from spacesgui.core.listing import ObjectRef
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.operation_service import OperationService
+from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.problem_label import ProblemLabel
@@ -318,14 +318,5 @@ class PermissionsSection(QWidget):
         )
         public = box.addButton("Make Every File Public", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self.last_box = box
-
-        def on_finished(_result: int) -> None:
-            if not future.done():
-                future.set_result(box.clickedButton())
-            box.deleteLater()
-
-        box.finished.connect(on_finished)
-        box.open()
-        return await future is public
+        return await clicked_button(box) is public
