@@ -47,6 +47,7 @@ from spacesgui.engine.transfer_jobs import (
     RETRYABLE,
     SNIFF_BYTES,
     JobContext,
+    check_sent_is_current,
     check_unchanged,
     retry_delay,
 )
@@ -185,7 +186,7 @@ async def _upload(ctx: JobContext, store: LoopDataStore, gui_wait: Callable[[], 
         )
     t.remote_etag = etag  # the new object's: an opened copy's next replace compares it
     t.verified = "Content-MD5"
-    check_unchanged(ctx, sent=True)  # saved again while it went: the Space has the older bytes
+    check_sent_is_current(ctx)
 
 
 async def _copy(ctx: JobContext, store: LoopDataStore, gui_wait: Callable[[], float]) -> None:

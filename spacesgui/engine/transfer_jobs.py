@@ -21,7 +21,6 @@ from spacesgui.core.content_type import guess_content_type
 from spacesgui.core.errors import (
     IntegrityError,
     LocalFileChanged,
-    LocalFileMissing,
     NetworkError,
     NotFound,
     ServerError,
@@ -29,6 +28,7 @@ from spacesgui.core.errors import (
     TransferStopped,
 )
 from spacesgui.core.formatting import human_size
+from spacesgui.core.local_files import LocalStat
 from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.multipart import (
     choose_part_size,
@@ -153,36 +153,39 @@ def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
 # ---------------------------------------------------------------- uploads
 
 
-def check_unchanged(ctx: JobContext, *, sent: bool = False) -> None:
-    """Fail when the local file differs from what was planned (size or modification time).
+def check_unchanged(ctx: JobContext) -> None:
+    """Fail when the local file differs from what was planned (size or modification time)."""
+    t = ctx.transfer
+    now = ctx.local.stat(t.local_path)
+    if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
+        raise _changed(t, now, "")
 
-    `sent`: asked after a single request stored the bytes read before: the Space then holds
-    that earlier version, and the user is told so rather than shown a Done over a stale copy.
-    Not for an opened copy (its service offers the newer save itself), nor when the file
-    is gone by then (nothing newer exists to upload).
+
+def check_sent_is_current(ctx: JobContext) -> None:
+    """After one request stored the bytes read before: fail when the file was saved again
+    meanwhile, saying the Space holds that earlier version (a Done would hide the save).
+
+    Not for an opened copy (its service offers the newer save itself), nor for a file gone
+    by then (nothing newer exists to upload).
     """
     t = ctx.transfer
-    if sent and t.phase == OPENED_COPY:
-        return
-    try:
-        now = ctx.local.stat(t.local_path)
-    except LocalFileMissing:
-        if sent:
-            return
-        raise
-    if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
-        what = (
-            f"it was {human_size(t.size)}, now {human_size(now.size)}"
-            if now.size != t.size
-            else "it was saved again"
-        )
-        held = " The Space has the version from before the change." if sent else ""
-        raise LocalFileChanged(
-            f"“{t.name}” changed on this computer while it was being uploaded ({what}).{held} "
-            "Retry to upload the new version.",
-            detail=f"{t.local_path}: planned size={t.size} mtime_ns={t.local_mtime_ns}, "
-            f"now size={now.size} mtime_ns={now.mtime_ns}",
-        )
+    now = ctx.local.exists(t.local_path) if t.phase != OPENED_COPY else None
+    if now is not None and (now.size != t.size or now.mtime_ns != t.local_mtime_ns):
+        raise _changed(t, now, " The Space has the version from before the change.")
+
+
+def _changed(t: Transfer, now: LocalStat, held: str) -> LocalFileChanged:
+    what = (
+        f"it was {human_size(t.size)}, now {human_size(now.size)}"
+        if now.size != t.size
+        else "it was saved again"
+    )
+    return LocalFileChanged(
+        f"“{t.name}” changed on this computer while it was being uploaded ({what}).{held} "
+        "Retry to upload the new version.",
+        detail=f"{t.local_path}: planned size={t.size} mtime_ns={t.local_mtime_ns}, "
+        f"now size={now.size} mtime_ns={now.mtime_ns}",
+    )
 
 
 def upload(ctx: JobContext) -> None:
@@ -240,7 +243,7 @@ def _upload_single(ctx: JobContext) -> None:
         )
     t.verified = "Content-MD5"
     t.remote_etag = etag  # the new object's: an opened copy's next replace compares it
-    check_unchanged(ctx, sent=True)  # saved again while it went: the Space has the older bytes
+    check_sent_is_current(ctx)
 
 
 def _upload_multipart(ctx: JobContext) -> None:
