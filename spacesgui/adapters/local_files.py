@@ -215,7 +215,7 @@ class OsLocalFiles:
                 with os.scandir(folder) as scan:
                     found = list(scan)
             except OSError as exc:
-                walk.problems.append(f"Could not read folder “{relative or _name(root)}”: {_reason(exc)}.")
+                walk.unreadable.append(f"Could not read folder “{relative or _name(root)}”: {_reason(exc)}.")
                 _holds(holding, relative)  # not known to be empty: say nothing of it
                 continue
             folders.append(relative)
@@ -382,24 +382,16 @@ def _entry(item: os.DirEntry[str], rel: str, walk: LocalWalk) -> LocalEntry | No
     try:
         st = item.stat()  # follows links: a linked file counts with its target's size
     except OSError as exc:
-        if link:
-            _skip(walk, rel, f"it is a broken link ({_reason(exc)})")
-        else:
-            walk.problems.append(f"Could not read “{rel}”: {_reason(exc)}.")
-            walk.skipped.append((rel, f"could not read it: {_reason(exc)}"))
+        kind = "it is a broken link" if link else "it could not be read"
+        walk.skipped.append((rel, f"{kind} ({_reason(exc)})"))
         return None
     if link and stat_mod.S_ISDIR(st.st_mode):
-        _skip(walk, rel, "it is a link to a folder, and links to folders are not followed")
+        walk.skipped.append((rel, "it is a link to a folder, and links to folders are not followed"))
         return None
     if not stat_mod.S_ISREG(st.st_mode):
-        _skip(walk, rel, "it is not a regular file")
+        walk.skipped.append((rel, "it is not a regular file"))
         return None
     return LocalEntry(rel, st.st_size, st.st_mtime_ns)
-
-
-def _skip(walk: LocalWalk, rel: str, reason: str) -> None:
-    walk.problems.append(f"Skipped “{rel}”: {reason}.")
-    walk.skipped.append((rel, reason))
 
 
 def _flush_all(

@@ -37,12 +37,17 @@ class LocalEntry:
 class LocalWalk:
     """What a dropped folder holds: its files, what was left out, and its empty folders.
 
-    `problems` says, a sentence each, everything left out (`skipped` names the files among
-    it with their reason, so a folder's row can count them); `empty_folders` are folders
-    holding nothing at any depth, which an upload of files cannot make (relative paths).
+    `skipped` names each file left out with its reason (a folder's row counts them);
+    `unreadable` says, a sentence each, which folders could not be read; `empty_folders`
+    are folders holding nothing at any depth, which an upload of files cannot make.
     """
 
     files: list[LocalEntry] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # relative path, reason
+    unreadable: list[str] = field(default_factory=list)
     empty_folders: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """Everything left out, a sentence each, for the banner."""
+        return [*self.unreadable, *(f"Skipped “{relative}”: {reason}." for relative, reason in self.skipped)]
