@@ -154,16 +154,14 @@ def check_space(ctx: JobContext, needed: int) -> int:
 def _download_stream(
     ctx: JobContext, part_file: PartFile, *, start: int, end: int | None = None,
     feed: Callable[[bytes], None] | None = None, feed_at: Callable[[int, bytes], None] | None = None,
-    crc: bool = False, seed: Iterable[bytes] = (), at: Counter | None = None,
-    checkpoint: Callable[[int], None] | None = None,
+    crc: bool = False, seed: Iterable[bytes] = (), begun: _BegunRange | None = None,
 ) -> str:  # fmt: skip
     """Fetch bytes [start, end] (end inclusive; None = to the end) into the .part file.
 
     Returns the hex MD5 of the bytes written (retries continue where they stopped, so
     the bytes are hashed in order), or CRC_PREFIX + their CRC-32 with `crc`. `seed`: the
     bytes before `start` that belong to the same checksum (a range resumed part-way), in blocks.
-    `at.position` follows the first byte not yet written, also when this raises;
-    `checkpoint(position)` is called with it every CHECKPOINT_S.
+    `begun` hears of every byte written (it records how far the range got).
     """
     t = ctx.transfer
     digest = hashlib.md5(usedforsecurity=False) if not crc else None
@@ -174,14 +172,13 @@ def _download_stream(
         else:
             crc_value = zlib.crc32(block, crc_value)
     position = start
-    next_checkpoint = time.monotonic() + CHECKPOINT_S
     last = t.size - 1 if end is None else end
     counter = Counter()
     ctx.progress.track(counter)
     try:
 
         def fetch() -> None:
-            nonlocal position, crc_value, next_checkpoint
+            nonlocal position, crc_value
             if position > last:
                 return
             stream = ctx.store.open_download(
@@ -202,11 +199,8 @@ def _download_stream(
                         feed_at(position, chunk)
                     position += len(chunk)
                     counter.position = position - start
-                    if at is not None:
-                        at.position = position
-                    if checkpoint is not None and time.monotonic() >= next_checkpoint:
-                        checkpoint(position)
-                        next_checkpoint = time.monotonic() + CHECKPOINT_S
+                    if begun is not None:
+                        begun.arrived(position)
             finally:
                 stream.close()
             if position <= last:
@@ -237,24 +231,17 @@ def _download_ranges(
 
     def fetch(part: PartRecord) -> PartRecord:
         written = begun.get(part.number, 0)
-        at = Counter()
-        at.position = part.offset + written
-        kept = _BegunRange(part, written, begun_crc.get(part.number, 0))
-
-        def keep(position: int) -> None:
-            kept.record(ctx, part_file, position)
-
+        kept = _BegunRange(ctx, part_file, part, written, begun_crc.get(part.number, 0))
         try:
             md5_hex = _download_stream(
                 ctx, part_file, start=part.offset + written, end=part.offset + part.size - 1,
                 feed_at=prefix.add if prefix else None, crc=prefix is not None,
-                seed=_blocks(ctx, part_file.path, part.offset, written), at=at, checkpoint=keep,
+                seed=_blocks(ctx, part_file.path, part.offset, written), begun=kept,
             )  # fmt: skip
         except BaseException:
             if prefix is not None:
                 prefix.abandon()  # ranges waiting for this one's bytes must not wait on
-            if at.position > kept.upto:
-                keep(at.position)  # paused or quit part-way: what arrived is not fetched again
+            kept.record()  # paused or quit part-way: what arrived is not fetched again
             raise
         record = PartRecord(part.number, part.offset, part.size, md5_hex)
         part_file.start_flush(part.offset, part.size)  # written back while the others come
@@ -343,18 +330,29 @@ class _BegunRange:
     a failure only costs those bytes again.
     """
 
-    def __init__(self, part: PartRecord, written: int, crc: int) -> None:
-        self.part = part
-        self.upto = part.offset + written  # the first byte the CRC has not seen
+    def __init__(
+        self, ctx: JobContext, part_file: PartFile, part: PartRecord, written: int, crc: int
+    ) -> None:
+        self.ctx, self.part_file, self.part = ctx, part_file, part
+        self.upto = self.reached = part.offset + written  # the CRC has seen up to `upto`
         self.crc = crc
+        self.due = time.monotonic() + CHECKPOINT_S
 
-    def record(self, ctx: JobContext, part_file: PartFile, position: int) -> None:
-        part = self.part
-        if not part.offset < position < part.offset + part.size:
+    def arrived(self, position: int) -> None:
+        """The range's bytes are written up to `position`: record that every CHECKPOINT_S."""
+        self.reached = position
+        if time.monotonic() >= self.due:
+            self.record()
+            self.due = time.monotonic() + CHECKPOINT_S
+
+    def record(self) -> None:
+        """Journal how far the range got, if further than last time and not to its end."""
+        ctx, part, position = self.ctx, self.part, self.reached
+        if position <= self.upto or position >= part.offset + part.size:
             return
         try:
             crc = self.crc
-            for block in _blocks(ctx, part_file.path, self.upto, position - self.upto):
+            for block in _blocks(ctx, self.part_file.path, self.upto, position - self.upto):
                 crc = zlib.crc32(block, crc)
             record = PartRecord(part.number, part.offset, position - part.offset, f"{CRC_PREFIX}{crc:08x}")
             ctx.journal.add_part(ctx.transfer.id, record)
