@@ -1,7 +1,8 @@
 """The transfer queue as a two-level tree: folder transfers over their files, single files beside them.
 
-Top-level rows keep arrival order: one per TransferGroup and one per transfer without a
-group; a group row's children are its files. Updates arrive as snapshots (copies) from
+Top-level rows keep planning order: one per TransferGroup and one per transfer without a
+group, oldest first, as they were queued (after a restart too, when every folder arrives
+before the first loose file); a group row's children are its files. Updates arrive as snapshots (copies) from
 TransferService at most five times a second; `apply` inserts new rows with one
 begin/endInsertRows per parent and announces changed rows with one dataChanged range per
 parent, so 10,000 files cost a handful of signals, not 10,000.
@@ -12,11 +13,12 @@ group's serial number, so a stale index can never reach a freed object. GUI thre
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -30,7 +32,15 @@ from spacesgui.qtmodels.transfer_cells import (
     TransferColumn,
     TransferRole,
 )
-from spacesgui.qtmodels.transfer_rows import FileRow, GroupRow, Row, contribution, row_id, row_runs
+from spacesgui.qtmodels.transfer_rows import (
+    FileRow,
+    GroupRow,
+    Row,
+    contribution,
+    planned,
+    row_id,
+    row_runs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,20 +84,20 @@ class TransferModel(QAbstractItemModel):
     def add_groups(self, groups: Iterable[TransferGroup]) -> None:
         """Add a row per new folder transfer (one insert); known ones just take the new info."""
         new: list[GroupRow] = []
-        changed: list[int] = []
+        changed: list[GroupRow] = []
         for info in groups:
             known = self._groups.get(info.id)
             if known is not None:
                 known.info = info
-                changed.append(known.row)
+                changed.append(known)
                 continue
             group = GroupRow(info, self._next_serial)
             self._next_serial += 1
             self._groups[info.id] = group
             self._by_serial[group.serial] = group
             new.append(group)
-        self._append(None, new)
-        self._emit_changed({0: changed})
+        self._add_top(sorted(new, key=planned))
+        self._emit_changed({0: [group.row for group in changed]})
 
     def apply(self, changes: Iterable[Transfer]) -> None:
         """Take new or changed transfer snapshots: one insert and one dataChanged per parent.
@@ -98,7 +108,8 @@ class TransferModel(QAbstractItemModel):
         now, since = self._clock(), self._reported
         self._reported = now
         new: dict[GroupRow | None, list[FileRow]] = {}
-        changed: dict[int, list[int]] = {}
+        changed: dict[int, list[int]] = {}  # a group's serial → its changed children's rows
+        changed_top: list[Row] = []
         fed: dict[GroupRow, int] = {}
         for t in changes:
             node = self._files.get(t.id)
@@ -111,18 +122,22 @@ class TransferModel(QAbstractItemModel):
                 node.transfer = t  # twice in one batch, not inserted yet
             else:
                 delta = self._update(node, t, now, since)
-                serial = node.group.serial if node.group is not None else 0
-                changed.setdefault(serial, []).append(node.row)
-                if node.group is not None:
-                    changed.setdefault(0, []).append(node.group.row)
+                if node.group is None:
+                    changed_top.append(node)
+                else:
+                    changed.setdefault(node.group.serial, []).append(node.row)
+                    changed_top.append(node.group)
                     fed[node.group] = fed.get(node.group, 0) + delta
         for group, nodes in new.items():
             # Snapshots come in no particular order: rows go in the order they were planned.
-            nodes.sort(key=lambda n: (n.transfer.created, n.transfer.key))
-            self._append(group, nodes)
-            if group is not None:
-                changed.setdefault(0, []).append(group.row)
+            nodes.sort(key=planned)
+            if group is None:
+                self._add_top(nodes)
+            else:
+                self._insert(group, len(group.children), nodes)
+                changed_top.append(group)
                 fed.setdefault(group, 0)
+        changed[0] = [row.row for row in changed_top]  # after the inserts: a top row may have moved
         for group, delta in fed.items():
             self._feed_group(group, delta, now, since)
         # From the second column: names never change, and a range that starts at the first
@@ -374,20 +389,38 @@ class TransferModel(QAbstractItemModel):
     def _parent_index(self, group: GroupRow | None) -> QModelIndex:
         return QModelIndex() if group is None else self.createIndex(group.row, 0, 0)
 
-    def _append(self, group: GroupRow | None, nodes: list[Any]) -> None:
-        """Append `nodes` under `group` (None: the top level) with one insert."""
+    def _add_top(self, rows: Sequence[Row]) -> None:
+        """Put new top-level `rows` (in planning order) where they were planned among the others.
+
+        Almost always after the last (one insert); the rows a restart brings back come as all
+        folders, then all loose files, and go between them, one insert per run of rows.
+        """
+        if not rows:
+            return
+        keys = [planned(row) for row in self._top]
+        if not keys or planned(rows[0]) >= keys[-1]:
+            self._insert(None, len(self._top), rows)
+            return
+        runs: dict[int, list[Row]] = {}  # where among the old rows → the new rows that go there
+        for row in rows:
+            runs.setdefault(bisect.bisect_right(keys, planned(row)), []).append(row)
+        for at, run in sorted(runs.items(), reverse=True):  # from the bottom: each `at` stays true
+            self._insert(None, at, run)
+
+    def _insert(self, group: GroupRow | None, at: int, nodes: Sequence[Row]) -> None:
+        """Insert `nodes` under `group` (None: the top level) at row `at`, with one insert."""
         if not nodes:
             return
         rows: list[Any] = self._top if group is None else group.children
-        first = len(rows)
-        self.beginInsertRows(self._parent_index(group), first, first + len(nodes) - 1)
-        for offset, node in enumerate(nodes, first):
-            node.row = offset
+        self.beginInsertRows(self._parent_index(group), at, at + len(nodes) - 1)
+        for node in nodes:
             if isinstance(node, FileRow):
                 self._enter(node)
                 if node.transfer.state == State.RUNNING:
                     self._running.add(node)
-        rows.extend(nodes)
+        rows[at:at] = nodes
+        for offset in range(at, len(rows)):
+            rows[offset].row = offset
         self.endInsertRows()
 
     def _enter(self, node: FileRow) -> None:

@@ -89,6 +89,13 @@ class GroupRow:
 Row = FileRow | GroupRow
 
 
+def planned(row: Row) -> tuple[float, str]:
+    """When a row was queued, for the top level's order: its folder's plan, or its file's."""
+    if isinstance(row, GroupRow):
+        return row.info.created, ""
+    return row.transfer.created, row.transfer.key
+
+
 def contribution(t: Transfer) -> tuple[int, int]:
     if t.state in NOT_COUNTED:
         return 0, 0

@@ -107,6 +107,33 @@ def test_groups_come_first_in_arrival_order_and_own_their_files(model: TransferM
     assert model.rowCount(child) == 0
 
 
+@pytest.mark.qt_log_level_fail("WARNING")  # Qt's model tester reports failures as warnings
+def test_rows_come_back_after_a_restart_in_the_order_they_were_queued(
+    model: TransferModel, qtmodeltester: Any
+) -> None:
+    """A restart hands the panel every folder first, then every loose file: each still goes
+    where it was queued, and what is queued after goes last."""
+    qtmodeltester.check(model)
+    photos, music = replace(make_group("photos"), created=200.0), replace(make_group("music"), created=400.0)
+    first, middle, last = (
+        make_transfer(name, created=created)
+        for name, created in (("first.txt", 100.0), ("middle.txt", 300.0), ("last.txt", 500.0))
+    )
+    model.add_groups([music, photos])
+    model.apply([
+        last, make_transfer("song.mp3", music, created=400.0), middle, first,
+        make_transfer("beach.jpg", photos, created=200.0, state=State.RUNNING, bytes_done=MB),
+    ])  # fmt: skip
+    rows = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert rows == ["first.txt", "photos", "middle.txt", "music", "last.txt"]
+    assert model.index(1, 0).data(TransferRole.ID) == photos.id
+    assert [model.index(0, 0, model.index(1, 0)).data()] == ["beach.jpg"]
+    model.apply([replace(middle, state=State.DONE, bytes_done=middle.size)])
+    assert cell(model, middle.id, TransferColumn.PROGRESS) == "100%"  # its row, not a neighbour's
+    model.apply([make_transfer("later.txt")])
+    assert model.index(model.rowCount() - 1, 0).data() == "later.txt"
+
+
 def test_a_file_row_shows_direction_status_progress_and_size(model: TransferModel) -> None:
     t = make_transfer("a.bin", direction=Direction.DOWNLOAD)
     model.apply([replace(t, state=State.RUNNING, bytes_done=18 * MB)])

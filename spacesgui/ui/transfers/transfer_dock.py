@@ -239,7 +239,7 @@ class TransferDock(TransferVerbs, QDockWidget):
         missing = {t.group_id for t in transfers if t.group_id and not self.model.has_group(t.group_id)}
         groups = [g for g in (self._service.group(i) for i in missing) if g is not None]
         if groups:
-            self.model.add_groups(sorted(groups, key=lambda g: g.created))
+            self.model.add_groups(groups)
         self.model.apply(transfers)
 
     def _on_service_transfers_removed(self, ids: list[str]) -> None:
