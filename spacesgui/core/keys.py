@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 DELIMITER = "/"
@@ -35,6 +35,18 @@ def folders_above(keys: Iterable[str]) -> frozenset[str]:
                 break
             folder = parent(folder)
     return frozenset(folders)
+
+
+def is_within(key: str, marked: Set[str]) -> bool:
+    """Whether `key` is one of `marked`, or inside a folder (a prefix ending in "/") that is."""
+    if key in marked:
+        return True
+    folder = parent(key)
+    while folder:
+        if folder in marked:
+            return True
+        folder = parent(folder)
+    return False
 
 
 def basename(key: str) -> str:

@@ -10,7 +10,7 @@ for 100,000 rows.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -36,7 +36,7 @@ from spacesgui.core.folder_node import (
     SortSpec,
 )
 from spacesgui.core.formatting import human_size, human_time, storage_class_text
-from spacesgui.core.keys import parent
+from spacesgui.core.keys import is_within, parent
 from spacesgui.core.listing import ListingPage
 from spacesgui.core.name_pattern import name_matcher
 from spacesgui.qtmodels.icons import kind_icon
@@ -58,6 +58,8 @@ HEADERS = {
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_FLUSH_MS = 100
+CUT_LABEL = "Cut: moves when pasted"
+CUT_ROLES = frozenset({Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.AccessibleDescriptionRole})
 # Computed once: views ask per row. Drag-enabled, or the view never starts a drag out of
 # the window (QAbstractItemView drags only the selected rows whose flags allow it).
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
@@ -86,6 +88,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self._italic = QFont()
         self._italic.setItalic(True)
         self._access_note = ""  # why the Access column says "—" (the server keeps no ACLs)
+        self._cut: tuple[str, str, frozenset[str]] = ("", "", frozenset())  # account, bucket, keys
         self._pending_pages: dict[FolderNode, list[ListingPage]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -187,6 +190,28 @@ class ObjectTreeModel(QAbstractItemModel):
         rows = self._root.row_count()
         if rows:
             self.dataChanged.emit(self.index(0, Column.ACCESS), self.index(rows - 1, Column.ACCESS))
+
+    # -- cut objects ----------------------------------------------------------
+    def set_cut(self, account_id: str, bucket: str, keys: Iterable[str]) -> None:
+        """Grey the rows of `keys` in that Space, and what is inside a cut folder: Cut put them
+        on the clipboard, and a paste moves them (as a file manager greys cut files). Rows
+        are read when painted: the view repaints them."""
+        self._cut = (account_id, bucket, frozenset(keys))
+
+    def is_cut(self, key: str) -> bool:
+        """Whether the row of `key` in the open Space is marked as cut."""
+        account_id, bucket, keys = self._cut
+        return (
+            bool(keys) and (account_id, bucket) == (self._account_id, self._bucket) and is_within(key, keys)
+        )
+
+    def _cut_data(self, key: str, role: int) -> Any:
+        """What a cut row says differently: greyed, and "Cut" to a screen reader."""
+        if role == Qt.ItemDataRole.ForegroundRole and self.is_cut(key):
+            return self._muted_colour()
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self.is_cut(key):
+            return CUT_LABEL
+        return None
 
     # -- deleted files --------------------------------------------------------
     @property
@@ -565,6 +590,8 @@ class ObjectTreeModel(QAbstractItemModel):
             and (found := self._deleted_data(column, role, DELETED_FOLDER_TIP)) is not None
         ):
             return found
+        if role in CUT_ROLES and (found := self._cut_data(folder.prefix, role)) is not None:
+            return found
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.NAME:
                 return folder.name
@@ -583,6 +610,8 @@ class ObjectTreeModel(QAbstractItemModel):
 
     def _object_data(self, node: FolderNode, obj: int, column: int, role: int) -> Any:
         if node.deleted[obj] and (found := self._deleted_data(column, role, DELETED_TIP)) is not None:
+            return found
+        if role in CUT_ROLES and (found := self._cut_data(node.key_of(obj), role)) is not None:
             return found
         if role == Qt.ItemDataRole.DisplayRole:
             if column == Column.NAME:

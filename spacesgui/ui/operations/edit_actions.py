@@ -89,6 +89,7 @@ class EditActions(QObject):
         view.rename_requested.connect(self.rename)
         view.objects_dropped.connect(self._on_view_objects_dropped)
         view.selectionModel().selectionChanged.connect(self.update_enabled)
+        QGuiApplication.clipboard().dataChanged.connect(self._mark_cut)
 
     def _action(
         self, text: str, name: str, icon_name: str, shortcut: object, slot: Callable[[], None]
@@ -261,6 +262,17 @@ class EditActions(QObject):
         QGuiApplication.clipboard().setMimeData(
             objects_mime(ClippedObjects(place.account_id, place.bucket, tuple(refs), cut))
         )
+
+    def _mark_cut(self) -> None:
+        """Grey what is cut now (or nothing): after a Cut, a Copy, a paste that used the cut, or
+        another application's copy."""
+        clipped = clipped_objects(QGuiApplication.clipboard().mimeData())
+        if clipped is not None and clipped.cut:
+            keys = [ref.key for ref in clipped.refs]
+            self._view.flat.tree.set_cut(clipped.account_id, clipped.bucket, keys)
+        else:
+            self._view.flat.tree.set_cut("", "", ())
+        self._view.viewport().update()
 
     def paste(self) -> None:
         """Paste objects copied or cut here, or files copied in a file manager (an upload)."""
