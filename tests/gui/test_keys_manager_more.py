@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import keyring
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -95,3 +95,37 @@ def test_removing_from_the_sidebar_when_the_keyring_keeps_the_secret_keeps_the_a
     next(b for b in box.buttons() if b.text() == "Remove").click()
     assert "could not be deleted" in app.window.banner.text()
     assert [a.id for a in app.accounts.accounts] == [moto_account.id]
+
+
+def test_a_narrow_keys_manager_stacks_its_buttons_each_label_whole_and_in_the_window(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    app = build_window()
+    app.window.keys_manager.on_built.append(
+        lambda manager: manager.add_extra_button("Import…", "importKeysButton", lambda: None)
+    )
+    manager = open_manager(app, qtbot)
+
+    def check(width: int) -> list[int]:
+        """Each button's row (its top), once every button is seen whole inside the window."""
+        manager.resize(width, 420)
+        qtbot.waitUntil(lambda: manager.width() <= max(width, manager.minimumWidth()), timeout=10_000)
+        QApplication.processEvents()
+        inside = QRect(0, 0, manager.width(), manager.height())
+        tops = []
+        for button in manager.findChildren(QPushButton):
+            if not button.isVisible():
+                continue
+            where = QRect(button.mapTo(manager, button.rect().topLeft()), button.size())
+            assert inside.contains(where), (button.text(), where, inside)
+            assert button.width() >= button.sizeHint().width(), button.text()  # no clipped label
+            tops.append(where.top())
+        return tops
+
+    assert len(set(check(960))) == 2  # the two groups side by side, Import… below
+    assert manager.minimumWidth() <= 480
+    narrow = check(480)
+    assert manager.width() == 480
+    assert len(set(narrow)) == 3  # editing, then checking, then Import…
+    assert manager.table.isVisible()
+    assert len(set(check(960))) == 2  # wide again: side by side again

@@ -12,14 +12,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -89,12 +91,17 @@ class KeysManager(QWidget):
         self.remove_button.setShortcut(QKeySequence.StandardKey.Delete)
         self.copy_button.setToolTip("Copy the selected account's access key ID (never its secret)")
         self.show_secret_button.setToolTip("Show the selected account's secret key in this window")
-        buttons = QHBoxLayout()
+        # Two groups side by side, or one above the other in a narrow window (set on resize).
+        self._editing, self._checking = QHBoxLayout(), QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.duplicate_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            self._editing.addWidget(button)
+        self._editing.addStretch(1)
         for button in (self.test_button, self.show_secret_button, self.copy_button):
-            buttons.addWidget(button)
+            self._checking.addWidget(button)
+        self._checking.addStretch(1)
+        self._buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._buttons.addLayout(self._editing, 1)
+        self._buttons.addLayout(self._checking)
         # Other ways to get keys (Import…, DigitalOcean keys…) are added here by the app.
         self.extra_buttons = QHBoxLayout()
         self.extra_buttons.setObjectName("keysExtraButtons")
@@ -108,8 +115,10 @@ class KeysManager(QWidget):
         self.secret_edit.hide()
 
         layout = QVBoxLayout(self)
+        # The window's narrowest is the groups stacked, not side by side (resizeEvent).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.banner)
-        layout.addLayout(buttons)
+        layout.addLayout(self._buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.secret_edit)
         layout.addWidget(self.result_label)
@@ -120,6 +129,28 @@ class KeysManager(QWidget):
         self._accounts.connection_recorded.connect(self._on_accounts_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._update_enabled()
+
+    def _side_by_side_width(self) -> int:
+        margins = self.layout().contentsMargins()  # type: ignore[union-attr]
+        groups = self._editing.sizeHint().width() + self._checking.sizeHint().width()
+        return groups + self._buttons.spacing() + margins.left() + margins.right()
+
+    def _stacked_size(self) -> QSize:
+        """The smallest the window may be: its buttons in two rows, every label whole."""
+        self._buttons.setDirection(QBoxLayout.Direction.TopToBottom)
+        smallest = self.layout().minimumSize()  # type: ignore[union-attr]
+        self._fit_buttons(self.width())
+        return smallest
+
+    def _fit_buttons(self, width: int) -> None:
+        wide = width >= self._side_by_side_width()
+        self._buttons.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_buttons(event.size().width())
+        super().resizeEvent(event)
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = named(QPushButton(text, self), name, text.rstrip("…"))
@@ -134,6 +165,7 @@ class KeysManager(QWidget):
 
     # -- rows -----------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
+        self.setMinimumSize(self._stacked_size())  # here: the extra buttons are in by now
         super().showEvent(event)
         self._show_keyring_state()
         self._run(self._keys.reload())
