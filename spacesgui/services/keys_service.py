@@ -75,8 +75,12 @@ class KeysService(QObject):
             name=copy_name(original.name, (a.name for a in self._accounts.accounts)),
             last_connected=0.0,
         )
-        remember = original.in_keyring and not self._accounts.is_ephemeral(account_id)
-        self._accounts.add_account(copy, secret, remember=remember)
+        # A copy of an account kept for this run only (the demo's, the command line's) is kept
+        # for this run only too: saved, it would point at a server gone after a restart.
+        ephemeral = self._accounts.is_ephemeral(account_id)
+        self._accounts.add_account(
+            copy, secret, remember=original.in_keyring and not ephemeral, persist=not ephemeral
+        )
         log.info("account %s duplicated as %s", original.name, copy.name)
         return copy
 

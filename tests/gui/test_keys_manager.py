@@ -133,6 +133,27 @@ def test_duplicating_copies_the_keys_under_a_new_name_and_its_own_keyring_entry(
     qtbot.waitUntil(lambda: "moto (copy)" in manager.result_label.text(), timeout=10_000)
 
 
+def test_a_copy_of_an_account_kept_for_this_run_only_is_kept_for_this_run_only_too(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account, memory_keyring: MemoryKeyring
+) -> None:
+    """The demo's account (and one given on the command line) points at a server of this run:
+    a saved copy of it was a dead account after the next start."""
+    app = build_window()
+    app.accounts.add_account(moto_account, SECRET, persist=False)  # as the demo adds its own
+    manager = open_manager(app, qtbot)
+    select(manager, qtbot, moto_account.id)
+    manager.duplicate_button.click()
+    qtbot.waitUntil(lambda: manager.model.rowCount() == 2, timeout=30_000)
+    qtbot.waitUntil(lambda: "for this session only" in manager.result_label.text(), timeout=10_000)
+    (copy,) = [a for a in app.accounts.accounts if a.id != moto_account.id]
+    assert (copy.endpoint_url, copy.access_key_id) == (moto_account.endpoint_url, moto_account.access_key_id)
+    assert not any(copy.id in key for key in memory_keyring.passwords)  # no secret left behind either
+    app.window.close()
+    app.shutdown()
+    again = build_window()  # the same settings folder
+    assert [a.name for a in again.accounts.accounts] == []
+
+
 def test_removing_asks_first_then_deletes_the_secret_from_the_keyring(
     build_window: Callable[[], App], qtbot: QtBot, moto_account: Account, memory_keyring: MemoryKeyring,
     tmp_path: Path,

@@ -285,7 +285,16 @@ class KeysManager(QWidget):
     async def _duplicate(self, account_id: str) -> None:
         copy = await self._keys.duplicate(account_id)
         self._chosen = copy.id  # the result is the copy's: selecting it keeps the result shown
-        self._show_result(True, f"Added “{copy.name}”, with the same keys. Edit it to change what differs.")
+        if self._accounts.is_ephemeral(copy.id):
+            self._show_result(
+                True,
+                f"Added “{copy.name}”, with the same keys, for this session only: like the account it "
+                "copies, it is not saved and is gone when spacesgui quits.",
+            )
+        else:
+            self._show_result(
+                True, f"Added “{copy.name}”, with the same keys. Edit it to change what differs."
+            )
         await self._reload_and_select(copy.id)
 
     def remove(self) -> None:
