@@ -60,3 +60,24 @@ def upload_key(prefix: str, relative: str) -> str:
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     return prefix + "/".join(parts)
+
+
+def _folders_holding(relative: str) -> list[str]:
+    """The folders a file's relative path lies in, outermost first ("" is the dropped folder)."""
+    parts = relative.split("/")[:-1]
+    return ["/".join(parts[:depth]) for depth in range(len(parts) + 1)]
+
+
+def folders_left_out(uploaded: Iterable[str], skipped: Iterable[str], empty: Iterable[str]) -> list[str]:
+    """The outermost folders of a dropped folder (relative paths, "" itself) that upload nothing.
+
+    `uploaded` and `skipped` are the relative paths of files that go and of files a skip
+    pattern keeps back; `empty` the folders that hold no file at all. A folder with only
+    skipped files is left out as an empty one is: a Space keeps files, not folders.
+    """
+    holding = {folder for path in uploaded for folder in _folders_holding(path)}
+    out = set(empty) | {folder for path in skipped for folder in _folders_holding(path)}
+    out -= holding
+    if "" in out:
+        return [""]
+    return sorted(f for f in out if not any(above in out for above in _folders_holding(f)))  # its parents

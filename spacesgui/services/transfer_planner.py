@@ -26,7 +26,7 @@ from spacesgui.core.multipart import is_md5_etag, strip_etag
 from spacesgui.core.ports import TransferStore
 from spacesgui.core.shared_keys import Source, shared_keys
 from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
-from spacesgui.core.upload_plan import is_skipped, upload_key
+from spacesgui.core.upload_plan import folders_left_out, is_skipped, upload_key
 
 T = TypeVar("T")
 
@@ -96,8 +96,9 @@ def plan_upload(
         )
         walk = local.walk(path)
         plan.notes.extend(walk.problems)
-        plan.notes.extend(_empty_folder_notes(name, walk.empty_folders))
         members: list[Transfer] = []
+        uploaded: list[str] = []  # relative paths of the files that go, and of those a pattern keeps
+        pattern_skipped: list[str] = []
         for relative, reason in walk.skipped:  # counted on the folder's row with the others
             try:
                 key = upload_key(group.prefix, relative)
@@ -117,7 +118,12 @@ def plan_upload(
                     TransferState.SKIPPED,
                     "Skipped: matches a skip pattern (Transfers › Transfer Settings…)",
                 )
+                pattern_skipped.append(entry.relative)
+            else:
+                uploaded.append(entry.relative)
             members.append(t)
+        left_out = folders_left_out(uploaded, pattern_skipped, walk.empty_folders)
+        plan.notes.extend(_empty_folder_notes(name, left_out))
         plan.groups.append(group)
         plan.transfers.extend(members)
         existing = {e.key: e for e in _until_stopped(store.iter_objects(bucket, group.prefix), stop)}
@@ -140,12 +146,12 @@ def _empty_folder_notes(name: str, empty: list[str]) -> list[str]:
     if not empty:
         return []
     if empty == [""]:
-        return [f"“{name}” holds no files: nothing was uploaded from it."]
+        return [f"“{name}” holds no files to upload: nothing was uploaded from it."]
     shown = ", ".join(f"“{name}/{folder}”" for folder in empty[:5])
     more = f" and {len(empty) - 5:,} more" if len(empty) > 5 else ""
     return [
-        f"Empty folders are not uploaded ({shown}{more}): a Space keeps files; New Folder makes "
-        "an empty folder there."
+        f"Folders with no files to upload (empty, or only skipped files) are not uploaded "
+        f"({shown}{more}): a Space keeps files; New Folder makes an empty folder there."
     ]
 
 

@@ -30,17 +30,19 @@ def test_finished_folder_rows_count_what_went_through_and_show_an_average_speed_
     (local / ".DS_Store").write_bytes(b"finder")  # skipped by the default patterns
     os.symlink(local / "gone.png", local / "broken.png")  # skipped too: counted with it
     (local / "empty").mkdir()  # not uploaded, and said so
+    (local / "mac-only").mkdir()  # its only file skipped: not made in the Space either
+    (local / "mac-only" / ".DS_Store").write_bytes(b"finder")
     drop(app, [local])
     dock = dock_of(app)
     qtbot.waitUntil(lambda: len(top_rows(dock)) == 1, timeout=30_000)
     upload = top_rows(dock)[0]
     qtbot.waitUntil(lambda: str(cell(upload, TransferColumn.STATUS)).startswith("Done"), timeout=60_000)
     assert (
-        cell(upload, TransferColumn.STATUS) == "Done · 4 files · 2 skipped"
-    )  # not “5 files”, not “1 skipped”
+        cell(upload, TransferColumn.STATUS) == "Done · 4 files · 3 skipped"
+    )  # not “6 files”, not “2 skipped”
     banner = app.window.banner.text()
     assert "“broken.png”: it is a broken link" in banner
-    assert "Empty folders are not uploaded (“holiday/empty”)" in banner
+    assert "(empty, or only skipped files) are not uploaded (“holiday/empty”, “holiday/mac-only”)" in banner
 
     folder = tmp_path / "downloads"
     folder.mkdir()

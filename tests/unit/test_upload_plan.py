@@ -7,7 +7,13 @@ import unicodedata
 import pytest
 
 from spacesgui.core.errors import InvalidInput
-from spacesgui.core.upload_plan import DEFAULT_SKIP_PATTERNS, is_skipped, parse_skip_patterns, upload_key
+from spacesgui.core.upload_plan import (
+    DEFAULT_SKIP_PATTERNS,
+    folders_left_out,
+    is_skipped,
+    parse_skip_patterns,
+    upload_key,
+)
 
 
 def test_skip_patterns_split_on_commas_and_newlines_trimmed() -> None:
@@ -107,3 +113,13 @@ def test_upload_key_refuses_absolute_paths(relative: str) -> None:
 def test_upload_key_refuses_a_path_naming_no_file(relative: str) -> None:
     with pytest.raises(InvalidInput, match="names no file"):
         upload_key("p/", relative)
+
+
+def test_folders_left_out_are_the_outermost_that_upload_nothing() -> None:
+    uploaded = ["a.png", "trip/day1/b.png"]
+    skipped = ["trip/.DS_Store", "mac/.DS_Store", "mac/deep/Thumbs.db", "trip/day2/.DS_Store"]
+    assert folders_left_out(uploaded, skipped, ["empty", "empty/inner", "trip/day3"]) == [
+        "empty", "mac", "trip/day2", "trip/day3",
+    ]  # fmt: skip
+    assert folders_left_out([], ["x/.DS_Store"], []) == [""]  # the dropped folder itself
+    assert folders_left_out(["x/a.png"], [".DS_Store"], []) == []  # the top still gets a file
