@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from spacesgui.core.errors import AlreadyExists, InvalidInput
 from spacesgui.core.keys import DELIMITER, basename, join, parent
@@ -21,13 +22,14 @@ def _kind(folder: bool) -> str:
 
 
 def name_problem(
-    name: str, *, prefix: str = "", existing: Collection[str] = (), folder: bool = True
+    name: str, *, prefix: str = "", existing: Collection[str] | SiblingNames = (), folder: bool = True
 ) -> str | None:
     """Return why `name` cannot be a new folder (or file) in `prefix`, or None if it can.
 
     `existing` holds what is already directly in `prefix`: file names as they are and
     folder names with their trailing "/" (as a listing gives them; full keys work too).
-    Names compare exactly: S3 keys are case-sensitive.
+    Names compare exactly: S3 keys are case-sensitive. A SiblingNames made once serves many
+    checks of one folder.
     """
     kind = _kind(folder)
     if not name or not name.strip():
@@ -56,25 +58,48 @@ def name_problem(
     return _collision(name, existing)
 
 
-def _collision(name: str, existing: Collection[str]) -> str | None:
-    folders: set[str] = set()
-    files: set[str] = set()
-    for entry in existing:
-        (folders if entry.endswith(DELIMITER) else files).add(basename(entry))
-    if name in folders:
+@dataclass(frozen=True, slots=True)
+class SiblingNames:
+    """What a folder holds, indexed once for name checks: a dialog checks on every keystroke,
+    and splitting and normalizing 100,000 names each time cost ~30 ms a key."""
+
+    folders: frozenset[str]
+    files: frozenset[str]
+    looks: dict[str, tuple[str, str]]  # a name in NFC → (its kind, the name as it is)
+
+    @classmethod
+    def of(cls, existing: Collection[str]) -> SiblingNames:
+        """`existing` as name_problem takes it: file names, folder names ending in "/"."""
+        folders: set[str] = set()
+        files: set[str] = set()
+        looks: dict[str, tuple[str, str]] = {}
+        for entry in existing:
+            folder = entry.endswith(DELIMITER)
+            name = basename(entry)
+            (folders if folder else files).add(name)
+            looks.setdefault(_nfc(name), (_kind(folder), name))
+        return cls(frozenset(folders), frozenset(files), looks)
+
+
+def _nfc(name: str) -> str:
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
+
+
+def _collision(name: str, existing: Collection[str] | SiblingNames) -> str | None:
+    names = existing if isinstance(existing, SiblingNames) else SiblingNames.of(existing)
+    if name in names.folders:
         return f"A folder named “{name}” is already here."
-    if name in files:
+    if name in names.files:
         return f"A file named “{name}” is already here."
     # macOS hands out names with accents decomposed (NFD): "é" as "e" + a combining accent.
     # Two such names are two keys that look alike in every list: refuse the second.
-    wanted = unicodedata.normalize("NFC", name)
-    for kind, names in (("folder", folders), ("file", files)):
-        for other in names:
-            if not (other.isascii() and name.isascii()) and unicodedata.normalize("NFC", other) == wanted:
-                return (
-                    f"A {kind} named “{other}” is already here, and looks the same: the two names "
-                    "differ only in how accented letters are encoded."
-                )
+    alike = names.looks.get(_nfc(name))
+    if alike is not None:
+        kind, other = alike
+        return (
+            f"A {kind} named “{other}” is already here, and looks the same: the two names "
+            "differ only in how accented letters are encoded."
+        )
     return None
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.object_names import name_problem
+from spacesgui.core.object_names import SiblingNames, name_problem
 from spacesgui.ui.naming import named
 from spacesgui.ui.problem_label import ProblemLabel
 
@@ -45,7 +45,8 @@ class NewFolderDialog(QDialog):
         self.setAccessibleName("New Folder")
         self.setWindowTitle("New Folder")
         self.setMinimumWidth(360)
-        self._prefix, self._existing, self._create, self._spawn = prefix, existing, create, spawn
+        self._prefix, self._create, self._spawn = prefix, create, spawn
+        self._existing = SiblingNames.of(existing)  # once: the name is checked on every keystroke
         self._busy = False
         self.created_key = ""
         self.closed = False  # set when the dialog is closed: a late answer is then dropped
