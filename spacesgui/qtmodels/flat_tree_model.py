@@ -46,6 +46,8 @@ class FlatTreeModel(QAbstractTableModel):
         super().__init__(parent)
         self._tree = tree
         self._expanded: set[FolderNode] = set()
+        self._top_only = False  # the icon grid: the open folder's own rows, nothing unfolded
+        self._folded: list[FolderNode] = []  # unfolded in the list before the grid showed
         self._blocks: dict[FolderNode, list[tuple[int, FolderNode]]] = {}
         self._sizes: dict[FolderNode, int] = {}
         self._pending: list[tuple[QModelIndex, QPersistentModelIndex]] = []
@@ -181,9 +183,26 @@ class FlatTreeModel(QAbstractTableModel):
     def expanded_folders(self) -> list[FolderNode]:
         return [f for f in self._expanded if self._shows_children(f)]
 
+    def set_top_level_only(self, on: bool) -> None:
+        """Show only the open folder's own rows (the icon grid, which draws no nesting) or
+        every unfolded folder's again: the list's unfolded folders fold while the grid shows
+        and unfold again after, those still there."""
+        if on == self._top_only:
+            return
+        if on:
+            self._folded = sorted(self.expanded_folders(), key=self.depth)
+            for folder in [f for f in self._folded if f.parent is self._tree.root]:
+                self.collapse(folder)
+            self._top_only = True
+            return
+        self._top_only = False
+        folded, self._folded = self._folded, []
+        for folder in folded:  # outermost first: each one's parent is shown by then
+            self.expand(folder)
+
     def expand(self, folder: FolderNode) -> None:
-        """Show `folder`'s rows under it, listing it first if it never was."""
-        if folder in self._expanded or folder.parent is None:
+        """Show `folder`'s rows under it, listing it first if it never was (not in the grid)."""
+        if folder in self._expanded or folder.parent is None or self._top_only:
             return
         if not self._shows_children(folder.parent) or folder.parent.row_of_folder(folder) < 0:
             return
@@ -289,6 +308,7 @@ class FlatTreeModel(QAbstractTableModel):
 
     def _on_tree_model_reset(self) -> None:
         self._expanded.clear()
+        self._folded.clear()
         self._invalidate()
         self.endResetModel()
 

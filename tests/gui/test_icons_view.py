@@ -192,3 +192,34 @@ def test_right_click_in_the_grid_offers_the_lists_menu_for_that_cell(
     delete = next(a for a in menu.actions() if a.objectName() == "deleteAction")
     assert delete.isEnabled()  # it acts on the cell clicked
     assert [ref.key for ref in app.window.selected_refs()] == [keys[1]]
+
+
+def test_the_grid_shows_only_the_open_folders_own_items_and_the_list_unfolds_again_after(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    """Folders unfolded in the list showed their insides in the grid beside the open folder's."""
+    for key in ("pictures/2023/summer/a.png", "pictures/2023/winter/b.png", "pictures/2024/c.png",
+                "pictures/cover.png"):  # fmt: skip
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=b"1")
+    app = build_window()
+    open_account(app, moto_account)
+    app.window.navigate(Place(moto_account.id, moto_bucket, "pictures/"))
+    wait_listed(qtbot, app)
+    view = app.window.object_view
+    view.expand_folder(view.node_at("pictures/2023/"))  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: row_of(app, "pictures/2023/winter/") >= 0, timeout=30_000)
+    view.expand_folder(view.node_at("pictures/2023/summer/"))  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: row_of(app, "pictures/2023/summer/a.png") >= 0, timeout=30_000)
+    listed = view.flat.rowCount()
+
+    app.window.preview.icons_action.trigger()  # View → as Icons
+    grid = app.window.preview.icons_view
+    assert grid.isVisible()
+    cells = [grid.flat.index(row, 0).data() for row in range(grid.flat.rowCount())]
+    assert cells == ["2023", "2024", "cover.png"]
+    assert all(not grid.visualRect(grid.flat.index(row, 0)).isEmpty() for row in range(len(cells)))
+
+    app.window.preview.list_action.trigger()
+    assert view.flat.rowCount() == listed  # unfolded as it was, the inner folder too
+    assert row_of(app, "pictures/2023/summer/a.png") >= 0

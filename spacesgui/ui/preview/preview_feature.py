@@ -169,6 +169,7 @@ class PreviewFeature(QObject):
         if place is not None:
             self._thumbnails.set_place(place.account_id, place.bucket)
         icons = self.icons_mode and has_bucket
+        self._view.flat.set_top_level_only(icons)
         self.icons_view.setVisible(icons)
         if icons:
             self._view.setVisible(False)
