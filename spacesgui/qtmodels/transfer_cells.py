@@ -123,7 +123,8 @@ class TransferCells:
         if role == TransferRole.STATE:
             return t.state
         if role == TransferRole.PROGRESS:
-            return 0 if t.state in NO_BAR else percent(t.bytes_done, t.size, t.state == State.DONE)
+            # No bar at all for these (the cell says "Failed"): even an empty one looks begun.
+            return None if t.state in NO_BAR else percent(t.bytes_done, t.size, t.state == State.DONE)
         if role == TransferRole.IS_GROUP:
             return False
         if role == TransferRole.ERROR:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QObject, QRect, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QRect, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -19,10 +19,11 @@ from PySide6.QtGui import (
     QStandardItem,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QStyleOptionViewItem, QTreeView
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QTreeView
 from pytestqt.qtbot import QtBot
 
 from spacesgui.core.transfers import Direction, Totals, Transfer, TransferGroup, TransferState
+from spacesgui.qtmodels.legible_colors import muted_row_text
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
 from spacesgui.ui.transfers.progress_delegate import MARGIN_X, MARGIN_Y, ProgressDelegate
@@ -387,3 +388,43 @@ def test_the_progress_delegate_never_raises(
     finally:
         painter.end()
     assert [r.message for r in caplog.records].count("progress bar paint failed (logged once)") == 1
+
+
+@pytest.mark.parametrize("state", [State.PAUSED, State.FAILED])
+def test_a_paused_or_failed_row_never_paints_a_bar_that_reads_as_begun_or_done(
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot, state: TransferState
+) -> None:
+    """Every byte went before the pause (or the failure): still not a highlighted full bar."""
+    dock.resize(900, 200)
+    done = make_transfer(tmp_path, "done", state=State.DONE, bytes_done=10 * MB)
+    stopped = make_transfer(tmp_path, "stopped", state=state, bytes_done=10 * MB)
+    service.transfers_changed.emit([done, stopped])
+    qtbot.waitUntil(lambda: dock.view.isVisible() and dock.model.rowCount() == 2, timeout=10_000)
+    dock.view.clearSelection()
+    dock.view.setCurrentIndex(QModelIndex())
+    QApplication.processEvents()
+    image = dock.view.viewport().grab().toImage()
+    highlight = dock.view.palette().color(QPalette.ColorRole.Highlight)
+
+    def bar_of(row: int) -> QRect:
+        cell = dock.view.visualRect(dock.model.index(row, TransferColumn.PROGRESS))
+        assert dock.view.viewport().rect().contains(cell)
+        return cell.adjusted(MARGIN_X + 2, MARGIN_Y + 2, -MARGIN_X - 2, -MARGIN_Y - 2)
+
+    rows = {dock.model.index(r, TransferColumn.NAME).data(): r for r in range(2)}
+    assert filled_share(image, bar_of(rows["done"]), highlight) == pytest.approx(1.0, abs=0.06)
+    bar = bar_of(rows["stopped"])
+    assert filled_share(image, bar, highlight) == 0.0
+    line = [image.pixelColor(x, bar.top() + 2) for x in range(bar.left(), bar.right())]  # above the text
+    if state == State.PAUSED:  # a grey bar, filled as far as it got
+        grey = muted_row_text(dock.view.palette())
+
+        def near(c: QColor) -> bool:
+            return (
+                abs(c.red() - grey.red()) + abs(c.green() - grey.green()) + abs(c.blue() - grey.blue()) < 60
+            )
+
+        assert sum(near(c) for c in line) > 0.7 * len(line)
+    else:  # no bar: the cell says so in words
+        assert dock.model.index(rows["stopped"], TransferColumn.PROGRESS).data() == "Failed"
+        assert not any(is_bar_fill(c, highlight) for c in line)

@@ -1,13 +1,19 @@
-"""Draws the transfer queue's Progress column as a progress bar with its percentage."""
+"""Draws the transfer queue's Progress column as a progress bar with its percentage.
+
+A paused row's bar is grey: bytes sent before a pause can fill it, and a full bar in the
+highlight colour reads as done while the file is not in the Space yet.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
 
+from spacesgui.core.transfers import TransferState
+from spacesgui.qtmodels.legible_colors import muted_row_text
 from spacesgui.qtmodels.transfer_model import TransferRole
 
 log = logging.getLogger(__name__)
@@ -63,6 +69,12 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
+        if index.data(TransferRole.STATE) == TransferState.PAUSED:
+            # Grey fill, its text in the background's colour: legible both ways (see legible_colors).
+            bar.palette.setColor(QPalette.ColorRole.Highlight, muted_row_text(bar.palette))
+            bar.palette.setColor(
+                QPalette.ColorRole.HighlightedText, bar.palette.color(QPalette.ColorRole.Base)
+            )
         painter.save()
         try:
             style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
