@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QMenu, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -13,6 +14,7 @@ from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
 from spacesgui.core.transfers import Direction, TransferState
+from spacesgui.ui.accounts.delete_space_dialog import DeleteSpaceDialog
 from spacesgui.ui.accounts.space_deletion import SpaceDeletion
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
@@ -40,15 +42,18 @@ def deletion_of(app: App) -> SpaceDeletion:
     return deletion
 
 
-def wait_box(qtbot: QtBot, app: App) -> QMessageBox:
+def wait_box(qtbot: QtBot, app: App) -> DeleteSpaceDialog:
     deletion = deletion_of(app)
     qtbot.waitUntil(lambda: deletion.last_box is not None and deletion.last_box.isVisible(), timeout=30_000)
-    assert deletion.last_box is not None
+    assert isinstance(deletion.last_box, DeleteSpaceDialog)
     return deletion.last_box
 
 
-def button(box: QMessageBox, text: str) -> QAbstractButton:
-    return next(b for b in box.buttons() if b.text() == text)
+def confirm(qtbot: QtBot, box: DeleteSpaceDialog, bucket: str) -> None:
+    """Type the Space's name, as Delete All asks, and click it."""
+    qtbot.keyClicks(box.name_edit, bucket)
+    assert box.delete_button.isEnabled()
+    box.delete_button.click()
 
 
 def in_sidebar(app: App, account_id: str, bucket: str) -> bool:
@@ -87,12 +92,22 @@ def test_delete_space_on_a_space_with_objects_asks_with_the_count_empties_it_in_
 
     app.window.delete_space_action.trigger()  # File → Delete Space…
     box = wait_box(qtbot, app)
-    assert box.text() == f"“{moto_bucket}” holds 4 objects, 12 bytes. Delete them all and then the Space?"
-    delete = button(box, "Delete All")
-    assert box.buttonRole(delete) == QMessageBox.ButtonRole.DestructiveRole
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
-    assert box.checkBox() is None  # no incomplete uploads to offer
-    delete.click()
+    assert box.question.text() == (
+        f"<b>“{moto_bucket}” holds 4 objects, 12 bytes. Delete them all and then the Space?</b>"
+    )
+    assert box.delete_button.text() == "Delete All"
+    assert box.cancel_button.isDefault()  # Enter never deletes
+    assert box.abort_check is None  # no incomplete uploads to offer
+    assert not box.delete_button.isEnabled()  # not before the name is typed
+    for label in (box.question, box.details, box.prompt):  # each line shown whole
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    qtbot.keyClicks(box.name_edit, moto_bucket[:-1])
+    assert not box.delete_button.isEnabled()  # a near miss is not a yes
+    qtbot.keyClick(box.name_edit, Qt.Key.Key_Return)  # Enter: the default, Cancel
+    qtbot.waitUntil(lambda: "Nothing was deleted" in app.window.banner.text(), timeout=10_000)
+    assert moto_bucket in buckets(moto_store)
+    app.window.delete_space_action.trigger()  # again, and this time the whole name
+    confirm(qtbot, wait_box(qtbot, app), moto_bucket)
 
     qtbot.waitUntil(lambda: moto_bucket not in buckets(moto_store), timeout=60_000)
     # The deletes ran in the queue, as one folder delete of four keys: one DeleteObjects request.
@@ -129,8 +144,8 @@ def test_a_space_whose_key_the_server_refuses_is_kept_and_the_banner_says_which_
     next(a for a in menu.actions() if a.text() == "Delete Space…").trigger()
     menu.close()
     box = wait_box(qtbot, app)
-    assert box.text().startswith(f"“{other}” holds 3 objects")
-    button(box, "Delete All").click()
+    assert box.question.text().startswith(f"<b>“{other}” holds 3 objects")
+    confirm(qtbot, box, other)
 
     banner = app.window.banner
     qtbot.waitUntil(lambda: "was not deleted" in banner.text(), timeout=60_000)
@@ -156,11 +171,11 @@ def test_delete_space_offers_to_abort_incomplete_uploads_and_aborts_them_before_
 
     app.window.delete_space_action.trigger()
     box = wait_box(qtbot, app)
-    check = box.checkBox()
+    check = box.abort_check
     assert isinstance(check, QCheckBox)
     assert check.text().startswith("Also abort its 1 incomplete upload ")
     assert check.isChecked()
-    button(box, "Delete All").click()
+    confirm(qtbot, box, moto_bucket)
 
     qtbot.waitUntil(lambda: moto_bucket not in buckets(moto_store), timeout=60_000)
     aborts = [
@@ -181,7 +196,7 @@ def test_cancelling_delete_space_on_a_space_with_objects_deletes_nothing(
     app, _account = proxied(moto_bucket)
     app.window.delete_space_action.trigger()
     box = wait_box(qtbot, app)
-    box.button(QMessageBox.StandardButton.Cancel).click()
+    box.cancel_button.click()
     qtbot.waitUntil(lambda: "Nothing was deleted" in app.window.banner.text(), timeout=10_000)
     assert keys_in(moto_store, moto_bucket) == {"a.txt", "b/c.txt"}
     assert app.transfers.engine.transfers() == []

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QMessageBox, QWidget
 
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.formatting import human_count, human_size
@@ -39,6 +39,7 @@ from spacesgui.services.operation_planner import OperationPlan
 from spacesgui.services.operation_service import OperationService
 from spacesgui.services.transfer_decisions import AskConflict
 from spacesgui.services.transfer_service import TransferService
+from spacesgui.ui.accounts.delete_space_dialog import DeleteSpaceDialog
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.live_count import LiveCount
 
@@ -66,7 +67,7 @@ class SpaceDeletion(QObject):
         self._show_queue = show_queue
         self._busy: set[tuple[str, str]] = set()  # (account id, Space) being counted or emptied
         self._watching: list[tuple[EmptyingTally, asyncio.Future[None]]] = []
-        self.last_box: QMessageBox | None = None
+        self.last_box: QDialog | None = None  # a DeleteSpaceDialog, or a QMessageBox for an empty Space
         transfers.transfers_changed.connect(self._on_transfers_changed)
         transfers.transfers_removed.connect(self._on_transfers_removed)
 
@@ -133,48 +134,56 @@ class SpaceDeletion(QObject):
 
     async def _confirm(self, bucket: str, plan: OperationPlan, uploads: list[PendingUpload]) -> bool | None:
         """Ask; None when cancelled, else whether to abort the incomplete uploads too."""
+        choice = uploads_choice(len(uploads)) if uploads else ""
+        if plan.objects:
+            dialog = DeleteSpaceDialog(
+                bucket, empty_space_question(bucket, plan.objects, plan.bytes),
+                "They are deleted in the Transfers panel, up to 1,000 in each request; the Space "
+                "is deleted once every one of them is gone. This cannot be undone.",
+                choice, self._context.dialog_parent(),
+            )  # fmt: skip
+            ticked = [False]  # read as it closes: it is deleted before the coroutine resumes
+            ticks = dialog.abort_check
+            if ticks is not None:
+                dialog.finished.connect(lambda _result: ticked.__setitem__(0, ticks.isChecked()))
+            if await self._ask(dialog) != QDialog.DialogCode.Accepted:
+                return None
+            return ticked[0]
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Delete Space", "", QMessageBox.StandardButton.Cancel,
-            self._context.dialog_parent(),
+            QMessageBox.Icon.Warning, "Delete Space", f"Delete the Space “{bucket}”?",
+            QMessageBox.StandardButton.Cancel, self._context.dialog_parent(),
         )  # fmt: skip
         box.setObjectName("deleteSpaceBox")
-        if plan.objects:
-            box.setText(empty_space_question(bucket, plan.objects, plan.bytes))
-            box.setInformativeText(
-                "They are deleted in the Transfers panel, up to 1,000 in each request; the Space "
-                "is deleted once every one of them is gone. This cannot be undone."
-            )
-            delete = box.addButton("Delete All", QMessageBox.ButtonRole.DestructiveRole)
-        else:
-            box.setText(f"Delete the Space “{bucket}”?")
-            box.setInformativeText(
-                f"It holds {human_count(len(uploads), 'incomplete upload')} and no objects. This cannot be undone."
-                if uploads
-                else "It is empty. This cannot be undone."
-            )
-            delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setInformativeText(
+            f"It holds {human_count(len(uploads), 'incomplete upload')} and no objects. This cannot be undone."
+            if uploads
+            else "It is empty. This cannot be undone."
+        )
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         delete.setObjectName("deleteSpaceButton")
-        abort = [bool(uploads)]
-        if uploads:
-            check = QCheckBox(uploads_choice(len(uploads)), box)
+        check = QCheckBox(choice, box) if uploads else None
+        if check is not None:
             check.setObjectName("abortUploadsCheck")
             check.setChecked(True)
             box.setCheckBox(check)
-            # Read as the box closes: it is deleted before the coroutine resumes.
-            box.finished.connect(lambda _result: abort.__setitem__(0, check.isChecked()))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never deletes
-        if await self._ask(box) is not delete:
-            return None
-        return abort[0]
+        answer: list[object] = [None, False]  # the button clicked, the box ticked: read as it closes
+        box.finished.connect(
+            lambda _result: answer.__setitem__(
+                slice(None), [box.clickedButton(), check is not None and check.isChecked()]
+            )
+        )
+        await self._ask(box)
+        return bool(answer[1]) if answer[0] is delete else None
 
-    async def _ask(self, box: QMessageBox) -> object:
-        """Open `box` and wait for the button clicked (None when closed)."""
-        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    async def _ask(self, box: QDialog) -> int:
+        """Open `box` and wait for it to close: its result code (it is deleted after)."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.last_box = box
 
-        def on_finished(_result: int) -> None:
+        def on_finished(result: int) -> None:
             if not future.done():
-                future.set_result(box.clickedButton())
+                future.set_result(result)
             box.deleteLater()
 
         box.finished.connect(on_finished)
