@@ -428,3 +428,25 @@ def test_a_paused_or_failed_row_never_paints_a_bar_that_reads_as_begun_or_done(
     else:  # no bar: the cell says so in words
         assert dock.model.index(rows["stopped"], TransferColumn.PROGRESS).data() == "Failed"
         assert not any(is_bar_fill(c, highlight) for c in line)
+
+
+def test_names_that_differ_only_at_their_end_read_apart_and_the_name_takes_the_room(
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Cut at the end, seven "quarterly-financial-re…" rows could not be told apart."""
+    dock.resize(1280, 200)
+    names = [f"quarterly-financial-report-for-the-board-{'of-directors-' * 4}2024-Q{q}.pdf" for q in (1, 2)]
+    service.transfers_changed.emit([make_transfer(tmp_path, name) for name in names])
+    qtbot.waitUntil(lambda: dock.view.isVisible() and dock.model.rowCount() == 2, timeout=10_000)
+    dock.view.clearSelection()
+    dock.view.setCurrentIndex(QModelIndex())
+    header = dock.view.header()
+    widest = max(range(header.count()), key=header.sectionSize)
+    assert widest == TransferColumn.NAME
+    width = header.sectionSize(TransferColumn.NAME)
+    assert dock.view.fontMetrics().horizontalAdvance(names[0]) > width - 40  # the column has to cut them
+    dock.view.setAlternatingRowColors(False)  # the two cells then differ by their text only
+    QApplication.processEvents()
+    image = dock.view.viewport().grab().toImage()
+    cells = [image.copy(dock.view.visualRect(dock.model.index(row, TransferColumn.NAME))) for row in (0, 1)]
+    assert cells[0] != cells[1]

@@ -94,6 +94,7 @@ class TreeNameDelegate(QStyledItemDelegate):
                 style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, branch, painter, widget)
         content = QStyleOptionViewItem(option)
         content.rect = full_rect.adjusted(indent, 0, 0, 0)
+        content.textElideMode = Qt.TextElideMode.ElideMiddle  # "report-Q1.pdf" and "…-Q2.pdf" differ
         # The background is done. The row stays selected, so the name and the icon take the
         # selected colours as the other cells do, but a second highlight is painted clear.
         content.palette.setBrush(QPalette.ColorRole.Highlight, QBrush(Qt.GlobalColor.transparent))

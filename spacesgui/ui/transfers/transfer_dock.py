@@ -35,6 +35,7 @@ from spacesgui.core.throughput import human_rate
 from spacesgui.core.transfers import Transfer, TransferGroup
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
+from spacesgui.ui.middle_elide import MiddleElideDelegate
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.transfers.glyph_icons import Glyph, glyph_icon
@@ -50,9 +51,9 @@ __all__ = ["EMPTY_HINT", "TransferDock", "existing_folder", "status_text"]
 
 EMPTY_HINT = "Drop files on the object list to upload them, or select objects and choose Download."
 COLUMN_WIDTHS = (
-    (TransferColumn.NAME, 190),
+    (TransferColumn.NAME, 190),  # at least: it stretches
     (TransferColumn.DIRECTION, 112),  # "Make private" with its icon
-    (TransferColumn.STATUS, 200),
+    (TransferColumn.STATUS, 240),
     (TransferColumn.PROGRESS, 90),
     (TransferColumn.SIZE, 132),
     (TransferColumn.SPEED, 104),
@@ -128,6 +129,7 @@ class TransferDock(TransferVerbs, QDockWidget):
         view = self.view
         view.setModel(self.model)
         view.setItemDelegateForColumn(TransferColumn.PROGRESS, self.delegate)
+        view.setItemDelegateForColumn(TransferColumn.NAME, MiddleElideDelegate(view))
         view.setUniformRowHeights(True)  # 10,000 rows: no per-row size hints
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -141,7 +143,8 @@ class TransferDock(TransferVerbs, QDockWidget):
         for column, width in COLUMN_WIDTHS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
-        header.setSectionResizeMode(TransferColumn.STATUS, QHeaderView.ResizeMode.Stretch)
+        # The name takes what is left: rows are told apart by it (the status is in its tooltip).
+        header.setSectionResizeMode(TransferColumn.NAME, QHeaderView.ResizeMode.Stretch)
 
     def _build_layout(self) -> None:
         toolbar = named(QToolBar("Transfer actions", self), "transferToolbar")
