@@ -34,17 +34,8 @@ class ProblemLabel(QLabel):
             QTimer.singleShot(0, self, self._fit_dialog)  # once the layout has the text; not if deleted
 
     def _fit_dialog(self) -> None:
-        """Make the dialog holding this label tall enough for its layout at its width."""
-        dialog = self.window()
-        layout = dialog.layout() if isinstance(dialog, QDialog) else None
-        if layout is None or not self.isVisible():
-            return
-        layout.activate()
-        width = dialog.width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
-        needed = max(needed, layout.totalMinimumSize().height())
-        if needed > dialog.height():
-            dialog.resize(width, needed)
+        if self.isVisible():
+            grow_to_fit(self)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -69,3 +60,18 @@ class ProblemLabel(QLabel):
                 self.setPalette(palette)
         finally:
             self._applying = False
+
+
+def grow_to_fit(widget: QWidget) -> None:
+    """Make the dialog holding `widget` tall enough for its layout at its width (a dialog
+    keeps the height it opened with, and new lines of wrapped text were cut off)."""
+    dialog = widget.window()
+    layout = dialog.layout() if isinstance(dialog, QDialog) else None
+    if layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+    needed = max(needed, layout.totalMinimumSize().height())
+    if needed > dialog.height():
+        dialog.resize(width, needed)

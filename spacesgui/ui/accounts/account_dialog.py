@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.account_service import ConnectionReport
 from spacesgui.ui.accounts.ca_bundle_row import CaBundleRow
 from spacesgui.ui.naming import named
+from spacesgui.ui.problem_label import grow_to_fit
 
 Tester = Callable[[Account, str], Awaitable[ConnectionReport]]
 Saver = Callable[[Account, str, bool], None]  # account, secret, remember in keyring
@@ -265,6 +266,7 @@ class AccountDialog(QDialog):
         colour = status_text(self.palette(), ok).name()
         self.result_label.setStyleSheet(f"color: {colour};")
         self.result_label.setText(("✓ " if ok else "✗ ") + text)
+        QTimer.singleShot(0, self.result_label, lambda: grow_to_fit(self.result_label))  # once laid out
 
     def _on_test_clicked(self) -> None:
         try:

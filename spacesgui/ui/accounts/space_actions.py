@@ -45,6 +45,7 @@ class SpaceActions(QObject):
             window,
             account=existing,
             saver=window._accounts.save_account,
+            keyring_problem=window._accounts.keyring_problem(),  # said before Save, as the Keys Manager does
         )
         self.last_dialog = dialog
 
