@@ -218,11 +218,7 @@ class AccountService(QObject):
     def _same_keys(self, previous: Account, account: Account, secret: str) -> bool:
         """Whether `account` reaches the same server with the same keys as `previous` did
         (a `secret` of "" keeps the stored one)."""
-
-        def place(a: Account) -> tuple[object, ...]:
-            return a.ref(), a.region, a.addressing, a.ca_bundle
-
-        if place(previous) != place(account):
+        if _reach(previous) != _reach(account):
             return False
         try:  # a locked keyring must not stop the save: then the time is not kept
             return not secret.strip() or secret == self._known_secret(previous)
@@ -445,21 +441,30 @@ class AccountService(QObject):
         store = await self.store(account_id)
         if account.bucket:
             await self._runner.run(store.check_bucket, account.bucket)
-            self._record_connection(account_id)
+            self._record_connection(account, store)
             self.spaces_listed.emit(account_id)
             return [BucketInfo(account.bucket)]
         buckets = await self._runner.run(store.list_buckets)
-        self._record_connection(account_id)
+        self._record_connection(account, store)
         self.spaces_listed.emit(account_id)
         return sorted(buckets, key=lambda b: b.name)
 
-    def _record_connection(self, account_id: str) -> None:
-        """Note that the account's keys just worked (saved with the account, never the secret)."""
+    def _record_connection(self, used: Account, store: ObjectStore | None = None) -> None:
+        """Note that the account's keys just worked (saved with the account, never the secret).
+
+        `used`: the account as it was when the request went, and `store` the one it went
+        through. A success of keys edited meanwhile is not theirs: the time stays unset.
+        """
         now = time.time()
+        account_id = used.id
         try:
             account = self.account(account_id)
         except KeyError:
             return  # removed meanwhile
+        with self._stores_lock:
+            replaced = store is not None and self._stores.get(account_id) is not store
+        if _reach(account) != _reach(used) or replaced:
+            return
         if now - account.last_connected < CONNECTION_RECORD_GAP_S:
             return
         self._accounts = [
@@ -485,7 +490,7 @@ class AccountService(QObject):
             if account.bucket:
                 await self._runner.run(store.check_bucket, account.bucket)
                 if saved_keys:
-                    self._record_connection(account.id)
+                    self._record_connection(account)
                 return ConnectionReport(
                     True,
                     f"Connected. The Space “{account.bucket}” can be opened.",
@@ -494,7 +499,7 @@ class AccountService(QObject):
             buckets = await self._runner.run(store.list_buckets)
             names = tuple(b.name for b in buckets)
             if saved_keys:
-                self._record_connection(account.id)
+                self._record_connection(account)
             return ConnectionReport(
                 True, f"Connected. {len(names)} Space{'s' if len(names) != 1 else ''} found.", names
             )
@@ -531,3 +536,8 @@ def _account_change(previous: Account | None, account: Account, secret: str) -> 
     if previous.endpoint_url != account.endpoint_url or previous.region != account.region:
         changed.append("endpoint changed")
     return "; ".join(changed) or "settings changed"
+
+
+def _reach(account: Account) -> tuple[object, ...]:
+    """What decides where an account's requests go and whose keys sign them."""
+    return account.ref(), account.region, account.addressing, account.ca_bundle
