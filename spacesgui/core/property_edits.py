@@ -17,6 +17,7 @@ from spacesgui.core.object_headers import (
     ObjectHeaders,
     object_headers_problems,
 )
+from spacesgui.core.transfers import ENGINE_METADATA
 
 MIXED = "(mixed)"  # what a field shows when the selected objects hold different values
 
@@ -121,4 +122,9 @@ def edit_problems(edit: HeaderEdit) -> list[str]:
     for new in edit.renamed.values():
         values.setdefault(new, "")  # a renamed entry keeps each object's value: check its name
     headers = ObjectHeaders(metadata=values).with_changes(**edit.fields)
-    return object_headers_problems(headers)
+    own = [
+        f"“{name}” is spacesgui's own metadata: downloads are checked against it. Choose another name."
+        for name in values
+        if metadata_name(name) in ENGINE_METADATA
+    ]  # the objects' own entries of these names are kept, never shown: not theirs to type
+    return own + object_headers_problems(headers)

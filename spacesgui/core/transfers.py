@@ -81,6 +81,8 @@ CANNED_ACLS = (PRIVATE, PUBLIC_READ)
 # Object metadata the app writes at upload so a later download can verify the bytes.
 MD5_METADATA = "spacesgui-md5"  # hex MD5 of the whole file (single PUT uploads)
 PART_SIZE_METADATA = "spacesgui-part-size"  # part size in bytes (multipart uploads)
+# The app's own: not the user's to see or edit (Properties hides them, and keeps them).
+ENGINE_METADATA = frozenset({MD5_METADATA, PART_SIZE_METADATA})
 
 
 def check_cache_control(text: str) -> str:

@@ -13,12 +13,11 @@ from spacesgui.core.errors import NotFound, ObjectChanged, SpacesError
 from spacesgui.core.local_ports import LocalFiles
 from spacesgui.core.multipart import strip_etag
 from spacesgui.core.ports import ObjectOperations, ObjectStore
-from spacesgui.core.transfers import MD5_METADATA, OPENED_COPY, PART_SIZE_METADATA, Direction, Transfer
+from spacesgui.core.transfers import ENGINE_METADATA, OPENED_COPY, Direction, Transfer
 
 log = logging.getLogger(__name__)
 
 # Metadata the engine writes itself at every upload (checksums), never carried over.
-ENGINE_METADATA = frozenset({MD5_METADATA, PART_SIZE_METADATA})
 
 
 def replacing_upload(

@@ -14,6 +14,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
 from spacesgui.core.keys import parent
 from spacesgui.core.property_edits import MIXED
+from spacesgui.core.transfers import MD5_METADATA
 from spacesgui.ui.operations.properties_panel import PropertiesPanel
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
@@ -272,4 +273,28 @@ def test_an_object_the_server_will_not_change_is_named_with_the_reason_and_the_o
     assert moto_store.head_details(moto_bucket, "a.txt").headers.cache_control == "no-store"
     assert moto_store.head_details(moto_bucket, "b.txt").headers.cache_control == "max-age=1"
     assert panel.header_edits["cache_control"].placeholderText() == MIXED  # what the server has now
+    panel.close()
+
+
+def test_the_apps_own_checksum_metadata_is_neither_shown_nor_lost_nor_taken_by_an_entry(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """spacesgui-md5 sat in the editable table: removed there, a later download could not be
+    checked against it."""
+    data = b"<p>checked</p>"
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, "page.html", data, Metadata={"author": "ada", MD5_METADATA: md5_hex(data)})
+    app.window.refresh()
+    qtbot.waitUntil(lambda: row_of(app, "page.html") >= 0, timeout=30_000)
+    panel = open_properties(qtbot, app, "page.html")
+    assert metadata_rows(panel) == {"author": "ada"}
+    panel.metadata.add_row("reviewed", "yes")
+    save(qtbot, panel)
+    stored = moto_store.head_details(moto_bucket, "page.html").headers.metadata
+    assert stored == {"author": "ada", "reviewed": "yes", MD5_METADATA: md5_hex(data)}
+    assert metadata_rows(panel) == {"author": "ada", "reviewed": "yes"}
+
+    panel.metadata.add_row("Spacesgui-MD5", "0" * 32)
+    assert "spacesgui's own metadata" in panel.problems_label.text()
+    assert not panel.save_button.isEnabled()
     panel.close()

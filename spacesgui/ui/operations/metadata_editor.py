@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from spacesgui.core.property_edits import MIXED, Shared, metadata_name
+from spacesgui.core.transfers import ENGINE_METADATA
 from spacesgui.qtmodels.legible_colors import text_colour
 from spacesgui.ui.naming import named
 
@@ -68,8 +69,15 @@ class MetadataEditor(QWidget):
         self._update_buttons()
 
     def load(self, metadata: dict[str, Shared]) -> None:
-        """Show `metadata` (name -> shared value) as loaded, forgetting any edit."""
-        self._loaded = dict(metadata)
+        """Show `metadata` (name -> shared value) as loaded, forgetting any edit.
+
+        The app's own entries (the MD5 downloads are checked against) are not shown: an edit
+        leaves what it does not show as it is, so they stay on the objects.
+        """
+        self._loaded = {
+            name: value for name, value in metadata.items() if name.lower() not in ENGINE_METADATA
+        }
+        metadata = self._loaded
         self._filling = True
         try:
             self.table.setRowCount(0)
