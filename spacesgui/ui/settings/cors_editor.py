@@ -29,11 +29,17 @@ from spacesgui.ui.problem_label import ProblemLabel
 from spacesgui.ui.settings.cors_rules_panel import CorsRulesPanel
 from spacesgui.ui.settings.cors_xml_view import CorsXmlView
 from spacesgui.ui.settings.preflight_panel import PreflightPanel
+from spacesgui.ui.settings.settings_section import page_heading
 
 Spawner = Callable[[Awaitable[None]], object]
 
 # Problems listed under the tabs at once; the rest are counted (each cell still shows its own).
 SHOWN_PROBLEMS = 3
+INTRO = (
+    "Which websites may use this Space's files from their own pages (scripts, web fonts, "
+    "video players), with which methods and headers. Browsers ask first; the Space answers "
+    "with these rules."
+)
 UNSUPPORTED = "This server does not support CORS rules, so browsers cannot be allowed to call this Space."
 
 
@@ -101,7 +107,11 @@ class CorsEditor(QWidget):
         content.addWidget(self.tabs, 1)
         content.addWidget(self.problem_label)
         content.addLayout(buttons)
+        self.intro_label = named(MutedLabel(INTRO, self), "corsIntro")
+        self.intro_label.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(page_heading("CORS", self))
+        layout.addWidget(self.intro_label)
         layout.addWidget(self.unsupported_label)
         layout.addWidget(self.content, 1)
 
@@ -321,7 +331,10 @@ class CorsEditor(QWidget):
         loaded = self._stored is not None and not self._busy
         changes = self.has_changes()
         self.tabs.setEnabled(loaded)  # no edits while a write is under way: its answer replaces them
-        self.apply_button.setEnabled(loaded and changes)
+        # Not with a rule marked wrong: the server would refuse it, or worse, take a typo.
+        valid = self.xml_view.error is None and not validate_rules(self.model.rules)
+        self.apply_button.setEnabled(loaded and changes and valid)
+        self.apply_button.setToolTip("" if valid else "Correct what is marked first")
         self.revert_button.setEnabled(loaded and changes)
         self.delete_button.setEnabled(loaded and bool(self._stored))
         self.changed.emit()

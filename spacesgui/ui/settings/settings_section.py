@@ -34,6 +34,16 @@ Spawner = Callable[[Awaitable[None]], object]
 APPLIED = "Applied."
 
 
+def page_heading(title: str, parent: QWidget) -> QLabel:
+    """A settings page's title: bold, a size up, as every page of Space Settings starts."""
+    heading = QLabel(title, parent)
+    font = QFont(heading.font())
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    heading.setFont(font)
+    return heading
+
+
 @runtime_checkable
 class SettingsSection(Protocol):
     """A page of the Space settings window. Must be a QWidget.
@@ -101,11 +111,7 @@ class SectionPage(QWidget, Generic[V]):
         self._busy = False
         self._read_again = False  # a read was asked for while the page was busy
         self._unsupported = ""
-        heading = QLabel(self.title, self)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading(self.title, self)
         self.intro_label = named(MutedLabel(self.intro, self), f"{self.title.lower()}Intro")
         self.intro_label.setWordWrap(True)
         self.intro_label.setVisible(bool(self.intro))
