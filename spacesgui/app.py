@@ -39,6 +39,7 @@ from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.services.transfer_service import PREF_ENGINE, TransferService
 from spacesgui.transfer_process import start_engine
 from spacesgui.ui.gui_thread_collector import GuiThreadCollector
+from spacesgui.ui.legible_links import LegibleLinks
 from spacesgui.ui.main_window import MainWindow
 from spacesgui.ui.mime_types import OBJECTS_MIME
 from spacesgui.ui.window_features import WindowServices
@@ -136,6 +137,7 @@ def build_app(
         thumbnails=ThumbnailService(runner, accounts, DiskThumbnailCache(_thumbnails_beside(settings_path))),
         preferences=settings,
     )
+    LegibleLinks.install(QGuiApplication.instance())  # type: ignore[arg-type]
     window = MainWindow(runner, accounts, browser, services, refresh_interval_s=interval)
     window.refresh_interval_changed.connect(
         lambda seconds: settings.set_preference("refresh_interval_s", seconds)
