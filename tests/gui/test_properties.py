@@ -74,6 +74,7 @@ def test_properties_show_the_servers_values(
     assert shown["StorageClass"] == "Standard"  # as the object list says it
     assert shown["Access"].startswith("Public")
     assert shown["PublicUrl"] == f"{moto_store.endpoint}/{moto_bucket}/{quote(KEY, safe='/~')}"
+    assert not panel.private_warning.isVisible()  # public: the address works
     headers = {name: edit.text() for name, edit in panel.header_edits.items()}
     assert headers["content_type"] == "text/html"
     assert headers["cache_control"] == "max-age=300"
@@ -297,4 +298,16 @@ def test_the_apps_own_checksum_metadata_is_neither_shown_nor_lost_nor_taken_by_a
     panel.metadata.add_row("Spacesgui-MD5", "0" * 32)
     assert "spacesgui's own metadata" in panel.problems_label.text()
     assert not panel.save_button.isEnabled()
+    panel.close()
+
+
+def test_the_public_url_of_a_private_file_says_it_will_not_work_as_share_does(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto(["private.txt"])
+    panel = open_properties(qtbot, app, "private.txt")
+    qtbot.waitUntil(panel.private_warning.isVisible, timeout=30_000)
+    assert panel.private_warning.text() == (
+        "“private.txt” is private: this address will not work until you make it public (Make Public…)."
+    )
     panel.close()

@@ -32,7 +32,7 @@ from spacesgui.core.keys import basename
 from spacesgui.core.object_headers import HEADER_FIELDS
 from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.property_edits import HeaderEdit, Shared, edit_problems, shared, summarize
-from spacesgui.core.sharing import access_text
+from spacesgui.core.sharing import access_text, private_warning
 from spacesgui.services.object_service import ObjectInfo, ObjectService, UpdateOutcome
 from spacesgui.ui.elided_field import ElidedField
 from spacesgui.ui.muted_label import MutedLabel
@@ -100,6 +100,9 @@ class PropertiesPanel(QDialog):
         self.errors_label = named(ProblemLabel(self), "propertiesErrors", "What failed")
         self.errors_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label = named(ProblemLabel(self), "propertiesProblems", "What is wrong with the values")
+        self.private_warning = named(
+            ProblemLabel(self), "propertiesPrivateWarning", "Why the address will not work"
+        )
         self.details = {name: _value_field(name, label) for name, label in DETAIL_ROWS}
         self.header_edits: dict[str, QLineEdit] = {}
         for attribute, label in HEADER_FIELDS:
@@ -135,6 +138,7 @@ class PropertiesPanel(QDialog):
             if name == "PublicUrl":
                 self._public_row = self._with_copy(self.details[name], "copyPublicUrlButton")
                 form.addRow(f"{label}:", self._public_row)
+                form.addRow("", self.private_warning)  # as the Share dialog says it
             else:
                 form.addRow(f"{label}:", self.details[name])
         form.addRow(self._heading("Headers"))
@@ -266,6 +270,10 @@ class PropertiesPanel(QDialog):
         cdn = one and self.cdn_on and any(i.cdn_url for i in infos)
         self._general.setRowVisible(self.details["CdnUrl"], cdn)
         self._general.setRowVisible(self._public_row, one)
+        public = [i.acl.public_read if i.acl is not None else None for i in infos]
+        warning = private_warning(public, basename(infos[0].key)) if one and infos else ""
+        self.private_warning.set_problem(warning)
+        self._general.setRowVisible(self.private_warning, bool(warning))
 
     # -- editing ------------------------------------------------------------
     def _on_header_edited(self, attribute: str) -> None:
