@@ -130,10 +130,14 @@ def test_the_upload_link_puts_new_bytes_in_the_files_place(
     browse_folder(app, qtbot, "with space/", KEYS[1:])
     dialog = open_share(qtbot, app, KEYS[1])
 
+    kinds = [dialog.kind_combo.itemData(i) for i in range(dialog.kind_combo.count())]
+    assert kinds[-1] == LinkKind.UPLOAD.value  # last, apart from the links that only read
     dialog.set_kind(LinkKind.UPLOAD)
     qtbot.waitUntil(
         lambda: "X-Amz-Signature" in dialog.links()[0] and dialog.copy_button.isEnabled(), timeout=30_000
     )
+    assert dialog.warning_label.isVisible()  # in red, as the legacy link's is
+    assert dialog.warning_label.text().startswith("Anyone who has this link can replace the file")
     fetch(dialog.links()[0], method="PUT", data=b"sent by someone else")
 
     assert read(moto_store, moto_bucket, KEYS[1]) == b"sent by someone else"

@@ -47,6 +47,12 @@ UNITS = (("minutes", MINUTE_S), ("hours", HOUR_S), ("days", DAY_S))
 # The spin box takes more than a link may live (10,080 minutes are 7 days), so that a
 # typed 30 days stays 30 and the dialog says why it cannot be, instead of turning it into 7.
 MAX_AMOUNT = 99_999
+UPLOAD_WARNING = (
+    "Anyone who has this link can replace the file with anything, until it expires. Give it "
+    "only to the person who should send the new version."
+)
+# Links that only read first; the one that lets a stranger overwrite the file last, apart.
+MENU_ORDER = (LinkKind.SIGNED, LinkKind.PUBLIC, LinkKind.CDN, LinkKind.SIGNED_V2, LinkKind.UPLOAD)
 V2_WARNING = (
     "Legacy: signature version 2 is older and weaker than version 4, and Amazon S3 and most newer "
     "servers refuse it. Use it only for a server that accepts nothing else (the original Spaces)."
@@ -91,7 +97,7 @@ class ShareDialog(QDialog):
         self.resize(560, 360)
 
         self.kind_combo = named(QComboBox(), "linkKindCombo", "Kind of link")
-        for kind in LinkKind:
+        for kind in MENU_ORDER:
             if kind is not LinkKind.CDN or cdn:
                 self.kind_combo.addItem(kind.label, kind.value)
         self.hint_label = named(MutedLabel("", self), "shareHint", "About this link")
@@ -193,7 +199,9 @@ class ShareDialog(QDialog):
     def _on_kind_changed(self) -> None:
         kind = self.kind()
         self.hint_label.setText(HINTS[kind])
-        self.warning_label.set_problem(V2_WARNING if kind is LinkKind.SIGNED_V2 else "")
+        self.warning_label.set_problem(
+            {LinkKind.SIGNED_V2: V2_WARNING, LinkKind.UPLOAD: UPLOAD_WARNING}.get(kind, "")
+        )
         self.expiry_choice.setCurrentWidget(self._expiry_page[kind])
         self._show_access()
         if not kind.expires and self._access is not None and not self._asked_access:
