@@ -126,6 +126,34 @@ def test_in_a_narrow_window_the_selection_summary_is_not_cut_short_while_nothing
     qtbot.waitUntil(whole, timeout=10_000)  # the empty transfer summary beside it gives way
 
 
+@pytest.mark.parametrize("width", [640, 512])
+def test_in_a_narrow_window_the_selection_summary_keeps_its_room_while_transfers_run(
+    build_window: Callable[[], App], qtbot: QtBot, width: int
+) -> None:
+    """The transfer summary took all the bar: "3 folders, 6 objects · :" at 640 px, nothing at 512."""
+    app = build_window()
+    app.window.resize(width, 600)
+    app.window.show()
+    summary = app.window.status_label
+    summary.setText("3 folders, 6 objects")
+    transfers = app.window.transfer_actions
+    assert transfers is not None
+    long = "Transfers: 3 running, 120 queued · 45.0 MB of 1.2 GB · 12.3 MB/s · 1 failed"
+    transfers.dock.summary_changed.emit(long)  # as the panel reports five times a second
+    label = transfers.status_label
+
+    def both_shown() -> None:
+        assert summary.width() >= summary.fontMetrics().horizontalAdvance(summary.text())
+        assert 0 < label.width() <= width // 2
+        assert label.width() >= label.fontMetrics().horizontalAdvance(
+            label.text()
+        )  # cut with "…", not clipped
+        assert label.text().startswith("Transfers:")
+
+    qtbot.waitUntil(both_shown, timeout=10_000)
+    assert label.toolTip() == long  # whole there
+
+
 def test_the_empty_view_hint_is_legible(build_window: Callable[[], App], qtbot: QtBot, palette: str) -> None:
     app = build_window()
     hint = app.window.placeholder

@@ -232,7 +232,7 @@ def test_the_status_bar_bytes_and_speed_are_the_sums_of_the_rows(
         done = sum(cell(i, TransferColumn.NAME, TransferRole.BYTES)[0] for i in active)  # type: ignore[index]
         total = sum(cell(i, TransferColumn.NAME, TransferRole.BYTES)[1] for i in active)  # type: ignore[index]
         if speed > 0 and total:
-            seen.append((label.text(), f"{human_size(done)} of {human_size(total)} · {human_rate(speed)}"))
+            seen.append((label.toolTip(), f"{human_size(done)} of {human_size(total)} · {human_rate(speed)}"))
 
     app.transfers.status_changed.connect(on_status)
     drop(app, [paths[0].parent, loose[0]])

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATUS_WIDTH = 480  # the transfer summary's width in a wide window
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 ENGINE_STOPPED_TITLE = EngineStopped.title
 
@@ -295,10 +296,14 @@ class TransferActions(QObject):
     # -- reactions ----------------------------------------------------------
     def _on_dock_summary_changed(self, text: str) -> None:
         # Wide enough for the usual summary, so five updates a second rarely re-lay out the
-        # bar; but never more than half a narrow window, and nothing while there is no text,
-        # so the selection's summary beside it is not cut short.
-        self.status_label.setMinimumWidth(min(STATUS_WIDTH, self._window.width() // 2) if text else 0)
-        self.status_label.setText(text)
+        # bar; but never more than half a narrow window (cut with "…", whole in the tooltip),
+        # and nothing while there is no text, so the selection's summary beside it keeps its room.
+        width = min(STATUS_WIDTH, self._window.width() // 2) if text else 0
+        self.status_label.setMinimumWidth(width)
+        self.status_label.setMaximumWidth(width if text else QWIDGETSIZE_MAX)
+        metrics = self.status_label.fontMetrics()
+        self.status_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, width - 8)))
+        self.status_label.setToolTip(text)
 
     def _on_service_objects_changed(self, account_id: str, bucket: str, prefixes: set[str]) -> None:
         place = self._window.place
