@@ -74,6 +74,29 @@ def test_a_narrower_window_takes_the_width_from_the_preview_before_the_list(
     qtbot.waitUntil(list_keeps_the_larger_share, timeout=10_000)
 
 
+def test_the_preview_opened_in_a_narrow_window_takes_from_the_sidebar_too(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    """At 640 px the 240 px sidebar and the preview left the list 160 px: names read "2…"."""
+    app = build_window()
+    window = app.window
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280, timeout=10_000)
+    window.splitter.setSizes([240, *window.splitter.sizes()[1:]])  # the sidebar as a wide window has it
+    window.resize(640, 600)
+    qtbot.waitUntil(lambda: window.width() == 640, timeout=10_000)
+    window.preview.preview_action.trigger()
+    qtbot.waitUntil(lambda: window.preview.pane.isVisible(), timeout=10_000)
+
+    def list_keeps_its_share() -> None:
+        sidebar, *_, objects, pane = window.splitter.sizes()
+        assert pane >= 220  # still a useful preview
+        assert objects >= pane
+        assert sidebar < 240
+
+    qtbot.waitUntil(list_keeps_its_share, timeout=10_000)
+
+
 def test_the_notice_that_no_space_is_open_goes_once_one_is(
     build_window: Callable[..., App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_bucket: str, qtbot: QtBot,

@@ -120,6 +120,7 @@ class PreviewFeature(QObject):
                 sizes[-1] = max(MIN_WIDTH, min(DEFAULT_WIDTH, shared * 2 // 5))
                 sizes[-2] = max(200, shared - sizes[-1])
                 splitter.setSizes(sizes)
+                self._give_the_list_room()  # a narrow window: the sidebar gives way too
         if on:
             self._preview_selection()
         else:
@@ -185,17 +186,25 @@ class PreviewFeature(QObject):
         return False
 
     def _give_the_list_room(self) -> None:
-        """Shrink the preview (to MIN_WIDTH at least) while the list has under 60% of their
-        width: a window made narrower took it all from the list (trial item 9)."""
+        """Shrink the preview (to MIN_WIDTH at least), then the sidebar (to its minimum), while
+        the list has under 60% of the list and the preview: a window made narrower took it all
+        from the list (trial item 9), and at 640 px a 240 px sidebar left it 160 px."""
         splitter = self.pane.parentWidget()
         if not isinstance(splitter, QSplitter) or not self.pane.isVisible():
             return
         sizes = splitter.sizes()
         shared = sizes[-2] + sizes[-1]
-        if len(sizes) < 2 or shared <= 0 or sizes[-1] <= MIN_WIDTH or sizes[-2] * 5 >= shared * 3:
+        if len(sizes) < 2 or shared <= 0 or sizes[-2] * 5 >= shared * 3:
             return
-        sizes[-1] = max(MIN_WIDTH, shared * 2 // 5)
-        sizes[-2] = shared - sizes[-1]
+        if sizes[-1] > MIN_WIDTH:
+            sizes[-1] = max(MIN_WIDTH, shared * 2 // 5)
+            sizes[-2] = shared - sizes[-1]
+        if len(sizes) >= 3 and sizes[-2] * 5 < (sizes[-2] + sizes[-1]) * 3:
+            wanted = (sizes[-1] * 3 + 1) // 2 - sizes[-2]  # the list at 60% of the two
+            sidebar = splitter.widget(0)
+            spare = max(0, sizes[0] - (sidebar.minimumWidth() if sidebar is not None else sizes[0]))
+            given = min(wanted, spare)
+            sizes[0], sizes[-2] = sizes[0] - given, sizes[-2] + given
         splitter.setSizes(sizes)
 
     def _on_key(self, watched: QObject, event: QKeyEvent) -> bool:
