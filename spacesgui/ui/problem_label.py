@@ -16,13 +16,14 @@ class ProblemLabel(QLabel):
     changes (a colour fixed at start would vanish after a switch to a dark theme). Hidden
     while empty, so a form does not keep a blank line for it; in a dialog, the dialog grows
     to show a reason of several lines whole (a dialog keeps the height it opened with, and
-    the end of the reason was cut off). GUI thread only.
+    the end of the reason was cut off), and goes back when the reason is gone. GUI thread only.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self._applying = False
+        self._grew: tuple[int, int] | None = None  # the dialog's height before and after it grew
         self._apply_colour()
         self.hide()
 
@@ -32,10 +33,25 @@ class ProblemLabel(QLabel):
         self.setVisible(bool(text))
         if text:
             QTimer.singleShot(0, self, self._fit_dialog)  # once the layout has the text; not if deleted
+        else:
+            self._shrink_back()
 
     def _fit_dialog(self) -> None:
-        if self.isVisible():
-            grow_to_fit(self)
+        if not self.isVisible():
+            return
+        dialog = self.window()
+        before = dialog.height()
+        grow_to_fit(self)
+        if dialog.height() != before:
+            self._grew = (self._grew[0] if self._grew else before, dialog.height())
+
+    def _shrink_back(self) -> None:
+        """The reason is gone: a dialog it grew goes back to its height, unless the user has
+        resized it since (then it is theirs)."""
+        grew, self._grew = self._grew, None
+        dialog = self.window()
+        if grew is not None and dialog.height() == grew[1]:
+            dialog.resize(dialog.width(), grew[0])
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -198,4 +198,7 @@ def test_a_reason_of_several_lines_shows_whole_in_the_dialog(
 
     qtbot.waitUntil(whole, timeout=10_000)
     assert dialog.height() > opened
+    dialog.name_edit.clear()
+    dialog.name_edit.insert("photos")  # a good name: the reason goes, and so does the room it took
+    qtbot.waitUntil(lambda: not label.isVisible() and dialog.height() == opened, timeout=10_000)
     dialog.reject()
