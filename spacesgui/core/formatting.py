@@ -51,3 +51,16 @@ def folder_summary(objects: int, folders: int, size: int) -> str:
         return "Empty folder"
     text = ", ".join(parts)
     return f"{text} · {human_size(size)}" if objects else text
+
+
+def listed_names(names: list[str], shown: int = 5, longest: int = 60) -> str:
+    """Up to `shown` of `names`, one a line, each longer than `longest` characters cut in its
+    middle (the extension stays), then how many more: joined with commas, long names made
+    a wall of text in a confirmation."""
+    lines = [
+        name if len(name) <= longest else f"{name[: longest // 2 - 1]}…{name[-(longest // 2) :]}"
+        for name in names[:shown]
+    ]
+    if len(names) > shown:
+        lines.append(f"and {len(names) - shown:,} more")
+    return "\n".join(lines)

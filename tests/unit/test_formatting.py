@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from spacesgui.core.formatting import human_count, human_size, human_time
+from spacesgui.core.formatting import human_count, human_size, human_time, listed_names
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,15 @@ def test_human_time_shows_local_time_to_the_minute() -> None:
 
 def test_human_time_of_an_unknown_time_is_empty() -> None:
     assert human_time(0) == ""
+
+
+def test_listed_names_are_one_a_line_long_ones_cut_in_the_middle_then_how_many_more() -> None:
+    long = "quarterly-financial-report-for-the-board-of-directors-meeting-2024-Q1.pdf"
+    text = listed_names(["a.png", long, "b/", "c", "d", "e", "f"])
+    lines = text.split("\n")
+    assert lines[0] == "a.png"
+    assert len(lines[1]) <= 60
+    assert lines[1].endswith("-2024-Q1.pdf")
+    assert "…" in lines[1]
+    assert lines[2:] == ["b/", "c", "d", "and 2 more"]
+    assert listed_names(["only.txt"]) == "only.txt"

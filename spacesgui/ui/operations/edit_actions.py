@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.formatting import human_count, human_size, listed_names
 from spacesgui.core.history import Place
 from spacesgui.core.keys import basename, parent
 from spacesgui.core.listing import ObjectRef
@@ -189,15 +189,13 @@ class EditActions(QObject):
         what = _what(plan)
         items = [basename(t.key) for t in plan.transfers if not t.group_id]
         items += [g.name + "/" for g in plan.groups]
-        names = items[:5]
         box = QMessageBox(
             QMessageBox.Icon.Warning, "Delete", f"Delete {what}?", QMessageBox.StandardButton.Cancel,
             self._context.dialog_parent(),
         )  # fmt: skip
         box.setObjectName("confirmDeleteBox")
         box.setInformativeText(
-            f"From {where_refs(place.bucket, refs)}: {', '.join(names)}{'…' if len(items) > len(names) else ''}\n\n"
-            "This cannot be undone."
+            f"From {where_refs(place.bucket, refs)}:\n{listed_names(items)}\n\nThis cannot be undone."
         )
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never deletes
