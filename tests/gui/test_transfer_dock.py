@@ -450,3 +450,23 @@ def test_names_that_differ_only_at_their_end_read_apart_and_the_name_takes_the_r
     image = dock.view.viewport().grab().toImage()
     cells = [image.copy(dock.view.visualRect(dock.model.index(row, TransferColumn.NAME))) for row in (0, 1)]
     assert cells[0] != cells[1]
+
+
+def test_a_narrow_panel_hides_time_left_and_speed_before_progress_goes_out_of_sight(
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """At 640 px Progress, Size, Speed and ETA were scrolled out of sight."""
+    service.transfers_changed.emit([make_transfer(tmp_path, "a.bin", state=State.RUNNING, bytes_done=4 * MB)])
+    qtbot.waitUntil(lambda: dock.view.isVisible() and dock.model.rowCount() == 1, timeout=10_000)
+    view, header = dock.view, dock.view.header()
+
+    def seen(column: TransferColumn) -> bool:
+        cell = view.visualRect(dock.model.index(0, column))
+        return not header.isSectionHidden(column) and view.viewport().rect().contains(cell)
+
+    dock.resize(640, 240)
+    qtbot.waitUntil(lambda: seen(TransferColumn.PROGRESS) and seen(TransferColumn.STATUS), timeout=10_000)
+    assert header.sectionSize(TransferColumn.NAME) >= 150
+    assert header.isSectionHidden(TransferColumn.ETA)
+    dock.resize(1400, 240)
+    qtbot.waitUntil(lambda: all(seen(c) for c in TransferColumn), timeout=10_000)

@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,6 +69,10 @@ COLUMN_WIDTHS = (
     (TransferColumn.SPEED, 104),
     (TransferColumn.ETA, 56),
 )
+# In a narrow panel these give way, in this order, before the name drops under NAME_MIN:
+# the time left and the speed first, the direction (its icon is on the name's row) last.
+YIELDING_COLUMNS = (TransferColumn.ETA, TransferColumn.SPEED, TransferColumn.SIZE, TransferColumn.DIRECTION)
+NAME_MIN = 190
 OPEN_HEIGHT = 240  # the panel's height when it first unfolds
 GRAPH_FROM_WIDTH = 1040  # a narrower panel leaves the graph out: the list's columns need the room
 QWIDGETSIZE_MAX = (1 << 24) - 1
@@ -145,6 +159,8 @@ class TransferDock(TransferVerbs, QDockWidget):
             header.resizeSection(column, width)
         # The name takes what is left: rows are told apart by it (the status is in its tooltip).
         header.setSectionResizeMode(TransferColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        self._widths: dict[int, int] = {int(c): w for c, w in COLUMN_WIDTHS if c != TransferColumn.NAME}
+        view.installEventFilter(self)  # its width changes with the panel's and the graph's
 
     def _build_layout(self) -> None:
         toolbar = named(QToolBar("Transfer actions", self), "transferToolbar")
@@ -362,6 +378,33 @@ class TransferDock(TransferVerbs, QDockWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._update_graph_visible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Hide the time left, then the speed, the size and the direction, while the name would
+        get under NAME_MIN; show them again when there is room. Progress and Status stay: at
+        640 px every column after Status was scrolled out of sight."""
+        header = self.view.header()
+        width = self.view.viewport().width()
+        if width <= 0:
+            return
+        for column in self._widths:
+            if not header.isSectionHidden(column):
+                self._widths[column] = header.sectionSize(column)
+        others = sum(self._widths.values())
+        hide: set[int] = set()
+        for column in YIELDING_COLUMNS:
+            if width - others >= NAME_MIN:
+                break
+            hide.add(column)
+            others -= self._widths[column]
+        for column in YIELDING_COLUMNS:
+            if header.isSectionHidden(column) != (column in hide):
+                header.setSectionHidden(column, column in hide)
 
     def _update_graph_visible(self) -> None:
         """The graph beside the list when there is a list and room for both."""
