@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QSizePolicy,
     QSplitter,
@@ -51,6 +50,7 @@ from spacesgui.ui.browser.status_texts import status_texts
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
+from spacesgui.ui.elided_label import ElidedLabel
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.keys.session_only import SessionOnlyAsker
 from spacesgui.ui.message_banner import MessageBanner
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setStyleSheet("font-size: 15px; padding: 40px;")
-        self.status_label = named(QLabel(self), "statusSummary", "Status")
+        self.status_label = named(ElidedLabel(self), "statusSummary", "Status")
         # A fixed-width policy: new text repaints the label, never re-lays out the window.
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         status = named(QStatusBar(self), "statusBar", "Status bar")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolBar, QToolButton
 from pytestqt.qtbot import QtBot
@@ -152,6 +152,20 @@ def test_in_a_narrow_window_the_selection_summary_keeps_its_room_while_transfers
 
     qtbot.waitUntil(both_shown, timeout=10_000)
     assert label.toolTip() == long  # whole there
+
+    # A selection's summary too long for what is left ends with "…", not mid-letter.
+    summary.setText("3 folders, 6 objects · 2 of 9 selected: holiday-video-2024.mp4, notes.txt · 1.9 GB")
+    QApplication.processEvents()
+    drawn = summary.grab().toImage()
+    whole = summary.text()
+    assert summary.toolTip() == whole
+    fitting = summary.fontMetrics().elidedText(
+        whole, Qt.TextElideMode.ElideRight, summary.contentsRect().width()
+    )
+    assert fitting.endswith("…")
+    summary.setText(fitting)  # the same label showing the cut text that fits: drawn the same
+    QApplication.processEvents()
+    assert drawn == summary.grab().toImage()
 
 
 def test_the_empty_view_hint_is_legible(build_window: Callable[[], App], qtbot: QtBot, palette: str) -> None:
