@@ -465,8 +465,17 @@ def test_a_narrow_panel_hides_time_left_and_speed_before_progress_goes_out_of_si
         return not header.isSectionHidden(column) and view.viewport().rect().contains(cell)
 
     dock.resize(640, 240)
-    qtbot.waitUntil(lambda: seen(TransferColumn.PROGRESS) and seen(TransferColumn.STATUS), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            header.isSectionHidden(TransferColumn.ETA)
+            and seen(TransferColumn.PROGRESS)
+            and seen(TransferColumn.STATUS)
+        ),
+        timeout=10_000,
+    )
     assert header.sectionSize(TransferColumn.NAME) >= 150
+    dock.resize(900, 240)  # only as many give way as must: the time left
+    qtbot.waitUntil(lambda: seen(TransferColumn.SPEED) and seen(TransferColumn.SIZE), timeout=10_000)
     assert header.isSectionHidden(TransferColumn.ETA)
     dock.resize(1400, 240)
     qtbot.waitUntil(lambda: all(seen(c) for c in TransferColumn), timeout=10_000)

@@ -381,7 +381,9 @@ class TransferDock(TransferVerbs, QDockWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:
-            self.fit_columns()
+            # Once the view has laid out: a filter runs before the view's own resize, and
+            # its viewport still has the old width.
+            QTimer.singleShot(0, self, self.fit_columns)
         return super().eventFilter(watched, event)
 
     def fit_columns(self) -> None:
