@@ -156,6 +156,9 @@ def attach_features(
         t.open_pending_uploads_of if t is not None else None,
     )
     window.feature_updates.append(window.usage_windows.update_enabled)
+    usage = window.usage_windows
+    window.object_actions.folder_info = lambda place, key: usage.open(place.account_id, place.bucket, key)
+    window.object_actions.update_enabled()
     window.keys_manager = KeysManagerAction(
         KeysService(runner, accounts, window),
         window.spawn,

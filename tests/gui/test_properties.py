@@ -226,7 +226,7 @@ def test_an_object_that_cannot_be_read_is_named_with_the_reason_and_the_others_s
     panel.close()
 
 
-def test_properties_apply_only_to_files_and_sit_in_the_menus(
+def test_properties_apply_to_files_info_on_one_folder_shows_what_it_holds_and_sits_in_the_menus(
     browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
 ) -> None:
     app = browse_moto(["docs/a.txt", "b.txt"])
@@ -234,7 +234,14 @@ def test_properties_apply_only_to_files_and_sit_in_the_menus(
     view = app.window.object_view
 
     select(app, "docs/")
-    assert not actions.properties_action.isEnabled()
+    assert not actions.share_action.isEnabled()
+    assert actions.properties_action.isEnabled()  # as Finder's Get Info on a folder
+    press(qtbot, app, "Alt+Return")
+    qtbot.waitUntil(lambda: len(app.window.usage_windows.open_windows()) == 1, timeout=10_000)
+    (usage,) = app.window.usage_windows.open_windows()
+    qtbot.addWidget(usage)
+    qtbot.waitUntil(lambda: "1 object" in usage.status_label.text(), timeout=60_000)
+    assert "/docs/" in usage.windowTitle()
     select(app, "docs/", "b.txt")
     assert actions.properties_action.isEnabled()
     view.customContextMenuRequested.emit(view.visualRect(view.flat.index(row_of(app, "b.txt"), 0)).center())

@@ -44,6 +44,8 @@ class ObjectActions(QObject):
         self._context, self._service, self._view = context, service, view
         # Whether a Space has a CDN endpoint (account id, bucket); None: the provider says.
         self.has_cdn: Callable[[str, str], bool] | None = None
+        # Info on one folder: its count and size (the window wires Folder Usage here).
+        self.folder_info: Callable[[Place, str], object] | None = None
         self.new_folder_action = self._action(
             "New Folder…", "newFolderAction", "new-folder", ["Ctrl+Shift+N"], lambda: self.new_folder()
         )
@@ -62,7 +64,9 @@ class ObjectActions(QObject):
             "Properties…", "propertiesAction", "info", ["Alt+Return", "Alt+Enter"], self.show_properties
         )
         self.properties_action.setIconText("Info")
-        self.properties_action.setToolTip("Show and edit the selected files' properties (Alt+Enter)")
+        self.properties_action.setToolTip(
+            "Show and edit the selected files' properties, or what one folder holds (Alt+Enter)"
+        )
         self.last_dialog: QDialog | None = None  # the newest dialog, for tests
         self._reveal_key = ""  # a new folder to select once it is listed
         view.selectionModel().selectionChanged.connect(self.update_enabled)
@@ -111,8 +115,9 @@ class ObjectActions(QObject):
         has_bucket = bool(place and place.bucket)
         self.new_folder_action.setEnabled(has_bucket)
         files = has_bucket and self._files_selected()
-        for action in (self.share_action, self.copy_link_action, self.properties_action):
+        for action in (self.share_action, self.copy_link_action):
             action.setEnabled(files)
+        self.properties_action.setEnabled(files or (has_bucket and self._one_folder() is not None))
 
     def _selected_files(self) -> tuple[Place, list[str]] | None:
         place = self._context.place
@@ -129,7 +134,7 @@ class ObjectActions(QObject):
         place = self._context.place
         if place is None or not place.bucket:
             return
-        if index.isValid() and self.properties_action.isEnabled():
+        if index.isValid() and self.share_action.isEnabled():  # files (a folder's menu has Folder Usage…)
             menu.addActions([self.copy_link_action, self.share_action, self.properties_action])
         if not index.isValid():
             menu.addAction(self.new_folder_action)
@@ -203,10 +208,21 @@ class ObjectActions(QObject):
             self._context.refresh_loaded(set(prefixes))
 
     # -- properties, share, copy link ---------------------------------------
+    def _one_folder(self) -> str | None:
+        """The key of the one folder selected (nothing else), which Info shows as Folder Usage."""
+        if self.folder_info is None:
+            return None
+        refs = self._context.selected_refs()
+        return refs[0].key if len(refs) == 1 and refs[0].is_folder else None
+
     def show_properties(self) -> None:
         chosen = self._selected_files()
         if chosen is not None:
             self.show_properties_of(*chosen)
+            return
+        folder, place = self._one_folder(), self._context.place
+        if folder is not None and place is not None and self.folder_info is not None:
+            self.folder_info(place, folder)  # as Finder's Get Info on a folder: what it holds
 
     def show_properties_of(self, place: Place, keys: list[str]) -> None:
         """The properties panel of `keys` in `place`'s Space (the selection, or search results)."""
