@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -22,12 +23,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QTreeView
 from pytestqt.qtbot import QtBot
 
+from spacesgui.core.contrast import contrast_ratio
 from spacesgui.core.transfers import Direction, Totals, Transfer, TransferGroup, TransferState
-from spacesgui.qtmodels.legible_colors import muted_row_text
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
 from spacesgui.ui.transfers.progress_delegate import MARGIN_X, MARGIN_Y, ProgressDelegate
 from spacesgui.ui.transfers.transfer_dock import EMPTY_HINT, TransferDock, status_text
+from tests.gui.palettes import rgb, text_contrast
 
 State = TransferState
 MB = 1_000_000
@@ -392,9 +394,11 @@ def test_the_progress_delegate_never_raises(
 
 @pytest.mark.parametrize("state", [State.PAUSED, State.FAILED])
 def test_a_paused_or_failed_row_never_paints_a_bar_that_reads_as_begun_or_done(
-    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot, state: TransferState
-) -> None:
-    """Every byte went before the pause (or the failure): still not a highlighted full bar."""
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot, state: TransferState,
+    palette: str,
+) -> None:  # fmt: skip
+    """Every byte went before the pause (or the failure): still not a highlighted full bar; a
+    paused bar is grey, its percentage legible on it in light and dark palettes."""
     dock.resize(900, 200)
     done = make_transfer(tmp_path, "done", state=State.DONE, bytes_done=10 * MB)
     stopped = make_transfer(tmp_path, "stopped", state=state, bytes_done=10 * MB)
@@ -416,15 +420,13 @@ def test_a_paused_or_failed_row_never_paints_a_bar_that_reads_as_begun_or_done(
     bar = bar_of(rows["stopped"])
     assert filled_share(image, bar, highlight) == 0.0
     line = [image.pixelColor(x, bar.top() + 2) for x in range(bar.left(), bar.right())]  # above the text
-    if state == State.PAUSED:  # a grey bar, filled as far as it got
-        grey = muted_row_text(dock.view.palette())
-
-        def near(c: QColor) -> bool:
-            return (
-                abs(c.red() - grey.red()) + abs(c.green() - grey.green()) + abs(c.blue() - grey.blue()) < 60
-            )
-
-        assert sum(near(c) for c in line) > 0.7 * len(line)
+    base = dock.view.palette().color(QPalette.ColorRole.Base)
+    if state == State.PAUSED:  # a grey bar, filled as far as it got, its "100%" legible on it
+        fill = QColor(Counter(c.rgb() for c in line).most_common(1)[0][0])
+        assert fill.hslSaturationF() < 0.1
+        assert contrast_ratio(rgb(fill.rgb()), rgb(base.rgb())) > 1.3  # a bar, not the background
+        assert sum(c == fill for c in line) > 0.7 * len(line)
+        assert text_contrast(image, bar)[0] >= 4.5
     else:  # no bar: the cell says so in words
         assert dock.model.index(rows["stopped"], TransferColumn.PROGRESS).data() == "Failed"
         assert not any(is_bar_fill(c, highlight) for c in line)

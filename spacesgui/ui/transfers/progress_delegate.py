@@ -9,17 +9,20 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
 
+from spacesgui.core.contrast import legible, mix
 from spacesgui.core.transfers import TransferState
-from spacesgui.qtmodels.legible_colors import muted_row_text
+from spacesgui.qtmodels.legible_colors import qcolor, rgb
 from spacesgui.qtmodels.transfer_model import TransferRole
 
 log = logging.getLogger(__name__)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 MARGIN_X, MARGIN_Y = 3, 3
+PAUSED_GREY = 0.3  # how far a paused bar's fill moves from the view's colour toward its text
+PAUSED_CONTRAST = 5.5  # its text on it: AA (4.5) with room for antialiased strokes
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -70,13 +73,21 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
         if index.data(TransferRole.STATE) == TransferState.PAUSED:
-            # Grey fill, its text in the background's colour: legible both ways (see legible_colors).
-            bar.palette.setColor(QPalette.ColorRole.Highlight, muted_row_text(bar.palette))
-            bar.palette.setColor(
-                QPalette.ColorRole.HighlightedText, bar.palette.color(QPalette.ColorRole.Base)
-            )
+            fill, text = paused_colours(bar.palette)
+            bar.palette.setColor(QPalette.ColorRole.Highlight, fill)
+            bar.palette.setColor(QPalette.ColorRole.HighlightedText, text)
         painter.save()
         try:
             style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)
         finally:
             painter.restore()
+
+
+def paused_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """A paused bar's fill and the text over it: a grey between the view and its text, kept
+    far enough from the text that the percentage reads on the fill as beside it (the same
+    text colour on both sides, whatever the style draws the filled part's text in)."""
+    base, text = rgb(palette.color(QPalette.ColorRole.Base)), rgb(palette.color(QPalette.ColorRole.Text))
+    return qcolor(legible(mix(base, text, PAUSED_GREY), base, [text], PAUSED_CONTRAST)), palette.color(
+        QPalette.ColorRole.Text
+    )
