@@ -50,7 +50,6 @@ class DeleteSpaceDialog(QDialog):
         self.prompt = QLabel(f"To confirm, type the Space's name, “{escape(bucket)}”:", self)
         self.prompt.setWordWrap(True)
         self.name_edit = named(QLineEdit(self), "deleteSpaceNameEdit", "The Space's name, to confirm")
-        self.name_edit.setPlaceholderText(bucket)
         self.prompt.setBuddy(self.name_edit)
         self.abort_check: QCheckBox | None = None
         if uploads_choice:
