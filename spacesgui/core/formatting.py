@@ -53,7 +53,7 @@ def folder_summary(objects: int, folders: int, size: int) -> str:
     return f"{text} · {human_size(size)}" if objects else text
 
 
-def listed_names(names: list[str], shown: int = 5, longest: int = 60) -> str:
+def listed_names(names: list[str], shown: int = 5, longest: int = 44) -> str:
     """Up to `shown` of `names`, one a line, each longer than `longest` characters cut in its
     middle (the extension stays), then how many more: joined with commas, long names made
     a wall of text in a confirmation."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -192,3 +192,26 @@ def test_make_public_counts_the_files_in_the_folders_and_the_banner_ends_with_th
     acl = moto_store.client.get_object_acl(Bucket=moto_bucket, Key="site/c/d.html")
     assert any(g["Grantee"].get("URI", "").endswith("/AllUsers") for g in acl["Grants"])
     qtbot.waitUntil(lambda: app.window.banner.text() == "Made 4 files public.", timeout=30_000)
+
+
+def test_the_delete_confirmation_shows_each_long_name_on_one_line(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Long names were joined with commas, then each cut name still wrapped onto two lines."""
+    names = [f"quarterly-financial-report-for-the-board-2024-Q{q}-v0-REVIEWED (copy).pdf" for q in (1, 2, 3)]
+    app = browse_moto(names)
+    select(app, *names)
+    edit_actions(app).delete_action.trigger()
+    qtbot.waitUntil(
+        lambda: edit_actions(app).last_box is not None and edit_actions(app).last_box.isVisible(),
+        timeout=20_000,
+    )
+    box = edit_actions(app).last_box
+    assert box is not None
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    assert label is not None
+    lines = label.text().split("\n")
+    assert all(line.endswith("(copy).pdf") for line in lines[1:4])  # the end of each name stays
+    for line in lines[1:4]:  # each fits the box's width: one line, not wrapped
+        assert label.fontMetrics().horizontalAdvance(line) <= label.contentsRect().width(), line
+    box.button(QMessageBox.StandardButton.Cancel).click()
