@@ -23,7 +23,7 @@ class ProblemLabel(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self._applying = False
-        self._grew: tuple[int, int] | None = None  # the dialog's height before and after it grew
+        self.growth = DialogGrowth(self)
         self._apply_colour()
         self.hide()
 
@@ -34,24 +34,11 @@ class ProblemLabel(QLabel):
         if text:
             QTimer.singleShot(0, self, self._fit_dialog)  # once the layout has the text; not if deleted
         else:
-            self._shrink_back()
+            self.growth.give_back()
 
     def _fit_dialog(self) -> None:
-        if not self.isVisible():
-            return
-        dialog = self.window()
-        before = dialog.height()
-        grow_to_fit(self)
-        if dialog.height() != before:
-            self._grew = (self._grew[0] if self._grew else before, dialog.height())
-
-    def _shrink_back(self) -> None:
-        """The reason is gone: a dialog it grew goes back to its height, unless the user has
-        resized it since (then it is theirs)."""
-        grew, self._grew = self._grew, None
-        dialog = self.window()
-        if grew is not None and dialog.height() == grew[1]:
-            dialog.resize(dialog.width(), grew[0])
+        if self.isVisible():
+            self.growth.grow()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -91,3 +78,25 @@ def grow_to_fit(widget: QWidget) -> None:
     needed = max(needed, layout.totalMinimumSize().height())
     if needed > dialog.height():
         dialog.resize(width, needed)
+
+
+class DialogGrowth:
+    """Grows the dialog holding `widget` for its text (grow_to_fit), and gives the height back
+    once the text is gone, unless the user has resized the dialog since (then it is theirs)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        self._widget = widget
+        self._grew: tuple[int, int] | None = None  # the dialog's height before and after it grew
+
+    def grow(self) -> None:
+        dialog = self._widget.window()
+        before = dialog.height()
+        grow_to_fit(self._widget)
+        if dialog.height() != before:
+            self._grew = (self._grew[0] if self._grew else before, dialog.height())
+
+    def give_back(self) -> None:
+        grew, self._grew = self._grew, None
+        dialog = self._widget.window()
+        if grew is not None and dialog.height() == grew[1]:
+            dialog.resize(dialog.width(), grew[0])

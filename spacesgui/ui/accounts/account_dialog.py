@@ -28,7 +28,7 @@ from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.account_service import ConnectionReport
 from spacesgui.ui.accounts.ca_bundle_row import CaBundleRow
 from spacesgui.ui.naming import named
-from spacesgui.ui.problem_label import grow_to_fit
+from spacesgui.ui.problem_label import DialogGrowth
 
 Tester = Callable[[Account, str], Awaitable[ConnectionReport]]
 Saver = Callable[[Account, str, bool], None]  # account, secret, remember in keyring
@@ -131,6 +131,9 @@ class AccountDialog(QDialog):
         self.test_button = named(QPushButton("Test Connection"), "testConnectionButton")
         self.test_button.clicked.connect(self._on_test_clicked)
         self.result_label = named(QLabel(wordWrap=True), "testResultLabel")
+        self._result_growth = DialogGrowth(
+            self.result_label
+        )  # a long reason grows the dialog, then gives it back
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
@@ -162,6 +165,7 @@ class AccountDialog(QDialog):
         self.provider_combo.currentIndexChanged.connect(self._clear_result)
         self.region_combo.currentTextChanged.connect(self._clear_result)
         self.addressing_combo.currentIndexChanged.connect(self._clear_result)
+        self.remember_check.toggled.connect(self._clear_result)  # what a keyring refusal asks for
         self._on_provider_changed()
         if account is not None:
             self._load(account)
@@ -266,7 +270,7 @@ class AccountDialog(QDialog):
         colour = status_text(self.palette(), ok).name()
         self.result_label.setStyleSheet(f"color: {colour};")
         self.result_label.setText(("✓ " if ok else "✗ ") + text)
-        QTimer.singleShot(0, self.result_label, lambda: grow_to_fit(self.result_label))  # once laid out
+        QTimer.singleShot(0, self.result_label, self._result_growth.grow)  # once laid out
 
     def _on_test_clicked(self) -> None:
         try:
@@ -288,6 +292,7 @@ class AccountDialog(QDialog):
 
     def _clear_result(self, *_: object) -> None:
         self.result_label.clear()
+        self._result_growth.give_back()
 
     def remember(self) -> bool:
         return self.remember_check.isChecked()
