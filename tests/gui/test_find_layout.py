@@ -110,3 +110,26 @@ def test_the_notice_that_no_space_is_open_goes_once_one_is(
     open_account(app, moto_account)
     app.window.navigate(Place(moto_account.id, moto_bucket, ""))
     assert panel.status_label.text() == ""
+
+
+def test_a_narrow_window_takes_from_the_sidebar_and_gives_it_back_when_wider_or_the_preview_closes(
+    build_window: Callable[..., App], qtbot: QtBot
+) -> None:
+    """At 480 px the sidebar kept 240 px, half the window: the list's names read "be…ng"."""
+    app = build_window()
+    window = app.window
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280 and window.splitter.sizes()[0] == 240, timeout=10_000)
+    window.resize(480, 600)
+    qtbot.waitUntil(lambda: window.width() == 480, timeout=10_000)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 150, timeout=10_000)
+    assert window.splitter.sizes()[1] >= 300  # the list
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 240, timeout=10_000)
+
+    window.resize(640, 600)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 160, timeout=10_000)
+    window.preview.preview_action.trigger()  # the preview takes from the sidebar too
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] < 160, timeout=10_000)
+    window.preview.preview_action.trigger()  # and gives it back when it closes
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 160, timeout=10_000)

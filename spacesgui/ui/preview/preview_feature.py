@@ -36,6 +36,10 @@ class PreviewHost(Protocol):
 
     def go_up(self) -> None: ...
 
+    def fit_sidebar(self) -> None:
+        """Give the sidebar back the width the window allows it (the preview took some)."""
+        ...
+
 
 class PreviewFeature(QObject):
     """The preview pane, the icons grid and their View-menu actions."""
@@ -126,6 +130,7 @@ class PreviewFeature(QObject):
         else:
             self._previews.cancel()
             self.pane.show_message("Select a file to preview it.")
+            self._host.fit_sidebar()  # what the preview took from the sidebar comes back
 
     def _on_selection_changed(self, *_: object) -> None:
         if self.shown:
