@@ -476,8 +476,15 @@ def test_a_narrow_panel_hides_time_left_and_speed_before_progress_goes_out_of_si
         timeout=10_000,
     )
     assert header.sectionSize(TransferColumn.NAME) >= 150
+    dock.resize(480, 240)  # narrower still: Status gives some of its width, Progress stays whole
+    qtbot.waitUntil(
+        lambda: seen(TransferColumn.PROGRESS) and header.sectionSize(TransferColumn.NAME) >= 180,
+        timeout=10_000,
+    )
+    assert header.sectionSize(TransferColumn.STATUS) < 240
     dock.resize(900, 240)  # only as many give way as must: the time left
     qtbot.waitUntil(lambda: seen(TransferColumn.SPEED) and seen(TransferColumn.SIZE), timeout=10_000)
     assert header.isSectionHidden(TransferColumn.ETA)
+    assert header.sectionSize(TransferColumn.STATUS) == 240  # its width back
     dock.resize(1400, 240)
     qtbot.waitUntil(lambda: all(seen(c) for c in TransferColumn), timeout=10_000)

@@ -73,6 +73,7 @@ COLUMN_WIDTHS = (
 # the time left and the speed first, the direction (its icon is on the name's row) last.
 YIELDING_COLUMNS = (TransferColumn.ETA, TransferColumn.SPEED, TransferColumn.SIZE, TransferColumn.DIRECTION)
 NAME_MIN = 190
+STATUS_MIN = 140  # "Failed: The Space…", the rest in its tooltip
 OPEN_HEIGHT = 240  # the panel's height when it first unfolds
 GRAPH_FROM_WIDTH = 1040  # a narrower panel leaves the graph out: the list's columns need the room
 QWIDGETSIZE_MAX = (1 << 24) - 1
@@ -388,16 +389,16 @@ class TransferDock(TransferVerbs, QDockWidget):
 
     def fit_columns(self) -> None:
         """Hide the time left, then the speed, the size and the direction, while the name would
-        get under NAME_MIN; show them again when there is room. Progress and Status stay: at
-        640 px every column after Status was scrolled out of sight."""
+        get under NAME_MIN, then narrow Status (to STATUS_MIN); show them again when there is
+        room. Progress and Status stay: at 640 px every column after Status was out of sight."""
         header = self.view.header()
         width = self.view.viewport().width()
         if width <= 0:
             return
         for column in self._widths:
-            if not header.isSectionHidden(column):
+            if not header.isSectionHidden(column) and column != TransferColumn.STATUS:
                 self._widths[column] = header.sectionSize(column)
-        others = sum(self._widths.values())
+        others = sum(self._widths.values())  # Status at its own width
         hide: set[int] = set()
         for column in YIELDING_COLUMNS:
             if width - others >= NAME_MIN:
@@ -407,6 +408,11 @@ class TransferDock(TransferVerbs, QDockWidget):
         for column in YIELDING_COLUMNS:
             if header.isSectionHidden(column) != (column in hide):
                 header.setSectionHidden(column, column in hide)
+        # Narrower still (a 480 px window, a floating panel): Status gives some of its width.
+        status = self._widths[TransferColumn.STATUS]
+        status = max(STATUS_MIN, status - max(0, NAME_MIN - (width - others)))
+        if header.sectionSize(TransferColumn.STATUS) != status:
+            header.resizeSection(TransferColumn.STATUS, status)
 
     def _update_graph_visible(self) -> None:
         """The graph beside the list when there is a list and room for both."""
