@@ -1,4 +1,5 @@
-"""Paints a row's share of the whole as a bar behind its percentage."""
+"""Paints a row's share of the whole as a bar, beside its percentage (not under it: the two ran
+into each other)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from spacesgui.qtmodels.usage_model import UsageRole
 
+TEXT_GAP = 8  # between the bar's room and the percentage, right-aligned after it
+
 
 class ShareBarDelegate(QStyledItemDelegate):
     def paint(
@@ -15,7 +18,8 @@ class ShareBarDelegate(QStyledItemDelegate):
     ) -> None:
         share = index.data(UsageRole.SHARE)
         if isinstance(share, float) and share > 0:
-            rect = QRectF(option.rect).adjusted(3, 4, -3, -4)
+            label = option.fontMetrics.horizontalAdvance(str(index.data() or "")) + TEXT_GAP
+            rect = QRectF(option.rect).adjusted(3, 4, -3 - label, -4)
             rect.setWidth(max(rect.width() * min(share, 1.0), 1.5))
             colour = QColor(option.palette.color(QPalette.ColorRole.Highlight))
             colour.setAlphaF(0.45)
