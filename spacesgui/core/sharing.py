@@ -57,8 +57,8 @@ HINTS = {
         "links have no 7-day limit."
     ),
     LinkKind.UPLOAD: (
-        "Anyone with the link can upload a file in its place (an HTTP PUT of the bytes, e.g. "
-        "curl -T file URL) until it expires. What is there now is replaced."
+        "Sending new bytes to this address with an HTTP PUT (e.g. curl -T file URL) stores "
+        "them in the file's place."
     ),
     LinkKind.PUBLIC: "Works only if the file is public; then anyone with the address can read it.",
     LinkKind.CDN: (
