@@ -27,7 +27,7 @@ from moto.s3.models import FakeKey, s3_backends
 
 from spacesgui.adapters.s3_client import make_client
 from spacesgui.core.accounts import Account, AddressingStyle, Credentials
-from spacesgui.demo import big_space, samples
+from spacesgui.demo import big_space, moto_fixes, samples
 from spacesgui.demo.http_server import DemoMotoServer
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ class DemoServer:
                 _release(self)
                 raise
             self._fast = fast_listing.install() if fast_listing is not None else False
+            moto_fixes.install()
             self._server = server
             self._endpoint = f"http://{host}:{port}"
             logger.info("Demo server listening on %s", self._endpoint)
