@@ -18,6 +18,12 @@ def percent(done: int, total: int, finished: bool = False) -> int:
     return max(0, min(100, done * 100 // total))
 
 
+# What a paused file with every byte moved still lacks, by direction.
+_ALL_MOVED = {
+    Direction.UPLOAD: "all sent",  # its parts are stored; the object is made on completion
+    Direction.DOWNLOAD: "all received",  # checked and renamed into place on completion
+}
+
 # States whose progress bar would mislead (a full bar reads as “done”).
 NO_BAR = frozenset({State.FAILED, State.CANCELLED, State.SKIPPED})
 
@@ -55,6 +61,9 @@ def file_status(t: Transfer) -> str:
     if state == State.SKIPPED:
         reason = _reason(t.error, "Skipped")
         return f"Skipped: {reason}" if reason else "Skipped"
+    if state == State.PAUSED and t.size and t.bytes_done >= t.size and t.direction in _ALL_MOVED:
+        # A full bar beside "Paused" read as done: say what is left.
+        return f"Paused · {_ALL_MOVED[t.direction]}; Resume completes it"
     return {
         State.QUEUED: "Queued",
         State.PAUSED: "Paused",

@@ -50,3 +50,14 @@ def test_percent_and_size_text() -> None:
     assert percent(300, 200) == 100
     assert size_text(500_000, 2_000_000, moving=True) == "500 KB of 2.0 MB"
     assert size_text(2_000_000, 2_000_000, moving=False) == "2.0 MB"
+
+
+def test_a_paused_file_with_every_byte_moved_says_what_is_left() -> None:
+    """Every part was stored before the pause: "Paused" beside a full bar read as done."""
+    assert file_status(a_transfer(state=State.PAUSED, bytes_done=40)) == "Paused"
+    assert (
+        file_status(a_transfer(state=State.PAUSED, bytes_done=100))
+        == "Paused · all sent; Resume completes it"
+    )
+    download = a_transfer(state=State.PAUSED, bytes_done=100, direction=Direction.DOWNLOAD)
+    assert file_status(download) == "Paused · all received; Resume completes it"
