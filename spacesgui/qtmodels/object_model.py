@@ -22,26 +22,19 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon
 
 from spacesgui.core.access import AccessState
-from spacesgui.core.deleted import DELETED_FOLDER_TIP, DELETED_LABEL, DELETED_TIP
 from spacesgui.core.errors import SpacesError
-from spacesgui.core.filetypes import FOLDER_LABEL, FileKind, file_kind, type_label
 from spacesgui.core.folder_node import (
-    STORAGE_CLASSES,
     Column,
     FolderNode,
     LoadState,
     SortSpec,
 )
-from spacesgui.core.formatting import human_size, human_time, storage_class_text
-from spacesgui.core.keys import is_within, parent
+from spacesgui.core.keys import parent
 from spacesgui.core.listing import ListingPage
 from spacesgui.core.name_pattern import name_matcher
-from spacesgui.qtmodels.icons import kind_icon
-from spacesgui.qtmodels.legible_colors import muted_row_text
-from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.qtmodels.object_cells import ObjectCells
 from spacesgui.qtmodels.tree_refresh import TreeRefresher
 from spacesgui.services.browser_service import BrowserService, ListingRequest
 
@@ -58,8 +51,6 @@ HEADERS = {
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_FLUSH_MS = 100
-CUT_LABEL = "Cut: moves when pasted"
-CUT_ROLES = frozenset({Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.AccessibleDescriptionRole})
 # Computed once: views ask per row. Drag-enabled, or the view never starts a drag out of
 # the window (QAbstractItemView drags only the selected rows whose flags allow it).
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
@@ -84,10 +75,7 @@ class ObjectTreeModel(QAbstractItemModel):
         self._listings: dict[int, FolderNode] = {}
         self._show_deleted = False  # list deleted files and folders too (a versioned Space)
         self._listed_deleted: dict[int, bool] = {}  # listing id → whether it asked for deleted files
-        self._muted: tuple[int, QColor] | None = None  # (palette cache key, greyed text colour)
-        self._italic = QFont()
-        self._italic.setItalic(True)
-        self._access_note = ""  # why the Access column says "—" (the server keeps no ACLs)
+        self._cells = ObjectCells()
         self._cut: tuple[str, str, frozenset[str]] = ("", "", frozenset())  # account, bucket, keys
         self._pending_pages: dict[FolderNode, list[ListingPage]] = {}
         self._flush_timer = QTimer(self)
@@ -98,9 +86,6 @@ class ObjectTreeModel(QAbstractItemModel):
         browser.listing_page.connect(self._on_browser_listing_page)
         browser.listing_finished.connect(self._on_browser_listing_finished)
         browser.listing_failed.connect(self._on_browser_listing_failed)
-        # One QIcon per kind, made once: a row's icon costs a name lookup, and each icon
-        # keeps its rendered pixmaps, so a screenful of rows draws a few cached pixmaps.
-        self._kind_icons: dict[FileKind, QIcon] = {kind: kind_icon(kind) for kind in FileKind}
 
     # -- location -----------------------------------------------------------
     @property
@@ -134,7 +119,8 @@ class ObjectTreeModel(QAbstractItemModel):
         self._cancel_all()
         self.beginResetModel()
         self._account_id, self._bucket = account_id, bucket
-        self._access_note = ""
+        self._cells.access_note = ""
+        self._show_cut()
         self._root = FolderNode(prefix)
         if bucket:
             self._root.state = LoadState.LOADING  # so a fetchMore during the reset starts nothing
@@ -149,12 +135,12 @@ class ObjectTreeModel(QAbstractItemModel):
     # -- access column ------------------------------------------------------
     @property
     def access_note(self) -> str:
-        return self._access_note
+        return self._cells.access_note
 
     def set_access_note(self, note: str) -> None:
         """Show "—" in every file's Access cell, `note` (why) in its tooltip; "" shows states again."""
-        if note != self._access_note:
-            self._access_note = note
+        if note != self._cells.access_note:
+            self._cells.access_note = note
             self._access_column_changed()
 
     def set_access(self, node: FolderNode, obj: int, state: AccessState) -> None:
@@ -197,21 +183,16 @@ class ObjectTreeModel(QAbstractItemModel):
         on the clipboard, and a paste moves them (as a file manager greys cut files). Rows
         are read when painted: the view repaints them."""
         self._cut = (account_id, bucket, frozenset(keys))
+        self._show_cut()
+
+    def _show_cut(self) -> None:
+        """The cut keys the cells grey: those of the open Space, none elsewhere."""
+        account_id, bucket, keys = self._cut
+        self._cells.cut = keys if (account_id, bucket) == (self._account_id, self._bucket) else frozenset()
 
     def is_cut(self, key: str) -> bool:
         """Whether the row of `key` in the open Space is marked as cut."""
-        account_id, bucket, keys = self._cut
-        return (
-            bool(keys) and (account_id, bucket) == (self._account_id, self._bucket) and is_within(key, keys)
-        )
-
-    def _cut_data(self, key: str, role: int) -> Any:
-        """What a cut row says differently: greyed, and "Cut" to a screen reader."""
-        if role == Qt.ItemDataRole.ForegroundRole and self.is_cut(key):
-            return self._muted_colour()
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole and self.is_cut(key):
-            return CUT_LABEL
-        return None
+        return self._cells.is_cut(key)
 
     # -- deleted files --------------------------------------------------------
     @property
@@ -556,87 +537,8 @@ class ObjectTreeModel(QAbstractItemModel):
         """The data of row `row` of folder `node`, without building a QModelIndex."""
         folder = node.folder_at(row)
         if folder is not None:
-            return self._folder_data(folder, column, role)
+            return self._cells.folder(folder, column, role)
         obj = node.object_at(row)
         if obj < 0:
             return None
-        return self._object_data(node, obj, column, role)
-
-    def _muted_colour(self) -> QColor:
-        palette = QGuiApplication.palette()
-        if self._muted is None or self._muted[0] != palette.cacheKey():
-            self._muted = (palette.cacheKey(), muted_row_text(palette))
-        return self._muted[1]
-
-    def _deleted_data(self, column: int, role: int, tip: str) -> Any:
-        """What a deleted row says differently: greyed, italic, “Deleted” in the Access cell."""
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._muted_colour()
-        if role == Qt.ItemDataRole.FontRole:
-            return self._italic
-        if role == ObjectRole.DELETED:
-            return True
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:  # what a screen reader adds to the cell
-            return DELETED_LABEL
-        if column == Column.ACCESS and role == Qt.ItemDataRole.DisplayRole:
-            return DELETED_LABEL
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.ACCESS:
-            return tip
-        return None
-
-    def _folder_data(self, folder: FolderNode, column: int, role: int) -> Any:
-        if (
-            folder.only_deleted
-            and (found := self._deleted_data(column, role, DELETED_FOLDER_TIP)) is not None
-        ):
-            return found
-        if role in CUT_ROLES and (found := self._cut_data(folder.prefix, role)) is not None:
-            return found
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == Column.NAME:
-                return folder.name
-            return FOLDER_LABEL if column == Column.TYPE else ""
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
-            return self._kind_icons[FileKind.FOLDER]
-        if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):
-            return folder.prefix
-        if role == ObjectRole.IS_FOLDER:
-            return True
-        if role == ObjectRole.DELETED:
-            return False
-        if role == ObjectRole.SORT:
-            return folder.name.casefold() if column == Column.NAME else ""
-        return None
-
-    def _object_data(self, node: FolderNode, obj: int, column: int, role: int) -> Any:
-        if node.deleted[obj] and (found := self._deleted_data(column, role, DELETED_TIP)) is not None:
-            return found
-        if role in CUT_ROLES and (found := self._cut_data(node.key_of(obj), role)) is not None:
-            return found
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == Column.NAME:
-                return node.names[obj]
-            if column == Column.SIZE:
-                return human_size(node.sizes[obj])
-            if column == Column.MODIFIED:
-                return human_time(node.mtimes[obj])
-            if column == Column.TYPE:
-                return type_label(node.names[obj])
-            if column == Column.ACCESS:
-                return "—" if self._access_note else AccessState(node.access[obj]).label
-            return storage_class_text(STORAGE_CLASSES[node.classes[obj]])
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
-            return self._kind_icons[file_kind(node.names[obj])]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SIZE:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == ObjectRole.KEY or (role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME):
-            return node.key_of(obj)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.ACCESS:
-            return self._access_note or AccessState(node.access[obj]).explanation or None
-        if role in (ObjectRole.IS_FOLDER, ObjectRole.DELETED):
-            return False
-        if role == ObjectRole.SIZE:
-            return node.sizes[obj]
-        if role == ObjectRole.SORT:
-            return node.object_sort_key(Column(column))(obj)
-        return None
+        return self._cells.object(node, obj, column, role)
