@@ -10,8 +10,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QMainWindow,
     QSizePolicy,
@@ -64,6 +64,7 @@ from spacesgui.ui.operations.permissions_action import PermissionsAction
 from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.search.search_panel import SearchPanel
 from spacesgui.ui.settings.space_settings_windows import SpaceSettingsWindows
+from spacesgui.ui.sidebar_width import SidebarWidth
 from spacesgui.ui.transfers.quit_guard import QuitGuard
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.usage.usage_windows import UsageWindows
@@ -206,32 +207,15 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         sidebar = max(MIN_SIDEBAR_WIDTH, min(SIDEBAR_WIDTH, self.width() // 5))
         splitter.setSizes([sidebar, self.width() - sidebar])
-        self._sidebar_wanted = SIDEBAR_WIDTH  # or what the user drags it to
-        splitter.splitterMoved.connect(self._on_splitter_moved)
+        self.sidebar_width = SidebarWidth(
+            splitter, SIDEBAR_WIDTH, MIN_SIDEBAR_WIDTH, lambda: self.preview.shown
+        )
         self.preview.place_in(splitter)
         self.setCentralWidget(splitter)
 
-    def _on_splitter_moved(self, _position: int, index: int) -> None:
-        if index == 1:  # the handle right of the sidebar: the user chose its width
-            self._sidebar_wanted = self.splitter.sizes()[0]
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self, self.fit_sidebar)  # once the splitter has its new width
-
     def fit_sidebar(self) -> None:
-        """The sidebar at the width it was given (or dragged to), but at most a quarter of a
-        narrow window (its minimum at least): at 480 px it took half and names read "be…ng".
-        While the preview shows, it only shrinks here: the preview may have taken from it."""
-        sizes = self.splitter.sizes()
-        if len(sizes) < 2 or self.splitter.width() <= 0:
-            return
-        target = max(MIN_SIDEBAR_WIDTH, min(self._sidebar_wanted, self.splitter.width() // 4))
-        if sizes[0] == target or (target > sizes[0] and self.preview.shown):
-            return
-        sizes[1] += sizes[0] - target
-        sizes[0] = target
-        self.splitter.setSizes(sizes)
+        """Give the sidebar back the width the window allows it (the preview took some)."""
+        self.sidebar_width.fit()
 
     def _connect(self) -> None:
         self.account_panel.place_selected.connect(self.navigate)
