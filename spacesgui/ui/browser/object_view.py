@@ -41,6 +41,7 @@ from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.browser.name_editing import select_stem_later
 from spacesgui.ui.browser.selection import Selection, read_selection, selected_rows
+from spacesgui.ui.column_fit import yield_columns
 from spacesgui.ui.mime_types import KEYS_MIME
 
 INDENT = 18
@@ -235,19 +236,7 @@ class ObjectView(QTableView):
         width = self.viewport().width()
         if width <= 0:
             return
-        for column in COLUMN_WIDTHS:
-            if not header.isSectionHidden(column):
-                self._widths[column] = header.sectionSize(column)
-        hide: set[int] = set()
-        others = sum(self._widths.values())
-        for column in YIELDING_COLUMNS:
-            if width - others >= NAME_SHARE * width:
-                break
-            hide.add(column)
-            others -= self._widths[column]
-        for column in YIELDING_COLUMNS:
-            if header.isSectionHidden(column) != (column in hide):
-                header.setSectionHidden(column, column in hide)
+        yield_columns(header, self._widths, YIELDING_COLUMNS, width, int(NAME_SHARE * width))
 
     def edit_name(self, key: str) -> bool:
         """Start editing the name of the row showing `key` (Rename); False when it is not shown."""

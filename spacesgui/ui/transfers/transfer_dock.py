@@ -45,6 +45,7 @@ from spacesgui.core.throughput import human_rate
 from spacesgui.core.transfers import Transfer, TransferGroup
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
+from spacesgui.ui.column_fit import yield_columns
 from spacesgui.ui.middle_elide import MiddleElideDelegate
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -161,6 +162,7 @@ class TransferDock(TransferVerbs, QDockWidget):
         # The name takes what is left: rows are told apart by it (the status is in its tooltip).
         header.setSectionResizeMode(TransferColumn.NAME, QHeaderView.ResizeMode.Stretch)
         self._widths: dict[int, int] = {int(c): w for c, w in COLUMN_WIDTHS if c != TransferColumn.NAME}
+        self._status_width = self._widths[TransferColumn.STATUS]
         view.installEventFilter(self)  # its width changes with the panel's and the graph's
 
     def _build_layout(self) -> None:
@@ -395,21 +397,11 @@ class TransferDock(TransferVerbs, QDockWidget):
         width = self.view.viewport().width()
         if width <= 0:
             return
-        for column in self._widths:
-            if not header.isSectionHidden(column) and column != TransferColumn.STATUS:
-                self._widths[column] = header.sectionSize(column)
-        others = sum(self._widths.values())  # Status at its own width
-        hide: set[int] = set()
-        for column in YIELDING_COLUMNS:
-            if width - others >= NAME_MIN:
-                break
-            hide.add(column)
-            others -= self._widths[column]
-        for column in YIELDING_COLUMNS:
-            if header.isSectionHidden(column) != (column in hide):
-                header.setSectionHidden(column, column in hide)
+        # Status counts at its own width, not what a narrower panel left it (restored below).
+        status = self._status_width
+        header.resizeSection(TransferColumn.STATUS, status)
+        others = yield_columns(header, self._widths, YIELDING_COLUMNS, width, NAME_MIN)
         # Narrower still (a 480 px window, a floating panel): Status gives some of its width.
-        status = self._widths[TransferColumn.STATUS]
         status = max(STATUS_MIN, status - max(0, NAME_MIN - (width - others)))
         if header.sectionSize(TransferColumn.STATUS) != status:
             header.resizeSection(TransferColumn.STATUS, status)
