@@ -397,10 +397,10 @@ class TransferModel(QAbstractItemModel):
         """
         if not rows:
             return
-        keys = [planned(row) for row in self._top]
-        if not keys or planned(rows[0]) >= keys[-1]:
-            self._insert(None, len(self._top), rows)
+        if not self._top or planned(rows[0]) >= planned(self._top[-1]):
+            self._insert(None, len(self._top), rows)  # the usual case: no walk over the rows there
             return
+        keys = [planned(row) for row in self._top]
         runs: dict[int, list[Row]] = {}  # where among the old rows → the new rows that go there
         for row in rows:
             runs.setdefault(bisect.bisect_right(keys, planned(row)), []).append(row)
