@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.qtmodels.roles import ObjectRole
+from tests.gui.palettes import text_contrast
 
 
 def row_of(app: App, key: str) -> int:
@@ -46,3 +47,22 @@ def press(qtbot: QtBot, app: App, shortcut: str) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
     combination = QKeySequence(shortcut)[0]
     qtbot.keyClick(view, combination.key(), combination.keyboardModifiers())
+
+
+def painted_text(app: App, key: str, column: int) -> tuple[float, tuple[int, int, int]]:
+    """The contrast and colour of the text painted in `key`'s row, in `column` (pick one with
+    no icon), with nothing selected: see palettes.text_contrast."""
+    view = app.window.object_view
+    view.clearSelection()
+    view.setCurrentIndex(view.flat.index(-1, -1))
+    QApplication.processEvents()
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio() or 1.0
+    rect = view.visualRect(view.flat.index(row_of(app, key), column))
+    area = QRect(
+        int(rect.left() * ratio),
+        int(rect.top() * ratio),
+        int(rect.width() * ratio),
+        int(rect.height() * ratio),
+    )
+    return text_contrast(image, area)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.core.folder_node import Column
 from tests.gui.conftest import wait_listed
-from tests.gui.operations_helpers import row_of, select
-from tests.gui.palettes import text_contrast
+from tests.gui.operations_helpers import painted_text, row_of, select
 from tests.gui.test_object_operations import edit_actions, wait_done
 
 Browse = Callable[[Iterable[str]], App]
@@ -20,20 +18,7 @@ AA = 4.5  # WCAG's contrast for body text
 
 
 def painted(app: App, key: str) -> tuple[float, tuple[int, int, int]]:
-    """The contrast and colour of the Type text painted in `key`'s row (no icon, no selection)."""
-    view = app.window.object_view
-    view.clearSelection()
-    QApplication.processEvents()
-    image = view.viewport().grab().toImage()
-    ratio = image.devicePixelRatio() or 1.0
-    rect = view.visualRect(view.flat.index(row_of(app, key), Column.TYPE))
-    area = QRect(
-        int(rect.left() * ratio),
-        int(rect.top() * ratio),
-        int(rect.width() * ratio),
-        int(rect.height() * ratio),
-    )
-    return text_contrast(image, area)
+    return painted_text(app, key, Column.TYPE)  # text only, no icon
 
 
 def test_cut_rows_are_greyed_until_something_else_is_copied_and_a_paste_ungreys_them(

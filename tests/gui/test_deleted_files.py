@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -19,8 +19,7 @@ from spacesgui.core.folder_node import Column, LoadState
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.browser.deleted_files import UNVERSIONED_TIP
-from tests.gui.operations_helpers import row_of, select
-from tests.gui.palettes import text_contrast
+from tests.gui.operations_helpers import painted_text, row_of, select
 from tests.gui.test_object_operations import edit_actions
 
 Browse = Callable[[Iterable[str]], App]
@@ -205,22 +204,9 @@ def test_deleted_rows_are_painted_greyed_yet_legible(
     put_and_delete(moto_store, moto_bucket, live=["alive-and-well.txt"], deleted=["deleted-file.txt"])
     app = browse_moto([])
     show_deleted(qtbot, app, "deleted-file.txt")
-    view = app.window.object_view
-    view.clearSelection()
-    view.setCurrentIndex(view.flat.index(-1, -1))
-    QApplication.processEvents()
-    image = view.viewport().grab().toImage()
-    ratio = image.devicePixelRatio() or 1.0
 
     def painted(key: str) -> tuple[float, tuple[int, int, int]]:
-        rect = view.visualRect(view.flat.index(row_of(app, key), Column.SIZE))  # text only, no icon
-        area = QRect(
-            int(rect.left() * ratio),
-            int(rect.top() * ratio),
-            int(rect.width() * ratio),
-            int(rect.height() * ratio),
-        )
-        return text_contrast(image, area)
+        return painted_text(app, key, Column.SIZE)  # text only, no icon
 
     live_contrast, live_colour = painted("alive-and-well.txt")
     gone_contrast, gone_colour = painted("deleted-file.txt")

@@ -86,8 +86,9 @@ def test_the_python_model_tester_passes_too(model: TransferModel, qtmodeltester:
     group = make_group()
     model.add_groups([group])
     model.apply([make_transfer(f"{i}.jpg", group) for i in range(3)] + [make_transfer("a.txt")])
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model, force_py=True)  # raises on any rule the model breaks
     model.apply([make_transfer("b.txt")])
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["photos", "a.txt", "b.txt"]
 
 
 def test_groups_come_first_in_arrival_order_and_own_their_files(model: TransferModel) -> None:
