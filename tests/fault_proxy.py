@@ -451,6 +451,14 @@ class FaultProxy:
         if leftover:
             raise RuntimeError(f"fault proxy threads did not stop: {[t.name for t in leftover]}")
 
+    def close_connections(self) -> None:
+        """Close every client connection now, as a server ends idle keep-alive ones."""
+        if self._server is None:
+            raise RuntimeError("the fault proxy is not running")
+        leftover = self._server.close_connections(JOIN_TIMEOUT_S)
+        if leftover:
+            raise RuntimeError(f"fault proxy connections did not close: {[t.name for t in leftover]}")
+
     def __enter__(self) -> FaultProxy:
         return self.start()
 

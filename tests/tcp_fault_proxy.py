@@ -11,6 +11,10 @@ is accepted:
   direction for `stall_s` seconds; then both sides are closed (FIN). A client with a
   shorter read timeout times out.
 
+Apart from those, with `close_reused=True` a connection that has carried answer bytes is
+closed (FIN) as soon as the client sends anything more on it, and that request is not
+forwarded: a server closing an idle keep-alive connection just as the client reuses it.
+
 The byte count runs over both directions of the connection, from 1 up to `fault_window`
 (256 KiB by default), so a request with a large body (an upload part) is cut mid-body,
 and so is the response to a small request (a download). A connection that carries fewer
@@ -80,6 +84,7 @@ class _Connection:
     masks: dict[socket.socket, int] = field(default_factory=dict)  # registered selector events
     stalled_until: float | None = None
     closed: bool = False
+    answered: bool = False  # the upstream has sent bytes on it (close_reused)
 
     def peer(self, sock: socket.socket) -> socket.socket:
         return self.upstream if sock is self.client else self.client
@@ -131,8 +136,10 @@ class TcpFaultProxy:
         stall_share: float = 0.0,
         stall_s: float = 3.0,
         fault_window: int = DEFAULT_FAULT_WINDOW,
+        close_reused: bool = False,
     ) -> None:
         _check_shares(reset_share, stall_share, stall_s, fault_window)
+        self.close_reused = close_reused  # read by the loop thread as it goes
         self.upstream = upstream
         self._upstream_address = _parse_upstream(upstream)
         self.seed = seed
@@ -146,6 +153,7 @@ class TcpFaultProxy:
         self._resets = 0
         self._stalls = 0
         self._bytes_forwarded = 0
+        self._reuses_closed = 0
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -259,6 +267,12 @@ class TcpFaultProxy:
             return self._stalls
 
     @property
+    def reuses_closed(self) -> int:
+        """Requests met by a close instead of being forwarded (close_reused)."""
+        with self._lock:
+            return self._reuses_closed
+
+    @property
     def bytes_forwarded(self) -> int:
         """Bytes read from either side and passed on, over all connections."""
         with self._lock:
@@ -354,6 +368,13 @@ class TcpFaultProxy:
         except (BlockingIOError, InterruptedError):
             return
         dst = conn.peer(src)
+        if data and src is conn.client and conn.answered and self.close_reused:
+            with self._lock:
+                self._reuses_closed += 1
+            self._close(conn, abort=False)
+            return
+        if data and src is conn.upstream:
+            conn.answered = True
         if not data:
             conn.eof.add(src)
             if dst not in conn.pending:

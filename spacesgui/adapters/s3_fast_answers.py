@@ -105,7 +105,10 @@ def connection_error(exc: BaseException, operation: str, endpoint: str) -> Space
         return Timeout(
             f"{endpoint} stopped answering. Try again in a moment.", detail=f"{operation}: {exc!r}"
         )
-    if isinstance(exc, aiohttp.ClientConnectorError) and "refused" in str(exc).lower():
+    refused = isinstance(exc, ConnectionRefusedError) or (  # our own connections; aiohttp's
+        isinstance(exc, aiohttp.ClientConnectorError) and "refused" in str(exc).lower()
+    )
+    if refused:
         return NetworkError(
             f"{endpoint} refused the connection. Is the server running?", detail=f"{operation}: {exc!r}"
         )

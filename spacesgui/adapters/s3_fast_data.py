@@ -5,6 +5,9 @@ worker thread: see open_download.)
 
 (CopyObject and DeleteObjects too, for folder operations: s3_fast_operations.py.)
 
+(The GET of a whole small file, the engine's loop job, goes on connections of this
+store's own instead of aiohttp's, read by httptools: s3_small_gets.py says why.)
+
 boto3 spends ~1.6 ms of Python per small request in its generic machinery (event hooks,
 user agent, endpoint rules, an `Expect: 100-continue` wait on every PUT); botocore's
 signature alone is ~0.15 ms. FastS3Store keeps boto3 for every control call and sends the three
@@ -32,6 +35,7 @@ limit and progress as it is read), big ones streamed to the loop through a short
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterator
@@ -56,7 +60,8 @@ from spacesgui.adapters.s3_fast_answers import (
     whole_object,
 )
 from spacesgui.adapters.s3_fast_operations import FastOperations
-from spacesgui.adapters.s3_signer import S3Signer
+from spacesgui.adapters.s3_signer import S3Signer, split_url
+from spacesgui.adapters.s3_small_gets import SmallGets
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
     S3DownloadStream,
@@ -121,6 +126,7 @@ class FastS3Store(FastOperations, S3Store):
         *,
         loop: EventLoopThread,
         connections: int = DEFAULT_CONNECTIONS,
+        own_gets: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(account, credentials, **kwargs)
@@ -140,6 +146,10 @@ class FastS3Store(FastOperations, S3Store):
         self._in_flight = 0
         self._waiters: list[asyncio.Future[None]] = []
         self._jobs: set[asyncio.Task[None]] = set()
+        # Small GETs on connections of our own (s3_small_gets.py), one set per origin; False
+        # sends them through aiohttp as every other request (the bench compares the two).
+        self._own_gets = own_gets
+        self._small_gets: dict[str, SmallGets] = {}
 
     # -- the three data calls -----------------------------------------------------------
 
@@ -221,12 +231,16 @@ class FastS3Store(FastOperations, S3Store):
         return strip_etag(answer.headers.get("ETag"))
 
     async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
-        """GetObject (on the loop): the object and its bytes; None for them when over `limit`."""
+        """GetObject (on the loop): the object and its bytes; None for them when over `limit`.
+
+        Sent on connections of our own (s3_small_gets.py), unless made with own_gets=False.
+        """
+        url = self.url(bucket, key)
         started = await self._acquire()
         try:
-            response = await self._request(
-                "GetObject", bucket, "GET", self.url(bucket, key), {}, None, started
-            )
+            if self._own_gets:
+                return await self._get_small_own(bucket, key, url, limit, started)
+            response = await self._request("GetObject", bucket, "GET", url, {}, None, started)
             remote = whole_object(key, response.headers)
             if response.content_length is None or response.content_length > limit:
                 response.close()  # the caller takes the long way; this connection is not reused
@@ -238,8 +252,42 @@ class FastS3Store(FastOperations, S3Store):
         finally:
             self._release()
 
+    async def _get_small_own(
+        self, bucket: str, key: str, url: str, limit: int, started: int
+    ) -> tuple[RemoteObject, bytes | None]:
+        """get_small on connections of our own (gate held by the caller)."""
+        origin, path, query = split_url(url)
+        gets = self._small_gets.get(origin)
+        if gets is None:
+            connect_s, read_s = self._timeouts
+            tls = ssl_context(self.account) if origin.startswith("https:") else None
+            gets = self._small_gets[origin] = SmallGets(origin, tls=tls, connect_s=connect_s, read_s=read_s)
+        target = f"{path}?{query}" if query else path
+        for attempt in range(2):
+            try:
+                answer = await gets.get(target, self._sign_headers("GET", url, {}), limit=limit)
+            except (OSError, TimeoutError) as exc:  # ssl.SSLError is an OSError
+                self._throttled(started, "GetObject")
+                raise self._network_error(exc, "GetObject") from exc
+            if answer.status < 300:
+                if answer.body is not None:
+                    self.limit.succeeded()
+                return whole_object(key, answer.headers), answer.body
+            said = Answer(answer.status, answer.headers, answer.body or b"")
+            error = self._refusal("GetObject", bucket, said, started, resendable=attempt == 0)
+            if error is not None:
+                raise error
+        raise AssertionError("unreachable")
+
     def close(self) -> None:
         super().close()
+        gets, self._small_gets = self._small_gets, {}
+        for pool in gets.values():
+            if self._loop.on_loop:
+                pool.close()
+            else:
+                with contextlib.suppress(RuntimeError):  # the loop has stopped: nothing to close
+                    self._loop.loop.call_soon_threadsafe(pool.close)
         session, self._session = self._session, None
         if session is not None and not self._loop.on_loop:
             try:
@@ -343,18 +391,30 @@ class FastS3Store(FastOperations, S3Store):
                     body = await response.content.read(ERROR_BODY_LIMIT)
                 except (aiohttp.ClientError, TimeoutError, OSError):
                     body = b""
-            error = self._error(operation, bucket, response.status, body)
             resendable = attempt == 0 and (data is None or isinstance(data, bytes))
-            if (
-                isinstance(error, ClockSkew)
-                and self._correct_clock(response.headers.get("Date", ""))
-                and resendable
-            ):
-                continue
-            if isinstance(error, Throttled) or response.status == 503:
-                self._throttled(started, operation)
-            raise error
+            error = self._refusal(
+                operation, bucket, Answer(response.status, response.headers, body), started,
+                resendable=resendable,
+            )  # fmt: skip
+            if error is not None:
+                raise error
         raise AssertionError("unreachable")
+
+    def _refusal(
+        self, operation: str, bucket: str, answer: Answer, started: int, *, resendable: bool
+    ) -> SpacesError | None:
+        """The error an error answer is; None when the request should go once more, signed with
+        the server's time (it refused this computer's clock) and `resendable`."""
+        error = self._error(operation, bucket, answer.status, answer.body)
+        if (
+            isinstance(error, ClockSkew)
+            and self._correct_clock(answer.headers.get("Date", ""))
+            and resendable
+        ):
+            return None
+        if isinstance(error, Throttled) or answer.status == 503:
+            self._throttled(started, operation)
+        return error
 
     def _correct_clock(self, server_date: str) -> bool:
         """Sign from now on with the server's time (its Date header); False when it says none

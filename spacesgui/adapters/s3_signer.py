@@ -94,7 +94,7 @@ class S3Signer:
             signed["X-Amz-Security-Token"] = self._token
             canonical["x-amz-security-token"] = " ".join(self._token.split())
         signed["X-Amz-Content-SHA256"] = canonical["x-amz-content-sha256"] = UNSIGNED_PAYLOAD
-        origin, path, query = _split(url)
+        origin, path, query = split_url(url)
         if "host" not in canonical:
             host = self._hosts.get(origin)
             if host is None:
@@ -146,7 +146,7 @@ class S3Signer:
         return mac
 
 
-def _split(url: str) -> tuple[str, str, str]:
+def split_url(url: str) -> tuple[str, str, str]:
     """`url`'s scheme and authority, path and query, as urlsplit gives them for the fast path's
     URLs (already quoted: no fragment, no character urlsplit would strip), at a quarter of its cost."""
     scheme, sep, rest = url.partition("://")

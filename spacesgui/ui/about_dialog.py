@@ -62,6 +62,7 @@ COMPONENTS = (
     Component("urllib3", "urllib3", "HTTP connections", "MIT"),
     Component("moto", "moto", "the demo's local S3 server", "Apache-2.0"),
     Component("aiohttp", "aiohttp", "HTTP", "Apache-2.0", optional=True),
+    Component("httptools", "httptools", "HTTP answers of small downloads", "MIT", optional=True),
 )
 
 # Short forms for the long licence names some packages still write in their metadata.

@@ -112,6 +112,8 @@ def test_awkward_keys_go_up_and_come_down_byte_for_byte_with_a_session_token(fas
         finally:
             stream.close()
         assert stream.remote.size == len(data)
+        remote, body = fast.store._loop.run(fast.store.get_small(fast.bucket, key, limit=1024 * 1024))
+        assert (body, remote.key, remote.size) == (data, key, len(data))  # a small file's own GET
 
 
 def test_headers_reach_the_object(fast: Fast) -> None:

@@ -112,6 +112,18 @@ def test_many_small_files_over_https_reuse_a_few_connections(
     # Each TLS handshake is a new connection: a pool that did not keep them would open one a file.
     assert proxy.connections <= SMALL_FILES // 4, proxy.connections
 
+    # Downloads of small files go on connections of the fast path's own (s3_small_gets.py).
+    uploads_opened = proxy.connections
+    down = make_engine(store, parallel_files=AT_ONCE)
+    down.add(
+        [],
+        [download_of(tls_bucket, key, tmp_path / "down" / key, len(data)) for key, data in sources.items()],
+    )
+    assert {state for _key, state, _error in finished(down)} == {TransferState.DONE}
+    for key, data in sources.items():
+        assert (tmp_path / "down" / key).read_bytes() == data, key
+    assert proxy.connections - uploads_opened <= SMALL_FILES // 4, proxy.connections - uploads_opened
+
 
 @pytest.mark.parametrize(
     ("content", "words"),

@@ -1,0 +1,154 @@
+"""Small downloads on the fast path's own HTTP connections (s3_small_gets.py).
+
+Against `rclone serve s3`, which checks every signature, and moto behind the fault proxies:
+what is counted is what the server and the proxies saw (connections opened, requests cut,
+requests answered 503), and the bytes that came back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from spacesgui.adapters.s3_fast_data import FastS3Store
+from spacesgui.adapters.s3_store import S3Store
+from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.errors import AuthError, NetworkError, NotFound, Throttled, Timeout
+from spacesgui.core.transfers import RemoteObject
+from spacesgui.engine.download_jobs import SMALL_DOWNLOAD
+from tests.conftest import RcloneServer
+from tests.fault_proxy import FaultProxy, Match
+
+FILES = 12
+
+
+def get_small(
+    store: FastS3Store, bucket: str, key: str, limit: int = SMALL_DOWNLOAD
+) -> tuple[RemoteObject, bytes | None]:
+    return store._loop.run(store.get_small(bucket, key, limit=limit))
+
+
+@pytest.fixture
+def rclone_files(rclone_store: S3Store, unique_bucket: str) -> dict[str, bytes]:
+    """FILES small objects in a new bucket on rclone: key → bytes."""
+    rclone_store.client.create_bucket(Bucket=unique_bucket)
+    files = {f"f/{i:02d}.txt": f"file {i} ".encode() * (i + 1) for i in range(FILES)}
+    for key, data in files.items():
+        rclone_store.client.put_object(Bucket=unique_bucket, Key=key, Body=data)
+    return files
+
+
+def test_small_gets_keep_one_connection_and_bring_each_object_whole(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_files: dict[str, bytes], unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
+) -> None:  # fmt: skip
+    proxy = tcp_fault_proxy(rclone_server.endpoint)  # counts connections
+    store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False)
+    for key, data in rclone_files.items():
+        remote, body = get_small(store, unique_bucket, key)
+        assert body == data, key
+        assert (remote.size, remote.etag) == (len(data), hashlib.md5(data).hexdigest())
+    assert proxy.connections == 1  # one after another: each reuses the one before's connection
+
+
+def test_an_object_over_the_limit_is_left_unread_for_the_long_way_and_the_next_still_comes(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_store: S3Store, unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
+) -> None:  # fmt: skip
+    rclone_store.client.create_bucket(Bucket=unique_bucket)
+    big = bytes(range(256)) * 4096  # 1 MiB
+    rclone_store.client.put_object(Bucket=unique_bucket, Key="big.bin", Body=big)
+    rclone_store.client.put_object(Bucket=unique_bucket, Key="small.txt", Body=b"small")
+    proxy = tcp_fault_proxy(rclone_server.endpoint)
+    store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False)
+
+    remote, body = get_small(store, unique_bucket, "big.bin", limit=64 * 1024)
+
+    assert body is None
+    assert (remote.size, remote.etag) == (len(big), hashlib.md5(big).hexdigest())
+    # The unread body cannot share its connection with the next answer: a new one is opened.
+    assert get_small(store, unique_bucket, "small.txt")[1] == b"small"
+    assert proxy.connections == 2
+
+
+def test_a_connection_the_server_closes_as_it_is_reused_is_replaced_without_an_error(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_files: dict[str, bytes], unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
+) -> None:  # fmt: skip
+    # The keep-alive race: the server closes an idle connection just as the next request
+    # goes out on it. That request reached no server, so it goes again on a new connection.
+    proxy = tcp_fault_proxy(rclone_server.endpoint)
+    proxy.close_reused = True
+    store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False)
+    for key, data in rclone_files.items():
+        assert get_small(store, unique_bucket, key)[1] == data, key
+    assert proxy.reuses_closed == FILES - 1
+    assert proxy.connections == FILES
+
+
+def test_a_connection_closed_while_idle_is_not_used_again(
+    make_fast: Callable[..., FastS3Store], moto_endpoint: str, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    moto_store.client.put_object(Bucket=moto_bucket, Key="a.txt", Body=b"a")
+    with FaultProxy(moto_endpoint) as proxy:
+        store = make_fast(moto_account.with_changes(endpoint_url=proxy.endpoint))
+        assert get_small(store, moto_bucket, "a.txt")[1] == b"a"
+        proxy.close_connections()  # the server side closes the idle connection
+        assert get_small(store, moto_bucket, "a.txt")[1] == b"a"
+        assert proxy.count(Match.get_object(moto_bucket)) == 2  # no request lost, none sent twice
+
+
+def test_a_stalled_answer_is_given_up_in_plain_words(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_files: dict[str, bytes], unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
+) -> None:  # fmt: skip
+    proxy = tcp_fault_proxy(rclone_server.endpoint, stall_share=1.0, stall_s=30.0, fault_window=64)
+    store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False, read_timeout=1)
+    with pytest.raises(Timeout) as caught:
+        get_small(store, unique_bucket, "f/00.txt")
+    assert "stopped answering" in caught.value.message
+    assert proxy.stalls == 1
+
+
+def test_error_answers_read_as_elsewhere_and_slow_down_lowers_the_limit(
+    make_fast: Callable[..., FastS3Store], moto_endpoint: str, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    moto_store.client.put_object(Bucket=moto_bucket, Key="here.txt", Body=b"here")
+    with FaultProxy(moto_endpoint) as proxy:
+        store = make_fast(moto_account.with_changes(endpoint_url=proxy.endpoint), connections=16)
+        with pytest.raises(NotFound):
+            get_small(store, moto_bucket, "not-here.txt")
+        proxy.fail(Match.get_object(moto_bucket), status=503, code="SlowDown", times=1)
+        with pytest.raises(Throttled):
+            get_small(store, moto_bucket, "here.txt")
+        assert store.limit.limit == 8
+        assert get_small(store, moto_bucket, "here.txt")[1] == b"here"  # same connection, still in step
+        assert proxy.count(Match.get_object(moto_bucket)) == 3
+
+
+def test_a_refused_signature_on_a_small_get_is_told_in_plain_words(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_files: dict[str, bytes], unique_bucket: str,
+) -> None:  # fmt: skip
+    wrong = make_fast(rclone_account, Credentials(rclone_server.access_key, "not-the-secret"), acls=False)
+    with pytest.raises(AuthError) as caught:
+        get_small(wrong, unique_bucket, "f/00.txt")
+    assert "did not accept these keys" in caught.value.message
+
+
+def test_a_server_that_is_not_there_is_told_as_refused(
+    make_fast: Callable[..., FastS3Store], moto_account: Account, moto_bucket: str
+) -> None:
+    with socket.socket() as placeholder:  # a port nothing listens on once this closes
+        placeholder.bind(("127.0.0.1", 0))
+        port = placeholder.getsockname()[1]
+    store = make_fast(moto_account.with_changes(endpoint_url=f"http://127.0.0.1:{port}"))
+    with pytest.raises(NetworkError) as caught:
+        get_small(store, moto_bucket, "a.txt")
+    assert "refused the connection" in caught.value.message
