@@ -31,6 +31,7 @@ import asyncio
 import ssl
 import time
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 import httptools
@@ -77,8 +78,7 @@ class _Connection(asyncio.Protocol):
     # -- asyncio.Protocol --------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # a stream transport (uvloop's too)
 
     def data_received(self, data: bytes) -> None:
         self._received = True
@@ -220,8 +220,8 @@ class SmallGets:
         lines.extend(f"{name}: {value}" for name, value in headers.items())
         lines.append(f"User-Agent: {_USER_AGENT}\r\n\r\n")
         request = "\r\n".join(lines).encode("latin-1")
-        for _attempt in range(2):
-            connection = await self._connection()
+        for attempt in range(2):
+            connection = await self._connection(fresh=attempt > 0)
             try:
                 answer = await connection.send(request, limit)
             except _Stale:
@@ -239,9 +239,10 @@ class SmallGets:
         for connection in idle:
             connection.close()
 
-    async def _connection(self) -> _Connection:
+    async def _connection(self, *, fresh: bool) -> _Connection:
+        """An idle connection still open, the last used first; a new one when none is, or `fresh`."""
         now = time.monotonic()
-        while self._idle:
+        while self._idle and not fresh:
             connection = self._idle.pop()
             if not connection.lost and now - connection.idle_since < KEEPALIVE_S:
                 connection.reused = True

@@ -7,6 +7,7 @@ requests answered 503), and the bytes that came back.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
 from collections.abc import Callable
@@ -80,14 +81,25 @@ def test_a_connection_the_server_closes_as_it_is_reused_is_replaced_without_an_e
     rclone_files: dict[str, bytes], unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
 ) -> None:  # fmt: skip
     # The keep-alive race: the server closes an idle connection just as the next request
-    # goes out on it. That request reached no server, so it goes again on a new connection.
+    # goes out on it. That request reached no server, so it goes again, on a new connection:
+    # the other idle ones are as old, and may be closing too.
     proxy = tcp_fault_proxy(rclone_server.endpoint)
-    proxy.close_reused = True
     store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False)
-    for key, data in rclone_files.items():
-        assert get_small(store, unique_bucket, key)[1] == data, key
-    assert proxy.reuses_closed == FILES - 1
-    assert proxy.connections == FILES
+    keys = list(rclone_files)
+
+    async def four_at_once() -> list[tuple[RemoteObject, bytes | None]]:
+        return await asyncio.gather(
+            *(store.get_small(unique_bucket, k, limit=SMALL_DOWNLOAD) for k in keys[:4])
+        )
+
+    assert [body for _remote, body in store._loop.run(four_at_once())] == [rclone_files[k] for k in keys[:4]]
+    assert proxy.connections == 4  # four idle connections now
+
+    proxy.close_reused = True
+    for key in keys[4:]:
+        assert get_small(store, unique_bucket, key)[1] == rclone_files[key], key
+    assert proxy.reuses_closed == len(keys) - 4  # every request after the first of the run met the race
+    assert proxy.connections == len(keys)  # four, then a new one for each race
 
 
 def test_a_connection_closed_while_idle_is_not_used_again(

@@ -20,7 +20,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core import prefix_hash
 from spacesgui.core.accounts import Account
 from spacesgui.core.local_files import part_path
-from spacesgui.core.transfers import MD5_METADATA, Direction, Transfer, TransferState
+from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, Direction, Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.fault_proxy import FaultProxy, Hold, Match
 from tests.integration.transfer_helpers import (
@@ -157,6 +157,35 @@ def test_a_big_download_in_ranges_is_checked_by_its_md5_without_reading_the_file
     assert 0 < done.part_size < len(data)  # it did come in ranges
     assert target.read_bytes() == data
     assert done.verified == "ETag (MD5)"
+    assert local.read_paths == []  # checked as the ranges landed
+
+
+def test_a_big_file_this_app_uploaded_in_parts_comes_back_checked_part_by_part(
+    moto_account: Account, moto_store: S3Store, moto_bucket: str, make_fast: Callable[..., FastS3Store],
+    make_engine: Callable[..., TransferEngine], tmp_path: Path,
+) -> None:  # fmt: skip
+    # Its multipart ETag checks every byte from the MD5s of ranges cut as its parts were, each
+    # computed on its range's own thread: no hash in order on one thread, no second read.
+    source = tmp_path / "up" / "big.bin"
+    data = write_random(source, 11 * 1024 * 1024 + 17, seed=7)  # 3 parts of 5 MiB
+    store = make_fast(moto_account)
+    up = make_engine(store, tmp_path / "up.sqlite3")
+    up.add([], [upload_of(moto_bucket, "big.bin", source)])
+    assert up.wait_idle(120)
+    assert [t.state for t in up.transfers()] == [TransferState.DONE]
+    head = moto_store.client.head_object(Bucket=moto_bucket, Key="big.bin")
+    assert head["ETag"].endswith('-3"')
+    assert PART_SIZE_METADATA in head["Metadata"]
+
+    local = _CountingReads()
+    down = make_engine(store, tmp_path / "down.sqlite3", local=local, parts_per_file=4)
+    target = tmp_path / "down" / "big.bin"
+    down.add([], [download_of(moto_bucket, "big.bin", target)])
+    assert down.wait_idle(120)
+    [done] = down.transfers()
+    assert (done.state, done.error) == (TransferState.DONE, "")
+    assert target.read_bytes() == data
+    assert done.verified == "ETag (MD5 of 3 parts of 5 MiB)"
     assert local.read_paths == []  # checked as the ranges landed
 
 
