@@ -38,7 +38,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -59,6 +59,7 @@ from spacesgui.adapters.s3_fast_answers import (
     read_to_end,
     whole_object,
 )
+from spacesgui.adapters.s3_fast_download import FastDownloadStream
 from spacesgui.adapters.s3_fast_operations import FastOperations
 from spacesgui.adapters.s3_signer import S3Signer, split_url
 from spacesgui.adapters.s3_small_gets import SmallGets
@@ -193,7 +194,10 @@ class FastS3Store(FastOperations, S3Store):
         if if_match:
             headers["If-Match"] = f'"{strip_etag(if_match)}"'
         response, meta, body = self._loop.run(self._open_get(bucket, self.url(bucket, key), headers))
-        stream = FastDownloadStream(self, RemoteObject(key, 0, "", 0.0), response, body)
+        stream = FastDownloadStream(
+            RemoteObject(key, 0, "", 0.0), response, body, loop=self._loop, endpoint=self.endpoint,
+            ended=self._get_ended,
+        )  # fmt: skip
         try:
             stream.remote = _remote(key, meta, _whole_size(meta, start, end))
             expected = strip_etag(if_match)
@@ -453,26 +457,10 @@ class FastS3Store(FastOperations, S3Store):
             if not keep:
                 self._release()
 
-    async def _read_chunk(self, response: aiohttp.ClientResponse, size: int) -> bytes:
-        pieces: list[bytes] = []
-        have = 0
-        try:
-            while have < size:
-                piece = await response.content.read(size - have)
-                if not piece:
-                    break
-                pieces.append(piece)
-                have += len(piece)
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise self._network_error(exc, "GetObject") from exc
-        return b"".join(pieces)
-
-    async def _close_get(self, response: aiohttp.ClientResponse, finished: bool) -> None:
+    def _get_ended(self, finished: bool) -> None:
+        """An open GET's stream was closed (on the loop): read to its end, or given up."""
         if finished:
-            response.release()  # back to the pool for the next request
             self.limit.succeeded()
-        else:
-            response.close()  # bytes left unread: this connection cannot be reused
         self._release()
 
     # -- the gate -----------------------------------------------------------------------
@@ -530,47 +518,6 @@ class FastS3Store(FastOperations, S3Store):
     def _error(self, operation: str, bucket: str, status: int, body: bytes) -> SpacesError:
         """The core error for an S3 error answer (s3_fast_answers), as boto3's is translated."""
         return answer_error(operation, self.endpoint, bucket, status, body)
-
-
-class FastDownloadStream(S3DownloadStream):
-    """An open GET on the fast path; the worker that opened it reads it, then closes it.
-
-    An S3DownloadStream by type only (its context manager is used as it is): the bytes
-    come from the event loop, not from a botocore body.
-    """
-
-    def __init__(
-        self,
-        store: FastS3Store,
-        remote: RemoteObject,
-        response: aiohttp.ClientResponse | None,
-        body: bytes | None,
-    ) -> None:
-        self.remote = remote  # size is the whole object's, not the range's
-        self._store = store
-        self._response = response
-        self._data = body
-        self._finished = response is None
-
-    def chunks(self, chunk_size: int) -> Iterator[bytes]:
-        if self._data is not None:
-            view = memoryview(self._data)
-            for offset in range(0, len(view), chunk_size):
-                yield bytes(view[offset : offset + chunk_size])
-            return
-        if self._response is None:
-            return
-        while True:
-            chunk = self._store._loop.run(self._store._read_chunk(self._response, chunk_size))
-            if not chunk:
-                self._finished = True
-                return
-            yield chunk
-
-    def close(self) -> None:
-        response, self._response = self._response, None
-        if response is not None:
-            self._store._loop.submit(self._store._close_get(response, self._finished))
 
 
 def _read(body: Body, size: int) -> bytes:
