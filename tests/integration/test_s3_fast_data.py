@@ -114,6 +114,14 @@ def test_awkward_keys_go_up_and_come_down_byte_for_byte_with_a_session_token(fas
         assert stream.remote.size == len(data)
         remote, body = fast.store._loop.run(fast.store.get_small(fast.bucket, key, limit=1024 * 1024))
         assert (body, remote.key, remote.size) == (data, key, len(data))  # a small file's own GET
+    for key in fast.keys:  # a small file's own PUT (the engine's loop job)
+        data = f"small bytes of {key}".encode()
+        sending = fast.store.put_small(
+            fast.bucket, key, data, md5_b64=md5_b64(data), content_type="text/plain", acl="",
+            cache_control="", metadata={},
+        )  # fmt: skip
+        assert fast.store._loop.run(sending) == hashlib.md5(data).hexdigest()
+        assert read_back(fast, key) == data
 
 
 def test_headers_reach_the_object(fast: Fast) -> None:

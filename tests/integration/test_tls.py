@@ -112,7 +112,7 @@ def test_many_small_files_over_https_reuse_a_few_connections(
     # Each TLS handshake is a new connection: a pool that did not keep them would open one a file.
     assert proxy.connections <= SMALL_FILES // 4, proxy.connections
 
-    # Downloads of small files go on connections of the fast path's own (s3_small_gets.py).
+    # Downloads of small files go on connections of the fast path's own (s3_small_requests.py).
     uploads_opened = proxy.connections
     down = make_engine(store, parallel_files=AT_ONCE)
     down.add(

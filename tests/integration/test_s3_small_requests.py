@@ -1,4 +1,4 @@
-"""Small downloads on the fast path's own HTTP connections (s3_small_gets.py).
+"""Small files' GETs and PUTs on the fast path's own HTTP connections (s3_small_requests.py).
 
 Against `rclone serve s3`, which checks every signature, and moto behind the fault proxies:
 what is counted is what the server and the proxies saw (connections opened, requests cut,
@@ -8,6 +8,7 @@ requests answered 503), and the bytes that came back.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import socket
 from collections.abc import Callable
@@ -18,13 +19,23 @@ import pytest
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
-from spacesgui.core.errors import AuthError, NetworkError, NotFound, Throttled, Timeout
+from spacesgui.core.errors import AuthError, IntegrityError, NetworkError, NotFound, Throttled, Timeout
 from spacesgui.core.transfers import RemoteObject
 from spacesgui.engine.download_jobs import SMALL_DOWNLOAD
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match
 
 FILES = 12
+
+
+def put_small(store: FastS3Store, bucket: str, key: str, data: bytes, md5_of: bytes | None = None) -> str:
+    """put_small of `data` (its Content-MD5 that of `md5_of` when given), as the engine's loop job sends it."""
+    md5 = base64.b64encode(hashlib.md5(data if md5_of is None else md5_of).digest()).decode()
+    call = store.put_small(
+        bucket, key, data, md5_b64=md5, content_type="text/csv", acl="", cache_control="max-age=60",
+        metadata={"origin": "spacesgui test"},
+    )  # fmt: skip
+    return store._loop.run(call)
 
 
 def get_small(
@@ -164,3 +175,61 @@ def test_a_server_that_is_not_there_is_told_as_refused(
     with pytest.raises(NetworkError) as caught:
         get_small(store, moto_bucket, "a.txt")
     assert "refused the connection" in caught.value.message
+
+
+def test_small_puts_arrive_with_their_headers_on_one_kept_connection(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_store: S3Store, unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
+) -> None:  # fmt: skip
+    rclone_store.client.create_bucket(Bucket=unique_bucket)
+    proxy = tcp_fault_proxy(rclone_server.endpoint)
+    store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False)
+    files = {f"up/{i:02d}.csv": f"a,b\n{i},{i * i}\n".encode() for i in range(FILES)}
+    for key, data in files.items():
+        assert put_small(store, unique_bucket, key, data) == hashlib.md5(data).hexdigest()
+    assert proxy.connections == 1
+    for key, data in files.items():
+        got = rclone_store.client.get_object(Bucket=unique_bucket, Key=key)
+        assert got["Body"].read() == data, key
+        metadata = {name.lower(): value for name, value in got["Metadata"].items()}  # rclone: "Origin"
+        assert (got["ContentType"], got["CacheControl"], metadata) == (
+            "text/csv", "max-age=60", {"origin": "spacesgui test"}
+        )  # fmt: skip
+
+
+def test_a_small_put_whose_bytes_differ_from_their_md5_is_refused_and_nothing_is_stored(
+    make_fast: Callable[..., FastS3Store], rclone_account: Account, rclone_store: S3Store, unique_bucket: str
+) -> None:
+    rclone_store.client.create_bucket(Bucket=unique_bucket)
+    store = make_fast(rclone_account, acls=False)
+    with pytest.raises(IntegrityError):
+        put_small(store, unique_bucket, "changed.txt", b"the bytes sent", md5_of=b"the bytes read")
+    assert rclone_store.head_object(unique_bucket, "changed.txt") is None
+    assert put_small(store, unique_bucket, "after.txt", b"after") == hashlib.md5(b"after").hexdigest()
+
+
+def test_a_small_put_that_meets_the_keep_alive_race_arrives_once_whole(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_store: S3Store, unique_bucket: str, tcp_fault_proxy: Callable[..., Any],
+) -> None:  # fmt: skip
+    rclone_store.client.create_bucket(Bucket=unique_bucket)
+    proxy = tcp_fault_proxy(rclone_server.endpoint)
+    proxy.close_reused = True
+    store = make_fast(rclone_account.with_changes(endpoint_url=proxy.endpoint), acls=False)
+    for i in range(4):
+        put_small(store, unique_bucket, f"race/{i}.csv", f"{i}\n".encode())
+    assert proxy.reuses_closed == 3
+    listed = {e.key: e.size for e in rclone_store.iter_objects(unique_bucket, "race/")}
+    assert listed == {f"race/{i}.csv": 2 for i in range(4)}
+
+
+def test_a_refused_signature_on_a_small_put_is_told_in_plain_words_and_nothing_is_stored(
+    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
+    rclone_store: S3Store, unique_bucket: str,
+) -> None:  # fmt: skip
+    rclone_store.client.create_bucket(Bucket=unique_bucket)
+    wrong = make_fast(rclone_account, Credentials(rclone_server.access_key, "not-the-secret"), acls=False)
+    with pytest.raises(AuthError) as caught:
+        put_small(wrong, unique_bucket, "x.csv", b"x")
+    assert "did not accept these keys" in caught.value.message
+    assert not list(rclone_store.iter_objects(unique_bucket, ""))

@@ -1,12 +1,13 @@
-"""GETs of small objects over keep-alive HTTP/1.1 connections of our own, read by httptools.
+"""Small files' GETs and PUTs over keep-alive HTTP/1.1 connections of our own, read by httptools.
 
 Why not aiohttp, as every other fast-path request: for 1,000 signed GETs of 4 KiB, 32 at
 once over https, aiohttp's request machinery cost the one event-loop thread 0.13 CPU-s;
 a bare asyncio protocol with httptools' parser (llhttp, maintained, the one uvicorn uses)
-cost 0.055 CPU-s. That loop is what bounds a download of many small files (bench/README.md,
+cost 0.055 CPU-s. That loop is what bounds a transfer of many small files (bench/README.md,
 "small_files.py").
 
-So this does as little as a small GET needs and hands everything else back:
+So this does as little as a small GET or PUT needs and hands everything else back:
+- the request sent whole in one write (a body of up to a megabyte, in memory already);
 - one request at a time per connection, no pipelining; idle connections kept (newest
   first) and dropped after KEEPALIVE_S, or when the server closed them or said so;
 - httptools frames the answer (Content-Length or chunked) and keeps nothing of its own;
@@ -17,7 +18,8 @@ So this does as little as a small GET needs and hands everything else back:
   (S3 sends its PermanentRedirect with an error body; following it would send the
   signature to another host, which refuses it);
 - a reused connection that the server closed just as the request went out (the keep-alive
-  race) is tried once on a new one: a GET changes nothing, and no answer byte had come;
+  race) is tried once on a new one: no answer byte had come, and a GET, or a PUT of the
+  same bytes under the same name, does nothing more the second time;
 - timeouts as aiohttp's session has them: one to connect (TLS handshake included) and one
   for the gap between answer bytes.
 
@@ -41,6 +43,7 @@ from spacesgui.adapters.s3_signer import host_header
 
 KEEPALIVE_S = 30.0
 _USER_AGENT = "spacesgui"
+_REPEATABLE = frozenset({"GET", "PUT"})  # sent again after the keep-alive race (see above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,15 +150,16 @@ class _Connection(asyncio.Protocol):
 
     # -- requests ----------------------------------------------------------------------------
 
-    def send(self, request: bytes, limit: int) -> asyncio.Future[SmallAnswer]:
-        """Write `request`; the future answer (with the body unless it is over `limit` bytes)."""
+    def send(self, request: bytes, body: bytes, limit: int) -> asyncio.Future[SmallAnswer]:
+        """Write `request` and its `body`; the future answer (with its body unless that is over
+        `limit` bytes)."""
         assert self.transport is not None
         self._answer = self._loop.create_future()
         self._limit = limit
         self._received = False
         self._deadline = self._loop.time() + self._read_s
         self._timer = self._loop.call_at(self._deadline, self._check_deadline)
-        self.transport.write(request)
+        self.transport.write(request + body if body else request)  # one write: one send(2)
         return self._answer
 
     def close(self) -> None:
@@ -198,8 +202,8 @@ class _Stale(ConnectionResetError):
     """A reused connection closed before any answer byte: the request may go again."""
 
 
-class SmallGets:
-    """Keep-alive connections to one origin (scheme, host, port) for GETs of small objects."""
+class SmallRequests:
+    """Keep-alive connections to one origin (scheme, host, port) for small files' GETs and PUTs."""
 
     def __init__(self, origin: str, *, tls: ssl.SSLContext | None, connect_s: float, read_s: float) -> None:
         parts = urlsplit(origin)
@@ -213,17 +217,22 @@ class SmallGets:
         self._idle: list[_Connection] = []  # the most recently used last
         self._closed = False
 
-    async def get(self, target: str, headers: dict[str, str], *, limit: int) -> SmallAnswer:
-        """GET `target` (path and query, quoted) with `headers` (the signature's; Host is
-        added); its body read unless longer than `limit` bytes."""
-        lines = [f"GET {target} HTTP/1.1", self._host_line]
+    async def send(
+        self, method: str, target: str, headers: dict[str, str], body: bytes = b"", *, limit: int
+    ) -> SmallAnswer:
+        """`method` ("GET" or "PUT") `target` (path and query, quoted) with `headers` (the
+        signature's, Content-Length with a body; Host is added); the answer, its body read
+        unless longer than `limit` bytes."""
+        if method not in _REPEATABLE:
+            raise ValueError(f"{method} may not be sent twice, as the keep-alive race would")
+        lines = [f"{method} {target} HTTP/1.1", self._host_line]
         lines.extend(f"{name}: {value}" for name, value in headers.items())
         lines.append(f"User-Agent: {_USER_AGENT}\r\n\r\n")
         request = "\r\n".join(lines).encode("latin-1")
         for attempt in range(2):
             connection = await self._connection(fresh=attempt > 0)
             try:
-                answer = await connection.send(request, limit)
+                answer = await connection.send(request, body, limit)
             except _Stale:
                 continue  # the keep-alive race: once more, on a new connection
             except BaseException:
