@@ -93,6 +93,7 @@ CHUNK = 2 * 1024 * 1024
 INLINE_BYTES = 1024 * 1024  # bodies up to this go (and come) in one piece
 THREAD_STREAM_BYTES = 4 * 1024 * 1024  # ranges this big come through boto3 (see open_download)
 ERROR_BODY_LIMIT = 64 * 1024
+ANSWER_LIMIT = 1024 * 1024  # a PUT's answer read on our own connections (CopyObject's is XML)
 DEFAULT_CONNECTIONS = 64
 KEEPALIVE_S = 30.0
 
@@ -232,25 +233,14 @@ class FastS3Store(FastOperations, S3Store):
             "Content-Length": str(len(data)), "Content-MD5": md5_b64,
             **object_headers(content_type, acl, cache_control, metadata),
         }  # fmt: skip
-        url = self.url(bucket, key)
-        if not self._own_connections:
-            answer = await self._send("PutObject", bucket, "PUT", url, headers, data)
-            return strip_etag(answer.headers.get("ETag"))
-        started = await self._acquire()
-        try:
-            own = await self._send_own(
-                "PutObject", bucket, "PUT", url, headers, data, ERROR_BODY_LIMIT, started
-            )
-            self.limit.succeeded()
-            return strip_etag(own.headers.get("ETag"))
-        finally:
-            self._release()
+        answer = await self._send("PutObject", bucket, "PUT", self.url(bucket, key), headers, data)
+        return strip_etag(answer.headers.get("ETag"))
 
     async def get_small(self, bucket: str, key: str, *, limit: int) -> tuple[RemoteObject, bytes | None]:
         """GetObject (on the loop): the object and its bytes; None for them when over `limit`.
 
         Sent on connections of our own (s3_small_requests.py), unless made with
-        own_connections=False; so is put_small.
+        own_connections=False; so are the PUTs of bytes in memory (_send).
         """
         url = self.url(bucket, key)
         started = await self._acquire()
@@ -381,6 +371,15 @@ class FastS3Store(FastOperations, S3Store):
     ) -> Answer:
         started = await self._acquire()
         try:
+            if self._own_connections and method == "PUT" and isinstance(data, bytes):
+                own = await self._send_own(
+                    operation, bucket, method, url, headers, data, ANSWER_LIMIT, started
+                )
+                if own.body is not None:
+                    self.limit.succeeded()
+                    return Answer(own.status, own.headers, own.body)
+                # An answer body our connections do not read (no length, or too long): once
+                # more through aiohttp, which does (a PUT of the same bytes, or the same copy).
             response = await self._request(operation, bucket, method, url, headers, data, started)
             async with response:
                 body = await response.read()
