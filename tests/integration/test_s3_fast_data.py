@@ -185,6 +185,13 @@ def test_a_refused_signature_is_told_in_plain_words(
     with pytest.raises(AuthError) as caught:
         put(wrong, unique_bucket, "x.txt", b"x")
     assert "did not accept these keys" in caught.value.message
+    small = wrong.put_small(
+        unique_bucket, "y.txt", b"y", md5_b64=md5_b64(b"y"), content_type="", acl="", cache_control="",
+        metadata={},
+    )  # fmt: skip
+    with pytest.raises(AuthError) as caught:  # a small file's own PUT, on the store's own connections
+        wrong._loop.run(small)
+    assert "did not accept these keys" in caught.value.message
     assert not list(rclone_store.iter_objects(unique_bucket, ""))
 
 

@@ -221,15 +221,3 @@ def test_a_small_put_that_meets_the_keep_alive_race_arrives_once_whole(
     assert proxy.reuses_closed == 3
     listed = {e.key: e.size for e in rclone_store.iter_objects(unique_bucket, "race/")}
     assert listed == {f"race/{i}.csv": 2 for i in range(4)}
-
-
-def test_a_refused_signature_on_a_small_put_is_told_in_plain_words_and_nothing_is_stored(
-    make_fast: Callable[..., FastS3Store], rclone_server: RcloneServer, rclone_account: Account,
-    rclone_store: S3Store, unique_bucket: str,
-) -> None:  # fmt: skip
-    rclone_store.client.create_bucket(Bucket=unique_bucket)
-    wrong = make_fast(rclone_account, Credentials(rclone_server.access_key, "not-the-secret"), acls=False)
-    with pytest.raises(AuthError) as caught:
-        put_small(wrong, unique_bucket, "x.csv", b"x")
-    assert "did not accept these keys" in caught.value.message
-    assert not list(rclone_store.iter_objects(unique_bucket, ""))
