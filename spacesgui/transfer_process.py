@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 REPORT_S = 0.2  # as often as the GUI repaints the queue
 # One connection per thread that may call at once: file jobs and part jobs.
 MAX_CONNECTIONS = 64 + 64
-# PutObject, UploadPart and GetObject go through aiohttp on one event loop (s3_fast_data.py);
-# SPACESGUI_FAST_DATA=0 sends them through boto3 like every other call (for comparison).
+# PutObject, UploadPart and GetObject go through one event loop (s3_fast_data.py: aiohttp, and
+# connections of its own for small files); SPACESGUI_FAST_DATA=0 sends them through boto3
+# like every other call (for comparison).
 FAST_DATA = os.environ.get("SPACESGUI_FAST_DATA", "1") != "0"
 
 
