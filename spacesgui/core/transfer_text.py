@@ -128,6 +128,48 @@ def _posix(path: str) -> str:
     return path.replace("\\", "/").rstrip("/")
 
 
+def where_text(t: Transfer, home: str = "") -> str:
+    """Where a top-level row's file goes (or, for a delete or an access change, where it is),
+    shown after its name: two rows of one name sent to two places must not read alike.
+
+    A Space's folder as "photos/reports/2023/"; a download's local folder, under `home` as "~".
+    """
+    if t.direction == Direction.DOWNLOAD:
+        return f"to {_local_folder(t.local_path, home)}"
+    above = t.key.rpartition("/")[0]
+    return f"{_WHERE_WORDS[t.direction]} {t.bucket}/{above + '/' if above else ''}"
+
+
+def group_where_text(group: TransferGroup, home: str = "") -> str:
+    """where_text for a folder row: the folder it lands in (a download: the folder chosen; an
+    upload, copy or move: the folder above the one it makes), or is deleted from, or changed in."""
+    if group.direction == Direction.DOWNLOAD:
+        sep = "\\" if "\\" in group.local_root and "/" not in group.local_root else "/"
+        return f"to {_local_folder(group.local_root.rstrip(sep) + sep + 'x', home)}"
+    above = group.prefix.rstrip("/").rpartition("/")[0]
+    return f"{_WHERE_WORDS[group.direction]} {group.bucket}/{above + '/' if above else ''}"
+
+
+_WHERE_WORDS = {
+    Direction.UPLOAD: "to",
+    Direction.COPY: "to",
+    Direction.MOVE: "to",
+    Direction.DELETE: "from",
+    Direction.ACCESS: "in",
+}
+
+
+def _local_folder(path: str, home: str) -> str:
+    """The folder holding local `path`, with a trailing separator; `home` written "~"."""
+    sep = "\\" if "\\" in path and "/" not in path else "/"
+    folder = path.rpartition(sep)[0] + sep
+    if home:
+        home_folder = home.rstrip(sep) + sep
+        if folder.startswith(home_folder):
+            return "~" + sep + folder[len(home_folder) :]
+    return folder
+
+
 def row_name(t: Transfer, group: TransferGroup | None) -> str:
     """What the Name column shows: the name the file lands under, below its folder row if any.
 

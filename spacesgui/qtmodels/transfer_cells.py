@@ -6,6 +6,7 @@ TransferModel finds the row; this module turns it into cell data. GUI thread onl
 from __future__ import annotations
 
 import html
+import os
 from enum import IntEnum
 from typing import Any
 
@@ -20,10 +21,12 @@ from spacesgui.core.transfer_text import (
     direction_text,
     file_status,
     group_status,
+    group_where_text,
     percent,
     row_name,
     size_text,
     speed_text,
+    where_text,
 )
 from spacesgui.core.transfers import Direction, TransferState
 from spacesgui.qtmodels.icons import icon, kind_icon
@@ -60,6 +63,9 @@ class TransferRole(IntEnum):
     ERROR = Qt.ItemDataRole.UserRole + 25  # the plain error text ("" when none)
     SPEED = Qt.ItemDataRole.UserRole + 26  # float live bytes/s, what the Speed column shows (0.0 idle)
     BYTES = Qt.ItemDataRole.UserRole + 27  # (bytes done, bytes in all) as the Size column counts them
+    # Where a top-level row goes ("to photos/reports/2023/"), drawn after its name; "" for a
+    # file in a folder row, which says it once for all of them.
+    WHERE = Qt.ItemDataRole.UserRole + 28
 
 
 def wrapped(text: str) -> str:
@@ -84,6 +90,7 @@ class TransferCells:
         }
         self._palette_key = -1
         self._error_brush = QBrush()
+        self._home = os.path.expanduser("~")  # written "~" in a download's destination
 
     def error_brush(self) -> QBrush:
         """Failed-row text: red, as light or dark as the current palette needs to stay legible."""
@@ -98,6 +105,8 @@ class TransferCells:
         t = node.transfer
         if role == DISPLAY:
             return self.file_text(node, column)
+        if role == TransferRole.WHERE:
+            return where_text(t, self._home) if node.group is None and column == TransferColumn.NAME else ""
         if role == TOOLTIP:
             if column == TransferColumn.NAME:
                 return f"s3://{t.bucket}/{t.key}\n{t.local_path}"
@@ -160,6 +169,8 @@ class TransferCells:
         info = group.info
         if role == DISPLAY:
             return self.group_text(group, column)
+        if role == TransferRole.WHERE:
+            return group_where_text(info, self._home) if column == TransferColumn.NAME else ""
         if role == TOOLTIP:
             if column == TransferColumn.NAME:
                 return f"s3://{info.bucket}/{info.prefix}\n{info.local_root}"

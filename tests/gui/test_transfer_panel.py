@@ -37,9 +37,11 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.accounts import Account
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.contrast import contrast_ratio
 from spacesgui.core.formatting import human_size
+from spacesgui.core.history import Place
 from spacesgui.core.throughput import human_rate
 from spacesgui.core.throughput_history import scale_text, scale_top
 from spacesgui.core.transfer_settings import EngineSettings
@@ -50,6 +52,7 @@ from spacesgui.services.transfer_planner import DownloadItem
 from spacesgui.ui.transfers.transfer_actions import TransferActions
 from spacesgui.ui.transfers.transfer_dock import TransferDock
 from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
+from tests.gui.conftest import wait_listed
 from tests.gui.palettes import pixels_near, text_contrast
 
 State = TransferState
@@ -186,6 +189,47 @@ def test_a_new_transfer_is_scrolled_into_view(
         assert dock.view.viewport().rect().contains(rect.adjusted(0, 0, -rect.width() + 1, 0))
 
     qtbot.waitUntil(shown, timeout=5_000)
+
+
+def test_two_files_of_one_name_sent_to_two_folders_say_where_each_goes(
+    browse_moto: Browse, palette: str, files: Callable[..., list[Path]], moto_account: Account,
+    moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto(["reports/2023/a.txt", "reports/2024/a.txt"])
+    slow_down(app, 2 * KB)  # still on their way while the panel is looked at
+    [report] = files(["quarterly-report.pdf"], size=200 * KB)
+    for folder in ("reports/2023/", "reports/2024/"):
+        app.window.navigate(Place(moto_account.id, moto_bucket, folder))
+        wait_listed(qtbot, app)
+        drop(app, [report])
+    dock = dock_of(app)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=20_000)
+    dock.view.clearSelection()
+    dock.view.setCurrentIndex(QModelIndex())
+    rows = top_rows(dock)
+    assert [cell(r, TransferColumn.NAME) for r in rows] == ["quarterly-report.pdf"] * 2
+    assert [cell(r, TransferColumn.NAME, TransferRole.WHERE) for r in rows] == [
+        f"to {moto_bucket}/reports/2023/", f"to {moto_bucket}/reports/2024/",
+    ]  # fmt: skip
+
+    # Drawn after the name, in a quieter colour that still reads, and not the same on both rows.
+    view = dock.view
+    app.window.resize(1600, 900)  # the Name column takes the width the others leave
+    qtbot.waitUntil(lambda: view.columnWidth(TransferColumn.NAME) >= 400, timeout=10_000)
+    image = view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio() or 1.0
+    # Past the icon (under 60 px from the cell's left), the name, and the gap: only the
+    # destination can be painted there.
+    past_name = 60 + view.fontMetrics().horizontalAdvance("quarterly-report.pdf  ")
+    painted = []
+    for row in rows:
+        rect = view.visualRect(row)
+        after = QRect(rect.left() + past_name, rect.top(), rect.width() - past_name, rect.height())
+        area = QRect(*(int(v * ratio) for v in (after.left(), after.top(), after.width(), after.height())))
+        contrast, _colour = text_contrast(image, area)
+        assert contrast >= 4.5, f"destination contrast {contrast:.2f}:1 in the {palette} palette"
+        painted.append(image.copy(area))
+    assert painted[0] != painted[1]  # "…2023/" and "…2024/"
 
 
 def test_a_keep_both_download_shows_the_name_it_is_saved_under(

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacesgui.core.transfer_text import file_status, group_status, percent, size_text
-from spacesgui.core.transfers import Direction, Transfer, TransferState
+from spacesgui.core.transfer_text import (
+    file_status,
+    group_status,
+    group_where_text,
+    percent,
+    size_text,
+    where_text,
+)
+from spacesgui.core.transfers import Direction, Transfer, TransferGroup, TransferState
 
 State = TransferState
 
@@ -61,3 +68,35 @@ def test_a_paused_file_with_every_byte_moved_says_what_is_left() -> None:
     )
     download = a_transfer(state=State.PAUSED, bytes_done=100, direction=Direction.DOWNLOAD)
     assert file_status(download) == "Paused · all received; Resume completes it"
+
+
+def test_a_rows_destination_tells_two_files_of_one_name_apart() -> None:
+    up = Direction.UPLOAD
+    assert where_text(Transfer(up, "a", "photos", "reports/2023/q.pdf", "/home/me/q.pdf", 1)) == (
+        "to photos/reports/2023/"
+    )
+    assert where_text(Transfer(up, "a", "photos", "q.pdf", "/home/me/q.pdf", 1)) == "to photos/"
+    down = Transfer(Direction.DOWNLOAD, "a", "photos", "reports/q.pdf", "/home/me/Downloads/q (1).pdf", 1)
+    assert where_text(down, home="/home/me") == "to ~/Downloads/"
+    assert where_text(down, home="/home/other") == "to /home/me/Downloads/"
+    windows = Transfer(Direction.DOWNLOAD, "a", "photos", "q.pdf", "C:\\Users\\me\\Desktop\\q.pdf", 1)
+    assert where_text(windows, home="C:\\Users\\me") == "to ~\\Desktop\\"
+    assert where_text(Transfer(Direction.DELETE, "a", "photos", "old/q.pdf", "", 1)) == "from photos/old/"
+    assert where_text(Transfer(Direction.ACCESS, "a", "photos", "q.pdf", "", 1)) == "in photos/"
+
+
+def test_a_folder_rows_destination_is_the_folder_it_lands_in() -> None:
+    def group(direction: Direction, prefix: str, local_root: str = "") -> TransferGroup:
+        return TransferGroup(direction, "vacation", "a", "photos", prefix, local_root)
+
+    assert (
+        group_where_text(group(Direction.UPLOAD, "trips/vacation/", "/home/me/Pictures"))
+        == "to photos/trips/"
+    )
+    assert group_where_text(group(Direction.UPLOAD, "vacation/")) == "to photos/"
+    assert group_where_text(
+        group(Direction.DOWNLOAD, "trips/vacation/", "/home/me/Downloads/"), "/home/me"
+    ) == ("to ~/Downloads/")
+    assert group_where_text(group(Direction.MOVE, "archive/vacation/")) == "to photos/archive/"
+    assert group_where_text(group(Direction.DELETE, "trips/vacation/")) == "from photos/trips/"
+    assert group_where_text(group(Direction.ACCESS, "")) == "in photos/"  # the whole Space

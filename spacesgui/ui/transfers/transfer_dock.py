@@ -46,10 +46,10 @@ from spacesgui.core.transfers import Transfer, TransferGroup
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
 from spacesgui.ui.column_fit import yield_columns
-from spacesgui.ui.middle_elide import MiddleElideDelegate
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.transfers.glyph_icons import Glyph, glyph_icon
+from spacesgui.ui.transfers.name_delegate import TransferNameDelegate
 from spacesgui.ui.transfers.progress_delegate import ProgressDelegate
 from spacesgui.ui.transfers.throughput_graph import ThroughputGraph
 from spacesgui.ui.transfers.transfer_title_bar import TransferTitleBar
@@ -145,7 +145,7 @@ class TransferDock(TransferVerbs, QDockWidget):
         view = self.view
         view.setModel(self.model)
         view.setItemDelegateForColumn(TransferColumn.PROGRESS, self.delegate)
-        view.setItemDelegateForColumn(TransferColumn.NAME, MiddleElideDelegate(view))
+        view.setItemDelegateForColumn(TransferColumn.NAME, TransferNameDelegate(view))
         view.setUniformRowHeights(True)  # 10,000 rows: no per-row size hints
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
