@@ -411,6 +411,9 @@ class FaultProxy:
         self._holds: list[Hold] = []
         self._latency_s = 0.0
         self._answer_headers: list[tuple[str, str]] = []
+        # How answer bodies are framed: "length" (Content-Length), "chunked" (two chunks), or
+        # "close" (no length: the body runs to the connection's end, which then closes).
+        self.framing = "length"
         self._server: _Server | None = None
         self._serve_thread: threading.Thread | None = None
 
@@ -852,8 +855,22 @@ class _Handler(BaseHTTPRequestHandler):
             if lowered in _HOP_BY_HOP or (lowered == "content-length" and not head):
                 continue
             self.send_header(name, value)
-        if not no_body:
+        framing = self.server.proxy.framing
+        if not no_body and framing == "length":
             self.send_header("Content-Length", str(len(body)))
+        elif not no_body and framing == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        elif not no_body:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
-        if not no_body:
+        if no_body:
+            return
+        if framing == "chunked":
+            half = len(body) // 2
+            for piece in (body[:half], body[half:]):
+                if piece:
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+        else:
             self.wfile.write(body)

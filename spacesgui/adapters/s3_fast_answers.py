@@ -37,15 +37,17 @@ class Answer:
     body: bytes
 
 
-def whole_object(key: str, headers: Mapping[str, str]) -> RemoteObject:
+def whole_object(key: str, headers: Mapping[str, str], received: int | None = None) -> RemoteObject:
     """The object an unranged GET answered with, as _remote(answer_meta(…)) reads it, straight
-    from the headers (a GET of each small file)."""
+    from the headers (a GET of each small file). `received`: the body's length as it came,
+    the size of an answer sent in chunks, which has no Content-Length."""
     if headers.get("Content-Range"):  # a range the server chose to send: the careful way
         meta = answer_meta(headers)
         return _remote(key, meta, _whole_size(meta, 0, None))
+    length = headers.get("Content-Length")
     return RemoteObject(
         key=key,
-        size=int(headers.get("Content-Length", "0") or 0),
+        size=int(length) if length else received or 0,
         etag=strip_etag(headers.get("ETag")),
         last_modified=parse_timestamp(headers.get("Last-Modified")),
         content_type=headers.get("Content-Type", ""),

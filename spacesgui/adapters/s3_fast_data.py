@@ -249,7 +249,8 @@ class FastS3Store(FastOperations, S3Store):
                 answer = await self._send_own("GetObject", bucket, "GET", url, {}, b"", limit, started)
                 if answer.body is not None:
                     self.limit.succeeded()
-                return whole_object(key, answer.headers), answer.body
+                received = len(answer.body) if answer.body is not None else None
+                return whole_object(key, answer.headers, received), answer.body
             response = await self._request("GetObject", bucket, "GET", url, {}, None, started)
             remote = whole_object(key, response.headers)
             if response.content_length is None or response.content_length > limit:

@@ -112,6 +112,10 @@ def _download_small(ctx: JobContext) -> bool:
         remote = stream.remote
         if remote.size > SMALL_DOWNLOAD:
             return False
+        if remote.size == 0 and t.size > 0:
+            # Listed with bytes, answered with no length (a body read to the connection's
+            # end says none): the long way asks its size first (HEAD).
+            return False
         # Not journaled on its own (one SQLite commit per small file): a crash restarts
         # this download from its first byte anyway; the outcome is journaled with it.
         t.remote_etag, t.remote_mtime, t.size = remote.etag, remote.last_modified, remote.size

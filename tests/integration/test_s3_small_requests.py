@@ -12,6 +12,7 @@ import base64
 import hashlib
 import socket
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +21,12 @@ from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account, Credentials
 from spacesgui.core.errors import AuthError, IntegrityError, NetworkError, NotFound, Throttled, Timeout
-from spacesgui.core.transfers import RemoteObject
+from spacesgui.core.transfers import RemoteObject, TransferState
 from spacesgui.engine.download_jobs import SMALL_DOWNLOAD
+from spacesgui.engine.transfer_engine import TransferEngine
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match
+from tests.integration.transfer_helpers import download_of
 
 FILES = 12
 
@@ -221,3 +224,36 @@ def test_a_small_put_that_meets_the_keep_alive_race_arrives_once_whole(
     assert proxy.reuses_closed == 3
     listed = {e.key: e.size for e in rclone_store.iter_objects(unique_bucket, "race/")}
     assert listed == {f"race/{i}.csv": 2 for i in range(4)}
+
+
+@pytest.mark.parametrize("framing", ["chunked", "close"])
+def test_answers_in_chunks_are_read_and_answers_to_the_connections_end_go_the_long_way(
+    make_fast: Callable[..., FastS3Store], make_engine: Callable[..., TransferEngine], moto_endpoint: str,
+    moto_account: Account, moto_bucket: str, moto_store: S3Store, tmp_path: Path, framing: str,
+) -> None:  # fmt: skip
+    files = {f"framed/{i}.txt": f"framed {i} ".encode() * (i + 1) for i in range(3)}
+    for key, data in files.items():
+        moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=data)
+    with FaultProxy(moto_endpoint) as proxy:
+        proxy.framing = framing
+        store = make_fast(moto_account.with_changes(endpoint_url=proxy.endpoint))
+        body = get_small(store, moto_bucket, "framed/0.txt")[1]
+        # Chunks are read on our connections; a body with no length is not (it comes the long way).
+        assert body == (files["framed/0.txt"] if framing == "chunked" else None)
+
+        engine = make_engine(store)
+        engine.add(
+            [], [download_of(moto_bucket, key, tmp_path / key, len(data)) for key, data in files.items()]
+        )
+        assert engine.wait_idle(60)
+        assert {t.key: (t.state, t.error) for t in engine.transfers()} == {
+            key: (TransferState.DONE, "") for key in files
+        }  # fmt: skip
+        for key, data in files.items():
+            assert (tmp_path / key).read_bytes() == data, key
+
+        assert put_small(store, moto_bucket, "framed/up.csv", b"up") == hashlib.md5(b"up").hexdigest()
+        puts = proxy.count(Match.put_object(moto_bucket))
+    assert moto_store.client.get_object(Bucket=moto_bucket, Key="framed/up.csv")["Body"].read() == b"up"
+    # An answer with no length: the PUT goes once more through aiohttp, which reads it.
+    assert puts == (1 if framing == "chunked" else 2)
