@@ -287,12 +287,12 @@ def run_rounds(
                 result = run(bucket, scratch / f"out-{rnd}-{abs(hash(name))}")
                 times.setdefault(name, []).append(result)
                 print(
-                    f"  round {rnd + 1} {name:34} {result[0]:6.2f} s  (client CPU {result[1]:.2f} s)",
+                    f"  round {rnd + 1} {name:37} {result[0]:6.2f} s  (client CPU {result[1]:.2f} s)",
                     flush=True,
                 )
             created.append(file_creation_us(scratch / f"probe-{rnd}", tree.size))
             print(
-                f"  round {rnd + 1} {'(this kernel creating a file)':34} {created[-1]:6.0f} µs a file",
+                f"  round {rnd + 1} {'(this kernel creating a file)':37} {created[-1]:6.0f} µs a file",
                 flush=True,
             )
     finally:
@@ -349,7 +349,7 @@ def count_connections(
                     check_up(tools, bucket, tree)
                 except RuntimeError as exc:
                     counts[name] = f"failed: {exc}"
-                print(f"  {name:34} {counts[name]} connections for {tree.count} files", flush=True)
+                print(f"  {name:37} {counts[name]} connections for {tree.count} files", flush=True)
             # Downloads: the small GETs go on connections of spacesgui's own (s3_small_requests.py).
             name = "spacesgui engine, fast path, down"
             out = scratch / "counted-down"
@@ -361,7 +361,7 @@ def count_connections(
                 check_down(out, tree)
             except RuntimeError as exc:
                 counts[name] = f"failed: {exc}"
-            print(f"  {name:34} {counts[name]} connections for {tree.count} files", flush=True)
+            print(f"  {name:37} {counts[name]} connections for {tree.count} files", flush=True)
         finally:
             tools.close()
     return counts
@@ -380,7 +380,7 @@ def print_summary(
           f"parallel_files={settings.parallel_files}")  # fmt: skip
     modes = list(times)
     header = "".join(f"{mode + ' s':>10} {'ms CPU/f':>9}" for mode in modes)
-    print(f"  {'':34}{header}{'  https/plain' if len(modes) == 2 else ''}")
+    print(f"  {'':37}{header}{'  https/plain' if len(modes) == 2 else ''}")
     names = list(dict.fromkeys(name for mode in modes for name in times[mode]))
     medians: dict[tuple[str, str], float] = {}
     for name in names:
@@ -397,7 +397,7 @@ def print_summary(
         ratio = ""
         if len(modes) == 2 and all((m, name) in medians for m in modes):
             ratio = f"  {medians[(modes[1], name)] / medians[(modes[0], name)]:10.2f}x"
-        print(f"  {name:34}{cells}{ratio}")
+        print(f"  {name:37}{cells}{ratio}")
     for mode in modes:  # spacesgui's fast path against the faster peer, per direction
         for direction in ("up", "down"):
             ours = medians.get((mode, f"spacesgui engine, fast path  {direction}"))
