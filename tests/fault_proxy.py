@@ -166,6 +166,10 @@ class Match:
         )
 
     @classmethod
+    def complete_multipart_upload(cls, bucket: str) -> Match:
+        return cls(method="POST", path=f"/{re.escape(bucket)}/.+", query={"uploadId": None})
+
+    @classmethod
     def get_object(cls, bucket: str) -> Match:
         return cls(method="GET", path=f"/{re.escape(bucket)}/.+")
 
@@ -411,6 +415,7 @@ class FaultProxy:
         self._holds: list[Hold] = []
         self._latency_s = 0.0
         self._answer_headers: list[tuple[str, str]] = []
+        self._lost_answers: list[Fault] = []
         # How answer bodies are framed: "length" (Content-Length), "chunked" (two chunks), or
         # "close" (no length: the body runs to the connection's end, which then closes).
         self.framing = "length"
@@ -469,6 +474,14 @@ class FaultProxy:
         self.stop()
 
     # -- configuration -----------------------------------------------------------------
+
+    def lose_answers(self, match: Match, *, times: int = 1) -> Fault:
+        """Forward requests matching `match`, `times` times, then close the connection instead
+        of answering: the server did the work, the client never hears so (a lost answer)."""
+        fault = Fault(match, 0, "", "", times)
+        with self._lock:
+            self._lost_answers.append(fault)
+        return fault
 
     def fail(
         self,
@@ -603,6 +616,7 @@ class FaultProxy:
             self._holds.clear()
             self._latency_s = 0.0
             self._answer_headers.clear()
+            self._lost_answers.clear()
 
     def _release_holds(self) -> None:
         with self._lock:
@@ -651,6 +665,10 @@ class FaultProxy:
             finally:
                 with self._lock:
                     hold.waiting -= 1
+
+    def _answer_lost(self, request: RecordedRequest) -> bool:
+        with self._lock:
+            return any(lost.match.matches(request) and lost._take() for lost in self._lost_answers)
 
     def _fault_for(self, request: RecordedRequest) -> Fault | None:
         with self._lock:
@@ -837,6 +855,9 @@ class _Handler(BaseHTTPRequestHandler):
                 status, reason, headers, data = proxy._forward_delete(refusal, request)
         except OSError as exc:
             self._send_error(502, "BadGateway", f"The fault proxy could not reach moto: {exc}")
+            return
+        if proxy._answer_lost(request):
+            self.close_connection = True  # the work is done upstream; the answer never comes
             return
         self._send(status, reason, headers, proxy._rewrite_body(request, data))
 

@@ -51,6 +51,7 @@ T = TypeVar("T")
 # bytes damaged on the way (the server's Content-MD5 check caught it).
 RETRYABLE = (NetworkError, Throttled, ServerError, IntegrityError)
 SNIFF_BYTES = 512
+WHOLE_FILE_BLOCK = 8 * 1024 * 1024  # read at a time to hash a whole file (_completed_from_our_parts)
 # The first retry comes quickly (a lone 500 or a reset connection must not cost half a
 # second); later ones back off from retry_base_delay_s. All are jittered, so requests
 # refused together do not come back together.
@@ -294,7 +295,7 @@ def _upload_multipart(ctx: JobContext) -> None:
         # The server may have completed it and the answer got lost: a retry then finds
         # no upload. The object itself says whether it is ours.
         remote = ctx.store.head_object(t.bucket, t.key)
-        if remote is None or remote.etag != expected:
+        if remote is None or not _completed_from_our_parts(ctx, remote.etag, remote.size, expected):
             raise
         etag = remote.etag
     t.upload_id = ""
@@ -305,6 +306,27 @@ def _upload_multipart(ctx: JobContext) -> None:
         )
     t.verified = f"Content-MD5 on each of {len(plan)} parts"
     t.remote_etag = etag
+
+
+def _completed_from_our_parts(ctx: JobContext, etag: str, size: int, expected: str) -> bool:
+    """Whether the object found after a completion's answer was lost is the one our parts made.
+
+    Its ETag is the multipart ETag of our parts on S3 and Spaces. Some servers (rclone)
+    answer the whole file's MD5 instead: then the file is read once more and hashed, which
+    only this rare path pays.
+    """
+    t = ctx.transfer
+    etag = strip_etag(etag)
+    if etag == expected:
+        return True
+    if size != t.size or not is_md5_etag(etag):
+        return False
+    digest = hashlib.md5(usedforsecurity=False)
+    for offset in range(0, t.size, WHOLE_FILE_BLOCK):
+        ctx.flag.check()
+        digest.update(ctx.local.read_range(t.local_path, offset, min(WHOLE_FILE_BLOCK, t.size - offset)))
+    check_unchanged(ctx)  # what was hashed is what the file holds now
+    return digest.hexdigest() == etag
 
 
 def _resume_parts(ctx: JobContext) -> dict[int, PartRecord]:
