@@ -13,7 +13,7 @@ import hashlib
 import logging
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
 from spacesgui.core.formatting import human_size
@@ -31,11 +31,18 @@ from spacesgui.core.multipart import (
 )
 from spacesgui.core.prefix_hash import PrefixVerifier
 from spacesgui.core.transfers import MD5_METADATA, PART_SIZE_METADATA, PartRecord, RemoteObject
-from spacesgui.engine.transfer_jobs import RETRYABLE, Counter, JobContext, run_parts, with_retries
+from spacesgui.engine.transfer_jobs import (
+    READ_BLOCK,
+    RETRYABLE,
+    Counter,
+    JobContext,
+    file_blocks,
+    run_parts,
+    with_retries,
+)
 
 log = logging.getLogger(__name__)
 
-READ_BLOCK = 8 * 1024 * 1024
 # Objects up to this size are downloaded in one GET without a HEAD first.
 SMALL_DOWNLOAD = 1024 * 1024
 # A range's record in the journal, when the whole object's MD5 is computed as the ranges
@@ -240,7 +247,7 @@ def _download_ranges(
             md5_hex = _download_stream(
                 ctx, part_file, start=part.offset + written, end=part.offset + part.size - 1,
                 feed_at=prefix.add if prefix else None, crc=prefix is not None,
-                seed=_blocks(ctx, part_file.path, part.offset, written), begun=kept,
+                seed=file_blocks(ctx, part_file.path, part.offset, written), begun=kept,
             )  # fmt: skip
         except BaseException:
             if prefix is not None:
@@ -310,7 +317,7 @@ def _ranges_on_disk(
         if not part.size or part.offset + part.size > on_disk:
             continue
         ctx.flag.check()
-        blocks = _blocks(ctx, part_file.path, part.offset, part.size)
+        blocks = file_blocks(ctx, part_file.path, part.offset, part.size)
         if _blocks_checksum(blocks, crc=part.etag.startswith(CRC_PREFIX)) != part.etag:
             continue
         if part.size == whole.size:
@@ -356,7 +363,7 @@ class _BegunRange:
             return
         try:
             crc = self.crc
-            for block in _blocks(ctx, self.part_file.path, self.upto, position - self.upto):
+            for block in file_blocks(ctx, self.part_file.path, self.upto, position - self.upto):
                 crc = zlib.crc32(block, crc)
             record = PartRecord(part.number, part.offset, position - part.offset, f"{CRC_PREFIX}{crc:08x}")
             ctx.journal.add_part(ctx.transfer.id, record)
@@ -364,15 +371,6 @@ class _BegunRange:
             log.info("could not record the begun range %d of %s: %s", part.number, ctx.transfer.key, exc)
             return
         self.crc, self.upto = crc, position
-
-
-def _blocks(ctx: JobContext, path: str, offset: int, size: int) -> Iterator[bytes]:
-    """The file's bytes [offset, offset + size), READ_BLOCK at a time."""
-    end = offset + size
-    while offset < end:
-        block = ctx.local.read_range(path, offset, min(READ_BLOCK, end - offset))
-        yield block
-        offset += len(block)
 
 
 def _blocks_checksum(blocks: Iterable[bytes], *, crc: bool) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TypeVar
@@ -51,7 +51,7 @@ T = TypeVar("T")
 # bytes damaged on the way (the server's Content-MD5 check caught it).
 RETRYABLE = (NetworkError, Throttled, ServerError, IntegrityError)
 SNIFF_BYTES = 512
-WHOLE_FILE_BLOCK = 8 * 1024 * 1024  # read at a time to hash a whole file (_completed_from_our_parts)
+READ_BLOCK = 8 * 1024 * 1024  # a local file read at a time to hash or check it (file_blocks)
 # The first retry comes quickly (a lone 500 or a reset connection must not cost half a
 # second); later ones back off from retry_base_delay_s. All are jittered, so requests
 # refused together do not come back together.
@@ -308,6 +308,15 @@ def _upload_multipart(ctx: JobContext) -> None:
     t.remote_etag = etag
 
 
+def file_blocks(ctx: JobContext, path: str, offset: int, size: int) -> Iterator[bytes]:
+    """The local file's bytes [offset, offset + size), READ_BLOCK at a time."""
+    end = offset + size
+    while offset < end:
+        block = ctx.local.read_range(path, offset, min(READ_BLOCK, end - offset))
+        yield block
+        offset += len(block)
+
+
 def _completed_from_our_parts(ctx: JobContext, etag: str, size: int, expected: str) -> bool:
     """Whether the object found after a completion's answer was lost is the one our parts made.
 
@@ -322,9 +331,9 @@ def _completed_from_our_parts(ctx: JobContext, etag: str, size: int, expected: s
     if size != t.size or not is_md5_etag(etag):
         return False
     digest = hashlib.md5(usedforsecurity=False)
-    for offset in range(0, t.size, WHOLE_FILE_BLOCK):
+    for block in file_blocks(ctx, t.local_path, 0, t.size):
         ctx.flag.check()
-        digest.update(ctx.local.read_range(t.local_path, offset, min(WHOLE_FILE_BLOCK, t.size - offset)))
+        digest.update(block)
     check_unchanged(ctx)  # what was hashed is what the file holds now
     return digest.hexdigest() == etag
 
