@@ -62,7 +62,7 @@ from spacesgui.adapters.s3_fast_answers import (
 from spacesgui.adapters.s3_fast_download import FastDownloadStream
 from spacesgui.adapters.s3_fast_operations import FastOperations
 from spacesgui.adapters.s3_signer import S3Signer, split_url
-from spacesgui.adapters.s3_small_requests import SmallAnswer, SmallRequests
+from spacesgui.adapters.s3_small_requests import KEEPALIVE_S, SmallAnswer, SmallRequests
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.adapters.s3_transfer_ops import (
     S3DownloadStream,
@@ -95,7 +95,6 @@ THREAD_STREAM_BYTES = 4 * 1024 * 1024  # ranges this big come through boto3 (see
 ERROR_BODY_LIMIT = 64 * 1024
 ANSWER_LIMIT = 1024 * 1024  # a PUT's answer read on our own connections (CopyObject's is XML)
 DEFAULT_CONNECTIONS = 64
-KEEPALIVE_S = 30.0
 
 
 def object_headers(
@@ -247,8 +246,6 @@ class FastS3Store(FastOperations, S3Store):
         try:
             if self._own_connections:
                 answer = await self._send_own("GetObject", bucket, "GET", url, {}, b"", limit, started)
-                if answer.body is not None:
-                    self.limit.succeeded()
                 received = len(answer.body) if answer.body is not None else None
                 return whole_object(key, answer.headers, received), answer.body
             response = await self._request("GetObject", bucket, "GET", url, {}, None, started)
@@ -285,6 +282,8 @@ class FastS3Store(FastOperations, S3Store):
                 self._throttled(started, operation)
                 raise self._network_error(exc, operation) from exc
             if answer.status < 300:
+                if answer.body is not None:  # read whole, its connection kept: a clean answer
+                    self.limit.succeeded()
                 return answer
             said = Answer(answer.status, answer.headers, answer.body or b"")
             error = self._refusal(operation, bucket, said, started, resendable=attempt == 0)
@@ -377,7 +376,6 @@ class FastS3Store(FastOperations, S3Store):
                     operation, bucket, method, url, headers, data, ANSWER_LIMIT, started
                 )
                 if own.body is not None:
-                    self.limit.succeeded()
                     return Answer(own.status, own.headers, own.body)
                 # An answer body our connections do not read (no length, or too long): once
                 # more through aiohttp, which does (a PUT of the same bytes, or the same copy).

@@ -41,7 +41,7 @@ from multidict import CIMultiDict
 
 from spacesgui.adapters.s3_signer import host_header
 
-KEEPALIVE_S = 30.0
+KEEPALIVE_S = 30.0  # an idle connection kept this long (aiohttp's pool of the same store too)
 _USER_AGENT = "spacesgui"
 _REPEATABLE = frozenset({"GET", "PUT"})  # sent again after the keep-alive race (see above)
 
