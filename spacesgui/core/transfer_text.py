@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from spacesgui.core.formatting import human_count, human_size
+from spacesgui.core.keys import parent
 from spacesgui.core.throughput import human_rate
 from spacesgui.core.transfers import PUBLIC_READ, Direction, Transfer, TransferGroup, TransferState
 
@@ -135,19 +136,18 @@ def where_text(t: Transfer, home: str = "") -> str:
     A Space's folder as "photos/reports/2023/"; a download's local folder, under `home` as "~".
     """
     if t.direction == Direction.DOWNLOAD:
-        return f"to {_local_folder(t.local_path, home)}"
-    above = t.key.rpartition("/")[0]
-    return f"{_WHERE_WORDS[t.direction]} {t.bucket}/{above + '/' if above else ''}"
+        sep = _separator(t.local_path)
+        return f"to {_local_folder(t.local_path.rpartition(sep)[0] + sep, home)}"
+    return f"{_WHERE_WORDS[t.direction]} {t.bucket}/{parent(t.key)}"
 
 
 def group_where_text(group: TransferGroup, home: str = "") -> str:
     """where_text for a folder row: the folder it lands in (a download: the folder chosen; an
     upload, copy or move: the folder above the one it makes), or is deleted from, or changed in."""
     if group.direction == Direction.DOWNLOAD:
-        sep = "\\" if "\\" in group.local_root and "/" not in group.local_root else "/"
-        return f"to {_local_folder(group.local_root.rstrip(sep) + sep + 'x', home)}"
-    above = group.prefix.rstrip("/").rpartition("/")[0]
-    return f"{_WHERE_WORDS[group.direction]} {group.bucket}/{above + '/' if above else ''}"
+        sep = _separator(group.local_root)
+        return f"to {_local_folder(group.local_root.rstrip(sep) + sep, home)}"
+    return f"{_WHERE_WORDS[group.direction]} {group.bucket}/{parent(group.prefix)}"
 
 
 _WHERE_WORDS = {
@@ -159,14 +159,17 @@ _WHERE_WORDS = {
 }
 
 
-def _local_folder(path: str, home: str) -> str:
-    """The folder holding local `path`, with a trailing separator; `home` written "~"."""
-    sep = "\\" if "\\" in path and "/" not in path else "/"
-    folder = path.rpartition(sep)[0] + sep
-    if home:
-        home_folder = home.rstrip(sep) + sep
-        if folder.startswith(home_folder):
-            return "~" + sep + folder[len(home_folder) :]
+def _separator(path: str) -> str:
+    """A local path's separator: "\\" for a Windows path, else "/"."""
+    return "\\" if "\\" in path and "/" not in path else "/"
+
+
+def _local_folder(folder: str, home: str) -> str:
+    """Local `folder` (with its trailing separator), `home` in it written "~"."""
+    sep = _separator(folder)
+    home_folder = home.rstrip(sep) + sep
+    if home and folder.startswith(home_folder):
+        return "~" + sep + folder[len(home_folder) :]
     return folder
 
 
