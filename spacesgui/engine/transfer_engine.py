@@ -197,12 +197,13 @@ class TransferEngine(JobRunner):
         with self._lock:
             return all(i not in self._transfers or self._transfers[i].state.finished for i in ids)
 
-    def remove_finished(self) -> list[str]:
-        """Clear Finished: forget every finished transfer; returns their ids."""
+    def remove_finished(self, ids: Iterable[str] | None = None) -> list[str]:
+        """Forget finished transfers: every one (Clear Finished) or those among `ids` (Remove
+        from List); returns the ids forgotten. Unfinished ones are left as they are."""
         with self._lock:
-            finished = [i for i, t in self._transfers.items() if t.state.finished]
-        self.remove(finished)
-        return finished
+            wanted = list(self._transfers) if ids is None else [i for i in ids if i in self._transfers]
+            finished = [i for i in wanted if self._transfers[i].state.finished]
+        return self.remove(finished)
 
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
         """Block until every transfer in `ids` has finished (done, failed, cancelled or skipped)."""
@@ -280,8 +281,9 @@ class TransferEngine(JobRunner):
         for t in cleanups:
             self._file_pool.submit(self._discard, t)
 
-    def remove(self, ids: Iterable[str]) -> None:
-        """Forget finished transfers (Clear Finished); unfinished ones are cancelled first."""
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        """Forget finished transfers (Clear Finished); unfinished ones are cancelled first.
+        Returns the ids forgotten (one still winding down after its cancel stays)."""
         ids = list(ids)
         with self._lock:
             unfinished = [i for i in ids if i in self._transfers and not self._transfers[i].state.finished]
@@ -305,6 +307,7 @@ class TransferEngine(JobRunner):
         for t in leftovers:  # a failed upload's parts, a failed download's .part file
             self._file_pool.submit(self._discard, t)
         self._journal.remove(gone, empty_groups)
+        return gone
 
     def shutdown(self) -> None:
         """Stop every running transfer where it is (the journal keeps it for next time)."""

@@ -226,6 +226,17 @@ class TransferModel(QAbstractItemModel):
             return frozenset(s for s, n in group.counts.items() if n > 0)
         return frozenset()
 
+    def count_in(self, row_ids: Iterable[str], states: Iterable[TransferState]) -> int:
+        """How many files of the rows `row_ids` (a folder row: its files) are in one of `states`."""
+        wanted = frozenset(states)
+        count = 0
+        for item in row_ids:
+            if (node := self._files.get(item)) is not None:
+                count += node.transfer.state in wanted
+            elif (group := self._groups.get(item)) is not None:
+                count += sum(n for s, n in group.counts.items() if s in wanted)
+        return count
+
     def counts(self) -> Counter[TransferState]:
         """How many files of the whole queue are in each state (a copy)."""
         return +self._counts

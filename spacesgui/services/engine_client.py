@@ -287,8 +287,8 @@ class EngineClient:
             return result
         return self._totals
 
-    def remove_finished(self) -> list[str]:
-        result: list[str] = self._call("remove_finished")
+    def remove_finished(self, ids: Iterable[str] | None = None) -> list[str]:
+        result: list[str] = self._call("remove_finished", None if ids is None else list(ids))
         return result
 
     def active_count(self) -> int:
@@ -324,8 +324,9 @@ class EngineClient:
         self._send_accounts_of(ids)
         self._call("cancel", ids)
 
-    def remove(self, ids: Iterable[str]) -> None:
-        self._call("remove", list(ids))
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        result: list[str] = self._call("remove", list(ids))
+        return result
 
     def yield_to_gui(self, seconds: float) -> None:
         """Nothing to do: the workers run under another process's GIL."""

@@ -505,13 +505,18 @@ class TransferService(QObject):
             self._command(lambda: verb(runnable))
 
     def clear_finished(self) -> None:
-        self._command(self._clear_finished)
+        self._command(lambda: self._remove_finished(None))
 
-    def _clear_finished(self) -> None:
-        finished = self.engine.remove_finished()
-        gone = set(finished)
-        self._mirror.removed(gone)
-        self.transfers_removed.emit(finished)
+    def remove_finished(self, ids: Iterable[str]) -> None:
+        """Remove from the list the finished transfers among `ids` (a group id: its files).
+        A failed one's leftovers go with it (its parts on the server, its .part file)."""
+        expanded = self.expand(ids)
+        self._command(lambda: self._remove_finished(expanded))
+
+    def _remove_finished(self, ids: list[str] | None) -> None:
+        gone = self.engine.remove_finished(ids)
+        self._mirror.removed(set(gone))
+        self.transfers_removed.emit(gone)
 
     def group(self, group_id: str) -> TransferGroup | None:
         return self.engine.group(group_id)

@@ -9,18 +9,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QRect, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QRect, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QImage,
+    QKeySequence,
     QPainter,
     QPalette,
     QPixmap,
     QStandardItem,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QTreeView
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleOptionViewItem, QTreeView
 from pytestqt.qtbot import QtBot
 
 from spacesgui.core.contrast import contrast_ratio
@@ -66,6 +67,9 @@ class RecordingService(QObject):
 
     def clear_finished(self) -> None:
         self.calls.append(("clear_finished", []))
+
+    def remove_finished(self, ids: Iterable[str]) -> None:
+        self.calls.append(("remove_finished", list(ids)))
 
     def group(self, group_id: str) -> TransferGroup | None:
         return self.groups.get(group_id)
@@ -128,7 +132,7 @@ def test_the_dock_has_stable_names_and_every_action(dock: TransferDock) -> None:
     assert dock.view.objectName() == "transferView"
     assert dock.view.uniformRowHeights()
     names = ["pauseTransfers", "resumeTransfers", "cancelTransfers", "retryTransfers"]
-    names += ["clearFinished", "revealTransfer", "pauseAll", "resumeAll"]
+    names += ["removeTransfers", "clearFinished", "revealTransfer", "pauseAll", "resumeAll"]
     for name in names:
         assert action(dock, name).toolTip()
     menu = dock.context_menu()
@@ -211,6 +215,26 @@ def test_a_selected_folder_row_sends_its_group_id(
     select(dock, group.id)
     action(dock, "cancelTransfers").trigger()
     assert service.calls == [("cancel", [group.id])]
+
+
+def test_remove_from_list_takes_a_folders_finished_files_and_asks_about_the_rest(
+    dock: TransferDock, service: RecordingService, tmp_path: Path, qtbot: QtBot
+) -> None:
+    group = TransferGroup(Direction.UPLOAD, "photos", "acct", "bucket", "backup/photos/", str(tmp_path))
+    service.groups_added.emit([group])
+    done = make_transfer(tmp_path, "0.jpg", group, state=State.DONE)
+    rest = [make_transfer(tmp_path, f"{i}.jpg", group, state=State.QUEUED) for i in (1, 2)]
+    service.transfers_changed.emit([done, *rest])
+    select(dock, group.id)
+    assert action(dock, "removeTransfers").shortcut().matches(QKeySequence(Qt.Key.Key_Delete))
+    action(dock, "removeTransfers").trigger()
+    assert service.calls == [("remove_finished", [group.id])]
+    box = dock.last_dialog
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible, timeout=5_000)
+    assert box.text() == "Cancel 2 transfers that have not finished?"
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert service.calls[-1] == ("cancel", [group.id])
 
 
 def test_files_of_a_folder_the_dock_missed_still_land_under_it(

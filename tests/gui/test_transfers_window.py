@@ -11,7 +11,7 @@ from typing import ClassVar
 import pytest
 from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -657,3 +657,104 @@ def test_upload_from_a_folder_rows_menu_goes_into_that_folder(
     menu.close()
     wait_transfers_done(qtbot, app, 1)
     assert keys_in(moto_store, moto_bucket) == {"albums/cover.png", "albums/readme.md", "top.txt"}
+
+
+def press_delete_in_the_panel(qtbot: QtBot, app: App, *transfer_ids: str) -> None:
+    """Select the rows of `transfer_ids` in the Transfers panel and press Delete there."""
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: all(dock.model.index_of(i).isValid() for i in transfer_ids), timeout=10_000)
+    selection = dock.view.selectionModel()
+    selection.clearSelection()
+    for transfer_id in transfer_ids:
+        selection.select(
+            dock.model.index_of(transfer_id),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    app.window.activateWindow()
+    dock.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
+    qtbot.keyClick(dock.view, Qt.Key.Key_Delete)
+
+
+def test_delete_in_the_transfers_panel_removes_finished_rows_and_their_leftovers(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = build_window()
+    open_through(
+        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
+    )
+    one_part_at_a_time(app)
+    engine = app.transfers.engine
+    engine.apply_settings(replace(engine.settings, retries=1))
+    # A server error, the kind a Retry may get past: the upload's first part is kept for it.
+    fault_proxy.fail(Match.upload_part(moto_bucket, 2), status=500, code="InternalError")
+    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))  # fails at its second part
+    (tmp_path / "small.txt").write_text("kept")
+    drop(app, [tmp_path / "big.bin", tmp_path / "small.txt"])
+    wait_transfers_done(qtbot, app, 2)
+    states = {t.key: t.state for t in app.transfers.engine.transfers()}
+    assert states == {"big.bin": TransferState.FAILED, "small.txt": TransferState.DONE}
+    assert moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get("Uploads")
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: dock.model.counts()[TransferState.FAILED] == 1, timeout=10_000)  # as shown
+
+    press_delete_in_the_panel(qtbot, app, *(t.id for t in app.transfers.engine.transfers()))
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 0, timeout=10_000)
+    assert dock.last_dialog is None  # nothing unfinished: nothing to ask
+    assert app.transfers.engine.transfers() == []
+    # Removed from the list, the failed upload leaves nothing behind on the server.
+    qtbot.waitUntil(
+        lambda: not moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get("Uploads"),
+        timeout=30_000,
+    )
+    assert keys_in(moto_store, moto_bucket) >= {"small.txt"}
+
+
+def test_delete_in_the_transfers_panel_asks_before_cancelling_a_running_transfer(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = build_window()
+    open_through(
+        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
+    )
+    one_part_at_a_time(app)
+    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))
+    held = fault_proxy.hold(Match.upload_part(moto_bucket))
+    drop(app, [tmp_path / "big.bin"])
+    qtbot.waitUntil(lambda: held.waiting == 1, timeout=60_000)
+    transfer_id = app.transfers.engine.transfers()[0].id
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+
+    def asked() -> QMessageBox:
+        qtbot.waitUntil(lambda: dock.last_dialog is not None and dock.last_dialog.isVisible(), timeout=10_000)
+        box = dock.last_dialog
+        assert isinstance(box, QMessageBox)
+        dock.last_dialog = None
+        return box
+
+    qtbot.waitUntil(lambda: dock.model.counts()[TransferState.RUNNING] == 1, timeout=10_000)
+    press_delete_in_the_panel(qtbot, app, transfer_id)
+    box = asked()
+    assert box.text() == "Cancel 1 transfer that has not finished?"
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)  # Enter keeps it
+    box.button(QMessageBox.StandardButton.No).click()  # “Keep Them”
+    assert app.transfers.engine.transfers()[0].state == TransferState.RUNNING
+    assert dock.model.rowCount() == 1
+
+    press_delete_in_the_panel(qtbot, app, transfer_id)
+    asked().button(QMessageBox.StandardButton.Yes).click()  # “Cancel Transfers”
+    held.release()
+    qtbot.waitUntil(lambda: dock.model.counts()[TransferState.CANCELLED] == 1, timeout=60_000)
+    assert dock.model.rowCount() == 1  # cancelled, and still listed to say so
+    qtbot.waitUntil(
+        lambda: not moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get("Uploads"),
+        timeout=30_000,
+    )
+    assert "big.bin" not in keys_in(moto_store, moto_bucket)
+
+    press_delete_in_the_panel(qtbot, app, transfer_id)  # a finished row now: it goes, unasked
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 0, timeout=10_000)
+    assert dock.last_dialog is None
+    assert app.transfers.engine.transfers() == []

@@ -306,7 +306,7 @@ class TransferDock(TransferVerbs, QDockWidget):
         menu.addSeparator()
         menu.addAction(self.reveal_action)
         menu.addSeparator()
-        menu.addAction(self.clear_action)
+        menu.addActions([self.remove_action, self.clear_action])
         menu.addActions(self.queue_actions)
         return menu
 

@@ -1,8 +1,8 @@
 """The Transfers panel's verbs: its actions, which rows each applies to, and when each is enabled.
 
 A mixin of TransferDock (GUI thread only), kept apart so the dock module stays about
-layout and signals. The “All” verbs act on the whole queue; Cancel All asks first,
-because it throws away what was moved.
+layout and signals. The “All” verbs act on the whole queue. Cancel All asks first, because
+it throws away what was moved; so does Delete (Remove from List) for unfinished rows.
 """
 
 from __future__ import annotations
@@ -93,7 +93,13 @@ class TransferVerbs:
         )  # fmt: skip
         self.cancel_action = self._action(
             "Cancel", "cancelTransfers", "Cancel the selected transfers", self.cancel_selected,
-            icon_name="cancel", shortcut=QKeySequence.StandardKey.Delete,
+            icon_name="cancel",
+        )  # fmt: skip
+        # Delete tidies the list, as in a file manager; it cancels nothing without asking.
+        self.remove_action = self._action(
+            "Remove from List", "removeTransfers",
+            "Remove the selected finished transfers from the list (unfinished ones: cancel them, after asking)",
+            self.remove_selected, icon_name="clear", shortcut=QKeySequence.StandardKey.Delete,
         )  # fmt: skip
         self.retry_action = self._action(
             "Retry", "retryTransfers", "Try the selected failed or cancelled transfers again",
@@ -186,19 +192,38 @@ class TransferVerbs:
 
     def cancel_all(self) -> None:
         """Ask, then cancel every queued, running and paused file (failed ones keep their parts)."""
-        ids = self.model.file_ids(UNFINISHED)
-        if not ids:
-            return
+        count = len(self.model.file_ids(UNFINISHED))
+        if count:
+            # Only what is still unfinished once answered: some may finish while asking.
+            self._ask_to_cancel(
+                count, lambda: self.model.file_ids(UNFINISHED), "Finished and failed transfers stay."
+            )
+
+    def remove_selected(self) -> None:
+        """Delete: the selected finished rows leave the list at once; the selected unfinished
+        transfers are cancelled after asking, and stay listed as cancelled."""
+        ids = self.selected_ids()
+        self._send(self._service.remove_finished, self._ids_in(ids, FINISHED))
+        unfinished = self._ids_in(ids, UNFINISHED)
+        count = self.model.count_in(unfinished, UNFINISHED)
+        if count:
+            self._ask_to_cancel(
+                count, lambda: self._ids_in(unfinished, UNFINISHED),
+                "They stay in the list as cancelled; Delete again removes them.",
+            )  # fmt: skip
+
+    def _ask_to_cancel(self, count: int, ids_then: Callable[[], list[str]], after: str) -> None:
+        """Ask whether to cancel `count` unfinished transfers; on yes, cancel `ids_then()`."""
         box = QMessageBox(self._widget())
-        box.setObjectName("cancelAllDialog")
+        box.setObjectName("cancelTransfersDialog")
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Cancel All Transfers")
+        box.setWindowTitle("Cancel Transfers")
         box.setText(
-            f"Cancel {human_count(len(ids), 'transfer')} that {'has' if len(ids) == 1 else 'have'} not finished?"
+            f"Cancel {human_count(count, 'transfer')} that {'has' if count == 1 else 'have'} not finished?"
         )
         box.setInformativeText(
             "What they moved so far is thrown away: partly uploaded files are removed from the "
-            "Space, partly downloaded ones from this computer. Finished and failed transfers stay."
+            f"Space, partly downloaded ones from this computer. {after}"
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.button(QMessageBox.StandardButton.Yes).setText("Cancel Transfers")
@@ -208,8 +233,7 @@ class TransferVerbs:
 
         def on_finished(result: int) -> None:
             if result == QMessageBox.StandardButton.Yes:
-                # Only what is still unfinished now: some may have finished while asking.
-                self._send(self._service.cancel, self.model.file_ids(UNFINISHED))
+                self._send(self._service.cancel, ids_then())
 
         box.finished.connect(on_finished)
         self.last_dialog = box
@@ -245,6 +269,7 @@ class TransferVerbs:
         self.pause_action.setEnabled(bool(states & PAUSABLE))
         self.resume_action.setEnabled(bool(states & RESUMABLE))
         self.cancel_action.setEnabled(bool(states & CANCELLABLE))
+        self.remove_action.setEnabled(bool(states))
         self.retry_action.setEnabled(bool(states & RETRYABLE))
         self.reveal_action.setEnabled(any(self.model.local_folder(i) for i in ids[:1]))
         current = self.model.ids_for(self._current_rows())
