@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,9 +70,8 @@ class CorsRulesPanel(QWidget):
         self.fit_columns()
 
         self.add_button = self._button("Add", "corsAddRule", "Add a rule", lambda: self.add_rule())
-        self.templates_button = named(QToolButton(self), "corsTemplates", "Add a rule from a template")
+        self.templates_button = named(QPushButton(self), "corsTemplates", "Add a rule from a template")
         self.templates_button.setText("Templates")
-        self.templates_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.templates_menu = named(QMenu(self.templates_button), "corsTemplatesMenu")
         self.templates_menu.setToolTipsVisible(True)
         for template in TEMPLATES:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -57,9 +56,8 @@ class PolicySection(SectionPage[str]):
         self.format_button = named(QPushButton("Format", self.body), "policyFormat", "Format the policy")
         self.format_button.setToolTip("Indent the policy's JSON")
         self.format_button.clicked.connect(self.format)
-        self.templates_button = named(QToolButton(self.body), "policyTemplates", "Templates")
+        self.templates_button = named(QPushButton(self.body), "policyTemplates", "Templates")
         self.templates_button.setText("Templates")
-        self.templates_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.templates_button)
         self.public_read_action = menu.addAction("Anyone May Read One Folder…", self.ask_public_read)
         self.referrer_action = menu.addAction("Serve Files Only to Some Sites…", self.ask_referrers)
