@@ -165,6 +165,37 @@ def test_rows_with_the_same_keys_as_a_row_above_start_unticked_and_say_so(
     assert dialog.import_button.text() == "Import 1"
 
 
+def test_access_keys_and_statuses_read_whole_at_the_windows_first_width(
+    build_window: Callable[[], App], qtbot: QtBot, home: Path
+) -> None:
+    """At 820 px the endpoints once pushed the Access key column out of sight."""
+    write_aws(home, (
+        "[do-backups]\naws_access_key_id = DO00ABCDEFGHIJKLMNOP\n"
+        "aws_secret_access_key = x\n"
+    ), "[profile do-backups]\n"
+       "endpoint_url = https://minio.storage-gateway.eu-central-1.backups.example-company.internal:9000\n")  # fmt: skip
+    write_rclone(home, "[fra1-backups]\ntype = s3\nprovider = DigitalOcean\n"
+                       "access_key_id = DO00ABCDEFGHIJKLMNOP\nsecret_access_key = x\n"
+                       "endpoint = https://minio.storage-gateway.eu-central-1.backups.example-company.internal:9000\n")  # fmt: skip
+    app = build_window()
+    dialog = open_import(app, qtbot, rows=2)
+    assert dialog.width() == 820
+    tree, header = dialog.tree, dialog.tree.header()
+    qtbot.waitUntil(
+        lambda: sum(header.sectionSize(c) for c in range(5)) <= tree.viewport().width(), timeout=10_000
+    )
+    metrics = tree.fontMetrics()
+    for row in range(2):
+        item = tree.topLevelItem(row)
+        assert item is not None
+        for column in (1, 3, 4):  # name, access key, status: whole
+            assert header.sectionSize(column) >= metrics.horizontalAdvance(item.text(column)), item.text(
+                column
+            )
+        assert "example-company.internal:9000\n" in f"{item.toolTip(2)}\n"  # cut: whole in its tooltip
+    assert not tree.horizontalScrollBar().isVisible()
+
+
 def test_bad_entries_are_explained_and_the_good_ones_still_import(
     build_window: Callable[[], App], qtbot: QtBot, home: Path, moto_endpoint: str, moto_bucket: str
 ) -> None:

@@ -29,7 +29,8 @@ class CaBundleRow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = named(
-            QLineEdit(placeholderText="Optional: the PEM file of a private certificate authority"),
+            # Short enough to show whole in the dialog's narrowest width; the hint says the rest.
+            QLineEdit(placeholderText="Optional: a PEM file"),
             "caBundleEdit",
             "CA certificate file",
         )

@@ -40,6 +40,7 @@ from spacesgui.ui.problem_label import ProblemLabel
 log = logging.getLogger(__name__)
 
 COLUMNS = ("Source", "Name", "Endpoint", "Access key", "Status")
+ENDPOINT_COLUMN = COLUMNS.index("Endpoint")
 READY, NO_SECRET = "Ready", "No secret key: asked at import"
 SESSION_ONLY_TEXT = "Use for This Session Only"
 
@@ -86,8 +87,12 @@ class ImportDialog(QDialog):
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The endpoint gives way (cut at its end, whole in its tooltip): the access key and
+        # the status must be read whole to choose, and pushed them out of sight at 820 px.
+        header.setSectionResizeMode(ENDPOINT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.tree.itemChanged.connect(self._update_buttons)
         self.problems = named(ProblemLabel(self), "importProblems", "Problems found")
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
@@ -211,6 +216,10 @@ class ImportDialog(QDialog):
             item.setDisabled(True)
         else:
             item.setCheckState(0, Qt.CheckState.Unchecked if same_as is not None else Qt.CheckState.Checked)
+        said = item.toolTip(ENDPOINT_COLUMN)  # the endpoint may be cut: whole here, first
+        item.setToolTip(
+            ENDPOINT_COLUMN, f"{candidate.endpoint_url}\n{said}" if said else candidate.endpoint_url
+        )
         return item
 
     # -- reading the list ---------------------------------------------------------------
