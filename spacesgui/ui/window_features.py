@@ -278,9 +278,12 @@ def _source_button(manager: KeysManager, text: str, name: str, slot: Callable[[]
 
 
 def _menu_in_icons_view(window: MainWindow) -> None:
-    """Right-click in the icons grid offers the list's menu, for the cell under the pointer."""
+    """Right-click in the icons grid offers the list's menu, for the cell under the pointer, and
+    the Edit menu's keys work there too."""
     icons = window.preview.icons_view
     icons.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     icons.customContextMenuRequested.connect(
         lambda pos: window.object_menu.popup(icons, icons.indexAt(pos), icons.viewport().mapToGlobal(pos))
     )
+    if window.edit_actions is not None:  # Delete, F2, Cut, Copy, Paste there as in the list
+        window.edit_actions.also_in(icons)

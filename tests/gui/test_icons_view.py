@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -19,6 +19,7 @@ from spacesgui.core.history import Place
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.thumbnail_service import PARALLEL_FETCHES
 from tests.fault_proxy import FaultProxy, Match
+from tests.gui.bulk_helpers import answer
 from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import row_of
 from tests.gui.test_preview_pane import png_bytes
@@ -223,3 +224,54 @@ def test_the_grid_shows_only_the_open_folders_own_items_and_the_list_unfolds_aga
     app.window.preview.list_action.trigger()
     assert view.flat.rowCount() == listed  # unfolded as it was, the inner folder too
     assert row_of(app, "pictures/2023/summer/a.png") >= 0
+
+
+def keys_in_pictures(store: S3Store, bucket: str) -> set[str]:
+    listed = store.client.list_objects_v2(Bucket=bucket, Prefix="pictures/").get("Contents", [])
+    return {o["Key"] for o in listed}
+
+
+def test_the_edit_keys_work_in_the_grid_as_in_the_list(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    """F2, Ctrl+C, Ctrl+V and Delete typed in the grid: before, only the list heard them."""
+    keys = seed_pictures(moto_store, moto_bucket, 3)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view, edit = app.window.preview.icons_view, app.window.edit_actions
+    assert edit is not None
+
+    def click_and_type(
+        key: str, typed: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        qtbot.waitUntil(lambda: row_of(app, key) >= 0, timeout=10_000)
+        cell = view.visualRect(view.flat.index(row_of(app, key), 0)).center()
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        app.window.activateWindow()
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
+        qtbot.keyClick(view, typed, modifier)
+
+    click_and_type(keys[0], Qt.Key.Key_F2)  # renamed in place, in the grid
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    assert editor.isVisible()
+    assert editor.text() == "img-0000.png"
+    qtbot.waitUntil(
+        lambda: editor.selectedText() == "img-0000", timeout=5_000
+    )  # no extension, as in the list
+    assert view.visualRect(view.flat.index(row_of(app, keys[0]), 0)).contains(editor.geometry().center())
+    editor.setText("cover.png")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "pictures/cover.png" in keys_in_pictures(moto_store, moto_bucket), timeout=30_000)
+    qtbot.waitUntil(lambda: keys[0] not in keys_in_pictures(moto_store, moto_bucket), timeout=30_000)
+
+    click_and_type(keys[1], Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    copy = "pictures/img-0001 (1).png"
+    qtbot.waitUntil(lambda: copy in keys_in_pictures(moto_store, moto_bucket), timeout=30_000)
+
+    click_and_type(keys[2], Qt.Key.Key_Delete)
+    answer(qtbot, edit, "Delete")
+    qtbot.waitUntil(lambda: keys[2] not in keys_in_pictures(moto_store, moto_bucket), timeout=30_000)
+    assert keys_in_pictures(moto_store, moto_bucket) == {"pictures/cover.png", keys[1], copy}

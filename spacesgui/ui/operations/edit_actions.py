@@ -8,7 +8,8 @@ runs in the transfer engine, so the window stays responsive on folders of any si
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -53,6 +54,16 @@ def where_refs(bucket: str, refs: list[ObjectRef]) -> str:
     return f"s3://{bucket}/" + "".join(p + "/" for p in common or [])
 
 
+class NameEditingView(Protocol):
+    """A view of the object rows that can edit a name in place (the list, the icon grid)."""
+
+    def addActions(self, actions: Sequence[QAction]) -> None: ...
+
+    def isVisible(self) -> bool: ...
+
+    def edit_name(self, key: str) -> bool: ...
+
+
 class EditActions(QObject):
     """The Edit menu's object verbs; see the module docstring. GUI thread only."""
 
@@ -70,6 +81,7 @@ class EditActions(QObject):
         self._show_queue = show_queue
         self.ask_folder = FolderAsker(parent)
         self.renamed = SelectWhenListed(view)
+        self._other_views: list[NameEditingView] = []  # the icon grid: same rows, same keys
         self.last_box: QMessageBox | None = None  # for tests
         self._preparing_delete = False  # counting, or asking: a second Delete waits for that one
         self.job_banner: JobBanner | None = None  # set by the window: banners that end with the job
@@ -106,6 +118,12 @@ class EditActions(QObject):
     @property
     def actions(self) -> list[QAction]:
         return [self.cut_action, self.copy_action, self.paste_action, self.rename_action, self.delete_action]
+
+    def also_in(self, view: NameEditingView) -> None:
+        """Give `view` (the icon grid, over the list's rows and selection) the same keys, and
+        rename in place there while it is the one shown."""
+        view.addActions(self.actions)
+        self._other_views.append(view)
 
     def update_enabled(self) -> None:
         place = self._context.place
@@ -217,7 +235,8 @@ class EditActions(QObject):
             )
             return
         if refs:
-            self._view.edit_name(refs[0].key)
+            shown = next((v for v in self._other_views if v.isVisible()), self._view)
+            shown.edit_name(refs[0].key)
 
     def rename(self, key: str, new_name: str) -> None:
         """Rename the object or folder `key` to `new_name` in its folder (a move on the server)."""

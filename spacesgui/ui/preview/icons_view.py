@@ -25,6 +25,7 @@ from spacesgui.core.preview import THUMBNAIL_SIZE, can_thumbnail
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.thumbnail_service import ThumbnailService
+from spacesgui.ui.browser.name_editing import select_stem_later
 from spacesgui.ui.browser.object_view import ObjectView
 
 CELL = QSize(THUMBNAIL_SIZE + 32, THUMBNAIL_SIZE + 44)
@@ -116,6 +117,16 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         return CELL
 
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        super().setEditorData(editor, index)
+        select_stem_later(editor, folder=bool(index.data(ObjectRole.IS_FOLDER)))
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        # Renaming (F2): the field sits where the name is drawn, under the picture.
+        rect = option.rect.adjusted(2, 2, -2, -2)
+        height = editor.sizeHint().height()
+        editor.setGeometry(QRect(rect.left(), rect.top() + 4 + THUMBNAIL_SIZE + 2, rect.width(), height))
+
     def _remember(self, key: str, image: QImage) -> QPixmap:
         pixmap = QPixmap.fromImage(image)
         self._pixmaps[key] = pixmap
@@ -189,6 +200,18 @@ class IconsView(QListView):
         # A double click or Enter does here what it does in the list (same model and
         # rows): a folder opens, and whatever the list does with a file happens too.
         self._object_view.doubleClicked.emit(index)
+
+    def edit_name(self, key: str) -> bool:
+        """Start editing the name of the cell showing `key` (Rename); False when it is not shown."""
+        flat = self.flat
+        for row in range(flat.rowCount()):
+            index = flat.index(row, 0)
+            if index.data(ObjectRole.KEY) == key:
+                self.setCurrentIndex(index)
+                self.scrollTo(index)
+                self.edit(index)
+                return self.state() == QAbstractItemView.State.EditingState
+        return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Backspace and not event.modifiers():
