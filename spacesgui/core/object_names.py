@@ -42,7 +42,7 @@ def name_problem(
     if DELIMITER in name:
         return (
             f"A {kind} name cannot contain “/”: it separates folders. "
-            + ("Create one folder, then the next one inside it." if folder else "Use Move to put it in another folder.")
+            + ("Create one folder, then the next one inside it." if folder else "To put it in another folder, drag it there, or Cut and Paste it.")
         )  # fmt: skip
     if name in (".", ".."):
         return "“.” and “..” cannot be names: web addresses and downloads read them as “this folder” and “the folder above”."

@@ -103,7 +103,7 @@ def attach_features(
         window.feature_updates.append(t.update_enabled)
     if operations is not None and t is not None:
         window.edit_actions = EditActions(
-            window, view, operations, t.ask_conflict, t.paste, t.dock.reveal, window
+            window, view, operations, t.ask_conflict, t.paste_into, t.dock.reveal, window
         )
         window.edit_actions.job_banner = JobBanner(t.service, window.banner, window)
         window.access_actions = AccessActions(window, operations, t.dock.reveal, window)

@@ -8,7 +8,7 @@ from typing import ClassVar
 import pytest
 from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, QPointF, Qt
 from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -311,6 +311,27 @@ def test_cut_and_paste_into_a_folder_moves_a_whole_folder(
         "target/docs/sub/b.md",
         "target/x.txt",
     }
+
+
+def test_paste_in_a_folder_rows_menu_pastes_into_that_folder(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, it pasted beside the folder, in the open one, unlike Upload Files into it."""
+    app = browse_moto(["cover.png", "2023/old.png"])
+    select(app, "cover.png")
+    edit_actions(app).copy_action.trigger()
+    select(app, "2023/")
+    view = app.window.object_view
+    view.customContextMenuRequested.emit(view.visualRect(view.flat.index(row_of(app, "2023/"), 0)).center())
+    menu = view.findChildren(QMenu, "objectContextMenu")[-1]
+    paste = next(a for a in menu.actions() if a.objectName() == "pasteIntoAction")
+    assert paste.text() == "Paste into “2023”"
+    assert paste.isEnabled()
+    assert "pasteAction" not in [a.objectName() for a in menu.actions()]  # one Paste, not two
+    menu.close()
+    paste.trigger()
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"cover.png", "2023/old.png", "2023/cover.png"}
 
 
 def test_a_second_paste_while_the_first_is_being_prepared_is_not_a_second_move(

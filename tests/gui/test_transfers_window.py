@@ -11,7 +11,7 @@ from typing import ClassVar
 import pytest
 from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -634,6 +634,22 @@ def test_pasting_copied_files_uploads_them_into_the_open_folder(
     actions.paste_action.trigger()
     wait_transfers_done(qtbot, app, 2)
     assert keys_in(moto_store, moto_bucket) == {"albums/cover.png", "albums/readme.md", "albums/data.csv"}
+
+
+def test_pasting_copied_files_on_a_folder_row_uploads_them_into_that_folder(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    local_tree: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    app = browse_moto(["albums/cover.png"])
+    QApplication.clipboard().setMimeData(file_mime([local_tree / "readme.md"]))
+    view = app.window.object_view
+    view.customContextMenuRequested.emit(view.visualRect(view.flat.index(row_of(app, "albums/"), 0)).center())
+    menu = view.findChildren(QMenu, "objectContextMenu")[-1]
+    paste = next(a for a in menu.actions() if a.objectName() == "pasteIntoAction")
+    menu.close()
+    paste.trigger()
+    wait_transfers_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"albums/cover.png", "albums/readme.md"}
 
 
 def test_upload_from_a_folder_rows_menu_goes_into_that_folder(

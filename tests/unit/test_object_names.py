@@ -43,7 +43,7 @@ def test_a_file_rename_is_pointed_at_move_for_a_slash() -> None:
     problem = name_problem("a/b", folder=False)
 
     assert problem is not None
-    assert "Use Move" in problem
+    assert "drag it there, or Cut and Paste it" in problem
 
 
 def test_the_whole_key_is_limited_to_1024_utf8_bytes_counting_the_prefix() -> None:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
 from spacesgui.core.keys import Location
+from spacesgui.qtmodels.icons import icon
 from spacesgui.qtmodels.roles import ObjectRole
 
 if TYPE_CHECKING:
@@ -105,7 +106,15 @@ class ObjectMenu(QObject):
             edit.update_enabled()
             if index.isValid():
                 menu.addActions([edit.cut_action, edit.copy_action])
-            menu.addAction(edit.paste_action)
+            if index.isValid() and index.data(ObjectRole.IS_FOLDER):
+                # On a folder row, as Upload Files into it: into that folder, not beside it.
+                folder_key = index.siblingAtColumn(0).data(ObjectRole.KEY)
+                paste_into = menu.addAction(icon("paste"), f"Paste into “{index.siblingAtColumn(0).data()}”")
+                paste_into.setObjectName("pasteIntoAction")
+                paste_into.setEnabled(edit.paste_action.isEnabled())
+                paste_into.triggered.connect(lambda: edit.paste_into(folder_key))
+            else:
+                menu.addAction(edit.paste_action)
             if index.isValid():
                 menu.addSeparator()
                 menu.addActions([edit.rename_action, edit.delete_action])

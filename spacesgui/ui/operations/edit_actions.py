@@ -69,7 +69,7 @@ class EditActions(QObject):
 
     def __init__(
         self, context: BrowserContext, view: ObjectView, operations: OperationService, ask_conflict: AskConflict,
-        paste_files: Callable[[], None], show_queue: Callable[[], None], parent: QWidget,
+        paste_files: Callable[[str], None], show_queue: Callable[[], None], parent: QWidget,
     ) -> None:  # fmt: skip
         super().__init__(parent)
         self._context = context
@@ -293,9 +293,13 @@ class EditActions(QObject):
 
     def paste(self) -> None:
         """Paste objects copied or cut here, or files copied in a file manager (an upload)."""
+        self.paste_into("")
+
+    def paste_into(self, folder_key: str) -> None:
+        """Paste into the folder `folder_key` ("" = the open folder): a folder row's menu."""
         clipped = clipped_objects(QGuiApplication.clipboard().mimeData())
         if clipped is None:
-            self._paste_files()
+            self._paste_files(folder_key)
             return
         place = self._context.place
         if place is None or not place.bucket:
@@ -304,14 +308,14 @@ class EditActions(QObject):
             self._context.show_message("A paste is still being prepared; wait for it.", level="info")
             return
         self._pasting = True
-        self._context.spawn(self._paste_objects(place, clipped))
+        self._context.spawn(self._paste_objects(place, clipped, folder_key or place.prefix))
 
-    async def _paste_objects(self, place: Place, clipped: ClippedObjects) -> None:
+    async def _paste_objects(self, place: Place, clipped: ClippedObjects, prefix: str) -> None:
         direction = Direction.MOVE if clipped.cut else Direction.COPY
         refs = list(clipped.refs)
         try:
             queued = await self._copy(
-                place, direction, clipped.bucket, refs, place.prefix, None, "Paste", clipped.account_id
+                place, direction, clipped.bucket, refs, prefix, None, "Paste", clipped.account_id
             )
         finally:
             self._pasting = False

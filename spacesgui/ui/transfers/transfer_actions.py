@@ -206,10 +206,14 @@ class TransferActions(QObject):
             self.upload([path], folder_key)
 
     def paste(self) -> None:
+        self.paste_into("")
+
+    def paste_into(self, folder_key: str) -> None:
+        """Upload the files a file manager copied into `folder_key` ("" = the open folder)."""
         mime = QGuiApplication.clipboard().mimeData()
         paths = local_paths(mime) if mime is not None else []
         if paths:
-            self.upload(paths)
+            self.upload(paths, folder_key)
         else:
             self._window.banner.show_message(
                 "The clipboard holds no files. Copy files in your file manager, then paste here.",
