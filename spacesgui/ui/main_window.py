@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QMainWindow,
     QSizePolicy,
     QSplitter,
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
         self.account_panel.space_usage_requested.connect(self.usage_windows.open)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
+        self.filter_edit.to_rows.connect(self._on_filter_edit_to_rows)
         self.object_view.open_folder_requested.connect(self.open_folder)
         self.object_view.go_up_requested.connect(self.go_up)
         self.model.stats_changed.connect(self._update_status)
@@ -467,6 +469,15 @@ class MainWindow(QMainWindow):
             f"<b>{error.title}</b> while listing {where}. {error.message}", level="error"
         )
         self._update_view_state()
+
+    def _on_filter_edit_to_rows(self) -> None:
+        """Down or Enter in the filter: to the rows it left (the list or the grid), on the first."""
+        icons = self.preview.icons_view
+        view: QAbstractItemView = icons if icons.isVisible() else self.object_view
+        view.setFocus(Qt.FocusReason.TabFocusReason)
+        model = view.model()
+        if model is not None and model.rowCount() and not view.selectionModel().hasSelection():
+            view.setCurrentIndex(model.index(0, 0))  # selects it: what Enter, Delete… act on
 
     def _on_model_root_loaded(self) -> None:
         if self._reselect:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -173,8 +173,25 @@ def ink(app: App) -> int:
 def test_an_empty_filter_result_says_so_in_the_view(opened: App) -> None:
     opened.window.filter_edit.setText("no-such-name")
     assert flat_names(opened) == []
-    assert opened.window.object_view._empty_text == "Nothing here matches “no-such-name”."
+    assert opened.window.object_view._empty_text == (
+        "Nothing here matches “no-such-name”.\n"
+        "The filter looks in this folder; Find in Space (Ctrl+Shift+F) looks in every folder."
+    )
     assert ink(opened) > 100  # no rows: what is painted is the sentence
+
+
+def test_down_or_enter_in_the_filter_goes_on_to_the_first_row_it_left(opened: App, qtbot: QtBot) -> None:
+    window, view = opened.window, opened.window.object_view
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Return):
+        view.clearSelection()
+        window.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        qtbot.keyClicks(window.filter_edit, "zeta")
+        qtbot.keyClick(window.filter_edit, key)
+        qtbot.waitUntil(view.hasFocus, timeout=5_000)
+        assert [ref.key for ref in window.selected_refs()] == ["zeta.txt"]  # what Enter or Delete act on
+        window.filter_edit.clear()
 
 
 def test_home_and_end_go_to_the_first_and_last_row(opened: App, qtbot: QtBot) -> None:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 
 
 class FilterEdit(QLineEdit):
-    """The filter box; Esc clears it, as in every file manager."""
+    """The filter box; Esc clears it, as in every file manager; Down or Enter goes on to the
+    rows it left (`to_rows`), as from a file manager's search field."""
+
+    to_rows = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()
+            return
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if plain and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.to_rows.emit()
             return
         super().keyPressEvent(event)

@@ -36,5 +36,8 @@ def status_texts(
         summary = folder_summary(total_objects, total_folders, root.total_size())
     if model.filter_text:
         shown = f"Showing {root.row_count():,} of {total_objects + total_folders:,} items · "
-        return shown + summary, f"Nothing here matches “{model.filter_text}”."
+        return shown + summary, (
+            f"Nothing here matches “{model.filter_text}”.\n"
+            "The filter looks in this folder; Find in Space (Ctrl+Shift+F) looks in every folder."
+        )
     return summary, "This folder is empty."
