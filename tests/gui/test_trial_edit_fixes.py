@@ -215,3 +215,36 @@ def test_the_delete_confirmation_shows_each_long_name_on_one_line(
     for line in lines[1:4]:  # each fits the box's width: one line, not wrapped
         assert label.fontMetrics().horizontalAdvance(line) <= label.contentsRect().width(), line
     box.button(QMessageBox.StandardButton.Cancel).click()
+
+
+def test_a_rename_that_works_replaces_the_refusal_of_the_one_before(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the red “Not renamed” stayed on show beside the file renamed a moment later."""
+    app = browse_moto(["cover.png", "2023/old.png"])
+    edit_actions(app).rename("cover.png", "2023")
+    banner = app.window.banner
+    assert banner.text().startswith("<b>Not renamed.</b>")
+    edit_actions(app).rename("cover.png", "cover-2024.png")
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"cover-2024.png", "2023/old.png"}
+    qtbot.waitUntil(lambda: banner.text() == "Renamed “cover.png” to “cover-2024.png”.", timeout=30_000)
+
+
+def test_renaming_a_folder_says_how_many_objects_move(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["assets/a.css", "assets/b.js", "assets/img/c.png"])
+    banner = app.window.banner
+    messages: list[str] = []
+    show = banner.show_message
+
+    def record(message: str, **kwargs: object) -> None:
+        messages.append(message)
+        show(message, **kwargs)  # type: ignore[arg-type]
+
+    banner.show_message = record  # type: ignore[method-assign]
+    edit_actions(app).rename("assets/", "static")
+    qtbot.waitUntil(lambda: banner.text() == "Renamed “assets” to “static”.", timeout=60_000)
+    assert "Renaming “assets” to “static” (3 objects)…" in messages
+    assert keys_in(moto_store, moto_bucket) == {"static/a.css", "static/b.js", "static/img/c.png"}

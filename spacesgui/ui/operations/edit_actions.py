@@ -360,6 +360,11 @@ class EditActions(QObject):
                     else f" {human_count(len(skipped), 'skipped file')} stay where they were."
                 )
             self._say_job(ids, f"{verb} {count} to {where}…", done)
+        elif queued and names:  # a rename says so too: an older banner must not stay on show
+            old_key, new_name = next(iter(names.items()))
+            old, new = basename(old_key), new_name.rstrip("/")
+            count = f" ({human_count(queued, 'object')})" if queued > 1 else ""
+            self._say_job(ids, f"Renaming “{old}” to “{new}”{count}…", f"Renamed “{old}” to “{new}”.")
         return queued
 
 
