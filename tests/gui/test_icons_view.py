@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -275,3 +275,28 @@ def test_the_edit_keys_work_in_the_grid_as_in_the_list(
     answer(qtbot, edit, "Delete")
     qtbot.waitUntil(lambda: keys[2] not in keys_in_pictures(moto_store, moto_bucket), timeout=30_000)
     assert keys_in_pictures(moto_store, moto_bucket) == {"pictures/cover.png", keys[1], copy}
+
+
+def test_a_filter_that_matches_nothing_says_so_in_the_grid(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    """Before, the grid stayed blank, where the list said why."""
+    seed_pictures(moto_store, moto_bucket, 2)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view = app.window.preview.icons_view
+
+    def ink() -> int:
+        image = view.viewport().grab().toImage()
+        base = view.palette().color(QPalette.ColorRole.Base)
+        return sum(
+            1
+            for y in range(0, image.height(), 2)
+            for x in range(0, image.width(), 2)
+            if image.pixelColor(x, y) != base
+        )
+
+    app.window.filter_edit.setText("no-such-name")
+    qtbot.waitUntil(lambda: view.flat.rowCount() == 0, timeout=10_000)
+    assert app.window.object_view.empty_text.startswith("Nothing here matches “no-such-name”.")
+    qtbot.waitUntil(lambda: ink() > 50, timeout=10_000)  # no cells: what is painted is the sentence

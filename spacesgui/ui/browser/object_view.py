@@ -110,6 +110,19 @@ def local_paths(mime: QMimeData) -> list[str]:
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
 
 
+def paint_empty_text(view: QAbstractItemView, text: str) -> None:
+    """Say `text` in the middle of `view` while it has no rows (the list's, or the grid's)."""
+    model = view.model()
+    if not text or model is None or model.rowCount() > 0:
+        return
+    painter = QPainter(view.viewport())
+    painter.setPen(muted_text(view.palette(), QPalette.ColorRole.Text, QPalette.ColorRole.Base))
+    area = view.viewport().rect().adjusted(24, 48, -24, 0)
+    painter.drawText(
+        area, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, text
+    )
+
+
 class ObjectView(QTableView):
     open_folder_requested = Signal(str)  # folder prefix
     open_file_requested = Signal(str)  # key of a file row (double-click or Enter)
@@ -118,6 +131,7 @@ class ObjectView(QTableView):
     files_dropped = Signal(object, str)  # local paths, target folder key ("" = the open folder)
     drag_out_requested = Signal()  # the user started dragging selected rows out of the window
     rename_requested = Signal(str, str)  # key, new name (typed in place)
+    empty_text_changed = Signal()  # the icon grid says it too
     objects_dropped = Signal(str, bool)  # the selection dropped on a folder row: its key, copy (else move)
     selection_settled = Signal()  # the selection changed; once per turn of the event loop, however many
 
@@ -163,20 +177,16 @@ class ObjectView(QTableView):
         if text != self._empty_text:
             self._empty_text = text
             self.viewport().update()
+            self.empty_text_changed.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         self._paint_drop_target()
-        model = self.model()
-        if self._empty_text and model is not None and model.rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(muted_text(self.palette(), QPalette.ColorRole.Text, QPalette.ColorRole.Base))
-            area = self.viewport().rect().adjusted(24, 48, -24, 0)
-            painter.drawText(
-                area,
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                self._empty_text,
-            )
+        paint_empty_text(self, self._empty_text)
+
+    @property
+    def empty_text(self) -> str:
+        return self._empty_text
 
     def moveCursor(
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier

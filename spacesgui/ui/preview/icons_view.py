@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QIcon, QImage, QKeyEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QLineEdit,
     QListView,
     QStyle,
     QStyledItemDelegate,
@@ -26,7 +27,7 @@ from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.ui.browser.name_editing import select_stem_later
-from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.browser.object_view import ObjectView, paint_empty_text
 
 CELL = QSize(THUMBNAIL_SIZE + 32, THUMBNAIL_SIZE + 44)
 PIXMAP_ITEMS = 400
@@ -117,6 +118,15 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         return CELL
 
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:
+        # A framed field of its own colour: without one, the name looked drawn on the highlight.
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            editor.setFrame(True)
+            editor.setAutoFillBackground(True)
+            editor.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        return editor
+
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
         super().setEditorData(editor, index)
         select_stem_later(editor, folder=bool(index.data(ObjectRole.IS_FOLDER)))
@@ -180,6 +190,7 @@ class IconsView(QListView):
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.activated.connect(self._on_activated)
         object_view.flat.modelReset.connect(self._on_flat_model_reset)
+        object_view.empty_text_changed.connect(self.viewport().update)
 
     @property
     def flat(self) -> FlatTreeModel:
@@ -212,6 +223,11 @@ class IconsView(QListView):
                 self.edit(index)
                 return self.state() == QAbstractItemView.State.EditingState
         return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        # An empty folder, or a filter that matches nothing, says so here as in the list.
+        paint_empty_text(self, self._object_view.empty_text)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Backspace and not event.modifiers():
