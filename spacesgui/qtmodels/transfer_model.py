@@ -61,6 +61,9 @@ FRESH_S = 0.1
 __all__ = ["TransferColumn", "TransferModel", "TransferRole"]
 
 
+LONG_ON_SERVER = 100 * 1000 * 1000  # a copy or move of this many bytes runs long enough to watch
+
+
 class TransferModel(QAbstractItemModel):
     """The transfer queue; see the module docstring. GUI thread only."""
 
@@ -226,16 +229,16 @@ class TransferModel(QAbstractItemModel):
             return frozenset(s for s, n in group.counts.items() if n > 0)
         return frozenset()
 
-    def count_in(self, row_ids: Iterable[str], states: Iterable[TransferState]) -> int:
-        """How many files of the rows `row_ids` (a folder row: its files) are in one of `states`."""
+    def files_in(self, row_ids: Iterable[str], states: Iterable[TransferState]) -> list[str]:
+        """Ids of the files of the rows `row_ids` (a folder row: its files) in one of `states`."""
         wanted = frozenset(states)
-        count = 0
+        found: list[str] = []
         for item in row_ids:
-            if (node := self._files.get(item)) is not None:
-                count += node.transfer.state in wanted
-            elif (group := self._groups.get(item)) is not None:
-                count += sum(n for s, n in group.counts.items() if s in wanted)
-        return count
+            if (group := self._groups.get(item)) is not None:
+                found += [f.transfer.id for f in group.children if f.transfer.state in wanted]
+            elif (node := self._files.get(item)) is not None and node.transfer.state in wanted:
+                found.append(item)
+        return found
 
     def counts(self) -> Counter[TransferState]:
         """How many files of the whole queue are in each state (a copy)."""
@@ -310,6 +313,18 @@ class TransferModel(QAbstractItemModel):
 
     def failed_ids(self) -> list[str]:
         return [i for i, node in self._files.items() if node.transfer.state == State.FAILED]
+
+    def has_long_transfer(self) -> bool:
+        """Whether a row uploads or downloads, or copies a big object on the server: work a
+        user wants to watch (a rename or a delete on the server is over in a moment)."""
+        for node in self._top:
+            if isinstance(node, GroupRow):
+                direction, size = node.info.direction, node.size
+            else:
+                direction, size = node.transfer.direction, node.transfer.size
+            if not direction.on_server or size >= LONG_ON_SERVER:
+                return True
+        return False
 
     def all_ids(self) -> list[str]:
         """Ids of every top-level row: group ids (which stand for their files) and lone files."""

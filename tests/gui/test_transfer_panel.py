@@ -156,6 +156,35 @@ def test_the_panel_starts_folded_to_its_header_and_opens_for_the_first_transfer(
     assert dock.view.visualRect(top_rows(dock)[0]).intersects(dock.view.viewport().rect())
 
 
+def test_a_rename_leaves_the_panel_folded_and_the_next_upload_opens_it(
+    browse_moto: Browse, files: Callable[..., list[Path]], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """A file manager's user who renamed a file does not expect a transfers panel to open."""
+    app = browse_moto(["a.txt"])
+    dock = dock_of(app)
+    edit = app.window.edit_actions
+    assert edit is not None
+    edit.rename("a.txt", "b.txt")
+    qtbot.waitUntil(lambda: dock.model.counts()[State.DONE] == 1, timeout=30_000)  # the move, as a row
+    assert {e.key for e in moto_store.iter_objects(moto_bucket, "")} == {"b.txt"}
+    assert dock.folded
+    drop(app, files(["new.txt"]))
+    qtbot.waitUntil(lambda: not dock.folded and dock.view.isVisible(), timeout=20_000)
+
+
+def test_a_rename_that_fails_opens_the_panel_to_say_why(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    dock = dock_of(app)
+    moto_store.client.delete_object(Bucket=moto_bucket, Key="a.txt")  # gone behind the app's back
+    edit = app.window.edit_actions
+    assert edit is not None
+    edit.rename("a.txt", "b.txt")
+    qtbot.waitUntil(lambda: dock.model.counts()[State.FAILED] == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: not dock.folded and dock.view.isVisible(), timeout=10_000)
+
+
 def test_the_header_button_folds_and_opens_the_panel(browse_moto: Browse, qtbot: QtBot) -> None:
     app = browse_moto([])
     dock = dock_of(app)

@@ -716,8 +716,23 @@ def test_delete_in_the_transfers_panel_removes_finished_rows_and_their_leftovers
     qtbot.waitUntil(lambda: dock.model.counts()[TransferState.FAILED] == 1, timeout=10_000)  # as shown
 
     press_delete_in_the_panel(qtbot, app, *(t.id for t in app.transfers.engine.transfers()))
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10_000)  # the done one goes, unasked
+    # The failed one holds parts a Retry would go on from: asked first, kept on “Keep Them”.
+    qtbot.waitUntil(lambda: dock.last_dialog is not None and dock.last_dialog.isVisible(), timeout=10_000)
+    box = dock.last_dialog
+    assert isinstance(box, QMessageBox)
+    assert box.text() == "Remove 1 failed transfer?"
+    dock.last_dialog = None
+    box.button(QMessageBox.StandardButton.No).click()
+    assert [t.key for t in app.transfers.engine.transfers()] == ["big.bin"]
+    assert moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get("Uploads")
+
+    press_delete_in_the_panel(qtbot, app, app.transfers.engine.transfers()[0].id)
+    qtbot.waitUntil(lambda: dock.last_dialog is not None and dock.last_dialog.isVisible(), timeout=10_000)
+    box = dock.last_dialog
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()  # “Remove”
     qtbot.waitUntil(lambda: dock.model.rowCount() == 0, timeout=10_000)
-    assert dock.last_dialog is None  # nothing unfinished: nothing to ask
     assert app.transfers.engine.transfers() == []
     # Removed from the list, the failed upload leaves nothing behind on the server.
     qtbot.waitUntil(
@@ -736,7 +751,8 @@ def test_delete_in_the_transfers_panel_asks_before_cancelling_a_running_transfer
         app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
     )
     one_part_at_a_time(app)
-    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))
+    data = os.urandom(12 * MiB)
+    (tmp_path / "big.bin").write_bytes(data)
     held = fault_proxy.hold(Match.upload_part(moto_bucket))
     drop(app, [tmp_path / "big.bin"])
     qtbot.waitUntil(lambda: held.waiting == 1, timeout=60_000)
@@ -756,9 +772,20 @@ def test_delete_in_the_transfers_panel_asks_before_cancelling_a_running_transfer
     assert box.text() == "Cancel 1 transfer that has not finished?"
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)  # Enter keeps it
     box.button(QMessageBox.StandardButton.No).click()  # “Keep Them”
-    assert app.transfers.engine.transfers()[0].state == TransferState.RUNNING
-    assert dock.model.rowCount() == 1
+    held.release()  # no cancel was sent: the upload goes on to its end
+    wait_transfers_done(qtbot, app, 1, timeout_s=120)
+    assert app.transfers.engine.transfers()[0].state == TransferState.DONE
+    assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
+    qtbot.waitUntil(lambda: dock.model.counts()[TransferState.DONE] == 1, timeout=10_000)  # as shown
+    press_delete_in_the_panel(qtbot, app, transfer_id)  # done: it goes, unasked
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 0, timeout=10_000)
 
+    (tmp_path / "second.bin").write_bytes(os.urandom(12 * MiB))
+    held = fault_proxy.hold(Match.upload_part(moto_bucket))
+    drop(app, [tmp_path / "second.bin"])
+    qtbot.waitUntil(lambda: held.waiting == 1, timeout=60_000)
+    transfer_id = next(t.id for t in app.transfers.engine.transfers() if t.key == "second.bin")
+    qtbot.waitUntil(lambda: dock.model.counts()[TransferState.RUNNING] == 1, timeout=10_000)
     press_delete_in_the_panel(qtbot, app, transfer_id)
     asked().button(QMessageBox.StandardButton.Yes).click()  # “Cancel Transfers”
     held.release()
@@ -768,7 +795,7 @@ def test_delete_in_the_transfers_panel_asks_before_cancelling_a_running_transfer
         lambda: not moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get("Uploads"),
         timeout=30_000,
     )
-    assert "big.bin" not in keys_in(moto_store, moto_bucket)
+    assert "second.bin" not in keys_in(moto_store, moto_bucket)
 
     press_delete_in_the_panel(qtbot, app, transfer_id)  # a finished row now: it goes, unasked
     qtbot.waitUntil(lambda: dock.model.rowCount() == 0, timeout=10_000)

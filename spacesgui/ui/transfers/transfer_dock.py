@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.formatting import human_size
 from spacesgui.core.throughput import human_rate
-from spacesgui.core.transfers import Transfer, TransferGroup
+from spacesgui.core.transfers import Transfer, TransferGroup, TransferState
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
 from spacesgui.ui.column_fit import yield_columns
@@ -132,6 +132,8 @@ class TransferDock(TransferVerbs, QDockWidget):
         self._open_height = OPEN_HEIGHT
         self._scroll_to: list[QPersistentModelIndex] = []
         self._actions_pending = False
+        self._open_on_next_long_transfer = True  # the next upload or download opens the panel
+        self._failed_shown = 0  # failed files when last looked: one more opens the panel
         self._build_actions()
         self._build_view()
         self._build_layout()
@@ -316,6 +318,13 @@ class TransferDock(TransferVerbs, QDockWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
+    def _open_for_failures(self) -> None:
+        """Open the panel when a transfer fails: the banner sends the user here to read why."""
+        failed = self.model.counts()[TransferState.FAILED]
+        if failed > self._failed_shown:
+            self.set_folded(False)
+        self._failed_shown = failed
+
     # -- model signals --------------------------------------------------------
     def _on_model_data_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
         # Speed and ETA repaint every flush; only a change that may touch a state matters
@@ -326,13 +335,19 @@ class TransferDock(TransferVerbs, QDockWidget):
 
     def _update_actions_later(self) -> None:
         self._actions_pending = False
+        self._open_for_failures()
         self.update_actions()
 
     def _on_model_rows_changed(self) -> None:
-        was_empty = self.is_empty_hint_shown()
         self._update_empty()
-        if was_empty and not self.is_empty_hint_shown():
-            self.set_folded(False)  # the first transfer: open the panel to show it
+        if self.is_empty_hint_shown():
+            self._open_on_next_long_transfer = True
+        elif self._open_on_next_long_transfer and self.model.has_long_transfer():
+            # The first upload or download: open the panel to show it. A rename, a copy or a
+            # few deletes on the server say so in the banner (many open the panel themselves).
+            self._open_on_next_long_transfer = False
+            self.set_folded(False)
+        self._open_for_failures()
         self._update_header_summary()
         self.update_actions()
 

@@ -30,8 +30,13 @@ RESUMABLE = frozenset({State.PAUSED})
 CANCELLABLE = frozenset({State.QUEUED, State.RUNNING, State.PAUSED, State.FAILED})  # failed: drops its parts
 UNFINISHED = frozenset({State.QUEUED, State.RUNNING, State.PAUSED})  # what Cancel All stops
 RETRYABLE = frozenset({State.FAILED, State.CANCELLED})
+TIDY = frozenset({State.DONE, State.SKIPPED, State.CANCELLED})  # what Delete removes without asking
 FINISHED = frozenset(s for s in State if s.finished)
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _has(count: int) -> str:
+    return "has" if count == 1 else "have"
 
 
 def existing_folder(path: str) -> str:
@@ -98,7 +103,7 @@ class TransferVerbs:
         # Delete tidies the list, as in a file manager; it cancels nothing without asking.
         self.remove_action = self._action(
             "Remove from List", "removeTransfers",
-            "Remove the selected finished transfers from the list (unfinished ones: cancel them, after asking)",
+            "Remove the selected finished transfers from the list (failed and unfinished ones: after asking)",
             self.remove_selected, icon_name="clear", shortcut=QKeySequence.StandardKey.Delete,
         )  # fmt: skip
         self.retry_action = self._action(
@@ -192,50 +197,65 @@ class TransferVerbs:
 
     def cancel_all(self) -> None:
         """Ask, then cancel every queued, running and paused file (failed ones keep their parts)."""
-        count = len(self.model.file_ids(UNFINISHED))
-        if count:
-            # Only what is still unfinished once answered: some may finish while asking.
-            self._ask_to_cancel(
-                count, lambda: self.model.file_ids(UNFINISHED), "Finished and failed transfers stay."
-            )
+        unfinished = self.model.file_ids(UNFINISHED)
+        if not unfinished:
+            return
+        box = self._question(
+            f"Cancel {human_count(len(unfinished), 'transfer')} that {_has(len(unfinished))} not finished?",
+            "Finished and failed transfers stay.", "Cancel Transfers",
+        )  # fmt: skip
+        # Only what is still unfinished once answered: some may finish while asking.
+        self._on_yes(box, lambda: self._send(self._service.cancel, self.model.file_ids(UNFINISHED)))
 
     def remove_selected(self) -> None:
-        """Delete: the selected finished rows leave the list at once; the selected unfinished
-        transfers are cancelled after asking, and stay listed as cancelled."""
+        """Delete: the selected done, skipped and cancelled rows leave the list at once. Failed
+        ones (Retry would go on from their parts) and unfinished ones are asked about first:
+        failed ones then leave with their parts, unfinished ones are cancelled and stay listed."""
         ids = self.selected_ids()
-        self._send(self._service.remove_finished, self._ids_in(ids, FINISHED))
-        unfinished = self._ids_in(ids, UNFINISHED)
-        count = self.model.count_in(unfinished, UNFINISHED)
-        if count:
-            self._ask_to_cancel(
-                count, lambda: self._ids_in(unfinished, UNFINISHED),
-                "They stay in the list as cancelled; Delete again removes them.",
-            )  # fmt: skip
+        self._send(self._service.remove_finished, self.model.files_in(ids, TIDY))
+        failed, unfinished = self.model.files_in(ids, {State.FAILED}), self.model.files_in(ids, UNFINISHED)
+        if not failed and not unfinished:
+            return
+        asks = []
+        if unfinished:
+            asks.append(
+                f"cancel {human_count(len(unfinished), 'transfer')} that {_has(len(unfinished))} not finished"
+            )
+        if failed:
+            asks.append(f"remove {human_count(len(failed), 'failed transfer')}")
+        after = "Cancelled ones stay in the list; Delete again removes them." if unfinished else ""
+        yes = "Cancel and Remove" if failed and unfinished else ("Remove" if failed else "Cancel Transfers")
+        question = " and ".join(asks)
+        box = self._question(f"{question[0].upper()}{question[1:]}?", after, yes)
 
-    def _ask_to_cancel(self, count: int, ids_then: Callable[[], list[str]], after: str) -> None:
-        """Ask whether to cancel `count` unfinished transfers; on yes, cancel `ids_then()`."""
+        def answered_yes() -> None:
+            # Only the files still in the state they were asked about: some may end meanwhile.
+            self._send(self._service.cancel, self.model.files_in(unfinished, UNFINISHED))
+            self._send(self._service.remove_finished, self.model.files_in(failed, {State.FAILED}))
+
+        self._on_yes(box, answered_yes)
+
+    def _question(self, text: str, after: str, yes: str) -> QMessageBox:
+        """A question about throwing away what transfers moved; No (“Keep Them”) is the default."""
         box = QMessageBox(self._widget())
         box.setObjectName("cancelTransfersDialog")
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Cancel Transfers")
-        box.setText(
-            f"Cancel {human_count(count, 'transfer')} that {'has' if count == 1 else 'have'} not finished?"
-        )
+        box.setText(text)
         box.setInformativeText(
             "What they moved so far is thrown away: partly uploaded files are removed from the "
-            f"Space, partly downloaded ones from this computer. {after}"
+            f"Space, partly downloaded ones from this computer. {after}".rstrip()
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).setText("Cancel Transfers")
+        box.button(QMessageBox.StandardButton.Yes).setText(yes)
         box.button(QMessageBox.StandardButton.No).setText("Keep Them")
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return box
 
-        def on_finished(result: int) -> None:
-            if result == QMessageBox.StandardButton.Yes:
-                self._send(self._service.cancel, ids_then())
-
-        box.finished.connect(on_finished)
+    def _on_yes(self, box: QMessageBox, then: Callable[[], None]) -> None:
+        """Open `box`; run `then` if it is answered Yes."""
+        box.finished.connect(lambda result: then() if result == QMessageBox.StandardButton.Yes else None)
         self.last_dialog = box
         box.open()
 
