@@ -170,6 +170,14 @@ class FlatTreeModel(QAbstractTableModel):
             return QModelIndex()
         return self.index(self._flat_row(node, index.row()), index.column())
 
+    def index_of_key(self, key: str, column: int = 0) -> QModelIndex | None:
+        """The index of the row showing `key` (a file, or a folder ending in "/"); None if none does."""
+        for row in range(self.rowCount()):
+            index = self.index(row, column)
+            if index.data(ObjectRole.KEY) == key:
+                return index
+        return None
+
     def folder_at(self, index: AnyIndex) -> FolderNode | None:
         if not index.isValid():
             return None

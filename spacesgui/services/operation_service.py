@@ -129,6 +129,7 @@ class OperationService(QObject):
         self, account_id: str, direction: Direction, source_bucket: str, refs: list[ObjectRef], bucket: str,
         prefix: str, ask: AskConflict, ask_folder: AskFolder, names: dict[str, str] | None = None,
         source_account_id: str = "", queued_ids: list[str] | None = None, skipped: list[str] | None = None,
+        confirm: Callable[[OperationPlan], Awaitable[bool]] | None = None,
     ) -> int:  # fmt: skip
         """Copy or move `refs` into `prefix` of `bucket` of `account_id` and queue it.
 
@@ -139,6 +140,7 @@ class OperationService(QObject):
         or nothing to do), and puts the ids of every transfer queued (a Replace's deletes too)
         in `queued_ids` when given (to follow them to their end), and the source keys of the
         files a conflict answer skipped in `skipped` (a skipped move leaves its file).
+        `confirm`, when given, sees the plan once counted and may call it off (False).
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
@@ -157,6 +159,8 @@ class OperationService(QObject):
                 f"The selection is already in {where}." if here else "The selected folders hold nothing now."
             )
             self._transfers.notice.emit(f"Nothing was {done}", why)
+            return 0
+        if confirm is not None and not await confirm(plan):
             return 0
         if not await self._settle_folders(plan, bucket, ask_folder):
             self._transfers.notice.emit(f"Nothing was {done}", "Cancelled: everything is as it was.")

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QMainWindow,
@@ -30,7 +30,6 @@ from spacesgui.core.keys import Location
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
-from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
 from spacesgui.services.runner import TaskRunner
@@ -231,7 +230,7 @@ class MainWindow(QMainWindow):
         self.account_panel.space_usage_requested.connect(self.usage_windows.open)
         self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
         self.filter_edit.textChanged.connect(self.model.set_filter)
-        self.filter_edit.to_rows.connect(self._on_filter_edit_to_rows)
+        self.filter_edit.rows_requested.connect(self._on_filter_edit_rows_requested)
         self.object_view.open_folder_requested.connect(self.open_folder)
         self.object_view.go_up_requested.connect(self.go_up)
         self.model.stats_changed.connect(self._update_status)
@@ -470,7 +469,7 @@ class MainWindow(QMainWindow):
         )
         self._update_view_state()
 
-    def _on_filter_edit_to_rows(self) -> None:
+    def _on_filter_edit_rows_requested(self) -> None:
         """Down or Enter in the filter: to the rows it left (the list or the grid), on the first."""
         icons = self.preview.icons_view
         view: QAbstractItemView = icons if icons.isVisible() else self.object_view
@@ -481,12 +480,10 @@ class MainWindow(QMainWindow):
 
     def _on_model_root_loaded(self) -> None:
         if self._reselect:
-            for row in range(self.flat_model.rowCount()):
-                index = self.flat_model.index(row, 0)
-                if index.data(ObjectRole.KEY) == self._reselect:
-                    self.object_view.setCurrentIndex(index)
-                    self.object_view.scrollTo(index)
-                    break
+            index = self.flat_model.index_of_key(self._reselect)
+            if index is not None:
+                self.object_view.setCurrentIndex(index)
+                self.object_view.scrollTo(index)
             self._reselect = ""
         self._update_view_state()
 
@@ -577,7 +574,9 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         selection = self.object_view.selection() if self.model.bucket else None
-        self._set_status(*status_texts(self.model, len(self._accounts.accounts), selection))
+        find = getattr(self, "search_panel", None)  # built with the window's features
+        keys = find.find_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) if find else ""
+        self._set_status(*status_texts(self.model, len(self._accounts.accounts), selection, keys))
 
     def _set_status(self, summary: str, empty: str) -> None:
         # Unchanged text is not set again: each change lays out and repaints the status bar.

@@ -97,7 +97,9 @@ class WindowActions(QObject):
         edit_menu.setObjectName("editMenu")
         edit = w.edit_actions
         if edit is not None:
-            edit_menu.addActions([edit.cut_action, edit.copy_action, edit.paste_action])
+            edit_menu.addActions(
+                [edit.cut_action, edit.copy_action, edit.paste_action, edit.select_all_action]
+            )
             edit_menu.addSeparator()
             edit_menu.addActions([edit.rename_action, edit.delete_action])
             edit_menu.addSeparator()

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtGui import QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -275,6 +275,45 @@ def test_the_edit_keys_work_in_the_grid_as_in_the_list(
     answer(qtbot, edit, "Delete")
     qtbot.waitUntil(lambda: keys[2] not in keys_in_pictures(moto_store, moto_bucket), timeout=30_000)
     assert keys_in_pictures(moto_store, moto_bucket) == {"pictures/cover.png", keys[1], copy}
+
+
+def test_select_all_in_the_edit_menu_selects_every_cell_of_the_grid(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    seed_pictures(moto_store, moto_bucket, 3)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    app.window.filter_edit.setFocus()  # chosen from the menu: wherever the focus is
+    menu = app.window.findChild(QMenu, "editMenu")
+    assert menu is not None
+    select_all = next(a for a in menu.actions() if a.objectName() == "selectAllAction")
+    assert select_all.shortcut().matches(QKeySequence(QKeySequence.StandardKey.SelectAll))
+    select_all.trigger()
+    view = app.window.preview.icons_view
+    assert len(view.selectionModel().selectedRows()) == 3
+    assert len(app.window.selected_refs()) == 3
+
+
+def test_switching_to_the_list_while_renaming_in_the_grid_renames_nothing(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    """The field, hidden with the grid, lost focus, and a field that loses focus renames."""
+    keys = seed_pictures(moto_store, moto_bucket, 2)
+    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    view = app.window.preview.icons_view
+    view.setCurrentIndex(view.flat.index(row_of(app, keys[0]), 0))
+    assert view.edit_name(keys[0])
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    editor.setText("half-typ")
+    renames: list[tuple[str, str]] = []
+    app.window.object_view.rename_requested.connect(lambda key, name: renames.append((key, name)))
+    app.window.preview.list_action.trigger()  # View → as List, the field still open
+    assert app.window.object_view.isVisible()
+    QApplication.processEvents()
+    assert renames == []
+    assert view.state() != QAbstractItemView.State.EditingState
 
 
 def test_a_filter_that_matches_nothing_says_so_in_the_grid(

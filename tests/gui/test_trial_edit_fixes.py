@@ -15,6 +15,7 @@ from spacesgui.app import App
 from spacesgui.core.history import Place
 from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.browser.name_editing import stem_length
+from spacesgui.ui.operations import edit_actions as edit_actions_module
 from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import press
 from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
@@ -248,3 +249,31 @@ def test_renaming_a_folder_says_how_many_objects_move(
     qtbot.waitUntil(lambda: banner.text() == "Renamed “assets” to “static”.", timeout=60_000)
     assert "Renaming “assets” to “static” (3 objects)…" in messages
     assert keys_in(moto_store, moto_bucket) == {"static/a.css", "static/b.js", "static/img/c.png"}
+
+
+def test_renaming_a_big_folder_asks_first_and_cancel_changes_nothing(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file manager's rename is instant; here each object is copied, then deleted."""
+    monkeypatch.setattr(edit_actions_module, "BIG_MOVE", 3)  # 1,000 objects in the app
+    app = browse_moto(["assets/a.css", "assets/b.js", "assets/img/c.png", "docs/x.md", "docs/y.md"])
+    edit = edit_actions(app)
+    edit.rename("assets/", "static")
+    box = click_in_box(qtbot, edit, "Cancel")
+    assert box.text() == "Rename “assets” to “static”?"
+    assert "each of the 3 objects, " in box.informativeText()
+    qtbot.waitUntil(lambda: app.window.banner.text() == "Nothing was renamed.", timeout=10_000)
+    before = {"assets/a.css", "assets/b.js", "assets/img/c.png", "docs/x.md", "docs/y.md"}
+    assert keys_in(moto_store, moto_bucket) == before
+
+    edit.last_box = None
+    edit.rename("assets/", "static")
+    click_in_box(qtbot, edit, "Rename")
+    qtbot.waitUntil(lambda: app.window.banner.text() == "Renamed “assets” to “static”.", timeout=60_000)
+    edit.last_box = None
+    edit.rename("docs/", "papers")  # under the threshold: no question
+    qtbot.waitUntil(lambda: app.window.banner.text() == "Renamed “docs” to “papers”.", timeout=60_000)
+    assert edit.last_box is None
+    assert keys_in(moto_store, moto_bucket) == {
+        "static/a.css", "static/b.js", "static/img/c.png", "papers/x.md", "papers/y.md",
+    }  # fmt: skip

@@ -189,9 +189,25 @@ def test_down_or_enter_in_the_filter_goes_on_to_the_first_row_it_left(opened: Ap
         window.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         qtbot.keyClicks(window.filter_edit, "zeta")
         qtbot.keyClick(window.filter_edit, key)
-        qtbot.waitUntil(view.hasFocus, timeout=5_000)
+        qtbot.waitUntil(view.hasFocus, timeout=10_000)
         assert [ref.key for ref in window.selected_refs()] == ["zeta.txt"]  # what Enter or Delete act on
         window.filter_edit.clear()
+
+
+def test_down_in_the_filter_goes_on_to_the_grid_when_it_shows_and_keeps_a_selection(
+    opened: App, qtbot: QtBot
+) -> None:
+    window = opened.window
+    window.preview.icons_action.trigger()  # View → as Icons
+    grid = window.preview.icons_view
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    grid.setCurrentIndex(window.flat_model.index_of_key("zeta.txt"))  # chosen before filtering
+    window.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.keyClicks(window.filter_edit, "a")  # docs/ and zeta.txt
+    qtbot.keyClick(window.filter_edit, Qt.Key.Key_Down)
+    qtbot.waitUntil(grid.hasFocus, timeout=10_000)
+    assert [ref.key for ref in window.selected_refs()] == ["zeta.txt"]  # kept, not moved to the first
 
 
 def test_home_and_end_go_to_the_first_and_last_row(opened: App, qtbot: QtBot) -> None:

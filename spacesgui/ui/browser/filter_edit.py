@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLineEdit
 
 class FilterEdit(QLineEdit):
     """The filter box; Esc clears it, as in every file manager; Down or Enter goes on to the
-    rows it left (`to_rows`), as from a file manager's search field."""
+    rows it left (`rows_requested`), as from a file manager's search field."""
 
-    to_rows = Signal()
+    rows_requested = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
@@ -19,6 +19,6 @@ class FilterEdit(QLineEdit):
             return
         plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
         if plain and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.to_rows.emit()
+            self.rows_requested.emit()
             return
         super().keyPressEvent(event)

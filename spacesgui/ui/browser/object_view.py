@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QStyle,
@@ -108,6 +109,27 @@ def local_paths(mime: QMimeData) -> list[str]:
     if not mime.hasUrls():
         return []
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
+def edit_name_in(view: QAbstractItemView, index: QModelIndex | None) -> bool:
+    """Start editing the name at `index` in `view` (Rename); False when no row shows it."""
+    if index is None:
+        return False
+    view.setCurrentIndex(index)
+    view.scrollTo(index)
+    view.edit(index)
+    return view.state() == QAbstractItemView.State.EditingState
+
+
+def drop_name_editor(view: QAbstractItemView) -> None:
+    """Close `view`'s open name field without renaming. Hidden with it open (View → as Icons
+    while typing), the field would lose focus, and a field that loses focus renames."""
+    index = view.currentIndex()
+    editor = view.indexWidget(index) if view.state() == QAbstractItemView.State.EditingState else None
+    if editor is not None:
+        view.itemDelegateForIndex(index).closeEditor.emit(
+            editor, QAbstractItemDelegate.EndEditHint.RevertModelCache
+        )
 
 
 def paint_empty_text(view: QAbstractItemView, text: str) -> None:
@@ -250,15 +272,7 @@ class ObjectView(QTableView):
 
     def edit_name(self, key: str) -> bool:
         """Start editing the name of the row showing `key` (Rename); False when it is not shown."""
-        flat = self.flat
-        for row in range(flat.rowCount()):
-            index = flat.index(row, Column.NAME)
-            if index.data(ObjectRole.KEY) == key:
-                self.setCurrentIndex(index)
-                self.scrollTo(index)
-                self.edit(index)
-                return self.state() == QAbstractItemView.State.EditingState
-        return False
+        return edit_name_in(self, self.flat.index_of_key(key, Column.NAME))
 
     def selected_refs(self, *, deleted: bool = False) -> list[ObjectRef]:
         """The selected rows, top to bottom: folders by prefix, objects with size and date.

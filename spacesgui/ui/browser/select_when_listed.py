@@ -8,7 +8,8 @@ user has chosen other rows or gone to another folder in the meantime.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QAbstractItemView
 
 from spacesgui.core.folder_node import Column
 from spacesgui.qtmodels.roles import ObjectRole
@@ -27,10 +28,15 @@ class SelectWhenListed(QObject):
         self._instead_of = ""
         self._expand = False
         self._where: Where = ("", "", "")
+        self._others: list[QAbstractItemView] = []  # other views of the same rows (the grid)
         flat = view.flat
         flat.rowsInserted.connect(self._look)
         flat.modelReset.connect(self._look)
         flat.layoutChanged.connect(self._look)
+
+    def also_scroll(self, view: QAbstractItemView) -> None:
+        """Scroll `view` (over the same rows) to the selected row too, while it is shown."""
+        self._others.append(view)
 
     @property
     def pending(self) -> str:
@@ -54,12 +60,15 @@ class SelectWhenListed(QObject):
         if self._open_folder() != self._where or not self._selection_is_free():
             self._key = ""  # the user went elsewhere or chose other rows: leave them be
             return
-        index = self._row_of(self._key)
+        index = self._view.flat.index_of_key(self._key, Column.NAME)
         if index is None:
             return
         key, self._key = self._key, ""
         self._view.setCurrentIndex(index)
         self._view.scrollTo(index)
+        for other in self._others:  # the icon grid, when it is the one shown
+            if other.isVisible():
+                other.scrollTo(index.siblingAtColumn(0))
         node = self._view.node_at(key) if self._expand else None
         if node is not None:
             self._view.expand_folder(node)
@@ -69,11 +78,3 @@ class SelectWhenListed(QObject):
             index.data(ObjectRole.KEY) for index in self._view.selectionModel().selectedRows(Column.NAME)
         }
         return chosen <= {self._instead_of}
-
-    def _row_of(self, key: str) -> QModelIndex | None:
-        flat = self._view.flat
-        for row in range(flat.rowCount()):
-            index = flat.index(row, Column.NAME)
-            if index.data(ObjectRole.KEY) == key:
-                return index
-        return None

@@ -9,9 +9,12 @@ from spacesgui.ui.browser.selection import Selection
 
 
 def status_texts(
-    model: ObjectTreeModel, accounts: int, selection: Selection | None = None
+    model: ObjectTreeModel, accounts: int, selection: Selection | None = None, find_keys: str = ""
 ) -> tuple[str, str]:
     """(status bar summary, what the empty view says) for the open folder of `model`.
+
+    `find_keys`: Find in Space's shortcut as this system writes it, named when a filter
+    finds nothing here (the filter looks in this folder only).
 
     With two rows or more selected, the summary is the selection's (“3 of 1,200 items
     selected · 4.5 MB”): one row is where the cursor is after a click, the folder's sum says more.
@@ -36,8 +39,9 @@ def status_texts(
         summary = folder_summary(total_objects, total_folders, root.total_size())
     if model.filter_text:
         shown = f"Showing {root.row_count():,} of {total_objects + total_folders:,} items · "
+        find = f"Find in Space ({find_keys})" if find_keys else "Find in Space"
         return shown + summary, (
             f"Nothing here matches “{model.filter_text}”.\n"
-            "The filter looks in this folder; Find in Space (Ctrl+Shift+F) looks in every folder."
+            f"The filter looks in this folder; {find} looks in every folder."
         )
     return summary, "This folder is empty."

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
 from spacesgui.core.formatting import human_count, human_size, listed_names
 from spacesgui.core.history import Place
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 # The panel opens for operations this big; a rename or a few deletes just happen.
 SHOW_QUEUE_AT = 20
+# A rename or move of this many objects asks first (see EditActions._confirm_big_move).
+BIG_MOVE = 1000
 
 
 def where_refs(bucket: str, refs: list[ObjectRef]) -> str:
@@ -96,6 +98,9 @@ class EditActions(QObject):
             "Delete…", "deleteAction", "delete", QKeySequence.StandardKey.Delete, self.delete_selected
         )
         self.rename_action = self._action("Rename", "renameAction", "rename", "F2", self.start_rename)
+        self.select_all_action = self._action(
+            "Select All", "selectAllAction", None, QKeySequence.StandardKey.SelectAll, self.select_all
+        )  # no icon, as in file managers
         self.copy_action.setToolTip("Copy the selected objects (and their paths, as text)")
         self.delete_action.setToolTip("Delete the selected files and folders (asks first)")
         view.rename_requested.connect(self.rename)
@@ -104,9 +109,11 @@ class EditActions(QObject):
         QGuiApplication.clipboard().dataChanged.connect(self._mark_cut)
 
     def _action(
-        self, text: str, name: str, icon_name: str, shortcut: object, slot: Callable[[], None]
+        self, text: str, name: str, icon_name: str | None, shortcut: object, slot: Callable[[], None]
     ) -> QAction:
-        action = QAction(icon(icon_name), text, self._view)
+        action = QAction(text, self._view)
+        if icon_name is not None:
+            action.setIcon(icon(icon_name))
         action.setObjectName(name)
         action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
         # The object view's keys: the Transfers panel and the path bar keep their own.
@@ -117,13 +124,22 @@ class EditActions(QObject):
 
     @property
     def actions(self) -> list[QAction]:
-        return [self.cut_action, self.copy_action, self.paste_action, self.rename_action, self.delete_action]
+        return [
+            self.cut_action, self.copy_action, self.paste_action, self.rename_action, self.delete_action,
+            self.select_all_action,
+        ]  # fmt: skip
+
+    def select_all(self) -> None:
+        """Edit → Select All: every row the list (or the grid, the same rows) shows."""
+        self._view.selectAll()
 
     def also_in(self, view: NameEditingView) -> None:
         """Give `view` (the icon grid, over the list's rows and selection) the same keys, and
         rename in place there while it is the one shown."""
         view.addActions(self.actions)
         self._other_views.append(view)
+        if isinstance(view, QAbstractItemView):  # a renamed row is scrolled to there too
+            self.renamed.also_scroll(view)
 
     def update_enabled(self) -> None:
         place = self._context.place
@@ -133,6 +149,7 @@ class EditActions(QObject):
             action.setEnabled(bool(refs))
         self.rename_action.setEnabled(bool(refs))  # several: F2 says to select one
         self.paste_action.setEnabled(open_space)
+        self.select_all_action.setEnabled(open_space)
 
     # -- delete -----------------------------------------------------------------------------
 
@@ -218,6 +235,39 @@ class EditActions(QObject):
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never deletes
         return await self._ask(box) is delete
+
+    async def _confirm_big_move(
+        self, place: Place, plan: OperationPlan, prefix: str, names: dict[str, str] | None
+    ) -> bool:
+        """Ask before a rename or move of BIG_MOVE objects or more: S3 has no rename, so each
+        object is copied and then deleted, which may run for long (a file manager's user
+        expects a rename to be instant)."""
+        if plan.objects < BIG_MOVE:
+            return True
+        if names:
+            old_key, new_name = next(iter(names.items()))
+            verb, question = "Rename", f"Rename “{basename(old_key)}” to “{new_name.rstrip('/')}”?"
+        else:
+            verb, question = (
+                "Move",
+                f"Move {human_count(plan.objects, 'object')} to s3://{place.bucket}/{prefix}?",
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Question, verb, question, QMessageBox.StandardButton.Cancel,
+            self._context.dialog_parent(),
+        )  # fmt: skip
+        box.setObjectName("confirmBigMoveBox")
+        box.setInformativeText(
+            f"Spaces and S3 have no rename: each of the {_what(plan)} is copied to its new name on the "
+            "server, then deleted from the old one. That may take a while; the Transfers panel shows "
+            "how far it got, and it can be paused."
+        )
+        go = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)  # asked after a deliberate rename or drop: Enter goes on
+        if await self._ask(box) is go:
+            return True
+        self._context.show_message(f"Nothing was {'renamed' if names else 'moved'}.", level="info")
+        return False
 
     async def _ask(self, box: QMessageBox) -> object:
         """Open `box` and wait for the button clicked (None when closed)."""
@@ -342,9 +392,15 @@ class EditActions(QObject):
         self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
         ids: list[str] = []
         skipped: list[str] = []
+        moving = direction == Direction.MOVE
+
+        async def confirm(plan: OperationPlan) -> bool:
+            return await self._confirm_big_move(place, plan, prefix, names)
+
         queued = await self._operations.copy(
             place.account_id, direction, source_bucket, refs, place.bucket, prefix, self._ask_conflict,
             self.ask_folder, names, source_account_id, queued_ids=ids, skipped=skipped,
+            confirm=confirm if moving else None,
         )  # fmt: skip
         log.info("%s: %d queued", what, queued)
         if queued >= SHOW_QUEUE_AT:

@@ -160,6 +160,15 @@ class PropertiesPanel(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.buttons)
+        # Tall enough for every row, the metadata's Add and Remove included, where the screen
+        # has room: at 640 px the table was cut and a scroll bar hid its buttons.
+        margins = 48  # the layout's margins and spacing around the form and the buttons
+        wanted = content.sizeHint().height() + self.buttons.sizeHint().height() + margins
+        parent = self.parentWidget()
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        frame = 80  # the window's title bar, and a desktop's panel
+        room = screen.availableGeometry().height() - frame if screen is not None else wanted
+        self.resize(self.width(), max(self.height(), min(wanted, room)))
 
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text)

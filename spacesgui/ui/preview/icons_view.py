@@ -27,7 +27,7 @@ from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.ui.browser.name_editing import select_stem_later
-from spacesgui.ui.browser.object_view import ObjectView, paint_empty_text
+from spacesgui.ui.browser.object_view import ObjectView, edit_name_in, paint_empty_text
 
 CELL = QSize(THUMBNAIL_SIZE + 32, THUMBNAIL_SIZE + 44)
 PIXMAP_ITEMS = 400
@@ -42,6 +42,20 @@ def etag_at(flat: FlatTreeModel, row: int) -> str:
     node, node_row = flat.locate(row)
     obj = node.object_at(node_row)
     return node.etags[obj] if obj >= 0 and obj < len(node.etags) else ""
+
+
+def _picture_rect(cell: QRect) -> QRect:
+    """Where a cell's picture is drawn (centred in it)."""
+    rect = cell.adjusted(2, 2, -2, -2)
+    return QRect(rect.left(), rect.top() + 4, rect.width(), THUMBNAIL_SIZE)
+
+
+def _name_rect(cell: QRect) -> QRect:
+    """Where a cell's name is drawn, under its picture (and its rename field goes)."""
+    rect, picture = cell.adjusted(2, 2, -2, -2), _picture_rect(cell)
+    return QRect(
+        rect.left() + 4, picture.bottom() + 4, rect.width() - 8, rect.bottom() - picture.bottom() - 4
+    )
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
@@ -66,7 +80,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.brush(QPalette.ColorRole.Highlight))
             painter.drawRoundedRect(rect, 6, 6)
-        area = QRect(rect.left(), rect.top() + 4, rect.width(), THUMBNAIL_SIZE)
+        area = _picture_rect(option.rect)
         pixmap = self._picture(index)
         if pixmap is None:
             icon = index.data(Qt.ItemDataRole.DecorationRole)
@@ -78,9 +92,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             target = QRect(0, 0, size.width(), size.height())
             target.moveCenter(area.center())
             painter.drawPixmap(target, pixmap)
-        text_rect = QRect(
-            rect.left() + 4, area.bottom() + 4, rect.width() - 8, rect.bottom() - area.bottom() - 4
-        )
+        text_rect = _name_rect(option.rect)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         muted = None if selected else index.data(Qt.ItemDataRole.ForegroundRole)  # a deleted file: greyed
         painter.setPen(muted if muted is not None else palette.color(role))
@@ -133,9 +145,10 @@ class ThumbnailDelegate(QStyledItemDelegate):
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         # Renaming (F2): the field sits where the name is drawn, under the picture.
-        rect = option.rect.adjusted(2, 2, -2, -2)
-        height = editor.sizeHint().height()
-        editor.setGeometry(QRect(rect.left(), rect.top() + 4 + THUMBNAIL_SIZE + 2, rect.width(), height))
+        name = _name_rect(option.rect)
+        editor.setGeometry(
+            QRect(name.left() - 4, name.top() - 2, name.width() + 8, editor.sizeHint().height())
+        )
 
     def _remember(self, key: str, image: QImage) -> QPixmap:
         pixmap = QPixmap.fromImage(image)
@@ -214,15 +227,7 @@ class IconsView(QListView):
 
     def edit_name(self, key: str) -> bool:
         """Start editing the name of the cell showing `key` (Rename); False when it is not shown."""
-        flat = self.flat
-        for row in range(flat.rowCount()):
-            index = flat.index(row, 0)
-            if index.data(ObjectRole.KEY) == key:
-                self.setCurrentIndex(index)
-                self.scrollTo(index)
-                self.edit(index)
-                return self.state() == QAbstractItemView.State.EditingState
-        return False
+        return edit_name_in(self, self.flat.index_of_key(key))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -19,7 +19,7 @@ from spacesgui.core.history import Place
 from spacesgui.core.listing import ObjectRef
 from spacesgui.services.preview_service import Preview, PreviewService
 from spacesgui.services.thumbnail_service import ThumbnailService
-from spacesgui.ui.browser.object_view import ObjectView
+from spacesgui.ui.browser.object_view import ObjectView, drop_name_editor
 from spacesgui.ui.preview.icons_view import IconsView
 from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, MIN_WIDTH, PreviewPane
 
@@ -165,6 +165,8 @@ class PreviewFeature(QObject):
         return self.icons_action.isChecked()
 
     def _on_icons_action_toggled(self, _on: bool) -> None:
+        for view in (self.icons_view, self._view):
+            drop_name_editor(view)
         self.update_view()
         (self.icons_view if self.icons_mode else self._view).setFocus()
 
