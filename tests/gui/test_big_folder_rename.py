@@ -19,6 +19,7 @@ from spacesgui.core.transfers import TransferState
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.bulk_helpers import (
     SEED_THREADS,
+    answer,
     edit_actions,
     keys_in,
     open_through_proxy,
@@ -62,6 +63,10 @@ def test_renaming_a_folder_of_2500_keys_moves_every_key_with_its_metadata_and_pu
     assert editor.text() == "album"
     editor.setText("summer 2024")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # S3 has no rename: a folder this big is copied object by object, and the user is told first.
+    question = answer(qtbot, edit_actions(app), "Rename")
+    assert question.text() == "Rename “album” to “summer 2024”?"
+    assert "each of the 2,500 objects, " in question.informativeText()
     wait_all_finished(qtbot, app, KEYS, timeout_s=1500)
 
     transfers = app.transfers.engine.transfers()
