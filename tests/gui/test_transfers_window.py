@@ -538,6 +538,20 @@ def open_through(
     wait_listed(qtbot, app)
 
 
+def window_through(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    fault_proxy: FaultProxy, bucket: str, qtbot: QtBot,
+) -> App:  # fmt: skip
+    """A window whose account reaches moto through the fault proxy, `bucket` open, big files
+    sent one 5 MiB part at a time."""
+    app = build_window()
+    open_through(
+        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), bucket, qtbot
+    )
+    one_part_at_a_time(app)
+    return app
+
+
 def one_part_at_a_time(app: App) -> None:
     """5 MiB parts, one at a time, with retries to spare: parts go to the server in order."""
     engine = app.transfers.engine
@@ -555,11 +569,7 @@ def test_pause_and_resume_in_the_transfers_panel_reach_the_transfer_process(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
-    app = build_window()
-    open_through(
-        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
-    )
-    one_part_at_a_time(app)
+    app = window_through(build_window, open_account, moto_account, fault_proxy, moto_bucket, qtbot)
     data = os.urandom(12 * MiB)  # three parts
     (tmp_path / "big.bin").write_bytes(data)
     held = fault_proxy.hold(Match.upload_part(moto_bucket))
@@ -696,11 +706,7 @@ def test_delete_in_the_transfers_panel_removes_finished_rows_and_their_leftovers
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
-    app = build_window()
-    open_through(
-        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
-    )
-    one_part_at_a_time(app)
+    app = window_through(build_window, open_account, moto_account, fault_proxy, moto_bucket, qtbot)
     engine = app.transfers.engine
     engine.apply_settings(replace(engine.settings, retries=1))
     # A server error, the kind a Retry may get past: the upload's first part is kept for it.
@@ -746,11 +752,7 @@ def test_delete_in_the_transfers_panel_asks_before_cancelling_a_running_transfer
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
-    app = build_window()
-    open_through(
-        app, open_account, moto_account.with_changes(endpoint_url=fault_proxy.endpoint), moto_bucket, qtbot
-    )
-    one_part_at_a_time(app)
+    app = window_through(build_window, open_account, moto_account, fault_proxy, moto_bucket, qtbot)
     data = os.urandom(12 * MiB)
     (tmp_path / "big.bin").write_bytes(data)
     held = fault_proxy.hold(Match.upload_part(moto_bucket))
