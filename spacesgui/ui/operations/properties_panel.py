@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -160,12 +160,19 @@ class PropertiesPanel(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.buttons)
-        # Tall enough for every row, the metadata's Add and Remove included, where the screen
-        # has room: at 640 px the table was cut and a scroll bar hid its buttons.
-        margins = 48  # the layout's margins and spacing around the form and the buttons
-        wanted = content.sizeHint().height() + self.buttons.sizeHint().height() + margins
-        parent = self.parentWidget()
-        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        self._scroll, self._content = scroll, content
+
+    def _fit_height(self) -> None:
+        """Grow tall enough for every row, the metadata's Add and Remove included, where the
+        screen has room: at 640 px the table was cut and a scroll bar hid its buttons. Run once
+        the values are shown (rows such as the private-address warning appear with them)."""
+        layout = self.layout()
+        if self.closed or layout is None:
+            return
+        # The window's layout as it asks, with the scroll area as tall as what it holds.
+        content = self._content.sizeHint().height()
+        wanted = layout.sizeHint().height() - self._scroll.sizeHint().height() + content + 4
+        screen = self.screen()
         frame = 80  # the window's title bar, and a desktop's panel
         room = screen.availableGeometry().height() - frame if screen is not None else wanted
         self.resize(self.width(), max(self.height(), min(wanted, room)))
@@ -215,6 +222,7 @@ class PropertiesPanel(QDialog):
             return
         self._infos = infos
         self._render()
+        QTimer.singleShot(0, self._fit_height)  # once the rows shown with the values are laid out
 
     def _on_progress(self, done: int, total: int) -> None:
         if total > 1 and not self.closed:
