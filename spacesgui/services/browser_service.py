@@ -194,6 +194,12 @@ class BrowserService(QObject):
 
         return await self._runner.run(look)
 
+    async def folder_marked(self, account_id: str, bucket: str, prefix: str) -> bool:
+        """Whether the folder `prefix` has its placeholder object (New Folder's, or another
+        tool's): what tells an empty folder from a path where nothing is stored."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(lambda: store.head_object(bucket, prefix) is not None)
+
     async def delete_bucket(self, account_id: str, name: str) -> None:
         with self._accounts.activity.recording(account_id, name, name, ActivityAction.DELETE_SPACE):
             store = await self._accounts.store(account_id)

@@ -43,6 +43,7 @@ from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.auto_refresh import AutoRefresh
 from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.browser.filter_edit import FilterEdit
+from spacesgui.ui.browser.folder_presence import FolderPresence
 from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self._last_refresh = 0.0
         self._hint = ""
         self._reselect = ""  # folder to select once the open folder is listed (after Up or Back)
+        self.folder_presence = FolderPresence(browser, self.spawn, lambda: self.place, self._update_status)
 
         self.model = ObjectTreeModel(browser, self)
         self.object_view = ObjectView(self)
@@ -479,6 +481,9 @@ class MainWindow(QMainWindow):
             view.setCurrentIndex(model.index(0, 0))  # selects it: what Enter, Delete… act on
 
     def _on_model_root_loaded(self) -> None:
+        root = self.model.root
+        if self.place is not None:  # nothing listed: an empty folder, or a path where nothing is
+            self.folder_presence.listed(self.place, not root.names and not root.folders)
         if self._reselect:
             index = self.flat_model.index_of_key(self._reselect)
             if index is not None:
@@ -576,7 +581,9 @@ class MainWindow(QMainWindow):
         selection = self.object_view.selection() if self.model.bucket else None
         find = getattr(self, "search_panel", None)  # built with the window's features
         keys = find.find_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) if find else ""
-        self._set_status(*status_texts(self.model, len(self._accounts.accounts), selection, keys))
+        unstored = self.place is not None and self.folder_presence.unstored == self.place
+        texts = status_texts(self.model, len(self._accounts.accounts), selection, keys, unstored=unstored)
+        self._set_status(*texts)
 
     def _set_status(self, summary: str, empty: str) -> None:
         # Unchanged text is not set again: each change lays out and repaints the status bar.

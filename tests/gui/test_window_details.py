@@ -247,3 +247,26 @@ def test_a_path_that_cannot_be_a_space_is_explained_without_asking_the_server(
     assert fault_proxy.count() == asked  # the server was not asked
     assert app.window.place is not None
     assert app.window.place.bucket == moto_bucket  # still where it was
+
+
+def test_a_path_where_nothing_is_stored_says_so_and_an_empty_folder_says_empty(
+    opened: App, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """A mistyped path read “This folder is empty”, as if the user's files were gone."""
+    window = opened.window
+    place = window.place
+    assert place is not None
+    window.navigate(Place(place.account_id, place.bucket, "doc/"))  # a typo of docs/
+    wait_listed(qtbot, opened)
+    qtbot.waitUntil(
+        lambda: window.object_view.empty_text.startswith("Nothing is stored in “doc/”.\nCheck the path"),
+        timeout=30_000,
+    )
+    assert ink(opened) > 100  # painted
+
+    moto_store.client.put_object(Bucket=moto_bucket, Key="made/", Body=b"")  # what New Folder leaves
+    made = Place(place.account_id, place.bucket, "made/")
+    window.navigate(made)
+    wait_listed(qtbot, opened)
+    qtbot.waitUntil(lambda: window.folder_presence.looked == made, timeout=30_000)  # answered
+    assert window.object_view.empty_text == "This folder is empty."

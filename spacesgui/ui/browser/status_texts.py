@@ -9,12 +9,18 @@ from spacesgui.ui.browser.selection import Selection
 
 
 def status_texts(
-    model: ObjectTreeModel, accounts: int, selection: Selection | None = None, find_keys: str = ""
+    model: ObjectTreeModel,
+    accounts: int,
+    selection: Selection | None = None,
+    find_keys: str = "",
+    *,
+    unstored: bool = False,
 ) -> tuple[str, str]:
     """(status bar summary, what the empty view says) for the open folder of `model`.
 
     `find_keys`: Find in Space's shortcut as this system writes it, named when a filter
-    finds nothing here (the filter looks in this folder only).
+    finds nothing here (the filter looks in this folder only). `unstored`: the open folder
+    holds nothing and has no placeholder either (see folder_presence): a mistyped path.
 
     With two rows or more selected, the summary is the selection's (“3 of 1,200 items
     selected · 4.5 MB”): one row is where the cursor is after a click, the folder's sum says more.
@@ -43,5 +49,10 @@ def status_texts(
         return shown + summary, (
             f"Nothing here matches “{model.filter_text}”.\n"
             f"The filter looks in this folder; {find} looks in every folder."
+        )
+    if unstored:
+        return summary, (
+            f"Nothing is stored in “{root.prefix}”.\n"
+            "Check the path: a folder exists only while something is in it, or once New Folder made it."
         )
     return summary, "This folder is empty."
