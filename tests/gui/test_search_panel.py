@@ -274,6 +274,21 @@ def test_only_the_first_matches_are_kept_and_the_panel_says_so(
     assert shown_keys(panel) == sorted(shown_keys(panel))  # the listing's order: the first in key order
 
 
+def test_a_folder_name_finding_no_file_says_how_to_search_inside_such_folders(
+    open_tree: Callable[..., App], tree: Tree, qtbot: QtBot
+) -> None:
+    app = open_tree()
+    panel = search(qtbot, app, "s03")  # a folder name (d00/s03/ … d19/s03/), in no file's name
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == []
+    hint = "Names of files are searched: for what folders named “s03” hold, search for “s03/*”."
+    assert panel.status_label.text().endswith(hint)
+    panel = search(qtbot, app, "s03/*")  # as it says
+    wait_done(qtbot, panel)
+    assert sorted(shown_keys(panel)) == sorted(k for k in tree.sizes if "/s03/" in k)
+    assert "Names of files" not in panel.status_label.text()
+
+
 def test_reveal_in_folder_opens_the_folder_and_selects_the_object(
     open_tree: Callable[..., App], qtbot: QtBot
 ) -> None:

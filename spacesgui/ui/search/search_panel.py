@@ -272,6 +272,14 @@ class SearchPanel(QDockWidget):
             text += f" (first {shown:,} shown)"
         return text
 
+    def _folder_hint(self) -> str:
+        """After no match for a plain name, how to look inside folders of that name: a user who
+        searched “lisbon” for the folder s3://photos/2024/trips/lisbon/ found nothing."""
+        pattern = self._criteria.pattern if self._criteria is not None else ""
+        if self._matched or not pattern or "/" in pattern:
+            return ""
+        return f" Names of files are searched: for what folders named “{pattern}” hold, search for “{pattern}/*”."
+
     def place_opened(self) -> None:
         """The window opened a place: a "no Space is open" notice no longer holds."""
         place = self._context.place
@@ -301,6 +309,7 @@ class SearchPanel(QDockWidget):
         took = time.monotonic() - self._started
         self._say(
             f"Searched {human_count(self._searched, 'object')} in {self._where()} ({took:.1f} s): {self._found()}."
+            + self._folder_hint()
         )
         self._update_enabled()
 
