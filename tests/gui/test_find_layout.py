@@ -97,6 +97,28 @@ def test_the_preview_opened_in_a_narrow_window_takes_from_the_sidebar_too(
     qtbot.waitUntil(list_keeps_its_share, timeout=10_000)
 
 
+def test_at_480_pixels_the_preview_gives_way_so_names_still_read_in_the_list(
+    browse_moto: Callable[[list[str]], App], qtbot: QtBot
+) -> None:
+    """The sidebar's 150 px and the preview's 220 px left the list 90 px: names read "co…ng"."""
+    app = browse_moto(["wallpapers-2024.png", "cover.png"])
+    window = app.window
+    window.resize(480, 600)
+    qtbot.waitUntil(lambda: window.width() == 480, timeout=10_000)
+    window.preview.preview_action.trigger()
+    qtbot.waitUntil(lambda: window.preview.pane.isVisible(), timeout=10_000)
+
+    def list_keeps_its_share() -> None:
+        *_, objects, pane = window.splitter.sizes()
+        assert pane >= 120  # a small picture still shows
+        assert objects >= 170  # "wallpapers-2024.png" reads (cut in the middle) rather than "wa…rs"
+        assert objects >= pane
+        header = window.object_view.horizontalHeader()
+        assert header.sectionSize(0) >= 130  # Name: Size gives way before it does
+
+    qtbot.waitUntil(list_keeps_its_share, timeout=10_000)
+
+
 def test_the_notice_that_no_space_is_open_goes_once_one_is(
     build_window: Callable[..., App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_bucket: str, qtbot: QtBot,

@@ -55,6 +55,7 @@ COLUMN_WIDTHS = {
 # Last modified and Size go only when the list itself is squeezed (a dock beside it).
 YIELDING_COLUMNS = (Column.ACCESS, Column.STORAGE_CLASS, Column.TYPE, Column.MODIFIED, Column.SIZE)
 NAME_SHARE = 0.4
+NAME_MIN = 130  # and this many pixels: at 480 px with the preview open, Size left Name 90
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -263,12 +264,13 @@ class ObjectView(QTableView):
 
     def fit_columns(self) -> None:
         """Hide Access, then Storage class, Type, Last modified and Size, while Name would get
-        under 40% of the width; show them again when there is room. Name takes what is left."""
+        under 40% of the width (or NAME_MIN); show them again when there is room. Name takes
+        what is left."""
         header = self.horizontalHeader()
         width = self.viewport().width()
         if width <= 0:
             return
-        yield_columns(header, self._widths, YIELDING_COLUMNS, width, int(NAME_SHARE * width))
+        yield_columns(header, self._widths, YIELDING_COLUMNS, width, max(NAME_MIN, int(NAME_SHARE * width)))
 
     def edit_name(self, key: str) -> bool:
         """Start editing the name of the row showing `key` (Rename); False when it is not shown."""

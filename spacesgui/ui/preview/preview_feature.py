@@ -21,7 +21,7 @@ from spacesgui.services.preview_service import Preview, PreviewService
 from spacesgui.services.thumbnail_service import ThumbnailService
 from spacesgui.ui.browser.object_view import ObjectView, drop_name_editor
 from spacesgui.ui.preview.icons_view import IconsView
-from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, MIN_WIDTH, PreviewPane
+from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, MIN_WIDTH, NARROW_WIDTH, PreviewPane
 
 SETTLE_MS = 60  # arrow keys held down: preview where they stop, not every row passed
 
@@ -39,6 +39,10 @@ class PreviewHost(Protocol):
     def fit_sidebar(self) -> None:
         """Give the sidebar back the width the window allows it (the preview took some)."""
         ...
+
+
+# Below this width (the splitter's), the preview gives way below MIN_WIDTH to the list.
+NARROW_WINDOW = 560
 
 
 class PreviewFeature(QObject):
@@ -195,10 +199,14 @@ class PreviewFeature(QObject):
     def _give_the_list_room(self) -> None:
         """Shrink the preview (to MIN_WIDTH at least), then the sidebar (to its minimum), while
         the list has under 60% of the list and the preview: a window made narrower took it all
-        from the list (trial item 9), and at 640 px a 240 px sidebar left it 160 px."""
+        from the list (trial item 9), and at 640 px a 240 px sidebar left it 160 px. Should the
+        list still be narrower than MIN_WIDTH in a window under NARROW_WINDOW, the preview goes
+        below MIN_WIDTH too, to NARROW_WIDTH at least: at 480 px the list had 90 px."""
         splitter = self.pane.parentWidget()
         if not isinstance(splitter, QSplitter) or not self.pane.isVisible():
             return
+        narrow = splitter.width() < NARROW_WINDOW
+        self.pane.setMinimumWidth(NARROW_WIDTH if narrow else MIN_WIDTH)
         sizes = splitter.sizes()
         shared = sizes[-2] + sizes[-1]
         if len(sizes) < 2 or shared <= 0 or sizes[-2] * 5 >= shared * 3:
@@ -212,6 +220,10 @@ class PreviewFeature(QObject):
             spare = max(0, sizes[0] - (sidebar.minimumWidth() if sidebar is not None else sizes[0]))
             given = min(wanted, spare)
             sizes[0], sizes[-2] = sizes[0] - given, sizes[-2] + given
+        if narrow and sizes[-2] < MIN_WIDTH <= sizes[-1]:
+            shared = sizes[-2] + sizes[-1]
+            sizes[-1] = max(NARROW_WIDTH, shared * 2 // 5)
+            sizes[-2] = shared - sizes[-1]
         splitter.setSizes(sizes)
 
     def _on_key(self, watched: QObject, event: QKeyEvent) -> bool:

@@ -30,7 +30,8 @@ from spacesgui.services.preview_service import Preview
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 
-MIN_WIDTH = 220
+MIN_WIDTH = 220  # the narrowest the pane is made while the list keeps 60% of the two
+NARROW_WIDTH = 120  # in a narrow window (480 px) it gives way further, or the list had 90 px
 DEFAULT_WIDTH = 340
 
 
@@ -40,7 +41,7 @@ class PreviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, "previewPane", "Preview")
-        self.setMinimumWidth(MIN_WIDTH)
+        self.setMinimumWidth(MIN_WIDTH)  # NARROW_WIDTH in a narrow window (PreviewFeature)
         self.key = ""  # the object shown or loading ("" for none)
         self._image = QImage()
         self.title = named(QLabel(self), "previewTitle")
