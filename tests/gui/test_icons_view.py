@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMenu
@@ -48,6 +49,23 @@ def open_icons(
     assert app.window.preview.icons_view.isVisible()
     assert not app.window.object_view.isVisible()
     return app
+
+
+Grid = Callable[[int], tuple[App, list[str]]]
+
+
+@pytest.fixture
+def grid(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
+) -> Grid:  # fmt: skip
+    """Yield `make(count)`: a window on `count` pictures in pictures/, as Icons; and their keys."""
+
+    def make(count: int) -> tuple[App, list[str]]:
+        keys = seed_pictures(moto_store, moto_bucket, count)
+        return open_icons(build_window, open_account, moto_account, moto_bucket, qtbot), keys
+
+    return make
 
 
 def on_screen(app: App) -> list[str]:
@@ -153,11 +171,9 @@ def test_a_folder_in_the_grid_opens_and_the_list_comes_back(
 
 
 def test_the_grid_selects_what_the_window_acts_on_and_the_preview_follows_it(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
-    keys = seed_pictures(moto_store, moto_bucket, 3)
-    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    grid: Grid, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app, keys = grid(3)
     view, pane = app.window.preview.icons_view, app.window.preview.pane
     view.setCurrentIndex(view.flat.index(row_of(app, keys[1]), 0))
     view.setFocus()
@@ -175,11 +191,9 @@ def test_the_grid_selects_what_the_window_acts_on_and_the_preview_follows_it(
 
 
 def test_right_click_in_the_grid_offers_the_lists_menu_for_that_cell(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
-    keys = seed_pictures(moto_store, moto_bucket, 2)
-    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    grid: Grid, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app, keys = grid(2)
     view = app.window.preview.icons_view
     cell = view.visualRect(view.flat.index(row_of(app, keys[1]), 0)).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
@@ -232,12 +246,10 @@ def keys_in_pictures(store: S3Store, bucket: str) -> set[str]:
 
 
 def test_the_edit_keys_work_in_the_grid_as_in_the_list(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
+    grid: Grid, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
     """F2, Ctrl+C, Ctrl+V and Delete typed in the grid: before, only the list heard them."""
-    keys = seed_pictures(moto_store, moto_bucket, 3)
-    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    app, keys = grid(3)
     view, edit = app.window.preview.icons_view, app.window.edit_actions
     assert edit is not None
 
@@ -278,11 +290,9 @@ def test_the_edit_keys_work_in_the_grid_as_in_the_list(
 
 
 def test_select_all_in_the_edit_menu_selects_every_cell_of_the_grid(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
-    seed_pictures(moto_store, moto_bucket, 3)
-    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    grid: Grid, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app, _keys = grid(3)
     app.window.filter_edit.setFocus()  # chosen from the menu: wherever the focus is
     menu = app.window.findChild(QMenu, "editMenu")
     assert menu is not None
@@ -295,12 +305,10 @@ def test_select_all_in_the_edit_menu_selects_every_cell_of_the_grid(
 
 
 def test_switching_to_the_list_while_renaming_in_the_grid_renames_nothing(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
+    grid: Grid, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
     """The field, hidden with the grid, lost focus, and a field that loses focus renames."""
-    keys = seed_pictures(moto_store, moto_bucket, 2)
-    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    app, keys = grid(2)
     view = app.window.preview.icons_view
     view.setCurrentIndex(view.flat.index(row_of(app, keys[0]), 0))
     assert view.edit_name(keys[0])
@@ -317,12 +325,10 @@ def test_switching_to_the_list_while_renaming_in_the_grid_renames_nothing(
 
 
 def test_a_filter_that_matches_nothing_says_so_in_the_grid(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
-    moto_store: S3Store, moto_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
+    grid: Grid, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
     """Before, the grid stayed blank, where the list said why."""
-    seed_pictures(moto_store, moto_bucket, 2)
-    app = open_icons(build_window, open_account, moto_account, moto_bucket, qtbot)
+    app, _keys = grid(2)
     view = app.window.preview.icons_view
 
     def ink() -> int:
