@@ -390,6 +390,7 @@ class MainWindow(QMainWindow):
         self.navigate(place)
         if typed.select:
             self._reselect = typed.select
+        self._focus_rows()  # the keys a user types next (arrows, Delete, F2) are for the rows
 
     async def _open_file_or_folder(self, folder: Place, key: str) -> None:
         """Open `key`'s folder with it selected if it is a file, else the folder `folder`."""
@@ -473,12 +474,17 @@ class MainWindow(QMainWindow):
 
     def _on_filter_edit_rows_requested(self) -> None:
         """Down or Enter in the filter: to the rows it left (the list or the grid), on the first."""
-        icons = self.preview.icons_view
-        view: QAbstractItemView = icons if icons.isVisible() else self.object_view
-        view.setFocus(Qt.FocusReason.TabFocusReason)
+        view = self._focus_rows()
         model = view.model()
         if model is not None and model.rowCount() and not view.selectionModel().hasSelection():
             view.setCurrentIndex(model.index(0, 0))  # selects it: what Enter, Delete… act on
+
+    def _focus_rows(self) -> QAbstractItemView:
+        """Give the keyboard to the view of the rows shown (the list or the grid); that view."""
+        icons = self.preview.icons_view
+        view: QAbstractItemView = icons if icons.isVisible() else self.object_view
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return view
 
     def _on_model_root_loaded(self) -> None:
         root = self.model.root

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -50,6 +50,24 @@ def test_typing_back_what_the_path_bar_shows_opens_the_same_folder(
     wait_listed(qtbot, app)
     assert shown_keys(app) == {f"{folder}inside.txt"}
     assert app.window.banner.text() == ""
+
+
+def test_a_typed_path_gives_the_keyboard_to_the_rows_it_opens(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    """Before, no widget had the keyboard after Enter: arrows, Delete and F2 did nothing."""
+    app = browse_moto(["docs/a.txt", "docs/b.txt"])
+    window = app.window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    place = window.place
+    assert place is not None
+    type_path(app, qtbot, f"s3://{place.bucket}/docs/")
+    qtbot.waitUntil(lambda: window.place is not None and window.place.prefix == "docs/", timeout=10_000)
+    wait_listed(qtbot, app)
+    qtbot.waitUntil(window.object_view.hasFocus, timeout=10_000)
+    qtbot.keyClick(window.object_view, Qt.Key.Key_Down)  # the keys reach the rows
+    assert [ref.key for ref in window.selected_refs()] == ["docs/a.txt"]
 
 
 def test_a_pasted_object_url_of_the_accounts_server_opens_its_folder_and_selects_it(

@@ -168,6 +168,7 @@ def test_a_rename_leaves_the_panel_folded_and_the_next_upload_opens_it(
     qtbot.waitUntil(lambda: dock.model.counts()[State.DONE] == 1, timeout=30_000)  # the move, as a row
     assert {e.key for e in moto_store.iter_objects(moto_bucket, "")} == {"b.txt"}
     assert dock.folded
+    qtbot.waitUntil(lambda: dock.title_bar.summary.text() == "1 done", timeout=10_000)  # not blank
     drop(app, files(["new.txt"]))
     qtbot.waitUntil(lambda: not dock.folded and dock.view.isVisible(), timeout=20_000)
 

@@ -728,6 +728,8 @@ def test_delete_in_the_transfers_panel_removes_finished_rows_and_their_leftovers
     box = dock.last_dialog
     assert isinstance(box, QMessageBox)
     assert box.text() == "Remove 1 failed transfer?"
+    assert box.windowTitle() == "Remove Failed Transfers"  # not a cancel: it has ended
+    assert box.informativeText().startswith("Retry could go on from what they moved.")
     dock.last_dialog = None
     box.button(QMessageBox.StandardButton.No).click()
     assert [t.key for t in app.transfers.engine.transfers()] == ["big.bin"]

@@ -263,6 +263,7 @@ def test_a_path_where_nothing_is_stored_says_so_and_an_empty_folder_says_empty(
         timeout=30_000,
     )
     assert ink(opened) > 100  # painted
+    assert window.status_label.text() == "Nothing stored here"
 
     moto_store.client.put_object(Bucket=moto_bucket, Key="made/", Body=b"")  # what New Folder leaves
     made = Place(place.account_id, place.bucket, "made/")

@@ -51,7 +51,7 @@ def status_texts(
             f"The filter looks in this folder; {find} looks in every folder."
         )
     if unstored:
-        return summary, (
+        return "Nothing stored here", (
             f"Nothing is stored in “{root.prefix}”.\n"
             "Check the path: a folder exists only while something is in it, or once New Folder made it."
         )

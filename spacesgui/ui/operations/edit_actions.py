@@ -258,7 +258,8 @@ class EditActions(QObject):
         )  # fmt: skip
         box.setObjectName("confirmBigMoveBox")
         box.setInformativeText(
-            f"Spaces and S3 have no rename: each of the {_what(plan)} is copied to its new name on the "
+            f"Spaces and S3 have no rename: each of the {human_count(plan.objects, 'object')}, "
+            f"{human_size(plan.bytes)}, is copied to its new name on the "
             "server, then deleted from the old one. That may take a while; the Transfers panel shows "
             "how far it got, and it can be paused."
         )

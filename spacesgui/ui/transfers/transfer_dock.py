@@ -9,6 +9,7 @@ its bytes and speed are the sums of what the rows show.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,15 @@ def status_text(status: QueueStatus) -> str:
     if totals.failed > 0:
         parts.append(f"{totals.failed:,} failed")
     return "Transfers: " + " · ".join(parts)
+
+
+def finished_summary(counts: Counter[TransferState]) -> str:
+    """“2 done · 1 failed”: the folded header's words for rows that have all ended."""
+    ends = (
+        (TransferState.DONE, "done"), (TransferState.FAILED, "failed"),
+        (TransferState.CANCELLED, "cancelled"), (TransferState.SKIPPED, "skipped"),
+    )  # fmt: skip
+    return " · ".join(f"{counts[state]:,} {word}" for state, word in ends if counts[state])
 
 
 class TransferDock(TransferVerbs, QDockWidget):
@@ -288,8 +298,8 @@ class TransferDock(TransferVerbs, QDockWidget):
             self.title_bar.set_summary("")
         elif self._summary:
             self.title_bar.set_summary(self._summary.removeprefix("Transfers: "))
-        else:
-            self.title_bar.set_summary("No transfers" if self.model.rowCount() == 0 else "")
+        else:  # nothing running: what the rows ended as (a rename's row, say)
+            self.title_bar.set_summary(finished_summary(self.model.counts()) or "No transfers")
 
     # -- details --------------------------------------------------------------
     def _on_view_double_clicked(self, index: QModelIndex) -> None:

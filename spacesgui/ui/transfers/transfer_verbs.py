@@ -35,6 +35,12 @@ FINISHED = frozenset(s for s in State if s.finished)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+THROWN_AWAY = (
+    "What they moved so far is thrown away: partly uploaded files are removed from the Space, "
+    "partly downloaded ones from this computer."
+)
+
+
 def _has(count: int) -> str:
     return "has" if count == 1 else "have"
 
@@ -201,8 +207,9 @@ class TransferVerbs:
         if not unfinished:
             return
         box = self._question(
+            "Cancel Transfers",
             f"Cancel {human_count(len(unfinished), 'transfer')} that {_has(len(unfinished))} not finished?",
-            "Finished and failed transfers stay.", "Cancel Transfers",
+            f"{THROWN_AWAY} Finished and failed transfers stay.", "Cancel Transfers",
         )  # fmt: skip
         # Only what is still unfinished once answered: some may finish while asking.
         self._on_yes(box, lambda: self._send(self._service.cancel, self.model.file_ids(UNFINISHED)))
@@ -223,10 +230,17 @@ class TransferVerbs:
             )
         if failed:
             asks.append(f"remove {human_count(len(failed), 'failed transfer')}")
-        after = "Cancelled ones stay in the list; Delete again removes them." if unfinished else ""
-        yes = "Cancel and Remove" if failed and unfinished else ("Remove" if failed else "Cancel Transfers")
+        if unfinished:
+            title, yes = "Cancel Transfers", ("Cancel and Remove" if failed else "Cancel Transfers")
+            informative = f"{THROWN_AWAY} Cancelled ones stay in the list; Delete again removes them."
+        else:
+            title, yes = "Remove Failed Transfers", "Remove"
+            informative = (
+                "Retry could go on from what they moved. Removed, a partly uploaded file leaves the "
+                "Space and a partly downloaded one this computer."
+            )
         question = " and ".join(asks)
-        box = self._question(f"{question[0].upper()}{question[1:]}?", after, yes)
+        box = self._question(title, f"{question[0].upper()}{question[1:]}?", informative, yes)
 
         def answered_yes() -> None:
             # Only the files still in the state they were asked about: some may end meanwhile.
@@ -235,17 +249,14 @@ class TransferVerbs:
 
         self._on_yes(box, answered_yes)
 
-    def _question(self, text: str, after: str, yes: str) -> QMessageBox:
+    def _question(self, title: str, text: str, informative: str, yes: str) -> QMessageBox:
         """A question about throwing away what transfers moved; No (“Keep Them”) is the default."""
         box = QMessageBox(self._widget())
         box.setObjectName("cancelTransfersDialog")
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Cancel Transfers")
+        box.setWindowTitle(title)
         box.setText(text)
-        box.setInformativeText(
-            "What they moved so far is thrown away: partly uploaded files are removed from the "
-            f"Space, partly downloaded ones from this computer. {after}".rstrip()
-        )
+        box.setInformativeText(informative)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.button(QMessageBox.StandardButton.Yes).setText(yes)
         box.button(QMessageBox.StandardButton.No).setText("Keep Them")
