@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import inspect
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
 
@@ -28,7 +26,6 @@ from spacesgui.core.errors import AuthError, ListBucketsDenied, SpacesError
 from spacesgui.core.history import History, Place, came_from
 from spacesgui.core.keys import Location
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.typed_location import parse_typed
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.browser_service import BrowserService
@@ -48,6 +45,7 @@ from spacesgui.ui.browser.object_menu import ObjectMenu
 from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.browser.path_bar import PathBar
 from spacesgui.ui.browser.status_texts import status_texts
+from spacesgui.ui.browser.typed_paths import TypedPaths
 from spacesgui.ui.browser_context import BrowserContext
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
@@ -78,8 +76,6 @@ log = logging.getLogger(__name__)
 FOCUS_REFRESH_MIN_GAP_S = 5.0
 SIDEBAR_WIDTH, MIN_SIDEBAR_WIDTH = 240, 150
 SCREEN_SHARE = 0.8  # a new window fills this much of the screen, as file managers open
-# Lenient on purpose: old AWS buckets may have capitals or underscores.
-VALID_PATH_BUCKET = re.compile(r"^[A-Za-z0-9._-]{1,255}$")
 
 
 def default_size() -> QSize:
@@ -118,6 +114,7 @@ class MainWindow(QMainWindow):
         self.object_view = ObjectView(self)
         self.flat_model = self.object_view.set_tree(self.model)
         self.account_panel = AccountPanel(accounts, self.spawn, self)
+        self._typed_paths = TypedPaths(self, accounts, browser, self.account_panel.current_account_id)
         self.banner = MessageBanner(self)
         self.path_bar = PathBar(self)
         self.filter_edit = named(FilterEdit(self), "filterEdit", "Filter")
@@ -230,7 +227,7 @@ class MainWindow(QMainWindow):
         self.account_panel.delete_space_requested.connect(self.space_actions.delete_space)
         self.account_panel.space_settings_requested.connect(self.space_settings.open)
         self.account_panel.space_usage_requested.connect(self.usage_windows.open)
-        self.path_bar.location_requested.connect(self._on_path_bar_location_requested)
+        self.path_bar.location_requested.connect(self._typed_paths.open)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.filter_edit.rows_requested.connect(self._on_filter_edit_rows_requested)
         self.object_view.open_folder_requested.connect(self.open_folder)
@@ -361,55 +358,6 @@ class MainWindow(QMainWindow):
         parent = Location(place.bucket, place.prefix).parent()
         self.navigate(Place(place.account_id, parent.bucket, parent.prefix))
 
-    def _on_path_bar_location_requested(self, text: str) -> None:
-        account_id = self.place.account_id if self.place else self.account_panel.current_account_id()
-        endpoint = ""
-        if account_id:
-            with contextlib.suppress(KeyError):
-                endpoint = self._accounts.account(account_id).endpoint_url
-        try:
-            typed = parse_typed(text, endpoint)
-        except SpacesError as exc:
-            self.show_error(exc)
-            return
-        location = typed.location
-        if location.bucket and not VALID_PATH_BUCKET.match(location.bucket):
-            self.banner.show_message(
-                f"<b>Not a Space name.</b> “{location.bucket}” cannot be a Space: names use only letters, "
-                "digits, dots, hyphens and underscores. Type a path like s3://my-space/folder/.",
-                level="error",
-            )
-            return
-        if not account_id:
-            self.banner.show_message("Add an account first, then type a path in it.", level="info")
-            return
-        place = Place(account_id, location.bucket, location.prefix)
-        if typed.or_object:
-            self.spawn(self._open_file_or_folder(place, typed.or_object))
-            return
-        self.navigate(place)
-        if typed.select:
-            self._reselect = typed.select
-        self._focus_rows()  # the keys a user types next (arrows, Delete, F2) are for the rows
-
-    async def _open_file_or_folder(self, folder: Place, key: str) -> None:
-        """Open `key`'s folder with it selected if it is a file, else the folder `folder`."""
-        before = self.place
-        self.banner.show_message(
-            f"Opening s3://{html.escape(folder.bucket)}/{html.escape(key)}…", level="info"
-        )
-        try:
-            is_file = await self._browser.names_a_file(folder.account_id, folder.bucket, key)
-        except (SpacesError, KeyError):  # KeyError: the account was removed meanwhile
-            is_file = False  # the folder's listing says what is wrong, in its own words
-        if self.place != before:
-            return  # the user went elsewhere meanwhile
-        if is_file:
-            above = Location(folder.bucket, key).parent()
-            self.reveal(Place(folder.account_id, above.bucket, above.prefix), key)
-        else:
-            self.navigate(folder)
-
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
@@ -474,12 +422,12 @@ class MainWindow(QMainWindow):
 
     def _on_filter_edit_rows_requested(self) -> None:
         """Down or Enter in the filter: to the rows it left (the list or the grid), on the first."""
-        view = self._focus_rows()
+        view = self.focus_rows()
         model = view.model()
         if model is not None and model.rowCount() and not view.selectionModel().hasSelection():
             view.setCurrentIndex(model.index(0, 0))  # selects it: what Enter, Delete… act on
 
-    def _focus_rows(self) -> QAbstractItemView:
+    def focus_rows(self) -> QAbstractItemView:
         """Give the keyboard to the view of the rows shown (the list or the grid); that view."""
         icons = self.preview.icons_view
         view: QAbstractItemView = icons if icons.isVisible() else self.object_view
