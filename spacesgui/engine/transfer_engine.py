@@ -197,14 +197,6 @@ class TransferEngine(JobRunner):
         with self._lock:
             return all(i not in self._transfers or self._transfers[i].state.finished for i in ids)
 
-    def remove_finished(self, ids: Iterable[str] | None = None) -> list[str]:
-        """Forget finished transfers: every one (Clear Finished) or those among `ids` (Remove
-        from List); returns the ids forgotten. Unfinished ones are left as they are."""
-        with self._lock:
-            wanted = list(self._transfers) if ids is None else [i for i in ids if i in self._transfers]
-            finished = [i for i in wanted if self._transfers[i].state.finished]
-        return self.remove(finished)
-
     def wait_finished(self, ids: Iterable[str], timeout: float | None = None) -> bool:
         """Block until every transfer in `ids` has finished (done, failed, cancelled or skipped)."""
         wanted = list(ids)
@@ -281,18 +273,16 @@ class TransferEngine(JobRunner):
         for t in cleanups:
             self._file_pool.submit(self._discard, t)
 
-    def remove(self, ids: Iterable[str]) -> list[str]:
-        """Forget finished transfers (Clear Finished); unfinished ones are cancelled first.
-        Returns the ids forgotten (one still winding down after its cancel stays)."""
-        ids = list(ids)
+    def remove_finished(self, ids: Iterable[str] | None = None) -> list[str]:
+        """Forget finished transfers: every one (Clear Finished) or those among `ids` (Remove
+        from List); returns the ids forgotten. Unfinished ones, and one still winding down
+        after its cancel, are left as they are. A failed one's leftovers (its parts on the
+        server, its .part file) are discarded."""
         with self._lock:
-            unfinished = [i for i in ids if i in self._transfers and not self._transfers[i].state.finished]
-        if unfinished:
-            self.cancel(unfinished)
-        with self._lock:
+            wanted = list(self._transfers) if ids is None else list(ids)
             gone = [
                 i
-                for i in ids
+                for i in wanted
                 if i in self._transfers and i not in self._running and self._transfers[i].state.finished
             ]
             leftovers = [self._transfers[i].copy() for i in gone if self._transfers[i].state == State.FAILED]

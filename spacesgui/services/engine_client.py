@@ -324,10 +324,6 @@ class EngineClient:
         self._send_accounts_of(ids)
         self._call("cancel", ids)
 
-    def remove(self, ids: Iterable[str]) -> list[str]:
-        result: list[str] = self._call("remove", list(ids))
-        return result
-
     def yield_to_gui(self, seconds: float) -> None:
         """Nothing to do: the workers run under another process's GIL."""
 

@@ -223,23 +223,20 @@ class TransferVerbs:
         failed, unfinished = self.model.files_in(ids, {State.FAILED}), self.model.files_in(ids, UNFINISHED)
         if not failed and not unfinished:
             return
-        asks = []
+        removing = f"remove {human_count(len(failed), 'failed transfer')}" if failed else ""
         if unfinished:
-            asks.append(
+            cancelling = (
                 f"cancel {human_count(len(unfinished), 'transfer')} that {_has(len(unfinished))} not finished"
             )
-        if failed:
-            asks.append(f"remove {human_count(len(failed), 'failed transfer')}")
-        if unfinished:
+            question = " and ".join(filter(None, (cancelling, removing)))
             title, yes = "Cancel Transfers", ("Cancel and Remove" if failed else "Cancel Transfers")
             informative = f"{THROWN_AWAY} Cancelled ones stay in the list; Delete again removes them."
         else:
-            title, yes = "Remove Failed Transfers", "Remove"
+            question, title, yes = removing, "Remove Failed Transfers", "Remove"
             informative = (
                 "Retry could go on from what they moved. Removed, a partly uploaded file leaves the "
                 "Space and a partly downloaded one this computer."
             )
-        question = " and ".join(asks)
         box = self._question(title, f"{question[0].upper()}{question[1:]}?", informative, yes)
 
         def answered_yes() -> None:
