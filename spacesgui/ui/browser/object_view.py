@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QStyle,
@@ -40,7 +39,7 @@ from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
-from spacesgui.ui.browser.name_editing import select_stem_later
+from spacesgui.ui.browser.name_editing import edit_name_in, select_stem_later
 from spacesgui.ui.browser.selection import Selection, read_selection, selected_rows
 from spacesgui.ui.column_fit import yield_columns
 from spacesgui.ui.mime_types import KEYS_MIME
@@ -110,27 +109,6 @@ def local_paths(mime: QMimeData) -> list[str]:
     if not mime.hasUrls():
         return []
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
-
-
-def edit_name_in(view: QAbstractItemView, index: QModelIndex | None) -> bool:
-    """Start editing the name at `index` in `view` (Rename); False when no row shows it."""
-    if index is None:
-        return False
-    view.setCurrentIndex(index)
-    view.scrollTo(index)
-    view.edit(index)
-    return view.state() == QAbstractItemView.State.EditingState
-
-
-def drop_name_editor(view: QAbstractItemView) -> None:
-    """Close `view`'s open name field without renaming. Hidden with it open (View → as Icons
-    while typing), the field would lose focus, and a field that loses focus renames."""
-    index = view.currentIndex()
-    editor = view.indexWidget(index) if view.state() == QAbstractItemView.State.EditingState else None
-    if editor is not None:
-        view.itemDelegateForIndex(index).closeEditor.emit(
-            editor, QAbstractItemDelegate.EndEditHint.RevertModelCache
-        )
 
 
 def paint_empty_text(view: QAbstractItemView, text: str) -> None:

@@ -26,8 +26,8 @@ from spacesgui.core.preview import THUMBNAIL_SIZE, can_thumbnail
 from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.services.thumbnail_service import ThumbnailService
-from spacesgui.ui.browser.name_editing import select_stem_later
-from spacesgui.ui.browser.object_view import ObjectView, edit_name_in, paint_empty_text
+from spacesgui.ui.browser.name_editing import edit_name_in, select_stem_later
+from spacesgui.ui.browser.object_view import ObjectView, paint_empty_text
 
 CELL = QSize(THUMBNAIL_SIZE + 32, THUMBNAIL_SIZE + 44)
 PIXMAP_ITEMS = 400

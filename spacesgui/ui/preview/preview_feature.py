@@ -19,7 +19,8 @@ from spacesgui.core.history import Place
 from spacesgui.core.listing import ObjectRef
 from spacesgui.services.preview_service import Preview, PreviewService
 from spacesgui.services.thumbnail_service import ThumbnailService
-from spacesgui.ui.browser.object_view import ObjectView, drop_name_editor
+from spacesgui.ui.browser.name_editing import drop_name_editor
+from spacesgui.ui.browser.object_view import ObjectView
 from spacesgui.ui.preview.icons_view import IconsView
 from spacesgui.ui.preview.preview_pane import DEFAULT_WIDTH, MIN_WIDTH, NARROW_WIDTH, PreviewPane
 
