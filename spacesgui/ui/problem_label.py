@@ -28,6 +28,8 @@ class ProblemLabel(QLabel):
         self.hide()
 
     def set_problem(self, text: str) -> None:
+        if text:
+            self.growth.mark()  # before the text and its line are laid out
         if text != self.text():
             self.setText(text)
         self.setVisible(bool(text))
@@ -82,21 +84,38 @@ def grow_to_fit(widget: QWidget) -> None:
 
 class DialogGrowth:
     """Grows the dialog holding `widget` for its text (grow_to_fit), and gives the height back
-    once the text is gone, unless the user has resized the dialog since (then it is theirs)."""
+    once the text is gone, unless the user has resized the dialog since (then it is theirs).
+
+    The height to give back is marked before the text is set: the dialog's layout may raise
+    the dialog's minimum height, and so its height, before `grow` runs (seen on loaded
+    machines), and the height at `grow` would then already be the grown one.
+    """
 
     def __init__(self, widget: QWidget) -> None:
         self._widget = widget
-        self._grew: tuple[int, int] | None = None  # the dialog's height before and after it grew
+        self._before: int | None = None  # the dialog's height before the text came
+        self._after: int | None = None  # its height once grown for the text
+
+    def mark(self) -> None:
+        """Remember the dialog's height now, before text that may grow it (once per growth)."""
+        if self._before is None:
+            self._before = self._widget.window().height()
 
     def grow(self) -> None:
-        dialog = self._widget.window()
-        before = dialog.height()
+        self.mark()
         grow_to_fit(self._widget)
-        if dialog.height() != before:
-            self._grew = (self._grew[0] if self._grew else before, dialog.height())
+        self._after = self._widget.window().height()
 
     def give_back(self) -> None:
-        grew, self._grew = self._grew, None
+        before, after = self._before, self._after
+        self._before = self._after = None
         dialog = self._widget.window()
-        if grew is not None and dialog.height() == grew[1]:
-            dialog.resize(dialog.width(), grew[0])
+        if after is None:
+            after = dialog.height()  # the text went before `grow` ran; the layout may have grown it
+        if before is None or after == before or dialog.height() != after:
+            return  # it never grew, or the user has resized it since
+        layout = dialog.layout()
+        if layout is not None:  # lower the minimum height the text had raised, or resize stops at it
+            layout.invalidate()
+            layout.activate()
+        dialog.resize(dialog.width(), before)

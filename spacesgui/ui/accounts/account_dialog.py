@@ -269,6 +269,7 @@ class AccountDialog(QDialog):
     def _show_result(self, ok: bool, text: str) -> None:
         colour = status_text(self.palette(), ok).name()
         self.result_label.setStyleSheet(f"color: {colour};")
+        self._result_growth.mark()  # the height to give back, before the text lays out
         self.result_label.setText(("✓ " if ok else "✗ ") + text)
         QTimer.singleShot(0, self.result_label, self._result_growth.grow)  # once laid out
 
@@ -280,6 +281,7 @@ class AccountDialog(QDialog):
             return
         self.test_button.setEnabled(False)
         self.result_label.setStyleSheet("")
+        self._result_growth.mark()
         self.result_label.setText("Connecting…")
         self._spawn(self._run_test(account, self.secret()))
 
