@@ -269,13 +269,23 @@ def deletes(t: Transfer) -> tuple[str, str] | None:
 
 def changed_folders(transfers: Iterable[Transfer]) -> dict[tuple[str, str], frozenset[str]]:
     """The folders whose listing the done ones of `transfers` changed, by (account id, bucket)
-    (and those of uploads that stored bytes before they failed).
+    (and those of uploads that stored bytes before they failed), and the folders of the
+    objects a failed download, copy, move, delete or access change was on (the usual reason is that
+    another tool changed or deleted the object: the listing on show is out of date, and a
+    row for an object that is gone must go rather than fail again).
 
     Each folder a transfer added a key to or took one from, and every folder above it: a
     new folder must also appear in its parents.
     """
     keys: dict[tuple[str, str], list[str]] = {}
     for t in transfers:
+        if t.state == TransferState.FAILED and t.direction != Direction.UPLOAD:
+            source = (t.source_account_id or t.account_id, t.source_bucket) if t.source_key else None
+            place, key = (source, t.source_key) if source else ((t.account_id, t.bucket), t.key)
+            keys.setdefault(place, []).append(key)
+            if source and t.direction.writes_object:  # a move whose copy was made before it failed
+                keys.setdefault((t.account_id, t.bucket), []).append(t.key)
+            continue
         # An upload that failed after the server stored its bytes (the file was saved again
         # meanwhile) changed its folder too: the Space has the earlier version.
         stored = t.state == TransferState.FAILED and t.direction == Direction.UPLOAD and bool(t.remote_etag)

@@ -17,7 +17,7 @@ from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.browser.name_editing import stem_length
 from spacesgui.ui.operations import edit_actions as edit_actions_module
 from tests.gui.conftest import wait_listed
-from tests.gui.operations_helpers import press
+from tests.gui.operations_helpers import press, row_of
 from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
 from tests.gui.test_transfer_panel import actions_of, dock_of, select_object
 
@@ -277,3 +277,38 @@ def test_renaming_a_big_folder_asks_first_and_cancel_changes_nothing(
     assert keys_in(moto_store, moto_bucket) == {
         "static/a.css", "static/b.js", "static/img/c.png", "papers/x.md", "papers/y.md",
     }  # fmt: skip
+
+
+def test_renaming_a_file_another_tool_deleted_says_why_and_its_row_goes_without_a_refresh(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the banner said only that 1 item did not finish, and the gone file's row stayed
+    until F5 (the early-access guide's “changes not shown until refresh”)."""
+    app = browse_moto(["cover.png", "keep.png"])
+    app.window.set_refresh_interval(0)  # no timed refresh: the failure itself must re-list
+    moto_store._client.delete_object(Bucket=moto_bucket, Key="cover.png")  # another tool
+    edit_actions(app).rename("cover.png", "cover-2024.png")
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: banner.text().startswith("<b>Not renamed.</b>"), timeout=30_000)
+    assert "“cover.png” is not in" in banner.text()
+    qtbot.waitUntil(lambda: row_of(app, "cover.png") == -1, timeout=30_000)
+    assert row_of(app, "keep.png") >= 0
+    assert row_of(app, "cover-2024.png") == -1
+    assert keys_in(moto_store, moto_bucket) == {"keep.png"}
+
+
+def test_a_paste_of_two_files_one_deleted_elsewhere_names_that_one_and_drops_its_row(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt", "into/x.txt"])
+    app.window.set_refresh_interval(0)
+    select(app, "a.txt", "b.txt")
+    edit_actions(app).copy_action.trigger()
+    moto_store._client.delete_object(Bucket=moto_bucket, Key="b.txt")  # another tool, after the copy
+    edit_actions(app).paste_into("into/")
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: banner.text().startswith("<b>1 item of 2 did not finish.</b>"), timeout=30_000)
+    assert "“b.txt” is not in" in banner.text()
+    assert keys_in(moto_store, moto_bucket) == {"a.txt", "into/a.txt", "into/x.txt"}
+    qtbot.waitUntil(lambda: row_of(app, "b.txt") == -1, timeout=30_000)
+    assert row_of(app, "a.txt") >= 0

@@ -39,3 +39,20 @@ def test_an_upload_that_failed_after_the_server_stored_its_bytes_changes_its_fol
     )
     refused = Transfer(Direction.UPLOAD, "acct", "b", "other/r.bin", "/tmp/r", 1, state=TransferState.FAILED)
     assert changed_folders([stored, refused]) == {("acct", "b"): {"", "docs/"}}
+
+
+def test_a_failed_move_delete_download_or_access_change_has_its_folders_listed_again() -> None:
+    """The usual reason is an object changed or deleted by another tool: its row must go."""
+    failed = TransferState.FAILED
+    moved = Transfer(
+        Direction.MOVE, "acct", "b", "new/a.txt", "", 1, state=failed,
+        source_bucket="b", source_key="old/a.txt",
+    )  # fmt: skip
+    deleted = Transfer(Direction.DELETE, "acct", "b", "gone/x.txt", "", 0, state=failed)
+    downloaded = Transfer(Direction.DOWNLOAD, "acct", "b", "dl/y.txt", "/tmp/y", 1, state=failed)
+    made_public = Transfer(Direction.ACCESS, "acct", "b", "acl/z.txt", "", 0, state=failed)
+    cancelled = Transfer(Direction.DELETE, "acct", "b", "kept/w.txt", "", 0, state=TransferState.CANCELLED)
+    refused = Transfer(Direction.UPLOAD, "acct", "b", "up/v.txt", "/tmp/v", 1, state=failed)
+    assert changed_folders([moved, deleted, downloaded, made_public, cancelled, refused]) == {
+        ("acct", "b"): {"", "old/", "new/", "gone/", "dl/", "acl/"}
+    }

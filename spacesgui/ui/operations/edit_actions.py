@@ -214,9 +214,9 @@ class EditActions(QObject):
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
-    def _say_job(self, ids: list[str], running: str, done: str) -> None:
+    def _say_job(self, ids: list[str], running: str, done: str, failed_title: str = "") -> None:
         if self.job_banner is not None:
-            self.job_banner.follow(ids, running, done)
+            self.job_banner.follow(ids, running, done, failed_title)
         else:
             self._context.show_message(running, level="info")
 
@@ -421,7 +421,9 @@ class EditActions(QObject):
             old_key, new_name = next(iter(names.items()))
             old, new = basename(old_key), new_name.rstrip("/")
             count = f" ({human_count(queued, 'object')})" if queued > 1 else ""
-            self._say_job(ids, f"Renaming “{old}” to “{new}”{count}…", f"Renamed “{old}” to “{new}”.")
+            self._say_job(
+                ids, f"Renaming “{old}” to “{new}”{count}…", f"Renamed “{old}” to “{new}”.", "Not renamed."
+            )
         return queued
 
 

@@ -1,12 +1,15 @@
 """A banner line for a job in the queue ("Deleting 5 objects…") that gives way to its result.
 
 The line stays while the job's transfers run; when the last one ends it becomes a short
-result ("Deleted 5 objects from …"), or a warning naming how many failed. A message shown
-in the meantime (another job, an error) is never overwritten.
+result ("Deleted 5 objects from …"), or a warning naming how many failed, with the reason
+when only one did (a rename of a file another tool has deleted says so where the user
+looks, not only in the Transfers panel). A message shown in the meantime (another job, an
+error) is never overwritten.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,6 +28,8 @@ class _Job:
     pending: set[str]
     failed: int = 0
     total: int = 0
+    failed_title: str = ""  # the headline of a failure of a one-object job ("Not renamed.")
+    reason: str = ""  # the first failure's error
 
 
 class JobBanner(QObject):
@@ -39,11 +44,15 @@ class JobBanner(QObject):
         self._jobs: list[_Job] = []
         transfers.transfers_changed.connect(self._on_transfers_changed)
 
-    def follow(self, ids: Iterable[str], running: str, done: str) -> None:
-        """Show `running` now and `done` (or how many failed) once the transfers `ids` have ended."""
+    def follow(self, ids: Iterable[str], running: str, done: str, failed_title: str = "") -> None:
+        """Show `running` now and `done` (or how many failed) once the transfers `ids` have ended;
+        `failed_title` heads the reason when the job's only transfer fails."""
         wanted = list(ids)
         self._banner.show_message(running, level="info")
-        job = _Job(self._banner.message(), done, self._transfers.unfinished(wanted), total=len(wanted))
+        job = _Job(
+            self._banner.message(), done, self._transfers.unfinished(wanted), total=len(wanted),
+            failed_title=failed_title,
+        )  # fmt: skip
         self._jobs.append(job)
         self._settle()
 
@@ -56,6 +65,7 @@ class JobBanner(QObject):
                     job.pending.discard(t.id)
                     if t.state in (TransferState.FAILED, TransferState.CANCELLED):
                         job.failed += 1
+                        job.reason = job.reason or t.error
         self._settle()
 
     def _settle(self) -> None:
@@ -63,7 +73,12 @@ class JobBanner(QObject):
             self._jobs.remove(job)
             if self._banner.message() != job.shown:
                 continue  # something newer is on show: leave it
-            if job.failed:
+            if job.failed == 1 and job.reason:
+                title = job.failed_title if job.total == 1 and job.failed_title else _count_failed(job)
+                self._banner.show_message(
+                    f"<b>{html.escape(title)}</b> {html.escape(job.reason)}", level="warning"
+                )
+            elif job.failed:
                 self._banner.show_message(
                     f"{human_count(job.failed, 'item')} of {job.total} did not finish: the Transfers panel "
                     "says why.",
@@ -71,6 +86,12 @@ class JobBanner(QObject):
                 )
             else:
                 self._banner.show_message(job.done, level="info")
+
+
+def _count_failed(job: _Job) -> str:
+    return (
+        "Not done." if job.total == 1 else f"{human_count(job.failed, 'item')} of {job.total} did not finish."
+    )
 
 
 __all__ = ["JobBanner"]
