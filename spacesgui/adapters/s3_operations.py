@@ -172,7 +172,7 @@ class S3ObjectOps:
             return False
         return True
 
-    def _has_under(self, bucket: str, prefix: str) -> bool:
+    def has_under(self, bucket: str, prefix: str) -> bool:
         """Whether any object's key starts with `prefix` (a folder exists, marker or not)."""
         call = partial(self._client.list_objects_v2, Bucket=bucket, Prefix=prefix, MaxKeys=1)
         response = self._call("ListObjectsV2", bucket, call)
@@ -192,7 +192,7 @@ class S3ObjectOps:
         key = folder_key(prefix, name)
         if self._exists(bucket, key[:-1]):
             raise AlreadyExists(f"A file named “{name}” is already here.")
-        if self._has_under(bucket, key):
+        if self.has_under(bucket, key):
             raise AlreadyExists(f"A folder named “{name}” is already here.")
         put = partial(
             self._client.put_object,
@@ -203,7 +203,7 @@ class S3ObjectOps:
             ContentMD5=md5_b64(b""),
         )
         self._call("PutObject", bucket, put)
-        if self._has_under(bucket, key):
+        if self.has_under(bucket, key):
             return key
         if self._exists(bucket, key[:-1]):  # checked absent above: the server made it from the marker
             self._call(

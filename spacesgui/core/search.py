@@ -7,6 +7,7 @@ on a worker thread, so the per-key work is one compiled test, no object per key.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -133,10 +134,17 @@ class SearchHits:
         self.etags = [self.etags[i] for i in positions]
 
 
+def folder_hits(folders: list[str]) -> SearchHits:
+    """Matches for folders: no size, date or ETag (a folder has none; the list shows blanks)."""
+    count = len(folders)
+    return SearchHits(list(folders), [0] * count, [0.0] * count, [""] * count)
+
+
 class SearchFilter:
     """Picks the objects of listing pages that meet `criteria`, below the folder `prefix`.
 
-    Folder placeholders (keys ending in "/") are folders, not files: never matched.
+    Folder placeholders (keys ending in "/") are folders, not files: never matched here;
+    folders are found by core.search_folders, with `folder_test`.
     Thread-safe once built (it only reads, and a content-type cache of plain dict writes).
     """
 
@@ -178,6 +186,23 @@ class SearchFilter:
             hits.mtimes.append(mtime)
             hits.etags.append(page.etags[i] if i < len(page.etags) else "")
         return hits
+
+    def folder_test(self) -> Callable[[str], bool] | None:
+        """The test a folder's own name must pass to be a match, or None when no folder can
+        match: no name was given (every folder would), the name is a path ("lisbon/*" looks
+        for files), or a size, date or type is asked for (a folder has none)."""
+        c = self.criteria
+        if self._by_path or c.min_size is not None or c.max_size is not None or c.content_type.strip():
+            return None
+        if c.modified_after is not None or c.modified_before is not None:
+            return None
+        return self._name_test
+
+    def matches_folder(self, folder: str) -> bool:
+        """Whether the folder `folder` (a key ending in "/") is a match by its own name."""
+        test = self.folder_test()
+        name = folder.rstrip(DELIMITER)
+        return test is not None and test(name[name.rfind(DELIMITER) + 1 :])
 
     def matches_one(self, key: str, size: int, mtime: float) -> bool:
         """Whether one object meets the terms (a renamed result: does it still match?)."""

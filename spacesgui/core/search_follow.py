@@ -8,7 +8,7 @@ at once instead of showing rows that are no longer there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from spacesgui.core.transfers import Direction, Transfer, TransferState
@@ -56,6 +56,31 @@ def result_changes(transfers: Iterable[Transfer], account_id: str, bucket: str) 
             else:
                 changes.gone.add(t.source_key)
     return changes
+
+
+def touched_folders(folders: Collection[str], changes: ResultChanges) -> dict[str, str]:
+    """Which shown folders (keys ending in "/") had keys taken out of them by `changes`:
+    folder → the folder it seems renamed or moved to ("" when its keys went elsewhere or
+    were deleted). Whether anything is left in one is the server's to say (the results
+    do not know every key in a folder); a folder's own placeholder is followed as a key.
+    """
+    touched: dict[str, str] = {}
+    if not folders:
+        return touched
+    moves: list[tuple[str, str]] = [(old, to.key) for old, to in changes.moved.items()]
+    for old, new in [*((key, "") for key in changes.gone), *moves]:
+        slash = old.find("/")
+        while slash != -1 and slash < len(old) - 1:  # each folder above `old`, not `old` itself
+            folder = old[: slash + 1]
+            if folder in folders:
+                rest = old[len(folder) :]
+                moved_to = new[: len(new) - len(rest)] if new.endswith(rest) else ""
+                if moved_to.endswith("/") and not touched.get(folder):
+                    touched[folder] = moved_to
+                else:
+                    touched.setdefault(folder, "")
+            slash = old.find("/", slash + 1)
+    return touched
 
 
 def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:

@@ -27,7 +27,8 @@ PATH, SIZE, MODIFIED = (column.value for column in HitColumn)  # the columns a s
 class SearchResultModel(QAbstractTableModel):
     """Matches in columns (no object per row); `append` adds one batch with one insert.
 
-    The Path column shows the key below the searched folder; ObjectRole.KEY gives the full
+    The Path column shows the key below the searched folder (a folder found by its name ends
+    in "/" and has no size or date); ObjectRole.KEY gives the full
     key, ObjectRole.SIZE the size and ObjectRole.SORT a native value. Rows show in the order
     they were found (a search lists a Space's pieces at once, in no key order) until the
     view sorts by a column: from then on every batch is merged into that order, through a
@@ -122,7 +123,14 @@ class SearchResultModel(QAbstractTableModel):
 
     def ref(self, row: int) -> ObjectRef:
         h = self._hits
-        return ObjectRef(h.keys[row], size=h.sizes[row], etag=h.etags[row], last_modified=h.mtimes[row])
+        key = h.keys[row]
+        return ObjectRef(
+            key, key.endswith("/"), size=h.sizes[row], etag=h.etags[row], last_modified=h.mtimes[row]
+        )
+
+    def folders(self) -> set[str]:
+        """The folders shown (found by their name)."""
+        return {key for key in self._hits.keys if key.endswith("/")}
 
     def row_of(self, key: str) -> int:
         """The row showing `key`, or -1."""
@@ -156,6 +164,8 @@ class SearchResultModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == PATH:
                 return h.keys[row][self._cut :]
+            if h.keys[row].endswith("/"):  # a folder found by its name: no size or date of its own
+                return h.keys[row][self._cut :] if column == PATH else ""
             if column == SIZE:
                 return human_size(h.sizes[row])
             if column == MODIFIED:
@@ -170,7 +180,7 @@ class SearchResultModel(QAbstractTableModel):
         if role == ObjectRole.KEY:
             return h.keys[row]
         if role == ObjectRole.IS_FOLDER:
-            return False
+            return h.keys[row].endswith("/")
         if role == ObjectRole.SIZE:
             return h.sizes[row]
         if role == ObjectRole.SORT:

@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.errors import SpacesError
 from spacesgui.core.ports import ObjectStore, TreeLister
-from spacesgui.core.search import MAX_KEPT, SearchCriteria, SearchFilter, SearchHits
+from spacesgui.core.search import MAX_KEPT, SearchCriteria, SearchFilter, SearchHits, folder_hits
+from spacesgui.core.search_folders import MatchingFolders
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 from spacesgui.services.tree_listers import default_lister
@@ -91,6 +92,12 @@ class SearchService(QObject):
         stop = self._stops.pop(search_id, None)
         if stop is not None:
             stop.set()
+
+    async def folders_holding(self, account_id: str, bucket: str, folders: list[str]) -> set[str]:
+        """Those of `folders` that anything is still stored in (one short listing each): a
+        folder found by its name goes from the results once nothing is left in it."""
+        store = await self._accounts.store(account_id)
+        return await self._runner.run(lambda: {f for f in folders if store.has_under(bucket, f)})
 
     def is_working(self, search_id: int) -> bool:
         """Whether the search's worker thread is still running (it may be, briefly, after `stop`)."""
@@ -169,6 +176,8 @@ def _run(
     GUI thread gathers them, so matches never wait here for a page that is slow to come.
     """
     matcher = SearchFilter(request.criteria, request.prefix)
+    folder_test = matcher.folder_test()
+    folders = MatchingFolders(folder_test, request.prefix) if folder_test is not None else None
     searched = matched = kept = 0
     if stop.is_set():  # stopped (or the app closed) before a worker was free: send nothing
         return SearchProgress(0, 0)
@@ -176,6 +185,8 @@ def _run(
         if stop.is_set():
             break  # the page in flight when Stop came: not shown
         hits = matcher.matches(page)
+        if folders is not None and (found := folders.found_in(page.keys)):
+            hits.extend(folder_hits(found))
         searched += len(page.keys)
         matched += len(hits)
         room = request.max_kept - kept

@@ -96,6 +96,27 @@ def test_a_renamed_result_shows_its_new_name_or_leaves_when_it_no_longer_matches
     assert panel.model.index(row, 0).data() == "old-9.log"
 
 
+def test_a_folder_found_by_name_follows_its_rename_and_leaves_when_its_name_no_longer_matches(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["trips/porto/a.png", "trips/porto/day1/b.png", "trips/faro/c.png", "x.txt"])
+    panel = open_search(app, "porto")
+    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, panel)
+    assert shown_keys(panel) == ["trips/porto/"]
+    edit = app.window.edit_actions
+    assert edit is not None
+    edit.rename("trips/porto/", "oporto")  # still matches: the row shows the new name
+    qtbot.waitUntil(lambda: shown_keys(panel) == ["trips/oporto/"], timeout=60_000)
+    assert panel.model.index(0, 0).data() == "trips/oporto/"
+    edit.rename("trips/oporto/", "lisbon")  # no longer matches: the row leaves
+    qtbot.waitUntil(lambda: shown_keys(panel) == [], timeout=60_000)
+    listed = moto_store.client.list_objects_v2(Bucket=moto_bucket).get("Contents", [])
+    assert sorted(o["Key"] for o in listed) == [
+        "trips/faro/c.png", "trips/lisbon/a.png", "trips/lisbon/day1/b.png", "x.txt"
+    ]  # fmt: skip
+
+
 @pytest.fixture
 def proxy(moto_endpoint: str) -> Iterator[FaultProxy]:
     with FaultProxy(moto_endpoint) as running:

@@ -274,19 +274,83 @@ def test_only_the_first_matches_are_kept_and_the_panel_says_so(
     assert shown_keys(panel) == sorted(shown_keys(panel))  # the listing's order: the first in key order
 
 
-def test_a_folder_name_finding_no_file_says_how_to_search_inside_such_folders(
+def test_a_folder_name_finds_each_folder_of_that_name_once_and_a_double_click_opens_it(
+    open_tree: Callable[..., App], tree: Tree, qtbot: QtBot
+) -> None:
+    """Before, “s03” (a folder name, in no file's name) found 0 matches: only files were
+    matched, where Finder and Explorer find folders too."""
+    app = open_tree()
+    panel = search(qtbot, app, "s03")  # d00/s03/ … d19/s03/, 100 files in each
+    wait_done(qtbot, panel)
+    folders = sorted(f"d{d:02d}/s03/" for d in range(20))
+    assert sorted(shown_keys(panel)) == folders
+    assert f"{len(folders)} matches" in panel.status_label.text()
+    row = panel.model.row_of("d07/s03/")
+    assert panel.model.index(row, 1).data() == ""  # no size or date of its own
+    assert panel.model.index(row, 0).data(ObjectRole.IS_FOLDER) is True
+    panel.view.setCurrentIndex(panel.model.index(row, 0))
+    assert not panel.share_action.isEnabled()  # a folder has no link of its own
+    panel.view.doubleClicked.emit(panel.model.index(row, 0))
+    window = app.window
+    qtbot.waitUntil(lambda: window.place is not None and window.place.prefix == "d07/s03/", timeout=30_000)
+    wait_listed(qtbot, app)
+    assert window.object_view.flat.rowCount() == sum(1 for k in tree.sizes if k.startswith("d07/s03/"))
+    panel = search(qtbot, app, "s03/*")  # a path: the files in those folders, not the folders
+    wait_done(qtbot, panel)
+    assert sorted(shown_keys(panel)) == sorted(k for k in tree.sizes if "/s03/" in k)
+
+
+def test_with_a_type_a_folder_name_finds_no_folder_and_says_how_to_search_inside_them(
     open_tree: Callable[..., App], tree: Tree, qtbot: QtBot
 ) -> None:
     app = open_tree()
-    panel = search(qtbot, app, "s03")  # a folder name (d00/s03/ … d19/s03/), in no file's name
+    panel = search(qtbot, app, "s03", type="image/")  # a folder has no type: only files are matched
     wait_done(qtbot, panel)
     assert shown_keys(panel) == []
-    hint = "Names of files are searched: for what folders named “s03” hold, search for “s03/*”."
+    hint = "only files are matched: for the files in folders named “s03”, search for “s03/*”."
     assert panel.status_label.text().endswith(hint)
-    panel = search(qtbot, app, "s03/*")  # as it says
+    panel = search(qtbot, app, "s03/*", type="image/")  # as it says
     wait_done(qtbot, panel)
-    assert sorted(shown_keys(panel)) == sorted(k for k in tree.sizes if "/s03/" in k)
-    assert "Names of files" not in panel.status_label.text()
+    assert sorted(shown_keys(panel)) == sorted(
+        k for k in tree.sizes if "/s03/" in k and k.endswith((".jpg", ".png"))
+    )
+    assert "only files" not in panel.status_label.text()
+
+
+def test_deleting_a_folder_found_by_name_deletes_what_it_holds_and_its_row_goes(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], rclone_account: Account,
+    rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    keys = ["trips/lisbon/a.png", "trips/lisbon/sub/b.png", "trips/porto/c.png", "lisbon-notes.txt"]
+    for key in keys:
+        path: Path = rclone_server.root / rclone_bucket / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 10)
+    rclone_server.wait_until_served(rclone_bucket, keys)
+    app = build_window()
+    open_account(app, rclone_account)
+    app.window.navigate(Place(rclone_account.id, rclone_bucket, ""))
+    wait_listed(qtbot, app)
+    panel = search(qtbot, app, "LISBON")
+    wait_done(qtbot, panel)
+    assert sorted(shown_keys(panel)) == ["lisbon-notes.txt", "trips/lisbon/"]
+    panel.view.selectRow(panel.model.row_of("trips/lisbon/"))
+    panel.delete_action.trigger()
+    edit = app.window.edit_actions
+    assert edit is not None
+    qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
+    box = edit.last_box
+    assert box is not None
+    assert "Delete 2 objects" in box.text()
+    next(b for b in box.buttons() if b.text() == "Delete").click()
+    root = rclone_server.root / rclone_bucket
+    qtbot.waitUntil(
+        lambda: not (root / "trips/lisbon").exists() or not any((root / "trips/lisbon").rglob("*.png")),
+        timeout=60_000,
+    )
+    qtbot.waitUntil(lambda: shown_keys(panel) == ["lisbon-notes.txt"], timeout=60_000)
+    assert (root / "trips/porto/c.png").exists()
+    assert "1 match" in panel.status_label.text()
 
 
 def test_reveal_in_folder_opens_the_folder_and_selects_the_object(

@@ -32,7 +32,7 @@ from spacesgui.core.history import Place
 from spacesgui.core.keys import Location, parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.core.search import MAX_KEPT, SearchCriteria, SearchFilter
-from spacesgui.core.search_follow import result_changes
+from spacesgui.core.search_follow import result_changes, touched_folders
 from spacesgui.core.transfers import Transfer
 from spacesgui.qtmodels.search_result_model import SearchResultModel
 from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
@@ -165,7 +165,7 @@ class SearchPanel(QDockWidget):
         self.reveal_action = self._verb(
             "Reveal in Folder", "searchRevealAction", "Return", self.reveal_current
         )
-        self.open_action = self._verb("Open", "searchOpenAction", "", lambda: self._on_refs(v.open))
+        self.open_action = self._verb("Open", "searchOpenAction", "", self.open_current)
         # No Ctrl+D or Alt+Return here: the window's Download and Properties hold those keys
         # everywhere, and a second action on the same key would leave both ambiguous (dead).
         self.download_action = self._verb(
@@ -273,12 +273,18 @@ class SearchPanel(QDockWidget):
         return text
 
     def _folder_hint(self) -> str:
-        """After no match for a plain name, how to look inside folders of that name: a user who
-        searched “lisbon” for the folder s3://photos/2024/trips/lisbon/ found nothing."""
-        pattern = self._criteria.pattern if self._criteria is not None else ""
-        if self._matched or not pattern or "/" in pattern:
+        """After no match for a plain name with a size, date or type (folders have none, so
+        none was looked at), how to look inside folders of that name."""
+        criteria = self._criteria
+        pattern = criteria.pattern.strip() if criteria is not None else ""
+        if criteria is None or self._matched or not pattern or "/" in pattern:
             return ""
-        return f" Names of files are searched: for what folders named “{pattern}” hold, search for “{pattern}/*”."
+        if SearchFilter(criteria).folder_test() is not None:
+            return ""  # folders of that name were looked for too, and there are none
+        return (
+            f" With a size, date or type, only files are matched: for the files in folders named"
+            f" “{pattern}”, search for “{pattern}/*”."
+        )
 
     def place_opened(self) -> None:
         """The window opened a place: a "no Space is open" notice no longer holds."""
@@ -342,10 +348,21 @@ class SearchPanel(QDockWidget):
         now = time.time()
         moves = {}
         for old, to in found.moved.items():
-            if to.key.startswith(place.prefix) and still.matches_one(to.key, to.size, now):
+            if old.endswith("/"):  # a folder's placeholder: the folder itself is a result
+                if to.key.startswith(place.prefix) and still.matches_folder(to.key):
+                    moves[old] = (to.key, 0, 0.0)
+                else:
+                    gone.add(old)
+            elif to.key.startswith(place.prefix) and still.matches_one(to.key, to.size, now):
                 moves[old] = (to.key, to.size, now)
             else:
                 gone.add(old)  # moved out of the searched folder, or renamed to a name not searched for
+        self._apply(moves, gone)
+        touched = touched_folders(self.model.folders(), found)
+        if touched:
+            self._context.spawn(self._follow_folders(place, still, touched))
+
+    def _apply(self, moves: dict[str, tuple[str, int, float]], gone: set[str]) -> None:
         moved = self.model.move_keys(moves)
         removed = self.model.remove_keys(gone)
         if not removed and not moved:
@@ -355,6 +372,27 @@ class SearchPanel(QDockWidget):
         if not self._search_id:
             self._say(f"{self._found()} in {self._where()} ({self._changed(removed, moved)}).")
         self._update_enabled()
+
+    async def _follow_folders(self, place: Place, still: SearchFilter, touched: dict[str, str]) -> None:
+        """Folders found by name whose keys were deleted or moved: once the server says
+        nothing is left in one, it goes, or shows where its keys went if that still matches."""
+        try:
+            holding = await self._service.folders_holding(place.account_id, place.bucket, list(touched))
+        except SpacesError as error:  # the rows stay as they were; F5 or a new search tells
+            log.warning("could not check the folders found by the search: %s", error.detail or error.message)
+            return
+        if self._place != place:
+            return  # a new search in another place meanwhile
+        moves, gone = {}, set()
+        for folder, moved_to in touched.items():
+            if folder in holding or self.model.row_of(folder) < 0:
+                continue
+            keep = moved_to.startswith(place.prefix) and still.matches_folder(moved_to)
+            if keep and self.model.row_of(moved_to) < 0:
+                moves[folder] = (moved_to, 0, 0.0)
+            else:
+                gone.add(folder)
+        self._apply(moves, gone)
 
     @staticmethod
     def _changed(removed: int, moved: int) -> str:
@@ -374,6 +412,10 @@ class SearchPanel(QDockWidget):
         for action in self._verb_actions:
             action.setEnabled(selected)
         self.reveal_action.setEnabled(len(self.view.selectionModel().selectedRows()) == 1)
+        rows = self.view.selectionModel().selectedRows() if selected else []
+        files = any(not self.model.key(index.row()).endswith("/") for index in rows)
+        self.share_action.setEnabled(files)  # a folder has no link or headers of its own
+        self.properties_action.setEnabled(files)
 
     def reveal_current(self) -> None:
         """Open the current result's folder in the object view and select it there."""
@@ -393,14 +435,26 @@ class SearchPanel(QDockWidget):
             verb(Place(self._place.account_id, self._place.bucket, ""), refs)
 
     def _on_keys(self, verb: Callable[[Place, list[str]], None] | None) -> None:
-        if verb is not None and self._place is not None and (refs := self.selected_refs()):
-            verb(Place(self._place.account_id, self._place.bucket, ""), [ref.key for ref in refs])
+        """Share and Properties: files only (a folder has no link or headers of its own)."""
+        keys = [ref.key for ref in self.selected_refs() if not ref.is_folder]
+        if verb is not None and self._place is not None and keys:
+            verb(Place(self._place.account_id, self._place.bucket, ""), keys)
 
-    def _on_view_double_clicked(self, index: QModelIndex) -> None:
-        if self._verbs.open is not None:
+    def open_current(self) -> None:
+        """Open the current result: a folder in the object view, a file in its application."""
+        index = self.view.currentIndex()
+        if self._place is None or not index.isValid():
+            return
+        ref = self.model.ref(index.row())
+        if ref.is_folder:
+            self._verbs.reveal(Place(self._place.account_id, self._place.bucket, ref.key), "")
+        elif self._verbs.open is not None:
             self._on_refs(self._verbs.open)
         else:
             self.reveal_current()
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        self.open_current()
 
     def _on_view_context_menu_requested(self, position: QPoint) -> None:
         index = self.view.indexAt(position)
