@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -312,3 +313,36 @@ def test_a_paste_of_two_files_one_deleted_elsewhere_names_that_one_and_drops_its
     assert keys_in(moto_store, moto_bucket) == {"a.txt", "into/a.txt", "into/x.txt"}
     qtbot.waitUntil(lambda: row_of(app, "b.txt") == -1, timeout=30_000)
     assert row_of(app, "a.txt") >= 0
+
+
+def test_a_selected_current_row_has_no_focus_frame_round_its_name_but_a_current_row_alone_keeps_it(
+    browse_moto: Browse, qtbot: QtBot
+) -> None:
+    """After a rename the current, selected row had a frame round its name cell only, which
+    looked like the name was still being edited."""
+    app = browse_moto(["a.png", "b.png", "c.png"])
+    window, view = app.window, app.window.object_view
+    window.activateWindow()
+    view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window and view.hasFocus(), timeout=10_000)
+
+    def name_cell(key: str) -> QImage:
+        view.viewport().repaint()
+        return view.viewport().grab(view.visualRect(view.flat.index(row_of(app, key), 0))).toImage()
+
+    select(app, "b.png", "a.png")  # a.png selected, b.png current: a.png's cell has no frame
+    unframed = name_cell("a.png")
+    select(app, "a.png")  # a.png selected and current, the view focused
+    assert view.currentIndex().row() == row_of(app, "a.png")
+    assert name_cell("a.png") == unframed
+    selection = view.selectionModel()
+    selection.clearSelection()
+    selection.setCurrentIndex(
+        view.flat.index(row_of(app, "c.png"), 0), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+    plain = name_cell("a.png")  # neither selected nor current
+    selection.setCurrentIndex(
+        view.flat.index(row_of(app, "a.png"), 0), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+    assert not selection.isSelected(view.flat.index(row_of(app, "a.png"), 0))
+    assert name_cell("a.png") != plain  # current, not selected: the frame is the keyboard's place

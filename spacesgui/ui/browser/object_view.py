@@ -59,6 +59,24 @@ NAME_MIN = 130  # and this many pixels: at 480 px with the preview open, Size le
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+def without_focus_frame(option: QStyleOptionViewItem) -> QStyleOptionViewItem:
+    """`option` with no focus frame when its row is selected: the highlight shows the row,
+    and the frame drawn round the current cell alone looked like a name still being edited
+    (after a rename, or back from the Icons view). A current row that is not selected (moved
+    to with Ctrl and the arrows) keeps it: that frame is the keyboard's place."""
+    if option.state & QStyle.StateFlag.State_Selected and option.state & QStyle.StateFlag.State_HasFocus:
+        option = QStyleOptionViewItem(option)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
+    return option
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Draws the cells other than the name: as Qt does, but see `without_focus_frame`."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().paint(painter, without_focus_frame(option), index)
+
+
 class TreeNameDelegate(QStyledItemDelegate):
     """Draws the Name cell: indentation, the expand arrow of folders, then icon and text."""
 
@@ -75,6 +93,7 @@ class TreeNameDelegate(QStyledItemDelegate):
         return QRect(option_rect.left() + depth * INDENT, option_rect.top(), INDENT, option_rect.height())
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        option = without_focus_frame(option)
         depth = int(index.data(ObjectRole.DEPTH) or 0)
         indent = (depth + 1) * INDENT
         branch = QStyleOptionViewItem(option)
@@ -164,6 +183,7 @@ class ObjectView(QTableView):
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setItemDelegate(RowDelegate(self))
         self._delegate = TreeNameDelegate(self)
         self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
