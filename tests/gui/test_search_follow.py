@@ -4,6 +4,7 @@ Escape stops a running search and Enter in the query starts one."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,6 +116,24 @@ def test_a_folder_found_by_name_follows_its_rename_and_leaves_when_its_name_no_l
     assert sorted(o["Key"] for o in listed) == [
         "trips/faro/c.png", "trips/lisbon/a.png", "trips/lisbon/day1/b.png", "x.txt"
     ]  # fmt: skip
+
+
+def test_downloading_a_folder_found_by_name_downloads_what_it_holds(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot, tmp_path: Path
+) -> None:
+    app = browse_moto(["trips/porto/a.png", "trips/porto/day1/b.png", "trips/faro/c.png"])
+    app.transfers.set_download_folder(str(tmp_path))
+    panel = open_search(app, "porto")
+    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, panel)
+    panel.view.selectRow(panel.model.row_of("trips/porto/"))
+    panel.download_action.trigger()
+    wanted = {tmp_path / "porto" / "a.png", tmp_path / "porto" / "day1" / "b.png"}
+    qtbot.waitUntil(lambda: all(path.is_file() for path in wanted), timeout=60_000)
+    for path in wanted:
+        key = "trips/" + path.relative_to(tmp_path).as_posix()
+        assert path.read_bytes() == moto_store.client.get_object(Bucket=moto_bucket, Key=key)["Body"].read()
+    assert not (tmp_path / "faro").exists()
 
 
 @pytest.fixture

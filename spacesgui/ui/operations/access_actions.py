@@ -92,7 +92,7 @@ class AccessActions(QObject):
         running = f"Making {human_count(files, 'file')} {what}…"
         done = f"Made {human_count(files, 'file')} {what}."
         if self.job_banner is not None:
-            self.job_banner.follow(ids, running, done)
+            self.job_banner.follow(ids, running, done, f"Not made {what}.")
         else:
             self._context.show_message(running, level="info")
         if queued >= SHOW_QUEUE_AT:

@@ -209,7 +209,7 @@ class EditActions(QObject):
         ids = [t.id for t in plan.transfers if t.state == TransferState.QUEUED]
         self._say_job(
             ids, f"Deleting {human_count(queued, 'object')} from {where}…",
-            f"Deleted {human_count(queued, 'object')} from {where}.",
+            f"Deleted {human_count(queued, 'object')} from {where}.", "Not deleted.",
         )  # fmt: skip
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
@@ -416,7 +416,7 @@ class EditActions(QObject):
                     if len(skipped) == 1
                     else f" {human_count(len(skipped), 'skipped file')} stay where they were."
                 )
-            self._say_job(ids, f"{verb} {count} to {where}…", done)
+            self._say_job(ids, f"{verb} {count} to {where}…", done, f"Not {past.lower()}.")
         elif queued and names:  # a rename says so too: an older banner must not stay on show
             old_key, new_name = next(iter(names.items()))
             old, new = basename(old_key), new_name.rstrip("/")
