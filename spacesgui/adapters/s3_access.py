@@ -110,7 +110,7 @@ class S3AccessOps(S3ObjectOps):
             raise NotSupported(NO_ACLS)
         call = partial(self._client.get_object_acl, Bucket=bucket, Key=key)
         try:
-            return policy_from_response(self._call("GetObjectAcl", bucket, call))
+            return policy_from_response(self._object_call("GetObjectAcl", bucket, key, call))
         except NotSupported:
             self._remember_acl_support(bucket, False)
             raise NotSupported(NO_ACLS) from None
@@ -121,7 +121,7 @@ class S3AccessOps(S3ObjectOps):
         if not self.acl_support(bucket):
             raise NotSupported(NO_ACLS)
         call = partial(self._client.put_object_acl, Bucket=bucket, Key=key, **params)
-        self._call("PutObjectAcl", bucket, call)
+        self._object_call("PutObjectAcl", bucket, key, call)
 
     def get_bucket_grants(self, bucket: str) -> AccessPolicy:
         """The Space's ACL (GetBucketAcl). A server whose answer is not an ACL (rclone) keeps none:

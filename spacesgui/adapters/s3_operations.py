@@ -136,7 +136,7 @@ class S3ObjectOps:
             raise NotSupported(NO_ACLS)
         call = partial(self._client.get_object_acl, Bucket=bucket, Key=key)
         try:
-            return acl_from_response(self._call("GetObjectAcl", bucket, call))
+            return acl_from_response(self._object_call("GetObjectAcl", bucket, key, call))
         except NotSupported:
             self._remember_acl_support(bucket, False)
             raise NotSupported(NO_ACLS) from None
@@ -148,20 +148,24 @@ class S3ObjectOps:
         if not self.acl_support(bucket):
             raise NotSupported(NO_ACLS)
         call = partial(self._client.put_object_acl, Bucket=bucket, Key=key, ACL=acl)  # type: ignore[arg-type]
-        self._call("PutObjectAcl", bucket, call)
+        self._object_call("PutObjectAcl", bucket, key, call)
 
     # -- properties -----------------------------------------------------------------------
 
     def head_details(self, bucket: str, key: str) -> ObjectDetails:
         """Everything HeadObject says about `key`; NotFound naming it when it is not there."""
         call = partial(self._client.head_object, Bucket=bucket, Key=key)
+        return details_from_head(key, self._object_call("HeadObject", bucket, key, call))
+
+    def _object_call(self, operation: str, bucket: str, key: str, call: Callable[[], Any]) -> Any:
+        """`_call` for a request on the object `key`: when it is not there, NotFound names it
+        in plain words (“a.png” is not in photos (any more)), not by the request's name."""
         try:
-            response = self._call("HeadObject", bucket, call)
+            return self._call(operation, bucket, call)
         except NoSuchBucket:
             raise
         except NotFound as exc:
             raise NotFound(f"“{key}” is not in {bucket} (any more).", detail=exc.detail) from None
-        return details_from_head(key, response)
 
     def _exists(self, bucket: str, key: str) -> bool:
         try:

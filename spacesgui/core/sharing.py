@@ -157,8 +157,12 @@ def copied_text(kinds: Sequence[LinkKind], expires_s: int, now: datetime, *, nam
     until = moment_text(now + timedelta(seconds=expires_s), now)
     counts = Counter(kinds)
     if set(counts) == {LinkKind.PUBLIC}:
-        address = "the public address" if len(kinds) == 1 else "the public addresses"
-        return f"Copied {address} of {what}{lines} (the files are public: no expiry)."
+        address, public = (
+            ("the public address", "it is public")
+            if len(kinds) == 1
+            else ("the public addresses", "they are public")
+        )
+        return f"Copied {address} of {what}{lines} ({public}: no expiry)."
     if set(counts) == {LinkKind.SIGNED}:
         link = "a link" if len(kinds) == 1 else "links"
         return f"Copied {link} to {what}{lines}, valid until {until}."

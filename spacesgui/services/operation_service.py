@@ -130,6 +130,7 @@ class OperationService(QObject):
         prefix: str, ask: AskConflict, ask_folder: AskFolder, names: dict[str, str] | None = None,
         source_account_id: str = "", queued_ids: list[str] | None = None, skipped: list[str] | None = None,
         confirm: Callable[[OperationPlan], Awaitable[bool]] | None = None,
+        targets: dict[str, str] | None = None,
     ) -> int:  # fmt: skip
         """Copy or move `refs` into `prefix` of `bucket` of `account_id` and queue it.
 
@@ -141,6 +142,8 @@ class OperationService(QObject):
         in `queued_ids` when given (to follow them to their end), and the source keys of the
         files a conflict answer skipped in `skipped` (a skipped move leaves its file).
         `confirm`, when given, sees the plan once counted and may call it off (False).
+        `targets`, when given, gets each queued object's source key → the key it is copied
+        or moved to (after Keep Both, "index (1).html" rather than the name asked for).
         """
         account = self._accounts.account(account_id)
         store = await self._accounts.store(account_id)
@@ -170,6 +173,12 @@ class OperationService(QObject):
             queued_ids.extend(t.id for t in plan.transfers if t.state == TransferState.QUEUED)
         if skipped is not None:
             skipped.extend(t.source_key for t in plan.transfers if t.state == TransferState.SKIPPED)
+        if targets is not None:
+            targets.update(
+                (t.source_key, t.key)
+                for t in plan.transfers
+                if t.state == TransferState.QUEUED and t.direction != Direction.DELETE
+            )
         # What was copied or moved: a Replace's deletes are queued too, but copied nothing.
         queued -= sum(
             1 for t in plan.transfers if t.direction == Direction.DELETE and t.state == TransferState.QUEUED

@@ -18,7 +18,7 @@ from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.browser.name_editing import stem_length
 from spacesgui.ui.operations import edit_actions as edit_actions_module
 from tests.gui.conftest import wait_listed
-from tests.gui.operations_helpers import press, row_of
+from tests.gui.operations_helpers import press, row_of, selected_keys
 from tests.gui.test_object_operations import click_in_box, edit_actions, keys_in, select, wait_done
 from tests.gui.test_transfer_panel import actions_of, dock_of, select_object
 
@@ -105,6 +105,27 @@ def test_renaming_onto_an_existing_name_asks_about_that_file_and_a_skip_names_bo
     model = dock_of(app).model
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=30_000)
     assert model.index(0, 0).data() == "sunset.png → alfama.png"
+
+
+def test_a_rename_onto_an_existing_name_kept_both_says_and_selects_the_name_it_got(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, the banner said “Renamed “about.html” to “index.html”” and selected the
+    untouched index.html, while the file had become “index (1).html”."""
+    app = browse_moto(["about.html", "index.html"])
+    app.window.set_refresh_interval(0)
+    select(app, "about.html")
+    edit_actions(app).rename("about.html", "index.html")
+    asker = actions_of(app).ask_conflict
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
+    dialog = asker.last_dialog
+    assert dialog is not None
+    dialog.findChild(QPushButton, "conflict-rename").click()
+    wait_done(qtbot, app, 1)
+    assert keys_in(moto_store, moto_bucket) == {"index.html", "index (1).html"}
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: banner.text() == "Renamed “about.html” to “index (1).html”.", timeout=30_000)
+    qtbot.waitUntil(lambda: selected_keys(app) == ["index (1).html"], timeout=30_000)
 
 
 def test_f2_selects_a_files_name_up_to_its_extension_and_a_folders_whole_name(

@@ -363,3 +363,18 @@ def test_a_key_xml_cannot_carry_is_deleted_on_its_own(
         with pytest.raises(NotFound):
             proxy_store.head_details(moto_bucket, key)
     assert fault_proxy.count(Match(method="DELETE")) == 1
+
+
+def test_an_access_change_or_acl_read_of_an_object_that_is_gone_names_it_in_plain_words(
+    moto_store: S3Store, moto_bucket: str
+) -> None:
+    """Before: “PutObjectAcl: the object was not found.” (the request's name, not the file's)."""
+    said = f"“ghost.png” is not in {moto_bucket} (any more)."
+    for attempt in (
+        lambda: moto_store.put_canned_acl(moto_bucket, "ghost.png", "public-read"),
+        lambda: moto_store.get_acl(moto_bucket, "ghost.png"),
+        lambda: moto_store.get_object_grants(moto_bucket, "ghost.png"),
+    ):
+        with pytest.raises(NotFound) as caught:
+            attempt()
+        assert caught.value.message == said

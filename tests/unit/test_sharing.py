@@ -60,11 +60,13 @@ def test_the_banner_names_one_file_and_counts_several() -> None:
     one = copied_text([LinkKind.SIGNED], 7 * DAY_S, NOW, name="photo.jpg")
     several = copied_text([LinkKind.SIGNED] * 3, 7 * DAY_S, NOW, name="photo.jpg")
     public = copied_text([LinkKind.PUBLIC] * 2, 7 * DAY_S, NOW)
+    public_one = copied_text([LinkKind.PUBLIC], 7 * DAY_S, NOW, name="cover.png")
     mixed = copied_text([LinkKind.PUBLIC, LinkKind.SIGNED, LinkKind.SIGNED], 7 * DAY_S, NOW)
 
     assert one == "Copied a link to “photo.jpg”, valid until Wed 21 Jan 2026 at 15:04."
     assert several == "Copied links to 3 files, one a line, valid until Wed 21 Jan 2026 at 15:04."
-    assert public == "Copied the public addresses of 2 files, one a line (the files are public: no expiry)."
+    assert public == "Copied the public addresses of 2 files, one a line (they are public: no expiry)."
+    assert public_one == "Copied the public address of “cover.png” (it is public: no expiry)."
     assert mixed == (
         "Copied links to 3 files, one a line: 1 public address (no expiry) and 2 signed links "
         "valid until Wed 21 Jan 2026 at 15:04."

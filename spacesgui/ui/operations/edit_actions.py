@@ -309,11 +309,14 @@ class EditActions(QObject):
         names = {ref.key: new_name}
         node = self._view.node_at(ref.key) if ref.is_folder else None
         was_open = node is not None and self._view.is_expanded(node)
-        if await self._copy(place, Direction.MOVE, place.bucket, [ref], folder, names, "Rename"):
+        targets: dict[str, str] = {}
+        if await self._copy(
+            place, Direction.MOVE, place.bucket, [ref], folder, names, "Rename", targets=targets
+        ):
             # The new name is listed once the move is done: select it then, as file managers
-            # do, and open it again if it was open.
+            # do, and open it again if it was open. Keep Both gave a file another name.
             new_key = folder + new_name.rstrip("/") + ("/" if ref.is_folder else "")
-            self.renamed.follow(new_key, ref.key, expand=was_open)
+            self.renamed.follow(targets.get(ref.key, new_key), ref.key, expand=was_open)
 
     # -- copy, cut, paste, drop ------------------------------------------------------------
 
@@ -388,8 +391,11 @@ class EditActions(QObject):
     async def _copy(
         self, place: Place, direction: Direction, source_bucket: str, refs: list[ObjectRef], prefix: str,
         names: dict[str, str] | None, what: str, source_account_id: str = "",
+        targets: dict[str, str] | None = None,
     ) -> int:  # fmt: skip
-        """Queue the copy or move; return how many objects were queued."""
+        """Queue the copy or move; return how many objects were queued (`targets`: see
+        OperationService.copy)."""
+        targets = {} if targets is None else targets
         self.ask_folder.verb = "Move" if direction == Direction.MOVE else "Copy"
         ids: list[str] = []
         skipped: list[str] = []
@@ -401,7 +407,7 @@ class EditActions(QObject):
         queued = await self._operations.copy(
             place.account_id, direction, source_bucket, refs, place.bucket, prefix, self._ask_conflict,
             self.ask_folder, names, source_account_id, queued_ids=ids, skipped=skipped,
-            confirm=confirm if moving else None,
+            confirm=confirm if moving else None, targets=targets,
         )  # fmt: skip
         log.info("%s: %d queued", what, queued)
         if queued >= SHOW_QUEUE_AT:
@@ -419,7 +425,8 @@ class EditActions(QObject):
             self._say_job(ids, f"{verb} {count} to {where}…", done, f"Not {past.lower()}.")
         elif queued and names:  # a rename says so too: an older banner must not stay on show
             old_key, new_name = next(iter(names.items()))
-            old, new = basename(old_key), new_name.rstrip("/")
+            new_key = targets.get(old_key, "")  # a file's; Keep Both may have named it otherwise
+            old, new = basename(old_key), basename(new_key) if new_key else new_name.rstrip("/")
             count = f" ({human_count(queued, 'object')})" if queued > 1 else ""
             self._say_job(
                 ids, f"Renaming “{old}” to “{new}”{count}…", f"Renamed “{old}” to “{new}”.", "Not renamed."
