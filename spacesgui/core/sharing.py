@@ -157,12 +157,10 @@ def copied_text(kinds: Sequence[LinkKind], expires_s: int, now: datetime, *, nam
     until = moment_text(now + timedelta(seconds=expires_s), now)
     counts = Counter(kinds)
     if set(counts) == {LinkKind.PUBLIC}:
-        address, public = (
-            ("the public address", "it is public")
-            if len(kinds) == 1
-            else ("the public addresses", "they are public")
+        address, they = (
+            ("the public address", "it is") if len(kinds) == 1 else ("the public addresses", "they are")
         )
-        return f"Copied {address} of {what}{lines} ({public}: no expiry)."
+        return f"Copied {address} of {what}{lines} ({they} public: no expiry)."
     if set(counts) == {LinkKind.SIGNED}:
         link = "a link" if len(kinds) == 1 else "links"
         return f"Copied {link} to {what}{lines}, valid until {until}."
