@@ -104,6 +104,8 @@ def _sooner(days: int | None, before: int | None) -> bool:
 
 
 def _days(count: int) -> str:
+    if count < 1:  # parse_days' “not a whole number”: lifecycle_problems says why
+        return "some days (not yet a whole number)"
     return "1 day" if count == 1 else f"{count:,} days"
 
 

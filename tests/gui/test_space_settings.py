@@ -68,13 +68,18 @@ def overview_line(window: SpaceSettingsWindow, name: str) -> str:
 def answer_lifecycle_box(qtbot: QtBot, lifecycle: LifecycleSection, button: str) -> tuple[str, str]:
     """Wait for the question before rules that delete files, click `button`, and return what
     the question said (its text and informative text: the box is gone once answered)."""
+    return answer_box(qtbot, lifecycle, button)
+
+
+def answer_box(qtbot: QtBot, asker: LifecycleSection | VersioningSection, button: str) -> tuple[str, str]:
+    """Wait for the page's question (`last_box`), click `button`, return its two texts."""
 
     def shown() -> bool:  # an earlier question's box is deleted once answered
-        box = lifecycle.last_box
+        box = asker.last_box
         return box is not None and shiboken6.isValid(box) and box.isVisible()
 
     qtbot.waitUntil(shown, timeout=20_000)
-    box = lifecycle.last_box
+    box = asker.last_box
     assert box is not None
     said = box.text(), box.informativeText()
     next(b for b in box.buttons() if b.text() == button).click()
@@ -229,7 +234,15 @@ def test_turning_versioning_on_writes_it_and_the_page_shows_what_the_server_hold
     assert "storage you pay for grows" in versioning.consequence_label.text()
     assert window.section_list.item(3).text() == "Versioning •"
     assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket).get("Status") is None  # not yet
-    apply(qtbot, versioning)
+    versioning.apply_button.click()  # no way back: asked first, and Cancel writes nothing
+    said = answer_box(qtbot, versioning, "Cancel")
+    assert said[0] == f"Turn on versioning for “{moto_bucket}”?"
+    assert "never turned off again" in said[1]
+    qtbot.waitUntil(lambda: versioning.status_label.text().startswith("Not applied"), timeout=30_000)
+    assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket).get("Status") is None
+    versioning.apply_button.click()
+    answer_box(qtbot, versioning, "Turn On")
+    qtbot.waitUntil(lambda: versioning.status_label.text().startswith("Applied"), timeout=30_000)
 
     assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket)["Status"] == "Enabled"
     assert versioning.loaded is VersioningState.ENABLED

@@ -126,6 +126,10 @@ def test_a_rule_says_what_it_does_in_words() -> None:
     assert LifecycleRule(noncurrent_days=2).summary() == (
         "Whole Space: delete old versions 2 days after they are replaced."
     )
+    typed = LifecycleRule(prefix="logs/", expire_days=parse_days("abc"))  # before: “0 days after”
+    assert typed.summary() == (
+        "Under “logs/”: delete objects some days (not yet a whole number) after they are written."
+    )
 
 
 def test_new_deletions_say_what_a_rule_will_start_deleting_and_not_what_it_already_did() -> None:
