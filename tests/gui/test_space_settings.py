@@ -87,14 +87,14 @@ def answer_box(qtbot: QtBot, asker: LifecycleSection | VersioningSection, button
 
 
 def apply(qtbot: QtBot, page: SectionPage[object], *, confirm: bool = False) -> None:
-    """Click the page's Apply (and Apply in the question before deleting rules, with `confirm`)
-    and wait until it has read back what the server holds."""
+    """Click the page's Apply (and, with `confirm`, Apply in the question before deleting rules
+    or Turn On in the one before versioning) and wait until it has read back what the server holds."""
     assert page.apply_button.isEnabled(), page.problems_label.text()
     assert not page.status_label.text().startswith("Applied")  # so the wait below means this apply
     page.apply_button.click()
     if confirm:
-        assert isinstance(page, LifecycleSection)
-        answer_lifecycle_box(qtbot, page, "Apply")
+        assert isinstance(page, LifecycleSection | VersioningSection)
+        answer_box(qtbot, page, "Apply" if isinstance(page, LifecycleSection) else "Turn On")
     qtbot.waitUntil(
         lambda: page.status_label.text().startswith("Applied") or bool(page.error_label.text()),
         timeout=30_000,
@@ -338,7 +338,7 @@ def test_the_overview_shows_a_change_applied_while_it_was_still_reading_the_one_
     lifecycle_reads = fault_proxy.hold(Match(method="GET", path=f"/{moto_bucket}", query={"lifecycle": None}))
 
     versioning.choose(VersioningState.ENABLED)
-    apply(qtbot, versioning)
+    apply(qtbot, versioning, confirm=True)
     qtbot.waitUntil(lambda: lifecycle_reads.waiting == 1, timeout=30_000)  # the overview reads again
     versioning.choose(VersioningState.SUSPENDED)
     apply(qtbot, versioning)
@@ -556,6 +556,7 @@ def test_closing_and_choosing_apply_writes_the_changes_then_closes(
     qtbot.waitUntil(box.isVisible, timeout=10_000)
     with qtbot.waitSignal(window.closed, timeout=30_000):
         box.button(QMessageBox.StandardButton.Apply).click()
+        answer_box(qtbot, versioning, "Turn On")  # each page's own question still comes
 
     assert moto_store.client.get_bucket_versioning(Bucket=moto_bucket)["Status"] == "Enabled"
     assert app.window.space_settings.window(moto_account.id, moto_bucket) is None
