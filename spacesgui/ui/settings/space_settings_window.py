@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Awaitable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -44,6 +44,9 @@ from spacesgui.ui.settings.versioning_section import VersioningSection
 SECTION_ORDER = ("Overview", "Permissions", "CORS", "Versioning", "Lifecycle", "Policy", "Logging")
 CHANGED_MARK = " •"
 MIN_WIDTH = 420
+# Wide enough for the CORS rules' ten columns whole (at 780 px ids, headers and Max age
+# were cut or scrolled away), where the screen has room.
+OPEN_WIDTH = 1000
 SCROLL_BAR_ROOM = 24  # a page scrolls down in its own scroll area: its bar takes this much
 
 
@@ -82,7 +85,9 @@ class SpaceSettingsWindow(QWidget):
         self.setObjectName("spaceSettings")
         self.setAccessibleName(f"Settings of the Space {bucket}")
         self.setWindowTitle(f"Settings of “{bucket}” — {service.account_name(account_id)}")
-        self.resize(780, 560)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().width() - 80 if screen is not None else OPEN_WIDTH
+        self.resize(max(780, min(OPEN_WIDTH, room)), 560)
         self.setMinimumSize(MIN_WIDTH, 360)
         self._service, self._spawn = service, spawn
         self.account_id, self.bucket = account_id, bucket
