@@ -11,7 +11,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.activity import ActivityAction, ActivityResult
-from spacesgui.core.errors import NotSupported, SpacesError
+from spacesgui.core.errors import NoSuchBucket, NotFound, NotSupported, SpacesError
 from spacesgui.core.keys import parent
 from spacesgui.core.operations import ObjectAcl, ObjectDetails
 from spacesgui.core.ports import LinkSigner, ObjectOperations, ObjectStore
@@ -110,7 +110,15 @@ class ObjectService(QObject):
         def read(key: str) -> ObjectInfo:  # worker thread
             return _object_info(ops, signer, bucket, key)
 
-        return await self._each(keys, read, on_progress)
+        infos = await self._each(keys, read, on_progress)
+        gone = frozenset(
+            parent(i.key)
+            for i in infos
+            if isinstance(i.error, NotFound) and not isinstance(i.error, NoSuchBucket)
+        )
+        if gone:  # deleted by another tool: the listing on show is out of date
+            self.objects_changed.emit(account_id, bucket, gone)
+        return infos
 
     async def update_metadata(
         self,

@@ -226,6 +226,29 @@ def test_an_object_that_cannot_be_read_is_named_with_the_reason_and_the_others_s
     panel.close()
 
 
+def test_properties_of_a_file_deleted_elsewhere_say_so_show_no_fields_and_its_row_goes(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before: “Showing 0 files; 1 could not be read” above “Key: 0 files” and empty header
+    fields that looked editable, and the gone file's row stayed until F5."""
+    app = browse_moto(["ghost.png", "kept.txt"])
+    app.window.set_refresh_interval(0)  # the failed read itself must re-list
+    moto_store.client.delete_object(Bucket=moto_bucket, Key="ghost.png")  # another tool
+
+    select(app, "ghost.png")
+    press(qtbot, app, "Alt+Return")
+    panel = app.window.object_actions.last_dialog
+    assert isinstance(panel, PropertiesPanel)
+    qtbot.waitUntil(lambda: bool(panel.errors_label.text()), timeout=30_000)
+    assert panel.errors_label.text() == f"“ghost.png” is not in {moto_bucket} (any more)."
+    assert panel.status_label.text() == ""
+    assert not panel.details["Key"].isVisibleTo(panel)
+    assert not panel.header_edits["content_type"].isVisibleTo(panel)
+    qtbot.waitUntil(lambda: row_of(app, "ghost.png") == -1, timeout=30_000)
+    assert row_of(app, "kept.txt") >= 0
+    panel.close()
+
+
 def test_properties_apply_to_files_info_on_one_folder_shows_what_it_holds_and_sits_in_the_menus(
     browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
 ) -> None:

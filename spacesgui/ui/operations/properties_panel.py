@@ -169,6 +169,10 @@ class PropertiesPanel(QDialog):
         layout = self.layout()
         if self.closed or layout is None:
             return
+        if self._scroll.isHidden():  # nothing could be read: only the reason and Close
+            layout.activate()
+            self.resize(self.width(), layout.sizeHint().height())
+            return
         # The window's layout as it asks, with the scroll area as tall as what it holds.
         content = self._content.sizeHint().height()
         wanted = layout.sizeHint().height() - self._scroll.sizeHint().height() + content + 4
@@ -241,11 +245,17 @@ class PropertiesPanel(QDialog):
         """Show the loaded values, forgetting edits."""
         good = [info for info in self._infos if info.details is not None]
         failed = [info for info in self._infos if info.error is not None]
-        self.errors_label.set_problem(
-            "\n".join(f"Could not read “{i.key}”: {i.error.message}" for i in failed if i.error)
-        )
+        if len(self._infos) == 1 and failed and failed[0].error:  # the one file: its reason says it all
+            self.errors_label.set_problem(failed[0].error.message)
+        else:
+            self.errors_label.set_problem(
+                "\n".join(f"Could not read “{i.key}”: {i.error.message}" for i in failed if i.error)
+            )
         self._set_status(self._summary(len(good), len(failed)))
         details = self._details()
+        self._scroll.setVisible(bool(details))  # no empty fields that look as if they could be typed in
+        self.save_button.setVisible(bool(details))
+        self.revert_button.setVisible(bool(details))
         self._show_details(good, details)
         summary = summarize([d.headers for d in details])
         self._loaded_fields = summary.fields
@@ -264,6 +274,8 @@ class PropertiesPanel(QDialog):
                 if good == 1
                 else f"{good:,} files. “(mixed)”: the files differ; left alone unless you type over it."
             )
+        if not good:
+            return "" if failed == 1 else "None of the files could be read."
         return f"Showing {human_count(good, 'file')}; {failed:,} could not be read."
 
     def _show_details(self, infos: list[ObjectInfo], details: list[ObjectDetails]) -> None:
