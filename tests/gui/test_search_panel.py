@@ -317,32 +317,51 @@ def test_with_a_type_a_folder_name_finds_no_folder_and_says_how_to_search_inside
     assert "only files" not in panel.status_label.text()
 
 
-def test_deleting_a_folder_found_by_name_deletes_what_it_holds_and_its_row_goes(
+@pytest.fixture
+def browse_rclone(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], rclone_account: Account,
     rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
-    keys = ["trips/lisbon/a.png", "trips/lisbon/sub/b.png", "trips/porto/c.png", "lisbon-notes.txt"]
-    for key in keys:
-        path: Path = rclone_server.root / rclone_bucket / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"x" * 10)
-    rclone_server.wait_until_served(rclone_bucket, keys)
-    app = build_window()
-    open_account(app, rclone_account)
-    app.window.navigate(Place(rclone_account.id, rclone_bucket, ""))
-    wait_listed(qtbot, app)
-    panel = search(qtbot, app, "LISBON")
-    wait_done(qtbot, panel)
-    assert sorted(shown_keys(panel)) == ["lisbon-notes.txt", "trips/lisbon/"]
-    panel.view.selectRow(panel.model.row_of("trips/lisbon/"))
-    panel.delete_action.trigger()
+) -> Callable[[list[str]], App]:  # fmt: skip
+    """`open(keys)`: store `keys` (10 bytes each) in the rclone Space, then a window on it."""
+
+    def open_(keys: list[str]) -> App:
+        for key in keys:
+            path: Path = rclone_server.root / rclone_bucket / key
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x" * 10)
+        rclone_server.wait_until_served(rclone_bucket, keys)
+        app = build_window()
+        open_account(app, rclone_account)
+        app.window.navigate(Place(rclone_account.id, rclone_bucket, ""))
+        wait_listed(qtbot, app)
+        return app
+
+    return open_
+
+
+def confirm_delete(qtbot: QtBot, app: App) -> str:
+    """Wait for the question before a delete, click Delete, and return what it asked."""
     edit = app.window.edit_actions
     assert edit is not None
     qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
     box = edit.last_box
     assert box is not None
-    assert "Delete 2 objects" in box.text()
+    asked = box.text()
     next(b for b in box.buttons() if b.text() == "Delete").click()
+    return asked
+
+
+def test_deleting_a_folder_found_by_name_deletes_what_it_holds_and_its_row_goes(
+    browse_rclone: Callable[[list[str]], App], rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot
+) -> None:
+    keys = ["trips/lisbon/a.png", "trips/lisbon/sub/b.png", "trips/porto/c.png", "lisbon-notes.txt"]
+    app = browse_rclone(keys)
+    panel = search(qtbot, app, "LISBON")
+    wait_done(qtbot, panel)
+    assert sorted(shown_keys(panel)) == ["lisbon-notes.txt", "trips/lisbon/"]
+    panel.view.selectRow(panel.model.row_of("trips/lisbon/"))
+    panel.delete_action.trigger()
+    assert "Delete 2 objects" in confirm_delete(qtbot, app)
     root = rclone_server.root / rclone_bucket
     qtbot.waitUntil(
         lambda: not (root / "trips/lisbon").exists() or not any((root / "trips/lisbon").rglob("*.png")),
@@ -371,19 +390,10 @@ def test_reveal_in_folder_opens_the_folder_and_selects_the_object(
 
 
 def test_deleting_results_deletes_them_on_the_server(
-    build_window: Callable[[], App], open_account: Callable[[App, Account], None], rclone_account: Account,
-    rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot,
-) -> None:  # fmt: skip
+    browse_rclone: Callable[[list[str]], App], rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot
+) -> None:
     keys = ["a/keep.txt", "a/b/old-1.log", "c/old-2.log", "c/d/e/keep.log"]
-    for key in keys:
-        path: Path = rclone_server.root / rclone_bucket / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"x" * 10)
-    rclone_server.wait_until_served(rclone_bucket, keys)
-    app = build_window()
-    open_account(app, rclone_account)
-    app.window.navigate(Place(rclone_account.id, rclone_bucket, ""))
-    wait_listed(qtbot, app)
+    app = browse_rclone(keys)
     panel = search(qtbot, app, "old-*")
     wait_done(qtbot, panel)
     assert sorted(shown_keys(panel)) == ["a/b/old-1.log", "c/old-2.log"]
@@ -392,13 +402,7 @@ def test_deleting_results_deletes_them_on_the_server(
     panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window, timeout=10_000)
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)  # the results' own Delete key, not the object view's
-    edit = app.window.edit_actions
-    assert edit is not None
-    qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
-    box = edit.last_box
-    assert box is not None
-    assert "Delete 2 objects" in box.text()
-    next(b for b in box.buttons() if b.text() == "Delete").click()
+    assert "Delete 2 objects" in confirm_delete(qtbot, app)
     root = rclone_server.root / rclone_bucket
     qtbot.waitUntil(
         lambda: not (root / "a/b/old-1.log").exists() and not (root / "c/old-2.log").exists(), timeout=60_000

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -85,16 +85,22 @@ def test_download_to_starts_in_a_folder_that_exists_when_the_downloads_folder_is
     assert app.transfers.engine.transfers() == []
 
 
-def test_renaming_onto_an_existing_name_asks_about_that_file_and_a_skip_names_both(
-    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
-) -> None:
-    app = browse_moto(["sunset.png", "alfama.png"])
-    select(app, "sunset.png")
-    edit_actions(app).rename("sunset.png", "alfama.png")
+def rename_onto(qtbot: QtBot, app: App, key: str, taken: str) -> QDialog:
+    """Rename `key` to the name of a file already there; return the question that asks what to do."""
+    select(app, key)
+    edit_actions(app).rename(key, taken)
     asker = actions_of(app).ask_conflict
     qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
     dialog = asker.last_dialog
     assert dialog is not None
+    return dialog
+
+
+def test_renaming_onto_an_existing_name_asks_about_that_file_and_a_skip_names_both(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["sunset.png", "alfama.png"])
+    dialog = rename_onto(qtbot, app, "sunset.png", "alfama.png")
     text = dialog.findChild(QLabel).text()
     assert text.endswith("<br>“sunset.png”: 1 byte")  # which file, and no “modified” without a date
     cancel = dialog.findChild(QPushButton, "conflict-cancel")
@@ -114,12 +120,7 @@ def test_a_rename_onto_an_existing_name_kept_both_says_and_selects_the_name_it_g
     untouched index.html, while the file had become “index (1).html”."""
     app = browse_moto(["about.html", "index.html"])
     app.window.set_refresh_interval(0)
-    select(app, "about.html")
-    edit_actions(app).rename("about.html", "index.html")
-    asker = actions_of(app).ask_conflict
-    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
-    dialog = asker.last_dialog
-    assert dialog is not None
+    dialog = rename_onto(qtbot, app, "about.html", "index.html")
     dialog.findChild(QPushButton, "conflict-rename").click()
     wait_done(qtbot, app, 1)
     assert keys_in(moto_store, moto_bucket) == {"index.html", "index (1).html"}
