@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._last_refresh = 0.0
         self._hint = ""
         self._reselect = ""  # folder to select once the open folder is listed (after Up or Back)
+        self._then: Callable[[], None] | None = None  # run once `_reselect` is selected (Rename from Find)
         self.folder_presence = FolderPresence(browser, self.spawn, lambda: self.place, self._update_status)
 
         self.model = ObjectTreeModel(browser, self)
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
         return self._history.current
 
     def navigate(self, place: Place, *, record: bool = True) -> None:
-        self._reselect = came_from(self.place, place)
+        self._reselect, self._then = came_from(self.place, place), None
         if record:
             self._history.visit(place)
         self._hint = ""
@@ -305,10 +306,11 @@ class MainWindow(QMainWindow):
         self._last_refresh = time.monotonic()
         self._update_view_state()
 
-    def reveal(self, place: Place, key: str) -> None:
-        """Open `place` and select the row of `key` in it once it is listed (Reveal in Folder)."""
+    def reveal(self, place: Place, key: str, then: Callable[[], None] | None = None) -> None:
+        """Open `place` and select the row of `key` in it once it is listed (Reveal in Folder),
+        then run `then` (Rename from Find in Space edits the name there, as F2 does)."""
         self.navigate(place)
-        self._reselect = key
+        self._reselect, self._then = key, then
 
     def forget_account(self, account_id: str, name: str = "") -> None:
         """Leave every place of a removed account; if it was open, say so in the empty view."""
@@ -440,9 +442,12 @@ class MainWindow(QMainWindow):
             self.folder_presence.listed(self.place, not root.names and not root.folders)
         if self._reselect:
             index = self.flat_model.index_of_key(self._reselect)
+            then, self._then = self._then, None
             if index is not None:
                 self.object_view.setCurrentIndex(index)
                 self.object_view.scrollTo(index)
+                if then is not None:
+                    then()
             self._reselect = ""
         self._update_view_state()
 

@@ -206,6 +206,9 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
     )
     verbs = ResultVerbs(
         reveal=window.reveal,
+        rename=(lambda place, key: window.reveal(place, key, then=edit.start_rename))
+        if edit is not None
+        else None,
         download=t.download_refs if t is not None else None,
         delete=edit.delete_refs if edit is not None else None,
         share=objects.share_keys,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -116,6 +116,32 @@ def test_a_folder_found_by_name_follows_its_rename_and_leaves_when_its_name_no_l
     assert sorted(o["Key"] for o in listed) == [
         "trips/faro/c.png", "trips/lisbon/a.png", "trips/lisbon/day1/b.png", "x.txt"
     ]  # fmt: skip
+
+
+def test_f2_on_a_result_opens_its_folder_with_the_name_ready_to_type_over_and_enter_renames_it(
+    browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, a result could be revealed, opened, deleted, but not renamed (Finder can)."""
+    app = browse_moto(["trips/lisbon/old-1.log", "trips/other.txt", "top.txt"])
+    panel = open_search(app, "old-*")
+    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, panel)
+    panel.view.selectRow(panel.model.row_of("trips/lisbon/old-1.log"))
+    focus_results(qtbot, app, panel)
+    qtbot.keyClick(panel.view, Qt.Key.Key_F2)
+    window, view = app.window, app.window.object_view
+    qtbot.waitUntil(
+        lambda: window.place is not None and window.place.prefix == "trips/lisbon/", timeout=30_000
+    )
+    qtbot.waitUntil(lambda: view.findChild(QLineEdit) is not None, timeout=30_000)
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    qtbot.waitUntil(lambda: editor.selectedText() == "old-1", timeout=10_000)  # the name, not its extension
+    qtbot.keyClicks(editor, "old-2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shown_keys(panel) == ["trips/lisbon/old-2.log"], timeout=60_000)
+    listed = moto_store.client.list_objects_v2(Bucket=moto_bucket).get("Contents", [])
+    assert sorted(o["Key"] for o in listed) == ["top.txt", "trips/lisbon/old-2.log", "trips/other.txt"]
 
 
 def test_downloading_a_folder_found_by_name_downloads_what_it_holds(

@@ -52,6 +52,7 @@ class ResultVerbs:
     """What the results can have done to them, by the window's action modules (None: not offered)."""
 
     reveal: Callable[[Place, str], None]
+    rename: Callable[[Place, str], None] | None = None  # the result's key, in its folder's Place
     download: RefsVerb | None = None
     delete: RefsVerb | None = None
     share: KeysVerb | None = None
@@ -166,6 +167,7 @@ class SearchPanel(QDockWidget):
             "Reveal in Folder", "searchRevealAction", "Return", self.reveal_current
         )
         self.open_action = self._verb("Open", "searchOpenAction", "", self.open_current)
+        self.rename_action = self._verb("Rename…", "searchRenameAction", "F2", self.rename_current)
         # No Ctrl+D or Alt+Return here: the window's Download and Properties hold those keys
         # everywhere, and a second action on the same key would leave both ambiguous (dead).
         self.download_action = self._verb(
@@ -180,7 +182,8 @@ class SearchPanel(QDockWidget):
         )
         self.copy_path_action = self._verb("Copy Path", "searchCopyPathAction", "Ctrl+C", self.copy_paths)
         offered = {
-            self.open_action: v.open, self.download_action: v.download, self.delete_action: v.delete,
+            self.open_action: v.open, self.rename_action: v.rename, self.download_action: v.download,
+            self.delete_action: v.delete,
             self.share_action: v.share, self.properties_action: v.properties,
         }  # fmt: skip
         self._verb_actions = [self.reveal_action, *(a for a, verb in offered.items() if verb is not None)]
@@ -411,7 +414,9 @@ class SearchPanel(QDockWidget):
         selected = self.view.selectionModel().hasSelection()
         for action in self._verb_actions:
             action.setEnabled(selected)
-        self.reveal_action.setEnabled(len(self.view.selectionModel().selectedRows()) == 1)
+        one = len(self.view.selectionModel().selectedRows()) == 1
+        self.reveal_action.setEnabled(one)
+        self.rename_action.setEnabled(one)  # one at a time, as in the object view
         rows = self.view.selectionModel().selectedRows() if selected else []
         files = any(not self.model.key(index.row()).endswith("/") for index in rows)
         self.share_action.setEnabled(files)  # a folder has no link or headers of its own
@@ -424,6 +429,15 @@ class SearchPanel(QDockWidget):
             return
         key = self.model.key(index.row())
         self._verbs.reveal(Place(self._place.account_id, self._place.bucket, parent(key)), key)
+
+    def rename_current(self) -> None:
+        """Rename the current result where it is: its folder opens in the object view with the
+        name ready to type over (F2 there), so the name is checked against what sits beside it."""
+        index = self.view.currentIndex()
+        if self._place is None or not index.isValid() or self._verbs.rename is None:
+            return
+        key = self.model.key(index.row())
+        self._verbs.rename(Place(self._place.account_id, self._place.bucket, parent(key)), key)
 
     def copy_paths(self) -> None:
         if self._place is not None and (refs := self.selected_refs()):
