@@ -76,6 +76,10 @@ class SearchPanel(QDockWidget):
         self._place: Place | None = None  # where the shown results were searched
         self._criteria: SearchCriteria | None = None  # what they were searched for
         self._dropped = 0  # matches deleted or moved away since: counted out of what is said
+        self._folders_to_check: dict[
+            str, str
+        ] = {}  # folder results to ask the server about (touched_folders)
+        self._checking_folders = False
         self._placed = False  # given its first place and height
         # The Transfers panel: Find in Space opens as a tab beside it, below the objects, so
         # the list keeps its width (beside the list, the form squeezed it to ~200 px).
@@ -362,8 +366,11 @@ class SearchPanel(QDockWidget):
                 gone.add(old)  # moved out of the searched folder, or renamed to a name not searched for
         self._apply(moves, gone)
         touched = touched_folders(self.model.folders(), found)
-        if touched:
-            self._context.spawn(self._follow_folders(place, still, touched))
+        for folder, moved_to in touched.items():  # one check at a time: a big delete ends many flushes
+            self._folders_to_check[folder] = moved_to or self._folders_to_check.get(folder, "")
+        if touched and not self._checking_folders:
+            self._checking_folders = True
+            self._context.spawn(self._follow_folders(place, still))
 
     def _apply(self, moves: dict[str, tuple[str, int, float]], gone: set[str]) -> None:
         moved = self.model.move_keys(moves)
@@ -376,9 +383,19 @@ class SearchPanel(QDockWidget):
             self._say(f"{self._found()} in {self._where()} ({self._changed(removed, moved)}).")
         self._update_enabled()
 
-    async def _follow_folders(self, place: Place, still: SearchFilter, touched: dict[str, str]) -> None:
+    async def _follow_folders(self, place: Place, still: SearchFilter) -> None:
         """Folders found by name whose keys were deleted or moved: once the server says
-        nothing is left in one, it goes, or shows where its keys went if that still matches."""
+        nothing is left in one, it goes, or shows where its keys went if that still matches.
+        Runs until no folder waits to be checked (those touched meanwhile are checked next)."""
+        try:
+            while self._folders_to_check and self._place == place:
+                touched, self._folders_to_check = self._folders_to_check, {}
+                await self._check_folders(place, still, touched)
+        finally:
+            self._checking_folders = False
+            self._folders_to_check.clear()
+
+    async def _check_folders(self, place: Place, still: SearchFilter, touched: dict[str, str]) -> None:
         try:
             holding = await self._service.folders_holding(place.account_id, place.bucket, list(touched))
         except SpacesError as error:  # the rows stay as they were; F5 or a new search tells
