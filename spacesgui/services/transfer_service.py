@@ -504,16 +504,13 @@ class TransferService(QObject):
         if runnable:
             self._command(lambda: verb(runnable))
 
-    def clear_finished(self) -> None:
-        self._command(lambda: self._remove_finished(None))
-
     def remove_finished(self, ids: Iterable[str]) -> None:
         """Remove from the list the finished transfers among `ids` (a group id: its files).
         A failed one's leftovers go with it (its parts on the server, its .part file)."""
         expanded = self.expand(ids)
         self._command(lambda: self._remove_finished(expanded))
 
-    def _remove_finished(self, ids: list[str] | None) -> None:
+    def _remove_finished(self, ids: list[str]) -> None:
         gone = self.engine.remove_finished(ids)
         self._mirror.removed(set(gone))
         self.transfers_removed.emit(gone)

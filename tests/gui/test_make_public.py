@@ -71,7 +71,7 @@ def test_making_a_folder_of_1200_files_public_then_private_changes_what_anyone_c
     assert statuses == {200}  # every file of the folder, read without keys
     assert anonymous_status(moto_endpoint, moto_bucket, "other.txt") == 403  # and nothing else
 
-    app.transfers.clear_finished()
+    app.transfers.remove_finished([t.id for t in app.transfers.engine.transfers()])
     select(app, "site/")
     actions.make_private_action.trigger()  # no question: nothing is exposed by it
     wait_done(qtbot, app, FOLDER_KEYS, timeout_s=900)

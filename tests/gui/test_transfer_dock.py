@@ -65,9 +65,6 @@ class RecordingService(QObject):
     def retry(self, ids: Iterable[str]) -> None:
         self.calls.append(("retry", list(ids)))
 
-    def clear_finished(self) -> None:
-        self.calls.append(("clear_finished", []))
-
     def remove_finished(self, ids: Iterable[str]) -> None:
         self.calls.append(("remove_finished", list(ids)))
 
@@ -262,7 +259,7 @@ def test_pause_all_and_resume_all_act_on_the_whole_queue(
     action(dock, "pauseAll").trigger()
     action(dock, "resumeAll").trigger()
     action(dock, "clearFinished").trigger()
-    assert service.calls == [("pause", [group.id]), ("resume", [paused.id]), ("clear_finished", [])]
+    assert service.calls == [("pause", [group.id]), ("resume", [paused.id]), ("remove_finished", [done.id])]
 
 
 def test_reveal_opens_the_folder_of_the_selected_file(

@@ -805,3 +805,29 @@ def test_delete_in_the_transfers_panel_asks_before_cancelling_a_running_transfer
     qtbot.waitUntil(lambda: dock.model.rowCount() == 0, timeout=10_000)
     assert dock.last_dialog is None
     assert app.transfers.engine.transfers() == []
+
+
+def test_clear_finished_tidies_done_rows_and_keeps_a_failed_one_with_its_parts(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
+) -> None:  # fmt: skip
+    """Before, Clear Finished removed failed rows unasked, and their parts with them (what a
+    Retry goes on from), where Delete on the same row asks first."""
+    app = window_through(build_window, open_account, moto_account, fault_proxy, moto_bucket, qtbot)
+    engine = app.transfers.engine
+    engine.apply_settings(replace(engine.settings, retries=1))
+    fault_proxy.fail(Match.upload_part(moto_bucket, 2), status=500, code="InternalError")
+    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))  # fails at its second part
+    (tmp_path / "small.txt").write_text("kept")
+    drop(app, [tmp_path / "big.bin", tmp_path / "small.txt"])
+    wait_transfers_done(qtbot, app, 2)
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: engine.totals().running == 0, timeout=10_000)  # each job has wound down
+    dock.findChild(QAction, "clearFinished").trigger()
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10_000)
+    assert [(t.key, t.state) for t in engine.transfers()] == [("big.bin", TransferState.FAILED)]
+    assert moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get(
+        "Uploads"
+    )  # Retry goes on from it
+    assert dock.last_dialog is None  # nothing asked: nothing that matters was removed

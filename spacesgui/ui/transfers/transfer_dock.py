@@ -1,7 +1,7 @@
 """The Transfers panel: the queue as a tree, actions on the selection, a speed graph, a summary.
 
 The dock listens to TransferService itself (GUI thread; the service emits at most five
-times a second) and calls its pause/resume/cancel/retry/clear_finished. Actions pass only
+times a second) and calls its pause/resume/cancel/retry/remove_finished. Actions pass only
 the ids a verb applies to (Retry sends failed or cancelled rows, not finished ones).
 The status bar summary is measured from the rows (TransferModel.totals and speed), so
 its bytes and speed are the sums of what the rows show.

@@ -121,7 +121,9 @@ class TransferVerbs:
             self.show_details, icon_name="info", shortcut="Ctrl+I",
         )  # fmt: skip
         self.clear_action = self._action(
-            "Clear Finished", "clearFinished", "Remove finished, failed and cancelled transfers from the list",
+            "Clear Finished", "clearFinished",
+            "Remove done, skipped and cancelled transfers from the list (failed ones stay, with what "
+            "Retry goes on from: Delete asks before removing them)",
             self.clear_finished, icon_name="clear",
         )  # fmt: skip
         self.reveal_action = self._action(
@@ -189,7 +191,11 @@ class TransferVerbs:
         self._send(self._service.retry, self._ids_in(self.selected_ids(), RETRYABLE))
 
     def clear_finished(self) -> None:
-        self._service.clear_finished()
+        """Tidy the list as Cyberduck's Clean Up does: failed transfers stay, since removing one
+        throws away what Retry would go on from (its parts on the server, its .part file)."""
+        ids = self.model.files_in(self.model.all_ids(), TIDY)
+        if ids:
+            self._service.remove_finished(ids)
 
     def pause_all(self) -> None:
         self._send(self._service.pause, self._ids_in(self.model.all_ids(), PAUSABLE))
