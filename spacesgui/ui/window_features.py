@@ -141,6 +141,8 @@ def attach_features(
         window, view, window.model, DeletedFilesService(runner, accounts, window), window.versions, window
     )
     window.feature_updates.append(window.deleted_files.update_enabled)
+    if window.edit_actions is not None:
+        window.edit_actions.keeps_versions = window.deleted_files.keeps_versions
     settings.settings_changed.connect(window.deleted_files.on_settings_changed)
     if services.opener is not None:
         # Owned by the window: its watcher and timer then go with it, on the GUI thread,

@@ -198,6 +198,32 @@ def test_the_toggle_is_disabled_on_a_space_without_versioning_says_why_and_follo
     qtbot.waitUntil(toggle.isEnabled, timeout=30_000)
 
 
+def test_delete_s_question_in_a_space_that_keeps_versions_says_the_files_can_be_restored(
+    browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    """Before, it said “This cannot be undone.” where Show Deleted Files → Restore brings
+    the file back (the new-user pass)."""
+    put_and_delete(moto_store, moto_bucket, live=["about.html"], deleted=[])
+    app = browse_moto([])
+    toggle = app.window.deleted_files.toggle_action
+    qtbot.waitUntil(toggle.isEnabled, timeout=30_000)  # the Space is known to keep versions
+    select(app, "about.html")
+    edit = edit_actions(app)
+    edit.delete_action.trigger()
+    qtbot.waitUntil(lambda: edit.last_box is not None and edit.last_box.isVisible(), timeout=30_000)
+    box = edit.last_box
+    assert box is not None
+    assert box.informativeText().endswith(
+        "This Space keeps versions: deleted files can be restored from View → Show Deleted Files."
+    )
+    next(b for b in box.buttons() if b.text() == "Delete").click()
+    qtbot.waitUntil(
+        lambda: not moto_store.client.list_objects_v2(Bucket=moto_bucket).get("Contents"), timeout=30_000
+    )
+    show_deleted(qtbot, app)  # as it says
+    qtbot.waitUntil(lambda: deleted_rows(app) == {"about.html": True}, timeout=30_000)
+
+
 def test_deleted_rows_are_painted_greyed_yet_legible(
     browse_moto: Browse, moto_store: S3Store, moto_bucket: str, qtbot: QtBot, palette: str
 ) -> None:

@@ -90,6 +90,12 @@ class DeletedFiles(QObject):
         self._apply_state()
         self.restore_action.setEnabled(bool(self._view.selected_refs(deleted=True)))
 
+    def keeps_versions(self, account_id: str, bucket: str) -> bool:
+        """Whether the Space is known to keep every version (versioning on): a delete there
+        only hides a file behind a delete marker, and Restore brings it back. Suspended
+        does not count: a delete then replaces the file's null version for good."""
+        return self._states.get((account_id, bucket)) == VersioningState.ENABLED
+
     async def _look_up(self, space: tuple[str, str]) -> None:
         try:
             self._states[space] = await self._service.versioning(*space)

@@ -87,6 +87,9 @@ class EditActions(QObject):
         self.last_box: QMessageBox | None = None  # for tests
         self._preparing_delete = False  # counting, or asking: a second Delete waits for that one
         self.job_banner: JobBanner | None = None  # set by the window: banners that end with the job
+        # Set by the window: whether a Space keeps every version (Delete's question then says
+        # a deleted file can be restored, rather than that it cannot be undone).
+        self.keeps_versions: Callable[[str, str], bool] = lambda _account_id, _bucket: False
         self.cut_action = self._action("Cut", "cutAction", "cut", QKeySequence.StandardKey.Cut, self.cut)
         self.copy_action = self._action(
             "Copy", "copyAction", "copy", QKeySequence.StandardKey.Copy, self.copy
@@ -229,9 +232,12 @@ class EditActions(QObject):
             self._context.dialog_parent(),
         )  # fmt: skip
         box.setObjectName("confirmDeleteBox")
-        box.setInformativeText(
-            f"From {where_refs(place.bucket, refs)}:\n{listed_names(items)}\n\nThis cannot be undone."
+        after = (
+            "This Space keeps versions: deleted files can be restored from View → Show Deleted Files."
+            if self.keeps_versions(place.account_id, place.bucket)
+            else "This cannot be undone."
         )
+        box.setInformativeText(f"From {where_refs(place.bucket, refs)}:\n{listed_names(items)}\n\n{after}")
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never deletes
         return await self._ask(box) is delete
