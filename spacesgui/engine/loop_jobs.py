@@ -162,7 +162,7 @@ async def _sleep_unless_stopped(ctx: JobContext, seconds: float) -> None:
 
 async def _upload(ctx: JobContext, store: LoopDataStore, gui_wait: Callable[[], float]) -> None:
     t = ctx.transfer
-    check_unchanged(ctx)
+    check_unchanged(ctx, starting=True)
     data = ctx.local.read_range(t.local_path, 0, t.size)
     check_unchanged(ctx)  # what we read is what the file holds now
     t.content_type = t.content_type or guess_content_type(t.name, data[:SNIFF_BYTES])

@@ -154,12 +154,14 @@ def with_retries(ctx: JobContext, what: str, call: Callable[[], T]) -> T:
 # ---------------------------------------------------------------- uploads
 
 
-def check_unchanged(ctx: JobContext) -> None:
-    """Fail when the local file differs from what was planned (size or modification time)."""
+def check_unchanged(ctx: JobContext, *, starting: bool = False) -> None:
+    """Fail when the local file differs from what was planned (size or modification time).
+    `starting`: before the upload's first request (the change then came while it waited)."""
     t = ctx.transfer
     now = ctx.local.stat(t.local_path)
     if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
-        raise _changed(t, now, "")
+        waited = starting and not t.upload_id and not t.bytes_done
+        raise _changed(t, now, "", when="since it was queued" if waited else "")
 
 
 def check_sent_is_current(ctx: JobContext) -> None:
@@ -175,15 +177,14 @@ def check_sent_is_current(ctx: JobContext) -> None:
         raise _changed(t, now, " The Space has the version from before the change.")
 
 
-def _changed(t: Transfer, now: LocalStat, held: str) -> LocalFileChanged:
-    what = (
-        f"it was {human_size(t.size)}, now {human_size(now.size)}"
-        if now.size != t.size
-        else "it was saved again"
-    )
+def _changed(t: Transfer, now: LocalStat, held: str, *, when: str = "") -> LocalFileChanged:
+    before, after = human_size(t.size), human_size(now.size)
+    if before == after:  # “600 KB, now 600 KB” said nothing: the exact bytes do
+        before, after = f"{t.size:,} bytes", f"{now.size:,} bytes"
+    what = f"it was {before}, now {after}" if now.size != t.size else "it was saved again"
+    when = when or "while it was being uploaded"
     return LocalFileChanged(
-        f"“{t.name}” changed on this computer while it was being uploaded ({what}).{held} "
-        "Retry to upload the new version.",
+        f"“{t.name}” changed on this computer {when} ({what}).{held} Retry to upload the new version.",
         detail=f"{t.local_path}: planned size={t.size} mtime_ns={t.local_mtime_ns}, "
         f"now size={now.size} mtime_ns={now.mtime_ns}",
     )
@@ -193,7 +194,7 @@ def upload(ctx: JobContext) -> None:
     t = ctx.transfer
     if t.restat:
         _take_file_as_it_is(ctx)
-    check_unchanged(ctx)
+    check_unchanged(ctx, starting=True)
     if t.size < ctx.settings.multipart_threshold and not t.upload_id:
         _upload_single(ctx)
     else:

@@ -190,6 +190,29 @@ def test_a_file_deleted_before_upload_fails_clearly_and_retry_uploads_it_once_ba
     assert object_bytes(rclone_store, rclone_bucket, "gone.txt") == data
 
 
+@pytest.mark.parametrize("size", [600_000, 30 * MiB])  # one request; parts
+def test_a_file_changed_while_queued_says_so_with_sizes_that_differ(
+    size: int, moto_store: S3Store, moto_bucket: str, make_engine: Engine, tmp_path: Path
+) -> None:
+    """Before: “changed … while it was being uploaded (it was 600 KB, now 600 KB)”, for a
+    file changed before its upload began (the new-user pass)."""
+    path = tmp_path / "changed.bin"
+    write_random(path, size, seed=5)
+    transfer = upload_of(moto_bucket, "changed.bin", path)  # planned at this size
+    with path.open("ab") as handle:
+        handle.write(b"more")
+    engine = make_engine(moto_store)
+    engine.add([], [transfer])
+    assert engine.wait_idle(120)
+    [failed] = engine.transfers()
+    assert failed.state == State.FAILED
+    assert (
+        f"changed on this computer since it was queued (it was {size:,} bytes, now {size + 4:,} bytes)"
+        in (failed.error)
+    )
+    assert moto_store.head_object(moto_bucket, "changed.bin") is None
+
+
 def test_a_file_that_changes_while_uploading_fails_and_leaves_no_upload_behind(
     moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
     make_engine: Engine, tmp_path: Path,
