@@ -218,6 +218,7 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
         open=(lambda place, refs: opener.open_in(place, refs[0])) if opener is not None else None,
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
+    window.search_panel.focus_files = window.focus_rows
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.search_panel)
     if t is not None:  # deletes, renames and moves show in the results at once
         t.service.transfers_changed.connect(window.search_panel.follow_transfers)

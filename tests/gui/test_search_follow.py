@@ -199,3 +199,9 @@ def test_escape_stops_a_running_search_and_the_buttons_follow(
     qtbot.keyClick(form.pattern_edit, Qt.Key.Key_Return)  # and Enter searches again
     wait_done(qtbot, panel)
     assert shown_keys(panel) == ["x/found.txt"]
+    # With no search running, Escape gives the keyboard back to the files; the results stay.
+    form.pattern_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.keyClick(form.pattern_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(app.window.object_view.hasFocus, timeout=10_000)
+    assert panel.isVisible()
+    assert shown_keys(panel) == ["x/found.txt"]

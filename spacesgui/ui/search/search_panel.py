@@ -124,6 +124,16 @@ class SearchPanel(QDockWidget):
         self.stop_action.triggered.connect(self.stop)
         self.addAction(self.stop_action)
         self.form.running_changed.connect(self.stop_action.setEnabled)
+        # When no search runs, Escape gives the keyboard back to the files (Finder's and
+        # Explorer's search field let go on Escape); the results stay for later.
+        self.leave_action = QAction("Back to the Files", self)
+        self.leave_action.setObjectName("leaveSearchAction")
+        self.leave_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.leave_action.triggered.connect(lambda: self.focus_files())
+        self.addAction(self.leave_action)
+        self.form.running_changed.connect(lambda running: self.leave_action.setEnabled(not running))
+        self.focus_files: Callable[[], object] = lambda: None  # set by the window: its rows take the keyboard
         service.progress.connect(self._on_service_progress)
         service.finished.connect(self._on_service_finished)
         service.failed.connect(self._on_service_failed)
