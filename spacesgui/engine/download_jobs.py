@@ -132,7 +132,7 @@ def _download_small(ctx: JobContext) -> bool:
         counter = Counter()
         ctx.progress.track(counter)
         try:
-            for chunk in stream.chunks(ctx.settings.chunk_size):
+            for chunk in stream.chunks(ctx.bandwidth.step(ctx.settings.chunk_size)):
                 ctx.flag.check()
                 ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                 part_file.write_at(counter.position, chunk)
@@ -196,7 +196,7 @@ def _download_stream(
                 t.bucket, t.key, start=position, end=last, if_match=t.remote_etag
             )
             try:
-                for chunk in stream.chunks(ctx.settings.chunk_size):
+                for chunk in stream.chunks(ctx.bandwidth.step(ctx.settings.chunk_size)):
                     ctx.flag.check()
                     ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                     part_file.write_at(position, chunk)

@@ -142,7 +142,7 @@ def _fetch(ctx: JobContext, source: EngineStore, base: str) -> None:
             counter.position = 0
             stream = source.open_download(t.source_bucket, t.source_key, if_match=t.remote_etag)
             try:
-                for chunk in stream.chunks(ctx.settings.chunk_size):
+                for chunk in stream.chunks(ctx.bandwidth.step(ctx.settings.chunk_size)):
                     ctx.flag.check()
                     ctx.bandwidth.consume(len(chunk), stop=ctx.flag.is_set)
                     part_file.write_at(counter.position, chunk)

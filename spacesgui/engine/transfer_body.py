@@ -63,7 +63,8 @@ class StopFlag:
         return event.wait(seconds)
 
 
-# The most one read gives while a bandwidth limit is set (the HTTP layer may ask for more).
+# The most one read gives while a bandwidth limit is set (the HTTP layer may ask for more);
+# less under a low limit (TokenBucket.step).
 LIMITED_READ = 256 * 1024
 
 
@@ -91,8 +92,9 @@ class CountingBody(io.RawIOBase):
         # a cancel, a quit, or a pause early in the request stop it at once.
         if self._flag.stopped and (self._flag.reason != "pause" or self.position * 2 < len(self._view)):
             self._flag.check()
-        if self._bucket.rate and (size is None or size < 0 or size > LIMITED_READ):
-            size = LIMITED_READ  # under a limit, small steps: no long silence, then a burst
+        step = self._bucket.step(LIMITED_READ)  # under a limit, small steps: no long silence, then a burst
+        if self._bucket.rate and (size is None or size < 0 or size > step):
+            size = step
         end = len(self._view) if size is None or size < 0 else min(len(self._view), self.position + size)
         chunk = self._view[self.position : end]
         if chunk:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 
 import pytest
 
-from spacesgui.core.throughput import SpeedMeter, TokenBucket, eta_seconds, human_eta, human_rate
+from spacesgui.core.throughput import MIN_STEP, SpeedMeter, TokenBucket, eta_seconds, human_eta, human_rate
+from spacesgui.engine.transfer_body import CountingBody, StopFlag
 
 
 def steady(meter: SpeedMeter, bytes_per_tick: int, start: float, end: float, tick: float = 0.1) -> None:
@@ -261,3 +263,21 @@ def test_many_workers_together_never_pass_more_than_burst_plus_rate_times_time()
         t.join(timeout=30)
     assert not any(t.is_alive() for t in threads)
     assert sum(passed) == 8 * 50 * 1000
+
+
+def test_under_a_low_limit_an_upload_body_moves_in_small_steps_so_progress_is_smooth() -> None:
+    """At 100 KB/s, 256 KiB reads held progress at 0 % for 2.5 s, then jumped (the new-user
+    pass); the speed graph drew spikes of 2.6–8× the real rate."""
+    fake = FakeTime()
+    bucket = bucket_on(fake, 100_000)
+    body = CountingBody(bytes(600_000), StopFlag(), bucket)
+    steps: list[tuple[float, int]] = []
+    while body.position < 600_000:
+        body.read(1024 * 1024)  # what a fast HTTP layer asks for
+        steps.append((fake.now, body.position))
+    moved = [after - before for (_, before), (_, after) in zip([(0.0, 0), *steps], steps, strict=False)]
+    assert max(moved) == MIN_STEP  # an eighth of a second's worth is less: 16 KiB at the least
+    gaps = [later - sooner for (sooner, _), (later, _) in itertools.pairwise(steps)]
+    assert max(gaps) <= 0.2  # progress moves at least 5 times a second (every 2.6 s before)
+    assert bucket_on(FakeTime(), 0).step(256 * 1024) == 256 * 1024  # unlimited: as asked
+    assert bucket_on(FakeTime(), 50_000).step(256 * 1024) == MIN_STEP  # never below 16 KiB
