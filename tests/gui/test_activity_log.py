@@ -464,3 +464,15 @@ def test_digitalocean_key_and_token_changes_are_recorded_without_the_token(
             run(qtbot, app, service.delete_key("no-such-key"))
         wait_row(qtbot, app, ActivityAction.DELETE_KEY, "no-such-key", "Failed")
         assert all(TOKEN not in cell and created.secret_key not in cell for r in rows(app) for cell in r)
+
+
+def test_every_action_word_shows_whole_in_its_column(build_window: Callable[[], App], qtbot: QtBot) -> None:
+    """“Restore version” was cut to “Restore versi…” at 100 px (the new-user pass)."""
+    app = build_window()
+    window = activity(app)
+    qtbot.waitUntil(window.isVisible, timeout=10_000)
+    table = window.table
+    room = table.horizontalHeader().sectionSize(ActivityColumn.ACTION) - 8  # the cell's own margins
+    metrics = table.fontMetrics()
+    assert [a.value for a in ActivityAction if metrics.horizontalAdvance(a.value) > room] == []
+    window.close()

@@ -44,7 +44,7 @@ class ActivityWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         named(self, "activityLog", "Activity")
         self.setWindowTitle("Activity")
-        self.resize(980, 520)
+        self.resize(1120, 520)  # the message keeps about 300 px beside the columns before it
         self._service, self._spawn = service, spawn
         self.model = ActivityModel(self)
         self.loaded = False  # the history is in (live entries come in from the start)
@@ -74,13 +74,17 @@ class ActivityWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # Action fits its longest word (“Restore version” was cut at 100 px); Target, the
+        # column read most, gets the room (“grandma.png → /tmp/u…” at 200 px).
+        metrics, margin = self.table.fontMetrics(), 24
+        action_width = max(metrics.horizontalAdvance(a.value) for a in ActivityAction) + margin
         for column, width in (
-            (ActivityColumn.TIME, 140),
+            (ActivityColumn.TIME, metrics.horizontalAdvance("2026-12-07 19:27:14") + margin),
             (ActivityColumn.ACCOUNT, 100),
             (ActivityColumn.SPACE, 100),
-            (ActivityColumn.TARGET, 200),
-            (ActivityColumn.ACTION, 100),
-            (ActivityColumn.RESULT, 70),
+            (ActivityColumn.TARGET, 300),
+            (ActivityColumn.ACTION, action_width),
+            (ActivityColumn.RESULT, metrics.horizontalAdvance("Cancelled") + margin),
         ):
             self.table.setColumnWidth(column, width)
         self.count_label = named(QLabel(self), "activityCount", "Entries shown")
