@@ -702,19 +702,26 @@ def press_delete_in_the_panel(qtbot: QtBot, app: App, *transfer_ids: str) -> Non
     qtbot.keyClick(dock.view, Qt.Key.Key_Delete)
 
 
+def fail_one_upload_of_two(
+    app: App, fault_proxy: FaultProxy, bucket: str, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """Drop big.bin (12 MiB, in parts) and small.txt; big.bin fails at its second part with a
+    server error, the kind a Retry may get past, so its first part is kept for it."""
+    engine = app.transfers.engine
+    engine.apply_settings(replace(engine.settings, retries=1))
+    fault_proxy.fail(Match.upload_part(bucket, 2), status=500, code="InternalError")
+    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))
+    (tmp_path / "small.txt").write_text("kept")
+    drop(app, [tmp_path / "big.bin", tmp_path / "small.txt"])
+    wait_transfers_done(qtbot, app, 2)
+
+
 def test_delete_in_the_transfers_panel_removes_finished_rows_and_their_leftovers(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
     app = window_through(build_window, open_account, moto_account, fault_proxy, moto_bucket, qtbot)
-    engine = app.transfers.engine
-    engine.apply_settings(replace(engine.settings, retries=1))
-    # A server error, the kind a Retry may get past: the upload's first part is kept for it.
-    fault_proxy.fail(Match.upload_part(moto_bucket, 2), status=500, code="InternalError")
-    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))  # fails at its second part
-    (tmp_path / "small.txt").write_text("kept")
-    drop(app, [tmp_path / "big.bin", tmp_path / "small.txt"])
-    wait_transfers_done(qtbot, app, 2)
+    fail_one_upload_of_two(app, fault_proxy, moto_bucket, tmp_path, qtbot)
     states = {t.key: t.state for t in app.transfers.engine.transfers()}
     assert states == {"big.bin": TransferState.FAILED, "small.txt": TransferState.DONE}
     assert moto_store.client.list_multipart_uploads(Bucket=moto_bucket).get("Uploads")
@@ -814,13 +821,8 @@ def test_clear_finished_tidies_done_rows_and_keeps_a_failed_one_with_its_parts(
     """Before, Clear Finished removed failed rows unasked, and their parts with them (what a
     Retry goes on from), where Delete on the same row asks first."""
     app = window_through(build_window, open_account, moto_account, fault_proxy, moto_bucket, qtbot)
+    fail_one_upload_of_two(app, fault_proxy, moto_bucket, tmp_path, qtbot)
     engine = app.transfers.engine
-    engine.apply_settings(replace(engine.settings, retries=1))
-    fault_proxy.fail(Match.upload_part(moto_bucket, 2), status=500, code="InternalError")
-    (tmp_path / "big.bin").write_bytes(os.urandom(12 * MiB))  # fails at its second part
-    (tmp_path / "small.txt").write_text("kept")
-    drop(app, [tmp_path / "big.bin", tmp_path / "small.txt"])
-    wait_transfers_done(qtbot, app, 2)
     dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=10_000)
     qtbot.waitUntil(lambda: engine.totals().running == 0, timeout=10_000)  # each job has wound down
