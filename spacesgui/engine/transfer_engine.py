@@ -273,16 +273,15 @@ class TransferEngine(JobRunner):
         for t in cleanups:
             self._file_pool.submit(self._discard, t)
 
-    def remove_finished(self, ids: Iterable[str] | None = None) -> list[str]:
-        """Forget finished transfers: every one (Clear Finished) or those among `ids` (Remove
-        from List); returns the ids forgotten. Unfinished ones, and one still winding down
-        after its cancel, are left as they are. A failed one's leftovers (its parts on the
-        server, its .part file) are discarded."""
+    def remove_finished(self, ids: Iterable[str]) -> list[str]:
+        """Forget the finished transfers among `ids` (Remove from List, Clear Finished);
+        returns the ids forgotten. Unfinished ones, and one still winding down after its
+        cancel, are left as they are. A failed one's leftovers (its parts on the server, its
+        .part file) are discarded."""
         with self._lock:
-            wanted = list(self._transfers) if ids is None else list(ids)
             gone = [
                 i
-                for i in wanted
+                for i in ids
                 if i in self._transfers and i not in self._running and self._transfers[i].state.finished
             ]
             leftovers = [self._transfers[i].copy() for i in gone if self._transfers[i].state == State.FAILED]

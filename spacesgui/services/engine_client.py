@@ -287,8 +287,8 @@ class EngineClient:
             return result
         return self._totals
 
-    def remove_finished(self, ids: Iterable[str] | None = None) -> list[str]:
-        result: list[str] = self._call("remove_finished", None if ids is None else list(ids))
+    def remove_finished(self, ids: Iterable[str]) -> list[str]:
+        result: list[str] = self._call("remove_finished", list(ids))
         return result
 
     def active_count(self) -> int:

@@ -217,7 +217,7 @@ class EditActions(QObject):
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
 
-    def _say_job(self, ids: list[str], running: str, done: str, failed_title: str = "") -> None:
+    def _say_job(self, ids: list[str], running: str, done: str, failed_title: str) -> None:
         if self.job_banner is not None:
             self.job_banner.follow(ids, running, done, failed_title)
         else:

@@ -26,9 +26,9 @@ class _Job:
     shown: str  # the banner text while it runs, as the banner holds it
     done: str  # the result, said when every transfer ended well
     pending: set[str]
+    total: int
+    failed_title: str  # the headline of a failure of a one-object job ("Not renamed.")
     failed: int = 0
-    total: int = 0
-    failed_title: str = ""  # the headline of a failure of a one-object job ("Not renamed.")
     reason: str = ""  # the first failure's error
 
 
@@ -44,15 +44,14 @@ class JobBanner(QObject):
         self._jobs: list[_Job] = []
         transfers.transfers_changed.connect(self._on_transfers_changed)
 
-    def follow(self, ids: Iterable[str], running: str, done: str, failed_title: str = "") -> None:
+    def follow(self, ids: Iterable[str], running: str, done: str, failed_title: str) -> None:
         """Show `running` now and `done` (or how many failed) once the transfers `ids` have ended;
         `failed_title` heads the reason when the job's only transfer fails."""
         wanted = list(ids)
         self._banner.show_message(running, level="info")
         job = _Job(
-            self._banner.message(), done, self._transfers.unfinished(wanted), total=len(wanted),
-            failed_title=failed_title,
-        )  # fmt: skip
+            self._banner.message(), done, self._transfers.unfinished(wanted), len(wanted), failed_title
+        )
         self._jobs.append(job)
         self._settle()
 
@@ -73,25 +72,16 @@ class JobBanner(QObject):
             self._jobs.remove(job)
             if self._banner.message() != job.shown:
                 continue  # something newer is on show: leave it
-            if job.failed == 1 and job.reason:
-                title = job.failed_title if job.total == 1 and job.failed_title else _count_failed(job)
-                self._banner.show_message(
-                    f"<b>{html.escape(title)}</b> {html.escape(job.reason)}", level="warning"
-                )
-            elif job.failed:
-                self._banner.show_message(
-                    f"{human_count(job.failed, 'item')} of {job.total} did not finish: the Transfers panel "
-                    "says why.",
-                    level="warning",
-                )
-            else:
+            if not job.failed:
                 self._banner.show_message(job.done, level="info")
-
-
-def _count_failed(job: _Job) -> str:
-    return (
-        "Not done." if job.total == 1 else f"{human_count(job.failed, 'item')} of {job.total} did not finish."
-    )
+                continue
+            count = f"{human_count(job.failed, 'item')} of {job.total} did not finish"
+            if job.failed == 1 and job.reason:  # one reason: said here, not only in the panel
+                title = job.failed_title if job.total == 1 else f"{count}."
+                text = f"<b>{html.escape(title)}</b> {html.escape(job.reason)}"
+            else:
+                text = f"{count}: the Transfers panel says why."
+            self._banner.show_message(text, level="warning")
 
 
 __all__ = ["JobBanner"]

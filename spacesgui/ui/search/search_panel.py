@@ -438,13 +438,11 @@ class SearchPanel(QDockWidget):
         return [self.model.ref(row) for row in rows]
 
     def _update_enabled(self) -> None:
-        selected = self.view.selectionModel().hasSelection()
+        rows = self.view.selectionModel().selectedRows()
         for action in self._verb_actions:
-            action.setEnabled(selected)
-        one = len(self.view.selectionModel().selectedRows()) == 1
-        self.reveal_action.setEnabled(one)
-        self.rename_action.setEnabled(one)  # one at a time, as in the object view
-        rows = self.view.selectionModel().selectedRows() if selected else []
+            action.setEnabled(bool(rows))
+        self.reveal_action.setEnabled(len(rows) == 1)
+        self.rename_action.setEnabled(len(rows) == 1)  # one at a time, as in the object view
         files = any(not self.model.key(index.row()).endswith("/") for index in rows)
         self.share_action.setEnabled(files)  # a folder has no link or headers of its own
         self.properties_action.setEnabled(files)

@@ -23,7 +23,6 @@ from spacesgui.core.lifecycle import (
     noncurrent_supported,
     parse_days,
 )
-from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.settings.settings_section import SectionPage, SpaceContext
@@ -59,7 +58,6 @@ class LifecycleSection(SectionPage[tuple[LifecycleRule, ...]]):
     def __init__(self, context: SpaceContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._noncurrent_ok = noncurrent_supported(context.provider)
-        self.last_box: QMessageBox | None = None  # the question before rules that delete, for tests
         self.provider_label = named(MutedLabel(DIGITALOCEAN_LIFECYCLE, self.body), "lifecycleProviderNote")
         self.provider_label.setWordWrap(True)
         self.provider_label.setVisible(not self._noncurrent_ok)
@@ -123,19 +121,12 @@ class LifecycleSection(SectionPage[tuple[LifecycleRule, ...]]):
         deletions = new_deletions(self.loaded or (), value, bucket)
         if not deletions:
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Apply Lifecycle Rules", f"Let the server delete files in “{bucket}”?",
-            QMessageBox.StandardButton.Cancel, self,
-        )  # fmt: skip
-        box.setObjectName("lifecycleConfirmBox")
-        box.setInformativeText(
+        return await self._ask_first(
+            "lifecycleConfirmBox", "Apply Lifecycle Rules", f"Let the server delete files in “{bucket}”?",
             "\n".join(deletions) + "\n\nIt does so by itself, every day, and a deleted file cannot be "
-            "brought back unless versioning keeps an older version."
-        )
-        apply = box.addButton("Apply", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.last_box = box
-        return await clicked_button(box) is apply
+            "brought back unless versioning keeps an older version.",
+            "Apply", QMessageBox.ButtonRole.DestructiveRole,
+        )  # fmt: skip
 
     def _edited(self) -> None:
         super()._edited()

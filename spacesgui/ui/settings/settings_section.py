@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from spacesgui.core.errors import Cancelled, InvalidInput, NotSupported, SpacesError
 from spacesgui.services.space_settings_service import SpaceSettingsService
+from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.problem_label import ProblemLabel
@@ -108,6 +110,7 @@ class SectionPage(QWidget, Generic[V]):
         self.setObjectName(f"{self.title.lower()}Section")
         self.setAccessibleName(f"{self.title} settings")
         self._loaded: V | None = None
+        self.last_box: QMessageBox | None = None  # the question `_ask_first` showed last (tests)
         self._busy = False
         self._read_again = False  # a read was asked for while the page was busy
         self._unsupported = ""
@@ -184,6 +187,19 @@ class SectionPage(QWidget, Generic[V]):
     async def _confirm(self, value: V) -> bool:
         """Whether to write `value`: a page whose changes delete things asks first."""
         return True
+
+    async def _ask_first(
+        self, name: str, title: str, text: str, informative: str, button: str, role: QMessageBox.ButtonRole
+    ) -> bool:
+        """Ask before a change with no way back; True when `button` is clicked. Cancel is the
+        default, so Enter never does it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName(name)
+        box.setInformativeText(informative)
+        go = box.addButton(button, role)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.last_box = box
+        return await clicked_button(box) is go
 
     def _same(self, first: V, second: V) -> bool:
         return first == second

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QButtonGroup, QMessageBox, QRadioButton, QVBoxLayout, QWidget
 
 from spacesgui.core.bucket_settings import VersioningState
-from spacesgui.ui.box_answer import clicked_button
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.settings.settings_section import SectionPage, SpaceContext
@@ -53,7 +52,6 @@ class VersioningSection(SectionPage[VersioningState]):
             button.toggled.connect(self._on_choice_toggled)
             self.buttons[state] = button
             column.addWidget(button)
-        self.last_box: QMessageBox | None = None  # the question before turning it on, for tests
         self.consequence_label = named(MutedLabel("", self.body), "versioningConsequence")
         self.consequence_label.setWordWrap(True)
         column.addSpacing(8)
@@ -77,19 +75,12 @@ class VersioningSection(SectionPage[VersioningState]):
         off): asked first, as the lifecycle page asks before rules that delete."""
         if value is not VersioningState.ENABLED or self.loaded is not VersioningState.UNVERSIONED:
             return True
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Turn On Versioning",
-            f"Turn on versioning for “{self.context.bucket}”?", QMessageBox.StandardButton.Cancel, self,
-        )  # fmt: skip
-        box.setObjectName("versioningConfirmBox")
-        box.setInformativeText(
+        return await self._ask_first(
+            "versioningConfirmBox", "Turn On Versioning", f"Turn on versioning for “{self.context.bucket}”?",
             "It can later be suspended, but never turned off again. From now on every overwrite "
-            "and delete keeps the old version, and the storage you pay for grows with each one."
-        )
-        turn_on = box.addButton("Turn On", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # no way back: Enter does not do it
-        self.last_box = box
-        return await clicked_button(box) is turn_on
+            "and delete keeps the old version, and the storage you pay for grows with each one.",
+            "Turn On", QMessageBox.ButtonRole.AcceptRole,
+        )  # fmt: skip
 
     async def _write(self, value: VersioningState) -> None:
         await self.context.service.set_versioning(self.context.account_id, self.context.bucket, value)
