@@ -370,9 +370,13 @@ def test_the_activity_model_passes_the_model_tester(
     window = activity(app)
     for n in range(5):
         app.accounts.activity.record("a", "s", f"k{n}", ActivityAction.UPLOAD, account_name="A")
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 5, timeout=10_000)
+    everything = window.model.rowCount()
     window.search.setText("k3")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)  # the search narrows it
     window.search.setText("")
-    qtmodeltester.check(window.model, force_py=True)
+    qtbot.waitUntil(lambda: window.model.rowCount() == everything, timeout=10_000)  # and widens again
+    qtmodeltester.check(window.model, force_py=True)  # raises on a broken model
 
 
 def test_a_transfer_is_recorded_once_when_it_ends_and_the_journals_old_ones_not_again() -> None:

@@ -35,6 +35,14 @@ def wait_done(qtbot: QtBot, panel: SearchPanel) -> None:
     )
 
 
+def searched(qtbot: QtBot, app: App, pattern: str) -> SearchPanel:
+    """Search for `pattern` with the Search button and wait for the whole result."""
+    panel = open_search(app, pattern)
+    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
+    wait_done(qtbot, panel)
+    return panel
+
+
 def shown_keys(panel: SearchPanel) -> list[str]:
     model = panel.model
     return sorted(model.index(row, 0).data(ObjectRole.KEY) for row in range(model.rowCount()))
@@ -81,9 +89,7 @@ def test_a_renamed_result_shows_its_new_name_or_leaves_when_it_no_longer_matches
     browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot
 ) -> None:
     app = browse_moto(["old-1.log", "old-2.log", "other.txt"])
-    panel = open_search(app, "old-*")
-    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
-    wait_done(qtbot, panel)
+    panel = searched(qtbot, app, "old-*")
     assert shown_keys(panel) == ["old-1.log", "old-2.log"]
     edit = app.window.edit_actions
     assert edit is not None
@@ -101,9 +107,7 @@ def test_a_folder_found_by_name_follows_its_rename_and_leaves_when_its_name_no_l
     browse_moto: Callable[[list[str]], App], moto_store: Any, moto_bucket: str, qtbot: QtBot
 ) -> None:
     app = browse_moto(["trips/porto/a.png", "trips/porto/day1/b.png", "trips/faro/c.png", "x.txt"])
-    panel = open_search(app, "porto")
-    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
-    wait_done(qtbot, panel)
+    panel = searched(qtbot, app, "porto")
     assert shown_keys(panel) == ["trips/porto/"]
     edit = app.window.edit_actions
     assert edit is not None
@@ -123,9 +127,7 @@ def test_f2_on_a_result_opens_its_folder_with_the_name_ready_to_type_over_and_en
 ) -> None:
     """Before, a result could be revealed, opened, deleted, but not renamed (Finder can)."""
     app = browse_moto(["trips/lisbon/old-1.log", "trips/other.txt", "top.txt"])
-    panel = open_search(app, "old-*")
-    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
-    wait_done(qtbot, panel)
+    panel = searched(qtbot, app, "old-*")
     panel.view.selectRow(panel.model.row_of("trips/lisbon/old-1.log"))
     focus_results(qtbot, app, panel)
     qtbot.keyClick(panel.view, Qt.Key.Key_F2)
@@ -149,9 +151,7 @@ def test_downloading_a_folder_found_by_name_downloads_what_it_holds(
 ) -> None:
     app = browse_moto(["trips/porto/a.png", "trips/porto/day1/b.png", "trips/faro/c.png"])
     app.transfers.set_download_folder(str(tmp_path))
-    panel = open_search(app, "porto")
-    qtbot.mouseClick(panel.form.search_button, Qt.MouseButton.LeftButton)
-    wait_done(qtbot, panel)
+    panel = searched(qtbot, app, "porto")
     panel.view.selectRow(panel.model.row_of("trips/porto/"))
     panel.download_action.trigger()
     wanted = {tmp_path / "porto" / "a.png", tmp_path / "porto" / "day1" / "b.png"}
