@@ -75,7 +75,7 @@ class App:
         keep_clipboard_as_text()
         self.window.model.clear()
         if self.window.file_opener is not None:  # no disk work: a later start's sweep cleans
-            self.window.file_opener.service.stop()
+            self.window.file_opener.stop()
         self.transfers.shutdown()  # running transfers stop where they are; the journal keeps them
         if self.window.transfer_actions is not None:
             self.window.transfer_actions.drag_out.cleanup()

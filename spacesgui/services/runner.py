@@ -44,7 +44,13 @@ class TaskRunner:
         return self._executor
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
-        """Run `func(*args)` on a worker thread and return its result."""
+        """Run `func(*args)` on a worker thread and return its result.
+
+        Once `shutdown` began the workers are gone: the awaiting task is cancelled, as the
+        pending ones were, instead of failing with "cannot schedule new futures".
+        """
+        if self._closed:
+            raise asyncio.CancelledError("the app is quitting")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, func, *args)
 

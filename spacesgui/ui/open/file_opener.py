@@ -89,6 +89,11 @@ class FileOpener(QObject):
     async def _sweep(self) -> None:
         await self.service.sweep()  # a changed copy taken back is offered through copy_changed
 
+    def stop(self) -> None:
+        """At quit: no sweep starts any more (the next start's does it), and the copies go unwatched."""
+        self._sweep_timer.stop()
+        self.service.stop()
+
     # -- what applies ---------------------------------------------------------------------
 
     def _selected_file(self) -> ObjectRef | None:
