@@ -44,6 +44,7 @@ from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
+from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.keys.keys_manager import KeysManager
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
 from spacesgui.ui.open.file_opener import FileOpener
@@ -288,6 +289,7 @@ def _menu_in_icons_view(window: MainWindow) -> None:
     the Edit menu's keys work there too."""
     icons = window.preview.icons_view
     icons.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    open_menu_by_keyboard(icons)
     icons.customContextMenuRequested.connect(
         lambda pos: window.object_menu.popup(icons, icons.indexAt(pos), icons.viewport().mapToGlobal(pos))
     )

@@ -14,6 +14,7 @@ from spacesgui.core.errors import AuthError, ListBucketsDenied, SecretMissing, S
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.account_model import AccountRole, AccountTreeModel
 from spacesgui.services.account_service import AccountService
+from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.naming import named
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class AccountPanel(QWidget):
         self.tree.clicked.connect(self._on_tree_clicked)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
+        open_menu_by_keyboard(self.tree)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)

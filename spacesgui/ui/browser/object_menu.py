@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu
 from spacesgui.core.keys import Location
 from spacesgui.qtmodels.icons import icon
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -35,6 +36,7 @@ class ObjectMenu(QObject):
         self.open_action.triggered.connect(self._open_current)
         view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        open_menu_by_keyboard(view)
 
     def selected_keys(self) -> list[str]:
         view = self._window.object_view

@@ -37,6 +37,7 @@ from spacesgui.core.transfers import Transfer
 from spacesgui.qtmodels.search_result_model import SearchResultModel
 from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.search.search_form import SearchForm
@@ -163,6 +164,7 @@ class SearchPanel(QDockWidget):
         view.setSortingEnabled(True)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        open_menu_by_keyboard(view)
         view.doubleClicked.connect(self._on_view_double_clicked)
 
     def _verb(self, text: str, name: str, shortcut: str, slot: Callable[[], None]) -> QAction:

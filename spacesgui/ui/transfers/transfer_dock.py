@@ -47,6 +47,7 @@ from spacesgui.core.transfers import Transfer, TransferGroup, TransferState
 from spacesgui.qtmodels.transfer_model import TransferColumn, TransferModel, TransferRole
 from spacesgui.services.transfer_service import QueueStatus
 from spacesgui.ui.column_fit import yield_columns
+from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.transfers.glyph_icons import Glyph, glyph_icon
@@ -165,6 +166,7 @@ class TransferDock(TransferVerbs, QDockWidget):
         view.setAlternatingRowColors(True)
         view.setAllColumnsShowFocus(True)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        open_menu_by_keyboard(view)
         header = view.header()
         header.setStretchLastSection(False)
         header.setHighlightSections(False)

@@ -1,0 +1,123 @@
+"""The Menu key and Shift+F10 open the context menu of the list, the icons grid and the Spaces tree,
+for the row the keys act on, as in Explorer and GNOME's Files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QMenu
+from pytestqt.qtbot import QtBot
+
+from spacesgui.app import App
+from tests.gui.test_transfers_window import row_of
+
+KEYS = [
+    pytest.param(Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier, id="menu-key"),
+    pytest.param(Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier, id="shift-f10"),
+]
+
+
+def press_for_menu(
+    qtbot: QtBot, view: QAbstractItemView, name: str, key: Qt.Key, modifiers: Qt.KeyboardModifier
+) -> QMenu:
+    """Press `key` in `view` and return the menu `name` it opened (waited for, shown)."""
+    before = set(view.findChildren(QMenu, name))
+    view.setFocus()
+    qtbot.keyClick(view, key, modifiers)
+
+    def opened() -> QMenu:
+        (menu,) = [m for m in view.findChildren(QMenu, name) if m not in before and m.isVisible()]
+        return menu
+
+    qtbot.waitUntil(lambda: bool(opened()), timeout=30_000)
+    return opened()
+
+
+def choose(menu: QMenu, text: str) -> None:
+    action = next(a for a in menu.actions() if a.text() == text)
+    menu.close()
+    action.trigger()
+
+
+@pytest.mark.parametrize(("key", "modifiers"), KEYS)
+def test_the_keys_open_the_lists_menu_at_the_selected_row_and_it_acts_on_that_row(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot,
+    key: Qt.Key, modifiers: Qt.KeyboardModifier,
+) -> None:  # fmt: skip
+    app = browse_moto(["a.txt", "b.txt", "c.txt", "photos/x.png"])
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    view = app.window.object_view
+    row = view.flat.index(row_of(app, "c.txt"), 0)
+    view.setCurrentIndex(row)
+
+    menu = press_for_menu(qtbot, view, "objectContextMenu", key, modifiers)
+    texts = [a.text() for a in menu.actions()]
+    assert {"Rename", "Copy Path"} <= set(texts)  # a row's menu, not the empty space's
+    place = view.visualRect(row)
+    top_left = view.viewport().mapFromGlobal(menu.pos())
+    assert place.top() <= top_left.y() <= place.bottom()  # opened on the row, not at the pointer
+    choose(menu, "Copy Path")
+    assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/c.txt"
+
+
+def test_with_the_keyboards_place_off_the_selection_the_menu_is_for_the_selection(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt", "c.txt"])
+    view = app.window.object_view
+    view.setCurrentIndex(view.flat.index(row_of(app, "a.txt"), 0))
+    # Ctrl+Down: the keyboard's place moves to b.txt, the selection stays a.txt.
+    view.selectionModel().setCurrentIndex(
+        view.flat.index(row_of(app, "b.txt"), 0), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+    menu = press_for_menu(qtbot, view, "objectContextMenu", Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    choose(menu, "Copy Path")
+    assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/a.txt"
+
+
+def test_with_nothing_selected_the_keys_open_the_empty_spaces_menu(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt"])
+    view = app.window.object_view
+    view.clearSelection()
+    menu = press_for_menu(qtbot, view, "objectContextMenu", Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier)
+    texts = [a.text() for a in menu.actions()]
+    assert not {"Rename", "Copy Path"} & set(texts)
+    assert any(t.startswith("Upload Files") for t in texts)
+    menu.close()
+
+
+def test_shift_f10_in_the_icons_grid_opens_the_menu_of_its_selected_cell(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.png", "b.png"])
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    app.window.preview.icons_action.trigger()  # View → as Icons
+    icons = app.window.preview.icons_view
+    assert icons.isVisible()
+    icons.setCurrentIndex(icons.flat.index(row_of(app, "b.png"), 0))
+    menu = press_for_menu(
+        qtbot, icons, "objectContextMenu", Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier
+    )
+    choose(menu, "Copy Path")
+    assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/b.png"
+
+
+def test_shift_f10_in_the_spaces_tree_opens_the_spaces_menu(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt"])
+    tree = app.window.account_panel.tree
+    qtbot.waitUntil(lambda: tree.currentIndex().isValid(), timeout=30_000)  # the open Space's row
+    menu = press_for_menu(
+        qtbot, tree, "accountContextMenu", Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier
+    )
+    assert "Space Usage…" in [a.text() for a in menu.actions()]
+    choose(menu, "Copy Path")
+    assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/"
