@@ -15,7 +15,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from spacesgui.core.errors import Cancelled, NotFound, NotSupported, SpacesError
+from spacesgui.core.errors import Cancelled, NoSuchBucket, NotFound, NotSupported, SpacesError
 from spacesgui.core.formatting import human_size
 from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.ports import ObjectOperations, ObjectReader
@@ -35,7 +35,7 @@ from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
 
-GONE = "It is no longer on the server (another tool may have moved or deleted it). Refresh (F5) to update the list."
+GONE = "It is no longer on the server: another tool may have moved or deleted it. The list has been updated."
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -67,6 +67,8 @@ class PreviewService(QObject):
     """
 
     preview_ready = Signal(object)  # Preview
+    # account id, bucket, key: a read found the object gone, so the list shown is out of date
+    object_gone = Signal(str, str, str)
 
     def __init__(self, runner: TaskRunner, accounts: AccountService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,8 +111,11 @@ class PreviewService(QObject):
             return  # the user moved on
         except SpacesError as error:
             log.info("preview of s3://%s/%s failed: %s", bucket, key, error.detail or error.message)
-            why = GONE if isinstance(error, NotFound) else error.message
+            gone = isinstance(error, NotFound) and not isinstance(error, NoSuchBucket)
+            why = GONE if gone else error.message
             preview = Preview(request, key, PreviewKind.DETAILS, size=size, error=error, note=why)
+            if gone:
+                self.object_gone.emit(account_id, bucket, key)
         if request == self._request:  # still the one asked for (GUI thread: no race)
             self.preview_ready.emit(preview)
 

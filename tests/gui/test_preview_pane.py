@@ -245,3 +245,9 @@ def test_csv_shows_as_a_table_and_a_vanished_file_says_why(
     qtbot.waitUntil(lambda: pane.message.text().startswith("No preview."), timeout=30_000)
     assert "no longer on the server" in pane.message.text()
     assert "gone.txt" in caplog.text  # and the log says which file
+    # The list was out of date: the row goes without F5 (timed refresh is off here), and the
+    # pane keeps saying why instead of "Select a file".
+    qtbot.waitUntil(lambda: row_of(app, "gone.txt") == -1, timeout=30_000)
+    assert row_of(app, "people.csv") >= 0
+    assert "no longer on the server" in pane.message.text()
+    assert "F5" not in pane.message.text()

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QBoxLayout, QSplitter, QWidget
 
 from spacesgui.core.history import Place
+from spacesgui.core.keys import parent
 from spacesgui.core.listing import ObjectRef
 from spacesgui.services.preview_service import Preview, PreviewService
 from spacesgui.services.thumbnail_service import ThumbnailService
@@ -39,6 +40,10 @@ class PreviewHost(Protocol):
 
     def fit_sidebar(self) -> None:
         """Give the sidebar back the width the window allows it (the preview took some)."""
+        ...
+
+    def refresh_loaded(self, prefixes: set[str]) -> None:
+        """List again the loaded folders among `prefixes` of the open Space."""
         ...
 
 
@@ -83,6 +88,8 @@ class PreviewFeature(QObject):
         self._settle.timeout.connect(self._preview_selection)
         self._typed_at = 0.0  # when a key last went to type-to-select
         previews.preview_ready.connect(self._on_previews_preview_ready)
+        previews.object_gone.connect(self._on_previews_object_gone)
+        self._gone = ""  # the key whose preview said it is gone; its row leaves the list
         view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         view.flat.modelReset.connect(self._on_selection_changed)
         for widget in (view, self.icons_view):
@@ -147,7 +154,9 @@ class PreviewFeature(QObject):
         refs = self._host.selected_refs()
         if place is None or not place.bucket or not refs:
             self._previews.cancel()
-            self.pane.show_message("Select a file to preview it.")
+            if not (refs == [] and self._gone and self._gone == self.pane.key):
+                self.pane.show_message("Select a file to preview it.")
+            # else: the selection went with the gone file's row; the pane still says why
             return
         if len(refs) > 1:
             self._previews.cancel()
@@ -156,6 +165,7 @@ class PreviewFeature(QObject):
         ref = refs[0]
         if ref.key == self.pane.key and self._previews.busy:
             return  # already on its way
+        self._gone = ""
         self.pane.show_loading(ref.key)
         self._previews.show(place.account_id, place.bucket, ref.key, ref.size)
 
@@ -163,6 +173,12 @@ class PreviewFeature(QObject):
         # The service emits only its last request; the pane checks it is still the selection.
         if self.shown and preview.key == self.pane.key:
             self.pane.show_preview(preview)
+
+    def _on_previews_object_gone(self, account_id: str, bucket: str, key: str) -> None:
+        self._gone = key
+        place = self._host.place
+        if place is not None and (place.account_id, place.bucket) == (account_id, bucket):
+            self._host.refresh_loaded({parent(key)})  # as Properties does: the row goes
 
     # -- list or icons ------------------------------------------------------------
     @property
