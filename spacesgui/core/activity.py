@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from spacesgui.core.conflicts import split_name
 from spacesgui.core.transfers import Direction, Transfer, TransferState
 
 
@@ -121,7 +123,26 @@ def transfer_message(t: Transfer) -> str:
         return t.error or "failed"
     if t.direction == Direction.ACCESS:
         return f"made {t.acl}"
-    return t.verified and f"verified: {t.verified}"
+    said = [f"verified: {t.verified}"] if t.verified else []
+    taken = kept_both_of(t) if t.state == TransferState.DONE else ""
+    if taken:  # why "photo (1).jpg" and not the name the file has
+        said.append(f"kept both: “{taken}” was there already")
+    return "; ".join(said)
+
+
+def kept_both_of(t: Transfer) -> str:
+    """The name an upload was renamed away from by Keep Both ("" when it kept its own).
+
+    Told from the names alone: the key's last segment is the local file's name with a
+    counter ("photo (1).jpg" for "photo.jpg"), as Keep Both makes it.
+    """
+    if t.direction != Direction.UPLOAD:
+        return ""
+    name = re.split(r"[\\/]", t.local_path)[-1]
+    stem, ext = split_name(name)
+    last = t.key.rstrip("/").rpartition("/")[2]
+    kept = re.fullmatch(re.escape(stem) + r" \(\d+\)" + re.escape(ext), last)
+    return name if kept else ""
 
 
 @dataclass(frozen=True, slots=True)

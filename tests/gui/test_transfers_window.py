@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
+from spacesgui.core.activity import ActivityAction
 from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.history import Place
 from spacesgui.core.transfers import TransferState
@@ -27,6 +28,7 @@ from spacesgui.ui.transfers.pending_uploads_dialog import PendingUploadsDialog
 from spacesgui.ui.transfers.transfer_settings_dialog import TransferSettingsDialog
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
+from tests.gui.test_activity_log import wait_row
 
 MiB = 1024 * 1024
 
@@ -180,6 +182,9 @@ def test_an_existing_key_asks_and_keep_both_uploads_a_renamed_copy(
     asker.last_dialog.findChild(QPushButton, f"conflict-{ConflictPolicy.RENAME.value}").click()
     wait_transfers_done(qtbot, app, 1)
     assert keys_in(moto_store, moto_bucket) == {"readme.md", "readme (1).md"}
+    # The activity record says why the copy has another name.
+    row = wait_row(qtbot, app, ActivityAction.UPLOAD, "readme (1).md")
+    assert row[5].endswith("; kept both: “readme.md” was there already")
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,23 @@ def test_transfer_results_targets_and_messages() -> None:
     assert transfer_target(copy) == "src/a.txt → x/a.txt"
 
 
+def _upload(local: str, key: str) -> Transfer:
+    return Transfer(Direction.UPLOAD, "acc", "b", key, local, 1, state=TransferState.DONE, verified="MD5")
+
+
+def test_an_upload_kept_beside_an_existing_name_says_which_name_was_there() -> None:
+    assert transfer_message(_upload("/home/ada/photo.jpg", "trips/photo (1).jpg")) == (
+        "verified: MD5; kept both: “photo.jpg” was there already"
+    )
+    assert transfer_message(_upload("C:\\Users\\ada\\backup.tar.gz", "backup (12).tar.gz")).endswith(
+        "kept both: “backup.tar.gz” was there already"
+    )
+    # Its own name, even one with a counter: nothing to explain.
+    assert transfer_message(_upload("/home/ada/photo (1).jpg", "photo (1).jpg")) == "verified: MD5"
+    assert transfer_message(_upload("/home/ada/photo.jpg", "photo.jpg")) == "verified: MD5"
+    assert transfer_message(_upload("/home/ada/photo.jpg", "photo (x).jpg")) == "verified: MD5"
+
+
 ENTRY = ActivityEntry(0.0, "Work", "photos", "a,b.jpg", ActivityAction.UPLOAD, ActivityResult.OK, 'say "hi"')
 
 
