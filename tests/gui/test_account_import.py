@@ -10,7 +10,15 @@ from pathlib import Path
 import keyring.errors
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMenu, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStyle,
+    QStyleOptionViewItem,
+)
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -320,6 +328,28 @@ def test_the_first_run_panel_lists_only_the_sources_found_and_its_buttons_work(
     qtbot.mouseClick(rclone_dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(app.accounts.accounts) == 1, timeout=30_000)
     qtbot.waitUntil(lambda: not panel.isVisible(), timeout=10_000)
+
+
+def test_an_unticked_box_shows_on_light_and_dark_palettes(
+    build_window: Callable[[], App], qtbot: QtBot, home: Path, palette: str
+) -> None:
+    write_aws(home, "[one]\naws_access_key_id = K1\naws_secret_access_key = x\n"
+                    "[two]\naws_access_key_id = K2\naws_secret_access_key = y\n")  # fmt: skip
+    app = build_window()
+    dialog = open_import(app, qtbot, rows=2)
+    tick_only(dialog, {"one"})
+    tree = dialog.tree
+    image = tree.viewport().grab().toImage()
+    for row, ticked in ((0, True), (1, False)):
+        option = QStyleOptionViewItem()
+        tree.initViewItemOption(option)
+        option.rect = tree.visualItemRect(tree.topLevelItem(row))
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        box = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree)
+        # Before, on a dark palette, the unticked box's outline was the view's own colour (1.0:1):
+        # the row looked as if it had no box to tick; on a light one 1.9:1. A control's edge
+        # asks for 3:1 (WCAG 1.4.11).
+        assert text_contrast(image, box.adjusted(-1, -1, 1, 1))[0] >= 3, (palette, ticked)
 
 
 def test_the_first_run_panel_hint_is_legible(

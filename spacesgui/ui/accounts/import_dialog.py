@@ -36,6 +36,7 @@ from spacesgui.ui.accounts.secret_dialog import SecretDialog
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.problem_label import ProblemLabel
+from spacesgui.ui.visible_checks import with_visible_checks
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class ImportDialog(QDialog):
         self.sources_label = named(MutedLabel("Looking…", self), "importSources")
         self.sources_label.setWordWrap(True)
         self.tree = named(QTreeWidget(self), "importCandidates", "Accounts found")
+        with_visible_checks(self.tree)
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setRootIsDecorated(False)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from spacesgui.core.cors import TEMPLATES, CorsField, CorsRule, CorsTemplate, duplicate_id
 from spacesgui.qtmodels.cors_rule_model import CorsColumn, CorsRuleModel
 from spacesgui.ui.naming import named
+from spacesgui.ui.visible_checks import with_visible_checks
 
 # A new rule starts with GET ticked: the method nearly every rule allows.
 NEW_RULE = CorsRule(methods=("GET",))
@@ -44,6 +45,7 @@ class CorsRulesPanel(QWidget):
         super().__init__(parent)
         self.model = model
         self.table = named(QTableView(self), "corsRulesTable", "CORS rules")
+        with_visible_checks(self.table)
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(

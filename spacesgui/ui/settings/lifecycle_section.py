@@ -26,6 +26,7 @@ from spacesgui.core.lifecycle import (
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.settings.settings_section import SectionPage, SpaceContext
+from spacesgui.ui.visible_checks import with_visible_checks
 
 ENABLED, NAME, PREFIX, EXPIRE, NONCURRENT, ABORT = range(6)
 HEADERS = (
@@ -62,6 +63,7 @@ class LifecycleSection(SectionPage[tuple[LifecycleRule, ...]]):
         self.provider_label.setWordWrap(True)
         self.provider_label.setVisible(not self._noncurrent_ok)
         self.table = named(QTableWidget(0, len(HEADERS), self.body), "lifecycleTable", "Lifecycle rules")
+        with_visible_checks(self.table)
         for column, (text, tip) in enumerate(HEADERS):
             header = QTableWidgetItem(text)
             header.setToolTip(
