@@ -251,3 +251,8 @@ def test_csv_shows_as_a_table_and_a_vanished_file_says_why(
     assert row_of(app, "people.csv") >= 0
     assert "no longer on the server" in pane.message.text()
     assert "F5" not in pane.message.text()
+    place = app.window.place
+    assert place is not None
+    app.window.navigate(Place(place.account_id, moto_bucket, "elsewhere/"))  # said of that folder only
+    wait_listed(qtbot, app)
+    qtbot.waitUntil(lambda: pane.message.text() == "Select a file to preview it.", timeout=30_000)

@@ -91,7 +91,7 @@ class PreviewFeature(QObject):
         previews.object_gone.connect(self._on_previews_object_gone)
         self._gone = ""  # the key whose preview said it is gone; its row leaves the list
         view.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        view.flat.modelReset.connect(self._on_selection_changed)
+        view.flat.modelReset.connect(self._on_flat_model_reset)
         for widget in (view, self.icons_view):
             widget.installEventFilter(self)
 
@@ -143,6 +143,10 @@ class PreviewFeature(QObject):
             self._previews.cancel()
             self.pane.show_message("Select a file to preview it.")
             self._host.fit_sidebar()  # what the preview took from the sidebar comes back
+
+    def _on_flat_model_reset(self) -> None:
+        self._gone = ""  # another folder: what was said of the last one no longer applies
+        self._on_selection_changed()
 
     def _on_selection_changed(self, *_: object) -> None:
         if self.shown:
