@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
     def forget_account(self, account_id: str, name: str = "") -> None:
         """Leave every place of a removed account; if it was open, say so in the empty view."""
         self._history.forget_account(account_id)
+        self.banner.dismiss_about(account_id)  # its Enter Secret Key… would find no account
         if self.place is not None and self.place.account_id == account_id:
             self._history = History()
             self.model.clear()
@@ -479,6 +480,7 @@ class MainWindow(QMainWindow):
                 level="warning",
                 action="Open a Space by Name…",
                 on_action=lambda: self.space_actions.open_space_by_name(account_id),
+                about=account_id,
             )
         elif isinstance(error, AuthError):
             self._show_keys_refused(account_id, error)
@@ -497,6 +499,7 @@ class MainWindow(QMainWindow):
             level="error",
             action=ENTER_SECRET_TEXT,
             on_action=lambda: self.account_panel.enter_secret(account_id),
+            about=account_id,
         )
 
     def _on_account_panel_secret_entered(self, account_id: str) -> None:

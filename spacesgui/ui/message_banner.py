@@ -52,6 +52,7 @@ class MessageBanner(QFrame):
         layout.addWidget(self._action)
         layout.addWidget(self._close)
         self._callback: Callable[[], None] | None = None
+        self._about = ""  # what the message concerns ("" for nothing in particular)
         self._level = "info"
         self._action.clicked.connect(self._on_action_clicked)
         self.hide()
@@ -63,7 +64,10 @@ class MessageBanner(QFrame):
         level: str = "error",
         action: str = "",
         on_action: Callable[[], None] | None = None,
+        about: str = "",
     ) -> None:
+        """Show `text`; `about` names what it concerns (an account id), for `dismiss_about`."""
+        self._about = about
         self._level = level if level in LIGHT_COLOURS else "info"
         self._apply_colours()
         self._label.setText(redact(text))  # whatever built the text, no known secret is shown
@@ -99,7 +103,13 @@ class MessageBanner(QFrame):
 
     def dismiss(self) -> None:
         self._callback = None
+        self._about = ""
         self.hide()
+
+    def dismiss_about(self, about: str) -> None:
+        """Take the message away if it concerns `about` (an account just removed, say)."""
+        if about and self._about == about:
+            self.dismiss()
 
     def _on_action_clicked(self) -> None:
         callback = self._callback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -58,3 +58,22 @@ def test_a_refused_session_secret_can_be_typed_again_from_the_banner_and_the_men
     assert app.accounts.known_secret(rclone_account.id) == rclone_server.secret_key
     assert memory_keyring.passwords == {}  # still this session only
     assert not panel.may_enter_secret(rclone_account.id)
+
+
+def test_removing_an_account_takes_its_refused_keys_message_away(
+    build_window: Callable[[], App], qtbot: QtBot, rclone_account: Account, memory_keyring: MemoryKeyring
+) -> None:
+    app = build_window()
+    app.accounts.add_account(rclone_account, "mistyped-secret", remember=False)
+    banner = app.window.banner
+    qtbot.waitUntil(lambda: "Keys not accepted" in banner.text(), timeout=30_000)
+
+    app.window.account_panel.remove_requested.emit(rclone_account.id)
+    box = app.window.space_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)  # Enter keeps it
+    assert "keyring" not in box.text()  # its secret was for this session only
+    next(b for b in box.buttons() if b.text() == "Remove").click()
+    assert app.accounts.accounts == []
+    # Before, the message stayed, and its Enter Secret Key… failed with a KeyError.
+    qtbot.waitUntil(lambda: banner.text() == "", timeout=30_000)

@@ -221,6 +221,8 @@ class AccountPanel(QWidget):
 
     def enter_secret(self, account_id: str) -> None:
         """Ask for the secret key (again, after a refusal), then list the Spaces with it."""
+        if not any(a.id == account_id for a in self._accounts.accounts):
+            return  # removed meanwhile (a message about it may have outlived it)
         if account_id not in self._refused:
             self.reload_buckets(account_id)  # missing: listing asks for it
             return

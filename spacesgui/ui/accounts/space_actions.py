@@ -65,16 +65,19 @@ class SpaceActions(QObject):
     def remove_account(self, account_id: str) -> None:
         window = self._window
         account = window._accounts.account(account_id)
+        # A secret typed for this session only was never in the keyring.
+        keyring = "Its secret key is deleted from the system keyring. " if account.in_keyring else ""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Remove Account",
-            f"Remove the account “{account.name}”?\n\nIts secret key is deleted from the keyring. "
+            f"Remove the account “{account.name}”?\n\n{keyring}"
             "The Spaces and files on the server are not touched.",
             QMessageBox.StandardButton.Cancel,
             window,
         )
         box.setObjectName("removeAccountBox")
         remove_button = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone removes nothing
         self.last_dialog = box
 
         def on_finished(_result: int) -> None:
