@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 # A listing that works saves “last connected” at most this often per account (the
 # sidebar lists again on every refresh; the settings file need not be rewritten each time).
 CONNECTION_RECORD_GAP_S = 60.0
+# Test Connection gives up waiting after this long: a server that takes the connection and
+# never answers kept the dialog at "Connecting…" for 3 minutes (5 s to connect, 60 s per
+# read, 3 attempts). What was asked goes on in the background and is thrown away.
+TEST_TIMEOUT_S = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,6 +491,19 @@ class AccountService(QObject):
         except SpacesError as exc:
             return ConnectionReport(False, exc.message, error=exc)
         try:
+            return await asyncio.wait_for(self._test_store(store, account, saved_keys), TEST_TIMEOUT_S)
+        except TimeoutError:
+            log.info("connection test: no answer from %s in %.0f s", account.endpoint_url, TEST_TIMEOUT_S)
+            return ConnectionReport(
+                False,
+                f"{account.endpoint_url} took the connection but gave no answer in "
+                f"{TEST_TIMEOUT_S:.0f} seconds. Is this the address of an S3 server, and is it running?",
+            )
+        finally:
+            await self._runner.run(store.close)
+
+    async def _test_store(self, store: ObjectStore, account: Account, saved_keys: bool) -> ConnectionReport:
+        try:
             if account.bucket:
                 await self._runner.run(store.check_bucket, account.bucket)
                 if saved_keys:
@@ -506,8 +523,6 @@ class AccountService(QObject):
         except SpacesError as exc:
             log.info("connection test failed: %s", exc.detail or exc.message)
             return ConnectionReport(False, exc.message, error=exc)
-        finally:
-            await self._runner.run(store.close)
 
     def _is_saved_as(self, account: Account) -> bool:
         """True when `account` reaches the same server with the same keys as the saved one."""

@@ -15,6 +15,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
+from spacesgui.services import account_service
 from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.accounts.create_space_dialog import CreateSpaceDialog
 from tests.conftest import RcloneServer
@@ -85,6 +86,23 @@ def test_test_connection_with_good_keys_counts_the_spaces(
     dialog.test_button.click()
     qtbot.waitUntil(lambda: "✓" in dialog.result_label.text(), timeout=15_000)
     assert "Connected" in dialog.result_label.text()
+
+
+def test_test_connection_to_a_server_that_never_answers_gives_up_and_says_so(
+    build_window: Callable[[], App], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, the dialog said "Connecting…" for 3 minutes (5 s to connect, 60 s a read, 3 tries).
+    monkeypatch.setattr(account_service, "TEST_TIMEOUT_S", 2.0)
+    with socket.socket() as silent:  # takes connections (the kernel's backlog), reads nothing
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        dialog = open_add_account_dialog(build_window(), qtbot)
+        fill_account(dialog, endpoint, "EXAMPLEKEY", "example-secret")
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=30_000)
+    assert f"{endpoint} took the connection but gave no answer in 2 seconds" in dialog.result_label.text()
+    assert dialog.test_button.isEnabled()
 
 
 @pytest.mark.parametrize(
