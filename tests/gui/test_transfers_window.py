@@ -831,6 +831,12 @@ def test_clear_finished_tidies_done_rows_and_keeps_a_failed_one_with_its_parts(
     dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=10_000)
     qtbot.waitUntil(lambda: engine.totals().running == 0, timeout=10_000)  # each job has wound down
+    # Clear Finished goes by the rows as shown: wait until they show how each ended (on a
+    # loaded CI machine the done row was still shown running when it was clicked).
+    counts = dock.model.counts
+    qtbot.waitUntil(
+        lambda: (counts()[TransferState.DONE], counts()[TransferState.FAILED]) == (1, 1), timeout=60_000
+    )
     dock.findChild(QAction, "clearFinished").trigger()
     qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=10_000)
     assert [(t.key, t.state) for t in engine.transfers()] == [("big.bin", TransferState.FAILED)]
