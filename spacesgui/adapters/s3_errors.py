@@ -116,8 +116,9 @@ def _from_client_error(
     exc: bex.ClientError, *, operation: str, endpoint: str, bucket: str
 ) -> errors.SpacesError:
     error = exc.response.get("Error", {})
-    code = str(error.get("Code", ""))
-    server_message = str(error.get("Message", "")).strip()
+    # An empty <Message/> parses as None: never shown as the word "None".
+    code = str(error.get("Code") or "")
+    server_message = str(error.get("Message") or "").strip()
     status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
     space = f"“{bucket}”" if bucket else "the Space"
 
@@ -185,6 +186,14 @@ def _from_client_error(
         return errors.NotFound(
             "The server no longer has this multipart upload: it was finished or cancelled, "
             "perhaps by another app or a lifecycle rule."
+        )
+    if operation == "ListBuckets" and (code == "404" or status == 404):
+        # An S3 server always has a list of Spaces (buckets), if only an empty one: this
+        # address serves something else (a web page, a path in front of the API).
+        return errors.InvalidEndpoint(
+            f"{endpoint} answered “not found” when asked for its Spaces, so it does not look "
+            "like an S3 server. Check the address: for DigitalOcean it is "
+            "https://REGION.digitaloceanspaces.com, with no Space name or path after it."
         )
     if code in ("NoSuchKey", "404") or status == 404:
         return errors.NotFound(f"{operation}: the object was not found.")

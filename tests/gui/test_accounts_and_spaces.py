@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -103,6 +105,56 @@ def test_test_connection_to_a_server_that_never_answers_gives_up_and_says_so(
         qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=30_000)
     assert f"{endpoint} took the connection but gave no answer in 2 seconds" in dialog.result_label.text()
     assert dialog.test_button.isEnabled()
+
+
+class NotFoundEverywhere(BaseHTTPRequestHandler):
+    """A web server that is not S3: every path is a 404 page."""
+
+    def do_GET(self) -> None:
+        body = b"<html><body><h1>404 Not Found</h1></body></html>"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_test_connection_to_a_web_server_that_is_not_s3_says_so(
+    build_window: Callable[[], App], qtbot: QtBot
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotFoundEverywhere)
+    thread = threading.Thread(target=server.serve_forever, name="not-s3-web-server", daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        dialog = open_add_account_dialog(build_window(), qtbot)
+        fill_account(dialog, endpoint, "EXAMPLEKEY", "example-secret")
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=30_000)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    text = dialog.result_label.text()
+    # Before: "✗ ListBuckets: the object was not found."
+    assert "does not look like an S3 server" in text
+    assert "ListBuckets" not in text
+
+
+def test_a_refusal_with_no_message_says_no_none(
+    build_window: Callable[[], App], qtbot: QtBot, fault_proxy: FaultProxy, moto_bucket: str
+) -> None:
+    fault_proxy.fail(Match(method="GET"), status=403, code="AccessDenied", message="")
+    dialog = open_add_account_dialog(build_window(), qtbot)
+    fill_account(dialog, fault_proxy.endpoint, "EXAMPLEKEY", "example-secret", bucket=moto_bucket)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=30_000)
+    text = dialog.result_label.text()
+    assert f"not allowed to do this on “{moto_bucket}”" in text
+    assert "None" not in text  # before: "… The server said: None"
 
 
 @pytest.mark.parametrize(
