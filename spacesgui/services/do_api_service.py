@@ -78,6 +78,7 @@ class DoApiService(QObject):
         self._cdn: dict[str, CdnEndpoint | None] = {}  # by origin
         self._has_token: bool | None = None  # not read from the keyring yet
         self._looking: set[str] = set()  # origins whose endpoint is being looked up
+        self._session_token = ""  # kept in memory when there is no keyring to keep it
 
     # -- token ----------------------------------------------------------------------------
     def set_api_url(self, base_url: str) -> None:
@@ -87,6 +88,8 @@ class DoApiService(QObject):
 
     def has_token(self) -> bool:
         """Whether a token is kept; the keyring is read once, then remembered (menus ask often)."""
+        if self._session_token:
+            return True
         if self._has_token is None:
             try:
                 self._has_token = bool(self._secrets.get_secret(TOKEN_SECRET_ID))
@@ -94,20 +97,58 @@ class DoApiService(QObject):
                 return False
         return self._has_token
 
+    @property
+    def token_for_session_only(self) -> bool:
+        """True when the token is kept in memory until quit (there is no keyring to keep it)."""
+        return bool(self._session_token)
+
+    async def save_token(self, token: str) -> list[SpacesKey]:
+        """Ask DigitalOcean whether `token` works, then keep it; the keys it lists.
+
+        A token the API refuses is not kept (before, it was saved and the window said both
+        “a token is kept” and “not accepted”). One that lacks the keys' scope is kept, since
+        it may serve the CDN, and the scope error is raised after. Without a keyring it is
+        kept in memory until quit, as a secret key can be.
+        """
+        token = _checked_token(token)
+        register_secret(token)  # hidden from every log line and error from now on
+        client = self._factory(token, self._base_url)
+        try:
+            keys = await self._runner.run(client.list_keys)
+            scope_error = None
+        except ApiScopeMissing as error:
+            keys, scope_error = [], error
+        finally:
+            client.close()
+        try:
+            self.set_token(token)
+        except KeyringUnavailable:
+            log.warning("no system keyring: the DigitalOcean API token is kept until spacesgui quits")
+            self._session_token = token
+            self._reset()
+            self.token_changed.emit()
+        if scope_error is not None:
+            raise scope_error
+        return keys
+
     def set_token(self, token: str) -> None:
-        """Keep `token` in the keyring (never in a file). KeyringUnavailable may rise."""
-        token = token.strip()
-        if not token:
-            raise InvalidInput("Paste a DigitalOcean personal access token (it starts with dop_v1_).")
+        """Keep `token` in the keyring (never in a file), unchecked. KeyringUnavailable may rise."""
+        token = _checked_token(token)
         register_secret(token)  # hidden from every log line and error from now on
         with self._recording("", "", ActivityAction.API_TOKEN, "saved in the keyring"):
             self._secrets.set_secret(TOKEN_SECRET_ID, token)
+        self._session_token = ""
         self._has_token = True
         self._reset()
         log.info("DigitalOcean API token saved in the keyring")
         self.token_changed.emit()
 
     def forget_token(self) -> None:
+        if self._session_token:  # never reached the keyring: nothing to remove there
+            self._session_token = ""
+            self._reset()
+            self.token_changed.emit()
+            return
         with self._recording("", "", ActivityAction.API_TOKEN, "removed from the keyring"):
             self._secrets.delete_secret(TOKEN_SECRET_ID)
         self._has_token = False
@@ -134,7 +175,7 @@ class DoApiService(QObject):
         """The client for the saved token, built on first use. Any thread."""
         with self._lock:
             if self._client is None:
-                token = self._secrets.get_secret(TOKEN_SECRET_ID)
+                token = self._session_token or self._secrets.get_secret(TOKEN_SECRET_ID)
                 if not token:
                     raise ApiTokenMissing(
                         "Enter a DigitalOcean personal access token in File → DigitalOcean Keys… first."
@@ -289,3 +330,10 @@ class DoApiService(QObject):
 
     def close(self) -> None:
         self._reset()
+
+
+def _checked_token(token: str) -> str:
+    token = token.strip()
+    if not token:
+        raise InvalidInput("Paste a DigitalOcean personal access token (it starts with dop_v1_).")
+    return token

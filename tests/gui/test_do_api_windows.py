@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring.errors
 import pytest
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -168,8 +169,8 @@ def test_renaming_and_deleting_a_key_warns_which_accounts_use_it(
     assert api.keys == {}
 
 
-def test_a_rejected_token_is_said_in_the_window_without_the_token(
-    build_window: Callable[[], App], api: FakeDoApi, qtbot: QtBot
+def test_a_rejected_token_is_said_in_the_window_without_the_token_and_not_kept(
+    build_window: Callable[[], App], api: FakeDoApi, memory_keyring: MemoryKeyring, qtbot: QtBot
 ) -> None:
     app = build_window()
     window = open_keys_window(app, api)
@@ -180,6 +181,34 @@ def test_a_rejected_token_is_said_in_the_window_without_the_token(
     qtbot.waitUntil(lambda: "did not accept the API token" in window.error_label.text(), timeout=WAIT)
     assert wrong not in window.error_label.text()
     assert len(api.requests) == 1
+    # Not kept: before, it was saved anyway, and the window said a token was kept.
+    assert memory_keyring.passwords == {}
+    assert window.token_status.text().startswith("No API token yet")
+    assert not window.create_button.isEnabled()
+    assert window.token_edit.text() == wrong  # there to correct
+
+
+def test_without_a_keyring_a_good_token_is_kept_until_quit_and_lists_the_keys(
+    build_window: Callable[[], App], api: FakeDoApi, memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot,
+) -> None:  # fmt: skip
+    def refuse(service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+    key = api.add_key("ci")
+    app = build_window()
+    window = open_keys_window(app, api)
+    window.token_edit.setText(TOKEN)
+    window.save_token_button.click()
+
+    # Before: an error advising to untick a keyring box this window does not have.
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=WAIT)
+    assert window.table.item(0, 1).text() == key
+    assert "until spacesgui quits" in window.token_status.text()
+    assert window.error_label.text() == ""
+    assert window.create_button.isEnabled()
+    assert memory_keyring.passwords == {}
 
 
 def test_the_cdn_page_enables_changes_the_ttl_and_disables_a_spaces_endpoint(

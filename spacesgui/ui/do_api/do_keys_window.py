@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spacesgui.core.do_api import CreatedKey, SpacesKey
+from spacesgui.core.do_api import ApiScopeMissing, CreatedKey, SpacesKey
 from spacesgui.core.errors import SpacesError
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.do_api_service import DoApiService
@@ -118,14 +118,18 @@ class DoKeysWindow(QWidget):
 
     # -- token ----------------------------------------------------------------------------
     def save_token(self) -> None:
+        """Check the pasted token with DigitalOcean; it is kept only if accepted."""
+        self._run("Checking the token with DigitalOcean…", self._save_token(self.token_edit.text()))
+
+    async def _save_token(self, token: str) -> None:
         try:
-            self._service.set_token(self.token_edit.text())
-        except SpacesError as error:
-            self._show_error(error)
-            return
+            self.keys = await self._service.save_token(token)
+        except ApiScopeMissing:
+            self.token_edit.clear()  # kept (it may serve the CDN); the error says what it lacks
+            raise
         self.token_edit.clear()
-        self.error_label.set_problem("")
-        self.refresh()
+        self._fill()
+        self.status_label.setText(f"{len(self.keys)} key{'s' if len(self.keys) != 1 else ''}.")
 
     def forget_token(self) -> None:
         self._service.forget_token()
@@ -134,9 +138,14 @@ class DoKeysWindow(QWidget):
 
     def _show_token_state(self) -> None:
         has = self._service.has_token()
-        self.token_status.setText(
-            "A token is kept in the system keyring. Paste another to replace it." if has else NO_TOKEN
-        )
+        if self._service.token_for_session_only:
+            kept = (
+                "A token is kept until spacesgui quits (there is no system keyring to keep it in). "
+                "Paste another to replace it."
+            )
+        else:
+            kept = "A token is kept in the system keyring. Paste another to replace it."
+        self.token_status.setText(kept if has else NO_TOKEN)
         self.forget_token_button.setEnabled(has)
         self._update_buttons()
 
