@@ -105,8 +105,12 @@ def test_a_created_key_shows_its_secret_once_and_saves_as_an_account_in_the_keyr
     window.create_button.click()
     dialog = window.create_dialog
     assert dialog is not None
-    dialog.name_edit.setText("site deploy")
+    # Nothing typed yet: no complaint about the name (before, a red "Give the key a name"
+    # showed as soon as "Only these Spaces" was chosen), and Create waits for one.
     dialog.add_grant("site", Permission.READWRITE)
+    assert dialog.problem_label.text() == ""
+    assert not dialog.create_button.isEnabled()
+    dialog.name_edit.setText("site deploy")
     assert dialog.create_button.isEnabled()
     dialog.create_button.click()
 

@@ -46,6 +46,8 @@ class CreateKeyDialog(QDialog):
         self.setObjectName("doCreateKeyDialog")
         self.setWindowTitle("Create Spaces Key")
         self.name_edit = named(QLineEdit(self), "createKeyName", "Key name")
+        self.name_edit.setPlaceholderText("A name to tell it apart, e.g. website deploy")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 60)  # was ~280 px
         self.full_radio = named(QRadioButton("Full access to every Space", self), "createKeyFull")
         self.scoped_radio = named(QRadioButton("Only these Spaces:", self), "createKeyScoped")
         self.full_radio.setChecked(True)
@@ -117,16 +119,16 @@ class CreateKeyDialog(QDialog):
         return grants
 
     def _check(self) -> None:
+        problem = ""
         try:
-            check_key_request(self.key_name(), self.grants())
+            # An empty name is not yet a mistake: Create waits for it, and the field's hint
+            # says what goes there (before, choosing “Only these Spaces” first showed a red
+            # “Give the key a name” before anything was typed).
+            check_key_request(self.key_name() or "(not named yet)", self.grants())
         except SpacesError as error:
-            self.problem_label.set_problem(
-                error.message if self.key_name() or not self.full_radio.isChecked() else ""
-            )
-            self.create_button.setEnabled(False)
-            return
-        self.problem_label.set_problem("")
-        self.create_button.setEnabled(True)
+            problem = error.message
+        self.problem_label.set_problem(problem)
+        self.create_button.setEnabled(not problem and bool(self.key_name()))
 
 
 class CreatedKeyDialog(QDialog):
