@@ -516,8 +516,9 @@ class MainWindow(QMainWindow):
             self.placeholder.setText(self._hint)
         elif not self._accounts.accounts:
             self.placeholder.setText(
-                "No accounts yet.\nChoose File → Add Account… to connect to DigitalOcean Spaces "
-                "or any S3-compatible storage."
+                # The buttons under it say how (Add Account…, Open the Demo, imports): the text
+                # does not repeat them.
+                "No accounts yet.\nConnect to DigitalOcean Spaces or any S3-compatible storage."
             )
         elif place is not None and (name := self._account_name(place.account_id)):
             self.placeholder.setText(

@@ -320,6 +320,10 @@ def test_the_first_run_panel_lists_only_the_sources_found_and_its_buttons_work(
     assert rclone_dialog is not dialog
     qtbot.waitUntil(lambda: [c.name for c, _t, _s in rclone_dialog.rows()] == ["r"], timeout=30_000)
 
+    # The button has the menu's words, and the text above does not repeat it (it said
+    # "Choose File → Add Account… to connect…" over an "Add an Account…" button).
+    assert panel.add_button.text() == window.add_account_action.text()
+    assert "Add Account" not in window.placeholder.text()
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert isinstance(window.space_actions.last_dialog, AccountDialog)
     assert window.space_actions.last_dialog.isVisible()

@@ -41,7 +41,7 @@ class FirstRunPanel(QWidget):
         self.demo_button.setToolTip("Sample Spaces on a small server on this computer, to try spacesgui")
         self.demo_button.clicked.connect(self._on_demo_button_clicked)
         self.demo_button.hide()  # until the app says how to open it
-        self.add_button = named(QPushButton("Add an Account…", self), "firstRunAddButton")
+        self.add_button = named(QPushButton("Add Account…", self), "firstRunAddButton")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(add_account)
         self.import_hint = named(MutedLabel("", self), "firstRunImportHint")
