@@ -91,7 +91,11 @@ def check_endpoint_url(url: str) -> str:
         reason = "its port is not a number from 0 to 65535" if "port" in str(exc).lower() else str(exc)
         raise InvalidEndpoint(f"“{url}” is not a valid address: {reason}.") from exc
     if parts.scheme not in ("http", "https"):
-        raise InvalidEndpoint(f"“{parts.scheme}://” is not supported; use https:// or http://.")
+        given = url.split("://", 1)[0]
+        if parts.scheme and parts.scheme == given.lower():
+            raise InvalidEndpoint(f"“{given}://” is not supported; use https:// or http://.")
+        # Not a scheme at all ("ht!tp://…" was said to be "“://” is not supported").
+        raise InvalidEndpoint(f"“{url}” does not start with https:// or http://.")
     host = parts.hostname or ""
     if not host or " " in parts.netloc:
         raise InvalidEndpoint(f"“{url}” has no valid host name.")
