@@ -95,6 +95,8 @@ class KeyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == KeyColumn.SECRET:
                 return SECRET_TIPS[row.secret]
+            if column == KeyColumn.ENDPOINT:
+                return row.account.endpoint_url
             return self._text(row, column)
         return None
 
@@ -104,7 +106,9 @@ class KeyTableModel(QAbstractTableModel):
         texts = {
             KeyColumn.NAME: account.name,
             KeyColumn.PROVIDER: provider(account.provider).label,
-            KeyColumn.ENDPOINT: account.endpoint_url,
+            # The host first: "https://" took a line of its own in a narrow column, and is
+            # what almost every endpoint starts with; "http://" is kept, as worth noticing.
+            KeyColumn.ENDPOINT: account.endpoint_url.removeprefix("https://"),
             KeyColumn.REGION: account.region,
             KeyColumn.ACCESS_KEY: account.access_key_id,
             KeyColumn.SECRET: row.secret.masked,

@@ -89,6 +89,26 @@ def test_the_token_goes_to_the_keyring_and_lists_every_page_of_keys(
     assert window.token_edit.text() == ""
 
 
+def test_long_key_names_and_grants_are_cut_so_every_column_shows_at_the_windows_width(
+    build_window: Callable[[], App], api: FakeDoApi, qtbot: QtBot
+) -> None:
+    grants = [{"bucket": f"photos-archive-{year}", "permission": "read"} for year in range(2015, 2027)]
+    api.add_key("website-deploy-ci-pipeline-key-for-production", grants)
+    app = build_window()
+    window = open_keys_window(app, api)
+    window.show()
+    window.token_edit.setText(TOKEN)
+    window.save_token_button.click()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=WAIT)
+    QApplication.processEvents()
+    # Before, every column took its whole text: Access, Created and Local accounts were off
+    # the side of the window at its own width, behind a scroll bar.
+    assert window.table.horizontalScrollBar().maximum() == 0
+    access = window.table.item(0, 2)
+    assert access.toolTip() == access.text()  # whole on hover
+    assert access.text().count("photos-archive-") == 12
+
+
 def test_a_created_key_shows_its_secret_once_and_saves_as_an_account_in_the_keyring(
     build_window: Callable[[], App],
     api: FakeDoApi,

@@ -247,9 +247,27 @@ def test_the_secret_is_shown_only_after_show_secret_is_clicked(
     manager.show_secret_button.click()
     qtbot.waitUntil(manager.secret_edit.isVisible, timeout=10_000)
     assert manager.secret_edit.text() == SECRET
+    assert manager.secret_label.text() == f"Secret key of “{moto_account.name}”:"  # before: unlabelled
     manager.show_secret_button.click()  # Hide Secret
     assert not manager.secret_edit.isVisible()
     assert manager.secret_edit.text() == ""
+
+
+def test_an_https_endpoint_shows_its_host_on_one_line_and_the_whole_address_on_hover(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    app = build_window()
+    secure = moto_account.with_changes(name="secure", endpoint_url="https://127.0.0.1:1", id="secure-one")
+    saved_account(app, qtbot, secure)
+    manager = open_manager(app, qtbot)
+    manager.resize(700, 400)  # narrow: the endpoint column gets what is left
+    # Before, "https://" wrapped onto a line of its own and the host was cut below it.
+    assert cell(manager, secure.id, KeyColumn.ENDPOINT) == "127.0.0.1:1"
+    row = manager.sorted.mapFromSource(
+        manager.model.index(manager.model.row_of(secure.id), KeyColumn.ENDPOINT)
+    )
+    assert row.data(Qt.ItemDataRole.ToolTipRole) == "https://127.0.0.1:1"
+    assert not manager.table.wordWrap()
 
 
 def test_copy_access_key_id_puts_only_the_access_key_on_the_clipboard(

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 Spawner = Callable[[Awaitable[None]], object]
 COLUMNS = ("Name", "Access key", "Access", "Created", "Local accounts")
+NAME_COLUMN, ACCESS_COLUMN = 0, 2
+NAME_MAX_WIDTH = 200  # px: a 40-character key name is cut, not given half the window
 NO_TOKEN = (
     "No API token yet. Create a personal access token in the DigitalOcean control panel "
     "(API → Tokens) with the “spaces_key” scopes (and “cdn” for the CDN), then paste it here. "
@@ -55,7 +57,7 @@ class DoKeysWindow(QWidget):
         self.setObjectName("doKeys")
         self.setAccessibleName("DigitalOcean Spaces keys")
         self.setWindowTitle("DigitalOcean Spaces Keys")
-        self.resize(760, 460)
+        self.resize(880, 460)
         self._service, self._accounts, self._spawn = service, accounts, spawn
         self.keys: list[SpacesKey] = []
         self._busy = False
@@ -81,8 +83,16 @@ class DoKeysWindow(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        # Access (the grants, long for a key of many Spaces) takes what is left, cut with "…"
+        # and whole on hover; before, every column took its whole text and Access, Created
+        # and Local accounts went off the side at the window's own width.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ACCESS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(100)  # a narrow window scrolls before Access is squeezed to "…"
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.refresh_button = named(QPushButton("Refresh", self), "doRefreshKeys", "Refresh")
@@ -169,9 +179,15 @@ class DoKeysWindow(QWidget):
             ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, key.access_key)
+                item.setToolTip(text)
                 self.table.setItem(row, column, item)
             if selected is not None and key.access_key == selected.access_key:
                 self.table.selectRow(row)
+        # A long name is cut rather than pushing the rest aside (it can be widened by hand).
+        name_width = max(
+            self.table.sizeHintForColumn(NAME_COLUMN), self.fontMetrics().horizontalAdvance("Name") + 24
+        )
+        self.table.horizontalHeader().resizeSection(NAME_COLUMN, min(name_width, NAME_MAX_WIDTH))
         self._update_buttons()
 
     def row_of(self, access_key: str) -> int:

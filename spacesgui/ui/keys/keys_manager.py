@@ -76,6 +76,7 @@ class KeysManager(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line a row, cut with "…" (rows are one line high)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(KeyColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch)
@@ -112,7 +113,15 @@ class KeysManager(QWidget):
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.secret_edit = named(QLineEdit(self), "revealedSecretEdit", "Secret key")
         self.secret_edit.setReadOnly(True)
-        self.secret_edit.hide()
+        # Says whose secret it is: shown under the table, away from the selected row.
+        self.secret_label = named(QLabel(self), "revealedSecretLabel", "Whose secret key")
+        self.secret_label.setBuddy(self.secret_edit)
+        self._secret_row = QWidget(self)
+        secret_row = QHBoxLayout(self._secret_row)
+        secret_row.setContentsMargins(0, 0, 0, 0)
+        secret_row.addWidget(self.secret_label)
+        secret_row.addWidget(self.secret_edit, 1)
+        self._secret_row.hide()
 
         layout = QVBoxLayout(self)
         # The window's narrowest is the groups stacked, not side by side (resizeEvent).
@@ -120,7 +129,7 @@ class KeysManager(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(self._buttons)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.secret_edit)
+        layout.addWidget(self._secret_row)
         layout.addWidget(self.result_label)
         layout.addLayout(self.extra_buttons)
 
@@ -353,7 +362,7 @@ class KeysManager(QWidget):
             self._show_result(False, f"“{account.name}”: {title}. {report.message}")
 
     def toggle_secret(self) -> None:
-        if self.secret_edit.isVisible():
+        if self._secret_row.isVisible():
             self._hide_secret()
             return
         account_id = self.selected_id()
@@ -364,13 +373,17 @@ class KeysManager(QWidget):
         secret = await self._keys.reveal(account_id)
         if self.selected_id() != account_id:
             return  # the selection moved on meanwhile: show nothing
+        account = self._selected_account()
+        self.secret_label.setText(
+            f"Secret key of “{account.name}”:" if account is not None else "Secret key:"
+        )
         self.secret_edit.setText(secret)
-        self.secret_edit.show()
+        self._secret_row.show()
         self.show_secret_button.setText("Hide Secret")
 
     def _hide_secret(self) -> None:
         self.secret_edit.clear()
-        self.secret_edit.hide()
+        self._secret_row.hide()
         self.show_secret_button.setText("Show Secret")
 
     def copy_access_key(self) -> None:
