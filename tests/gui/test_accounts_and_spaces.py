@@ -17,6 +17,7 @@ from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
+from spacesgui.core.transfers import PUBLIC_READ
 from spacesgui.services import account_service
 from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.accounts.create_space_dialog import CreateSpaceDialog
@@ -68,6 +69,45 @@ def test_adding_an_account_keeps_the_secret_in_the_keyring_and_out_of_the_settin
     settings_text = (tmp_path / "settings.json").read_text()
     assert "very-secret-value" not in settings_text
     assert json.loads(settings_text)["accounts"][0]["name"] == "Local moto"
+
+
+def test_the_add_account_dialog_keeps_the_less_used_fields_under_more_options(
+    build_window: Callable[[], App], qtbot: QtBot, moto_endpoint: str
+) -> None:
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    advanced = (dialog.addressing_combo, dialog.acl_combo, dialog.cache_control_edit, dialog.ca_bundle.edit)
+    # Before, all eleven fields showed at once, beside a nine-line keyring paragraph.
+    assert not any(w.isVisible() for w in advanced)
+    assert dialog.access_key_edit.isVisible()
+    closed_height = dialog.height()
+    dialog.more.button.click()
+    assert all(w.isVisible() for w in advanced)
+    # Given the room it needs: the certificate's note ends above the hint under it (at first
+    # the dialog grew only to its new minimum, and the note ran under the hint).
+    note = dialog.ca_bundle.hint
+    note_bottom = note.mapTo(dialog, note.rect().bottomLeft()).y()
+    assert note_bottom < dialog.hint.mapTo(dialog, dialog.hint.rect().topLeft()).y()
+    dialog.more.button.click()
+    qtbot.waitUntil(lambda: dialog.height() <= closed_height, timeout=10_000)  # shrinks back
+
+    # A problem in a hidden field shows the field it names.
+    fill_account(dialog, moto_endpoint, "key", "secret")
+    dialog.cache_control_edit.setText("max-age=86400, publié")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "✗" in dialog.result_label.text()
+    assert dialog.cache_control_edit.isVisible()
+    dialog.reject()
+
+    # An account with a setting chosen by hand opens with it in sight.
+    account = Account("public", "custom", moto_endpoint, "us-east-1", "key", upload_acl=PUBLIC_READ)
+    app.accounts.add_account(account, "secret")
+    app.window.space_actions.edit_account(account.id)
+    edited = app.window.space_actions.last_dialog
+    assert isinstance(edited, AccountDialog)
+    qtbot.waitUntil(edited.isVisible, timeout=10_000)
+    assert edited.acl_combo.isVisible()
+    edited.reject()
 
 
 def test_test_connection_with_a_wrong_secret_says_the_keys_are_wrong(
@@ -467,4 +507,7 @@ def test_removing_an_account_deletes_its_secret_and_closes_its_space(
     assert memory_keyring.get_password("spacesgui", moto_account.id) is None
     assert app.window.place is None
     assert app.window.account_panel.model.rowCount() == 0
-    assert "Add Account" in app.window.placeholder.text()
+    assert app.window.placeholder.text().startswith("No accounts yet.")
+    actions = app.window.import_actions
+    assert actions is not None
+    qtbot.waitUntil(actions.first_run.add_button.isVisible, timeout=10_000)  # the way on, under it

@@ -27,6 +27,7 @@ from spacesgui.core.transfers import PRIVATE, PUBLIC_READ, check_cache_control
 from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.services.account_service import ConnectionReport
 from spacesgui.ui.accounts.ca_bundle_row import CaBundleRow
+from spacesgui.ui.disclosure import Disclosure
 from spacesgui.ui.naming import named
 from spacesgui.ui.problem_label import DialogGrowth
 
@@ -45,6 +46,12 @@ PROVIDER_HINTS = {
     "custom": "Any S3-compatible server: its address, and an access key and secret it accepts.",
 }
 KEYRING_NOTE = " Secrets are kept in your system keyring, never in a file."
+# One sentence: the whole story (the backend found, how to install one) was nine lines here;
+# it is the tick box's tooltip, and the log's.
+KEYRING_MISSING_NOTE = (
+    " No usable system keyring was found, so a secret key is kept only until you quit "
+    "(point at the tick box for how to fix that)."
+)
 
 
 class AccountDialog(QDialog):
@@ -108,15 +115,21 @@ class AccountDialog(QDialog):
         form.addRow("Provider:", self.provider_combo)
         form.addRow("Region:", self.region_combo)
         form.addRow("Endpoint:", self.endpoint_edit)
-        form.addRow("Addressing:", self.addressing_combo)
         form.addRow("Name:", self.name_edit)
         form.addRow("Access key:", self.access_key_edit)
         form.addRow("Secret key:", secret_row)
         form.addRow("Open this Space:", self.bucket_edit)
-        form.addRow("New uploads are:", self.acl_combo)
-        form.addRow("Cache-Control:", self.cache_control_edit)
-        self.ca_bundle = CaBundleRow(self)
-        form.addRow("CA certificate:", self.ca_bundle)
+        # What most accounts leave as the provider sets it, under More Options.
+        more_body = QWidget(self)
+        more_form = QFormLayout(more_body)
+        more_form.setContentsMargins(0, 0, 0, 0)
+        more_form.addRow("Addressing:", self.addressing_combo)
+        more_form.addRow("New uploads are:", self.acl_combo)
+        more_form.addRow("Cache-Control:", self.cache_control_edit)
+        self.ca_bundle = CaBundleRow(more_body)
+        more_form.addRow("CA certificate:", self.ca_bundle)
+        self.more = named(Disclosure("More Options", more_body, self), "moreOptions")
+        self.more.button.setObjectName("moreOptionsButton")
         self.remember_check = named(
             QCheckBox("Remember the secret key in the system keyring"), "rememberCheck"
         )
@@ -146,6 +159,7 @@ class AccountDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.more)
         layout.addWidget(self.hint)
         layout.addLayout(test_row)
         layout.addWidget(self.buttons)
@@ -182,9 +196,10 @@ class AccountDialog(QDialog):
         name follows the region); an edited one at its name.
         """
         chain = [
-            self.provider_combo, self.region_combo, self.endpoint_edit, self.addressing_combo,
-            self.name_edit, self.access_key_edit, self.secret_edit, self.show_secret, self.bucket_edit,
-            self.acl_combo, self.cache_control_edit, self.ca_bundle.edit, self.remember_check,
+            self.provider_combo, self.region_combo, self.endpoint_edit, self.name_edit,
+            self.access_key_edit, self.secret_edit, self.show_secret, self.bucket_edit,
+            self.more.button, self.addressing_combo, self.acl_combo, self.cache_control_edit,
+            self.ca_bundle.edit, self.remember_check,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -208,6 +223,13 @@ class AccountDialog(QDialog):
         self.cache_control_edit.setText(account.cache_control)
         self.ca_bundle.set_path(account.ca_bundle)
         self.remember_check.setChecked(account.in_keyring)
+        preset = provider(account.provider)
+        # Settings chosen by hand are shown, not hidden where they could be forgotten.
+        self.more.set_open(
+            account.addressing != preset.addressing
+            or account.upload_acl != PRIVATE
+            or bool(account.cache_control or account.ca_bundle)
+        )
         self.secret_edit.setPlaceholderText("Leave empty to keep the stored secret")
 
     def _on_show_secret_toggled(self, shown: bool) -> None:
@@ -215,7 +237,7 @@ class AccountDialog(QDialog):
 
     def _on_provider_changed(self) -> None:
         preset = provider(self.provider_combo.currentData())
-        note = f" {self._keyring_problem}" if self._keyring_problem else KEYRING_NOTE
+        note = KEYRING_MISSING_NOTE if self._keyring_problem else KEYRING_NOTE
         self.hint.setText(PROVIDER_HINTS.get(preset.key, PROVIDER_HINTS["custom"]) + note)
         self.access_key_edit.setPlaceholderText(
             "Access key (DO00…)" if preset.key == "digitalocean" else "Access key"
@@ -248,6 +270,12 @@ class AccountDialog(QDialog):
         access_key = self.access_key_edit.text().strip()
         if not access_key or not (self.secret() or self._existing_id):
             raise SpacesError("Enter both the access key and the secret key.")
+        try:
+            cache_control = check_cache_control(self.cache_control_edit.text())
+            ca_bundle = self.ca_bundle.checked_path()
+        except SpacesError:
+            self.more.set_open(True)  # the field the reason names is in sight
+            raise
         values = {
             "name": self.name_edit.text().strip() or endpoint,
             "provider": self.provider_combo.currentData(),
@@ -257,8 +285,8 @@ class AccountDialog(QDialog):
             "addressing": AddressingStyle(self.addressing_combo.currentData()),
             "bucket": bucket,
             "upload_acl": self.acl_combo.currentData(),
-            "cache_control": check_cache_control(self.cache_control_edit.text()),
-            "ca_bundle": self.ca_bundle.checked_path(),
+            "cache_control": cache_control,
+            "ca_bundle": ca_bundle,
         }
         return Account(**values, id=self._existing_id) if self._existing_id else Account(**values)
 
