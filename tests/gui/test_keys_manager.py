@@ -293,6 +293,8 @@ def test_without_a_usable_keyring_the_manager_says_what_to_do_and_offers_this_se
     assert "No usable system keyring" in banner
     assert "gnome-keyring" in banner
     assert "this session only" in banner
+    assert "keyring.backends" not in banner  # a module name said nothing to a user
+    assert banner.count(". ") <= 2  # two sentences, not a five-line paragraph
     manager.add_button.click()
     dialog = manager.last_dialog
     assert isinstance(dialog, AccountDialog)

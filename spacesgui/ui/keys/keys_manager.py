@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from html import escape
 
 from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShowEvent
@@ -195,8 +194,16 @@ class KeysManager(QWidget):
     def _show_keyring_state(self) -> None:
         problem = self._accounts.keyring_problem()
         if problem:
-            log.warning("keys manager: no usable keyring")
-            self.banner.show_message(escape(problem), level="warning")
+            log.warning("keys manager: %s", problem)  # the whole story, backend named, in the log
+            # Two lines, not five: what it means here and the way out (the backend's module
+            # name meant nothing to a new user).
+            self.banner.show_message(
+                "No usable system keyring was found, so secret keys are kept for this session only "
+                "(until you quit). "
+                "To remember them, install and unlock a Secret Service such as gnome-keyring or "
+                "KWallet, then start spacesgui again.",
+                level="warning",
+            )
         elif self.banner.isVisible() and "keyring" in self.banner.text():
             self.banner.dismiss()
 
