@@ -18,9 +18,10 @@ class KeyColumn(IntEnum):
     PROVIDER = 1
     ENDPOINT = 2
     REGION = 3
-    ACCESS_KEY = 4
-    SECRET = 5
-    LAST_CONNECTED = 6
+    SPACE = 4  # the one Space the account opens ("Open this Space"), for keys limited to it
+    ACCESS_KEY = 5
+    SECRET = 6
+    LAST_CONNECTED = 7
 
 
 HEADERS = {
@@ -28,6 +29,7 @@ HEADERS = {
     KeyColumn.PROVIDER: "Provider",
     KeyColumn.ENDPOINT: "Endpoint",
     KeyColumn.REGION: "Region",
+    KeyColumn.SPACE: "Space",
     KeyColumn.ACCESS_KEY: "Access key ID",
     KeyColumn.SECRET: "Secret key",
     KeyColumn.LAST_CONNECTED: "Last connected",
@@ -97,6 +99,13 @@ class KeyTableModel(QAbstractTableModel):
                 return SECRET_TIPS[row.secret]
             if column == KeyColumn.ENDPOINT:
                 return row.account.endpoint_url
+            if column == KeyColumn.SPACE:
+                bucket = row.account.bucket
+                return (
+                    f"This account opens only the Space “{bucket}” (keys limited to one Space)."
+                    if bucket
+                    else "This account lists every Space its keys may see."
+                )
             return self._text(row, column)
         return None
 
@@ -110,6 +119,7 @@ class KeyTableModel(QAbstractTableModel):
             # what almost every endpoint starts with; "http://" is kept, as worth noticing.
             KeyColumn.ENDPOINT: account.endpoint_url.removeprefix("https://"),
             KeyColumn.REGION: account.region,
+            KeyColumn.SPACE: account.bucket or "All",
             KeyColumn.ACCESS_KEY: account.access_key_id,
             KeyColumn.SECRET: row.secret.masked,
             KeyColumn.LAST_CONNECTED: last_connected_text(account.last_connected),

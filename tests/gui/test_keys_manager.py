@@ -86,7 +86,14 @@ def test_ctrl_k_opens_the_manager_listing_each_account_with_its_secret_masked(
     manager = open_manager(app, qtbot)
     assert manager.objectName() == "keysManager"
     texts = [cell(manager, moto_account.id, c) for c in KeyColumn]
-    assert texts[:5] == ["moto", "Other S3-compatible", moto_account.endpoint_url, "us-east-1", "test-access"]
+    assert texts[:6] == [
+        "moto",
+        "Other S3-compatible",
+        moto_account.endpoint_url,
+        "us-east-1",
+        "All",
+        "test-access",
+    ]
     assert texts[KeyColumn.SECRET].endswith("in keyring")
     assert "•" in texts[KeyColumn.SECRET]
     assert SECRET not in " ".join(all_cells(manager.model))
@@ -268,6 +275,21 @@ def test_an_https_endpoint_shows_its_host_on_one_line_and_the_whole_address_on_h
     )
     assert row.data(Qt.ItemDataRole.ToolTipRole) == "https://127.0.0.1:1"
     assert not manager.table.wordWrap()
+
+
+def test_an_account_limited_to_one_space_says_which_in_the_list(
+    build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
+) -> None:
+    app = build_window()
+    scoped = moto_account.with_changes(name="website deploy", bucket="website", id="scoped-one")
+    saved_account(app, qtbot, scoped)
+    manager = open_manager(app, qtbot)
+    # Before, nothing told it from an account that lists every Space.
+    assert cell(manager, scoped.id, KeyColumn.SPACE) == "website"
+    tip = manager.model.index(manager.model.row_of(scoped.id), KeyColumn.SPACE).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert "only the Space “website”" in tip
 
 
 def test_copy_access_key_id_puts_only_the_access_key_on_the_clipboard(

@@ -55,7 +55,7 @@ class KeysManager(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         named(self, "keysManager", "Keys Manager")
         self.setWindowTitle("Keys Manager")
-        self.resize(960, 420)
+        self.resize(1100, 420)  # every column whole, the endpoint host too, for the usual accounts
         self._keys, self._accounts, self._spawn = keys, keys.accounts, spawn
         self.last_dialog: QDialog | None = None
         self._chosen = ""  # the account whose row is selected: results and a shown secret are its
