@@ -356,6 +356,27 @@ def test_an_unticked_box_shows_on_light_and_dark_palettes(
         assert text_contrast(image, box.adjusted(-1, -1, 1, 1))[0] >= 3, (palette, ticked)
 
 
+def test_a_narrow_window_stacks_the_first_run_import_buttons_instead_of_refusing_to_narrow(
+    build_window: Callable[[], App], qtbot: QtBot, home: Path
+) -> None:
+    write_aws(home, "[a]\naws_access_key_id = A\naws_secret_access_key = s\n")
+    (home / ".s3cfg").write_text("[default]\naccess_key = K\nsecret_key = s\n")
+    write_rclone(home, "[r]\ntype = s3\nprovider = AWS\naccess_key_id = R\nsecret_access_key = s\n")
+    app = build_window()
+    actions = app.window.import_actions
+    assert actions is not None
+    panel = actions.first_run
+    qtbot.waitUntil(panel.isVisible, timeout=10_000)
+    buttons = [b for b in panel.import_buttons.values() if b.isVisible()]
+    assert len(buttons) == 3
+    # Before, the three side by side held the window at 666 px when 640 was asked for.
+    app.window.resize(640, 600)
+    qtbot.waitUntil(lambda: app.window.width() == 640, timeout=10_000)
+    qtbot.waitUntil(lambda: len({b.y() for b in buttons}) == 3, timeout=10_000)  # one above the other
+    app.window.resize(1100, 600)
+    qtbot.waitUntil(lambda: len({b.y() for b in buttons}) == 1, timeout=10_000)  # a row again
+
+
 def test_the_first_run_panel_hint_is_legible(
     build_window: Callable[[], App], qtbot: QtBot, home: Path, palette: str
 ) -> None:

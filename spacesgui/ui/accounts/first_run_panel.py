@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from spacesgui.core.account_import import FoundSource, SourceKind
 from spacesgui.ui.muted_label import MutedLabel
@@ -59,11 +60,17 @@ class FirstRunPanel(QWidget):
         first.addWidget(self.demo_button)
         first.addWidget(self.add_button)
         first.addStretch(1)
+        # Side by side, or one above the other when the window is too narrow for the three
+        # (they held a 640 px window at 666 px): see resizeEvent.
+        self._imports_row = QHBoxLayout()
+        for button in self.import_buttons.values():
+            self._imports_row.addWidget(button)
         second = QHBoxLayout()
         second.addStretch(1)
-        for button in self.import_buttons.values():
-            second.addWidget(button)
+        second.addLayout(self._imports_row)
         second.addStretch(1)
+        # An explicit minimum, so the window may be narrower than the row: the row then stacks.
+        self.setMinimumWidth(240)
         column = QVBoxLayout(self)
         column.setContentsMargins(24, 8, 24, 24)
         column.setSpacing(12)
@@ -77,6 +84,15 @@ class FirstRunPanel(QWidget):
         """How to open the demo (the app's start-up knows); None hides the button."""
         self._open_demo = open_demo
         self.demo_button.setVisible(open_demo is not None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        shown = [b for b in self.import_buttons.values() if not b.isHidden()]
+        spacing = self._imports_row.spacing() * max(0, len(shown) - 1)
+        wide = sum(b.sizeHint().width() for b in shown) + spacing + 48 <= event.size().width()
+        self._imports_row.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        super().resizeEvent(event)
 
     def _on_demo_button_clicked(self) -> None:
         if self._open_demo is not None:
