@@ -68,6 +68,19 @@ def saved_account(app: App, qtbot: QtBot, account: Account, secret: str = SECRET
     app.accounts.add_account(account, secret)
 
 
+def manager_listing(build_window: Callable[[], App], qtbot: QtBot, account: Account) -> KeysManager:
+    """A new window with `account` saved, and its Keys Manager open."""
+    app = build_window()
+    saved_account(app, qtbot, account)
+    return open_manager(app, qtbot)
+
+
+def tip(manager: KeysManager, account_id: str, column: KeyColumn) -> str:
+    return str(
+        manager.model.index(manager.model.row_of(account_id), column).data(Qt.ItemDataRole.ToolTipRole)
+    )
+
+
 def click_box_button(manager: KeysManager, qtbot: QtBot, text: str) -> None:
     box = manager.last_dialog
     assert isinstance(box, QMessageBox)
@@ -263,33 +276,23 @@ def test_the_secret_is_shown_only_after_show_secret_is_clicked(
 def test_an_https_endpoint_shows_its_host_on_one_line_and_the_whole_address_on_hover(
     build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
 ) -> None:
-    app = build_window()
     secure = moto_account.with_changes(name="secure", endpoint_url="https://127.0.0.1:1", id="secure-one")
-    saved_account(app, qtbot, secure)
-    manager = open_manager(app, qtbot)
+    manager = manager_listing(build_window, qtbot, secure)
     manager.resize(700, 400)  # narrow: the endpoint column gets what is left
     # Before, "https://" wrapped onto a line of its own and the host was cut below it.
     assert cell(manager, secure.id, KeyColumn.ENDPOINT) == "127.0.0.1:1"
-    row = manager.sorted.mapFromSource(
-        manager.model.index(manager.model.row_of(secure.id), KeyColumn.ENDPOINT)
-    )
-    assert row.data(Qt.ItemDataRole.ToolTipRole) == "https://127.0.0.1:1"
+    assert tip(manager, secure.id, KeyColumn.ENDPOINT) == "https://127.0.0.1:1"
     assert not manager.table.wordWrap()
 
 
 def test_an_account_limited_to_one_space_says_which_in_the_list(
     build_window: Callable[[], App], qtbot: QtBot, moto_account: Account
 ) -> None:
-    app = build_window()
     scoped = moto_account.with_changes(name="website deploy", bucket="website", id="scoped-one")
-    saved_account(app, qtbot, scoped)
-    manager = open_manager(app, qtbot)
+    manager = manager_listing(build_window, qtbot, scoped)
     # Before, nothing told it from an account that lists every Space.
     assert cell(manager, scoped.id, KeyColumn.SPACE) == "website"
-    tip = manager.model.index(manager.model.row_of(scoped.id), KeyColumn.SPACE).data(
-        Qt.ItemDataRole.ToolTipRole
-    )
-    assert "only the Space “website”" in tip
+    assert "only the Space “website”" in tip(manager, scoped.id, KeyColumn.SPACE)
 
 
 def test_copy_access_key_id_puts_only_the_access_key_on_the_clipboard(
