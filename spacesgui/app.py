@@ -51,6 +51,14 @@ IO_WORKERS = 8
 GIL_SWITCH_INTERVAL_S = 0.001
 # One connection per thread that may call at once: listing workers, file jobs, part jobs.
 MAX_CONNECTIONS = IO_WORKERS + 64 + 64
+# Test Connection's request gives up a little after the dialog has said so (TEST_TIMEOUT_S),
+# so a silent server holds a worker thread for seconds, not the 3 minutes of 3 attempts.
+PROBE_READ_TIMEOUT_S = 15.0
+
+
+def make_probe_store(account: Account, credentials: Credentials) -> ObjectStore:
+    """A store for Test Connection: one attempt, a short wait for an answer (see TEST_TIMEOUT_S)."""
+    return S3Store(account, credentials, read_timeout=PROBE_READ_TIMEOUT_S, attempts=1)
 
 
 def make_store(account: Account, credentials: Credentials) -> ObjectStore:
@@ -114,8 +122,9 @@ def build_app(
     secrets = KeyringSecretStore() if use_keyring else MemorySecretStore()
     activity_log = SqliteActivityLog(settings_path.with_name("activity.sqlite3") if settings_path else None)
     accounts = AccountService(
-        runner, settings, secrets, MemorySecretStore(), make_store, activity_store=activity_log
-    )
+        runner, settings, secrets, MemorySecretStore(), make_store, activity_store=activity_log,
+        probe_factory=make_probe_store,
+    )  # fmt: skip
     browser = BrowserService(runner, accounts)
     transfers = build_transfers(runner, accounts, settings, journal_path or _journal_beside(settings_path))
     interval = (

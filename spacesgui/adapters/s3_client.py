@@ -148,6 +148,7 @@ def make_client(
     connect_timeout: float = CONNECT_TIMEOUT_S,
     read_timeout: float = READ_TIMEOUT_S,
     signature_version: Literal["s3v4", "s3"] = "s3v4",
+    attempts: int = TOTAL_MAX_ATTEMPTS,
 ) -> S3Client:
     """Return a thread-safe S3 client for `account` (one per account; share it).
 
@@ -172,7 +173,7 @@ def make_client(
         # UNSIGNED-PAYLOAD: uploads carry Content-MD5, so hashing the body for the
         # signature only costs a second read of it (botocore does so over http).
         s3={"addressing_style": _ADDRESSING[account.addressing], "payload_signing_enabled": False},
-        retries={"mode": "standard", "total_max_attempts": TOTAL_MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": attempts},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=max_pool_connections,

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from spacesgui.adapters.s3_access import S3AccessOps
 from spacesgui.adapters.s3_bucket_settings import S3BucketSettingsOps
-from spacesgui.adapters.s3_client import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, make_client, parse_timestamp
+from spacesgui.adapters.s3_client import (
+    CONNECT_TIMEOUT_S,
+    READ_TIMEOUT_S,
+    TOTAL_MAX_ATTEMPTS,
+    make_client,
+    parse_timestamp,
+)
 from spacesgui.adapters.s3_copy import S3CopyOps
 from spacesgui.adapters.s3_cors import S3CorsOps
 from spacesgui.adapters.s3_errors import translate
@@ -87,6 +93,7 @@ class S3Store(
         max_pool_connections: int = 16,
         connect_timeout: float = CONNECT_TIMEOUT_S,
         read_timeout: float = READ_TIMEOUT_S,
+        attempts: int = TOTAL_MAX_ATTEMPTS,
         acls: bool | None = None,
     ) -> None:
         self.account = account
@@ -105,6 +112,7 @@ class S3Store(
                 max_pool_connections=max_pool_connections,
                 connect_timeout=connect_timeout,
                 read_timeout=read_timeout,
+                attempts=attempts,
             )
         except Exception as exc:
             raise translate(exc, operation="Connect", endpoint=self.endpoint) from exc

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+import spacesgui.app
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
@@ -135,7 +136,8 @@ def test_test_connection_to_a_server_that_never_answers_gives_up_and_says_so(
 ) -> None:
     # Before, the dialog said "Connecting…" for 3 minutes (5 s to connect, 60 s a read, 3 tries).
     monkeypatch.setattr(account_service, "TEST_TIMEOUT_S", 2.0)
-    with socket.socket() as silent:  # takes connections (the kernel's backlog), reads nothing
+    monkeypatch.setattr(spacesgui.app, "PROBE_READ_TIMEOUT_S", 3.0)
+    with socket.socket() as silent:  # takes connections (the kernel's backlog), answers nothing
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}"
@@ -143,8 +145,31 @@ def test_test_connection_to_a_server_that_never_answers_gives_up_and_says_so(
         fill_account(dialog, endpoint, "EXAMPLEKEY", "example-secret")
         dialog.test_button.click()
         qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=30_000)
-    assert f"{endpoint} took the connection but gave no answer in 2 seconds" in dialog.result_label.text()
-    assert dialog.test_button.isEnabled()
+        assert f"{endpoint} took the connection but gave no answer in 2 seconds" in dialog.result_label.text()
+        assert dialog.test_button.isEnabled()
+        # The request behind it gives up too, on its one attempt: the server sees the
+        # connection closed (before, a worker thread waited on it for 3 minutes).
+        connection, _ = silent.accept()
+        with connection:
+            connection.settimeout(60)
+            while connection.recv(65536):
+                pass  # the request's bytes, then the end: the client closed it
+        assert len(silent_connections(silent)) == 0  # and opened no other
+
+
+def silent_connections(listener: socket.socket) -> list[socket.socket]:
+    """Connections waiting in `listener`'s backlog now (accepted and closed here)."""
+    listener.setblocking(False)
+    waiting = []
+    try:
+        while True:
+            connection, _ = listener.accept()
+            connection.close()
+            waiting.append(connection)
+    except BlockingIOError:
+        return waiting
+    finally:
+        listener.setblocking(True)
 
 
 class NotFoundEverywhere(BaseHTTPRequestHandler):
