@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from spacesgui.core.conflicts import split_name
+from spacesgui.core.conflicts import counter_base, split_name
 from spacesgui.core.transfers import Direction, Transfer, TransferState
 
 
@@ -139,9 +139,13 @@ def kept_both_of(t: Transfer) -> str:
     if t.direction != Direction.UPLOAD:
         return ""
     name = re.split(r"[\\/]", t.local_path)[-1]
-    stem, ext = split_name(name)
     last = t.key.rstrip("/").rpartition("/")[2]
-    kept = re.fullmatch(re.escape(stem) + r" \(\d+\)" + re.escape(ext), last)
+    stem, ext = split_name(name)
+    kept_stem, kept_ext = split_name(last)
+    # Keep Both adds a counter, counting on from one the name had: "photo (1).jpg" goes up
+    # as "photo (2).jpg".
+    base = counter_base(kept_stem)
+    kept = kept_ext == ext and base != kept_stem and base == counter_base(stem) and kept_stem != stem
     return name if kept else ""
 
 

@@ -129,6 +129,12 @@ def renamed_key(key: str, taken: Callable[[str], bool] | set[str]) -> str:
     return head + free + tail
 
 
+def counter_base(stem: str) -> str:
+    """A name's stem without the counter Keep Both adds ("photo (2)" → "photo")."""
+    match = _COUNTER.match(stem)
+    return match["base"] if match and match["base"] else stem
+
+
 def rename_from(
     name: str, taken: Callable[[str], bool] | set[str], start: int, *, whole: bool = False
 ) -> tuple[str, int]:

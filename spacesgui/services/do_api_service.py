@@ -144,11 +144,12 @@ class DoApiService(QObject):
         self.token_changed.emit()
 
     def forget_token(self) -> None:
-        if self._session_token:  # never reached the keyring: nothing to remove there
+        if self._session_token and not self._has_token:  # never reached the keyring
             self._session_token = ""
             self._reset()
             self.token_changed.emit()
             return
+        self._session_token = ""  # and an older one the keyring holds goes too
         with self._recording("", "", ActivityAction.API_TOKEN, "removed from the keyring"):
             self._secrets.delete_secret(TOKEN_SECRET_ID)
         self._has_token = False

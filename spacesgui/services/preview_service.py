@@ -15,7 +15,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from spacesgui.core.errors import Cancelled, NoSuchBucket, NotFound, NotSupported, SpacesError
+from spacesgui.core.errors import Cancelled, NoSuchBucket, NotConfigured, NotFound, NotSupported, SpacesError
 from spacesgui.core.formatting import human_size
 from spacesgui.core.operations import ObjectDetails
 from spacesgui.core.ports import ObjectOperations, ObjectReader
@@ -35,7 +35,9 @@ from spacesgui.services.runner import TaskRunner
 
 log = logging.getLogger(__name__)
 
-GONE = "It is no longer on the server: another tool may have moved or deleted it. The list has been updated."
+GONE = (
+    "It is no longer on the server: another tool may have moved or deleted it. The list is being refreshed."
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -111,7 +113,7 @@ class PreviewService(QObject):
             return  # the user moved on
         except SpacesError as error:
             log.info("preview of s3://%s/%s failed: %s", bucket, key, error.detail or error.message)
-            gone = isinstance(error, NotFound) and not isinstance(error, NoSuchBucket)
+            gone = isinstance(error, NotFound) and not isinstance(error, NoSuchBucket | NotConfigured)
             why = GONE if gone else error.message
             preview = Preview(request, key, PreviewKind.DETAILS, size=size, error=error, note=why)
             if gone:

@@ -31,7 +31,11 @@ class VisibleChecks(QProxyStyle):
         super().drawPrimitive(element, option, painter, widget)
         if element != QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck:
             return
-        outline = QColor(option.palette.color(QPalette.ColorRole.Text))
+        if self.baseStyle().name().lower() != "fusion":
+            return  # native styles draw their own (rounded) boxes; a square over them is wrong
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        outline = QColor(option.palette.color(role))
         outline.setAlpha(OUTLINE_ALPHA)
         painter.save()
         painter.setPen(outline)

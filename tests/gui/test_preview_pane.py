@@ -248,6 +248,8 @@ def test_csv_shows_as_a_table_and_a_vanished_file_says_why(
     # The list was out of date: the row goes without F5 (timed refresh is off here), and the
     # pane keeps saying why instead of "Select a file".
     qtbot.waitUntil(lambda: row_of(app, "gone.txt") == -1, timeout=30_000)
+    # The emptied selection is previewed after a short settle: let it run before looking.
+    qtbot.waitUntil(lambda: not app.window.preview._settle.isActive(), timeout=30_000)
     assert row_of(app, "people.csv") >= 0
     assert "no longer on the server" in pane.message.text()
     assert "F5" not in pane.message.text()

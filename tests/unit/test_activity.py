@@ -97,6 +97,10 @@ def test_an_upload_kept_beside_an_existing_name_says_which_name_was_there() -> N
     assert transfer_message(_upload("C:\\Users\\ada\\backup.tar.gz", "backup (12).tar.gz")).endswith(
         "kept both: “backup.tar.gz” was there already"
     )
+    # Counting on from a counter the name had.
+    assert transfer_message(_upload("/home/ada/photo (1).jpg", "photo (2).jpg")).endswith(
+        "kept both: “photo (1).jpg” was there already"
+    )
     # Its own name, even one with a counter: nothing to explain.
     assert transfer_message(_upload("/home/ada/photo (1).jpg", "photo (1).jpg")) == "verified: MD5"
     assert transfer_message(_upload("/home/ada/photo.jpg", "photo.jpg")) == "verified: MD5"

@@ -189,17 +189,15 @@ class AccountDialog(QDialog):
         self._order_focus(editing=account is not None)
 
     def _order_focus(self, *, editing: bool) -> None:
-        """Tab goes down the form; the cursor starts where typing starts, not in the CA field.
-
-        The CA row is the dialog's first child (the form's fields are parented later), so
-        without this Qt puts the cursor there. A new account starts at the access key (the
-        name follows the region); an edited one at its name.
+        """Tab goes down the dialog as it reads, More Options' fields last; the cursor starts
+        where typing starts. A new account starts at the access key (the name follows the
+        region); an edited one at its name.
         """
         chain = [
             self.provider_combo, self.region_combo, self.endpoint_edit, self.name_edit,
             self.access_key_edit, self.secret_edit, self.show_secret, self.bucket_edit,
-            self.more.button, self.addressing_combo, self.acl_combo, self.cache_control_edit,
-            self.ca_bundle.edit, self.remember_check,
+            self.remember_check, self.more.button, self.addressing_combo, self.acl_combo,
+            self.cache_control_edit, self.ca_bundle.edit,
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

@@ -86,13 +86,17 @@ class FirstRunPanel(QWidget):
         self.demo_button.setVisible(open_demo is not None)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._restack(event.size().width())
+        super().resizeEvent(event)
+
+    def _restack(self, width: int) -> None:
+        """The import buttons in a row when `width` holds them, else one above the other."""
         shown = [b for b in self.import_buttons.values() if not b.isHidden()]
         spacing = self._imports_row.spacing() * max(0, len(shown) - 1)
-        wide = sum(b.sizeHint().width() for b in shown) + spacing + 48 <= event.size().width()
+        wide = sum(b.sizeHint().width() for b in shown) + spacing + 48 <= width
         self._imports_row.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
-        super().resizeEvent(event)
 
     def _on_demo_button_clicked(self) -> None:
         if self._open_demo is not None:
@@ -115,3 +119,4 @@ class FirstRunPanel(QWidget):
             "Or bring in the accounts you already use with other tools:" if found else ""
         )
         self.import_hint.setVisible(bool(found))
+        self._restack(self.width())  # other buttons now, at the same width

@@ -61,6 +61,7 @@ class DoKeysWindow(QWidget):
         self._service, self._accounts, self._spawn = service, accounts, spawn
         self.keys: list[SpacesKey] = []
         self._busy = False
+        self._name_sized = False  # the Name column's width chosen (once, at the first keys)
         self.create_dialog: CreateKeyDialog | None = None
         self.created_dialog: CreatedKeyDialog | None = None
         self.rename_dialog: QInputDialog | None = None
@@ -129,6 +130,8 @@ class DoKeysWindow(QWidget):
     # -- token ----------------------------------------------------------------------------
     def save_token(self) -> None:
         """Check the pasted token with DigitalOcean; it is kept only if accepted."""
+        if self._busy:
+            return  # Enter pressed twice: one check at a time
         self._run("Checking the token with DigitalOcean…", self._save_token(self.token_edit.text()))
 
     async def _save_token(self, token: str) -> None:
@@ -156,7 +159,6 @@ class DoKeysWindow(QWidget):
         else:
             kept = "A token is kept in the system keyring. Paste another to replace it."
         self.token_status.setText(kept if has else NO_TOKEN)
-        self.forget_token_button.setEnabled(has)
         self._update_buttons()
 
     # -- keys -----------------------------------------------------------------------------
@@ -183,11 +185,13 @@ class DoKeysWindow(QWidget):
                 self.table.setItem(row, column, item)
             if selected is not None and key.access_key == selected.access_key:
                 self.table.selectRow(row)
-        # A long name is cut rather than pushing the rest aside (it can be widened by hand).
-        name_width = max(
-            self.table.sizeHintForColumn(NAME_COLUMN), self.fontMetrics().horizontalAdvance("Name") + 24
-        )
-        self.table.horizontalHeader().resizeSection(NAME_COLUMN, min(name_width, NAME_MAX_WIDTH))
+        # A long name is cut rather than pushing the rest aside; sized once, so a width set by
+        # hand is kept across refreshes.
+        if self.keys and not self._name_sized:
+            self._name_sized = True
+            font_room = self.fontMetrics().horizontalAdvance("Name") + 24
+            wanted = max(self.table.sizeHintForColumn(NAME_COLUMN), font_room)
+            self.table.horizontalHeader().resizeSection(NAME_COLUMN, min(wanted, NAME_MAX_WIDTH))
         self._update_buttons()
 
     def row_of(self, access_key: str) -> int:
@@ -292,6 +296,8 @@ class DoKeysWindow(QWidget):
         self.error_label.set_problem(f"{error.title}: {error.message}")
 
     def _update_buttons(self) -> None:
+        self.save_token_button.setEnabled(not self._busy)
+        self.forget_token_button.setEnabled(self._service.has_token() and not self._busy)
         ready = self._service.has_token() and not self._busy
         chosen = ready and self.selected_key() is not None
         self.refresh_button.setEnabled(ready)
