@@ -1,14 +1,17 @@
 """The Menu key and Shift+F10 open a view's context menu, as in Explorer, Finder's and GNOME's lists.
 
-Qt leaves both to the platform: Shift+F10 opens nothing on Linux, and neither key did in
-the offscreen or xvfb tests. So each view with a menu of its own takes both as a shortcut
-and asks for its menu as a right click would, at the row the keys act on.
+Qt leaves both to the platform: Shift+F10 opens nothing on Linux, and the Menu key opens
+one only where the platform sends a context-menu event for it (X11 does, the offscreen
+platform does not), at a place of the platform's choosing. So each view with a menu of its
+own takes both as a shortcut and asks for its menu as a right click would, at the row the
+keys act on; a context-menu event the keyboard caused is then dropped, or X11 opened two
+menus (seen with a real Menu key press through xdotool under xvfb).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView
 
 OUTSIDE_ROWS = QPoint(-1, -1)  # indexAt() finds no row there: the menu for the empty space
@@ -22,7 +25,21 @@ def open_menu_by_keyboard(view: QAbstractItemView) -> QAction:
     action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
     action.triggered.connect(lambda: view.customContextMenuRequested.emit(menu_point(view)))
     view.addAction(action)
+    dropper = _KeyboardMenuEvents(view)
+    view.installEventFilter(dropper)
+    view.viewport().installEventFilter(dropper)
     return action
+
+
+class _KeyboardMenuEvents(QObject):
+    """Drops the platform's context-menu events that a key caused: the shortcut answered it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return (
+            event.type() == QEvent.Type.ContextMenu
+            and isinstance(event, QContextMenuEvent)
+            and event.reason() == QContextMenuEvent.Reason.Keyboard
+        )
 
 
 def menu_point(view: QAbstractItemView) -> QPoint:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QMenu
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -62,6 +62,30 @@ def test_the_keys_open_the_lists_menu_at_the_selected_row_and_it_acts_on_that_ro
     assert place.top() <= top_left.y() <= place.bottom()  # opened on the row, not at the pointer
     choose(menu, "Copy Path")
     assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/c.txt"
+
+
+def test_the_platforms_own_menu_key_event_opens_no_second_menu(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    app = browse_moto(["a.txt", "b.txt"])
+    view = app.window.object_view
+    view.setCurrentIndex(view.flat.index(row_of(app, "a.txt"), 0))
+    press_for_menu(qtbot, view, "objectContextMenu", Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier)
+    # X11 also sends a context-menu event for the Menu key (offscreen does not): before, a
+    # real key press under xvfb opened two menus, one over the other.
+    at = QPoint(5, 5)
+    QApplication.sendEvent(
+        view, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, view.mapToGlobal(at))
+    )
+    QApplication.processEvents()
+    assert len([m for m in view.findChildren(QMenu, "objectContextMenu") if m.isVisible()]) == 1
+    # A right click still opens its menu.
+    click = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, view.viewport().mapToGlobal(at))
+    QApplication.sendEvent(view.viewport(), click)
+    QApplication.processEvents()
+    assert len(view.findChildren(QMenu, "objectContextMenu")) == 2
+    for menu in view.findChildren(QMenu, "objectContextMenu"):
+        menu.close()
 
 
 def test_with_the_keyboards_place_off_the_selection_the_menu_is_for_the_selection(
