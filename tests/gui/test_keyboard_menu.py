@@ -4,15 +4,17 @@ for the row the keys act on, as in Explorer and GNOME's Files."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
-from tests.gui.test_transfers_window import row_of
+from tests.gui.test_search_panel import search, wait_done
+from tests.gui.test_transfers_window import drop, row_of, wait_transfers_done
 
 KEYS = [
     pytest.param(Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier, id="menu-key"),
@@ -28,12 +30,11 @@ def press_for_menu(
     view.setFocus()
     qtbot.keyClick(view, key, modifiers)
 
-    def opened() -> QMenu:
-        (menu,) = [m for m in view.findChildren(QMenu, name) if m not in before and m.isVisible()]
-        return menu
+    def opened() -> list[QMenu]:
+        return [m for m in view.findChildren(QMenu, name) if m not in before and m.isVisible()]
 
-    qtbot.waitUntil(lambda: bool(opened()), timeout=30_000)
-    return opened()
+    qtbot.waitUntil(lambda: len(opened()) == 1, timeout=30_000)  # one: not none, not two
+    return opened()[0]
 
 
 def choose(menu: QMenu, text: str) -> None:
@@ -145,3 +146,46 @@ def test_shift_f10_in_the_spaces_tree_opens_the_spaces_menu(
     assert "Space Usage…" in [a.text() for a in menu.actions()]
     choose(menu, "Copy Path")
     assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/"
+
+
+def test_shift_f10_in_find_in_space_opens_the_menu_of_the_selected_result(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot
+) -> None:
+    app = browse_moto(["docs/a.txt", "docs/b.txt"])
+    panel = search(qtbot, app, "b.txt")
+    wait_done(qtbot, panel)
+    panel.view.setCurrentIndex(panel.model.index(0, 0))
+    menu = press_for_menu(
+        qtbot, panel.view, "searchContextMenu", Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier
+    )
+    texts = [a.text() for a in menu.actions()]
+    menu.close()
+    assert {"Open", "Rename…", "Copy Path"} <= set(texts)
+
+
+def test_the_menu_key_in_the_transfers_panel_opens_its_menu_on_the_selected_row(
+    browse_moto: Callable[[Iterable[str]], App], tmp_path: Path, qtbot: QtBot
+) -> None:
+    app = browse_moto(["x.txt"])
+    (tmp_path / "readme.md").write_text("# hi\n")
+    drop(app, [tmp_path / "readme.md"])
+    wait_transfers_done(qtbot, app, 1)
+    dock = app.window.transfer_actions.dock  # type: ignore[union-attr]
+    dock.set_folded(False)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=30_000)
+    dock.view.setCurrentIndex(dock.model.index(0, 0))
+    shown: list[list[str]] = []
+
+    def read_and_close() -> None:  # the panel's menu is modal (exec): read it, then close it
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu) and menu.objectName() == "transferMenu":
+            shown.append([a.text() for a in menu.actions() if a.text()])
+            menu.close()
+        else:
+            QTimer.singleShot(20, read_and_close)
+
+    QTimer.singleShot(0, read_and_close)
+    dock.view.setFocus()
+    qtbot.keyClick(dock.view, Qt.Key.Key_Menu)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert {"Reveal in File Manager", "Remove from List", "Clear Finished"} <= set(shown[0])
