@@ -323,6 +323,44 @@ def test_a_rule_that_will_delete_files_says_what_and_asks_before_it_is_applied(
     apply(qtbot, lifecycle)
 
 
+def test_f5_while_a_reload_runs_reads_again_what_that_reload_had_already_read(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
+    moto_account: Account, moto_bucket: str, moto_store: S3Store, fault_proxy: FaultProxy,
+) -> None:  # fmt: skip
+    # CI saw F5 show stale settings: it was pressed while the reload that coming back to the
+    # window starts was still running, and the window dropped it.
+    app, account = open_through_proxy(
+        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
+    )
+    window = open_from_sidebar(qtbot, app, account.id, moto_bucket)
+    acl = Match(method="GET", path=f"/{moto_bucket}", query={"acl": None})
+    acl_in_flight = fault_proxy.watch(acl)
+    lifecycle_reads = fault_proxy.hold(Match(method="GET", path=f"/{moto_bucket}", query={"lifecycle": None}))
+    acl_reads = fault_proxy.count(acl)
+    window.reload()  # as coming back to the window does
+    qtbot.waitUntil(
+        lambda: (
+            lifecycle_reads.waiting == 1 and fault_proxy.count(acl) > acl_reads and acl_in_flight.now == 0
+        ),
+        timeout=30_000,
+    )  # the reload has read the access (private) and still waits for the lifecycle
+    moto_store.client.put_bucket_acl(Bucket=moto_bucket, ACL="public-read")  # another tool
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=30_000)
+    qtbot.keyClick(window.section_list, Qt.Key.Key_F5)
+    lifecycle_reads.release()
+    # F5 is not dropped: once the running reload ends, every page reads again, the access
+    # too (before, the server saw no second read, and F5 could leave stale settings shown).
+    qtbot.waitUntil(
+        lambda: fault_proxy.count(acl) >= acl_reads + 4 and acl_in_flight.now == 0, timeout=30_000
+    )
+    qtbot.waitUntil(
+        lambda: overview_line(window, "Permissions") == "Anyone on the internet can list this Space's files.",
+        timeout=30_000,
+    )
+
+
 def test_the_overview_shows_a_change_applied_while_it_was_still_reading_the_one_before(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
     moto_account: Account, moto_bucket: str, moto_store: S3Store, fault_proxy: FaultProxy,

@@ -96,6 +96,7 @@ class SpaceSettingsWindow(QWidget):
         self._had_changes: dict[str, bool] = {}
         self._tasks = 0
         self._reloading = False
+        self._reload_again = False  # asked for while a reload ran: run it once more
         self._api_checked = False
         self._turned_off = ""
         self._was_inactive = False
@@ -261,23 +262,35 @@ class SpaceSettingsWindow(QWidget):
             self.start(self._reload())
 
     async def _reload(self) -> None:
-        if self._reloading or self._turned_off:
+        if self._turned_off:
+            return
+        if self._reloading:
+            # Some pages of the running reload may have been read before the change this one
+            # is asked for: read every page once more when it ends. (An F5 pressed during the
+            # reload that coming back to the window starts was dropped, and stale settings
+            # stayed on show.)
+            self._reload_again = True
             return
         self._reloading = True
         try:
-            if not await self._check_api():
-                return
-            kept = self.changed_sections()
-            self._set_notice(
-                f"Not reloaded, because of unapplied changes: {', '.join(kept)}. Revert to see what "
-                "the server holds."
-                if kept
-                else ""
-            )
-            loads = [self._as_section(name).load() for name in self.section_names() if name not in kept]
-            await asyncio.gather(*loads)
+            while True:
+                self._reload_again = False
+                if not await self._check_api():
+                    return
+                kept = self.changed_sections()
+                self._set_notice(
+                    f"Not reloaded, because of unapplied changes: {', '.join(kept)}. Revert to see "
+                    "what the server holds."
+                    if kept
+                    else ""
+                )
+                loads = [self._as_section(name).load() for name in self.section_names() if name not in kept]
+                await asyncio.gather(*loads)
+                if not self._reload_again:
+                    return
         finally:
             self._reloading = False
+        self._reload_again = False  # asked for while a reload ran: run it once more
 
     async def _check_api(self) -> bool:
         """Whether the server answers settings requests as such (asked once: GetBucketAcl).
