@@ -323,16 +323,22 @@ def test_a_rule_that_will_delete_files_says_what_and_asks_before_it_is_applied(
     apply(qtbot, lifecycle)
 
 
+def settings_through_proxy(
+    qtbot: QtBot, build_window: Callable[[], App], open_account: Callable[[App, Account], None],
+    account: Account, proxy: FaultProxy, bucket: str,
+) -> SpaceSettingsWindow:  # fmt: skip
+    """A window reaching moto through `proxy`, and `bucket`'s Space Settings opened from it, read."""
+    app, proxied = open_through_proxy(qtbot, build_window, open_account, account, proxy, bucket)
+    return open_from_sidebar(qtbot, app, proxied.id, bucket)
+
+
 def test_f5_while_a_reload_runs_reads_again_what_that_reload_had_already_read(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], qtbot: QtBot,
     moto_account: Account, moto_bucket: str, moto_store: S3Store, fault_proxy: FaultProxy,
 ) -> None:  # fmt: skip
     # CI saw F5 show stale settings: it was pressed while the reload that coming back to the
     # window starts was still running, and the window dropped it.
-    app, account = open_through_proxy(
-        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
-    )
-    window = open_from_sidebar(qtbot, app, account.id, moto_bucket)
+    window = settings_through_proxy(qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket)
     acl = Match(method="GET", path=f"/{moto_bucket}", query={"acl": None})
     acl_in_flight = fault_proxy.watch(acl)
     lifecycle_reads = fault_proxy.hold(Match(method="GET", path=f"/{moto_bucket}", query={"lifecycle": None}))
@@ -367,10 +373,7 @@ def test_the_overview_shows_a_change_applied_while_it_was_still_reading_the_one_
 ) -> None:  # fmt: skip
     # CI once saw the overview keep "1 lifecycle rule" after the rule was removed: its read
     # after the removal was asked for while the read after the first apply still ran.
-    app, account = open_through_proxy(
-        qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket
-    )
-    window = open_from_sidebar(qtbot, app, account.id, moto_bucket)
+    window = settings_through_proxy(qtbot, build_window, open_account, moto_account, fault_proxy, moto_bucket)
     versioning = page(window, "Versioning", VersioningSection)
     assert isinstance(versioning, VersioningSection)
     lifecycle_reads = fault_proxy.hold(Match(method="GET", path=f"/{moto_bucket}", query={"lifecycle": None}))
