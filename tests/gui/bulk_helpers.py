@@ -16,10 +16,9 @@ from pytestqt.qtbot import QtBot
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
-from spacesgui.core.history import Place
 from spacesgui.ui.operations.edit_actions import EditActions
 from tests.fault_proxy import FaultProxy
-from tests.gui.conftest import wait_listed
+from tests.gui.conftest import open_space
 
 SEED_THREADS = 8  # the client's pool holds 10 connections: no thread waits for one
 
@@ -54,11 +53,7 @@ def open_through_proxy(
 ) -> tuple[App, Account]:  # fmt: skip
     """A window whose account reaches moto through `proxy`, showing `bucket`; the proxied account."""
     proxied = account.with_changes(endpoint_url=proxy.endpoint)
-    app = build_window()
-    open_account(app, proxied)
-    app.window.navigate(Place(proxied.id, bucket, ""))
-    wait_listed(qtbot, app)
-    return app, proxied
+    return open_space(qtbot, build_window, open_account, proxied, bucket), proxied
 
 
 def edit_actions(app: App) -> EditActions:

@@ -130,6 +130,18 @@ def wait_listed(qtbot: QtBot, app: App) -> None:
     )
 
 
+def open_space(
+    qtbot: QtBot, build_window: Callable[[], App], open_account: Callable[[App, Account], None],
+    account: Account, bucket: str,
+) -> App:  # fmt: skip
+    """A new window with `account` added, showing `bucket`'s top folder, listed."""
+    app = build_window()
+    open_account(app, account)
+    app.window.navigate(Place(account.id, bucket, ""))
+    wait_listed(qtbot, app)
+    return app
+
+
 @pytest.fixture
 def browse_moto(
     build_window: Callable[[], App],
@@ -144,10 +156,6 @@ def browse_moto(
     def browse(keys: Iterable[str]) -> App:
         for key in keys:
             moto_store.client.put_object(Bucket=moto_bucket, Key=key, Body=b"1")
-        app = build_window()
-        open_account(app, moto_account)
-        app.window.navigate(Place(moto_account.id, moto_bucket, ""))
-        wait_listed(qtbot, app)
-        return app
+        return open_space(qtbot, build_window, open_account, moto_account, moto_bucket)
 
     return browse

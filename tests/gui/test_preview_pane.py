@@ -20,7 +20,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
 from spacesgui.core.preview import TEXT_MAX_BYTES
 from tests.fault_proxy import FaultProxy, Match
-from tests.gui.conftest import wait_listed
+from tests.gui.conftest import open_space, wait_listed
 from tests.gui.operations_helpers import press, row_of, select
 
 
@@ -41,12 +41,8 @@ def open_through_proxy(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
 ) -> App:  # fmt: skip
-    app = build_window()
-    account = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
-    open_account(app, account)
-    app.window.navigate(Place(account.id, moto_bucket, ""))
-    wait_listed(qtbot, app)
-    return app
+    proxied = moto_account.with_changes(endpoint_url=fault_proxy.endpoint)
+    return open_space(qtbot, build_window, open_account, proxied, moto_bucket)
 
 
 def gets_of(proxy: FaultProxy, bucket: str, key: str) -> list[str | None]:

@@ -24,7 +24,7 @@ from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.search.search_panel import SearchPanel
 from tests.conftest import RcloneServer
 from tests.fault_proxy import FaultProxy, Match
-from tests.gui.conftest import wait_listed
+from tests.gui.conftest import open_space, wait_listed
 
 TOTAL = 20_000
 DAY = 86_400
@@ -107,6 +107,13 @@ def search(qtbot: QtBot, app: App, pattern: str = "", **fields: str) -> SearchPa
     form.type_combo.setCurrentText(fields.get("type", ""))
     qtbot.mouseClick(form.search_button, Qt.MouseButton.LeftButton)
     return panel
+
+
+def searched(qtbot: QtBot, app: App, pattern: str) -> tuple[App, SearchPanel]:
+    """Search `app`'s open Space for `pattern` and wait until the search is done."""
+    panel = search(qtbot, app, pattern)
+    wait_done(qtbot, panel)
+    return app, panel
 
 
 def wait_done(qtbot: QtBot, panel: SearchPanel) -> None:
@@ -330,11 +337,7 @@ def browse_rclone(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"x" * 10)
         rclone_server.wait_until_served(rclone_bucket, keys)
-        app = build_window()
-        open_account(app, rclone_account)
-        app.window.navigate(Place(rclone_account.id, rclone_bucket, ""))
-        wait_listed(qtbot, app)
-        return app
+        return open_space(qtbot, build_window, open_account, rclone_account, rclone_bucket)
 
     return open_
 
@@ -355,9 +358,7 @@ def test_deleting_a_folder_found_by_name_deletes_what_it_holds_and_its_row_goes(
     browse_rclone: Callable[[list[str]], App], rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot
 ) -> None:
     keys = ["trips/lisbon/a.png", "trips/lisbon/sub/b.png", "trips/porto/c.png", "lisbon-notes.txt"]
-    app = browse_rclone(keys)
-    panel = search(qtbot, app, "LISBON")
-    wait_done(qtbot, panel)
+    app, panel = searched(qtbot, browse_rclone(keys), "LISBON")
     assert sorted(shown_keys(panel)) == ["lisbon-notes.txt", "trips/lisbon/"]
     panel.view.selectRow(panel.model.row_of("trips/lisbon/"))
     panel.delete_action.trigger()
@@ -393,9 +394,7 @@ def test_deleting_results_deletes_them_on_the_server(
     browse_rclone: Callable[[list[str]], App], rclone_server: RcloneServer, rclone_bucket: str, qtbot: QtBot
 ) -> None:
     keys = ["a/keep.txt", "a/b/old-1.log", "c/old-2.log", "c/d/e/keep.log"]
-    app = browse_rclone(keys)
-    panel = search(qtbot, app, "old-*")
-    wait_done(qtbot, panel)
+    app, panel = searched(qtbot, browse_rclone(keys), "old-*")
     assert sorted(shown_keys(panel)) == ["a/b/old-1.log", "c/old-2.log"]
     panel.view.selectAll()
     app.window.activateWindow()
