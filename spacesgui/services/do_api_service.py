@@ -121,7 +121,7 @@ class DoApiService(QObject):
         finally:
             client.close()
         try:
-            self.set_token(token)
+            self._keep_in_keyring(token)
         except KeyringUnavailable:
             log.warning("no system keyring: the DigitalOcean API token is kept until spacesgui quits")
             self._session_token = token
@@ -135,6 +135,9 @@ class DoApiService(QObject):
         """Keep `token` in the keyring (never in a file), unchecked. KeyringUnavailable may rise."""
         token = _checked_token(token)
         register_secret(token)  # hidden from every log line and error from now on
+        self._keep_in_keyring(token)
+
+    def _keep_in_keyring(self, token: str) -> None:
         with self._recording("", "", ActivityAction.API_TOKEN, "saved in the keyring"):
             self._secrets.set_secret(TOKEN_SECRET_ID, token)
         self._session_token = ""
