@@ -189,3 +189,29 @@ def test_the_menu_key_in_the_transfers_panel_opens_its_menu_on_the_selected_row(
     qtbot.keyClick(dock.view, Qt.Key.Key_Menu)
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert {"Reveal in File Manager", "Remove from List", "Clear Finished"} <= set(shown[0])
+
+
+def test_a_context_menu_is_let_go_once_closed_and_its_action_still_runs(
+    browse_moto: Callable[[Iterable[str]], App], moto_bucket: str, qtbot: QtBot
+) -> None:
+    # Before, every menu a right click built stayed a child of its view for the window's
+    # life, with its actions' closures: one more per right click, in every view.
+    app = browse_moto(["a.txt", "b.txt"])
+    view = app.window.object_view
+    tree = app.window.account_panel.tree
+    qtbot.waitUntil(lambda: tree.currentIndex().isValid(), timeout=30_000)  # the open Space's row
+    row = view.visualRect(view.flat.index(row_of(app, "b.txt"), 0)).center()
+    space = tree.visualRect(tree.currentIndex()).center()
+    for widget, at, name in [(view, row, "objectContextMenu"), (tree, space, "accountContextMenu")]:
+        for _ in range(3):  # right clicks
+            widget.customContextMenuRequested.emit(at)
+            menus = widget.findChildren(QMenu, name)
+            assert len(menus) == 1  # none left from the click before
+            assert menus[0].isVisible()
+            menus[0].close()
+            qtbot.waitUntil(lambda w=widget, n=name: not w.findChildren(QMenu, n), timeout=30_000)
+    view.setCurrentIndex(view.flat.index(row_of(app, "b.txt"), 0))  # as a right click's press does
+    view.customContextMenuRequested.emit(row)
+    choose(view.findChildren(QMenu, "objectContextMenu")[0], "Copy Path")  # closed, then triggered
+    assert QGuiApplication.clipboard().text() == f"s3://{moto_bucket}/b.txt"
+    qtbot.waitUntil(lambda: not view.findChildren(QMenu, "objectContextMenu"), timeout=30_000)

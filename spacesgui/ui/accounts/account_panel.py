@@ -14,6 +14,7 @@ from spacesgui.core.errors import AuthError, ListBucketsDenied, SecretMissing, S
 from spacesgui.core.history import Place
 from spacesgui.qtmodels.account_model import AccountRole, AccountTreeModel
 from spacesgui.services.account_service import AccountService
+from spacesgui.ui.context_menu import show_once
 from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.naming import named
 
@@ -208,7 +209,7 @@ class AccountPanel(QWidget):
         menu.addAction("Refresh Spaces", lambda: self.reload_buckets(account_id))
         menu.addSeparator()
         menu.addAction("Remove Account…", lambda: self.remove_requested.emit(account_id))
-        menu.popup(self.tree.viewport().mapToGlobal(position))
+        show_once(menu, self.tree.viewport().mapToGlobal(position))
 
     def may_enter_secret(self, account_id: str) -> bool:
         """True when the secret is missing, or the server refused the keys (a mistyped secret

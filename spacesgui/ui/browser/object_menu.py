@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMenu
 from spacesgui.core.keys import Location
 from spacesgui.qtmodels.icons import icon
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.context_menu import show_once
 from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class ObjectMenu(QObject):
             menu.addAction(self.copy_path_action)
             menu.addSeparator()
             menu.addActions([window.deleted_files.toggle_action, window.refresh_action])
-            menu.popup(at)
+            show_once(menu, at)
             return
         if index.isValid():
             if index.data(ObjectRole.IS_FOLDER):
@@ -142,4 +143,4 @@ class ObjectMenu(QObject):
             window.deleted_files.update_enabled()
             menu.addAction(window.deleted_files.toggle_action)
         menu.addAction(window.refresh_action)
-        menu.popup(at)
+        show_once(menu, at)

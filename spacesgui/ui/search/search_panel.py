@@ -37,6 +37,7 @@ from spacesgui.core.transfers import Transfer
 from spacesgui.qtmodels.search_result_model import SearchResultModel
 from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
 from spacesgui.ui.browser_context import BrowserContext
+from spacesgui.ui.context_menu import show_once
 from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -505,4 +506,4 @@ class SearchPanel(QDockWidget):
         menu = QMenu(self.view)
         menu.setObjectName("searchContextMenu")
         menu.addActions(self._verb_actions)
-        menu.popup(self.view.viewport().mapToGlobal(position))
+        show_once(menu, self.view.viewport().mapToGlobal(position))
