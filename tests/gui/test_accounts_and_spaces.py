@@ -121,6 +121,50 @@ def test_test_connection_with_a_wrong_secret_says_the_keys_are_wrong(
     assert "secret key is wrong" in dialog.result_label.text()
 
 
+def test_save_after_a_failed_test_asks_first_and_saves_only_when_told(
+    build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer
+) -> None:
+    # Before, Save kept an account the test had just shown cannot connect, without a word.
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, rclone_server.endpoint, rclone_server.access_key, "not-the-secret")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=15_000)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    save.click()
+    box = dialog.save_anyway_box
+    assert box is not None
+    qtbot.waitUntil(box.isVisible, timeout=10_000)
+    assert "secret key is wrong" in box.text()  # the test's own reason, again
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert dialog.isVisible()
+    assert app.accounts.accounts == []  # nothing kept
+
+    save.click()
+    again = dialog.save_anyway_box
+    assert again is not None
+    qtbot.waitUntil(again.isVisible, timeout=10_000)
+    next(b for b in again.buttons() if b.text() == "Save Anyway").click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    assert [a.access_key_id for a in app.accounts.accounts] == [rclone_server.access_key]
+
+
+def test_save_after_the_failed_values_were_changed_asks_nothing(
+    build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer
+) -> None:
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, rclone_server.endpoint, rclone_server.access_key, "not-the-secret")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=15_000)
+    qtbot.keyClicks(dialog.secret_edit, "-fixed")  # typed: the failure was for other values
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.save_anyway_box is None
+    assert len(app.accounts.accounts) == 1
+
+
 def test_test_connection_with_good_keys_counts_the_spaces(
     build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer, rclone_bucket: str
 ) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -75,6 +76,10 @@ class AccountDialog(QDialog):
         self._keyring_problem = keyring_problem  # '' when the keyring can keep secrets
         self.saved: Account | None = None  # the account as saved, once Save succeeded
         self._endpoint_touched = False
+        # Why Test Connection failed with the values as they stand ('' when it did not, or
+        # they changed since): Save then asks before keeping an account that cannot connect.
+        self._test_failure = ""
+        self.save_anyway_box: QMessageBox | None = None
 
         self.provider_combo = named(QComboBox(), "providerCombo")
         for p in PROVIDERS:
@@ -306,6 +311,7 @@ class AccountDialog(QDialog):
             self._show_result(False, exc.message)
             return
         self.test_button.setEnabled(False)
+        self._test_failure = ""
         self.result_label.setStyleSheet("")
         self._result_growth.mark()
         self.result_label.setText("Connecting…")
@@ -316,9 +322,11 @@ class AccountDialog(QDialog):
             report = await self._tester(account, secret)
         finally:
             self.test_button.setEnabled(True)
+        self._test_failure = "" if report.ok else report.message
         self._show_result(report.ok, report.message)
 
     def _clear_result(self, *_: object) -> None:
+        self._test_failure = ""
         self.result_label.clear()
         self._result_growth.give_back()
 
@@ -326,9 +334,45 @@ class AccountDialog(QDialog):
         return self.remember_check.isChecked()
 
     def _on_save_clicked(self) -> None:
-        """Save, and stay open with the reason if saving fails (nothing typed is lost)."""
+        """Save, and stay open with the reason if saving fails (nothing typed is lost).
+
+        After Test Connection failed with these very values, ask first: an account saved
+        that way shows the same error in the window (kept on purpose, it may be for a
+        server that is down now, or reached only through a VPN not connected yet).
+        """
         try:
             account = self.account()
+        except SpacesError as exc:
+            self._show_result(False, exc.message)
+            return
+        if self._test_failure:
+            self._ask_save_anyway(account)
+            return
+        self._save(account)
+
+    def _ask_save_anyway(self, account: Account) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Save Account",
+            "Test Connection failed with these settings:\n\n"
+            f"{self._test_failure}\n\nSave the account anyway? You can edit it later.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("saveAnywayBox")
+        save_button = box.addButton("Save Anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter alone keeps the dialog open
+        self.save_anyway_box = box
+
+        def on_finished(_result: int) -> None:
+            if box.clickedButton() is save_button:
+                self._save(account)
+
+        box.finished.connect(on_finished)
+        box.open()
+
+    def _save(self, account: Account) -> None:
+        try:
             if self._saver is not None:
                 self._saver(account, self.secret(), self.remember())
         except SpacesError as exc:
