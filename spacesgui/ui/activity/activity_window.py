@@ -10,7 +10,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +29,7 @@ from spacesgui.core.errors import LocalWriteFailed
 from spacesgui.qtmodels.activity_model import ActivityColumn, ActivityModel
 from spacesgui.services.activity_service import ActivityService
 from spacesgui.ui.naming import named
+from spacesgui.ui.window_keys import close_by_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +116,7 @@ class ActivityWindow(QWidget):
         self.model.rowsInserted.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
         self.export_button.clicked.connect(self.choose_export)
-        close = QAction(self)
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
-        close.triggered.connect(self.close)
-        self.addAction(close)
+        close_by_keyboard(self)
         self._update_count()
         if service.notice:
             self._show_problem(service.notice)

@@ -33,6 +33,7 @@ from spacesgui.ui.do_api.key_dialogs import CreatedKeyDialog, CreateKeyDialog
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 from spacesgui.ui.problem_label import ProblemLabel
+from spacesgui.ui.window_keys import close_by_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ class DoKeysWindow(QWidget):
         layout.addWidget(self.status_label)
         service.token_changed.connect(self._show_token_state)
         accounts.accounts_changed.connect(self._fill)
+        close_by_keyboard(self)
         self._show_token_state()
 
     # -- token ----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from spacesgui.services.keys_service import KeysService
 from spacesgui.ui.accounts.account_dialog import AccountDialog
 from spacesgui.ui.message_banner import MessageBanner
 from spacesgui.ui.naming import named
+from spacesgui.ui.window_keys import close_by_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,12 @@ class KeysManager(QWidget):
         self.extra_buttons = QHBoxLayout()
         self.extra_buttons.setObjectName("keysExtraButtons")
         self.extra_buttons.addStretch(1)
+        # Last, at the far right, as a window's own button: the row above is for keys.
+        self.close_button = self._button("Close", "keysCloseButton", self.close)
+        self._close_row = QHBoxLayout()
+        self._close_row.addLayout(self.extra_buttons, 1)
+        self._close_row.addWidget(self.close_button)
+        close_by_keyboard(self)
 
         self.result_label = named(QLabel(self), "keysResultLabel", "Result")
         self.result_label.setWordWrap(True)
@@ -130,7 +137,7 @@ class KeysManager(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self._secret_row)
         layout.addWidget(self.result_label)
-        layout.addLayout(self.extra_buttons)
+        layout.addLayout(self._close_row)
 
         keys.rows_changed.connect(self._on_keys_rows_changed)
         self._accounts.accounts_changed.connect(self._on_accounts_changed)
@@ -160,7 +167,7 @@ class KeysManager(QWidget):
         self._fit_buttons(event.size().width())
         super().resizeEvent(event)
 
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
         button = named(QPushButton(text, self), name, text.rstrip("…"))
         button.clicked.connect(slot)
         return button
@@ -189,6 +196,10 @@ class KeysManager(QWidget):
             selected, self._pending_select = self._pending_select, ""
         if selected:
             self.select(selected)
+        elif not self.table.selectionModel().hasSelection() and self.sorted.rowCount():
+            # The first row chosen, as a preferences list does: Edit… and the arrow keys work
+            # at once (with one account, Down had nowhere to go and selected nothing).
+            self.table.selectRow(0)
         self._update_enabled()
 
     def _show_keyring_state(self) -> None:

@@ -40,6 +40,7 @@ from spacesgui.ui.settings.placeholder_section import PlaceholderSection
 from spacesgui.ui.settings.policy_section import PolicySection
 from spacesgui.ui.settings.settings_section import SettingsSection, SpaceContext, Spawner
 from spacesgui.ui.settings.versioning_section import VersioningSection
+from spacesgui.ui.window_keys import close_by_keyboard
 
 SECTION_ORDER = ("Overview", "Permissions", "CORS", "Versioning", "Lifecycle", "Policy", "Logging")
 CHANGED_MARK = " •"
@@ -117,7 +118,7 @@ class SpaceSettingsWindow(QWidget):
         close_button = named(QPushButton("Close", self), "settingsClose", "Close")
         close_button.clicked.connect(self.close)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        close_by_keyboard(self)
         self._build_layout(close_button)
         for name, page in default_sections(self.context):
             self.add_section(name, page)

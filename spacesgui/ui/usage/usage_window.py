@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +24,7 @@ from spacesgui.services.usage_service import UsageProgress, UsageScan
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.usage.share_bar_delegate import ShareBarDelegate
 from spacesgui.ui.usage.treemap_view import TreemapView
+from spacesgui.ui.window_keys import close_by_keyboard
 
 # Storage classes in the words people know them by; others are shown as the server names them.
 NARROW_WIDTH = 760
@@ -122,7 +123,7 @@ class UsageWindow(QWidget):
         self.incomplete_button.clicked.connect(self._on_incomplete_clicked)
         self.treemap.folder_clicked.connect(self.select_prefix)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection_changed)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
+        close_by_keyboard(self)
         self._watch(scan)
 
     # ------------------------------------------------------------------ the scan

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,6 +32,7 @@ from spacesgui.core.versions import ObjectVersion
 from spacesgui.qtmodels.version_model import VersionColumn, VersionModel
 from spacesgui.services.version_service import VersionService
 from spacesgui.ui.naming import named
+from spacesgui.ui.window_keys import close_by_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,7 @@ class VersionsWindow(QWidget):
         self.restore_button.clicked.connect(lambda: self._with_chosen(self._restore))
         self.delete_button.clicked.connect(self.ask_delete)
         self.refresh_button.clicked.connect(self.reload)
-        close = QAction(self)
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
-        close.triggered.connect(self.close)
-        self.addAction(close)
+        close_by_keyboard(self)
         self._update_enabled()
         self.reload()
 
