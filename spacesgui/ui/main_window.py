@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         self.path_bar.location_requested.connect(self._typed_paths.open)
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.filter_edit.rows_requested.connect(self._on_filter_edit_rows_requested)
+        self.filter_edit.left.connect(self.focus_rows)
+        self.path_bar.editing_done.connect(self.focus_rows)
         self.object_view.open_folder_requested.connect(self.open_folder)
         self.object_view.go_up_requested.connect(self.go_up)
         self.model.stats_changed.connect(self._update_status)

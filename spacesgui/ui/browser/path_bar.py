@@ -33,6 +33,9 @@ class PathBar(QStackedWidget):
     """Shows `s3://bucket/a/b/` as buttons; Ctrl+L or a click on empty space edits it as text."""
 
     location_requested = Signal(str)  # the text of an s3:// path the user asked to open
+    # Escape or Enter ended an edit: the keyboard goes back to the rows, as from Explorer's
+    # address bar (the line edit hides, and nothing would have the focus).
+    editing_done = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +52,7 @@ class PathBar(QStackedWidget):
         self._edit.setAccessibleName("Path")
         self._edit.setPlaceholderText("s3://space-name/folder/")
         self._edit.returnPressed.connect(self._on_edit_return_pressed)
-        self._edit.cancelled.connect(self.stop_editing)
+        self._edit.cancelled.connect(self._on_edit_cancelled)
         self._edit.editingFinished.connect(self._on_edit_finished)
         self.addWidget(self._crumbs)
         self.addWidget(self._edit)
@@ -117,9 +120,14 @@ class PathBar(QStackedWidget):
     def is_editing(self) -> bool:
         return self.currentWidget() is self._edit
 
+    def _on_edit_cancelled(self) -> None:
+        self.stop_editing()
+        self.editing_done.emit()
+
     def _on_edit_return_pressed(self) -> None:
         text = self._edit.text()
         self.stop_editing()
+        self.editing_done.emit()
         self.location_requested.emit(text)
 
     def _on_edit_finished(self) -> None:

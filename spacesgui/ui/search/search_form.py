@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -98,6 +100,17 @@ class SearchForm(QWidget):
             type_edit.returnPressed.connect(self.search_requested)
         self.search_button.clicked.connect(self.search_requested)
         self.stop_button.clicked.connect(self.stop_requested)
+        # Tab goes as the eye does, row by row (it went in the order made: the scope before
+        # Search, the type last).
+        for before, after in itertools.pairwise(self.tab_chain()):
+            QWidget.setTabOrder(before, after)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The form's fields in the order Tab visits them."""
+        return [
+            self.pattern_edit, self.search_button, self.stop_button, self.scope_combo, self.type_combo,
+            self.min_size_edit, self.max_size_edit, self.after_edit, self.before_edit,
+        ]  # fmt: skip
 
     def _edit(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         edit = named(QLineEdit(self), name, accessible)

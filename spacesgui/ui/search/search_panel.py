@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -103,6 +103,8 @@ class SearchPanel(QDockWidget):
         column.addWidget(self.status_label)
         column.addWidget(self.view, 1)
         self.setWidget(body)
+        QWidget.setTabOrder(self.form.tab_chain()[-1], self.view)
+        self.form.pattern_edit.installEventFilter(self)  # Down goes on to the results
 
         self.find_action = QAction("Find in Space…", parent)
         self.find_action.setObjectName("findInSpaceAction")
@@ -148,6 +150,7 @@ class SearchPanel(QDockWidget):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setShowGrid(False)
+        view.setTabKeyNavigation(False)  # Tab leaves the results (it went cell by cell, 3 a row)
         view.setWordWrap(False)
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its file name
         view.verticalHeader().hide()
@@ -221,6 +224,22 @@ class SearchPanel(QDockWidget):
             window.resizeDocks([self], [height], Qt.Orientation.Vertical)
         self.form.pattern_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.form.pattern_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down in the name field goes on to the results, as from the filter to the rows."""
+        if (
+            watched is self.form.pattern_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self.model.rowCount()
+        ):
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.view.selectionModel().hasSelection():
+                self.view.setCurrentIndex(self.model.index(0, 0))  # selects it: what Enter acts on
+            return True
+        return super().eventFilter(watched, event)
 
     def _dock_below(self, window: QMainWindow) -> None:
         """Below the objects: a tab beside the Transfers panel when that is docked there."""
