@@ -68,9 +68,9 @@ class QueueMirror:
         """Which of `ids` had not ended at the engine's last report."""
         return {i for i in ids if i in self._unfinished}
 
-    def targets(self) -> dict[tuple[str, ...], int]:
-        """What unfinished transfers will write (see target_of), with their sizes."""
-        return dict(self._unfinished.values())
+    def targets(self) -> dict[tuple[str, ...], Transfer]:
+        """What unfinished transfers will write (see target_of), with each transfer as last shown."""
+        return {target: self.latest[i] for i, (target, _size) in self._unfinished.items()}
 
     def expand(self, ids: Iterable[str]) -> list[str]:
         """Transfer ids for `ids`, where a group id stands for all of its files."""

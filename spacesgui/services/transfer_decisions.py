@@ -51,14 +51,20 @@ class Decisions:
     shared: list[tuple[Source, Source, SharedKeyOutcome]] = field(default_factory=list)
 
 
-def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], int]) -> None:
-    """A target an unfinished transfer will write (`queued`: target → size) conflicts too."""
+def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], Transfer]) -> None:
+    """A target an unfinished transfer will write (`queued`: target → that transfer) conflicts
+    too; the conflict names that transfer, since nothing is at the target yet."""
     known = {c.transfer.id for c in plan.conflicts}
     for t in plan.transfers:
-        size = queued.get(target_of(t))
-        if size is not None and t.id not in known and t.state == TransferState.QUEUED:
-            plan.conflicts.append(Conflict(t, Side(t.size), Side(size)))
+        other = queued.get(target_of(t))
+        if other is not None and t.id not in known and t.state == TransferState.QUEUED:
+            plan.conflicts.append(Conflict(t, _local_side(t), _local_side(other), queued=other))
             plan.taken.add(t.local_path if t.direction == Direction.DOWNLOAD else t.key)
+
+
+def _local_side(t: Transfer) -> Side:
+    """A transfer's size, and the modification time of its local file when it has one."""
+    return Side(t.size, t.local_mtime_ns / 1e9 if t.direction == Direction.UPLOAD else 0.0)
 
 
 async def settle(plan: Plan, policy: ConflictPolicy, ask: AskConflict, fill_md5: FillMd5) -> Decisions | None:
@@ -128,18 +134,27 @@ async def _settle_existing(
 
 
 def _md5_would_tell(conflict: Conflict) -> bool:
-    """Same sizes, and only one side's MD5 known: hashing the local file settles it."""
+    """Same sizes, and only one side's MD5 known: hashing the local file settles it; or
+    neither known, with an upload queued earlier: both files are here to hash."""
     source, target = conflict.source, conflict.target
-    return source.size == target.size and bool(source.md5_hex) != bool(target.md5_hex)
+    if source.size != target.size:
+        return False
+    queued = conflict.queued
+    if queued is not None and queued.direction == Direction.UPLOAD and not target.md5_hex:
+        return True
+    return bool(source.md5_hex) != bool(target.md5_hex)
 
 
 def _existing_skip_text(policy: ConflictPolicy, conflict: Conflict) -> str:
     """Why a transfer whose target exists was skipped, as truthfully as what is known allows."""
+    queued = conflict.queued is not None  # nothing exists there yet: a transfer queued will write it
     if policy != ConflictPolicy.OVERWRITE_IF_DIFFERENT:
-        return "Skipped: it already exists"
+        return "Skipped: already in the queue" if queued else "Skipped: it already exists"
     source, target = conflict.source, conflict.target
     if source.md5_hex and target.md5_hex:
-        return "Skipped: identical"
+        return "Skipped: identical to one already in the queue" if queued else "Skipped: identical"
+    if queued:
+        return "Skipped: same size, and not newer than the one already in the queue"
     return "Skipped: same size, and not newer than the existing one"
 
 

@@ -45,6 +45,9 @@ class Conflict:
     # (this source, the source holding the key) when the target is another file of the
     # same upload rather than something that exists already.
     sources: tuple[Source, Source] | None = None
+    # The unfinished transfer, queued earlier, that will write the target: nothing is
+    # there yet (the question must not say it exists).
+    queued: Transfer | None = None
 
 
 @dataclass

@@ -448,7 +448,15 @@ class TransferService(QObject):
             return conflict  # no local file: both sides are objects, compared by their ETags
         if t.direction == Direction.UPLOAD:
             md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.source.size)
-            return replace(conflict, source=replace(conflict.source, md5_hex=md5))
+            conflict = replace(conflict, source=replace(conflict.source, md5_hex=md5))
+            other = conflict.queued
+            if other is not None and other.direction == Direction.UPLOAD:
+                # An upload queued earlier: its own file says what will be there.
+                theirs = await self._runner.run(
+                    local_md5, self._local, other.local_path, conflict.target.size
+                )
+                conflict = replace(conflict, target=replace(conflict.target, md5_hex=theirs))
+            return conflict
         md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.target.size)
         return replace(conflict, target=replace(conflict.target, md5_hex=md5))
 
@@ -456,9 +464,9 @@ class TransferService(QObject):
         """Which of `ids` had not ended at the engine's last report (GUI thread, no waiting)."""
         return self._mirror.unfinished(ids)
 
-    def queued_targets(self) -> dict[tuple[str, ...], int]:
-        """What unfinished transfers will write (see target_of), with their sizes, from the
-        engine's last report: answered on the GUI thread without asking the engine."""
+    def queued_targets(self) -> dict[tuple[str, ...], Transfer]:
+        """What unfinished transfers will write (see target_of), each with its transfer, from
+        the engine's last report: answered on the GUI thread without asking the engine."""
         return self._mirror.targets()
 
     # ------------------------------------------------------------ actions

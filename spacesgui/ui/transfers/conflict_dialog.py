@@ -23,7 +23,7 @@ from spacesgui.core.conflicts import ConflictPolicy
 from spacesgui.core.formatting import human_size, human_time
 from spacesgui.core.keys import basename
 from spacesgui.core.shared_keys import why_shared
-from spacesgui.core.transfers import Direction
+from spacesgui.core.transfers import Direction, Transfer, TransferState
 from spacesgui.services.transfer_decisions import ConflictAnswer
 from spacesgui.services.transfer_planner import Conflict
 from spacesgui.ui.naming import named
@@ -60,6 +60,8 @@ def _describe(conflict: Conflict) -> tuple[str, str]:
             f"{_side(other.side.size, other.side.mtime)}"
         )
     where = t.local_path if t.direction == Direction.DOWNLOAD else f"s3://{t.bucket}/{t.key}"
+    if conflict.queued is not None:
+        return _describe_queued(conflict, conflict.queued, where)
     new = "New"
     if t.direction.on_server and t.source_key and basename(t.source_key) != t.name:
         new = f"“{escape(basename(t.source_key))}”"  # a rename: the file that would take the name
@@ -68,6 +70,41 @@ def _describe(conflict: Conflict) -> tuple[str, str]:
         f"Existing: {_side(conflict.target.size, conflict.target.mtime)}<br>"
         f"{new}: {_side(conflict.source.size, conflict.source.mtime)}"
     )
+
+
+def _describe_queued(conflict: Conflict, other: Transfer, where: str) -> tuple[str, str]:
+    """An earlier transfer in the queue will write the target: say so, not that it exists.
+
+    Before, the question read "already exists at s3://…" while that upload was at 0% and
+    the Space held nothing there: Skip, the default, then looked like a copy already safe.
+    """
+    t = conflict.transfer
+    this = f"This file ({escape(t.local_path)})" if t.direction == Direction.UPLOAD else "This one"
+    return "Already in the queue", (
+        f"<b>“{escape(t.name)}” is waiting in the transfer queue</b>, not yet at {escape(where)}: "
+        f"{escape(_what_queued(other))} will write it ({escape(_how_far(other))}).<br><br>"
+        f"Queued first: {_side(conflict.target.size, conflict.target.mtime)}<br>"
+        f"{this}: {_side(conflict.source.size, conflict.source.mtime)}"
+    )
+
+
+def _what_queued(other: Transfer) -> str:
+    if other.direction == Direction.UPLOAD:
+        return f"the upload of {other.local_path}"
+    if other.direction == Direction.DOWNLOAD:
+        return f"the download of s3://{other.bucket}/{other.key}"
+    if other.direction in (Direction.COPY, Direction.MOVE):
+        return f"the {other.direction.value} of s3://{other.source_bucket or other.bucket}/{other.source_key}"
+    return f"a {other.direction.value} of s3://{other.bucket}/{other.key}"
+
+
+def _how_far(other: Transfer) -> str:
+    if other.state == TransferState.PAUSED:
+        return "paused"
+    if other.state == TransferState.QUEUED and not other.bytes_done:
+        return "not started"
+    done = other.bytes_done * 100 // other.size if other.size else 0
+    return f"{done}% done"
 
 
 def _side(size: int, mtime: float) -> str:
