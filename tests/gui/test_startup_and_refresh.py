@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ from spacesgui.demo.server import DEMO_ACCOUNT_ID, DemoServer
 from spacesgui.startup import Startup, region_from_endpoint
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import wait_listed
+from tests.gui.test_quit_and_resume import start_slow_upload
 
 
 def test_version_flag_prints_the_version() -> None:
@@ -103,7 +105,7 @@ def test_endpoint_url_and_an_s3_location_open_that_place_with_keys_from_the_envi
 
 @pytest.mark.timeout(600)  # room above the seeding deadline below
 def test_demo_shows_the_window_at_once_then_opens_the_photos_space_when_seeded(
-    startup: Callable[..., Startup], qtbot: QtBot
+    startup: Callable[..., Startup], qtbot: QtBot, tmp_path: Path
 ) -> None:
     run = startup("--demo")
     assert run.app is not None
@@ -116,6 +118,18 @@ def test_demo_shows_the_window_at_once_then_opens_the_photos_space_when_seeded(
     wait_listed(qtbot, run.app)
     assert "cover.png" in shown_names(run.app)
     assert "2024" in shown_names(run.app)
+    # Quitting while a transfer runs: the demo's queue and Spaces start afresh next time,
+    # so its question must not promise the paused transfers back (before, it did).
+    (tmp_path / "big.bin").write_bytes(os.urandom(12 * 1024 * 1024))
+    start_slow_upload(run.app, qtbot, tmp_path / "big.bin")
+    window.quit_action.trigger()
+    guard = window.quit_guard
+    assert guard is not None
+    qtbot.waitUntil(lambda: guard.last_box is not None and guard.last_box.isVisible(), timeout=10_000)
+    assert guard.last_box is not None
+    assert "This is the demo" in guard.last_box.informativeText()
+    assert "do not come back" in guard.last_box.informativeText()
+    guard.last_box.reject()
 
 
 def test_the_demo_leaves_the_user_where_they_went_before_its_photos_were_ready(

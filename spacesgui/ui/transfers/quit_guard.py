@@ -34,6 +34,9 @@ class QuitGuard(QObject):
         self._quit = quit
         self._agreed = False
         self.waiting_for_transfers = False
+        # False in the demo: its queue is kept in a folder of its own, never read again (its
+        # Spaces start afresh too), so paused transfers do not come back.
+        self.queue_kept = True
         self.last_box: QMessageBox | None = None  # for tests
         service.status_changed.connect(self._on_service_status_changed)
 
@@ -68,6 +71,9 @@ class QuitGuard(QObject):
         box.setObjectName("quitWhileTransferringBox")
         box.setInformativeText(
             "Paused transfers come back when you start spacesgui again, and resume from where they stopped."
+            if self.queue_kept
+            else "This is the demo: its Spaces and its transfers start afresh each time, so paused "
+            "transfers do not come back. With your own account they do, and resume from where they stopped."
         )
         pause = box.addButton("Pause Them and Quit", QMessageBox.ButtonRole.AcceptRole)
         wait = box.addButton("Quit When Done", QMessageBox.ButtonRole.ActionRole)
