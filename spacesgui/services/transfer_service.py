@@ -189,7 +189,7 @@ class TransferService(QObject):
             self._command(lambda: self.keys.take_restored(transfers))
             unfinished = [t for t in transfers if not t.state.finished]
             if unfinished and not restarted:
-                self.notice.emit(PAUSED_TITLE, paused_notice(unfinished))
+                self.notice.emit(PAUSED_TITLE, paused_notice(unfinished, groups))
         self._timer.start()
         return transfers
 

@@ -123,12 +123,17 @@ def test_pause_and_quit_then_start_again_shows_the_parts_the_server_has_and_says
     sums = {sum(p for i, p in enumerate(parts) if mask >> i & 1) for mask in range(1, 1 << len(parts))}
     assert restored.bytes_done in sums
     banner = again.window.banner
-    qtbot.waitUntil(lambda: "paused when spacesgui last quit" in banner.text(), timeout=10_000)
-    assert "big.bin" in banner.text()
+    qtbot.waitUntil(lambda: "from the last session is paused" in banner.text(), timeout=10_000)
+    assert "“big.bin” (" in banner.text()
+    assert "Resume it here" in banner.text()
     resume_all = banner.findChild(QPushButton, "messageAction")
     assert resume_all is not None
     assert resume_all.text() == "Resume All"
-    resume_all.click()  # what the last quit paused, taken up again in one click
+    assert resume_all.isVisible()
+    # Taken up again from the Transfers panel's own Resume All, not the banner's: the banner
+    # goes too, once nothing is paused (it stayed, telling of what was over).
+    next(a for a in dock.actions() if a.objectName() == "resumeAll").trigger()
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=30_000)
     wait_transfers_done(qtbot, again, 1)
     assert moto_store.client.get_object(Bucket=moto_bucket, Key="big.bin")["Body"].read() == data
 

@@ -19,7 +19,7 @@ from spacesgui.core.history import Place
 from spacesgui.core.keys import as_folder
 from spacesgui.services.engine_client import EngineStopped
 from spacesgui.services.transfer_planner import DownloadItem
-from spacesgui.services.transfer_service import PAUSED_TITLE, TransferService
+from spacesgui.services.transfer_service import PAUSED_TITLE, QueueStatus, TransferService
 from spacesgui.ui.browser.object_view import local_paths
 from spacesgui.ui.naming import named
 from spacesgui.ui.transfers.conflict_dialog import ConflictAsker
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+PAUSED_ABOUT = "paused-at-start"  # the banner of what the last session left paused
 
 STATUS_WIDTH = 480  # the transfer summary's width in a wide window
 QWIDGETSIZE_MAX = (1 << 24) - 1
@@ -116,6 +118,7 @@ class TransferActions(QObject):
         self.dock.summary_changed.connect(self._on_dock_summary_changed)
         service.objects_changed.connect(self._on_service_objects_changed)
         service.notice.connect(self._on_service_notice)
+        service.status_changed.connect(self._on_service_status_changed)
         service.engine_stopped.connect(self._on_service_engine_stopped)
         service.engine_restarted.connect(self._on_service_engine_restarted)
 
@@ -324,10 +327,17 @@ class TransferActions(QObject):
             return
         if title == PAUSED_TITLE:  # what the last quit left: one click takes it all up again
             self._window.banner.show_message(
-                f"<b>{title}.</b> {shown}", level="info", action="Resume All", on_action=self.dock.resume_all
-            )
+                f"<b>{title}.</b> {shown}", level="info", action="Resume All", on_action=self.dock.resume_all,
+                about=PAUSED_ABOUT,
+            )  # fmt: skip
             return
         self._window.banner.show_message(f"<b>{title}.</b> {shown}", level="warning")
+
+    def _on_service_status_changed(self, status: QueueStatus) -> None:
+        # Once nothing is paused (resumed, finished or cancelled, here or from the panel),
+        # the start-up note would tell of what is over: it stayed up, Resume All and all.
+        if status.totals.paused == 0:
+            self._window.banner.dismiss_about(PAUSED_ABOUT)
 
     def _on_service_engine_stopped(self, message: str) -> None:
         self.restart_action.setEnabled(True)
