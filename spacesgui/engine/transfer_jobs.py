@@ -160,8 +160,13 @@ def check_unchanged(ctx: JobContext, *, starting: bool = False) -> None:
     t = ctx.transfer
     now = ctx.local.stat(t.local_path)
     if now.size != t.size or now.mtime_ns != t.local_mtime_ns:
-        waited = starting and not t.upload_id and not t.bytes_done
-        raise _changed(t, now, "", when="since it was queued" if waited else "")
+        when = ""
+        if starting:
+            # A resumed upload (paused, or from before a quit): the change may have come at
+            # any time since it began, the app closed even; not "while it was being uploaded".
+            begun = t.upload_id or t.bytes_done
+            when = "since its upload began" if begun else "since it was queued"
+        raise _changed(t, now, "", when=when)
 
 
 def check_sent_is_current(ctx: JobContext) -> None:

@@ -122,6 +122,33 @@ def test_pausing_a_multipart_upload_keeps_its_parts_and_resume_finishes_it(
     assert moto_store.list_multipart_uploads(moto_bucket) == []
 
 
+def test_a_file_changed_while_its_upload_was_paused_says_since_its_upload_began(
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    # Before: "changed on this computer while it was being uploaded", of an edit made while
+    # the upload was paused (or the app closed): a new-user pass found the moment wrong.
+    path = tmp_path / "video.mp4"
+    write_random(path, 30 * MiB, seed=5)
+    busy = busy_parts(fault_proxy, moto_bucket, (4, 5, 6))
+    engine = make_engine(proxy_store, parts_per_file=2, retries=20)
+    transfer = upload_of(moto_bucket, "video.mp4", path)
+    engine.add([], [transfer])
+    wait_for(lambda: busy[1].hits > 0, timeout=120)
+    engine.pause([transfer.id])
+    wait_for(lambda: engine.transfers()[0].state == State.PAUSED, timeout=120)
+    with path.open("ab") as handle:
+        handle.write(b"edited while paused")
+    fault_proxy.clear()
+    engine.resume([transfer.id])
+    assert engine.wait_idle(120)
+    [failed] = engine.transfers()
+    assert failed.state == State.FAILED
+    assert "changed on this computer since its upload began" in failed.error
+    assert moto_store.head_object(moto_bucket, "video.mp4") is None
+    assert moto_store.list_multipart_uploads(moto_bucket) == []  # its parts aborted, none left
+
+
 @pytest.mark.parametrize("server", ["moto", "rclone"])
 def test_a_multipart_upload_whose_completion_answer_is_lost_ends_done_with_its_bytes(
     server: str, moto_endpoint: str, moto_account: Account, moto_store: S3Store, moto_bucket: str,
