@@ -171,6 +171,9 @@ class OsLocalFiles:
         except LocalFileMissing:
             return None
 
+    def folder_exists(self, path: str) -> bool:
+        return os.path.isdir(path)
+
     def read_range(self, path: str, offset: int, size: int) -> bytes:
         """Exactly `size` bytes from `offset`; fewer there raises LocalFileChanged."""
         try:

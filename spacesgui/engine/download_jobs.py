@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 import zlib
 from collections.abc import Callable, Iterable
 
-from spacesgui.core.errors import DiskFull, IntegrityError, NetworkError, NotFound
+from spacesgui.core.errors import DiskFull, IntegrityError, LocalFileMissing, NetworkError, NotFound
 from spacesgui.core.formatting import human_size
 from spacesgui.core.local_files import part_path
 from spacesgui.core.local_ports import PartFile
@@ -57,6 +58,7 @@ CHECKPOINT_S = 5.0
 
 def download(ctx: JobContext) -> None:
     t = ctx.transfer
+    _check_folder_still_there(ctx)
     fresh = not t.remote_etag and not t.part_size and t.bytes_done == 0
     if fresh and t.size <= SMALL_DOWNLOAD and _download_small(ctx):
         return
@@ -100,6 +102,25 @@ def download(ctx: JobContext) -> None:
         part_file.close()
     _verify_download(ctx, remote, checked)
     ctx.local.commit_part(t.local_path, remote.last_modified, tag=t.id)
+
+
+def _check_folder_still_there(ctx: JobContext) -> None:
+    """A resumed download whose folder was deleted meanwhile fails and says so.
+
+    Made again in silence, the folder came back and the bytes that had arrived were
+    fetched again, with no word (a new-user pass deleted it while the download was paused).
+    Retry (`restat`) takes things as they are: the folder is made again, the file fetched.
+    """
+    t = ctx.transfer
+    if t.bytes_done > 0 and not t.restat:
+        folder = os.path.dirname(t.local_path)
+        if folder and not ctx.local.folder_exists(folder):
+            raise LocalFileMissing(
+                f"The folder “{folder}” that “{t.name}” was being downloaded into is gone "
+                f"({human_size(t.bytes_done)} had arrived). Retry to make the folder again and "
+                "download the file from the start, or cancel the download."
+            )
+    t.restat = False
 
 
 def _download_small(ctx: JobContext) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -702,6 +703,37 @@ def test_a_paused_download_whose_part_file_was_deleted_starts_over_and_verifies(
     assert ranges_fetched(fault_proxy, moto_bucket, "v.bin") == [
         (n * 5 * MiB, (n + 1) * 5 * MiB - 1) for n in range(6)
     ]
+
+
+def test_a_paused_download_whose_folder_was_deleted_fails_saying_so_and_retry_makes_it_again(
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    # Before: the folder came back in silence and the download started over, its bytes
+    # fetched again with no word (a new-user pass deleted the folder while it was paused).
+    data = write_random(tmp_path / "src.bin", 30 * MiB, seed=25)
+    seed_object(moto_store, moto_bucket, "v.bin", tmp_path / "src.bin")
+    busy = busy_ranges(fault_proxy, moto_bucket, "v.bin", (n * 5 * MiB for n in range(2, 6)))
+    engine = make_engine(proxy_store, parts_per_file=2, retries=20)
+    folder = tmp_path / "dl2"
+    transfer = download_of(moto_bucket, "v.bin", folder / "v.bin")
+    engine.add([], [transfer])
+    wait_for(lambda: engine.transfers()[0].bytes_done >= 10 * MiB and busy.hits > 0, timeout=120)
+    engine.pause([transfer.id])
+    wait_for(lambda: engine.transfers()[0].state == State.PAUSED, timeout=120)
+    shutil.rmtree(folder)
+    fault_proxy.clear()
+    engine.resume([transfer.id])
+    assert engine.wait_idle(120)
+    [failed] = engine.transfers()
+    assert failed.state == State.FAILED
+    assert f"The folder “{folder}” that “v.bin” was being downloaded into is gone" in failed.error
+    assert not folder.exists()  # not made again behind the user's back
+
+    engine.retry([transfer.id])
+    assert engine.wait_idle(120)
+    assert engine.transfers()[0].state == State.DONE, engine.transfers()[0].error
+    assert (folder / "v.bin").read_bytes() == data
 
 
 def test_changing_parallel_parts_mid_upload_does_not_fail_it_and_holds_from_then_on(
