@@ -844,3 +844,34 @@ def test_clear_finished_tidies_done_rows_and_keeps_a_failed_one_with_its_parts(
         "Uploads"
     )  # Retry goes on from it
     assert dock.last_dialog is None  # nothing asked: nothing that matters was removed
+
+
+def test_the_upload_pickers_open_at_home_then_where_the_last_pick_came_from(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str,
+    local_tree: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Before, both opened in the folder the app was started in, every time (a new-user pass).
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    app = browse_moto([])
+    actions = app.window.transfer_actions
+    assert actions is not None
+    opened_at: list[str] = []
+
+    def pick_files(_parent: object, _title: str, folder: str = "") -> tuple[list[str], str]:
+        opened_at.append(folder)
+        return [str(local_tree / "readme.md")], ""
+
+    def pick_folder(_parent: object, _title: str, folder: str = "") -> str:
+        opened_at.append(folder)
+        return str(local_tree / "holiday")
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick_files))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(pick_folder))
+    actions.pick_files()
+    wait_transfers_done(qtbot, app, 1)
+    actions.pick_folder()
+    qtbot.waitUntil(lambda: "holiday/notes.txt" in keys_in(moto_store, moto_bucket), timeout=60_000)
+    home = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.HomeLocation)
+    assert opened_at == [home, str(local_tree)]  # the second where readme.md came from

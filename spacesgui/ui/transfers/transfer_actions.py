@@ -68,6 +68,7 @@ class TransferActions(QObject):
         super().__init__(window)
         self._window = window
         self.service = service
+        self._upload_from = ""  # the folder the last upload pick came from (this session)
         self.ask_conflict = ConflictAsker(window)
         self.last_destination = ""  # the folder the last download went to (tests and reuse)
         self.dock = TransferDock(service, window)
@@ -200,13 +201,26 @@ class TransferActions(QObject):
 
     def pick_files_into(self, folder_key: str) -> None:
         """Ask for files, then upload them into `folder_key` ("" = the open folder)."""
-        paths, _filter = QFileDialog.getOpenFileNames(self._window, "Upload Files")
+        paths, _filter = QFileDialog.getOpenFileNames(self._window, "Upload Files", self.upload_from())
+        if paths:
+            self._upload_from = os.path.dirname(paths[0])
         self.upload(paths, folder_key)
 
     def pick_folder_into(self, folder_key: str) -> None:
-        path = QFileDialog.getExistingDirectory(self._window, "Upload Folder")
+        path = QFileDialog.getExistingDirectory(self._window, "Upload Folder", self.upload_from())
         if path:
+            self._upload_from = os.path.dirname(path.rstrip(os.sep)) or path
             self.upload([path], folder_key)
+
+    def upload_from(self) -> str:
+        """Where the upload pickers open: where the last pick came from, else the home folder.
+
+        Not the folder the app was started in (a launcher's, or a source checkout's): the
+        pickers opened there every time.
+        """
+        return self._upload_from or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.HomeLocation
+        )
 
     def paste(self) -> None:
         self.paste_into("")
