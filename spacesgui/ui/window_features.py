@@ -44,6 +44,7 @@ from spacesgui.ui.browser.access_column import AccessColumn
 from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
+from spacesgui.ui.focus_return import give_focus_back_on_hide
 from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.keys.keys_manager import KeysManager
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
@@ -221,9 +222,11 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
     window.search_panel = SearchPanel(window, service, verbs, window)
     window.search_panel.focus_files = window.focus_rows
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.search_panel)
+    give_focus_back_on_hide(window.search_panel, window.focus_rows)
     if t is not None:  # deletes, renames and moves show in the results at once
         t.service.transfers_changed.connect(window.search_panel.follow_transfers)
         window.search_panel.share_with, window.search_panel.unfold_partner = t.dock, t.dock.reveal
+        give_focus_back_on_hide(t.dock, window.focus_rows)
     window.search_panel.hide()
 
 

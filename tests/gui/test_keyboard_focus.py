@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
-from tests.gui.operations_helpers import press
-from tests.gui.test_search_panel import searched
-from tests.gui.test_transfers_window import row_of
+from tests.gui.operations_helpers import press, row_of, select, selected_keys
+from tests.gui.test_search_panel import confirm_delete, searched
 
 
 def test_escape_in_the_path_bar_gives_the_keyboard_back_to_the_rows(
@@ -83,3 +83,50 @@ def test_down_in_find_in_space_goes_to_the_results_and_tab_leaves_them_in_one_st
         form.search_button, form.scope_combo, form.type_combo, form.min_size_edit,
         form.max_size_edit, form.after_edit, form.before_edit, view,
     ]  # fmt: skip
+
+
+def test_after_a_delete_the_row_that_took_its_place_is_selected(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    # Before, only an outline moved to the next row, with nothing selected: Delete, Info and
+    # Share were off, and a second Delete did nothing (a keyboard-only new-user pass).
+    app = browse_moto(["a.txt", "b.txt", "c.txt"])
+    view = app.window.object_view
+    select(app, "b.txt")
+    press(qtbot, app, "Delete")
+    confirm_delete(qtbot, app)
+    app.window.activateWindow()  # the question closed: the keyboard is back in the list
+    view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: row_of(app, "b.txt") < 0, timeout=60_000)
+    assert moto_store.head_object(moto_bucket, "b.txt") is None
+    assert selected_keys(app) == ["c.txt"]
+    edit = app.window.edit_actions
+    assert edit is not None
+    asked_before = edit.last_box
+    press(qtbot, app, "Delete")  # and Delete goes on from there
+    qtbot.waitUntil(lambda: edit.last_box is not asked_before, timeout=30_000)
+    confirm_delete(qtbot, app)
+    qtbot.waitUntil(lambda: moto_store.head_object(moto_bucket, "c.txt") is None, timeout=60_000)
+
+
+def test_hiding_the_transfers_panel_with_the_keyboard_in_it_gives_it_back_to_the_rows(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    # Before, the keyboard went to Find in Space's name field (opened once earlier), its
+    # text selected: Up and F2 then did nothing to the files.
+    app, panel = searched(qtbot, browse_moto(["a.txt", "b.txt"]), "a")
+    actions = app.window.transfer_actions
+    assert actions is not None
+    dock = actions.dock
+    dock.reveal()  # shown, unfolded, in front of Find in Space (a tab beside it)
+    qtbot.waitUntil(dock.isVisible, timeout=10_000)
+    app.window.activateWindow()
+    inside = next(
+        w for w in dock.findChildren(QWidget) if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    )  # with no transfers, the panel's buttons: the keyboard is in the panel
+    inside.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(inside.hasFocus, timeout=10_000)
+    actions.show_queue_action.trigger()  # Ctrl+Shift+T
+    qtbot.waitUntil(lambda: not dock.isVisible(), timeout=10_000)
+    qtbot.waitUntil(app.window.object_view.hasFocus, timeout=10_000)
+    assert not panel.form.pattern_edit.hasFocus()

@@ -58,6 +58,7 @@ def test_the_keys_open_the_lists_menu_at_the_selected_row_and_it_acts_on_that_ro
     menu = press_for_menu(qtbot, view, "objectContextMenu", key, modifiers)
     texts = [a.text() for a in menu.actions()]
     assert {"Rename", "Copy Path"} <= set(texts)  # a row's menu, not the empty space's
+    assert texts[:2] == ["Open", "Open With…"]  # first, as in Explorer and Finder (Copy Path was)
     place = view.visualRect(row)
     top_left = view.viewport().mapFromGlobal(menu.pos())
     assert place.top() <= top_left.y() <= place.bottom()  # opened on the row, not at the pointer

@@ -79,6 +79,8 @@ class ObjectMenu(QObject):
             menu.addActions([window.deleted_files.toggle_action, window.refresh_action])
             show_once(menu, at)
             return
+        if window.file_opener is not None:
+            window.file_opener.add_to_menu(menu, index)  # a file row: Open and Open With… first
         if index.isValid():
             if index.data(ObjectRole.IS_FOLDER):
                 menu.addAction(self.open_action)
@@ -87,8 +89,6 @@ class ObjectMenu(QObject):
             if window.cdn is not None and window.cdn.endpoint() is not None:
                 menu.addActions([self.copy_cdn_action, window.cdn.purge_action])
             menu.addSeparator()
-        if window.file_opener is not None:
-            window.file_opener.add_to_menu(menu, index)
         transfers = window.transfer_actions
         if transfers is not None:
             if index.isValid():

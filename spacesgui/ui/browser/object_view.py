@@ -8,7 +8,16 @@ enclosing row, Enter opens a folder, Backspace goes up.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QDragEnterEvent,
@@ -188,6 +197,8 @@ class ObjectView(QTableView):
         self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
         self._selection: Selection | None = None  # worked out on first use after a change
+        self._had_selection = False  # whether rows were selected as the last removal began
+        self._removed_at = 0  # the first row of the last removal
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(0)
@@ -226,11 +237,15 @@ class ObjectView(QTableView):
 
     def set_tree(self, tree: ObjectTreeModel) -> FlatTreeModel:
         flat = FlatTreeModel(tree, self)
+        # Before setModel: the selection model it makes drops the removed rows from the
+        # selection as they are about to go, so this must see the selection first.
+        flat.rowsAboutToBeRemoved.connect(self._before_rows_removed)
         self.setModel(flat)
         # Connected first, so every later handler of these signals reads the new selection.
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
         for signal in (flat.modelReset, flat.rowsInserted, flat.rowsRemoved, flat.layoutChanged):
             signal.connect(self._forget_selection)
+        flat.rowsRemoved.connect(self._after_rows_removed)
         # Sizes may change; the access column and thumbnails change rows all the time, and
         # the status bar follows at the next change rather than after each of those.
         flat.dataChanged.connect(self._drop_selection)
@@ -301,6 +316,29 @@ class ObjectView(QTableView):
 
     def _drop_selection(self, *_: object) -> None:
         self._selection = None
+
+    def _before_rows_removed(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        selection = self.selectionModel()
+        self._had_selection = selection is not None and selection.hasSelection()
+        self._removed_at = first
+
+    def _after_rows_removed(self, *_: object) -> None:
+        """The selected rows went (deleted, moved away): select the row that took their
+        place, as Explorer and Finder do, so Delete, Enter and the arrows go on from there.
+
+        Qt moves only the current index, to the row above (an outline, nothing selected:
+        Delete, Info and Share were off). Not for a folder folded away (its rows are hidden, not gone), nor
+        while the keyboard is elsewhere (typing in the filter hides rows too).
+        """
+        had, self._had_selection = self._had_selection, False
+        if not had or self.flat.collapsing or not self.hasFocus():
+            return
+        rows = self.flat.rowCount()
+        if rows and not self.selectionModel().hasSelection():
+            # The row below, as Explorer does (Qt's current goes to the row above).
+            row = self.flat.index(min(self._removed_at, rows - 1), 0)
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            self.selectionModel().setCurrentIndex(row, flags)
 
     # -- tree behaviour -----------------------------------------------------
     def expand_folder(self, folder: FolderNode) -> None:
