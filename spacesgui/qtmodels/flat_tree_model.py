@@ -53,7 +53,6 @@ class FlatTreeModel(QAbstractTableModel):
         self._pending: list[tuple[QModelIndex, QPersistentModelIndex]] = []
         self._last_located: tuple[int, FolderNode, int] = (-1, tree.root, -1)
         self._open_folder_icon = icon("folder-open")  # an expanded folder's row
-        self.collapsing = False  # rows being removed are a collapsed folder's (see collapse)
         tree.rowsAboutToBeInserted.connect(self._on_tree_rows_about_to_be_inserted)
         tree.rowsInserted.connect(self._on_tree_rows_inserted)
         tree.rowsAboutToBeRemoved.connect(self._on_tree_rows_about_to_be_removed)
@@ -234,13 +233,11 @@ class FlatTreeModel(QAbstractTableModel):
         folder_flat = self._flat_row(folder.parent, folder.parent.row_of_folder(folder)) if visible else -1
         size = self._size(folder) if visible else 0
         if size:
-            self.collapsing = True  # the rows are hidden, not gone: views may tell the two apart
             self.beginRemoveRows(QModelIndex(), folder_flat + 1, folder_flat + size)
         self._forget_expansion(folder)
         self._invalidate()
         if size:
             self.endRemoveRows()
-            self.collapsing = False
         if visible:
             self._emit_row_changed(folder_flat)
 

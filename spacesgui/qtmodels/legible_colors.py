@@ -62,3 +62,15 @@ def text_colour(palette: QPalette, background: Role = Role.Base) -> QColor:
 __all__ = [
     "TEXT_CONTRAST", "error_text", "line_colour", "muted_row_text", "muted_text", "qcolor", "rgb", "status_text", "text_colour",
 ]  # fmt: skip
+
+
+# How far the grey of a selection without the keyboard moves from the rows' text toward
+# their background: a tint that reads as selected, the text on it well above AA.
+UNFOCUSED_TINT = 0.8
+
+
+def unfocused_selection(palette: QPalette) -> tuple[QColor, QColor]:
+    """(fill, text) of selected rows in a view that does not have the keyboard: grey, with
+    the rows' own text colour, as Finder and Explorer show it."""
+    text = rgb(palette.color(Role.Text))
+    return qcolor(mix(text, rgb(palette.color(Role.Base)), UNFOCUSED_TINT)), qcolor(text)

@@ -54,6 +54,10 @@ class BrowserContext(Protocol):
         """List again the loaded folders among `prefixes` of the open Space (after a change)."""
         ...
 
+    def expect_gone(self, keys: list[str]) -> None:
+        """The user deleted these rows: once they go, select the row that takes their place."""
+        ...
+
     def dialog_parent(self) -> QWidget:
         """The widget dialogs open over."""
         ...

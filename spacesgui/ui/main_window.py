@@ -376,6 +376,9 @@ class MainWindow(QMainWindow):
         if self.place is not None:
             self.account_panel.reload_buckets(self.place.account_id)
 
+    def expect_gone(self, keys: list[str]) -> None:
+        self.object_view.expect_gone(keys)
+
     def refresh_loaded(self, prefixes: set[str]) -> None:
         """Re-list the loaded folders among `prefixes` (after uploads landed there)."""
         if not self.model.bucket:

@@ -154,6 +154,11 @@ class WindowActions(QObject):
         window_menu.addAction(w.activity.action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about)
+        # F10 opens the menu bar at File, as on Windows, GNOME and KDE: Qt leaves the key to
+        # the platform, and on Linux nothing took it (found by a keyboard-only new-user pass).
+        self.menu_bar_action = self._action(
+            "Menu Bar", "menuBarAction", None, "F10", lambda: menu.setActiveAction(file_menu.menuAction())
+        )
 
     def build_toolbars(self) -> None:
         """The main toolbar (labelled icons), a break, then the navigation bar."""

@@ -45,6 +45,7 @@ from spacesgui.ui.browser.deleted_files import DeletedFiles
 from spacesgui.ui.do_api.cdn_actions import CdnActions
 from spacesgui.ui.do_api.do_keys_action import DoKeysAction
 from spacesgui.ui.focus_return import give_focus_back_on_hide
+from spacesgui.ui.focus_selection import selection_shows_focus
 from spacesgui.ui.keyboard_menu import open_menu_by_keyboard
 from spacesgui.ui.keys.keys_manager import KeysManager
 from spacesgui.ui.keys.keys_manager_action import KeysManagerAction
@@ -227,7 +228,11 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
         t.service.transfers_changed.connect(window.search_panel.follow_transfers)
         window.search_panel.share_with, window.search_panel.unfold_partner = t.dock, t.dock.reveal
         give_focus_back_on_hide(t.dock, window.focus_rows)
+        selection_shows_focus(t.dock.view)
     window.search_panel.hide()
+    selection_shows_focus(
+        window.object_view, window.preview.icons_view, window.account_panel.tree, window.search_panel.view
+    )
 
 
 def _settings_sections(

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.qtmodels.legible_colors import unfocused_selection
 from tests.gui.operations_helpers import press, row_of, select, selected_keys
 from tests.gui.test_search_panel import confirm_delete, searched
 
@@ -130,3 +132,44 @@ def test_hiding_the_transfers_panel_with_the_keyboard_in_it_gives_it_back_to_the
     qtbot.waitUntil(lambda: not dock.isVisible(), timeout=10_000)
     qtbot.waitUntil(app.window.object_view.hasFocus, timeout=10_000)
     assert not panel.form.pattern_edit.hasFocus()
+
+
+def test_f10_opens_the_menu_bar_at_file(browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot) -> None:
+    # Qt leaves F10 to the platform; on Linux nothing took it (the new-user pass).
+    app = browse_moto(["a.txt"])
+    file_menu = next(m for m in app.window.menuBar().findChildren(QMenu) if m.title() == "&File")
+    press(qtbot, app, "F10")
+    qtbot.waitUntil(file_menu.isVisible, timeout=10_000)
+    file_menu.close()
+
+
+def painted_selection(view: QAbstractItemView) -> QColor:
+    """The colour painted at the blank end of the current row (its selection's fill)."""
+    rect = view.visualRect(view.currentIndex())
+    return view.viewport().grab().toImage().pixelColor(rect.right() - 3, rect.top() + 2)
+
+
+def near(a: QColor, b: QColor) -> bool:
+    """Within a few levels a channel (Fusion shades a tree's selection slightly)."""
+    return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue())) <= 12
+
+
+def test_only_the_view_with_the_keyboard_shows_its_selection_in_the_themes_colour(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    # Before, the Spaces tree, the list and the Transfers panel all showed the same bright
+    # selection: after Tab nothing said where the keys would go.
+    app = browse_moto(["a.txt", "b.txt"])
+    view, tree = app.window.object_view, app.window.account_panel.tree
+    qtbot.waitUntil(lambda: tree.currentIndex().isValid(), timeout=30_000)
+    select(app, "a.txt")
+    highlight = QGuiApplication.palette().color(QPalette.ColorRole.Highlight)
+    grey, _text = unfocused_selection(QGuiApplication.palette())
+    assert not near(grey, highlight)
+    app.window.activateWindow()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: near(painted_selection(view), highlight), timeout=10_000)
+    assert near(painted_selection(tree), grey)  # the Space's row, selected, without the keyboard
+    tree.setFocus(Qt.FocusReason.TabFocusReason)  # Tab to the Spaces
+    qtbot.waitUntil(lambda: near(painted_selection(view), grey), timeout=10_000)
+    assert near(painted_selection(tree), highlight)

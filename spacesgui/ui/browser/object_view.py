@@ -199,6 +199,7 @@ class ObjectView(QTableView):
         self._selection: Selection | None = None  # worked out on first use after a change
         self._had_selection = False  # whether rows were selected as the last removal began
         self._removed_at = 0  # the first row of the last removal
+        self._expected_gone: set[str] = set()  # keys the user deleted, not gone yet
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(0)
@@ -317,21 +318,32 @@ class ObjectView(QTableView):
     def _drop_selection(self, *_: object) -> None:
         self._selection = None
 
-    def _before_rows_removed(self, _parent: QModelIndex, first: int, _last: int) -> None:
+    def expect_gone(self, keys: list[str]) -> None:
+        """The user deleted these rows: when they go, select what takes their place."""
+        self._expected_gone = set(keys)
+
+    def _before_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
         selection = self.selectionModel()
-        self._had_selection = selection is not None and selection.hasSelection()
-        self._removed_at = first
+        self._had_selection = False
+        if not self._expected_gone or selection is None or not selection.hasSelection():
+            return
+        keys = {self.flat.index(row, 0).data(ObjectRole.KEY) for row in range(first, last + 1)}
+        if keys & self._expected_gone:
+            self._expected_gone -= keys
+            self._had_selection = True
+            self._removed_at = first
 
     def _after_rows_removed(self, *_: object) -> None:
-        """The selected rows went (deleted, moved away): select the row that took their
-        place, as Explorer and Finder do, so Delete, Enter and the arrows go on from there.
+        """Selected rows the user deleted went: select the row that took their
+        place, as Explorer does, so Delete, Enter and the arrows go on from there.
 
         Qt moves only the current index, to the row above (an outline, nothing selected:
-        Delete, Info and Share were off). Not for a folder folded away (its rows are hidden, not gone), nor
-        while the keyboard is elsewhere (typing in the filter hides rows too).
+        Delete, Info and Share were off). Only for rows the user sent away (expect_gone): a
+        file another tool deleted leaves the preview saying so, not another file's preview.
+        Not while the keyboard is elsewhere either.
         """
         had, self._had_selection = self._had_selection, False
-        if not had or self.flat.collapsing or not self.hasFocus():
+        if not had or not self.hasFocus():
             return
         rows = self.flat.rowCount()
         if rows and not self.selectionModel().hasSelection():

@@ -207,6 +207,7 @@ class EditActions(QObject):
         if not await self._confirm_delete(place, refs, plan):
             self._context.show_message("Nothing was deleted.", level="info")
             return
+        self._context.expect_gone([r.key for r in refs])
         queued = await self._operations.queue(place.account_id, plan, self._ask_conflict)
         where = where_refs(place.bucket, refs)
         ids = [t.id for t in plan.transfers if t.state == TransferState.QUEUED]
