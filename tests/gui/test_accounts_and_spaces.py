@@ -121,15 +121,21 @@ def test_test_connection_with_a_wrong_secret_says_the_keys_are_wrong(
     assert "secret key is wrong" in dialog.result_label.text()
 
 
+def dialog_after_a_test_with_a_wrong_secret(app: App, qtbot: QtBot, server: RcloneServer) -> AccountDialog:
+    """Add Account filled in for `server` with a wrong secret, and Test Connection failed."""
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, server.endpoint, server.access_key, "not-the-secret")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=15_000)
+    return dialog
+
+
 def test_save_after_a_failed_test_asks_first_and_saves_only_when_told(
     build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer
 ) -> None:
     # Before, Save kept an account the test had just shown cannot connect, without a word.
     app = build_window()
-    dialog = open_add_account_dialog(app, qtbot)
-    fill_account(dialog, rclone_server.endpoint, rclone_server.access_key, "not-the-secret")
-    dialog.test_button.click()
-    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=15_000)
+    dialog = dialog_after_a_test_with_a_wrong_secret(app, qtbot, rclone_server)
     save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
 
     save.click()
@@ -155,10 +161,7 @@ def test_save_after_the_failed_values_were_changed_asks_nothing(
     build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer
 ) -> None:
     app = build_window()
-    dialog = open_add_account_dialog(app, qtbot)
-    fill_account(dialog, rclone_server.endpoint, rclone_server.access_key, "not-the-secret")
-    dialog.test_button.click()
-    qtbot.waitUntil(lambda: "✗" in dialog.result_label.text(), timeout=15_000)
+    dialog = dialog_after_a_test_with_a_wrong_secret(app, qtbot, rclone_server)
     qtbot.keyClicks(dialog.secret_edit, "-fixed")  # typed: the failure was for other values
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.save_anyway_box is None

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
-from spacesgui.services.engine_client import EngineClient
+from tests.gui.test_planning_without_waiting import slowed_engine
 from tests.gui.test_transfers_window import drop, keys_in
 
 
@@ -20,10 +20,7 @@ def test_wait_idle_waits_for_the_upload_and_asks_only_for_a_count(
     tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
     app = browse_moto([])
-    engine = app.transfers.engine
-    assert isinstance(engine, EngineClient)
-    # 1 KiB/s: the upload of 256 KiB is still running when wait_idle first looks.
-    engine.apply_settings(replace(engine.settings, bandwidth_limit=1024))
+    engine = slowed_engine(app)  # the upload of 256 KiB is still running when wait_idle first looks
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"p" * 256 * 1024)
     drop(app, [photo])

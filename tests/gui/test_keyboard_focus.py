@@ -7,6 +7,7 @@ along the path's buttons), and Escape in the empty filter kept the focus there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -18,6 +19,7 @@ from spacesgui.app import App
 from spacesgui.qtmodels.legible_colors import unfocused_selection
 from tests.gui.operations_helpers import press, row_of, select, selected_keys
 from tests.gui.test_search_panel import confirm_delete, searched
+from tests.gui.test_transfers_window import drop, wait_transfers_done
 
 
 def test_escape_in_the_path_bar_gives_the_keyboard_back_to_the_rows(
@@ -173,3 +175,21 @@ def test_only_the_view_with_the_keyboard_shows_its_selection_in_the_themes_colou
     tree.setFocus(Qt.FocusReason.TabFocusReason)  # Tab to the Spaces
     qtbot.waitUntil(lambda: near(painted_selection(view), grey), timeout=10_000)
     assert near(painted_selection(tree), highlight)
+
+
+def test_ctrl_shift_t_shows_the_transfers_panel_open_with_the_keys_on_its_rows(
+    browse_moto: Callable[[Iterable[str]], App], tmp_path: Path, qtbot: QtBot
+) -> None:
+    # Before, it came back folded to its header, the keys left in the list (the new-user pass).
+    app = browse_moto([])
+    actions = app.window.transfer_actions
+    assert actions is not None
+    (tmp_path / "readme.md").write_text("# hi")
+    drop(app, [tmp_path / "readme.md"])
+    wait_transfers_done(qtbot, app, 1)
+    dock = actions.dock
+    dock.set_folded(True)
+    dock.hide()
+    press(qtbot, app, "Ctrl+Shift+T")
+    qtbot.waitUntil(lambda: dock.view.isVisible() and dock.view.hasFocus(), timeout=10_000)
+    assert dock.view.model().rowCount() == 1

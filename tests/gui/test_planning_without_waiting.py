@@ -19,6 +19,14 @@ from spacesgui.services.engine_client import EngineClient
 from tests.gui.test_transfers_window import drop, keys_in
 
 
+def slowed_engine(app: App) -> EngineClient:
+    """`app`'s transfer process, at 1 KiB/s: what is dropped stays unfinished while a test looks."""
+    engine = app.transfers.engine
+    assert isinstance(engine, EngineClient)
+    engine.apply_settings(replace(engine.settings, bandwidth_limit=1024))
+    return engine
+
+
 def record_gui_thread_calls(engine: EngineClient) -> list[str]:
     """Every request/reply call the GUI thread makes to the engine process from now on."""
     calls: list[str] = []
@@ -38,10 +46,7 @@ def test_a_drop_onto_a_key_still_queued_asks_without_the_gui_thread_waiting_on_t
     tmp_path: Path, qtbot: QtBot,
 ) -> None:  # fmt: skip
     app = browse_moto([])
-    engine = app.transfers.engine
-    assert isinstance(engine, EngineClient)
-    # 1 KiB/s: the first upload of 64 KiB stays unfinished while the second drop is planned.
-    engine.apply_settings(replace(engine.settings, bandwidth_limit=1024))
+    engine = slowed_engine(app)  # the first upload of 64 KiB stays unfinished while the second is planned
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"p" * 64 * 1024)
     drop(app, [photo])
@@ -74,9 +79,7 @@ def test_a_name_waiting_in_the_queue_is_said_to_be_queued_not_to_exist_and_compa
     # Before: "“portfolio.jpg” already exists at s3://…" while the first upload was at 0% and
     # nothing was in the Space; with Skip the default, a user took a copy to be safe there.
     app = browse_moto([])
-    engine = app.transfers.engine
-    assert isinstance(engine, EngineClient)
-    engine.apply_settings(replace(engine.settings, bandwidth_limit=1024))  # the first stays queued
+    engine = slowed_engine(app)  # the first stays queued
     first, second, same = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     for folder in (first, second, same):
         folder.mkdir()

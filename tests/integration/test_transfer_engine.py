@@ -14,7 +14,7 @@ from spacesgui.adapters.local_files import OsLocalFiles, OsPartFile
 from spacesgui.adapters.s3_fast_data import FastS3Store
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.accounts import Account
-from spacesgui.core.transfers import OPENED_COPY, TransferState
+from spacesgui.core.transfers import OPENED_COPY, Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
 from tests.conftest import RcloneServer
 from tests.fault_proxy import Fault, FaultProxy, Match
@@ -99,18 +99,28 @@ def part_numbers_sent(proxy: FaultProxy, bucket: str) -> list[int]:
     return [int(r.query["partNumber"][0]) for r in proxy.requests if match.matches(r)]
 
 
-def test_pausing_a_multipart_upload_keeps_its_parts_and_resume_finishes_it(
-    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
-    make_engine: Engine, tmp_path: Path,
-) -> None:  # fmt: skip
-    data = write_random(tmp_path / "video.mp4", 30 * MiB, seed=5)  # six 5 MiB parts
-    busy = busy_parts(fault_proxy, moto_bucket, (4, 5, 6))
+def paused_after_three_parts(
+    proxy_store: S3Store, fault_proxy: FaultProxy, bucket: str, make_engine: Engine, path: Path
+) -> tuple[TransferEngine, Transfer]:
+    """`path` (30 MiB: six 5 MiB parts) uploading two parts at a time, paused once 1-3 are stored."""
+    busy = busy_parts(fault_proxy, bucket, (4, 5, 6))
     engine = make_engine(proxy_store, parts_per_file=2, retries=20)
-    transfer = upload_of(moto_bucket, "video.mp4", tmp_path / "video.mp4")
+    transfer = upload_of(bucket, path.name, path)
     engine.add([], [transfer])
     wait_for(lambda: busy[1].hits > 0, timeout=120)  # two at a time: part 5 goes once 1-3 are done
     engine.pause([transfer.id])
     wait_for(lambda: engine.transfers()[0].state == State.PAUSED, timeout=120)
+    return engine, transfer
+
+
+def test_pausing_a_multipart_upload_keeps_its_parts_and_resume_finishes_it(
+    moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
+    make_engine: Engine, tmp_path: Path,
+) -> None:  # fmt: skip
+    data = write_random(tmp_path / "video.mp4", 30 * MiB, seed=5)
+    engine, transfer = paused_after_three_parts(
+        proxy_store, fault_proxy, moto_bucket, make_engine, tmp_path / "video.mp4"
+    )
     assert engine.transfers()[0].bytes_done == 15 * MiB  # the three stored parts
     assert [u.key for u in moto_store.list_multipart_uploads(moto_bucket)] == ["video.mp4"]
 
@@ -131,13 +141,7 @@ def test_a_file_changed_while_its_upload_was_paused_says_since_its_upload_began(
     # the upload was paused (or the app closed): a new-user pass found the moment wrong.
     path = tmp_path / "video.mp4"
     write_random(path, 30 * MiB, seed=5)
-    busy = busy_parts(fault_proxy, moto_bucket, (4, 5, 6))
-    engine = make_engine(proxy_store, parts_per_file=2, retries=20)
-    transfer = upload_of(moto_bucket, "video.mp4", path)
-    engine.add([], [transfer])
-    wait_for(lambda: busy[1].hits > 0, timeout=120)
-    engine.pause([transfer.id])
-    wait_for(lambda: engine.transfers()[0].state == State.PAUSED, timeout=120)
+    engine, transfer = paused_after_three_parts(proxy_store, fault_proxy, moto_bucket, make_engine, path)
     with path.open("ab") as handle:
         handle.write(b"edited while paused")
     fault_proxy.clear()

@@ -110,6 +110,7 @@ class TransferActions(QObject):
         self.show_queue_action = self.dock.toggleViewAction()
         self.show_queue_action.setText("Transfers Panel")
         self.show_queue_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.show_queue_action.triggered.connect(self._on_show_queue_triggered)
 
         self.drag_out = DragOut(self, service)
         view = window.object_view
@@ -346,6 +347,14 @@ class TransferActions(QObject):
             )  # fmt: skip
             return
         self._window.banner.show_message(f"<b>{title}.</b> {shown}", level="warning")
+
+    def _on_show_queue_triggered(self, shown: bool) -> None:
+        """Shown by its command (Ctrl+Shift+T): open, with the keyboard on its rows. It came
+        back folded to its header, the keys left in the list: acting on a row took Tab,
+        Space on the header, Tab again (a keyboard-only new-user pass)."""
+        if shown:
+            self.dock.reveal()
+            self.dock.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_service_status_changed(self, status: QueueStatus) -> None:
         # Once nothing is paused (resumed, finished or cancelled, here or from the panel),
