@@ -212,6 +212,9 @@ class MainWindow(QMainWindow):
         )
         self.preview.place_in(splitter)
         self.setCentralWidget(splitter)
+        # Tab as the eye goes: the Spaces on the left, the filter above the list, the list.
+        QWidget.setTabOrder(self.account_panel.tree, self.filter_edit)
+        QWidget.setTabOrder(self.filter_edit, self.object_view)
 
     def fit_sidebar(self) -> None:
         """Give the sidebar back the width the window allows it (the preview took some)."""

@@ -193,3 +193,24 @@ def test_ctrl_shift_t_shows_the_transfers_panel_open_with_the_keys_on_its_rows(
     press(qtbot, app, "Ctrl+Shift+T")
     qtbot.waitUntil(lambda: dock.view.isVisible() and dock.view.hasFocus(), timeout=10_000)
     assert dock.view.model().rowCount() == 1
+
+
+def test_tab_goes_from_the_spaces_to_the_filter_to_the_list(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    # Before: list → Spaces → the Transfers panel's header → filter → each folder of the
+    # path → list: the path's buttons, made at each folder change, joined the chain's end.
+    app = browse_moto(["photos/a.png"])
+    app.window.open_folder("photos/")
+    qtbot.waitUntil(lambda: app.window.path_bar.text().endswith("/photos/"), timeout=30_000)
+    tree, edit, view = app.window.account_panel.tree, app.window.filter_edit, app.window.object_view
+    app.window.activateWindow()
+    tree.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(tree.hasFocus, timeout=10_000)
+    visited = []
+    for _ in range(2):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert visited == [edit, view]

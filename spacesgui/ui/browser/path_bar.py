@@ -95,6 +95,10 @@ class PathBar(QStackedWidget):
             separated = i < len(parts) - 1 and (i > 0 or bool(account_name))
             button.setText(f"{label}  ›" if separated else label)
             button.setAutoRaise(True)
+            # Not a Tab stop each: made at every folder change, they joined the end of the
+            # focus chain, so Tab wandered list → Spaces → panel → filter → path. Ctrl+L,
+            # Backspace and Alt+Up reach every place a crumb does.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setObjectName(f"crumb{i}")
             button.setAccessibleName(
                 f"Go to {target.url()}" if i else f"Go to the Spaces of {account_name or 'this account'}"
