@@ -54,6 +54,10 @@ class BrowserContext(Protocol):
         """List again the loaded folders among `prefixes` of the open Space (after a change)."""
         ...
 
+    def expect_new(self, keys: list[str]) -> None:
+        """The user pasted these rows here: select them as they appear."""
+        ...
+
     def expect_gone(self, keys: list[str]) -> None:
         """The user deleted these rows: once they go, select the row that takes their place."""
         ...

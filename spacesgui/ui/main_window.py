@@ -379,6 +379,9 @@ class MainWindow(QMainWindow):
         if self.place is not None:
             self.account_panel.reload_buckets(self.place.account_id)
 
+    def expect_new(self, keys: list[str]) -> None:
+        self.object_view.expect_new(keys)
+
     def expect_gone(self, keys: list[str]) -> None:
         self.object_view.expect_gone(keys)
 

@@ -214,3 +214,18 @@ def test_tab_goes_from_the_spaces_to_the_filter_to_the_list(
         qtbot.keyClick(focused, Qt.Key.Key_Tab)
         visited.append(QApplication.focusWidget())
     assert visited == [edit, view]
+
+
+def test_pasted_files_are_selected_where_they_land(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    # Before, the selection stayed where it was and the pasted files had to be found.
+    app = browse_moto(["a.txt", "b.txt", "photos/x.png"])
+    select(app, "a.txt", "b.txt")
+    press(qtbot, app, "Ctrl+C")
+    app.window.open_folder("photos/")
+    qtbot.waitUntil(lambda: row_of(app, "photos/x.png") >= 0, timeout=30_000)
+    select(app, "photos/x.png")
+    press(qtbot, app, "Ctrl+V")
+    qtbot.waitUntil(lambda: sorted(selected_keys(app)) == ["photos/a.txt", "photos/b.txt"], timeout=60_000)
+    assert moto_store.head_object(moto_bucket, "photos/a.txt") is not None

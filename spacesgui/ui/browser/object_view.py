@@ -9,7 +9,6 @@ enclosing row, Enter opens a folder, Backspace goes up.
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -50,6 +49,7 @@ from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
 from spacesgui.ui.browser.name_editing import edit_name_in, select_stem_later
 from spacesgui.ui.browser.selection import Selection, read_selection, selected_rows
+from spacesgui.ui.browser.selection_after_ops import SelectionAfterOperations
 from spacesgui.ui.column_fit import yield_columns
 from spacesgui.ui.mime_types import KEYS_MIME
 
@@ -197,9 +197,6 @@ class ObjectView(QTableView):
         self.setItemDelegateForColumn(Column.NAME, self._delegate)
         self.doubleClicked.connect(self._on_double_clicked)
         self._selection: Selection | None = None  # worked out on first use after a change
-        self._had_selection = False  # whether rows were selected as the last removal began
-        self._removed_at = 0  # the first row of the last removal
-        self._expected_gone: set[str] = set()  # keys the user deleted, not gone yet
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(0)
@@ -240,13 +237,12 @@ class ObjectView(QTableView):
         flat = FlatTreeModel(tree, self)
         # Before setModel: the selection model it makes drops the removed rows from the
         # selection as they are about to go, so this must see the selection first.
-        flat.rowsAboutToBeRemoved.connect(self._before_rows_removed)
+        self._after_ops = SelectionAfterOperations(self, flat)
         self.setModel(flat)
         # Connected first, so every later handler of these signals reads the new selection.
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
         for signal in (flat.modelReset, flat.rowsInserted, flat.rowsRemoved, flat.layoutChanged):
             signal.connect(self._forget_selection)
-        flat.rowsRemoved.connect(self._after_rows_removed)
         # Sizes may change; the access column and thumbnails change rows all the time, and
         # the status bar follows at the next change rather than after each of those.
         flat.dataChanged.connect(self._drop_selection)
@@ -318,39 +314,13 @@ class ObjectView(QTableView):
     def _drop_selection(self, *_: object) -> None:
         self._selection = None
 
+    def expect_new(self, keys: list[str]) -> None:
+        """The user pasted these rows: select them as they appear (selection_after_ops)."""
+        self._after_ops.expect_new(keys)
+
     def expect_gone(self, keys: list[str]) -> None:
         """The user deleted these rows: when they go, select what takes their place."""
-        self._expected_gone = set(keys)
-
-    def _before_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
-        selection = self.selectionModel()
-        self._had_selection = False
-        if not self._expected_gone or selection is None or not selection.hasSelection():
-            return
-        keys = {self.flat.index(row, 0).data(ObjectRole.KEY) for row in range(first, last + 1)}
-        if keys & self._expected_gone:
-            self._expected_gone -= keys
-            self._had_selection = True
-            self._removed_at = first
-
-    def _after_rows_removed(self, *_: object) -> None:
-        """Selected rows the user deleted went: select the row that took their
-        place, as Explorer does, so Delete, Enter and the arrows go on from there.
-
-        Qt moves only the current index, to the row above (an outline, nothing selected:
-        Delete, Info and Share were off). Only for rows the user sent away (expect_gone): a
-        file another tool deleted leaves the preview saying so, not another file's preview.
-        Not while the keyboard is elsewhere either.
-        """
-        had, self._had_selection = self._had_selection, False
-        if not had or not self.hasFocus():
-            return
-        rows = self.flat.rowCount()
-        if rows and not self.selectionModel().hasSelection():
-            # The row below, as Explorer does (Qt's current goes to the row above).
-            row = self.flat.index(min(self._removed_at, rows - 1), 0)
-            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-            self.selectionModel().setCurrentIndex(row, flags)
+        self._after_ops.expect_gone(keys)
 
     # -- tree behaviour -----------------------------------------------------
     def expand_folder(self, folder: FolderNode) -> None:

@@ -417,6 +417,8 @@ class EditActions(QObject):
             confirm=confirm if moving else None, targets=targets,
         )  # fmt: skip
         log.info("%s: %d queued", what, queued)
+        if queued and what == "Paste":
+            self._context.expect_new(_arrivals(refs, prefix, targets))
         if queued >= SHOW_QUEUE_AT:
             self._show_queue()
         if queued and what != "Rename":
@@ -439,6 +441,17 @@ class EditActions(QObject):
                 ids, f"Renaming “{old}” to “{new}”{count}…", f"Renamed “{old}” to “{new}”.", "Not renamed."
             )
         return queued
+
+
+def _arrivals(refs: list[ObjectRef], prefix: str, targets: dict[str, str]) -> list[str]:
+    """The rows a paste makes in the destination: each file under the key it is copied to
+    (Keep Both may have renamed it), each folder as the folder it lands as."""
+    return [
+        prefix + basename(ref.key) + "/"
+        if ref.is_folder
+        else targets.get(ref.key, prefix + basename(ref.key))
+        for ref in refs
+    ]
 
 
 def _what(plan: OperationPlan) -> str:
