@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QToolBar, QToolButton
 from spacesgui.qtmodels.icons import icon
 from spacesgui.ui.about_dialog import AboutDialog
 from spacesgui.ui.naming import named
+from spacesgui.ui.shortcuts_window import ShortcutsWindow
 
 if TYPE_CHECKING:
     from spacesgui.ui.main_window import MainWindow
@@ -65,6 +66,10 @@ class WindowActions(QObject):
         )
         self.quit = self._action("Quit", "quitAction", None, QKeySequence.StandardKey.Quit, w.request_quit)
         self.about = self._action("About spacesgui", "aboutAction", None, None, self._show_about)
+        self.shortcuts = self._action(
+            "Keyboard Shortcuts", "shortcutsAction", None, "Ctrl+/", self._show_shortcuts
+        )
+        self.shortcuts_window: ShortcutsWindow | None = None
         self.refresh.setToolTip("Refresh (F5): list the open folder again")
         self._build_menus()
 
@@ -153,7 +158,7 @@ class WindowActions(QObject):
         window_menu.setObjectName("windowMenu")
         window_menu.addAction(w.activity.action)
         help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.about)
+        help_menu.addActions([self.shortcuts, self.about])
         # F10 opens the menu bar at File, as on Windows, GNOME and KDE: Qt leaves the key to
         # the platform, and on Linux nothing took it (found by a keyboard-only new-user pass).
         self.menu_bar_action = self._action(
@@ -195,6 +200,12 @@ class WindowActions(QObject):
         w.path_bar.setMinimumWidth(200)
         self.navigation_toolbar = navigation
         w.addToolBar(navigation)
+
+    def _show_shortcuts(self) -> None:
+        window = ShortcutsWindow(self._window.menuBar(), self._window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_window = window
+        window.open()
 
     def _show_about(self) -> None:
         dialog = AboutDialog(self._window)
