@@ -75,9 +75,10 @@ class Startup:
             journal = Path(tempfile.mkdtemp(prefix="spacesgui-demo-")) / "transfers.sqlite3"
         self.app = build_app(settings_path=args.settings, journal_path=journal)
         window = self.app.window
-        if args.demo and window.quit_guard is not None:
-            # The demo's Spaces start afresh each run (and its queue too, unless --settings
-            # names a folder): the quit question must not promise paused transfers back.
+        if journal is not None and window.quit_guard is not None:
+            # The demo's queue is kept in a folder of its own, never read again (with
+            # --settings it is kept beside them, and does come back): the quit question
+            # must not promise paused transfers back.
             window.quit_guard.queue_kept = False
         if window.import_actions is not None:  # the first-run panel's “Open the Demo”
             window.import_actions.first_run.set_demo_opener(self.open_demo)

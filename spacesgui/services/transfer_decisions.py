@@ -58,7 +58,11 @@ def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], Transfer]) -> 
     for t in plan.transfers:
         other = queued.get(target_of(t))
         if other is not None and t.id not in known and t.state == TransferState.QUEUED:
-            plan.conflicts.append(Conflict(t, _local_side(t), _local_side(other), queued=other))
+            # A queued delete or access change does not write the name: the object is there.
+            writes = other.direction in (Direction.UPLOAD, Direction.DOWNLOAD, Direction.COPY, Direction.MOVE)
+            plan.conflicts.append(
+                Conflict(t, _local_side(t), _local_side(other), queued=other if writes else None)
+            )
             plan.taken.add(t.local_path if t.direction == Direction.DOWNLOAD else t.key)
 
 

@@ -451,10 +451,14 @@ class TransferService(QObject):
             conflict = replace(conflict, source=replace(conflict.source, md5_hex=md5))
             other = conflict.queued
             if other is not None and other.direction == Direction.UPLOAD:
-                # An upload queued earlier: its own file says what will be there.
-                theirs = await self._runner.run(
-                    local_md5, self._local, other.local_path, conflict.target.size
-                )
+                # An upload queued earlier: its own file says what will be there, unless it
+                # changed since (that upload then fails; this one must not be skipped for it).
+                now = await self._runner.run(self._local.exists, other.local_path)
+                if now is None or (now.size, now.mtime_ns) != (other.size, other.local_mtime_ns):
+                    # That upload will fail (its file changed or went): nothing of it will be
+                    # there, so this one differs from it whatever its bytes (a size no file has).
+                    return replace(conflict, target=replace(conflict.target, size=-1))
+                theirs = await self._runner.run(local_md5, self._local, other.local_path, other.size)
                 conflict = replace(conflict, target=replace(conflict.target, md5_hex=theirs))
             return conflict
         md5 = await self._runner.run(local_md5, self._local, t.local_path, conflict.target.size)

@@ -228,7 +228,8 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
         t.service.transfers_changed.connect(window.search_panel.follow_transfers)
         window.search_panel.share_with, window.search_panel.unfold_partner = t.dock, t.dock.reveal
         give_focus_back_on_hide(t.dock, window.focus_rows)
-        selection_shows_focus(t.dock.view)
+        # Not the Transfers panel: its progress bars take the view's Highlight, and would
+        # go grey (like a paused one) whenever the panel has no keyboard.
     window.search_panel.hide()
     selection_shows_focus(
         window.object_view, window.preview.icons_view, window.account_panel.tree, window.search_panel.view

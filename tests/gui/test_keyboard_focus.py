@@ -229,3 +229,21 @@ def test_pasted_files_are_selected_where_they_land(
     press(qtbot, app, "Ctrl+V")
     qtbot.waitUntil(lambda: sorted(selected_keys(app)) == ["photos/a.txt", "photos/b.txt"], timeout=60_000)
     assert moto_store.head_object(moto_bucket, "photos/a.txt") is not None
+
+
+def test_a_paste_into_a_folder_not_shown_does_not_take_the_selection_later(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    # The review of the first version: the awaited key stayed, and opening the folder later
+    # moved the selection onto the pasted file.
+    app = browse_moto(["a.txt", "b.txt", "photos/x.png"])
+    edit = app.window.edit_actions
+    assert edit is not None
+    select(app, "a.txt")
+    press(qtbot, app, "Ctrl+C")
+    edit.paste_into("photos/")  # a folder row's Paste: the folder is not open
+    qtbot.waitUntil(lambda: moto_store.head_object(moto_bucket, "photos/a.txt") is not None, timeout=60_000)
+    select(app, "b.txt")
+    app.window.open_folder("photos/")
+    qtbot.waitUntil(lambda: row_of(app, "photos/a.txt") >= 0, timeout=30_000)
+    assert "photos/a.txt" not in selected_keys(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -119,4 +120,35 @@ def test_a_name_waiting_in_the_queue_is_said_to_be_queued_not_to_exist_and_compa
     ]
     # b's bytes differed from a's, so it went; c's are b's, the last queued: what will be there.
     assert skipped == [("c", "Skipped: identical to one already in the queue")]
+    engine.apply_settings(replace(engine.settings, bandwidth_limit=0))
+
+
+def test_a_queued_file_changed_since_is_not_taken_as_what_will_be_there(
+    browse_moto: Callable[[Iterable[str]], App], tmp_path: Path, qtbot: QtBot
+) -> None:
+    # The review: the queued upload's file was hashed as it is now; changed in place since,
+    # it matched the new drop, which was skipped as identical, and the queued one then
+    # failed (changed since queued): nothing went up.
+    app = browse_moto([])
+    engine = slowed_engine(app)
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "disk.img").write_bytes(b"1" * 64 * 1024)
+    drop(app, [first / "disk.img"])
+    qtbot.waitUntil(lambda: len(app.transfers.queued_targets()) == 1, timeout=30_000)
+    (first / "disk.img").write_bytes(b"2" * 64 * 1024)  # edited in place, the same size
+    stat = (first / "disk.img").stat()
+    os.utime(first / "disk.img", ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    (second / "disk.img").write_bytes(b"2" * 64 * 1024)  # the bytes the queued file has now
+    drop(app, [second / "disk.img"])
+    asker = app.window.transfer_actions.ask_conflict  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: asker.last_dialog is not None and asker.last_dialog.isVisible(), timeout=30_000)
+    assert asker.last_dialog is not None
+    asker.last_dialog.findChild(
+        QPushButton, f"conflict-{ConflictPolicy.OVERWRITE_IF_DIFFERENT.value}"
+    ).click()
+    qtbot.waitUntil(lambda: len(engine.transfers()) == 2 and not app.runner.busy, timeout=30_000)
+    second_row = next(t for t in engine.transfers() if t.local_path == str(second / "disk.img"))
+    assert second_row.state != TransferState.SKIPPED, second_row.error
     engine.apply_settings(replace(engine.settings, bandwidth_limit=0))

@@ -64,8 +64,9 @@ def startup(
         monkeypatch.delenv(name, raising=False)
     started: list[Startup] = []
 
-    def start(*argv: str) -> Startup:
-        runner = Startup(parse_args(["--settings", str(tmp_path / "settings.json"), *argv]))
+    def start(*argv: str, settings: bool = True) -> Startup:
+        chosen = ["--settings", str(tmp_path / "settings.json")] if settings else []
+        runner = Startup(parse_args([*chosen, *argv]))
         runner.start()
         started.append(runner)
         return runner
@@ -105,9 +106,10 @@ def test_endpoint_url_and_an_s3_location_open_that_place_with_keys_from_the_envi
 
 @pytest.mark.timeout(600)  # room above the seeding deadline below
 def test_demo_shows_the_window_at_once_then_opens_the_photos_space_when_seeded(
-    startup: Callable[..., Startup], qtbot: QtBot, tmp_path: Path
+    startup: Callable[..., Startup], qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = startup("--demo")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # as a user runs it: no --settings
+    run = startup("--demo", settings=False)
     assert run.app is not None
     window = run.app.window
     assert window.isVisible()

@@ -79,6 +79,7 @@ class AccountDialog(QDialog):
         # Why Test Connection failed with the values as they stand ('' when it did not, or
         # they changed since): Save then asks before keeping an account that cannot connect.
         self._test_failure = ""
+        self._values_seen = 0  # counts edits: a test's result is for the values it started with
         self.save_anyway_box: QMessageBox | None = None
 
         self.provider_combo = named(QComboBox(), "providerCombo")
@@ -318,14 +319,18 @@ class AccountDialog(QDialog):
         self._spawn(self._run_test(account, self.secret()))
 
     async def _run_test(self, account: Account, secret: str) -> None:
+        started = self._values_seen
         try:
             report = await self._tester(account, secret)
         finally:
             self.test_button.setEnabled(True)
+        if started != self._values_seen:
+            return  # edited while it ran: the result is for values no longer there
         self._test_failure = "" if report.ok else report.message
         self._show_result(report.ok, report.message)
 
     def _clear_result(self, *_: object) -> None:
+        self._values_seen += 1
         self._test_failure = ""
         self.result_label.clear()
         self._result_growth.give_back()

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -524,7 +525,9 @@ class ObjectView(QTableView):
         if not self._drop_here:
             return
         painter = QPainter(self.viewport())
-        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+        pen = QPen(
+            QGuiApplication.palette().color(QPalette.ColorRole.Highlight), 2
+        )  # not the grey of no focus
         painter.setPen(pen)
         if self._drop_row >= 0:
             first = self.visualRect(self.model().index(self._drop_row, 0))

@@ -37,12 +37,21 @@ class SelectionAfterOperations(QObject):
         flat.rowsAboutToBeRemoved.connect(self._before_rows_removed)
         flat.rowsRemoved.connect(self._after_rows_removed)
         flat.rowsInserted.connect(self._after_rows_inserted)
+        # Another folder opened (or this one listed afresh): what was awaited is forgotten, or
+        # a paste into a folder not shown would take the selection when that folder opened.
+        flat.modelAboutToBeReset.connect(self._forget)
 
     def expect_gone(self, keys: list[str]) -> None:
         self._gone = set(keys)
 
     def expect_new(self, keys: list[str]) -> None:
-        self._new, self._arrived = set(keys), 0
+        """Keys shown already (Overwrite) are not awaited: their row never comes again."""
+        shown = {self._key(row) for row in range(self._flat.rowCount())} if keys else set()
+        self._new, self._arrived = set(keys) - shown, 0
+
+    def _forget(self) -> None:
+        self._gone.clear()
+        self._new.clear()
 
     def _key(self, row: int) -> str:
         return str(self._flat.index(row, 0).data(ObjectRole.KEY) or "")
@@ -50,12 +59,13 @@ class SelectionAfterOperations(QObject):
     def _before_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
         selection = self._view.selectionModel()
         self._had_selection = False
-        if not self._gone or selection is None or not selection.hasSelection():
+        if not self._gone:
             return
         keys = {self._key(row) for row in range(first, last + 1)}
         if keys & self._gone:
-            self._gone -= keys
-            self._had_selection, self._removed_at = True, first
+            self._gone -= keys  # gone, selected or not: never awaited again
+            if selection is not None and selection.hasSelection():
+                self._had_selection, self._removed_at = True, first
 
     def _after_rows_removed(self, *_: object) -> None:
         had, self._had_selection = self._had_selection, False
