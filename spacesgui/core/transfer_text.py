@@ -73,6 +73,29 @@ def file_status(t: Transfer) -> str:
     }.get(state, str(state).title())
 
 
+def paused_detail(t: Transfer) -> str:
+    """Why a paused file's progress may be below what it showed before (the Status tooltip).
+
+    After a pause, a quit or a crash, an upload shows what the server keeps: whole parts
+    only, so the bar can drop by the parts that were on their way (a new-user pass took it
+    for lost work). "" when there is nothing to explain.
+    """
+    if t.state != State.PAUSED or not 0 < t.bytes_done < t.size:
+        return ""
+    if t.direction == Direction.UPLOAD and t.part_size:
+        return (
+            f"Paused. The Space keeps whole parts only: {human_size(t.bytes_done)} of "
+            f"{human_size(t.size)} are stored there, and a part that was on its way when the "
+            "upload stopped is sent again on Resume."
+        )
+    if t.direction == Direction.DOWNLOAD:
+        return (
+            f"Paused. {human_size(t.bytes_done)} of {human_size(t.size)} are in the partly "
+            "downloaded file; Resume fetches the rest."
+        )
+    return ""
+
+
 def group_status(
     direction: Direction, state: TransferState, counts: Counter[TransferState], total: int
 ) -> str:

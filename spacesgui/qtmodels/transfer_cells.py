@@ -22,6 +22,7 @@ from spacesgui.core.transfer_text import (
     file_status,
     group_status,
     group_where_text,
+    paused_detail,
     percent,
     row_name,
     size_text,
@@ -113,7 +114,7 @@ class TransferCells:
             if column == TransferColumn.STATUS:
                 if t.state == State.DONE and t.verified:
                     return f"Done · verified by {t.verified}"
-                return wrapped(file_status(t))
+                return wrapped(paused_detail(t) or file_status(t))
             return None
         common = self._common(t.direction, column, role)
         if common is not None:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +17,7 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
 from spacesgui.core.transfer_settings import EngineSettings
 from spacesgui.core.transfers import TransferState
+from spacesgui.qtmodels.transfer_cells import TransferColumn
 from tests.gui.test_transfers_window import drop, wait_transfers_done
 
 MiB = 1024 * 1024
@@ -122,6 +124,11 @@ def test_pause_and_quit_then_start_again_shows_the_parts_the_server_has_and_says
     # (A part the server took just as the app stopped may be unrecorded: it is sent again.)
     sums = {sum(p for i, p in enumerate(parts) if mask >> i & 1) for mask in range(1, 1 << len(parts))}
     assert restored.bytes_done in sums
+    # The bar may be below what it showed before the quit: the row says why (a new-user pass
+    # took the drop for lost work).
+    tip = dock.model.index(0, TransferColumn.STATUS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "The Space keeps whole parts only" in tip
+    assert "sent again on Resume" in tip
     banner = again.window.banner
     qtbot.waitUntil(lambda: "from the last session is paused" in banner.text(), timeout=10_000)
     assert "“big.bin” (" in banner.text()

@@ -100,3 +100,25 @@ def test_a_folder_rows_destination_is_the_folder_it_lands_in() -> None:
     assert group_where_text(group(Direction.MOVE, "archive/vacation/")) == "to photos/archive/"
     assert group_where_text(group(Direction.DELETE, "trips/vacation/")) == "from photos/trips/"
     assert group_where_text(group(Direction.ACCESS, "")) == "in photos/"  # the whole Space
+
+
+def test_a_paused_row_says_why_its_bar_may_be_lower_than_before() -> None:
+    from spacesgui.core.transfer_text import paused_detail
+    from spacesgui.core.transfers import Direction, Transfer, TransferState
+
+    def upload(name: str, size: int, done: int) -> Transfer:
+        t = Transfer(Direction.UPLOAD, "acct", "bucket", name, f"/home/me/{name}", size)
+        t.bytes_done = done
+        return t
+
+    up = upload("video.mov", 700_000_000, done=134_000_000)
+    up.part_size, up.state = 8 * 1024 * 1024, TransferState.PAUSED
+    assert paused_detail(up).startswith("Paused. The Space keeps whole parts only: 134 MB of 700 MB")
+    down = Transfer(Direction.DOWNLOAD, "acct", "bucket", "raw.tif", "/home/me/raw.tif", 500_000_000)
+    down.bytes_done, down.state = 67_100_000, TransferState.PAUSED
+    assert "67.1 MB of 500 MB are in the partly downloaded file" in paused_detail(down)
+    whole = upload("small.txt", 1_000, done=0)
+    whole.state = TransferState.PAUSED
+    assert paused_detail(whole) == ""  # nothing arrived: nothing to explain
+    up.state = TransferState.RUNNING
+    assert paused_detail(up) == ""
