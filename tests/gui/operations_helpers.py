@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -41,12 +41,18 @@ def selected_keys(app: App) -> list[str]:
 
 def press(qtbot: QtBot, app: App, shortcut: str) -> None:
     """Type `shortcut` into the object view of the active window, as a user would."""
-    window, view = app.window, app.window.object_view
-    window.activateWindow()
-    view.setFocus(Qt.FocusReason.OtherFocusReason)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
     combination = QKeySequence(shortcut)[0]
-    qtbot.keyClick(view, combination.key(), combination.keyboardModifiers())
+    press_in(qtbot, app.window, app.window.object_view, combination.key(), combination.keyboardModifiers())
+
+
+def press_in(
+    qtbot: QtBot, window: QWidget, focus: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier
+) -> None:
+    """Press `key` with `focus` focused in the active `window` (a main or tool window)."""
+    window.activateWindow()
+    focus.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    qtbot.keyClick(focus, key, modifiers)
 
 
 def painted_text(app: App, key: str, column: int) -> tuple[float, tuple[int, int, int]]:

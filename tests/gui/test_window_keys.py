@@ -7,27 +7,17 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
 from spacesgui.core.accounts import Account
+from tests.gui.operations_helpers import press_in
 from tests.gui.test_keys_manager import open_manager, saved_account
 
 KEYS = [
     pytest.param(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, id="escape"),
     pytest.param(Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier, id="ctrl-w"),
 ]
-
-
-def press_in(
-    qtbot: QtBot, window: QWidget, focus: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier
-) -> None:
-    """Press `key` with `focus` focused in the active `window`, as a user would."""
-    window.activateWindow()
-    focus.setFocus(Qt.FocusReason.OtherFocusReason)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
-    qtbot.keyClick(focus, key, modifiers)
 
 
 @pytest.mark.parametrize(("key", "modifiers"), KEYS)
