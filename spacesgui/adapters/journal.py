@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 MEMORY = ":memory:"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 5.0
 
 # SQLite result codes (sqlite3.Error.sqlite_errorcode holds the extended code).
@@ -48,6 +48,7 @@ _TRANSFER_COLUMNS = (
     "bytes_done", "error", "local_mtime_ns", "content_type", "acl", "cache_control", "upload_id",
     "part_size", "remote_etag", "remote_mtime", "verified", "created", "account_ref",
     "source_bucket", "source_key", "source_account_id", "phase", "waits_for", "metadata",
+    "restat", "run_started", "run_ended", "run_bytes",
 )  # fmt: skip
 # Columns added to `transfers` after schema 1: entry N holds those schema N+1 added, so a
 # file of schema V needs the entries from V on.
@@ -56,11 +57,22 @@ _ADDED_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("account_ref",),  # 2: transfers name their account's keys and endpoint
     ("source_bucket", "source_key", "source_account_id", "phase", "waits_for"),  # 3: copies, moves, deletes
     ("metadata",),  # 4: uploads that replace an object keep its user metadata (JSON text)
+    # 5: a Retry survives a quit before it starts (it failed again with the same words), and
+    # a finished row keeps its average speed across a restart.
+    ("restat", "run_started", "run_ended", "run_bytes"),
 )
+# How an added column is declared (the others are text).
+_ADDED_TYPES = {
+    "restat": "INTEGER NOT NULL DEFAULT 0",
+    "run_started": "REAL NOT NULL DEFAULT 0",
+    "run_ended": "REAL NOT NULL DEFAULT 0",
+    "run_bytes": "INTEGER NOT NULL DEFAULT 0",
+}
 # What `update` writes: everything the engine may change after planning.
 _MUTABLE_COLUMNS = (
     "state", "bytes_done", "error", "upload_id", "part_size", "remote_etag", "remote_mtime",
     "verified", "local_path", "key", "size", "local_mtime_ns", "content_type", "account_id", "phase",
+    "restat", "run_started", "run_ended", "run_bytes",
 )  # fmt: skip
 
 _SCHEMA = """
@@ -102,7 +114,11 @@ CREATE TABLE IF NOT EXISTS transfers (
     source_account_id TEXT NOT NULL DEFAULT '',
     phase TEXT NOT NULL DEFAULT '',
     waits_for TEXT NOT NULL DEFAULT '',
-    metadata TEXT NOT NULL DEFAULT ''
+    metadata TEXT NOT NULL DEFAULT '',
+    restat INTEGER NOT NULL DEFAULT 0,
+    run_started REAL NOT NULL DEFAULT 0,
+    run_ended REAL NOT NULL DEFAULT 0,
+    run_bytes INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS parts (
     transfer_id TEXT NOT NULL,
@@ -164,6 +180,7 @@ def _transfer_of(row: tuple[Any, ...], stored: dict[str, int]) -> Transfer:
     values = dict(zip(_TRANSFER_COLUMNS, row, strict=True))
     values["direction"] = Direction(values["direction"])
     values["metadata"] = _metadata_of(values["metadata"])
+    values["restat"] = bool(values["restat"])
     state = values["state"] = TransferState(values["state"])
     if state.active or state == TransferState.PAUSED:
         # After a restart nothing runs by itself: the user resumes. What it has is what
@@ -290,8 +307,10 @@ class SqliteJournal:
                 if statement.strip():
                     db.execute(statement)
             added = _ADDED_COLUMNS[version:] if version else ()  # a new file has them all already
-            for column in (c for columns in added for c in columns):
-                db.execute(f"ALTER TABLE transfers ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            present = {row[1] for row in db.execute("PRAGMA table_info(transfers)")}
+            for column in (c for columns in added for c in columns if c not in present):
+                kind = _ADDED_TYPES.get(column, "TEXT NOT NULL DEFAULT ''")
+                db.execute(f"ALTER TABLE transfers ADD COLUMN {column} {kind}")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
 

@@ -132,7 +132,7 @@ class Transfer:
     remote_etag: str = ""
     remote_mtime: float = 0.0
     verified: str = ""  # how the bytes were checked, in words ("MD5", "part MD5s", ...)
-    # Set by Retry: take the local file as it is now, not as planned. Not journaled.
+    # Set by Retry: take the local file as it is now, not as planned.
     restat: bool = False
     account_ref: str = ""  # Account.ref() of the account that planned it: keys @ endpoint
     # Copies and moves: where the object comes from ("" account: the same as account_id).
@@ -144,7 +144,7 @@ class Transfer:
     # Uploads: user metadata the object gets (a replaced object keeps its own; see replace_object).
     metadata: dict[str, str] = field(default_factory=dict)
     # The run that finished it, timed by the engine (wall clock): its average speed once done,
-    # when the queue saw it move for too short a time to time it. Not journaled.
+    # when the queue saw it move for too short a time to time it.
     run_started: float = 0.0
     run_ended: float = 0.0
     run_bytes: int = 0  # bytes that run moved (a resumed file: what was left)

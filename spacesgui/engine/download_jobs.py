@@ -120,7 +120,9 @@ def _check_folder_still_there(ctx: JobContext) -> None:
                 f"({human_size(t.bytes_done)} had arrived). Retry to make the folder again and "
                 "download the file from the start, or cancel the download."
             )
-    t.restat = False
+    if t.restat:
+        t.restat = False
+        ctx.save()  # a pause after this point must not make the folder again in silence
 
 
 def _download_small(ctx: JobContext) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from spacesgui.core.transfers import Direction, PartRecord, Transfer, TransferSt
 from tests.integration.test_journal import reopened
 
 MiB = 1024 * 1024
+SCHEMA_5 = ("restat", "run_started", "run_ended", "run_bytes")
 
 
 def test_an_unfinished_transfer_comes_back_with_the_bytes_of_its_recorded_parts(tmp_path: Path) -> None:
@@ -44,12 +46,13 @@ def test_a_journal_of_the_first_schema_opens_and_keeps_its_transfers(tmp_path: P
         "phase",
         "waits_for",
         "metadata",
+        *SCHEMA_5,
     )
     columns = [r[1] for r in raw.execute("PRAGMA table_info(transfers)") if r[1] not in later]
     created = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'transfers'").fetchone()[0]
     schema_1 = created
     for column in later:
-        schema_1 = schema_1.replace(f",\n    {column} TEXT NOT NULL DEFAULT ''", "")
+        schema_1 = re.sub(rf",\n    {column} [^,\n]*", "", schema_1)
     assert not any(column in schema_1 for column in later)
     names = ", ".join(columns)
     raw.executescript(
@@ -73,7 +76,10 @@ def test_a_journal_of_schema_3_gains_the_metadata_column(tmp_path: Path) -> None
     new.add([], [Transfer(Direction.UPLOAD, "a", "b", "k.txt", "/tmp/k.txt", 3)])
     new.close()
     raw = sqlite3.connect(path)
-    raw.executescript("ALTER TABLE transfers DROP COLUMN metadata; PRAGMA user_version = 3;")
+    dropped = ("metadata", *SCHEMA_5)
+    raw.executescript(
+        "".join(f"ALTER TABLE transfers DROP COLUMN {c};" for c in dropped) + "PRAGMA user_version = 3;"
+    )
     raw.close()
 
     again = SqliteJournal(path)
@@ -82,6 +88,30 @@ def test_a_journal_of_schema_3_gains_the_metadata_column(tmp_path: Path) -> None
     again.close()
     _, transfers = reopened(path)
     assert [(t.key, t.metadata) for t in transfers] == [("k.txt", {}), ("n.txt", {"owner": "ana"})]
+
+
+def test_a_journal_of_schema_4_gains_a_retrys_mark_and_the_speed_of_finished_rows(tmp_path: Path) -> None:
+    path = str(tmp_path / "four.sqlite3")
+    new = SqliteJournal(path)
+    new.add([], [Transfer(Direction.UPLOAD, "a", "b", "k.txt", "/tmp/k.txt", 3)])
+    new.close()
+    raw = sqlite3.connect(path)
+    raw.executescript(
+        "".join(f"ALTER TABLE transfers DROP COLUMN {c};" for c in SCHEMA_5) + "PRAGMA user_version = 4;"
+    )
+    raw.close()
+
+    again = SqliteJournal(path)
+    kept = Transfer(Direction.UPLOAD, "a", "b", "n.txt", "/tmp/n.txt", 1, restat=True, run_started=10.0,
+                    run_ended=12.5, run_bytes=1)  # fmt: skip
+    again.add([], [kept])
+    again.close()
+    _, transfers = reopened(path)
+    assert [(t.key, t.restat, t.run_started, t.run_ended, t.run_bytes) for t in transfers] == [
+        ("k.txt", False, 0.0, 0.0, 0),
+        ("n.txt", True, 10.0, 12.5, 1),
+    ]
+    assert type(transfers[1].restat) is bool
 
 
 def test_a_row_with_unreadable_metadata_is_skipped_not_fatal(tmp_path: Path) -> None:
