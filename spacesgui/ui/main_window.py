@@ -294,10 +294,11 @@ class MainWindow(QMainWindow):
     def place(self) -> Place | None:
         return self._history.current
 
-    def navigate(self, place: Place, *, record: bool = True) -> None:
-        self._reselect, self._then = came_from(self.place, place), None
+    def navigate(self, place: Place, *, record: bool = True, select: str = "") -> None:
+        """Open `place`; once listed, select `select`, or the folder Up came from."""
+        self._reselect, self._then = select or came_from(self.place, place), None
         if record:
-            self._history.visit(place)
+            self._history.visit(place, leaving_on=self.object_view.selected_key())
         self._hint = ""
         self.banner.dismiss()
         self.filter_edit.blockSignals(True)
@@ -350,14 +351,16 @@ class MainWindow(QMainWindow):
             self.navigate(Place(self.place.account_id, self.place.bucket, prefix))
 
     def go_back(self) -> None:
-        place = self._history.back()
-        if place is not None:
-            self.navigate(place, record=False)
+        self._go_to(self.place, self._history.back(leaving_on=self.object_view.selected_key()))
 
     def go_forward(self) -> None:
-        place = self._history.forward()
+        self._go_to(self.place, self._history.forward(leaving_on=self.object_view.selected_key()))
+
+    def _go_to(self, left: Place | None, place: Place | None) -> None:
+        """Back or Forward: select the row selected when `place` was left, else the folder we left."""
         if place is not None:
-            self.navigate(place, record=False)
+            chosen = self._history.selected_when_left(place) or came_from(left, place)
+            self.navigate(place, record=False, select=chosen)
 
     def go_up(self) -> None:
         place = self.place

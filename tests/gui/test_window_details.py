@@ -228,6 +228,44 @@ def test_going_up_selects_the_folder_you_came_from(opened: App, qtbot: QtBot, mo
     qtbot.waitUntil(lambda: opened.window.object_view.currentIndex().data() == "guide", timeout=10_000)
 
 
+def select_named(app: App, name: str) -> None:
+    view, flat = app.window.object_view, app.window.flat_model
+    [row] = [r for r in range(flat.rowCount()) if flat.index(r, 0).data() == name]
+    view.setCurrentIndex(flat.index(row, 0))
+
+
+def test_back_and_forward_select_the_file_that_was_selected_when_each_folder_was_left(
+    opened: App, qtbot: QtBot
+) -> None:
+    # Before: Back showed the folder with nothing selected, as Explorer and Finder never do.
+    window = opened.window
+    select_named(opened, "zeta.txt")
+    window.open_folder("docs/")
+    wait_listed(qtbot, opened)
+    select_named(opened, "readme.txt")
+
+    window.back_action.trigger()
+    qtbot.waitUntil(lambda: window.object_view.selected_key() == "zeta.txt", timeout=10_000)
+    window.forward_action.trigger()
+    qtbot.waitUntil(lambda: window.object_view.selected_key() == "docs/readme.txt", timeout=10_000)
+    window.back_action.trigger()
+    qtbot.waitUntil(lambda: window.object_view.selected_key() == "zeta.txt", timeout=10_000)
+
+
+def test_back_after_going_up_selects_the_folder_it_had_come_from(opened: App, qtbot: QtBot) -> None:
+    window = opened.window
+    window.open_folder("docs/guide/")
+    wait_listed(qtbot, opened)
+    window.object_view.clearSelection()
+    window.go_up()
+    qtbot.waitUntil(lambda: window.object_view.selected_key() == "docs/guide/", timeout=10_000)
+    window.open_folder("docs/guide/")
+    wait_listed(qtbot, opened)
+    window.object_view.clearSelection()
+    window.go_back()  # nothing was selected in guide/ when it was left: the folder it is
+    qtbot.waitUntil(lambda: window.object_view.selected_key() == "docs/guide/", timeout=10_000)
+
+
 def test_a_path_that_cannot_be_a_space_is_explained_without_asking_the_server(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,

@@ -348,6 +348,13 @@ class ObjectView(QTableView):
     def is_expanded(self, folder: FolderNode) -> bool:
         return self.flat.is_expanded(folder)
 
+    def selected_key(self) -> str:
+        """The key (or folder prefix) of the row the keyboard is on, if it is selected; else ""."""
+        index = self.currentIndex()
+        if not index.isValid() or not self.selectionModel().isRowSelected(index.row()):
+            return ""
+        return str(index.siblingAtColumn(0).data(ObjectRole.KEY) or "")
+
     def current_tree_index(self) -> QModelIndex:
         return self.flat.map_to_source(self.currentIndex())
 
