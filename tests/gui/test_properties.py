@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-from PySide6.QtWidgets import QLineEdit, QMenu
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -149,6 +150,28 @@ def test_editing_one_object_changes_its_headers_on_the_server_and_it_stays_publi
     assert read(moto_store, moto_bucket, "page #1.html") == b"<p>hi</p>"
     assert panel.header_edits["cache_control"].text() == "no-cache"  # shows what the server has now
     assert panel.errors_label.text() == ""
+    panel.close()
+
+
+def test_the_keyboard_starts_on_the_content_type_so_typing_and_return_save_it(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    # Before: the keys started on the read-only Key, nine rows above the first field to edit.
+    app = browse_moto([])
+    seed(moto_store, moto_bucket, "notes.txt", ContentType="application/octet-stream")
+    app.window.refresh()
+    qtbot.waitUntil(lambda: row_of(app, "notes.txt") >= 0, timeout=30_000)
+    panel = open_properties(qtbot, app, "notes.txt")
+    panel.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is panel, timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.header_edits["content_type"], timeout=10_000)
+
+    typed_into = QApplication.focusWidget()
+    qtbot.keyClick(typed_into, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(typed_into, "text/plain")
+    qtbot.keyClick(typed_into, Qt.Key.Key_Return)  # Save is the default button
+    qtbot.waitUntil(lambda: panel.status_label.text().startswith("Saved"), timeout=30_000)
+    assert moto_store.head_details(moto_bucket, "notes.txt").headers.content_type == "text/plain"
     panel.close()
 
 

@@ -129,6 +129,9 @@ class PropertiesPanel(QDialog):
         self.finished.connect(self._on_finished)
         self._build_layout()
         self._set_busy(True)
+        # The keys start on the first value one can change, not on the read-only Key (the
+        # keyboard-only pass had to Tab through nine read-only rows to reach it).
+        self.header_edits[HEADER_FIELDS[0][0]].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _build_layout(self) -> None:
         content = QWidget()
