@@ -168,6 +168,28 @@ def test_save_after_the_failed_values_were_changed_asks_nothing(
     assert len(app.accounts.accounts) == 1
 
 
+def test_a_failure_of_a_test_still_running_when_a_value_was_edited_is_neither_shown_nor_asked_about(
+    build_window: Callable[[], App], qtbot: QtBot, fault_proxy: FaultProxy
+) -> None:
+    # The answer of a test started with the old values arrives after the edit: it is for
+    # values no longer there (before, Save asked "Save Anyway?" with its reason).
+    app = build_window()
+    dialog = open_add_account_dialog(app, qtbot)
+    fill_account(dialog, fault_proxy.endpoint, "OLDKEY", "old-secret")
+    fault_proxy.fail(Match.any(), status=403, code="InvalidAccessKeyId", message="No such key.")
+    answers = fault_proxy.hold(Match.any())
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: answers.waiting > 0, timeout=30_000)
+    qtbot.keyClicks(dialog.secret_edit, "-fixed")
+    answers.release()
+    qtbot.waitUntil(dialog.test_button.isEnabled, timeout=30_000)  # the test has ended
+
+    assert "✗" not in dialog.result_label.text()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.save_anyway_box is None
+    assert [a.access_key_id for a in app.accounts.accounts] == ["OLDKEY"]
+
+
 def test_test_connection_with_good_keys_counts_the_spaces(
     build_window: Callable[[], App], qtbot: QtBot, rclone_server: RcloneServer, rclone_bucket: str
 ) -> None:
