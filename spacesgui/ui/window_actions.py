@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar, QToolButton
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from spacesgui.qtmodels.icons import icon
 from spacesgui.ui.about_dialog import AboutDialog
+from spacesgui.ui.access_keys import give_access_letters
 from spacesgui.ui.naming import named
 from spacesgui.ui.shortcuts_window import ShortcutsWindow
 
@@ -159,6 +160,10 @@ class WindowActions(QObject):
         window_menu.addAction(w.activity.action)
         help_menu = menu.addMenu("&Help")
         help_menu.addActions([self.shortcuts, self.about])
+        for top in menu.actions():
+            inner = top.menu()
+            if isinstance(inner, QMenu):
+                give_access_letters(inner)
         # F10 opens the menu bar at File, as on Windows, GNOME and KDE: Qt leaves the key to
         # the platform, and on Linux nothing took it (found by a keyboard-only new-user pass).
         self.menu_bar_action = self._action(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -143,6 +143,26 @@ def test_f10_opens_the_menu_bar_at_file(browse_moto: Callable[[Iterable[str]], A
     press(qtbot, app, "F10")
     qtbot.waitUntil(file_menu.isVisible, timeout=10_000)
     file_menu.close()
+
+
+def test_alt_f_then_a_letter_chooses_a_file_menu_item_and_the_texts_stay_as_they_were(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    # Before, no item had an access letter: a letter in an open menu did nothing.
+    app = browse_moto(["a.txt"])
+    window = app.window
+    file_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&File")
+    action = window.findChild(QAction, "keysManagerAction")
+    assert isinstance(action, QAction)
+    press(qtbot, app, "Alt+F")
+    qtbot.waitUntil(file_menu.isVisible, timeout=10_000)
+    assert action.text() == "&Keys Manager…"  # underlined while open
+    qtbot.keyClick(file_menu, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: window.keys_manager.window is not None and window.keys_manager.window.isVisible(),
+                    timeout=10_000)  # fmt: skip
+    assert not file_menu.isVisible()
+    assert action.text() == "Keys Manager…"  # as toolbars, tests and code read it
+    window.keys_manager.window.close()
 
 
 def painted_selection(view: QAbstractItemView) -> QColor:
