@@ -38,6 +38,15 @@ def retried_then_quit(
     fault_proxy.clear()
 
 
+def resumed_after_restart(make_engine: Engine, store: S3Store, journal: Path, transfer: Transfer) -> Transfer:
+    """Start again on `journal`, resume `transfer` and wait: how it ended."""
+    engine = make_engine(store, journal_path=journal)
+    engine.restore()
+    engine.resume([transfer.id])
+    assert engine.wait_idle(120)
+    return {t.id: t for t in engine.transfers()}[transfer.id]
+
+
 def test_an_upload_retried_just_before_a_quit_takes_the_edited_file_after_the_restart(
     moto_store: S3Store, proxy_store: S3Store, fault_proxy: FaultProxy, moto_bucket: str,
     make_engine: Engine, tmp_path: Path,
@@ -57,11 +66,7 @@ def test_an_upload_retried_just_before_a_quit_takes_the_edited_file_after_the_re
     retried_then_quit(first, edited, upload_of(moto_bucket, "big.bin", tmp_path / "big.bin"), fault_proxy,
                       moto_bucket)  # fmt: skip
 
-    second = make_engine(proxy_store, journal_path=journal)
-    second.restore()
-    second.resume([edited.id])
-    assert second.wait_idle(120)
-    done = {t.id: t for t in second.transfers()}[edited.id]
+    done = resumed_after_restart(make_engine, proxy_store, journal, edited)
     assert done.state == State.DONE, done.error
     assert object_bytes(moto_store, moto_bucket, "notes.txt") == data  # the file as it is now
 
@@ -90,11 +95,7 @@ def test_a_download_retried_just_before_a_quit_makes_its_deleted_folder_again_af
     retried_then_quit(first, download, upload_of(moto_bucket, "big.bin", tmp_path / "big.bin"), fault_proxy,
                       moto_bucket)  # fmt: skip
 
-    second = make_engine(proxy_store, journal_path=journal)
-    second.restore()
-    second.resume([download.id])
-    assert second.wait_idle(120)
-    done = {t.id: t for t in second.transfers()}[download.id]
+    done = resumed_after_restart(make_engine, proxy_store, journal, download)
     assert done.state == State.DONE, done.error
     assert (folder / "v.bin").read_bytes() == data
 
