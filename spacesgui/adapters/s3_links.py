@@ -11,19 +11,30 @@ Thread-safe: the SigV2 client is made once, under `_state_lock`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from spacesgui.adapters.s3_client import make_client
 from spacesgui.core.accounts import Account, Credentials
+from spacesgui.core.object_headers import META_PREFIX
 from spacesgui.core.share_links import Signature, check_expiry
+from spacesgui.core.upload_links import ACL_HEADER, Header
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 # A public address needs no expiry, but botocore wants one to sign the URL that is then cut.
 _ANY_EXPIRY_S = 60
+# The PutObject parameter each signed header of an upload link is given as.
+_PUT_PARAMS = {
+    "content-type": "ContentType",
+    "cache-control": "CacheControl",
+    "content-disposition": "ContentDisposition",
+    "content-encoding": "ContentEncoding",
+    "content-language": "ContentLanguage",
+    ACL_HEADER: "ACL",
+}
 
 
 class S3LinkOps:
@@ -64,14 +75,23 @@ class S3LinkOps:
         check_expiry(expires_s, Signature.V2)
         return self._sign(self._signing_client_v2(), "get_object", bucket, key, expires_s)
 
-    def presign_put(self, bucket: str, key: str, expires_s: int, *, content_type: str = "") -> str:
+    def presign_put(self, bucket: str, key: str, expires_s: int, *, headers: Sequence[Header] = ()) -> str:
         """A link anyone can upload `key` with (HTTP PUT of the bytes), signed with SigV4.
 
-        With `content_type` the uploader must send that Content-Type header: it is signed.
+        `headers` are signed: the uploader must send each, as it is (core/upload_links.py).
         """
         check_expiry(expires_s, Signature.V4)
-        extra = {"ContentType": content_type} if content_type else {}
-        return self._sign(self._client, "put_object", bucket, key, expires_s, **extra)
+        params: dict[str, Any] = {}
+        metadata: dict[str, str] = {}
+        for name, value in headers:
+            lower = name.lower()
+            if lower.startswith(META_PREFIX):
+                metadata[lower.removeprefix(META_PREFIX)] = value
+            else:
+                params[_PUT_PARAMS[lower]] = value
+        if metadata:
+            params["Metadata"] = metadata
+        return self._sign(self._client, "put_object", bucket, key, expires_s, **params)
 
     def public_url(self, bucket: str, key: str) -> str:
         """The unsigned address of `key`: it opens in a browser once the object is public."""

@@ -25,6 +25,7 @@ from spacesgui.core.operations import (
 )
 from spacesgui.core.preview import ObjectStart
 from spacesgui.core.transfers import PartRecord, PendingUpload, RemoteObject, Transfer, TransferGroup
+from spacesgui.core.upload_links import Header
 from spacesgui.core.versions import VersionPage
 
 
@@ -247,8 +248,8 @@ class LinkSigner(Protocol):
 
     def presign_get_v2(self, bucket: str, key: str, expires_s: int) -> str: ...
 
-    def presign_put(self, bucket: str, key: str, expires_s: int, *, content_type: str = "") -> str:
-        """A link anyone can upload `key` with (HTTP PUT), until it expires."""
+    def presign_put(self, bucket: str, key: str, expires_s: int, *, headers: Sequence[Header] = ()) -> str:
+        """A link anyone can upload `key` with (HTTP PUT), until it expires; `headers` are signed."""
         ...
 
     def public_url(self, bucket: str, key: str) -> str:

@@ -57,8 +57,9 @@ HINTS = {
         "links have no 7-day limit."
     ),
     LinkKind.UPLOAD: (
-        "Sending new bytes to this address with an HTTP PUT (e.g. curl -T file URL) stores "
-        "them in the file's place."
+        "Run in the folder of the new version, the command uploads it in the file's place. "
+        "It also sends the file's type, caching, metadata and access, which the link "
+        "requires, so only the bytes change."
     ),
     LinkKind.PUBLIC: "Works only if the file is public; then anyone with the address can read it.",
     LinkKind.CDN: (

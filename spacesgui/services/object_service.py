@@ -12,12 +12,13 @@ from PySide6.QtCore import QObject, Signal
 
 from spacesgui.core.activity import ActivityAction, ActivityResult
 from spacesgui.core.errors import NoSuchBucket, NotFound, NotSupported, SpacesError
-from spacesgui.core.keys import parent
+from spacesgui.core.keys import basename, parent
 from spacesgui.core.operations import ObjectAcl, ObjectDetails
 from spacesgui.core.ports import LinkSigner, ObjectOperations, ObjectStore
 from spacesgui.core.property_edits import HeaderEdit
 from spacesgui.core.share_links import Signature, check_expiry
 from spacesgui.core.sharing import DEFAULT_EXPIRY_S, LinkKind, default_link_kind
+from spacesgui.core.upload_links import headers_to_keep, upload_command
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -168,9 +169,15 @@ class ObjectService(QObject):
 
         Raises InvalidInput (before signing) for an expiry the kind does not allow.
         """
-        signer = _signer(await self._accounts.store(account_id))
+        store = await self._accounts.store(account_id)
+        signer = _signer(store)
         if kind.expires:
             check_expiry(expires_s, Signature.V2 if kind is LinkKind.SIGNED_V2 else Signature.V4)
+        if kind is LinkKind.UPLOAD:
+            ops = _operations(store)
+            return await self._each(
+                keys, lambda key: _upload_command(ops, signer, bucket, key, expires_s), None
+            )
 
         def sign() -> list[str]:  # worker thread
             return [_sign(signer, kind, bucket, key, expires_s) for key in keys]
@@ -228,6 +235,20 @@ def _sign(signer: LinkSigner, kind: LinkKind, bucket: str, key: str, expires_s: 
     if kind is LinkKind.PUBLIC:
         return signer.public_url(bucket, key)
     return signer.cdn_url(bucket, key)
+
+
+def _upload_command(ops: ObjectOperations, signer: LinkSigner, bucket: str, key: str, expires_s: int) -> str:
+    """The command that uploads new bytes in `key`'s place keeping the rest of it. Worker thread.
+
+    Asks the server what the file has now; a file gone meanwhile gets a link with nothing
+    to keep, as a new file would.
+    """
+    try:
+        headers = headers_to_keep(ops.head_details(bucket, key).headers, _is_public(ops, bucket, key))
+    except NotFound:
+        headers = ()
+    url = signer.presign_put(bucket, key, expires_s, headers=headers)
+    return upload_command(url, headers, basename(key))
 
 
 def _is_public(ops: ObjectOperations, bucket: str, key: str) -> bool | None:

@@ -7,6 +7,7 @@ checks signatures against rclone.
 
 from __future__ import annotations
 
+import shlex
 import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -23,11 +24,12 @@ from spacesgui.core.accounts import Account, AddressingStyle
 from spacesgui.core.history import Place
 from spacesgui.core.share_links import DAY_S
 from spacesgui.core.sharing import HOUR_S, LinkKind, moment_text
+from spacesgui.core.transfers import MD5_METADATA
 from spacesgui.ui.operations.share_dialog import ShareDialog
 from tests.fake_do_api import TOKEN, serve_fake_do_api
 from tests.gui.conftest import wait_listed
 from tests.gui.operations_helpers import press, row_of, select
-from tests.integration.object_helpers import read
+from tests.integration.object_helpers import is_public, md5_hex, read
 
 TIMEOUT_S = 30
 KEYS = ("with space/odd #?%+&=;.txt", "with space/ünï 写真.txt")  # in the order the view lists them
@@ -122,11 +124,24 @@ def test_a_v2_link_lives_past_seven_days_fetches_the_bytes_and_is_called_legacy(
     dialog.reject()
 
 
-def test_the_upload_link_puts_new_bytes_in_the_files_place(
+def run_upload_command(command: str, data: bytes) -> None:
+    """Do what the Share dialog's curl command does, with `data` as the file it names."""
+    words = shlex.split(command)
+    assert words[:3] == ["curl", "--fail", "-T"]
+    headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
+    request = urllib.request.Request(words[-1], data=data, method="PUT", headers=headers)
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        response.read()
+
+
+def test_the_upload_command_puts_new_bytes_in_the_files_place_and_keeps_the_rest_of_it(
     browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
 ) -> None:
+    # Before: the link signed no header, and the PUT the dialog described turned a public
+    # stylesheet into a private binary/octet-stream file with no caching (a new-user pass).
     app = browse_moto([])
-    seed(moto_store, moto_bucket, KEYS[1:])
+    seed(moto_store, moto_bucket, KEYS[1:], ACL="public-read", ContentType="text/css", CacheControl="max-age=60",
+         Metadata={"owner": "ana", MD5_METADATA: md5_hex(KEYS[1].encode())})  # fmt: skip
     browse_folder(app, qtbot, "with space/", KEYS[1:])
     dialog = open_share(qtbot, app, KEYS[1])
 
@@ -138,10 +153,19 @@ def test_the_upload_link_puts_new_bytes_in_the_files_place(
     )
     assert dialog.warning_label.isVisible()  # in red, as the legacy link's is
     assert dialog.warning_label.text().startswith("Anyone who has this link can replace the file")
-    fetch(dialog.links()[0], method="PUT", data=b"sent by someone else")
+    [command] = dialog.links()
+    assert command.startswith("curl --fail -T 'ünï 写真.txt' -H 'Content-Type: text/css'")
+    run_upload_command(command, b"body { color: red }")
 
-    assert read(moto_store, moto_bucket, KEYS[1]) == b"sent by someone else"
+    assert read(moto_store, moto_bucket, KEYS[1]) == b"body { color: red }"
+    details = moto_store.head_details(moto_bucket, KEYS[1])
+    assert (details.headers.content_type, details.headers.cache_control) == ("text/css", "max-age=60")
+    assert details.headers.metadata == {"owner": "ana"}  # the old checksum is not carried over
+    assert is_public(moto_store, moto_bucket, KEYS[1])
     assert "(7 days from now)" in dialog.expiry_label.text()
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == command
+    assert dialog.copied_label.text() == "Copied the command."
     dialog.reject()
 
 

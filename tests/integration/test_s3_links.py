@@ -113,19 +113,28 @@ def test_a_put_link_uploads_the_bytes(server: Server) -> None:
     assert read(server.store, server.bucket, "drop box/upload ü.bin") == b"sent by someone else"
 
 
-def test_a_put_link_with_a_content_type_sets_it_and_signs_it(
+def test_a_put_link_signs_the_headers_to_keep_and_refuses_an_upload_without_one(
     rclone_store: S3Store, rclone_bucket: str
 ) -> None:
-    url = rclone_store.presign_put(rclone_bucket, "page.html", HOUR_S, content_type="text/html")
+    kept = (("Content-Type", "text/html"), ("Cache-Control", "max-age=60"), ("x-amz-meta-owner", "ana"))
+    url = rclone_store.presign_put(rclone_bucket, "page.html", HOUR_S, headers=kept)
 
-    with pytest.raises(HTTPError) as caught:  # a different type breaks the signature
-        fetch(url, method="PUT", data=b"<p>x</p>", headers={"Content-Type": "image/png"})
+    for left_out in kept:  # a header left out, or another value, breaks the signature
+        with pytest.raises(HTTPError) as caught:
+            fetch(url, method="PUT", data=b"<p>x</p>", headers=dict(h for h in kept if h != left_out))
+        caught.value.close()
+        assert caught.value.code == 403, left_out
+    with pytest.raises(HTTPError) as caught:
+        fetch(url, method="PUT", data=b"<p>x</p>", headers={**dict(kept), "Content-Type": "image/png"})
     caught.value.close()
-    fetch(url, method="PUT", data=b"<p>hi</p>", headers={"Content-Type": "text/html"})
-
     assert caught.value.code == 403
+    assert rclone_store.head_object(rclone_bucket, "page.html") is None
+    fetch(url, method="PUT", data=b"<p>hi</p>", headers=dict(kept))
+
     assert read(rclone_store, rclone_bucket, "page.html") == b"<p>hi</p>"
-    assert rclone_store.head_details(rclone_bucket, "page.html").headers.content_type.startswith("text/html")
+    headers = rclone_store.head_details(rclone_bucket, "page.html").headers
+    assert headers.content_type.startswith("text/html")
+    assert headers.metadata.get("owner") == "ana"
 
 
 # -- addresses ------------------------------------------------------------------------------------

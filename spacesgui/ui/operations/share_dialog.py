@@ -276,6 +276,7 @@ class ShareDialog(QDialog):
         if not links:
             return
         QGuiApplication.clipboard().setText("\n".join(links))
+        what = ("command", "commands") if self.kind() is LinkKind.UPLOAD else ("link", "links")
         self.copied_label.setText(
-            "Copied the link." if len(links) == 1 else f"Copied {len(links):,} links, one a line."
+            f"Copied the {what[0]}." if len(links) == 1 else f"Copied {len(links):,} {what[1]}, one a line."
         )
