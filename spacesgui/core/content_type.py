@@ -19,6 +19,26 @@ _EXTRAS = {
     ".mkv": "video/x-matroska",
     ".webm": "video/webm",
     ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".eot": "application/vnd.ms-fontobject",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".ogv": "video/ogg",
+    ".m4a": "audio/mp4",
+    ".flac": "audio/flac",
+    ".ts": "video/mp2t",  # the segments of an HLS stream (.m3u8) beside them, not TypeScript
+    ".apng": "image/apng",
+    ".jxl": "image/jxl",
+    ".map": "application/json",  # source maps
+    ".jsonld": "application/ld+json",
+    ".gltf": "model/gltf+json",
+    ".glb": "model/gltf-binary",
+    ".ics": "text/calendar",
+    ".yaml": "application/yaml",  # RFC 9512
+    ".yml": "application/yaml",
+    ".toml": "application/toml",
     ".md": "text/markdown",
     ".js": "text/javascript",  # RFC 9239; Python 3.11 says application/javascript
     ".mjs": "text/javascript",

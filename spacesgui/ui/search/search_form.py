@@ -21,7 +21,9 @@ from spacesgui.core.search import SearchCriteria, parse_day, parse_size
 from spacesgui.ui.naming import named
 
 WHOLE_SPACE, THIS_FOLDER = 0, 1
-TYPES = ("", "image/", "video/", "audio/", "text/", "application/pdf", "application/json", "application/zip")
+TYPES = (
+    "", "image/", "video/", "audio/", "text/", "font/", "application/pdf", "application/json", "application/zip",
+)  # fmt: skip
 
 
 class SearchForm(QWidget):
