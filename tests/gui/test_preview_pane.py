@@ -19,6 +19,7 @@ from spacesgui.app import App
 from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
 from spacesgui.core.preview import TEXT_MAX_BYTES
+from spacesgui.core.transfers import MD5_METADATA
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import open_space, wait_listed
 from tests.gui.operations_helpers import press, row_of, select
@@ -219,6 +220,36 @@ def test_a_video_gets_a_details_card_from_head_without_a_get(
     assert "5,000 bytes" in card
     assert "pocket" in card
     assert gets_of(fault_proxy, moto_bucket, "clip.mp4") == []
+
+
+def test_a_file_changed_on_the_server_is_previewed_again_when_the_list_shows_the_change(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    # Before: after F5 (or Properties → Save) the list showed the new date while the card
+    # kept the old type and date, as if the change had not been made (a new-user pass).
+    moto_store.client.put_object(Bucket=moto_bucket, Key="clip.mp4", Body=b"\x00" * 5000)
+    app = open_through_proxy(build_window, open_account, moto_account, moto_bucket, fault_proxy, qtbot)
+    show_pane(qtbot, app, "clip.mp4")
+    wait_shown(qtbot, app, "clip.mp4", "previewDetails")
+    pane = app.window.preview.pane
+    assert "5,000 bytes" in pane.details.text()
+
+    moto_store.client.put_object(
+        Bucket=moto_bucket, Key="clip.mp4", Body=b"\x00" * 6000, ContentType="video/mp4",
+        CacheControl="public, max-age=31536000", Metadata={MD5_METADATA: "0" * 32, "camera": "pocket"},
+    )  # fmt: skip
+    app.window.refresh()
+    qtbot.waitUntil(lambda: "6,000 bytes" in pane.details.text() and "video/mp4" in pane.details.text(),
+                    timeout=30_000)  # fmt: skip
+    assert "public, max-age=31536000" in pane.details.text()  # what Properties would have set
+    assert "pocket" in pane.details.text()
+    assert MD5_METADATA not in pane.details.text()  # the engine's checksum, not the user's
+    heads = len(fault_proxy.requests)
+    app.window.refresh()  # nothing changed: no new preview
+    settle = app.window.preview._settle  # a change would start it once the listing is in
+    qtbot.waitUntil(lambda: not app.runner.busy and not settle.isActive(), timeout=30_000)
+    assert not [r for r in fault_proxy.requests[heads:] if r.method == "HEAD"]
 
 
 def test_csv_shows_as_a_table_and_a_vanished_file_says_why(

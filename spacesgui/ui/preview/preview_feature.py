@@ -92,6 +92,8 @@ class PreviewFeature(QObject):
         self._gone = ""  # the key whose preview said it is gone; its row leaves the list
         view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         view.flat.modelReset.connect(self._on_flat_model_reset)
+        view.flat.dataChanged.connect(self._on_rows_changed)
+        self._shown: ObjectRef | None = None  # the row as listed when its preview was asked for
         for widget in (view, self.icons_view):
             widget.installEventFilter(self)
 
@@ -152,6 +154,15 @@ class PreviewFeature(QObject):
         if self.shown:
             self._settle.start()
 
+    def _on_rows_changed(self, *_: object) -> None:
+        """Preview the selected file again when a new listing says it changed (F5, Properties
+        → Save, another tool): the pane kept the old type and date, as if a save had failed."""
+        if not self.shown or self._shown is None:
+            return
+        refs = self._host.selected_refs()
+        if len(refs) == 1 and refs[0].key == self._shown.key and refs[0] != self._shown:
+            self._settle.start()
+
     def _preview_selection(self) -> None:
         self._settle.stop()
         place = self._host.place
@@ -170,6 +181,7 @@ class PreviewFeature(QObject):
         if ref.key == self.pane.key and self._previews.busy:
             return  # already on its way
         self._gone = ""
+        self._shown = ref
         self.pane.show_loading(ref.key)
         self._previews.show(place.account_id, place.bucket, ref.key, ref.size)
 

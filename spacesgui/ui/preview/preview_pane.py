@@ -26,6 +26,7 @@ from spacesgui.core.filetypes import type_label
 from spacesgui.core.formatting import human_time
 from spacesgui.core.keys import basename
 from spacesgui.core.preview import PreviewKind, size_text
+from spacesgui.core.transfers import ENGINE_METADATA
 from spacesgui.services.preview_service import Preview
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
@@ -186,10 +187,22 @@ def _details_html(preview: Preview) -> str:
     ]
     details = preview.details
     if details is not None:
+        headers = details.headers  # those set: what a Properties edit changed shows here too
+        rows += [
+            (name, value)
+            for name, value in (
+                ("Cache-Control", headers.cache_control),
+                ("Content-Disposition", headers.content_disposition),
+                ("Content-Encoding", headers.content_encoding),
+            )
+            if value
+        ]
         rows += [("Storage class", details.storage_class.replace("_", " ").title()), ("ETag", details.etag)]
         if details.encryption:
             rows.append(("Encryption", details.encryption))
-    rows += [(f"Metadata: {name}", value) for name, value in sorted(preview.metadata.items())]
+    # The engine's own checksums are not the user's metadata (Properties does not show them).
+    shown = {name: value for name, value in preview.metadata.items() if name not in ENGINE_METADATA}
+    rows += [(f"Metadata: {name}", value) for name, value in sorted(shown.items())]
     cells = "".join(
         f"<tr><td style='padding-right:12px; white-space:nowrap'><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
         for name, value in rows
