@@ -60,9 +60,11 @@ COLUMN_WIDTHS = {
     Column.SIZE: 90, Column.MODIFIED: 140, Column.TYPE: 120, Column.STORAGE_CLASS: 110, Column.ACCESS: 80,
 }  # fmt: skip
 # In a narrow window these give way, in this order, before Name drops under NAME_SHARE.
-# Access goes first: it costs a request per row on screen, and Properties says it too.
+# Storage class goes first: on DigitalOcean every file says Standard. Access next: it costs
+# a request per row on screen, but whether a file is public is what people who serve files
+# from a Space look for (a new-user pass found it hidden at the window's first size).
 # Last modified and Size go only when the list itself is squeezed (a dock beside it).
-YIELDING_COLUMNS = (Column.ACCESS, Column.STORAGE_CLASS, Column.TYPE, Column.MODIFIED, Column.SIZE)
+YIELDING_COLUMNS = (Column.STORAGE_CLASS, Column.ACCESS, Column.TYPE, Column.MODIFIED, Column.SIZE)
 NAME_SHARE = 0.4
 NAME_MIN = 130  # and this many pixels: at 480 px with the preview open, Size left Name 90
 
