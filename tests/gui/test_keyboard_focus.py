@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
@@ -163,6 +163,34 @@ def test_alt_f_then_a_letter_chooses_a_file_menu_item_and_the_texts_stay_as_they
     assert not file_menu.isVisible()
     assert action.text() == "Keys Manager…"  # as toolbars, tests and code read it
     window.keys_manager.window.close()
+
+
+def test_a_click_below_the_rows_leaves_a_dotted_line_round_the_row_not_a_box_like_an_editor(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    # Before: a filled box round the Name cell alone, which a new-user pass took for a
+    # rename left open (typing and Escape did nothing to it).
+    app = browse_moto(["css/site.css", "index.html"])
+    window, view = app.window, app.window.object_view
+    window.resize(1000, 600)
+    select(app, "css/")
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=10_000)
+    below = view.visualRect(view.flat.index(view.flat.rowCount() - 1, 0)).bottomLeft() + QPoint(40, 40)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=below)
+    qtbot.waitUntil(lambda: selected_keys(app) == [], timeout=10_000)
+    assert view.currentIndex().row() == row_of(app, "css/")
+
+    image = view.viewport().grab().toImage()
+    name = view.visualRect(view.flat.index(row_of(app, "css/"), 0))
+    size = view.visualRect(view.flat.index(row_of(app, "css/"), 1))
+    middle = name.center().y()
+    inside_name = image.pixelColor(name.right() - 8, middle)  # past the name's text
+    inside_size = image.pixelColor(size.center().x(), middle)  # a folder has no size: plain row
+    assert near(inside_name, inside_size), (inside_name.name(), inside_size.name())
+    top = [image.pixelColor(x, name.top()) for x in range(size.left() + 4, size.right() - 4)]
+    dots = [c for c in top if abs(c.lightness() - inside_size.lightness()) > 60]
+    assert len(dots) > len(top) // 4  # a dotted line along the whole row, the Size cell too
 
 
 def painted_selection(view: QAbstractItemView) -> QColor:

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFocusEvent,
     QGuiApplication,
     QKeyEvent,
     QMouseEvent,
@@ -72,11 +73,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def without_focus_frame(option: QStyleOptionViewItem) -> QStyleOptionViewItem:
-    """`option` with no focus frame when its row is selected: the highlight shows the row,
-    and the frame drawn round the current cell alone looked like a name still being edited
-    (after a rename, or back from the Icons view). A current row that is not selected (moved
-    to with Ctrl and the arrows) keeps it: that frame is the keyboard's place."""
-    if option.state & QStyle.StateFlag.State_Selected and option.state & QStyle.StateFlag.State_HasFocus:
+    """`option` with no focus frame: the style's frame round the current cell alone looked
+    like a name still being edited (after a rename, back from the Icons view, or a click on
+    the empty space below the rows, which new-user passes took for a rename stuck open).
+    The view marks a current row that is not selected itself (ObjectView._paint_keyboard_place)."""
+    if option.state & QStyle.StateFlag.State_HasFocus:
         option = QStyleOptionViewItem(option)
         option.state &= ~QStyle.StateFlag.State_HasFocus
     return option
@@ -214,8 +215,33 @@ class ObjectView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        self._paint_keyboard_place()
         self._paint_drop_target()
         paint_empty_text(self, self._empty_text)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()  # the keyboard's place shows only while the list has the keys
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
+
+    def currentChanged(self, current: AnyIndex, previous: AnyIndex) -> None:
+        super().currentChanged(current, previous)
+        self.viewport().update()  # the keyboard's place spans the row: both rows are redrawn
+
+    def _paint_keyboard_place(self) -> None:
+        """A dotted line round the whole current row when it is not selected (Ctrl and the
+        arrows, or a click below the rows): where the keys act, and never like an editor."""
+        current = self.currentIndex()
+        if not self.hasFocus() or not current.isValid() or self.selectionModel().isRowSelected(current.row()):
+            return
+        first = self.visualRect(current.siblingAtColumn(0))
+        area = QRect(0, first.top(), self.viewport().width(), first.height()).adjusted(0, 0, -1, -1)
+        painter = QPainter(self.viewport())
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 1, Qt.PenStyle.DotLine))
+        painter.drawRect(area)
 
     @property
     def empty_text(self) -> str:
