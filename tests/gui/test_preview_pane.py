@@ -252,6 +252,25 @@ def test_a_file_changed_on_the_server_is_previewed_again_when_the_list_shows_the
     assert not [r for r in fault_proxy.requests[heads:] if r.method == "HEAD"]
 
 
+def test_in_a_narrow_window_the_details_card_fits_the_pane_so_no_value_runs_off_its_edge(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
+) -> None:  # fmt: skip
+    # Before: a table as wide as its longest value; at 700 px the values showed as "Fo", "76".
+    moto_store.client.put_object(
+        Bucket=moto_bucket, Key="DejaVuSans.ttf", Body=b"\x00" * 5000, ContentType="application/octet-stream",
+        CacheControl="public, max-age=31536000, immutable", ContentDisposition='attachment; filename="DejaVuSans.ttf"',
+    )  # fmt: skip
+    app = open_through_proxy(build_window, open_account, moto_account, moto_bucket, fault_proxy, qtbot)
+    app.window.resize(700, 700)
+    show_pane(qtbot, app, "DejaVuSans.ttf")
+    wait_shown(qtbot, app, "DejaVuSans.ttf", "previewDetails")
+    pane = app.window.preview.pane
+    qtbot.waitUntil(lambda: pane.width() < 300, timeout=10_000)
+    assert pane.details.minimumSizeHint().width() <= pane.stack.width()
+    assert pane.details.heightForWidth(pane.stack.width()) > 0
+
+
 def test_csv_shows_as_a_table_and_a_vanished_file_says_why(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_store: S3Store, moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot, caplog: pytest.LogCaptureFixture,

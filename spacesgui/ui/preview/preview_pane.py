@@ -5,6 +5,7 @@ It only shows what it is given (PreviewFeature decides what and when). GUI threa
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -169,6 +170,9 @@ class PreviewPane(QWidget):
         self.table.resizeColumnsToContents()
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+
+
 def _caption(preview: Preview) -> str:
     if preview.kind == PreviewKind.FOLDER:
         return "Folder"
@@ -203,8 +207,20 @@ def _details_html(preview: Preview) -> str:
     # The engine's own checksums are not the user's metadata (Properties does not show them).
     shown = {name: value for name, value in preview.metadata.items() if name not in ENGINE_METADATA}
     rows += [(f"Metadata: {name}", value) for name, value in sorted(shown.items())]
-    cells = "".join(
-        f"<tr><td style='padding-right:12px; white-space:nowrap'><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+    # Each name above its value, not a table: a table's columns are as wide as their longest
+    # word, so in a narrow pane the values ran off its edge ("Fo", "76", "fo"); a paragraph
+    # breaks a long value (an ETag, a type) anywhere when it must.
+    return "".join(
+        f"<p style='margin-top:0; margin-bottom:6px'><b>{escape(name)}</b><br>{escape(_breakable(value))}</p>"
         for name, value in rows
     )
-    return f"<table>{cells}</table>"
+
+
+def _breakable(value: str, every: int = 12) -> str:
+    """`value` with places to break inside its long words (an ETag, a file name): a label
+    wraps only between words, so one 32-digit ETag kept the card wider than a narrow pane."""
+    return re.sub(
+        rf"\S{{{every * 2},}}",
+        lambda word: ZERO_WIDTH_SPACE.join(word[0][i : i + every] for i in range(0, len(word[0]), every)),
+        value,
+    )
