@@ -1,5 +1,5 @@
-"""What the window remembers of how the user left it: the preview pane open or closed, the
-list or the icons, and the search panel's last options. Saved as preferences (the JSON
+"""What the window remembers of how the user left it: its size, place and maximised state,
+the preview pane open or closed, the list or the icons, and the search panel's last options. Saved as preferences (the JSON
 settings file, where the refresh interval and the transfer settings live), read at start.
 
 GUI thread only. A value that cannot be read (an older or hand-edited file) is ignored:
@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 from spacesgui.core.ports import PreferenceStore
 from spacesgui.ui.preview.preview_feature import PreviewFeature
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 PREF_PREVIEW = "window.preview_shown"
 PREF_VIEW = "window.view_mode"  # "list" or "icons"
 PREF_SEARCH = "window.search_options"
+PREF_GEOMETRY = "window.geometry"  # Qt's saveGeometry() in base64: size, place, maximised
 # The search options remembered: field name → the form's widget attribute. The name
 # searched for is not: it is what the user looks for now, not a way they like to search.
 _SEARCH_EDITS = {
@@ -36,12 +38,17 @@ class WindowMemory(QObject):
     """Restores the remembered state as the window first shows, and saves each part when the user changes it."""
 
     def __init__(
-        self, preferences: PreferenceStore, preview: PreviewFeature, form: SearchForm, parent: QObject
+        self, preferences: PreferenceStore, preview: PreviewFeature, form: SearchForm, window: QWidget
     ) -> None:
-        super().__init__(parent)
+        super().__init__(window)
         self.setObjectName("windowMemory")
-        self._preferences, self._preview, self._form = preferences, preview, form
+        self._preferences, self._preview, self._form, self._window = preferences, preview, form, window
         self.restored = False
+        # Before the window first shows, so it opens where it was left, not moved after.
+        geometry = self._read(PREF_GEOMETRY, str, "")
+        if geometry and not window.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii", "ignore"))):
+            log.warning("ignoring the saved %s: Qt could not read it", PREF_GEOMETRY)
+        window.installEventFilter(self)
         # Once the window is laid out: the pane opens into the splitter, at its width.
         QTimer.singleShot(0, self, self.restore)
         preview.preview_action.toggled.connect(self._on_preview_toggled)
@@ -77,6 +84,11 @@ class WindowMemory(QObject):
 
     def _on_preview_toggled(self, on: bool) -> None:
         self._write(PREF_PREVIEW, on)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self._write(PREF_GEOMETRY, bytes(self._window.saveGeometry().toBase64().data()).decode("ascii"))
+        return False
 
     def _on_icons_toggled(self, on: bool) -> None:
         self._write(PREF_VIEW, "icons" if on else "list")

@@ -74,3 +74,24 @@ def test_a_saved_value_that_makes_no_sense_is_ignored_and_said_in_the_log(
     assert app.window.preview.list_action.isChecked()
     assert not app.window.preview.preview_action.isChecked()
     assert app.window.search_panel.form.scope_combo.currentIndex() == 0
+
+
+def test_the_window_opens_at_the_size_it_was_left_and_a_saved_size_that_cannot_be_read_is_ignored(
+    build_window: Callable[[], App], qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Before, every start opened the window at its first-run size (a new-user pass).
+    first = build_window().window
+    first.resize(700, 500)  # within the offscreen screen, which a restore keeps it to
+    qtbot.waitUntil(lambda: (first.width(), first.height()) == (700, 500), timeout=10_000)
+    first.close()
+
+    second = build_window().window
+    assert (second.width(), second.height()) == (700, 500)
+    second.close()
+
+    saved = tmp_path / "settings.json"
+    settings = json.loads(saved.read_text(encoding="utf-8"))
+    settings["preferences"]["window.geometry"] = "not a geometry"
+    saved.write_text(json.dumps(settings), encoding="utf-8")
+    third = build_window().window
+    assert third.width() >= 800  # as a first run opens it
