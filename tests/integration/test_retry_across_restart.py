@@ -9,8 +9,8 @@ from pathlib import Path
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.core.transfers import Transfer, TransferState
 from spacesgui.engine.transfer_engine import TransferEngine
-from tests.fault_proxy import FaultProxy
-from tests.integration.test_transfer_engine import busy_parts, busy_ranges
+from tests.fault_proxy import FaultProxy, Match
+from tests.integration.test_transfer_engine import busy_ranges
 from tests.integration.transfer_helpers import (
     MiB,
     download_of,
@@ -28,10 +28,15 @@ State = TransferState
 def retried_then_quit(
     engine: TransferEngine, failed: Transfer, blocker: Transfer, fault_proxy: FaultProxy, bucket: str
 ) -> None:
-    """Retry `failed` while `blocker` holds the only file slot, then quit before it starts."""
-    busy = busy_parts(fault_proxy, bucket, (1,))  # the blocker's first part: busy, again and again
+    """Retry `failed` while `blocker` holds the only file slot, then quit before it starts.
+
+    The blocker's multipart upload cannot begin (503, again and again): no part body is on
+    its way when the engine stops, which the proxy would wait for.
+    """
+    begin = Match(method="POST", path=f"/{bucket}/{blocker.key}", query={"uploads": None})
+    busy = fault_proxy.fail(begin, status=503, code="SlowDown")
     engine.add([], [blocker])
-    wait_for(lambda: busy[0].hits > 0, timeout=120)
+    wait_for(lambda: busy.hits > 0, timeout=120)
     engine.retry([failed.id])
     assert {t.id: t.state for t in engine.transfers()}[failed.id] == State.QUEUED  # not started
     engine.shutdown()  # as when the app quits
