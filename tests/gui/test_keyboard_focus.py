@@ -193,6 +193,26 @@ def test_a_click_below_the_rows_leaves_a_dotted_line_round_the_row_not_a_box_lik
     assert len(dots) > len(top) // 4  # a dotted line along the whole row, the Size cell too
 
 
+def test_a_filter_that_hides_the_selected_row_leaves_nothing_to_delete_and_no_preview_of_it(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot
+) -> None:
+    # Before: the selection emptied without a word from Qt, so Delete and Info stayed
+    # enabled and the preview showed the hidden row (a new-user pass).
+    app = browse_moto(["data/a.json", "manifest.json", "z.txt"])
+    window = app.window
+    window.preview.preview_action.trigger()
+    select(app, "z.txt")
+    delete = window.edit_actions.delete_action
+    qtbot.waitUntil(lambda: delete.isEnabled() and window.preview.pane.key == "z.txt", timeout=10_000)
+    window.filter_edit.setText("manifest")
+    qtbot.waitUntil(lambda: window.flat_model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not delete.isEnabled(), timeout=10_000)
+    assert not window.object_actions.properties_action.isEnabled()
+    qtbot.waitUntil(
+        lambda: window.preview.pane.message.text() == "Select a file to preview it.", timeout=10_000
+    )
+
+
 def painted_selection(view: QAbstractItemView) -> QColor:
     """The colour painted at the blank end of the current row (its selection's fill)."""
     rect = view.visualRect(view.currentIndex())

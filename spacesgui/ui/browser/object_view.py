@@ -9,6 +9,7 @@ enclosing row, Enter opens a folder, Backspace goes up.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QItemSelection,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -205,6 +206,7 @@ class ObjectView(QTableView):
         self._settle.setSingleShot(True)
         self._settle.setInterval(0)
         self._settle.timeout.connect(self.selection_settled)
+        self._selected_rows = 0  # as the selection model last said (see _forget_selection)
 
     def set_empty_text(self, text: str) -> None:
         """What the view says when it has no rows (“This folder is empty.”)."""
@@ -333,12 +335,23 @@ class ObjectView(QTableView):
 
     def _on_selection_changed(self, *_: object) -> None:
         self._selection = None
+        self._selected_rows = self._count_selected_rows()
         self._settle.start()
 
     def _forget_selection(self, *_: object) -> None:
         if self._selection is None or self._selection.count:
             self._settle.start()  # the selected rows may have gone or moved
         self._selection = None
+        if self._count_selected_rows() != self._selected_rows:
+            # Rows a filter hid (a layout change) leave the selection without a word from
+            # Qt: Delete and Info stayed enabled and the preview showed a hidden row (a
+            # new-user pass). Say it changed, so that everything reading it reads it again.
+            self.selectionModel().selectionChanged.emit(QItemSelection(), QItemSelection())
+
+    def _count_selected_rows(self) -> int:
+        """How many rows are selected: cheap, from the ranges (whole rows are selected)."""
+        selection = self.selectionModel().selection()
+        return sum(selection.at(i).height() for i in range(selection.count()))
 
     def _drop_selection(self, *_: object) -> None:
         self._selection = None
