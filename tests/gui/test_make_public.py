@@ -60,6 +60,8 @@ def test_making_a_folder_of_1200_files_public_then_private_changes_what_anyone_c
     box = actions.last_box
     assert isinstance(box, QMessageBox)
     assert box.text() == f"Make 1 folder ({FOLDER_KEYS:,} files) public?"
+    # S3 keeps access per file: the next files put there are not public (a new-user pass).
+    assert "files put there later are private, as this account uploads them" in box.informativeText()
     next(b for b in box.buttons() if b.text() == "Make Public").click()
     wait_done(qtbot, app, FOLDER_KEYS, timeout_s=900)
     transfers = app.transfers.engine.transfers()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
@@ -14,7 +15,7 @@ from spacesgui.core.formatting import human_count
 from spacesgui.core.history import Place
 from spacesgui.core.keys import basename
 from spacesgui.core.listing import ObjectRef
-from spacesgui.core.transfers import TransferState
+from spacesgui.core.transfers import PUBLIC_READ, TransferState
 from spacesgui.qtmodels.icons import icon
 from spacesgui.services.access_service import AccessService
 from spacesgui.services.operation_service import OperationService
@@ -135,10 +136,21 @@ class AccessActions(QObject):
         return await self._ask(
             "Make Public", f"Make {what} public?",
             "Anyone who has the address of a file can then read it, without keys. "
-            + ("Every file inside the folders is changed. " if folders else "")
+            + (f"Every file now inside the folders is changed; {self._later()} " if folders else "")
             + "Make Private undoes it.",
             "Make Public", "confirmPublicBox",
         )  # fmt: skip
+
+    def _later(self) -> str:
+        """What files put in a folder later get: S3 keeps access per file, not per folder (a
+        new-user pass making assets/ public expected the next deploy's files to be public)."""
+        place = self._context.place
+        later = "private"
+        if place is not None:
+            with contextlib.suppress(KeyError):  # an account removed meanwhile: say private
+                account = self._context.account_of(place.account_id)
+                later = "public" if account.upload_acl == PUBLIC_READ else later
+        return f"files put there later are {later}, as this account uploads them."
 
     async def _ask(self, title: str, text: str, informative: str, verb: str, name: str) -> bool:
         """A warning with `verb` and Cancel (the default); True when `verb` was clicked."""
