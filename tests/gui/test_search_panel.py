@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
@@ -422,6 +422,15 @@ def test_terms_that_are_not_valid_are_said_in_plain_words_and_nothing_is_searche
     assert "not before" in panel.status_label.text()
     panel = search(qtbot, app, "beach", type="pictures")
     assert "is not a content type" in panel.status_label.text()
+    painted = painted_text_colour(panel.status_label)
+    assert painted.red() > 2 * max(painted.green(), painted.blue())  # red, as problems are elsewhere
+
+
+def painted_text_colour(label: QLabel) -> QColor:
+    """The darkest colour painted in `label` (its text's), from a grab of it."""
+    image = label.grab().toImage()
+    colours = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+    return min(colours, key=lambda c: c.lightness())
 
 
 def test_closing_the_app_mid_search_stops_the_listing(

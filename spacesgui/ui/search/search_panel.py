@@ -34,6 +34,7 @@ from spacesgui.core.listing import ObjectRef
 from spacesgui.core.search import MAX_KEPT, SearchCriteria, SearchFilter
 from spacesgui.core.search_follow import result_changes, touched_folders
 from spacesgui.core.transfers import Transfer
+from spacesgui.qtmodels.legible_colors import status_text
 from spacesgui.qtmodels.search_result_model import SearchResultModel
 from spacesgui.services.search_service import SearchProgress, SearchRequest, SearchService
 from spacesgui.ui.browser_context import BrowserContext
@@ -334,7 +335,9 @@ class SearchPanel(QDockWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
         self.status_label.setProperty("error", error)
-        self.status_label.setStyleSheet("color: palette(highlight);" if error else "")
+        # Problems in the legible red every other form uses (it was the highlight blue).
+        red = status_text(self.status_label.palette(), ok=False).name()
+        self.status_label.setStyleSheet(f"color: {red};" if error else "")
 
     def _on_service_progress(self, search_id: int, progress: SearchProgress) -> None:
         if search_id != self._search_id:
