@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -203,11 +204,12 @@ def attach_features(
 
 def _attach_search(window: MainWindow, service: SearchService) -> None:
     """Find in Space (Ctrl+Shift+F): a dock beside the objects whose results use the window's verbs."""
-    t, edit, objects, opener = (
+    t, edit, objects, opener, access = (
         window.transfer_actions,
         window.edit_actions,
         window.object_actions,
         window.file_opener,
+        window.access_actions,
     )
     verbs = ResultVerbs(
         reveal=window.reveal,
@@ -219,6 +221,9 @@ def _attach_search(window: MainWindow, service: SearchService) -> None:
         share=objects.share_keys,
         properties=objects.show_properties_of,
         open=(lambda place, refs: opener.open_in(place, refs[0])) if opener is not None else None,
+        copy_link=objects.copy_links_of,
+        make_public=partial(access.change_refs, public=True) if access is not None else None,
+        make_private=partial(access.change_refs, public=False) if access is not None else None,
     )
     window.search_panel = SearchPanel(window, service, verbs, window)
     window.search_panel.focus_files = window.focus_rows

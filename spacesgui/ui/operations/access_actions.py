@@ -69,6 +69,11 @@ class AccessActions(QObject):
             return
         self._context.spawn(self._change(place, refs, public))
 
+    def change_refs(self, place: Place, refs: list[ObjectRef], *, public: bool) -> None:
+        """Make `refs` of `place`'s Space public or private (Find in Space's results)."""
+        if place.bucket and refs:
+            self._context.spawn(self._change(place, refs, public))
+
     async def _change(self, place: Place, refs: list[ObjectRef], public: bool) -> None:
         folders = any(r.is_folder for r in refs)
         if folders:

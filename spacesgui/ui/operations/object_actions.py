@@ -268,6 +268,11 @@ class ObjectActions(QObject):
         if chosen is not None:
             self._context.spawn(self._copy_links(*chosen))
 
+    def copy_links_of(self, place: Place, keys: list[str]) -> None:
+        """Copy Link for `keys` of `place`'s Space (Find in Space's results)."""
+        if keys:
+            self._context.spawn(self._copy_links(place, keys))
+
     async def _copy_links(self, place: Place, keys: list[str]) -> None:
         now = datetime.now()
         if len(keys) > SLOW_COPY_LINKS:  # one question to the server per file: say it is coming

@@ -61,6 +61,9 @@ class ResultVerbs:
     share: KeysVerb | None = None
     properties: KeysVerb | None = None
     open: RefsVerb | None = None
+    copy_link: KeysVerb | None = None
+    make_public: RefsVerb | None = None
+    make_private: RefsVerb | None = None
 
 
 NO_SPACE = "Open a Space first: the search looks through the open Space."
@@ -198,6 +201,17 @@ class SearchPanel(QDockWidget):
             "Delete…", "searchDeleteAction", "Delete", lambda: self._on_refs(v.delete)
         )
         self.share_action = self._verb("Share…", "searchShareAction", "", lambda: self._on_keys(v.share))
+        # As in the list's menu (a new-user pass missed them here). No keys: the window's
+        # Copy Link holds Ctrl+Shift+C everywhere.
+        self.copy_link_action = self._verb(
+            "Copy Link", "searchCopyLinkAction", "", lambda: self._on_keys(v.copy_link)
+        )
+        self.make_public_action = self._verb(
+            "Make Public…", "searchMakePublicAction", "", lambda: self._on_refs(v.make_public)
+        )
+        self.make_private_action = self._verb(
+            "Make Private", "searchMakePrivateAction", "", lambda: self._on_refs(v.make_private)
+        )
         self.properties_action = self._verb(
             "Properties…", "searchPropertiesAction", "", lambda: self._on_keys(v.properties)
         )
@@ -205,7 +219,9 @@ class SearchPanel(QDockWidget):
         offered = {
             self.open_action: v.open, self.rename_action: v.rename, self.download_action: v.download,
             self.delete_action: v.delete,
-            self.share_action: v.share, self.properties_action: v.properties,
+            self.share_action: v.share, self.copy_link_action: v.copy_link,
+            self.make_public_action: v.make_public, self.make_private_action: v.make_private,
+            self.properties_action: v.properties,
         }  # fmt: skip
         self._verb_actions = [self.reveal_action, *(a for a, verb in offered.items() if verb is not None)]
         self._verb_actions.append(self.copy_path_action)
@@ -469,8 +485,8 @@ class SearchPanel(QDockWidget):
         self.reveal_action.setEnabled(len(rows) == 1)
         self.rename_action.setEnabled(len(rows) == 1)  # one at a time, as in the object view
         files = any(not self.model.key(index.row()).endswith("/") for index in rows)
-        self.share_action.setEnabled(files)  # a folder has no link or headers of its own
-        self.properties_action.setEnabled(files)
+        for action in (self.share_action, self.copy_link_action, self.properties_action):
+            action.setEnabled(files)  # a folder has no link or headers of its own
 
     def reveal_current(self) -> None:
         """Open the current result's folder in the object view and select it there."""
