@@ -78,14 +78,14 @@ class S3BucketSettingsOps:
             raise NoSettingsApi(IGNORES_SETTINGS)
         return bucket_acl_from_grants(*grants_from_response(response))
 
-    def get_cors_rule_count(self, bucket: str) -> int:
+    def get_cors_origins(self, bucket: str) -> tuple[tuple[str, ...], ...]:
         try:
             response = self._call(
                 "GetBucketCors", bucket, partial(self._client.get_bucket_cors, Bucket=bucket)
             )
         except NotConfigured:
-            return 0
-        return len(response.get("CORSRules") or ())
+            return ()
+        return tuple(tuple(rule.get("AllowedOrigins") or ()) for rule in response.get("CORSRules") or ())
 
     # -- versioning -----------------------------------------------------------------------
 

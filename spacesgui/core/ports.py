@@ -314,8 +314,8 @@ class BucketSettings(Protocol):
 
     def get_bucket_acl(self, bucket: str) -> BucketAcl: ...
 
-    def get_cors_rule_count(self, bucket: str) -> int:
-        """How many CORS rules the Space has (0 when it has no CORS configuration)."""
+    def get_cors_origins(self, bucket: str) -> tuple[tuple[str, ...], ...]:
+        """Each CORS rule's allowed origins, in order (() when the Space has no CORS configuration)."""
         ...
 
     def get_versioning(self, bucket: str) -> VersioningState: ...

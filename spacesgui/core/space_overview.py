@@ -22,11 +22,29 @@ def access_sentence(acl: BucketAcl) -> str:
     return f"{first} Also allowed: {'; '.join(acl.other_grants)}."
 
 
-def cors_sentence(count: int) -> str:
-    if count == 0:
+SITES_NAMED = 3  # the sites a CORS line names before "and N more"
+
+
+def cors_sentence(origins: Sequence[Sequence[str]]) -> str:
+    """The CORS rules (each rule's allowed origins) in a line that says which sites they let in:
+    "1 CORS rule lets scripts on other websites" read as any website (a new-user pass)."""
+    if not origins:
         return "No CORS rules: scripts on other websites cannot read its files."
-    rules = "1 CORS rule lets" if count == 1 else f"{count:,} CORS rules let"
-    return f"{rules} scripts on other websites read its files."
+    rules = "1 CORS rule lets" if len(origins) == 1 else f"{len(origins):,} CORS rules let"
+    sites = list(dict.fromkeys(origin for rule in origins for origin in rule))
+    if "*" in sites:
+        return f"{rules} scripts on any website read its files."
+    if not sites:
+        return f"{rules} no website's scripts read its files: no origin is allowed."
+    named = sites[:SITES_NAMED]
+    more = len(sites) - len(named)
+    if more:
+        listed = f"{', '.join(named)} and {more:,} more"
+    elif len(named) == 1:
+        listed = named[0]
+    else:
+        listed = f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"{rules} scripts on {listed} read its files."
 
 
 def versioning_sentence(state: VersioningState) -> str:

@@ -81,8 +81,8 @@ class SpaceSettingsService(QObject):
     async def acl(self, account_id: str, bucket: str) -> BucketAcl:
         return await self._run(account_id, lambda store: store.get_bucket_acl(bucket))
 
-    async def cors_rule_count(self, account_id: str, bucket: str) -> int:
-        return await self._run(account_id, lambda store: store.get_cors_rule_count(bucket))
+    async def cors_origins(self, account_id: str, bucket: str) -> tuple[tuple[str, ...], ...]:
+        return await self._run(account_id, lambda store: store.get_cors_origins(bucket))
 
     async def versioning(self, account_id: str, bucket: str) -> VersioningState:
         return await self._run(account_id, lambda store: store.get_versioning(bucket))

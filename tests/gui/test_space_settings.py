@@ -138,6 +138,20 @@ def test_settings_open_from_the_sidebar_and_the_overview_says_who_can_list_in_pl
     assert overview_line(window, "Logging") == "Access logging is off."
     assert moto_bucket in window.windowTitle()
 
+
+def test_the_overview_names_the_sites_the_cors_rules_let_in(
+    browse_moto: Callable[[Iterable[str]], App], qtbot: QtBot, moto_account: Account, moto_bucket: str,
+    moto_store: S3Store,
+) -> None:  # fmt: skip
+    # Before: "1 CORS rule lets scripts on other websites read its files", which a new-user
+    # pass read as any website, for a rule that allowed one.
+    rules = [{"AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": ["https://www.mysite.com"]}]
+    moto_store.client.put_bucket_cors(Bucket=moto_bucket, CORSConfiguration={"CORSRules": rules})  # type: ignore[typeddict-item]
+    window = open_from_sidebar(qtbot, browse_moto(["a.txt"]), moto_account.id, moto_bucket)
+    assert (
+        overview_line(window, "CORS") == "1 CORS rule lets scripts on https://www.mysite.com read its files."
+    )
+
     overview = window.section("Overview")
     assert isinstance(overview, OverviewSection)
     overview.section_requested.emit("Lifecycle")  # what following the line's link does

@@ -56,14 +56,14 @@ def test_bucket_access_reads_private_then_public_read(moto_store: S3Store, moto_
     assert acl.public_read
 
 
-def test_cors_rules_are_counted_and_none_is_zero(moto_store: S3Store, moto_bucket: str) -> None:
-    assert moto_store.get_cors_rule_count(moto_bucket) == 0
+def test_each_cors_rules_origins_are_read_and_none_is_no_rule(moto_store: S3Store, moto_bucket: str) -> None:
+    assert moto_store.get_cors_origins(moto_bucket) == ()
     rules = [
         {"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]},
         {"AllowedMethods": ["PUT"], "AllowedOrigins": ["https://example.com"]},
     ]
     moto_store.client.put_bucket_cors(Bucket=moto_bucket, CORSConfiguration={"CORSRules": rules})  # type: ignore[typeddict-item]
-    assert moto_store.get_cors_rule_count(moto_bucket) == 2
+    assert moto_store.get_cors_origins(moto_bucket) == (("*",), ("https://example.com",))
 
 
 # -- versioning ---------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_every_settings_write_sends_content_md5_and_no_crc_checksum(
         ("lifecycle", lambda s, b: s.get_lifecycle(b)),
         ("policy", lambda s, b: s.get_policy(b)),
         ("logging", lambda s, b: s.get_logging(b)),
-        ("cors", lambda s, b: s.get_cors_rule_count(b)),
+        ("cors", lambda s, b: s.get_cors_origins(b)),
         ("acl", lambda s, b: s.get_bucket_acl(b)),
     ],
 )

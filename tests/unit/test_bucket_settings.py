@@ -81,9 +81,19 @@ def test_a_log_target_must_be_a_valid_space_name_without_spaces_around_it() -> N
 
 
 def test_the_other_overview_lines_count_and_name_things() -> None:
-    assert cors_sentence(0).startswith("No CORS rules")
-    assert cors_sentence(1).startswith("1 CORS rule lets")
-    assert cors_sentence(3).startswith("3 CORS rules let")
+    assert cors_sentence(()).startswith("No CORS rules")
+    assert cors_sentence([["https://www.mysite.com"]]) == (
+        "1 CORS rule lets scripts on https://www.mysite.com read its files."
+    )
+    assert cors_sentence([["https://a.example", "https://b.example"], ["https://a.example"]]) == (
+        "2 CORS rules let scripts on https://a.example and https://b.example read its files."
+    )
+    assert cors_sentence([["https://a.example"], ["*"]]).endswith("scripts on any website read its files.")
+    many = [[f"https://{n}.example"] for n in "abcde"]
+    assert cors_sentence(many) == (
+        "5 CORS rules let scripts on https://a.example, https://b.example, https://c.example and 2 more "
+        "read its files."
+    )
     assert lifecycle_sentence(()) == "No lifecycle rules: nothing is deleted by itself."
     rules = (LifecycleRule("a", expire_days=1), LifecycleRule("b", abort_days=1, enabled=False))
     assert lifecycle_sentence(rules) == "2 lifecycle rules (1 disabled)."

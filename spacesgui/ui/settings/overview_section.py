@@ -74,7 +74,7 @@ class OverviewSection(SectionPage[Lines]):
         service, account_id, bucket = self.context.service, self.context.account_id, self.context.bucket
         reads: list[tuple[Awaitable[Any], Callable[[Any], str]]] = [
             (service.acl(account_id, bucket), access_sentence),
-            (service.cors_rule_count(account_id, bucket), cors_sentence),
+            (service.cors_origins(account_id, bucket), cors_sentence),
             (service.versioning(account_id, bucket), versioning_sentence),
             (service.lifecycle(account_id, bucket), lifecycle_sentence),
             (service.policy(account_id, bucket), policy_sentence),
