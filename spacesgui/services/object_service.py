@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -18,7 +19,14 @@ from spacesgui.core.ports import LinkSigner, ObjectOperations, ObjectStore
 from spacesgui.core.property_edits import HeaderEdit
 from spacesgui.core.share_links import Signature, check_expiry
 from spacesgui.core.sharing import DEFAULT_EXPIRY_S, LinkKind, default_link_kind
-from spacesgui.core.upload_links import headers_to_keep, upload_command
+from spacesgui.core.transfers import PUBLIC_READ
+from spacesgui.core.upload_links import (
+    ACL_HEADER,
+    KeptHeaders,
+    headers_to_keep,
+    unreadable_line,
+    upload_line,
+)
 from spacesgui.services.account_service import AccountService
 from spacesgui.services.runner import TaskRunner
 
@@ -173,14 +181,37 @@ class ObjectService(QObject):
         signer = _signer(store)
         if kind.expires:
             check_expiry(expires_s, Signature.V2 if kind is LinkKind.SIGNED_V2 else Signature.V4)
-        if kind is LinkKind.UPLOAD:
-            ops = _operations(store)
-            return await self._each(
-                keys, lambda key: _upload_command(ops, signer, bucket, key, expires_s), None
-            )
 
         def sign() -> list[str]:  # worker thread
             return [_sign(signer, kind, bucket, key, expires_s) for key in keys]
+
+        return await self._runner.run(sign)
+
+    async def upload_settings(self, account_id: str, bucket: str, keys: Sequence[str]) -> list[KeptHeaders]:
+        """What an upload in each file's place must send to keep the rest of the file, in
+        order: its headers, metadata and access, asked of the server (a HEAD and an ACL read
+        a file). A file whose settings cannot be read says why, alone."""
+        ops = _operations(await self._accounts.store(account_id))
+        return await self._each(keys, lambda key: _kept_headers(ops, bucket, key), None)
+
+    async def sign_uploads(
+        self, account_id: str, bucket: str, keys: Sequence[str], kept: Sequence[KeptHeaders], expires_s: int
+    ) -> list[str]:
+        """One upload command per key (see core/upload_links.py), signed locally with what
+        `upload_settings` read; no request is sent, so a new expiry costs nothing."""
+        signer = _signer(await self._accounts.store(account_id))
+        check_expiry(expires_s, Signature.V4)
+        powershell = sys.platform == "win32"  # curl.exe, and PowerShell's quotes
+
+        def sign() -> list[str]:  # worker thread
+            lines = []
+            for key, settings in zip(keys, kept, strict=True):
+                if settings.unreadable:
+                    lines.append(unreadable_line(basename(key), settings.unreadable))
+                    continue
+                url = signer.presign_put(bucket, key, expires_s, headers=settings.headers)
+                lines.append(upload_line(url, settings, basename(key), powershell=powershell))
+            return lines
 
         return await self._runner.run(sign)
 
@@ -237,18 +268,25 @@ def _sign(signer: LinkSigner, kind: LinkKind, bucket: str, key: str, expires_s: 
     return signer.cdn_url(bucket, key)
 
 
-def _upload_command(ops: ObjectOperations, signer: LinkSigner, bucket: str, key: str, expires_s: int) -> str:
-    """The command that uploads new bytes in `key`'s place keeping the rest of it. Worker thread.
+def _kept_headers(ops: ObjectOperations, bucket: str, key: str) -> KeptHeaders:
+    """What `key` has besides its bytes, as an upload in its place must send it. Worker thread.
 
-    Asks the server what the file has now; a file gone meanwhile gets a link with nothing
-    to keep, as a new file would.
+    A file gone meanwhile has nothing to keep, as a new file would not. Access the server
+    will not tell is said, not guessed: sent as nothing, a public file would come back private.
     """
     try:
-        headers = headers_to_keep(ops.head_details(bucket, key).headers, _is_public(ops, bucket, key))
+        kept = headers_to_keep(ops.head_details(bucket, key).headers, public=None)
     except NotFound:
-        headers = ()
-    url = signer.presign_put(bucket, key, expires_s, headers=headers)
-    return upload_command(url, headers, basename(key))
+        return KeptHeaders()
+    except SpacesError as error:
+        return KeptHeaders(unreadable=error.message)
+    try:
+        if not ops.acl_support(bucket):
+            return kept
+        public = ops.get_acl(bucket, key).public_read
+    except SpacesError as error:
+        return replace(kept, left_out=(*kept.left_out, f"its access (could not be read: {error.message})"))
+    return replace(kept, headers=(*kept.headers, (ACL_HEADER, PUBLIC_READ))) if public else kept
 
 
 def _is_public(ops: ObjectOperations, bucket: str, key: str) -> bool | None:
