@@ -9,11 +9,14 @@ from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
 from spacesgui.app import App
+from spacesgui.core.access import AccessState
 from spacesgui.core.accounts import Account
+from spacesgui.core.history import Place
 from spacesgui.core.transfers import Direction, TransferState
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import open_space
 from tests.gui.operations_helpers import select
+from tests.gui.test_access_column import AUTHENTICATED
 from tests.gui.test_make_public import access_actions, anonymous_status
 from tests.gui.test_search_panel import searched
 
@@ -75,3 +78,30 @@ def test_make_private_while_a_make_public_of_the_same_file_is_still_running_ends
         lambda: {t.state for t in app.transfers.engine.transfers()} == {TransferState.DONE}, timeout=60_000
     )
     assert anonymous_status(moto_endpoint, moto_bucket, "logo.svg") == 403  # the last asked for wins
+
+
+def test_make_private_from_results_of_another_space_asks_about_its_custom_grants(
+    browse_moto: Callable[[Iterable[str]], App], moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    # The Access column knows the files of the Space shown; a same-named file of the Space
+    # searched before was taken for it, and its extra grants were removed without a word.
+    moto_store.client.put_object(Bucket=moto_bucket, Key="index.html", Body=b"a", GrantRead=AUTHENTICATED)
+    other = f"{moto_bucket[:50]}-b"
+    moto_store.client.create_bucket(Bucket=other)
+    moto_store.client.put_object(Bucket=other, Key="index.html", Body=b"b")  # private
+    app, panel = searched(qtbot, browse_moto([]), "index")
+    window = app.window
+    window.resize(1400, 700)  # room for the Access column
+    assert window.place is not None
+    window.navigate(Place(window.place.account_id, other, ""))
+    qtbot.waitUntil(lambda: window.known_access("index.html") == AccessState.PRIVATE, timeout=30_000)
+    actions = access_actions(app)
+
+    panel.view.selectRow(0)
+    panel.make_private_action.trigger()
+    qtbot.waitUntil(lambda: actions.last_box is not None and actions.last_box.isVisible(), timeout=30_000)
+    box = actions.last_box
+    assert isinstance(box, QMessageBox)
+    assert box.objectName() == "confirmPrivateBox"
+    assert "access to other accounts or groups (Custom)" in box.text()
+    box.reject()

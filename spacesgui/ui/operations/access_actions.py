@@ -87,7 +87,7 @@ class AccessActions(QObject):
         if not public and not await self._confirm_private(place, refs):
             self._context.show_message("Nothing was made private.", level="info")
             return
-        if public and not await self._confirm_public(refs, plan.objects - markers):
+        if public and not await self._confirm_public(place, refs, plan.objects - markers):
             if folders:
                 self._context.show_message("Nothing was made public.", level="info")
             return
@@ -109,7 +109,11 @@ class AccessActions(QObject):
         give other accounts or groups, which nothing else says. What the Access column has
         not read yet (a narrow window hides it) is read here, for the first few files."""
         files = [r.key for r in refs if not r.is_folder][:CUSTOM_CHECK_LIMIT]
-        known = {key: self._context.known_access(key) for key in files}
+        # The Access column knows the keys of the place shown; Find in Space's results may be
+        # of another Space, whose same-named files it must not answer for.
+        shown = self._context.place
+        here = shown is not None and (shown.account_id, shown.bucket) == (place.account_id, place.bucket)
+        known = {key: self._context.known_access(key) if here else AccessState.UNKNOWN for key in files}
         unknown = [key for key, state in known.items() if state == AccessState.UNKNOWN][:UNKNOWN_READ_LIMIT]
         if unknown and self.access is not None:
             access = self.access
@@ -131,7 +135,7 @@ class AccessActions(QObject):
             "Make Private", "confirmPrivateBox",
         )  # fmt: skip
 
-    async def _confirm_public(self, refs: list[ObjectRef], objects: int) -> bool:
+    async def _confirm_public(self, place: Place, refs: list[ObjectRef], objects: int) -> bool:
         folders = sum(1 for r in refs if r.is_folder)
         files = len(refs) - folders
         parts = [human_count(n, word) for n, word in ((files, "file"), (folders, "folder")) if n]
@@ -141,20 +145,18 @@ class AccessActions(QObject):
         return await self._ask(
             "Make Public", f"Make {what} public?",
             "Anyone who has the address of a file can then read it, without keys. "
-            + (f"Every file now inside the folders is changed; {self._later()} " if folders else "")
+            + (f"Every file now inside the folders is changed; {self._later(place)} " if folders else "")
             + "Make Private undoes it.",
             "Make Public", "confirmPublicBox",
         )  # fmt: skip
 
-    def _later(self) -> str:
-        """What files put in a folder later get: S3 keeps access per file, not per folder (a
-        new-user pass making assets/ public expected the next deploy's files to be public)."""
-        place = self._context.place
+    def _later(self, place: Place) -> str:
+        """What files put in `place`'s folders later get: S3 keeps access per file, not per
+        folder (a new-user pass making assets/ public expected the next deploy's to be public)."""
         later = "private"
-        if place is not None:
-            with contextlib.suppress(KeyError):  # an account removed meanwhile: say private
-                account = self._context.account_of(place.account_id)
-                later = "public" if account.upload_acl == PUBLIC_READ else later
+        with contextlib.suppress(KeyError):  # an account removed meanwhile: say private
+            account = self._context.account_of(place.account_id)
+            later = "public" if account.upload_acl == PUBLIC_READ else later
         return f"files put there later are {later}, as this account uploads them."
 
     async def _ask(self, title: str, text: str, informative: str, verb: str, name: str) -> bool:
