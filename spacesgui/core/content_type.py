@@ -28,7 +28,6 @@ _EXTRAS = {
     ".ogv": "video/ogg",
     ".m4a": "audio/mp4",
     ".flac": "audio/flac",
-    ".ts": "video/mp2t",  # the segments of an HLS stream (.m3u8) beside them, not TypeScript
     ".apng": "image/apng",
     ".jxl": "image/jxl",
     ".map": "application/json",  # source maps
@@ -73,10 +72,20 @@ def guess_content_type(name: str, head: bytes) -> str:
     charset guesses Latin-1 and garbles every accented letter.
     """
     by_name = _by_name(name)
+    if name.lower().endswith(".ts") and _is_mpeg_ts(head):
+        by_name = MPEG_TS  # an HLS stream's segment; otherwise .ts is TypeScript, sniffed as text
     found = by_name if by_name and by_name != OCTET_STREAM else _sniff(head)
     if found.startswith("text/") and "charset=" not in found:
         return found + "; charset=utf-8"
     return found
+
+
+MPEG_TS = "video/mp2t"
+_TS_PACKET = 188  # MPEG transport stream packets, each starting with the sync byte 0x47
+
+
+def _is_mpeg_ts(head: bytes) -> bool:
+    return len(head) > _TS_PACKET and head[0] == head[_TS_PACKET] == 0x47
 
 
 def _by_name(name: str) -> str:

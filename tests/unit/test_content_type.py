@@ -28,7 +28,6 @@ from spacesgui.core.content_type import guess_content_type
         ("a.m4a", "audio/mp4"),
         ("a.flac", "audio/flac"),
         ("app.js.map", "application/json"),
-        ("segment001.ts", "video/mp2t"),
         ("scene.glb", "model/gltf-binary"),
         ("a.wasm", "application/wasm"),
         ("a.json", "application/json"),
@@ -142,3 +141,12 @@ def test_a_generic_binary_extension_falls_back_to_sniffing() -> None:
 
 def test_a_dotfile_is_sniffed_not_taken_as_an_extension() -> None:
     assert guess_content_type(".bashrc", b"export A=1\n") == "text/plain; charset=utf-8"
+
+
+def test_a_ts_file_is_an_hls_segment_when_its_packets_say_so_and_typescript_text_otherwise() -> None:
+    packets = (b"\x47" + bytes(187)) * 3
+    assert guess_content_type("video/segment001.ts", packets) == "video/mp2t"
+    assert (
+        guess_content_type("src/app.ts", b"export const answer: number = 42;\n")
+        == "text/plain; charset=utf-8"
+    )
