@@ -7,11 +7,13 @@ the Range header it carried.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QTextDocument
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from spacesgui.adapters.s3_store import S3Store
@@ -20,9 +22,10 @@ from spacesgui.core.accounts import Account
 from spacesgui.core.history import Place
 from spacesgui.core.preview import TEXT_MAX_BYTES
 from spacesgui.core.transfers import MD5_METADATA
+from spacesgui.ui.preview.preview_pane import ZERO_WIDTH_SPACE, _breakable
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import open_space, wait_listed
-from tests.gui.operations_helpers import press, row_of, select
+from tests.gui.operations_helpers import press, press_in, row_of, select
 
 
 def png_bytes(width: int, height: int, left: QColor, right: QColor) -> bytes:
@@ -269,6 +272,22 @@ def test_in_a_narrow_window_the_details_card_fits_the_pane_so_no_value_runs_off_
     qtbot.waitUntil(lambda: pane.width() < 300, timeout=10_000)
     assert pane.details.minimumSizeHint().width() <= pane.stack.width()
     assert pane.details.heightForWidth(pane.stack.width()) > 0
+
+    # The places to break are invisible, and do not come along when the card is copied.
+    shown = QTextDocument()
+    shown.setHtml(pane.details.text())
+    pane.details.setSelection(0, len(shown.toPlainText()))  # as a drag over it selects
+    assert pane.details.hasSelectedText()
+    press_in(qtbot, app.window, pane.details, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QApplication.clipboard().text()
+    assert moto_store.head_details(moto_bucket, "DejaVuSans.ttf").etag in copied
+    assert "\u200b" not in copied
+
+
+def test_a_long_value_is_never_broken_between_a_letter_and_its_accent() -> None:
+    name = "re\u0301sume\u0301-" * 4  # as macOS stores accented names (decomposed)
+    for piece in _breakable(name).split(ZERO_WIDTH_SPACE)[1:]:
+        assert not unicodedata.combining(piece[0])
 
 
 def test_csv_shows_as_a_table_and_a_vanished_file_says_why(

@@ -6,13 +6,24 @@ It only shows what it is given (PreviewFeature decides what and when). GUI threa
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFontDatabase,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QSizePolicy,
     QStackedWidget,
@@ -29,6 +40,7 @@ from spacesgui.core.keys import basename
 from spacesgui.core.preview import PreviewKind, size_text
 from spacesgui.core.transfers import ENGINE_METADATA
 from spacesgui.services.preview_service import Preview
+from spacesgui.ui.context_menu import show_once
 from spacesgui.ui.muted_label import MutedLabel
 from spacesgui.ui.naming import named
 
@@ -69,7 +81,7 @@ class PreviewPane(QWidget):
         self.markdown.setOpenExternalLinks(True)
         self.table = named(QTableWidget(self), "previewTable", "Table")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.details = named(QLabel(self), "previewDetails", "Details")
+        self.details = named(CardLabel(self), "previewDetails", "Details")
         self.details.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -218,9 +230,52 @@ def _details_html(preview: Preview) -> str:
 
 def _breakable(value: str, every: int = 12) -> str:
     """`value` with places to break inside its long words (an ETag, a file name): a label
-    wraps only between words, so one 32-digit ETag kept the card wider than a narrow pane."""
-    return re.sub(
-        rf"\S{{{every * 2},}}",
-        lambda word: ZERO_WIDTH_SPACE.join(word[0][i : i + every] for i in range(0, len(word[0]), every)),
-        value,
-    )
+    wraps only between words, so one 32-digit ETag kept the card wider than a narrow pane.
+    Never before a combining mark, which would part an accent from its letter."""
+
+    def cut(word: str) -> str:
+        out, run = [], 0
+        for i, char in enumerate(word):
+            out.append(char)
+            run += 1
+            following = word[i + 1] if i + 1 < len(word) else ""
+            if run >= every and following and not unicodedata.combining(following):
+                out.append(ZERO_WIDTH_SPACE)
+                run = 0
+        return "".join(out)
+
+    return re.sub(rf"\S{{{every * 2},}}", lambda word: cut(word[0]), value)
+
+
+class CardLabel(QLabel):
+    """The details card: its text can be selected and copied, without the invisible places
+    to break that `_breakable` put in long values (a copied ETag must be the ETag)."""
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+C with text selected here copies that text, not the file's path (the window's
+        # Copy holds the key everywhere else).
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Copy)
+            and self.hasSelectedText()
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy) and self.hasSelectedText():
+            self._copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        copy = menu.addAction("Copy", self._copy)
+        copy.setEnabled(self.hasSelectedText())
+        show_once(menu, event.globalPos())
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.selectedText().replace(ZERO_WIDTH_SPACE, ""))
