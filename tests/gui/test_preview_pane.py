@@ -251,7 +251,10 @@ def test_a_file_changed_on_the_server_is_previewed_again_when_the_list_shows_the
     heads = len(fault_proxy.requests)
     app.window.refresh()  # nothing changed: no new preview
     settle = app.window.preview._settle  # a change would start it once the listing is in
-    qtbot.waitUntil(lambda: not app.runner.busy and not settle.isActive(), timeout=30_000)
+    qtbot.waitUntil(  # the new listing has come (a request went out) and been taken in
+        lambda: len(fault_proxy.requests) > heads and not app.runner.busy and not settle.isActive(),
+        timeout=30_000,
+    )
     assert not [r for r in fault_proxy.requests[heads:] if r.method == "HEAD"]
 
 
