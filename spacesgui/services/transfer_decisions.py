@@ -61,6 +61,8 @@ def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], Transfer]) -> 
 
     Only for a plan that writes names: Make Private pressed while a Make Public of the same
     files was still finishing asked about a conflict an access change cannot have, and failed.
+    A delete of a name whose upload is still queued asks nothing either: both are queued, and
+    the engine never runs two transfers of one name at once.
     """
     known = {c.transfer.id for c in plan.conflicts}
     for t in plan.transfers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +16,7 @@ from spacesgui.core.history import Place
 from spacesgui.core.transfers import Direction, TransferState
 from tests.fault_proxy import FaultProxy, Match
 from tests.gui.conftest import open_space
-from tests.gui.operations_helpers import select
+from tests.gui.operations_helpers import press_in, select
 from tests.gui.test_access_column import AUTHENTICATED
 from tests.gui.test_make_public import access_actions, anonymous_status
 from tests.gui.test_search_panel import searched
@@ -39,7 +40,10 @@ def test_a_found_file_is_made_public_then_its_link_copied_then_made_private_agai
     next(b for b in box.buttons() if b.text() == "Make Public").click()
     qtbot.waitUntil(lambda: anonymous_status(moto_endpoint, moto_bucket, key) == 200, timeout=60_000)
 
-    panel.copy_link_action.trigger()  # a public file: its address, which anyone can open
+    select(app, "index.html")  # in the list: Ctrl+Shift+C in the results must not copy its link
+    press_in(qtbot, app.window, panel.view, Qt.Key.Key_C,
+             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    # A public file: its address, which anyone can open.
     qtbot.waitUntil(
         lambda: QApplication.clipboard().text().endswith("/assets/fonts/Inter.woff2"), timeout=20_000
     )
