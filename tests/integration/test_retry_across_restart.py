@@ -26,13 +26,15 @@ State = TransferState
 
 
 def retried_then_quit(
-    engine: TransferEngine, failed: Transfer, blocker: Transfer, fault_proxy: FaultProxy, bucket: str
+    engine: TransferEngine, failed: Transfer, fault_proxy: FaultProxy, bucket: str, folder: Path
 ) -> None:
-    """Retry `failed` while `blocker` holds the only file slot, then quit before it starts.
+    """Retry `failed` while a blocker holds the only file slot, then quit before it starts.
 
     The blocker's multipart upload cannot begin (503, again and again): no part body is on
     its way when the engine stops, which the proxy would wait for.
     """
+    write_random(folder / "big.bin", 12 * MiB, seed=33)
+    blocker = upload_of(bucket, "big.bin", folder / "big.bin")
     begin = Match(method="POST", path=f"/{bucket}/{blocker.key}", query={"uploads": None})
     busy = fault_proxy.fail(begin, status=503, code="SlowDown")
     engine.add([], [blocker])
@@ -67,9 +69,7 @@ def test_an_upload_retried_just_before_a_quit_takes_the_edited_file_after_the_re
     first.add([], [edited])
     assert first.wait_idle(120)
     assert "changed on this computer" in first.transfers()[0].error
-    write_random(tmp_path / "big.bin", 12 * MiB, seed=33)
-    retried_then_quit(first, edited, upload_of(moto_bucket, "big.bin", tmp_path / "big.bin"), fault_proxy,
-                      moto_bucket)  # fmt: skip
+    retried_then_quit(first, edited, fault_proxy, moto_bucket, tmp_path)
 
     done = resumed_after_restart(make_engine, proxy_store, journal, edited)
     assert done.state == State.DONE, done.error
@@ -96,9 +96,7 @@ def test_a_download_retried_just_before_a_quit_makes_its_deleted_folder_again_af
     first.resume([download.id])
     assert first.wait_idle(120)
     assert "was being downloaded into is gone" in first.transfers()[0].error
-    write_random(tmp_path / "big.bin", 12 * MiB, seed=35)
-    retried_then_quit(first, download, upload_of(moto_bucket, "big.bin", tmp_path / "big.bin"), fault_proxy,
-                      moto_bucket)  # fmt: skip
+    retried_then_quit(first, download, fault_proxy, moto_bucket, tmp_path)
 
     done = resumed_after_restart(make_engine, proxy_store, journal, download)
     assert done.state == State.DONE, done.error
