@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._last_refresh = 0.0
         self._hint = ""
         self._reselect = ""  # folder to select once the open folder is listed (after Up or Back)
+        self._reselect_else = ""  # what to select instead when `_reselect` is not there
         self._then: Callable[[], None] | None = None  # run once `_reselect` is selected (Rename from Find)
         self.folder_presence = FolderPresence(browser, self.spawn, lambda: self.place, self._update_status)
 
@@ -294,9 +295,10 @@ class MainWindow(QMainWindow):
     def place(self) -> Place | None:
         return self._history.current
 
-    def navigate(self, place: Place, *, record: bool = True, select: str = "") -> None:
-        """Open `place`; once listed, select `select`, or the folder Up came from."""
+    def navigate(self, place: Place, *, record: bool = True, select: str = "", fallback: str = "") -> None:
+        """Open `place`; once listed, select `select` (else `fallback`), or the folder Up came from."""
         self._reselect, self._then = select or came_from(self.place, place), None
+        self._reselect_else = fallback  # `select` may be gone (deleted since it was selected)
         if record:
             self._history.visit(place, leaving_on=self.object_view.selected_key())
         self._hint = ""
@@ -359,8 +361,9 @@ class MainWindow(QMainWindow):
     def _go_to(self, left: Place | None, place: Place | None) -> None:
         """Back or Forward: select the row selected when `place` was left, else the folder we left."""
         if place is not None:
-            chosen = self._history.selected_when_left(place) or came_from(left, place)
-            self.navigate(place, record=False, select=chosen)
+            back_to = came_from(left, place)
+            self.navigate(place, record=False, select=self._history.selected_when_left(place) or back_to,
+                          fallback=back_to)  # fmt: skip
 
     def go_up(self) -> None:
         place = self.place
@@ -457,6 +460,8 @@ class MainWindow(QMainWindow):
             self.folder_presence.listed(self.place, not root.names and not root.folders)
         if self._reselect:
             index = self.flat_model.index_of_key(self._reselect)
+            if index is None and self._reselect_else:
+                index = self.flat_model.index_of_key(self._reselect_else)
             then, self._then = self._then, None
             if index is not None:
                 self.object_view.setCurrentIndex(index)

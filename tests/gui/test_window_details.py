@@ -265,6 +265,20 @@ def test_back_to_a_folder_left_with_nothing_selected_selects_the_folder_it_came_
     qtbot.waitUntil(lambda: window.object_view.selected_key() == "docs/guide/", timeout=10_000)
 
 
+def test_back_to_a_folder_whose_selected_file_was_deleted_meanwhile_selects_the_folder_it_came_from(
+    opened: App, moto_store: S3Store, moto_bucket: str, qtbot: QtBot
+) -> None:
+    window = opened.window
+    window.open_folder("docs/")
+    wait_listed(qtbot, opened)
+    select_named(opened, "readme.txt")
+    window.open_folder("docs/guide/")
+    wait_listed(qtbot, opened)
+    moto_store.client.delete_object(Bucket=moto_bucket, Key="docs/readme.txt")  # another tool
+    window.go_back()
+    qtbot.waitUntil(lambda: window.object_view.selected_key() == "docs/guide/", timeout=10_000)
+
+
 def test_a_path_that_cannot_be_a_space_is_explained_without_asking_the_server(
     build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
     moto_bucket: str, fault_proxy: FaultProxy, qtbot: QtBot,
