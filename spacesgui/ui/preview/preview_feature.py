@@ -178,8 +178,8 @@ class PreviewFeature(QObject):
             self.pane.show_message(f"{len(refs):,} items selected.")
             return
         ref = refs[0]
-        if ref.key == self.pane.key and self._previews.busy:
-            return  # already on its way
+        if ref == self._shown and ref.key == self.pane.key and self._previews.busy:
+            return  # already on its way (not when a listing has since changed the file)
         self._gone = ""
         self._shown = ref
         self.pane.show_loading(ref.key)
