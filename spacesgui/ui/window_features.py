@@ -195,7 +195,9 @@ def attach_features(
     _menu_in_icons_view(window)
     _attach_search(window, services.search or SearchService(runner, accounts, window))
     if services.preferences is not None:  # preview shown, list or icons, search options
-        WindowMemory(services.preferences, window.preview, window.search_panel.form, window)
+        WindowMemory(
+            services.preferences, window.preview, window.search_panel.form, window.object_view.columns, window
+        )
     window.keys_manager.on_built.append(lambda manager: _add_key_sources(window, manager))
     if transfers is not None:  # Make Public / Private finishing: read those files' access again
         transfers.transfers_changed.connect(window.access_column.on_transfers_changed)

@@ -1,5 +1,6 @@
 """What the window remembers of how the user left it: its size, place and maximised state,
-the preview pane open or closed, the list or the icons, and the search panel's last options. Saved as preferences (the JSON
+the list's columns turned off, the preview pane open or closed, the list or the icons, and
+the search panel's last options. Saved as preferences (the JSON
 settings file, where the refresh interval and the transfer settings live), read at start.
 
 GUI thread only. A value that cannot be read (an older or hand-edited file) is ignored:
@@ -14,7 +15,9 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from spacesgui.core.folder_node import Column
 from spacesgui.core.ports import PreferenceStore
+from spacesgui.ui.browser.column_choice import ColumnChoice
 from spacesgui.ui.preview.preview_feature import PreviewFeature
 from spacesgui.ui.search.search_form import SearchForm
 
@@ -24,6 +27,7 @@ PREF_PREVIEW = "window.preview_shown"
 PREF_VIEW = "window.view_mode"  # "list" or "icons"
 PREF_SEARCH = "window.search_options"
 PREF_GEOMETRY = "window.geometry"  # Qt's saveGeometry() in base64: size, place, maximised
+PREF_COLUMNS_OFF = "window.columns_off"  # the list's columns turned off, by name ("ACCESS")
 # The search options remembered: field name → the form's widget attribute. The name
 # searched for is not: it is what the user looks for now, not a way they like to search.
 _SEARCH_EDITS = {
@@ -38,12 +42,19 @@ class WindowMemory(QObject):
     """Restores the remembered state as the window first shows, and saves each part when the user changes it."""
 
     def __init__(
-        self, preferences: PreferenceStore, preview: PreviewFeature, form: SearchForm, window: QWidget
-    ) -> None:
+        self, preferences: PreferenceStore, preview: PreviewFeature, form: SearchForm, columns: ColumnChoice,
+        window: QWidget,
+    ) -> None:  # fmt: skip
         super().__init__(window)
         self.setObjectName("windowMemory")
         self._preferences, self._preview, self._form, self._window = preferences, preview, form, window
+        self._columns = columns
         self.restored = False
+        off = self._read(PREF_COLUMNS_OFF, list, [])
+        columns.set_turned_off(
+            Column[name] for name in off if isinstance(name, str) and name in Column.__members__
+        )
+        columns.changed.connect(self._on_columns_changed)
         # Before the window first shows, so it opens where it was left, not moved after.
         geometry = self._read(PREF_GEOMETRY, str, "")
         if geometry and not window.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii", "ignore"))):
@@ -89,6 +100,9 @@ class WindowMemory(QObject):
         if watched is self._window and event.type() == QEvent.Type.Close:
             self._write(PREF_GEOMETRY, bytes(self._window.saveGeometry().toBase64().data()).decode("ascii"))
         return False
+
+    def _on_columns_changed(self) -> None:
+        self._write(PREF_COLUMNS_OFF, sorted(column.name for column in self._columns.turned_off))
 
     def _on_icons_toggled(self, on: bool) -> None:
         self._write(PREF_VIEW, "icons" if on else "list")

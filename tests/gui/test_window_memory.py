@@ -7,10 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from spacesgui.app import App
+from spacesgui.core.accounts import Account
+from spacesgui.core.folder_node import Column
+from tests.gui.conftest import open_space
 
 
 def test_preview_icons_and_search_options_come_back_in_the_next_run(
@@ -95,3 +98,40 @@ def test_the_window_opens_at_the_size_it_was_left_and_a_saved_size_that_cannot_b
     saved.write_text(json.dumps(settings), encoding="utf-8")
     third = build_window().window
     assert third.width() >= 800  # as a first run opens it
+
+
+def test_a_column_turned_off_from_the_header_stays_off_in_the_next_run_and_the_menu_says_when_there_is_no_room(
+    build_window: Callable[[], App], open_account: Callable[[App, Account], None], moto_account: Account,
+    moto_bucket: str, qtbot: QtBot,
+) -> None:  # fmt: skip
+    # Before, the header had no menu: Storage class (Standard on every DigitalOcean file)
+    # took room Access needed, and nothing gave it back (a new-user pass).
+    first = open_space(qtbot, build_window, open_account, moto_account, moto_bucket).window
+    first.resize(1400, 700)  # room for every column
+    view = first.object_view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: not header.isSectionHidden(Column.STORAGE_CLASS), timeout=10_000)
+    header.customContextMenuRequested.emit(QPoint(10, 5))  # a right click on the header
+    menu = view.columns.last_menu
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == "Storage class").trigger()  # off, though there is room
+    menu.close()
+    qtbot.waitUntil(lambda: header.isSectionHidden(Column.STORAGE_CLASS), timeout=10_000)
+    assert not header.isSectionHidden(Column.ACCESS)
+    first.resize(700, 560)  # now Access gives way, and the menu says why it is not shown
+    qtbot.waitUntil(lambda: header.isSectionHidden(Column.ACCESS), timeout=10_000)
+    header.customContextMenuRequested.emit(QPoint(10, 5))
+    menu = view.columns.last_menu
+    assert menu is not None
+    texts = [a.text() for a in menu.actions()]
+    assert "Access (no room: widen the window)" in texts
+    assert "Storage class" in texts  # off, and so not squeezed
+    menu.close()
+    first.close()
+
+    second = open_space(qtbot, build_window, open_account, moto_account, moto_bucket).window
+    second.resize(1400, 700)
+    header = second.object_view.horizontalHeader()
+    qtbot.waitUntil(lambda: not header.isSectionHidden(Column.ACCESS), timeout=10_000)
+    assert header.isSectionHidden(Column.STORAGE_CLASS)
+    assert second.object_view.columns.turned_off == {Column.STORAGE_CLASS}

@@ -50,10 +50,10 @@ from spacesgui.qtmodels.flat_tree_model import FlatTreeModel
 from spacesgui.qtmodels.legible_colors import muted_text
 from spacesgui.qtmodels.object_model import ObjectTreeModel
 from spacesgui.qtmodels.roles import ObjectRole
+from spacesgui.ui.browser.column_choice import ColumnChoice
 from spacesgui.ui.browser.name_editing import edit_name_in, select_stem_later
 from spacesgui.ui.browser.selection import Selection, read_selection, selected_rows
 from spacesgui.ui.browser.selection_after_ops import SelectionAfterOperations
-from spacesgui.ui.column_fit import yield_columns
 from spacesgui.ui.mime_types import KEYS_MIME
 
 INDENT = 18
@@ -207,6 +207,8 @@ class ObjectView(QTableView):
         self._settle.setInterval(0)
         self._settle.timeout.connect(self.selection_settled)
         self._selected_rows = 0  # as the selection model last said (see _forget_selection)
+        self._widths = dict(COLUMN_WIDTHS)  # what hidden columns come back at
+        self.columns = ColumnChoice(self, sorted(COLUMN_WIDTHS), self.fit_columns)
 
     def set_empty_text(self, text: str) -> None:
         """What the view says when it has no rows (“This folder is empty.”)."""
@@ -304,14 +306,16 @@ class ObjectView(QTableView):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Hide Access, then Storage class, Type, Last modified and Size, while Name would get
-        under 40% of the width (or NAME_MIN); show them again when there is room. Name takes
-        what is left."""
+        """Hide Storage class, then Access, Type, Last modified and Size, while Name would get
+        under 40% of the width (or NAME_MIN); show them again when there is room, unless
+        turned off (ColumnChoice). Name takes what is left."""
         header = self.horizontalHeader()
         width = self.viewport().width()
         if width <= 0:
             return
-        yield_columns(header, self._widths, YIELDING_COLUMNS, width, max(NAME_MIN, int(NAME_SHARE * width)))
+        self.columns.fit(
+            header, self._widths, YIELDING_COLUMNS, width, max(NAME_MIN, int(NAME_SHARE * width))
+        )
 
     def edit_name(self, key: str) -> bool:
         """Start editing the name of the row showing `key` (Rename); False when it is not shown."""
