@@ -19,9 +19,7 @@ from spacesgui.core.ports import LinkSigner, ObjectOperations, ObjectStore
 from spacesgui.core.property_edits import HeaderEdit
 from spacesgui.core.share_links import Signature, check_expiry
 from spacesgui.core.sharing import DEFAULT_EXPIRY_S, LinkKind, default_link_kind
-from spacesgui.core.transfers import PUBLIC_READ
 from spacesgui.core.upload_links import (
-    ACL_HEADER,
     KeptHeaders,
     headers_to_keep,
     unreadable_line,
@@ -177,8 +175,9 @@ class ObjectService(QObject):
 
         Raises InvalidInput (before signing) for an expiry the kind does not allow.
         """
-        store = await self._accounts.store(account_id)
-        signer = _signer(store)
+        if kind is LinkKind.UPLOAD:
+            raise ValueError("an upload link keeps the file's settings: see upload_settings and sign_uploads")
+        signer = _signer(await self._accounts.store(account_id))
         if kind.expires:
             check_expiry(expires_s, Signature.V2 if kind is LinkKind.SIGNED_V2 else Signature.V4)
 
@@ -261,8 +260,6 @@ def _sign(signer: LinkSigner, kind: LinkKind, bucket: str, key: str, expires_s: 
         return signer.presign_get_v4(bucket, key, expires_s)
     if kind is LinkKind.SIGNED_V2:
         return signer.presign_get_v2(bucket, key, expires_s)
-    if kind is LinkKind.UPLOAD:
-        return signer.presign_put(bucket, key, expires_s)
     if kind is LinkKind.PUBLIC:
         return signer.public_url(bucket, key)
     return signer.cdn_url(bucket, key)
@@ -275,18 +272,17 @@ def _kept_headers(ops: ObjectOperations, bucket: str, key: str) -> KeptHeaders:
     will not tell is said, not guessed: sent as nothing, a public file would come back private.
     """
     try:
-        kept = headers_to_keep(ops.head_details(bucket, key).headers, public=None)
+        headers = ops.head_details(bucket, key).headers
     except NotFound:
         return KeptHeaders()
     except SpacesError as error:
         return KeptHeaders(unreadable=error.message)
     try:
-        if not ops.acl_support(bucket):
-            return kept
-        public = ops.get_acl(bucket, key).public_read
+        public = ops.get_acl(bucket, key).public_read if ops.acl_support(bucket) else None
     except SpacesError as error:
+        kept = headers_to_keep(headers, public=None)
         return replace(kept, left_out=(*kept.left_out, f"its access (could not be read: {error.message})"))
-    return replace(kept, headers=(*kept.headers, (ACL_HEADER, PUBLIC_READ))) if public else kept
+    return headers_to_keep(headers, public)
 
 
 def _is_public(ops: ObjectOperations, bucket: str, key: str) -> bool | None:

@@ -245,15 +245,16 @@ class ObjectActions(QObject):
     def share_keys(self, place: Place, keys: list[str]) -> None:
         """The Share dialog for `keys` in `place`'s Space (the selection, or search results)."""
 
-        read: list[list[KeptHeaders]] = []  # what upload links keep, read as Upload is chosen
+        kept: list[KeptHeaders] | None = None  # what upload links keep, read as Upload is chosen
 
         async def sign(kind: LinkKind, expires_s: int) -> list[str]:
+            nonlocal kept
             if kind is not LinkKind.UPLOAD:
-                read.clear()  # coming back to Upload reads the files again
+                kept = None  # coming back to Upload reads the files again
                 return await self._service.sign_links(place.account_id, place.bucket, keys, kind, expires_s)
-            if not read:  # once, not at each step of the expiry: a HEAD and an ACL read a file
-                read.append(await self._service.upload_settings(place.account_id, place.bucket, keys))
-            return await self._service.sign_uploads(place.account_id, place.bucket, keys, read[-1], expires_s)
+            if kept is None:  # once, not at each step of the expiry: a HEAD and an ACL read a file
+                kept = await self._service.upload_settings(place.account_id, place.bucket, keys)
+            return await self._service.sign_uploads(place.account_id, place.bucket, keys, kept, expires_s)
 
         cdn = (
             self.has_cdn(place.account_id, place.bucket)
