@@ -311,3 +311,4 @@ def _menu_in_icons_view(window: MainWindow) -> None:
     )
     if window.edit_actions is not None:  # Delete, F2, Cut, Copy, Paste there as in the list
         window.edit_actions.also_in(icons)
+    icons.addAction(window.object_actions.copy_link_action)  # Ctrl+Shift+C too

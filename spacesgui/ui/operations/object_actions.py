@@ -10,7 +10,7 @@ import html
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu
 
@@ -61,6 +61,11 @@ class ObjectActions(QObject):
         self.copy_link_action.setStatusTip(
             "Copy a link per selected file: its public address if it is public, else a link valid for 7 days"
         )
+        # Its key acts on the list's selection, so it belongs to the list (as Edit's keys do):
+        # window-wide, Ctrl+Shift+C in Find in Space's results copied the list's links.
+        self._context.dialog_parent().removeAction(self.copy_link_action)
+        self.copy_link_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        view.addAction(self.copy_link_action)
         self.properties_action = self._action(
             "Properties…", "propertiesAction", "info", ["Alt+Return", "Alt+Enter"], self.show_properties
         )
