@@ -37,6 +37,12 @@ class Direction(StrEnum):
         return self in (Direction.UPLOAD, Direction.DOWNLOAD, Direction.COPY, Direction.MOVE)
 
     @property
+    def writes_name(self) -> bool:
+        """Ends with something at its target, an object or a local file: the ones moving bytes
+        (a delete or an access change only changes what is there)."""
+        return self.moves_bytes
+
+    @property
     def writes_object(self) -> bool:
         """Ends with an object at bucket/key."""
         return self in (Direction.UPLOAD, Direction.COPY, Direction.MOVE)

@@ -51,10 +51,6 @@ class Decisions:
     shared: list[tuple[Source, Source, SharedKeyOutcome]] = field(default_factory=list)
 
 
-# The transfers that write a name (an object, or a local file) rather than change one.
-WRITERS = (Direction.UPLOAD, Direction.DOWNLOAD, Direction.COPY, Direction.MOVE)
-
-
 def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], Transfer]) -> None:
     """A target an unfinished transfer will write (`queued`: target → that transfer) conflicts
     too; the conflict names that transfer, since nothing is at the target yet.
@@ -66,12 +62,12 @@ def add_queue_conflicts(plan: Plan, queued: dict[tuple[str, ...], Transfer]) -> 
     """
     known = {c.transfer.id for c in plan.conflicts}
     for t in plan.transfers:
-        if t.direction not in WRITERS:
+        if not t.direction.writes_name:
             continue
         other = queued.get(target_of(t))
         if other is not None and t.id not in known and t.state == TransferState.QUEUED:
             # A queued delete or access change does not write the name: the object is there.
-            writes = other.direction in WRITERS
+            writes = other.direction.writes_name
             plan.conflicts.append(
                 Conflict(t, _local_side(t), _local_side(other), queued=other if writes else None)
             )
