@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QBoxLayout, QSplitter, QWidget
 
@@ -154,10 +154,14 @@ class PreviewFeature(QObject):
         if self.shown:
             self._settle.start()
 
-    def _on_rows_changed(self, *_: object) -> None:
+    def _on_rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
         """Preview the selected file again when a new listing says it changed (F5, Properties
-        → Save, another tool): the pane kept the old type and date, as if a save had failed."""
-        if not self.shown or self._shown is None:
+        → Save, another tool): the pane kept the old type and date, as if a save had failed.
+
+        Rows change all the time (the Access column, thumbnails): only a change that spans
+        the current row reads the selection again."""
+        current = self._view.currentIndex().row()
+        if not self.shown or self._shown is None or not top.row() <= current <= bottom.row():
             return
         refs = self._host.selected_refs()
         if len(refs) == 1 and refs[0].key == self._shown.key and refs[0] != self._shown:
